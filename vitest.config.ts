@@ -1,0 +1,24 @@
+import { defineConfig } from 'vitest/config';
+
+// One server of each kind per run, started in test/setup/global.ts and only for the projects that need it:
+//   unit        pure code, no servers
+//   sources     HTTP clients against the simulators (in-process Express servers on ephemeral ports)
+//   integration real PostgreSQL + Temporal dev server (visibility, search attributes, the API over real HTTP)
+//   timers      real PostgreSQL + Temporal time-skipping test server; one file at a time, because time skipping is
+//               global to the server
+//   system      the start command itself, as a user runs it
+export default defineConfig({
+  test: {
+    globalSetup: ['test/setup/global.ts'],
+    maxWorkers: 2,
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    projects: [
+      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      { test: { name: 'sources', include: ['test/sources/**/*.test.ts'] } },
+      { test: { name: 'integration', include: ['test/integration/**/*.test.ts'], testTimeout: 90_000 } },
+      { test: { name: 'timers', include: ['test/timers/**/*.test.ts'], fileParallelism: false, testTimeout: 90_000 } },
+      { test: { name: 'system', include: ['test/system/**/*.test.ts'], fileParallelism: false, testTimeout: 300_000 } },
+    ],
+  },
+});
