@@ -1,0 +1,102 @@
+/**
+ * Activities that keep the read model (PostgreSQL) in step with the cases. Each is idempotent: Temporal may run an
+ * activity again after a crash or timeout, so every write is keyed (case number, event key) and repeats do nothing.
+ */
+import type { Db } from '../lib/db';
+import type { ClaimApplication } from '../workflows/types';
+
+export interface CaseActivityDeps {
+  db: Db;
+}
+
+/** A date-only value ('YYYY-MM-DD', Asia/Shanghai business date) as PostgreSQL DATE through Prisma. */
+function asDate(date: string): Date {
+  return new Date(`${date}T00:00:00.000Z`);
+}
+
+export function caseActivities({ db }: CaseActivityDeps) {
+  return {
+    /** Art. 35-36: the application as received, with the case it opens and the first timeline event. */
+    async recordClaimReceived(input: {
+      caseNumber: string;
+      receivedAt: string;
+      application: ClaimApplication;
+      status: string;
+    }): Promise<void> {
+      const { caseNumber, application: a } = input;
+      const at = new Date(input.receivedAt);
+      await db.$transaction([
+        db.case.createMany({
+          data: [
+            {
+              caseNumber,
+              caseType: 'benefit_claim',
+              status: input.status,
+              agencyCode: a.payingLocality.agencyCode,
+              workflowId: caseNumber,
+              createdAt: at,
+              updatedAt: at,
+            },
+          ],
+          skipDuplicates: true,
+        }),
+        db.benefitClaim.createMany({
+          data: [
+            {
+              caseNumber,
+              channel: a.channel,
+              idType: a.applicant.idType,
+              idNumber: a.applicant.idNumber,
+              name: a.applicant.name,
+              phone: a.applicant.phone,
+              employerUscc: a.employer.uscc,
+              employerName: a.employer.name,
+              separationDate: asDate(a.separation.date),
+              separationReason: a.separation.reason,
+              payingLocalityBasis: a.payingLocality.basis,
+              paymentMethod: a.payment.method,
+              bankName: a.payment.bankName ?? null,
+              accountNumber: a.payment.accountNumber,
+              submittedAt: at,
+            },
+          ],
+          skipDuplicates: true,
+        }),
+        db.caseEvent.createMany({
+          data: [
+            {
+              caseNumber,
+              eventKey: `${caseNumber}/claim_received`,
+              type: 'claim_received',
+              at,
+              actor: `applicant:${a.channel}`,
+              data: { channel: a.channel, payingLocalityBasis: a.payingLocality.basis },
+            },
+          ],
+          skipDuplicates: true,
+        }),
+      ]);
+    },
+
+    /** The case ends without a decision (cancelled by a supervisor, withdrawn). */
+    async recordCaseClosed(input: { caseNumber: string; status: string; at: string }): Promise<void> {
+      const at = new Date(input.at);
+      await db.$transaction([
+        db.case.update({ where: { caseNumber: input.caseNumber }, data: { status: input.status, updatedAt: at } }),
+        db.caseEvent.createMany({
+          data: [
+            {
+              caseNumber: input.caseNumber,
+              eventKey: `${input.caseNumber}/${input.status}`,
+              type: `case_${input.status}`,
+              at,
+              actor: 'system',
+              data: {},
+            },
+          ],
+          skipDuplicates: true,
+        }),
+      ]);
+    },
+  };
+}

@@ -1,0 +1,101 @@
+/**
+ * POST /claims: an unemployment-benefit claim (失业保险金申领, Art. 34-36, 39, 96). One zod schema is the TypeScript
+ * type, the runtime validation and the OpenAPI document. Unknown fields are refused.
+ */
+import { z } from 'zod';
+import { isMainlandMobile, isValidResidentIdNumber, isValidUscc } from '../../domain/identity';
+import { isCaseNumber } from '../../domain/case-number';
+
+const EIGHTEEN_DIGIT_IDS = new Set(['resident_id', 'social_security_card', 'hmt_residence_permit', 'foreigner_permanent_residence']);
+
+export const IdTypeSchema = z
+  .enum(['resident_id', 'social_security_card', 'hmt_residence_permit', 'foreigner_permanent_residence', 'passport_cn', 'passport_foreign'])
+  .meta({ description: 'Art. 96 身份证件: 居民身份证, 社会保障卡, 港澳台居民居住证, 外国人永久居留身份证, 中国护照, 外国护照' });
+
+export const SeparationReasonSchema = z
+  .enum([
+    'contract_expired',
+    'employer_dissolved',
+    'employer_terminated',
+    'dismissed',
+    'employee_terminated_for_employer_fault',
+    'mutual_agreement_employer_proposed',
+    'voluntary_resignation',
+    'other',
+  ])
+  .meta({ description: 'Why employment ended (Art. 34: only a separation not by the person\'s own will qualifies)' });
+
+const isoDate = z.iso.date({ message: 'must be a date YYYY-MM-DD' });
+
+export const ClaimRequestSchema = z
+  .strictObject({
+    channel: z.enum(['online', 'window', 'kiosk']).meta({ description: 'Art. 35 申领渠道' }),
+    applicant: z
+      .strictObject({
+        idType: IdTypeSchema,
+        idNumber: z.string().trim().toUpperCase().min(5).max(32),
+        name: z.string().trim().min(1, 'must not be empty').max(64),
+        phone: z.string().trim().refine(isMainlandMobile, 'must be a mainland mobile number (11 digits, 1[3-9]…)'),
+      })
+      .superRefine((a, ctx) => {
+        if (EIGHTEEN_DIGIT_IDS.has(a.idType) && !isValidResidentIdNumber(a.idNumber)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['idNumber'],
+            message: 'must be an 18-character identity number with a valid birth date and GB 11643 check character',
+          });
+        }
+        if (!EIGHTEEN_DIGIT_IDS.has(a.idType) && !/^[A-Z0-9]{5,20}$/.test(a.idNumber)) {
+          ctx.addIssue({ code: 'custom', path: ['idNumber'], message: 'must be a passport number of 5-20 letters and digits' });
+        }
+      }),
+    employer: z.strictObject({
+      uscc: z
+        .string()
+        .trim()
+        .toUpperCase()
+        .refine(isValidUscc, 'must be an 18-character unified social credit code with a valid GB 32100 check character'),
+      name: z.string().trim().min(1, 'must not be empty').max(128),
+    }),
+    separation: z.strictObject({
+      date: isoDate.meta({ description: 'Date employment ended (Asia/Shanghai)' }),
+      reason: SeparationReasonSchema,
+    }),
+    payingLocality: z.strictObject({
+      basis: z.enum(['last_insured', 'hukou']).meta({ description: 'Art. 35 最后参保地 or 户籍所在地' }),
+      agencyCode: z
+        .string()
+        .regex(/^\d{6}$/, 'must be a 6-digit administrative division code')
+        .meta({ description: 'Division code of the paying agency (Art. 36, 39)', example: '210100' }),
+    }),
+    payment: z
+      .strictObject({
+        method: z.enum(['social_security_card', 'bank_account']).meta({ description: 'Art. 39: social security card first' }),
+        bankName: z.string().trim().min(1).max(64).optional(),
+        accountNumber: z.string().trim().regex(/^\d{12,30}$/, 'must be 12-30 digits'),
+      })
+      .superRefine((p, ctx) => {
+        if (p.method === 'bank_account' && !p.bankName) {
+          ctx.addIssue({ code: 'custom', path: ['bankName'], message: 'is required when the method is bank_account' });
+        }
+      }),
+  })
+  .meta({ id: 'ClaimRequest', description: '失业保险金申领 (Art. 34-36)' });
+
+export type ClaimRequest = z.infer<typeof ClaimRequestSchema>;
+
+export const ClaimCreatedSchema = z
+  .object({
+    caseNumber: z.string().meta({ example: 'SYJ-2026-210100-7K3M9Q2XHD' }),
+    status: z.string().meta({ example: 'awaiting_acceptance' }),
+  })
+  .meta({ id: 'ClaimCreated' });
+
+export const IdempotencyKeySchema = z
+  .string()
+  .regex(/^[\x21-\x7e]{8,128}$/, 'must be 8-128 printable ASCII characters')
+  .optional();
+
+export const CaseNumberParamSchema = z.object({
+  caseNumber: z.string().refine(isCaseNumber, 'must be a case number like SYJ-2026-210100-7K3M9Q2XHD'),
+});

@@ -1,0 +1,104 @@
+/**
+ * Every 4xx/5xx body is `{ "error": { "code", "message", "fields": [{ "path", "message" }] } }`.
+ * Codes are stable identifiers for programs; messages are for people; field paths are dotted (`applicant.idNumber`).
+ */
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { z } from 'zod';
+
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly fields: FieldError[] = [],
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export const FieldErrorSchema = z.object({ path: z.string(), message: z.string() });
+export const ErrorBodySchema = z
+  .object({
+    error: z.object({
+      code: z.string().meta({ example: 'validation_failed' }),
+      message: z.string(),
+      fields: z.array(FieldErrorSchema),
+    }),
+  })
+  .meta({ id: 'Error' });
+
+function joinPath(prefix: string, path: PropertyKey[]): string {
+  const parts = path.map(String);
+  return [prefix, ...parts].filter(Boolean).join('.');
+}
+
+/** Turns zod issues into field errors; an unknown key becomes one error at that key's own path. */
+export function zodFields(error: z.ZodError, prefix = ''): FieldError[] {
+  return error.issues.flatMap((issue) => {
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({ path: joinPath(prefix, [...issue.path, key]), message: 'unknown field' }));
+    }
+    return [{ path: joinPath(prefix, issue.path), message: issue.message }];
+  });
+}
+
+export function validationError(fields: FieldError[], message = 'The request is not valid'): ApiError {
+  return new ApiError(400, 'validation_failed', message, fields);
+}
+
+/** Parses `value` with `schema` or throws a 400 naming every field and rule. */
+export function parseOr400<T extends z.ZodType>(schema: T, value: unknown, prefix = ''): z.infer<T> {
+  const r = schema.safeParse(value);
+  if (!r.success) throw validationError(zodFields(r.error, prefix));
+  return r.data;
+}
+
+export function sendError(res: Parameters<RequestHandler>[1], err: ApiError): void {
+  for (const [k, v] of Object.entries(err.headers)) res.setHeader(k, v);
+  res.status(err.status).json({ error: { code: err.code, message: err.message, fields: err.fields } });
+}
+
+export const notFoundHandler: RequestHandler = (req, res) => {
+  sendError(res, new ApiError(404, 'not_found', `No route ${req.method} ${req.path}`));
+};
+
+/** Maps body-parser failures, dependency outages and bugs to the error format; never leaks a stack. */
+export function errorHandler(onUnexpected: (err: unknown) => void): ErrorRequestHandler {
+  return (err, _req, res, next) => {
+    if (res.headersSent) return next(err);
+    if (err instanceof ApiError) return sendError(res, err);
+    const type = (err as { type?: string }).type;
+    if (type === 'entity.too.large') return sendError(res, new ApiError(413, 'payload_too_large', 'The request body is too large'));
+    if (type === 'entity.parse.failed') return sendError(res, new ApiError(400, 'invalid_json', 'The request body is not valid JSON'));
+    if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
+      return sendError(res, new ApiError(415, 'unsupported_media_type', 'Unsupported body encoding'));
+    }
+    const unavailable = dependencyOutage(err);
+    if (unavailable) return sendError(res, unavailable);
+    onUnexpected(err);
+    return sendError(res, new ApiError(500, 'internal_error', 'An unexpected error occurred; it has been logged'));
+  };
+}
+
+/** 503 with Retry-After when PostgreSQL or Temporal cannot be reached. */
+export function dependencyOutage(err: unknown): ApiError | undefined {
+  const e = err as { code?: unknown; name?: string; message?: string; cause?: unknown };
+  const text = `${e?.name ?? ''} ${e?.message ?? ''}`;
+  const grpcUnavailable = e?.code === 14 || e?.code === 4 || /ServiceError|UNAVAILABLE|DEADLINE_EXCEEDED/.test(text);
+  if (grpcUnavailable && /ServiceError|grpc|UNAVAILABLE|DEADLINE|Temporal/i.test(text)) {
+    return new ApiError(503, 'temporal_unavailable', 'The workflow service is unavailable; try again shortly', [], { 'Retry-After': '5' });
+  }
+  const pgCodes = ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P03', 'P1001', 'P1002', 'P2024'];
+  if ((typeof e?.code === 'string' && pgCodes.includes(e.code)) || /DriverAdapterError|Can't reach database|connect ECONNREFUSED|Connection terminated/.test(text)) {
+    return new ApiError(503, 'database_unavailable', 'The database is unavailable; try again shortly', [], { 'Retry-After': '5' });
+  }
+  if (e?.cause && e.cause !== err) return dependencyOutage(e.cause);
+  return undefined;
+}

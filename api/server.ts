@@ -1,0 +1,54 @@
+/**
+ * The API process. Starts even when Temporal or PostgreSQL is down (GET /readyz says which); stops cleanly on SIGTERM.
+ */
+import { loadConfigOrExit } from '../config/env';
+import { createDb } from '../lib/db';
+import { createLogger } from '../lib/logger';
+import { createTemporalClient, temporalTarget } from '../lib/temporal';
+import { createApp } from './app';
+import { createApiMetrics } from './metrics';
+
+const cfg = loadConfigOrExit();
+const logger = createLogger('api', cfg.LOG_LEVEL);
+if (!cfg.DATABASE_URL) {
+  logger.fatal('DATABASE_URL: required by the API (the start command sets it)');
+  process.exit(2);
+}
+
+const metrics = createApiMetrics();
+const db = createDb(cfg.DATABASE_URL, { poolMax: cfg.DB_POOL_MAX });
+const temporal = createTemporalClient(temporalTarget(cfg), [metrics.temporalInterceptor]);
+const app = createApp({
+  db,
+  temporal,
+  taskQueue: cfg.TEMPORAL_TASK_QUEUE,
+  logger,
+  metrics,
+  recordWaitMs: cfg.API_RECORD_WAIT_MS,
+  readyTimeoutMs: cfg.READY_TIMEOUT_MS,
+  ...(cfg.TEMPORAL_UI_URL ? { temporalUiUrl: cfg.TEMPORAL_UI_URL } : {}),
+});
+
+const server = app.listen(cfg.API_PORT, cfg.API_HOST, () => {
+  logger.info({ url: `http://${cfg.API_HOST}:${cfg.API_PORT}` }, 'api listening');
+});
+server.on('error', (err) => {
+  logger.fatal({ err }, 'api could not listen');
+  process.exit(1);
+});
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'api stopping');
+    server.close(async () => {
+      await Promise.allSettled([db.$disconnect(), temporal.connection.close()]);
+      logger.info('api stopped');
+      process.exit(0);
+    });
+    server.closeIdleConnections();
+    setTimeout(() => process.exit(0), 10_000).unref();
+  });
+}

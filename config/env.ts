@@ -1,0 +1,89 @@
+/**
+ * Configuration from environment variables, parsed by zod once at start-up. A bad value stops the process with one
+ * line naming the variable and the rule (ConfigError). Defaults are the embedded set-up of the start command.
+ */
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(1).max(65535);
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const hostPort = z.string().regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port');
+
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Folder for the start command's runtime data (Temporal SQLite, embedded PostgreSQL). */
+  DATA_DIR: z.string().min(1).default('.data'),
+
+  /** PostgreSQL to use; unset: the start command runs embedded PostgreSQL in DATA_DIR. */
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, message: 'must be a postgresql:// URL' }).optional(),
+  /** Port of the embedded PostgreSQL (only when DATABASE_URL is unset). */
+  PG_PORT: port.default(5433),
+  DB_POOL_MAX: z.coerce.number().int().min(1).max(500).default(10),
+
+  /** Existing Temporal frontend (host:port); unset: the start command runs the Temporal dev server. */
+  TEMPORAL_ADDRESS: hostPort.optional(),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('ui-cases'),
+  TEMPORAL_TLS: bool.default(false),
+  TEMPORAL_TLS_CERT_PATH: z.string().min(1).optional(),
+  TEMPORAL_TLS_KEY_PATH: z.string().min(1).optional(),
+  TEMPORAL_TLS_CA_PATH: z.string().min(1).optional(),
+  TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+  TEMPORAL_API_KEY: z.string().min(1).optional(),
+  /** Ports of the dev server that the start command runs (only when TEMPORAL_ADDRESS is unset). */
+  TEMPORAL_PORT: port.default(7233),
+  TEMPORAL_UI_PORT: port.default(8233),
+  /** Base URL of the Temporal Web UI, for links to cases. */
+  TEMPORAL_UI_URL: z.url().optional(),
+
+  API_HOST: z.string().min(1).default('127.0.0.1'),
+  API_PORT: port.default(3000),
+  /** How long POST /claims waits for the case to reach the read model before answering 202 instead of 201. */
+  API_RECORD_WAIT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  /** Timeout of each dependency check of GET /readyz. */
+  READY_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(2_000),
+
+  /** Where the worker serves the Temporal SDK's Prometheus metrics (host:port, path /metrics). */
+  WORKER_METRICS_ADDRESS: hostPort.default('127.0.0.1:9464'),
+  /** Prebuilt workflow bundle (the start command builds it once); unset: the worker bundles at start. */
+  WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
+});
+
+export type Config = z.infer<typeof envSchema>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses the environment. Throws ConfigError whose message is one line: `VARIABLE: rule`. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // Empty strings count as unset, as in most shells' `VAR= cmd`.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0]!;
+    const variable = String(first.path[0] ?? 'environment');
+    const received = cleaned[variable] === undefined ? '' : ` (got "${cleaned[variable]}")`;
+    throw new ConfigError(`Invalid configuration: ${variable}: ${first.message}${received}`);
+  }
+  const cfg = parsed.data;
+  if (Boolean(cfg.TEMPORAL_TLS_CERT_PATH) !== Boolean(cfg.TEMPORAL_TLS_KEY_PATH)) {
+    throw new ConfigError('Invalid configuration: TEMPORAL_TLS_CERT_PATH: must be set together with TEMPORAL_TLS_KEY_PATH');
+  }
+  return cfg;
+}
+
+/** For entry points: load the configuration or exit with the one-line reason. */
+export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): Config {
+  try {
+    return loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
+}

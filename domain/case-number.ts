@@ -1,0 +1,36 @@
+/**
+ * Case numbers: `{type}-{year}-{agency}-{serial}`, e.g. `SYJ-2026-210100-7K3M9Q2XHD`, following the archive numbering
+ * "年度-类别-案件流水号" of Art. 86 with the handling agency's division code. The serial is 10 Crockford base-32
+ * characters (50 bits) drawn at random by the API, or derived from an idempotency key, so numbers carry no personal
+ * data and need no central counter. The number is also the case's Temporal workflow ID.
+ */
+
+export const CASE_TYPE_CODES = {
+  benefit_claim: 'SYJ', // 失业金
+} as const;
+export type CaseType = keyof typeof CASE_TYPE_CODES;
+
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+export const CASE_NUMBER_PATTERN = /^[A-Z]{3}-\d{4}-\d{6}-[0-9A-HJKMNP-TV-Z]{10}$/;
+
+/** 10 Crockford base-32 characters from the first 50 bits of `bytes` (at least 7 bytes). */
+export function serialFromBytes(bytes: Uint8Array): string {
+  if (bytes.length < 7) throw new RangeError('serialFromBytes needs at least 7 bytes');
+  let bits = 0n;
+  for (let i = 0; i < 7; i++) bits = (bits << 8n) | BigInt(bytes[i]!);
+  bits >>= 6n; // 56 -> 50 bits
+  let out = '';
+  for (let i = 0; i < 10; i++) {
+    out = CROCKFORD[Number(bits & 31n)]! + out;
+    bits >>= 5n;
+  }
+  return out;
+}
+
+export function formatCaseNumber(caseType: CaseType, year: number, agencyCode: string, serial: string): string {
+  return `${CASE_TYPE_CODES[caseType]}-${year}-${agencyCode}-${serial}`;
+}
+
+export function isCaseNumber(value: string): boolean {
+  return CASE_NUMBER_PATTERN.test(value);
+}

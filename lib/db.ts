@@ -1,0 +1,32 @@
+/**
+ * The read model's database client: Prisma 7 over the `pg` driver adapter. One pool per process.
+ */
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaClient } from '../generated/prisma/client';
+
+export type Db = PrismaClient;
+
+export function createDb(databaseUrl: string, opts: { poolMax?: number } = {}): Db {
+  const adapter = new PrismaPg({
+    connectionString: databaseUrl,
+    max: opts.poolMax ?? 10,
+    connectionTimeoutMillis: 5_000,
+    // A statement that hangs (server stopped mid-query) fails instead of holding a request forever.
+    statement_timeout: 30_000,
+    application_name: 'ui-cases',
+  });
+  return new PrismaClient({ adapter });
+}
+
+/** `SELECT 1` with a deadline: for readiness checks. */
+export async function pingDb(db: Db, timeoutMs: number): Promise<void> {
+  await withTimeout(db.$queryRaw`SELECT 1`, timeoutMs, 'PostgreSQL did not answer');
+}
+
+export function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${message} within ${ms} ms`)), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}

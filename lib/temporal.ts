@@ -1,0 +1,74 @@
+/**
+ * Connections to Temporal from configuration: the embedded dev server by default, or an existing cluster
+ * (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TLS client certificate or API key). The same options serve the client
+ * (API) and the worker's native connection.
+ */
+import { Client, Connection, type WorkflowClientInterceptor } from '@temporalio/client';
+import { readFileSync } from 'node:fs';
+import type { Config } from '../config/env';
+import proto from '@temporalio/proto';
+import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
+
+export interface TemporalTarget {
+  address: string;
+  namespace: string;
+  tls?: {
+    serverNameOverride?: string;
+    serverRootCACertificate?: Buffer;
+    clientCertPair?: { crt: Buffer; key: Buffer };
+  };
+  apiKey?: string;
+}
+
+export function temporalTarget(cfg: Config): TemporalTarget {
+  const address = cfg.TEMPORAL_ADDRESS ?? `127.0.0.1:${cfg.TEMPORAL_PORT}`;
+  const wantsTls = cfg.TEMPORAL_TLS || Boolean(cfg.TEMPORAL_TLS_CERT_PATH) || Boolean(cfg.TEMPORAL_API_KEY);
+  const target: TemporalTarget = { address, namespace: cfg.TEMPORAL_NAMESPACE };
+  if (wantsTls) {
+    target.tls = {
+      ...(cfg.TEMPORAL_TLS_SERVER_NAME ? { serverNameOverride: cfg.TEMPORAL_TLS_SERVER_NAME } : {}),
+      ...(cfg.TEMPORAL_TLS_CA_PATH ? { serverRootCACertificate: readFileSync(cfg.TEMPORAL_TLS_CA_PATH) } : {}),
+      ...(cfg.TEMPORAL_TLS_CERT_PATH && cfg.TEMPORAL_TLS_KEY_PATH
+        ? { clientCertPair: { crt: readFileSync(cfg.TEMPORAL_TLS_CERT_PATH), key: readFileSync(cfg.TEMPORAL_TLS_KEY_PATH) } }
+        : {}),
+    };
+  }
+  if (cfg.TEMPORAL_API_KEY) target.apiKey = cfg.TEMPORAL_API_KEY;
+  return target;
+}
+
+/**
+ * A client whose connection is made lazily, so the API starts (and answers /readyz with 503) while Temporal is down.
+ */
+export function createTemporalClient(target: TemporalTarget, interceptors: WorkflowClientInterceptor[] = []): Client {
+  const connection = Connection.lazy({
+    address: target.address,
+    ...(target.tls ? { tls: target.tls } : {}),
+    ...(target.apiKey ? { apiKey: target.apiKey } : {}),
+  });
+  return new Client({ connection, namespace: target.namespace, interceptors: { workflow: interceptors } });
+}
+
+/** Registers the project's search attributes on the namespace; those already there are left alone. */
+export async function ensureSearchAttributes(connection: Connection, namespace: string): Promise<string[]> {
+  const { IndexedValueType } = proto.temporal.api.enums.v1;
+  const typeOf = {
+    TEXT: IndexedValueType.INDEXED_VALUE_TYPE_TEXT,
+    KEYWORD: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+    INT: IndexedValueType.INDEXED_VALUE_TYPE_INT,
+    DOUBLE: IndexedValueType.INDEXED_VALUE_TYPE_DOUBLE,
+    BOOL: IndexedValueType.INDEXED_VALUE_TYPE_BOOL,
+    DATETIME: IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
+    KEYWORD_LIST: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST,
+  } as const;
+  const existing = await connection.operatorService.listSearchAttributes({ namespace });
+  const present = new Set(Object.keys(existing.customAttributes ?? {}));
+  const missing = SEARCH_ATTRIBUTES.filter((k) => !present.has(k.name));
+  if (missing.length) {
+    await connection.operatorService.addSearchAttributes({
+      namespace,
+      searchAttributes: Object.fromEntries(missing.map((k) => [k.name, typeOf[k.type]])),
+    });
+  }
+  return missing.map((k) => k.name);
+}

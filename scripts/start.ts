@@ -1,0 +1,177 @@
+/**
+ * The start command (`npm start`): the whole system on one machine, on embedded defaults.
+ *
+ *   PostgreSQL      DATABASE_URL, else embedded PostgreSQL in DATA_DIR/pg; migrations applied
+ *   Temporal        TEMPORAL_ADDRESS, else the Temporal dev server with SQLite in DATA_DIR (cases survive restarts),
+ *                   the Web UI on, the project's search attributes registered
+ *   worker, API     separate processes; the workflow bundle is built once and shared
+ *
+ * Prints the URLs; Ctrl-C stops every child, API first and PostgreSQL last. A second start reuses the data.
+ */
+import { Connection } from '@temporalio/client';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { loadConfigOrExit } from '../config/env';
+import { migrate } from '../db/migrate';
+import { ensureSearchAttributes, temporalTarget } from '../lib/temporal';
+import { ensureWorkflowBundle } from '../worker/bundle';
+import { searchAttributeCliFlags } from '../workflows/search-attributes';
+import { portInUse, startService, waitForLine, waitUntil, type Service } from './services';
+import { PROJECT_ROOT, temporalBinary } from './temporal-bin';
+
+const cfg = loadConfigOrExit();
+const dataDir = resolve(PROJECT_ROOT, cfg.DATA_DIR);
+const services: Service[] = [];
+let shuttingDown = false;
+
+const say = (line: string) => process.stdout.write(`[start] ${line}\n`);
+const tsx = (script: string) => [process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, script)]] as const;
+
+async function assertPortFree(port: number, variable: string) {
+  if (await portInUse(port)) {
+    throw new Error(`port ${port} is in use (is the system already running?): stop it or set ${variable}`);
+  }
+}
+
+async function shutdown(code: number): Promise<never> {
+  if (!shuttingDown) {
+    shuttingDown = true;
+    say('stopping...');
+    // Reverse order of start: API, worker, Temporal, PostgreSQL.
+    for (const s of [...services].reverse()) {
+      await s.stop();
+      say(`${s.name} stopped`);
+    }
+  }
+  process.exit(code);
+}
+
+async function main() {
+  mkdirSync(dataDir, { recursive: true });
+  const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: cfg.LOG_LEVEL };
+
+  // PostgreSQL
+  let databaseUrl = cfg.DATABASE_URL;
+  if (!databaseUrl) {
+    await assertPortFree(cfg.PG_PORT, 'PG_PORT');
+    const [node, args] = tsx('db/embedded-main.ts');
+    const pg = startService('postgresql', node, [...args], {
+      env: { ...env, PG_DIR: join(dataDir, 'pg'), PG_PORT: String(cfg.PG_PORT), PG_DATABASE: 'ui_cases' },
+    });
+    services.push(pg);
+    databaseUrl = await waitForLine(pg, (line) => (line.startsWith('{"ready"') ? (JSON.parse(line) as { url: string }).url : undefined), 120_000);
+  }
+  const applied = await migrate(databaseUrl);
+  say(applied.length ? `migrations applied: ${applied.join(', ')}` : 'database schema is up to date');
+
+  // Temporal
+  const target = temporalTarget(cfg);
+  let temporalUiUrl = cfg.TEMPORAL_UI_URL;
+  if (!cfg.TEMPORAL_ADDRESS) {
+    await assertPortFree(cfg.TEMPORAL_PORT, 'TEMPORAL_PORT');
+    await assertPortFree(cfg.TEMPORAL_UI_PORT, 'TEMPORAL_UI_PORT');
+    const temporal = startService(
+      'temporal',
+      temporalBinary('temporal'),
+      [
+        'server',
+        'start-dev',
+        '--db-filename',
+        join(dataDir, 'temporal.sqlite'),
+        '--ip',
+        '127.0.0.1',
+        '--port',
+        String(cfg.TEMPORAL_PORT),
+        '--ui-port',
+        String(cfg.TEMPORAL_UI_PORT),
+        '--namespace',
+        cfg.TEMPORAL_NAMESPACE,
+        '--log-level',
+        'warn',
+        ...searchAttributeCliFlags(),
+      ],
+      { env, logFile: join(dataDir, 'temporal.log') },
+    );
+    services.push(temporal);
+    temporalUiUrl ??= `http://127.0.0.1:${cfg.TEMPORAL_UI_PORT}`;
+    await waitUntil(
+      'Temporal dev server accepting connections',
+      async () => {
+        const c = await Connection.connect({ address: target.address, connectTimeout: 1_000 });
+        try {
+          await c.withDeadline(Date.now() + 1_000, () => c.workflowService.getSystemInfo({}));
+          return true;
+        } finally {
+          await c.close();
+        }
+      },
+      60_000,
+      temporal,
+    );
+  }
+  const connection = await Connection.connect({
+    address: target.address,
+    ...(target.tls ? { tls: target.tls } : {}),
+    ...(target.apiKey ? { apiKey: target.apiKey } : {}),
+  });
+  try {
+    const added = await ensureSearchAttributes(connection, target.namespace);
+    if (added.length) say(`search attributes registered: ${added.join(', ')}`);
+  } catch (err) {
+    say(`could not check the search attributes (${(err as Error).message}); register them with the cluster's operator`);
+  } finally {
+    await connection.close();
+  }
+
+  // Worker and API
+  const bundle = await ensureWorkflowBundle();
+  const shared: NodeJS.ProcessEnv = {
+    ...env,
+    DATABASE_URL: databaseUrl,
+    TEMPORAL_ADDRESS: target.address,
+    WORKFLOW_BUNDLE_PATH: bundle,
+    ...(temporalUiUrl ? { TEMPORAL_UI_URL: temporalUiUrl } : {}),
+  };
+  await assertPortFree(Number(cfg.WORKER_METRICS_ADDRESS.split(':')[1]), 'WORKER_METRICS_ADDRESS');
+  const [node, workerArgs] = tsx('worker/main.ts');
+  services.push(startService('worker', node, [...workerArgs], { env: shared }));
+  await assertPortFree(cfg.API_PORT, 'API_PORT');
+  const [, apiArgs] = tsx('api/server.ts');
+  const api = startService('api', node, [...apiArgs], { env: shared });
+  services.push(api);
+
+  const apiUrl = `http://${cfg.API_HOST}:${cfg.API_PORT}`;
+  await waitUntil('API ready', async () => (await fetch(`${apiUrl}/readyz`)).ok, 60_000, api);
+
+  for (const s of services) {
+    void s.exited.then((code) => {
+      if (shuttingDown) return;
+      say(`${s.name} exited unexpectedly (code ${code}); stopping everything`);
+      void shutdown(1);
+    });
+  }
+
+  const pgLine = cfg.DATABASE_URL
+    ? 'DATABASE_URL'
+    : `postgresql://postgres:***@127.0.0.1:${cfg.PG_PORT}/ui_cases (embedded, ${join(cfg.DATA_DIR, 'pg')})`;
+  process.stdout.write(
+    [
+      '',
+      '失业保险经办系统 is running',
+      `  API            ${apiUrl}   (docs ${apiUrl}/docs, OpenAPI ${apiUrl}/openapi.json, metrics ${apiUrl}/metrics)`,
+      `  Temporal UI    ${temporalUiUrl ?? '(not configured: set TEMPORAL_UI_URL)'}`,
+      `  Temporal       ${target.address} (namespace ${target.namespace}, task queue ${cfg.TEMPORAL_TASK_QUEUE})`,
+      `  PostgreSQL     ${pgLine}`,
+      `  Worker metrics http://${cfg.WORKER_METRICS_ADDRESS}/metrics`,
+      'Press Ctrl-C to stop.',
+      '',
+    ].join('\n'),
+  );
+}
+
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void shutdown(0));
+
+main().catch(async (err: Error) => {
+  process.stderr.write(`[start] ${err.message}\n`);
+  await shutdown(1);
+});

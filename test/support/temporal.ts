@@ -1,0 +1,54 @@
+import { inject } from 'vitest';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker, type NativeConnection } from '@temporalio/worker';
+import { randomBytes } from 'node:crypto';
+import { createActivities, type ActivityDeps } from '../../activities';
+
+/** The run's Temporal dev server (real server: visibility, search attributes, update-with-start). */
+export function devServerEnv(): Promise<TestWorkflowEnvironment> {
+  return TestWorkflowEnvironment.createFromExistingServer({ address: inject('devServerAddress'), namespace: 'default' });
+}
+
+/**
+ * The run's time-skipping test server. The SDK's public factory would start a server per call; the run shares one
+ * (started in global setup), so this uses the same internal factory with time skipping on. Timer test files run one
+ * at a time (vitest project `timers`), because skipping time is global to the server.
+ */
+export function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  const factory = (TestWorkflowEnvironment as unknown as { create(opts: object): Promise<TestWorkflowEnvironment> }).create;
+  return factory.call(TestWorkflowEnvironment, {
+    server: { type: 'existing' },
+    address: inject('timeSkippingAddress'),
+    namespace: 'default',
+    supportsTimeSkipping: true,
+    connectionOptions: {},
+  });
+}
+
+export function uniqueTaskQueue(prefix = 'test'): string {
+  return `${prefix}-${randomBytes(5).toString('hex')}`;
+}
+
+export interface RunningWorker {
+  worker: Worker;
+  stop(): Promise<void>;
+}
+
+/** A worker with the project's workflow bundle and real activities, running until stop(). */
+export async function startWorker(connection: NativeConnection, taskQueue: string, deps: ActivityDeps): Promise<RunningWorker> {
+  const worker = await Worker.create({
+    connection,
+    namespace: 'default',
+    taskQueue,
+    workflowBundle: { codePath: inject('workflowBundlePath') },
+    activities: createActivities(deps),
+  });
+  const running = worker.run();
+  return {
+    worker,
+    async stop() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+    },
+  };
+}
