@@ -31,7 +31,11 @@ const REQUEST_ID = /^[\w.-]{1,64}$/;
 /** Bodies of writes must be JSON: anything else is 415 before it is parsed. */
 const requireJson: RequestHandler = (req, res, next) => {
   const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
-  if (['POST', 'PUT', 'PATCH'].includes(req.method) && (hasBody || req.headers['content-type']) && !req.is('application/json')) {
+  if (
+    ['POST', 'PUT', 'PATCH'].includes(req.method) &&
+    (hasBody || req.headers['content-type']) &&
+    !req.is('application/json')
+  ) {
     return sendError(res, new ApiError(415, 'unsupported_media_type', 'The request body must be application/json'));
   }
   next();
@@ -53,7 +57,11 @@ export function createApp(deps: AppDeps): express.Express {
       },
       // Paths only: query strings and bodies may carry personal data.
       serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
+        req: (req: { id: string; method: string; url: string }) => ({
+          id: req.id,
+          method: req.method,
+          path: req.url.split('?')[0],
+        }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/metrics' },

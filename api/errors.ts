@@ -75,8 +75,10 @@ export function errorHandler(onUnexpected: (err: unknown) => void): ErrorRequest
     if (res.headersSent) return next(err);
     if (err instanceof ApiError) return sendError(res, err);
     const type = (err as { type?: string }).type;
-    if (type === 'entity.too.large') return sendError(res, new ApiError(413, 'payload_too_large', 'The request body is too large'));
-    if (type === 'entity.parse.failed') return sendError(res, new ApiError(400, 'invalid_json', 'The request body is not valid JSON'));
+    if (type === 'entity.too.large')
+      return sendError(res, new ApiError(413, 'payload_too_large', 'The request body is too large'));
+    if (type === 'entity.parse.failed')
+      return sendError(res, new ApiError(400, 'invalid_json', 'The request body is not valid JSON'));
     if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
       return sendError(res, new ApiError(415, 'unsupported_media_type', 'Unsupported body encoding'));
     }
@@ -93,11 +95,18 @@ export function dependencyOutage(err: unknown): ApiError | undefined {
   const text = `${e?.name ?? ''} ${e?.message ?? ''}`;
   const grpcUnavailable = e?.code === 14 || e?.code === 4 || /ServiceError|UNAVAILABLE|DEADLINE_EXCEEDED/.test(text);
   if (grpcUnavailable && /ServiceError|grpc|UNAVAILABLE|DEADLINE|Temporal/i.test(text)) {
-    return new ApiError(503, 'temporal_unavailable', 'The workflow service is unavailable; try again shortly', [], { 'Retry-After': '5' });
+    return new ApiError(503, 'temporal_unavailable', 'The workflow service is unavailable; try again shortly', [], {
+      'Retry-After': '5',
+    });
   }
   const pgCodes = ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P03', 'P1001', 'P1002', 'P2024'];
-  if ((typeof e?.code === 'string' && pgCodes.includes(e.code)) || /DriverAdapterError|Can't reach database|connect ECONNREFUSED|Connection terminated/.test(text)) {
-    return new ApiError(503, 'database_unavailable', 'The database is unavailable; try again shortly', [], { 'Retry-After': '5' });
+  if (
+    (typeof e?.code === 'string' && pgCodes.includes(e.code)) ||
+    /DriverAdapterError|Can't reach database|connect ECONNREFUSED|Connection terminated/.test(text)
+  ) {
+    return new ApiError(503, 'database_unavailable', 'The database is unavailable; try again shortly', [], {
+      'Retry-After': '5',
+    });
   }
   if (e?.cause && e.cause !== err) return dependencyOutage(e.cause);
   return undefined;

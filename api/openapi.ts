@@ -21,13 +21,19 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
     tags: ['claims'],
     request: {
       headers: z.object({
-        'Idempotency-Key': z.string().optional().meta({ description: 'Same key and body on a retry return the same case' }),
+        'Idempotency-Key': z
+          .string()
+          .optional()
+          .meta({ description: 'Same key and body on a retry return the same case' }),
       }),
       body: { required: true, content: json(ClaimRequestSchema) },
     },
     responses: {
       201: { description: 'The case is open and in the read model', content: json(ClaimCreatedSchema) },
-      200: { description: 'A retried request: the case this Idempotency-Key created', content: json(ClaimCreatedSchema) },
+      200: {
+        description: 'A retried request: the case this Idempotency-Key created',
+        content: json(ClaimCreatedSchema),
+      },
       202: { description: 'The case is started; it appears in GET /cases shortly', content: json(ClaimCreatedSchema) },
       400: error('The body is not valid: every field and rule is listed'),
       409: error('The Idempotency-Key was used for another request'),

@@ -4,7 +4,8 @@
  */
 import { z } from 'zod';
 
-const port = z.coerce.number().int().min(1).max(65535);
+const PORT_RULE = 'must be a port number (1-65535)';
+const port = z.coerce.number({ error: PORT_RULE }).int(PORT_RULE).min(1, PORT_RULE).max(65535, PORT_RULE);
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
@@ -70,7 +71,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const cfg = parsed.data;
   if (Boolean(cfg.TEMPORAL_TLS_CERT_PATH) !== Boolean(cfg.TEMPORAL_TLS_KEY_PATH)) {
-    throw new ConfigError('Invalid configuration: TEMPORAL_TLS_CERT_PATH: must be set together with TEMPORAL_TLS_KEY_PATH');
+    throw new ConfigError(
+      'Invalid configuration: TEMPORAL_TLS_CERT_PATH: must be set together with TEMPORAL_TLS_KEY_PATH',
+    );
   }
   return cfg;
 }

@@ -58,7 +58,9 @@ export async function migrate(databaseUrl: string, migrations = readMigrations()
     const known = new Set(migrations.map((m) => m.name));
     for (const r of rows) {
       if (r.finished_at === null) {
-        throw new MigrationError(`migration ${r.migration_name} failed earlier and is not rolled back: fix the database first`);
+        throw new MigrationError(
+          `migration ${r.migration_name} failed earlier and is not rolled back: fix the database first`,
+        );
       }
       if (!known.has(r.migration_name)) {
         throw new MigrationError(`the database has migration ${r.migration_name}, which this code does not know`);
@@ -69,7 +71,9 @@ export async function migrate(databaseUrl: string, migrations = readMigrations()
       const done = recorded.get(m.name);
       if (done) {
         if (done.checksum !== m.checksum) {
-          throw new MigrationError(`migration ${m.name} was edited after it was applied (checksum differs): add a new migration instead`);
+          throw new MigrationError(
+            `migration ${m.name} was edited after it was applied (checksum differs): add a new migration instead`,
+          );
         }
         continue;
       }

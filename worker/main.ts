@@ -21,7 +21,8 @@ if (!cfg.DATABASE_URL) {
 
 Runtime.install({
   logger: {
-    log: (level, message, meta) => log[level === 'TRACE' ? 'trace' : (level.toLowerCase() as 'info')]({ ...meta }, message),
+    log: (level, message, meta) =>
+      log[level === 'TRACE' ? 'trace' : (level.toLowerCase() as 'info')]({ ...meta }, message),
     trace: (m, meta) => log.trace({ ...meta }, m),
     debug: (m, meta) => log.debug({ ...meta }, m),
     info: (m, meta) => log.info({ ...meta }, m),
@@ -51,7 +52,11 @@ async function main() {
     activities: createActivities({ db }),
   });
   log.info(
-    { taskQueue: cfg.TEMPORAL_TASK_QUEUE, temporal: target.address, metrics: `http://${cfg.WORKER_METRICS_ADDRESS}/metrics` },
+    {
+      taskQueue: cfg.TEMPORAL_TASK_QUEUE,
+      temporal: target.address,
+      metrics: `http://${cfg.WORKER_METRICS_ADDRESS}/metrics`,
+    },
     'worker running',
   );
   // Runtime shuts the worker down gracefully on SIGINT/SIGTERM; run() resolves when it has drained.

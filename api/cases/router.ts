@@ -32,7 +32,12 @@ export const CaseViewSchema = z
     claim: z
       .object({
         channel: z.string(),
-        applicant: z.object({ idType: z.string(), idNumberMasked: z.string(), nameMasked: z.string(), phoneMasked: z.string() }),
+        applicant: z.object({
+          idType: z.string(),
+          idNumberMasked: z.string(),
+          nameMasked: z.string(),
+          phoneMasked: z.string(),
+        }),
         employer: z.object({ uscc: z.string(), name: z.string() }),
         separation: z.object({ date: z.string(), reason: z.string() }),
         payingLocality: z.object({ basis: z.string(), agencyCode: z.string() }),
@@ -82,7 +87,9 @@ export function casesRouter(deps: CasesDeps): Router {
       },
       events: c.events.map((e) => ({ type: e.type, at: e.at.toISOString(), actor: e.actor, data: e.data })),
       links: deps.temporalUiUrl
-        ? { temporalUi: `${deps.temporalUiUrl}/namespaces/${encodeURIComponent(deps.namespace)}/workflows/${encodeURIComponent(c.workflowId)}` }
+        ? {
+            temporalUi: `${deps.temporalUiUrl}/namespaces/${encodeURIComponent(deps.namespace)}/workflows/${encodeURIComponent(c.workflowId)}`,
+          }
         : {},
     };
     res.json(view);

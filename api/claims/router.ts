@@ -13,7 +13,12 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Db } from '../../lib/db';
 import { shanghaiDate } from '../../lib/clock';
 import { formatCaseNumber, serialFromBytes } from '../../domain/case-number';
-import { benefitClaim, confirmSubmission, type BenefitClaimInput, type SubmissionReceipt } from '../../workflows/benefit-claim';
+import {
+  benefitClaim,
+  confirmSubmission,
+  type BenefitClaimInput,
+  type SubmissionReceipt,
+} from '../../workflows/benefit-claim';
 import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from '../../workflows/search-attributes';
 import { ApiError, dependencyOutage, parseOr400, validationError } from '../errors';
 import { ClaimRequestSchema, IdempotencyKeySchema, type ClaimRequest } from './schema';
@@ -31,7 +36,10 @@ async function assertPayingAgency(db: Db, code: string): Promise<void> {
   const agency = await db.agency.findUnique({ where: { code }, select: { level: true } });
   if (!agency || agency.level === 'province') {
     throw validationError([
-      { path: 'payingLocality.agencyCode', message: 'must be the division code of a city or county agency (Art. 36, 39)' },
+      {
+        path: 'payingLocality.agencyCode',
+        message: 'must be the division code of a city or county agency (Art. 36, 39)',
+      },
     ]);
   }
 }
@@ -86,7 +94,11 @@ export function claimsRouter(deps: ClaimsDeps): Router {
       return { kind: 'recorded', receipt };
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) return { kind: 'closed' };
-      if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && err.cause.type === 'SubmissionMismatch') {
+      if (
+        err instanceof WorkflowUpdateFailedError &&
+        err.cause instanceof ApplicationFailure &&
+        err.cause.type === 'SubmissionMismatch'
+      ) {
         return { kind: 'mismatch' };
       }
       if (!abort.signal.aborted) throw err;
@@ -96,9 +108,15 @@ export function claimsRouter(deps: ClaimsDeps): Router {
         .then(() => true)
         .catch(() => false);
       if (started) return { kind: 'pending' };
-      throw new ApiError(503, 'temporal_unavailable', 'The workflow service did not answer in time; try again shortly', [], {
-        'Retry-After': '5',
-      });
+      throw new ApiError(
+        503,
+        'temporal_unavailable',
+        'The workflow service did not answer in time; try again shortly',
+        [],
+        {
+          'Retry-After': '5',
+        },
+      );
     } finally {
       clearTimeout(timer);
     }
@@ -152,7 +170,9 @@ export function claimsRouter(deps: ClaimsDeps): Router {
           continue;
       }
     }
-    throw new ApiError(503, 'case_number_unavailable', 'Could not allocate a case number; try again', [], { 'Retry-After': '1' });
+    throw new ApiError(503, 'case_number_unavailable', 'Could not allocate a case number; try again', [], {
+      'Retry-After': '1',
+    });
   });
 
   return router;

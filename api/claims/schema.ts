@@ -6,11 +6,25 @@ import { z } from 'zod';
 import { isMainlandMobile, isValidResidentIdNumber, isValidUscc } from '../../domain/identity';
 import { isCaseNumber } from '../../domain/case-number';
 
-const EIGHTEEN_DIGIT_IDS = new Set(['resident_id', 'social_security_card', 'hmt_residence_permit', 'foreigner_permanent_residence']);
+const EIGHTEEN_DIGIT_IDS = new Set([
+  'resident_id',
+  'social_security_card',
+  'hmt_residence_permit',
+  'foreigner_permanent_residence',
+]);
 
 export const IdTypeSchema = z
-  .enum(['resident_id', 'social_security_card', 'hmt_residence_permit', 'foreigner_permanent_residence', 'passport_cn', 'passport_foreign'])
-  .meta({ description: 'Art. 96 身份证件: 居民身份证, 社会保障卡, 港澳台居民居住证, 外国人永久居留身份证, 中国护照, 外国护照' });
+  .enum([
+    'resident_id',
+    'social_security_card',
+    'hmt_residence_permit',
+    'foreigner_permanent_residence',
+    'passport_cn',
+    'passport_foreign',
+  ])
+  .meta({
+    description: 'Art. 96 身份证件: 居民身份证, 社会保障卡, 港澳台居民居住证, 外国人永久居留身份证, 中国护照, 外国护照',
+  });
 
 export const SeparationReasonSchema = z
   .enum([
@@ -23,7 +37,7 @@ export const SeparationReasonSchema = z
     'voluntary_resignation',
     'other',
   ])
-  .meta({ description: 'Why employment ended (Art. 34: only a separation not by the person\'s own will qualifies)' });
+  .meta({ description: "Why employment ended (Art. 34: only a separation not by the person's own will qualifies)" });
 
 const isoDate = z.iso.date({ message: 'must be a date YYYY-MM-DD' });
 
@@ -46,7 +60,11 @@ export const ClaimRequestSchema = z
           });
         }
         if (!EIGHTEEN_DIGIT_IDS.has(a.idType) && !/^[A-Z0-9]{5,20}$/.test(a.idNumber)) {
-          ctx.addIssue({ code: 'custom', path: ['idNumber'], message: 'must be a passport number of 5-20 letters and digits' });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['idNumber'],
+            message: 'must be a passport number of 5-20 letters and digits',
+          });
         }
       }),
     employer: z.strictObject({
@@ -54,7 +72,10 @@ export const ClaimRequestSchema = z
         .string()
         .trim()
         .toUpperCase()
-        .refine(isValidUscc, 'must be an 18-character unified social credit code with a valid GB 32100 check character'),
+        .refine(
+          isValidUscc,
+          'must be an 18-character unified social credit code with a valid GB 32100 check character',
+        ),
       name: z.string().trim().min(1, 'must not be empty').max(128),
     }),
     separation: z.strictObject({
@@ -70,9 +91,14 @@ export const ClaimRequestSchema = z
     }),
     payment: z
       .strictObject({
-        method: z.enum(['social_security_card', 'bank_account']).meta({ description: 'Art. 39: social security card first' }),
+        method: z
+          .enum(['social_security_card', 'bank_account'])
+          .meta({ description: 'Art. 39: social security card first' }),
         bankName: z.string().trim().min(1).max(64).optional(),
-        accountNumber: z.string().trim().regex(/^\d{12,30}$/, 'must be 12-30 digits'),
+        accountNumber: z
+          .string()
+          .trim()
+          .regex(/^\d{12,30}$/, 'must be 12-30 digits'),
       })
       .superRefine((p, ctx) => {
         if (p.method === 'bank_account' && !p.bankName) {

@@ -52,7 +52,11 @@ export function systemRouter(deps: SystemDeps): Router {
   router.get('/openapi.json', (_req, res) => {
     res.json(deps.openApiDocument);
   });
-  router.use('/docs', swaggerUi.serve, swaggerUi.setup(deps.openApiDocument, { customSiteTitle: '失业保险经办系统 API' }));
+  router.use(
+    '/docs',
+    swaggerUi.serve,
+    swaggerUi.setup(deps.openApiDocument, { customSiteTitle: '失业保险经办系统 API' }),
+  );
 
   return router;
 }

@@ -45,7 +45,12 @@ beforeAll(async () => {
   tdb = await createTestDatabase();
   worker = await startWorker(env.nativeConnection, taskQueue, { db: tdb.db });
   client = env.client;
-  api = await startApi({ db: tdb.db, temporalAddress: inject('devServerAddress'), taskQueue, temporalUiUrl: 'http://ui.example' });
+  api = await startApi({
+    db: tdb.db,
+    temporalAddress: inject('devServerAddress'),
+    taskQueue,
+    temporalUiUrl: 'http://ui.example',
+  });
 });
 
 afterAll(async () => {
@@ -65,16 +70,29 @@ describe('POST /claims (Art. 34-36)', () => {
     expect(res.body.status).toBe('awaiting_acceptance');
 
     // The read model has it the moment 201 is returned.
-    const rows = await tdb.sql('SELECT case_type, status, agency_code, workflow_id FROM "case" WHERE case_number = $1', [caseNumber]);
-    expect(rows).toEqual([{ case_type: 'benefit_claim', status: 'awaiting_acceptance', agency_code: '210100', workflow_id: caseNumber }]);
-    const claims = await tdb.sql('SELECT id_number, separation_date::text AS d, channel FROM benefit_claim WHERE case_number = $1', [caseNumber]);
+    const rows = await tdb.sql(
+      'SELECT case_type, status, agency_code, workflow_id FROM "case" WHERE case_number = $1',
+      [caseNumber],
+    );
+    expect(rows).toEqual([
+      { case_type: 'benefit_claim', status: 'awaiting_acceptance', agency_code: '210100', workflow_id: caseNumber },
+    ]);
+    const claims = await tdb.sql(
+      'SELECT id_number, separation_date::text AS d, channel FROM benefit_claim WHERE case_number = $1',
+      [caseNumber],
+    );
     expect(claims).toEqual([{ id_number: residentId(), d: '2026-10-31', channel: 'online' }]);
 
     // Temporal: the workflow ID is the case number, found by the project's search attributes.
     const desc = await client.workflow.getHandle(caseNumber).describe();
     expect(desc.type).toBe('benefitClaim');
     expect(desc.status.name).toBe('RUNNING');
-    expect(await workflowsMatching(`CaseType = 'benefit_claim' AND AgencyCode = '210100' AND CaseStatus = 'awaiting_acceptance' AND WorkflowId = '${caseNumber}'`, 1)).toBe(1);
+    expect(
+      await workflowsMatching(
+        `CaseType = 'benefit_claim' AND AgencyCode = '210100' AND CaseStatus = 'awaiting_acceptance' AND WorkflowId = '${caseNumber}'`,
+        1,
+      ),
+    ).toBe(1);
     expect(desc.typedSearchAttributes.get(CASE_STATUS)).toBe('awaiting_acceptance');
 
     // No personal data in the workflow ID, the search attributes or the API's logs.
@@ -97,7 +115,11 @@ describe('POST /claims (Art. 34-36)', () => {
       status: 'awaiting_acceptance',
       agency: { code: '210100', name: '沈阳市失业保险经办机构' },
       claim: {
-        applicant: { idNumberMasked: '210102********' + residentId().slice(-4), nameMasked: '张*', phoneMasked: '*******5678' },
+        applicant: {
+          idNumberMasked: '210102********' + residentId().slice(-4),
+          nameMasked: '张*',
+          phoneMasked: '*******5678',
+        },
         separation: { date: '2026-10-31', reason: 'contract_expired' },
         payment: { method: 'social_security_card', accountNumberMasked: '************5678' },
       },
@@ -125,7 +147,9 @@ describe('POST /claims (Art. 34-36)', () => {
   it('refuses an unknown paying agency (Art. 36, 39) with the field path, writing nothing', async () => {
     const res = await post(claimBody({ payingLocality: { basis: 'hukou', agencyCode: '999999' } }));
     expect(res.status).toBe(400);
-    expect(res.body.error.fields).toEqual([{ path: 'payingLocality.agencyCode', message: expect.stringContaining('city or county agency') }]);
+    expect(res.body.error.fields).toEqual([
+      { path: 'payingLocality.agencyCode', message: expect.stringContaining('city or county agency') },
+    ]);
     const provincial = await post(claimBody({ payingLocality: { basis: 'hukou', agencyCode: '210000' } }));
     expect(provincial.status).toBe(400);
     expect(await tdb.sql("SELECT 1 FROM \"case\" WHERE agency_code IN ('999999', '210000')")).toEqual([]);
@@ -144,7 +168,9 @@ describe('POST /claims (Art. 34-36)', () => {
     expect(first.status).toBe(201);
     expect(again.status).toBe(200);
     expect(again.body.caseNumber).toBe(first.body.caseNumber);
-    expect(await tdb.sql('SELECT count(*)::int AS n FROM "case" WHERE case_number = $1', [first.body.caseNumber])).toEqual([{ n: 1 }]);
+    expect(
+      await tdb.sql('SELECT count(*)::int AS n FROM "case" WHERE case_number = $1', [first.body.caseNumber]),
+    ).toEqual([{ n: 1 }]);
 
     const other = await post(claimBody({ channel: 'window' }), { 'Idempotency-Key': key });
     expect(other.status).toBe(409);
@@ -153,7 +179,11 @@ describe('POST /claims (Art. 34-36)', () => {
   });
 
   it('refuses bodies that are not JSON (415), malformed JSON (400) and oversized bodies (413)', async () => {
-    const text = await fetch(`${api.url}/claims`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hello' });
+    const text = await fetch(`${api.url}/claims`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: 'hello',
+    });
     expect(text.status).toBe(415);
     expect(((await text.json()) as any).error.code).toBe('unsupported_media_type');
     const broken = await post('{"channel": ');
@@ -168,7 +198,11 @@ describe('POST /claims (Art. 34-36)', () => {
     const idleQueue = uniqueTaskQueue('idle');
     const slow = await startApi({ db: tdb.db, temporal: client, taskQueue: idleQueue, recordWaitMs: 1_500 });
     try {
-      const res = await fetch(`${slow.url}/claims`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(claimBody()) });
+      const res = await fetch(`${slow.url}/claims`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(claimBody()),
+      });
       expect(res.status).toBe(202);
       const { caseNumber } = (await res.json()) as { caseNumber: string };
       expect(await tdb.sql('SELECT 1 FROM "case" WHERE case_number = $1', [caseNumber])).toEqual([]);
@@ -195,7 +229,10 @@ describe('POST /claims (Art. 34-36)', () => {
     await expect(handle.result()).rejects.toThrow();
     const rows = await tdb.sql('SELECT status FROM "case" WHERE case_number = $1', [body.caseNumber]);
     expect(rows).toEqual([{ status: 'cancelled' }]);
-    const events = await tdb.sql<{ type: string }>('SELECT type FROM case_event WHERE case_number = $1 ORDER BY at, id', [body.caseNumber]);
+    const events = await tdb.sql<{ type: string }>(
+      'SELECT type FROM case_event WHERE case_number = $1 ORDER BY at, id',
+      [body.caseNumber],
+    );
     expect(events.map((e) => e.type)).toEqual(['claim_received', 'case_cancelled']);
     expect((await handle.describe()).typedSearchAttributes.get(CASE_STATUS)).toBe('cancelled');
   });
@@ -215,7 +252,10 @@ describe('operations endpoints', () => {
     expect(await (await fetch(`${api.url}/healthz`)).json()).toEqual({ status: 'ok' });
     const ready = await fetch(`${api.url}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: 'ready', checks: { postgresql: { ok: true }, temporal: { ok: true } } });
+    expect(await ready.json()).toEqual({
+      status: 'ready',
+      checks: { postgresql: { ok: true }, temporal: { ok: true } },
+    });
   });
 
   it('GET /readyz answers 503 naming what is down', async () => {
@@ -232,7 +272,11 @@ describe('operations endpoints', () => {
       expect(body.checks.postgresql.ok).toBe(false);
       expect(body.checks.temporal.ok).toBe(false);
       // A claim while both are down: a clear 503, no stack.
-      const claim = await fetch(`${down.url}/claims`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(claimBody()) });
+      const claim = await fetch(`${down.url}/claims`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(claimBody()),
+      });
       expect(claim.status).toBe(503);
       expect(((await claim.json()) as any).error.code).toBe('database_unavailable');
     } finally {
@@ -251,8 +295,15 @@ describe('operations endpoints', () => {
   it('GET /openapi.json documents the routes from the zod schemas, browsable at /docs', async () => {
     const doc = (await (await fetch(`${api.url}/openapi.json`)).json()) as any;
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/claims', '/cases/{caseNumber}', '/healthz', '/readyz', '/metrics']));
-    expect(doc.components.schemas.ClaimRequest.properties.applicant.required).toEqual(['idType', 'idNumber', 'name', 'phone']);
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/claims', '/cases/{caseNumber}', '/healthz', '/readyz', '/metrics']),
+    );
+    expect(doc.components.schemas.ClaimRequest.properties.applicant.required).toEqual([
+      'idType',
+      'idNumber',
+      'name',
+      'phone',
+    ]);
     const docs = await fetch(`${api.url}/docs/`);
     expect(docs.status).toBe(200);
     expect(await docs.text()).toContain('swagger-ui');

@@ -16,6 +16,7 @@ import { startEmbeddedPostgres } from '../../db/embedded';
 import { migrate, withDatabase } from '../../db/migrate';
 import { startService, waitUntil, type Service } from '../../scripts/services';
 import { temporalBinary } from '../../scripts/temporal-bin';
+import { ensureSearchAttributes } from '../../lib/temporal';
 import { ensureWorkflowBundle } from '../../worker/bundle';
 import { searchAttributeCliFlags } from '../../workflows/search-attributes';
 import { freePort } from '../support/ports';
@@ -60,7 +61,11 @@ export default async function setup(project: TestProject) {
           if (!adminUrl) {
             const dir = mkdtempSync(join(tmpdir(), 'ui-cases-pg-'));
             chmodSync(dir, 0o755); // PostgreSQL runs as the postgres user when we are root
-            const server = await startEmbeddedPostgres({ dir: join(dir, 'data'), port: await freePort(), persistent: false });
+            const server = await startEmbeddedPostgres({
+              dir: join(dir, 'data'),
+              port: await freePort(),
+              persistent: false,
+            });
             adminUrl = server.adminUrl;
             stops.push(async () => {
               await server.stop();
@@ -87,7 +92,20 @@ export default async function setup(project: TestProject) {
           const server: Service = startService(
             'temporal dev server',
             temporalBinary('temporal'),
-            ['server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(port), '--namespace', 'default', '--log-level', 'error', ...searchAttributeCliFlags()],
+            [
+              'server',
+              'start-dev',
+              '--headless',
+              '--ip',
+              '127.0.0.1',
+              '--port',
+              String(port),
+              '--namespace',
+              'default',
+              '--log-level',
+              'error',
+              ...searchAttributeCliFlags(),
+            ],
             { logFile: join(tmpdir(), `ui-cases-temporal-dev-${port}.log`) },
           );
           stops.push(() => server.stop());
@@ -101,12 +119,20 @@ export default async function setup(project: TestProject) {
       tasks.push(
         (async () => {
           const port = await freePort();
-          const server = startService('temporal time-skipping test server', temporalBinary('temporal-test-server'), [String(port)], {
-            logFile: join(tmpdir(), `ui-cases-temporal-test-${port}.log`),
-          });
+          const server = startService(
+            'temporal time-skipping test server',
+            temporalBinary('temporal-test-server'),
+            [String(port)],
+            {
+              logFile: join(tmpdir(), `ui-cases-temporal-test-${port}.log`),
+            },
+          );
           stops.push(() => server.stop());
           const address = `127.0.0.1:${port}`;
           await waitUntil('Temporal time-skipping test server', () => temporalReady(address), 90_000, server);
+          const connection = await Connection.connect({ address });
+          await ensureSearchAttributes(connection, 'default');
+          await connection.close();
           project.provide('timeSkippingAddress', address);
         })(),
       );

@@ -6,7 +6,10 @@ import { createActivities, type ActivityDeps } from '../../activities';
 
 /** The run's Temporal dev server (real server: visibility, search attributes, update-with-start). */
 export function devServerEnv(): Promise<TestWorkflowEnvironment> {
-  return TestWorkflowEnvironment.createFromExistingServer({ address: inject('devServerAddress'), namespace: 'default' });
+  return TestWorkflowEnvironment.createFromExistingServer({
+    address: inject('devServerAddress'),
+    namespace: 'default',
+  });
 }
 
 /**
@@ -15,7 +18,8 @@ export function devServerEnv(): Promise<TestWorkflowEnvironment> {
  * at a time (vitest project `timers`), because skipping time is global to the server.
  */
 export function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
-  const factory = (TestWorkflowEnvironment as unknown as { create(opts: object): Promise<TestWorkflowEnvironment> }).create;
+  const factory = (TestWorkflowEnvironment as unknown as { create(opts: object): Promise<TestWorkflowEnvironment> })
+    .create;
   return factory.call(TestWorkflowEnvironment, {
     server: { type: 'existing' },
     address: inject('timeSkippingAddress'),
@@ -35,7 +39,11 @@ export interface RunningWorker {
 }
 
 /** A worker with the project's workflow bundle and real activities, running until stop(). */
-export async function startWorker(connection: NativeConnection, taskQueue: string, deps: ActivityDeps): Promise<RunningWorker> {
+export async function startWorker(
+  connection: NativeConnection,
+  taskQueue: string,
+  deps: ActivityDeps,
+): Promise<RunningWorker> {
   const worker = await Worker.create({
     connection,
     namespace: 'default',

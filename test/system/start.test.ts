@@ -1,0 +1,126 @@
+/**
+ * The README's start command, as a user runs it: on embedded defaults it brings the whole system up, a claim goes in
+ * and is found in the API and in `temporal workflow list`, Ctrl-C stops everything, and a second start finds the case
+ * again (Temporal SQLite and embedded PostgreSQL in the data folder).
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { portInUse } from '../../scripts/services';
+import { temporalBinary } from '../../scripts/temporal-bin';
+import { claimBody } from '../support/fixtures';
+import { freePort } from '../support/ports';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+const dataDir = mkdtempSync(join(tmpdir(), 'ui-cases-start-'));
+chmodSync(dataDir, 0o755); // embedded PostgreSQL runs as the postgres user when the test runs as root
+const running: ChildProcess[] = [];
+
+afterAll(() => {
+  for (const p of running) if (p.exitCode === null) p.kill('SIGKILL');
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+function baseEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
+  for (const k of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'TEMPORAL_UI_URL', 'WORKFLOW_BUNDLE_PATH', 'NODE_OPTIONS'])
+    delete env[k];
+  return env;
+}
+
+function start(env: NodeJS.ProcessEnv): {
+  proc: ChildProcess;
+  output: () => string;
+  ready: Promise<void>;
+  exit: Promise<number | null>;
+} {
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  running.push(proc);
+  let out = '';
+  proc.stdout!.on('data', (d) => (out += String(d)));
+  proc.stderr!.on('data', (d) => (out += String(d)));
+  const exit = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
+  const ready = new Promise<void>((resolveReady, reject) => {
+    const check = () => {
+      if (out.includes('Press Ctrl-C to stop.')) resolveReady();
+      else if (proc.exitCode !== null) reject(new Error(`start exited with ${proc.exitCode}:\n${out}`));
+      else setTimeout(check, 200);
+    };
+    check();
+  });
+  ready.catch(() => undefined); // awaited by the tests that expect a start; others look at exit
+  return { proc, output: () => out, ready, exit };
+}
+
+describe('the start command (README)', () => {
+  it('refuses a bad configuration with one line naming the variable', async () => {
+    const s = start(baseEnv({ API_PORT: 'eighty', DATA_DIR: dataDir }));
+    expect(await s.exit).toBe(2);
+    expect(s.output().trim()).toBe('Invalid configuration: API_PORT: must be a port number (1-65535) (got "eighty")');
+    expect(s.output().trim().split('\n')).toHaveLength(1);
+  });
+
+  it('starts everything, takes a claim, stops on Ctrl-C, and finds the case again after a restart', async () => {
+    const ports = {
+      api: await freePort(),
+      temporal: await freePort(),
+      ui: await freePort(),
+      pg: await freePort(),
+      metrics: await freePort(),
+    };
+    const env = baseEnv({
+      DATA_DIR: dataDir,
+      API_PORT: String(ports.api),
+      TEMPORAL_PORT: String(ports.temporal),
+      TEMPORAL_UI_PORT: String(ports.ui),
+      PG_PORT: String(ports.pg),
+      WORKER_METRICS_ADDRESS: `127.0.0.1:${ports.metrics}`,
+      LOG_LEVEL: 'warn',
+    });
+    const api = `http://127.0.0.1:${ports.api}`;
+    const temporalList = () =>
+      execFileSync(
+        temporalBinary('temporal'),
+        ['workflow', 'list', '--address', `127.0.0.1:${ports.temporal}`, '--output', 'json'],
+        { encoding: 'utf8' },
+      );
+
+    const first = start(env);
+    await first.ready;
+    expect(first.output()).toContain(`API            ${api}`);
+    expect(first.output()).toContain(`Temporal UI    http://127.0.0.1:${ports.ui}`);
+
+    const created = await fetch(`${api}/claims`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(claimBody()),
+    });
+    expect(created.status).toBe(201);
+    const { caseNumber } = (await created.json()) as { caseNumber: string };
+    expect((await fetch(`${api}/cases/${caseNumber}`)).status).toBe(200);
+    expect(temporalList()).toContain(caseNumber);
+    expect((await fetch(`http://127.0.0.1:${ports.ui}/`)).status).toBe(200);
+    const workerMetrics = await (await fetch(`http://127.0.0.1:${ports.metrics}/metrics`)).text();
+    expect(workerMetrics).toMatch(/temporal_workflow_task_schedule_to_start_latency|temporal_request/);
+
+    first.proc.kill('SIGINT');
+    expect(await first.exit).toBe(0);
+    for (const port of Object.values(ports)) expect(await portInUse(port)).toBe(false);
+
+    const second = start(env);
+    await second.ready;
+    expect(second.output()).toContain('database schema is up to date');
+    const again = await fetch(`${api}/cases/${caseNumber}`);
+    expect(again.status).toBe(200);
+    expect(((await again.json()) as { status: string }).status).toBe('awaiting_acceptance');
+    expect(temporalList()).toContain(caseNumber);
+    second.proc.kill('SIGINT');
+    expect(await second.exit).toBe(0);
+  });
+});

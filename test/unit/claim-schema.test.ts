@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { ClaimRequestSchema } from '../../api/claims/schema';
+import { zodFields } from '../../api/errors';
+import { claimBody, residentId } from '../support/fixtures';
+
+function fieldsOf(body: unknown) {
+  const r = ClaimRequestSchema.safeParse(body);
+  return r.success ? [] : zodFields(r.error);
+}
+
+describe('the claim request (Art. 34-36, 39, 96)', () => {
+  it('accepts a complete claim and normalises identifiers', () => {
+    const body = claimBody({
+      applicant: {
+        idType: 'resident_id',
+        idNumber: residentId('210102', '19900101', '001').toLowerCase(),
+        name: ' 李四 ',
+        phone: '13900000000',
+      },
+    });
+    const parsed = ClaimRequestSchema.parse(body);
+    expect(parsed.applicant.name).toBe('李四');
+    expect(parsed.applicant.idNumber).toBe(residentId('210102', '19900101', '001'));
+  });
+
+  it('checks the identity number by kind: GB 11643 check character and birth date, or a passport format (Art. 96)', () => {
+    const wrongCheck = residentId().slice(0, 17) + (residentId().endsWith('0') ? '1' : '0');
+    expect(
+      fieldsOf(
+        claimBody({ applicant: { idType: 'resident_id', idNumber: wrongCheck, name: '张三', phone: '13812345678' } }),
+      ),
+    ).toEqual([{ path: 'applicant.idNumber', message: expect.stringContaining('GB 11643') }]);
+    const badBirth = residentId('210102', '19850230');
+    expect(
+      fieldsOf(
+        claimBody({
+          applicant: { idType: 'social_security_card', idNumber: badBirth, name: '张三', phone: '13812345678' },
+        }),
+      ),
+    ).toHaveLength(1);
+    expect(
+      fieldsOf(
+        claimBody({
+          applicant: { idType: 'passport_foreign', idNumber: 'X12345678', name: 'John', phone: '13812345678' },
+        }),
+      ),
+    ).toEqual([]);
+    expect(
+      fieldsOf(
+        claimBody({ applicant: { idType: 'passport_cn', idNumber: 'E12-345', name: '张三', phone: '13812345678' } }),
+      ),
+    ).toEqual([{ path: 'applicant.idNumber', message: expect.stringContaining('passport') }]);
+  });
+
+  it('checks the employer by its unified social credit code (GB 32100)', () => {
+    expect(fieldsOf(claimBody({ employer: { uscc: '91210100MA0XYP12A0', name: 'x' } }))[0]?.path).toBe('employer.uscc');
+  });
+
+  it('requires the bank name for a bank account (Art. 39), and digits for the account', () => {
+    expect(fieldsOf(claimBody({ payment: { method: 'bank_account', accountNumber: '6214830012345678' } }))).toEqual([
+      { path: 'payment.bankName', message: 'is required when the method is bank_account' },
+    ]);
+    expect(
+      fieldsOf(claimBody({ payment: { method: 'social_security_card', accountNumber: '6214-8300' } }))[0]?.path,
+    ).toBe('payment.accountNumber');
+  });
+
+  it('names every unknown field at its own path', () => {
+    const body = { ...claimBody(), extra: 1, applicant: { ...claimBody().applicant, nickname: 'x' } };
+    expect(fieldsOf(body)).toEqual([
+      { path: 'applicant.nickname', message: 'unknown field' },
+      { path: 'extra', message: 'unknown field' },
+    ]);
+  });
+
+  it('refuses a date that does not exist and an unknown separation reason', () => {
+    expect(fieldsOf(claimBody({ separation: { date: '2026-02-29', reason: 'contract_expired' } }))[0]?.path).toBe(
+      'separation.date',
+    );
+    expect(fieldsOf({ ...claimBody(), separation: { date: '2026-01-31', reason: 'bored' } })[0]?.path).toBe(
+      'separation.reason',
+    );
+  });
+});
