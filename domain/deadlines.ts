@@ -1,0 +1,43 @@
+/**
+ * The one deadline function: the due date of a deadline of the 规程 (policy/deadline.json) from its start date, with
+ * the instant its timer fires and the citation. Art. 13, 17, 18, 19, 21, 38, 43, 49, 50, 52, 53, 56, 61, 62, 63, 64.
+ */
+import { deadlineInstantIso, dueDate, monthOf, type IsoDate, type IsoMonth, type WorkdayCalendar } from './calendar';
+import { citationOf, resolveParameter, type ParameterCitation } from './policy/resolve';
+import type { PolicyData } from './policy/schemas';
+
+export interface Deadline {
+  key: string;
+  description: string;
+  start: IsoDate;
+  /** Last day of the period (inclusive). */
+  dueDate: IsoDate;
+  /** Start of the day after dueDate in Asia/Shanghai (exclusive bound; when the timer fires). */
+  dueInstant: string;
+  parameter: ParameterCitation;
+}
+
+/**
+ * Due date of deadline `key` for something that started on `start` (for a monthly deadline: the month of `start`),
+ * with the deadline table in force on `determinationDate` (default: `start`).
+ */
+export function deadlineFor(
+  policy: PolicyData,
+  key: string,
+  start: IsoDate,
+  calendar: WorkdayCalendar,
+  determinationDate: IsoDate = start,
+): Deadline {
+  const p = resolveParameter(policy, 'deadline', key, determinationDate);
+  const v = p.value;
+  const due =
+    v.unit === 'dayOfMonth' ? calendar.monthlyDueDate(monthOf(start) as IsoMonth, v) : dueDate(start, v, calendar);
+  return {
+    key,
+    description: v.description,
+    start,
+    dueDate: due,
+    dueInstant: deadlineInstantIso(due),
+    parameter: citationOf(p),
+  };
+}

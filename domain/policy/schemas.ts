@@ -1,0 +1,223 @@
+/**
+ * Dated policy parameters (Art. 12: amounts and standards follow 辽人社〔2021〕26号 "and the documents adjusting it").
+ *
+ * Every value is an entry with the date it takes effect, its source (document and article) and whether we have
+ * confirmed it against the source (POLICY.md). History is never edited: a change is a new entry with a later
+ * `effectiveFrom`; a policy that lapses carries `effectiveUntil`. A case resolves parameters on its determination date
+ * and keeps them.
+ *
+ * Units: money in fen, rates and shares in basis points (1 bp = 0.01 %), periods in months / days / workdays.
+ */
+import { z } from 'zod';
+import { isoDateSchema } from '../calendar';
+import { separationReasonSchema } from '../separation';
+
+const fen = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+const basisPoints = z.number().int().nonnegative().max(1_000_000);
+const share = z.number().int().nonnegative().max(10_000); // ≤ 100 %
+const months = z.number().int().nonnegative().max(1200);
+
+export const minimumWageTierSchema = z.enum(['tier1', 'tier2', 'tier3']);
+export type MinimumWageTier = z.infer<typeof minimumWageTierSchema>;
+
+export const certificateLevelSchema = z.enum(['junior', 'intermediate', 'senior', 'technician', 'senior_technician']);
+export type CertificateLevel = z.infer<typeof certificateLevelSchema>;
+
+/** Value schema of each family. The family name is the file name in camelCase (policy/benefit-level.json …). */
+export const familyValueSchemas = {
+  /** Art. 34: ≥ 12 months of contributions; involuntary separation. Key: 'national'. */
+  eligibility: z.object({
+    minContributionMonths: z.number().int().positive(),
+    involuntaryReasons: z.array(separationReasonSchema).min(1),
+    voluntaryReasons: z.array(separationReasonSchema),
+  }),
+  /** Art. 38: monthly benefit = share of the paying locality's minimum wage, by whole years. Key: '210000'. */
+  benefitLevel: z.object({
+    basis: z.literal('minimumWageOfPayingLocality'),
+    brackets: z.array(z.object({ minYears: z.number().int().nonnegative(), shareBp: share })).min(1),
+  }),
+  /** Art. 38: benefit months by whole years of contributions (the highest row with minYears ≤ years). Key: '210000'. */
+  benefitPeriod: z.object({
+    rows: z.array(z.object({ minYears: z.number().int().positive(), months })).min(1),
+  }),
+  /** National duration caps by years of contributions, and the overall cap with carried-over months. Key: 'national'. */
+  durationCap: z.object({
+    brackets: z.array(z.object({ minYears: z.number().int().nonnegative(), maxMonths: months })).min(1),
+    overallMaxMonths: months,
+  }),
+  /** Monthly minimum wage of a tier (最低工资标准 档次). Keys: 'tier1', 'tier2', 'tier3'. */
+  minimumWage: z.object({ monthlyFen: fen }),
+  /** Which tier applies to a city. Keys: division codes '210100' … '211400'. */
+  minimumWageTier: z.object({ cityName: z.string().min(1), tier: minimumWageTierSchema }),
+  /** Contribution rates. Keys: 'employer', 'person'. */
+  contributionRate: z.object({ rateBp: basisPoints }),
+  /** Art. 46 childbirth medical subsidy. Key: '210000'. */
+  childbirthSubsidy: z.object({
+    shareBp: share,
+    /** What the share applies to: the whole entitlement (monthly × period months), what remained at the birth, or one month. */
+    base: z.enum(['entitledTotal', 'remainingEntitlement', 'monthlyAmount']),
+    capMonths: months,
+  }),
+  /** Art. 47 funeral grant and survivor pension. Keys: 'funeralGrant', 'survivorPension'. months null = not known. */
+  survivorBenefit: z.object({
+    formula: z.literal('monthsOfMonthlyBenefit'),
+    months: months.nullable(),
+  }),
+  /** Art. 50 skill-upgrade subsidy amount by certificate level. Keys: CertificateLevel. */
+  skillSubsidyAmount: z.object({ amountFen: fen }),
+  /** Art. 50 skill-upgrade subsidy conditions. Key: '210000'. */
+  skillSubsidyRule: z.object({
+    minInsuredMonths: months,
+    maxClaimsPerYear: z.number().int().positive(),
+    onePerOccupationAndLevel: z.boolean(),
+  }),
+  /** Art. 49 job-retention refund ratio of last year's contributions, by employer size. Keys: 'large', 'sme'. */
+  jobRetentionRatio: z.object({ ratioBp: share }),
+  /** Art. 49 job-retention eligibility thresholds. Key: '210000'. */
+  jobRetentionRule: z.object({
+    minMonthsPaidInFull: months,
+    maxLayoffRateBp: share,
+    smallEmployerMaxInsured: z.number().int().nonnegative(),
+    smallEmployerMaxLayoffShareBp: share,
+    excludeSeriousDishonesty: z.boolean(),
+  }),
+  /** Art. 45 price subsidy trigger (CPI or food CPI, month on same month last year). Key: 'national'. */
+  priceSubsidyTrigger: z.object({ cpiYoyBp: basisPoints, foodCpiYoyBp: basisPoints }),
+  /** Art. 45 price subsidy amount formula. Key: 'national'. */
+  priceSubsidyAmount: z.object({ formula: z.literal('urbanMinimumLivingStandardTimesScpiRise') }),
+  /** The 规程's own deadlines. Keys: 'art13.reviewConclusion' …. */
+  deadline: z.union([
+    z.object({
+      unit: z.enum(['workdays', 'days', 'months']),
+      amount: z.number().int().nonnegative(),
+      direction: z.enum(['after', 'before']).optional(),
+      description: z.string().min(1),
+    }),
+    z.object({
+      unit: z.literal('dayOfMonth'),
+      day: z.number().int().min(1).max(28),
+      dayWhenHolidays: z.number().int().min(1).max(28).optional(),
+      description: z.string().min(1),
+    }),
+  ]),
+} as const;
+
+export type Family = keyof typeof familyValueSchemas;
+export const FAMILIES = Object.keys(familyValueSchemas) as Family[];
+export type FamilyValue<F extends Family> = z.infer<(typeof familyValueSchemas)[F]>;
+
+/** Where a value comes from. */
+export const sourceSchema = z.object({
+  document: z.string().min(1),
+  article: z.string().min(1),
+  url: z.string().url().optional(),
+});
+export type ParameterSource = z.infer<typeof sourceSchema>;
+
+function entrySchema<V extends z.ZodType>(value: V) {
+  return z
+    .object({
+      key: z.string().min(1),
+      effectiveFrom: isoDateSchema,
+      effectiveUntil: isoDateSchema.optional(),
+      value,
+      source: sourceSchema,
+      confirmed: z.boolean(),
+      note: z.string().optional(),
+    })
+    .refine((e) => e.effectiveUntil === undefined || e.effectiveUntil >= e.effectiveFrom, {
+      message: 'effectiveUntil is before effectiveFrom',
+      path: ['effectiveUntil'],
+    });
+}
+
+export interface PolicyEntry<V> {
+  key: string;
+  effectiveFrom: string;
+  effectiveUntil?: string | undefined;
+  value: V;
+  source: ParameterSource;
+  confirmed: boolean;
+  note?: string | undefined;
+}
+
+/** Schema of one policy file: a family and its entries. */
+export function policyFileSchema<F extends Family>(family: F) {
+  return z
+    .object({
+      $comment: z.string().optional(),
+      family: z.literal(family),
+      description: z.string().min(1),
+      entries: z.array(entrySchema(familyValueSchemas[family])),
+    })
+    .superRefine((file, ctx) => {
+      const seen = new Map<string, number>();
+      file.entries.forEach((e, i) => {
+        const id = `${e.key}@${e.effectiveFrom}`;
+        const first = seen.get(id);
+        if (first !== undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['entries', i, 'effectiveFrom'],
+            message: `duplicate entry for key ${e.key} effective ${e.effectiveFrom} (also entries[${first}]): add a new dated entry instead`,
+          });
+        } else seen.set(id, i);
+      });
+    });
+}
+
+/** All parameters: every family's entries, in any order. */
+export type PolicyData = { [F in Family]: PolicyEntry<FamilyValue<F>>[] };
+
+/** Policy data that failed validation: names the file and the path inside it. */
+export class PolicyDataError extends Error {
+  override readonly name = 'PolicyDataError';
+  constructor(
+    readonly file: string,
+    readonly issues: { path: string; message: string }[],
+  ) {
+    super(
+      `invalid policy data in ${file}:\n${issues.map((i) => `  at ${i.path || '(root)'}: ${i.message}`).join('\n')}`,
+    );
+  }
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  return path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
+}
+
+/** Validate one family's file content (already parsed JSON). Pure. */
+export function parsePolicyFile<F extends Family>(family: F, fileName: string, content: unknown) {
+  const parsed = policyFileSchema(family).safeParse(content);
+  if (!parsed.success) {
+    throw new PolicyDataError(
+      fileName,
+      parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })),
+    );
+  }
+  return parsed.data.entries as PolicyEntry<FamilyValue<F>>[];
+}
+
+/** File name of a family: benefitLevel → benefit-level.json. */
+export function familyFileName(family: Family): string {
+  return `${family.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}.json`;
+}
+
+/**
+ * Validate the contents of all policy files (file name → parsed JSON). Every family must have its file; a file
+ * that names no known family is refused. Pure: the reading happens in policy/load.ts.
+ */
+export function parsePolicyData(files: Readonly<Record<string, unknown>>): PolicyData {
+  const known = new Map(FAMILIES.map((f) => [familyFileName(f), f]));
+  for (const name of Object.keys(files)) {
+    if (!known.has(name)) {
+      throw new PolicyDataError(name, [{ path: '', message: `no parameter family is stored in a file of this name` }]);
+    }
+  }
+  const data = {} as Record<Family, unknown>;
+  for (const [name, family] of known) {
+    if (!(name in files)) throw new PolicyDataError(name, [{ path: '', message: `missing file for family ${family}` }]);
+    data[family] = parsePolicyFile(family, name, files[name]);
+  }
+  return data as PolicyData;
+}
