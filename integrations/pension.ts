@@ -1,0 +1,48 @@
+/**
+ * Pension insurance (养老保险): pension receipt, a stop condition (Art. 38, 42), and funeral grants and survivor
+ * pensions it already paid (Art. 47: survivors choose one scheme; check to avoid paying twice).
+ */
+import { z } from 'zod';
+import type { CallOptions, SourceHttpClient } from './http';
+import { dateSchema, fenSchema } from './schemas';
+
+export const pensionReceiptSchema = z.object({ receivesPension: z.boolean(), startDate: dateSchema.nullable() });
+export type PensionReceipt = z.infer<typeof pensionReceiptSchema>;
+
+/** One funeral grant / survivor pension paid by another scheme (shared with work-injury insurance). */
+export const funeralGrantSchema = z.object({
+  grantDate: dateSchema,
+  funeralGrantFen: fenSchema,
+  survivorPensionFen: fenSchema,
+});
+export type FuneralGrant = z.infer<typeof funeralGrantSchema>;
+export const funeralGrantsSchema = z.object({ grants: z.array(funeralGrantSchema) });
+export type FuneralGrants = z.infer<typeof funeralGrantsSchema>;
+
+export class PensionClient {
+  constructor(private readonly http: SourceHttpClient) {}
+
+  /** Art. 38, 42: whether the person receives a basic pension, and since when. */
+  getPensionReceipt(idNumber: string, options?: CallOptions): Promise<PensionReceipt> {
+    return this.http.call({
+      operation: 'getPensionReceipt',
+      method: 'POST',
+      path: '/receipts/query',
+      body: { idNumber },
+      response: pensionReceiptSchema,
+      options,
+    });
+  }
+
+  /** Art. 47: funeral grants and survivor pensions pension insurance paid for the person. */
+  getFuneralGrants(idNumber: string, options?: CallOptions): Promise<FuneralGrants> {
+    return this.http.call({
+      operation: 'getFuneralGrants',
+      method: 'POST',
+      path: '/funeral-grants/query',
+      body: { idNumber },
+      response: funeralGrantsSchema,
+      options,
+    });
+  }
+}

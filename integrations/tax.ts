@@ -1,0 +1,229 @@
+/**
+ * Tax data platform (省级数据共享平台, Art. 23-26): employers, their insured staff, the monthly contribution records
+ * the tax authority passes on (contribution base, amount paid, contribution month, receipt date: Art. 24, 25), arrears
+ * (Art. 41) and back payments, which appear later as records with a late receipt date (Art. 26).
+ */
+import { z } from 'zod';
+import { separationReasonSchema } from '../domain/separation';
+import type { CallOptions, SourceHttpClient } from './http';
+import { segment } from './http';
+import { dateSchema, divisionCodeSchema, fenSchema, monthSchema, residentIdNumberSchema, usccSchema } from './schemas';
+
+export const employerTypeSchema = z.enum([
+  'enterprise',
+  'public_institution',
+  'social_organization',
+  'private_non_enterprise',
+  'individual_business',
+]);
+export type EmployerType = z.infer<typeof employerTypeSchema>;
+
+export const employerSizeSchema = z.enum(['micro', 'small', 'medium', 'large']);
+export type EmployerSize = z.infer<typeof employerSizeSchema>;
+
+/**
+ * Separation reasons (失业原因, Art. 21) use the domain's names (domain/separation.ts); which of them count as "not by
+ * the person's own will" (Art. 34) is policy data, not the source's business.
+ */
+export { SEPARATION_REASON_LABELS, separationReasonSchema } from '../domain/separation';
+export type { SeparationReason } from '../domain/separation';
+
+export const bankAccountSchema = z.object({
+  bankName: z.string(),
+  accountName: z.string(),
+  accountNumber: z.string(),
+});
+export type BankAccount = z.infer<typeof bankAccountSchema>;
+
+/** Art. 16 registration items the platform shares, with the staff count (参保职工数量, Art. 49). */
+export const taxEmployerSchema = z.object({
+  uscc: z.string(),
+  name: z.string(),
+  type: employerTypeSchema,
+  size: employerSizeSchema,
+  agencyDivisionCode: divisionCodeSchema,
+  registeredDate: dateSchema,
+  insuredCount: z.number().int().nonnegative(),
+  bankAccount: bankAccountSchema,
+});
+export type TaxEmployer = z.infer<typeof taxEmployerSchema>;
+
+export const staffMemberSchema = z.object({
+  idNumber: z.string(),
+  name: z.string(),
+  startDate: dateSchema,
+  endDate: dateSchema.nullable(),
+  separationReason: separationReasonSchema.nullable(),
+});
+export type StaffMember = z.infer<typeof staffMemberSchema>;
+
+export const employerStaffSchema = z.object({ uscc: z.string(), staff: z.array(staffMemberSchema) });
+export type EmployerStaff = z.infer<typeof employerStaffSchema>;
+
+/** Art. 25 单位缴费信息: one row per contribution month. */
+export const employerContributionMonthSchema = z.object({
+  month: monthSchema,
+  insuredCount: z.number().int().nonnegative(),
+  contributionBaseTotalFen: fenSchema,
+  amountPaidTotalFen: fenSchema,
+  receiptDate: dateSchema,
+});
+export const employerContributionsSchema = z.object({
+  uscc: z.string(),
+  months: z.array(employerContributionMonthSchema),
+});
+export type EmployerContributions = z.infer<typeof employerContributionsSchema>;
+
+export const employerArrearsMonthSchema = z.object({
+  month: monthSchema,
+  insuredCount: z.number().int().nonnegative(),
+  amountDueFen: fenSchema,
+});
+export const employerArrearsSchema = z.object({ uscc: z.string(), months: z.array(employerArrearsMonthSchema) });
+export type EmployerArrears = z.infer<typeof employerArrearsSchema>;
+
+/** Art. 25 个人缴费信息. `backPayment` marks a record paid after its due date (补缴, Art. 26). */
+export const contributionRecordSchema = z.object({
+  employerUscc: z.string(),
+  employerName: z.string(),
+  month: monthSchema,
+  contributionBaseFen: fenSchema,
+  amountPaidFen: fenSchema,
+  receiptDate: dateSchema,
+  backPayment: z.boolean(),
+});
+export type ContributionRecord = z.infer<typeof contributionRecordSchema>;
+
+export const personContributionsSchema = z.object({
+  idNumber: z.string(),
+  records: z.array(contributionRecordSchema),
+});
+export type PersonContributions = z.infer<typeof personContributionsSchema>;
+
+export const arrearsRecordSchema = z.object({
+  employerUscc: z.string(),
+  employerName: z.string(),
+  month: monthSchema,
+  contributionBaseFen: fenSchema,
+  amountDueFen: fenSchema,
+});
+export type ArrearsRecord = z.infer<typeof arrearsRecordSchema>;
+
+export const personArrearsSchema = z.object({ idNumber: z.string(), records: z.array(arrearsRecordSchema) });
+export type PersonArrears = z.infer<typeof personArrearsSchema>;
+
+export const employmentSpellSchema = z.object({
+  employerUscc: z.string(),
+  employerName: z.string(),
+  startDate: dateSchema,
+  endDate: dateSchema.nullable(),
+  separationReason: separationReasonSchema.nullable(),
+});
+export type EmploymentSpell = z.infer<typeof employmentSpellSchema>;
+
+export const personEmploymentsSchema = z.object({ idNumber: z.string(), employments: z.array(employmentSpellSchema) });
+export type PersonEmployments = z.infer<typeof personEmploymentsSchema>;
+
+// Requests
+export const monthRangeSchema = z.object({ from: monthSchema.optional(), to: monthSchema.optional() });
+export type MonthRange = z.infer<typeof monthRangeSchema>;
+export const personContributionsQuerySchema = z.object({
+  idNumber: residentIdNumberSchema,
+  from: monthSchema.optional(),
+  to: monthSchema.optional(),
+});
+export type PersonContributionsQuery = z.infer<typeof personContributionsQuerySchema>;
+export const usccParamSchema = usccSchema;
+
+export class TaxClient {
+  constructor(private readonly http: SourceHttpClient) {}
+
+  /** Art. 16, 49: the employer's registration and staff count; null when the platform does not know the code. */
+  getEmployer(uscc: string, options?: CallOptions): Promise<TaxEmployer | null> {
+    return this.http.find({
+      operation: 'getEmployer',
+      method: 'GET',
+      path: `/employers/${segment(uscc)}`,
+      response: taxEmployerSchema,
+      options,
+    });
+  }
+
+  /** Art. 23: insured staff of the employer, with separations (Art. 21); null for an unknown employer. */
+  getEmployerStaff(uscc: string, options?: CallOptions): Promise<EmployerStaff | null> {
+    return this.http.find({
+      operation: 'getEmployerStaff',
+      method: 'GET',
+      path: `/employers/${segment(uscc)}/staff`,
+      response: employerStaffSchema,
+      options,
+    });
+  }
+
+  /** Art. 25 单位缴费信息 per month in the range (both ends optional, inclusive). */
+  getEmployerContributions(
+    uscc: string,
+    range: MonthRange = {},
+    options?: CallOptions,
+  ): Promise<EmployerContributions | null> {
+    return this.http.find({
+      operation: 'getEmployerContributions',
+      method: 'GET',
+      path: `/employers/${segment(uscc)}/contributions`,
+      query: { from: range.from, to: range.to },
+      response: employerContributionsSchema,
+      options,
+    });
+  }
+
+  /** Art. 18, 26: the months the employer owes. */
+  getEmployerArrears(uscc: string, options?: CallOptions): Promise<EmployerArrears | null> {
+    return this.http.find({
+      operation: 'getEmployerArrears',
+      method: 'GET',
+      path: `/employers/${segment(uscc)}/arrears`,
+      response: employerArrearsSchema,
+      options,
+    });
+  }
+
+  /** Art. 24, 25: the person's paid contribution records, all employers (no records: an empty list). */
+  getPersonContributions(
+    idNumber: string,
+    range: MonthRange = {},
+    options?: CallOptions,
+  ): Promise<PersonContributions> {
+    return this.http.call({
+      operation: 'getPersonContributions',
+      method: 'POST',
+      path: '/persons/contributions/query',
+      body: { idNumber, ...range },
+      response: personContributionsSchema,
+      options,
+    });
+  }
+
+  /** Art. 41: months owed for the person (unpaid by the employer). */
+  getPersonArrears(idNumber: string, options?: CallOptions): Promise<PersonArrears> {
+    return this.http.call({
+      operation: 'getPersonArrears',
+      method: 'POST',
+      path: '/persons/arrears/query',
+      body: { idNumber },
+      response: personArrearsSchema,
+      options,
+    });
+  }
+
+  /** Art. 21, 38: employment spells with separation date and reason. */
+  getPersonEmployments(idNumber: string, options?: CallOptions): Promise<PersonEmployments> {
+    return this.http.call({
+      operation: 'getPersonEmployments',
+      method: 'POST',
+      path: '/persons/employments/query',
+      body: { idNumber },
+      response: personEmploymentsSchema,
+      options,
+    });
+  }
+}

@@ -1,0 +1,152 @@
+/** /tax: the tax data platform (Art. 23-26, 41). */
+import { Router } from 'express';
+import type { Request } from 'express';
+import { z } from 'zod';
+import { personQuerySchema } from '../../integrations/schemas';
+import { monthRangeSchema, personContributionsQuerySchema } from '../../integrations/tax';
+import type {
+  EmployerArrears,
+  EmployerContributions,
+  EmployerStaff,
+  EmploymentSpell,
+  PersonArrears,
+  PersonContributions,
+  PersonEmployments,
+  TaxEmployer,
+} from '../../integrations/tax';
+import { body, notFound, parse } from '../http';
+import type { Simulator } from '../simulator';
+import type { EmployerCore } from '../world';
+
+const usccParams = z.object({ uscc: z.string() });
+
+export function taxRoutes(sim: Simulator): Router {
+  const router = Router();
+  const { world } = sim;
+
+  const employerOf = (req: Request): EmployerCore => {
+    const employer = world.findEmployer(parse(usccParams, req.params).uscc);
+    if (!employer) throw notFound('employer');
+    return employer;
+  };
+
+  router.get('/employers/:uscc', (req, res) => {
+    const employer = employerOf(req);
+    const insuredCount = world
+      .staffOf(employer.index)
+      .filter((p) => p.spells.some((s) => s.employerIndex === employer.index && s.endDate === null)).length;
+    const answer: TaxEmployer = {
+      uscc: employer.uscc,
+      name: employer.name,
+      type: employer.type,
+      size: employer.size,
+      agencyDivisionCode: employer.agencyDivisionCode,
+      registeredDate: employer.registeredDate,
+      insuredCount,
+      bankAccount: employer.bankAccount,
+    };
+    res.json(answer);
+  });
+
+  router.get('/employers/:uscc/staff', (req, res) => {
+    const employer = employerOf(req);
+    const staff = world.staffOf(employer.index).flatMap((person) =>
+      person.spells
+        .filter((s) => s.employerIndex === employer.index)
+        .map((s) => ({
+          idNumber: person.idNumber,
+          name: person.name,
+          startDate: s.startDate,
+          endDate: s.endDate,
+          separationReason: s.separationReason,
+        })),
+    );
+    const answer: EmployerStaff = { uscc: employer.uscc, staff };
+    res.json(answer);
+  });
+
+  router.get('/employers/:uscc/contributions', (req, res) => {
+    const employer = employerOf(req);
+    const range = parse(monthRangeSchema, req.query);
+    const months = new Map<string, EmployerContributions['months'][number]>();
+    for (const person of world.staffOf(employer.index)) {
+      for (const r of sim.records(person).paid) {
+        if (r.employerUscc !== employer.uscc || !inRange(r.month, range)) continue;
+        const row = months.get(r.month) ?? {
+          month: r.month,
+          insuredCount: 0,
+          contributionBaseTotalFen: 0,
+          amountPaidTotalFen: 0,
+          receiptDate: r.receiptDate,
+        };
+        row.insuredCount++;
+        row.contributionBaseTotalFen += r.contributionBaseFen;
+        row.amountPaidTotalFen += r.amountPaidFen;
+        if (r.receiptDate > row.receiptDate) row.receiptDate = r.receiptDate;
+        months.set(r.month, row);
+      }
+    }
+    const answer: EmployerContributions = {
+      uscc: employer.uscc,
+      months: [...months.values()].sort((a, b) => a.month.localeCompare(b.month)),
+    };
+    res.json(answer);
+  });
+
+  router.get('/employers/:uscc/arrears', (req, res) => {
+    const employer = employerOf(req);
+    const months = new Map<string, EmployerArrears['months'][number]>();
+    for (const person of world.staffOf(employer.index)) {
+      for (const r of sim.records(person).arrears) {
+        if (r.employerUscc !== employer.uscc) continue;
+        const row = months.get(r.month) ?? { month: r.month, insuredCount: 0, amountDueFen: 0 };
+        row.insuredCount++;
+        row.amountDueFen += r.amountDueFen;
+        months.set(r.month, row);
+      }
+    }
+    const answer: EmployerArrears = {
+      uscc: employer.uscc,
+      months: [...months.values()].sort((a, b) => a.month.localeCompare(b.month)),
+    };
+    res.json(answer);
+  });
+
+  router.post('/persons/contributions/query', (req, res) => {
+    const query = body(personContributionsQuerySchema, req);
+    const person = world.findPerson(query.idNumber);
+    const records = person ? sim.records(person).paid.filter((r) => inRange(r.month, query)) : [];
+    const answer: PersonContributions = { idNumber: query.idNumber, records };
+    res.json(answer);
+  });
+
+  router.post('/persons/arrears/query', (req, res) => {
+    const { idNumber } = body(personQuerySchema, req);
+    const person = world.findPerson(idNumber);
+    const answer: PersonArrears = { idNumber, records: person ? sim.records(person).arrears : [] };
+    res.json(answer);
+  });
+
+  router.post('/persons/employments/query', (req, res) => {
+    const { idNumber } = body(personQuerySchema, req);
+    const person = world.findPerson(idNumber);
+    const employments: EmploymentSpell[] = (person?.spells ?? []).map((s) => {
+      const employer = world.employer(s.employerIndex);
+      return {
+        employerUscc: employer.uscc,
+        employerName: employer.name,
+        startDate: s.startDate,
+        endDate: s.endDate,
+        separationReason: s.separationReason,
+      };
+    });
+    const answer: PersonEmployments = { idNumber, employments };
+    res.json(answer);
+  });
+
+  return router;
+}
+
+function inRange(month: string, range: { from?: string | undefined; to?: string | undefined }): boolean {
+  return (range.from === undefined || month >= range.from) && (range.to === undefined || month <= range.to);
+}
