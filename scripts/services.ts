@@ -1,10 +1,10 @@
 /**
  * Child processes of the start command: each service runs in its own process group (so Ctrl-C reaches only the
- * start command, which then stops them in order), its output goes to the console or to a log file, and stopping
- * waits for the process to exit (SIGTERM, then SIGKILL after a grace period).
+ * start command, which then stops them in order), writes to the console or to its log file, and stopping waits for
+ * the process to exit (SIGTERM, then SIGKILL after a grace period). Readiness is probed, not read from output.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { createConnection } from 'node:net';
 
 export interface Service {
@@ -20,20 +20,17 @@ export function startService(
   args: string[],
   opts: { env?: NodeJS.ProcessEnv; logFile?: string; cwd?: string },
 ): Service {
+  // The child writes straight to the console (or its log file), never through a pipe of ours: if this process dies,
+  // a pipe would break under the child and stall its logging (and its shutdown) instead of letting it finish.
+  const out = opts.logFile ? openSync(opts.logFile, 'a') : 'inherit';
   const child = spawn(command, args, {
     cwd: opts.cwd,
-    env: opts.env ?? process.env,
+    // Children stop themselves if this process dies without stopping them (lib/parent-watch.ts).
+    env: { ...(opts.env ?? process.env), UI_PARENT_PID: String(process.pid) },
     detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', out, out],
   });
-  if (opts.logFile) {
-    const out = createWriteStream(opts.logFile, { flags: 'a' });
-    child.stdout!.pipe(out);
-    child.stderr!.pipe(out);
-  } else {
-    child.stdout!.pipe(process.stdout);
-    child.stderr!.pipe(process.stderr);
-  }
+  if (typeof out === 'number') closeSync(out);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   let stopping: Promise<void> | undefined;
   return {
@@ -51,37 +48,6 @@ export function startService(
       return stopping;
     },
   };
-}
-
-/** Resolves with the first stdout line for which `pick` returns a value; rejects if the process exits first. */
-export function waitForLine<T>(service: Service, pick: (line: string) => T | undefined, timeoutMs: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    let buffer = '';
-    const timer = setTimeout(
-      () => reject(new Error(`${service.name} was not ready within ${timeoutMs / 1000} s`)),
-      timeoutMs,
-    );
-    const onData = (chunk: Buffer) => {
-      buffer += chunk.toString('utf8');
-      let nl;
-      while ((nl = buffer.indexOf('\n')) >= 0) {
-        const line = buffer.slice(0, nl);
-        buffer = buffer.slice(nl + 1);
-        const value = pick(line);
-        if (value !== undefined) {
-          clearTimeout(timer);
-          service.child.stdout!.off('data', onData);
-          resolve(value);
-          return;
-        }
-      }
-    };
-    service.child.stdout!.on('data', onData);
-    void service.exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`${service.name} exited (code ${code}) before it was ready`));
-    });
-  });
 }
 
 /** Polls `probe` until it resolves true; rejects after `timeoutMs` or when the service exits. */

@@ -4,19 +4,25 @@
  *   PostgreSQL      DATABASE_URL, else embedded PostgreSQL in DATA_DIR/pg; migrations applied
  *   Temporal        TEMPORAL_ADDRESS, else the Temporal dev server with SQLite in DATA_DIR (cases survive restarts),
  *                   the Web UI on, the project's search attributes registered
+ *   simulators      of the external systems (tax, hukou, bank, SMS...), unless START_SIMULATORS=false
  *   worker, API     separate processes; the workflow bundle is built once and shared
+ *   first user      `admin` when there are no users (ADMIN_PASSWORD, else generated and shown once)
  *
  * Prints the URLs; Ctrl-C stops every child, API first and PostgreSQL last. A second start reuses the data.
  */
 import { Connection } from '@temporalio/client';
-import { mkdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadConfigOrExit } from '../config/env';
+import { databaseAccepts, embeddedDatabaseUrl } from '../db/embedded-url';
 import { migrate } from '../db/migrate';
+import { ensureFirstAdministrator } from '../api/auth/service';
+import { createDb } from '../lib/db';
 import { ensureSearchAttributes, temporalTarget } from '../lib/temporal';
 import { ensureWorkflowBundle } from '../worker/bundle';
 import { searchAttributeCliFlags } from '../workflows/search-attributes';
-import { portInUse, startService, waitForLine, waitUntil, type Service } from './services';
+import { portInUse, startService, waitUntil, type Service } from './services';
 import { PROJECT_ROOT, temporalBinary } from './temporal-bin';
 
 const cfg = loadConfigOrExit();
@@ -33,15 +39,14 @@ async function assertPortFree(port: number, variable: string) {
   }
 }
 
-async function shutdown(code: number): Promise<never> {
-  if (!shuttingDown) {
-    shuttingDown = true;
-    say('stopping...');
-    // Reverse order of start: API, worker, Temporal, PostgreSQL.
-    for (const s of [...services].reverse()) {
-      await s.stop();
-      say(`${s.name} stopped`);
-    }
+async function shutdown(code: number): Promise<void> {
+  if (shuttingDown) return; // a second Ctrl-C while stopping: the stop in progress finishes
+  shuttingDown = true;
+  say('stopping...');
+  // Reverse order of start: API, worker, simulators, Temporal, PostgreSQL.
+  for (const s of [...services].reverse()) {
+    await s.stop();
+    say(`${s.name} stopped`);
   }
   process.exit(code);
 }
@@ -57,16 +62,41 @@ async function main() {
     const [node, args] = tsx('db/embedded-main.ts');
     const pg = startService('postgresql', node, [...args], {
       env: { ...env, PG_DIR: join(dataDir, 'pg'), PG_PORT: String(cfg.PG_PORT), PG_DATABASE: 'ui_cases' },
+      logFile: join(dataDir, 'postgresql.log'),
     });
     services.push(pg);
-    databaseUrl = await waitForLine(
-      pg,
-      (line) => (line.startsWith('{"ready"') ? (JSON.parse(line) as { url: string }).url : undefined),
-      120_000,
-    );
+    databaseUrl = embeddedDatabaseUrl(cfg.PG_PORT, 'ui_cases');
+    const url = databaseUrl;
+    await waitUntil('embedded PostgreSQL accepting connections', () => databaseAccepts(url), 120_000, pg);
   }
   const applied = await migrate(databaseUrl);
   say(applied.length ? `migrations applied: ${applied.join(', ')}` : 'database schema is up to date');
+  const db = createDb(databaseUrl, { poolMax: 1 });
+  const admin = await ensureFirstAdministrator(db, cfg.ADMIN_PASSWORD).finally(() => db.$disconnect());
+  if (admin.generatedPassword) {
+    const file = join(dataDir, 'admin-password.txt');
+    writeFileSync(file, `${admin.generatedPassword}\n`, { mode: 0o600 });
+    say(`first administrator created: user "admin", password ${admin.generatedPassword} (also in ${file}; change it)`);
+  }
+
+  // Simulators of the external systems, with a bank signing key shared with the worker for this run.
+  const sourcesEnv: NodeJS.ProcessEnv = {};
+  if (cfg.START_SIMULATORS) {
+    await assertPortFree(cfg.SIMULATOR_PORT, 'SIMULATOR_PORT');
+    const bankKey = process.env.BANK_SIGNING_KEY || randomBytes(32).toString('base64url');
+    Object.assign(sourcesEnv, { SIMULATOR_URL: `http://127.0.0.1:${cfg.SIMULATOR_PORT}`, BANK_SIGNING_KEY: bankKey });
+    const [node, simArgs] = tsx('simulators/main.ts');
+    const simulators = startService('simulators', node, [...simArgs], {
+      env: { ...env, ...sourcesEnv, SIMULATOR_PORT: String(cfg.SIMULATOR_PORT), SIMULATOR_HOST: '127.0.0.1' },
+    });
+    services.push(simulators);
+    await waitUntil(
+      'simulators listening',
+      async () => (await fetch(`http://127.0.0.1:${cfg.SIMULATOR_PORT}/healthz`)).ok,
+      60_000,
+      simulators,
+    );
+  }
 
   // Temporal
   const target = temporalTarget(cfg);
@@ -74,10 +104,13 @@ async function main() {
   if (!cfg.TEMPORAL_ADDRESS) {
     await assertPortFree(cfg.TEMPORAL_PORT, 'TEMPORAL_PORT');
     await assertPortFree(cfg.TEMPORAL_UI_PORT, 'TEMPORAL_UI_PORT');
+    const [node, guardArgs] = tsx('scripts/guard.ts');
     const temporal = startService(
       'temporal',
-      temporalBinary('temporal'),
+      node,
       [
+        ...guardArgs,
+        temporalBinary('temporal'),
         'server',
         'start-dev',
         '--db-filename',
@@ -131,6 +164,7 @@ async function main() {
   const bundle = await ensureWorkflowBundle();
   const shared: NodeJS.ProcessEnv = {
     ...env,
+    ...sourcesEnv,
     DATABASE_URL: databaseUrl,
     TEMPORAL_ADDRESS: target.address,
     WORKFLOW_BUNDLE_PATH: bundle,
@@ -167,6 +201,7 @@ async function main() {
       `  Temporal       ${target.address} (namespace ${target.namespace}, task queue ${cfg.TEMPORAL_TASK_QUEUE})`,
       `  PostgreSQL     ${pgLine}`,
       `  Worker metrics http://${cfg.WORKER_METRICS_ADDRESS}/metrics`,
+      `  Simulators     ${cfg.START_SIMULATORS ? `http://127.0.0.1:${cfg.SIMULATOR_PORT} (admin: /admin/persons, /admin/bank/ledger, /admin/sms/outbox)` : 'not started (START_SIMULATORS=false)'}`,
       'Press Ctrl-C to stop.',
       '',
     ].join('\n'),

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import { DEFAULT_PERSONS, createSimulatorApp } from './app';
 import { MAX_PERSONS } from './world';
+import { exitWithParent } from '../lib/parent-watch';
 
 const unsetIfEmpty = (value: unknown) => (value === '' ? undefined : value);
 
@@ -58,3 +59,6 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     server.closeAllConnections();
   });
 }
+
+// Started by the start command: stop with it, even if it dies without stopping us.
+exitWithParent(() => process.kill(process.pid, 'SIGTERM'));
