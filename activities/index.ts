@@ -1,13 +1,15 @@
 /**
  * All activities, built from their dependencies (database, external sources). Workflows import only the type.
  */
+import { calendarActivities, type CalendarActivityDeps } from './calendar';
 import { caseActivities, type CaseActivityDeps } from './cases';
 
-export type ActivityDeps = CaseActivityDeps;
+export type ActivityDeps = CaseActivityDeps & CalendarActivityDeps;
 
 export function createActivities(deps: ActivityDeps) {
   return {
     ...caseActivities(deps),
+    ...calendarActivities(deps),
   };
 }
 

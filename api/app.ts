@@ -7,7 +7,19 @@ import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../lib/db';
 import type { Logger } from '../lib/logger';
+import { usersRouter } from './admin/users-router';
+import { identify } from './auth/middleware';
+import { authRouter } from './auth/router';
+import { DEFAULT_AUTH_POLICY, type AuthPolicy } from './auth/service';
+import { calculationsRouter } from './calculations/router';
 import { casesRouter } from './cases/router';
+import { policyRouter } from './policy/router';
+import { requireRole } from './auth/middleware';
+import { STAFF_ROLES } from '../domain/access';
+import type { PolicyData } from '../domain/policy';
+import type { CalendarStore } from '../lib/calendar-store';
+import { calendarRouter } from './calendar/router';
+import { shanghaiDate } from '../lib/clock';
 import { claimsRouter } from './claims/router';
 import { ApiError, errorHandler, notFoundHandler, sendError } from './errors';
 import type { ApiMetrics } from './metrics';
@@ -24,6 +36,11 @@ export interface AppDeps {
   readyTimeoutMs?: number;
   temporalUiUrl?: string;
   now?: () => Date;
+  authPolicy?: AuthPolicy;
+  cookieSecure?: boolean;
+  /** Dated policy parameters (policy/*.json) and the working-day calendar, for calculations and deadlines. */
+  policy: PolicyData;
+  calendar: CalendarStore;
 }
 
 const REQUEST_ID = /^[\w.-]{1,64}$/;
@@ -81,6 +98,22 @@ export function createApp(deps: AppDeps): express.Express {
       openApiDocument,
     }),
   );
+  // Everything below knows who is calling (operations endpoints above do not need to).
+  app.use(identify(deps.db));
+  app.use(
+    authRouter({
+      db: deps.db,
+      policy: deps.authPolicy ?? DEFAULT_AUTH_POLICY,
+      cookieSecure: deps.cookieSecure ?? false,
+    }),
+  );
+  app.use(usersRouter({ db: deps.db }));
+  // Rules for clerks: what is in force, and a calculation without a case (Art. 12, 38).
+  const today = () => shanghaiDate(deps.now ? deps.now() : new Date());
+  app.use(['/calculations', '/policy'], requireRole(...STAFF_ROLES));
+  app.use(calculationsRouter({ policy: deps.policy, calendar: () => deps.calendar.current(), today }));
+  app.use(calendarRouter({ db: deps.db, calendar: deps.calendar }));
+  app.use(policyRouter({ policy: deps.policy, today }));
   app.use(
     claimsRouter({
       db: deps.db,

@@ -7,6 +7,11 @@ import { z } from 'zod';
 import { CaseViewSchema } from './cases/router';
 import { CaseNumberParamSchema, ClaimCreatedSchema, ClaimRequestSchema } from './claims/schema';
 import { ErrorBodySchema } from './errors';
+import { CreateUserSchema, UpdateUserSchema, UserViewSchema } from './admin/users-router';
+import { LoginRequestSchema, LoginResponseSchema, MeSchema } from './auth/router';
+import { registerCalculationsOpenApi } from './calculations/router';
+import { CalendarYearBodySchema, CalendarYearSchema, DueDateQuerySchema } from './calendar/router';
+import { registerPolicyOpenApi } from './policy/router';
 
 const json = (schema: z.ZodType) => ({ 'application/json': { schema } });
 const error = (description: string) => ({ description, content: json(ErrorBodySchema) });
@@ -56,6 +61,80 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
     },
   });
 
+  registry.registerComponent('securitySchemes', 'session', { type: 'apiKey', in: 'cookie', name: 'ui_session' });
+  registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
+  const signedIn: Record<string, string[]>[] = [{ session: [] }, { bearer: [] }];
+
+  registry.registerPath({
+    method: 'post',
+    path: '/auth/login',
+    summary: 'Sign in (Art. 95): a session cookie, or a bearer token for machine clients',
+    tags: ['auth'],
+    request: { body: { required: true, content: json(LoginRequestSchema) } },
+    responses: {
+      200: { description: 'Signed in', content: json(LoginResponseSchema) },
+      400: error('The body is not valid'),
+      401: error('Wrong username or password'),
+      429: error('Locked after repeated failures (Retry-After)'),
+    },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/auth/logout',
+    summary: 'Sign out',
+    tags: ['auth'],
+    security: signedIn,
+    responses: { 204: { description: 'Signed out' }, 401: error('Not signed in') },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/auth/me',
+    summary: 'The signed-in user',
+    tags: ['auth'],
+    security: signedIn,
+    responses: { 200: { description: 'The user', content: json(MeSchema) }, 401: error('Not signed in') },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/admin/users',
+    summary: 'Users of the agencies in your scope (Art. 94; administrators)',
+    tags: ['admin'],
+    security: signedIn,
+    responses: {
+      200: { description: 'Users', content: json(z.object({ users: z.array(UserViewSchema) })) },
+      401: error('Not signed in'),
+      403: error('Not an administrator'),
+    },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/admin/users',
+    summary: 'Create a user (Art. 94; audited)',
+    tags: ['admin'],
+    security: signedIn,
+    request: { body: { required: true, content: json(CreateUserSchema) } },
+    responses: {
+      201: { description: 'Created', content: json(UserViewSchema) },
+      400: error('The body is not valid'),
+      403: error('Not an administrator, or the agency is outside your scope'),
+      409: error('The username is taken'),
+    },
+  });
+  registry.registerPath({
+    method: 'patch',
+    path: '/admin/users/{id}',
+    summary: 'Change roles, agency, password or deactivate a user (Art. 94; reason required; audited)',
+    tags: ['admin'],
+    security: signedIn,
+    request: { params: z.object({ id: z.string() }), body: { required: true, content: json(UpdateUserSchema) } },
+    responses: {
+      200: { description: 'Updated', content: json(UserViewSchema) },
+      400: error('The body is not valid'),
+      403: error('Not an administrator, or the user is outside your scope'),
+      404: error('No such user'),
+    },
+  });
+
   registry.registerPath({
     method: 'get',
     path: '/healthz',
@@ -86,6 +165,78 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
     tags: ['operations'],
     responses: { 200: { description: 'Prometheus text format', content: { 'text/plain': { schema: z.string() } } } },
   });
+
+  registry.registerPath({
+    method: 'get',
+    path: '/calendar/years',
+    summary: 'Years the working-day calendar covers, and where their data comes from',
+    tags: ['calendar'],
+    security: signedIn,
+    responses: {
+      200: {
+        description: 'Covered years',
+        content: json(
+          z.object({ years: z.array(z.object({ year: z.number(), source: z.string(), origin: z.string() })) }),
+        ),
+      },
+      401: error('Not signed in'),
+    },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/calendar/years/{year}',
+    summary: "A year's statutory holidays and adjusted workdays (调休)",
+    tags: ['calendar'],
+    security: signedIn,
+    request: { params: z.object({ year: z.string() }) },
+    responses: {
+      200: { description: 'The year', content: json(CalendarYearSchema) },
+      404: error('No data for the year'),
+    },
+  });
+  registry.registerPath({
+    method: 'put',
+    path: '/calendar/years/{year}',
+    summary: 'Add or correct a year when the State Council publishes it (administrators; audited)',
+    tags: ['calendar'],
+    security: signedIn,
+    request: {
+      params: z.object({ year: z.string() }),
+      body: { required: true, content: json(CalendarYearBodySchema) },
+    },
+    responses: {
+      200: { description: 'Saved', content: json(CalendarYearSchema) },
+      400: error('Dates outside the year, or an adjusted workday that is not a weekend day'),
+      403: error('Not an administrator'),
+    },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/calendar/due-date',
+    summary:
+      'Due date and timer instant of a period in workdays ("within N workdays" counts from the next day), days or months',
+    tags: ['calendar'],
+    security: signedIn,
+    request: { query: DueDateQuerySchema },
+    responses: {
+      200: {
+        description: 'The due date',
+        content: json(
+          z.object({
+            start: z.string(),
+            amount: z.number(),
+            unit: z.string(),
+            dueDate: z.string(),
+            dueInstant: z.string(),
+          }),
+        ),
+      },
+      422: error('The period runs into a year the calendar does not cover'),
+    },
+  });
+
+  registerCalculationsOpenApi(registry, { security: signedIn });
+  registerPolicyOpenApi(registry, { security: signedIn });
 
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',

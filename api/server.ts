@@ -5,8 +5,11 @@ import { loadConfigOrExit } from '../config/env';
 import { createDb } from '../lib/db';
 import { createLogger } from '../lib/logger';
 import { createTemporalClient, temporalTarget } from '../lib/temporal';
+import { createCalendarStore } from '../lib/calendar-store';
+import { loadPolicyData } from '../policy/load';
 import { createApp } from './app';
 import { createApiMetrics } from './metrics';
+import { exitWithParent } from '../lib/parent-watch';
 
 const cfg = loadConfigOrExit();
 const logger = createLogger('api', cfg.LOG_LEVEL);
@@ -27,6 +30,14 @@ const app = createApp({
   recordWaitMs: cfg.API_RECORD_WAIT_MS,
   readyTimeoutMs: cfg.READY_TIMEOUT_MS,
   ...(cfg.TEMPORAL_UI_URL ? { temporalUiUrl: cfg.TEMPORAL_UI_URL } : {}),
+  authPolicy: {
+    sessionTtlMinutes: cfg.SESSION_TTL_MINUTES,
+    maxFailures: cfg.LOGIN_MAX_FAILURES,
+    lockMinutes: cfg.LOGIN_LOCK_MINUTES,
+  },
+  cookieSecure: cfg.COOKIE_SECURE,
+  policy: loadPolicyData(),
+  calendar: createCalendarStore(db),
 });
 
 const server = app.listen(cfg.API_PORT, cfg.API_HOST, () => {
@@ -52,3 +63,6 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     setTimeout(() => process.exit(0), 10_000).unref();
   });
 }
+
+// Started by the start command: stop with it, even if it dies without stopping us.
+exitWithParent(() => process.kill(process.pid, 'SIGTERM'));

@@ -46,6 +46,28 @@ export const envSchema = z.object({
   /** Timeout of each dependency check of GET /readyz. */
   READY_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(2_000),
 
+  /** Sign-in (Art. 95): session lifetime, lockout after repeated failures, cookie over HTTPS only. */
+  SESSION_TTL_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(5)
+    .max(7 * 24 * 60)
+    .default(480),
+  LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
+  LOGIN_LOCK_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(15),
+  COOKIE_SECURE: bool.default(false),
+  /** Password of the first administrator, created by the start command when there are no users (else generated). */
+  ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
+
+  /** The start command runs the simulators of the external systems (integrations/) unless this is false. */
+  START_SIMULATORS: bool.default(true),
+  SIMULATOR_PORT: port.default(4010),
+
   /** Where the worker serves the Temporal SDK's Prometheus metrics (host:port, path /metrics). */
   WORKER_METRICS_ADDRESS: hostPort.default('127.0.0.1:9464'),
   /** Prebuilt workflow bundle (the start command builds it once); unset: the worker bundles at start. */

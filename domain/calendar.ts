@@ -269,6 +269,18 @@ export class WorkdayCalendar {
     return entry.source;
   }
 
+  /** A covered year's data as it was given (sorted). */
+  yearData(year: number): CalendarYearData {
+    const entry = this.years.get(year);
+    if (!entry) throw new CalendarNotCoveredError(year, `${year}-01-01`);
+    return {
+      year,
+      holidays: [...entry.holidays].sort(),
+      adjustedWorkdays: [...entry.adjustedWorkdays].sort(),
+      source: entry.source,
+    };
+  }
+
   private entryFor(date: IsoDate): YearEntry {
     const year = yearOf(date);
     const entry = this.years.get(year);

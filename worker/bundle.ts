@@ -18,8 +18,9 @@ export const DEFAULT_BUNDLE_PATH = join(ROOT, 'dist', 'workflow-bundle.js');
 /** Folders whose code workflows may import (pure code only). */
 const SOURCE_DIRS = ['workflows', 'domain'];
 
-function sourceHash(): string {
+function sourceHash(workflowsPath: string): string {
   const h = createHash('sha256');
+  h.update(workflowsPath).update(readFileSync(workflowsPath));
   const walk = (dir: string) => {
     if (!existsSync(dir)) return;
     for (const name of readdirSync(dir).sort()) {
@@ -33,12 +34,18 @@ function sourceHash(): string {
   return h.digest('hex');
 }
 
-/** Builds the bundle at `outPath` unless the one there was built from the same sources. Returns the path. */
-export async function ensureWorkflowBundle(outPath = DEFAULT_BUNDLE_PATH): Promise<string> {
-  const hash = sourceHash();
+/**
+ * Builds the bundle of `workflowsPath` at `outPath` unless the one there was built from the same sources. Returns the
+ * path. Tests bundle their own entry (the project's workflows plus test-only ones) the same way.
+ */
+export async function ensureWorkflowBundle(
+  outPath = DEFAULT_BUNDLE_PATH,
+  workflowsPath = WORKFLOWS_PATH,
+): Promise<string> {
+  const hash = sourceHash(workflowsPath);
   const hashPath = `${outPath}.sha256`;
   if (existsSync(outPath) && existsSync(hashPath) && readFileSync(hashPath, 'utf8') === hash) return outPath;
-  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger });
+  const { code } = await bundleWorkflowCode({ workflowsPath, logger: quietLogger });
   mkdirSync(dirname(outPath), { recursive: true });
   writeFileSync(outPath, code);
   writeFileSync(hashPath, hash);

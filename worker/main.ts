@@ -7,9 +7,12 @@ import { NativeConnection, Runtime, Worker, makeTelemetryFilterString } from '@t
 import { createActivities } from '../activities';
 import { loadConfigOrExit } from '../config/env';
 import { createDb } from '../lib/db';
+import { createCalendarStore } from '../lib/calendar-store';
+import { loadPolicyData } from '../policy/load';
 import { createLogger } from '../lib/logger';
 import { temporalTarget } from '../lib/temporal';
 import { ensureWorkflowBundle } from './bundle';
+import { exitWithParent } from '../lib/parent-watch';
 
 const cfg = loadConfigOrExit();
 const log = createLogger('worker', cfg.LOG_LEVEL);
@@ -49,7 +52,7 @@ async function main() {
     namespace: target.namespace,
     taskQueue: cfg.TEMPORAL_TASK_QUEUE,
     workflowBundle: { codePath },
-    activities: createActivities({ db }),
+    activities: createActivities({ db, policy: loadPolicyData(), calendar: createCalendarStore(db) }),
   });
   log.info(
     {
@@ -70,3 +73,6 @@ main().catch((err: Error) => {
   log.fatal({ err }, 'worker failed');
   process.exit(1);
 });
+
+// Started by the start command: stop with it, even if it dies without stopping us.
+exitWithParent(() => process.kill(process.pid, 'SIGTERM'));

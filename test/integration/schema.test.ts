@@ -27,8 +27,14 @@ afterAll(async () => tdb?.drop());
 /** information_schema's name for the column type Prisma would create. */
 function expectedType(field: Dmmf['datamodel']['models'][number]['fields'][number]): string {
   const [native, args] = (field.nativeType as [string, string[]] | null | undefined) ?? [undefined, []];
+  if (field.isList) {
+    // A scalar list is a PostgreSQL array; information_schema names its element type by udt_name.
+    const element = { String: '_text', Int: '_int4', BigInt: '_int8', Boolean: '_bool' }[field.type as string];
+    return `ARRAY(${field.type === 'DateTime' && native === 'Date' ? '_date' : element})`;
+  }
   switch (field.type) {
     case 'String':
+      if (native === 'Uuid') return 'uuid';
       return native === 'VarChar' ? `character varying(${args[0]})` : 'text';
     case 'DateTime':
       if (native === 'Date') return 'date';
@@ -75,7 +81,8 @@ describe('schema.prisma and the migrations', () => {
         column_default: string | null;
       }>(
         `SELECT column_name, is_nullable, column_default,
-                CASE WHEN data_type = 'character varying' THEN 'character varying(' || character_maximum_length || ')'
+                CASE WHEN data_type = 'ARRAY' THEN 'ARRAY(' || udt_name || ')'
+                     WHEN data_type = 'character varying' THEN 'character varying(' || character_maximum_length || ')'
                      WHEN data_type LIKE 'timestamp%' THEN data_type || '(' || datetime_precision || ')'
                      WHEN data_type = 'numeric' THEN 'numeric(' || numeric_precision || ',' || numeric_scale || ')'
                      ELSE data_type END AS type
@@ -87,7 +94,8 @@ describe('schema.prisma and the migrations', () => {
         .map((f) => ({
           column_name: f.dbName ?? f.name,
           type: expectedType(f),
-          is_nullable: f.isRequired ? 'NO' : 'YES',
+          // Prisma creates scalar-list columns without NOT NULL.
+          is_nullable: f.isRequired && !f.isList ? 'NO' : 'YES',
           has_default: f.hasDefaultValue,
         }))
         .sort((a, b) => a.column_name.localeCompare(b.column_name));

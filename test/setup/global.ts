@@ -32,6 +32,7 @@ declare module 'vitest' {
 }
 
 const TEMPLATE = 'ui_test_template';
+const ROOT = join(import.meta.dirname, '..', '..');
 
 async function temporalReady(address: string): Promise<boolean> {
   const c = await Connection.connect({ address, connectTimeout: 1_000 });
@@ -139,7 +140,13 @@ export default async function setup(project: TestProject) {
     }
 
     if (names.has('integration') || names.has('timers')) {
-      tasks.push(ensureWorkflowBundle().then((p) => project.provide('workflowBundlePath', p)));
+      // The project's workflows plus test-only ones (test/support/workflows.ts), bundled once for every test worker.
+      tasks.push(
+        ensureWorkflowBundle(
+          join(ROOT, 'dist', 'test-workflow-bundle.js'),
+          join(ROOT, 'test', 'support', 'workflows.ts'),
+        ).then((p) => project.provide('workflowBundlePath', p)),
+      );
     }
 
     const results = await Promise.allSettled(tasks);

@@ -6,6 +6,8 @@ import { createApp, type AppDeps } from '../../api/app';
 import { createApiMetrics } from '../../api/metrics';
 import { createLogger } from '../../lib/logger';
 import { createTemporalClient } from '../../lib/temporal';
+import { createCalendarStore } from '../../lib/calendar-store';
+import { loadPolicyData } from '../../policy/load';
 import type { Db } from '../../lib/db';
 
 export interface RunningApi {
@@ -33,7 +35,14 @@ export async function startApi(
     'temporalAddress' in opts
       ? createTemporalClient({ address: opts.temporalAddress, namespace: 'default' }, [metrics.temporalInterceptor])
       : opts.temporal;
-  const app = createApp({ logger, ...opts, metrics, temporal });
+  const app = createApp({
+    logger,
+    policy: loadPolicyData(),
+    calendar: createCalendarStore(opts.db, { ttlMs: 0 }),
+    ...opts,
+    metrics,
+    temporal,
+  });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });

@@ -3,6 +3,8 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import { randomBytes } from 'node:crypto';
 import { createActivities, type ActivityDeps } from '../../activities';
+import { createCalendarStore } from '../../lib/calendar-store';
+import { loadPolicyData } from '../../policy/load';
 
 /** The run's Temporal dev server (real server: visibility, search attributes, update-with-start). */
 export function devServerEnv(): Promise<TestWorkflowEnvironment> {
@@ -38,18 +40,25 @@ export interface RunningWorker {
   stop(): Promise<void>;
 }
 
-/** A worker with the project's workflow bundle and real activities, running until stop(). */
+/**
+ * A worker with the test workflow bundle (the project's workflows and test/support/workflows.ts) and the real
+ * activities, running until stop(). Policy and calendar default to the project's own.
+ */
 export async function startWorker(
   connection: NativeConnection,
   taskQueue: string,
-  deps: ActivityDeps,
+  deps: Pick<ActivityDeps, 'db'> & Partial<ActivityDeps>,
 ): Promise<RunningWorker> {
   const worker = await Worker.create({
     connection,
     namespace: 'default',
     taskQueue,
     workflowBundle: { codePath: inject('workflowBundlePath') },
-    activities: createActivities(deps),
+    activities: createActivities({
+      policy: loadPolicyData(),
+      calendar: createCalendarStore(deps.db, { ttlMs: 0 }),
+      ...deps,
+    }),
   });
   const running = worker.run();
   return {

@@ -1,0 +1,166 @@
+/**
+ * User administration (Art. 94 系统用户管理): administrators create users, change their roles and agency, reset
+ * passwords and deactivate users who leave their post. Every change is audited with before and after.
+ */
+import { Router } from 'express';
+import { z } from 'zod';
+import { Prisma } from '../../generated/prisma/client';
+import type { Db } from '../../lib/db';
+import { audit } from '../../lib/audit';
+import { STAFF_ROLES, agencyScopePrefix } from '../../domain/access';
+import { ApiError, parseOr400, validationError } from '../errors';
+import { assertAgencyScope, currentUser, requireRole } from '../auth/middleware';
+import { createUser, hashPassword } from '../auth/service';
+
+const password = z.string().min(12, 'must be at least 12 characters').max(256);
+const roles = z.array(z.enum(STAFF_ROLES)).min(1, 'must hold at least one role').max(STAFF_ROLES.length);
+const agencyCode = z.string().regex(/^\d{6}$/, 'must be a 6-digit administrative division code');
+
+export const CreateUserSchema = z
+  .strictObject({
+    username: z
+      .string()
+      .trim()
+      .regex(/^[a-z0-9._-]{3,64}$/, 'must be 3-64 of a-z 0-9 . _ -'),
+    displayName: z.string().trim().min(1).max(64),
+    agencyCode,
+    roles,
+    password,
+  })
+  .meta({ id: 'CreateUser' });
+
+export const UpdateUserSchema = z
+  .strictObject({
+    displayName: z.string().trim().min(1).max(64).optional(),
+    agencyCode: agencyCode.optional(),
+    roles: roles.optional(),
+    active: z.boolean().optional(),
+    password: password.optional(),
+    reason: z.string().trim().min(2, 'must say why').max(500),
+  })
+  .meta({ id: 'UpdateUser' });
+
+export const UserViewSchema = z
+  .object({
+    id: z.string(),
+    username: z.string(),
+    displayName: z.string(),
+    agencyCode: z.string(),
+    roles: z.array(z.string()),
+    active: z.boolean(),
+    lockedUntil: z.string().nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'User' });
+
+type UserRow = Prisma.UserGetPayload<object>;
+const view = (u: UserRow): z.infer<typeof UserViewSchema> => ({
+  id: u.id,
+  username: u.username,
+  displayName: u.displayName,
+  agencyCode: u.agencyCode,
+  roles: u.roles,
+  active: u.active,
+  lockedUntil: u.lockedUntil?.toISOString() ?? null,
+  createdAt: u.createdAt.toISOString(),
+  updatedAt: u.updatedAt.toISOString(),
+});
+
+async function assertAgencyExists(db: Db, code: string) {
+  if (!(await db.agency.findUnique({ where: { code } }))) {
+    throw validationError([{ path: 'agencyCode', message: 'is not a known agency' }]);
+  }
+}
+
+export function usersRouter(deps: { db: Db }): Router {
+  const router = Router();
+  const { db } = deps;
+  router.use('/admin/users', requireRole('administrator'));
+
+  router.get('/admin/users', async (req, res) => {
+    const admin = currentUser(req);
+    const users = await db.user.findMany({
+      where: { agencyCode: { startsWith: agencyScopePrefix(admin.agencyCode) } },
+      orderBy: { username: 'asc' },
+      take: 500,
+    });
+    res.json({ users: users.map(view) });
+  });
+
+  router.post('/admin/users', async (req, res) => {
+    const admin = currentUser(req);
+    const body = parseOr400(CreateUserSchema, req.body);
+    assertAgencyScope(admin, body.agencyCode);
+    await assertAgencyExists(db, body.agencyCode);
+    try {
+      const { id } = await createUser(db, admin, body, String(req.id));
+      const created = await db.user.findUniqueOrThrow({ where: { id } });
+      res.status(201).location(`/admin/users/${id}`).json(view(created));
+    } catch (err) {
+      if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') {
+        throw new ApiError(409, 'username_taken', 'That username is taken', [
+          { path: 'username', message: 'already exists' },
+        ]);
+      }
+      throw err;
+    }
+  });
+
+  router.patch('/admin/users/:id', async (req, res) => {
+    const admin = currentUser(req);
+    const { id } = parseOr400(z.object({ id: z.uuid('must be a user id') }), req.params, 'params');
+    const body = parseOr400(UpdateUserSchema, req.body);
+    const before = await db.user.findUnique({ where: { id } });
+    if (!before) throw new ApiError(404, 'user_not_found', 'No such user');
+    assertAgencyScope(admin, before.agencyCode);
+    if (body.agencyCode) {
+      assertAgencyScope(admin, body.agencyCode);
+      await assertAgencyExists(db, body.agencyCode);
+    }
+    if (id === admin.id && (body.active === false || (body.roles && !body.roles.includes('administrator')))) {
+      throw validationError([
+        {
+          path: body.active === false ? 'active' : 'roles',
+          message: 'you cannot remove your own administration rights',
+        },
+      ]);
+    }
+    const now = new Date();
+    const after = await db.$transaction(async (tx) => {
+      const updated = await tx.user.update({
+        where: { id },
+        data: {
+          ...(body.displayName ? { displayName: body.displayName } : {}),
+          ...(body.agencyCode ? { agencyCode: body.agencyCode } : {}),
+          ...(body.roles ? { roles: body.roles } : {}),
+          ...(body.active !== undefined ? { active: body.active } : {}),
+          ...(body.password
+            ? { passwordHash: await hashPassword(body.password), failedLogins: 0, lockedUntil: null }
+            : {}),
+          updatedAt: now,
+        },
+      });
+      // Deactivated, moved or re-roled users sign in again: their sessions end now (Art. 94).
+      if (body.active === false || body.agencyCode || body.roles || body.password)
+        await tx.session.deleteMany({ where: { userId: id } });
+      const { passwordHash: _b, ...beforeSafe } = before;
+      const { passwordHash: _a, ...afterSafe } = updated;
+      await audit(tx, {
+        actor: admin,
+        action: body.active === false ? 'user_deactivated' : body.password ? 'user_password_reset' : 'user_updated',
+        entity: 'user',
+        entityId: id,
+        before: beforeSafe,
+        after: afterSafe,
+        reason: body.reason,
+        requestId: String(req.id),
+        at: now,
+      });
+      return updated;
+    });
+    res.json(view(after));
+  });
+
+  return router;
+}

@@ -1,0 +1,60 @@
+/**
+ * Who is calling: a session cookie (browsers) or `Authorization: Bearer <token>` (machine clients). Routes then ask
+ * for a role and an agency scope. Unauthenticated → 401; authenticated without the role or outside the scope → 403.
+ */
+import type { Request, RequestHandler } from 'express';
+import type { Db } from '../../lib/db';
+import { agencyCovers, type StaffRole } from '../../domain/access';
+import { ApiError } from '../errors';
+import { authenticate, type AuthUser } from './service';
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    user?: AuthUser;
+  }
+}
+
+export const SESSION_COOKIE = 'ui_session';
+
+function tokenOf(req: Request): string | undefined {
+  const header = req.headers.authorization;
+  if (header?.startsWith('Bearer ')) return header.slice(7).trim() || undefined;
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const [name, ...rest] = part.trim().split('=');
+    if (name === SESSION_COOKIE) return decodeURIComponent(rest.join('='));
+  }
+  return undefined;
+}
+
+/** Attaches `req.user` when the request carries a live session; never refuses by itself. */
+export function identify(db: Db): RequestHandler {
+  return async (req, _res, next) => {
+    const token = tokenOf(req);
+    if (token) req.user = await authenticate(db, token);
+    next();
+  };
+}
+
+/** The signed-in user, or 401. */
+export function currentUser(req: Request): AuthUser {
+  if (!req.user) throw new ApiError(401, 'unauthenticated', 'Sign in first', [], { 'WWW-Authenticate': 'Bearer' });
+  return req.user;
+}
+
+/** Requires one of `roles` (Art. 77 权限管理). */
+export function requireRole(...roles: StaffRole[]): RequestHandler {
+  return (req, _res, next) => {
+    const user = currentUser(req);
+    if (!roles.some((r) => user.roles.includes(r))) {
+      throw new ApiError(403, 'forbidden', `This needs one of the roles: ${roles.join(', ')}`);
+    }
+    next();
+  };
+}
+
+/** 403 unless the user's agency covers `agencyCode` (Art. 5 分级管理). */
+export function assertAgencyScope(user: AuthUser, agencyCode: string): void {
+  if (!agencyCovers(user.agencyCode, agencyCode)) {
+    throw new ApiError(403, 'outside_agency_scope', `Agency ${agencyCode} is outside your agency's scope`);
+  }
+}

@@ -1,0 +1,215 @@
+/**
+ * POST /calculations/:kind: runs one calculator of the rules layer for a clerk, without opening a case — "what would
+ * the determination be?" (Art. 34, 38, 43, 45-47, 49, 50). Pure: no database, no workflow; the answer is the result,
+ * the explanation step by step with the 规程 article of each step, and the policy parameters used that are not
+ * confirmed against their source (Art. 12), so the clerk sees how sure the numbers are.
+ *
+ * Errors: unknown kind 404 `unknown_calculation`; invalid body 400 with paths `input.…`; a parameter not in force on
+ * the determination date 422 `parameter_not_in_force`; a working-day calendar year not covered 422
+ * `calendar_not_covered`; an input the calculator refuses as out of range 422 `input_out_of_range`.
+ */
+import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import { Router } from 'express';
+import { z } from 'zod';
+import { CalendarNotCoveredError, type WorkdayCalendar } from '../../domain/calendar';
+import {
+  CALCULATION_KIND_NAMES,
+  CALCULATION_KINDS,
+  calculationKind,
+  isCalculationKindName,
+  type CalculationKindName,
+} from '../../domain/calculators/schemas';
+import { unconfirmedParameters } from '../../domain/explanation';
+import { FAMILIES, ParameterNotInForceError, type Family, type PolicyData } from '../../domain/policy';
+import { ApiError, ErrorBodySchema, parseOr400 } from '../errors';
+
+export interface CalculationsDeps {
+  policy: PolicyData;
+  /** Working-day calendar in force (packaged years and those administrators added), for workday counts. */
+  calendar?: () => Promise<WorkdayCalendar> | WorkdayCalendar;
+  /** Today's business date 'YYYY-MM-DD' (Asia/Shanghai): the default determination date. */
+  today: () => string;
+}
+
+const DATE_MESSAGE = 'must be a real date YYYY-MM-DD';
+
+export const DeterminationDateSchema = z.iso.date({ error: DATE_MESSAGE }).meta({
+  description: 'Date whose policy parameters apply (Art. 12: the parameters in force on that date). Default: today',
+  example: '2026-01-05',
+});
+
+export const CalculationKindSchema = z
+  .enum(CALCULATION_KIND_NAMES as [CalculationKindName, ...CalculationKindName[]])
+  .meta({
+    description: CALCULATION_KIND_NAMES.map(
+      (k) => `${k}: ${CALCULATION_KINDS[k].article} ${CALCULATION_KINDS[k].title}`,
+    ).join('; '),
+  });
+
+function requestSchemaOf(kind: CalculationKindName, input: z.ZodType) {
+  const entry = CALCULATION_KINDS[kind];
+  return z
+    .strictObject({
+      determinationDate: DeterminationDateSchema.optional(),
+      input,
+    })
+    .meta({
+      id: `CalculationRequest_${kind.replace(/-/g, '_')}`,
+      description: `POST /calculations/${kind}: ${entry.article} ${entry.title}`,
+    });
+}
+
+/** The request body of each kind: `{ determinationDate?, input }`, strict at both levels. */
+export const CALCULATION_REQUEST_SCHEMAS = (() => {
+  const schemas = {} as Record<CalculationKindName, ReturnType<typeof requestSchemaOf>>;
+  for (const kind of CALCULATION_KIND_NAMES) schemas[kind] = requestSchemaOf(kind, calculationKind(kind).schema);
+  return schemas;
+})();
+
+/** Any kind's request body, for the OpenAPI document (the path parameter says which one applies). */
+export const CalculationRequestSchema = z
+  .union(CALCULATION_KIND_NAMES.map((kind) => CALCULATION_REQUEST_SCHEMAS[kind]))
+  .meta({
+    id: 'CalculationRequest',
+    description: '{ determinationDate?, input }: the input schema is the one of the kind in the path',
+  });
+
+const FamilySchema = z.enum(FAMILIES as [Family, ...Family[]]);
+
+export const ParameterCitationSchema = z
+  .object({
+    family: FamilySchema,
+    key: z.string(),
+    effectiveFrom: z.string().meta({ example: '2022-01-01' }),
+    effectiveUntil: z.string().optional(),
+    document: z.string(),
+    article: z.string(),
+    confirmed: z.boolean().meta({ description: 'false: not confirmed against its source (POLICY.md)' }),
+  })
+  .meta({ id: 'ParameterCitation', description: 'A policy parameter a step used, with its source (Art. 12)' });
+
+export const ExplanationStepSchema = z
+  .object({
+    rule: z.string().meta({ description: 'The rule applied, in the 规程 words' }),
+    article: z.string().meta({ description: 'Article of the 规程 the step implements', example: 'Art. 34' }),
+    inputs: z.record(z.string(), z.unknown()),
+    output: z.unknown(),
+    parameters: z.array(ParameterCitationSchema).optional(),
+    rounding: z.string().optional().meta({ description: 'Rounding rule, when the step rounds an amount' }),
+  })
+  .meta({ id: 'ExplanationStep' });
+
+export const CalculationResponseSchema = z
+  .object({
+    kind: CalculationKindSchema,
+    determinationDate: z.string().meta({ example: '2026-01-05' }),
+    result: z
+      .record(z.string(), z.unknown())
+      .meta({ description: "The calculator's result; its fields depend on the kind (amounts in fen)" }),
+    explanation: z.array(ExplanationStepSchema),
+    unconfirmedParameters: z
+      .array(ParameterCitationSchema)
+      .meta({ description: 'Parameters used that are not confirmed against their source: show a warning' }),
+  })
+  .meta({ id: 'CalculationResponse' });
+
+export type CalculationResponse = z.infer<typeof CalculationResponseSchema>;
+
+const KindParamSchema = z.object({ kind: z.string() });
+
+function unknownKind(kind: string): ApiError {
+  const kinds = CALCULATION_KIND_NAMES.join(', ');
+  return new ApiError(404, 'unknown_calculation', `No calculation ${JSON.stringify(kind)}; the kinds are: ${kinds}`, [
+    { path: 'params.kind', message: `must be one of ${kinds}` },
+  ]);
+}
+
+/** Maps what a calculator throws for a valid request to a 422; anything else is a bug (500). */
+function calculationError(err: unknown): ApiError | undefined {
+  if (err instanceof ParameterNotInForceError) {
+    return new ApiError(422, 'parameter_not_in_force', err.message, [
+      {
+        path: 'determinationDate',
+        message: `no policy parameter ${err.family}/${err.key} is in force on ${err.date}${err.lapsedOn ? ` (lapsed after ${err.lapsedOn})` : ''}`,
+      },
+    ]);
+  }
+  if (err instanceof CalendarNotCoveredError) {
+    return new ApiError(422, 'calendar_not_covered', err.message, [
+      { path: 'calendar', message: `the working-day calendar has no data for ${err.year} (date ${err.date})` },
+    ]);
+  }
+  if (err instanceof RangeError) {
+    return new ApiError(422, 'input_out_of_range', `The calculation refused its input: ${err.message}`);
+  }
+  return undefined;
+}
+
+export function calculationsRouter(deps: CalculationsDeps): Router {
+  const router = Router();
+
+  router.post('/calculations/:kind', async (req, res) => {
+    const { kind } = parseOr400(KindParamSchema, req.params, 'params');
+    if (!isCalculationKindName(kind)) throw unknownKind(kind);
+    const body = parseOr400(CALCULATION_REQUEST_SCHEMAS[kind], req.body);
+    const entry = calculationKind(kind);
+    const determinationDate = body.determinationDate ?? entry.defaultDate?.(body.input) ?? deps.today();
+    const calendar = deps.calendar ? await deps.calendar() : undefined;
+    let calculation;
+    try {
+      calculation = entry.run(body.input, deps.policy, determinationDate, calendar);
+    } catch (err) {
+      throw calculationError(err) ?? err;
+    }
+    const response: CalculationResponse = {
+      kind,
+      determinationDate,
+      result: calculation.result as Record<string, unknown>,
+      explanation: calculation.explanation,
+      unconfirmedParameters: unconfirmedParameters(calculation.explanation),
+    };
+    res.json(response);
+  });
+
+  return router;
+}
+
+const json = (schema: z.ZodType) => ({ 'application/json': { schema } });
+const error = (description: string) => ({ description, content: json(ErrorBodySchema) });
+
+/** Options of the OpenAPI registration: the security requirement, when the app mounts the route behind sign-in. */
+export interface OpenApiRouteOptions {
+  security?: Record<string, string[]>[];
+}
+
+/** Registers POST /calculations/{kind} in the OpenAPI document. */
+export function registerCalculationsOpenApi(registry: OpenAPIRegistry, options: OpenApiRouteOptions = {}): void {
+  registry.registerPath({
+    ...(options.security ? { security: options.security } : {}),
+    method: 'post',
+    path: '/calculations/{kind}',
+    summary: 'Run one calculator without opening a case (Art. 34, 38, 43, 45, 46, 47, 49, 50)',
+    description:
+      'Runs the calculator of `kind` with the policy parameters in force on `determinationDate` (default today; ' +
+      'for price-subsidy the first day of `input.month`) and answers the result with its explanation. Nothing is ' +
+      'stored. Unknown fields are refused.',
+    tags: ['calculations'],
+    request: {
+      params: z.object({ kind: CalculationKindSchema }),
+      body: { required: true, content: json(CalculationRequestSchema) },
+    },
+    responses: {
+      200: { description: 'The result and its explanation', content: json(CalculationResponseSchema) },
+      400: error('The body is not valid: every field is listed, input fields as input.<path>'),
+      404: error('unknown_calculation: no such kind; the message lists the kinds'),
+      ...(options.security
+        ? { 401: error('Not signed in'), 403: error('The signed-in user may not run calculations') }
+        : {}),
+      415: error('The body is not application/json'),
+      422: error(
+        'parameter_not_in_force (no policy parameter in force on the date), calendar_not_covered (no working-day ' +
+          'data for a year) or input_out_of_range',
+      ),
+    },
+  });
+}

@@ -1,0 +1,150 @@
+/**
+ * The working-day calendar (Art. 13, 49-53, 61, 64 count workdays).
+ *   GET /calendar/years                 covered years and where their data comes from
+ *   GET /calendar/years/:year           a year's holidays and adjusted workdays
+ *   PUT /calendar/years/:year           an administrator adds or corrects a year (audited, with the reason)
+ *   GET /calendar/due-date?start=&amount=&unit=   the due date and the instant a deadline's timer fires
+ * Dates outside the covered years are refused (422), never guessed from weekends.
+ */
+import { Router } from 'express';
+import { z } from 'zod';
+import type { Db } from '../../lib/db';
+import { audit } from '../../lib/audit';
+import { storedYearData, type CalendarStore } from '../../lib/calendar-store';
+import { CalendarNotCoveredError, dayOfWeek, deadlineInstantIso, dueDate, isIsoDate } from '../../domain/calendar';
+import { STAFF_ROLES } from '../../domain/access';
+import { ApiError, parseOr400 } from '../errors';
+import { currentUser, requireRole } from '../auth/middleware';
+
+const realDate = z.string().refine(isIsoDate, 'must be a real date YYYY-MM-DD');
+const YearParam = z.object({ year: z.coerce.number({ error: 'must be a year' }).int().min(2000).max(2100) });
+
+export const CalendarYearBodySchema = z
+  .strictObject({
+    holidays: z.array(realDate).max(60),
+    adjustedWorkdays: z.array(realDate).max(20),
+    source: z.string().trim().min(4, 'must name the State Council notice').max(200),
+    reason: z.string().trim().min(2, 'must say why').max(500),
+  })
+  .meta({
+    id: 'CalendarYearInput',
+    description: 'A year of the State Council holiday arrangement (国务院办公厅关于…部分节假日安排的通知)',
+  });
+
+export const CalendarYearSchema = z
+  .object({
+    year: z.number(),
+    holidays: z.array(z.string()),
+    adjustedWorkdays: z.array(z.string()),
+    source: z.string(),
+    origin: z.enum(['package', 'administrator']),
+  })
+  .meta({ id: 'CalendarYear' });
+
+export const DueDateQuerySchema = z.strictObject({
+  start: realDate,
+  amount: z.coerce.number({ error: 'must be a number' }).int().min(0).max(3650),
+  unit: z.enum(['workdays', 'days', 'months']),
+});
+
+function notCovered(err: CalendarNotCoveredError): ApiError {
+  return new ApiError(422, 'calendar_not_covered', err.message, [
+    { path: 'calendar', message: `the working-day calendar has no data for ${err.year}; an administrator adds it` },
+  ]);
+}
+
+export function calendarRouter(deps: { db: Db; calendar: CalendarStore }): Router {
+  const router = Router();
+  const { db } = deps;
+  router.use('/calendar', requireRole(...STAFF_ROLES));
+
+  router.get('/calendar/years', async (_req, res) => {
+    const calendar = await deps.calendar.current();
+    const stored = new Set((await db.calendarYear.findMany({ select: { year: true } })).map((r) => r.year));
+    res.json({
+      years: calendar.coveredYears.map((year) => ({
+        year,
+        source: calendar.sourceOf(year),
+        origin: stored.has(year) ? 'administrator' : 'package',
+      })),
+    });
+  });
+
+  router.get('/calendar/years/:year', async (req, res) => {
+    const { year } = parseOr400(YearParam, req.params, 'params');
+    const row = await db.calendarYear.findUnique({ where: { year } });
+    if (row) return void res.json({ ...storedYearData(row), origin: 'administrator' });
+    const calendar = await deps.calendar.current();
+    if (!calendar.covers(year)) throw new ApiError(404, 'calendar_year_not_found', `No calendar data for ${year}`);
+    res.json({ ...calendar.yearData(year), origin: 'package' });
+  });
+
+  router.put('/calendar/years/:year', requireRole('administrator'), async (req, res) => {
+    const user = currentUser(req);
+    const { year } = parseOr400(YearParam, req.params, 'params');
+    const body = parseOr400(CalendarYearBodySchema, req.body);
+    const fields = [
+      ...body.holidays.flatMap((d, i) =>
+        d.startsWith(`${year}-`) ? [] : [{ path: `holidays.${i}`, message: `must be in ${year}` }],
+      ),
+      ...body.adjustedWorkdays.flatMap((d, i) => {
+        if (!d.startsWith(`${year}-`)) return [{ path: `adjustedWorkdays.${i}`, message: `must be in ${year}` }];
+        const dow = dayOfWeek(d);
+        if (dow !== 0 && dow !== 6)
+          return [{ path: `adjustedWorkdays.${i}`, message: 'an adjusted workday (调休上班) is a Saturday or Sunday' }];
+        if (body.holidays.includes(d))
+          return [{ path: `adjustedWorkdays.${i}`, message: 'is also listed as a holiday' }];
+        return [];
+      }),
+    ];
+    if (fields.length) throw new ApiError(400, 'validation_failed', 'The calendar year is not valid', fields);
+
+    const now = new Date();
+    const toDate = (d: string) => new Date(`${d}T00:00:00.000Z`);
+    const holidays = [...new Set(body.holidays)].sort();
+    const adjustedWorkdays = [...new Set(body.adjustedWorkdays)].sort();
+    const saved = await db.$transaction(async (tx) => {
+      const before = await tx.calendarYear.findUnique({ where: { year } });
+      const data = {
+        holidays: holidays.map(toDate),
+        adjustedWorkdays: adjustedWorkdays.map(toDate),
+        source: body.source,
+        updatedBy: user.username,
+        updatedAt: now,
+      };
+      const row = await tx.calendarYear.upsert({
+        where: { year },
+        create: { year, ...data, createdAt: now },
+        update: data,
+      });
+      await audit(tx, {
+        actor: user,
+        action: before ? 'calendar_year_corrected' : 'calendar_year_added',
+        entity: 'calendar_year',
+        entityId: String(year),
+        before: before ? storedYearData(before) : undefined,
+        after: storedYearData(row),
+        reason: body.reason,
+        requestId: String(req.id),
+        at: now,
+      });
+      return row;
+    });
+    deps.calendar.invalidate();
+    res.json({ ...storedYearData(saved), origin: 'administrator' });
+  });
+
+  router.get('/calendar/due-date', async (req, res) => {
+    const q = parseOr400(DueDateQuerySchema, req.query, 'query');
+    const calendar = await deps.calendar.current();
+    try {
+      const due = dueDate(q.start, { amount: q.amount, unit: q.unit }, calendar);
+      res.json({ start: q.start, amount: q.amount, unit: q.unit, dueDate: due, dueInstant: deadlineInstantIso(due) });
+    } catch (err) {
+      if (err instanceof CalendarNotCoveredError) throw notCovered(err);
+      throw err;
+    }
+  });
+
+  return router;
+}

@@ -1,0 +1,41 @@
+/**
+ * Roles and agency scope (Art. 5, 8, 76, 77, 94). Pure: used by the API's access checks and, later, by the task
+ * primitive's validators inside workflows.
+ */
+
+/** Staff roles. A user may hold several; incompatible steps of one case are refused elsewhere (岗位不相容). */
+export const STAFF_ROLES = [
+  'intake', // 受理
+  'reviewer', // 审核 / 初审
+  'second_reviewer', // 复核 / 复审
+  'approver', // 审批
+  'finance', // 财务
+  'auditor', // 稽核内控
+  'supervisor', // 业务监督
+  'administrator', // 系统管理 (Art. 94)
+] as const;
+export type StaffRole = (typeof STAFF_ROLES)[number];
+
+export type AgencyLevel = 'province' | 'city' | 'county';
+
+/** Level of an administrative division code (GB/T 2260): 210000 province, 210100 city, 210102 county. */
+export function agencyLevelOf(code: string): AgencyLevel {
+  if (!/^\d{6}$/.test(code)) throw new RangeError(`not a division code: ${code}`);
+  if (code.endsWith('0000')) return 'province';
+  if (code.endsWith('00')) return 'city';
+  return 'county';
+}
+
+/**
+ * Whether staff of agency `viewer` may see or act on what belongs to agency `subject` (Art. 5 分级管理): the province
+ * sees its whole province, a city its own city and counties, a county only itself.
+ */
+export function agencyCovers(viewer: string, subject: string): boolean {
+  return subject.startsWith(agencyScopePrefix(viewer));
+}
+
+/** The division-code prefix of everything agency `viewer` covers (for `LIKE 'prefix%'` queries). */
+export function agencyScopePrefix(viewer: string): string {
+  const level = agencyLevelOf(viewer);
+  return level === 'province' ? viewer.slice(0, 2) : level === 'city' ? viewer.slice(0, 4) : viewer;
+}
