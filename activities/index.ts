@@ -3,13 +3,15 @@
  */
 import { calendarActivities, type CalendarActivityDeps } from './calendar';
 import { caseActivities, type CaseActivityDeps } from './cases';
+import { sourceActivities, type SourceActivityDeps } from './sources';
 
-export type ActivityDeps = CaseActivityDeps & CalendarActivityDeps;
+export type ActivityDeps = CaseActivityDeps & CalendarActivityDeps & SourceActivityDeps;
 
 export function createActivities(deps: ActivityDeps) {
   return {
     ...caseActivities(deps),
     ...calendarActivities(deps),
+    ...sourceActivities(deps),
   };
 }
 

@@ -9,6 +9,7 @@ import { loadConfigOrExit } from '../config/env';
 import { createDb } from '../lib/db';
 import { createCalendarStore } from '../lib/calendar-store';
 import { loadPolicyData } from '../policy/load';
+import { createSourceClients, parseSourceConfig } from '../integrations/config';
 import { createLogger } from '../lib/logger';
 import { temporalTarget } from '../lib/temporal';
 import { ensureWorkflowBundle } from './bundle';
@@ -21,6 +22,14 @@ if (!cfg.DATABASE_URL) {
   log.fatal('DATABASE_URL: required by the worker (the start command sets it)');
   process.exit(2);
 }
+const sourceConfig = (() => {
+  try {
+    return parseSourceConfig();
+  } catch (err) {
+    log.fatal((err as Error).message);
+    process.exit(2);
+  }
+})();
 
 Runtime.install({
   logger: {
@@ -52,7 +61,12 @@ async function main() {
     namespace: target.namespace,
     taskQueue: cfg.TEMPORAL_TASK_QUEUE,
     workflowBundle: { codePath },
-    activities: createActivities({ db, policy: loadPolicyData(), calendar: createCalendarStore(db) }),
+    activities: createActivities({
+      db,
+      policy: loadPolicyData(),
+      calendar: createCalendarStore(db),
+      sources: createSourceClients(sourceConfig),
+    }),
   });
   log.info(
     {

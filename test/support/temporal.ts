@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { createActivities, type ActivityDeps } from '../../activities';
 import { createCalendarStore } from '../../lib/calendar-store';
 import { loadPolicyData } from '../../policy/load';
+import { createSourceClients, parseSourceConfig } from '../../integrations/config';
 
 /** The run's Temporal dev server (real server: visibility, search attributes, update-with-start). */
 export function devServerEnv(): Promise<TestWorkflowEnvironment> {
@@ -57,6 +58,8 @@ export async function startWorker(
     activities: createActivities({
       policy: loadPolicyData(),
       calendar: createCalendarStore(deps.db, { ttlMs: 0 }),
+      // No simulator unless the test gives one: calls to sources then fail as unavailable.
+      sources: createSourceClients(parseSourceConfig({ SIMULATOR_URL: 'http://127.0.0.1:1' })),
       ...deps,
     }),
   });

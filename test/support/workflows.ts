@@ -20,3 +20,18 @@ export async function deadlineProbe(input: { key: string; start: string }) {
 export async function dueDateProbe(input: Parameters<Activities['computeDueDate']>[0]) {
   return computeDueDate(input);
 }
+
+const sources = proxyActivities<Activities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '50 milliseconds', backoffCoefficient: 1, maximumAttempts: 5 },
+});
+
+/** Calls the household-registration check as the claim's acceptance step will (Art. 35, 37). */
+export async function identityProbe(input: { caseNumber: string }) {
+  return sources.verifyApplicantIdentity(input);
+}
+
+/** Calls the tax platform for contribution records as the determination will (Art. 24, 34). */
+export async function contributionsProbe(input: { caseNumber: string }) {
+  return sources.fetchContributionRecords(input);
+}

@@ -5,7 +5,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { portInUse } from '../../scripts/services';
@@ -18,7 +18,10 @@ const dataDir = mkdtempSync(join(tmpdir(), 'ui-cases-start-'));
 chmodSync(dataDir, 0o755); // embedded PostgreSQL runs as the postgres user when the test runs as root
 const running: ChildProcess[] = [];
 
-afterAll(() => {
+afterAll(async () => {
+  // Ctrl-C first, so the start command stops its children; they also stop by themselves if it is gone.
+  for (const p of running) if (p.exitCode === null) p.kill('SIGINT');
+  await new Promise((r) => setTimeout(r, 3_000));
   for (const p of running) if (p.exitCode === null) p.kill('SIGKILL');
   rmSync(dataDir, { recursive: true, force: true });
 });
@@ -73,6 +76,7 @@ describe('the start command (README)', () => {
       ui: await freePort(),
       pg: await freePort(),
       metrics: await freePort(),
+      simulators: await freePort(),
     };
     const env = baseEnv({
       DATA_DIR: dataDir,
@@ -81,6 +85,7 @@ describe('the start command (README)', () => {
       TEMPORAL_UI_PORT: String(ports.ui),
       PG_PORT: String(ports.pg),
       WORKER_METRICS_ADDRESS: `127.0.0.1:${ports.metrics}`,
+      SIMULATOR_PORT: String(ports.simulators),
       LOG_LEVEL: 'warn',
     });
     const api = `http://127.0.0.1:${ports.api}`;
@@ -106,6 +111,16 @@ describe('the start command (README)', () => {
     expect((await fetch(`${api}/cases/${caseNumber}`)).status).toBe(200);
     expect(temporalList()).toContain(caseNumber);
     expect((await fetch(`http://127.0.0.1:${ports.ui}/`)).status).toBe(200);
+    expect((await fetch(`http://127.0.0.1:${ports.simulators}/healthz`)).status).toBe(200);
+    // The first administrator, with the generated password shown once and kept in the data folder.
+    const password = readFileSync(join(dataDir, 'admin-password.txt'), 'utf8').trim();
+    expect(first.output()).toContain(password);
+    const signIn = await fetch(`${api}/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password }),
+    });
+    expect(signIn.status).toBe(200);
     const workerMetrics = await (await fetch(`http://127.0.0.1:${ports.metrics}/metrics`)).text();
     expect(workerMetrics).toMatch(/temporal_workflow_task_schedule_to_start_latency|temporal_request/);
 
@@ -120,7 +135,23 @@ describe('the start command (README)', () => {
     expect(again.status).toBe(200);
     expect(((await again.json()) as { status: string }).status).toBe('awaiting_acceptance');
     expect(temporalList()).toContain(caseNumber);
+    expect(second.output()).not.toContain('first administrator created');
     second.proc.kill('SIGINT');
     expect(await second.exit).toBe(0);
+
+    // Killed outright, the start command cannot stop its children: they notice and stop by themselves.
+    const third = start(env);
+    await third.ready;
+    third.proc.kill('SIGKILL');
+    await third.exit;
+    const deadline = Date.now() + 30_000;
+    let stillListening: number[] = Object.values(ports);
+    while (stillListening.length && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 500));
+      stillListening = (
+        await Promise.all(Object.values(ports).map(async (p) => ((await portInUse(p)) ? p : 0)))
+      ).filter(Boolean);
+    }
+    expect(stillListening).toEqual([]);
   });
 });

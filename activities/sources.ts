@@ -1,0 +1,54 @@
+/**
+ * Checks against the shared data sources (Art. 7: what can be had from other departments is not asked of people).
+ * Activities take the case number and read the person's identifiers from the read model, so no ID number or name
+ * enters workflow histories; they return only what the case needs. Source errors become Temporal failures that are
+ * retried when they can succeed (outage, timeout) and fail fast when they cannot (refused, malformed).
+ */
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { SourceClients } from '../integrations/config';
+import type { ContributionRecord } from '../integrations/tax';
+import { toActivityFailure } from '../integrations/errors';
+import type { Db } from '../lib/db';
+
+export interface SourceActivityDeps {
+  db: Db;
+  sources: SourceClients;
+}
+
+const callOptions = () => ({ signal: Context.current().cancellationSignal });
+
+async function guarded<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    throw toActivityFailure(err);
+  }
+}
+
+export function sourceActivities({ db, sources }: SourceActivityDeps) {
+  async function applicant(caseNumber: string) {
+    const claim = await db.benefitClaim.findUnique({ where: { caseNumber }, select: { idNumber: true, name: true } });
+    if (!claim)
+      throw ApplicationFailure.nonRetryable(`case ${caseNumber} has no claim in the read model`, 'CaseNotFound');
+    return claim;
+  }
+
+  return {
+    /** Art. 35, 37: the applicant's identity and hukou locality, from household registration. */
+    async verifyApplicantIdentity(input: { caseNumber: string }): Promise<{
+      result: 'match' | 'name_mismatch' | 'not_found';
+      hukouDivisionCode: string | null;
+    }> {
+      const a = await applicant(input.caseNumber);
+      const r = await guarded(() => sources.hukou.checkIdentity({ idNumber: a.idNumber, name: a.name }, callOptions()));
+      return { result: r.result, hukouDivisionCode: r.result === 'match' ? r.hukouDivisionCode : null };
+    },
+
+    /** Art. 24, 32, 34: the applicant's monthly contribution records, from the tax data platform. */
+    async fetchContributionRecords(input: { caseNumber: string }): Promise<{ records: ContributionRecord[] }> {
+      const a = await applicant(input.caseNumber);
+      const r = await guarded(() => sources.tax.getPersonContributions(a.idNumber, {}, callOptions()));
+      return { records: r.records };
+    },
+  };
+}
