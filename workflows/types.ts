@@ -1,29 +1,17 @@
 /**
  * Payload types shared by the API, workflows and activities. Workflow-safe (types only).
  */
+import type { IdentityDocumentKind } from '../domain/identity';
+import type { SeparationReason } from '../domain/separation';
 
 /** Art. 35: online (网上服务平台/手机APP), service window (经办窗口) or self-service kiosk (自助终端). */
 export type ClaimChannel = 'online' | 'window' | 'kiosk';
 
 /** Art. 96: the identity documents the 规程 accepts. */
-export type IdType =
-  | 'resident_id'
-  | 'social_security_card'
-  | 'hmt_residence_permit'
-  | 'foreigner_permanent_residence'
-  | 'passport_cn'
-  | 'passport_foreign';
+export type IdType = IdentityDocumentKind;
 
 /** Why employment ended (Art. 34: only a separation not by the person's own will qualifies). */
-export type SeparationReason =
-  | 'contract_expired'
-  | 'employer_dissolved'
-  | 'employer_terminated'
-  | 'dismissed'
-  | 'employee_terminated_for_employer_fault'
-  | 'mutual_agreement_employer_proposed'
-  | 'voluntary_resignation'
-  | 'other';
+export type { SeparationReason };
 
 export interface ClaimApplication {
   channel: ClaimChannel;

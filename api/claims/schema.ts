@@ -3,41 +3,22 @@
  * type, the runtime validation and the OpenAPI document. Unknown fields are refused.
  */
 import { z } from 'zod';
-import { isMainlandMobile, isValidResidentIdNumber, isValidUscc } from '../../domain/identity';
+import {
+  IDENTITY_DOCUMENT_KINDS,
+  isMainlandMobile,
+  isValidUscc,
+  validateIdentityDocument,
+} from '../../domain/identity';
 import { isCaseNumber } from '../../domain/case-number';
+import { separationReasonSchema } from '../../domain/separation';
 
-const EIGHTEEN_DIGIT_IDS = new Set([
-  'resident_id',
-  'social_security_card',
-  'hmt_residence_permit',
-  'foreigner_permanent_residence',
-]);
+export const IdTypeSchema = z.enum(IDENTITY_DOCUMENT_KINDS).meta({
+  description: 'Art. 96 身份证件: 居民身份证, 社会保障卡, 港澳台居民居住证, 外国人永久居留身份证, 中国护照, 外国护照',
+});
 
-export const IdTypeSchema = z
-  .enum([
-    'resident_id',
-    'social_security_card',
-    'hmt_residence_permit',
-    'foreigner_permanent_residence',
-    'passport_cn',
-    'passport_foreign',
-  ])
-  .meta({
-    description: 'Art. 96 身份证件: 居民身份证, 社会保障卡, 港澳台居民居住证, 外国人永久居留身份证, 中国护照, 外国护照',
-  });
-
-export const SeparationReasonSchema = z
-  .enum([
-    'contract_expired',
-    'employer_dissolved',
-    'employer_terminated',
-    'dismissed',
-    'employee_terminated_for_employer_fault',
-    'mutual_agreement_employer_proposed',
-    'voluntary_resignation',
-    'other',
-  ])
-  .meta({ description: "Why employment ended (Art. 34: only a separation not by the person's own will qualifies)" });
+export const SeparationReasonSchema = separationReasonSchema.meta({
+  description: "Why employment ended (Art. 34: only a separation not by the person's own will qualifies)",
+});
 
 const isoDate = z.iso.date({ message: 'must be a date YYYY-MM-DD' });
 
@@ -47,25 +28,14 @@ export const ClaimRequestSchema = z
     applicant: z
       .strictObject({
         idType: IdTypeSchema,
-        idNumber: z.string().trim().toUpperCase().min(5).max(32),
+        idNumber: z.string().trim().toUpperCase().min(5, 'is too short').max(32),
         name: z.string().trim().min(1, 'must not be empty').max(64),
         phone: z.string().trim().refine(isMainlandMobile, 'must be a mainland mobile number (11 digits, 1[3-9]…)'),
       })
       .superRefine((a, ctx) => {
-        if (EIGHTEEN_DIGIT_IDS.has(a.idType) && !isValidResidentIdNumber(a.idNumber)) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['idNumber'],
-            message: 'must be an 18-character identity number with a valid birth date and GB 11643 check character',
-          });
-        }
-        if (!EIGHTEEN_DIGIT_IDS.has(a.idType) && !/^[A-Z0-9]{5,20}$/.test(a.idNumber)) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['idNumber'],
-            message: 'must be a passport number of 5-20 letters and digits',
-          });
-        }
+        // Art. 96: each kind of document by its format (GB 11643 check character and birth date for the 18-digit ones).
+        const check = validateIdentityDocument(a.idType, a.idNumber);
+        if (!check.valid) ctx.addIssue({ code: 'custom', path: ['idNumber'], message: check.message });
       }),
     employer: z.strictObject({
       uscc: z

@@ -132,7 +132,7 @@ describe('POST /claims (Art. 34-36)', () => {
   it('refuses an invalid claim with 400 naming every field, and starts and writes nothing', async () => {
     const before = await tdb.sql<{ n: string }>('SELECT count(*) AS n FROM "case"');
     const bad = claimBody({
-      applicant: { idType: 'resident_id', idNumber: residentId().slice(0, 17) + 'Y', name: '', phone: '12345' },
+      applicant: { idType: 'resident_id_card', idNumber: residentId().slice(0, 17) + 'Y', name: '', phone: '12345' },
       separation: { date: '2026-02-30', reason: 'contract_expired' },
     });
     const res = await post({ ...bad, nickname: 'x' });

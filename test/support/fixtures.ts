@@ -15,7 +15,7 @@ export function uscc(body = '91210100MA0XYP12A'): string {
 export function claimBody(overrides: Partial<ClaimRequest> = {}): ClaimRequest {
   return {
     channel: 'online',
-    applicant: { idType: 'resident_id', idNumber: residentId(), name: '张三', phone: '13812345678' },
+    applicant: { idType: 'resident_id_card', idNumber: residentId(), name: '张三', phone: '13812345678' },
     employer: { uscc: uscc(), name: '沈阳某机械有限公司' },
     separation: { date: '2026-10-31', reason: 'contract_expired' },
     payingLocality: { basis: 'last_insured', agencyCode: '210100' },

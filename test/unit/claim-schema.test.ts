@@ -12,7 +12,7 @@ describe('the claim request (Art. 34-36, 39, 96)', () => {
   it('accepts a complete claim and normalises identifiers', () => {
     const body = claimBody({
       applicant: {
-        idType: 'resident_id',
+        idType: 'resident_id_card',
         idNumber: residentId('210102', '19900101', '001').toLowerCase(),
         name: ' 李四 ',
         phone: '13900000000',
@@ -27,9 +27,11 @@ describe('the claim request (Art. 34-36, 39, 96)', () => {
     const wrongCheck = residentId().slice(0, 17) + (residentId().endsWith('0') ? '1' : '0');
     expect(
       fieldsOf(
-        claimBody({ applicant: { idType: 'resident_id', idNumber: wrongCheck, name: '张三', phone: '13812345678' } }),
+        claimBody({
+          applicant: { idType: 'resident_id_card', idNumber: wrongCheck, name: '张三', phone: '13812345678' },
+        }),
       ),
-    ).toEqual([{ path: 'applicant.idNumber', message: expect.stringContaining('GB 11643') }]);
+    ).toEqual([{ path: 'applicant.idNumber', message: '居民身份证：证件号码校验位不正确' }]);
     const badBirth = residentId('210102', '19850230');
     expect(
       fieldsOf(
@@ -41,15 +43,17 @@ describe('the claim request (Art. 34-36, 39, 96)', () => {
     expect(
       fieldsOf(
         claimBody({
-          applicant: { idType: 'passport_foreign', idNumber: 'X12345678', name: 'John', phone: '13812345678' },
+          applicant: { idType: 'foreign_passport', idNumber: 'X12345678', name: 'John', phone: '13812345678' },
         }),
       ),
     ).toEqual([]);
     expect(
       fieldsOf(
-        claimBody({ applicant: { idType: 'passport_cn', idNumber: 'E12-345', name: '张三', phone: '13812345678' } }),
+        claimBody({
+          applicant: { idType: 'chinese_passport', idNumber: 'E12-345', name: '张三', phone: '13812345678' },
+        }),
       ),
-    ).toEqual([{ path: 'applicant.idNumber', message: expect.stringContaining('passport') }]);
+    ).toEqual([{ path: 'applicant.idNumber', message: '中华人民共和国护照：证件号码格式不正确' }]);
   });
 
   it('checks the employer by its unified social credit code (GB 32100)', () => {
