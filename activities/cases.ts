@@ -2,6 +2,7 @@
  * Activities that keep the read model (PostgreSQL) in step with the cases. Each is idempotent: Temporal may run an
  * activity again after a crash or timeout, so every write is keyed (case number, event key) and repeats do nothing.
  */
+import type { Prisma } from '../generated/prisma/client';
 import type { Db } from '../lib/db';
 import type { ClaimApplication } from '../workflows/types';
 
@@ -78,20 +79,27 @@ export function caseActivities({ db }: CaseActivityDeps) {
       ]);
     },
 
-    /** The case ends without a decision (cancelled by a supervisor, withdrawn). */
-    async recordCaseClosed(input: { caseNumber: string; status: string; at: string }): Promise<void> {
+    /** The case moves to another status, with a timeline event (acceptance, refusal, approval, cancellation...). */
+    async recordCaseStatus(input: {
+      caseNumber: string;
+      status: string;
+      event: string;
+      actor?: string;
+      data?: Record<string, unknown>;
+      at: string;
+    }): Promise<void> {
       const at = new Date(input.at);
       await db.$transaction([
-        db.case.update({ where: { caseNumber: input.caseNumber }, data: { status: input.status, updatedAt: at } }),
+        db.case.updateMany({ where: { caseNumber: input.caseNumber }, data: { status: input.status, updatedAt: at } }),
         db.caseEvent.createMany({
           data: [
             {
               caseNumber: input.caseNumber,
-              eventKey: `${input.caseNumber}/${input.status}`,
-              type: `case_${input.status}`,
+              eventKey: `${input.caseNumber}/${input.event}`,
+              type: input.event,
               at,
-              actor: 'system',
-              data: {},
+              actor: input.actor ?? 'system',
+              data: (input.data ?? {}) as Prisma.InputJsonValue,
             },
           ],
           skipDuplicates: true,

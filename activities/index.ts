@@ -4,6 +4,7 @@
 import { calendarActivities, type CalendarActivityDeps } from './calendar';
 import { caseActivities, type CaseActivityDeps } from './cases';
 import { sourceActivities, type SourceActivityDeps } from './sources';
+import { taskActivities } from './tasks';
 
 export type ActivityDeps = CaseActivityDeps & CalendarActivityDeps & SourceActivityDeps;
 
@@ -12,6 +13,7 @@ export function createActivities(deps: ActivityDeps) {
     ...caseActivities(deps),
     ...calendarActivities(deps),
     ...sourceActivities(deps),
+    ...taskActivities(deps),
   };
 }
 

@@ -19,6 +19,7 @@ import { STAFF_ROLES } from '../domain/access';
 import type { PolicyData } from '../domain/policy';
 import type { CalendarStore } from '../lib/calendar-store';
 import { calendarRouter } from './calendar/router';
+import { tasksRouter } from './tasks/router';
 import { shanghaiDate } from '../lib/clock';
 import { claimsRouter } from './claims/router';
 import { ApiError, errorHandler, notFoundHandler, sendError } from './errors';
@@ -113,6 +114,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(['/calculations', '/policy'], requireRole(...STAFF_ROLES));
   app.use(calculationsRouter({ policy: deps.policy, calendar: () => deps.calendar.current(), today }));
   app.use(calendarRouter({ db: deps.db, calendar: deps.calendar }));
+  app.use(tasksRouter({ db: deps.db, temporal: deps.temporal }));
   app.use(policyRouter({ policy: deps.policy, today }));
   app.use(
     claimsRouter({

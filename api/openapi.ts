@@ -12,6 +12,14 @@ import { LoginRequestSchema, LoginResponseSchema, MeSchema } from './auth/router
 import { registerCalculationsOpenApi } from './calculations/router';
 import { CalendarYearBodySchema, CalendarYearSchema, DueDateQuerySchema } from './calendar/router';
 import { registerPolicyOpenApi } from './policy/router';
+import {
+  CommentBodySchema,
+  CompleteTaskBodySchema,
+  ExtendBodySchema,
+  ReassignBodySchema,
+  TaskListQuerySchema,
+  TaskSummarySchema,
+} from './tasks/router';
 
 const json = (schema: z.ZodType) => ({ 'application/json': { schema } });
 const error = (description: string) => ({ description, content: json(ErrorBodySchema) });
@@ -232,6 +240,120 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
         ),
       },
       422: error('The period runs into a year the calendar does not cover'),
+    },
+  });
+
+  const taskId = z.object({ id: z.string().meta({ description: 'task ID' }) });
+  const refused = {
+    400: error('The form or body is not valid: every field and rule'),
+    403: error('Missing role, outside your agency scope, or 岗位不相容 (Art. 5, 77): the reason is given'),
+    404: error('No such task in your scope'),
+    409: error('The task is done already, or assigned to another clerk'),
+  };
+  registry.registerPath({
+    method: 'get',
+    path: '/tasks',
+    summary:
+      'The worklist: my tasks, available ones for my roles, overdue; sorted by due time; keyset pagination; counts',
+    tags: ['tasks'],
+    security: signedIn,
+    request: { query: TaskListQuerySchema },
+    responses: {
+      200: {
+        description: 'A page of tasks',
+        content: json(
+          z.object({
+            items: z.array(TaskSummarySchema),
+            nextCursor: z.string().nullable(),
+            counts: z.object({ mine: z.number(), available: z.number(), overdue: z.number() }),
+          }),
+        ),
+      },
+      400: error('A filter is not valid'),
+      403: error('The agency filter is outside your scope'),
+    },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/tasks/{id}',
+    summary: 'A task with its case summary, timeline, comments and decision form (JSON Schema)',
+    tags: ['tasks'],
+    security: signedIn,
+    request: { params: taskId },
+    responses: {
+      200: { description: 'The task', content: json(z.object({ task: TaskSummarySchema }).loose()) },
+      404: error('No such task in your scope'),
+    },
+  });
+  for (const [action, summary] of [
+    ['claim', 'Take the task (it stays yours until done or released)'],
+    ['release', 'Give the task back to the queue'],
+  ] as const) {
+    registry.registerPath({
+      method: 'post',
+      path: `/tasks/{id}/${action}`,
+      summary,
+      tags: ['tasks'],
+      security: signedIn,
+      request: { params: taskId },
+      responses: { 200: { description: 'The task', content: json(z.object({}).loose()) }, ...refused },
+    });
+  }
+  registry.registerPath({
+    method: 'post',
+    path: '/tasks/{id}/complete',
+    summary:
+      "Complete the task with its decision form; the case's workflow checks role, scope, 岗位不相容 and the form",
+    tags: ['tasks'],
+    security: signedIn,
+    request: { params: taskId, body: { required: true, content: json(CompleteTaskBodySchema) } },
+    responses: {
+      200: {
+        description: 'Completed',
+        content: json(z.object({ taskId: z.string(), completedAt: z.string() }).loose()),
+      },
+      ...refused,
+    },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/tasks/{id}/comments',
+    summary: 'A note on the task (audited)',
+    tags: ['tasks'],
+    security: signedIn,
+    request: { params: taskId, body: { required: true, content: json(CommentBodySchema) } },
+    responses: {
+      201: { description: 'Added', content: json(z.object({ at: z.string(), author: z.string(), text: z.string() })) },
+      404: error('No such task in your scope'),
+    },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/tasks/{id}/reassign',
+    summary: 'Supervisors: give the task to another clerk who may do it (reason required; audited)',
+    tags: ['tasks'],
+    security: signedIn,
+    request: { params: taskId, body: { required: true, content: json(ReassignBodySchema) } },
+    responses: { 200: { description: 'Reassigned', content: json(z.object({}).loose()) }, ...refused },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/tasks/{id}/extend',
+    summary: 'Supervisors: extend the deadline by workdays or days (reason required; counted; audited)',
+    tags: ['tasks'],
+    security: signedIn,
+    request: { params: taskId, body: { required: true, content: json(ExtendBodySchema) } },
+    responses: { 200: { description: 'Extended', content: json(z.object({}).loose()) }, ...refused },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/notifications',
+    summary: 'Overdue tasks, reminders and escalations for me and my roles in my scope (Art. 78)',
+    tags: ['tasks'],
+    security: signedIn,
+    request: { query: z.object({ unread: z.enum(['true', 'false']).optional() }) },
+    responses: {
+      200: { description: 'Notifications', content: json(z.object({ items: z.array(z.object({}).loose()) })) },
     },
   });
 

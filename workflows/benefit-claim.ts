@@ -1,11 +1,17 @@
 /**
  * 失业保险金申领: one workflow per application; its ID is the case number (no personal data in it).
  *
- * This is the spine of the procedure: the application is received and recorded with the paying locality's agency
- * (Art. 35-36), then the case waits for acceptance (Art. 37). The acceptance checks, determination (Art. 38) and the
- * benefit period come with the benefit-claim issue; they extend this workflow step by step.
+ *   1. received      the paying locality's agency receives the application; the case opens in the read model (Art. 35-36)
+ *   2. acceptance    an intake clerk accepts it, or refuses it with every reason (Art. 37)
+ *   3. review        by risk: none, one review, or review + second review + approval (Art. 11, 28, 65), each step by
+ *                    a different person (岗位不相容, Art. 5, 77)
+ *   4. approved      (the determination and the benefit period follow with the benefit-claim issue)
+ *
+ * Every human step is a task of the task primitive (workflows/tasks.ts): due on the working-day calendar, escalated
+ * when overdue.
  */
 import {
+  ApplicationFailure,
   CancellationScope,
   condition,
   defineQuery,
@@ -14,10 +20,13 @@ import {
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
-  ApplicationFailure,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import type { StaffRole } from '../domain/access';
+import { claimReviewSteps, type TaskStep } from '../domain/tasks';
 import { CASE_STATUS } from './search-attributes';
+import { createTaskBoard } from './tasks';
 import type { ClaimApplication } from './types';
 
 export interface BenefitClaimInput {
@@ -29,7 +38,15 @@ export interface BenefitClaimInput {
   submissionFingerprint: string;
 }
 
-export type ClaimStatus = 'received' | 'awaiting_acceptance' | 'cancelled';
+export type ClaimStatus =
+  | 'received'
+  | 'awaiting_acceptance'
+  | 'awaiting_review'
+  | 'awaiting_second_review'
+  | 'awaiting_approval'
+  | 'approved'
+  | 'refused'
+  | 'cancelled';
 
 export interface SubmissionReceipt {
   caseNumber: string;
@@ -42,13 +59,25 @@ export interface SubmissionReceipt {
 export const confirmSubmission = defineUpdate<SubmissionReceipt, [{ fingerprint: string }]>('confirmSubmission');
 export const claimStatus = defineQuery<ClaimStatus>('claimStatus');
 
-const { recordClaimReceived, recordCaseClosed } = proxyActivities<Activities>({
+const { recordClaimReceived, recordCaseStatus } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
 });
 
+/** Who does each review step, and its time limit (policy/deadline.json). */
+const REVIEW_STEPS: Record<
+  'review' | 'second_review' | 'approve',
+  { role: StaffRole; dueKey: string; status: ClaimStatus }
+> = {
+  review: { role: 'reviewer', dueKey: 'task.claimReview', status: 'awaiting_review' },
+  second_review: { role: 'second_reviewer', dueKey: 'task.claimSecondReview', status: 'awaiting_second_review' },
+  approve: { role: 'approver', dueKey: 'task.claimApproval', status: 'awaiting_approval' },
+};
+
 export async function benefitClaim(input: BenefitClaimInput): Promise<ClaimStatus> {
-  const { caseNumber } = input;
+  const { caseNumber, application } = input;
+  const agencyCode = application.payingLocality.agencyCode;
+  const tasks = createTaskBoard({ caseNumber, workflowId: workflowInfo().workflowId, caseType: 'benefit_claim' });
   let status: ClaimStatus = 'received';
   let recorded = false;
   let confirmations = 0;
@@ -74,13 +103,21 @@ export async function benefitClaim(input: BenefitClaimInput): Promise<ClaimStatu
     },
   );
 
-  const record = () =>
-    recordClaimReceived({
+  async function moveTo(next: ClaimStatus, event: string, data?: Record<string, unknown>, actor?: string) {
+    status = next;
+    upsertSearchAttributes([{ key: CASE_STATUS, value: status }]);
+    await recordCaseStatus({
       caseNumber,
-      receivedAt: input.receivedAt,
-      application: input.application,
-      status: 'awaiting_acceptance',
+      status,
+      event,
+      ...(actor ? { actor } : {}),
+      ...(data ? { data } : {}),
+      at: new Date().toISOString(),
     });
+  }
+
+  const record = () =>
+    recordClaimReceived({ caseNumber, receivedAt: input.receivedAt, application, status: 'awaiting_acceptance' });
 
   try {
     // Art. 36: the paying locality's agency receives the application; the case opens in the read model.
@@ -89,8 +126,47 @@ export async function benefitClaim(input: BenefitClaimInput): Promise<ClaimStatu
     recorded = true;
     upsertSearchAttributes([{ key: CASE_STATUS, value: status }]);
 
-    // Art. 37: acceptance. The case waits for the intake decision (the task primitive comes with a later issue).
-    await condition(() => false);
+    // Art. 37: acceptance by an intake clerk of the paying agency; a refusal states every reason.
+    const acceptance = await tasks.humanTask({
+      type: 'claim_acceptance',
+      form: 'acceptance',
+      step: 'accept',
+      role: 'intake',
+      agencyCode,
+      dueKey: 'task.claimAcceptance',
+    });
+    if (acceptance.decision.decision === 'refuse') {
+      await moveTo(
+        'refused',
+        'claim_refused',
+        { reasons: acceptance.decision.reasons, article: 'Art. 37' },
+        acceptance.by.username,
+      );
+      return status;
+    }
+
+    // Art. 11, 28, 65: the review steps the case's risk calls for, each by a different person.
+    const steps = claimReviewSteps({
+      selfDeclaredSeparation: application.separation.reason === 'other',
+      manualCorrection: false,
+      largePayment: null,
+    }) as Array<Extract<TaskStep, keyof typeof REVIEW_STEPS>>;
+    await moveTo(
+      steps.length ? REVIEW_STEPS[steps[0]!].status : 'approved',
+      'claim_accepted',
+      { reviewSteps: steps },
+      acceptance.by.username,
+    );
+    for (const [i, step] of steps.entries()) {
+      const { role, dueKey } = REVIEW_STEPS[step];
+      const review = await tasks.humanTask({ type: `claim_${step}`, form: 'review', step, role, agencyCode, dueKey });
+      if (review.decision.decision === 'reject') {
+        await moveTo('refused', 'claim_refused', { reasons: review.decision.reasons, step }, review.by.username);
+        return status;
+      }
+      const next = steps[i + 1];
+      await moveTo(next ? REVIEW_STEPS[next].status : 'approved', `claim_${step}_passed`, {}, review.by.username);
+    }
     return status;
   } catch (err) {
     if (isCancellation(err)) {
@@ -98,9 +174,8 @@ export async function benefitClaim(input: BenefitClaimInput): Promise<ClaimStatu
       await CancellationScope.nonCancellable(async () => {
         // Every case Temporal knows is in the read model, even one cancelled before it was recorded.
         if (!recorded) await record();
-        status = 'cancelled';
-        upsertSearchAttributes([{ key: CASE_STATUS, value: status }]);
-        await recordCaseClosed({ caseNumber, status, at: new Date().toISOString() });
+        await tasks.cancelOpen();
+        await moveTo('cancelled', 'case_cancelled');
       });
     }
     throw err;

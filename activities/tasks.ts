@@ -1,0 +1,293 @@
+/**
+ * The human-task primitive's writes to the read model (task, notification, audit_log, case_event). The workflow owns
+ * each task's state and calls these to project it; every write is idempotent (task ID, event keys), so a retried
+ * activity changes nothing twice.
+ */
+import type { Prisma } from '../generated/prisma/client';
+import { audit } from '../lib/audit';
+import type { Db } from '../lib/db';
+import type { Actor, TaskStep } from '../domain/tasks';
+
+export interface TaskActivityDeps {
+  db: Db;
+}
+
+export interface TaskRecord {
+  id: string;
+  caseNumber: string;
+  workflowId: string;
+  caseType: string;
+  type: string;
+  form: string;
+  step: TaskStep;
+  role: string;
+  agencyCode: string;
+  dueDate: string;
+  dueAt: string;
+  createdAt: string;
+}
+
+const asDate = (d: string) => new Date(`${d}T00:00:00.000Z`);
+const json = (v: unknown) => JSON.parse(JSON.stringify(v ?? {})) as Prisma.InputJsonValue;
+
+export function taskActivities({ db }: TaskActivityDeps) {
+  async function caseEvent(
+    tx: Prisma.TransactionClient,
+    e: { caseNumber: string; key: string; type: string; at: Date; actor: string; data?: unknown },
+  ) {
+    await tx.caseEvent.createMany({
+      data: [{ caseNumber: e.caseNumber, eventKey: e.key, type: e.type, at: e.at, actor: e.actor, data: json(e.data) }],
+      skipDuplicates: true,
+    });
+  }
+
+  return {
+    async recordTaskOpened(t: TaskRecord): Promise<void> {
+      const at = new Date(t.createdAt);
+      await db.$transaction(async (tx) => {
+        const created = await tx.task.createMany({
+          data: [
+            {
+              id: t.id,
+              caseNumber: t.caseNumber,
+              workflowId: t.workflowId,
+              caseType: t.caseType,
+              type: t.type,
+              form: t.form,
+              step: t.step,
+              role: t.role,
+              agencyCode: t.agencyCode,
+              status: 'open',
+              dueDate: asDate(t.dueDate),
+              dueAt: new Date(t.dueAt),
+              createdAt: at,
+              updatedAt: at,
+            },
+          ],
+          skipDuplicates: true,
+        });
+        if (created.count) {
+          await caseEvent(tx, {
+            caseNumber: t.caseNumber,
+            key: `${t.id}/opened`,
+            type: 'task_opened',
+            at,
+            actor: 'system',
+            data: { taskId: t.id, type: t.type, role: t.role, dueDate: t.dueDate },
+          });
+        }
+      });
+    },
+
+    /** Claim, release or reassign (assignee null = back to the agency's queue). */
+    async recordTaskAssigned(input: {
+      taskId: string;
+      assignee: { userId: string; username: string } | null;
+      actor: Actor;
+      action: 'task_claimed' | 'task_released' | 'task_reassigned';
+      reason?: string;
+      at: string;
+    }): Promise<void> {
+      const at = new Date(input.at);
+      await db.$transaction(async (tx) => {
+        const before = await tx.task.findUniqueOrThrow({ where: { id: input.taskId } });
+        await tx.task.update({
+          where: { id: input.taskId },
+          data: {
+            assigneeId: input.assignee?.userId ?? null,
+            assigneeName: input.assignee?.username ?? null,
+            updatedAt: at,
+          },
+        });
+        await audit(tx, {
+          actor: { id: input.actor.userId, username: input.actor.username },
+          action: input.action,
+          entity: 'task',
+          entityId: input.taskId,
+          caseNumber: before.caseNumber,
+          before: { assignee: before.assigneeName },
+          after: { assignee: input.assignee?.username ?? null },
+          ...(input.reason ? { reason: input.reason } : {}),
+          at,
+        });
+      });
+    },
+
+    async recordTaskCompleted(input: { taskId: string; actor: Actor; decision: unknown; at: string }): Promise<void> {
+      const at = new Date(input.at);
+      await db.$transaction(async (tx) => {
+        const task = await tx.task.findUniqueOrThrow({ where: { id: input.taskId } });
+        if (task.status === 'completed') return; // a retried activity
+        await tx.task.update({
+          where: { id: input.taskId },
+          data: {
+            status: 'completed',
+            completedAt: at,
+            completedById: input.actor.userId,
+            completedByName: input.actor.username,
+            decision: json(input.decision),
+            updatedAt: at,
+          },
+        });
+        await audit(tx, {
+          actor: { id: input.actor.userId, username: input.actor.username },
+          action: 'task_completed',
+          entity: 'task',
+          entityId: input.taskId,
+          caseNumber: task.caseNumber,
+          after: { type: task.type, step: task.step, decision: input.decision },
+          at,
+        });
+        await caseEvent(tx, {
+          caseNumber: task.caseNumber,
+          key: `${input.taskId}/completed`,
+          type: 'task_completed',
+          at,
+          actor: input.actor.username,
+          data: { taskId: input.taskId, type: task.type, step: task.step, decision: input.decision },
+        });
+      });
+    },
+
+    /** Art. 78: the due time passed; the agency's supervisors are told. */
+    async recordTaskOverdue(input: { taskId: string; at: string }): Promise<void> {
+      const at = new Date(input.at);
+      await db.$transaction(async (tx) => {
+        const task = await tx.task.findUniqueOrThrow({ where: { id: input.taskId } });
+        await tx.task.update({
+          where: { id: input.taskId },
+          data: { overdueSince: task.overdueSince ?? at, updatedAt: at },
+        });
+        await tx.notification.createMany({
+          data: [
+            {
+              eventKey: `${input.taskId}/overdue/${task.extensions}`,
+              at,
+              agencyCode: task.agencyCode,
+              role: 'supervisor',
+              kind: 'task_overdue',
+              taskId: task.id,
+              caseNumber: task.caseNumber,
+              message: `任务逾期: ${task.caseNumber} ${task.type} 应于 ${task.dueDate.toISOString().slice(0, 10)} 办结`,
+            },
+          ],
+          skipDuplicates: true,
+        });
+        await caseEvent(tx, {
+          caseNumber: task.caseNumber,
+          key: `${input.taskId}/overdue/${task.extensions}`,
+          type: 'task_overdue',
+          at,
+          actor: 'system',
+          data: { taskId: task.id, type: task.type },
+        });
+      });
+    },
+
+    /** A reminder on the workday cadence while the task stays overdue: to the assignee, else the role's queue. */
+    async recordTaskReminder(input: { taskId: string; n: number; at: string }): Promise<void> {
+      const at = new Date(input.at);
+      await db.$transaction(async (tx) => {
+        const task = await tx.task.findUniqueOrThrow({ where: { id: input.taskId } });
+        await tx.task.update({
+          where: { id: input.taskId },
+          data: { reminders: Math.max(task.reminders, input.n), updatedAt: at },
+        });
+        await tx.notification.createMany({
+          data: [
+            {
+              eventKey: `${input.taskId}/reminder/${task.extensions}/${input.n}`,
+              at,
+              agencyCode: task.escalatedTo ?? task.agencyCode,
+              role: task.assigneeId ? null : task.role,
+              userId: task.assigneeId,
+              kind: 'task_reminder',
+              taskId: task.id,
+              caseNumber: task.caseNumber,
+              message: `逾期提醒 (第 ${input.n} 次): ${task.caseNumber} ${task.type}`,
+            },
+          ],
+          skipDuplicates: true,
+        });
+      });
+    },
+
+    /** Art. 5, 76: moved up a level (city → province) after a further period; the higher agency's supervisors see it. */
+    async recordTaskEscalated(input: { taskId: string; to: string; at: string }): Promise<void> {
+      const at = new Date(input.at);
+      await db.$transaction(async (tx) => {
+        const task = await tx.task.update({
+          where: { id: input.taskId },
+          data: { escalatedTo: input.to, updatedAt: at },
+        });
+        await tx.notification.createMany({
+          data: [
+            {
+              eventKey: `${input.taskId}/escalated/${input.to}`,
+              at,
+              agencyCode: input.to,
+              role: 'supervisor',
+              kind: 'task_escalated',
+              taskId: task.id,
+              caseNumber: task.caseNumber,
+              message: `逾期任务上报: ${task.caseNumber} ${task.type} (${task.agencyCode})`,
+            },
+          ],
+          skipDuplicates: true,
+        });
+        await caseEvent(tx, {
+          caseNumber: task.caseNumber,
+          key: `${input.taskId}/escalated/${input.to}`,
+          type: 'task_escalated',
+          at,
+          actor: 'system',
+          data: { taskId: task.id, to: input.to },
+        });
+      });
+    },
+
+    /** A supervisor extends the deadline (reason required; counted in reports). */
+    async recordTaskExtended(input: {
+      taskId: string;
+      actor: Actor;
+      dueDate: string;
+      dueAt: string;
+      reason: string;
+      at: string;
+    }): Promise<void> {
+      const at = new Date(input.at);
+      await db.$transaction(async (tx) => {
+        const before = await tx.task.findUniqueOrThrow({ where: { id: input.taskId } });
+        await tx.task.update({
+          where: { id: input.taskId },
+          data: {
+            dueDate: asDate(input.dueDate),
+            dueAt: new Date(input.dueAt),
+            overdueSince: null,
+            extensions: { increment: 1 },
+            updatedAt: at,
+          },
+        });
+        await audit(tx, {
+          actor: { id: input.actor.userId, username: input.actor.username },
+          action: 'task_extended',
+          entity: 'task',
+          entityId: input.taskId,
+          caseNumber: before.caseNumber,
+          before: { dueDate: before.dueDate.toISOString().slice(0, 10) },
+          after: { dueDate: input.dueDate },
+          reason: input.reason,
+          at,
+        });
+      });
+    },
+
+    /** The case ended without its open tasks being done (cancelled, closed). */
+    async recordTasksCancelled(input: { caseNumber: string; at: string }): Promise<void> {
+      await db.task.updateMany({
+        where: { caseNumber: input.caseNumber, status: 'open' },
+        data: { status: 'cancelled', updatedAt: new Date(input.at) },
+      });
+    },
+  };
+}

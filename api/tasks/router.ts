@@ -1,0 +1,407 @@
+/**
+ * The clerks' worklist (issue 5). Tasks are read from PostgreSQL; every action on a task is an Update to its case's
+ * workflow, whose validator decides (role, agency scope, 岗位不相容, the form) before anything is written. A task
+ * outside the user's agency scope does not exist for them (404).
+ *
+ *   GET  /tasks                     filters, sorted by due time, keyset pagination, counts
+ *   GET  /tasks/:id                 the task with its case summary, timeline, comments and form
+ *   POST /tasks/:id/claim|release   take it / give it back to the queue
+ *   POST /tasks/:id/complete        the decision form
+ *   POST /tasks/:id/comments        a note on the task
+ *   POST /tasks/:id/reassign|extend supervisors, with a reason
+ *   GET  /notifications             overdue tasks, reminders, escalations for me and my roles
+ */
+import { Router, type Request } from 'express';
+import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { z } from 'zod';
+import type { Prisma } from '../../generated/prisma/client';
+import { agencyCovers, agencyScopePrefix, STAFF_ROLES } from '../../domain/access';
+import { FORM_SCHEMAS, type FormName } from '../../domain/forms';
+import { maskIdNumber, maskTail } from '../../domain/identity';
+import type { Actor } from '../../domain/tasks';
+import { audit } from '../../lib/audit';
+import type { Db } from '../../lib/db';
+import {
+  claimTask,
+  completeTask,
+  extendTask,
+  reassignTask,
+  releaseTask,
+  type TaskRefusalDetails,
+} from '../../workflows/tasks';
+import { currentUser, requireRole } from '../auth/middleware';
+import type { AuthUser } from '../auth/service';
+import { maskName } from '../cases/router';
+import { ApiError, dependencyOutage, parseOr400 } from '../errors';
+
+const isoDate = z.iso.date({ message: 'must be a date YYYY-MM-DD' });
+
+export const TaskListQuerySchema = z.strictObject({
+  view: z
+    .enum(['all', 'mine', 'available', 'overdue'])
+    .default('all')
+    .meta({ description: 'mine: assigned to me; available: unassigned, for my roles; overdue: past due' }),
+  status: z.enum(['open', 'completed', 'cancelled']).default('open'),
+  type: z.string().max(48).optional(),
+  agencyCode: z
+    .string()
+    .regex(/^\d{6}$/, 'must be a 6-digit division code')
+    .optional(),
+  dueFrom: isoDate.optional(),
+  dueTo: isoDate.optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(200).optional(),
+});
+
+export const TaskIdParamSchema = z.object({ id: z.uuid('must be a task id') });
+export const CompleteTaskBodySchema = z.strictObject({ form: z.unknown() }).meta({ id: 'CompleteTask' });
+export const CommentBodySchema = z
+  .strictObject({ text: z.string().trim().min(1).max(2000) })
+  .meta({ id: 'TaskComment' });
+export const ReassignBodySchema = z
+  .strictObject({ assigneeId: z.uuid('must be a user id'), reason: z.string().trim().min(2, 'must say why').max(500) })
+  .meta({ id: 'ReassignTask' });
+export const ExtendBodySchema = z
+  .strictObject({
+    amount: z.number().int().min(1).max(60),
+    unit: z.enum(['workdays', 'days']),
+    reason: z.string().trim().min(2, 'must say why').max(500),
+  })
+  .meta({ id: 'ExtendTask' });
+
+export const TaskSummarySchema = z
+  .object({
+    id: z.string(),
+    caseNumber: z.string(),
+    caseType: z.string(),
+    type: z.string(),
+    step: z.string(),
+    role: z.string(),
+    agencyCode: z.string(),
+    escalatedTo: z.string().nullable(),
+    status: z.string(),
+    assignee: z.string().nullable(),
+    dueDate: z.string(),
+    dueAt: z.string(),
+    overdue: z.boolean(),
+    overdueSince: z.string().nullable(),
+    reminders: z.number(),
+    extensions: z.number(),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'TaskSummary' });
+
+type TaskRow = Prisma.TaskGetPayload<object>;
+
+export function taskSummary(t: TaskRow): z.infer<typeof TaskSummarySchema> {
+  return {
+    id: t.id,
+    caseNumber: t.caseNumber,
+    caseType: t.caseType,
+    type: t.type,
+    step: t.step,
+    role: t.role,
+    agencyCode: t.agencyCode,
+    escalatedTo: t.escalatedTo,
+    status: t.status,
+    assignee: t.assigneeName,
+    dueDate: t.dueDate.toISOString().slice(0, 10),
+    dueAt: t.dueAt.toISOString(),
+    overdue: t.status === 'open' && t.overdueSince !== null,
+    overdueSince: t.overdueSince?.toISOString() ?? null,
+    reminders: t.reminders,
+    extensions: t.extensions,
+    createdAt: t.createdAt.toISOString(),
+  };
+}
+
+/** What a user may see: tasks of agencies their agency covers (or escalated to one), for their roles unless supervisor. */
+export function visibleTasks(user: AuthUser): Prisma.TaskWhereInput {
+  const prefix = agencyScopePrefix(user.agencyCode);
+  const scope: Prisma.TaskWhereInput = {
+    OR: [{ agencyCode: { startsWith: prefix } }, { escalatedTo: { startsWith: prefix } }],
+  };
+  if (user.roles.includes('supervisor') || user.roles.includes('auditor')) return scope;
+  return { AND: [scope, { role: { in: user.roles } }] };
+}
+
+function canSee(user: AuthUser, t: TaskRow): boolean {
+  const inScope =
+    agencyCovers(user.agencyCode, t.agencyCode) ||
+    (t.escalatedTo !== null && agencyCovers(user.agencyCode, t.escalatedTo));
+  return (
+    inScope &&
+    (user.roles.includes('supervisor') || user.roles.includes('auditor') || user.roles.includes(t.role as never))
+  );
+}
+
+const actorOf = (u: Pick<AuthUser, 'id' | 'username' | 'roles' | 'agencyCode'>): Actor => ({
+  userId: u.id,
+  username: u.username,
+  roles: u.roles,
+  agencyCode: u.agencyCode,
+});
+
+function encodeCursor(t: TaskRow): string {
+  return Buffer.from(`${t.dueAt.toISOString()}|${t.id}`).toString('base64url');
+}
+function decodeCursor(cursor: string): { dueAt: Date; id: string } {
+  const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
+  const dueAt = new Date(at ?? '');
+  if (!id || Number.isNaN(dueAt.getTime())) {
+    throw new ApiError(400, 'validation_failed', 'The cursor is not valid', [
+      { path: 'query.cursor', message: 'is not a cursor of this list' },
+    ]);
+  }
+  return { dueAt, id };
+}
+
+const REFUSAL_STATUS: Record<TaskRefusalDetails['code'], number> = {
+  task_not_open: 409,
+  assigned_to_other: 409,
+  not_assignee: 409,
+  missing_role: 403,
+  outside_scope: 403,
+  separation_of_duties: 403,
+  invalid_form: 400,
+};
+
+/** A refusal from the workflow's validator becomes the matching HTTP answer. */
+function fromUpdateFailure(err: unknown): ApiError | undefined {
+  if (!(err instanceof WorkflowUpdateFailedError) || !(err.cause instanceof ApplicationFailure)) return undefined;
+  if (err.cause.type !== 'TaskRefused') return undefined;
+  const details = (err.cause.details?.[0] ?? { code: 'task_not_open' }) as TaskRefusalDetails;
+  const status = REFUSAL_STATUS[details.code] ?? 409;
+  return new ApiError(
+    status,
+    details.code === 'invalid_form' ? 'validation_failed' : details.code,
+    err.cause.message,
+    details.fields ?? [],
+  );
+}
+
+export function tasksRouter(deps: { db: Db; temporal: Client }): Router {
+  const router = Router();
+  const { db } = deps;
+  router.use(['/tasks', '/notifications'], requireRole(...STAFF_ROLES));
+
+  async function visibleTask(req: Request): Promise<TaskRow> {
+    const { id } = parseOr400(TaskIdParamSchema, req.params, 'params');
+    const t = await db.task.findUnique({ where: { id } });
+    if (!t || !canSee(currentUser(req), t)) throw new ApiError(404, 'task_not_found', 'No such task');
+    return t;
+  }
+
+  async function update<R>(
+    t: TaskRow,
+    run: (handle: ReturnType<Client['workflow']['getHandle']>) => Promise<R>,
+  ): Promise<R> {
+    try {
+      return await run(deps.temporal.workflow.getHandle(t.workflowId));
+    } catch (err) {
+      throw fromUpdateFailure(err) ?? dependencyOutage(err) ?? err;
+    }
+  }
+
+  router.get('/tasks', async (req, res) => {
+    const user = currentUser(req);
+    const q = parseOr400(TaskListQuerySchema, req.query, 'query');
+    if (q.agencyCode && !agencyCovers(user.agencyCode, q.agencyCode)) {
+      throw new ApiError(403, 'outside_agency_scope', `Agency ${q.agencyCode} is outside your agency's scope`);
+    }
+    const base: Prisma.TaskWhereInput[] = [visibleTasks(user), { status: q.status }];
+    if (q.type) base.push({ type: q.type });
+    if (q.agencyCode) base.push({ agencyCode: q.agencyCode });
+    if (q.dueFrom) base.push({ dueDate: { gte: new Date(`${q.dueFrom}T00:00:00Z`) } });
+    if (q.dueTo) base.push({ dueDate: { lte: new Date(`${q.dueTo}T00:00:00Z`) } });
+    const views: Record<typeof q.view, Prisma.TaskWhereInput> = {
+      all: {},
+      mine: { assigneeId: user.id },
+      available: { assigneeId: null, role: { in: user.roles } },
+      overdue: { overdueSince: { not: null } },
+    };
+    const where: Prisma.TaskWhereInput = { AND: [...base, views[q.view]] };
+    const page: Prisma.TaskWhereInput[] = [];
+    if (q.cursor) {
+      const c = decodeCursor(q.cursor);
+      page.push({ OR: [{ dueAt: { gt: c.dueAt } }, { dueAt: c.dueAt, id: { gt: c.id } }] });
+    }
+    const [rows, mine, available, overdue] = await Promise.all([
+      db.task.findMany({
+        where: { AND: [where, ...page] },
+        orderBy: [{ dueAt: 'asc' }, { id: 'asc' }],
+        take: q.limit + 1,
+      }),
+      db.task.count({ where: { AND: [...base, views.mine] } }),
+      db.task.count({ where: { AND: [...base, views.available] } }),
+      db.task.count({ where: { AND: [...base, views.overdue] } }),
+    ]);
+    const items = rows.slice(0, q.limit);
+    res.json({
+      items: items.map(taskSummary),
+      nextCursor: rows.length > q.limit ? encodeCursor(items[items.length - 1]!) : null,
+      counts: { mine, available, overdue },
+    });
+  });
+
+  router.get('/tasks/:id', async (req, res) => {
+    const user = currentUser(req);
+    const t = await visibleTask(req);
+    const c = await db.case.findUnique({
+      where: { caseNumber: t.caseNumber },
+      include: { agency: true, claim: true, events: { orderBy: [{ at: 'asc' }, { id: 'asc' }] } },
+    });
+    const comments = await db.taskComment.findMany({ where: { taskId: t.id }, orderBy: { at: 'asc' } });
+    // The clerks who do the task see the applicant's data; others (supervisors, auditors) see it masked.
+    const full = user.roles.includes(t.role as never);
+    const claim = c?.claim;
+    res.json({
+      task: taskSummary(t),
+      decision: t.decision,
+      form: { name: t.form, schema: z.toJSONSchema(FORM_SCHEMAS[t.form as FormName] ?? z.object({})) },
+      case: c && {
+        caseNumber: c.caseNumber,
+        caseType: c.caseType,
+        status: c.status,
+        agency: { code: c.agency.code, name: c.agency.name },
+        createdAt: c.createdAt.toISOString(),
+        claim: claim && {
+          channel: claim.channel,
+          applicant: {
+            idType: claim.idType,
+            idNumber: full ? claim.idNumber : maskIdNumber(claim.idNumber),
+            name: full ? claim.name : maskName(claim.name),
+            phone: full ? claim.phone : maskTail(claim.phone),
+          },
+          employer: { uscc: claim.employerUscc, name: claim.employerName },
+          separation: { date: claim.separationDate.toISOString().slice(0, 10), reason: claim.separationReason },
+          payingLocalityBasis: claim.payingLocalityBasis,
+          payment: {
+            method: claim.paymentMethod,
+            bankName: claim.bankName,
+            accountNumber: full ? claim.accountNumber : maskTail(claim.accountNumber),
+          },
+        },
+        timeline: c.events.map((e) => ({ type: e.type, at: e.at.toISOString(), actor: e.actor, data: e.data })),
+      },
+      comments: comments.map((m) => ({ at: m.at.toISOString(), author: m.authorName, text: m.text })),
+    });
+  });
+
+  router.post('/tasks/:id/claim', async (req, res) => {
+    const t = await visibleTask(req);
+    const actor = actorOf(currentUser(req));
+    res.json(await update(t, (h) => h.executeUpdate(claimTask, { args: [{ taskId: t.id, actor }] })));
+  });
+
+  router.post('/tasks/:id/release', async (req, res) => {
+    const t = await visibleTask(req);
+    const actor = actorOf(currentUser(req));
+    res.json(await update(t, (h) => h.executeUpdate(releaseTask, { args: [{ taskId: t.id, actor }] })));
+  });
+
+  router.post('/tasks/:id/complete', async (req, res) => {
+    const t = await visibleTask(req);
+    const { form } = parseOr400(CompleteTaskBodySchema, req.body);
+    const actor = actorOf(currentUser(req));
+    const done = await update(t, (h) => h.executeUpdate(completeTask, { args: [{ taskId: t.id, actor, form }] }));
+    res.json({ ...done, task: taskSummary(await db.task.findUniqueOrThrow({ where: { id: t.id } })) });
+  });
+
+  router.post('/tasks/:id/comments', async (req, res) => {
+    const user = currentUser(req);
+    const t = await visibleTask(req);
+    const { text } = parseOr400(CommentBodySchema, req.body);
+    const at = new Date();
+    await db.$transaction(async (tx) => {
+      await tx.taskComment.create({ data: { taskId: t.id, at, authorId: user.id, authorName: user.username, text } });
+      await audit(tx, {
+        actor: user,
+        action: 'task_commented',
+        entity: 'task',
+        entityId: t.id,
+        caseNumber: t.caseNumber,
+        after: { text },
+        requestId: String(req.id),
+        at,
+      });
+    });
+    res.status(201).json({ at: at.toISOString(), author: user.username, text });
+  });
+
+  router.post('/tasks/:id/reassign', requireRole('supervisor'), async (req, res) => {
+    const t = await visibleTask(req);
+    const body = parseOr400(ReassignBodySchema, req.body);
+    const assignee = await db.user.findUnique({ where: { id: body.assigneeId } });
+    if (!assignee || !assignee.active) {
+      throw new ApiError(400, 'validation_failed', 'No such active user', [
+        { path: 'assigneeId', message: 'is not an active user' },
+      ]);
+    }
+    const actor = actorOf(currentUser(req));
+    const view = await update(t, (h) =>
+      h.executeUpdate(reassignTask, {
+        args: [
+          {
+            taskId: t.id,
+            actor,
+            assignee: actorOf({ ...assignee, roles: assignee.roles as never }),
+            reason: body.reason,
+          },
+        ],
+      }),
+    );
+    res.json(view);
+  });
+
+  router.post('/tasks/:id/extend', requireRole('supervisor'), async (req, res) => {
+    const t = await visibleTask(req);
+    const body = parseOr400(ExtendBodySchema, req.body);
+    const actor = actorOf(currentUser(req));
+    const view = await update(t, (h) =>
+      h.executeUpdate(extendTask, {
+        args: [{ taskId: t.id, actor, period: { amount: body.amount, unit: body.unit }, reason: body.reason }],
+      }),
+    );
+    res.json(view);
+  });
+
+  router.get('/notifications', async (req, res) => {
+    const user = currentUser(req);
+    const unread = req.query.unread === 'true';
+    const rows = await db.notification.findMany({
+      where: {
+        AND: [
+          {
+            OR: [
+              { userId: user.id },
+              {
+                userId: null,
+                role: { in: user.roles },
+                agencyCode: { startsWith: agencyScopePrefix(user.agencyCode) },
+              },
+            ],
+          },
+          ...(unread ? [{ readAt: null }] : []),
+        ],
+      },
+      orderBy: { at: 'desc' },
+      take: 100,
+    });
+    res.json({
+      items: rows.map((n) => ({
+        id: String(n.id),
+        at: n.at.toISOString(),
+        kind: n.kind,
+        taskId: n.taskId,
+        caseNumber: n.caseNumber,
+        agencyCode: n.agencyCode,
+        message: n.message,
+        read: n.readAt !== null,
+      })),
+    });
+  });
+
+  return router;
+}

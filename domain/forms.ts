@@ -1,0 +1,36 @@
+/**
+ * Decision forms of the human tasks: one zod schema each, used by the workflow's Update validator (a form that does
+ * not match is refused before anything is written to history), by the API and by the OpenAPI document. Workflow-safe.
+ */
+import { z } from 'zod';
+
+const reasons = z
+  .array(z.string().trim().min(2, 'must say what is wrong').max(200))
+  .min(1, 'must give at least one reason (Art. 11: 明确告知不通过原因)')
+  .max(20);
+const comment = z.string().trim().max(1000).optional();
+
+/** Art. 37 受理: accept the claim, or refuse it with every reason. */
+export const AcceptanceFormSchema = z
+  .discriminatedUnion('decision', [
+    z.strictObject({ decision: z.literal('accept'), comment }),
+    z.strictObject({ decision: z.literal('refuse'), reasons, comment }),
+  ])
+  .meta({ id: 'AcceptanceForm', description: '受理: accept, or refuse with the reasons (Art. 37)' });
+export type AcceptanceForm = z.infer<typeof AcceptanceFormSchema>;
+
+/** Art. 11, 28, 65 审核 / 复核 / 审批: pass, or fail with the reasons. */
+export const ReviewFormSchema = z
+  .discriminatedUnion('decision', [
+    z.strictObject({ decision: z.literal('approve'), comment }),
+    z.strictObject({ decision: z.literal('reject'), reasons, comment }),
+  ])
+  .meta({ id: 'ReviewForm', description: '审核/复核/审批: approve, or reject with the reasons (Art. 11, 28, 65)' });
+export type ReviewForm = z.infer<typeof ReviewFormSchema>;
+
+export const FORM_SCHEMAS = {
+  acceptance: AcceptanceFormSchema,
+  review: ReviewFormSchema,
+} as const;
+export type FormName = keyof typeof FORM_SCHEMAS;
+export type FormOf<N extends FormName> = z.infer<(typeof FORM_SCHEMAS)[N]>;

@@ -1,0 +1,372 @@
+/**
+ * The human-task primitive, used by every case type: a step a person must do, with the role that may do it, the agency
+ * whose clerks see it, a due time on the working-day calendar (computed by an activity, so recorded in history), an
+ * escalation policy and the decision form.
+ *
+ * The workflow records the task in PostgreSQL and waits for the `completeTask` Update. Its validator refuses, before
+ * anything is written to history: a user without the role or outside the agency's scope, a user who did an
+ * incompatible step of the same case (岗位不相容, Art. 5, 28, 65, 77), a form that does not match its schema, a task
+ * already done. When the due time passes the task is overdue: the agency's supervisors are notified, reminders follow
+ * on a workday cadence, and after a further period the task moves up to the provincial agency (Art. 11, 76, 78).
+ * Supervisors reassign and extend (reason required); clerks claim and release.
+ */
+import {
+  ApplicationFailure,
+  condition,
+  defineQuery,
+  defineUpdate,
+  proxyActivities,
+  setHandler,
+  uuid4,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import { FORM_SCHEMAS, type FormName, type FormOf } from '../domain/forms';
+import type { Period } from '../domain/calendar';
+import { refusalToAct, refusalToSupervise, type Actor, type TaskStep } from '../domain/tasks';
+import type { StaffRole } from '../domain/access';
+
+const acts = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  // A deadline in a calendar year nobody entered yet keeps retrying (slowly) until an administrator adds the year.
+  retry: { initialInterval: '1 second', maximumInterval: '10 minutes', backoffCoefficient: 2 },
+});
+
+export interface EscalationPolicy {
+  /** Deadline key (policy/deadline.json) of the reminder cadence while overdue. */
+  reminderKey: string;
+  /** Deadline key of the further period after which the task moves up; null: it never moves up. */
+  escalateAfterKey: string | null;
+  /** Agency it moves up to (the province for a city's task). */
+  escalateTo: string | null;
+}
+
+export interface TaskSpec<N extends FormName> {
+  type: string;
+  form: N;
+  step: TaskStep;
+  role: StaffRole;
+  agencyCode: string;
+  /** Deadline key in policy/deadline.json, counted from the day the task opens (Asia/Shanghai). */
+  dueKey: string;
+  /** Default: remind every workday, move up to the province after 5 workdays overdue. */
+  escalation?: EscalationPolicy | null;
+}
+
+export interface TaskOutcome<F> {
+  taskId: string;
+  decision: F;
+  by: Actor;
+  at: string;
+}
+
+export interface TaskView {
+  taskId: string;
+  type: string;
+  step: TaskStep;
+  role: StaffRole;
+  agencyCode: string;
+  escalatedTo: string | null;
+  assignee: string | null;
+  dueDate: string;
+  dueAt: string;
+  overdue: boolean;
+  reminders: number;
+}
+
+export interface TaskActionInput {
+  taskId: string;
+  actor: Actor;
+}
+
+/** Why a task action was refused: `code` for programs, the message for people, `fields` for a form. */
+export interface TaskRefusalDetails {
+  code:
+    | 'task_not_open'
+    | 'missing_role'
+    | 'outside_scope'
+    | 'separation_of_duties'
+    | 'assigned_to_other'
+    | 'not_assignee'
+    | 'invalid_form';
+  fields?: { path: string; message: string }[];
+}
+
+export const completeTask = defineUpdate<
+  { taskId: string; completedAt: string },
+  [TaskActionInput & { form: unknown }]
+>('completeTask');
+export const claimTask = defineUpdate<TaskView, [TaskActionInput]>('claimTask');
+export const releaseTask = defineUpdate<TaskView, [TaskActionInput]>('releaseTask');
+export const reassignTask = defineUpdate<TaskView, [TaskActionInput & { assignee: Actor; reason: string }]>(
+  'reassignTask',
+);
+export const extendTask = defineUpdate<TaskView, [TaskActionInput & { period: Period; reason: string }]>('extendTask');
+export const openTasks = defineQuery<TaskView[]>('openTasks');
+
+export function refuse(message: string, details: TaskRefusalDetails): never {
+  throw ApplicationFailure.create({ type: 'TaskRefused', message, details: [details], nonRetryable: true });
+}
+
+/** Asia/Shanghai calendar date of an instant (UTC+8, no daylight saving since 1991). */
+export function shanghaiDate(ms: number): string {
+  return new Date(ms + 8 * 3_600_000).toISOString().slice(0, 10);
+}
+
+interface TaskState {
+  view: TaskView;
+  form: FormName;
+  assigneeId: string | null;
+  status: 'open' | 'completing' | 'completed';
+  dueMs: number;
+  /** Set by supervisors' actions so the waiting loop re-plans its timers. */
+  changed: boolean;
+  outcome?: TaskOutcome<unknown>;
+}
+
+/** Province of a division code: 210100 → 210000. */
+const provinceOf = (code: string) => `${code.slice(0, 2)}0000`;
+
+/**
+ * The tasks of one case. Create it once at the top of the workflow: it installs the Update and Query handlers.
+ */
+export function createTaskBoard(ctx: { caseNumber: string; workflowId: string; caseType: string }) {
+  const tasks = new Map<string, TaskState>();
+  const stepsDone: Partial<Record<TaskStep, string[]>> = {};
+
+  function openTask(taskId: string): TaskState {
+    const t = tasks.get(taskId);
+    if (!t || t.status !== 'open')
+      refuse('This task is not open (done already, or not of this case)', { code: 'task_not_open' });
+    return t;
+  }
+  const access = (t: TaskState) => ({
+    step: t.view.step,
+    role: t.view.role,
+    agencyCode: t.view.agencyCode,
+    escalatedTo: t.view.escalatedTo,
+    assigneeId: t.assigneeId,
+  });
+
+  function mayAct(t: TaskState, actor: Actor, opts: { ignoreAssignment?: boolean } = {}) {
+    const r = refusalToAct(access(t), actor, stepsDone, opts);
+    if (r) refuse(r.message, { code: r.code });
+  }
+  function maySupervise(t: TaskState, actor: Actor) {
+    const r = refusalToSupervise(access(t), actor);
+    if (r) refuse(r.message, { code: r.code });
+  }
+  async function assign(
+    t: TaskState,
+    assignee: Actor | null,
+    actor: Actor,
+    action: 'task_claimed' | 'task_released' | 'task_reassigned',
+    reason?: string,
+  ) {
+    t.assigneeId = assignee?.userId ?? null;
+    t.view.assignee = assignee?.username ?? null;
+    await acts.recordTaskAssigned({
+      taskId: t.view.taskId,
+      assignee: assignee ? { userId: assignee.userId, username: assignee.username } : null,
+      actor,
+      action,
+      ...(reason ? { reason } : {}),
+      at: new Date().toISOString(),
+    });
+    return { ...t.view };
+  }
+
+  setHandler(openTasks, () => [...tasks.values()].filter((t) => t.status !== 'completed').map((t) => ({ ...t.view })));
+
+  setHandler(
+    completeTask,
+    async ({ taskId, actor, form }) => {
+      const t = tasks.get(taskId)!;
+      t.status = 'completing'; // a second completion arriving now is refused by its validator
+      const decision = FORM_SCHEMAS[t.form].parse(form);
+      const at = new Date().toISOString();
+      try {
+        await acts.recordTaskCompleted({ taskId, actor, decision, at });
+      } catch (err) {
+        t.status = 'open';
+        throw err;
+      }
+      (stepsDone[t.view.step] ??= []).push(actor.userId);
+      t.outcome = { taskId, decision, by: actor, at };
+      t.status = 'completed';
+      return { taskId, completedAt: at };
+    },
+    {
+      validator: ({ taskId, actor, form }) => {
+        const t = openTask(taskId);
+        mayAct(t, actor);
+        const parsed = FORM_SCHEMAS[t.form].safeParse(form);
+        if (!parsed.success) {
+          refuse('The decision form is not valid', {
+            code: 'invalid_form',
+            fields: parsed.error.issues.map((i) => ({ path: ['form', ...i.path].join('.'), message: i.message })),
+          });
+        }
+      },
+    },
+  );
+
+  setHandler(claimTask, async ({ taskId, actor }) => assign(tasks.get(taskId)!, actor, actor, 'task_claimed'), {
+    validator: ({ taskId, actor }) => mayAct(openTask(taskId), actor),
+  });
+
+  setHandler(releaseTask, async ({ taskId, actor }) => assign(tasks.get(taskId)!, null, actor, 'task_released'), {
+    validator: ({ taskId, actor }) => {
+      const t = openTask(taskId);
+      if (t.assigneeId !== actor.userId && refusalToSupervise(access(t), actor)) {
+        refuse('Only the assignee or a supervisor can release this task', { code: 'not_assignee' });
+      }
+    },
+  });
+
+  setHandler(
+    reassignTask,
+    async ({ taskId, actor, assignee, reason }) =>
+      assign(tasks.get(taskId)!, assignee, actor, 'task_reassigned', reason),
+    {
+      validator: ({ taskId, actor, assignee }) => {
+        const t = openTask(taskId);
+        maySupervise(t, actor);
+        // The new assignee must be able to do the task themselves.
+        mayAct(t, assignee, { ignoreAssignment: true });
+      },
+    },
+  );
+
+  setHandler(
+    extendTask,
+    async ({ taskId, actor, period, reason }) => {
+      const t = tasks.get(taskId)!;
+      const due = await acts.computeDueDate({ start: t.view.dueDate, period });
+      t.view.dueDate = due.dueDate;
+      t.view.dueAt = due.dueInstant;
+      t.dueMs = Date.parse(due.dueInstant);
+      t.view.overdue = false;
+      t.changed = true;
+      await acts.recordTaskExtended({
+        taskId,
+        actor,
+        dueDate: due.dueDate,
+        dueAt: due.dueInstant,
+        reason,
+        at: new Date().toISOString(),
+      });
+      return { ...t.view };
+    },
+    { validator: ({ taskId, actor }) => maySupervise(openTask(taskId), actor) },
+  );
+
+  /** Opens a task and waits until a permitted person completes it; escalates while it is overdue. */
+  async function humanTask<N extends FormName>(spec: TaskSpec<N>): Promise<TaskOutcome<FormOf<N>>> {
+    const taskId = uuid4();
+    const createdMs = Date.now();
+    const deadline = await acts.computeDeadline({ key: spec.dueKey, start: shanghaiDate(createdMs) });
+    const escalation: EscalationPolicy | null =
+      spec.escalation === undefined
+        ? {
+            reminderKey: 'task.reminderInterval',
+            escalateAfterKey: 'task.escalateAfter',
+            escalateTo: provinceOf(spec.agencyCode) === spec.agencyCode ? null : provinceOf(spec.agencyCode),
+          }
+        : spec.escalation;
+    const t: TaskState = {
+      view: {
+        taskId,
+        type: spec.type,
+        step: spec.step,
+        role: spec.role,
+        agencyCode: spec.agencyCode,
+        escalatedTo: null,
+        assignee: null,
+        dueDate: deadline.dueDate,
+        dueAt: deadline.dueInstant,
+        overdue: false,
+        reminders: 0,
+      },
+      form: spec.form,
+      assigneeId: null,
+      status: 'open',
+      dueMs: Date.parse(deadline.dueInstant),
+      changed: false,
+    };
+    tasks.set(taskId, t);
+    await acts.recordTaskOpened({
+      id: taskId,
+      caseNumber: ctx.caseNumber,
+      workflowId: ctx.workflowId,
+      caseType: ctx.caseType,
+      type: spec.type,
+      form: spec.form,
+      step: spec.step,
+      role: spec.role,
+      agencyCode: spec.agencyCode,
+      dueDate: deadline.dueDate,
+      dueAt: deadline.dueInstant,
+      createdAt: new Date(createdMs).toISOString(),
+    });
+
+    let reminderMs: number | null = null;
+    let escalateMs: number | null = null;
+    const due = (key: string, start: string) => acts.computeDeadline({ key, start });
+    for (;;) {
+      const wakeMs = !t.view.overdue ? t.dueMs : Math.min(reminderMs ?? Infinity, escalateMs ?? Infinity);
+      t.changed = false;
+      const settled = () => t.status === 'completed' || t.changed;
+      if (wakeMs === Infinity) await condition(settled);
+      else await condition(settled, Math.max(0, wakeMs - Date.now()));
+      if (t.status === 'completed') break;
+      if (t.changed) {
+        // Extended: plan afresh from the new due time.
+        reminderMs = escalateMs = null;
+        continue;
+      }
+      const now = Date.now();
+      if (t.status === 'completing') {
+        await condition(() => t.status !== 'completing');
+        continue;
+      }
+      if (!t.view.overdue && now >= t.dueMs) {
+        // Art. 78: overdue; the agency's supervisors are told.
+        t.view.overdue = true;
+        await acts.recordTaskOverdue({ taskId, at: new Date(now).toISOString() });
+        if (escalation) {
+          reminderMs = Date.parse((await due(escalation.reminderKey, t.view.dueDate)).dueInstant);
+          if (escalation.escalateAfterKey && escalation.escalateTo && t.view.escalatedTo === null) {
+            escalateMs = Date.parse((await due(escalation.escalateAfterKey, t.view.dueDate)).dueInstant);
+          }
+        }
+        continue;
+      }
+      if (escalateMs !== null && now >= escalateMs && escalation?.escalateTo) {
+        // Art. 5, 76: moved up to the higher agency, whose supervisors now see it.
+        t.view.escalatedTo = escalation.escalateTo;
+        escalateMs = null;
+        await acts.recordTaskEscalated({ taskId, to: escalation.escalateTo, at: new Date(now).toISOString() });
+      }
+      if (reminderMs !== null && now >= reminderMs && escalation) {
+        t.view.reminders += 1;
+        await acts.recordTaskReminder({ taskId, n: t.view.reminders, at: new Date(now).toISOString() });
+        reminderMs = Date.parse((await due(escalation.reminderKey, shanghaiDate(reminderMs - 1))).dueInstant);
+      }
+    }
+    return t.outcome as TaskOutcome<FormOf<N>>;
+  }
+
+  return {
+    humanTask,
+    /** User IDs who did each step so far (for rules that look at the case's history). */
+    stepsDone: () => ({ ...stepsDone }),
+    /** For a cancelled case: the open tasks end with it. */
+    async cancelOpen(): Promise<void> {
+      if ([...tasks.values()].some((t) => t.status !== 'completed')) {
+        await acts.recordTasksCancelled({ caseNumber: ctx.caseNumber, at: new Date().toISOString() });
+      }
+    },
+  };
+}
+
+export type TaskBoard = ReturnType<typeof createTaskBoard>;
