@@ -23,6 +23,7 @@ export function caseActivities({ db }: CaseActivityDeps) {
       receivedAt: string;
       application: ClaimApplication;
       status: string;
+      filedBy?: { kind: string; username?: string };
     }): Promise<void> {
       const { caseNumber, application: a } = input;
       const at = new Date(input.receivedAt);
@@ -70,8 +71,15 @@ export function caseActivities({ db }: CaseActivityDeps) {
               eventKey: `${caseNumber}/claim_received`,
               type: 'claim_received',
               at,
-              actor: `applicant:${a.channel}`,
-              data: { channel: a.channel, payingLocalityBasis: a.payingLocality.basis },
+              actor:
+                input.filedBy && 'username' in input.filedBy && input.filedBy.username
+                  ? input.filedBy.username
+                  : `applicant:${a.channel}`,
+              data: {
+                channel: a.channel,
+                payingLocalityBasis: a.payingLocality.basis,
+                filedBy: input.filedBy?.kind ?? 'applicant',
+              },
             },
           ],
           skipDuplicates: true,

@@ -11,6 +11,8 @@ import { usersRouter } from './admin/users-router';
 import { identify } from './auth/middleware';
 import { authRouter } from './auth/router';
 import { DEFAULT_AUTH_POLICY, type AuthPolicy } from './auth/service';
+import { DEFAULT_APPLICANT_POLICY, type ApplicantAuthPolicy } from './auth/applicant';
+import type { SmsClient } from '../integrations/sms';
 import { calculationsRouter } from './calculations/router';
 import { casesRouter } from './cases/router';
 import { policyRouter } from './policy/router';
@@ -38,7 +40,10 @@ export interface AppDeps {
   temporalUiUrl?: string;
   now?: () => Date;
   authPolicy?: AuthPolicy;
+  applicantPolicy?: ApplicantAuthPolicy;
   cookieSecure?: boolean;
+  /** The SMS gateway, for applicants' sign-in codes. */
+  sms: Pick<SmsClient, 'send'>;
   /** Dated policy parameters (policy/*.json) and the working-day calendar, for calculations and deadlines. */
   policy: PolicyData;
   calendar: CalendarStore;
@@ -105,7 +110,9 @@ export function createApp(deps: AppDeps): express.Express {
     authRouter({
       db: deps.db,
       policy: deps.authPolicy ?? DEFAULT_AUTH_POLICY,
+      applicantPolicy: deps.applicantPolicy ?? DEFAULT_APPLICANT_POLICY,
       cookieSecure: deps.cookieSecure ?? false,
+      sms: deps.sms,
     }),
   );
   app.use(usersRouter({ db: deps.db }));

@@ -7,8 +7,15 @@ import { z } from 'zod';
 import { CaseViewSchema } from './cases/router';
 import { CaseNumberParamSchema, ClaimCreatedSchema, ClaimRequestSchema } from './claims/schema';
 import { ErrorBodySchema } from './errors';
-import { CreateUserSchema, UpdateUserSchema, UserViewSchema } from './admin/users-router';
-import { LoginRequestSchema, LoginResponseSchema, MeSchema } from './auth/router';
+import { CreateUserSchema, IssueTokenSchema, UpdateUserSchema, UserViewSchema } from './admin/users-router';
+import {
+  ApplicantCodeRequestSchema,
+  ApplicantLoginRequestSchema,
+  LoginRequestSchema,
+  LoginResponseSchema,
+  MeSchema,
+} from './auth/router';
+import { PublicStatusQuerySchema } from './cases/router';
 import { registerCalculationsOpenApi } from './calculations/router';
 import { CalendarYearBodySchema, CalendarYearSchema, DueDateQuerySchema } from './calendar/router';
 import { registerPolicyOpenApi } from './policy/router';
@@ -26,12 +33,17 @@ const error = (description: string) => ({ description, content: json(ErrorBodySc
 
 export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generateDocument']> {
   const registry = new OpenAPIRegistry();
+  registry.registerComponent('securitySchemes', 'session', { type: 'apiKey', in: 'cookie', name: 'ui_session' });
+  registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
+  const signedIn: Record<string, string[]>[] = [{ session: [] }, { bearer: [] }];
 
   registry.registerPath({
     method: 'post',
     path: '/claims',
-    summary: '申领失业保险金: submit an unemployment-benefit claim (Art. 34-36)',
+    summary:
+      "申领失业保险金: submit an unemployment-benefit claim (Art. 34-36) — online: the platform's token or the signed-in applicant; kiosk: a kiosk token; window: an intake clerk",
     tags: ['claims'],
+    security: signedIn,
     request: {
       headers: z.object({
         'Idempotency-Key': z
@@ -59,8 +71,9 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
   registry.registerPath({
     method: 'get',
     path: '/cases/{caseNumber}',
-    summary: 'A case with its timeline',
+    summary: 'A case with its timeline: staff whose agency covers it, or the applicant',
     tags: ['cases'],
+    security: signedIn,
     request: { params: CaseNumberParamSchema },
     responses: {
       200: { description: 'The case', content: json(CaseViewSchema) },
@@ -68,10 +81,6 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
       404: error('No such case'),
     },
   });
-
-  registry.registerComponent('securitySchemes', 'session', { type: 'apiKey', in: 'cookie', name: 'ui_session' });
-  registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
-  const signedIn: Record<string, string[]>[] = [{ session: [] }, { bearer: [] }];
 
   registry.registerPath({
     method: 'post',
@@ -101,6 +110,73 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
     tags: ['auth'],
     security: signedIn,
     responses: { 200: { description: 'The user', content: json(MeSchema) }, 401: error('Not signed in') },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/auth/applicant/code',
+    summary:
+      'Applicants: send a one-time sign-in code by SMS to the mobile (same answer whether or not there are cases)',
+    tags: ['auth'],
+    request: { body: { required: true, content: json(ApplicantCodeRequestSchema) } },
+    responses: {
+      202: { description: 'Sent', content: json(z.object({ expiresAt: z.string() })) },
+      400: error('The ID number or mobile is not valid'),
+      429: error('Too many codes for this mobile (Retry-After)'),
+      503: error('The SMS gateway is unavailable'),
+    },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/auth/applicant/login',
+    summary: 'Applicants: sign in with ID number, mobile and the code; they then see only their own cases',
+    tags: ['auth'],
+    request: { body: { required: true, content: json(ApplicantLoginRequestSchema) } },
+    responses: {
+      200: {
+        description: 'Signed in',
+        content: json(z.object({ expiresAt: z.string(), token: z.string().optional() }).loose()),
+      },
+      401: error('The code is wrong, used or expired'),
+    },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/my/cases',
+    summary: "Applicants: their own cases with the status in the 规程's words",
+    tags: ['cases'],
+    security: signedIn,
+    responses: {
+      200: { description: 'Cases', content: json(z.object({ items: z.array(z.object({}).loose()) })) },
+      401: error('Not signed in'),
+    },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/public/claim-status',
+    summary: 'Public: the status of a claim, given its case number and the applicant ID number together',
+    tags: ['cases'],
+    request: { body: { required: true, content: json(PublicStatusQuerySchema) } },
+    responses: {
+      200: {
+        description: 'The status',
+        content: json(
+          z.object({ caseNumber: z.string(), status: z.string(), statusLabel: z.string(), updatedAt: z.string() }),
+        ),
+      },
+      404: error('No case matches both'),
+    },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/admin/users/{id}/tokens',
+    summary: 'A bearer token for a machine client (online channel, kiosk); shown once; audited',
+    tags: ['admin'],
+    security: signedIn,
+    request: { params: z.object({ id: z.string() }), body: { required: true, content: json(IssueTokenSchema) } },
+    responses: {
+      201: { description: 'Issued', content: json(z.object({ token: z.string(), expiresAt: z.string() })) },
+      403: error('Not an administrator'),
+    },
   });
   registry.registerPath({
     method: 'get',

@@ -7,6 +7,7 @@ import { createLogger } from '../lib/logger';
 import { createTemporalClient, temporalTarget } from '../lib/temporal';
 import { createCalendarStore } from '../lib/calendar-store';
 import { loadPolicyData } from '../policy/load';
+import { createSourceClients, parseSourceConfig } from '../integrations/config';
 import { createApp } from './app';
 import { createApiMetrics } from './metrics';
 import { exitWithParent } from '../lib/parent-watch';
@@ -18,6 +19,13 @@ if (!cfg.DATABASE_URL) {
   process.exit(2);
 }
 
+let sms;
+try {
+  sms = createSourceClients(parseSourceConfig()).sms;
+} catch (err) {
+  logger.fatal((err as Error).message);
+  process.exit(2);
+}
 const metrics = createApiMetrics();
 const db = createDb(cfg.DATABASE_URL, { poolMax: cfg.DB_POOL_MAX });
 const temporal = createTemporalClient(temporalTarget(cfg), [metrics.temporalInterceptor]);
@@ -38,6 +46,7 @@ const app = createApp({
   cookieSecure: cfg.COOKIE_SECURE,
   policy: loadPolicyData(),
   calendar: createCalendarStore(db),
+  sms,
 });
 
 const server = app.listen(cfg.API_PORT, cfg.API_HOST, () => {

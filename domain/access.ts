@@ -16,6 +16,15 @@ export const STAFF_ROLES = [
 ] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
 
+/**
+ * Machine clients (service accounts with a bearer token): the online service platform / mobile app, which vouches for
+ * the person's real-name identity (Art. 4, 35: 网上服务平台、手机APP), and self-service kiosks (自助终端).
+ */
+export const CHANNEL_ROLES = ['online_channel', 'kiosk'] as const;
+export type ChannelRole = (typeof CHANNEL_ROLES)[number];
+export type Role = StaffRole | ChannelRole;
+export const ROLES = [...STAFF_ROLES, ...CHANNEL_ROLES] as const;
+
 export type AgencyLevel = 'province' | 'city' | 'county';
 
 /** Level of an administrative division code (GB/T 2260): 210000 province, 210100 city, 210102 county. */

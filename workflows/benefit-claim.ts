@@ -36,7 +36,11 @@ export interface BenefitClaimInput {
   application: ClaimApplication;
   /** Identifies this submission: a retried POST with the same idempotency key carries the same fingerprint. */
   submissionFingerprint: string;
+  /** Who filed it: the applicant on our pages, a channel's service account, or a clerk at the window (no personal data). */
+  filedBy?: FiledBy;
 }
+
+export type FiledBy = { kind: 'applicant' } | { kind: 'channel' | 'clerk'; username: string };
 
 export type ClaimStatus =
   | 'received'
@@ -117,7 +121,13 @@ export async function benefitClaim(input: BenefitClaimInput): Promise<ClaimStatu
   }
 
   const record = () =>
-    recordClaimReceived({ caseNumber, receivedAt: input.receivedAt, application, status: 'awaiting_acceptance' });
+    recordClaimReceived({
+      caseNumber,
+      receivedAt: input.receivedAt,
+      application,
+      status: 'awaiting_acceptance',
+      ...(input.filedBy ? { filedBy: input.filedBy } : {}),
+    });
 
   try {
     // Art. 36: the paying locality's agency receives the application; the case opens in the read model.

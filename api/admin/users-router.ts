@@ -7,13 +7,13 @@ import { z } from 'zod';
 import { Prisma } from '../../generated/prisma/client';
 import type { Db } from '../../lib/db';
 import { audit } from '../../lib/audit';
-import { STAFF_ROLES, agencyScopePrefix } from '../../domain/access';
+import { ROLES, agencyScopePrefix } from '../../domain/access';
 import { ApiError, parseOr400, validationError } from '../errors';
 import { assertAgencyScope, currentUser, requireRole } from '../auth/middleware';
-import { createUser, hashPassword } from '../auth/service';
+import { createUser, hashPassword, issueServiceToken } from '../auth/service';
 
 const password = z.string().min(12, 'must be at least 12 characters').max(256);
-const roles = z.array(z.enum(STAFF_ROLES)).min(1, 'must hold at least one role').max(STAFF_ROLES.length);
+const roles = z.array(z.enum(ROLES)).min(1, 'must hold at least one role').max(ROLES.length);
 const agencyCode = z.string().regex(/^\d{6}$/, 'must be a 6-digit administrative division code');
 
 export const CreateUserSchema = z
@@ -39,6 +39,13 @@ export const UpdateUserSchema = z
     reason: z.string().trim().min(2, 'must say why').max(500),
   })
   .meta({ id: 'UpdateUser' });
+
+export const IssueTokenSchema = z
+  .strictObject({
+    days: z.number().int().min(1).max(730).meta({ description: 'How long the token is valid' }),
+    reason: z.string().trim().min(2, 'must say why').max(500),
+  })
+  .meta({ id: 'IssueToken', description: 'A bearer token for a machine client (online channel, kiosk)' });
 
 export const UserViewSchema = z
   .object({
@@ -160,6 +167,22 @@ export function usersRouter(deps: { db: Db }): Router {
       return updated;
     });
     res.json(view(after));
+  });
+
+  router.post('/admin/users/:id/tokens', async (req, res) => {
+    const admin = currentUser(req);
+    const { id } = parseOr400(z.object({ id: z.uuid('must be a user id') }), req.params, 'params');
+    const body = parseOr400(IssueTokenSchema, req.body);
+    const user = await db.user.findUnique({ where: { id } });
+    if (!user || !user.active) throw new ApiError(404, 'user_not_found', 'No such active user');
+    assertAgencyScope(admin, user.agencyCode);
+    const issued = await issueServiceToken(db, admin, {
+      userId: id,
+      days: body.days,
+      reason: body.reason,
+      requestId: String(req.id),
+    });
+    res.status(201).json({ token: issued.token, expiresAt: issued.expiresAt.toISOString() });
   });
 
   return router;

@@ -4,13 +4,17 @@
  */
 import type { Request, RequestHandler } from 'express';
 import type { Db } from '../../lib/db';
-import { agencyCovers, type StaffRole } from '../../domain/access';
+import { agencyCovers, type Role } from '../../domain/access';
 import { ApiError } from '../errors';
+import { applicantOf, type ApplicantPrincipal } from './applicant';
 import { authenticate, type AuthUser } from './service';
 
 declare module 'express-serve-static-core' {
   interface Request {
+    /** Staff or a machine client (service account). */
     user?: AuthUser;
+    /** An applicant signed in with ID number and SMS code. */
+    applicant?: ApplicantPrincipal;
   }
 }
 
@@ -26,13 +30,22 @@ function tokenOf(req: Request): string | undefined {
   return undefined;
 }
 
-/** Attaches `req.user` when the request carries a live session; never refuses by itself. */
+/** Attaches `req.user` or `req.applicant` when the request carries a live session; never refuses by itself. */
 export function identify(db: Db): RequestHandler {
   return async (req, _res, next) => {
     const token = tokenOf(req);
-    if (token) req.user = await authenticate(db, token);
+    if (token) {
+      req.user = await authenticate(db, token);
+      if (!req.user) req.applicant = await applicantOf(db, token);
+    }
     next();
   };
+}
+
+/** The signed-in applicant, or 401. */
+export function currentApplicant(req: Request): ApplicantPrincipal {
+  if (!req.applicant) throw new ApiError(401, 'unauthenticated', 'Sign in first', [], { 'WWW-Authenticate': 'Bearer' });
+  return req.applicant;
 }
 
 /** The signed-in user, or 401. */
@@ -42,7 +55,7 @@ export function currentUser(req: Request): AuthUser {
 }
 
 /** Requires one of `roles` (Art. 77 权限管理). */
-export function requireRole(...roles: StaffRole[]): RequestHandler {
+export function requireRole(...roles: Role[]): RequestHandler {
   return (req, _res, next) => {
     const user = currentUser(req);
     if (!roles.some((r) => user.roles.includes(r))) {

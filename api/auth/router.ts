@@ -4,11 +4,14 @@
  *   POST /auth/logout  ends the session
  *   GET  /auth/me      who am I
  */
-import { Router } from 'express';
+import { Router, type Response } from 'express';
 import { z } from 'zod';
 import type { Db } from '../../lib/db';
-import { ApiError, parseOr400 } from '../errors';
-import { SESSION_COOKIE, currentUser } from './middleware';
+import { ApiError, dependencyOutage, parseOr400 } from '../errors';
+import type { SmsClient } from '../../integrations/sms';
+import { isMainlandMobile, isValidResidentIdNumber, maskIdNumber } from '../../domain/identity';
+import { endApplicantSession, sendLoginCode, verifyLoginCode, type ApplicantAuthPolicy } from './applicant';
+import { SESSION_COOKIE } from './middleware';
 import { login, logout, type AuthPolicy } from './service';
 
 export const LoginRequestSchema = z
@@ -19,7 +22,7 @@ export const LoginRequestSchema = z
   })
   .meta({ id: 'LoginRequest' });
 
-export const MeSchema = z
+export const StaffUserSchema = z
   .object({
     id: z.string(),
     username: z.string(),
@@ -27,14 +30,52 @@ export const MeSchema = z
     agencyCode: z.string(),
     roles: z.array(z.string()),
   })
-  .meta({ id: 'CurrentUser' });
+  .meta({ id: 'StaffUser' });
+
+export const MeSchema = z
+  .union([
+    StaffUserSchema.extend({ kind: z.literal('staff') }),
+    z.object({ kind: z.literal('applicant'), idNumberMasked: z.string() }),
+  ])
+  .meta({ id: 'CurrentPrincipal' });
 
 export const LoginResponseSchema = z
-  .object({ user: MeSchema, expiresAt: z.string(), token: z.string().optional() })
+  .object({ user: StaffUserSchema, expiresAt: z.string(), token: z.string().optional() })
   .meta({ id: 'LoginResponse' });
 
-export function authRouter(deps: { db: Db; policy: AuthPolicy; cookieSecure: boolean }): Router {
+const applicantIdentity = {
+  idNumber: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .refine(isValidResidentIdNumber, 'must be an 18-character identity number with a valid GB 11643 check character'),
+  phone: z.string().trim().refine(isMainlandMobile, 'must be a mainland mobile number (11 digits, 1[3-9]…)'),
+};
+export const ApplicantCodeRequestSchema = z.strictObject(applicantIdentity).meta({ id: 'ApplicantCodeRequest' });
+export const ApplicantLoginRequestSchema = z
+  .strictObject({
+    ...applicantIdentity,
+    code: z.string().regex(/^\d{6}$/, 'must be the 6-digit code'),
+    mode: z.enum(['cookie', 'bearer']).default('cookie'),
+  })
+  .meta({ id: 'ApplicantLoginRequest' });
+
+export function authRouter(deps: {
+  db: Db;
+  policy: AuthPolicy;
+  cookieSecure: boolean;
+  sms: Pick<SmsClient, 'send'>;
+  applicantPolicy: ApplicantAuthPolicy;
+}): Router {
   const router = Router();
+  const setSessionCookie = (res: Response, token: string, expires: Date) =>
+    res.cookie(SESSION_COOKIE, token, {
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: deps.cookieSecure,
+      path: '/',
+      expires,
+    });
 
   router.post('/auth/login', async (req, res) => {
     const body = parseOr400(LoginRequestSchema, req.body);
@@ -52,15 +93,7 @@ export function authRouter(deps: { db: Db; policy: AuthPolicy; cookieSecure: boo
     }
     if (!result.ok) throw new ApiError(401, 'invalid_credentials', 'Wrong username or password');
     const { token, user, expiresAt } = result;
-    if (body.mode === 'cookie') {
-      res.cookie(SESSION_COOKIE, token, {
-        httpOnly: true,
-        sameSite: 'strict',
-        secure: deps.cookieSecure,
-        path: '/',
-        expires: expiresAt,
-      });
-    }
+    if (body.mode === 'cookie') setSessionCookie(res, token, expiresAt);
     res.json({
       user: {
         id: user.id,
@@ -74,16 +107,58 @@ export function authRouter(deps: { db: Db; policy: AuthPolicy; cookieSecure: boo
     });
   });
 
+  // Applicants: a code by SMS, then sign-in with it. The answer is the same whether or not the person has cases.
+  router.post('/auth/applicant/code', async (req, res) => {
+    const body = parseOr400(ApplicantCodeRequestSchema, req.body);
+    const result = await sendLoginCode(deps.db, deps.sms, deps.applicantPolicy, body).catch((err: unknown) => {
+      throw (
+        dependencyOutage(err) ??
+        new ApiError(503, 'sms_unavailable', 'The SMS gateway is unavailable; try again shortly', [], {
+          'Retry-After': '30',
+        })
+      );
+    });
+    if (!result.ok) {
+      throw new ApiError(429, 'too_many_codes', 'Too many codes for this phone; try again later', [], {
+        'Retry-After': String(result.retryAfterSeconds),
+      });
+    }
+    res.status(202).json({ expiresAt: result.expiresAt.toISOString() });
+  });
+
+  router.post('/auth/applicant/login', async (req, res) => {
+    const body = parseOr400(ApplicantLoginRequestSchema, req.body);
+    const result = await verifyLoginCode(deps.db, deps.applicantPolicy, body);
+    if (!result.ok) throw new ApiError(401, 'invalid_code', 'The code is wrong or has expired');
+    if (body.mode === 'cookie') setSessionCookie(res, result.token, result.expiresAt);
+    res.json({
+      applicant: { idNumberMasked: maskIdNumber(body.idNumber) },
+      expiresAt: result.expiresAt.toISOString(),
+      ...(body.mode === 'bearer' ? { token: result.token } : {}),
+    });
+  });
+
   router.post('/auth/logout', async (req, res) => {
-    const user = currentUser(req);
-    await logout(deps.db, user, String(req.id));
+    if (req.applicant) await endApplicantSession(deps.db, req.applicant.sessionId);
+    else if (req.user) await logout(deps.db, req.user, String(req.id));
+    else throw new ApiError(401, 'unauthenticated', 'Sign in first', [], { 'WWW-Authenticate': 'Bearer' });
     res.clearCookie(SESSION_COOKIE, { path: '/' });
     res.status(204).end();
   });
 
   router.get('/auth/me', (req, res) => {
-    const u = currentUser(req);
-    res.json({ id: u.id, username: u.username, displayName: u.displayName, agencyCode: u.agencyCode, roles: u.roles });
+    if (req.applicant)
+      return void res.json({ kind: 'applicant', idNumberMasked: maskIdNumber(req.applicant.idNumber) });
+    if (!req.user) throw new ApiError(401, 'unauthenticated', 'Sign in first', [], { 'WWW-Authenticate': 'Bearer' });
+    const u = req.user;
+    res.json({
+      kind: 'staff',
+      id: u.id,
+      username: u.username,
+      displayName: u.displayName,
+      agencyCode: u.agencyCode,
+      roles: u.roles,
+    });
   });
 
   return router;

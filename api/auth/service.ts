@@ -6,14 +6,14 @@ import { hash, verify } from '@node-rs/argon2';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Db } from '../../lib/db';
 import { audit } from '../../lib/audit';
-import type { StaffRole } from '../../domain/access';
+import type { Role } from '../../domain/access';
 
 export interface AuthUser {
   id: string;
   username: string;
   displayName: string;
   agencyCode: string;
-  roles: StaffRole[];
+  roles: Role[];
   sessionId: string;
 }
 
@@ -102,7 +102,7 @@ export async function login(
       username: user.username,
       displayName: user.displayName,
       agencyCode: user.agencyCode,
-      roles: user.roles as StaffRole[],
+      roles: user.roles as Role[],
       sessionId,
     },
   };
@@ -121,7 +121,7 @@ export async function authenticate(db: Db, token: string, now = new Date()): Pro
     username: u.username,
     displayName: u.displayName,
     agencyCode: u.agencyCode,
-    roles: u.roles as StaffRole[],
+    roles: u.roles as Role[],
     sessionId: session.id,
   };
 }
@@ -143,7 +143,7 @@ export interface NewUser {
   username: string;
   displayName: string;
   agencyCode: string;
-  roles: StaffRole[];
+  roles: Role[];
   password: string;
 }
 
@@ -205,4 +205,34 @@ export async function ensureFirstAdministrator(
     },
   );
   return { created: true, username: 'admin', ...(generated ? { generatedPassword: generated } : {}) };
+}
+
+/**
+ * A long-lived bearer token for a machine client (the online service platform, a kiosk), issued by an administrator.
+ * Returned once; only its hash is kept. Audited with the reason.
+ */
+export async function issueServiceToken(
+  db: Db,
+  actor: { id: string | null; username: string },
+  input: { userId: string; days: number; reason: string; requestId?: string },
+  now = new Date(),
+): Promise<{ token: string; expiresAt: Date }> {
+  const token = randomBytes(32).toString('base64url');
+  const expiresAt = new Date(now.getTime() + input.days * 86_400_000);
+  await db.$transaction(async (tx) => {
+    await tx.session.create({
+      data: { id: tokenId(token), userId: input.userId, kind: 'bearer', createdAt: now, expiresAt, lastSeenAt: now },
+    });
+    await audit(tx, {
+      actor,
+      action: 'service_token_issued',
+      entity: 'user',
+      entityId: input.userId,
+      after: { expiresAt: expiresAt.toISOString() },
+      reason: input.reason,
+      ...(input.requestId ? { requestId: input.requestId } : {}),
+      at: now,
+    });
+  });
+  return { token, expiresAt };
 }

@@ -7,6 +7,9 @@ import { z } from 'zod';
 import type { Db } from '../../lib/db';
 import { maskIdNumber, maskTail } from '../../domain/identity';
 import { ApiError, parseOr400 } from '../errors';
+import { STAFF_ROLES, agencyCovers } from '../../domain/access';
+import { isCaseNumber } from '../../domain/case-number';
+import { currentApplicant } from '../auth/middleware';
 import { CaseNumberParamSchema } from '../claims/schema';
 
 export interface CasesDeps {
@@ -53,13 +56,24 @@ export const CaseViewSchema = z
 export function casesRouter(deps: CasesDeps): Router {
   const router = Router();
 
+  /**
+   * Staff of an agency whose scope covers the case see it; an applicant sees their own; nobody else learns whether
+   * it exists (404).
+   */
   router.get('/cases/:caseNumber', async (req, res) => {
     const { caseNumber } = parseOr400(CaseNumberParamSchema, req.params, 'params');
+    if (!req.user && !req.applicant)
+      throw new ApiError(401, 'unauthenticated', 'Sign in first', [], { 'WWW-Authenticate': 'Bearer' });
     const c = await deps.db.case.findUnique({
       where: { caseNumber },
       include: { agency: true, claim: true, events: { orderBy: [{ at: 'asc' }, { id: 'asc' }] } },
     });
-    if (!c) throw new ApiError(404, 'case_not_found', `No case ${caseNumber}`);
+    const staff = req.user?.roles.some((r) => (STAFF_ROLES as readonly string[]).includes(r)) ?? false;
+    const allowed =
+      c &&
+      ((staff && agencyCovers(req.user!.agencyCode, c.agencyCode)) ||
+        (req.applicant && c.claim?.idNumber === req.applicant.idNumber && c.claim.phone === req.applicant.phone));
+    if (!c || !allowed) throw new ApiError(404, 'case_not_found', `No case ${caseNumber}`);
     const view: z.infer<typeof CaseViewSchema> = {
       caseNumber: c.caseNumber,
       caseType: c.caseType,
@@ -95,5 +109,68 @@ export function casesRouter(deps: CasesDeps): Router {
     res.json(view);
   });
 
+  /** An applicant's own cases (signed in with ID number and SMS code). */
+  router.get('/my/cases', async (req, res) => {
+    const me = currentApplicant(req);
+    const rows = await deps.db.case.findMany({
+      where: { claim: { idNumber: me.idNumber, phone: me.phone } },
+      orderBy: { createdAt: 'desc' },
+      take: 100,
+    });
+    res.json({
+      items: rows.map((c) => ({
+        caseNumber: c.caseNumber,
+        caseType: c.caseType,
+        status: c.status,
+        statusLabel: CASE_STATUS_LABELS[c.status] ?? c.status,
+        createdAt: c.createdAt.toISOString(),
+        updatedAt: c.updatedAt.toISOString(),
+      })),
+    });
+  });
+
+  /**
+   * The public claim-status lookup (no sign-in): the case number and the applicant's ID number together give the
+   * status and nothing else; any mismatch answers exactly like a missing case.
+   */
+  router.post('/public/claim-status', async (req, res) => {
+    const body = parseOr400(PublicStatusQuerySchema, req.body);
+    const c = await deps.db.case.findUnique({
+      where: { caseNumber: body.caseNumber },
+      include: { claim: { select: { idNumber: true } } },
+    });
+    if (!c || c.claim?.idNumber !== body.idNumber)
+      throw new ApiError(404, 'case_not_found', 'No case matches that case number and ID number');
+    res.json({
+      caseNumber: c.caseNumber,
+      status: c.status,
+      statusLabel: CASE_STATUS_LABELS[c.status] ?? c.status,
+      updatedAt: c.updatedAt.toISOString(),
+    });
+  });
+
   return router;
 }
+
+/** The statuses in the 规程's words, for applicants and the public. */
+export const CASE_STATUS_LABELS: Record<string, string> = {
+  received: '已收到申请',
+  awaiting_acceptance: '待受理',
+  awaiting_review: '审核中',
+  awaiting_second_review: '复核中',
+  awaiting_approval: '审批中',
+  approved: '审核通过',
+  refused: '不予受理或审核不通过',
+  cancelled: '已撤销',
+};
+
+export const PublicStatusQuerySchema = z
+  .strictObject({
+    caseNumber: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .refine(isCaseNumber, 'must be a case number like SYJ-2026-210100-7K3M9Q2XHD'),
+    idNumber: z.string().trim().toUpperCase().min(5).max(32),
+  })
+  .meta({ id: 'PublicClaimStatusQuery' });

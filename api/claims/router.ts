@@ -17,6 +17,7 @@ import {
   benefitClaim,
   confirmSubmission,
   type BenefitClaimInput,
+  type FiledBy,
   type SubmissionReceipt,
 } from '../../workflows/benefit-claim';
 import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from '../../workflows/search-attributes';
@@ -55,6 +56,33 @@ function canonicalJson(value: unknown): string {
 
 function idempotencyKey(req: Request): string | undefined {
   return parseOr400(IdempotencyKeySchema, req.get('Idempotency-Key') ?? undefined, 'headers.Idempotency-Key');
+}
+
+/**
+ * Who may file through which channel (Art. 35-36): the online platform (a machine client vouching for the person's
+ * real-name identity) or the applicant signed in on our own pages, for their own ID number and mobile; a kiosk; an
+ * intake clerk at any agency's window (全省通办, Art. 4, 9, 36).
+ */
+function assertMayFile(req: Request, claim: ClaimRequest): FiledBy {
+  const roles = req.user?.roles ?? [];
+  if (claim.channel === 'online') {
+    if (roles.includes('online_channel')) return { kind: 'channel', username: req.user!.username };
+    const a = req.applicant;
+    if (a && a.idNumber === claim.applicant.idNumber && a.phone === claim.applicant.phone) return { kind: 'applicant' };
+    if (a) {
+      throw new ApiError(
+        403,
+        'not_your_identity',
+        'You may file only for yourself, with the ID number and mobile you signed in with',
+        [{ path: 'applicant.idNumber', message: 'must be the ID number you signed in with' }],
+      );
+    }
+  }
+  if (claim.channel === 'kiosk' && roles.includes('kiosk')) return { kind: 'channel', username: req.user!.username };
+  if (claim.channel === 'window' && roles.includes('intake')) return { kind: 'clerk', username: req.user!.username };
+  throw new ApiError(403, 'channel_not_permitted', `You may not file claims through the ${claim.channel} channel`, [
+    { path: 'channel', message: 'is not a channel you may use' },
+  ]);
 }
 
 type StartOutcome =
@@ -123,8 +151,14 @@ export function claimsRouter(deps: ClaimsDeps): Router {
   }
 
   router.post('/claims', async (req, res) => {
+    if (!req.user && !req.applicant) {
+      throw new ApiError(401, 'unauthenticated', "Sign in first (applicant), or call with the channel's token", [], {
+        'WWW-Authenticate': 'Bearer',
+      });
+    }
     const key = idempotencyKey(req);
     const claim: ClaimRequest = parseOr400(ClaimRequestSchema, req.body);
+    const filedBy = assertMayFile(req, claim);
     if (claim.separation.date > shanghaiDate(now())) {
       throw validationError([{ path: 'separation.date', message: 'must not be in the future' }]);
     }
@@ -141,7 +175,13 @@ export function claimsRouter(deps: ClaimsDeps): Router {
       const fingerprint = key ? createHash('sha256').update(`${key}\n${body}`).digest('hex') : randomUUID();
       const outcome = await startCase(
         caseNumber,
-        { caseNumber, receivedAt: receivedAt.toISOString(), application: claim, submissionFingerprint: fingerprint },
+        {
+          caseNumber,
+          receivedAt: receivedAt.toISOString(),
+          application: claim,
+          submissionFingerprint: fingerprint,
+          filedBy,
+        },
         agencyCode,
       ).catch((err: unknown) => {
         throw dependencyOutage(err) ?? err;

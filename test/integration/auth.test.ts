@@ -10,6 +10,9 @@ import { startApi, type RunningApi } from '../support/api';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { PASSWORD, userWithToken } from '../support/users';
 import { createTemporalClient } from '../../lib/temporal';
+import { createSourceClients, parseSourceConfig } from '../../integrations/config';
+import { claimBody, residentId } from '../support/fixtures';
+import { startSimulator, type RunningSimulator } from '../sources/support';
 
 let tdb: TestDatabase;
 let api: RunningApi;
@@ -211,5 +214,140 @@ describe('user administration (Art. 94)', () => {
     } finally {
       await raw.$disconnect();
     }
+  });
+});
+
+describe('machine clients (online channel, kiosks)', () => {
+  it('gives an online-channel service account a long-lived bearer token, audited; the token files claims', async () => {
+    const created = await fetch(`${api.url}/admin/users`, {
+      method: 'POST',
+      headers: admin.headers,
+      body: JSON.stringify({
+        username: 'gov-app',
+        displayName: '辽宁人社APP',
+        agencyCode: '210100',
+        roles: ['online_channel'],
+        password: 'a service account password',
+      }),
+    });
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+    const issued = await fetch(`${api.url}/admin/users/${id}/tokens`, {
+      method: 'POST',
+      headers: admin.headers,
+      body: JSON.stringify({ days: 365, reason: '对接省政务服务平台' }),
+    });
+    expect(issued.status).toBe(201);
+    const { token, expiresAt } = (await issued.json()) as { token: string; expiresAt: string };
+    expect(new Date(expiresAt).getTime()).toBeGreaterThan(Date.now() + 364 * 86_400_000);
+    const me = await fetch(`${api.url}/auth/me`, { headers: { authorization: `Bearer ${token}` } });
+    expect(await me.json()).toMatchObject({ kind: 'staff', username: 'gov-app', roles: ['online_channel'] });
+    const [row] = await tdb.sql<{ reason: string }>(
+      "SELECT reason FROM audit_log WHERE action = 'service_token_issued' AND entity_id = $1",
+      [id],
+    );
+    expect(row!.reason).toBe('对接省政务服务平台');
+    // A service account has no business in the staff worklist.
+    expect((await fetch(`${api.url}/tasks`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(403);
+  });
+});
+
+describe('applicants: ID number and a one-time SMS code (Art. 8)', () => {
+  let sim: RunningSimulator;
+  let applicantApi: RunningApi;
+  const idNumber = residentId('210102', '19880808', '456');
+  const phone = '13900001111';
+
+  beforeAll(async () => {
+    sim = await startSimulator();
+    const sms = createSourceClients(parseSourceConfig({ SIMULATOR_URL: sim.url })).sms;
+    applicantApi = await startApi({
+      db: tdb.db,
+      temporal: createTemporalClient({ address: '127.0.0.1:1', namespace: 'default' }),
+      taskQueue: 'unused',
+      sms,
+      applicantPolicy: { codeTtlMinutes: 5, maxAttempts: 3, maxCodes: 3, windowMinutes: 10, sessionTtlMinutes: 60 },
+    });
+  });
+  afterAll(async () => {
+    await applicantApi?.close();
+    await sim?.close();
+  });
+
+  const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+    fetch(`${applicantApi.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    });
+  async function lastCode(): Promise<string> {
+    const { messages } = await sim.admin<{ messages: { mobile: string; text: string }[] }>('GET', '/sms/outbox');
+    const mine = messages.filter((m) => m.mobile === phone);
+    return /验证码为(\d{6})/.exec(mine[mine.length - 1]!.text)![1]!;
+  }
+
+  it('sends a code to the mobile through the SMS gateway, signs in with it once, and shows only their own cases', async () => {
+    // A case of theirs and one of someone else, in the read model.
+    await tdb.sql(`INSERT INTO "case" VALUES ('SYJ-2026-210100-APPX000001', 'benefit_claim', 'awaiting_review', '210100', 'SYJ-2026-210100-APPX000001', now(), now()),
+                                             ('SYJ-2026-210100-APPX000002', 'benefit_claim', 'awaiting_review', '210100', 'SYJ-2026-210100-APPX000002', now(), now())`);
+    await tdb.sql(
+      `INSERT INTO benefit_claim VALUES ('SYJ-2026-210100-APPX000001', 'online', 'resident_id_card', $1, '李四', $2, '91210100MA0XYP12AD', '某公司', '2026-10-31', 'contract_expired', 'last_insured', 'social_security_card', NULL, '6214830012345678', now()),
+                                                   ('SYJ-2026-210100-APPX000002', 'online', 'resident_id_card', $3, '王五', '13700000000', '91210100MA0XYP12AD', '某公司', '2026-10-31', 'contract_expired', 'last_insured', 'social_security_card', NULL, '6214830012345679', now())`,
+      [idNumber, phone, residentId()],
+    );
+
+    const sent = await post('/auth/applicant/code', { idNumber, phone });
+    expect(sent.status).toBe(202);
+    const code = await lastCode();
+    expect(await tdb.sql('SELECT 1 FROM login_code WHERE code_hash LIKE $1', [`%${code}%`])).toEqual([]);
+
+    const wrong = await post('/auth/applicant/login', {
+      idNumber,
+      phone,
+      code: code === '000000' ? '111111' : '000000',
+    });
+    expect(wrong.status).toBe(401);
+    const ok = await post('/auth/applicant/login', { idNumber, phone, code, mode: 'bearer' });
+    expect(ok.status).toBe(200);
+    const { token } = (await ok.json()) as { token: string };
+    const auth = { authorization: `Bearer ${token}` };
+    expect((await post('/auth/applicant/login', { idNumber, phone, code })).status).toBe(401); // used once
+
+    const mine = (await (await fetch(`${applicantApi.url}/my/cases`, { headers: auth })).json()) as any;
+    expect(mine.items.map((c: { caseNumber: string }) => c.caseNumber)).toEqual(['SYJ-2026-210100-APPX000001']);
+    expect(mine.items[0].statusLabel).toBe('审核中');
+    expect((await fetch(`${applicantApi.url}/cases/SYJ-2026-210100-APPX000001`, { headers: auth })).status).toBe(200);
+    expect((await fetch(`${applicantApi.url}/cases/SYJ-2026-210100-APPX000002`, { headers: auth })).status).toBe(404);
+    // An applicant is not staff.
+    expect((await fetch(`${applicantApi.url}/tasks`, { headers: auth })).status).toBe(401);
+    // Filing for someone else is refused.
+    const forOther = await post('/claims', claimBody(), auth);
+    expect(forOther.status).toBe(403);
+    expect(((await forOther.json()) as any).error.code).toBe('not_your_identity');
+  });
+
+  it('limits codes per phone (429 with Retry-After) and locks a code after repeated wrong tries', async () => {
+    const other = '13900002222';
+    for (let i = 0; i < 3; i++)
+      expect((await post('/auth/applicant/code', { idNumber, phone: other })).status).toBe(202);
+    const limited = await post('/auth/applicant/code', { idNumber, phone: other });
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+
+    const { messages } = await sim.admin<{ messages: { mobile: string; text: string }[] }>('GET', '/sms/outbox');
+    const code = /验证码为(\d{6})/.exec(messages.filter((m) => m.mobile === other).pop()!.text)![1]!;
+    const bad = code === '000000' ? '111111' : '000000';
+    for (let i = 0; i < 3; i++)
+      expect((await post('/auth/applicant/login', { idNumber, phone: other, code: bad })).status).toBe(401);
+    expect((await post('/auth/applicant/login', { idNumber, phone: other, code })).status).toBe(401);
+  });
+
+  it('refuses a malformed ID number or mobile naming the field', async () => {
+    const res = await post('/auth/applicant/code', { idNumber: '123', phone: '12345' });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as any).error.fields.map((f: { path: string }) => f.path)).toEqual([
+      'idNumber',
+      'phone',
+    ]);
   });
 });

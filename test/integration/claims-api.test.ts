@@ -11,18 +11,22 @@ import { startApi, type RunningApi } from '../support/api';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { claimBody, residentId } from '../support/fixtures';
 import { devServerEnv, startWorker, uniqueTaskQueue, type RunningWorker } from '../support/temporal';
+import { onlineChannel, userWithToken } from '../support/users';
 
 let env: TestWorkflowEnvironment;
 let tdb: TestDatabase;
 let worker: RunningWorker;
 let api: RunningApi;
 let client: Client;
+let channel: Record<string, string> = {};
+let clerk: Record<string, string> = {};
 const taskQueue = uniqueTaskQueue('claims');
 
+/** POST /claims as the online service platform (a machine client with its token). */
 async function post(body: unknown, headers: Record<string, string> = {}) {
   const res = await fetch(`${api.url}/claims`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
+    headers: { 'content-type': 'application/json', authorization: channel.authorization!, ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
   return { status: res.status, headers: res.headers, body: (await res.json()) as Record<string, any> };
@@ -51,6 +55,9 @@ beforeAll(async () => {
     taskQueue,
     temporalUiUrl: 'http://ui.example',
   });
+  channel = (await onlineChannel(tdb.db, api.url)).headers;
+  clerk = (await userWithToken(tdb.db, api.url, { username: 'reviewer.sy', agencyCode: '210100', roles: ['reviewer'] }))
+    .headers;
 });
 
 afterAll(async () => {
@@ -106,7 +113,7 @@ describe('POST /claims (Art. 34-36)', () => {
 
   it('GET /cases/:caseNumber reads the case from PostgreSQL with masked personal data (Art. 30)', async () => {
     const { body } = await post(claimBody());
-    const res = await fetch(`${api.url}/cases/${body.caseNumber}`);
+    const res = await fetch(`${api.url}/cases/${body.caseNumber}`, { headers: clerk });
     expect(res.status).toBe(200);
     const view = (await res.json()) as Record<string, any>;
     expect(view).toMatchObject({
@@ -172,16 +179,20 @@ describe('POST /claims (Art. 34-36)', () => {
       await tdb.sql('SELECT count(*)::int AS n FROM "case" WHERE case_number = $1', [first.body.caseNumber]),
     ).toEqual([{ n: 1 }]);
 
-    const other = await post(claimBody({ channel: 'window' }), { 'Idempotency-Key': key });
+    const other = await post(claimBody({ employer: { uscc: claimBody().employer.uscc, name: '另一家公司' } }), {
+      'Idempotency-Key': key,
+    });
     expect(other.status).toBe(409);
     expect(other.body.error.code).toBe('idempotency_key_reused');
-    expect(await tdb.sql("SELECT count(*)::int AS n FROM benefit_claim WHERE channel = 'window'")).toEqual([{ n: 0 }]);
+    expect(await tdb.sql("SELECT count(*)::int AS n FROM benefit_claim WHERE employer_name = '另一家公司'")).toEqual([
+      { n: 0 },
+    ]);
   });
 
   it('refuses bodies that are not JSON (415), malformed JSON (400) and oversized bodies (413)', async () => {
     const text = await fetch(`${api.url}/claims`, {
       method: 'POST',
-      headers: { 'content-type': 'text/plain' },
+      headers: { ...channel, 'content-type': 'text/plain' },
       body: 'hello',
     });
     expect(text.status).toBe(415);
@@ -200,7 +211,7 @@ describe('POST /claims (Art. 34-36)', () => {
     try {
       const res = await fetch(`${slow.url}/claims`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: channel,
         body: JSON.stringify(claimBody()),
       });
       expect(res.status).toBe(202);
@@ -248,11 +259,69 @@ describe('POST /claims (Art. 34-36)', () => {
     expect((await handle.describe()).typedSearchAttributes.get(CASE_STATUS)).toBe('cancelled');
   });
 
+  it('lets only the channels file: 401 without a token, 403 for a channel the caller may not use (Art. 35-36)', async () => {
+    const anonymous = await fetch(`${api.url}/claims`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(claimBody()),
+    });
+    expect(anonymous.status).toBe(401);
+    const kiosk = await post(claimBody({ channel: 'kiosk' }));
+    expect(kiosk.status).toBe(403);
+    expect(kiosk.body.error.code).toBe('channel_not_permitted');
+    // An intake clerk files at the window of any agency (全省通办, Art. 4, 9, 36).
+    const dalianClerk = (
+      await userWithToken(tdb.db, api.url, { username: 'intake.dl', agencyCode: '210200', roles: ['intake'] })
+    ).headers;
+    const window = await fetch(`${api.url}/claims`, {
+      method: 'POST',
+      headers: dalianClerk,
+      body: JSON.stringify(claimBody({ channel: 'window' })),
+    });
+    expect(window.status).toBe(201);
+    const { caseNumber } = (await window.json()) as { caseNumber: string };
+    const [event] = await tdb.sql<{ actor: string; data: any }>(
+      "SELECT actor, data FROM case_event WHERE case_number = $1 AND type = 'claim_received'",
+      [caseNumber],
+    );
+    expect(event).toMatchObject({ actor: 'intake.dl', data: { filedBy: 'clerk', channel: 'window' } });
+  });
+
+  it('shows a case only to staff whose agency covers it (404 for others, 401 without sign-in)', async () => {
+    const { body } = await post(claimBody());
+    expect((await fetch(`${api.url}/cases/${body.caseNumber}`)).status).toBe(401);
+    const dalian = (
+      await userWithToken(tdb.db, api.url, { username: 'reviewer.dl', agencyCode: '210200', roles: ['reviewer'] })
+    ).headers;
+    expect((await fetch(`${api.url}/cases/${body.caseNumber}`, { headers: dalian })).status).toBe(404);
+    expect((await fetch(`${api.url}/cases/${body.caseNumber}`, { headers: channel })).status).toBe(404);
+  });
+
+  it('answers the public status lookup only for the right case number and ID number together', async () => {
+    const { body } = await post(claimBody());
+    const lookup = (b: unknown) =>
+      fetch(`${api.url}/public/claim-status`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(b),
+      });
+    const ok = await lookup({ caseNumber: body.caseNumber, idNumber: residentId() });
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toMatchObject({
+      caseNumber: body.caseNumber,
+      status: 'awaiting_acceptance',
+      statusLabel: '待受理',
+    });
+    const wrong = await lookup({ caseNumber: body.caseNumber, idNumber: residentId('210102', '19900101', '001') });
+    expect(wrong.status).toBe(404);
+    expect(JSON.stringify(await wrong.json())).not.toContain('awaiting');
+  });
+
   it('GET /cases answers 404 for an unknown case and 400 for a malformed number', async () => {
-    const missing = await fetch(`${api.url}/cases/SYJ-2026-210100-0000000000`);
+    const missing = await fetch(`${api.url}/cases/SYJ-2026-210100-0000000000`, { headers: clerk });
     expect(missing.status).toBe(404);
     expect(((await missing.json()) as any).error.code).toBe('case_not_found');
-    const malformed = await fetch(`${api.url}/cases/not-a-case`);
+    const malformed = await fetch(`${api.url}/cases/not-a-case`, { headers: clerk });
     expect(malformed.status).toBe(400);
     expect(((await malformed.json()) as any).error.fields[0].path).toBe('params.caseNumber');
   });
@@ -285,7 +354,7 @@ describe('operations endpoints', () => {
       // A claim while both are down: a clear 503, no stack.
       const claim = await fetch(`${down.url}/claims`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: channel,
         body: JSON.stringify(claimBody()),
       });
       expect(claim.status).toBe(503);

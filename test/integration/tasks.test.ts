@@ -9,7 +9,7 @@ import { startApi, type RunningApi } from '../support/api';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { claimBody } from '../support/fixtures';
 import { devServerEnv, startWorker, uniqueTaskQueue, type RunningWorker } from '../support/temporal';
-import { userWithToken } from '../support/users';
+import { onlineChannel, userWithToken } from '../support/users';
 
 let env: TestWorkflowEnvironment;
 let tdb: TestDatabase;
@@ -32,6 +32,7 @@ beforeAll(async () => {
   await mk('reviewer2.sy', '210100', ['reviewer']);
   await mk('sup.sy', '210100', ['supervisor']);
   await mk('intake.dl', '210200', ['intake']);
+  u['channel'] = await onlineChannel(tdb.db, api.url);
 });
 afterAll(async () => {
   await api?.close();
@@ -53,7 +54,12 @@ async function call(method: string, path: string, user: User | null, body?: unkn
 async function newClaim(
   reason: 'other' | 'contract_expired' = 'other',
 ): Promise<{ caseNumber: string; taskId: string }> {
-  const created = await call('POST', '/claims', null, claimBody({ separation: { date: '2026-10-31', reason } }));
+  const created = await call(
+    'POST',
+    '/claims',
+    u['channel']!,
+    claimBody({ separation: { date: '2026-10-31', reason } }),
+  );
   expect(created.status).toBe(201);
   const caseNumber = created.body.caseNumber as string;
   return { caseNumber, taskId: await openTaskOf(caseNumber, 'claim_acceptance') };

@@ -24,3 +24,8 @@ export async function userWithToken(
   const { token } = (await res.json()) as { token: string };
   return { id, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } };
 }
+
+/** The online service platform's service account (role online_channel), signed in with a bearer token. */
+export function onlineChannel(db: Db, apiUrl: string, username = 'online-platform') {
+  return userWithToken(db, apiUrl, { username, agencyCode: '210000', roles: ['online_channel' as never] });
+}

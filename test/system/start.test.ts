@@ -101,26 +101,54 @@ describe('the start command (README)', () => {
     expect(first.output()).toContain(`API            ${api}`);
     expect(first.output()).toContain(`Temporal UI    http://127.0.0.1:${ports.ui}`);
 
-    const created = await fetch(`${api}/claims`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(claimBody()),
-    });
-    expect(created.status).toBe(201);
-    const { caseNumber } = (await created.json()) as { caseNumber: string };
-    expect((await fetch(`${api}/cases/${caseNumber}`)).status).toBe(200);
-    expect(temporalList()).toContain(caseNumber);
-    expect((await fetch(`http://127.0.0.1:${ports.ui}/`)).status).toBe(200);
     expect((await fetch(`http://127.0.0.1:${ports.simulators}/healthz`)).status).toBe(200);
     // The first administrator, with the generated password shown once and kept in the data folder.
     const password = readFileSync(join(dataDir, 'admin-password.txt'), 'utf8').trim();
     expect(first.output()).toContain(password);
-    const signIn = await fetch(`${api}/auth/login`, {
+    const admin = await fetch(`${api}/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'admin', password }),
+      body: JSON.stringify({ username: 'admin', password, mode: 'bearer' }),
     });
-    expect(signIn.status).toBe(200);
+    expect(admin.status).toBe(200);
+    const adminAuth = {
+      'content-type': 'application/json',
+      authorization: `Bearer ${((await admin.json()) as { token: string }).token}`,
+    };
+    // The online service platform's account and token, as the README shows.
+    const account = await fetch(`${api}/admin/users`, {
+      method: 'POST',
+      headers: adminAuth,
+      body: JSON.stringify({
+        username: 'gov-app',
+        displayName: '网上服务平台',
+        agencyCode: '210000',
+        roles: ['online_channel'],
+        password: 'a service account password',
+      }),
+    });
+    expect(account.status).toBe(201);
+    const { id } = (await account.json()) as { id: string };
+    const issued = await fetch(`${api}/admin/users/${id}/tokens`, {
+      method: 'POST',
+      headers: adminAuth,
+      body: JSON.stringify({ days: 30, reason: 'system test' }),
+    });
+    const channel = {
+      'content-type': 'application/json',
+      authorization: `Bearer ${((await issued.json()) as { token: string }).token}`,
+    };
+
+    const created = await fetch(`${api}/claims`, {
+      method: 'POST',
+      headers: channel,
+      body: JSON.stringify(claimBody()),
+    });
+    expect(created.status).toBe(201);
+    const { caseNumber } = (await created.json()) as { caseNumber: string };
+    expect((await fetch(`${api}/cases/${caseNumber}`, { headers: adminAuth })).status).toBe(200);
+    expect(temporalList()).toContain(caseNumber);
+    expect((await fetch(`http://127.0.0.1:${ports.ui}/`)).status).toBe(200);
     const workerMetrics = await (await fetch(`http://127.0.0.1:${ports.metrics}/metrics`)).text();
     expect(workerMetrics).toMatch(/temporal_workflow_task_schedule_to_start_latency|temporal_request/);
 
@@ -131,7 +159,7 @@ describe('the start command (README)', () => {
     const second = start(env);
     await second.ready;
     expect(second.output()).toContain('database schema is up to date');
-    const again = await fetch(`${api}/cases/${caseNumber}`);
+    const again = await fetch(`${api}/cases/${caseNumber}`, { headers: adminAuth });
     expect(again.status).toBe(200);
     expect(((await again.json()) as { status: string }).status).toBe('awaiting_acceptance');
     expect(temporalList()).toContain(caseNumber);
