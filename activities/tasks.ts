@@ -28,6 +28,8 @@ export interface TaskRecord {
 }
 
 const asDate = (d: string) => new Date(`${d}T00:00:00.000Z`);
+const auditActor = (a: Actor) => ({ id: a.userId, username: a.username });
+type TaskRowRef = { id: string; caseNumber: string };
 const json = (v: unknown) => JSON.parse(JSON.stringify(v ?? {})) as Prisma.InputJsonValue;
 
 export function taskActivities({ db }: TaskActivityDeps) {
@@ -37,6 +39,38 @@ export function taskActivities({ db }: TaskActivityDeps) {
   ) {
     await tx.caseEvent.createMany({
       data: [{ caseNumber: e.caseNumber, eventKey: e.key, type: e.type, at: e.at, actor: e.actor, data: json(e.data) }],
+      skipDuplicates: true,
+    });
+  }
+
+  /** A notice to staff; its key makes a retried activity write it once. */
+  async function notify(
+    tx: Prisma.TransactionClient,
+    n: {
+      key: string;
+      at: Date;
+      agencyCode: string;
+      role: string | null;
+      userId?: string | null;
+      kind: string;
+      task: TaskRowRef;
+      message: string;
+    },
+  ) {
+    await tx.notification.createMany({
+      data: [
+        {
+          eventKey: n.key,
+          at: n.at,
+          agencyCode: n.agencyCode,
+          role: n.role,
+          userId: n.userId ?? null,
+          kind: n.kind,
+          taskId: n.task.id,
+          caseNumber: n.task.caseNumber,
+          message: n.message,
+        },
+      ],
       skipDuplicates: true,
     });
   }
@@ -100,7 +134,7 @@ export function taskActivities({ db }: TaskActivityDeps) {
           },
         });
         await audit(tx, {
-          actor: { id: input.actor.userId, username: input.actor.username },
+          actor: auditActor(input.actor),
           action: input.action,
           entity: 'task',
           entityId: input.taskId,
@@ -130,7 +164,7 @@ export function taskActivities({ db }: TaskActivityDeps) {
           },
         });
         await audit(tx, {
-          actor: { id: input.actor.userId, username: input.actor.username },
+          actor: auditActor(input.actor),
           action: 'task_completed',
           entity: 'task',
           entityId: input.taskId,
@@ -158,20 +192,14 @@ export function taskActivities({ db }: TaskActivityDeps) {
           where: { id: input.taskId },
           data: { overdueSince: task.overdueSince ?? at, updatedAt: at },
         });
-        await tx.notification.createMany({
-          data: [
-            {
-              eventKey: `${input.taskId}/overdue/${task.extensions}`,
-              at,
-              agencyCode: task.agencyCode,
-              role: 'supervisor',
-              kind: 'task_overdue',
-              taskId: task.id,
-              caseNumber: task.caseNumber,
-              message: `任务逾期: ${task.caseNumber} ${task.type} 应于 ${task.dueDate.toISOString().slice(0, 10)} 办结`,
-            },
-          ],
-          skipDuplicates: true,
+        await notify(tx, {
+          key: `${input.taskId}/overdue/${task.extensions}`,
+          at,
+          agencyCode: task.agencyCode,
+          role: 'supervisor',
+          kind: 'task_overdue',
+          task,
+          message: `任务逾期: ${task.caseNumber} ${task.type} 应于 ${task.dueDate.toISOString().slice(0, 10)} 办结`,
         });
         await caseEvent(tx, {
           caseNumber: task.caseNumber,
@@ -193,21 +221,15 @@ export function taskActivities({ db }: TaskActivityDeps) {
           where: { id: input.taskId },
           data: { reminders: Math.max(task.reminders, input.n), updatedAt: at },
         });
-        await tx.notification.createMany({
-          data: [
-            {
-              eventKey: `${input.taskId}/reminder/${task.extensions}/${input.n}`,
-              at,
-              agencyCode: task.escalatedTo ?? task.agencyCode,
-              role: task.assigneeId ? null : task.role,
-              userId: task.assigneeId,
-              kind: 'task_reminder',
-              taskId: task.id,
-              caseNumber: task.caseNumber,
-              message: `逾期提醒 (第 ${input.n} 次): ${task.caseNumber} ${task.type}`,
-            },
-          ],
-          skipDuplicates: true,
+        await notify(tx, {
+          key: `${input.taskId}/reminder/${task.extensions}/${input.n}`,
+          at,
+          agencyCode: task.escalatedTo ?? task.agencyCode,
+          role: task.assigneeId ? null : task.role,
+          userId: task.assigneeId,
+          kind: 'task_reminder',
+          task,
+          message: `逾期提醒 (第 ${input.n} 次): ${task.caseNumber} ${task.type}`,
         });
       });
     },
@@ -220,20 +242,14 @@ export function taskActivities({ db }: TaskActivityDeps) {
           where: { id: input.taskId },
           data: { escalatedTo: input.to, updatedAt: at },
         });
-        await tx.notification.createMany({
-          data: [
-            {
-              eventKey: `${input.taskId}/escalated/${input.to}`,
-              at,
-              agencyCode: input.to,
-              role: 'supervisor',
-              kind: 'task_escalated',
-              taskId: task.id,
-              caseNumber: task.caseNumber,
-              message: `逾期任务上报: ${task.caseNumber} ${task.type} (${task.agencyCode})`,
-            },
-          ],
-          skipDuplicates: true,
+        await notify(tx, {
+          key: `${input.taskId}/escalated/${input.to}`,
+          at,
+          agencyCode: input.to,
+          role: 'supervisor',
+          kind: 'task_escalated',
+          task,
+          message: `逾期任务上报: ${task.caseNumber} ${task.type} (${task.agencyCode})`,
         });
         await caseEvent(tx, {
           caseNumber: task.caseNumber,
@@ -269,7 +285,7 @@ export function taskActivities({ db }: TaskActivityDeps) {
           },
         });
         await audit(tx, {
-          actor: { id: input.actor.userId, username: input.actor.username },
+          actor: auditActor(input.actor),
           action: 'task_extended',
           entity: 'task',
           entityId: input.taskId,

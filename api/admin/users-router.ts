@@ -11,6 +11,7 @@ import { ROLES, agencyScopePrefix } from '../../domain/access';
 import { ApiError, parseOr400, validationError } from '../errors';
 import { assertAgencyScope, currentUser, requireRole } from '../auth/middleware';
 import { createUser, hashPassword, issueServiceToken } from '../auth/service';
+import { StaffUserSchema } from '../auth/router';
 
 const password = z.string().min(12, 'must be at least 12 characters').max(256);
 const roles = z.array(z.enum(ROLES)).min(1, 'must hold at least one role').max(ROLES.length);
@@ -47,19 +48,12 @@ export const IssueTokenSchema = z
   })
   .meta({ id: 'IssueToken', description: 'A bearer token for a machine client (online channel, kiosk)' });
 
-export const UserViewSchema = z
-  .object({
-    id: z.string(),
-    username: z.string(),
-    displayName: z.string(),
-    agencyCode: z.string(),
-    roles: z.array(z.string()),
-    active: z.boolean(),
-    lockedUntil: z.string().nullable(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-  })
-  .meta({ id: 'User' });
+export const UserViewSchema = StaffUserSchema.extend({
+  active: z.boolean(),
+  lockedUntil: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+}).meta({ id: 'User' });
 
 type UserRow = Prisma.UserGetPayload<object>;
 const view = (u: UserRow): z.infer<typeof UserViewSchema> => ({
