@@ -22,6 +22,7 @@ import type { PolicyData } from '../domain/policy';
 import type { CalendarStore } from '../lib/calendar-store';
 import { calendarRouter } from './calendar/router';
 import { tasksRouter } from './tasks/router';
+import { employerRouter } from './employer/router';
 import { shanghaiDate } from '../lib/clock';
 import { claimsRouter } from './claims/router';
 import { ApiError, errorHandler, notFoundHandler, sendError } from './errors';
@@ -122,6 +123,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(calculationsRouter({ policy: deps.policy, calendar: () => deps.calendar.current(), today }));
   app.use(calendarRouter({ db: deps.db, calendar: deps.calendar }));
   app.use(tasksRouter({ db: deps.db, temporal: deps.temporal }));
+  app.use(employerRouter({ db: deps.db }));
   app.use(policyRouter({ policy: deps.policy, today }));
   app.use(
     claimsRouter({

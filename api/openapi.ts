@@ -167,6 +167,20 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
     },
   });
   registry.registerPath({
+    method: 'get',
+    path: '/employer/claims',
+    summary: "Employer agents (Art. 8): the claims naming their employer, the person's data masked",
+    tags: ['employer'],
+    security: signedIn,
+    responses: {
+      200: {
+        description: 'Claims',
+        content: json(z.object({ employerUscc: z.string(), items: z.array(z.object({}).loose()) })),
+      },
+      403: error('Not an employer agent'),
+    },
+  });
+  registry.registerPath({
     method: 'post',
     path: '/admin/users/{id}/tokens',
     summary: 'A bearer token for a machine client (online channel, kiosk); shown once; audited',

@@ -21,9 +21,16 @@ export type StaffRole = (typeof STAFF_ROLES)[number];
  * the person's real-name identity (Art. 4, 35: 网上服务平台、手机APP), and self-service kiosks (自助终端).
  */
 export const CHANNEL_ROLES = ['online_channel', 'kiosk'] as const;
+
+/**
+ * 单位经办人 (Art. 8): a person an employer authorised (《失业保险业务办理授权书》 or online certification) to act for it,
+ * and for it only: an employer agent's account names the employer's unified social credit code.
+ */
+export const EMPLOYER_ROLES = ['employer_agent'] as const;
+export type EmployerRole = (typeof EMPLOYER_ROLES)[number];
 export type ChannelRole = (typeof CHANNEL_ROLES)[number];
-export type Role = StaffRole | ChannelRole;
-export const ROLES = [...STAFF_ROLES, ...CHANNEL_ROLES] as const;
+export type Role = StaffRole | ChannelRole | EmployerRole;
+export const ROLES = [...STAFF_ROLES, ...CHANNEL_ROLES, ...EMPLOYER_ROLES] as const;
 
 export type AgencyLevel = 'province' | 'city' | 'county';
 

@@ -8,6 +8,7 @@ import { Prisma } from '../../generated/prisma/client';
 import type { Db } from '../../lib/db';
 import { audit } from '../../lib/audit';
 import { ROLES, agencyScopePrefix } from '../../domain/access';
+import { isValidUscc } from '../../domain/identity';
 import { ApiError, parseOr400, validationError } from '../errors';
 import { assertAgencyScope, currentUser, requireRole } from '../auth/middleware';
 import { createUser, hashPassword, issueServiceToken } from '../auth/service';
@@ -27,6 +28,24 @@ export const CreateUserSchema = z
     agencyCode,
     roles,
     password,
+    /** Art. 8: the employer an employer agent acts for (required for, and only for, employer agents). */
+    employerUscc: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .refine(isValidUscc, 'must be a unified social credit code (GB 32100)')
+      .optional(),
+  })
+  .superRefine((u, ctx) => {
+    const agent = u.roles.includes('employer_agent');
+    if (agent && !u.employerUscc) {
+      ctx.addIssue({ code: 'custom', path: ['employerUscc'], message: 'is required for an employer agent (Art. 8)' });
+    }
+    if (agent && u.roles.length > 1) {
+      ctx.addIssue({ code: 'custom', path: ['roles'], message: 'an employer agent holds no other role' });
+    }
+    if (!agent && u.employerUscc)
+      ctx.addIssue({ code: 'custom', path: ['employerUscc'], message: 'is only for employer agents' });
   })
   .meta({ id: 'CreateUser' });
 
@@ -49,6 +68,7 @@ export const IssueTokenSchema = z
   .meta({ id: 'IssueToken', description: 'A bearer token for a machine client (online channel, kiosk)' });
 
 export const UserViewSchema = StaffUserSchema.extend({
+  employerUscc: z.string().nullable(),
   active: z.boolean(),
   lockedUntil: z.string().nullable(),
   createdAt: z.string(),
@@ -62,6 +82,7 @@ const view = (u: UserRow): z.infer<typeof UserViewSchema> => ({
   displayName: u.displayName,
   agencyCode: u.agencyCode,
   roles: u.roles,
+  employerUscc: u.employerUscc,
   active: u.active,
   lockedUntil: u.lockedUntil?.toISOString() ?? null,
   createdAt: u.createdAt.toISOString(),
@@ -118,6 +139,17 @@ export function usersRouter(deps: { db: Db }): Router {
     if (body.agencyCode) {
       assertAgencyScope(admin, body.agencyCode);
       await assertAgencyExists(db, body.agencyCode);
+    }
+    if (body.roles) {
+      const agent = body.roles.includes('employer_agent');
+      if (agent !== Boolean(before.employerUscc) || (agent && body.roles.length > 1)) {
+        throw validationError([
+          {
+            path: 'roles',
+            message: 'an employer agent keeps that one role, and only employer agents have it (Art. 8)',
+          },
+        ]);
+      }
     }
     if (id === admin.id && (body.active === false || (body.roles && !body.roles.includes('administrator')))) {
       throw validationError([

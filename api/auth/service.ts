@@ -14,6 +14,8 @@ export interface AuthUser {
   displayName: string;
   agencyCode: string;
   roles: Role[];
+  /** Employer agents: the employer they act for (Art. 8). */
+  employerUscc: string | null;
   sessionId: string;
 }
 
@@ -103,6 +105,7 @@ export async function login(
       displayName: user.displayName,
       agencyCode: user.agencyCode,
       roles: user.roles as Role[],
+      employerUscc: user.employerUscc,
       sessionId,
     },
   };
@@ -122,6 +125,7 @@ export async function authenticate(db: Db, token: string, now = new Date()): Pro
     displayName: u.displayName,
     agencyCode: u.agencyCode,
     roles: u.roles as Role[],
+    employerUscc: u.employerUscc,
     sessionId: session.id,
   };
 }
@@ -145,6 +149,7 @@ export interface NewUser {
   agencyCode: string;
   roles: Role[];
   password: string;
+  employerUscc?: string;
 }
 
 /** Creates a user (administrators only; audited). */
@@ -165,6 +170,7 @@ export async function createUser(
         displayName: input.displayName,
         agencyCode: input.agencyCode,
         roles: input.roles,
+        employerUscc: input.employerUscc ?? null,
         passwordHash,
         createdAt: now,
         updatedAt: now,
@@ -175,7 +181,12 @@ export async function createUser(
       action: 'user_created',
       entity: 'user',
       entityId: id,
-      after: { username: input.username, agencyCode: input.agencyCode, roles: input.roles },
+      after: {
+        username: input.username,
+        agencyCode: input.agencyCode,
+        roles: input.roles,
+        employerUscc: input.employerUscc ?? null,
+      },
       ...(requestId ? { requestId } : {}),
       at: now,
     });

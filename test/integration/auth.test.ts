@@ -155,6 +155,42 @@ describe('user administration (Art. 94)', () => {
     expect(denied.status).toBe(403);
   });
 
+  it('creates an employer agent only with the employer it acts for, and no other role (Art. 8)', async () => {
+    const base = { displayName: '人事', agencyCode: '210100', password: 'another long password' };
+    const missing = await fetch(`${api.url}/admin/users`, {
+      method: 'POST',
+      headers: admin.headers,
+      body: JSON.stringify({ ...base, username: 'hr.a', roles: ['employer_agent'] }),
+    });
+    expect(missing.status).toBe(400);
+    expect(((await missing.json()) as any).error.fields).toEqual([
+      { path: 'employerUscc', message: 'is required for an employer agent (Art. 8)' },
+    ]);
+    const mixed = await fetch(`${api.url}/admin/users`, {
+      method: 'POST',
+      headers: admin.headers,
+      body: JSON.stringify({
+        ...base,
+        username: 'hr.b',
+        roles: ['employer_agent', 'reviewer'],
+        employerUscc: '91210100MA0XYP12AD',
+      }),
+    });
+    expect(mixed.status).toBe(400);
+    const ok = await fetch(`${api.url}/admin/users`, {
+      method: 'POST',
+      headers: admin.headers,
+      body: JSON.stringify({
+        ...base,
+        username: 'hr.c',
+        roles: ['employer_agent'],
+        employerUscc: '91210100ma0xyp12ad',
+      }),
+    });
+    expect(ok.status).toBe(201);
+    expect(((await ok.json()) as any).employerUscc).toBe('91210100MA0XYP12AD');
+  });
+
   it('refuses a duplicate username (409) and an invalid body naming the fields (400)', async () => {
     const body = {
       username: 'reviewer.sy',

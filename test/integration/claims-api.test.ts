@@ -9,7 +9,7 @@ import { createTemporalClient } from '../../lib/temporal';
 import { CASE_STATUS } from '../../workflows/search-attributes';
 import { startApi, type RunningApi } from '../support/api';
 import { createTestDatabase, type TestDatabase } from '../support/db';
-import { claimBody, residentId } from '../support/fixtures';
+import { claimBody, residentId, uscc } from '../support/fixtures';
 import { devServerEnv, startWorker, uniqueTaskQueue, type RunningWorker } from '../support/temporal';
 import { onlineChannel, userWithToken } from '../support/users';
 
@@ -295,6 +295,34 @@ describe('POST /claims (Art. 34-36)', () => {
     ).headers;
     expect((await fetch(`${api.url}/cases/${body.caseNumber}`, { headers: dalian })).status).toBe(404);
     expect((await fetch(`${api.url}/cases/${body.caseNumber}`, { headers: channel })).status).toBe(404);
+  });
+
+  it('shows an employer agent the claims naming their employer, masked, and nothing else (Art. 8)', async () => {
+    const { body } = await post(claimBody());
+    const agent = (
+      await userWithToken(tdb.db, api.url, {
+        username: 'hr.sy',
+        agencyCode: '210100',
+        roles: ['employer_agent'],
+        employerUscc: uscc(),
+      })
+    ).headers;
+    const other = (
+      await userWithToken(tdb.db, api.url, {
+        username: 'hr.other',
+        agencyCode: '210100',
+        roles: ['employer_agent'],
+        employerUscc: uscc('91210100MA0XYP13B'),
+      })
+    ).headers;
+    const mine = (await (await fetch(`${api.url}/employer/claims`, { headers: agent })).json()) as any;
+    expect(mine.items.map((c: { caseNumber: string }) => c.caseNumber)).toContain(body.caseNumber);
+    const item = mine.items.find((c: { caseNumber: string }) => c.caseNumber === body.caseNumber);
+    expect(item.applicant).toEqual({ nameMasked: '张*', idNumberMasked: expect.stringMatching(/^210102\*{8}\w{4}$/) });
+    expect(((await (await fetch(`${api.url}/employer/claims`, { headers: other })).json()) as any).items).toEqual([]);
+    expect((await fetch(`${api.url}/cases/${body.caseNumber}`, { headers: agent })).status).toBe(404);
+    expect((await fetch(`${api.url}/tasks`, { headers: agent })).status).toBe(403);
+    expect((await fetch(`${api.url}/employer/claims`, { headers: clerk })).status).toBe(403);
   });
 
   it('answers the public status lookup only for the right case number and ID number together', async () => {

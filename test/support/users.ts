@@ -1,5 +1,5 @@
 import { createUser } from '../../api/auth/service';
-import type { StaffRole } from '../../domain/access';
+import type { Role } from '../../domain/access';
 import type { Db } from '../../lib/db';
 
 export const PASSWORD = 'a long test password';
@@ -8,7 +8,7 @@ export const PASSWORD = 'a long test password';
 export async function userWithToken(
   db: Db,
   apiUrl: string,
-  user: { username: string; agencyCode: string; roles: StaffRole[]; displayName?: string },
+  user: { username: string; agencyCode: string; roles: Role[]; displayName?: string; employerUscc?: string },
 ): Promise<{ id: string; headers: Record<string, string> }> {
   const { id } = await createUser(
     db,
@@ -27,5 +27,5 @@ export async function userWithToken(
 
 /** The online service platform's service account (role online_channel), signed in with a bearer token. */
 export function onlineChannel(db: Db, apiUrl: string, username = 'online-platform') {
-  return userWithToken(db, apiUrl, { username, agencyCode: '210000', roles: ['online_channel' as never] });
+  return userWithToken(db, apiUrl, { username, agencyCode: '210000', roles: ['online_channel'] });
 }
