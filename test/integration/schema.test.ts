@@ -1,11 +1,11 @@
 /**
- * The migrations and schema.prisma cannot drift: the database the migration runner builds is compared with the
- * model Prisma generates from schema.prisma (its DMMF): tables, columns, types, nullability, defaults, primary keys,
+ * The migrations and prisma/schema/*.prisma cannot drift: the database the migration runner builds is compared with the
+ * model Prisma generates from those files (its DMMF): tables, columns, types, nullability, defaults, primary keys,
  * unique and plain indexes, foreign keys with their actions. Also the runner's own guarantees.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { getDMMF } from '@prisma/get-dmmf';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { randomBytes } from 'node:crypto';
@@ -17,8 +17,12 @@ let dmmf: Dmmf;
 let tdb: TestDatabase;
 
 beforeAll(async () => {
-  const result = await getDMMF({ datamodel: readFileSync(join(MIGRATIONS_DIR, '..', 'schema.prisma'), 'utf8') });
-  if (!('datamodel' in result)) throw new Error(`schema.prisma does not parse: ${JSON.stringify(result)}`);
+  const dir = join(MIGRATIONS_DIR, '..', 'schema');
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.prisma'))
+    .map((f): [string, string] => [f, readFileSync(join(dir, f), 'utf8')]);
+  const result = await getDMMF({ datamodel: files });
+  if (!('datamodel' in result)) throw new Error(`prisma/schema does not parse: ${JSON.stringify(result)}`);
   dmmf = result;
   tdb = await createTestDatabase();
 });
@@ -64,7 +68,7 @@ const ACTION: Record<string, string> = {
   SetDefault: 'SET DEFAULT',
 };
 
-describe('schema.prisma and the migrations', () => {
+describe('prisma/schema and the migrations', () => {
   it('agree on every table, column, type, nullability and default', async () => {
     const models = dmmf.datamodel.models;
     const tables = await tdb.sql<{ table_name: string }>(
