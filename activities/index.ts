@@ -1,12 +1,14 @@
 /**
  * All activities, built from their dependencies (database, external sources). Workflows import only the type.
  */
+import { benefitActivities } from './benefits';
 import { calendarActivities, type CalendarActivityDeps } from './calendar';
 import { caseActivities, type CaseActivityDeps } from './cases';
+import { paymentActivities, type PaymentActivityDeps } from './payments';
 import { sourceActivities, type SourceActivityDeps } from './sources';
 import { taskActivities } from './tasks';
 
-export type ActivityDeps = CaseActivityDeps & CalendarActivityDeps & SourceActivityDeps;
+export type ActivityDeps = CaseActivityDeps & CalendarActivityDeps & SourceActivityDeps & PaymentActivityDeps;
 
 export function createActivities(deps: ActivityDeps) {
   return {
@@ -14,6 +16,8 @@ export function createActivities(deps: ActivityDeps) {
     ...calendarActivities(deps),
     ...sourceActivities(deps),
     ...taskActivities(deps),
+    ...benefitActivities(deps),
+    ...paymentActivities(deps),
   };
 }
 

@@ -15,6 +15,7 @@ import { DEFAULT_APPLICANT_POLICY, type ApplicantAuthPolicy } from './auth/appli
 import type { SmsClient } from '../integrations/sms';
 import { calculationsRouter } from './calculations/router';
 import { casesRouter } from './cases/router';
+import { lifecycleRouter } from './cases/lifecycle-router';
 import { policyRouter } from './policy/router';
 import { requireRole } from './auth/middleware';
 import { STAFF_ROLES } from '../domain/access';
@@ -22,6 +23,7 @@ import type { PolicyData } from '../domain/policy';
 import type { CalendarStore } from '../lib/calendar-store';
 import { calendarRouter } from './calendar/router';
 import { tasksRouter } from './tasks/router';
+import { financeRouter } from './finance/router';
 import { employerRouter } from './employer/router';
 import { shanghaiDate } from '../lib/clock';
 import { claimsRouter } from './claims/router';
@@ -123,7 +125,9 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(calculationsRouter({ policy: deps.policy, calendar: () => deps.calendar.current(), today }));
   app.use(calendarRouter({ db: deps.db, calendar: deps.calendar }));
   app.use(tasksRouter({ db: deps.db, temporal: deps.temporal }));
+  app.use(financeRouter({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue }));
   app.use(employerRouter({ db: deps.db }));
+  app.use(lifecycleRouter({ db: deps.db, temporal: deps.temporal }));
   app.use(policyRouter({ policy: deps.policy, today }));
   app.use(
     claimsRouter({

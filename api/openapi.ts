@@ -16,7 +16,14 @@ import {
   MeSchema,
 } from './auth/router';
 import { PublicStatusQuerySchema } from './cases/router';
+import {
+  ArrearsWaiverSchema,
+  BankAccountSchema,
+  StopReportSchema,
+  SupplyMaterialsSchema,
+} from './cases/lifecycle-router';
 import { registerCalculationsOpenApi } from './calculations/router';
+import { registerFinanceOpenApi } from './finance/router';
 import { CalendarYearBodySchema, CalendarYearSchema, DueDateQuerySchema } from './calendar/router';
 import { registerPolicyOpenApi } from './policy/router';
 import {
@@ -137,6 +144,52 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
         content: json(z.object({ expiresAt: z.string(), token: z.string().optional() }).loose()),
       },
       401: error('The code is wrong, used or expired'),
+    },
+  });
+  const caseParam = z.object({ caseNumber: z.string() });
+  const lifecycle = [
+    ['materials', SupplyMaterialsSchema, 'Supply the materials asked for in the one-time notice (Art. 37)'],
+    [
+      'arrears-waiver',
+      ArrearsWaiverSchema,
+      '《个人放弃补缴失业保险欠费承诺书》 signed: the months in arrears do not count (Art. 41)',
+    ],
+    [
+      'bank-account',
+      BankAccountSchema,
+      'Correct the account the benefit is paid to; failed months are paid once with it (Art. 39)',
+    ],
+    ['stop-report', StopReportSchema, 'Report a stop condition (Art. 42 last paragraph)'],
+  ] as const;
+  for (const [path, schema, summary] of lifecycle) {
+    registry.registerPath({
+      method: 'post',
+      path: `/cases/{caseNumber}/${path}`,
+      summary: `${summary} — the applicant for their own case, or staff whose agency covers it`,
+      tags: ['cases'],
+      security: signedIn,
+      request: { params: caseParam, body: { required: true, content: json(schema) } },
+      responses: {
+        200: { description: 'Done', content: json(z.object({}).loose()) },
+        400: error('The body is not valid'),
+        404: error('No such case for you'),
+        409: error('The case is not at that stage'),
+      },
+    });
+  }
+  registry.registerPath({
+    method: 'get',
+    path: '/cases/{caseNumber}/determination',
+    summary: 'The determination (Art. 38): period, amount, dates, every version with its explanation',
+    tags: ['cases'],
+    security: signedIn,
+    request: { params: caseParam },
+    responses: {
+      200: {
+        description: 'Versions',
+        content: json(z.object({ current: z.number(), versions: z.array(z.object({}).loose()) })),
+      },
+      404: error('Not determined'),
     },
   });
   registry.registerPath({
@@ -448,6 +501,7 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
   });
 
   registerCalculationsOpenApi(registry, { security: signedIn });
+  registerFinanceOpenApi(registry, { security: signedIn });
   registerPolicyOpenApi(registry, { security: signedIn });
 
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({

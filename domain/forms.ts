@@ -19,13 +19,28 @@ export const AcceptanceFormSchema = z
   .meta({ id: 'AcceptanceForm', description: '受理: accept, or refuse with the reasons (Art. 37)' });
 export type AcceptanceForm = z.infer<typeof AcceptanceFormSchema>;
 
-/** Art. 11, 28, 65 审核 / 复核 / 审批: pass, or fail with the reasons. */
+/** Art. 38 para 2: what a reviewer corrects, on the proof the person or employer supplied. */
+export const CorrectionsSchema = z
+  .strictObject({
+    /** Art. 35: deemed contribution months (视同缴费) proven by the materials. */
+    deemedContributionMonths: z.number().int().min(0).max(600).optional(),
+  })
+  .refine((c) => Object.keys(c).length > 0, 'must correct something');
+
+/**
+ * Art. 11, 28, 65 审核 / 复核 / 审批: pass, fail with the reasons, or correct the determination (Art. 38 para 2: it is
+ * recalculated and reviewed again on three levels).
+ */
 export const ReviewFormSchema = z
   .discriminatedUnion('decision', [
     z.strictObject({ decision: z.literal('approve'), comment }),
     z.strictObject({ decision: z.literal('reject'), reasons, comment }),
+    z.strictObject({ decision: z.literal('correct'), corrections: CorrectionsSchema, reasons, comment }),
   ])
-  .meta({ id: 'ReviewForm', description: '审核/复核/审批: approve, or reject with the reasons (Art. 11, 28, 65)' });
+  .meta({
+    id: 'ReviewForm',
+    description: '审核/复核/审批: approve, reject with the reasons, or correct and recalculate (Art. 11, 28, 38, 65)',
+  });
 export type ReviewForm = z.infer<typeof ReviewFormSchema>;
 
 export const FORM_SCHEMAS = {

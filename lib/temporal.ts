@@ -42,15 +42,25 @@ export function temporalTarget(cfg: Config): TemporalTarget {
   return target;
 }
 
+/** The connection options of a target (address, TLS, API key), for the client's Connection and the worker's. */
+export function connectionOptions(target: TemporalTarget) {
+  return {
+    address: target.address,
+    ...(target.tls ? { tls: target.tls } : {}),
+    ...(target.apiKey ? { apiKey: target.apiKey } : {}),
+  };
+}
+
+/** A connected client connection to the target (close it when done). */
+export function connectTemporal(target: TemporalTarget): Promise<Connection> {
+  return Connection.connect(connectionOptions(target));
+}
+
 /**
  * A client whose connection is made lazily, so the API starts (and answers /readyz with 503) while Temporal is down.
  */
 export function createTemporalClient(target: TemporalTarget, interceptors: WorkflowClientInterceptor[] = []): Client {
-  const connection = Connection.lazy({
-    address: target.address,
-    ...(target.tls ? { tls: target.tls } : {}),
-    ...(target.apiKey ? { apiKey: target.apiKey } : {}),
-  });
+  const connection = Connection.lazy(connectionOptions(target));
   return new Client({ connection, namespace: target.namespace, interceptors: { workflow: interceptors } });
 }
 

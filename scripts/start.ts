@@ -19,7 +19,8 @@ import { databaseAccepts, embeddedDatabaseUrl } from '../db/embedded-url';
 import { migrate } from '../db/migrate';
 import { ensureFirstAdministrator } from '../api/auth/service';
 import { createDb } from '../lib/db';
-import { ensureSearchAttributes, temporalTarget } from '../lib/temporal';
+import { connectTemporal, ensureSearchAttributes, temporalTarget } from '../lib/temporal';
+import { ensurePaymentCycles } from '../lib/payment-cycles';
 import { ensureWorkflowBundle } from '../worker/bundle';
 import { searchAttributeCliFlags } from '../workflows/search-attributes';
 import { portInUse, startService, waitUntil, type Service } from './services';
@@ -146,11 +147,7 @@ async function main() {
       temporal,
     );
   }
-  const connection = await Connection.connect({
-    address: target.address,
-    ...(target.tls ? { tls: target.tls } : {}),
-    ...(target.apiKey ? { apiKey: target.apiKey } : {}),
-  });
+  const connection = await connectTemporal(target);
   try {
     const added = await ensureSearchAttributes(connection, target.namespace);
     if (added.length) say(`search attributes registered: ${added.join(', ')}`);
@@ -180,6 +177,13 @@ async function main() {
 
   const apiUrl = `http://${cfg.API_HOST}:${cfg.API_PORT}`;
   await waitUntil('API ready', async () => (await fetch(`${apiUrl}/readyz`)).ok, 60_000, api);
+  // Art. 39, 63: each city's pay-day loop (the 10th at 09:00), once per city however often the system starts.
+  try {
+    const cycles = await ensurePaymentCycles({ databaseUrl, target, taskQueue: cfg.TEMPORAL_TASK_QUEUE });
+    say(`payment cycles running for ${cycles.length} city agencies (payment-cycle-<code>)`);
+  } catch (err) {
+    say(`could not start the cities' payment cycles (${(err as Error).message}); restart to try again`);
+  }
 
   for (const s of services) {
     void s.exited.then((code) => {

@@ -11,7 +11,7 @@ import { createCalendarStore } from '../lib/calendar-store';
 import { loadPolicyData } from '../policy/load';
 import { createSourceClients, parseSourceConfig } from '../integrations/config';
 import { createLogger } from '../lib/logger';
-import { temporalTarget } from '../lib/temporal';
+import { connectionOptions, temporalTarget } from '../lib/temporal';
 import { ensureWorkflowBundle } from './bundle';
 import { exitWithParent } from '../lib/parent-watch';
 
@@ -50,12 +50,9 @@ Runtime.install({
 async function main() {
   const target = temporalTarget(cfg);
   const db = createDb(cfg.DATABASE_URL!, { poolMax: cfg.DB_POOL_MAX });
-  const connection = await NativeConnection.connect({
-    address: target.address,
-    ...(target.tls ? { tls: target.tls } : {}),
-    ...(target.apiKey ? { apiKey: target.apiKey } : {}),
-  });
+  const connection = await NativeConnection.connect(connectionOptions(target));
   const codePath = cfg.WORKFLOW_BUNDLE_PATH ?? (await ensureWorkflowBundle());
+  const sources = createSourceClients(sourceConfig);
   const worker = await Worker.create({
     connection,
     namespace: target.namespace,
@@ -65,7 +62,9 @@ async function main() {
       db,
       policy: loadPolicyData(),
       calendar: createCalendarStore(db),
-      sources: createSourceClients(sourceConfig),
+      sources,
+      bank: sources.bank,
+      medical: sources.medical,
     }),
   });
   log.info(

@@ -1,32 +1,41 @@
 /**
  * 失业保险金申领: one workflow per application; its ID is the case number (no personal data in it).
  *
- *   1. received      the paying locality's agency receives the application; the case opens in the read model (Art. 35-36)
- *   2. acceptance    an intake clerk accepts it, or refuses it with every reason (Art. 37)
- *   3. review        by risk: none, one review, or review + second review + approval (Art. 11, 28, 65), each step by
- *                    a different person (岗位不相容, Art. 5, 77)
- *   4. approved      (the determination and the benefit period follow with the benefit-claim issue)
+ *   1. received       the paying locality's agency receives the application; the case opens (Art. 35-36)
+ *   2. acceptance     checked automatically from the shared data (Art. 7, 37): refused with every reason; missing
+ *                     materials asked all at once, with a deadline, closed if not supplied; arrears: the person is told
+ *                     and the case waits for the back payment or a signed waiver (Art. 41). At a window, the intake
+ *                     clerk also confirms the originals (Art. 14).
+ *   3. determination  period and amount by the calculators, the explanation kept on the case (Art. 38)
+ *   4. review         by risk: none, one review, or three levels (Art. 11, 28, 65), each by a different person
+ *                     (岗位不相容); a reviewer may correct the determination, which is recalculated and reviewed again
+ *                     on three levels (Art. 38 para 2)
+ *   5. approved       the person is told; unemployment registration (Art. 40); the benefit period starts
  *
- * Every human step is a task of the task primitive (workflows/tasks.ts): due on the working-day calendar, escalated
- * when overdue.
+ * Every human step is a task of the task primitive (workflows/tasks.ts).
  */
 import {
   ApplicationFailure,
   CancellationScope,
+  ParentClosePolicy,
   condition,
   defineQuery,
   defineUpdate,
   isCancellation,
   proxyActivities,
   setHandler,
+  startChild,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import type { AcceptanceAssessment, DeterminationResult } from '../activities/benefits';
 import type { StaffRole } from '../domain/access';
 import { claimReviewSteps, type TaskStep } from '../domain/tasks';
-import { CASE_STATUS } from './search-attributes';
+import { benefitPeriod } from './benefit-period';
+import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from './search-attributes';
 import { createTaskBoard } from './tasks';
+import { shanghaiDate } from './time';
 import type { ClaimApplication } from './types';
 
 export interface BenefitClaimInput {
@@ -45,11 +54,14 @@ export type FiledBy = { kind: 'applicant' } | { kind: 'channel' | 'clerk'; usern
 export type ClaimStatus =
   | 'received'
   | 'awaiting_acceptance'
+  | 'awaiting_materials'
+  | 'awaiting_arrears'
   | 'awaiting_review'
   | 'awaiting_second_review'
   | 'awaiting_approval'
   | 'approved'
   | 'refused'
+  | 'closed'
   | 'cancelled';
 
 export interface SubmissionReceipt {
@@ -62,10 +74,16 @@ export interface SubmissionReceipt {
 /** Sent with the start (update-with-start): completes once the case is in the read model. */
 export const confirmSubmission = defineUpdate<SubmissionReceipt, [{ fingerprint: string }]>('confirmSubmission');
 export const claimStatus = defineQuery<ClaimStatus>('claimStatus');
+/** Art. 37: the materials asked for, supplied (a clerk received them, or the applicant uploaded them). */
+export const supplyMaterials = defineUpdate<{ stillMissing: string[] }, [{ kinds: string[]; by: string }]>(
+  'supplyMaterials',
+);
+/** Art. 41: 《个人放弃补缴失业保险欠费承诺书》 signed: the months in arrears will not count. */
+export const waiveArrears = defineUpdate<{ waivedMonths: string[] }, [{ by: string }]>('waiveArrears');
 
-const { recordClaimReceived, recordCaseStatus } = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
+const acts = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumInterval: '10 minutes', backoffCoefficient: 2 },
 });
 
 /** Who does each review step, and its time limit (policy/deadline.json). */
@@ -78,13 +96,21 @@ const REVIEW_STEPS: Record<
   approve: { role: 'approver', dueKey: 'task.claimApproval', status: 'awaiting_approval' },
 };
 
+/** How often a case waiting for a back payment looks at the tax data again. */
+const ARREARS_RECHECK = '1 day';
+
 export async function benefitClaim(input: BenefitClaimInput): Promise<ClaimStatus> {
   const { caseNumber, application } = input;
   const agencyCode = application.payingLocality.agencyCode;
   const tasks = createTaskBoard({ caseNumber, workflowId: workflowInfo().workflowId, caseType: 'benefit_claim' });
+  const receivedOn = shanghaiDate(Date.parse(input.receivedAt));
   let status: ClaimStatus = 'received';
   let recorded = false;
   let confirmations = 0;
+  const supplied = new Set<string>();
+  let requested: string[] = [];
+  let arrearsMonths: string[] = [];
+  const waived: string[] = [];
 
   setHandler(claimStatus, () => status);
   setHandler(
@@ -106,11 +132,44 @@ export async function benefitClaim(input: BenefitClaimInput): Promise<ClaimStatu
       },
     },
   );
+  setHandler(
+    supplyMaterials,
+    async ({ kinds, by }) => {
+      await acts.recordMaterialsSupplied({ caseNumber, kinds, by, at: new Date().toISOString() });
+      kinds.forEach((k) => supplied.add(k));
+      return { stillMissing: requested.filter((k) => !supplied.has(k)) };
+    },
+    {
+      validator: ({ kinds }: { kinds: string[] }) => {
+        if (status !== 'awaiting_materials')
+          throw ApplicationFailure.nonRetryable('No materials are being asked for', 'NotWaitingForMaterials');
+        const unknown = kinds.filter((k) => !requested.includes(k));
+        if (!kinds.length || unknown.length)
+          throw ApplicationFailure.nonRetryable(
+            `Not asked for: ${unknown.join(', ') || '(none given)'}`,
+            'UnknownMaterial',
+          );
+      },
+    },
+  );
+  setHandler(
+    waiveArrears,
+    async (_signed) => {
+      waived.push(...arrearsMonths.filter((m) => !waived.includes(m)));
+      return { waivedMonths: [...waived] };
+    },
+    {
+      validator: (_signed) => {
+        if (status !== 'awaiting_arrears')
+          throw ApplicationFailure.nonRetryable('The case is not waiting on arrears', 'NotWaitingForArrears');
+      },
+    },
+  );
 
   async function moveTo(next: ClaimStatus, event: string, data?: Record<string, unknown>, actor?: string) {
     status = next;
     upsertSearchAttributes([{ key: CASE_STATUS, value: status }]);
-    await recordCaseStatus({
+    await acts.recordCaseStatus({
       caseNumber,
       status,
       event,
@@ -119,9 +178,27 @@ export async function benefitClaim(input: BenefitClaimInput): Promise<ClaimStatu
       at: new Date().toISOString(),
     });
   }
+  const tell = (
+    kind: Parameters<Activities['notifyApplicant']>[0]['kind'],
+    params: Record<string, unknown>,
+    suffix: string = kind,
+  ) =>
+    acts.notifyApplicant({
+      caseNumber,
+      messageId: `${caseNumber}.${suffix}`,
+      kind,
+      params: { caseNumber, ...params } as never,
+      at: new Date().toISOString(),
+    });
+
+  async function refuse(reasons: { message: string; article: string }[], actor?: string) {
+    await moveTo('refused', 'claim_refused', { reasons }, actor);
+    await tell('claim_refused', { reasons: reasons.map((r) => `${r.message}（${r.article}）`) });
+    return status;
+  }
 
   const record = () =>
-    recordClaimReceived({
+    acts.recordClaimReceived({
       caseNumber,
       receivedAt: input.receivedAt,
       application,
@@ -136,47 +213,198 @@ export async function benefitClaim(input: BenefitClaimInput): Promise<ClaimStatu
     recorded = true;
     upsertSearchAttributes([{ key: CASE_STATUS, value: status }]);
 
-    // Art. 37: acceptance by an intake clerk of the paying agency; a refusal states every reason.
-    const acceptance = await tasks.humanTask({
-      type: 'claim_acceptance',
-      form: 'acceptance',
-      step: 'accept',
-      role: 'intake',
-      agencyCode,
-      dueKey: 'task.claimAcceptance',
-    });
-    if (acceptance.decision.decision === 'refuse') {
-      await moveTo(
-        'refused',
-        'claim_refused',
-        { reasons: acceptance.decision.reasons, article: 'Art. 37' },
-        acceptance.by.username,
-      );
-      return status;
+    // Art. 37: the automatic acceptance check, repeated after materials or arrears change the picture.
+    let assessment: AcceptanceAssessment;
+    for (let round = 1; ; round++) {
+      assessment = await acts.assessAcceptance({
+        caseNumber,
+        asOf: shanghaiDate(Date.now()),
+        waivedMonths: [...waived],
+        suppliedMaterials: [...supplied],
+      });
+      await acts.recordCaseStatus({
+        caseNumber,
+        status,
+        event: `acceptance_checked_${round}`,
+        data: {
+          outcome: assessment.outcome,
+          reasons: assessment.reasons,
+          contributionMonths: assessment.contributionMonths,
+        },
+        at: new Date().toISOString(),
+      });
+      if (assessment.outcome === 'refused') return await refuse(assessment.reasons);
+      if (assessment.outcome === 'acceptable') break;
+
+      if (assessment.outcome === 'materials_needed') {
+        // 一次性告知: every missing material in one notice, with the deadline; closed if they do not come.
+        requested = assessment.materials.map((m) => m.kind);
+        const due = await acts.computeDeadline({ key: 'claim.materials', start: shanghaiDate(Date.now()) });
+        await acts.recordMaterialsRequested({
+          caseNumber,
+          materials: assessment.materials,
+          dueDate: due.dueDate,
+          at: new Date().toISOString(),
+        });
+        await tell(
+          'materials_requested',
+          { materials: assessment.materials.map((m) => m.label), dueDate: due.dueDate },
+          `materials.${round}`,
+        );
+        await moveTo('awaiting_materials', `materials_requested_${round}`, {
+          materials: requested,
+          dueDate: due.dueDate,
+        });
+        const complete = await condition(
+          () => requested.every((k) => supplied.has(k)),
+          Math.max(0, Date.parse(due.dueInstant) - Date.now()),
+        );
+        if (!complete) {
+          await moveTo('closed', 'materials_not_supplied', { missing: requested.filter((k) => !supplied.has(k)) });
+          await tell('materials_not_supplied', {});
+          return status;
+        }
+        await moveTo('awaiting_acceptance', `materials_supplied_${round}`);
+        continue;
+      }
+
+      // Art. 41: told once; then wait for the back payment (seen in the tax data) or the signed waiver.
+      arrearsMonths = assessment.arrearsMonths;
+      if ((status as ClaimStatus) !== 'awaiting_arrears') {
+        await tell('arrears_notice', { months: arrearsMonths.length }, 'arrears');
+        await moveTo('awaiting_arrears', 'arrears_notified', { months: arrearsMonths });
+      }
+      await condition(() => arrearsMonths.every((m) => waived.includes(m)), ARREARS_RECHECK);
+      if (arrearsMonths.every((m) => waived.includes(m))) {
+        await acts.recordCaseStatus({
+          caseNumber,
+          status,
+          event: 'arrears_waived',
+          data: { months: [...waived], article: 'Art. 41' },
+          at: new Date().toISOString(),
+        });
+      }
+    }
+    if ((status as ClaimStatus) !== 'awaiting_acceptance') await moveTo('awaiting_acceptance', 'acceptance_resumed');
+
+    // Art. 14, 37: at a window, the intake clerk checks the originals and accepts (or refuses with the reasons).
+    let accepter: string | undefined;
+    if (application.channel === 'window') {
+      const acceptance = await tasks.humanTask({
+        type: 'claim_acceptance',
+        form: 'acceptance',
+        step: 'accept',
+        role: 'intake',
+        agencyCode,
+        dueKey: 'task.claimAcceptance',
+      });
+      if (acceptance.decision.decision === 'refuse') {
+        return await refuse(
+          acceptance.decision.reasons.map((r) => ({ message: r, article: 'Art. 37' })),
+          acceptance.by.username,
+        );
+      }
+      accepter = acceptance.by.username;
     }
 
-    // Art. 11, 28, 65: the review steps the case's risk calls for, each by a different person.
-    const steps = claimReviewSteps({
-      selfDeclaredSeparation: application.separation.reason === 'other',
-      manualCorrection: false,
-      largePayment: null,
-    }) as Array<Extract<TaskStep, keyof typeof REVIEW_STEPS>>;
-    await moveTo(
-      steps.length ? REVIEW_STEPS[steps[0]!].status : 'approved',
-      'claim_accepted',
-      { reviewSteps: steps },
-      acceptance.by.username,
-    );
-    for (const [i, step] of steps.entries()) {
-      const { role, dueKey } = REVIEW_STEPS[step];
-      const review = await tasks.humanTask({ type: `claim_${step}`, form: 'review', step, role, agencyCode, dueKey });
-      if (review.decision.decision === 'reject') {
-        await moveTo('refused', 'claim_refused', { reasons: review.decision.reasons, step }, review.by.username);
-        return status;
+    // Art. 38: the determination by the calculators; Art. 38 para 3: a self-declared reason is flagged for audit.
+    let version = 1;
+    let determination: DeterminationResult = await acts.determineClaim({
+      caseNumber,
+      version,
+      reason: 'initial',
+      determinationDate: shanghaiDate(Date.now()),
+      startDate: receivedOn,
+      waivedMonths: [...waived],
+      selfDeclared: assessment.selfDeclaredSeparation,
+      createdBy: 'system',
+    });
+    let manualCorrection = false;
+    review: for (;;) {
+      const steps = claimReviewSteps({
+        selfDeclaredSeparation: assessment.reviewSeparation,
+        manualCorrection,
+        largePayment: determination.largePayment,
+      }) as Array<Extract<TaskStep, keyof typeof REVIEW_STEPS>>;
+      await moveTo(
+        steps.length ? REVIEW_STEPS[steps[0]!].status : 'approved',
+        version === 1 ? 'claim_accepted' : `claim_recalculated_${version}`,
+        {
+          reviewSteps: steps,
+          determination: {
+            version,
+            months: determination.months,
+            monthlyAmountFen: determination.monthlyAmountFen,
+            totalFen: determination.totalFen,
+          },
+          selfDeclaredSeparation: determination.selfDeclared,
+          ...(determination.selfDeclared ? { auditFlag: 'self_declared_separation (Art. 38)' } : {}),
+        },
+        accepter,
+      );
+      for (const [i, step] of steps.entries()) {
+        const { role, dueKey } = REVIEW_STEPS[step];
+        const review = await tasks.humanTask({ type: `claim_${step}`, form: 'review', step, role, agencyCode, dueKey });
+        const d = review.decision;
+        if (d.decision === 'reject') {
+          return await refuse(
+            d.reasons.map((r) => ({ message: r, article: 'Art. 38' })),
+            review.by.username,
+          );
+        }
+        if (d.decision === 'correct') {
+          // Art. 38 para 2: recalculated with the corrected information, then reviewed again on three levels.
+          version += 1;
+          manualCorrection = true;
+          determination = await acts.determineClaim({
+            caseNumber,
+            version,
+            reason: 'correction',
+            determinationDate: shanghaiDate(Date.now()),
+            startDate: receivedOn,
+            waivedMonths: [...waived],
+            selfDeclared: determination.selfDeclared,
+            ...(d.corrections.deemedContributionMonths !== undefined
+              ? { deemedContributionMonths: d.corrections.deemedContributionMonths }
+              : {}),
+            createdBy: review.by.username,
+          });
+          continue review;
+        }
+        const next = steps[i + 1];
+        await moveTo(next ? REVIEW_STEPS[next].status : 'approved', `claim_${step}_passed`, {}, review.by.username);
       }
-      const next = steps[i + 1];
-      await moveTo(next ? REVIEW_STEPS[next].status : 'approved', `claim_${step}_passed`, {}, review.by.username);
+      break;
     }
+
+    // Approved: the person is told; Art. 40 registration; the benefit period starts and lives on after this case.
+    await tell('claim_approved', {
+      months: determination.months,
+      monthlyAmountFen: determination.monthlyAmountFen,
+      startDate: determination.startDate,
+      endDate: determination.endDate,
+    });
+    await acts.registerUnemployment({ caseNumber, startDate: determination.startDate, endDate: determination.endDate });
+    await startChild(benefitPeriod, {
+      workflowId: `${caseNumber}.P`,
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      typedSearchAttributes: [
+        { key: CASE_TYPE, value: 'benefit_period' },
+        { key: AGENCY_CODE, value: agencyCode },
+        { key: CASE_STATUS, value: 'in_payment' },
+      ],
+      args: [
+        {
+          periodId: `${caseNumber}.P`,
+          caseNumber,
+          agencyCode,
+          startDate: determination.startDate,
+          endDate: determination.endDate,
+          months: determination.months,
+          monthlyAmountFen: determination.monthlyAmountFen,
+        },
+      ],
+    });
     return status;
   } catch (err) {
     if (isCancellation(err)) {

@@ -1,2 +1,4 @@
 // The workflows the worker registers. Each is a case type of the 规程.
 export { benefitClaim } from './benefit-claim';
+export { cityPaymentCycle, paymentRun } from './payments';
+export { benefitPeriod } from './benefit-period';

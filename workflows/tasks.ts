@@ -24,6 +24,7 @@ import { FORM_SCHEMAS, type FormName, type FormOf } from '../domain/forms';
 import type { Period } from '../domain/calendar';
 import { refusalToAct, refusalToSupervise, type Actor, type TaskStep } from '../domain/tasks';
 import type { StaffRole } from '../domain/access';
+import { shanghaiDate } from './time';
 
 const acts = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
@@ -107,10 +108,7 @@ export function refuse(message: string, details: TaskRefusalDetails): never {
   throw ApplicationFailure.create({ type: 'TaskRefused', message, details: [details], nonRetryable: true });
 }
 
-/** Asia/Shanghai calendar date of an instant (UTC+8, no daylight saving since 1991). */
-export function shanghaiDate(ms: number): string {
-  return new Date(ms + 8 * 3_600_000).toISOString().slice(0, 10);
-}
+export { shanghaiDate };
 
 interface TaskState {
   view: TaskView;

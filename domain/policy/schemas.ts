@@ -85,6 +85,10 @@ export const familyValueSchemas = {
   priceSubsidyTrigger: z.object({ cpiYoyBp: basisPoints, foodCpiYoyBp: basisPoints }),
   /** Art. 45 price subsidy amount formula. Key: 'national'. */
   priceSubsidyAmount: z.object({ formula: z.literal('urbanMinimumLivingStandardTimesScpiRise') }),
+  /** Art. 44: the monthly employee medical-insurance premium the fund pays for a beneficiary. Key: a city's code. */
+  medicalPremium: z.object({ monthlyFen: z.number().int().positive() }),
+  /** Art. 65 大额基金支付实行双复核: a payment at or above this total takes review, second review and approval. Key: '210000'. */
+  reviewThreshold: z.object({ largePaymentFen: z.number().int().positive() }),
   /** The 规程's own deadlines. Keys: 'art13.reviewConclusion' …. */
   deadline: z.union([
     z.object({

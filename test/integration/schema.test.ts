@@ -141,6 +141,9 @@ describe('prisma/schema and the migrations', () => {
          CROSS JOIN LATERAL unnest(ix.indkey) WITH ORDINALITY AS k(attnum, ord)
          JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum
         WHERE n.nspname = 'public' AND t.relname <> '_prisma_migrations'
+          -- Partial indexes (... WHERE status = 'paid') cannot be modelled in Prisma: the migrations write them by hand
+          -- and name them *_partial (payable_paid_once_partial, Art. 39: nobody paid twice); they are not compared.
+          AND i.relname NOT LIKE '%\\_partial'
         GROUP BY t.relname, i.relname, ix.indisprimary, ix.indisunique`,
     );
     const actual = rows.sort((a, b) =>

@@ -1,20 +1,27 @@
 /**
- * The human-task primitive through the worklist API, on the Temporal dev server and real PostgreSQL (issue 5):
- * acceptance and review of a claim (Art. 37, 11, 65), separation of duties (岗位不相容, Art. 5, 28, 65, 77), agency
- * scope (Art. 5), concurrent completion, supervisors' reassign and extend with reasons, the worklist's pagination.
+ * The human-task primitive through the worklist API, on the Temporal dev server, real PostgreSQL and the simulated
+ * data sources (issue 5): a claim filed at a window is checked automatically, accepted by an intake clerk (Art. 14,
+ * 37) and reviewed by risk (Art. 11, 65); separation of duties (岗位不相容, Art. 5, 28, 65, 77), agency scope (Art. 5),
+ * concurrent completion, supervisors' reassign and extend with reasons, the worklist's pagination.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { startApi, type RunningApi } from '../support/api';
 import { createTestDatabase, type TestDatabase } from '../support/db';
-import { claimBody } from '../support/fixtures';
+import { claimOf, findPeople, type Person } from '../support/claimants';
 import { devServerEnv, startWorker, uniqueTaskQueue, type RunningWorker } from '../support/temporal';
+import { createSourceClients, parseSourceConfig } from '../../integrations/config';
+import { BANK_KEY, BANK_KEY_ID, startSimulator, type RunningSimulator } from '../sources/support';
 import { onlineChannel, userWithToken } from '../support/users';
 
 let env: TestWorkflowEnvironment;
 let tdb: TestDatabase;
 let worker: RunningWorker;
 let api: RunningApi;
+let sim: RunningSimulator;
+/** Seeded people who can claim, in Shenyang (210100): ordinary ones and ones with 10+ years of contributions. */
+let ordinary: Person[] = [];
+let longServing: Person[] = [];
 const taskQueue = uniqueTaskQueue('tasks');
 type User = { id: string; headers: Record<string, string> };
 const u: Record<string, User> = {};
@@ -22,7 +29,21 @@ const u: Record<string, User> = {};
 beforeAll(async () => {
   env = await devServerEnv();
   tdb = await createTestDatabase();
-  worker = await startWorker(env.nativeConnection, taskQueue, { db: tdb.db });
+  sim = await startSimulator();
+  const sources = createSourceClients(
+    parseSourceConfig({ SIMULATOR_URL: sim.url, BANK_SIGNING_KEY_ID: BANK_KEY_ID, BANK_SIGNING_KEY: BANK_KEY }),
+  );
+  worker = await startWorker(env.nativeConnection, taskQueue, { db: tdb.db, sources });
+  const inShenyang = async (people: Person[]) => {
+    const out: Person[] = [];
+    for (const p of people)
+      if ((await claimOf(sim, p).catch(() => null))?.payingLocality.agencyCode === '210100') out.push(p);
+    return out;
+  };
+  const clean = 'eligible,!has_arrears,!pensioner,!deceased,!reemployed,!employed';
+  ordinary = await inShenyang(await findPeople(sim, `${clean},!long_history`, 60));
+  longServing = await inShenyang(await findPeople(sim, `${clean},long_history`, 120));
+  expect(longServing.length).toBeGreaterThanOrEqual(12);
   api = await startApi({ db: tdb.db, temporalAddress: inject('devServerAddress'), taskQueue });
   const mk = async (username: string, agencyCode: string, roles: string[]) =>
     (u[username] = await userWithToken(tdb.db, api.url, { username, agencyCode, roles: roles as never }));
@@ -37,6 +58,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await api?.close();
   await worker?.stop();
+  await sim?.close();
   await tdb?.drop();
   await env?.teardown();
 });
@@ -50,16 +72,14 @@ async function call(method: string, path: string, user: User | null, body?: unkn
   return { status: res.status, body: (await res.json().catch(() => null)) as any };
 }
 
-/** A new claim (self-declared separation reason: one review step) and its open acceptance task. */
-async function newClaim(
-  reason: 'other' | 'contract_expired' = 'other',
-): Promise<{ caseNumber: string; taskId: string }> {
-  const created = await call(
-    'POST',
-    '/claims',
-    u['channel']!,
-    claimBody({ separation: { date: '2026-10-31', reason } }),
-  );
+/**
+ * A new claim filed at a Shenyang window by an intake clerk, and its open acceptance task. `long`: 10+ years of
+ * contributions, so a large payment (Art. 65): review, second review and approval follow the acceptance.
+ */
+async function newClaim(kind: 'ordinary' | 'long' = 'long'): Promise<{ caseNumber: string; taskId: string }> {
+  const person = (kind === 'long' ? longServing : ordinary).shift();
+  if (!person) throw new Error('no more seeded claimants');
+  const created = await call('POST', '/claims', u['intake.sy']!, await claimOf(sim, person, 'window'));
   expect(created.status).toBe(201);
   const caseNumber = created.body.caseNumber as string;
   return { caseNumber, taskId: await openTaskOf(caseNumber, 'claim_acceptance') };
@@ -100,9 +120,15 @@ describe('tasks of a claim (Art. 37, 11, 65)', () => {
 
     const detail = await call('GET', `/tasks/${taskId}`, u['intake.sy']!);
     expect(detail.status).toBe(200);
-    expect(detail.body.case.claim.applicant.name).toBe('张三');
+    // The intake clerk who does the task sees the applicant's data whole.
+    expect(detail.body.case.claim.applicant.idNumber).toMatch(/^\d{17}[\dX]$/);
     expect(detail.body.form.name).toBe('acceptance');
-    expect(detail.body.case.timeline.map((e: { type: string }) => e.type)).toEqual(['claim_received', 'task_opened']);
+    // Checked automatically from the shared data first (Art. 37), then the clerk's task (Art. 14).
+    expect(detail.body.case.timeline.map((e: { type: string }) => e.type)).toEqual([
+      'claim_received',
+      'acceptance_checked_1',
+      'task_opened',
+    ]);
   });
 
   it('hides a task from a clerk of another city: not listed, 404 to read or act (Art. 5)', async () => {
@@ -132,11 +158,11 @@ describe('tasks of a claim (Art. 37, 11, 65)', () => {
     ).length;
     expect(updatesAfter).toBe(updatesBefore);
 
-    // Another reviewer may, and the claim is approved.
+    // Another reviewer may; a large payment then goes to the second review (Art. 65).
     expect((await call('POST', `/tasks/${reviewId}/complete`, u['reviewer.sy']!, approve)).status).toBe(200);
-    expect(await handle.result()).toBe('approved');
+    await openTaskOf(caseNumber, 'claim_second_review');
     const [row] = await tdb.sql<{ status: string }>('SELECT status FROM "case" WHERE case_number = $1', [caseNumber]);
-    expect(row!.status).toBe('approved');
+    expect(row!.status).toBe('awaiting_second_review');
   });
 
   it('lets exactly one of two clerks completing the same task at once succeed; the other gets 409', async () => {
@@ -182,11 +208,11 @@ describe('tasks of a claim (Art. 37, 11, 65)', () => {
       "SELECT type, data FROM case_event WHERE case_number = $1 AND type = 'claim_refused'",
       [caseNumber],
     );
-    expect(events[0]!.data.reasons).toEqual(reasons);
+    expect(events[0]!.data.reasons).toEqual(reasons.map((message) => ({ message, article: 'Art. 37' })));
   });
 
   it('approves without a review step when the case shows no risk (Art. 11: automatic review first)', async () => {
-    const { caseNumber, taskId } = await newClaim('contract_expired');
+    const { caseNumber, taskId } = await newClaim('ordinary');
     expect((await call('POST', `/tasks/${taskId}/complete`, u['intake.sy']!, accept)).status).toBe(200);
     expect(await env.client.workflow.getHandle(caseNumber).result()).toBe('approved');
     expect(await tdb.sql('SELECT type FROM task WHERE case_number = $1', [caseNumber])).toEqual([
@@ -222,7 +248,9 @@ describe('claiming, reassigning and extending', () => {
     const before = (await call('GET', `/tasks/${taskId}`, u['sup.sy']!)).body.task;
     expect(before.assignee).toBeNull();
     // Supervisors see the applicant masked; the clerks who do the task see it whole.
-    expect((await call('GET', `/tasks/${taskId}`, u['sup.sy']!)).body.case.claim.applicant.name).toBe('张*');
+    const shown = (await call('GET', `/tasks/${taskId}`, u['sup.sy']!)).body.case.claim.applicant;
+    expect(shown.name).toMatch(/^.\*+$/u);
+    expect(shown.idNumber).toMatch(/^\d{6}\*{8}[\dX]{4}$/);
 
     const reassigned = await call('POST', `/tasks/${taskId}/reassign`, u['sup.sy']!, {
       assigneeId: u['intake.sy']!.id,

@@ -50,6 +50,8 @@ export async function startWorker(
   taskQueue: string,
   deps: Pick<ActivityDeps, 'db'> & Partial<ActivityDeps>,
 ): Promise<RunningWorker> {
+  // No simulator unless the test gives one: calls to sources then fail as unavailable.
+  const sources = deps.sources ?? createSourceClients(parseSourceConfig({ SIMULATOR_URL: 'http://127.0.0.1:1' }));
   const worker = await Worker.create({
     connection,
     namespace: 'default',
@@ -58,8 +60,9 @@ export async function startWorker(
     activities: createActivities({
       policy: loadPolicyData(),
       calendar: createCalendarStore(deps.db, { ttlMs: 0 }),
-      // No simulator unless the test gives one: calls to sources then fail as unavailable.
-      sources: createSourceClients(parseSourceConfig({ SIMULATOR_URL: 'http://127.0.0.1:1' })),
+      sources,
+      bank: sources.bank,
+      medical: sources.medical,
       ...deps,
     }),
   });

@@ -2,8 +2,11 @@
  * The workflow bundle of the tests: the project's workflows, plus small test-only workflows that call one activity
  * as a production workflow would (same proxy options), so activities are tested on a real Temporal server.
  */
-import { proxyActivities } from '@temporalio/workflow';
+import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
+import type { StaffRole } from '../../domain/access';
+import type { TaskStep } from '../../domain/tasks';
+import { createTaskBoard } from '../../workflows/tasks';
 
 export * from '../../workflows';
 
@@ -34,4 +37,29 @@ export async function identityProbe(input: { caseNumber: string }) {
 /** Calls the tax platform for contribution records as the determination will (Art. 24, 34). */
 export async function contributionsProbe(input: { caseNumber: string }) {
   return sources.fetchContributionRecords(input);
+}
+
+/**
+ * The task primitive on its own: opens the given tasks one after another on a case and returns their outcomes, so the
+ * primitive's timers, escalation and validators are tested apart from any case type's own rules.
+ */
+export async function taskProbe(input: {
+  caseNumber: string;
+  steps: {
+    type: string;
+    form: 'acceptance' | 'review';
+    step: TaskStep;
+    role: StaffRole;
+    agencyCode: string;
+    dueKey: string;
+  }[];
+}) {
+  const tasks = createTaskBoard({
+    caseNumber: input.caseNumber,
+    workflowId: workflowInfo().workflowId,
+    caseType: 'test',
+  });
+  const outcomes = [];
+  for (const s of input.steps) outcomes.push(await tasks.humanTask(s));
+  return outcomes.map((o) => ({ decision: o.decision, by: o.by.username }));
 }

@@ -1,0 +1,194 @@
+/**
+ * What people do to a running claim or benefit period (issue 6), each an Update to the right workflow, validated and
+ * audited: supply the materials asked for (Art. 37), sign the arrears waiver (Art. 41), correct the account the
+ * benefit is paid to (Art. 39), report a stop (Art. 42), read the determination with its explanation (Art. 38).
+ * Allowed: the applicant for their own case, and staff whose agency covers the case (intake and reviewers).
+ */
+import { Router, type Request } from 'express';
+import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { z } from 'zod';
+import { agencyCovers } from '../../domain/access';
+import { STOP_REASON_LABELS } from '../../domain/messages';
+import { audit } from '../../lib/audit';
+import type { Db } from '../../lib/db';
+import { supplyMaterials, waiveArrears } from '../../workflows/benefit-claim';
+import { correctBankAccount, reportStop } from '../../workflows/benefit-period';
+import { ApiError, dependencyOutage, parseOr400 } from '../errors';
+import { CaseNumberParamSchema } from '../claims/schema';
+
+const isoDate = z.iso.date({ message: 'must be a date YYYY-MM-DD' });
+
+export const SupplyMaterialsSchema = z
+  .strictObject({ kinds: z.array(z.string().min(1).max(48)).min(1, 'must name at least one material').max(20) })
+  .meta({ id: 'SupplyMaterials' });
+export const ArrearsWaiverSchema = z
+  .strictObject({ signed: z.literal(true, { message: 'must be true: 《个人放弃补缴失业保险欠费承诺书》 signed' }) })
+  .meta({ id: 'ArrearsWaiver' });
+export const BankAccountSchema = z
+  .strictObject({
+    method: z.enum(['social_security_card', 'bank_account']),
+    bankName: z.string().trim().min(1).max(64).optional(),
+    accountNumber: z
+      .string()
+      .trim()
+      .regex(/^\d{12,30}$/, 'must be 12-30 digits'),
+    reason: z.string().trim().min(2, 'must say why').max(500),
+  })
+  .superRefine((b, ctx) => {
+    if (b.method === 'bank_account' && !b.bankName)
+      ctx.addIssue({ code: 'custom', path: ['bankName'], message: 'is required for a bank account' });
+  })
+  .meta({ id: 'BankAccountCorrection' });
+export const StopReportSchema = z
+  .strictObject({
+    date: isoDate.meta({ description: 'The day the stop condition began' }),
+    reason: z.enum(Object.keys(STOP_REASON_LABELS) as [string, ...string[]]),
+  })
+  .meta({ id: 'StopReport' });
+
+const STAFF_WHO_ACT = ['intake', 'reviewer', 'second_reviewer', 'approver', 'supervisor'];
+
+export function lifecycleRouter(deps: { db: Db; temporal: Client }): Router {
+  const router = Router();
+  const { db } = deps;
+
+  /** The case, if the caller may act on it; who they are for the audit trail. */
+  async function caseFor(
+    req: Request,
+  ): Promise<{ caseNumber: string; actor: { id: string | null; username: string } }> {
+    const { caseNumber } = parseOr400(CaseNumberParamSchema, req.params, 'params');
+    if (!req.user && !req.applicant)
+      throw new ApiError(401, 'unauthenticated', 'Sign in first', [], { 'WWW-Authenticate': 'Bearer' });
+    const c = await db.case.findUnique({
+      where: { caseNumber },
+      include: { claim: { select: { idNumber: true, phone: true } } },
+    });
+    const staff =
+      req.user &&
+      req.user.roles.some((r) => STAFF_WHO_ACT.includes(r)) &&
+      c &&
+      agencyCovers(req.user.agencyCode, c.agencyCode);
+    const own =
+      req.applicant && c?.claim && c.claim.idNumber === req.applicant.idNumber && c.claim.phone === req.applicant.phone;
+    if (!c || (!staff && !own)) throw new ApiError(404, 'case_not_found', `No case ${caseNumber}`);
+    return {
+      caseNumber,
+      actor: staff ? { id: req.user!.id, username: req.user!.username } : { id: null, username: 'applicant' },
+    };
+  }
+
+  async function update<R>(
+    workflowId: string,
+    run: (h: ReturnType<Client['workflow']['getHandle']>) => Promise<R>,
+  ): Promise<R> {
+    try {
+      return await run(deps.temporal.workflow.getHandle(workflowId));
+    } catch (err) {
+      if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
+        throw new ApiError(409, err.cause.type ?? 'refused', err.cause.message);
+      }
+      if ((err as { name?: string }).name === 'WorkflowNotFoundError')
+        throw new ApiError(409, 'not_running', 'The case is not at that stage');
+      throw dependencyOutage(err) ?? err;
+    }
+  }
+
+  router.post('/cases/:caseNumber/materials', async (req, res) => {
+    const { caseNumber, actor } = await caseFor(req);
+    const body = parseOr400(SupplyMaterialsSchema, req.body);
+    const r = await update(caseNumber, (h) =>
+      h.executeUpdate(supplyMaterials, { args: [{ kinds: body.kinds, by: actor.username }] }),
+    );
+    await audit(db, {
+      actor,
+      action: 'materials_supplied',
+      entity: 'case',
+      entityId: caseNumber,
+      caseNumber,
+      after: body,
+      requestId: String(req.id),
+    });
+    res.json(r);
+  });
+
+  router.post('/cases/:caseNumber/arrears-waiver', async (req, res) => {
+    const { caseNumber, actor } = await caseFor(req);
+    parseOr400(ArrearsWaiverSchema, req.body);
+    const r = await update(caseNumber, (h) => h.executeUpdate(waiveArrears, { args: [{ by: actor.username }] }));
+    await audit(db, {
+      actor,
+      action: 'arrears_waiver_signed',
+      entity: 'case',
+      entityId: caseNumber,
+      caseNumber,
+      after: r,
+      requestId: String(req.id),
+    });
+    res.json(r);
+  });
+
+  router.post('/cases/:caseNumber/bank-account', async (req, res) => {
+    const { caseNumber, actor } = await caseFor(req);
+    const b = parseOr400(BankAccountSchema, req.body);
+    // The workflow records the change (audited there) and re-sends the failed months once with it.
+    const r = await update(`${caseNumber}.P`, (h) =>
+      h.executeUpdate(correctBankAccount, {
+        args: [
+          {
+            by: actor,
+            method: b.method,
+            bankName: b.bankName ?? null,
+            accountNumber: b.accountNumber,
+            reason: b.reason,
+          },
+        ],
+      }),
+    );
+    res.json(r);
+  });
+
+  router.post('/cases/:caseNumber/stop-report', async (req, res) => {
+    const { caseNumber, actor } = await caseFor(req);
+    const b = parseOr400(StopReportSchema, req.body);
+    const r = await update(`${caseNumber}.P`, (h) =>
+      h.executeUpdate(reportStop, { args: [{ by: actor.username, date: b.date, reason: b.reason }] }),
+    );
+    await audit(db, {
+      actor,
+      action: 'stop_reported',
+      entity: 'case',
+      entityId: caseNumber,
+      caseNumber,
+      after: b,
+      requestId: String(req.id),
+    });
+    res.json({ stopped: r.stopped });
+  });
+
+  router.get('/cases/:caseNumber/determination', async (req, res) => {
+    const { caseNumber } = await caseFor(req);
+    const rows = await db.determination.findMany({ where: { caseNumber }, orderBy: { version: 'desc' } });
+    if (!rows.length) throw new ApiError(404, 'not_determined', 'The claim has no determination yet');
+    const d = (x: Date) => x.toISOString().slice(0, 10);
+    res.json({
+      current: rows[0]!.version,
+      versions: rows.map((r) => ({
+        version: r.version,
+        reason: r.reason,
+        determinedOn: d(r.determinedOn),
+        contributionMonths: r.contributionMonths,
+        months: r.months,
+        monthlyAmountFen: r.monthlyAmountFen,
+        totalFen: r.totalFen,
+        startDate: d(r.startDate),
+        endDate: d(r.endDate),
+        selfDeclared: r.selfDeclared,
+        waivedMonths: r.waivedMonths,
+        explanation: r.explanation,
+      })),
+    });
+  });
+
+  return router;
+}

@@ -1,0 +1,66 @@
+/**
+ * The texts sent to people by SMS (Art. 37 一次性告知, Art. 38 到期提醒, Art. 42 停发告知, Art. 39 发放失败), in the
+ * 规程's words. Decisions that can be contested state the remedies and their time limits (Art. 13: 60 days to apply
+ * for administrative reconsideration, 6 months to sue). Pure: the texts never carry ID numbers or names.
+ */
+import { formatYuan } from './money';
+
+const SIGN = '【辽宁失业保险】';
+const REMEDIES =
+  '如有异议，可向作出决定的经办机构申请复核，或自收到本通知之日起60日内申请行政复议、6个月内提起行政诉讼。';
+
+export type MessageKind =
+  | 'claim_refused'
+  | 'materials_requested'
+  | 'materials_not_supplied'
+  | 'arrears_notice'
+  | 'claim_approved'
+  | 'payment_stopped'
+  | 'account_correction'
+  | 'expiry_reminder';
+
+export type MessageParams = {
+  claim_refused: { caseNumber: string; reasons: string[] };
+  materials_requested: { caseNumber: string; materials: string[]; dueDate: string };
+  materials_not_supplied: { caseNumber: string };
+  arrears_notice: { caseNumber: string; months: number };
+  claim_approved: { caseNumber: string; months: number; monthlyAmountFen: number; startDate: string; endDate: string };
+  payment_stopped: { caseNumber: string; reason: string; date: string };
+  account_correction: { caseNumber: string; month: string };
+  expiry_reminder: { caseNumber: string; endDate: string };
+};
+
+export function messageText<K extends MessageKind>(kind: K, p: MessageParams[K]): string {
+  const q = p as never as Record<string, unknown> & { caseNumber: string };
+  switch (kind) {
+    case 'claim_refused':
+      return `${SIGN}您的失业保险金申领（${q.caseNumber}）不予受理，原因：${(q.reasons as string[]).join('；')}。${REMEDIES}`;
+    case 'materials_requested':
+      return `${SIGN}您的失业保险金申领（${q.caseNumber}）需补充以下材料：${(q.materials as string[]).join('、')}。请于${q.dueDate}前提交，逾期未补充的将终止办理。`;
+    case 'materials_not_supplied':
+      return `${SIGN}您的失业保险金申领（${q.caseNumber}）因未在期限内补充材料已终止办理，您可重新申领。`;
+    case 'arrears_notice':
+      return `${SIGN}您的失业保险金申领（${q.caseNumber}）：原单位有${q.months}个月失业保险费欠缴，请与原单位沟通补缴；放弃补缴的，请签署《个人放弃补缴失业保险欠费承诺书》，欠费期限不计入缴费期限。`;
+    case 'claim_approved':
+      return `${SIGN}您的失业保险金（${q.caseNumber}）已核定：领取期限${q.months}个月，每月${formatYuan(q.monthlyAmountFen as number)}元，自${q.startDate}至${q.endDate}。${REMEDIES}`;
+    case 'payment_stopped':
+      return `${SIGN}您的失业保险金（${q.caseNumber}）自${q.date}起停止发放，原因：${q.reason}。${REMEDIES}`;
+    case 'account_correction':
+      return `${SIGN}您${q.month}的失业保险金（${q.caseNumber}）发放未成功，请通过网上服务平台或经办窗口更正社会保障卡或银行账户信息。`;
+    case 'expiry_reminder':
+      return `${SIGN}您的失业保险金（${q.caseNumber}）领取期限将于${q.endDate}届满。`;
+  }
+  throw new RangeError(`unknown message kind ${String(kind)}`);
+}
+
+/** Reasons a benefit stops (Art. 42; 条例 Art. 15), in the 规程's words. */
+export const STOP_REASON_LABELS: Record<string, string> = {
+  reemployed: '重新就业',
+  pension: '开始领取基本养老保险待遇',
+  death: '死亡',
+  enlisted: '应征服兵役',
+  emigrated: '移居境外',
+  imprisoned: '被判刑收监执行',
+  refused_offer: '无正当理由拒不接受当地人民政府指定部门或者机构介绍的适当工作或者提供的培训',
+  self_reported: '本人申报停领',
+};

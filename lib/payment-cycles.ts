@@ -1,0 +1,44 @@
+/**
+ * Art. 39, 63: every city agency pays its beneficiaries on the pay day through the disbursing bank. One long-running
+ * `cityPaymentCycle` per city agency (workflow ID `payment-cycle-<code>`), started with the conflict policy
+ * USE_EXISTING, so a restart of the system finds the running loops instead of starting them twice.
+ */
+import { Client } from '@temporalio/client';
+import type { cityPaymentCycle } from '../workflows/payments';
+import { paymentCycleId } from '../workflows/pay-day';
+import { AGENCY_CODE, CASE_TYPE } from '../workflows/search-attributes';
+import { createDb } from './db';
+import { connectTemporal, type TemporalTarget } from './temporal';
+
+/** Starts the pay-day loop of each city agency (`agency.level = 'city'`) unless it runs already; returns the IDs. */
+export async function ensurePaymentCycles(opts: {
+  databaseUrl: string;
+  target: TemporalTarget;
+  taskQueue: string;
+}): Promise<string[]> {
+  const db = createDb(opts.databaseUrl, { poolMax: 1 });
+  const cities = await db.agency
+    .findMany({ where: { level: 'city' }, select: { code: true }, orderBy: { code: 'asc' } })
+    .finally(() => db.$disconnect());
+  const connection = await connectTemporal(opts.target);
+  try {
+    const client = new Client({ connection, namespace: opts.target.namespace });
+    const ids: string[] = [];
+    for (const { code } of cities) {
+      const handle = await client.workflow.start<typeof cityPaymentCycle>('cityPaymentCycle', {
+        workflowId: paymentCycleId(code),
+        taskQueue: opts.taskQueue,
+        args: [{ agencyCode: code }],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        typedSearchAttributes: [
+          { key: CASE_TYPE, value: 'payment_cycle' },
+          { key: AGENCY_CODE, value: code },
+        ],
+      });
+      ids.push(handle.workflowId);
+    }
+    return ids;
+  } finally {
+    await connection.close();
+  }
+}

@@ -1,0 +1,331 @@
+/**
+ * 失业保险金领取期: one workflow per beneficiary and spell, started when a claim is approved. Month by month:
+ *
+ *   1st, 09:00   the month's check against the shared data (Art. 42: new employment, pension, death); a stop
+ *                condition stops payment at once and the person is told by SMS; else the month's benefit goes into
+ *                the ledger for the city's payment run (Art. 39, 62)
+ *   16th, 09:00  after the city's run (the 10th; all paid by the 15th, Art. 63): paid, or failed — re-sent with the
+ *                next run (Art. 62); failing again, the person is asked to correct the account, and the corrected
+ *                account is paid once (Art. 39)
+ *
+ * Medical insurance from the first day to the last (Art. 44). The expiry SMS one calendar month before the period
+ * ends, at 09:00 (Art. 38). A self-reported stop (Art. 42 last paragraph) or one found after months were paid records
+ * the overpayment for recovery (Art. 43). History stays bounded: continue-as-new every 12 months or when suggested.
+ */
+import {
+  ApplicationFailure,
+  condition,
+  continueAsNew,
+  defineQuery,
+  defineUpdate,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  allHandlersFinished,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import { STOP_REASON_LABELS } from '../domain/messages';
+import { CASE_STATUS } from './search-attributes';
+import { addCalendarMonths, addToMonth, monthOfDate, shanghaiDate, shanghaiInstant } from './time';
+
+const acts = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumInterval: '10 minutes', backoffCoefficient: 2 },
+});
+
+export interface BenefitPeriodInput {
+  periodId: string;
+  caseNumber: string;
+  agencyCode: string;
+  startDate: string;
+  endDate: string;
+  months: number;
+  monthlyAmountFen: number;
+  /** Carried across continue-as-new. */
+  state?: PeriodState;
+}
+
+export interface PeriodState {
+  opened: boolean;
+  /** Index of the next month to check and put in the ledger. */
+  nextIndex: number;
+  paid: { month: string; amountFen: number }[];
+  /** Months in the ledger not paid yet; `asked` once the person was asked to correct the account. */
+  outstanding: { month: string; asked: boolean }[];
+  expirySent: boolean;
+  stopped: { reason: string; date: string } | null;
+}
+
+export type PeriodStatus = 'active' | 'stopped' | 'completed';
+
+export const periodState = defineQuery<PeriodState & { status: PeriodStatus }>('periodState');
+
+/** Art. 42 last paragraph: the person (or a clerk for them) reports a stop condition. */
+export const reportStop = defineUpdate<PeriodState, [{ by: string; date: string; reason: string }]>('reportStop');
+
+/** Art. 39: a corrected account; the failed months are paid once with it. */
+export const correctBankAccount = defineUpdate<
+  { requeued: string[] },
+  [
+    {
+      by: { id: string | null; username: string };
+      method: 'social_security_card' | 'bank_account';
+      bankName: string | null;
+      accountNumber: string;
+      reason: string;
+    },
+  ]
+>('correctBankAccount');
+
+const CHECK_HOUR = 9;
+const SETTLE_DAY = 16;
+
+export async function benefitPeriod(input: BenefitPeriodInput): Promise<PeriodStatus> {
+  const { periodId, caseNumber } = input;
+  const kind = 'unemployment_benefit' as const;
+  const state: PeriodState = input.state ?? {
+    opened: false,
+    nextIndex: 0,
+    paid: [],
+    outstanding: [],
+    expirySent: false,
+    stopped: null,
+  };
+  let reported: { date: string; reason: string } | null = null;
+  let corrected = false;
+  const monthAt = (i: number) => addToMonth(monthOfDate(input.startDate), i);
+  const now = () => Date.now();
+  const iso = () => new Date(now()).toISOString();
+
+  setHandler(periodState, () => ({ ...state, status: status() }));
+  setHandler(
+    reportStop,
+    async ({ date, reason }) => {
+      reported = { date, reason };
+      await condition(() => state.stopped !== null);
+      return { ...state };
+    },
+    {
+      validator: ({ date }) => {
+        if (state.stopped) throw ApplicationFailure.nonRetryable('The benefit has stopped already', 'PeriodStopped');
+        if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || date < input.startDate || date > input.endDate) {
+          throw ApplicationFailure.nonRetryable(
+            `The stop date must fall within the period ${input.startDate}..${input.endDate}`,
+            'InvalidStopDate',
+          );
+        }
+      },
+    },
+  );
+  setHandler(
+    correctBankAccount,
+    async (c) => {
+      await acts.updateBankAccount({
+        caseNumber,
+        method: c.method,
+        bankName: c.bankName,
+        accountNumber: c.accountNumber,
+        actor: c.by,
+        reason: c.reason,
+        at: iso(),
+      });
+      const requeued: string[] = [];
+      for (const o of state.outstanding) {
+        const r = await acts.requeuePayable({ periodId, kind, month: o.month });
+        if (r.status === 'pending') requeued.push(o.month);
+      }
+      corrected = true;
+      return { requeued };
+    },
+    {
+      validator: (c) => {
+        if (!/^\d{12,30}$/.test(c.accountNumber))
+          throw ApplicationFailure.nonRetryable('The account number must be 12-30 digits', 'InvalidAccount');
+        if (c.method === 'bank_account' && !c.bankName)
+          throw ApplicationFailure.nonRetryable('The bank name is required for a bank account', 'InvalidAccount');
+      },
+    },
+  );
+
+  function status(): PeriodStatus {
+    if (state.stopped) return 'stopped';
+    if (state.nextIndex >= input.months && state.outstanding.length === 0) return 'completed';
+    return 'active';
+  }
+
+  async function progress(s: PeriodStatus) {
+    upsertSearchAttributes([
+      { key: CASE_STATUS, value: s === 'active' ? 'in_payment' : s === 'stopped' ? 'stopped' : 'completed' },
+    ]);
+    await acts.recordPeriodProgress({
+      periodId,
+      status: s,
+      paidMonths: state.paid.length,
+      ...(state.stopped ? { stop: state.stopped } : {}),
+      at: iso(),
+    });
+  }
+
+  /** Art. 42: stop at once; months after the stop month are not paid; what was paid after it is overpaid (Art. 43). */
+  async function stop(found: { reason: string; date: string }) {
+    state.stopped = found;
+    const stopMonth = monthOfDate(found.date);
+    await acts.cancelPayables({ periodId, fromMonth: addToMonth(stopMonth, 1) }); // both kinds: benefit and premium
+    state.outstanding = state.outstanding.filter((o) => o.month <= stopMonth);
+    state.nextIndex = input.months;
+    const overpaid = state.paid.filter((p) => p.month > stopMonth);
+    if (overpaid.length)
+      await acts.recordOverpayment({ caseNumber, stopDate: found.date, paidMonths: overpaid, at: iso() });
+    await acts.notifyApplicant({
+      caseNumber,
+      messageId: `${caseNumber}.stopped`,
+      kind: 'payment_stopped',
+      params: { caseNumber, reason: STOP_REASON_LABELS[found.reason] ?? found.reason, date: found.date },
+      at: iso(),
+    });
+    await acts.leaveMedical({
+      caseNumber,
+      endDate: found.date,
+      reason: found.reason === 'death' ? 'deceased' : 'benefit_stopped',
+    });
+    await progress('stopped');
+  }
+
+  /** After the city's run: paid, re-sent with the next run, or the person asked to correct the account (Art. 39). */
+  async function settle() {
+    for (const o of [...state.outstanding]) {
+      const r = await acts.payableOutcome({ periodId, kind, month: o.month });
+      if (r?.status === 'paid') {
+        state.paid.push({ month: o.month, amountFen: input.monthlyAmountFen });
+        state.outstanding = state.outstanding.filter((x) => x.month !== o.month);
+      } else if (r?.status === 'failed' && r.attempt === 1) {
+        await acts.requeuePayable({ periodId, kind, month: o.month });
+      } else if (r?.status === 'failed' && !o.asked) {
+        o.asked = true;
+        await acts.notifyApplicant({
+          caseNumber,
+          messageId: `${caseNumber}.account.${o.month}`,
+          kind: 'account_correction',
+          params: { caseNumber, month: o.month },
+          at: iso(),
+        });
+      }
+    }
+    await progress(status());
+  }
+
+  if (!state.opened) {
+    await acts.openBenefitPeriod({
+      periodId,
+      caseNumber,
+      agencyCode: input.agencyCode,
+      startDate: input.startDate,
+      endDate: input.endDate,
+      months: input.months,
+      monthlyAmountFen: input.monthlyAmountFen,
+      at: iso(),
+    });
+    // Art. 44: medical insurance from the first day of the period, no waiting time.
+    await acts.enrolMedical({ caseNumber, startDate: input.startDate, endDate: input.endDate });
+    state.opened = true;
+    await progress('active');
+  }
+
+  const expiryAt = shanghaiInstant(addCalendarMonths(input.endDate, -1), CHECK_HOUR);
+  let monthsThisRun = 0;
+  let settleAt: number | null = state.outstanding.length
+    ? shanghaiInstant(`${state.outstanding[0]!.month}-${SETTLE_DAY}`, CHECK_HOUR)
+    : null;
+
+  for (;;) {
+    // The first month is checked at once (the period may start mid-month); later ones on the 1st at 09:00.
+    const checkAt =
+      !state.stopped && state.nextIndex < input.months
+        ? shanghaiInstant(`${monthAt(state.nextIndex)}-01`, CHECK_HOUR)
+        : Infinity;
+    const remindAt = !state.stopped && !state.expirySent ? expiryAt : Infinity;
+    const settleNext = settleAt ?? (state.outstanding.length ? now() : Infinity);
+    const next = Math.min(checkAt, remindAt, settleNext);
+    if (next === Infinity && !state.outstanding.length) break;
+
+    corrected = false;
+    const woken =
+      next === Infinity
+        ? await condition(() => reported !== null || corrected)
+        : await condition(() => reported !== null || corrected, Math.max(0, next - now()));
+    if (reported) {
+      const r: { date: string; reason: string } = reported;
+      reported = null;
+      await stop({ reason: 'self_reported', date: r.date });
+      continue;
+    }
+    if (woken) continue; // a corrected account: the requeued months are settled after the next run
+
+    const t = now();
+    if (t >= remindAt) {
+      // Art. 38: one month before the period ends, by SMS.
+      await acts.notifyApplicant({
+        caseNumber,
+        messageId: `${caseNumber}.expiry`,
+        kind: 'expiry_reminder',
+        params: { caseNumber, endDate: input.endDate },
+        at: new Date(expiryAt).toISOString(), // the scheduled instant, 09:00 Shanghai
+      });
+      state.expirySent = true;
+    }
+    if (t >= checkAt) {
+      const month = monthAt(state.nextIndex);
+      // Art. 42: checked before paying.
+      const found = await acts.checkStopConditions({
+        caseNumber,
+        month,
+        since: state.nextIndex === 0 ? input.startDate : `${month}-01`,
+      });
+      if (found) {
+        await stop(found);
+        continue;
+      }
+      await acts.queuePayable({
+        periodId,
+        caseNumber,
+        agencyCode: input.agencyCode,
+        kind,
+        month,
+        amountFen: input.monthlyAmountFen,
+      });
+      // Art. 44, 63: the fund pays the month's medical-insurance premium with the city's run.
+      const premium = await acts.medicalPremiumFor({ agencyCode: input.agencyCode, month });
+      await acts.queuePayable({
+        periodId,
+        caseNumber,
+        agencyCode: input.agencyCode,
+        kind: 'medical_premium',
+        month,
+        amountFen: premium,
+      });
+      state.outstanding.push({ month, asked: false });
+      state.nextIndex += 1;
+      monthsThisRun += 1;
+      settleAt = Math.max(shanghaiInstant(`${month}-${SETTLE_DAY}`, CHECK_HOUR), t);
+      await progress('active');
+    }
+    if (settleAt !== null && t >= settleAt) {
+      await settle();
+      // Not all paid (not in this month's run, or failed): look again after the next month's run.
+      settleAt = state.outstanding.length
+        ? shanghaiInstant(`${addToMonth(monthOfDate(shanghaiDate(t)), 1)}-${SETTLE_DAY}`, CHECK_HOUR)
+        : null;
+    }
+    if ((monthsThisRun >= 12 || workflowInfo().continueAsNewSuggested) && status() === 'active') {
+      await condition(allHandlersFinished);
+      await continueAsNew<typeof benefitPeriod>({ ...input, state });
+    }
+  }
+
+  if (!state.stopped) {
+    await acts.leaveMedical({ caseNumber, endDate: input.endDate, reason: 'benefit_ended' });
+  }
+  await progress(status());
+  return status();
+}

@@ -1,0 +1,52 @@
+/**
+ * The cities' pay day and the names of payment runs: pure and deterministic, shared by the payment workflows, the
+ * activities, the finance API and the start command. Asia/Shanghai is UTC+8 with no daylight saving.
+ *
+ * Art. 63: the province funds the cities' expenditure accounts by the 10th (the 12th over holidays) and every payment
+ * of the month is made by the 15th. The city's monthly run goes to the disbursing bank on the 10th at 09:00, which
+ * leaves the days to the 15th to check failed items and re-send them corrected (Art. 39).
+ */
+
+import { addToMonth, shanghaiDate, shanghaiInstant } from './time';
+
+export const PAY_DAY = 10;
+export const PAY_HOUR = 9;
+
+export const MONTH_PATTERN = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+/** Idempotency keys of the bank interface: 1-64 of [A-Za-z0-9_.:-] (integrations/schemas.ts). */
+export const RUN_ID_PATTERN = /^[A-Za-z0-9_.:-]{1,64}$/;
+
+export function isMonth(value: string): boolean {
+  return MONTH_PATTERN.test(value);
+}
+
+/** 'YYYY-MM' moved by `n` months. */
+export const addMonths = addToMonth;
+
+/** The month (Asia/Shanghai) of an instant. */
+export function shanghaiMonth(ms: number): string {
+  return shanghaiDate(ms).slice(0, 7);
+}
+
+/** The pay day of `month`: the 10th at 09:00 Asia/Shanghai, as epoch ms. */
+export function payDayOf(month: string): number {
+  return shanghaiInstant(`${month}-${String(PAY_DAY).padStart(2, '0')}`, PAY_HOUR);
+}
+
+/** The next pay day strictly after `nowMs`: this month's if it is still ahead, else next month's. */
+export function nextPayDay(nowMs: number): { month: string; at: number } {
+  let month = shanghaiMonth(nowMs);
+  if (payDayOf(month) <= nowMs) month = addMonths(month, 1);
+  return { month, at: payDayOf(month) };
+}
+
+/** Workflow ID of a city's monthly run on the pay day (one per city and month). */
+export function monthlyRunId(agencyCode: string, month: string): string {
+  return `payment-run-${agencyCode}-${month}`;
+}
+
+/** Workflow ID of the long-running pay-day loop of a city. */
+export function paymentCycleId(agencyCode: string): string {
+  return `payment-cycle-${agencyCode}`;
+}

@@ -1,0 +1,111 @@
+/**
+ * The cities' payments through the disbursing bank (Art. 39, 62, 63).
+ *
+ *   paymentRun        one run of a city for a month: claims the city's pending payments of the month and earlier
+ *                     (Art. 62: last month's unsuccessful ones, re-queued, go out with this month's), sends them to
+ *                     the bank in signed batches with a result per person (Art. 39 社银接口), and closes with the
+ *                     totals. Its workflow ID is the run's ID (chosen by the caller); a crash anywhere resumes the same
+ *                     run, and nobody is paid twice (activities/payments.ts).
+ *   cityPaymentCycle  a city's loop: sleeps until the pay day (the 10th at 09:00 Asia/Shanghai, Art. 63: funds reach
+ *                     the city by the 10th, everything is paid by the 15th), runs that month's paymentRun as a child,
+ *                     and continues as new, so its history stays bounded. One per city agency (Art. 39: 由市级失业保险
+ *                     经办机构统一发放), started by the start command with the ID `payment-cycle-<code>`.
+ *
+ * Inputs carry only agency codes and months: payees are read by the activities (Art. 30).
+ */
+import {
+  ApplicationFailure,
+  continueAsNew,
+  executeChild,
+  isCancellation,
+  log,
+  proxyActivities,
+  sleep,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type { PaymentRunTotals } from '../activities/payments';
+import { RUN_ID_PATTERN, isMonth, monthlyRunId, nextPayDay } from './pay-day';
+import { AGENCY_CODE, CASE_TYPE } from './search-attributes';
+
+/** Claiming and closing: quick database work, retried until PostgreSQL answers. */
+const ledger = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumInterval: '5 minutes', backoffCoefficient: 2 },
+});
+
+/**
+ * A batch: the bank call and the premiums. The activity heartbeats every second, so a batch whose worker died is
+ * retried after 10 seconds, not after the whole start-to-close timeout. Retried without limit: a batch is never
+ * given up half-known (the bank is idempotent by payment ID, so re-sending is always safe).
+ */
+const sender = proxyActivities<Activities>({
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '10 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '10 minutes', backoffCoefficient: 2 },
+});
+
+export interface PaymentRunInput {
+  /** The paying city agency (Art. 39). */
+  agencyCode: string;
+  /** 'YYYY-MM': pays pending attempts of this month and earlier. */
+  month: string;
+}
+
+export async function paymentRun(input: PaymentRunInput): Promise<PaymentRunTotals> {
+  const runId = workflowInfo().workflowId;
+  if (!/^\d{6}$/.test(input.agencyCode) || !isMonth(input.month)) {
+    throw ApplicationFailure.nonRetryable(
+      'paymentRun needs { agencyCode: 6 digits, month: YYYY-MM }',
+      'InvalidPaymentRun',
+    );
+  }
+  if (!RUN_ID_PATTERN.test(runId)) {
+    throw ApplicationFailure.nonRetryable('a payment run ID is 1-64 of [A-Za-z0-9_.:-]', 'InvalidPaymentRun');
+  }
+  const at = () => new Date().toISOString();
+  // Art. 62, 63: this month's payments and the re-queued failures of earlier months.
+  const claim = await ledger.claimPaymentRun({ runId, agencyCode: input.agencyCode, month: input.month, at: at() });
+  // Art. 39: in batches through the bank interface, a result per person, recorded as each batch comes back.
+  for (let batch = 1; batch <= claim.batches; batch++) {
+    await sender.sendPaymentBatch({ runId, batch, at: at() });
+  }
+  return ledger.completePaymentRun({ runId, at: at() });
+}
+
+export interface CityPaymentCycleInput {
+  agencyCode: string;
+}
+
+export async function cityPaymentCycle(input: CityPaymentCycleInput): Promise<never> {
+  if (!/^\d{6}$/.test(input.agencyCode)) {
+    throw ApplicationFailure.nonRetryable('cityPaymentCycle needs { agencyCode: 6 digits }', 'InvalidPaymentCycle');
+  }
+  // Art. 63: the 10th at 09:00 Shanghai; started after this month's, the next month's. Workflow time, replay-safe.
+  const { month, at } = nextPayDay(Date.now());
+  await sleep(Math.max(0, at - Date.now()));
+  try {
+    await executeChild(paymentRun, {
+      workflowId: monthlyRunId(input.agencyCode, month),
+      args: [{ agencyCode: input.agencyCode, month }],
+      // The run finishes even if the cycle is stopped or reset meanwhile: a run is never cut off mid-batch.
+      parentClosePolicy: 'ABANDON',
+      // One monthly run per city and month: a cycle restarted after its run does not pay the month again.
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      typedSearchAttributes: [
+        { key: CASE_TYPE, value: 'payment_run' },
+        { key: AGENCY_CODE, value: input.agencyCode },
+      ],
+    });
+  } catch (err) {
+    if (isCancellation(err)) throw err;
+    // The run failed or already exists: what it did not pay stays pending for the next run (month ≤ run month), or
+    // finance starts an ad-hoc run (POST /finance/payment-runs). The cycle goes on to next month.
+    log.warn('monthly payment run did not complete', {
+      agencyCode: input.agencyCode,
+      month,
+      error: err instanceof Error ? err.message : String(err),
+    });
+  }
+  return continueAsNew<typeof cityPaymentCycle>({ agencyCode: input.agencyCode });
+}
