@@ -144,9 +144,21 @@ export function benefitActivities({ db, sources, policy }: BenefitActivityDeps) 
       if (identity.result === 'name_mismatch') {
         reasons.push({ code: 'identity_mismatch', message: '姓名与身份证件号码不符', article: 'Art. 37' });
       } else if (identity.result === 'not_found') {
-        // The source has nothing: the person shows their identity document at a window; hukou proof if hukou basis.
+        // The source has nothing: the person shows their identity document at a window, and hukou proof for the hukou
+        // basis. Until the identity is verified nothing else is judged on it: the materials come first (Art. 37).
         ask('identity_verification', 'Art. 35');
         if (claim.payingLocalityBasis === 'hukou') ask('hukou_certificate', 'Art. 35');
+        if (materials.length) {
+          return {
+            outcome: 'materials_needed',
+            reasons: [],
+            materials,
+            arrearsMonths: [],
+            selfDeclaredSeparation: false,
+            reviewSeparation: false,
+            contributionMonths: 0,
+          };
+        }
       } else if (identity.registrationStatus === 'cancelled') {
         reasons.push({ code: 'hukou_cancelled', message: '户籍已注销', article: 'Art. 37' });
       } else if (claim.payingLocalityBasis === 'hukou' && cityOf(identity.hukouDivisionCode) !== agencyCity) {

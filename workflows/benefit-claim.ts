@@ -15,6 +15,7 @@
  * Every human step is a task of the task primitive (workflows/tasks.ts).
  */
 import {
+  allHandlersFinished,
   ApplicationFailure,
   CancellationScope,
   ParentClosePolicy,
@@ -194,6 +195,11 @@ export async function benefitClaim(input: BenefitClaimInput): Promise<ClaimStatu
   async function refuse(reasons: { message: string; article: string }[], actor?: string) {
     await moveTo('refused', 'claim_refused', { reasons }, actor);
     await tell('claim_refused', { reasons: reasons.map((r) => `${r.message}（${r.article}）`) });
+    return finish();
+  }
+  /** Updates still answering finish before the workflow does. */
+  async function finish(): Promise<ClaimStatus> {
+    await condition(allHandlersFinished);
     return status;
   }
 
@@ -262,7 +268,7 @@ export async function benefitClaim(input: BenefitClaimInput): Promise<ClaimStatu
         if (!complete) {
           await moveTo('closed', 'materials_not_supplied', { missing: requested.filter((k) => !supplied.has(k)) });
           await tell('materials_not_supplied', {});
-          return status;
+          return await finish();
         }
         await moveTo('awaiting_acceptance', `materials_supplied_${round}`);
         continue;
@@ -405,7 +411,7 @@ export async function benefitClaim(input: BenefitClaimInput): Promise<ClaimStatu
         },
       ],
     });
-    return status;
+    return await finish();
   } catch (err) {
     if (isCancellation(err)) {
       // A supervisor or the applicant cancelled the case: record it, whatever happens to the cancelled scope.

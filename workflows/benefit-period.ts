@@ -93,6 +93,8 @@ export async function benefitPeriod(input: BenefitPeriodInput): Promise<PeriodSt
     stopped: null,
   };
   let reported: { date: string; reason: string } | null = null;
+  /** Set once a stop is fully recorded (ledger, SMS, medical, read model), for the reportStop Update to answer. */
+  let stopRecorded = false;
   let corrected = false;
   const monthAt = (i: number) => addToMonth(monthOfDate(input.startDate), i);
   const now = () => Date.now();
@@ -103,7 +105,7 @@ export async function benefitPeriod(input: BenefitPeriodInput): Promise<PeriodSt
     reportStop,
     async ({ date, reason }) => {
       reported = { date, reason };
-      await condition(() => state.stopped !== null);
+      await condition(() => stopRecorded);
       return { ...state };
     },
     {
@@ -190,6 +192,7 @@ export async function benefitPeriod(input: BenefitPeriodInput): Promise<PeriodSt
       reason: found.reason === 'death' ? 'deceased' : 'benefit_stopped',
     });
     await progress('stopped');
+    stopRecorded = true;
   }
 
   /** After the city's run: paid, re-sent with the next run, or the person asked to correct the account (Art. 39). */
@@ -257,7 +260,7 @@ export async function benefitPeriod(input: BenefitPeriodInput): Promise<PeriodSt
     if (reported) {
       const r: { date: string; reason: string } = reported;
       reported = null;
-      await stop({ reason: 'self_reported', date: r.date });
+      await stop({ reason: r.reason, date: r.date });
       continue;
     }
     if (woken) continue; // a corrected account: the requeued months are settled after the next run
@@ -327,5 +330,7 @@ export async function benefitPeriod(input: BenefitPeriodInput): Promise<PeriodSt
     await acts.leaveMedical({ caseNumber, endDate: input.endDate, reason: 'benefit_ended' });
   }
   await progress(status());
+  // Updates still answering (a stop report, an account correction) finish before the workflow does.
+  await condition(allHandlersFinished);
   return status();
 }

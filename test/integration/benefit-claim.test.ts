@@ -69,6 +69,15 @@ async function statusOf(caseNumber: string, until: (s: string) => boolean): Prom
   }
   return s;
 }
+/** Rows of a query once there are any (the workflow writes them moments after the status it is polled by). */
+async function rowsOf<T extends Record<string, unknown>>(sql: string, values: unknown[]): Promise<T[]> {
+  let rows: T[] = [];
+  for (let i = 0; i < 100 && !rows.length; i++) {
+    rows = await tdb.sql<T>(sql, values);
+    if (!rows.length) await new Promise((r) => setTimeout(r, 100));
+  }
+  return rows;
+}
 const done = (s: string) =>
   ['approved', 'refused', 'closed'].includes(s) || s.startsWith('awaiting_review') || s === 'awaiting_arrears';
 
@@ -91,7 +100,7 @@ describe('acceptance from shared data (Art. 34, 37)', () => {
       message: '累计缴费11个月，不满12个月',
       article: 'Art. 34',
     });
-    const [sms] = await tdb.sql<{ text: string }>(
+    const [sms] = await rowsOf<{ text: string }>(
       "SELECT text FROM message WHERE case_number = $1 AND kind = 'claim_refused'",
       [caseNumber],
     );
@@ -117,17 +126,22 @@ describe('acceptance from shared data (Art. 34, 37)', () => {
     expect(d!.months).toBe(3); // 1 whole year → 3 months (policy benefitPeriod, Art. 38)
     expect(d!.monthly_amount_fen).toBeGreaterThan(0);
     expect(d!.explanation.every((step: { article: string }) => /^Art\. \d+/.test(step.article))).toBe(true);
-    const [sms] = await tdb.sql<{ text: string }>(
+    const [sms] = await rowsOf<{ text: string }>(
       "SELECT text FROM message WHERE case_number = $1 AND kind = 'claim_approved'",
       [caseNumber],
     );
     expect(sms!.text).toContain('领取期限3个月');
     // Art. 40: registered with the employment service; Art. 44: in the medical insurance.
-    const { registrations } = await sim.admin<{ registrations: { requestId: string }[] }>(
-      'GET',
-      '/employment/registrations',
-    );
-    expect(registrations.map((r) => r.requestId)).toContain(`${caseNumber}.registration`);
+    let registered: string[] = [];
+    for (let i = 0; i < 100 && !registered.includes(`${caseNumber}.registration`); i++) {
+      const { registrations } = await sim.admin<{ registrations: { requestId: string }[] }>(
+        'GET',
+        '/employment/registrations',
+      );
+      registered = registrations.map((r) => r.requestId);
+      if (!registered.includes(`${caseNumber}.registration`)) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(registered).toContain(`${caseNumber}.registration`);
     for (
       let i = 0;
       i < 100 && !(await tdb.sql('SELECT 1 FROM benefit_period WHERE case_number = $1', [caseNumber])).length;
@@ -157,7 +171,7 @@ describe('arrears (Art. 41)', () => {
     );
     const caseNumber = await file(person!);
     expect(await statusOf(caseNumber, done)).toBe('awaiting_arrears');
-    const [notice] = await tdb.sql<{ text: string }>(
+    const [notice] = await rowsOf<{ text: string }>(
       "SELECT text FROM message WHERE case_number = $1 AND kind = 'arrears_notice'",
       [caseNumber],
     );
@@ -187,5 +201,83 @@ describe('arrears (Art. 41)', () => {
       caseNumber,
     ]);
     expect(audit).toHaveLength(1);
+  });
+});
+
+describe('corrections and stops (Art. 38 para 2, 42)', () => {
+  it('recalculates when a reviewer corrects the determination, keeps both versions, and reviews again on three levels', async () => {
+    const [person] = await findPeople(sim, `${clean},long_history`, 1);
+    const caseNumber = await file(person!);
+    expect(await statusOf(caseNumber, (s) => s === 'awaiting_review' || s === 'refused')).toBe('awaiting_review');
+    let task: { id: string } | undefined;
+    for (let i = 0; i < 50 && !task; i++) {
+      [task] = await tdb.sql<{ id: string }>(
+        "SELECT id FROM task WHERE case_number = $1 AND type = 'claim_review' AND status = 'open'",
+        [caseNumber],
+      );
+      if (!task) await new Promise((r) => setTimeout(r, 100));
+    }
+    const corrected = await fetch(`${api.url}/tasks/${task!.id}/complete`, {
+      method: 'POST',
+      headers: clerk,
+      body: JSON.stringify({
+        form: { decision: 'correct', corrections: { deemedContributionMonths: 12 }, reasons: ['补充视同缴费年限证明'] },
+      }),
+    });
+    expect(corrected.status).toBe(200);
+    let versions: { version: number; contribution_months: number; reason: string }[] = [];
+    for (let i = 0; i < 100 && versions.length < 2; i++) {
+      versions = await tdb.sql(
+        'SELECT version, contribution_months, reason FROM determination WHERE case_number = $1 ORDER BY version',
+        [caseNumber],
+      );
+      if (versions.length < 2) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(versions.map((v) => v.reason)).toEqual(['initial', 'correction']);
+    expect(versions[1]!.contribution_months).toBe(versions[0]!.contribution_months + 12);
+    const [event] = await tdb.sql<{ data: any }>(
+      "SELECT data FROM case_event WHERE case_number = $1 AND type = 'claim_recalculated_2'",
+      [caseNumber],
+    );
+    expect(event!.data.reviewSteps).toEqual(['review', 'second_review', 'approve']);
+  });
+
+  it('stops the benefit on a reported stop, at once, and tells the person why (Art. 42)', async () => {
+    const person = (await findPeople(sim, `${clean},bank_paid,!long_history`, 5, (p) => p.paidMonths > 12)).at(-1)!;
+    const caseNumber = await file(person);
+    expect(await statusOf(caseNumber, done)).toBe('approved');
+    for (
+      let i = 0;
+      i < 100 &&
+      !(await tdb.sql("SELECT 1 FROM benefit_period WHERE case_number = $1 AND status = 'active'", [caseNumber]))
+        .length;
+      i++
+    ) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const [{ start_date }] = (await tdb.sql<{ start_date: string }>(
+      'SELECT start_date::text FROM benefit_period WHERE case_number = $1',
+      [caseNumber],
+    )) as [{ start_date: string }];
+    const res = await fetch(`${api.url}/cases/${caseNumber}/stop-report`, {
+      method: 'POST',
+      headers: clerk,
+      body: JSON.stringify({ date: start_date, reason: 'enlisted' }),
+    });
+    expect(res.status).toBe(200);
+    expect(
+      await tdb.sql('SELECT status, stop_reason FROM benefit_period WHERE case_number = $1', [caseNumber]),
+    ).toEqual([{ status: 'stopped', stop_reason: 'enlisted' }]);
+    const [sms] = await rowsOf<{ text: string }>(
+      "SELECT text FROM message WHERE case_number = $1 AND kind = 'payment_stopped'",
+      [caseNumber],
+    );
+    expect(sms!.text).toContain('停止发放，原因：应征服兵役');
+    const again = await fetch(`${api.url}/cases/${caseNumber}/stop-report`, {
+      method: 'POST',
+      headers: clerk,
+      body: JSON.stringify({ date: start_date, reason: 'enlisted' }),
+    });
+    expect(again.status).toBe(409);
   });
 });

