@@ -4,7 +4,7 @@
  * before each month's payment, medical insurance, the unemployment registration. They take case numbers and read the
  * person's identifiers from the read model, so no ID number or name enters workflow histories.
  */
-import { ApplicationFailure, Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/activity';
 import type { Prisma } from '../generated/prisma/client';
 import { assessEligibility, type ContributionRecord as CalcContribution } from '../domain/calculators/eligibility';
 import { cityOf, determineBenefit } from '../domain/calculators/benefit';
@@ -15,7 +15,7 @@ import { messageText, type MessageKind, type MessageParams } from '../domain/mes
 import { resolveParameter, type PolicyData } from '../domain/policy';
 import { SEPARATION_REASON_LABELS, type SeparationReason } from '../domain/separation';
 import type { SourceClients } from '../integrations/config';
-import { toActivityFailure } from '../integrations/errors';
+import { callOptions, guarded } from './source-call';
 import { audit } from '../lib/audit';
 import type { CalendarStore } from '../lib/calendar-store';
 import type { Db } from '../lib/db';
@@ -80,14 +80,6 @@ const MATERIAL_LABELS: Record<string, string> = {
 };
 
 const iso = (d: Date) => d.toISOString().slice(0, 10);
-const callOptions = () => ({ signal: Context.current().cancellationSignal });
-async function guarded<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (err) {
-    throw toActivityFailure(err);
-  }
-}
 const json = (v: unknown) => JSON.parse(JSON.stringify(v)) as Prisma.InputJsonValue;
 
 export function benefitActivities({ db, sources, policy }: BenefitActivityDeps) {

@@ -4,10 +4,10 @@
  * enters workflow histories; they return only what the case needs. Source errors become Temporal failures that are
  * retried when they can succeed (outage, timeout) and fail fast when they cannot (refused, malformed).
  */
-import { ApplicationFailure, Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/activity';
 import type { SourceClients } from '../integrations/config';
 import type { ContributionRecord } from '../integrations/tax';
-import { toActivityFailure } from '../integrations/errors';
+import { callOptions, guarded } from './source-call';
 import type { Db } from '../lib/db';
 
 export interface SourceActivityDeps {
@@ -15,15 +15,7 @@ export interface SourceActivityDeps {
   sources: SourceClients;
 }
 
-const callOptions = () => ({ signal: Context.current().cancellationSignal });
 
-async function guarded<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (err) {
-    throw toActivityFailure(err);
-  }
-}
 
 export function sourceActivities({ db, sources }: SourceActivityDeps) {
   async function applicant(caseNumber: string) {

@@ -235,7 +235,7 @@ describe('corrections and stops (Art. 38 para 2, 42)', () => {
     }
     expect(versions.map((v) => v.reason)).toEqual(['initial', 'correction']);
     expect(versions[1]!.contribution_months).toBe(versions[0]!.contribution_months + 12);
-    const [event] = await tdb.sql<{ data: any }>(
+    const [event] = await rowsOf<{ data: any }>(
       "SELECT data FROM case_event WHERE case_number = $1 AND type = 'claim_recalculated_2'",
       [caseNumber],
     );
