@@ -15,8 +15,6 @@ export interface SourceActivityDeps {
   sources: SourceClients;
 }
 
-
-
 export function sourceActivities({ db, sources }: SourceActivityDeps) {
   async function applicant(caseNumber: string) {
     const claim = await db.benefitClaim.findUnique({ where: { caseNumber }, select: { idNumber: true, name: true } });

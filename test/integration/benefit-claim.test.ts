@@ -6,13 +6,12 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { createSourceClients, parseSourceConfig } from '../../integrations/config';
 import { startApi, type RunningApi } from '../support/api';
 import { claimOf, findPeople, type Person } from '../support/claimants';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { devServerEnv, startWorker, uniqueTaskQueue, type RunningWorker } from '../support/temporal';
 import { onlineChannel, userWithToken } from '../support/users';
-import { BANK_KEY, BANK_KEY_ID, startSimulator, type RunningSimulator } from '../sources/support';
+import { sourcesOf, startSimulator, type RunningSimulator } from '../sources/support';
 
 let env: TestWorkflowEnvironment;
 let tdb: TestDatabase;
@@ -28,9 +27,7 @@ beforeAll(async () => {
   env = await devServerEnv();
   tdb = await createTestDatabase();
   sim = await startSimulator();
-  const sources = createSourceClients(
-    parseSourceConfig({ SIMULATOR_URL: sim.url, BANK_SIGNING_KEY_ID: BANK_KEY_ID, BANK_SIGNING_KEY: BANK_KEY }),
-  );
+  const sources = sourcesOf(sim);
   worker = await startWorker(env.nativeConnection, taskQueue, { db: tdb.db, sources, bank: sources.bank });
   api = await startApi({ db: tdb.db, temporalAddress: inject('devServerAddress'), taskQueue, sms: sources.sms });
   channel = (await onlineChannel(tdb.db, api.url)).headers;

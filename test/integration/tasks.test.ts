@@ -10,8 +10,7 @@ import { startApi, type RunningApi } from '../support/api';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { claimOf, findPeople, type Person } from '../support/claimants';
 import { devServerEnv, startWorker, uniqueTaskQueue, type RunningWorker } from '../support/temporal';
-import { createSourceClients, parseSourceConfig } from '../../integrations/config';
-import { BANK_KEY, BANK_KEY_ID, startSimulator, type RunningSimulator } from '../sources/support';
+import { sourcesOf, startSimulator, type RunningSimulator } from '../sources/support';
 import { onlineChannel, userWithToken } from '../support/users';
 
 let env: TestWorkflowEnvironment;
@@ -30,9 +29,7 @@ beforeAll(async () => {
   env = await devServerEnv();
   tdb = await createTestDatabase();
   sim = await startSimulator();
-  const sources = createSourceClients(
-    parseSourceConfig({ SIMULATOR_URL: sim.url, BANK_SIGNING_KEY_ID: BANK_KEY_ID, BANK_SIGNING_KEY: BANK_KEY }),
-  );
+  const sources = sourcesOf(sim);
   worker = await startWorker(env.nativeConnection, taskQueue, { db: tdb.db, sources });
   const inShenyang = async (people: Person[]) => {
     const out: Person[] = [];

@@ -136,3 +136,10 @@ export async function failure(call: () => Promise<unknown>): Promise<unknown> {
   }
   throw new Error('expected the call to fail');
 }
+
+/** The source clients a worker or API uses against this simulator (with the bank key). */
+export function sourcesOf(sim: RunningSimulator) {
+  return createSourceClients(
+    parseSourceConfig({ SIMULATOR_URL: sim.url, BANK_SIGNING_KEY_ID: BANK_KEY_ID, BANK_SIGNING_KEY: BANK_KEY }),
+  );
+}

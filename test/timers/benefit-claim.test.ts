@@ -5,13 +5,13 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { createSourceClients, parseSourceConfig } from '../../integrations/config';
 import { benefitClaim } from '../../workflows/benefit-claim';
 import { seedFutureCalendarYears } from '../support/calendar';
 import { createTestDatabase, type TestDatabase } from '../support/db';
+import { eventually } from '../support/wait';
 import { claimBody, residentId } from '../support/fixtures';
 import { startWorker, timeSkippingEnv, uniqueTaskQueue, type RunningWorker } from '../support/temporal';
-import { BANK_KEY, BANK_KEY_ID, startSimulator, type RunningSimulator } from '../sources/support';
+import { sourcesOf, startSimulator, type RunningSimulator } from '../sources/support';
 
 let env: TestWorkflowEnvironment;
 let tdb: TestDatabase;
@@ -24,9 +24,7 @@ beforeAll(async () => {
   tdb = await createTestDatabase();
   await seedFutureCalendarYears(tdb);
   sim = await startSimulator();
-  const sources = createSourceClients(
-    parseSourceConfig({ SIMULATOR_URL: sim.url, BANK_SIGNING_KEY_ID: BANK_KEY_ID, BANK_SIGNING_KEY: BANK_KEY }),
-  );
+  const sources = sourcesOf(sim);
   worker = await startWorker(env.nativeConnection, taskQueue, { db: tdb.db, sources, bank: sources.bank });
 });
 afterAll(async () => {
@@ -40,15 +38,6 @@ afterAll(async () => {
   await tdb?.drop();
   await env?.teardown();
 });
-
-async function eventually<T>(query: () => Promise<T>, done: (v: T) => boolean): Promise<T> {
-  let v = await query();
-  for (let i = 0; i < 150 && !done(v); i++) {
-    await new Promise((r) => setTimeout(r, 100));
-    v = await query();
-  }
-  return v;
-}
 
 it('asks for every missing material in one notice with its deadline, and closes the case when they do not come (Art. 37)', async () => {
   const caseNumber = 'SYJ-2026-210100-MATERIAL01';

@@ -6,7 +6,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { createSourceClients, parseSourceConfig } from '../../integrations/config';
 import { accountOutcome } from '../../simulators/simulator';
 import { benefitPeriod, correctBankAccount } from '../../workflows/benefit-period';
 import { cityPaymentCycle } from '../../workflows/payments';
@@ -14,8 +13,9 @@ import { addCalendarMonths, addToMonth, shanghaiDate, shanghaiInstant } from '..
 import { seedFutureCalendarYears } from '../support/calendar';
 import { claimOf, findPeople, type Person } from '../support/claimants';
 import { createTestDatabase, type TestDatabase } from '../support/db';
+import { eventually } from '../support/wait';
 import { startWorker, timeSkippingEnv, uniqueTaskQueue, type RunningWorker } from '../support/temporal';
-import { BANK_KEY, BANK_KEY_ID, startSimulator, type RunningSimulator } from '../sources/support';
+import { sourcesOf, startSimulator, type RunningSimulator } from '../sources/support';
 
 let env: TestWorkflowEnvironment;
 let tdb: TestDatabase;
@@ -32,9 +32,7 @@ beforeAll(async () => {
   tdb = await createTestDatabase();
   await seedFutureCalendarYears(tdb);
   sim = await startSimulator();
-  const sources = createSourceClients(
-    parseSourceConfig({ SIMULATOR_URL: sim.url, BANK_SIGNING_KEY_ID: BANK_KEY_ID, BANK_SIGNING_KEY: BANK_KEY }),
-  );
+  const sources = sourcesOf(sim);
   worker = await startWorker(env.nativeConnection, taskQueue, { db: tdb.db, sources, bank: sources.bank });
   const clean = 'eligible,!has_arrears,!pensioner,!deceased,!reemployed,!employed';
   paidPeople = await findPeople(sim, `${clean},bank_paid`, 4);
@@ -57,16 +55,6 @@ afterAll(async () => {
   await tdb?.drop();
   await env?.teardown();
 });
-
-/** Polls PostgreSQL (activities run in real time while the server's clock stands still). */
-async function eventually<T>(query: () => Promise<T>, done: (v: T) => boolean, tries = 150): Promise<T> {
-  let v = await query();
-  for (let i = 0; i < tries && !done(v); i++) {
-    await new Promise((r) => setTimeout(r, 100));
-    v = await query();
-  }
-  return v;
-}
 
 /** Moves the server's clock to `ms` (never backwards), in month steps so each month's work settles. */
 async function advanceTo(ms: number) {

@@ -9,6 +9,7 @@ import { paymentActivities } from '../../activities/payments';
 import { cityPaymentCycle } from '../../workflows/payments';
 import { addMonths, monthlyRunId, nextPayDay, payDayOf } from '../../workflows/pay-day';
 import { createTestDatabase, type TestDatabase } from '../support/db';
+import { eventually } from '../support/wait';
 import { accountsWithOutcome, bankLedger, insertBeneficiaries, syntheticBeneficiaries } from '../support/payments';
 import { startWorker, timeSkippingEnv, uniqueTaskQueue, type RunningWorker } from '../support/temporal';
 import { startSimulator, type RunningSimulator } from '../sources/support';
@@ -37,16 +38,6 @@ afterAll(async () => {
   await tdb?.drop();
   await env?.teardown();
 });
-
-/** Polls PostgreSQL (activities run in real time while the server's clock stands still). */
-async function eventually<T>(query: () => Promise<T>, done: (v: T) => boolean): Promise<T> {
-  let v = await query();
-  for (let i = 0; i < 200 && !done(v); i++) {
-    await new Promise((r) => setTimeout(r, 100));
-    v = await query();
-  }
-  return v;
-}
 
 const completedRun = (month: string) =>
   eventually(

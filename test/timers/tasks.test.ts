@@ -12,6 +12,7 @@ import { benefitClaim } from '../../workflows/benefit-claim';
 import { completeTask, shanghaiDate } from '../../workflows/tasks';
 import { seedFutureCalendarYears } from '../support/calendar';
 import { createTestDatabase, type TestDatabase } from '../support/db';
+import { eventually } from '../support/wait';
 import { claimBody } from '../support/fixtures';
 import { startWorker, timeSkippingEnv, uniqueTaskQueue, type RunningWorker } from '../support/temporal';
 
@@ -37,16 +38,6 @@ afterAll(async () => {
   await tdb?.drop();
   await env?.teardown();
 });
-
-/** Polls PostgreSQL (activities run in real time while the server's clock stands still). */
-async function eventually<T>(query: () => Promise<T>, done: (v: T) => boolean): Promise<T> {
-  let v = await query();
-  for (let i = 0; i < 100 && !done(v); i++) {
-    await new Promise((r) => setTimeout(r, 100));
-    v = await query();
-  }
-  return v;
-}
 
 /**
  * Waits for the workflow to close without awaiting its result: awaiting a result unlocks time skipping, and a server
