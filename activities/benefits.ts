@@ -4,8 +4,6 @@
  * before each month's payment, medical insurance, the unemployment registration. They take case numbers and read the
  * person's identifiers from the read model, so no ID number or name enters workflow histories.
  */
-import { ApplicationFailure } from '@temporalio/activity';
-import type { Prisma } from '../generated/prisma/client';
 import { assessEligibility, type ContributionRecord as CalcContribution } from '../domain/calculators/eligibility';
 import { cityOf, determineBenefit } from '../domain/calculators/benefit';
 import { calculateOverpayment } from '../domain/calculators/overpayment';
@@ -15,10 +13,11 @@ import { messageText, type MessageKind, type MessageParams } from '../domain/mes
 import { resolveParameter, type PolicyData } from '../domain/policy';
 import { SEPARATION_REASON_LABELS, type SeparationReason } from '../domain/separation';
 import type { SourceClients } from '../integrations/config';
-import { callOptions, guarded } from './source-call';
+import { callOptions, claimOf as claimOfCase, guarded } from './source-call';
 import { audit } from '../lib/audit';
 import type { CalendarStore } from '../lib/calendar-store';
-import type { Db } from '../lib/db';
+import { asJson, dbDate, isoDate, type Db } from '../lib/db';
+import { recordCaseEvent } from '../lib/case-events';
 
 export interface BenefitActivityDeps {
   db: Db;
@@ -79,16 +78,8 @@ const MATERIAL_LABELS: Record<string, string> = {
   deemed_contribution_proof: '视同缴费年限证明材料',
 };
 
-const iso = (d: Date) => d.toISOString().slice(0, 10);
-const json = (v: unknown) => JSON.parse(JSON.stringify(v)) as Prisma.InputJsonValue;
-
 export function benefitActivities({ db, sources, policy }: BenefitActivityDeps) {
-  async function claimOf(caseNumber: string) {
-    const claim = await db.benefitClaim.findUnique({ where: { caseNumber }, include: { case: true } });
-    if (!claim)
-      throw ApplicationFailure.nonRetryable(`case ${caseNumber} has no claim in the read model`, 'CaseNotFound');
-    return claim;
-  }
+  const claimOf = (caseNumber: string) => claimOfCase(db, caseNumber);
 
   /** The person's contribution months as the calculators count them: paid months and months in arrears. */
   async function contributionsOf(idNumber: string): Promise<{ records: CalcContribution[]; arrears: IsoMonth[] }> {
@@ -167,7 +158,7 @@ export function benefitActivities({ db, sources, policy }: BenefitActivityDeps) 
         guarded(() => sources.tax.getPersonEmployments(claim.idNumber, callOptions())),
         guarded(() => sources.pension.getPensionReceipt(claim.idNumber, callOptions())),
       ]);
-      const separationDate = iso(claim.separationDate);
+      const separationDate = isoDate(claim.separationDate);
       const spell =
         employments.employments.find((e) => e.endDate === separationDate) ??
         [...employments.employments]
@@ -263,7 +254,7 @@ export function benefitActivities({ db, sources, policy }: BenefitActivityDeps) 
           contributions: records,
           waivedArrearsMonths: input.waivedMonths,
           separationReason: claim.separationReason as SeparationReason,
-          separationDate: iso(claim.separationDate),
+          separationDate: isoDate(claim.separationDate),
           ...(input.deemedContributionMonths ? { deemedContributionMonths: input.deemedContributionMonths } : {}),
         },
         policy,
@@ -294,16 +285,16 @@ export function benefitActivities({ db, sources, policy }: BenefitActivityDeps) 
             caseNumber: input.caseNumber,
             version: input.version,
             reason: input.reason,
-            determinedOn: new Date(`${input.determinationDate}T00:00:00Z`),
+            determinedOn: dbDate(input.determinationDate),
             contributionMonths: eligibility.result.totalMonths,
             months,
             monthlyAmountFen: result.monthlyAmountFen,
             totalFen: result.totalFen,
-            startDate: new Date(`${input.startDate}T00:00:00Z`),
-            endDate: new Date(`${endDate}T00:00:00Z`),
+            startDate: dbDate(input.startDate),
+            endDate: dbDate(endDate),
             selfDeclared: input.selfDeclared,
             waivedMonths: input.waivedMonths,
-            explanation: json([...eligibility.explanation, ...benefit.explanation]),
+            explanation: asJson([...eligibility.explanation, ...benefit.explanation]),
             createdAt: new Date(),
             createdBy: input.createdBy,
           },
@@ -326,7 +317,7 @@ export function benefitActivities({ db, sources, policy }: BenefitActivityDeps) 
           kind: m.kind,
           status: 'requested',
           requestedAt: new Date(input.at),
-          dueDate: new Date(`${input.dueDate}T00:00:00Z`),
+          dueDate: dbDate(input.dueDate),
           meta: { label: m.label, article: m.article },
         })),
         skipDuplicates: true,
@@ -408,8 +399,8 @@ export function benefitActivities({ db, sources, policy }: BenefitActivityDeps) 
             caseNumber: input.caseNumber,
             agencyCode: input.agencyCode,
             status: 'active',
-            startDate: new Date(`${input.startDate}T00:00:00Z`),
-            endDate: new Date(`${input.endDate}T00:00:00Z`),
+            startDate: dbDate(input.startDate),
+            endDate: dbDate(input.endDate),
             months: input.months,
             monthlyAmountFen: input.monthlyAmountFen,
             createdAt: at,
@@ -432,7 +423,7 @@ export function benefitActivities({ db, sources, policy }: BenefitActivityDeps) 
         data: {
           status: input.status,
           paidMonths: input.paidMonths,
-          ...(input.stop ? { stopReason: input.stop.reason, stopDate: new Date(`${input.stop.date}T00:00:00Z`) } : {}),
+          ...(input.stop ? { stopReason: input.stop.reason, stopDate: dbDate(input.stop.date) } : {}),
           updatedAt: new Date(input.at),
         },
       });
@@ -458,7 +449,7 @@ export function benefitActivities({ db, sources, policy }: BenefitActivityDeps) 
       if (
         employment.employed &&
         employment.startDate &&
-        employment.startDate > iso(claim.separationDate) &&
+        employment.startDate > isoDate(claim.separationDate) &&
         employment.startDate <= monthEnd
       ) {
         found.push({
@@ -535,23 +526,13 @@ export function benefitActivities({ db, sources, policy }: BenefitActivityDeps) 
         input.at.slice(0, 10),
       );
       const amount = calc.result.totalFen;
-      await db.caseEvent.createMany({
-        data: [
-          {
-            caseNumber: input.caseNumber,
-            eventKey: `${input.caseNumber}/overpayment`,
-            type: 'overpayment_found',
-            at: new Date(input.at),
-            actor: 'system',
-            data: json({
-              amountFen: amount,
-              stopDate: input.stopDate,
-              explanation: calc.explanation,
-              article: 'Art. 43',
-            }),
-          },
-        ],
-        skipDuplicates: true,
+      await recordCaseEvent(db, {
+        caseNumber: input.caseNumber,
+        key: `${input.caseNumber}/overpayment`,
+        type: 'overpayment_found',
+        at: new Date(input.at),
+        actor: 'system',
+        data: { amountFen: amount, stopDate: input.stopDate, explanation: calc.explanation, article: 'Art. 43' },
       });
       return amount;
     },

@@ -2,17 +2,12 @@
  * Activities that keep the read model (PostgreSQL) in step with the cases. Each is idempotent: Temporal may run an
  * activity again after a crash or timeout, so every write is keyed (case number, event key) and repeats do nothing.
  */
-import type { Prisma } from '../generated/prisma/client';
-import type { Db } from '../lib/db';
+import { caseEventRow } from '../lib/case-events';
+import { dbDate, type Db } from '../lib/db';
 import type { ClaimApplication } from '../workflows/types';
 
 export interface CaseActivityDeps {
   db: Db;
-}
-
-/** A date-only value ('YYYY-MM-DD', Asia/Shanghai business date) as PostgreSQL DATE through Prisma. */
-function asDate(date: string): Date {
-  return new Date(`${date}T00:00:00.000Z`);
 }
 
 export function caseActivities({ db }: CaseActivityDeps) {
@@ -53,7 +48,7 @@ export function caseActivities({ db }: CaseActivityDeps) {
               phone: a.applicant.phone,
               employerUscc: a.employer.uscc,
               employerName: a.employer.name,
-              separationDate: asDate(a.separation.date),
+              separationDate: dbDate(a.separation.date),
               separationReason: a.separation.reason,
               payingLocalityBasis: a.payingLocality.basis,
               paymentMethod: a.payment.method,
@@ -66,21 +61,18 @@ export function caseActivities({ db }: CaseActivityDeps) {
         }),
         db.caseEvent.createMany({
           data: [
-            {
+            caseEventRow({
               caseNumber,
-              eventKey: `${caseNumber}/claim_received`,
+              key: `${caseNumber}/claim_received`,
               type: 'claim_received',
               at,
-              actor:
-                input.filedBy && 'username' in input.filedBy && input.filedBy.username
-                  ? input.filedBy.username
-                  : `applicant:${a.channel}`,
+              actor: input.filedBy?.username ?? `applicant:${a.channel}`,
               data: {
                 channel: a.channel,
                 payingLocalityBasis: a.payingLocality.basis,
                 filedBy: input.filedBy?.kind ?? 'applicant',
               },
-            },
+            }),
           ],
           skipDuplicates: true,
         }),
@@ -101,14 +93,14 @@ export function caseActivities({ db }: CaseActivityDeps) {
         db.case.updateMany({ where: { caseNumber: input.caseNumber }, data: { status: input.status, updatedAt: at } }),
         db.caseEvent.createMany({
           data: [
-            {
+            caseEventRow({
               caseNumber: input.caseNumber,
-              eventKey: `${input.caseNumber}/${input.event}`,
+              key: `${input.caseNumber}/${input.event}`,
               type: input.event,
               at,
               actor: input.actor ?? 'system',
-              data: (input.data ?? {}) as Prisma.InputJsonValue,
-            },
+              data: input.data,
+            }),
           ],
           skipDuplicates: true,
         }),

@@ -4,10 +4,9 @@
  * enters workflow histories; they return only what the case needs. Source errors become Temporal failures that are
  * retried when they can succeed (outage, timeout) and fail fast when they cannot (refused, malformed).
  */
-import { ApplicationFailure } from '@temporalio/activity';
 import type { SourceClients } from '../integrations/config';
 import type { ContributionRecord } from '../integrations/tax';
-import { callOptions, guarded } from './source-call';
+import { callOptions, claimOf, guarded } from './source-call';
 import type { Db } from '../lib/db';
 
 export interface SourceActivityDeps {
@@ -16,27 +15,20 @@ export interface SourceActivityDeps {
 }
 
 export function sourceActivities({ db, sources }: SourceActivityDeps) {
-  async function applicant(caseNumber: string) {
-    const claim = await db.benefitClaim.findUnique({ where: { caseNumber }, select: { idNumber: true, name: true } });
-    if (!claim)
-      throw ApplicationFailure.nonRetryable(`case ${caseNumber} has no claim in the read model`, 'CaseNotFound');
-    return claim;
-  }
-
   return {
     /** Art. 35, 37: the applicant's identity and hukou locality, from household registration. */
     async verifyApplicantIdentity(input: { caseNumber: string }): Promise<{
       result: 'match' | 'name_mismatch' | 'not_found';
       hukouDivisionCode: string | null;
     }> {
-      const a = await applicant(input.caseNumber);
+      const a = await claimOf(db, input.caseNumber);
       const r = await guarded(() => sources.hukou.checkIdentity({ idNumber: a.idNumber, name: a.name }, callOptions()));
       return { result: r.result, hukouDivisionCode: r.result === 'match' ? r.hukouDivisionCode : null };
     },
 
     /** Art. 24, 32, 34: the applicant's monthly contribution records, from the tax data platform. */
     async fetchContributionRecords(input: { caseNumber: string }): Promise<{ records: ContributionRecord[] }> {
-      const a = await applicant(input.caseNumber);
+      const a = await claimOf(db, input.caseNumber);
       const r = await guarded(() => sources.tax.getPersonContributions(a.idNumber, {}, callOptions()));
       return { records: r.records };
     },

@@ -5,7 +5,8 @@
  */
 import type { Prisma } from '../generated/prisma/client';
 import { audit } from '../lib/audit';
-import type { Db } from '../lib/db';
+import { asJson, dbDate, type Db } from '../lib/db';
+import { recordCaseEvent } from '../lib/case-events';
 import type { Actor, TaskStep } from '../domain/tasks';
 
 export interface TaskActivityDeps {
@@ -27,22 +28,10 @@ export interface TaskRecord {
   createdAt: string;
 }
 
-const asDate = (d: string) => new Date(`${d}T00:00:00.000Z`);
 const auditActor = (a: Actor) => ({ id: a.userId, username: a.username });
 type TaskRowRef = { id: string; caseNumber: string };
-const json = (v: unknown) => JSON.parse(JSON.stringify(v ?? {})) as Prisma.InputJsonValue;
 
 export function taskActivities({ db }: TaskActivityDeps) {
-  async function caseEvent(
-    tx: Prisma.TransactionClient,
-    e: { caseNumber: string; key: string; type: string; at: Date; actor: string; data?: unknown },
-  ) {
-    await tx.caseEvent.createMany({
-      data: [{ caseNumber: e.caseNumber, eventKey: e.key, type: e.type, at: e.at, actor: e.actor, data: json(e.data) }],
-      skipDuplicates: true,
-    });
-  }
-
   /** A notice to staff; its key makes a retried activity write it once. */
   async function notify(
     tx: Prisma.TransactionClient,
@@ -92,7 +81,7 @@ export function taskActivities({ db }: TaskActivityDeps) {
               role: t.role,
               agencyCode: t.agencyCode,
               status: 'open',
-              dueDate: asDate(t.dueDate),
+              dueDate: dbDate(t.dueDate),
               dueAt: new Date(t.dueAt),
               createdAt: at,
               updatedAt: at,
@@ -101,7 +90,7 @@ export function taskActivities({ db }: TaskActivityDeps) {
           skipDuplicates: true,
         });
         if (created.count) {
-          await caseEvent(tx, {
+          await recordCaseEvent(tx, {
             caseNumber: t.caseNumber,
             key: `${t.id}/opened`,
             type: 'task_opened',
@@ -159,7 +148,7 @@ export function taskActivities({ db }: TaskActivityDeps) {
             completedAt: at,
             completedById: input.actor.userId,
             completedByName: input.actor.username,
-            decision: json(input.decision),
+            decision: asJson(input.decision),
             updatedAt: at,
           },
         });
@@ -172,7 +161,7 @@ export function taskActivities({ db }: TaskActivityDeps) {
           after: { type: task.type, step: task.step, decision: input.decision },
           at,
         });
-        await caseEvent(tx, {
+        await recordCaseEvent(tx, {
           caseNumber: task.caseNumber,
           key: `${input.taskId}/completed`,
           type: 'task_completed',
@@ -201,7 +190,7 @@ export function taskActivities({ db }: TaskActivityDeps) {
           task,
           message: `任务逾期: ${task.caseNumber} ${task.type} 应于 ${task.dueDate.toISOString().slice(0, 10)} 办结`,
         });
-        await caseEvent(tx, {
+        await recordCaseEvent(tx, {
           caseNumber: task.caseNumber,
           key: `${input.taskId}/overdue/${task.extensions}`,
           type: 'task_overdue',
@@ -251,7 +240,7 @@ export function taskActivities({ db }: TaskActivityDeps) {
           task,
           message: `逾期任务上报: ${task.caseNumber} ${task.type} (${task.agencyCode})`,
         });
-        await caseEvent(tx, {
+        await recordCaseEvent(tx, {
           caseNumber: task.caseNumber,
           key: `${input.taskId}/escalated/${input.to}`,
           type: 'task_escalated',
@@ -277,7 +266,7 @@ export function taskActivities({ db }: TaskActivityDeps) {
         await tx.task.update({
           where: { id: input.taskId },
           data: {
-            dueDate: asDate(input.dueDate),
+            dueDate: dbDate(input.dueDate),
             dueAt: new Date(input.dueAt),
             overdueSince: null,
             extensions: { increment: 1 },

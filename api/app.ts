@@ -25,7 +25,7 @@ import { calendarRouter } from './calendar/router';
 import { tasksRouter } from './tasks/router';
 import { financeRouter } from './finance/router';
 import { employerRouter } from './employer/router';
-import { shanghaiDate } from '../lib/clock';
+import { businessDateOf } from '../domain/calendar';
 import { claimsRouter } from './claims/router';
 import { ApiError, errorHandler, notFoundHandler, sendError } from './errors';
 import type { ApiMetrics } from './metrics';
@@ -120,7 +120,7 @@ export function createApp(deps: AppDeps): express.Express {
   );
   app.use(usersRouter({ db: deps.db }));
   // Rules for clerks: what is in force, and a calculation without a case (Art. 12, 38).
-  const today = () => shanghaiDate(deps.now ? deps.now() : new Date());
+  const today = () => businessDateOf(deps.now ? deps.now() : new Date());
   app.use(['/calculations', '/policy'], requireRole(...STAFF_ROLES));
   app.use(calculationsRouter({ policy: deps.policy, calendar: () => deps.calendar.current(), today }));
   app.use(calendarRouter({ db: deps.db, calendar: deps.calendar }));

@@ -3,7 +3,7 @@
  * Write it in the same transaction as the change it describes, so neither exists without the other.
  */
 import type { Prisma } from '../generated/prisma/client';
-import type { Db } from './db';
+import { asJson, type Db } from './db';
 
 export interface AuditEntry {
   actor: { id: string | null; username: string };
@@ -20,7 +20,7 @@ export interface AuditEntry {
 
 type Tx = Pick<Db, 'auditLog'> | Prisma.TransactionClient;
 
-const json = (v: unknown) => (v === undefined ? undefined : (JSON.parse(JSON.stringify(v)) as Prisma.InputJsonValue));
+const json = (v: unknown) => (v === undefined ? undefined : asJson(v));
 
 export async function audit(tx: Tx, e: AuditEntry): Promise<void> {
   await tx.auditLog.create({

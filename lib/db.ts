@@ -2,7 +2,7 @@
  * The read model's database client: Prisma 7 over the `pg` driver adapter. One pool per process.
  */
 import { PrismaPg } from '@prisma/adapter-pg';
-import { PrismaClient } from '../generated/prisma/client';
+import { PrismaClient, type Prisma } from '../generated/prisma/client';
 
 export type Db = PrismaClient;
 
@@ -16,6 +16,21 @@ export function createDb(databaseUrl: string, opts: { poolMax?: number } = {}): 
     application_name: 'ui-cases',
   });
   return new PrismaClient({ adapter });
+}
+
+/** A business date 'YYYY-MM-DD' as the value of a PostgreSQL DATE column through Prisma (midnight UTC). */
+export function dbDate(date: string): Date {
+  return new Date(`${date}T00:00:00.000Z`);
+}
+
+/** A DATE column's value back as 'YYYY-MM-DD'. */
+export function isoDate(value: Date): string {
+  return value.toISOString().slice(0, 10);
+}
+
+/** Any value as Prisma JSON input (dropping what JSON cannot carry). */
+export function asJson(value: unknown): Prisma.InputJsonValue {
+  return JSON.parse(JSON.stringify(value ?? {})) as Prisma.InputJsonValue;
 }
 
 /** `SELECT 1` with a deadline: for readiness checks. */

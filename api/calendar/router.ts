@@ -8,7 +8,7 @@
  */
 import { Router } from 'express';
 import { z } from 'zod';
-import type { Db } from '../../lib/db';
+import { dbDate, type Db } from '../../lib/db';
 import { audit } from '../../lib/audit';
 import { storedYearData, type CalendarStore } from '../../lib/calendar-store';
 import { CalendarNotCoveredError, dayOfWeek, deadlineInstantIso, dueDate, isIsoDate } from '../../domain/calendar';
@@ -100,14 +100,13 @@ export function calendarRouter(deps: { db: Db; calendar: CalendarStore }): Route
     if (fields.length) throw new ApiError(400, 'validation_failed', 'The calendar year is not valid', fields);
 
     const now = new Date();
-    const toDate = (d: string) => new Date(`${d}T00:00:00.000Z`);
     const holidays = [...new Set(body.holidays)].sort();
     const adjustedWorkdays = [...new Set(body.adjustedWorkdays)].sort();
     const saved = await db.$transaction(async (tx) => {
       const before = await tx.calendarYear.findUnique({ where: { year } });
       const data = {
-        holidays: holidays.map(toDate),
-        adjustedWorkdays: adjustedWorkdays.map(toDate),
+        holidays: holidays.map(dbDate),
+        adjustedWorkdays: adjustedWorkdays.map(dbDate),
         source: body.source,
         updatedBy: user.username,
         updatedAt: now,

@@ -11,7 +11,7 @@ import { WithStartWorkflowOperation, WorkflowUpdateFailedError, type Client } fr
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Db } from '../../lib/db';
-import { shanghaiDate } from '../../lib/clock';
+import { businessDateOf } from '../../domain/calendar';
 import { formatCaseNumber, serialFromBytes } from '../../domain/case-number';
 import {
   benefitClaim,
@@ -159,14 +159,14 @@ export function claimsRouter(deps: ClaimsDeps): Router {
     const key = idempotencyKey(req);
     const claim: ClaimRequest = parseOr400(ClaimRequestSchema, req.body);
     const filedBy = assertMayFile(req, claim);
-    if (claim.separation.date > shanghaiDate(now())) {
+    if (claim.separation.date > businessDateOf(now())) {
       throw validationError([{ path: 'separation.date', message: 'must not be in the future' }]);
     }
     const agencyCode = claim.payingLocality.agencyCode;
     await assertPayingAgency(deps.db, agencyCode);
 
     const receivedAt = now();
-    const year = Number(shanghaiDate(receivedAt).slice(0, 4));
+    const year = Number(businessDateOf(receivedAt).slice(0, 4));
     const body = canonicalJson(claim);
     // A random number may (very rarely) be taken already: draw again. A keyed number is the same on every retry.
     for (let attempt = 0; attempt < (key ? 1 : 3); attempt++) {

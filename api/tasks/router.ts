@@ -21,7 +21,7 @@ import { FORM_SCHEMAS, type FormName } from '../../domain/forms';
 import { maskIdNumber, maskTail } from '../../domain/identity';
 import type { Actor } from '../../domain/tasks';
 import { audit } from '../../lib/audit';
-import type { Db } from '../../lib/db';
+import { dbDate, type Db } from '../../lib/db';
 import {
   claimTask,
   completeTask,
@@ -213,8 +213,8 @@ export function tasksRouter(deps: { db: Db; temporal: Client }): Router {
     const base: Prisma.TaskWhereInput[] = [visibleTasks(user), { status: q.status }];
     if (q.type) base.push({ type: q.type });
     if (q.agencyCode) base.push({ agencyCode: q.agencyCode });
-    if (q.dueFrom) base.push({ dueDate: { gte: new Date(`${q.dueFrom}T00:00:00Z`) } });
-    if (q.dueTo) base.push({ dueDate: { lte: new Date(`${q.dueTo}T00:00:00Z`) } });
+    if (q.dueFrom) base.push({ dueDate: { gte: dbDate(q.dueFrom) } });
+    if (q.dueTo) base.push({ dueDate: { lte: dbDate(q.dueTo) } });
     const views: Record<typeof q.view, Prisma.TaskWhereInput> = {
       all: {},
       mine: { assigneeId: user.id },
