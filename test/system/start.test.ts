@@ -12,6 +12,7 @@ import { portInUse } from '../../scripts/services';
 import { temporalBinary } from '../../scripts/temporal-bin';
 import { claimBody } from '../support/fixtures';
 import { freePort } from '../support/ports';
+import { eventually } from '../support/wait';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const dataDir = mkdtempSync(join(tmpdir(), 'ui-cases-start-'));
@@ -147,6 +148,12 @@ describe('the start command (README)', () => {
     expect(created.status).toBe(201);
     const { caseNumber } = (await created.json()) as { caseNumber: string };
     expect((await fetch(`${api}/cases/${caseNumber}`, { headers: adminAuth })).status).toBe(200);
+    // The worker goes on with the case (the automatic acceptance check); the status it comes to rest at must survive
+    // the restart. This applicant is unknown to the simulated sources: materials are asked for (Art. 37).
+    const statusNow = async () =>
+      ((await (await fetch(`${api}/cases/${caseNumber}`, { headers: adminAuth })).json()) as { status: string }).status;
+    const settled = await eventually(statusNow, (s) => s !== 'received' && s !== 'awaiting_acceptance', 300);
+    expect(settled).toBe('awaiting_materials');
     expect(temporalList()).toContain(caseNumber);
     expect((await fetch(`http://127.0.0.1:${ports.ui}/`)).status).toBe(200);
     const workerMetrics = await (await fetch(`http://127.0.0.1:${ports.metrics}/metrics`)).text();
@@ -161,7 +168,7 @@ describe('the start command (README)', () => {
     expect(second.output()).toContain('database schema is up to date');
     const again = await fetch(`${api}/cases/${caseNumber}`, { headers: adminAuth });
     expect(again.status).toBe(200);
-    expect(((await again.json()) as { status: string }).status).toBe('awaiting_acceptance');
+    expect(((await again.json()) as { status: string }).status).toBe(settled);
     expect(temporalList()).toContain(caseNumber);
     expect(second.output()).not.toContain('first administrator created');
     second.proc.kill('SIGINT');
