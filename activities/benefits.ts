@@ -6,7 +6,6 @@
  */
 import { assessEligibility, type ContributionRecord as CalcContribution } from '../domain/calculators/eligibility';
 import { cityOf, determineBenefit } from '../domain/calculators/benefit';
-import { calculateOverpayment } from '../domain/calculators/overpayment';
 import { addDays, addMonths, endOfMonth, type IsoDate, type IsoMonth } from '../domain/calendar';
 import { maskTail } from '../domain/identity';
 import { messageText, type MessageKind, type MessageParams } from '../domain/messages';
@@ -17,7 +16,6 @@ import { callOptions, claimOf as claimOfCase, guarded } from './source-call';
 import { audit } from '../lib/audit';
 import type { CalendarStore } from '../lib/calendar-store';
 import { asJson, dbDate, isoDate, type Db } from '../lib/db';
-import { recordCaseEvent } from '../lib/case-events';
 
 export interface BenefitActivityDeps {
   db: Db;
@@ -500,41 +498,6 @@ export function benefitActivities({ db, sources, policy }: BenefitActivityDeps) 
           callOptions(),
         ),
       );
-    },
-
-    /**
-     * Art. 43: a stop found after months were paid: the overpayment (benefits for months after the stop), with the
-     * calculator's explanation, recorded on the case for the recovery case.
-     */
-    async recordOverpayment(input: {
-      caseNumber: string;
-      stopDate: IsoDate;
-      paidMonths: { month: IsoMonth; amountFen: number }[];
-      at: string;
-    }): Promise<number> {
-      if (!input.paidMonths.length) return 0;
-      const calc = calculateOverpayment(
-        {
-          stopDate: input.stopDate,
-          payments: input.paidMonths.map((p) => ({
-            kind: 'unemployment_benefit' as const,
-            month: p.month,
-            amountFen: p.amountFen,
-          })),
-        },
-        policy,
-        input.at.slice(0, 10),
-      );
-      const amount = calc.result.totalFen;
-      await recordCaseEvent(db, {
-        caseNumber: input.caseNumber,
-        key: `${input.caseNumber}/overpayment`,
-        type: 'overpayment_found',
-        at: new Date(input.at),
-        actor: 'system',
-        data: { amountFen: amount, stopDate: input.stopDate, explanation: calc.explanation, article: 'Art. 43' },
-      });
-      return amount;
     },
 
     /** Art. 39: a corrected social security card or bank account, from a clerk or the person's channel (audited). */

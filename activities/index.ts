@@ -5,6 +5,7 @@ import { benefitActivities } from './benefits';
 import { calendarActivities, type CalendarActivityDeps } from './calendar';
 import { caseActivities, type CaseActivityDeps } from './cases';
 import { paymentActivities, type PaymentActivityDeps } from './payments';
+import { recoveryActivities } from './recovery';
 import { sourceActivities, type SourceActivityDeps } from './sources';
 import { taskActivities } from './tasks';
 
@@ -18,6 +19,7 @@ export function createActivities(deps: ActivityDeps) {
     ...taskActivities(deps),
     ...benefitActivities(deps),
     ...paymentActivities(deps),
+    ...recoveryActivities(deps),
   };
 }
 

@@ -23,6 +23,7 @@ import type { PolicyData } from '../domain/policy';
 import type { CalendarStore } from '../lib/calendar-store';
 import { calendarRouter } from './calendar/router';
 import { tasksRouter } from './tasks/router';
+import { recoveryRouter } from './recovery/router';
 import { financeRouter } from './finance/router';
 import { employerRouter } from './employer/router';
 import { businessDateOf } from '../domain/calendar';
@@ -128,6 +129,14 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(financeRouter({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue }));
   app.use(employerRouter({ db: deps.db }));
   app.use(lifecycleRouter({ db: deps.db, temporal: deps.temporal }));
+  app.use(
+    recoveryRouter({
+      db: deps.db,
+      temporal: deps.temporal,
+      taskQueue: deps.taskQueue,
+      ...(deps.now ? { now: deps.now } : {}),
+    }),
+  );
   app.use(policyRouter({ policy: deps.policy, today }));
   app.use(
     claimsRouter({

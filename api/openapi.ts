@@ -26,6 +26,7 @@ import { registerCalculationsOpenApi } from './calculations/router';
 import { registerFinanceOpenApi } from './finance/router';
 import { CalendarYearBodySchema, CalendarYearSchema, DueDateQuerySchema } from './calendar/router';
 import { registerPolicyOpenApi } from './policy/router';
+import { registerRecoveryOpenApi } from './recovery/router';
 import {
   CommentBodySchema,
   CompleteTaskBodySchema,
@@ -503,6 +504,7 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
   registerCalculationsOpenApi(registry, { security: signedIn });
   registerFinanceOpenApi(registry, { security: signedIn });
   registerPolicyOpenApi(registry, { security: signedIn });
+  registerRecoveryOpenApi(registry, { security: signedIn });
 
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',

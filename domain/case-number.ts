@@ -7,6 +7,7 @@
 
 export const CASE_TYPE_CODES = {
   benefit_claim: 'SYJ', // 失业金
+  objection_review: 'FHJ', // 复核 (Art. 13)
 } as const;
 export type CaseType = keyof typeof CASE_TYPE_CODES;
 

@@ -3,6 +3,9 @@
  * not match is refused before anything is written to history), by the API and by the OpenAPI document. Workflow-safe.
  */
 import { z } from 'zod';
+import { LitigationFormSchema, ObjectionFormSchema } from './objection-forms';
+
+export { ObjectionFormSchema, LitigationFormSchema, type ObjectionForm, type LitigationForm } from './objection-forms';
 
 const reasons = z
   .array(z.string().trim().min(2, 'must say what is wrong').max(200))
@@ -46,6 +49,8 @@ export type ReviewForm = z.infer<typeof ReviewFormSchema>;
 export const FORM_SCHEMAS = {
   acceptance: AcceptanceFormSchema,
   review: ReviewFormSchema,
+  objection: ObjectionFormSchema,
+  litigation: LitigationFormSchema,
 } as const;
 export type FormName = keyof typeof FORM_SCHEMAS;
 export type FormOf<N extends FormName> = z.infer<(typeof FORM_SCHEMAS)[N]>;

@@ -17,7 +17,9 @@ export type MessageKind =
   | 'claim_approved'
   | 'payment_stopped'
   | 'account_correction'
-  | 'expiry_reminder';
+  | 'expiry_reminder'
+  | 'objection_concluded'
+  | 'recovery_notice';
 
 export type MessageParams = {
   claim_refused: { caseNumber: string; reasons: string[] };
@@ -28,6 +30,16 @@ export type MessageParams = {
   payment_stopped: { caseNumber: string; reason: string; date: string };
   account_correction: { caseNumber: string; month: string };
   expiry_reminder: { caseNumber: string; endDate: string };
+  objection_concluded: {
+    caseNumber: string;
+    objectionNumber: string;
+    outcome: 'upheld' | 'corrected';
+    reasons: string[];
+    /** Art. 13: last day to apply for administrative reconsideration / to sue, from receipt of this notice. */
+    reconsiderationUntil: string;
+    litigationUntil: string;
+  };
+  recovery_notice: { caseNumber: string; amountFen: number; months: string[]; stopDate: string; repayDays: number };
 };
 
 export function messageText<K extends MessageKind>(kind: K, p: MessageParams[K]): string {
@@ -49,6 +61,10 @@ export function messageText<K extends MessageKind>(kind: K, p: MessageParams[K])
       return `${SIGN}您${q.month}的失业保险金（${q.caseNumber}）发放未成功，请通过网上服务平台或经办窗口更正社会保障卡或银行账户信息。`;
     case 'expiry_reminder':
       return `${SIGN}您的失业保险金（${q.caseNumber}）领取期限将于${q.endDate}届满。`;
+    case 'objection_concluded':
+      return `${SIGN}您对${q.caseNumber}提出的复核申请（${q.objectionNumber}）已作出复核结论：${q.outcome === 'upheld' ? '维持原决定' : '纠正原决定'}，理由：${(q.reasons as string[]).join('；')}。如不服，可于${q.reconsiderationUntil}前申请行政复议，或于${q.litigationUntil}前提起行政诉讼。`;
+    case 'recovery_notice':
+      return `${SIGN}您自${q.stopDate}起已符合停发条件，${(q.months as string[]).join('、')}多领失业保险金等待遇共${formatYuan(q.amountFen as number)}元，请自收到本通知之日起${q.repayDays}日内退还（${q.caseNumber}）；逾期不退还的，将依法提起民事诉讼。`;
   }
   throw new RangeError(`unknown message kind ${String(kind)}`);
 }

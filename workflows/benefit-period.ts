@@ -9,8 +9,10 @@
  *                account is paid once (Art. 39)
  *
  * Medical insurance from the first day to the last (Art. 44). The expiry SMS one calendar month before the period
- * ends, at 09:00 (Art. 38). A self-reported stop (Art. 42 last paragraph) or one found after months were paid records
- * the overpayment for recovery (Art. 43). History stays bounded: continue-as-new every 12 months or when suggested.
+ * ends, at 09:00 (Art. 38). A self-reported stop (Art. 42 last paragraph) or one found after months were paid starts
+ * the recovery of the overpayment (Art. 43: workflow overpaymentRecovery, started by an activity, outliving the period). A
+ * corrected determination (Art. 38 para 2, through an objection, Art. 13) changes the amount of the months not yet
+ * queued (`changeMonthlyAmount`). History stays bounded: continue-as-new every 12 months or when suggested.
  */
 import {
   ApplicationFailure,
@@ -26,6 +28,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { STOP_REASON_LABELS } from '../domain/messages';
+import { recoveryIdOf } from './recovery-types';
 import { CASE_STATUS } from './search-attributes';
 import { addCalendarMonths, addToMonth, monthOfDate, shanghaiDate, shanghaiInstant } from './time';
 
@@ -55,6 +58,8 @@ export interface PeriodState {
   outstanding: { month: string; asked: boolean }[];
   expirySent: boolean;
   stopped: { reason: string; date: string } | null;
+  /** Art. 38 para 2: corrected amounts, each from a month on (absent: the input's amount throughout). */
+  amounts?: { fromMonth: string; amountFen: number }[];
 }
 
 export type PeriodStatus = 'active' | 'stopped' | 'completed';
@@ -78,6 +83,15 @@ export const correctBankAccount = defineUpdate<
   ]
 >('correctBankAccount');
 
+/**
+ * Art. 38 para 2, Art. 13: a corrected determination's monthly amount, for the months from `fromMonth` not yet queued
+ * for payment (months already queued or paid keep their amount). Answers the month it takes effect from.
+ */
+export const changeMonthlyAmount = defineUpdate<
+  { effectiveFrom: string; unchangedMonths: string[] },
+  [{ fromMonth: string; amountFen: number; reason: string; by: string }]
+>('changeMonthlyAmount');
+
 const CHECK_HOUR = 9;
 const SETTLE_DAY = 16;
 
@@ -97,6 +111,9 @@ export async function benefitPeriod(input: BenefitPeriodInput): Promise<PeriodSt
   let stopRecorded = false;
   let corrected = false;
   const monthAt = (i: number) => addToMonth(monthOfDate(input.startDate), i);
+  /** The amount of a month: the latest correction in force from it, else the determination's. */
+  const amountFor = (month: string) =>
+    [...(state.amounts ?? [])].reverse().find((a) => a.fromMonth <= month)?.amountFen ?? input.monthlyAmountFen;
   const now = () => Date.now();
   const iso = () => new Date(now()).toISOString();
 
@@ -150,6 +167,45 @@ export async function benefitPeriod(input: BenefitPeriodInput): Promise<PeriodSt
     },
   );
 
+  setHandler(
+    changeMonthlyAmount,
+    async ({ fromMonth, amountFen, reason, by }) => {
+      const next = monthAt(state.nextIndex);
+      const effectiveFrom = fromMonth > next ? fromMonth : next;
+      state.amounts = [
+        ...(state.amounts ?? []).filter((a) => a.fromMonth < effectiveFrom),
+        {
+          fromMonth: effectiveFrom,
+          amountFen,
+        },
+      ];
+      await acts.recordPeriodAmountChanged({
+        periodId,
+        caseNumber,
+        fromMonth: effectiveFrom,
+        amountFen,
+        reason,
+        by,
+        at: iso(),
+      });
+      return {
+        effectiveFrom,
+        unchangedMonths: Array.from({ length: state.nextIndex }, (_, i) => monthAt(i)).filter((m) => m >= fromMonth),
+      };
+    },
+    {
+      validator: ({ fromMonth, amountFen }) => {
+        if (state.stopped) throw ApplicationFailure.nonRetryable('The benefit has stopped', 'PeriodStopped');
+        if (state.nextIndex >= input.months)
+          throw ApplicationFailure.nonRetryable('Every month of the period is queued already', 'PeriodComplete');
+        if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(fromMonth))
+          throw ApplicationFailure.nonRetryable('fromMonth must be a month YYYY-MM', 'InvalidMonth');
+        if (!Number.isSafeInteger(amountFen) || amountFen <= 0)
+          throw ApplicationFailure.nonRetryable('amountFen must be a positive integer (fen)', 'InvalidAmount');
+      },
+    },
+  );
+
   function status(): PeriodStatus {
     if (state.stopped) return 'stopped';
     if (state.nextIndex >= input.months && state.outstanding.length === 0) return 'completed';
@@ -177,8 +233,18 @@ export async function benefitPeriod(input: BenefitPeriodInput): Promise<PeriodSt
     state.outstanding = state.outstanding.filter((o) => o.month <= stopMonth);
     state.nextIndex = input.months;
     const overpaid = state.paid.filter((p) => p.month > stopMonth);
-    if (overpaid.length)
-      await acts.recordOverpayment({ caseNumber, stopDate: found.date, paidMonths: overpaid, at: iso() });
+    if (overpaid.length) {
+      // Art. 43: the recovery case, from the ledger; its own workflow, which lives on after this period.
+      await acts.startRecovery({
+        recoveryId: recoveryIdOf(caseNumber),
+        caseNumber,
+        agencyCode: input.agencyCode,
+        periodId,
+        stopDate: found.date,
+        origin: 'benefit_period',
+        startedBy: 'system',
+      });
+    }
     await acts.notifyApplicant({
       caseNumber,
       messageId: `${caseNumber}.stopped`,
@@ -200,7 +266,7 @@ export async function benefitPeriod(input: BenefitPeriodInput): Promise<PeriodSt
     for (const o of [...state.outstanding]) {
       const r = await acts.payableOutcome({ periodId, kind, month: o.month });
       if (r?.status === 'paid') {
-        state.paid.push({ month: o.month, amountFen: input.monthlyAmountFen });
+        state.paid.push({ month: o.month, amountFen: amountFor(o.month) });
         state.outstanding = state.outstanding.filter((x) => x.month !== o.month);
       } else if (r?.status === 'failed' && r.attempt === 1) {
         await acts.requeuePayable({ periodId, kind, month: o.month });
@@ -295,7 +361,7 @@ export async function benefitPeriod(input: BenefitPeriodInput): Promise<PeriodSt
         agencyCode: input.agencyCode,
         kind,
         month,
-        amountFen: input.monthlyAmountFen,
+        amountFen: amountFor(month),
       });
       // Art. 44, 63: the fund pays the month's medical-insurance premium with the city's run.
       const premium = await acts.medicalPremiumFor({ agencyCode: input.agencyCode, month });

@@ -2,3 +2,5 @@
 export { benefitClaim } from './benefit-claim';
 export { cityPaymentCycle, paymentRun } from './payments';
 export { benefitPeriod } from './benefit-period';
+export { objectionReview } from './objection-review';
+export { overpaymentRecovery } from './overpayment-recovery';

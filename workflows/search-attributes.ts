@@ -5,7 +5,7 @@
  */
 import { defineSearchAttributeKey, type SearchAttributeType } from '@temporalio/common';
 
-/** The kind of case: benefit_claim, ... */
+/** The kind of case: benefit_claim, benefit_period, objection_review, overpayment_recovery, ... */
 export const CASE_TYPE = defineSearchAttributeKey('CaseType', 'KEYWORD');
 /** Division code of the agency that handles the case (Art. 5, 36). */
 export const AGENCY_CODE = defineSearchAttributeKey('AgencyCode', 'KEYWORD');

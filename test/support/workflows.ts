@@ -63,3 +63,8 @@ export async function taskProbe(input: {
   for (const s of input.steps) outcomes.push(await tasks.humanTask(s));
   return outcomes.map((o) => ({ decision: o.decision, by: o.by.username }));
 }
+
+/** The claim's determination (Art. 38) as the claim workflow makes it, for tests that start from a determined claim. */
+export async function determinationProbe(input: Parameters<Activities['determineClaim']>[0]) {
+  return sources.determineClaim(input);
+}

@@ -1,0 +1,362 @@
+/**
+ * Objections on the time-skipping test server (issue 7; Art. 13, 38 para 2, 42), with real PostgreSQL, the simulated
+ * sources and bank, and the city's payment runs: an objection filed on the Friday before the National Day holiday is
+ * due on the 5th workday of the calendar with its adjusted workdays and goes overdue exactly then; the conclusion's SMS
+ * states the remedies with their dates; a corrected determination pays the benefit period's remaining months at the
+ * new amount while the months already paid keep the old one.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { addDays, addMonths, dayOfWeek } from '../../domain/calendar';
+import { benefitPeriod } from '../../workflows/benefit-period';
+import { objectionReview } from '../../workflows/objection-review';
+import { cityPaymentCycle } from '../../workflows/payments';
+import type { ObjectionInput } from '../../workflows/recovery-types';
+import { completeTask } from '../../workflows/tasks';
+import { addToMonth, shanghaiDate, shanghaiInstant } from '../../workflows/time';
+import { seedFutureCalendarYears } from '../support/calendar';
+import { claimOf, findPeople, type Person } from '../support/claimants';
+import { createTestDatabase, type TestDatabase } from '../support/db';
+import { eventually } from '../support/wait';
+import { startWorker, timeSkippingEnv, uniqueTaskQueue, type RunningWorker } from '../support/temporal';
+import { sourcesOf, startSimulator, type RunningSimulator } from '../sources/support';
+
+let env: TestWorkflowEnvironment;
+let tdb: TestDatabase;
+let sim: RunningSimulator;
+let worker: RunningWorker;
+const taskQueue = uniqueTaskQueue('objection');
+const started: { terminate(reason?: string): Promise<unknown> }[] = [];
+const reviewer = (agencyCode: string) => ({
+  userId: '00000000-0000-4000-8000-000000000021',
+  username: 'reviewer.objection',
+  roles: ['reviewer'],
+  agencyCode,
+});
+
+/** The National Day week of year `y` as a calendar arrangement: 10-01..10-07 off, two weekend days worked. */
+function nationalDay(y: number) {
+  const holidays = Array.from({ length: 7 }, (_, i) => `${y}-10-0${i + 1}`);
+  let friday = `${y}-09-30`;
+  while (dayOfWeek(friday) !== 5) friday = addDays(friday, -1);
+  let saturday = `${y}-10-08`;
+  while (dayOfWeek(saturday) !== 6) saturday = addDays(saturday, 1);
+  // As in 2026: the Sunday before that Friday's week and the Saturday after the holiday are worked.
+  const adjusted = [addDays(friday, -5), saturday];
+  return { friday, holidays, adjusted };
+}
+
+/** The 5th workday after `start` by the rule of Art. 13 (counted from the next day), on that arrangement. */
+function fifthWorkday(start: string, holidays: string[], adjusted: string[]): string {
+  let d = start;
+  for (let n = 0; n < 5;) {
+    d = addDays(d, 1);
+    const dow = dayOfWeek(d);
+    if (adjusted.includes(d) || (dow !== 0 && dow !== 6 && !holidays.includes(d))) n++;
+  }
+  return d;
+}
+
+let nd: ReturnType<typeof nationalDay>;
+
+beforeAll(async () => {
+  env = await timeSkippingEnv();
+  tdb = await createTestDatabase();
+  // The next National Day the server's clock can still reach on a Friday before it, entered as that year's calendar.
+  const today = shanghaiDate(await env.currentTimeMs());
+  let year = Math.max(2027, Number(today.slice(0, 4)));
+  while (nationalDay(year).friday <= today) year++;
+  nd = nationalDay(year);
+  await tdb.sql(
+    `INSERT INTO calendar_year (year, holidays, adjusted_workdays, source, updated_by, created_at, updated_at)
+     VALUES ($1, $2::date[], $3::date[], 'test data (National Day as in 2026: a week off, weekend days worked)', 'test', now(), now())`,
+    [year, nd.holidays, nd.adjusted],
+  );
+  await seedFutureCalendarYears(tdb);
+  sim = await startSimulator();
+  const sources = sourcesOf(sim);
+  worker = await startWorker(env.nativeConnection, taskQueue, { db: tdb.db, sources, bank: sources.bank });
+});
+afterAll(async () => {
+  // The time-skipping server is shared by the timer files: leave nothing of ours waiting on it.
+  for (const h of started) await h.terminate('test file done').catch(() => undefined);
+  await worker?.stop();
+  await sim?.close();
+  await tdb?.drop();
+  await env?.teardown();
+});
+
+async function insertClaim(caseNumber: string, person: Person, agencyCode: string, status: string) {
+  const claim = await claimOf(sim, person);
+  await tdb.sql(
+    `INSERT INTO "case" (case_number, case_type, status, agency_code, workflow_id, created_at, updated_at)
+     VALUES ($1, 'benefit_claim', $2, $3, $1, now(), now())`,
+    [caseNumber, status, agencyCode],
+  );
+  await tdb.sql(
+    `INSERT INTO benefit_claim VALUES ($1, 'online', 'resident_id_card', $2, $3, $4, $5, $6, $7, $8, 'last_insured', 'social_security_card', NULL, $9, now())`,
+    [
+      caseNumber,
+      person.idNumber,
+      person.name,
+      person.mobile,
+      claim.employer.uscc,
+      claim.employer.name,
+      claim.separation.date,
+      claim.separation.reason,
+      person.bankAccount.accountNumber,
+    ],
+  );
+}
+
+async function fileObjection(input: Omit<ObjectionInput, 'filedAt' | 'filedBy' | 'objector' | 'evidence' | 'grounds'>) {
+  const handle = await env.client.workflow.start(objectionReview, {
+    taskQueue,
+    workflowId: input.caseNumber,
+    args: [
+      {
+        ...input,
+        objector: 'person',
+        grounds: '原单位出具的证明材料可以证明',
+        evidence: [{ kind: 'employer_certificate', title: '原单位工作年限证明', pages: 2 }],
+        filedAt: new Date(await env.currentTimeMs()).toISOString(),
+        filedBy: 'applicant',
+      },
+    ],
+  });
+  started.push(handle);
+  const [task] = await eventually(
+    () =>
+      tdb.sql<{ id: string; due_date: string; due_at: Date; overdue_since: Date | null }>(
+        "SELECT id, due_date::text, due_at, overdue_since FROM task WHERE case_number = $1 AND type = 'objection_review'",
+        [input.caseNumber],
+      ),
+    (r) => r.length === 1,
+  );
+  return { handle, task: task! };
+}
+
+const overdueSince = async (taskId: string) =>
+  (await tdb.sql<{ overdue_since: Date | null }>('SELECT overdue_since FROM task WHERE id = $1', [taskId]))[0]!
+    .overdue_since;
+
+describe('objections (Art. 13)', () => {
+  it('is due on the 5th workday after a Friday before the National Day holiday, and goes overdue exactly then (Art. 13, 78)', async () => {
+    // Filed on that Friday at 10:00 in Shanghai.
+    await env.sleep(shanghaiInstant(nd.friday, 10) - (await env.currentTimeMs()));
+    const [person] = await findPeople(sim, 'eligible,!has_arrears', 1);
+    const original = 'SYJ-2026-210100-OBJ0000001';
+    await insertClaim(original, person!, '210100', 'refused');
+    const { handle, task } = await fileObjection({
+      caseNumber: 'FHJ-2026-210100-OBJ0000001',
+      originalCaseNumber: original,
+      agencyCode: '210100',
+      subject: 'refusal',
+    });
+    const expected = fifthWorkday(nd.friday, nd.holidays, nd.adjusted);
+    expect(expected > nd.holidays[6]!).toBe(true); // pushed past the holiday week
+    expect(task.due_date).toBe(expected);
+    const dueMs = Date.parse(`${expected}T16:00:00.000Z`); // the end of the due day in Shanghai
+    expect(task.due_at.getTime()).toBe(dueMs);
+    const [row] = await tdb.sql<{ due_date: string; status: string }>(
+      'SELECT due_date::text, status FROM objection WHERE case_number = $1',
+      ['FHJ-2026-210100-OBJ0000001'],
+    );
+    expect(row).toEqual({ due_date: expected, status: 'under_review' });
+
+    // A minute before the due day ends: not overdue. Then overdue at that instant, supervisors told.
+    await env.sleep(dueMs - 60_000 - (await env.currentTimeMs()));
+    expect(await overdueSince(task.id)).toBeNull();
+    await env.sleep(120_000);
+    const since = await eventually(
+      () => overdueSince(task.id),
+      (v) => v !== null,
+    );
+    expect(since!.getTime() - dueMs).toBeGreaterThanOrEqual(0);
+    expect(since!.getTime() - dueMs).toBeLessThan(1_000);
+    const notices = await tdb.sql<{ kind: string; role: string }>(
+      "SELECT kind, role FROM notification WHERE task_id = $1 AND kind = 'task_overdue'",
+      [task.id],
+    );
+    expect(notices).toEqual([{ kind: 'task_overdue', role: 'supervisor' }]);
+
+    // Upheld: the SMS states the remedies with their dates from today (60 days; 6 months).
+    await handle.executeUpdate(completeTask, {
+      args: [
+        {
+          taskId: task.id,
+          actor: reviewer('210100'),
+          form: { decision: 'uphold', reasons: ['缴费不满一年，不符合申领条件'] },
+        },
+      ],
+    });
+    const concluded = shanghaiDate(await env.currentTimeMs());
+    const [sms] = await eventually(
+      () =>
+        tdb.sql<{ text: string; case_number: string }>('SELECT text, case_number FROM message WHERE id = $1', [
+          'FHJ-2026-210100-OBJ0000001.conclusion',
+        ]),
+      (r) => r.length === 1,
+    );
+    expect(sms!.case_number).toBe(original);
+    expect(sms!.text).toContain('维持原决定');
+    expect(sms!.text).toContain(`可于${addDays(concluded, 60)}前申请行政复议`);
+    expect(sms!.text).toContain(`于${addMonths(concluded, 6)}前提起行政诉讼`);
+    const [done] = await tdb.sql<{ status: string; reconsideration_until: string; litigation_until: string }>(
+      'SELECT status, reconsideration_until::text, litigation_until::text FROM objection WHERE case_number = $1',
+      ['FHJ-2026-210100-OBJ0000001'],
+    );
+    expect(done).toEqual({
+      status: 'upheld',
+      reconsideration_until: addDays(concluded, 60),
+      litigation_until: addMonths(concluded, 6),
+    });
+  });
+
+  it('pays the remaining months at the corrected amount after a corrected determination, the paid months at the old one (Art. 13, 38 para 2)', async () => {
+    // Fewer than 10 years of contributions (85% of the minimum wage); the evidence proves enough deemed months for 90%.
+    const [person] = await findPeople(
+      sim,
+      'eligible,!has_arrears,!pensioner,!deceased,!reemployed,!employed,bank_paid',
+      1,
+      (p) => p.paidMonths >= 24 && p.paidMonths <= 96,
+    );
+    const claim = await claimOf(sim, person!);
+    const agencyCode = claim.payingLocality.agencyCode;
+    const caseNumber = `SYJ-2026-${agencyCode}-OBJ0000002`;
+    await insertClaim(caseNumber, person!, agencyCode, 'approved');
+    started.push(
+      await env.client.workflow.start(cityPaymentCycle, {
+        taskQueue,
+        workflowId: `payment-cycle-${agencyCode}-${taskQueue}`,
+        args: [{ agencyCode }],
+      }),
+    );
+    // The determination as the claim made it (version 1), by the same activity, through a one-off workflow run.
+    const startDate = shanghaiDate(await env.currentTimeMs());
+    const v1 = await (async () => {
+      const h = await env.client.workflow.start('determinationProbe', {
+        taskQueue,
+        workflowId: `${caseNumber}.D1`,
+        args: [
+          {
+            caseNumber,
+            version: 1,
+            reason: 'initial',
+            determinationDate: startDate,
+            startDate,
+            waivedMonths: [],
+            selfDeclared: false,
+            createdBy: 'system',
+          },
+        ],
+      });
+      started.push(h);
+      return eventually(
+        () =>
+          tdb.sql<{ monthly_amount_fen: number }>(
+            'SELECT monthly_amount_fen FROM determination WHERE case_number = $1 AND version = 1',
+            [caseNumber],
+          ),
+        (r) => r.length === 1,
+      );
+    })();
+    const oldAmount = v1[0]!.monthly_amount_fen;
+    const periodId = `${caseNumber}.P`;
+    const months = 4;
+    const first = startDate.slice(0, 7);
+    started.push(
+      await env.client.workflow.start(benefitPeriod, {
+        taskQueue,
+        workflowId: periodId,
+        args: [
+          {
+            periodId,
+            caseNumber,
+            agencyCode,
+            startDate,
+            endDate: addDays(addMonths(startDate, months), -1),
+            months,
+            monthlyAmountFen: oldAmount,
+          },
+        ],
+      }),
+    );
+    // Two months paid (months 0 and 1, settled by the 16th of month 1).
+    await advanceTo(shanghaiInstant(`${addToMonth(first, 1)}-20`, 12));
+    await eventually(
+      () => tdb.sql<{ paid_months: number }>('SELECT paid_months FROM benefit_period WHERE id = $1', [periodId]),
+      (r) => r[0]?.paid_months === 2,
+    );
+
+    const objectionNumber = `FHJ-2026-${agencyCode}-OBJ0000002`;
+    const { task } = await fileObjection({
+      caseNumber: objectionNumber,
+      originalCaseNumber: caseNumber,
+      agencyCode,
+      subject: 'determination',
+    });
+    await env.client.workflow.getHandle(objectionNumber).executeUpdate(completeTask, {
+      args: [
+        {
+          taskId: task.id,
+          actor: reviewer(agencyCode),
+          form: {
+            decision: 'correct',
+            correction: { deemedContributionMonths: 130 },
+            reasons: ['视同缴费年限证明属实'],
+          },
+        },
+      ],
+    });
+    const [corrected] = await eventually(
+      () =>
+        tdb.sql<{
+          status: string;
+          conclusion: { applied?: { monthlyAmountFen: number; period: { effectiveFrom: string } } };
+        }>('SELECT status, conclusion FROM objection WHERE case_number = $1', [objectionNumber]),
+      (r) => r[0]?.status === 'corrected',
+    );
+    const newAmount = corrected!.conclusion.applied!.monthlyAmountFen;
+    expect(newAmount).toBeGreaterThan(oldAmount);
+    expect(corrected!.conclusion.applied!.period.effectiveFrom).toBe(addToMonth(first, 2));
+    const versions = await tdb.sql<{ version: number; reason: string; monthly_amount_fen: number }>(
+      'SELECT version, reason, monthly_amount_fen FROM determination WHERE case_number = $1 ORDER BY version',
+      [caseNumber],
+    );
+    expect(versions).toEqual([
+      { version: 1, reason: 'initial', monthly_amount_fen: oldAmount },
+      { version: 2, reason: 'correction', monthly_amount_fen: newAmount },
+    ]);
+
+    // To the end of the period: months 0-1 at the old amount, 2-3 at the new one, in the ledger and at the bank.
+    await advanceTo(shanghaiInstant(`${addToMonth(first, months + 1)}-20`, 12));
+    await eventually(
+      () => tdb.sql<{ status: string }>('SELECT status FROM benefit_period WHERE id = $1', [periodId]),
+      (r) => r[0]?.status === 'completed',
+    );
+    const paid = await tdb.sql<{ month: string; amount_fen: number }>(
+      "SELECT month, amount_fen FROM payable WHERE period_id = $1 AND kind = 'unemployment_benefit' AND status = 'paid' ORDER BY month",
+      [periodId],
+    );
+    expect(paid).toEqual(
+      [0, 1, 2, 3].map((i) => ({ month: addToMonth(first, i), amount_fen: i < 2 ? oldAmount : newAmount })),
+    );
+    const bank = (
+      await sim.admin<{ payments: { paymentId: string; result: string; amountFen: number }[] }>('GET', '/bank/ledger')
+    ).payments
+      .filter((p) => p.paymentId.startsWith(periodId) && p.result === 'paid')
+      .sort((a, b) => (a.paymentId < b.paymentId ? -1 : 1));
+    expect(bank.map((b) => b.amountFen)).toEqual([oldAmount, oldAmount, newAmount, newAmount]);
+  });
+});
+
+/** Moves the server's clock to `ms` (never backwards), in steps so each month's work settles. */
+async function advanceTo(ms: number) {
+  for (;;) {
+    const now = await env.currentTimeMs();
+    if (now >= ms) return;
+    await env.sleep(Math.min(ms - now, 20 * 86_400_000));
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}

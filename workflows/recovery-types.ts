@@ -1,0 +1,65 @@
+/**
+ * Payload types of the objection and recovery cases (Art. 13, 43), shared by the API, workflows and activities.
+ * Workflow-safe (types and pure helpers only).
+ */
+
+/** Art. 13: what a person or employer may object to. */
+export const OBJECTION_SUBJECTS = ['refusal', 'review_result', 'determination', 'stop_decision'] as const;
+export type ObjectionSubject = (typeof OBJECTION_SUBJECTS)[number];
+
+/** Art. 14: the evidence, as metadata of the materials received (the files stay in the archive). */
+export interface EvidenceItem {
+  kind: string;
+  title: string;
+  pages?: number;
+  receivedOn?: string;
+}
+
+export interface ObjectionInput {
+  /** The objection's own case number (FHJ-…), also its workflow ID. */
+  caseNumber: string;
+  /** The case whose decision is objected to. */
+  originalCaseNumber: string;
+  /** The agency that made the decision: it concludes (Art. 13). */
+  agencyCode: string;
+  subject: ObjectionSubject;
+  objector: 'person' | 'employer';
+  grounds: string;
+  evidence: EvidenceItem[];
+  /** When the agency received the objection (ISO instant, the API's clock). */
+  filedAt: string;
+  filedBy: string;
+}
+
+export type ObjectionStatus = 'received' | 'under_review' | 'upheld' | 'corrected';
+
+export const DELIVERY_METHODS = ['sms', 'post', 'in_person'] as const;
+export type DeliveryMethod = (typeof DELIVERY_METHODS)[number];
+
+export interface RecoveryInput {
+  /** Workflow ID and read-model key: `<claim case number>.R` (no personal data). */
+  recoveryId: string;
+  caseNumber: string;
+  agencyCode: string;
+  /** The benefit period whose ledger holds the payments, when known. */
+  periodId: string | null;
+  stopDate: string;
+  origin: 'benefit_period' | 'auditor';
+  startedBy: string;
+}
+
+export type RecoveryStatus =
+  'opening' | 'awaiting_delivery' | 'awaiting_repayment' | 'litigation' | 'repaid' | 'closed';
+
+export interface RecoveryView {
+  recoveryId: string;
+  status: RecoveryStatus;
+  amountFen: number;
+  balanceFen: number;
+  deliveredOn: string | null;
+  dueDate: string | null;
+  dueAt: string | null;
+}
+
+/** The recovery of a claim's overpayment: one per claim. */
+export const recoveryIdOf = (caseNumber: string) => `${caseNumber}.R`;
