@@ -342,7 +342,10 @@ export function benefitActivities({ db, sources, policy }: BenefitActivityDeps) 
       params: MessageParams[K];
       at: string;
     }): Promise<void> {
-      const claim = await claimOf(input.caseNumber);
+      // The applicant: the claimant, or whoever applied for an other benefit (Art. 46, 47: the beneficiary, a survivor).
+      const claim =
+        (await db.otherBenefitClaim.findUnique({ where: { caseNumber: input.caseNumber }, select: { phone: true } })) ??
+        (await claimOf(input.caseNumber));
       const text = messageText(input.kind, input.params);
       await guarded(() => sources.sms.send({ messageId: input.messageId, mobile: claim.phone, text }, callOptions()));
       await db.message.createMany({

@@ -4,6 +4,7 @@
 import { benefitActivities } from './benefits';
 import { calendarActivities, type CalendarActivityDeps } from './calendar';
 import { caseActivities, type CaseActivityDeps } from './cases';
+import { otherBenefitActivities } from './other-benefits';
 import { paymentActivities, type PaymentActivityDeps } from './payments';
 import { recoveryActivities } from './recovery';
 import { sourceActivities, type SourceActivityDeps } from './sources';
@@ -19,6 +20,7 @@ export function createActivities(deps: ActivityDeps) {
     ...taskActivities(deps),
     ...benefitActivities(deps),
     ...paymentActivities(deps),
+    ...otherBenefitActivities(deps),
     ...recoveryActivities(deps),
   };
 }

@@ -40,7 +40,15 @@ export interface PaymentActivityDeps {
   medical: MedicalClient;
 }
 
-export const PAYABLE_KINDS = ['unemployment_benefit', 'medical_premium'] as const;
+export const PAYABLE_KINDS = [
+  'unemployment_benefit',
+  'medical_premium',
+  // One-off benefits of a period (Art. 46, 47), paid by the same city runs; their "period" is their own case.
+  'childbirth_subsidy',
+  'funeral_grant',
+  'survivor_pension',
+  'death_month_benefit',
+] as const;
 export type PayableKind = (typeof PAYABLE_KINDS)[number];
 export const PAYABLE_STATUSES = ['pending', 'sent', 'paid', 'failed', 'cancelled'] as const;
 export type PayableStatus = (typeof PAYABLE_STATUSES)[number];
@@ -103,7 +111,24 @@ export interface PaymentRunTotals {
   completedAt: string | null;
 }
 
-const KIND_CODES: Record<PayableKind, string> = { unemployment_benefit: 'UB', medical_premium: 'MP' };
+const KIND_CODES: Record<PayableKind, string> = {
+  unemployment_benefit: 'UB',
+  medical_premium: 'MP',
+  childbirth_subsidy: 'CS',
+  funeral_grant: 'FG',
+  survivor_pension: 'SP',
+  death_month_benefit: 'DM',
+};
+
+/** What the bank is told each payment is for (its purpose codes). */
+const BANK_PURPOSE: Record<Exclude<PayableKind, 'medical_premium'>, PaymentItem['purpose']> = {
+  unemployment_benefit: 'unemployment_benefit',
+  childbirth_subsidy: 'childbirth_medical_subsidy',
+  funeral_grant: 'funeral_grant',
+  survivor_pension: 'survivor_pension',
+  // Art. 47: the benefit of the month of death, paid to the survivor.
+  death_month_benefit: 'unemployment_benefit',
+};
 const KEY_CHARS = /^[A-Za-z0-9_.:-]+$/;
 const digest = (text: string, length: number) => createHash('sha256').update(text).digest('hex').slice(0, length);
 
@@ -238,15 +263,17 @@ export function paymentActivities({ db, bank, medical }: PaymentActivityDeps) {
         'NotPayingAgency',
       );
     }
-    const claim = await db.benefitClaim.findUnique({
-      where: { caseNumber },
-      select: { name: true, accountNumber: true, bankName: true },
-    });
-    if (!claim) {
-      throw ApplicationFailure.nonRetryable(`case ${caseNumber} has no claim in the read model`, 'CaseNotFound');
-    }
     if (kind === 'medical_premium') {
       return { payeeName: medicalAgencyName(agency.name), accountNumber: null, bankName: null };
+    }
+    // Other benefits (Art. 46, 47) are paid to whoever applied for them, with the account given then.
+    const select = { name: true, accountNumber: true, bankName: true } as const;
+    const claim =
+      kind === 'unemployment_benefit'
+        ? await db.benefitClaim.findUnique({ where: { caseNumber }, select })
+        : await db.otherBenefitClaim.findUnique({ where: { caseNumber }, select });
+    if (!claim) {
+      throw ApplicationFailure.nonRetryable(`case ${caseNumber} has no claim in the read model`, 'CaseNotFound');
     }
     return { payeeName: claim.name, accountNumber: claim.accountNumber, bankName: claim.bankName };
   }
@@ -283,7 +310,7 @@ export function paymentActivities({ db, bank, medical }: PaymentActivityDeps) {
         payeeAccount: p.accountNumber ?? '',
         payeeName: p.payeeName,
         amountFen: p.amountFen,
-        purpose: 'unemployment_benefit',
+        purpose: BANK_PURPOSE[p.kind as Exclude<PayableKind, 'medical_premium'>] ?? 'unemployment_benefit',
       });
       if (item.success) items.push(item.data);
       else {
@@ -542,7 +569,8 @@ export function paymentActivities({ db, bank, medical }: PaymentActivityDeps) {
         });
         const results = new Map<string, ItemResult>();
         if (rows.length) {
-          const toBank = rows.filter((p) => p.kind === 'unemployment_benefit');
+          // Everything but premiums goes through the bank (benefits, Art. 46-47 one-off payments), each with its purpose.
+          const toBank = rows.filter((p) => p.kind !== 'medical_premium');
           const premiums = rows.filter((p) => p.kind === 'medical_premium');
           for (const [k, v] of await sendToBank(b.runId, b.batch, toBank, alive.signal)) results.set(k, v);
           for (const [k, v] of await sendPremiums(premiums, alive.signal)) results.set(k, v);

@@ -16,6 +16,7 @@ import type { SmsClient } from '../integrations/sms';
 import { calculationsRouter } from './calculations/router';
 import { casesRouter } from './cases/router';
 import { lifecycleRouter } from './cases/lifecycle-router';
+import { otherBenefitsRouter } from './cases/other-benefits-router';
 import { policyRouter } from './policy/router';
 import { requireRole } from './auth/middleware';
 import { STAFF_ROLES } from '../domain/access';
@@ -129,6 +130,14 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(financeRouter({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue }));
   app.use(employerRouter({ db: deps.db }));
   app.use(lifecycleRouter({ db: deps.db, temporal: deps.temporal }));
+  app.use(
+    otherBenefitsRouter({
+      db: deps.db,
+      temporal: deps.temporal,
+      taskQueue: deps.taskQueue,
+      ...(deps.now ? { now: deps.now } : {}),
+    }),
+  );
   app.use(
     recoveryRouter({
       db: deps.db,

@@ -22,6 +22,11 @@ import {
   StopReportSchema,
   SupplyMaterialsSchema,
 } from './cases/lifecycle-router';
+import {
+  ChildbirthSubsidyRequestSchema,
+  OtherBenefitCreatedSchema,
+  SurvivorBenefitsRequestSchema,
+} from './cases/other-benefits-router';
 import { registerCalculationsOpenApi } from './calculations/router';
 import { registerFinanceOpenApi } from './finance/router';
 import { CalendarYearBodySchema, CalendarYearSchema, DueDateQuerySchema } from './calendar/router';
@@ -178,6 +183,48 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
       },
     });
   }
+  const otherBenefits = [
+    [
+      'childbirth-subsidy',
+      ChildbirthSubsidyRequestSchema,
+      '医疗补助金 (Art. 46): the beneficiary herself, or an intake clerk; opens its own case',
+    ],
+    [
+      'survivor-benefits',
+      SurvivorBenefitsRequestSchema,
+      '丧葬补助金和抚恤金 and the unpaid month of death (Art. 47): a survivor at a window (intake clerk); opens its own case',
+    ],
+  ] as const;
+  for (const [path, schema, summary] of otherBenefits) {
+    registry.registerPath({
+      method: 'post',
+      path: `/cases/{caseNumber}/${path}`,
+      summary,
+      tags: ['cases'],
+      security: signedIn,
+      request: {
+        params: caseParam,
+        headers: z.object({ 'Idempotency-Key': z.string().optional() }),
+        body: { required: true, content: json(schema) },
+      },
+      responses: {
+        201: { description: 'The case opened', content: json(OtherBenefitCreatedSchema) },
+        200: { description: 'The same request again: the same case', content: json(OtherBenefitCreatedSchema) },
+        400: error('The body is not valid'),
+        404: error('No such benefit claim for you'),
+        409: error('The Idempotency-Key was used for another body'),
+      },
+    });
+  }
+  registry.registerPath({
+    method: 'get',
+    path: '/cases/{caseNumber}/other-benefits',
+    summary: 'The other-benefit cases of a benefit claim (Art. 46, 47), with their assessment',
+    tags: ['cases'],
+    security: signedIn,
+    request: { params: caseParam },
+    responses: { 200: { description: 'Cases', content: json(z.object({ items: z.array(z.object({}).loose()) })) } },
+  });
   registry.registerPath({
     method: 'get',
     path: '/cases/{caseNumber}/determination',

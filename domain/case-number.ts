@@ -8,6 +8,8 @@
 export const CASE_TYPE_CODES = {
   benefit_claim: 'SYJ', // 失业金
   objection_review: 'FHJ', // 复核 (Art. 13)
+  childbirth_subsidy: 'YLB', // 医疗补助金 (Art. 46)
+  survivor_benefits: 'SZF', // 丧葬补助金和抚恤金 (Art. 47)
 } as const;
 export type CaseType = keyof typeof CASE_TYPE_CODES;
 

@@ -46,9 +46,47 @@ export const ReviewFormSchema = z
   });
 export type ReviewForm = z.infer<typeof ReviewFormSchema>;
 
+/** Art. 46, 47 审核: approve the assessed one-off benefit, or refuse it with the reasons. */
+export const ApprovalFormSchema = z
+  .discriminatedUnion('decision', [
+    z.strictObject({ decision: z.literal('approve'), comment }),
+    z.strictObject({ decision: z.literal('reject'), reasons, comment }),
+  ])
+  .meta({ id: 'ApprovalForm', description: '审核: approve, or reject with the reasons (Art. 11, 46, 47)' });
+export type ApprovalForm = z.infer<typeof ApprovalFormSchema>;
+
+const fen = z
+  .number({ error: 'must be an amount in fen' })
+  .int('must be a whole number of fen')
+  .min(0, 'must not be negative')
+  .max(100_000_000, 'must be at most 1,000,000 yuan');
+
+/**
+ * Art. 47: the funeral grant and survivor pension set by a clerk from the local standard, while the standard is not in
+ * the policy data (policy/survivor-benefit.json has no number of months yet), with the standard cited.
+ */
+export const SurvivorAmountsFormSchema = z
+  .discriminatedUnion('decision', [
+    z.strictObject({
+      decision: z.literal('set'),
+      funeralGrantFen: fen,
+      survivorPensionFen: fen,
+      basis: z.string().trim().min(4, 'must cite the standard the amounts follow').max(500),
+      comment,
+    }),
+    z.strictObject({ decision: z.literal('reject'), reasons, comment }),
+  ])
+  .meta({
+    id: 'SurvivorAmountsForm',
+    description: '核定丧葬补助金和抚恤金: the amounts with the standard they follow, or reject (Art. 47)',
+  });
+export type SurvivorAmountsForm = z.infer<typeof SurvivorAmountsFormSchema>;
+
 export const FORM_SCHEMAS = {
   acceptance: AcceptanceFormSchema,
   review: ReviewFormSchema,
+  approval: ApprovalFormSchema,
+  survivorAmounts: SurvivorAmountsFormSchema,
   objection: ObjectionFormSchema,
   litigation: LitigationFormSchema,
 } as const;

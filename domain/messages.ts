@@ -18,6 +18,10 @@ export type MessageKind =
   | 'payment_stopped'
   | 'account_correction'
   | 'expiry_reminder'
+  | 'other_benefit_refused'
+  | 'other_benefit_materials'
+  | 'other_benefit_approved'
+  | 'other_benefit_account'
   | 'objection_concluded'
   | 'recovery_notice';
 
@@ -30,6 +34,10 @@ export type MessageParams = {
   payment_stopped: { caseNumber: string; reason: string; date: string };
   account_correction: { caseNumber: string; month: string };
   expiry_reminder: { caseNumber: string; endDate: string };
+  other_benefit_refused: { caseNumber: string; benefit: string; reasons: string[] };
+  other_benefit_materials: { caseNumber: string; benefit: string; materials: string[]; dueDate: string };
+  other_benefit_approved: { caseNumber: string; benefit: string; totalFen: number };
+  other_benefit_account: { caseNumber: string; benefit: string };
   objection_concluded: {
     caseNumber: string;
     objectionNumber: string;
@@ -61,6 +69,14 @@ export function messageText<K extends MessageKind>(kind: K, p: MessageParams[K])
       return `${SIGN}您${q.month}的失业保险金（${q.caseNumber}）发放未成功，请通过网上服务平台或经办窗口更正社会保障卡或银行账户信息。`;
     case 'expiry_reminder':
       return `${SIGN}您的失业保险金（${q.caseNumber}）领取期限将于${q.endDate}届满。`;
+    case 'other_benefit_refused':
+      return `${SIGN}您申领的${q.benefit}（${q.caseNumber}）不予核发，原因：${(q.reasons as string[]).join('；')}。${REMEDIES}`;
+    case 'other_benefit_materials':
+      return `${SIGN}您申领的${q.benefit}（${q.caseNumber}）需补充以下材料：${(q.materials as string[]).join('、')}。请于${q.dueDate}前提交，逾期未补充的将终止办理。`;
+    case 'other_benefit_approved':
+      return `${SIGN}您申领的${q.benefit}（${q.caseNumber}）已核定，共${formatYuan(q.totalFen as number)}元，将随本市下一次发放批次拨付。${REMEDIES}`;
+    case 'other_benefit_account':
+      return `${SIGN}您申领的${q.benefit}（${q.caseNumber}）发放未成功，请通过网上服务平台或经办窗口更正社会保障卡或银行账户信息。`;
     case 'objection_concluded':
       return `${SIGN}您对${q.caseNumber}提出的复核申请（${q.objectionNumber}）已作出复核结论：${q.outcome === 'upheld' ? '维持原决定' : '纠正原决定'}，理由：${(q.reasons as string[]).join('；')}。如不服，可于${q.reconsiderationUntil}前申请行政复议，或于${q.litigationUntil}前提起行政诉讼。`;
     case 'recovery_notice':

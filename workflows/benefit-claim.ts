@@ -261,10 +261,12 @@ export async function benefitClaim(input: BenefitClaimInput): Promise<ClaimStatu
           materials: requested,
           dueDate: due.dueDate,
         });
+        tasks.setDeadline('materials', Date.parse(due.dueInstant));
         const complete = await condition(
           () => requested.every((k) => supplied.has(k)),
           Math.max(0, Date.parse(due.dueInstant) - Date.now()),
         );
+        tasks.setDeadline('materials', null);
         if (!complete) {
           await moveTo('closed', 'materials_not_supplied', { missing: requested.filter((k) => !supplied.has(k)) });
           await tell('materials_not_supplied', {});

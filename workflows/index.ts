@@ -4,3 +4,4 @@ export { cityPaymentCycle, paymentRun } from './payments';
 export { benefitPeriod } from './benefit-period';
 export { objectionReview } from './objection-review';
 export { overpaymentRecovery } from './overpayment-recovery';
+export { otherBenefit } from './other-benefit';

@@ -12,7 +12,13 @@ export const AGENCY_CODE = defineSearchAttributeKey('AgencyCode', 'KEYWORD');
 /** Where the case stands: received, awaiting_acceptance, cancelled, ... */
 export const CASE_STATUS = defineSearchAttributeKey('CaseStatus', 'KEYWORD');
 
-export const SEARCH_ATTRIBUTES = [CASE_TYPE, AGENCY_CODE, CASE_STATUS] as const;
+/**
+ * The earliest time limit the case is waiting on (an open task's due time, the day materials are due), so a
+ * supervisor can ask "what falls due before Friday" (`NextDeadline < "…"`); unset when nothing is due.
+ */
+export const NEXT_DEADLINE = defineSearchAttributeKey('NextDeadline', 'DATETIME');
+
+export const SEARCH_ATTRIBUTES = [CASE_TYPE, AGENCY_CODE, CASE_STATUS, NEXT_DEADLINE] as const;
 
 /** The type names the Temporal CLI's `--search-attribute Name=Type` flag takes. */
 const CLI_TYPE: Record<SearchAttributeType, string> = {

@@ -17,6 +17,7 @@ import {
   defineUpdate,
   proxyActivities,
   setHandler,
+  upsertSearchAttributes,
   uuid4,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
@@ -24,6 +25,7 @@ import { FORM_SCHEMAS, type FormName, type FormOf } from '../domain/forms';
 import type { Period } from '../domain/calendar';
 import { refusalToAct, refusalToSupervise, type Actor, type TaskStep } from '../domain/tasks';
 import type { StaffRole } from '../domain/access';
+import { NEXT_DEADLINE } from './search-attributes';
 import { shanghaiDate } from './time';
 
 const acts = proxyActivities<Activities>({
@@ -130,6 +132,18 @@ const provinceOf = (code: string) => `${code.slice(0, 2)}0000`;
 export function createTaskBoard(ctx: { caseNumber: string; workflowId: string; caseType: string }) {
   const tasks = new Map<string, TaskState>();
   const stepsDone: Partial<Record<TaskStep, string[]>> = {};
+  /** Other time limits the case waits on (materials due, ...), by name. */
+  const waits = new Map<string, number>();
+  let shownDeadline: number | null = null;
+
+  /** The NextDeadline search attribute: the earliest due time of an open task or a wait, unset when none. */
+  function refreshDeadline() {
+    const due = [...[...tasks.values()].filter((t) => t.status !== 'completed').map((t) => t.dueMs), ...waits.values()];
+    const next = due.length ? Math.min(...due) : null;
+    if (next === shownDeadline) return;
+    shownDeadline = next;
+    upsertSearchAttributes([{ key: NEXT_DEADLINE, value: next === null ? null : new Date(next) }]);
+  }
 
   function openTask(taskId: string): TaskState {
     const t = tasks.get(taskId);
@@ -245,6 +259,7 @@ export function createTaskBoard(ctx: { caseNumber: string; workflowId: string; c
       t.dueMs = Date.parse(due.dueInstant);
       t.view.overdue = false;
       t.changed = true;
+      refreshDeadline();
       await acts.recordTaskExtended({
         taskId,
         actor,
@@ -292,6 +307,7 @@ export function createTaskBoard(ctx: { caseNumber: string; workflowId: string; c
       changed: false,
     };
     tasks.set(taskId, t);
+    refreshDeadline();
     await acts.recordTaskOpened({
       id: taskId,
       caseNumber: ctx.caseNumber,
@@ -351,6 +367,7 @@ export function createTaskBoard(ctx: { caseNumber: string; workflowId: string; c
         reminderMs = Date.parse((await due(escalation.reminderKey, shanghaiDate(reminderMs - 1))).dueInstant);
       }
     }
+    refreshDeadline();
     return t.outcome as TaskOutcome<FormOf<N>>;
   }
 
@@ -358,11 +375,21 @@ export function createTaskBoard(ctx: { caseNumber: string; workflowId: string; c
     humanTask,
     /** User IDs who did each step so far (for rules that look at the case's history). */
     stepsDone: () => ({ ...stepsDone }),
+    /** A time limit other than a task's (materials due, a notice period): shown in NextDeadline; null clears it. */
+    setDeadline(name: string, at: number | null) {
+      if (at === null) waits.delete(name);
+      else waits.set(name, at);
+      refreshDeadline();
+    },
     /** For a cancelled case: the open tasks end with it. */
     async cancelOpen(): Promise<void> {
       if ([...tasks.values()].some((t) => t.status !== 'completed')) {
         await acts.recordTasksCancelled({ caseNumber: ctx.caseNumber, at: new Date().toISOString() });
       }
+      // Nothing falls due on a cancelled case.
+      waits.clear();
+      if (shownDeadline !== null) upsertSearchAttributes([{ key: NEXT_DEADLINE, value: null }]);
+      shownDeadline = null;
     },
   };
 }

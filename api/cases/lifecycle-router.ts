@@ -56,7 +56,7 @@ export function lifecycleRouter(deps: { db: Db; temporal: Client }): Router {
   /** The case, if the caller may act on it; who they are for the audit trail. */
   async function caseFor(
     req: Request,
-  ): Promise<{ caseNumber: string; actor: { id: string | null; username: string } }> {
+  ): Promise<{ caseNumber: string; caseType: string; actor: { id: string | null; username: string } }> {
     const { caseNumber } = parseOr400(CaseNumberParamSchema, req.params, 'params');
     if (!req.user && !req.applicant)
       throw new ApiError(401, 'unauthenticated', 'Sign in first', [], { 'WWW-Authenticate': 'Bearer' });
@@ -69,11 +69,18 @@ export function lifecycleRouter(deps: { db: Db; temporal: Client }): Router {
       req.user.roles.some((r) => STAFF_WHO_ACT.includes(r)) &&
       c &&
       agencyCovers(req.user.agencyCode, c.agencyCode);
+    // The applicant of the case: the claimant, or whoever applied for an other benefit (Art. 46, 47).
+    const person =
+      c?.claim ??
+      (c
+        ? await db.otherBenefitClaim.findUnique({ where: { caseNumber }, select: { idNumber: true, phone: true } })
+        : null);
     const own =
-      req.applicant && c?.claim && c.claim.idNumber === req.applicant.idNumber && c.claim.phone === req.applicant.phone;
+      req.applicant && person && person.idNumber === req.applicant.idNumber && person.phone === req.applicant.phone;
     if (!c || (!staff && !own)) throw new ApiError(404, 'case_not_found', `No case ${caseNumber}`);
     return {
       caseNumber,
+      caseType: c.caseType,
       actor: staff ? { id: req.user!.id, username: req.user!.username } : { id: null, username: 'applicant' },
     };
   }
@@ -129,10 +136,12 @@ export function lifecycleRouter(deps: { db: Db; temporal: Client }): Router {
   });
 
   router.post('/cases/:caseNumber/bank-account', async (req, res) => {
-    const { caseNumber, actor } = await caseFor(req);
+    const { caseNumber, caseType, actor } = await caseFor(req);
     const b = parseOr400(BankAccountSchema, req.body);
-    // The workflow records the change (audited there) and re-sends the failed months once with it.
-    const r = await update(`${caseNumber}.P`, (h) =>
+    // The workflow records the change (audited there) and re-sends the failed months once with it: the benefit
+    // period's for a benefit claim, the case's own for an other benefit (Art. 46, 47).
+    const target = caseType === 'benefit_claim' ? `${caseNumber}.P` : caseNumber;
+    const r = await update(target, (h) =>
       h.executeUpdate(correctBankAccount, {
         args: [
           {

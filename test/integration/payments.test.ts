@@ -374,6 +374,13 @@ describe('the funds request and the ledger over the API (Art. 62)', () => {
           resend: { count: 0, fen: 0 },
           total: { count: 1, fen: PREMIUM },
         },
+        // Every line of the request, nil ones too: the one-off benefits of Art. 46, 47.
+        ...['childbirth_subsidy', 'funeral_grant', 'survivor_pension', 'death_month_benefit'].map((kind) => ({
+          kind,
+          current: { count: 0, fen: 0 },
+          resend: { count: 0, fen: 0 },
+          total: { count: 0, fen: 0 },
+        })),
       ],
       total: { count: 5, fen: 4 * BENEFIT + PREMIUM },
     });

@@ -1,0 +1,292 @@
+/**
+ * Activities of the other benefits of a benefit period (Art. 46, 47): the assessment from the shared data and the
+ * payment ledger, by the calculators (kept with the explanation on the case), and the survivors' amounts a clerk sets
+ * while the standard is not in the policy data. They take case numbers; the applicant's and the beneficiary's
+ * identifiers are read here from the read model, never carried in workflow histories (Art. 30).
+ */
+import { ApplicationFailure } from '@temporalio/activity';
+import { calculateChildbirthSubsidy } from '../domain/calculators/childbirth-subsidy';
+import { calculateSurvivorBenefits } from '../domain/calculators/survivor-benefits';
+import { addMonthsToMonth, monthOf, type IsoDate } from '../domain/calendar';
+import type { ExplanationStep } from '../domain/explanation';
+import type { PolicyData } from '../domain/policy';
+import type { SourceClients } from '../integrations/config';
+import { recordCaseEvent } from '../lib/case-events';
+import { asJson, isoDate, type Db } from '../lib/db';
+import type { PayableKind } from './payments';
+import { callOptions, claimOf, guarded } from './source-call';
+
+export interface OtherBenefitDeps {
+  db: Db;
+  sources: SourceClients;
+  policy: PolicyData;
+}
+
+export type OtherBenefitKind = 'childbirth_subsidy' | 'survivor_benefits';
+
+/** What the benefit is called in notices. */
+export const OTHER_BENEFIT_LABELS: Record<OtherBenefitKind, string> = {
+  childbirth_subsidy: '医疗补助金',
+  survivor_benefits: '丧葬补助金和抚恤金',
+};
+
+/** The materials each benefit needs (Art. 46, 47), by the key the application and the supply form use. */
+export const OTHER_BENEFIT_MATERIALS = {
+  childbirth_subsidy: {
+    birthRegistration: '生育登记单',
+    medicalBirthCertificate: '医学出生证明',
+    hospitalBills: '住院费用票据',
+  },
+  survivor_benefits: {
+    survivorIdentity: '遗属身份证件',
+    deathCertificate: '失业人员死亡证明',
+    relationshipProof: '遗属与失业人员关系证明',
+  },
+} as const satisfies Record<OtherBenefitKind, Record<string, string>>;
+
+export interface OtherBenefitAssessment {
+  status: 'eligible' | 'ineligible' | 'materials_missing' | 'amounts_unknown';
+  reasons: { code: string; message: string; article: string }[];
+  missingMaterials: { kind: string; label: string; article: string }[];
+  /** What is due, by ledger kind; for survivors with amounts_unknown only what is known (the month of death). */
+  amounts: { kind: PayableKind; amountFen: number }[];
+  benefit: string;
+}
+
+const REASON_TEXT: Record<string, string> = {
+  not_female: '申领人不是女失业人员',
+  birth_outside_benefit_period: '生育不在领取失业保险金期间',
+  outside_family_planning_policy: '生育不符合国家计划生育政策',
+  death_outside_benefit_period: '失业人员死亡不在领取失业保险金期间',
+  other_scheme_chosen: '遗属已选择领取基本养老保险或工伤保险的丧葬补助金和抚恤金',
+  paid_by_other_scheme: '基本养老保险或工伤保险已发放丧葬补助金和抚恤金',
+  no_benefit_period: '没有失业保险金领取期',
+};
+
+/** Sex from a resident ID number (GB 11643: the 17th digit is odd for men); null for other documents. */
+function sexOfResidentId(idType: string, idNumber: string): 'male' | 'female' | null {
+  // The social security number is the citizen identity number (Art. 96).
+  if (!['resident_id_card', 'social_security_card'].includes(idType) || !/^\d{17}[\dX]$/.test(idNumber)) return null;
+  return Number(idNumber[16]) % 2 === 1 ? 'male' : 'female';
+}
+
+export function otherBenefitActivities({ db, sources, policy }: OtherBenefitDeps) {
+  async function applicationOf(caseNumber: string) {
+    const app = await db.otherBenefitClaim.findUnique({ where: { caseNumber } });
+    if (!app) throw ApplicationFailure.nonRetryable(`case ${caseNumber} has no application`, 'CaseNotFound');
+    return app;
+  }
+
+  /** Materials presented with the application, or supplied later on the notice (case_material). */
+  async function presented(caseNumber: string, given: unknown): Promise<Set<string>> {
+    const supplied = await db.caseMaterial.findMany({
+      where: { caseNumber, status: 'supplied' },
+      select: { kind: true },
+    });
+    const flags = (given ?? {}) as Record<string, boolean>;
+    return new Set([...Object.keys(flags).filter((k) => flags[k] === true), ...supplied.map((m) => m.kind)]);
+  }
+
+  /** The benefit months paid of the period, from the ledger. */
+  async function paidBenefitMonths(periodId: string): Promise<string[]> {
+    const rows = await db.payable.findMany({
+      where: { periodId, kind: 'unemployment_benefit', status: 'paid' },
+      select: { month: true },
+    });
+    return rows.map((r) => r.month);
+  }
+
+  async function keep(caseNumber: string, a: OtherBenefitAssessment, explanation: ExplanationStep[], at: string) {
+    await db.otherBenefitClaim.update({
+      where: { caseNumber },
+      data: { assessment: asJson({ ...a, explanation }) },
+    });
+    await recordCaseEvent(db, {
+      caseNumber,
+      key: `${caseNumber}/assessed/${at}`,
+      type: 'other_benefit_assessed',
+      at: new Date(at),
+      actor: 'system',
+      data: { status: a.status, reasons: a.reasons, amounts: a.amounts, explanation },
+    });
+  }
+
+  return {
+    /**
+     * Art. 46 / 47: whether the benefit is due and how much, from the benefit period, the payment ledger and the shared
+     * data (Art. 47: the death by data comparison with civil affairs; what pension and work-injury insurance paid).
+     */
+    async assessOtherBenefit(input: {
+      caseNumber: string;
+      asOf: IsoDate;
+      at: string;
+    }): Promise<OtherBenefitAssessment> {
+      const app = await applicationOf(input.caseNumber);
+      const kind = app.kind as OtherBenefitKind;
+      const claim = await claimOf(db, app.benefitCaseNumber);
+      const period = await db.benefitPeriod.findUnique({ where: { caseNumber: app.benefitCaseNumber } });
+      const benefit = OTHER_BENEFIT_LABELS[kind];
+      if (!period) {
+        const a: OtherBenefitAssessment = {
+          status: 'ineligible',
+          reasons: [{ code: 'no_benefit_period', message: REASON_TEXT.no_benefit_period!, article: 'Art. 46, 47' }],
+          missingMaterials: [],
+          amounts: [],
+          benefit,
+        };
+        await keep(input.caseNumber, a, [], input.at);
+        return a;
+      }
+      const firstMonth = monthOf(isoDate(period.startDate));
+      const lastMonth = addMonthsToMonth(firstMonth, period.months - 1);
+      const paid = await paidBenefitMonths(period.id);
+      const have = await presented(input.caseNumber, app.materials);
+      const labels: Record<string, string> = OTHER_BENEFIT_MATERIALS[kind];
+      const article = kind === 'childbirth_subsidy' ? 'Art. 46' : 'Art. 47';
+
+      if (kind === 'childbirth_subsidy') {
+        const birthDate = isoDate(app.eventDate);
+        const calc = calculateChildbirthSubsidy(
+          {
+            // A resident ID says the sex; with another document the reviewer checks it (the assessment assumes female).
+            sex: sexOfResidentId(claim.idType, claim.idNumber) ?? 'female',
+            birthDate,
+            benefitFirstMonth: firstMonth,
+            benefitLastMonth: lastMonth,
+            compliesWithFamilyPlanning: app.compliesWithFamilyPlanning === true,
+            materials: {
+              birthRegistration: have.has('birthRegistration'),
+              medicalBirthCertificate: have.has('medicalBirthCertificate'),
+              hospitalBills: have.has('hospitalBills'),
+            },
+            monthlyBenefitInBirthMonthFen: period.monthlyAmountFen,
+            entitledMonths: period.months,
+            monthsPaidBeforeBirth: paid.filter((m) => m < monthOf(birthDate)).length,
+          },
+          policy,
+          input.asOf,
+        );
+        const r = calc.result;
+        const a: OtherBenefitAssessment = {
+          status: r.status,
+          reasons: r.reasons
+            .filter((c) => c !== 'materials_missing')
+            .map((c) => ({ code: c, message: REASON_TEXT[c] ?? c, article })),
+          missingMaterials: Object.keys(labels)
+            .filter((k) => !have.has(k))
+            .map((k) => ({ kind: k, label: labels[k]!, article })),
+          amounts: r.amountFen > 0 ? [{ kind: 'childbirth_subsidy', amountFen: r.amountFen }] : [],
+          benefit,
+        };
+        await keep(input.caseNumber, a, calc.explanation, input.at);
+        return a;
+      }
+
+      // Art. 47: the death from civil affairs when it has it (the certificate is then not asked for), else as stated.
+      const [death, pension, injury] = await Promise.all([
+        guarded(() => sources.civil.getDeath(claim.idNumber, callOptions())),
+        guarded(() => sources.pension.getFuneralGrants(claim.idNumber, callOptions())),
+        guarded(() => sources.injury.getFuneralGrants(claim.idNumber, callOptions())),
+      ]);
+      const dateOfDeath = death.deceased && death.dateOfDeath ? death.dateOfDeath : isoDate(app.eventDate);
+      if (death.deceased) have.add('deathCertificate');
+      const calc = calculateSurvivorBenefits(
+        {
+          dateOfDeath,
+          benefitFirstMonth: firstMonth,
+          benefitLastMonth: lastMonth,
+          monthlyBenefitFen: period.monthlyAmountFen,
+          deathMonthBenefitPaid: paid.includes(monthOf(dateOfDeath)),
+          chosenScheme: (app.chosenScheme ?? 'unemployment') as 'unemployment' | 'pension' | 'work_injury',
+          paidByOtherScheme: pension.grants.length + injury.grants.length > 0,
+          materials: {
+            survivorIdentity: have.has('survivorIdentity'),
+            deathCertificate: have.has('deathCertificate'),
+            relationshipProof: have.has('relationshipProof'),
+          },
+        },
+        policy,
+        input.asOf,
+      );
+      const r = calc.result;
+      const missing = Object.keys(labels)
+        .filter((k) => !have.has(k))
+        .map((k) => ({ kind: k, label: labels[k]!, article }));
+      const refusals = r.reasons.filter((c) => c !== 'materials_missing' && c !== 'amount_parameter_unknown');
+      // Another scheme paid or was chosen: the grant and pension are not paid again, the month of death still is.
+      const status: OtherBenefitAssessment['status'] =
+        r.status === 'ineligible' || (refusals.length && r.unpaidDeathMonthBenefitFen === 0)
+          ? 'ineligible'
+          : missing.length
+            ? 'materials_missing'
+            : r.reasons.includes('amount_parameter_unknown')
+              ? 'amounts_unknown'
+              : 'eligible';
+      const amounts: OtherBenefitAssessment['amounts'] = [
+        { kind: 'funeral_grant' as const, amountFen: r.funeralGrantFen ?? 0 },
+        { kind: 'survivor_pension' as const, amountFen: r.survivorPensionFen ?? 0 },
+        { kind: 'death_month_benefit' as const, amountFen: r.unpaidDeathMonthBenefitFen },
+      ].filter((x) => x.amountFen > 0);
+      const a: OtherBenefitAssessment = {
+        status,
+        reasons: refusals.map((c) => ({ code: c, message: REASON_TEXT[c] ?? c, article })),
+        missingMaterials: missing,
+        amounts,
+        benefit,
+      };
+      await keep(input.caseNumber, a, calc.explanation, input.at);
+      return a;
+    },
+
+    /**
+     * Art. 47: the funeral grant and survivor pension a clerk set from the local standard (cited), while the policy
+     * data has no standard; recorded on the case with who set them and on what basis.
+     */
+    async recordSurvivorAmounts(input: {
+      caseNumber: string;
+      funeralGrantFen: number;
+      survivorPensionFen: number;
+      basis: string;
+      by: string;
+      at: string;
+    }): Promise<void> {
+      await recordCaseEvent(db, {
+        caseNumber: input.caseNumber,
+        key: `${input.caseNumber}/survivor_amounts_set`,
+        type: 'survivor_amounts_set',
+        at: new Date(input.at),
+        actor: input.by,
+        data: {
+          funeralGrantFen: input.funeralGrantFen,
+          survivorPensionFen: input.survivorPensionFen,
+          basis: input.basis,
+          article: 'Art. 47',
+        },
+      });
+    },
+
+    /** Art. 39: a corrected card or account for an other benefit's payment (the applicant's, on their application). */
+    async updateOtherBenefitAccount(input: {
+      caseNumber: string;
+      method: 'social_security_card' | 'bank_account';
+      bankName: string | null;
+      accountNumber: string;
+      actor: { id: string | null; username: string };
+      reason: string;
+      at: string;
+    }): Promise<void> {
+      await db.otherBenefitClaim.update({
+        where: { caseNumber: input.caseNumber },
+        data: { paymentMethod: input.method, bankName: input.bankName, accountNumber: input.accountNumber },
+      });
+      await recordCaseEvent(db, {
+        caseNumber: input.caseNumber,
+        key: `${input.caseNumber}/account_corrected/${input.at}`,
+        type: 'account_corrected',
+        at: new Date(input.at),
+        actor: input.actor.username,
+        data: { method: input.method, reason: input.reason, article: 'Art. 39' },
+      });
+    },
+  };
+}

@@ -1,0 +1,422 @@
+/**
+ * The other benefits of a benefit period on the time-skipping test server, with real PostgreSQL, the simulated sources
+ * and bank over HTTP, and the city's monthly payment run (issue 6; Art. 46, 47, 39, 62, 63): the survivors of a
+ * beneficiary who died are paid the funeral grant, the survivor pension and the unpaid month of death once, to their
+ * own account; a survivor who chose another scheme's grant gets only the month of death; a beneficiary who gave birth
+ * gets the childbirth medical subsidy, capped at 6 months, after the missing material is supplied.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { accountOutcome } from '../../simulators/simulator';
+import { supplyMaterials } from '../../workflows/benefit-claim';
+import { benefitPeriod } from '../../workflows/benefit-period';
+import { otherBenefit } from '../../workflows/other-benefit';
+import { cityPaymentCycle } from '../../workflows/payments';
+import { completeTask } from '../../workflows/tasks';
+import { addCalendarMonths, addToMonth, shanghaiDate, shanghaiInstant } from '../../workflows/time';
+import { seedFutureCalendarYears } from '../support/calendar';
+import { claimOf, findPeople, type Person } from '../support/claimants';
+import { createTestDatabase, type TestDatabase } from '../support/db';
+import { eventually } from '../support/wait';
+import { startWorker, timeSkippingEnv, uniqueTaskQueue, type RunningWorker } from '../support/temporal';
+import { sourcesOf, startSimulator, type RunningSimulator } from '../sources/support';
+
+let env: TestWorkflowEnvironment;
+let tdb: TestDatabase;
+let sim: RunningSimulator;
+let worker: RunningWorker;
+let people: Person[] = [];
+let mother: Person;
+const taskQueue = uniqueTaskQueue('other');
+const started: { terminate(reason?: string): Promise<unknown> }[] = [];
+const MONTHLY = 189_550;
+const staff = (n: number, roles: string[]) => ({
+  userId: `00000000-0000-4000-8000-00000000010${n}`,
+  username: `staff${n}.sy`,
+  roles,
+  agencyCode: '210100',
+});
+const reviewer = staff(1, ['reviewer', 'approver']);
+const approver = staff(2, ['approver']);
+
+beforeAll(async () => {
+  env = await timeSkippingEnv();
+  tdb = await createTestDatabase();
+  await seedFutureCalendarYears(tdb);
+  sim = await startSimulator();
+  const sources = sourcesOf(sim);
+  worker = await startWorker(env.nativeConnection, taskQueue, { db: tdb.db, sources, bank: sources.bank });
+  const clean = 'eligible,!has_arrears,!pensioner,!deceased,!reemployed,!employed,!funeral_grant_paid,bank_paid';
+  people = await findPeople(sim, clean, 3);
+  // GB 11643: an even 17th digit is a woman.
+  mother = (await findPeople(sim, clean, 1, (p) => Number(p.idNumber[16]) % 2 === 0))[0]!;
+  started.push(
+    await env.client.workflow.start(cityPaymentCycle, {
+      taskQueue,
+      workflowId: `payment-cycle-210100-${taskQueue}`,
+      args: [{ agencyCode: '210100' }],
+    }),
+  );
+});
+afterAll(async () => {
+  // The time-skipping server is shared by the timer files: leave nothing of ours waiting on it.
+  for (const h of started) await h.terminate('test file done').catch(() => undefined);
+  await worker?.stop();
+  await sim?.close();
+  await tdb?.drop();
+  await env?.teardown();
+});
+
+async function advanceTo(ms: number) {
+  for (;;) {
+    const now = await env.currentTimeMs();
+    if (now >= ms) return;
+    await env.sleep(Math.min(ms - now, 20 * 86_400_000));
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+/**
+ * Past the city's run of `month` (the 10th) to the 20th: the run's bank calls take real time, so the clock stops on
+ * the 12th until the run has completed, then goes on past the 16th, when the cases read their results.
+ */
+async function throughRunOf(month: string) {
+  await advanceTo(shanghaiInstant(`${month}-12`, 12));
+  await eventually(
+    () =>
+      tdb.sql<{ status: string }>("SELECT status FROM payment_run WHERE agency_code = '210100' AND month = $1", [
+        month,
+      ]),
+    (r) => r.length > 0 && r.every((x) => x.status === 'completed'),
+    300,
+  );
+  await advanceTo(shanghaiInstant(`${month}-20`, 12));
+}
+
+/** A benefit claim of `person` in Shenyang and its 12-month benefit period, starting today (server time). */
+async function periodFor(person: Person, n: number) {
+  const caseNumber = `SYJ-2026-210100-OTH${String(n).padStart(7, '0')}`;
+  const claim = await claimOf(sim, person);
+  await tdb.sql(
+    `INSERT INTO "case" (case_number, case_type, status, agency_code, workflow_id, created_at, updated_at)
+     VALUES ($1, 'benefit_claim', 'approved', '210100', $1, now(), now())`,
+    [caseNumber],
+  );
+  await tdb.sql(
+    `INSERT INTO benefit_claim VALUES ($1, 'online', 'resident_id_card', $2, $3, $4, $5, $6, $7, $8, 'last_insured', 'social_security_card', NULL, $9, now())`,
+    [
+      caseNumber,
+      person.idNumber,
+      person.name,
+      person.mobile,
+      claim.employer.uscc,
+      claim.employer.name,
+      claim.separation.date,
+      claim.separation.reason,
+      person.bankAccount.accountNumber,
+    ],
+  );
+  const startDate = shanghaiDate(await env.currentTimeMs());
+  const endDate = shanghaiDate(Date.parse(`${addCalendarMonths(startDate, 12)}T00:00:00Z`) - 86_400_000);
+  const periodId = `${caseNumber}.P`;
+  started.push(
+    await env.client.workflow.start(benefitPeriod, {
+      taskQueue,
+      workflowId: periodId,
+      args: [{ periodId, caseNumber, agencyCode: '210100', startDate, endDate, months: 12, monthlyAmountFen: MONTHLY }],
+    }),
+  );
+  await eventually(
+    () => tdb.sql('SELECT 1 FROM benefit_period WHERE id = $1', [periodId]),
+    (r) => r.length === 1,
+  );
+  return { caseNumber, periodId, first: startDate.slice(0, 7) };
+}
+
+/** A paying account other than the beneficiary's (the survivor's own). */
+function goodAccount(seed: number): string {
+  for (let i = seed; ; i++) {
+    const candidate = `621700${String(20_000_000_000 + i * 7919).padStart(11, '0')}`;
+    if (accountOutcome(candidate) === 'paid') return candidate;
+  }
+}
+
+/** What the API writes before it starts the workflow (api/cases/other-benefits-router.ts), then the workflow. */
+async function apply(
+  kind: 'childbirth_subsidy' | 'survivor_benefits',
+  benefitCaseNumber: string,
+  n: number,
+  row: {
+    idNumber: string;
+    name: string;
+    phone: string;
+    eventDate: string;
+    materials: Record<string, boolean>;
+    accountNumber: string;
+    chosenScheme?: string;
+    relationship?: string;
+    compliesWithFamilyPlanning?: boolean;
+  },
+) {
+  const caseNumber = `${kind === 'childbirth_subsidy' ? 'YLB' : 'SZF'}-2026-210100-OTH${String(n).padStart(7, '0')}`;
+  await tdb.sql(
+    `INSERT INTO "case" (case_number, case_type, status, agency_code, workflow_id, created_at, updated_at)
+     VALUES ($1, $2, 'received', '210100', $1, now(), now())`,
+    [caseNumber, kind],
+  );
+  await tdb.sql(
+    `INSERT INTO other_benefit_claim (case_number, kind, benefit_case_number, request_key, channel, id_type, id_number,
+       name, phone, relationship, event_date, chosen_scheme, complies_with_family_planning, materials, payment_method,
+       account_number, submitted_at)
+     VALUES ($1, $2, $3, $1, 'window', 'resident_id_card', $4, $5, $6, $7, $8, $9, $10, $11, 'social_security_card', $12, now())`,
+    [
+      caseNumber,
+      kind,
+      benefitCaseNumber,
+      row.idNumber,
+      row.name,
+      row.phone,
+      row.relationship ?? null,
+      row.eventDate,
+      row.chosenScheme ?? null,
+      row.compliesWithFamilyPlanning ?? null,
+      JSON.stringify(row.materials),
+      row.accountNumber,
+    ],
+  );
+  const handle = await env.client.workflow.start(otherBenefit, {
+    taskQueue,
+    workflowId: caseNumber,
+    args: [{ caseNumber, kind, agencyCode: '210100' }],
+  });
+  started.push(handle);
+  return { caseNumber, handle };
+}
+
+const caseStatus = async (caseNumber: string) =>
+  (await tdb.sql<{ status: string }>('SELECT status FROM "case" WHERE case_number = $1', [caseNumber]))[0]?.status;
+const openTask = async (caseNumber: string, type: string) =>
+  (
+    await eventually(
+      () =>
+        tdb.sql<{ id: string }>("SELECT id FROM task WHERE case_number = $1 AND type = $2 AND status = 'open'", [
+          caseNumber,
+          type,
+        ]),
+      (r) => r.length === 1,
+    )
+  )[0]!.id;
+const payables = (caseNumber: string) =>
+  tdb.sql<{ kind: string; amount_fen: number; status: string; account_number: string; payee_name: string }>(
+    'SELECT kind, amount_fen, status, account_number, payee_name FROM payable WHERE period_id = $1 ORDER BY kind, attempt',
+    [caseNumber],
+  );
+const bankPaid = async (caseNumber: string) =>
+  (
+    await sim.admin<{
+      payments: { paymentId: string; result: string; payeeAccount: string; amountFen: number; purpose: string }[];
+    }>('GET', '/bank/ledger')
+  ).payments.filter((p) => p.paymentId.startsWith(caseNumber) && p.result === 'paid');
+const messages = (caseNumber: string) =>
+  tdb.sql<{ kind: string; text: string; mobile_masked: string }>(
+    'SELECT kind, text, mobile_masked FROM message WHERE case_number = $1 ORDER BY at',
+    [caseNumber],
+  );
+
+describe('survivors of a beneficiary who died (Art. 47)', () => {
+  it('pays the funeral grant and survivor pension a clerk set, and the unpaid month of death, once, to the survivor', async () => {
+    const deceased = people[0]!;
+    const p = await periodFor(deceased, 1);
+    // Two months paid; the death on the 2nd of month 3, found at month 3's check: month 3 is never paid.
+    const month3 = addToMonth(p.first, 2);
+    await sim.admin('POST', '/deaths', { idNumber: deceased.idNumber, dateOfDeath: `${month3}-02` });
+    await advanceTo(shanghaiInstant(`${month3}-05`, 12));
+    await eventually(
+      () => tdb.sql<{ status: string }>('SELECT status FROM benefit_period WHERE id = $1', [p.periodId]),
+      (r) => r[0]?.status === 'stopped',
+    );
+
+    const survivor = people[2]!;
+    const account = goodAccount(1);
+    const { caseNumber, handle } = await apply('survivor_benefits', p.caseNumber, 1, {
+      idNumber: survivor.idNumber,
+      name: survivor.name,
+      phone: survivor.mobile,
+      eventDate: `${month3}-02`,
+      // The death certificate is not presented: civil affairs has the death (信息比对获取).
+      materials: { survivorIdentity: true, deathCertificate: false, relationshipProof: true },
+      accountNumber: account,
+      chosenScheme: 'unemployment',
+      relationship: 'spouse',
+    });
+
+    // The standard is not in the policy data: a reviewer sets the amounts, citing it.
+    const amountsTask = await openTask(caseNumber, 'survivor_amounts');
+    await handle.executeUpdate(completeTask, {
+      args: [
+        {
+          taskId: amountsTask,
+          actor: reviewer,
+          form: {
+            decision: 'set',
+            funeralGrantFen: 500_000,
+            survivorPensionFen: 1_000_000,
+            basis: '沈阳市丧葬补助金标准（测试）',
+          },
+        },
+      ],
+    });
+    // 岗位不相容: who set the amounts may not approve them, even with the approver role.
+    const approval = await openTask(caseNumber, 'survivor_benefits_approval');
+    const refused = await handle
+      .executeUpdate(completeTask, { args: [{ taskId: approval, actor: reviewer, form: { decision: 'approve' } }] })
+      .catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(WorkflowUpdateFailedError);
+    await handle.executeUpdate(completeTask, {
+      args: [{ taskId: approval, actor: approver, form: { decision: 'approve' } }],
+    });
+    await eventually(
+      () => caseStatus(caseNumber),
+      (s) => s === 'in_payment',
+    );
+
+    // Paid with the city's next run (the 10th of the next month), read on the 16th.
+    await throughRunOf(month3);
+    expect(
+      await eventually(
+        () => caseStatus(caseNumber),
+        (s) => s === 'paid',
+      ),
+    ).toBe('paid');
+    expect(await payables(caseNumber)).toEqual([
+      {
+        kind: 'death_month_benefit',
+        amount_fen: MONTHLY,
+        status: 'paid',
+        account_number: account,
+        payee_name: survivor.name,
+      },
+      {
+        kind: 'funeral_grant',
+        amount_fen: 500_000,
+        status: 'paid',
+        account_number: account,
+        payee_name: survivor.name,
+      },
+      {
+        kind: 'survivor_pension',
+        amount_fen: 1_000_000,
+        status: 'paid',
+        account_number: account,
+        payee_name: survivor.name,
+      },
+    ]);
+    const bank = await bankPaid(caseNumber);
+    expect(bank.map((b) => [b.purpose, b.amountFen, b.payeeAccount]).sort()).toEqual(
+      [
+        ['funeral_grant', 500_000, account],
+        ['survivor_pension', 1_000_000, account],
+        ['unemployment_benefit', MONTHLY, account],
+      ].sort(),
+    );
+    // The month of death was not paid by the period: the ledger has it once, here.
+    expect(
+      await tdb.sql("SELECT 1 FROM payable WHERE period_id = $1 AND month = $2 AND kind = 'unemployment_benefit'", [
+        p.periodId,
+        month3,
+      ]),
+    ).toHaveLength(0);
+    // The survivor is told, at their own number.
+    const sent = await messages(caseNumber);
+    expect(sent.map((m) => m.kind)).toEqual(['other_benefit_approved']);
+    expect(sent[0]!.mobile_masked.slice(-4)).toBe(survivor.mobile.slice(-4));
+    expect(sent[0]!.text).toContain('共16,895.50元');
+    const set = await tdb.sql<{ actor: string; data: { basis: string } }>(
+      "SELECT actor, data FROM case_event WHERE case_number = $1 AND type = 'survivor_amounts_set'",
+      [caseNumber],
+    );
+    expect(set).toEqual([
+      { actor: reviewer.username, data: expect.objectContaining({ basis: '沈阳市丧葬补助金标准（测试）' }) },
+    ]);
+  });
+
+  it('pays only the month of death when the survivors chose the pension scheme’s grant (one scheme only)', async () => {
+    const deceased = people[1]!;
+    const p = await periodFor(deceased, 2);
+    const now = shanghaiDate(await env.currentTimeMs());
+    const month2 = addToMonth(now.slice(0, 7), 1);
+    await sim.admin('POST', '/deaths', { idNumber: deceased.idNumber, dateOfDeath: `${month2}-01` });
+    await advanceTo(shanghaiInstant(`${month2}-03`, 12));
+    const account = goodAccount(50);
+    const { caseNumber, handle } = await apply('survivor_benefits', p.caseNumber, 2, {
+      idNumber: people[2]!.idNumber,
+      name: people[2]!.name,
+      phone: people[2]!.mobile,
+      eventDate: `${month2}-01`,
+      materials: { survivorIdentity: true, deathCertificate: true, relationshipProof: true },
+      accountNumber: account,
+      chosenScheme: 'pension',
+      relationship: 'child',
+    });
+    // One review: the amounts are known (nil grant, the month of death).
+    const review = await openTask(caseNumber, 'survivor_benefits_review');
+    await handle.executeUpdate(completeTask, {
+      args: [{ taskId: review, actor: reviewer, form: { decision: 'approve' } }],
+    });
+    await throughRunOf(month2);
+    await eventually(
+      () => caseStatus(caseNumber),
+      (s) => s === 'paid',
+    );
+    expect((await payables(caseNumber)).map((x) => [x.kind, x.amount_fen, x.status])).toEqual([
+      ['death_month_benefit', MONTHLY, 'paid'],
+    ]);
+    const assessed = await tdb.sql<{ assessment: { reasons: { code: string }[] } }>(
+      'SELECT assessment FROM other_benefit_claim WHERE case_number = $1',
+      [caseNumber],
+    );
+    expect(assessed[0]!.assessment.reasons.map((r) => r.code)).toEqual(['other_scheme_chosen']);
+  });
+});
+
+describe('childbirth medical subsidy (Art. 46)', () => {
+  it('asks for the missing hospital bills, then pays 50 % of the entitlement capped at 6 months of benefit', async () => {
+    const p = await periodFor(mother, 3);
+    const now = shanghaiDate(await env.currentTimeMs());
+    const { caseNumber, handle } = await apply('childbirth_subsidy', p.caseNumber, 3, {
+      idNumber: mother.idNumber,
+      name: mother.name,
+      phone: mother.mobile,
+      eventDate: now,
+      compliesWithFamilyPlanning: true,
+      materials: { birthRegistration: true, medicalBirthCertificate: true, hospitalBills: false },
+      accountNumber: mother.bankAccount.accountNumber,
+    });
+    await eventually(
+      () => caseStatus(caseNumber),
+      (s) => s === 'awaiting_materials',
+    );
+    const asked = await messages(caseNumber);
+    expect(asked.map((m) => m.kind)).toEqual(['other_benefit_materials']);
+    expect(asked[0]!.text).toContain('住院费用票据');
+    await handle.executeUpdate(supplyMaterials, { args: [{ kinds: ['hospitalBills'], by: 'intake.sy' }] });
+
+    const review = await openTask(caseNumber, 'childbirth_subsidy_review');
+    await handle.executeUpdate(completeTask, {
+      args: [{ taskId: review, actor: reviewer, form: { decision: 'approve' } }],
+    });
+    await throughRunOf(addToMonth(now.slice(0, 7), 1));
+    await eventually(
+      () => caseStatus(caseNumber),
+      (s) => s === 'paid',
+    );
+    // 50 % × 12 months = 6 months, the cap: 6 × the month's benefit.
+    expect((await payables(caseNumber)).map((x) => [x.kind, x.amount_fen, x.status])).toEqual([
+      ['childbirth_subsidy', 6 * MONTHLY, 'paid'],
+    ]);
+    expect((await bankPaid(caseNumber)).map((b) => [b.purpose, b.amountFen])).toEqual([
+      ['childbirth_medical_subsidy', 6 * MONTHLY],
+    ]);
+  });
+});

@@ -1,0 +1,308 @@
+/**
+ * 医疗补助金 (Art. 46) and 丧葬补助金和抚恤金 (Art. 47): the one-off benefits of a benefit period, one workflow per
+ * application; its ID is the case number (no personal data). The application is in the read model before this starts
+ * (the API writes it), so nothing personal is carried in the history.
+ *
+ *   1. assessment     from the period, the payment ledger and the shared data (Art. 47: the death by data comparison
+ *                     with civil affairs; what pension and work-injury insurance already paid, so nothing is paid
+ *                     twice); not due: refused with every reason and the remedies; missing materials: asked all at
+ *                     once with a deadline, closed if not supplied (Art. 37 一次性告知)
+ *   2. review         one review (审核); survivors' grant and pension while the standard is not in the policy data:
+ *                     a reviewer sets them citing the standard, and an approver (a different person) approves
+ *   3. payment        into the ledger for the city's next monthly run (Art. 39, 62-63); after the run: paid, re-sent
+ *                     once with the next run, then the applicant is asked to correct the account, which is paid once
+ */
+import {
+  allHandlersFinished,
+  ApplicationFailure,
+  CancellationScope,
+  condition,
+  isCancellation,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type { OtherBenefitAssessment, OtherBenefitKind } from '../activities/other-benefits';
+import type { PayableKind } from '../activities/payments';
+import { supplyMaterials } from './benefit-claim';
+import { correctBankAccount } from './benefit-period';
+import { PAY_DAY, PAY_HOUR } from './pay-day';
+import { CASE_STATUS } from './search-attributes';
+import { createTaskBoard } from './tasks';
+import { addToMonth, monthOfDate, shanghaiDate, shanghaiInstant } from './time';
+
+export interface OtherBenefitInput {
+  caseNumber: string;
+  kind: OtherBenefitKind;
+  /** The paying city agency of the benefit period (Art. 39). */
+  agencyCode: string;
+}
+
+export type OtherBenefitStatus =
+  | 'received'
+  | 'awaiting_materials'
+  | 'awaiting_review'
+  | 'awaiting_approval'
+  | 'in_payment'
+  | 'paid'
+  | 'refused'
+  | 'closed'
+  | 'cancelled';
+
+const acts = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumInterval: '10 minutes', backoffCoefficient: 2 },
+});
+
+/** After the city's run on the 10th (all paid by the 15th, Art. 63), the results are read on the 16th at 09:00. */
+const SETTLE_DAY = 16;
+
+export async function otherBenefit(input: OtherBenefitInput): Promise<OtherBenefitStatus> {
+  const { caseNumber, agencyCode, kind } = input;
+  const tasks = createTaskBoard({ caseNumber, workflowId: workflowInfo().workflowId, caseType: kind });
+  const iso = () => new Date().toISOString();
+  let status: OtherBenefitStatus = 'received';
+  const supplied = new Set<string>();
+  let requested: string[] = [];
+  /** Ledger kinds in payment, and whether the applicant was asked to correct the account for them. */
+  const outstanding: { kind: PayableKind; asked: boolean }[] = [];
+  let corrected = false;
+
+  // The same Update names as the benefit claim and period, so the case API serves every case type alike.
+  setHandler(
+    supplyMaterials,
+    async ({ kinds, by }) => {
+      await acts.recordMaterialsSupplied({ caseNumber, kinds, by, at: iso() });
+      kinds.forEach((k) => supplied.add(k));
+      return { stillMissing: requested.filter((k) => !supplied.has(k)) };
+    },
+    {
+      validator: ({ kinds }: { kinds: string[] }) => {
+        if (status !== 'awaiting_materials')
+          throw ApplicationFailure.nonRetryable('No materials are being asked for', 'NotWaitingForMaterials');
+        const unknown = kinds.filter((k) => !requested.includes(k));
+        if (!kinds.length || unknown.length)
+          throw ApplicationFailure.nonRetryable(
+            `Not asked for: ${unknown.join(', ') || '(none given)'}`,
+            'UnknownMaterial',
+          );
+      },
+    },
+  );
+  setHandler(
+    correctBankAccount,
+    async (c) => {
+      await acts.updateOtherBenefitAccount({
+        caseNumber,
+        method: c.method,
+        bankName: c.bankName,
+        accountNumber: c.accountNumber,
+        actor: c.by,
+        reason: c.reason,
+        at: iso(),
+      });
+      const requeued: string[] = [];
+      for (const o of outstanding) {
+        const r = await acts.requeuePayable({ periodId: caseNumber, kind: o.kind, month: paymentMonth });
+        if (r.status === 'pending') requeued.push(o.kind);
+      }
+      corrected = true;
+      return { requeued };
+    },
+    {
+      validator: (c) => {
+        if (status !== 'in_payment')
+          throw ApplicationFailure.nonRetryable('Nothing of this case is being paid', 'NotInPayment');
+        if (!/^\d{12,30}$/.test(c.accountNumber))
+          throw ApplicationFailure.nonRetryable('The account number must be 12-30 digits', 'InvalidAccount');
+        if (c.method === 'bank_account' && !c.bankName)
+          throw ApplicationFailure.nonRetryable('The bank name is required for a bank account', 'InvalidAccount');
+      },
+    },
+  );
+
+  async function moveTo(next: OtherBenefitStatus, event: string, data?: Record<string, unknown>, actor?: string) {
+    status = next;
+    upsertSearchAttributes([{ key: CASE_STATUS, value: status }]);
+    await acts.recordCaseStatus({
+      caseNumber,
+      status,
+      event,
+      ...(actor ? { actor } : {}),
+      ...(data ? { data } : {}),
+      at: iso(),
+    });
+  }
+  const benefit = kind === 'childbirth_subsidy' ? '医疗补助金' : '丧葬补助金和抚恤金';
+  const tell = <
+    K extends 'other_benefit_refused' | 'other_benefit_materials' | 'other_benefit_approved' | 'other_benefit_account',
+  >(
+    messageKind: K,
+    params: Record<string, unknown>,
+    suffix: string,
+  ) =>
+    acts.notifyApplicant({
+      caseNumber,
+      messageId: `${caseNumber}.${suffix}`,
+      kind: messageKind,
+      params: { caseNumber, benefit, ...params } as never,
+      at: iso(),
+    });
+  async function finish(): Promise<OtherBenefitStatus> {
+    await condition(allHandlersFinished);
+    return status;
+  }
+  async function refuse(reasons: { message: string; article: string }[], actor?: string) {
+    await moveTo('refused', 'other_benefit_refused', { reasons }, actor);
+    await tell('other_benefit_refused', { reasons: reasons.map((r) => `${r.message}（${r.article}）`) }, 'refused');
+    return finish();
+  }
+
+  let paymentMonth = monthOfDate(shanghaiDate(Date.now()));
+  try {
+    // 1. Assessment, again after materials are supplied.
+    let a: OtherBenefitAssessment;
+    for (let round = 1; ; round++) {
+      a = await acts.assessOtherBenefit({ caseNumber, asOf: shanghaiDate(Date.now()), at: iso() });
+      if (a.status === 'ineligible') return await refuse(a.reasons);
+      if (a.status !== 'materials_missing') break;
+      requested = a.missingMaterials.map((m) => m.kind);
+      const due = await acts.computeDeadline({ key: 'claim.materials', start: shanghaiDate(Date.now()) });
+      await acts.recordMaterialsRequested({
+        caseNumber,
+        materials: a.missingMaterials,
+        dueDate: due.dueDate,
+        at: iso(),
+      });
+      await tell(
+        'other_benefit_materials',
+        { materials: a.missingMaterials.map((m) => m.label), dueDate: due.dueDate },
+        `materials.${round}`,
+      );
+      await moveTo('awaiting_materials', `materials_requested_${round}`, {
+        materials: requested,
+        dueDate: due.dueDate,
+      });
+      tasks.setDeadline('materials', Date.parse(due.dueInstant));
+      const complete = await condition(
+        () => requested.every((k) => supplied.has(k)),
+        Math.max(0, Date.parse(due.dueInstant) - Date.now()),
+      );
+      tasks.setDeadline('materials', null);
+      if (!complete) {
+        await moveTo('closed', 'materials_not_supplied', { missing: requested.filter((k) => !supplied.has(k)) });
+        return await finish();
+      }
+    }
+
+    // 2. Review; survivors' amounts set by a reviewer while the standard is unknown, then approved by another person.
+    let amounts = a.amounts;
+    await moveTo('awaiting_review', 'other_benefit_assessed', { amounts, assessment: a.status });
+    if (a.status === 'amounts_unknown') {
+      const set = await tasks.humanTask({
+        type: 'survivor_amounts',
+        form: 'survivorAmounts',
+        step: 'review',
+        role: 'reviewer',
+        agencyCode,
+        dueKey: 'task.otherBenefitReview',
+      });
+      const d = set.decision;
+      if (d.decision === 'reject') {
+        return await refuse(
+          d.reasons.map((r) => ({ message: r, article: 'Art. 47' })),
+          set.by.username,
+        );
+      }
+      await acts.recordSurvivorAmounts({
+        caseNumber,
+        funeralGrantFen: d.funeralGrantFen,
+        survivorPensionFen: d.survivorPensionFen,
+        basis: d.basis,
+        by: set.by.username,
+        at: iso(),
+      });
+      amounts = [
+        { kind: 'funeral_grant' as const, amountFen: d.funeralGrantFen },
+        { kind: 'survivor_pension' as const, amountFen: d.survivorPensionFen },
+        ...amounts.filter((x) => x.kind === 'death_month_benefit'),
+      ].filter((x) => x.amountFen > 0);
+      await moveTo('awaiting_approval', 'survivor_amounts_set', { amounts }, set.by.username);
+    }
+    const second = (status as OtherBenefitStatus) === 'awaiting_approval';
+    const approval = await tasks.humanTask({
+      type: `${kind}_${second ? 'approval' : 'review'}`,
+      form: 'approval',
+      step: second ? 'approve' : 'review',
+      role: second ? 'approver' : 'reviewer',
+      agencyCode,
+      dueKey: second ? 'task.otherBenefitApproval' : 'task.otherBenefitReview',
+    });
+    if (approval.decision.decision === 'reject') {
+      return await refuse(
+        approval.decision.reasons.map((r) => ({
+          message: r,
+          article: kind === 'childbirth_subsidy' ? 'Art. 46' : 'Art. 47',
+        })),
+        approval.by.username,
+      );
+    }
+    if (!amounts.length) {
+      // Approved, but nothing left to pay (the month of death was paid and the grants are nil).
+      await moveTo('paid', 'other_benefit_approved', { amounts }, approval.by.username);
+      return await finish();
+    }
+
+    // 3. Payment with the city's next run (Art. 39, 62-63).
+    paymentMonth = monthOfDate(shanghaiDate(Date.now()));
+    for (const x of amounts) {
+      await acts.queuePayable({
+        periodId: caseNumber,
+        caseNumber,
+        agencyCode,
+        kind: x.kind,
+        month: paymentMonth,
+        amountFen: x.amountFen,
+      });
+      outstanding.push({ kind: x.kind, asked: false });
+    }
+    await moveTo('in_payment', 'other_benefit_approved', { amounts, month: paymentMonth }, approval.by.username);
+    await tell('other_benefit_approved', { totalFen: amounts.reduce((s, x) => s + x.amountFen, 0) }, 'approved');
+
+    // This month's run if it has not happened yet, else next month's; read the results the 16th after it.
+    const runThisMonth = Date.now() < shanghaiInstant(`${paymentMonth}-${PAY_DAY}`, PAY_HOUR);
+    let settleAt = shanghaiInstant(
+      `${runThisMonth ? paymentMonth : addToMonth(paymentMonth, 1)}-${SETTLE_DAY}`,
+      PAY_HOUR,
+    );
+    while (outstanding.length) {
+      corrected = false;
+      await condition(() => corrected, Math.max(0, settleAt - Date.now()));
+      if (corrected) continue; // re-sent with the corrected account: settled after the next run
+      for (const o of [...outstanding]) {
+        const r = await acts.payableOutcome({ periodId: caseNumber, kind: o.kind, month: paymentMonth });
+        if (r?.status === 'paid') {
+          outstanding.splice(outstanding.indexOf(o), 1);
+        } else if (r?.status === 'failed' && r.attempt === 1) {
+          await acts.requeuePayable({ periodId: caseNumber, kind: o.kind, month: paymentMonth });
+        } else if (r?.status === 'failed' && !o.asked) {
+          o.asked = true;
+          await tell('other_benefit_account', {}, `account.${o.kind}`);
+        }
+      }
+      settleAt = shanghaiInstant(`${addToMonth(monthOfDate(shanghaiDate(Date.now())), 1)}-${SETTLE_DAY}`, PAY_HOUR);
+    }
+    await moveTo('paid', 'other_benefit_paid', { amounts });
+    return await finish();
+  } catch (err) {
+    if (isCancellation(err)) {
+      await CancellationScope.nonCancellable(async () => {
+        await tasks.cancelOpen();
+        await moveTo('cancelled', 'case_cancelled');
+      });
+    }
+    throw err;
+  }
+}
