@@ -25,6 +25,7 @@ import type { CalendarStore } from '../lib/calendar-store';
 import { calendarRouter } from './calendar/router';
 import { tasksRouter } from './tasks/router';
 import { recoveryRouter } from './recovery/router';
+import { auditRouter } from './audit/router';
 import { financeRouter } from './finance/router';
 import { employerRouter } from './employer/router';
 import { businessDateOf } from '../domain/calendar';
@@ -146,6 +147,7 @@ export function createApp(deps: AppDeps): express.Express {
       ...(deps.now ? { now: deps.now } : {}),
     }),
   );
+  app.use(auditRouter({ db: deps.db }));
   app.use(policyRouter({ policy: deps.policy, today }));
   app.use(
     claimsRouter({

@@ -32,6 +32,7 @@ import { registerFinanceOpenApi } from './finance/router';
 import { CalendarYearBodySchema, CalendarYearSchema, DueDateQuerySchema } from './calendar/router';
 import { registerPolicyOpenApi } from './policy/router';
 import { registerRecoveryOpenApi } from './recovery/router';
+import { registerAuditOpenApi } from './audit/router';
 import {
   CommentBodySchema,
   CompleteTaskBodySchema,
@@ -552,6 +553,7 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
   registerFinanceOpenApi(registry, { security: signedIn });
   registerPolicyOpenApi(registry, { security: signedIn });
   registerRecoveryOpenApi(registry, { security: signedIn });
+  registerAuditOpenApi(registry, { security: signedIn });
 
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
