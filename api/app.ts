@@ -16,6 +16,7 @@ import type { SmsClient } from '../integrations/sms';
 import { calculationsRouter } from './calculations/router';
 import { casesRouter } from './cases/router';
 import { lifecycleRouter } from './cases/lifecycle-router';
+import { supervisionRouter } from './supervision/router';
 import { otherBenefitsRouter } from './cases/other-benefits-router';
 import { policyRouter } from './policy/router';
 import { requireRole } from './auth/middleware';
@@ -131,6 +132,15 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(financeRouter({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue }));
   app.use(employerRouter({ db: deps.db }));
   app.use(lifecycleRouter({ db: deps.db, temporal: deps.temporal }));
+  app.use(
+    supervisionRouter({
+      db: deps.db,
+      temporal: deps.temporal,
+      calendar: deps.calendar,
+      ...(deps.temporalUiUrl ? { temporalUiUrl: deps.temporalUiUrl } : {}),
+      ...(deps.now ? { now: deps.now } : {}),
+    }),
+  );
   app.use(
     otherBenefitsRouter({
       db: deps.db,

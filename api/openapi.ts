@@ -22,6 +22,7 @@ import {
   StopReportSchema,
   SupplyMaterialsSchema,
 } from './cases/lifecycle-router';
+import { BatchTasksSchema, StuckQuerySchema } from './supervision/router';
 import {
   ChildbirthSubsidyRequestSchema,
   OtherBenefitCreatedSchema,
@@ -217,6 +218,60 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
       },
     });
   }
+  // Supervision (issue 9; Art. 76-78): supervisors and auditors see; supervisors act, each action with a reason.
+  const supervisors = { security: signedIn, tags: ['supervision'] };
+  const workflowParam = z.object({ workflowId: z.string() });
+  registry.registerPath({
+    ...supervisors,
+    method: 'get',
+    path: '/supervision/stuck',
+    summary: 'Cases not moving and why: overdue task, failing activity, failing workflow task, idle; counts',
+    request: { query: StuckQuerySchema },
+    responses: { 200: { description: 'Stuck cases', content: json(z.object({}).loose()) }, 400: error('Bad query') },
+  });
+  registry.registerPath({
+    ...supervisors,
+    method: 'get',
+    path: '/supervision/workflows/{workflowId}',
+    summary: 'Diagnosis: pending activities with the last failure, open tasks, recent events, Temporal Web UI link',
+    request: { params: workflowParam },
+    responses: { 200: { description: 'Diagnosis', content: json(z.object({}).loose()) }, 404: error('Not found') },
+  });
+  for (const [action, summary] of [
+    ['retry', 'Try the failing activities again now (attempts reset); audited'],
+    ['cancel', 'Cancel the case; audited'],
+  ] as const) {
+    registry.registerPath({
+      ...supervisors,
+      method: 'post',
+      path: `/supervision/workflows/{workflowId}/${action}`,
+      summary,
+      request: {
+        params: workflowParam,
+        body: { required: true, content: json(z.object({ reason: z.string().min(4) })) },
+      },
+      responses: {
+        200: { description: 'Done', content: json(z.object({}).loose()) },
+        400: error('No reason'),
+        409: error('Nothing to do'),
+      },
+    });
+  }
+  registry.registerPath({
+    ...supervisors,
+    method: 'post',
+    path: '/supervision/tasks/batch',
+    summary: 'Reassign or extend the tasks a filter selects: preview the count, then a result per task',
+    request: { body: { required: true, content: json(BatchTasksSchema) } },
+    responses: { 200: { description: 'Results', content: json(z.object({}).loose()) }, 400: error('Bad body') },
+  });
+  registry.registerPath({
+    ...supervisors,
+    method: 'get',
+    path: '/supervision/sla',
+    summary: 'Open tasks by due bucket, time per step, throughput per clerk, completions per day',
+    responses: { 200: { description: 'Figures', content: json(z.object({}).loose()) } },
+  });
   registry.registerPath({
     method: 'get',
     path: '/cases/{caseNumber}/other-benefits',

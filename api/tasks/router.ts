@@ -136,7 +136,7 @@ function canSee(user: AuthUser, t: TaskRow): boolean {
   );
 }
 
-const actorOf = (u: Pick<AuthUser, 'id' | 'username' | 'roles' | 'agencyCode'>): Actor => ({
+export const actorOf = (u: Pick<AuthUser, 'id' | 'username' | 'roles' | 'agencyCode'>): Actor => ({
   userId: u.id,
   username: u.username,
   roles: u.roles,
@@ -168,7 +168,7 @@ const REFUSAL_STATUS: Record<TaskRefusalDetails['code'], number> = {
 };
 
 /** A refusal from the workflow's validator becomes the matching HTTP answer. */
-function fromUpdateFailure(err: unknown): ApiError | undefined {
+export function fromUpdateFailure(err: unknown): ApiError | undefined {
   if (!(err instanceof WorkflowUpdateFailedError) || !(err.cause instanceof ApplicationFailure)) return undefined;
   if (err.cause.type !== 'TaskRefused') return undefined;
   const details = (err.cause.details?.[0] ?? { code: 'task_not_open' }) as TaskRefusalDetails;

@@ -1,0 +1,586 @@
+/**
+ * Supervisors find and unstick stalled cases (issue 9; Art. 76-80: 内部控制, 业务监督): every case that is not moving
+ * and why — a person (an overdue task, a case idle past a number of workdays) or the machine (an activity that keeps
+ * failing, a workflow task that fails) — and the actions that move it again, each with a reason and audited.
+ *
+ *   GET  /supervision/stuck                         ?agencyCode&caseType&reason&minAttempts&idleWorkdays
+ *   GET  /supervision/workflows/:workflowId         diagnosis: step, pending activities with the last failure,
+ *                                                   open tasks, recent history, link to the Temporal Web UI
+ *   POST /supervision/workflows/:workflowId/retry   a failing activity is tried again now (its attempts reset)
+ *   POST /supervision/workflows/:workflowId/cancel  the case is cancelled (the workflow records it)
+ *   POST /supervision/tasks/batch                   reassign or extend many tasks, selected by a filter: preview the
+ *                                                   count, then apply with a result per task
+ *   GET  /supervision/sla                           open tasks by due bucket, time per step, throughput per clerk,
+ *                                                   completions per day (for charts)
+ *
+ * The Temporal side comes from visibility (running workflows, by the AgencyCode and CaseType search attributes) and
+ * each workflow's description (pending activities and workflow task); the people side from the task projection.
+ */
+import { Router, type Request } from 'express';
+import type { Client } from '@temporalio/client';
+import { z } from 'zod';
+import { agencyCovers, agencyScopePrefix } from '../../domain/access';
+import { businessDateOf, type WorkdayCalendar } from '../../domain/calendar';
+import { extendTask, reassignTask } from '../../workflows/tasks';
+import { audit } from '../../lib/audit';
+import type { CalendarStore } from '../../lib/calendar-store';
+import type { Db } from '../../lib/db';
+import { currentUser, requireRole } from '../auth/middleware';
+import { ApiError, dependencyOutage, parseOr400 } from '../errors';
+import { actorOf, fromUpdateFailure } from '../tasks/router';
+
+const WORKFLOW_ID = z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be a workflow ID (1-64 of A-Z a-z 0-9 _ . : -)');
+const reason = z.string().trim().min(4, 'must say why (at least 4 characters)').max(500);
+
+export const StuckQuerySchema = z.strictObject({
+  agencyCode: z
+    .string()
+    .regex(/^\d{6}$/, 'must be a 6-digit division code')
+    .optional(),
+  caseType: z.string().max(32).optional(),
+  reason: z.enum(['task_overdue', 'activity_failing', 'workflow_task_failing', 'idle']).optional(),
+  /** An activity counts as failing from this attempt on. */
+  minAttempts: z.coerce.number().int('must be a whole number').min(2).max(1000).default(3),
+  /** A case without any event for this many workdays is idle. */
+  idleWorkdays: z.coerce.number().int('must be a whole number').min(1).max(250).default(10),
+});
+
+export const BatchTasksSchema = z
+  .strictObject({
+    filter: z.strictObject({
+      agencyCode: z
+        .string()
+        .regex(/^\d{6}$/, 'must be a 6-digit division code')
+        .optional(),
+      type: z.string().max(48).optional(),
+      role: z.string().max(24).optional(),
+      overdue: z.boolean().optional(),
+      assigneeId: z.uuid('must be a user ID').optional(),
+    }),
+    action: z.discriminatedUnion('kind', [
+      z.strictObject({ kind: z.literal('reassign'), assigneeId: z.uuid('must be a user ID') }),
+      z.strictObject({
+        kind: z.literal('extend'),
+        amount: z.number().int().min(1).max(60),
+        unit: z.enum(['workdays', 'days']),
+      }),
+    ]),
+    reason,
+    /** Only count what the filter selects. */
+    preview: z.boolean().default(false),
+    /** At most this many tasks (the preview says how many match). */
+    limit: z.number().int().min(1).max(1000).default(500),
+  })
+  .meta({ id: 'BatchTasks', description: 'Reassign or extend the tasks a filter selects (Art. 76)' });
+
+const FINAL = ['approved', 'refused', 'closed', 'cancelled', 'completed', 'paid', 'stopped'];
+/** Auditors see what supervisors see (Art. 78-80); only supervisors act. */
+const SUPERVISORS = ['supervisor', 'auditor'] as const;
+
+interface StuckItem {
+  workflowId: string;
+  caseNumber: string | null;
+  caseType: string | null;
+  agencyCode: string | null;
+  reason: 'task_overdue' | 'activity_failing' | 'workflow_task_failing' | 'idle';
+  /** Where the case stands: the open task's type, the failing activity, or the case status. */
+  step: string | null;
+  /** Since when it is stuck (ISO instant), and for how many workdays (null when the calendar does not cover it). */
+  since: string | null;
+  ageWorkdays: number | null;
+  detail: Record<string, unknown>;
+}
+
+/** Workdays from `since` to today (counting from the next day, as the 规程 does), or null outside the calendar. */
+function workdaysSince(calendar: WorkdayCalendar, since: Date, now: Date): number | null {
+  try {
+    return calendar.workdaysBetween(businessDateOf(since), businessDateOf(now));
+  } catch {
+    return null;
+  }
+}
+
+/** Runs `fn` over `items` with at most `limit` at once. */
+async function eachLimited<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i]!);
+      }
+    }),
+  );
+  return out;
+}
+
+export function supervisionRouter(deps: {
+  db: Db;
+  temporal: Client;
+  calendar: CalendarStore;
+  temporalUiUrl?: string;
+  now?: () => Date;
+}): Router {
+  const router = Router();
+  const { db, temporal } = deps;
+  const now = deps.now ?? (() => new Date());
+  const namespace = temporal.options.namespace;
+  router.use('/supervision', requireRole(...SUPERVISORS));
+
+  const uiLink = (workflowId: string) =>
+    deps.temporalUiUrl
+      ? `${deps.temporalUiUrl.replace(/\/$/, '')}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(workflowId)}`
+      : null;
+
+  /** The machine side: running workflows in scope, described, with failing activities or workflow tasks. */
+  async function machineStuck(
+    scope: string,
+    q: z.infer<typeof StuckQuerySchema>,
+  ): Promise<{ items: StuckItem[]; scanned: number; truncated: boolean }> {
+    const MAX = 2000;
+    const running: { workflowId: string; caseType: string | null; agencyCode: string | null }[] = [];
+    let truncated = false;
+    const query = `ExecutionStatus = 'Running'${q.caseType ? ` AND CaseType = '${q.caseType.replace(/'/g, '')}'` : ''}`;
+    for await (const w of temporal.workflow.list({ query })) {
+      const sa = w.searchAttributes as Record<string, unknown[] | undefined>;
+      const agencyCode = (sa.AgencyCode?.[0] as string | undefined) ?? null;
+      if (agencyCode === null || !agencyCovers(scope, agencyCode)) continue;
+      running.push({
+        workflowId: w.workflowId,
+        caseType: (sa.CaseType?.[0] as string | undefined) ?? null,
+        agencyCode,
+      });
+      if (running.length >= MAX) {
+        truncated = true;
+        break;
+      }
+    }
+    const described = await eachLimited(running, 16, async (w) => {
+      try {
+        return { w, d: await temporal.workflow.getHandle(w.workflowId).describe() };
+      } catch {
+        return { w, d: null };
+      }
+    });
+    const items: StuckItem[] = [];
+    for (const { w, d } of described) {
+      if (!d) continue;
+      const raw = d.raw;
+      for (const a of raw.pendingActivities ?? []) {
+        if ((a.attempt ?? 0) < q.minAttempts) continue;
+        const since = a.lastStartedTime ?? a.lastAttemptCompleteTime ?? null;
+        items.push({
+          workflowId: w.workflowId,
+          caseNumber: null,
+          caseType: w.caseType,
+          agencyCode: w.agencyCode,
+          reason: 'activity_failing',
+          step: a.activityType?.name ?? null,
+          since: d.startTime.toISOString(),
+          ageWorkdays: null,
+          detail: {
+            activityId: a.activityId,
+            attempt: a.attempt,
+            lastFailure: a.lastFailure?.message ?? null,
+            nextAttemptAt: a.nextAttemptScheduleTime ? timestampIso(a.nextAttemptScheduleTime) : null,
+            lastAttemptAt: since ? timestampIso(since) : null,
+          },
+        });
+      }
+      const wft = raw.pendingWorkflowTask;
+      if (wft && (wft.attempt ?? 0) > 1) {
+        items.push({
+          workflowId: w.workflowId,
+          caseNumber: null,
+          caseType: w.caseType,
+          agencyCode: w.agencyCode,
+          reason: 'workflow_task_failing',
+          step: 'workflow_task',
+          since: d.startTime.toISOString(),
+          ageWorkdays: null,
+          detail: { attempt: wft.attempt },
+        });
+      }
+    }
+    // A payment run stuck on the bank holds the payments of many cases: name them.
+    const runs = items.filter((i) => i.caseType === 'payment_run').map((i) => i.workflowId);
+    if (runs.length) {
+      const rows = await db.payable.findMany({
+        where: { runId: { in: runs }, status: { in: ['pending', 'sent'] } },
+        select: { runId: true, caseNumber: true },
+        distinct: ['runId', 'caseNumber'],
+      });
+      for (const i of items) {
+        if (i.caseType !== 'payment_run') continue;
+        i.detail.affectedCases = rows.filter((r) => r.runId === i.workflowId).map((r) => r.caseNumber);
+      }
+    }
+    for (const i of items) if (i.caseType !== 'payment_run') i.caseNumber = i.workflowId.replace(/\.P$/, '');
+    return { items, scanned: running.length, truncated };
+  }
+
+  router.get('/supervision/stuck', async (req, res) => {
+    const user = currentUser(req);
+    const q = parseOr400(StuckQuerySchema, req.query, 'query');
+    const scope = q.agencyCode ?? user.agencyCode;
+    if (!agencyCovers(user.agencyCode, scope))
+      throw new ApiError(403, 'outside_scope', `Agency ${scope} is outside your agency's scope`);
+    const at = now();
+    const calendar = await deps.calendar.current();
+    const prefix = agencyScopePrefix(scope);
+    const items: StuckItem[] = [];
+
+    if (!q.reason || q.reason === 'task_overdue') {
+      const overdue = await db.task.findMany({
+        where: {
+          status: 'open',
+          dueAt: { lt: at },
+          OR: [{ agencyCode: { startsWith: prefix } }, { escalatedTo: { startsWith: prefix } }],
+          ...(q.caseType ? { caseType: q.caseType } : {}),
+        },
+        orderBy: { dueAt: 'asc' },
+        take: 5000,
+      });
+      for (const t of overdue) {
+        items.push({
+          workflowId: t.workflowId,
+          caseNumber: t.caseNumber,
+          caseType: t.caseType,
+          agencyCode: t.agencyCode,
+          reason: 'task_overdue',
+          step: t.type,
+          since: t.dueAt.toISOString(),
+          ageWorkdays: workdaysSince(calendar, t.dueAt, at),
+          detail: {
+            taskId: t.id,
+            role: t.role,
+            assignee: t.assigneeName,
+            escalatedTo: t.escalatedTo,
+            reminders: t.reminders,
+          },
+        });
+      }
+    }
+    if (!q.reason || q.reason === 'idle') {
+      // Idle: no event for `idleWorkdays` (approximated by calendar days first, then counted on the calendar).
+      const cutoff = new Date(at.getTime() - q.idleWorkdays * 86_400_000);
+      const idle = await db.case.findMany({
+        where: {
+          agencyCode: { startsWith: prefix },
+          status: { notIn: FINAL },
+          updatedAt: { lt: cutoff },
+          ...(q.caseType ? { caseType: q.caseType } : {}),
+        },
+        take: 5000,
+      });
+      for (const c of idle) {
+        const age = workdaysSince(calendar, c.updatedAt, at);
+        if (age !== null && age < q.idleWorkdays) continue;
+        items.push({
+          workflowId: c.workflowId,
+          caseNumber: c.caseNumber,
+          caseType: c.caseType,
+          agencyCode: c.agencyCode,
+          reason: 'idle',
+          step: c.status,
+          since: c.updatedAt.toISOString(),
+          ageWorkdays: age,
+          detail: {},
+        });
+      }
+    }
+    let scanned = 0;
+    let truncated = false;
+    if (!q.reason || q.reason === 'activity_failing' || q.reason === 'workflow_task_failing') {
+      const m = await machineStuck(scope, q).catch((err: unknown) => {
+        throw dependencyOutage(err) ?? err;
+      });
+      items.push(...m.items.filter((i) => !q.reason || i.reason === q.reason));
+      scanned = m.scanned;
+      truncated = m.truncated;
+    }
+    const count = (key: (i: StuckItem) => string | null) => {
+      const out: Record<string, number> = {};
+      for (const i of items) {
+        const k = key(i) ?? 'unknown';
+        out[k] = (out[k] ?? 0) + 1;
+      }
+      return out;
+    };
+    res.json({
+      asOf: at.toISOString(),
+      total: items.length,
+      counts: {
+        byReason: count((i) => i.reason),
+        byAgency: count((i) => i.agencyCode),
+        byType: count((i) => i.caseType),
+      },
+      items: items.map((i) => ({ ...i, temporalUrl: uiLink(i.workflowId) })),
+      workflowsScanned: scanned,
+      truncated,
+    });
+  });
+
+  /** A workflow in the supervisor's scope (by its AgencyCode search attribute), described. */
+  async function workflowFor(req: Request) {
+    const { workflowId } = parseOr400(z.object({ workflowId: WORKFLOW_ID }), req.params, 'params');
+    const user = currentUser(req);
+    let d;
+    try {
+      d = await temporal.workflow.getHandle(workflowId).describe();
+    } catch (err) {
+      if ((err as { name?: string }).name === 'WorkflowNotFoundError')
+        throw new ApiError(404, 'workflow_not_found', `No workflow ${workflowId}`);
+      throw dependencyOutage(err) ?? err;
+    }
+    const agencyCode = (d.searchAttributes.AgencyCode?.[0] as string | undefined) ?? null;
+    if (!agencyCode || !agencyCovers(user.agencyCode, agencyCode))
+      throw new ApiError(404, 'workflow_not_found', `No workflow ${workflowId}`);
+    return { workflowId, d, agencyCode, user };
+  }
+
+  router.get('/supervision/workflows/:workflowId', async (req, res) => {
+    const { workflowId, d, agencyCode } = await workflowFor(req);
+    const caseNumber = workflowId.replace(/\.P$/, '');
+    const [c, tasks, events] = await Promise.all([
+      db.case.findUnique({ where: { caseNumber } }),
+      db.task.findMany({ where: { workflowId, status: 'open' }, orderBy: { dueAt: 'asc' } }),
+      db.caseEvent.findMany({ where: { caseNumber }, orderBy: { at: 'desc' }, take: 20 }),
+    ]);
+    res.json({
+      workflowId,
+      caseNumber: c ? caseNumber : null,
+      caseType: (d.searchAttributes.CaseType?.[0] as string | undefined) ?? null,
+      agencyCode,
+      status: d.status.name,
+      caseStatus: c?.status ?? (d.searchAttributes.CaseStatus?.[0] as string | undefined) ?? null,
+      startedAt: d.startTime.toISOString(),
+      pendingActivities: (d.raw.pendingActivities ?? []).map((a) => ({
+        activityId: a.activityId,
+        activityType: a.activityType?.name ?? null,
+        state: a.state,
+        attempt: a.attempt,
+        lastFailure: a.lastFailure?.message ?? null,
+        nextAttemptAt: a.nextAttemptScheduleTime ? timestampIso(a.nextAttemptScheduleTime) : null,
+      })),
+      pendingWorkflowTask: d.raw.pendingWorkflowTask
+        ? { attempt: d.raw.pendingWorkflowTask.attempt, state: d.raw.pendingWorkflowTask.state }
+        : null,
+      openTasks: tasks.map((t) => ({
+        id: t.id,
+        type: t.type,
+        role: t.role,
+        assignee: t.assigneeName,
+        dueAt: t.dueAt.toISOString(),
+        overdue: t.dueAt < now(),
+      })),
+      recentEvents: events.map((e) => ({ type: e.type, at: e.at.toISOString(), actor: e.actor })),
+      temporalUrl: uiLink(workflowId),
+    });
+  });
+
+  router.post('/supervision/workflows/:workflowId/retry', requireRole('supervisor'), async (req, res) => {
+    const { workflowId, d, user } = await workflowFor(req);
+    const body = parseOr400(z.strictObject({ reason }), req.body);
+    const failing = (d.raw.pendingActivities ?? []).filter((a) => (a.attempt ?? 0) > 1);
+    if (!failing.length) throw new ApiError(409, 'nothing_failing', 'No activity of this workflow is failing');
+    for (const a of failing) {
+      try {
+        // Attempts reset and the activity is scheduled at once (Temporal's ResetActivity).
+        await temporal.workflowService.resetActivity({
+          namespace,
+          execution: { workflowId },
+          id: a.activityId,
+          identity: `supervisor:${user.username}`,
+        });
+      } catch (err) {
+        throw dependencyOutage(err) ?? err;
+      }
+    }
+    await audit(db, {
+      actor: { id: user.id, username: user.username },
+      action: 'workflow_retried',
+      entity: 'workflow',
+      entityId: workflowId,
+      reason: body.reason,
+      after: { activities: failing.map((a) => ({ id: a.activityId, type: a.activityType?.name, attempt: a.attempt })) },
+      requestId: String(req.id),
+    });
+    res.json({ retried: failing.map((a) => a.activityId) });
+  });
+
+  router.post('/supervision/workflows/:workflowId/cancel', requireRole('supervisor'), async (req, res) => {
+    const { workflowId, d, user } = await workflowFor(req);
+    const body = parseOr400(z.strictObject({ reason }), req.body);
+    if (d.status.name !== 'RUNNING') throw new ApiError(409, 'not_running', 'The case is not running');
+    try {
+      await temporal.workflow.getHandle(workflowId).cancel();
+    } catch (err) {
+      throw dependencyOutage(err) ?? err;
+    }
+    await audit(db, {
+      actor: { id: user.id, username: user.username },
+      action: 'case_cancelled',
+      entity: 'workflow',
+      entityId: workflowId,
+      caseNumber: workflowId.replace(/\.P$/, ''),
+      reason: body.reason,
+      requestId: String(req.id),
+    });
+    res.json({ cancelled: workflowId });
+  });
+
+  router.post('/supervision/tasks/batch', requireRole('supervisor'), async (req, res) => {
+    const user = currentUser(req);
+    const b = parseOr400(BatchTasksSchema, req.body);
+    const scope = b.filter.agencyCode ?? user.agencyCode;
+    if (!agencyCovers(user.agencyCode, scope))
+      throw new ApiError(403, 'outside_scope', `Agency ${scope} is outside your agency's scope`);
+    const prefix = agencyScopePrefix(scope);
+    const where = {
+      status: 'open',
+      OR: [{ agencyCode: { startsWith: prefix } }, { escalatedTo: { startsWith: prefix } }],
+      ...(b.filter.type ? { type: b.filter.type } : {}),
+      ...(b.filter.role ? { role: b.filter.role } : {}),
+      ...(b.filter.assigneeId ? { assigneeId: b.filter.assigneeId } : {}),
+      ...(b.filter.overdue === true ? { dueAt: { lt: now() } } : {}),
+      ...(b.filter.overdue === false ? { dueAt: { gte: now() } } : {}),
+    };
+    const matching = await db.task.count({ where });
+    if (b.preview) {
+      res.json({ preview: true, matching });
+      return;
+    }
+    let assignee = null;
+    if (b.action.kind === 'reassign') {
+      assignee = await db.user.findUnique({ where: { id: b.action.assigneeId } });
+      if (!assignee || !assignee.active)
+        throw new ApiError(400, 'validation_failed', 'No such active user', [
+          { path: 'action.assigneeId', message: 'is not an active user' },
+        ]);
+    }
+    const tasks = await db.task.findMany({ where, orderBy: { dueAt: 'asc' }, take: b.limit });
+    const actor = actorOf(user);
+    const action = b.action;
+    // Each task is its own Update to its own workflow: one failing does not stop the others (a result per task).
+    const results = await eachLimited(tasks, 8, async (t) => {
+      try {
+        const handle = temporal.workflow.getHandle(t.workflowId);
+        if (action.kind === 'reassign') {
+          await handle.executeUpdate(reassignTask, {
+            args: [
+              {
+                taskId: t.id,
+                actor,
+                assignee: actorOf({ ...assignee!, roles: assignee!.roles as never }),
+                reason: b.reason,
+              },
+            ],
+          });
+        } else {
+          await handle.executeUpdate(extendTask, {
+            args: [{ taskId: t.id, actor, period: { amount: action.amount, unit: action.unit }, reason: b.reason }],
+          });
+        }
+        return { taskId: t.id, caseNumber: t.caseNumber, ok: true as const };
+      } catch (err) {
+        const refused = fromUpdateFailure(err);
+        return {
+          taskId: t.id,
+          caseNumber: t.caseNumber,
+          ok: false as const,
+          error: refused ? { code: refused.code, message: refused.message } : { code: 'failed', message: String(err) },
+        };
+      }
+    });
+    await audit(db, {
+      actor: { id: user.id, username: user.username },
+      action: `tasks_batch_${action.kind}`,
+      entity: 'task_batch',
+      entityId: `${action.kind}:${now().toISOString()}`,
+      reason: b.reason,
+      after: { filter: b.filter, matching, applied: results.filter((r) => r.ok).length },
+      requestId: String(req.id),
+    });
+    res.json({
+      matching,
+      attempted: results.length,
+      succeeded: results.filter((r) => r.ok).length,
+      failed: results.filter((r) => !r.ok).length,
+      results,
+    });
+  });
+
+  router.get('/supervision/sla', async (req, res) => {
+    const user = currentUser(req);
+    const q = parseOr400(
+      z.strictObject({
+        agencyCode: z
+          .string()
+          .regex(/^\d{6}$/, 'must be a 6-digit division code')
+          .optional(),
+        days: z.coerce.number().int().min(1).max(366).default(30),
+      }),
+      req.query,
+      'query',
+    );
+    const scope = q.agencyCode ?? user.agencyCode;
+    if (!agencyCovers(user.agencyCode, scope))
+      throw new ApiError(403, 'outside_scope', `Agency ${scope} is outside your agency's scope`);
+    const prefix = `${agencyScopePrefix(scope)}%`;
+    const at = now();
+    const calendar = await deps.calendar.current();
+    const today = businessDateOf(at);
+    let in2 = today;
+    try {
+      in2 = calendar.addWorkdays(today, 2);
+    } catch {
+      // a year the calendar does not cover: the bucket is empty
+    }
+    const since = new Date(at.getTime() - q.days * 86_400_000);
+    const [buckets, perStep, perClerk, series] = await Promise.all([
+      db.$queryRaw<{ agency_code: string; type: string; bucket: string; n: number }[]>`
+        SELECT agency_code, type,
+               CASE WHEN due_at < ${at} THEN 'overdue'
+                    WHEN due_date = ${today}::date THEN 'due_today'
+                    WHEN due_date <= ${in2}::date THEN 'within_2_workdays'
+                    ELSE 'later' END AS bucket,
+               count(*)::int AS n
+          FROM task WHERE status = 'open' AND agency_code LIKE ${prefix}
+         GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+      db.$queryRaw<{ type: string; step: string; n: number; avg_hours: number; p90_hours: number }[]>`
+        SELECT type, step, count(*)::int AS n,
+               round(avg(extract(epoch FROM completed_at - created_at)) / 3600, 2)::float AS avg_hours,
+               round((percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM completed_at - created_at)) / 3600)::numeric, 2)::float AS p90_hours
+          FROM task WHERE status = 'completed' AND agency_code LIKE ${prefix} AND completed_at >= ${since}
+         GROUP BY 1, 2 ORDER BY 1, 2`,
+      db.$queryRaw<{ clerk: string; n: number }[]>`
+        SELECT completed_by_name AS clerk, count(*)::int AS n
+          FROM task WHERE status = 'completed' AND agency_code LIKE ${prefix} AND completed_at >= ${since}
+         GROUP BY 1 ORDER BY 2 DESC, 1`,
+      db.$queryRaw<{ day: string; completed: number }[]>`
+        SELECT to_char(completed_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') AS day, count(*)::int AS completed
+          FROM task WHERE status = 'completed' AND agency_code LIKE ${prefix} AND completed_at >= ${since}
+         GROUP BY 1 ORDER BY 1`,
+    ]);
+    const totals: Record<string, number> = { overdue: 0, due_today: 0, within_2_workdays: 0, later: 0 };
+    for (const r of buckets) totals[r.bucket] = (totals[r.bucket] ?? 0) + r.n;
+    res.json({
+      asOf: at.toISOString(),
+      agencyCode: scope,
+      openTasks: { totals, byAgencyAndType: buckets },
+      timePerStep: perStep,
+      throughputPerClerk: perClerk,
+      completedPerDay: series,
+    });
+  });
+
+  return router;
+}
+
+/** A protobuf timestamp (seconds as Long or number, nanos) as an ISO instant. */
+function timestampIso(t: { seconds?: unknown; nanos?: number | null }): string {
+  const seconds = Number((t.seconds as { toString(): string } | null | undefined)?.toString() ?? 0);
+  return new Date(seconds * 1000 + Math.floor((t.nanos ?? 0) / 1e6)).toISOString();
+}
