@@ -13,12 +13,37 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    // Inline projects do not inherit the settings above: each says its own timeouts. Starting a file's servers (a
+    // worker, a simulator, the API) on a busy 2-core machine can take longer than vitest's default 10 s hook timeout.
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
-      { test: { name: 'sources', include: ['test/sources/**/*.test.ts'] } },
-      { test: { name: 'integration', include: ['test/integration/**/*.test.ts'], testTimeout: 90_000 } },
-      { test: { name: 'timers', include: ['test/timers/**/*.test.ts'], fileParallelism: false, testTimeout: 90_000 } },
-      { test: { name: 'system', include: ['test/system/**/*.test.ts'], fileParallelism: false, testTimeout: 300_000 } },
+      { test: { name: 'sources', hookTimeout: 120_000, include: ['test/sources/**/*.test.ts'] } },
+      {
+        test: {
+          name: 'integration',
+          hookTimeout: 120_000,
+          include: ['test/integration/**/*.test.ts'],
+          testTimeout: 90_000,
+        },
+      },
+      {
+        test: {
+          name: 'timers',
+          hookTimeout: 120_000,
+          include: ['test/timers/**/*.test.ts'],
+          fileParallelism: false,
+          testTimeout: 90_000,
+        },
+      },
+      {
+        test: {
+          name: 'system',
+          hookTimeout: 120_000,
+          include: ['test/system/**/*.test.ts'],
+          fileParallelism: false,
+          testTimeout: 300_000,
+        },
+      },
     ],
   },
 });
