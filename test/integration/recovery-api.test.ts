@@ -160,9 +160,10 @@ describe('objections over the API (Art. 13)', () => {
       reconsiderationUntil: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
       litigationUntil: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
     });
-    const sms = await tdb.sql<{ text: string }>('SELECT text FROM message WHERE id = $1', [
-      `${r.body.caseNumber}.conclusion`,
-    ]);
+    const sms = await eventually(
+      () => tdb.sql<{ text: string }>('SELECT text FROM message WHERE id = $1', [`${r.body.caseNumber}.conclusion`]),
+      (x) => x.length === 1,
+    );
     expect(sms[0]!.text).toContain(`可于${view.body.reconsiderationUntil}前申请行政复议`);
   });
 });
