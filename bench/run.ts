@@ -1,0 +1,652 @@
+/**
+ * Benchmarks (issue 11): how fast and how big, each measure against its baseline in the same run on the same servers.
+ *
+ *   npm run bench                      default sizes (see SIZES)
+ *   npm run bench -- --quick           about 2 minutes
+ *   npm run bench -- --large           100,000 beneficiaries, 1,000,000 tasks
+ *
+ * Starts its own servers (embedded PostgreSQL, Temporal dev server in memory, the simulators, a worker, the API) unless
+ * BENCH_DATABASE_URL / BENCH_TEMPORAL_ADDRESS point at existing ones. Results go to bench/results/<stamp>.json and the
+ * table in bench/README.md. Measures:
+ *   1 intake       N claims through POST /claims (autocannon, a separate process) vs N bare workflow starts
+ *   2 payment run  M beneficiaries' monthly payables through the city's payment run (bank over HTTP, ledger) vs a bare
+ *                  workflow running M no-op activities in the same batches
+ *   3 worklist     GET /tasks p50/p95/p99 at T tasks vs the same query as SQL straight to PostgreSQL
+ *   4 history      events of the largest run of a 24-month benefit period (bounded by continue-as-new)
+ *   5 stuck view   GET /supervision/stuck at T tasks and C open cases
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { Writable } from 'node:stream';
+import cliProgress from 'cli-progress';
+import pg from 'pg';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { temporal as proto } from '@temporalio/proto';
+
+type HistoryEvent = proto.api.history.v1.IHistoryEvent;
+import { createActivities } from '../activities';
+import { createApp } from '../api/app';
+import { createApiMetrics } from '../api/metrics';
+import { createUser } from '../api/auth/service';
+import { databaseAccepts, embeddedDatabaseUrl } from '../db/embedded-url';
+import { migrate, withDatabase } from '../db/migrate';
+import { createCalendarStore } from '../lib/calendar-store';
+import { createDb } from '../lib/db';
+import { createLogger } from '../lib/logger';
+import { ensureSearchAttributes } from '../lib/temporal';
+import { loadPolicyData } from '../policy/load';
+import { startService, waitUntil, type Service } from '../scripts/services';
+import { temporalBinary } from '../scripts/temporal-bin';
+import { createSimulatorApp } from '../simulators/app';
+import { accountOutcome } from '../simulators/simulator';
+import { createSourceClients, parseSourceConfig } from '../integrations/config';
+import { ensureWorkflowBundle } from '../worker/bundle';
+import { searchAttributeCliFlags } from '../workflows/search-attributes';
+
+const ROOT = resolve(fileURLToPath(import.meta.url), '..', '..');
+const args = new Set(process.argv.slice(2));
+const MODE = args.has('--quick') ? 'quick' : args.has('--large') ? 'large' : 'default';
+const SIZES = {
+  quick: { claims: 200, beneficiaries: 2_000, tasks: 100_000, openCases: 20_000, samples: 100 },
+  default: { claims: 1_000, beneficiaries: 10_000, tasks: 300_000, openCases: 100_000, samples: 300 },
+  large: { claims: 2_000, beneficiaries: 100_000, tasks: 1_000_000, openCases: 200_000, samples: 500 },
+}[MODE];
+const AGENCY = '210100';
+const BANK_KEY_ID = 'bench-key';
+const BANK_KEY = 'b'.repeat(64);
+
+const bars = new cliProgress.MultiBar(
+  {
+    format: ' {bar} {percentage}% | {value}/{total} | {task}',
+    hideCursor: true,
+    clearOnComplete: false,
+    // Without a terminal (CI, a log file) a line now and then instead of redrawing.
+    noTTYOutput: !process.stderr.isTTY,
+    notTTYSchedule: 10_000,
+  },
+  cliProgress.Presets.shades_classic,
+);
+const stops: Array<() => Promise<unknown>> = [];
+const results: Record<string, unknown> = {};
+
+async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolvePort) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as AddressInfo;
+      s.close(() => resolvePort(port));
+    });
+  });
+}
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
+
+/** PostgreSQL: BENCH_DATABASE_URL (an admin URL), else embedded in a temp folder, in a process of its own. */
+async function startPostgres(): Promise<string> {
+  if (process.env.BENCH_DATABASE_URL) return process.env.BENCH_DATABASE_URL;
+  const dir = mkdtempSync(join(tmpdir(), 'ui-bench-pg-'));
+  chmodSync(dir, 0o755);
+  const port = await freePort();
+  const server = startService(
+    'embedded PostgreSQL',
+    process.execPath,
+    ['--import', 'tsx', join(ROOT, 'db', 'embedded-main.ts')],
+    {
+      env: { ...process.env, PG_DIR: join(dir, 'data'), PG_PORT: String(port), PG_DATABASE: 'postgres' },
+      logFile: join(tmpdir(), `ui-bench-postgresql-${port}.log`),
+    },
+  );
+  stops.push(async () => {
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const url = embeddedDatabaseUrl(port, 'postgres');
+  await waitUntil('embedded PostgreSQL', () => databaseAccepts(url), 120_000, server);
+  return url;
+}
+
+async function temporalReady(address: string): Promise<boolean> {
+  const c = await Connection.connect({ address, connectTimeout: 1_000 });
+  try {
+    await c.withDeadline(Date.now() + 1_000, () => c.workflowService.getSystemInfo({}));
+    return true;
+  } finally {
+    await c.close();
+  }
+}
+
+async function startTemporal(): Promise<string> {
+  if (process.env.BENCH_TEMPORAL_ADDRESS) return process.env.BENCH_TEMPORAL_ADDRESS;
+  const port = await freePort();
+  const server: Service = startService(
+    'temporal dev server',
+    temporalBinary('temporal'),
+    [
+      'server',
+      'start-dev',
+      '--headless',
+      '--ip',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--namespace',
+      'default',
+      '--log-level',
+      'error',
+      ...searchAttributeCliFlags(),
+    ],
+    { logFile: join(tmpdir(), `ui-bench-temporal-${port}.log`) },
+  );
+  stops.push(() => server.stop());
+  const address = `127.0.0.1:${port}`;
+  await waitUntil('Temporal dev server', () => temporalReady(address), 90_000, server);
+  return address;
+}
+
+/** A 17-digit account the simulated bank pays (issued to nobody it knows, so any name is accepted). */
+function paidAccounts(count: number, prefix = '87'): string[] {
+  const found: string[] = [];
+  for (let i = 0; found.length < count; i++) {
+    const account = `${prefix}${String(i).padStart(15, '0')}`;
+    if (accountOutcome(account) === 'paid') found.push(account);
+  }
+  return found;
+}
+
+async function main() {
+  const started = Date.now();
+  // The SDK's own log lines would break the progress bars.
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT }).toString().trim();
+  console.log(`bench (${MODE}) at ${commit} on ${cpus().length} cores, ${round(totalmem() / 2 ** 30)} GiB`);
+  const setup = bars.create(6, 0, { task: 'servers' });
+  const [adminUrl, temporalAddress, bundlePath] = await Promise.all([
+    startPostgres(),
+    startTemporal(),
+    ensureWorkflowBundle(join(ROOT, 'dist', 'bench-workflow-bundle.js'), join(ROOT, 'bench', 'workflows.ts')),
+  ]);
+  setup.increment(3);
+  const dbName = `ui_bench_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${dbName}`);
+  stops.push(async () => {
+    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => undefined);
+    await admin.end();
+  });
+  const databaseUrl = withDatabase(adminUrl, dbName);
+  await migrate(databaseUrl);
+  const sql = new pg.Pool({ connectionString: databaseUrl, max: 8 });
+  stops.push(() => sql.end());
+  const db = createDb(databaseUrl, { poolMax: 20 });
+  stops.push(() => db.$disconnect());
+  setup.increment();
+
+  // The simulators, in this process, over HTTP.
+  const simApp = createSimulatorApp({
+    seed: 'bench',
+    persons: 3000,
+    asOf: '2026-06-15',
+    bankKeys: { [BANK_KEY_ID]: BANK_KEY },
+  });
+  const simServer: Server = await new Promise((r) => {
+    const s = simApp.listen(0, '127.0.0.1', () => r(s));
+  });
+  stops.push(() => new Promise((r) => simServer.close(r)));
+  const simUrl = `http://127.0.0.1:${(simServer.address() as AddressInfo).port}`;
+  const sources = createSourceClients(
+    parseSourceConfig({
+      SIMULATOR_URL: simUrl,
+      SOURCE_TIMEOUT_MS: '10000',
+      BANK_SIGNING_KEY_ID: BANK_KEY_ID,
+      BANK_SIGNING_KEY: BANK_KEY,
+    }),
+  );
+
+  // Worker (the project's activities plus the baseline's no-op) and API.
+  const taskQueue = `bench-${randomUUID().slice(0, 8)}`;
+  const connection = await NativeConnection.connect({ address: temporalAddress });
+  const policy = loadPolicyData();
+  const calendar = createCalendarStore(db, { ttlMs: 60_000 });
+  const worker = await Worker.create({
+    connection,
+    namespace: 'default',
+    taskQueue,
+    workflowBundle: { codePath: bundlePath },
+    maxConcurrentActivityTaskExecutions: 100,
+    activities: {
+      ...createActivities({ db, sources, bank: sources.bank, medical: sources.medical, policy, calendar }),
+      benchNoop: async (n: number) => n,
+    },
+  });
+  const workerRun = worker.run();
+  stops.push(async () => {
+    worker.shutdown();
+    await workerRun;
+    await connection.close();
+  });
+  const clientConnection = await Connection.connect({ address: temporalAddress });
+  stops.push(() => clientConnection.close());
+  const temporal = new Client({ connection: clientConnection, namespace: 'default' });
+  await ensureSearchAttributes(clientConnection, 'default');
+  const sink = new Writable({ write: (_c, _e, cb) => cb() });
+  const app = createApp({
+    db,
+    temporal,
+    taskQueue,
+    logger: createLogger('api', 'error', sink),
+    metrics: createApiMetrics(),
+    sms: sources.sms,
+    policy,
+    calendar,
+  });
+  const apiServer: Server = await new Promise((r) => {
+    const s = app.listen(0, '127.0.0.1', () => r(s));
+  });
+  stops.push(
+    () =>
+      new Promise((r) => {
+        apiServer.closeAllConnections();
+        apiServer.close(r);
+      }),
+  );
+  const api = `http://127.0.0.1:${(apiServer.address() as AddressInfo).port}`;
+  const signIn = async (username: string, agencyCode: string, roles: string[]) => {
+    await createUser(
+      db,
+      { id: null, username: 'bench' },
+      { username, displayName: username, agencyCode, roles: roles as never, password: 'a long bench password' },
+    );
+    const r = await fetch(`${api}/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password: 'a long bench password', mode: 'bearer' }),
+    });
+    return `Bearer ${((await r.json()) as { token: string }).token}`;
+  };
+  setup.increment(2);
+
+  // 1. Case intake.
+  {
+    const n = SIZES.claims;
+    const bar = bars.create(2 * n, 0, { task: 'intake' });
+    const channel = await signIn('bench-channel', '210000', ['online_channel']);
+    const body = JSON.stringify({
+      channel: 'online',
+      applicant: { idType: 'resident_id_card', idNumber: '210102198503151235', name: '张三', phone: '13812345678' },
+      employer: { uscc: '91210100MA0XYP12AD', name: '沈阳某机械有限公司' },
+      separation: { date: '2026-10-31', reason: 'contract_expired' },
+      payingLocality: { basis: 'last_insured', agencyCode: AGENCY },
+      payment: { method: 'social_security_card', accountNumber: '6214830012345678' },
+    });
+    const t0 = Date.now();
+    const out = await new Promise<string>((resolveRun, reject) => {
+      const p = spawn(
+        process.execPath,
+        [
+          join(ROOT, 'node_modules', 'autocannon', 'autocannon.js'),
+          '--json',
+          '-a',
+          String(n),
+          '-c',
+          '20',
+          '-m',
+          'POST',
+          '-H',
+          'content-type=application/json',
+          '-H',
+          `authorization=${channel}`,
+          '-b',
+          body,
+          `${api}/claims`,
+        ],
+        { stdio: ['ignore', 'pipe', 'ignore'] },
+      );
+      let text = '';
+      p.stdout.on('data', (d) => (text += String(d)));
+      p.on('exit', (code) => (code === 0 ? resolveRun(text) : reject(new Error(`autocannon exited ${code}`))));
+    });
+    const apiSeconds = (Date.now() - t0) / 1000;
+    const report = JSON.parse(out) as { non2xx: number; errors: number; '2xx': number };
+    bar.increment(n);
+    // Baseline: the same number of bare workflow starts, 20 in flight.
+    const t1 = Date.now();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 20 }, async () => {
+        while (next < n) {
+          next++;
+          await temporal.workflow.start('benchEmpty', { taskQueue, workflowId: `bench-empty-${randomUUID()}` });
+          bar.increment();
+        }
+      }),
+    );
+    const bareSeconds = (Date.now() - t1) / 1000;
+    results.intake = {
+      claims: n,
+      apiPerSecond: round(n / apiSeconds),
+      barePerSecond: round(n / bareSeconds),
+      ratio: round(n / apiSeconds / (n / bareSeconds), 2),
+      non2xx: report.non2xx,
+      errors: report.errors,
+      target: 'ratio ≥ 0.8',
+    };
+  }
+
+  // 2. Monthly payment run.
+  {
+    const m = SIZES.beneficiaries;
+    const bar = bars.create(3, 0, { task: `payment run (${m})` });
+    const accounts = paidAccounts(m);
+    const cases = accounts.map((_, i) => `SYJ-2026-${AGENCY}-BNCH${String(i).padStart(6, '0')}`);
+    await sql.query(
+      `INSERT INTO "case" (case_number, case_type, status, agency_code, workflow_id, created_at, updated_at)
+       SELECT c, 'benefit_claim', 'approved', $2, c, now(), now() FROM unnest($1::text[]) AS c`,
+      [cases, AGENCY],
+    );
+    await sql.query(
+      `INSERT INTO benefit_claim (case_number, channel, id_type, id_number, name, phone, employer_uscc, employer_name,
+         separation_date, separation_reason, paying_locality_basis, payment_method, account_number, submitted_at)
+       SELECT c, 'online', 'resident_id_card', '210102198503151235', '领金人', '13812345678', '91210100MA0XYP12AD', '某公司',
+              '2026-10-31', 'contract_expired', 'last_insured', 'social_security_card', a, now()
+         FROM unnest($1::text[], $2::text[]) AS t(c, a)`,
+      [cases, accounts],
+    );
+    await sql.query(
+      `INSERT INTO payable (payment_id, period_id, case_number, agency_code, kind, month, attempt, amount_fen, payee_name,
+         account_number, status, created_at, updated_at)
+       SELECT c || '.P.UB.202612.1', c || '.P', c, $2, 'unemployment_benefit', '2026-12', 1, 189550, '领金人', a, 'pending',
+              now(), now()
+         FROM unnest($1::text[], $3::text[]) AS t(c, a)`,
+      [cases, AGENCY, accounts],
+    );
+    bar.increment();
+    let peakRss = process.memoryUsage().rss;
+    const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 200);
+    const runId = `payment-run-${AGENCY}-2026-12-bench`;
+    const t0 = Date.now();
+    await temporal.workflow.execute('paymentRun', {
+      taskQueue,
+      workflowId: runId,
+      args: [{ agencyCode: AGENCY, month: '2026-12' }],
+    });
+    const runSeconds = (Date.now() - t0) / 1000;
+    bar.increment();
+    const runEvents = (await temporal.workflow.getHandle(runId).fetchHistory()).events?.length ?? 0;
+    const t1 = Date.now();
+    const bareId = `bench-noop-${randomUUID()}`;
+    await temporal.workflow.execute('benchNoopRun', {
+      taskQueue,
+      workflowId: bareId,
+      args: [{ items: m, batch: 200, lanes: 1 }],
+    });
+    const bareSeconds = (Date.now() - t1) / 1000;
+    clearInterval(sampler);
+    bar.increment();
+    const paid = await sql.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM payable WHERE run_id = $1 AND status = 'paid'",
+      [runId],
+    );
+    results.paymentRun = {
+      beneficiaries: m,
+      paid: paid.rows[0]!.n,
+      beneficiaryMonthsPerSecond: round(m / runSeconds),
+      bareItemsPerSecond: round(m / bareSeconds),
+      ratio: round(m / runSeconds / (m / bareSeconds), 2),
+      workerPeakRssMiB: Math.round(peakRss / 2 ** 20),
+      historyEventsPerBeneficiaryMonth: round(runEvents / m, 4),
+      scope:
+        'the city run: ledger claim, bank batches over HTTP, results recorded (the per-person monthly checks run in each benefitPeriod workflow and are not in this figure)',
+      target: 'ratio ≥ 0.5',
+    };
+  }
+
+  // 3 and 5. Worklist and stuck view at scale, rows generated straight into PostgreSQL.
+  {
+    const t = SIZES.tasks;
+    const c = SIZES.openCases;
+    const bar = bars.create(2 * SIZES.samples + 2, 0, { task: `worklist (${t} tasks)` });
+    await sql.query(
+      `INSERT INTO "case" (case_number, case_type, status, agency_code, workflow_id, created_at, updated_at)
+       SELECT 'SYJ-2026-' || a || '-W' || lpad(g::text, 9, '0'), 'benefit_claim', 'awaiting_review', a,
+              'SYJ-2026-' || a || '-W' || lpad(g::text, 9, '0'), now() - interval '30 days', now() - (g % 40) * interval '1 day'
+         FROM generate_series(1, $1::int) g,
+              LATERAL (SELECT (ARRAY['210100','210200','210300','210400','210500'])[1 + g % 5] AS a) x`,
+      [c],
+    );
+    await sql.query(
+      `INSERT INTO task (id, case_number, workflow_id, case_type, type, form, step, role, agency_code, status,
+         due_date, due_at, overdue_since, created_at, updated_at, completed_at, completed_by_name)
+       SELECT gen_random_uuid(), 'SYJ-2026-' || a || '-W' || lpad((1 + g % $2::int)::text, 9, '0'),
+              'SYJ-2026-' || a || '-W' || lpad((1 + g % $2::int)::text, 9, '0'), 'benefit_claim', 'claim_review', 'review',
+              'review', 'reviewer', a, CASE WHEN g % 5 = 0 THEN 'open' ELSE 'completed' END,
+              (now() + (g % 20 - 10) * interval '1 day')::date, now() + (g % 20 - 10) * interval '1 day',
+              CASE WHEN g % 20 < 10 AND g % 5 = 0 THEN now() - interval '1 day' END,
+              now() - interval '20 days', now(), CASE WHEN g % 5 <> 0 THEN now() - (g % 30) * interval '1 day' END,
+              CASE WHEN g % 5 <> 0 THEN 'clerk' || (g % 50) END
+         FROM generate_series(1, $1::int) g,
+              LATERAL (SELECT (ARRAY['210100','210200','210300','210400','210500'])[1 + g % 5] AS a) x`,
+      [t, c],
+    );
+    await sql.query('ANALYZE task; ANALYZE "case"');
+    bar.increment();
+    const reviewer = await signIn('bench-reviewer', AGENCY, ['reviewer']);
+    const timings = { api: [] as number[], sql: [] as number[] };
+    const views = ['all', 'available', 'overdue'];
+    for (let i = 0; i < SIZES.samples; i++) {
+      const view = views[i % views.length]!;
+      const a = performance.now();
+      const r = await fetch(`${api}/tasks?view=${view}&limit=50`, { headers: { authorization: reviewer } });
+      await r.arrayBuffer();
+      timings.api.push(performance.now() - a);
+      bar.increment();
+      // The same page and counts, straight to PostgreSQL.
+      const b = performance.now();
+      const filter =
+        view === 'overdue' ? 'AND overdue_since IS NOT NULL' : view === 'available' ? 'AND assignee_id IS NULL' : '';
+      await Promise.all([
+        sql.query(
+          `SELECT * FROM task WHERE (agency_code LIKE $1 OR escalated_to LIKE $1) AND role = 'reviewer' AND status = 'open' ${filter}
+           ORDER BY due_at, id LIMIT 51`,
+          [`${AGENCY.slice(0, 4)}%`],
+        ),
+        sql.query(
+          `SELECT count(*) FROM task WHERE (agency_code LIKE $1 OR escalated_to LIKE $1) AND role = 'reviewer' AND status = 'open' AND assignee_id IS NULL`,
+          [`${AGENCY.slice(0, 4)}%`],
+        ),
+        sql.query(
+          `SELECT count(*) FROM task WHERE (agency_code LIKE $1 OR escalated_to LIKE $1) AND role = 'reviewer' AND status = 'open' AND overdue_since IS NOT NULL`,
+          [`${AGENCY.slice(0, 4)}%`],
+        ),
+      ]);
+      timings.sql.push(performance.now() - b);
+      bar.increment();
+    }
+    const stat = (xs: number[]) => {
+      const s = [...xs].sort((x, y) => x - y);
+      return { p50: round(percentile(s, 50)), p95: round(percentile(s, 95)), p99: round(percentile(s, 99)) };
+    };
+    const apiStat = stat(timings.api);
+    const sqlStat = stat(timings.sql);
+    results.worklist = {
+      tasks: t,
+      openCases: c,
+      apiMs: apiStat,
+      sqlMs: sqlStat,
+      ratioP95: round(apiStat.p95 / Math.max(sqlStat.p95, 0.1), 2),
+      target: 'p95 ≤ 50 ms, ratio ≤ 2',
+    };
+    const supervisor = await signIn('bench-supervisor', AGENCY, ['supervisor']);
+    const stuckTimes: number[] = [];
+    let counts: unknown = null;
+    for (let i = 0; i < 5; i++) {
+      const a = performance.now();
+      const r = await fetch(`${api}/supervision/stuck?reason=task_overdue`, { headers: { authorization: supervisor } });
+      const json = (await r.json()) as { total: number; counts: unknown };
+      stuckTimes.push(performance.now() - a);
+      counts = { total: json.total, ...(json.counts as object) };
+    }
+    bar.increment();
+    results.stuckView = { openCases: c, tasks: t, ms: stat(stuckTimes), counts };
+  }
+
+  // 4. History growth of a 24-month benefit period, on the time-skipping test server.
+  {
+    const bar = bars.create(1, 0, { task: 'history (24-month period)' });
+    const env = await TestWorkflowEnvironment.createTimeSkipping({
+      server: { executable: { type: 'existing-path', path: temporalBinary('temporal-test-server') } },
+    });
+    await ensureSearchAttributes(env.connection, 'default');
+    const tsQueue = `bench-ts-${randomUUID().slice(0, 8)}`;
+    const tsWorker = await Worker.create({
+      connection: env.nativeConnection,
+      namespace: 'default',
+      taskQueue: tsQueue,
+      workflowBundle: { codePath: bundlePath },
+      activities: createActivities({ db, sources, bank: sources.bank, medical: sources.medical, policy, calendar }),
+    });
+    const account = paidAccounts(1, '86')[0]!;
+    const caseNumber = `SYJ-2026-${AGENCY}-HIST000001`;
+    await sql.query(
+      `INSERT INTO "case" (case_number, case_type, status, agency_code, workflow_id, created_at, updated_at)
+       VALUES ($1, 'benefit_claim', 'approved', $2, $1, now(), now())`,
+      [caseNumber, AGENCY],
+    );
+    const person = (await (
+      await fetch(`${simUrl}/admin/persons?limit=50&filter=eligible,!deceased,!pensioner,!reemployed,!employed`)
+    ).json()) as {
+      items: { idNumber: string; name: string; mobile: string }[];
+    };
+    const p0 = person.items[0]!;
+    await sql.query(
+      `INSERT INTO benefit_claim (case_number, channel, id_type, id_number, name, phone, employer_uscc, employer_name,
+         separation_date, separation_reason, paying_locality_basis, payment_method, account_number, submitted_at)
+       VALUES ($1, 'online', 'resident_id_card', $2, $3, $4, '91210100MA0XYP12AD', '某公司', '2026-01-31', 'contract_expired',
+               'last_insured', 'social_security_card', $5, now())`,
+      [caseNumber, p0.idNumber, p0.name, p0.mobile, account],
+    );
+    const histories = await tsWorker.runUntil(async () => {
+      const start = new Date((await env.currentTimeMs()) + 8 * 3_600_000).toISOString().slice(0, 10);
+      const [y, mo] = start.split('-').map(Number) as [number, number];
+      const endMonth = new Date(Date.UTC(y, mo - 1 + 24, 0)).toISOString().slice(0, 10);
+      const handle = await env.client.workflow.start('benefitPeriod', {
+        taskQueue: tsQueue,
+        workflowId: `${caseNumber}.P`,
+        args: [
+          {
+            periodId: `${caseNumber}.P`,
+            caseNumber,
+            agencyCode: AGENCY,
+            startDate: start,
+            endDate: endMonth,
+            months: 24,
+            monthlyAmountFen: 189_550,
+          },
+        ],
+      });
+      // No payment cycle here: the months stay in the ledger, so the period settles nothing; the timers still run.
+      await env.sleep(26 * 31 * 86_400_000);
+      await handle.terminate('bench done').catch(() => undefined);
+      // Each run's history, following the continue-as-new chain from the first run (no visibility on this server).
+      const runs: number[] = [];
+      let runId: string | undefined = handle.firstExecutionRunId;
+      while (runId) {
+        const history: { events?: HistoryEvent[] | null } = await env.client.workflow
+          .getHandle(`${caseNumber}.P`, runId)
+          .fetchHistory();
+        const events: HistoryEvent[] = history.events ?? [];
+        runs.push(events.length);
+        runId = events.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
+      }
+      return runs;
+    });
+    await env.teardown();
+    bar.increment();
+    results.history = {
+      months: 24,
+      runs: histories.length,
+      largestRunEvents: Math.max(...histories),
+      target: '≤ 2,000 events per run',
+    };
+  }
+
+  bars.stop();
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const report = {
+    mode: MODE,
+    sizes: SIZES,
+    date: new Date().toISOString(),
+    commit,
+    command: `npm run bench${MODE === 'default' ? '' : ` -- --${MODE}`}`,
+    machine: {
+      cores: cpus().length,
+      model: cpus()[0]?.model,
+      memoryGiB: round(totalmem() / 2 ** 30),
+      node: process.version,
+    },
+    seconds: round((Date.now() - started) / 1000),
+    results,
+  };
+  mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
+  writeFileSync(join(ROOT, 'bench', 'results', `${stamp}-${MODE}.json`), `${JSON.stringify(report, null, 2)}\n`);
+  writeReadmeTable(report);
+  console.log(JSON.stringify(report, null, 2));
+}
+
+function writeReadmeTable(report: {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the figures written above, read back for the table
+  results: Record<string, any>;
+  date: string;
+  commit: string;
+  command: string;
+  machine: { cores: number; model?: string; memoryGiB: number; node: string };
+  mode: string;
+}) {
+  const path = join(ROOT, 'bench', 'README.md');
+  const r = report.results;
+  const ok = (b: boolean) => (b ? 'met' : '**missed**');
+  const rows = [
+    r.intake &&
+      `| 1 intake | ${r.intake.apiPerSecond} claims/s via API vs ${r.intake.barePerSecond} bare starts/s (${r.intake.claims}) | ratio ${r.intake.ratio} | ${r.intake.target} | ${ok(r.intake.ratio >= 0.8)} |`,
+    r.paymentRun &&
+      `| 2 payment run | ${r.paymentRun.beneficiaryMonthsPerSecond} beneficiary-months/s vs ${r.paymentRun.bareItemsPerSecond} no-op items/s (${r.paymentRun.beneficiaries}); worker peak ${r.paymentRun.workerPeakRssMiB} MiB; ${r.paymentRun.historyEventsPerBeneficiaryMonth} events per beneficiary-month | ratio ${r.paymentRun.ratio} | ${r.paymentRun.target} | ${ok(r.paymentRun.ratio >= 0.5)} |`,
+    r.worklist &&
+      `| 3 worklist | GET /tasks p50/p95/p99 ${r.worklist.apiMs.p50}/${r.worklist.apiMs.p95}/${r.worklist.apiMs.p99} ms vs SQL ${r.worklist.sqlMs.p50}/${r.worklist.sqlMs.p95}/${r.worklist.sqlMs.p99} ms (${r.worklist.tasks} tasks) | p95 ratio ${r.worklist.ratioP95} | ${r.worklist.target} | ${ok(r.worklist.apiMs.p95 <= 50 && r.worklist.ratioP95 <= 2)} |`,
+    r.history &&
+      `| 4 history | largest run of a 24-month period: ${r.history.largestRunEvents} events (${r.history.runs} runs) | — | ${r.history.target} | ${ok(r.history.largestRunEvents <= 2000)} |`,
+    r.stuckView &&
+      `| 5 stuck view | GET /supervision/stuck p50/p95 ${r.stuckView.ms.p50}/${r.stuckView.ms.p95} ms at ${r.stuckView.openCases} open cases, ${r.stuckView.tasks} tasks | — | (no target) | — |`,
+  ].filter(Boolean);
+  const table = [
+    `<!-- results:start -->`,
+    `Last run: \`${report.command}\` (${report.mode}) on ${report.date.slice(0, 10)}, commit ${report.commit}, ${report.machine.cores} cores (${report.machine.model}), ${report.machine.memoryGiB} GiB, Node ${report.machine.node}.`,
+    '',
+    '| measure | figure | vs baseline | target | |',
+    '| ------- | ------ | ----------- | ------ | - |',
+    ...rows,
+    `<!-- results:end -->`,
+  ].join('\n');
+  const text = existsSync(path)
+    ? readFileSync(path, 'utf8')
+    : '# Benchmarks\n\n<!-- results:start -->\n<!-- results:end -->\n';
+  writeFileSync(path, text.replace(/<!-- results:start -->[\s\S]*<!-- results:end -->/, table));
+}
+
+main()
+  .catch((err: unknown) => {
+    bars.stop();
+    console.error(err);
+    process.exitCode = 1;
+  })
+  .finally(async () => {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+  });

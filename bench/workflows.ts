@@ -1,0 +1,30 @@
+/**
+ * The benchmark's workflow bundle: the project's workflows plus the baselines they are measured against — bare
+ * workflows that do nothing but what Temporal itself must do (start; run N no-op activities in batches).
+ */
+import { proxyActivities } from '@temporalio/workflow';
+
+export * from '../workflows';
+
+const { benchNoop } = proxyActivities<{ benchNoop(n: number): Promise<number> }>({
+  startToCloseTimeout: '1 minute',
+});
+
+/** Baseline of case intake: a workflow that starts and ends. */
+export async function benchEmpty(): Promise<void> {}
+
+/** Baseline of a payment run: `items` no-op activity calls in batches of `batch`, at most `lanes` at once. */
+export async function benchNoopRun(input: { items: number; batch: number; lanes: number }): Promise<number> {
+  const batches = Math.ceil(input.items / input.batch);
+  let next = 0;
+  let done = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(input.lanes, batches) }, async () => {
+      while (next < batches) {
+        const b = next++;
+        done += await benchNoop(Math.min(input.batch, input.items - b * input.batch));
+      }
+    }),
+  );
+  return done;
+}
