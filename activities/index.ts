@@ -7,6 +7,8 @@ import { caseActivities, type CaseActivityDeps } from './cases';
 import { otherBenefitActivities } from './other-benefits';
 import { paymentActivities, type PaymentActivityDeps } from './payments';
 import { recoveryActivities } from './recovery';
+import { monitoringActivities } from './monitoring';
+import { dataCorrectionActivities } from './data-correction';
 import { sourceActivities, type SourceActivityDeps } from './sources';
 import { taskActivities } from './tasks';
 
@@ -22,6 +24,8 @@ export function createActivities(deps: ActivityDeps) {
     ...paymentActivities(deps),
     ...otherBenefitActivities(deps),
     ...recoveryActivities(deps),
+    ...monitoringActivities(deps),
+    ...dataCorrectionActivities(deps),
   };
 }
 

@@ -27,6 +27,8 @@ import { calendarRouter } from './calendar/router';
 import { tasksRouter } from './tasks/router';
 import { recoveryRouter } from './recovery/router';
 import { auditRouter } from './audit/router';
+import { monitoringRouter } from './monitoring/router';
+import { dataCorrectionsRouter } from './data-corrections/router';
 import { financeRouter } from './finance/router';
 import { employerRouter } from './employer/router';
 import { businessDateOf } from '../domain/calendar';
@@ -158,6 +160,15 @@ export function createApp(deps: AppDeps): express.Express {
     }),
   );
   app.use(auditRouter({ db: deps.db }));
+  const internalControl = {
+    db: deps.db,
+    temporal: deps.temporal,
+    taskQueue: deps.taskQueue,
+    policy: deps.policy,
+    ...(deps.now ? { now: deps.now } : {}),
+  };
+  app.use(monitoringRouter(internalControl));
+  app.use(dataCorrectionsRouter(internalControl));
   app.use(policyRouter({ policy: deps.policy, today }));
   app.use(
     claimsRouter({

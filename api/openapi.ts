@@ -34,6 +34,8 @@ import { CalendarYearBodySchema, CalendarYearSchema, DueDateQuerySchema } from '
 import { registerPolicyOpenApi } from './policy/router';
 import { registerRecoveryOpenApi } from './recovery/router';
 import { registerAuditOpenApi } from './audit/router';
+import { registerMonitoringOpenApi } from './monitoring/router';
+import { registerDataCorrectionsOpenApi } from './data-corrections/router';
 import {
   CommentBodySchema,
   CompleteTaskBodySchema,
@@ -609,6 +611,8 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
   registerPolicyOpenApi(registry, { security: signedIn });
   registerRecoveryOpenApi(registry, { security: signedIn });
   registerAuditOpenApi(registry, { security: signedIn });
+  registerMonitoringOpenApi(registry, { security: signedIn });
+  registerDataCorrectionsOpenApi(registry, { security: signedIn });
 
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',

@@ -10,6 +10,8 @@ export const CASE_TYPE_CODES = {
   objection_review: 'FHJ', // 复核 (Art. 13)
   childbirth_subsidy: 'YLB', // 医疗补助金 (Art. 46)
   survivor_benefits: 'SZF', // 丧葬补助金和抚恤金 (Art. 47)
+  monitoring_item: 'YDH', // 疑点核查 (Art. 79, 80)
+  data_correction: 'SJW', // 数据维护 (Art. 93)
 } as const;
 export type CaseType = keyof typeof CASE_TYPE_CODES;
 

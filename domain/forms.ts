@@ -82,6 +82,27 @@ export const SurvivorAmountsFormSchema = z
   });
 export type SurvivorAmountsForm = z.infer<typeof SurvivorAmountsFormSchema>;
 
+/**
+ * Art. 79, 80 疑点核查: the audit team's finding on a suspicious item after checking the records (逐人逐条核实):
+ * confirmed, with the rectification opinion (整改意见) sent on for approval, or dismissed, with the reasons either way.
+ */
+export const MonitoringVerificationFormSchema = z
+  .discriminatedUnion('decision', [
+    z.strictObject({
+      decision: z.literal('confirmed'),
+      reasons,
+      rectification: z.string().trim().min(2, 'must say what is to be put right (整改意见, Art. 80)').max(2000),
+      evidence: z.array(z.string().trim().min(1).max(200)).max(20).optional(),
+      comment,
+    }),
+    z.strictObject({ decision: z.literal('dismissed'), reasons, comment }),
+  ])
+  .meta({
+    id: 'MonitoringVerificationForm',
+    description: '疑点核查: confirmed with the rectification opinion, or dismissed, with the reasons (Art. 79, 80)',
+  });
+export type MonitoringVerificationForm = z.infer<typeof MonitoringVerificationFormSchema>;
+
 export const FORM_SCHEMAS = {
   acceptance: AcceptanceFormSchema,
   review: ReviewFormSchema,
@@ -89,6 +110,7 @@ export const FORM_SCHEMAS = {
   survivorAmounts: SurvivorAmountsFormSchema,
   objection: ObjectionFormSchema,
   litigation: LitigationFormSchema,
+  monitoringVerification: MonitoringVerificationFormSchema,
 } as const;
 export type FormName = keyof typeof FORM_SCHEMAS;
 export type FormOf<N extends FormName> = z.infer<(typeof FORM_SCHEMAS)[N]>;

@@ -21,6 +21,7 @@ import { ensureFirstAdministrator } from '../api/auth/service';
 import { createDb } from '../lib/db';
 import { connectTemporal, ensureSearchAttributes, temporalTarget } from '../lib/temporal';
 import { ensurePaymentCycles } from '../lib/payment-cycles';
+import { ensureMonitoringScheduleAt } from '../lib/monitoring-schedule';
 import { ensureWorkflowBundle } from '../worker/bundle';
 import { searchAttributeCliFlags } from '../workflows/search-attributes';
 import { portInUse, startService, waitUntil, type Service } from './services';
@@ -183,6 +184,13 @@ async function main() {
     say(`payment cycles running for ${cycles.length} city agencies (payment-cycle-<code>)`);
   } catch (err) {
     say(`could not start the cities' payment cycles (${(err as Error).message}); restart to try again`);
+  }
+  // Art. 78: the monitoring rules run daily at 06:00 (a Temporal Schedule, created once).
+  try {
+    const { scheduleId } = await ensureMonitoringScheduleAt(target, cfg.TEMPORAL_TASK_QUEUE);
+    say(`monitoring rules run daily at 06:00 Asia/Shanghai (schedule ${scheduleId})`);
+  } catch (err) {
+    say(`could not create the monitoring schedule (${(err as Error).message}); restart to try again`);
   }
 
   for (const s of services) {

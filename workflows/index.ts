@@ -5,3 +5,5 @@ export { benefitPeriod } from './benefit-period';
 export { objectionReview } from './objection-review';
 export { overpaymentRecovery } from './overpayment-recovery';
 export { otherBenefit } from './other-benefit';
+export { monitoringRun, monitoringItemVerification } from './monitoring';
+export { dataCorrection } from './data-correction';

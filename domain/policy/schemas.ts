@@ -89,6 +89,34 @@ export const familyValueSchemas = {
   medicalPremium: z.object({ monthlyFen: z.number().int().positive() }),
   /** Art. 65 大额基金支付实行双复核: a payment at or above this total takes review, second review and approval. Key: '210000'. */
   reviewThreshold: z.object({ largePaymentFen: z.number().int().positive() }),
+  /**
+   * Art. 78-80 监控规则 (规则库): what the daily screening looks for and its thresholds (异常阈值). Keys: the rule names
+   * (approvalsPerHour, sharedBankAccount, selfDeclaredPaid, manualDataCorrection); `rule` repeats the key.
+   */
+  monitoringRule: z.discriminatedUnion('rule', [
+    z.object({
+      rule: z.literal('approvalsPerHour'),
+      enabled: z.boolean(),
+      /** More than this many completed tasks of `steps` by one person within 60 minutes is suspicious. */
+      maxPerHour: z.number().int().positive(),
+      steps: z.array(z.enum(['accept', 'review', 'second_review', 'approve', 'verify', 'decide'])).min(1),
+      /** How far back each run looks (runs overlap; an item is opened once per person and day). */
+      lookbackDays: z.number().int().positive().max(31),
+    }),
+    z.object({
+      rule: z.literal('sharedBankAccount'),
+      enabled: z.boolean(),
+      /** More different persons than this receiving benefits into one account is suspicious. */
+      maxPersonsPerAccount: z.number().int().positive(),
+    }),
+    z.object({ rule: z.literal('selfDeclaredPaid'), enabled: z.boolean() }),
+    z.object({ rule: z.literal('manualDataCorrection'), enabled: z.boolean() }),
+  ]),
+  /**
+   * Art. 93 数据维护: the fields that may be corrected by hand (anything else is refused) and the level whose approver
+   * approves (省、市分级数据维护权限). Keys: 'table.field', e.g. 'benefit_claim.phone'.
+   */
+  dataCorrectionField: z.object({ approvalLevel: z.enum(['city', 'province']), description: z.string().min(1) }),
   /** The 规程's own deadlines. Keys: 'art13.reviewConclusion' …. */
   deadline: z.union([
     z.object({

@@ -1,0 +1,351 @@
+/**
+ * Monitoring rules (Art. 78-80): a run evaluates the rules in force (policy/monitoring-rule.json) against the read
+ * model, records each suspicious item once per rule and subject (疑点信息, its own case) and starts its verification
+ * by the audit team; the outcome is recorded and audited. Every write is idempotent, so a retried activity or an
+ * overlapping run changes nothing twice.
+ */
+import { Context } from '@temporalio/activity';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { createHash } from 'node:crypto';
+import { formatCaseNumber, serialFromBytes } from '../domain/case-number';
+import type { MonitoringVerificationForm } from '../domain/forms';
+import { maskTail } from '../domain/identity';
+import { rulesInForce, type MonitoringRule, type MonitoringRuleParams } from '../domain/monitoring';
+import type { PolicyData } from '../domain/policy';
+import { audit } from '../lib/audit';
+import { recordCaseEvent } from '../lib/case-events';
+import { asJson, dbDate, type Db } from '../lib/db';
+import type { monitoringItemVerification } from '../workflows/monitoring';
+import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from '../workflows/search-attributes';
+
+export interface MonitoringActivityDeps {
+  db: Db;
+  policy: PolicyData;
+}
+
+/** What a rule found about one subject. */
+export interface Hit {
+  subjectKey: string;
+  agencyCode: string;
+  details: Record<string, unknown>;
+}
+
+export interface ItemToVerify {
+  caseNumber: string;
+  agencyCode: string;
+  rule: MonitoringRule;
+}
+
+const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+
+/** The item's case number: derived from rule and subject, so the same finding is the same case (no personal data). */
+export function itemCaseNumber(rule: string, subjectKey: string, year: number, agencyCode: string): string {
+  return formatCaseNumber('monitoring_item', year, agencyCode, serialFromBytes(sha256(`${rule}\n${subjectKey}`)));
+}
+
+/** The queries of the rules: each returns the subjects over the rule's threshold. */
+function ruleQueries(db: Db) {
+  return {
+    /** (a) Art. 78: more decisions of the given steps by one person within 60 minutes than `maxPerHour`. */
+    async approvalsPerHour(p: Extract<MonitoringRuleParams, { rule: 'approvalsPerHour' }>, now: Date): Promise<Hit[]> {
+      const since = new Date(now.getTime() - p.lookbackDays * 86_400_000);
+      const peaks = await db.$queryRaw<
+        { user_id: string; username: string; day: string; window_start: Date; n: number; agency: string }[]
+      >`
+        WITH c AS (
+          SELECT t.completed_by_id AS user_id, t.completed_by_name AS username, t.agency_code, t.completed_at,
+                 count(*) OVER (PARTITION BY t.completed_by_id ORDER BY t.completed_at
+                                RANGE BETWEEN CURRENT ROW AND INTERVAL '3599.999 seconds' FOLLOWING)::int AS n
+            FROM task t
+           WHERE t.status = 'completed' AND t.completed_by_id IS NOT NULL AND t.completed_at >= ${since}
+             AND t.step = ANY(${p.steps}::text[])
+        ), peak AS (
+          SELECT DISTINCT ON (user_id, day) user_id, username, day, completed_at AS window_start, n, agency_code
+            FROM (SELECT c.*, to_char(c.completed_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') AS day FROM c) x
+           WHERE n > ${p.maxPerHour}
+           ORDER BY user_id, day, n DESC, completed_at
+        )
+        SELECT peak.user_id::text, peak.username, peak.day, peak.window_start, peak.n,
+               COALESCE(u.agency_code, peak.agency_code) AS agency
+          FROM peak LEFT JOIN app_user u ON u.id = peak.user_id`;
+      const hits: Hit[] = [];
+      for (const x of peaks) {
+        const windowEnd = new Date(x.window_start.getTime() + 3_599_999);
+        const tasks = await db.task.findMany({
+          where: {
+            completedById: x.user_id,
+            completedAt: { gte: x.window_start, lte: windowEnd },
+            step: { in: p.steps },
+          },
+          select: { id: true },
+          orderBy: { completedAt: 'asc' },
+          take: 200,
+        });
+        hits.push({
+          subjectKey: `user:${x.user_id}/${x.day}`,
+          agencyCode: x.agency,
+          details: {
+            userId: x.user_id,
+            username: x.username,
+            day: x.day,
+            windowStart: x.window_start.toISOString(),
+            windowEnd: windowEnd.toISOString(),
+            count: x.n,
+            maxPerHour: p.maxPerHour,
+            taskIds: tasks.map((t) => t.id),
+          },
+        });
+      }
+      return hits;
+    },
+
+    /**
+     * (b) Art. 39, 79: one account named on claims of, or paid for, more persons than `maxPersonsPerAccount` (benefit
+     * claims, other-benefit claims, and the payment ledger's accounts, not cancelled).
+     */
+    async sharedBankAccount(p: Extract<MonitoringRuleParams, { rule: 'sharedBankAccount' }>): Promise<Hit[]> {
+      const rows = await db.$queryRaw<{ account: string; persons: number; cases: string[]; agency: string }[]>`
+        WITH r AS (
+          SELECT bc.account_number AS account, bc.id_number AS person, c.agency_code, bc.case_number
+            FROM benefit_claim bc JOIN "case" c ON c.case_number = bc.case_number
+          UNION
+          SELECT ob.account_number, ob.id_number, c.agency_code, ob.case_number
+            FROM other_benefit_claim ob JOIN "case" c ON c.case_number = ob.case_number
+          UNION
+          SELECT p.account_number, COALESCE(bc.id_number, ob.id_number), p.agency_code, p.case_number
+            FROM payable p
+            LEFT JOIN benefit_claim bc ON bc.case_number = p.case_number
+            LEFT JOIN other_benefit_claim ob ON ob.case_number = p.case_number
+           WHERE p.account_number IS NOT NULL AND p.status <> 'cancelled'
+             AND COALESCE(bc.id_number, ob.id_number) IS NOT NULL
+        )
+        SELECT account, count(DISTINCT person)::int AS persons,
+               array_agg(DISTINCT case_number ORDER BY case_number) AS cases, min(agency_code) AS agency
+          FROM r GROUP BY account HAVING count(DISTINCT person) > ${p.maxPersonsPerAccount}`;
+      return rows.map((r) => ({
+        // The account itself stays out of the key and the case number: its hash identifies it.
+        subjectKey: `account:${sha256(r.account).toString('hex')}`,
+        agencyCode: r.agency,
+        details: {
+          accountMasked: maskTail(r.account),
+          persons: r.persons,
+          caseNumbers: r.cases,
+          maxPersonsPerAccount: p.maxPersonsPerAccount,
+        },
+      }));
+    },
+
+    /** (c) Art. 38 para 3: a claim whose separation reason rests on the person's own declaration, paid. */
+    async selfDeclaredPaid(): Promise<Hit[]> {
+      const rows = await db.$queryRaw<{ case_number: string; agency: string; paid_fen: number; payments: number }[]>`
+        SELECT d.case_number, c.agency_code AS agency, sum(p.amount_fen)::int AS paid_fen, count(*)::int AS payments
+          FROM (SELECT DISTINCT ON (case_number) case_number, self_declared
+                  FROM determination ORDER BY case_number, version DESC) d
+          JOIN "case" c ON c.case_number = d.case_number
+          JOIN payable p ON p.case_number = d.case_number AND p.status = 'paid'
+         WHERE d.self_declared
+         GROUP BY d.case_number, c.agency_code`;
+      return rows.map((r) => ({
+        subjectKey: `case:${r.case_number}`,
+        agencyCode: r.agency,
+        details: { caseNumber: r.case_number, paidFen: r.paid_fen, payments: r.payments },
+      }));
+    },
+
+    /** (d) Art. 93: every manual data correction applied is verified afterwards. */
+    async manualDataCorrection(): Promise<Hit[]> {
+      const rows = await db.dataCorrection.findMany({ where: { status: 'applied' }, orderBy: { appliedAt: 'asc' } });
+      return rows.map((r) => ({
+        subjectKey: `correction:${r.caseNumber}`,
+        agencyCode: r.agencyCode,
+        details: {
+          correctionCaseNumber: r.caseNumber,
+          target: `${r.targetEntity}.${r.field}`,
+          targetCaseNumber: r.targetCaseNumber,
+          requestedBy: r.requestedBy,
+          reviewedBy: r.reviewedBy,
+          approvedBy: r.approvedBy,
+          appliedAt: r.appliedAt?.toISOString() ?? null,
+        },
+      }));
+    },
+  };
+}
+
+export function monitoringActivities({ db, policy }: MonitoringActivityDeps) {
+  const queries = ruleQueries(db);
+
+  return {
+    /**
+     * Art. 78, 79: evaluates the rules in force on `asOf` and records what they found, once per rule and subject.
+     * Returns the open items whose verification has not been started yet (this run's, and any an earlier run left).
+     */
+    async runMonitoringRules(input: {
+      runId: string;
+      trigger: 'schedule' | 'manual';
+      requestedBy?: string;
+      asOf: string;
+      at: string;
+    }): Promise<{ found: number; opened: number; toVerify: ItemToVerify[] }> {
+      const at = new Date(input.at);
+      await db.monitoringRun.upsert({
+        where: { id: input.runId },
+        create: {
+          id: input.runId,
+          trigger: input.trigger,
+          requestedBy: input.requestedBy ?? null,
+          asOf: dbDate(input.asOf),
+          status: 'running',
+          startedAt: at,
+        },
+        update: {},
+      });
+      const year = Number(input.asOf.slice(0, 4));
+      let found = 0;
+      let opened = 0;
+      const applied: unknown[] = [];
+      for (const { params, citation } of rulesInForce(policy, input.asOf)) {
+        const hits =
+          params.rule === 'approvalsPerHour'
+            ? await queries.approvalsPerHour(params, at)
+            : params.rule === 'sharedBankAccount'
+              ? await queries.sharedBankAccount(params)
+              : params.rule === 'selfDeclaredPaid'
+                ? await queries.selfDeclaredPaid()
+                : await queries.manualDataCorrection();
+        found += hits.length;
+        applied.push({ rule: params.rule, params, citation, found: hits.length });
+        for (const h of hits) {
+          const caseNumber = itemCaseNumber(params.rule, h.subjectKey, year, h.agencyCode);
+          const created = await db.$transaction(async (tx) => {
+            const r = await tx.monitoringItem.createMany({
+              data: [
+                {
+                  caseNumber,
+                  rule: params.rule,
+                  subjectKey: h.subjectKey,
+                  agencyCode: h.agencyCode,
+                  status: 'open',
+                  details: asJson(h.details),
+                  firstRunId: input.runId,
+                  detectedAt: at,
+                },
+              ],
+              skipDuplicates: true,
+            });
+            if (!r.count) return false;
+            await tx.case.create({
+              data: {
+                caseNumber,
+                caseType: 'monitoring_item',
+                status: 'awaiting_verification',
+                agencyCode: h.agencyCode,
+                workflowId: caseNumber,
+                createdAt: at,
+                updatedAt: at,
+              },
+            });
+            await recordCaseEvent(tx, {
+              caseNumber,
+              key: `${caseNumber}/suspicious_item_found`,
+              type: 'suspicious_item_found',
+              at,
+              actor: 'system',
+              data: { rule: params.rule, runId: input.runId, citation },
+            });
+            return true;
+          });
+          if (created) opened += 1;
+        }
+      }
+      await db.monitoringRun.update({
+        where: { id: input.runId },
+        data: { rules: asJson(applied), found, opened },
+      });
+      const pending = await db.monitoringItem.findMany({
+        where: { status: 'open', verificationStarted: false },
+        orderBy: { detectedAt: 'asc' },
+        take: 1000,
+      });
+      return {
+        found,
+        opened,
+        toVerify: pending.map((i) => ({
+          caseNumber: i.caseNumber,
+          agencyCode: i.agencyCode,
+          rule: i.rule as MonitoringRule,
+        })),
+      };
+    },
+
+    /** Starts the item's verification case (its own workflow on this worker's queue); idempotent. */
+    async startMonitoringVerification(item: ItemToVerify): Promise<{ started: boolean }> {
+      const ctx = Context.current();
+      let started = true;
+      try {
+        await ctx.client.workflow.start<typeof monitoringItemVerification>('monitoringItemVerification', {
+          taskQueue: ctx.info.taskQueue,
+          workflowId: item.caseNumber,
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          typedSearchAttributes: [
+            { key: CASE_TYPE, value: 'monitoring_item' },
+            { key: AGENCY_CODE, value: item.agencyCode },
+            { key: CASE_STATUS, value: 'awaiting_verification' },
+          ],
+          args: [item],
+        });
+      } catch (err) {
+        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+        started = false;
+      }
+      await db.monitoringItem.update({ where: { caseNumber: item.caseNumber }, data: { verificationStarted: true } });
+      return { started };
+    },
+
+    async completeMonitoringRun(input: { runId: string; at: string }): Promise<void> {
+      await db.monitoringRun.update({
+        where: { id: input.runId },
+        data: { status: 'completed', completedAt: new Date(input.at) },
+      });
+    },
+
+    /** Art. 79, 80: the audit team's finding, recorded on the item and its case, and audited. */
+    async recordMonitoringOutcome(input: {
+      caseNumber: string;
+      decision: MonitoringVerificationForm;
+      by: { userId: string; username: string };
+      at: string;
+    }): Promise<void> {
+      const at = new Date(input.at);
+      const status = input.decision.decision;
+      await db.$transaction(async (tx) => {
+        const item = await tx.monitoringItem.findUniqueOrThrow({ where: { caseNumber: input.caseNumber } });
+        if (item.status !== 'open') return; // a retried activity
+        await tx.monitoringItem.update({
+          where: { caseNumber: input.caseNumber },
+          data: { status, outcome: asJson(input.decision), decidedBy: input.by.username, decidedAt: at },
+        });
+        await tx.case.updateMany({ where: { caseNumber: input.caseNumber }, data: { status, updatedAt: at } });
+        await recordCaseEvent(tx, {
+          caseNumber: input.caseNumber,
+          key: `${input.caseNumber}/suspicious_item_${status}`,
+          type: `suspicious_item_${status}`,
+          at,
+          actor: input.by.username,
+          data: { rule: item.rule, decision: input.decision },
+        });
+        await audit(tx, {
+          actor: { id: input.by.userId, username: input.by.username },
+          action: `monitoring_item_${status}`,
+          entity: 'monitoring_item',
+          entityId: input.caseNumber,
+          caseNumber: input.caseNumber,
+          before: { status: item.status },
+          after: { status, decision: input.decision },
+          reason: input.decision.reasons.join('; '),
+          at,
+        });
+      });
+    },
+  };
+}

@@ -1,0 +1,225 @@
+/**
+ * 数据维护 (issue 9 item 6; Art. 93): a manual correction of one field of a record, its own case.
+ *
+ *   POST /data-corrections               request it: the record, field, old and new value, the reason
+ *   GET  /data-corrections/:caseNumber   the correction and where it stands
+ *
+ * Only the fields the province allows (policy/data-correction-field.json) may be corrected: another field is a 400
+ * naming it. The case and the request are written in one transaction, then its workflow starts (review, approval by
+ * another person, applied and audited); if the workflow cannot start, the rows are removed again and the answer is
+ * 503: nothing is left half-written.
+ */
+import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import type { Client } from '@temporalio/client';
+import { Router } from 'express';
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { agencyCovers } from '../../domain/access';
+import { businessDateOf } from '../../domain/calendar';
+import { formatCaseNumber, isCaseNumber, serialFromBytes } from '../../domain/case-number';
+import { maskTail } from '../../domain/identity';
+import {
+  approvalAgency,
+  CORRECTABLE_FIELDS,
+  CORRECTION_ENTITIES,
+  correctionRule,
+  type CorrectableField,
+} from '../../domain/monitoring';
+import type { PolicyData } from '../../domain/policy';
+import type { Db } from '../../lib/db';
+import { dataCorrection } from '../../workflows/data-correction';
+import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from '../../workflows/search-attributes';
+import { currentUser, requireRole } from '../auth/middleware';
+import type { OpenApiRouteOptions } from '../calculations/router';
+import { ApiError, dependencyOutage, ErrorBodySchema, parseOr400, validationError } from '../errors';
+
+/** Who may ask for a correction; reviewers and approvers then decide (and the requester's role is not enough). */
+export const CORRECTION_REQUESTERS = ['intake', 'reviewer', 'supervisor'] as const;
+/** Who sees the values in full; others see them masked. */
+const SEE_VALUES = ['reviewer', 'approver', 'auditor', 'supervisor'];
+
+export const DataCorrectionRequestSchema = z
+  .strictObject({
+    entity: z.enum(CORRECTION_ENTITIES).meta({ description: 'The table of the record' }),
+    caseNumber: z.string().refine(isCaseNumber, 'must be a case number like SYJ-2026-210100-7K3M9Q2XHD'),
+    field: z.string().min(1).max(32).meta({ description: 'e.g. phone, accountNumber, bankName, name' }),
+    oldValue: z.string().max(200).meta({ description: 'The value on record now (checked)' }),
+    newValue: z.string().trim().min(1, 'must not be empty').max(200),
+    reason: z.string().trim().min(4, 'must say why the normal steps cannot correct it (Art. 93)').max(1000),
+  })
+  .meta({ id: 'DataCorrectionRequest', description: '数据维护 (Art. 93)' });
+
+export const DataCorrectionCaseParamSchema = z.object({
+  caseNumber: z.string().refine(isCaseNumber, 'must be a case number like SJW-2026-210100-7K3M9Q2XHD'),
+});
+
+export function dataCorrectionsRouter(deps: {
+  db: Db;
+  temporal: Client;
+  taskQueue: string;
+  policy: PolicyData;
+  now?: () => Date;
+}): Router {
+  const router = Router();
+  const { db } = deps;
+  const now = deps.now ?? (() => new Date());
+
+  router.post('/data-corrections', requireRole(...CORRECTION_REQUESTERS), async (req, res) => {
+    const user = currentUser(req);
+    const b = parseOr400(DataCorrectionRequestSchema, req.body);
+    const today = businessDateOf(now());
+    const rule = correctionRule(deps.policy, b.entity, b.field, today);
+    if (!rule.ok) throw validationError([{ path: 'field', message: rule.message }], 'This field may not be corrected');
+    const field = b.field as CorrectableField;
+    const invalid = CORRECTABLE_FIELDS[field].check(b.newValue);
+    if (invalid) throw validationError([{ path: 'newValue', message: invalid }]);
+    if (b.newValue === b.oldValue) throw validationError([{ path: 'newValue', message: 'must differ from oldValue' }]);
+
+    const target =
+      b.entity === 'benefit_claim'
+        ? await db.benefitClaim.findUnique({ where: { caseNumber: b.caseNumber }, include: { case: true } })
+        : await db.otherBenefitClaim.findUnique({ where: { caseNumber: b.caseNumber } });
+    const targetCase = target ? await db.case.findUnique({ where: { caseNumber: b.caseNumber } }) : null;
+    if (!target || !targetCase || !agencyCovers(user.agencyCode, targetCase.agencyCode)) {
+      throw new ApiError(404, 'case_not_found', `No ${b.entity} ${b.caseNumber}`, [
+        { path: 'caseNumber', message: 'no such record in your agency scope' },
+      ]);
+    }
+    if ((target[field] ?? '') !== b.oldValue) {
+      throw new ApiError(409, 'old_value_mismatch', 'The record does not hold the old value given', [
+        { path: 'oldValue', message: 'is not the value on record (read the record again)' },
+      ]);
+    }
+
+    const at = now();
+    const agencyCode = targetCase.agencyCode;
+    const approvalAgencyCode = approvalAgency(agencyCode, rule.approvalLevel);
+    const caseNumber = formatCaseNumber(
+      'data_correction',
+      Number(today.slice(0, 4)),
+      agencyCode,
+      serialFromBytes(randomBytes(8)),
+    );
+    await db.$transaction(async (tx) => {
+      await tx.case.create({
+        data: {
+          caseNumber,
+          caseType: 'data_correction',
+          status: 'received',
+          agencyCode,
+          workflowId: caseNumber,
+          createdAt: at,
+          updatedAt: at,
+        },
+      });
+      await tx.dataCorrection.create({
+        data: {
+          caseNumber,
+          targetEntity: b.entity,
+          targetCaseNumber: b.caseNumber,
+          field,
+          oldValue: b.oldValue,
+          newValue: b.newValue,
+          reason: b.reason,
+          agencyCode,
+          approvalAgencyCode,
+          status: 'received',
+          requestedById: user.id,
+          requestedBy: user.username,
+          requestedAt: at,
+        },
+      });
+    });
+    try {
+      await deps.temporal.workflow.start(dataCorrection, {
+        workflowId: caseNumber,
+        taskQueue: deps.taskQueue,
+        args: [{ caseNumber, agencyCode, approvalAgencyCode }],
+        typedSearchAttributes: [
+          { key: CASE_TYPE, value: 'data_correction' },
+          { key: AGENCY_CODE, value: agencyCode },
+          { key: CASE_STATUS, value: 'received' },
+        ],
+      });
+    } catch (err) {
+      // Nothing half-written: without its workflow the request is removed again.
+      await db.$transaction([
+        db.dataCorrection.delete({ where: { caseNumber } }),
+        db.case.delete({ where: { caseNumber } }),
+      ]);
+      throw dependencyOutage(err) ?? err;
+    }
+    res.location(`/data-corrections/${caseNumber}`);
+    res.status(201).json({ caseNumber, status: 'awaiting_review', approvalAgencyCode });
+  });
+
+  router.get(
+    '/data-corrections/:caseNumber',
+    requireRole(...CORRECTION_REQUESTERS, 'approver', 'auditor'),
+    async (req, res) => {
+      const user = currentUser(req);
+      const { caseNumber } = parseOr400(DataCorrectionCaseParamSchema, req.params, 'params');
+      const c = await db.dataCorrection.findUnique({ where: { caseNumber } });
+      if (!c || !(agencyCovers(user.agencyCode, c.agencyCode) || agencyCovers(user.agencyCode, c.approvalAgencyCode))) {
+        throw new ApiError(404, 'case_not_found', `No data correction ${caseNumber}`);
+      }
+      const full = user.roles.some((r) => SEE_VALUES.includes(r)) || c.requestedById === user.id;
+      const show = (v: string) => (full ? v : maskTail(v));
+      res.json({
+        caseNumber: c.caseNumber,
+        target: { entity: c.targetEntity, caseNumber: c.targetCaseNumber, field: c.field },
+        oldValue: show(c.oldValue),
+        newValue: show(c.newValue),
+        reason: c.reason,
+        status: c.status,
+        agencyCode: c.agencyCode,
+        approvalAgencyCode: c.approvalAgencyCode,
+        requestedBy: c.requestedBy,
+        requestedAt: c.requestedAt.toISOString(),
+        reviewedBy: c.reviewedBy,
+        approvedBy: c.approvedBy,
+        appliedAt: c.appliedAt?.toISOString() ?? null,
+      });
+    },
+  );
+
+  return router;
+}
+
+export function registerDataCorrectionsOpenApi(registry: OpenAPIRegistry, options: OpenApiRouteOptions = {}): void {
+  const security = options.security ? { security: options.security } : {};
+  const json = (schema: z.ZodType) => ({ 'application/json': { schema } });
+  const error = (description: string) => ({ description, content: json(ErrorBodySchema) });
+  registry.registerPath({
+    ...security,
+    method: 'post',
+    path: '/data-corrections',
+    summary:
+      '数据维护: request a manual correction of one allowed field; reviewed, approved by another person (Art. 93)',
+    tags: ['data maintenance'],
+    request: { body: { required: true, content: json(DataCorrectionRequestSchema) } },
+    responses: {
+      201: {
+        description: 'The correction case, awaiting review',
+        content: json(z.object({ caseNumber: z.string(), status: z.string(), approvalAgencyCode: z.string() })),
+      },
+      400: error('Not valid; a field that may not be corrected is named in `field` with the allowed ones'),
+      403: error('Not a clerk who may request corrections'),
+      404: error('No such record in your agency scope'),
+      409: error('The record does not hold oldValue'),
+      503: error('Temporal is unavailable: nothing was written'),
+    },
+  });
+  registry.registerPath({
+    ...security,
+    method: 'get',
+    path: '/data-corrections/{caseNumber}',
+    summary: 'A data correction and where it stands (Art. 93)',
+    tags: ['data maintenance'],
+    request: { params: DataCorrectionCaseParamSchema },
+    responses: {
+      200: { description: 'The correction', content: json(z.object({}).loose()) },
+      404: error('No such correction for you'),
+    },
+  });
+}

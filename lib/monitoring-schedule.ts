@@ -1,0 +1,59 @@
+/**
+ * Art. 78 确定监控时点或周期: the monitoring run daily at 06:00 Asia/Shanghai, as a Temporal Schedule (ID
+ * `monitoring-daily`), created once however often the system starts. Overlapping runs are skipped; a missed run
+ * (server down) is caught up within a day. The rules and thresholds themselves are policy data
+ * (policy/monitoring-rule.json), not part of the schedule.
+ */
+import { Client, ScheduleAlreadyRunning, ScheduleOverlapPolicy } from '@temporalio/client';
+import { AGENCY_CODE, CASE_TYPE } from '../workflows/search-attributes';
+import { connectTemporal, type TemporalTarget } from './temporal';
+
+export const MONITORING_SCHEDULE_ID = 'monitoring-daily';
+
+export async function ensureMonitoringSchedule(opts: {
+  client: Client;
+  taskQueue: string;
+  hour?: number;
+  scheduleId?: string;
+}): Promise<{ scheduleId: string; created: boolean }> {
+  const scheduleId = opts.scheduleId ?? MONITORING_SCHEDULE_ID;
+  try {
+    await opts.client.schedule.create({
+      scheduleId,
+      spec: { calendars: [{ hour: opts.hour ?? 6, minute: 0 }], timezone: 'Asia/Shanghai' },
+      action: {
+        type: 'startWorkflow',
+        workflowType: 'monitoringRun',
+        args: [{ trigger: 'schedule' }],
+        taskQueue: opts.taskQueue,
+        // The schedule appends the start time: monitoring-run-daily-2026-11-28T06:00:00Z.
+        workflowId: `monitoring-run-${scheduleId}`,
+        typedSearchAttributes: [
+          { key: CASE_TYPE, value: 'monitoring_run' },
+          { key: AGENCY_CODE, value: '210000' },
+        ],
+      },
+      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 day' },
+    });
+    return { scheduleId, created: true };
+  } catch (err) {
+    if (err instanceof ScheduleAlreadyRunning) return { scheduleId, created: false };
+    throw err;
+  }
+}
+
+/** For the start command: connects, ensures the schedule, disconnects. */
+export async function ensureMonitoringScheduleAt(
+  target: TemporalTarget,
+  taskQueue: string,
+): Promise<{ scheduleId: string; created: boolean }> {
+  const connection = await connectTemporal(target);
+  try {
+    return await ensureMonitoringSchedule({
+      client: new Client({ connection, namespace: target.namespace }),
+      taskQueue,
+    });
+  } finally {
+    await connection.close();
+  }
+}

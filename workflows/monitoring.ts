@@ -1,0 +1,96 @@
+/**
+ * Monitoring (Art. 78-80), two workflows:
+ *
+ * `monitoringRun`: one evaluation of the rules in force, daily on a Temporal Schedule (lib/monitoring-schedule.ts)
+ * and on demand (POST /monitoring/runs). Its ID carries no personal data (`monitoring-run-…`).
+ *   1. screening     the rules of policy/monitoring-rule.json against the read model (Art. 79 比对筛查); each finding
+ *                    is a suspicious item, recorded once per rule and subject (疑点信息)
+ *   2. warning       each new item's verification case is started for the audit team (Art. 80 发出异常业务预警)
+ *
+ * `monitoringItemVerification`: one per item; its ID is the item's case number (YDH-…, derived from rule and
+ * subject, no personal data).
+ *   1. verification  a task for the auditors of the item's agency (Art. 79 para 2 逐人逐条核实), due on the working-day
+ *                    calendar, escalated when overdue
+ *   2. outcome       confirmed with the rectification opinion (Art. 80 整改意见), or dismissed; with the reasons;
+ *                    recorded on the item and in the audit trail
+ */
+import {
+  CancellationScope,
+  isCancellation,
+  proxyActivities,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type { ItemToVerify } from '../activities/monitoring';
+import { CASE_STATUS } from './search-attributes';
+import { createTaskBoard } from './tasks';
+import { shanghaiDate } from './time';
+
+const acts = proxyActivities<Activities>({
+  startToCloseTimeout: '5 minutes',
+  retry: { initialInterval: '1 second', maximumInterval: '10 minutes', backoffCoefficient: 2 },
+});
+
+export interface MonitoringRunInput {
+  trigger: 'schedule' | 'manual';
+  /** The user who asked for an on-demand run (username). */
+  requestedBy?: string;
+}
+
+export interface MonitoringRunResult {
+  runId: string;
+  found: number;
+  opened: number;
+  verificationsStarted: number;
+}
+
+export async function monitoringRun(input: MonitoringRunInput): Promise<MonitoringRunResult> {
+  const runId = workflowInfo().workflowId;
+  // 1. Screening (Art. 78, 79).
+  const r = await acts.runMonitoringRules({
+    runId,
+    trigger: input.trigger,
+    ...(input.requestedBy ? { requestedBy: input.requestedBy } : {}),
+    asOf: shanghaiDate(Date.now()),
+    at: new Date().toISOString(),
+  });
+  // 2. A verification case per item not yet under verification (Art. 80).
+  let verificationsStarted = 0;
+  for (const item of r.toVerify) {
+    if ((await acts.startMonitoringVerification(item)).started) verificationsStarted += 1;
+  }
+  await acts.completeMonitoringRun({ runId, at: new Date().toISOString() });
+  return { runId, found: r.found, opened: r.opened, verificationsStarted };
+}
+
+export async function monitoringItemVerification(item: ItemToVerify): Promise<'confirmed' | 'dismissed' | 'cancelled'> {
+  const { caseNumber, agencyCode } = item;
+  const tasks = createTaskBoard({ caseNumber, workflowId: workflowInfo().workflowId, caseType: 'monitoring_item' });
+  try {
+    // 1. Verification by the audit team (Art. 76 内控审计部门, Art. 79 para 2).
+    const v = await tasks.humanTask({
+      type: 'monitoring_verification',
+      form: 'monitoringVerification',
+      step: 'verify',
+      role: 'auditor',
+      agencyCode,
+      dueKey: 'task.monitoringVerification',
+    });
+    // 2. The outcome, recorded and audited (Art. 78 监督检查记录和台账, Art. 80).
+    await acts.recordMonitoringOutcome({
+      caseNumber,
+      decision: v.decision,
+      by: { userId: v.by.userId, username: v.by.username },
+      at: new Date().toISOString(),
+    });
+    upsertSearchAttributes([{ key: CASE_STATUS, value: v.decision.decision }]);
+    return v.decision.decision;
+  } catch (err) {
+    if (isCancellation(err)) {
+      await CancellationScope.nonCancellable(() => tasks.cancelOpen());
+      upsertSearchAttributes([{ key: CASE_STATUS, value: 'cancelled' }]);
+    }
+    throw err;
+  }
+}
