@@ -46,9 +46,7 @@ async function temporalReady(address: string): Promise<boolean> {
 
 export default async function setup(project: TestProject) {
   const names = new Set(project.vitest.projects.map((p) => p.name));
-  // browser: the web pages over a real API, worker and PostgreSQL on the dev server, like integration.
-  const needsDev = names.has('integration') || names.has('browser');
-  const needsPg = needsDev || names.has('timers');
+  const needsPg = names.has('integration') || names.has('timers');
   const stops: Array<() => Promise<void>> = [];
   const teardown = async () => {
     for (const stop of stops.reverse()) await stop().catch((e: unknown) => console.error(e));
@@ -96,7 +94,7 @@ export default async function setup(project: TestProject) {
       );
     }
 
-    if (needsDev) {
+    if (names.has('integration')) {
       tasks.push(
         (async () => {
           const port = await freePort();
@@ -150,7 +148,7 @@ export default async function setup(project: TestProject) {
       );
     }
 
-    if (needsDev || names.has('timers')) {
+    if (names.has('integration') || names.has('timers')) {
       // The project's workflows plus test-only ones (test/support/workflows.ts), bundled once for every test worker.
       tasks.push(
         ensureWorkflowBundle(
