@@ -13,6 +13,19 @@ export default tseslint.config(
     },
   },
   {
+    // The web pages (issue 10): plain ES modules run by the browser, no build step.
+    files: ['web/**/*.js'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: Object.fromEntries(
+        ['window', 'document', 'location', 'history', 'fetch', 'URL', 'URLSearchParams', 'Node'].map((g) => [
+          g,
+          'readonly',
+        ]),
+      ),
+    },
+  },
+  {
     // Tests parse JSON bodies of every shape.
     files: ['test/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },

@@ -6,6 +6,7 @@ import { defineConfig } from 'vitest/config';
 //   integration real PostgreSQL + Temporal dev server (visibility, search attributes, the API over real HTTP)
 //   timers      real PostgreSQL + Temporal time-skipping test server; one file at a time, because time skipping is
 //               global to the server
+//   browser     the web pages in a real browser (Debian chromium driven by playwright-core), like integration
 //   system      the start command itself, as a user runs it
 export default defineConfig({
   test: {
@@ -33,6 +34,15 @@ export default defineConfig({
           include: ['test/timers/**/*.test.ts'],
           fileParallelism: false,
           testTimeout: 90_000,
+        },
+      },
+      {
+        // The web pages in Debian's Chromium (playwright-core), over a real API, worker and dev server.
+        test: {
+          name: 'browser',
+          hookTimeout: 120_000,
+          include: ['test/browser/**/*.test.ts'],
+          testTimeout: 180_000,
         },
       },
       {

@@ -46,7 +46,9 @@ async function temporalReady(address: string): Promise<boolean> {
 
 export default async function setup(project: TestProject) {
   const names = new Set(project.vitest.projects.map((p) => p.name));
-  const needsPg = names.has('integration') || names.has('timers');
+  // browser: the web pages over a real API, worker and PostgreSQL on the dev server, like integration.
+  const needsDev = names.has('integration') || names.has('browser');
+  const needsPg = needsDev || names.has('timers');
   const stops: Array<() => Promise<void>> = [];
   const teardown = async () => {
     for (const stop of stops.reverse()) await stop().catch((e: unknown) => console.error(e));
@@ -94,7 +96,7 @@ export default async function setup(project: TestProject) {
       );
     }
 
-    if (names.has('integration')) {
+    if (needsDev) {
       tasks.push(
         (async () => {
           const port = await freePort();
@@ -148,7 +150,7 @@ export default async function setup(project: TestProject) {
       );
     }
 
-    if (names.has('integration') || names.has('timers')) {
+    if (needsDev || names.has('timers')) {
       // The project's workflows plus test-only ones (test/support/workflows.ts), bundled once for every test worker.
       tasks.push(
         ensureWorkflowBundle(

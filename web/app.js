@@ -1,0 +1,274 @@
+// Shared by every page: the JSON API with the session cookie, safe DOM building, the 规程's words for codes, and the
+// page header. Data is only ever put into the page as text (never as HTML).
+
+/** Calls the API; answers { status, ok, data } (data: the JSON body, or null). */
+export async function api(path, { method = 'GET', body } = {}) {
+  const res = await fetch(path, {
+    method,
+    credentials: 'same-origin',
+    headers: body === undefined ? { accept: 'application/json' } : { 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const data = res.status === 204 ? null : await res.json().catch(() => null);
+  return { status: res.status, ok: res.ok, data };
+}
+
+/** h('a', { href, class: 'x', onclick }, 'text', child…): an element; strings become text nodes. */
+export function h(tag, attrs = {}, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs ?? {})) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k.startsWith('on') && typeof v === 'function') e.addEventListener(k.slice(2), v);
+    else if (k === 'dataset') Object.assign(e.dataset, v);
+    else e.setAttribute(k, v === true ? '' : String(v));
+  }
+  for (const c of children.flat(Infinity)) {
+    if (c === undefined || c === null || c === false) continue;
+    e.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return e;
+}
+
+export const $ = (sel, root = document) => root.querySelector(sel);
+
+/** Replaces the children of `target` (strings as text; null, undefined and false left out). */
+export function fill(target, ...children) {
+  target.replaceChildren(...children.flat(Infinity).filter((c) => c !== null && c !== undefined && c !== false));
+}
+export const param = (name) => new URLSearchParams(location.search).get(name);
+
+/** The 规程's words for the codes the API answers with (the code itself when there is none). */
+export const LABELS = {
+  role: {
+    intake: '受理',
+    reviewer: '审核（初审）',
+    second_reviewer: '复核',
+    approver: '审批',
+    finance: '财务',
+    auditor: '稽核内控',
+    supervisor: '业务监督',
+    administrator: '系统管理',
+  },
+  taskType: {
+    claim_acceptance: '失业保险金申领受理',
+    claim_review: '失业保险金审核',
+    claim_second_review: '失业保险金复核',
+    claim_approve: '失业保险金审批',
+  },
+  step: { accept: '受理', review: '审核', second_review: '复核', approve: '审批' },
+  caseType: {
+    benefit_claim: '失业保险金申领',
+    benefit_period: '失业保险金发放',
+    payment_run: '待遇发放批次',
+    other_benefit: '其他待遇',
+    objection_review: '争议复核',
+    overpayment_recovery: '待遇追回',
+  },
+  caseStatus: {
+    received: '已收到申请',
+    awaiting_acceptance: '待受理',
+    awaiting_materials: '待补充材料',
+    awaiting_arrears: '待补缴欠费',
+    awaiting_review: '审核中',
+    awaiting_second_review: '复核中',
+    awaiting_approval: '审批中',
+    approved: '审核通过',
+    refused: '不予受理或审核不通过',
+    closed: '已办结',
+    cancelled: '已撤销',
+  },
+  taskStatus: { open: '待办', completed: '已办结', cancelled: '已撤销' },
+  event: {
+    claim_received: '收到申请',
+    acceptance_checked_1: '共享数据自动核验',
+    acceptance_resumed: '继续受理',
+    task_opened: '生成待办任务',
+    task_claimed: '领取任务',
+    task_released: '退回任务',
+    task_completed: '办结任务',
+    task_reassigned: '改派任务',
+    task_extended: '延长办理时限',
+    task_overdue: '任务超期',
+    task_escalated: '超期上报',
+    claim_accepted: '受理，待遇核定',
+    claim_review_passed: '审核通过',
+    claim_second_review_passed: '复核通过',
+    claim_approve_passed: '审批通过',
+    claim_refused: '不予受理或审核不通过',
+    arrears_notified: '告知欠费',
+    arrears_waived: '放弃欠费期间',
+    materials_not_supplied: '逾期未补充材料，办结',
+    case_cancelled: '撤销',
+  },
+  stuckReason: {
+    task_overdue: '任务超期',
+    activity_failing: '外部调用持续失败',
+    workflow_task_failing: '流程执行失败',
+    idle: '长期无进展',
+  },
+  channel: { online: '网上申请', window: '窗口申请', kiosk: '自助终端' },
+  separationReason: {
+    contract_expired: '劳动合同期满终止',
+    employer_dissolved: '用人单位破产、解散、撤销等终止',
+    employer_terminated: '用人单位解除劳动合同',
+    dismissed: '被用人单位开除、除名、辞退',
+    employee_terminated_for_employer_fault: '因用人单位过错本人解除劳动合同',
+    mutual_agreement_employer_proposed: '用人单位提出协商一致解除',
+    voluntary_resignation: '本人辞职',
+    other: '其他原因',
+  },
+  paymentMethod: { social_security_card: '社会保障卡', bank_account: '银行账户' },
+  idType: { resident_id_card: '居民身份证', social_security_card: '社会保障卡', passport: '护照' },
+  bucket: { overdue: '已超期', due_today: '今日到期', within_2_workdays: '2个工作日内到期', later: '其后到期' },
+};
+
+export const label = (kind, code) => (code == null ? '' : (LABELS[kind]?.[code] ?? code));
+
+/** 2026-11-27T01:02:03Z → 2026-11-27 09:02 (Beijing time). */
+export function dateTime(iso) {
+  if (!iso) return '';
+  const d = new Date(new Date(iso).getTime() + 8 * 3600_000);
+  return d.toISOString().slice(0, 16).replace('T', ' ');
+}
+
+/** Fen → 1,234.50 元. */
+export const yuan = (fen) =>
+  fen == null
+    ? ''
+    : `${(fen / 100).toLocaleString('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} 元`;
+
+/** Shows a message in the page's status region (role=status or alert). */
+export function notify(text, kind = 'info') {
+  const box = $('#messages');
+  if (!box) return;
+  box.replaceChildren(h('p', { class: `msg msg-${kind}`, role: kind === 'error' ? 'alert' : 'status' }, text));
+}
+
+/** An API error as one line of text. */
+export function errorText(res) {
+  const e = res.data?.error;
+  if (res.status === 401) return '登录已失效，请重新登录';
+  if (!e) return `请求失败（${res.status}）`;
+  return `${e.message}（${e.code}）`;
+}
+
+/**
+ * Puts the API's validation messages next to the fields: each `fields[].path` (e.g. `form.reasons.0`) goes to the
+ * element with the longest matching `data-error-for` in `root`; the rest into the form's summary.
+ */
+export function showFieldErrors(root, res) {
+  clearFieldErrors(root);
+  const slots = [...root.querySelectorAll('[data-error-for]')];
+  const rest = [];
+  for (const f of res.data?.error?.fields ?? []) {
+    const slot = slots
+      .filter((s) => f.path === s.dataset.errorFor || f.path.startsWith(`${s.dataset.errorFor}.`))
+      .sort((a, b) => b.dataset.errorFor.length - a.dataset.errorFor.length)[0];
+    if (slot) {
+      slot.textContent = slot.textContent ? `${slot.textContent}；${f.message}` : f.message;
+      const input = slot.id && root.querySelector(`[aria-describedby~="${slot.id}"]`);
+      if (input) input.setAttribute('aria-invalid', 'true');
+    } else rest.push(`${f.path}: ${f.message}`);
+  }
+  const summary = root.querySelector('.form-errors');
+  if (summary) summary.textContent = [errorText(res), ...rest].join('；');
+}
+
+export function clearFieldErrors(root) {
+  for (const el of root.querySelectorAll('[data-error-for]')) el.textContent = '';
+  for (const el of root.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
+  const summary = root.querySelector('.form-errors');
+  if (summary) summary.textContent = '';
+}
+
+/** The signed-in staff user, or to the sign-in page (coming back here afterwards). */
+export async function requireUser() {
+  const me = await api('/auth/me');
+  if (!me.ok || me.data?.kind !== 'staff') {
+    location.replace(`/app/?next=${encodeURIComponent(location.pathname + location.search)}`);
+    throw new Error('not signed in');
+  }
+  return me.data;
+}
+
+/** The header: who is signed in, the pages their roles use, sign-out. */
+export function renderHeader(me) {
+  const links = [['/app/tasks', '我的工作台']];
+  links.push(['/app/case', '案件查询']);
+  if (me.roles.includes('supervisor') || me.roles.includes('auditor')) links.push(['/app/supervision', '业务监督']);
+  links.push(['/app/public', '办件进度查询']);
+  const here = location.pathname.replace(/\.html$/, '');
+  const nav = h(
+    'nav',
+    { 'aria-label': '主导航' },
+    h(
+      'ul',
+      {},
+      links.map(([href, text]) =>
+        h('li', {}, h('a', { href, 'aria-current': here === href ? 'page' : undefined }, text)),
+      ),
+    ),
+  );
+  const who = h(
+    'p',
+    { class: 'who' },
+    `${me.displayName}（${me.username}，${me.agencyCode}，${me.roles.map((r) => label('role', r)).join('、')}）`,
+  );
+  const out = h(
+    'button',
+    {
+      type: 'button',
+      id: 'sign-out',
+      onclick: async () => {
+        await api('/auth/logout', { method: 'POST' });
+        location.assign('/app/');
+      },
+    },
+    '退出登录',
+  );
+  $('header').replaceChildren(h('p', { class: 'brand' }, '失业保险经办系统'), nav, who, out);
+}
+
+/** A table from column definitions [{ title, cell: (row) => Node|string }] and rows. */
+export function table(caption, columns, rows, empty = '暂无数据') {
+  return h(
+    'table',
+    {},
+    h('caption', {}, caption),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        columns.map((c) => h('th', { scope: 'col' }, c.title)),
+      ),
+    ),
+    h(
+      'tbody',
+      {},
+      rows.length
+        ? rows.map((r) =>
+            h(
+              'tr',
+              {},
+              columns.map((c) => h('td', {}, c.cell(r))),
+            ),
+          )
+        : h('tr', {}, h('td', { colspan: columns.length, class: 'empty' }, empty)),
+    ),
+  );
+}
+
+/** A labelled field: <div><label for=id>text</label>control<span id=id-error data-error-for=path></span></div>. */
+export function field(text, control, errorPath) {
+  const errorId = errorPath ? `${control.id}-error` : undefined;
+  if (errorId) control.setAttribute('aria-describedby', errorId);
+  return h(
+    'div',
+    { class: 'field' },
+    h('label', { for: control.id }, text),
+    control,
+    errorPath ? h('span', { class: 'field-error', id: errorId, dataset: { errorFor: errorPath } }) : null,
+  );
+}

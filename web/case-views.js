@@ -1,0 +1,105 @@
+// The parts of a case both the task page and the case page show: summary, determination, timeline.
+import { api, dateTime, h, label, table, yuan } from './app.js';
+
+/** A definition list from [term, value] pairs (pairs with an empty value left out). */
+export function facts(pairs) {
+  return h(
+    'dl',
+    { class: 'facts' },
+    pairs
+      .filter(([, v]) => v !== undefined && v !== null && v !== '')
+      .flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]),
+  );
+}
+
+/**
+ * The case summary. `claim` is either the case view (masked fields: idNumberMasked…) or the task view (the API gives
+ * the clerk who does the task the data whole, others masked).
+ */
+export function caseSummary(c) {
+  const claim = c.claim;
+  const a = claim?.applicant;
+  return facts([
+    ['案件编号', c.caseNumber],
+    ['案件类别', label('caseType', c.caseType)],
+    ['办理状态', h('strong', { class: 'case-status' }, label('caseStatus', c.status))],
+    ['经办机构', c.agency ? `${c.agency.name}（${c.agency.code}）` : ''],
+    ['申请时间', dateTime(claim?.submittedAt ?? c.createdAt)],
+    ['申请渠道', label('channel', claim?.channel)],
+    ['申请人', a ? (a.name ?? a.nameMasked) : ''],
+    ['证件', a ? `${label('idType', a.idType)} ${a.idNumber ?? a.idNumberMasked}` : ''],
+    ['联系电话', a ? (a.phone ?? a.phoneMasked) : ''],
+    ['原参保单位', claim ? `${claim.employer.name}（${claim.employer.uscc}）` : ''],
+    [
+      '终止或解除劳动关系',
+      claim ? `${claim.separation.date}，${label('separationReason', claim.separation.reason)}` : '',
+    ],
+    [
+      '待遇发放方式',
+      claim
+        ? `${label('paymentMethod', claim.payment.method)} ${claim.payment.bankName ?? ''} ${claim.payment.accountNumber ?? claim.payment.accountNumberMasked}`
+        : '',
+    ],
+  ]);
+}
+
+/** A step's output as text: objects as `key: value` pairs, lists joined. */
+const show = (v) =>
+  v === null || v === undefined
+    ? ''
+    : Array.isArray(v)
+      ? v.map(show).join('、') || '无'
+      : typeof v === 'object'
+        ? Object.entries(v)
+            .map(([k, x]) => `${k}: ${show(x)}`)
+            .join('；')
+        : String(v);
+
+/** The determination (待遇核定) with its explanation step by step and the articles it applies, or why there is none. */
+export async function determinationView(caseNumber) {
+  const res = await api(`/cases/${encodeURIComponent(caseNumber)}/determination`);
+  if (res.status === 404) return [h('p', { class: 'empty' }, '尚未核定（受理后由系统按规程第三十八条核定）')];
+  if (!res.ok) return [h('p', { class: 'empty' }, '无法查看待遇核定')];
+  const d = res.data.versions.find((v) => v.version === res.data.current);
+  return [
+    facts([
+      [
+        '核定版本',
+        `第 ${d.version} 版（${d.reason === 'initial' ? '初次核定' : '更正后重新核定'}，${d.determinedOn}）`,
+      ],
+      ['累计缴费月数', `${d.contributionMonths} 个月`],
+      ['领取期限', `${d.months} 个月`],
+      ['月发放标准', yuan(d.monthlyAmountFen)],
+      ['合计', yuan(d.totalFen)],
+      ['领取起止', `${d.startDate} 至 ${d.endDate}`],
+      ['离职原因', d.selfDeclared ? '本人申报，列入稽核' : ''],
+    ]),
+    table(
+      '核定过程与依据',
+      [
+        { title: '规则', cell: (s) => s.rule },
+        { title: '依据', cell: (s) => h('span', { class: 'article' }, s.article) },
+        { title: '结果', cell: (s) => show(s.output) },
+        {
+          title: '参数来源',
+          cell: (s) => (s.parameters ?? []).map((p) => `${p.document} ${p.article}（${p.effectiveFrom}起）`).join('；'),
+        },
+      ],
+      d.explanation ?? [],
+    ),
+  ];
+}
+
+/** The timeline of a case: what happened, when, by whom. */
+export function timelineView(events) {
+  return table(
+    '办理过程（按时间先后）',
+    [
+      { title: '时间', cell: (e) => dateTime(e.at) },
+      { title: '事项', cell: (e) => label('event', e.type) },
+      { title: '经办人', cell: (e) => e.actor },
+    ],
+    events,
+    '暂无记录',
+  );
+}

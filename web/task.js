@@ -1,0 +1,218 @@
+import {
+  $,
+  fill,
+  api,
+  dateTime,
+  errorText,
+  field,
+  h,
+  label,
+  notify,
+  param,
+  renderHeader,
+  requireUser,
+  showFieldErrors,
+} from './app.js';
+import { caseSummary, determinationView, facts, timelineView } from './case-views.js';
+
+const me = await requireUser();
+renderHeader(me);
+const id = param('id') ?? '';
+
+/** The decisions of each form, in the 规程's words; those that need reasons say so (Art. 11: 明确告知不通过原因). */
+const FORMS = {
+  acceptance: {
+    decisions: [
+      ['accept', '受理'],
+      ['refuse', '不予受理', { reasons: true }],
+    ],
+  },
+  review: {
+    decisions: [
+      ['approve', '通过'],
+      ['reject', '不通过', { reasons: true }],
+      ['correct', '更正后重新核定', { reasons: true, corrections: true }],
+    ],
+  },
+  approval: {
+    decisions: [
+      ['approve', '通过'],
+      ['reject', '不通过', { reasons: true }],
+    ],
+  },
+};
+
+function decisionForm(task, formName) {
+  const spec = FORMS[formName];
+  const errors = h('p', { class: 'form-errors', role: 'alert' });
+  if (!spec) {
+    // Forms this page does not know yet: the form's JSON, checked by the API like any other.
+    const json = h('textarea', { id: 'form-json', rows: 6 }, '{ "decision": "" }');
+    const form = h(
+      'form',
+      { novalidate: true },
+      field('办理意见（JSON）', json, 'form'),
+      errors,
+      h('button', { type: 'submit' }, '提交'),
+    );
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      let body;
+      try {
+        body = JSON.parse(json.value);
+      } catch {
+        errors.textContent = '不是有效的 JSON';
+        return;
+      }
+      await submit(task, form, body);
+    });
+    return form;
+  }
+  const radios = spec.decisions.map(([code, text], i) =>
+    h(
+      'span',
+      { class: 'choice' },
+      h('input', { type: 'radio', name: 'decision', id: `decision-${code}`, value: code, checked: i === 0 }),
+      h('label', { for: `decision-${code}` }, text),
+    ),
+  );
+  const reasons = h('textarea', { id: 'reasons', rows: 3 });
+  const months = h('input', { id: 'deemed-months', type: 'number', min: 0, max: 600, inputmode: 'numeric' });
+  const comment = h('textarea', { id: 'comment', rows: 2 });
+  const reasonsField = field('原因（每行一条，逐条告知申请人）', reasons, 'form.reasons');
+  const monthsField = field('视同缴费月数（经材料核实）', months, 'form.corrections');
+  const form = h(
+    'form',
+    { id: 'decision-form', novalidate: true },
+    h(
+      'fieldset',
+      {},
+      h('legend', {}, '办理结果'),
+      radios,
+      h('span', { class: 'field-error', id: 'decision-error', dataset: { errorFor: 'form.decision' } }),
+    ),
+    reasonsField,
+    monthsField,
+    field('备注', comment, 'form.comment'),
+    errors,
+    h('button', { type: 'submit' }, '提交办理意见'),
+  );
+  const sync = () => {
+    const chosen = spec.decisions.find(([c]) => c === form.elements.decision.value)?.[2] ?? {};
+    reasonsField.hidden = !chosen.reasons;
+    monthsField.hidden = !chosen.corrections;
+  };
+  form.addEventListener('change', sync);
+  sync();
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const decision = form.elements.decision.value;
+    const chosen = spec.decisions.find(([c]) => c === decision)?.[2] ?? {};
+    const body = { decision };
+    // Reasons are sent as written (none is none): the API says what is missing, next to the field.
+    if (chosen.reasons)
+      body.reasons = reasons.value
+        .split('\n')
+        .map((r) => r.trim())
+        .filter(Boolean);
+    if (chosen.corrections)
+      body.corrections = months.value === '' ? {} : { deemedContributionMonths: Number(months.value) };
+    if (comment.value.trim()) body.comment = comment.value.trim();
+    await submit(task, form, body);
+  });
+  return form;
+}
+
+const decisionLabel = (formName, code) => FORMS[formName]?.decisions.find(([c]) => c === code)?.[1] ?? code;
+
+async function submit(task, form, body) {
+  const button = form.querySelector('button[type=submit]');
+  button.disabled = true;
+  const res = await api(`/tasks/${encodeURIComponent(task.id)}/complete`, { method: 'POST', body: { form: body } });
+  button.disabled = false;
+  if (!res.ok) {
+    showFieldErrors(form, res);
+    return;
+  }
+  notify(`已提交：${label('taskType', task.type)}已办结`, 'success');
+  await render();
+}
+
+async function act(task, action) {
+  const res = await api(`/tasks/${encodeURIComponent(task.id)}/${action}`, { method: 'POST' });
+  notify(res.ok ? (action === 'claim' ? '已领取任务' : '已退回任务') : errorText(res), res.ok ? 'success' : 'error');
+  await render();
+}
+
+async function render() {
+  const res = await api(`/tasks/${encodeURIComponent(id)}`);
+  if (!res.ok) {
+    notify(res.status === 404 ? '没有这个任务，或不在您的经办范围内' : errorText(res), 'error');
+    return;
+  }
+  const { task, case: c, form, decision, comments } = res.data;
+  document.title = `${label('taskType', task.type)} ${task.caseNumber} — 失业保险经办系统`;
+  $('#title').textContent = `${label('taskType', task.type)}：${task.caseNumber}`;
+  const mayDo = me.roles.includes(task.role);
+  const buttons = [];
+  if (task.status === 'open' && mayDo && !task.assignee)
+    buttons.push(h('button', { type: 'button', onclick: () => act(task, 'claim') }, '领取'));
+  if (task.status === 'open' && task.assignee === me.username)
+    buttons.push(h('button', { type: 'button', onclick: () => act(task, 'release') }, '退回待领取'));
+  fill(
+    $('#task'),
+    h('h2', { id: 'task-h' }, '任务信息'),
+    facts([
+      ['案件编号', h('a', { href: `/app/case?n=${encodeURIComponent(task.caseNumber)}` }, task.caseNumber)],
+      ['环节', label('step', task.step)],
+      ['岗位', label('role', task.role)],
+      ['经办人', task.assignee ?? '未领取'],
+      ['办理时限', `${task.dueDate}（${dateTime(task.dueAt)}前）`],
+      [
+        '状态',
+        task.overdue
+          ? h('span', { class: 'badge badge-overdue' }, `已超期（${dateTime(task.overdueSince)}起）`)
+          : label('taskStatus', task.status),
+      ],
+      ['延期次数', task.extensions ? String(task.extensions) : ''],
+    ]),
+    buttons.length ? h('p', { class: 'actions' }, buttons) : null,
+  );
+  fill($('#summary'), h('h2', { id: 'summary-h' }, '案件概要'), c ? caseSummary(c) : h('p', {}, '无案件信息'));
+  fill(
+    $('#determination'),
+    h('h2', { id: 'determination-h' }, '待遇核定'),
+    ...(await determinationView(task.caseNumber)),
+  );
+  fill(
+    $('#timeline'),
+    h('h2', { id: 'timeline-h' }, '办理过程'),
+    timelineView(c?.timeline ?? []),
+    comments.length ? h('h3', {}, '备注') : null,
+    comments.length
+      ? h(
+          'ul',
+          {},
+          comments.map((m) => h('li', {}, `${dateTime(m.at)} ${m.author}：${m.text}`)),
+        )
+      : null,
+  );
+  const decided =
+    task.status !== 'open'
+      ? [
+          h('p', {}, `${label('taskStatus', task.status)}。`),
+          decision
+            ? facts([
+                ['办理结果', decisionLabel(form.name, decision.decision)],
+                ['原因', (decision.reasons ?? []).join('；')],
+                ['备注', decision.comment ?? ''],
+              ])
+            : null,
+        ]
+      : mayDo
+        ? [decisionForm(task, form.name)]
+        : [h('p', {}, `此任务由${label('role', task.role)}岗位办理。`)];
+  fill($('#decision'), h('h2', { id: 'decision-h' }, '办理意见'), ...decided);
+}
+
+await render();

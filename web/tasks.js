@@ -1,0 +1,105 @@
+import { $, api, dateTime, errorText, h, label, LABELS, notify, renderHeader, requireUser, table } from './app.js';
+
+const me = await requireUser();
+renderHeader(me);
+
+const VIEWS = [
+  ['mine', '我的待办'],
+  ['available', '可领取（我的岗位）'],
+  ['overdue', '已超期'],
+  ['all', '全部'],
+];
+const params = new URLSearchParams(location.search);
+let view = params.get('view') ?? 'mine';
+/** Cursors of the pages seen so far (the API pages with a keyset cursor; going back reuses them). */
+let cursors = [null];
+
+for (const [code, text] of Object.entries(LABELS.taskType)) $('#type').append(h('option', { value: code }, text));
+for (const name of ['type', 'status', 'dueFrom', 'dueTo', 'limit'])
+  if (params.get(name)) $(`#${name}`).value = params.get(name);
+
+function renderViews(counts) {
+  $('#views').replaceChildren(
+    ...VIEWS.map(([code, text]) => {
+      const n = code === 'all' ? '' : `（${counts?.[code] ?? 0}）`;
+      const id = `view-${code}`;
+      return h(
+        'span',
+        { class: 'view' },
+        h('input', {
+          type: 'radio',
+          name: 'view',
+          id,
+          value: code,
+          checked: code === view,
+          onchange: () => {
+            view = code;
+            cursors = [null];
+            load();
+          },
+        }),
+        h('label', { for: id }, `${text}${n}`),
+      );
+    }),
+  );
+}
+
+async function load() {
+  const q = new URLSearchParams({ view, status: $('#status').value, limit: $('#limit').value });
+  for (const name of ['type', 'dueFrom', 'dueTo']) if ($(`#${name}`).value) q.set(name, $(`#${name}`).value);
+  // The address keeps the filters (a bookmark, the back button), not the page.
+  history.replaceState(null, '', `?${q}`);
+  const cursor = cursors[cursors.length - 1];
+  if (cursor) q.set('cursor', cursor);
+  const res = await api(`/tasks?${q}`);
+  if (!res.ok) {
+    notify(errorText(res), 'error');
+    return;
+  }
+  const { items, nextCursor, counts } = res.data;
+  renderViews(counts);
+  const title = VIEWS.find(([c]) => c === view)[1];
+  $('#list').replaceChildren(
+    table(
+      `${title}：按办理时限排序，第 ${cursors.length} 页，共 ${items.length} 条`,
+      [
+        { title: '案件编号', cell: (t) => h('a', { href: `/app/task?id=${encodeURIComponent(t.id)}` }, t.caseNumber) },
+        { title: '事项', cell: (t) => label('taskType', t.type) },
+        { title: '环节', cell: (t) => label('step', t.step) },
+        { title: '岗位', cell: (t) => label('role', t.role) },
+        { title: '经办机构', cell: (t) => t.agencyCode + (t.escalatedTo ? `（已上报 ${t.escalatedTo}）` : '') },
+        { title: '经办人', cell: (t) => t.assignee ?? '未领取' },
+        { title: '办理时限', cell: (t) => t.dueDate },
+        {
+          title: '状态',
+          cell: (t) =>
+            t.overdue
+              ? h('span', { class: 'badge badge-overdue' }, `已超期（${dateTime(t.overdueSince)}起）`)
+              : label('taskStatus', t.status),
+        },
+      ],
+      items,
+      '没有符合条件的任务',
+    ),
+  );
+  $('#prev').disabled = cursors.length === 1;
+  $('#next').disabled = !nextCursor;
+  $('#next').dataset.cursor = nextCursor ?? '';
+  $('#page-no').textContent = `第 ${cursors.length} 页`;
+}
+
+$('#filters').addEventListener('submit', (e) => {
+  e.preventDefault();
+  cursors = [null];
+  load();
+});
+$('#next').addEventListener('click', () => {
+  cursors.push($('#next').dataset.cursor);
+  load();
+});
+$('#prev').addEventListener('click', () => {
+  cursors.pop();
+  load();
+});
+renderViews(null);
+await load();
