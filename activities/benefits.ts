@@ -342,9 +342,11 @@ export function benefitActivities({ db, sources, policy }: BenefitActivityDeps) 
       params: MessageParams[K];
       at: string;
     }): Promise<void> {
-      // The applicant: the claimant, or whoever applied for an other benefit (Art. 46, 47: the beneficiary, a survivor).
+      // The applicant: the claimant, or whoever applied for an other benefit (Art. 46, 47: the beneficiary, a survivor)
+      // or a skill subsidy (Art. 50: the employee, also when the employer applied).
       const claim =
         (await db.otherBenefitClaim.findUnique({ where: { caseNumber: input.caseNumber }, select: { phone: true } })) ??
+        (await db.skillSubsidyClaim.findUnique({ where: { caseNumber: input.caseNumber }, select: { phone: true } })) ??
         (await claimOf(input.caseNumber));
       const text = messageText(input.kind, input.params);
       await guarded(() => sources.sms.send({ messageId: input.messageId, mobile: claim.phone, text }, callOptions()));

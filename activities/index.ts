@@ -10,6 +10,7 @@ import { recoveryActivities } from './recovery';
 import { monitoringActivities } from './monitoring';
 import { dataCorrectionActivities } from './data-correction';
 import { sourceActivities, type SourceActivityDeps } from './sources';
+import { subsidyActivities } from './subsidies';
 import { taskActivities } from './tasks';
 
 export type ActivityDeps = CaseActivityDeps & CalendarActivityDeps & SourceActivityDeps & PaymentActivityDeps;
@@ -26,6 +27,7 @@ export function createActivities(deps: ActivityDeps) {
     ...recoveryActivities(deps),
     ...monitoringActivities(deps),
     ...dataCorrectionActivities(deps),
+    ...subsidyActivities(deps),
   };
 }
 

@@ -48,6 +48,10 @@ export const PAYABLE_KINDS = [
   'funeral_grant',
   'survivor_pension',
   'death_month_benefit',
+  // Art. 49, 50: the job-retention refund (to the employer's account) and the skill-upgrade subsidy, one-off; their
+  // "period" is their own case.
+  'job_retention_refund',
+  'skill_upgrade_subsidy',
 ] as const;
 export type PayableKind = (typeof PAYABLE_KINDS)[number];
 export const PAYABLE_STATUSES = ['pending', 'sent', 'paid', 'failed', 'cancelled'] as const;
@@ -118,6 +122,8 @@ const KIND_CODES: Record<PayableKind, string> = {
   funeral_grant: 'FG',
   survivor_pension: 'SP',
   death_month_benefit: 'DM',
+  job_retention_refund: 'JR',
+  skill_upgrade_subsidy: 'SU',
 };
 
 /** What the bank is told each payment is for (its purpose codes). */
@@ -128,6 +134,8 @@ const BANK_PURPOSE: Record<Exclude<PayableKind, 'medical_premium'>, PaymentItem[
   survivor_pension: 'survivor_pension',
   // Art. 47: the benefit of the month of death, paid to the survivor.
   death_month_benefit: 'unemployment_benefit',
+  job_retention_refund: 'job_retention_refund',
+  skill_upgrade_subsidy: 'skill_upgrade_subsidy',
 };
 const KEY_CHARS = /^[A-Za-z0-9_.:-]+$/;
 const digest = (text: string, length: number) => createHash('sha256').update(text).digest('hex').slice(0, length);
@@ -266,12 +274,21 @@ export function paymentActivities({ db, bank, medical }: PaymentActivityDeps) {
     if (kind === 'medical_premium') {
       return { payeeName: medicalAgencyName(agency.name), accountNumber: null, bankName: null };
     }
-    // Other benefits (Art. 46, 47) are paid to whoever applied for them, with the account given then.
+    // Art. 49: the refund goes to the employer's own account, under the employer's name.
+    if (kind === 'job_retention_refund') {
+      const r = await db.jobRetentionCase.findUnique({ where: { caseNumber } });
+      if (!r)
+        throw ApplicationFailure.nonRetryable(`case ${caseNumber} has no employer in the read model`, 'CaseNotFound');
+      return { payeeName: r.employerName, accountNumber: r.accountNumber, bankName: r.bankName };
+    }
+    // Other benefits (Art. 46, 47) and the skill subsidy (Art. 50) are paid to whoever applied, with the account given.
     const select = { name: true, accountNumber: true, bankName: true } as const;
     const claim =
       kind === 'unemployment_benefit'
         ? await db.benefitClaim.findUnique({ where: { caseNumber }, select })
-        : await db.otherBenefitClaim.findUnique({ where: { caseNumber }, select });
+        : kind === 'skill_upgrade_subsidy'
+          ? await db.skillSubsidyClaim.findUnique({ where: { caseNumber }, select })
+          : await db.otherBenefitClaim.findUnique({ where: { caseNumber }, select });
     if (!claim) {
       throw ApplicationFailure.nonRetryable(`case ${caseNumber} has no claim in the read model`, 'CaseNotFound');
     }
@@ -411,19 +428,22 @@ export function paymentActivities({ db, bank, medical }: PaymentActivityDeps) {
     }): Promise<QueuedPayable> {
       const q = checked(queueSchema, input);
       const existing = await latest(q);
-      if (existing) return queued(existing);
+      // A month withdrawn by a stop that an objection then lifted (Art. 13, 42) is queued again as its next attempt;
+      // anything else already in the ledger is answered as it is.
+      if (existing && existing.status !== 'cancelled') return queued(existing);
+      const attempt = existing ? existing.attempt + 1 : 1;
       const payee = await payeeOf(q.kind, q.caseNumber, q.agencyCode);
       const at = new Date();
       await db.payable.createMany({
         data: [
           {
-            paymentId: paymentIdFor(q.periodId, q.kind, q.month, 1),
+            paymentId: paymentIdFor(q.periodId, q.kind, q.month, attempt),
             periodId: q.periodId,
             caseNumber: q.caseNumber,
             agencyCode: q.agencyCode,
             kind: q.kind,
             month: q.month,
-            attempt: 1,
+            attempt,
             amountFen: q.amountFen,
             ...payee,
             status: 'pending',

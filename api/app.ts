@@ -18,6 +18,7 @@ import { casesRouter } from './cases/router';
 import { lifecycleRouter } from './cases/lifecycle-router';
 import { supervisionRouter } from './supervision/router';
 import { otherBenefitsRouter } from './cases/other-benefits-router';
+import { subsidiesRouter } from './subsidies/router';
 import { policyRouter } from './policy/router';
 import { requireRole } from './auth/middleware';
 import { STAFF_ROLES } from '../domain/access';
@@ -145,6 +146,14 @@ export function createApp(deps: AppDeps): express.Express {
   );
   app.use(
     otherBenefitsRouter({
+      db: deps.db,
+      temporal: deps.temporal,
+      taskQueue: deps.taskQueue,
+      ...(deps.now ? { now: deps.now } : {}),
+    }),
+  );
+  app.use(
+    subsidiesRouter({
       db: deps.db,
       temporal: deps.temporal,
       taskQueue: deps.taskQueue,

@@ -33,6 +33,7 @@ import { registerFinanceOpenApi } from './finance/router';
 import { CalendarYearBodySchema, CalendarYearSchema, DueDateQuerySchema } from './calendar/router';
 import { registerPolicyOpenApi } from './policy/router';
 import { registerRecoveryOpenApi } from './recovery/router';
+import { registerSubsidiesOpenApi } from './subsidies/router';
 import { registerAuditOpenApi } from './audit/router';
 import { registerMonitoringOpenApi } from './monitoring/router';
 import { registerDataCorrectionsOpenApi } from './data-corrections/router';
@@ -610,6 +611,7 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
   registerFinanceOpenApi(registry, { security: signedIn });
   registerPolicyOpenApi(registry, { security: signedIn });
   registerRecoveryOpenApi(registry, { security: signedIn });
+  registerSubsidiesOpenApi(registry, { security: signedIn });
   registerAuditOpenApi(registry, { security: signedIn });
   registerMonitoringOpenApi(registry, { security: signedIn });
   registerDataCorrectionsOpenApi(registry, { security: signedIn });

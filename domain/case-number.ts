@@ -12,6 +12,9 @@ export const CASE_TYPE_CODES = {
   survivor_benefits: 'SZF', // 丧葬补助金和抚恤金 (Art. 47)
   monitoring_item: 'YDH', // 疑点核查 (Art. 79, 80)
   data_correction: 'SJW', // 数据维护 (Art. 93)
+  job_retention_refund: 'WGF', // 稳岗返还 (Art. 49)
+  skill_subsidy: 'JNB', // 技能提升补贴 (Art. 50)
+  public_notice: 'GSH', // 公示 (Art. 49, 50): a notice is numbered like a case; its tasks are filed under it
 } as const;
 export type CaseType = keyof typeof CASE_TYPE_CODES;
 

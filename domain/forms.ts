@@ -83,6 +83,21 @@ export const SurvivorAmountsFormSchema = z
 export type SurvivorAmountsForm = z.infer<typeof SurvivorAmountsFormSchema>;
 
 /**
+ * Art. 49, 50 公示: the verification of an objection to a notice item: the objection is unfounded and the item is
+ * released to payment, or it is founded and the item withdrawn, with the reasons the person or employer is told.
+ */
+export const NoticeVerificationFormSchema = z
+  .discriminatedUnion('decision', [
+    z.strictObject({ decision: z.literal('release'), reasons, comment }),
+    z.strictObject({ decision: z.literal('withdraw'), reasons, comment }),
+  ])
+  .meta({
+    id: 'NoticeVerificationForm',
+    description: '公示异议核实: release the item to payment, or withdraw it, with the reasons (Art. 49, 50)',
+  });
+export type NoticeVerificationForm = z.infer<typeof NoticeVerificationFormSchema>;
+
+/**
  * Art. 79, 80 疑点核查: the audit team's finding on a suspicious item after checking the records (逐人逐条核实):
  * confirmed, with the rectification opinion (整改意见) sent on for approval, or dismissed, with the reasons either way.
  */
@@ -111,6 +126,7 @@ export const FORM_SCHEMAS = {
   objection: ObjectionFormSchema,
   litigation: LitigationFormSchema,
   monitoringVerification: MonitoringVerificationFormSchema,
+  noticeVerification: NoticeVerificationFormSchema,
 } as const;
 export type FormName = keyof typeof FORM_SCHEMAS;
 export type FormOf<N extends FormName> = z.infer<(typeof FORM_SCHEMAS)[N]>;

@@ -23,7 +23,12 @@ export type MessageKind =
   | 'other_benefit_approved'
   | 'other_benefit_account'
   | 'objection_concluded'
-  | 'recovery_notice';
+  | 'recovery_notice'
+  | 'skill_subsidy_refused'
+  | 'skill_subsidy_granted'
+  | 'subsidy_withdrawn'
+  | 'subsidy_paid'
+  | 'job_retention_granted';
 
 export type MessageParams = {
   claim_refused: { caseNumber: string; reasons: string[] };
@@ -48,6 +53,11 @@ export type MessageParams = {
     litigationUntil: string;
   };
   recovery_notice: { caseNumber: string; amountFen: number; months: string[]; stopDate: string; repayDays: number };
+  skill_subsidy_refused: { caseNumber: string; reasons: string[] };
+  skill_subsidy_granted: { caseNumber: string; amountFen: number; noticeEndDate: string };
+  subsidy_withdrawn: { caseNumber: string; subsidy: string; reasons: string[] };
+  subsidy_paid: { caseNumber: string; subsidy: string; amountFen: number };
+  job_retention_granted: { caseNumber: string; year: number; amountFen: number; noticeEndDate: string | null };
 };
 
 export function messageText<K extends MessageKind>(kind: K, p: MessageParams[K]): string {
@@ -81,6 +91,16 @@ export function messageText<K extends MessageKind>(kind: K, p: MessageParams[K])
       return `${SIGN}您对${q.caseNumber}提出的复核申请（${q.objectionNumber}）已作出复核结论：${q.outcome === 'upheld' ? '维持原决定' : '纠正原决定'}，理由：${(q.reasons as string[]).join('；')}。如不服，可于${q.reconsiderationUntil}前申请行政复议，或于${q.litigationUntil}前提起行政诉讼。`;
     case 'recovery_notice':
       return `${SIGN}您自${q.stopDate}起已符合停发条件，${(q.months as string[]).join('、')}多领失业保险金等待遇共${formatYuan(q.amountFen as number)}元，请自收到本通知之日起${q.repayDays}日内退还（${q.caseNumber}）；逾期不退还的，将依法提起民事诉讼。`;
+    case 'skill_subsidy_refused':
+      return `${SIGN}您申领的技能提升补贴（${q.caseNumber}）未通过审核，原因：${(q.reasons as string[]).join('；')}。${REMEDIES}`;
+    case 'skill_subsidy_granted':
+      return `${SIGN}您申领的技能提升补贴（${q.caseNumber}）已审核通过，补贴${formatYuan(q.amountFen as number)}元，正在公示${q.noticeEndDate ? `（至${q.noticeEndDate}）` : ''}，经公示无异议的将及时发放。`;
+    case 'subsidy_withdrawn':
+      return `${SIGN}您的${q.subsidy}（${q.caseNumber}）经公示有异议，核实后不予发放，原因：${(q.reasons as string[]).join('；')}。${REMEDIES}`;
+    case 'subsidy_paid':
+      return `${SIGN}您的${q.subsidy}（${q.caseNumber}）${formatYuan(q.amountFen as number)}元已发放，请查收。`;
+    case 'job_retention_granted':
+      return `${SIGN}贵单位符合${q.year}年度稳岗返还条件（免申即享），返还${formatYuan(q.amountFen as number)}元（${q.caseNumber}），${q.noticeEndDate ? `公示至${q.noticeEndDate}，` : ''}经公示无异议的将拨付至单位账户。${REMEDIES}`;
   }
   throw new RangeError(`unknown message kind ${String(kind)}`);
 }

@@ -48,6 +48,13 @@ export const taxEmployerSchema = z.object({
 });
 export type TaxEmployer = z.infer<typeof taxEmployerSchema>;
 
+/** Art. 49: a page of the employers insured with a city agency, for the job-retention screening (免申即享). */
+export const employerListSchema = z.object({
+  items: z.array(z.object({ uscc: z.string(), name: z.string(), type: employerTypeSchema, size: employerSizeSchema })),
+  nextOffset: z.number().int().nonnegative().nullable(),
+});
+export type EmployerList = z.infer<typeof employerListSchema>;
+
 export const staffMemberSchema = z.object({
   idNumber: z.string(),
   name: z.string(),
@@ -145,6 +152,25 @@ export class TaxClient {
       method: 'GET',
       path: `/employers/${segment(uscc)}`,
       response: taxEmployerSchema,
+      options,
+    });
+  }
+
+  /** Art. 49: the employers insured with the agency of `agencyDivisionCode`, a page from `offset`. */
+  listEmployers(
+    query: { agencyDivisionCode: string; offset?: number; limit?: number },
+    options?: CallOptions,
+  ): Promise<EmployerList> {
+    return this.http.call({
+      operation: 'listEmployers',
+      method: 'GET',
+      path: '/employers',
+      query: {
+        agencyDivisionCode: query.agencyDivisionCode,
+        offset: query.offset === undefined ? undefined : String(query.offset),
+        limit: query.limit === undefined ? undefined : String(query.limit),
+      },
+      response: employerListSchema,
       options,
     });
   }

@@ -7,3 +7,6 @@ export { overpaymentRecovery } from './overpayment-recovery';
 export { otherBenefit } from './other-benefit';
 export { monitoringRun, monitoringItemVerification } from './monitoring';
 export { dataCorrection } from './data-correction';
+export { publicNotice } from './public-notice';
+export { jobRetentionScreening, jobRetentionRefund } from './job-retention';
+export { skillSubsidy } from './skill-subsidy';

@@ -2,11 +2,12 @@
 import { Router } from 'express';
 import type { Request } from 'express';
 import { z } from 'zod';
-import { personQuerySchema } from '../../integrations/schemas';
+import { divisionCodeSchema, personQuerySchema } from '../../integrations/schemas';
 import { monthRangeSchema, personContributionsQuerySchema } from '../../integrations/tax';
 import type {
   EmployerArrears,
   EmployerContributions,
+  EmployerList,
   EmployerStaff,
   EmploymentSpell,
   PersonArrears,
@@ -19,6 +20,11 @@ import type { Simulator } from '../simulator';
 import type { EmployerCore } from '../world';
 
 const usccParams = z.object({ uscc: z.string() });
+const employerListQuery = z.object({
+  agencyDivisionCode: divisionCodeSchema,
+  offset: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
 
 export function taxRoutes(sim: Simulator): Router {
   const router = Router();
@@ -29,6 +35,18 @@ export function taxRoutes(sim: Simulator): Router {
     if (!employer) throw notFound('employer');
     return employer;
   };
+
+  // Art. 49: the employers of a city agency, in index order, a page at a time (the job-retention screening).
+  router.get('/employers', (req, res) => {
+    const q = parse(employerListQuery, req.query);
+    const all = world.allEmployers().filter((e) => e.agencyDivisionCode === q.agencyDivisionCode);
+    const page = all.slice(q.offset, q.offset + q.limit);
+    const answer: EmployerList = {
+      items: page.map((e) => ({ uscc: e.uscc, name: e.name, type: e.type, size: e.size })),
+      nextOffset: q.offset + q.limit < all.length ? q.offset + q.limit : null,
+    };
+    res.json(answer);
+  });
 
   router.get('/employers/:uscc', (req, res) => {
     const employer = employerOf(req);

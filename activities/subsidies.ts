@@ -1,0 +1,644 @@
+/**
+ * Activities of the subsidies and their public notices (Art. 49, 50): the job-retention screening from the shared data
+ * (免申即享), the automatic review of a skill-upgrade subsidy, and the notice lists. They take case numbers and notice
+ * IDs; employers' and persons' identifiers are read here from the read model and the sources, never carried in
+ * workflow histories (Art. 30).
+ */
+import { createHash } from 'node:crypto';
+import { ApplicationFailure } from '@temporalio/activity';
+import { Prisma } from '../generated/prisma/client';
+import { calculateJobRetentionRefund, type JobRetentionInput } from '../domain/calculators/job-retention';
+import { calculateSkillSubsidy } from '../domain/calculators/skill-subsidy';
+import { businessDateOf, yearOf, type IsoDate } from '../domain/calendar';
+import { formatCaseNumber, serialFromBytes } from '../domain/case-number';
+import { deadlineFor } from '../domain/deadlines';
+import { maskIdNumber, maskTail } from '../domain/identity';
+import { messageText, type MessageKind, type MessageParams } from '../domain/messages';
+import type { PolicyData } from '../domain/policy';
+import {
+  CERTIFICATE_LEVEL_LABELS,
+  JOB_RETENTION_EXCLUDED_TYPES,
+  JOB_RETENTION_REASON_TEXT,
+  NOT_COUNTED_IN_LAYOFF_RATE,
+  SKILL_SUBSIDY_REASON_TEXT,
+  type NoticeKind,
+} from '../domain/subsidies';
+import type { SourceClients } from '../integrations/config';
+import type { CalendarStore } from '../lib/calendar-store';
+import { recordCaseEvent } from '../lib/case-events';
+import { asJson, dbDate, isoDate, type Db } from '../lib/db';
+import { callOptions, guarded } from './source-call';
+
+export interface SubsidyDeps {
+  db: Db;
+  sources: SourceClients;
+  policy: PolicyData;
+  calendar: CalendarStore;
+}
+
+export interface Reason {
+  code: string;
+  message: string;
+  article: string;
+}
+
+export interface JobRetentionAssessment {
+  /** undecided: the sources could not answer (employer or credit status unknown): evidence is asked (Art. 49 para 2). */
+  status: 'eligible' | 'ineligible' | 'undecided';
+  reasons: Reason[];
+  amountFen: number;
+}
+
+export interface SkillSubsidyAssessment {
+  status: 'granted' | 'refused';
+  reasons: Reason[];
+  amountFen: number;
+}
+
+export interface PublishedNotice {
+  startDate: string;
+  endDate: string;
+  endsAt: string;
+  items: { itemNo: number; caseNumber: string }[];
+}
+
+const NOTICE_KEY: Record<NoticeKind, string> = {
+  job_retention_refund: 'art49.publicNotice',
+  skill_subsidy: 'art50.publicNotice',
+};
+
+const isUniqueViolation = (err: unknown) => err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002';
+
+export function subsidyActivities({ db, sources, policy, calendar }: SubsidyDeps) {
+  /**
+   * Art. 49 para 2: what the sources say of an employer for the year reviewed: type and size, insured staff,
+   * months paid in full and the amount paid, layoffs and those not counted in the layoff rate, credit status.
+   */
+  async function employerFacts(uscc: string, year: number) {
+    const employer = await guarded(() => sources.tax.getEmployer(uscc, callOptions()));
+    if (!employer) return null;
+    const [staff, paid, arrears, credit] = await Promise.all([
+      guarded(() => sources.tax.getEmployerStaff(uscc, callOptions())),
+      guarded(() =>
+        sources.tax.getEmployerContributions(uscc, { from: `${year}-01`, to: `${year}-12` }, callOptions()),
+      ),
+      guarded(() => sources.tax.getEmployerArrears(uscc, callOptions())),
+      guarded(() => sources.credit.getEmployerCredit(uscc, callOptions())),
+    ]);
+    const owed = new Set((arrears?.months ?? []).map((m) => m.month));
+    const months = (paid?.months ?? []).filter((m) => m.amountPaidTotalFen > 0 && !owed.has(m.month));
+    const left = (staff?.staff ?? []).filter((s) => s.endDate !== null && yearOf(s.endDate) === year);
+    const input: JobRetentionInput = {
+      size: employer.size === 'large' ? 'large' : 'sme',
+      insuredCount: employer.insuredCount,
+      layoffCount: left.length,
+      excludedFromLayoffRate: left.filter(
+        (s) => s.separationReason === null || NOT_COUNTED_IN_LAYOFF_RATE.includes(s.separationReason),
+      ).length,
+      monthsPaidInFull: months.length,
+      contributionsPaidLastYearFen: months.reduce((sum, m) => sum + m.amountPaidTotalFen, 0),
+      onSeriousDishonestyList: credit?.status === 'seriously_dishonest',
+    };
+    return { employer, input, creditKnown: credit !== null };
+  }
+
+  /** Art. 49: the review of one employer for `year` on `asOf`, with the calculator's explanation. */
+  async function assessEmployer(uscc: string, year: number, asOf: IsoDate) {
+    const facts = await employerFacts(uscc, year);
+    if (!facts) {
+      return {
+        facts: null,
+        assessment: {
+          status: 'undecided',
+          reasons: [
+            { code: 'unknown_employer', message: JOB_RETENTION_REASON_TEXT.unknown_employer!, article: 'Art. 49' },
+          ],
+          amountFen: 0,
+        } satisfies JobRetentionAssessment,
+        explanation: [] as unknown[],
+      };
+    }
+    const calc = calculateJobRetentionRefund(facts.input, policy, asOf);
+    const reasons: Reason[] = calc.result.reasons.map((c) => ({
+      code: c,
+      message: JOB_RETENTION_REASON_TEXT[c] ?? c,
+      article: 'Art. 49',
+    }));
+    if (JOB_RETENTION_EXCLUDED_TYPES.includes(facts.employer.type))
+      reasons.push({
+        code: 'type_not_covered',
+        message: JOB_RETENTION_REASON_TEXT.type_not_covered!,
+        article: 'Art. 49',
+      });
+    if (calc.result.refundFen === 0 && reasons.length === 0)
+      reasons.push({ code: 'nothing_paid', message: JOB_RETENTION_REASON_TEXT.nothing_paid!, article: 'Art. 49' });
+    const status: JobRetentionAssessment['status'] = reasons.length
+      ? 'ineligible'
+      : facts.creditKnown
+        ? 'eligible'
+        : 'undecided';
+    if (status === 'undecided')
+      reasons.push({ code: 'credit_unknown', message: JOB_RETENTION_REASON_TEXT.credit_unknown!, article: 'Art. 49' });
+    return {
+      facts,
+      assessment: { status, reasons, amountFen: status === 'ineligible' ? 0 : calc.result.refundFen },
+      explanation: calc.explanation as unknown[],
+    };
+  }
+
+  async function noticeOf(noticeId: string) {
+    const n = await db.publicNotice.findUnique({ where: { id: noticeId } });
+    if (!n) throw ApplicationFailure.nonRetryable(`notice ${noticeId} is not published`, 'NoticeNotFound');
+    return n;
+  }
+
+  return {
+    /**
+     * Art. 49 免申即享: a page of the city's employers reviewed from the shared data for last year; a case is opened
+     * for each eligible employer that has none for that year (Art. 49: 主动为其办理). Returns the cases this screening
+     * opened (to start and publish) and where the next page starts.
+     */
+    async screenEmployers(input: {
+      screeningId: string;
+      agencyCode: string;
+      year: number;
+      offset: number;
+      limit: number;
+      asOf: IsoDate;
+      at: string;
+    }): Promise<{ screened: number; opened: string[]; nextOffset: number | null }> {
+      const page = await guarded(() =>
+        sources.tax.listEmployers(
+          { agencyDivisionCode: input.agencyCode, offset: input.offset, limit: input.limit },
+          callOptions(),
+        ),
+      );
+      const opened: string[] = [];
+      for (const e of page.items) {
+        const existing = await db.jobRetentionCase.findUnique({
+          where: { uscc_year: { uscc: e.uscc, year: input.year } },
+        });
+        if (existing) {
+          // Opened by this screening before a retry of this page: ours to start; by another or an application: not.
+          if (existing.screeningId === input.screeningId) opened.push(existing.caseNumber);
+          continue;
+        }
+        const { facts, assessment, explanation } = await assessEmployer(e.uscc, input.year, input.asOf);
+        if (assessment.status !== 'eligible' || !facts) continue;
+        const caseNumber = formatCaseNumber(
+          'job_retention_refund',
+          yearOf(input.asOf),
+          input.agencyCode,
+          serialFromBytes(createHash('sha256').update(`${input.screeningId}\n${e.uscc}`).digest()),
+        );
+        const at = new Date(input.at);
+        try {
+          await db.$transaction([
+            db.case.create({
+              data: {
+                caseNumber,
+                caseType: 'job_retention_refund',
+                status: 'granted',
+                agencyCode: input.agencyCode,
+                workflowId: caseNumber,
+                createdAt: at,
+                updatedAt: at,
+              },
+            }),
+            db.jobRetentionCase.create({
+              data: {
+                caseNumber,
+                source: 'screening',
+                screeningId: input.screeningId,
+                uscc: e.uscc,
+                employerName: facts.employer.name,
+                agencyCode: input.agencyCode,
+                year: input.year,
+                bankName: facts.employer.bankAccount.bankName,
+                accountNumber: facts.employer.bankAccount.accountNumber,
+                amountFen: assessment.amountFen,
+                assessment: asJson({ ...assessment, input: facts.input, explanation }),
+                createdAt: at,
+              },
+            }),
+            db.caseEvent.create({
+              data: {
+                caseNumber,
+                eventKey: `${caseNumber}/job_retention_screened`,
+                type: 'job_retention_screened',
+                at,
+                actor: 'system',
+                data: asJson({ screeningId: input.screeningId, year: input.year, amountFen: assessment.amountFen }),
+              },
+            }),
+          ]);
+        } catch (err) {
+          if (!isUniqueViolation(err)) throw err;
+          continue; // an application or another screening got there first
+        }
+        opened.push(caseNumber);
+      }
+      return { screened: page.items.length, opened, nextOffset: page.nextOffset };
+    },
+
+    /** The amount and year of a refund case, as reviewed. */
+    async jobRetentionSummary(input: { caseNumber: string }): Promise<{ amountFen: number; year: number }> {
+      const row = await db.jobRetentionCase.findUnique({ where: { caseNumber: input.caseNumber } });
+      if (!row) throw ApplicationFailure.nonRetryable(`case ${input.caseNumber} has no employer`, 'CaseNotFound');
+      return { amountFen: row.amountFen, year: row.year };
+    },
+
+    /** Art. 49: an employer's own application, reviewed from the shared data like the screening. */
+    async assessJobRetention(input: {
+      caseNumber: string;
+      asOf: IsoDate;
+      at: string;
+    }): Promise<JobRetentionAssessment> {
+      const row = await db.jobRetentionCase.findUnique({ where: { caseNumber: input.caseNumber } });
+      if (!row) throw ApplicationFailure.nonRetryable(`case ${input.caseNumber} has no employer`, 'CaseNotFound');
+      const { facts, assessment, explanation } = await assessEmployer(row.uscc, row.year, input.asOf);
+      await db.jobRetentionCase.update({
+        where: { caseNumber: input.caseNumber },
+        data: {
+          amountFen: assessment.amountFen,
+          assessment: asJson({ ...assessment, input: facts?.input ?? null, explanation }),
+          ...(facts
+            ? {
+                employerName: facts.employer.name,
+                bankName: facts.employer.bankAccount.bankName,
+                accountNumber: facts.employer.bankAccount.accountNumber,
+              }
+            : {}),
+        },
+      });
+      await recordCaseEvent(db, {
+        caseNumber: input.caseNumber,
+        key: `${input.caseNumber}/job_retention_assessed/${input.at}`,
+        type: 'job_retention_assessed',
+        at: new Date(input.at),
+        actor: 'system',
+        data: { status: assessment.status, reasons: assessment.reasons, amountFen: assessment.amountFen },
+      });
+      return assessment;
+    },
+
+    /**
+     * Art. 49 及时告知: the employer is told by SMS when it gave a contact mobile (an application); a case the screening
+     * opened is shown to it on the online service platform (the case event holds the text).
+     */
+    async informEmployer<K extends MessageKind>(input: {
+      caseNumber: string;
+      messageId: string;
+      kind: K;
+      params: MessageParams[K];
+      at: string;
+    }): Promise<{ channel: 'sms' | 'online_platform' }> {
+      const row = await db.jobRetentionCase.findUnique({ where: { caseNumber: input.caseNumber } });
+      if (!row) throw ApplicationFailure.nonRetryable(`case ${input.caseNumber} has no employer`, 'CaseNotFound');
+      const text = messageText(input.kind, input.params);
+      const channel = row.phone ? 'sms' : 'online_platform';
+      if (row.phone) {
+        const phone = row.phone;
+        await guarded(() => sources.sms.send({ messageId: input.messageId, mobile: phone, text }, callOptions()));
+        await db.message.createMany({
+          data: [
+            {
+              id: input.messageId,
+              caseNumber: input.caseNumber,
+              kind: input.kind,
+              at: new Date(input.at),
+              mobileMasked: maskTail(phone),
+              text,
+            },
+          ],
+          skipDuplicates: true,
+        });
+      }
+      await recordCaseEvent(db, {
+        caseNumber: input.caseNumber,
+        key: `${input.caseNumber}/informed/${input.messageId}`,
+        type: 'employer_informed',
+        at: new Date(input.at),
+        actor: 'system',
+        data: { kind: input.kind, channel, text },
+      });
+      return { channel };
+    },
+
+    /**
+     * Art. 50 系统自动审核: insured status and cumulative contribution time, subsidies already received (same
+     * occupation and level; the yearly limit), the certificate in the national registry (name, level, issue date).
+     * A grant is recorded at once, so a later claim for the same certificate level finds it.
+     */
+    async assessSkillSubsidy(input: {
+      caseNumber: string;
+      asOf: IsoDate;
+      at: string;
+    }): Promise<SkillSubsidyAssessment> {
+      const app = await db.skillSubsidyClaim.findUnique({ where: { caseNumber: input.caseNumber } });
+      if (!app) throw ApplicationFailure.nonRetryable(`case ${input.caseNumber} has no application`, 'CaseNotFound');
+      if (app.decision === 'granted' || app.decision === 'refused') {
+        const kept = app.assessment as unknown as SkillSubsidyAssessment;
+        return { status: kept.status, reasons: kept.reasons, amountFen: kept.amountFen };
+      }
+      const [certs, employments, contributions] = await Promise.all([
+        guarded(() => sources.certificates.getCertificates(app.idNumber, callOptions())),
+        guarded(() => sources.tax.getPersonEmployments(app.idNumber, callOptions())),
+        guarded(() => sources.tax.getPersonContributions(app.idNumber, {}, callOptions())),
+      ]);
+      const cert = certs.certificates.find((c) => c.certificateNumber === app.certificateNumber);
+      const previous = await db.skillSubsidyClaim.findMany({
+        where: { idNumber: app.idNumber, decision: 'granted', caseNumber: { not: app.caseNumber } },
+      });
+      const calc = calculateSkillSubsidy(
+        {
+          insuredActive: employments.employments.some((e) => e.endDate === null),
+          // Paid months, each once (Art. 32): months already used for a benefit determination are among them; deemed
+          // months are not in the tax platform's records (a clerk adds them on objection, Art. 38).
+          cumulativeContributionMonths: new Set(contributions.records.map((r) => r.month)).size,
+          certificate: cert
+            ? { occupation: cert.occupationName, level: cert.level, issueDate: cert.issueDate, verified: true }
+            : { occupation: '', level: 'junior', issueDate: input.asOf, verified: false },
+          previousClaims: previous
+            .filter((p) => p.occupation && p.level)
+            .map((p) => ({
+              occupation: p.occupation!,
+              level: p.level as 'junior' | 'intermediate' | 'senior',
+              claimDate: businessDateOf(p.submittedAt),
+            })),
+        },
+        policy,
+        input.asOf,
+      );
+      const r = calc.result;
+      const reasons: Reason[] = r.reasons.map((c) => ({
+        code: c,
+        message: SKILL_SUBSIDY_REASON_TEXT[c] ?? c,
+        article: 'Art. 50',
+      }));
+      let a: SkillSubsidyAssessment = {
+        status: r.status === 'eligible' ? 'granted' : 'refused',
+        reasons,
+        amountFen: r.status === 'eligible' ? r.amountFen : 0,
+      };
+      const write = (x: SkillSubsidyAssessment) =>
+        db.skillSubsidyClaim.update({
+          where: { caseNumber: app.caseNumber },
+          data: {
+            decision: x.status,
+            amountFen: x.amountFen,
+            occupation: cert?.occupationName ?? null,
+            level: cert?.level ?? null,
+            issueDate: cert ? dbDate(cert.issueDate) : null,
+            assessment: asJson({ ...x, explanation: calc.explanation }),
+          },
+        });
+      try {
+        await write(a);
+      } catch (err) {
+        // A concurrent claim for the same occupation and level was granted first (skill_subsidy_once_partial).
+        if (!isUniqueViolation(err)) throw err;
+        a = {
+          status: 'refused',
+          reasons: [
+            {
+              code: 'already_claimed_for_occupation_and_level',
+              message: SKILL_SUBSIDY_REASON_TEXT.already_claimed_for_occupation_and_level!,
+              article: 'Art. 50',
+            },
+          ],
+          amountFen: 0,
+        };
+        await write(a);
+      }
+      await recordCaseEvent(db, {
+        caseNumber: app.caseNumber,
+        key: `${app.caseNumber}/skill_subsidy_assessed`,
+        type: 'skill_subsidy_assessed',
+        at: new Date(input.at),
+        actor: 'system',
+        data: { status: a.status, reasons: a.reasons, amountFen: a.amountFen, explanation: calc.explanation },
+      });
+      return a;
+    },
+
+    /** Art. 50: an objection upheld withdraws the grant, so it no longer counts as received. */
+    async withdrawSkillSubsidy(input: { caseNumber: string }): Promise<void> {
+      await db.skillSubsidyClaim.updateMany({
+        where: { caseNumber: input.caseNumber, decision: 'granted' },
+        data: { decision: 'withdrawn' },
+      });
+    },
+
+    /**
+     * Art. 49, 50 公示: the list on the agency's public page (Art. 49: employer and amount; Art. 50: name, ID number
+     * masked, employer, certificate level, issue date, amount) for the notice period, counted on the working-day
+     * calendar from the day after publication. Idempotent: a retry returns the notice as published.
+     */
+    async publishNotice(input: {
+      noticeId: string;
+      kind: NoticeKind;
+      agencyCode: string;
+      caseNumbers: string[];
+      at: string;
+    }): Promise<PublishedNotice> {
+      const existing = await db.publicNotice.findUnique({ where: { id: input.noticeId }, include: { items: true } });
+      if (!existing) {
+        const at = new Date(input.at);
+        const start = businessDateOf(at);
+        const due = deadlineFor(policy, NOTICE_KEY[input.kind], start, await calendar.current());
+        const agency = await db.agency.findUnique({ where: { code: input.agencyCode } });
+        const items: { caseNumber: string; display: unknown; amountFen: number }[] = [];
+        if (input.kind === 'job_retention_refund') {
+          const rows = await db.jobRetentionCase.findMany({ where: { caseNumber: { in: input.caseNumbers } } });
+          const by = new Map(rows.map((r) => [r.caseNumber, r]));
+          for (const c of input.caseNumbers) {
+            const r = by.get(c);
+            if (!r) throw ApplicationFailure.nonRetryable(`case ${c} has no employer`, 'CaseNotFound');
+            items.push({
+              caseNumber: c,
+              display: { employerName: r.employerName, year: r.year },
+              amountFen: r.amountFen,
+            });
+          }
+        } else {
+          const rows = await db.skillSubsidyClaim.findMany({ where: { caseNumber: { in: input.caseNumbers } } });
+          const by = new Map(rows.map((r) => [r.caseNumber, r]));
+          for (const c of input.caseNumbers) {
+            const r = by.get(c);
+            if (!r) throw ApplicationFailure.nonRetryable(`case ${c} has no application`, 'CaseNotFound');
+            items.push({
+              caseNumber: c,
+              display: {
+                name: r.name,
+                idNumberMasked: maskIdNumber(r.idNumber),
+                employerName: r.employerName,
+                level: r.level ? (CERTIFICATE_LEVEL_LABELS[r.level] ?? r.level) : null,
+                issueDate: r.issueDate ? isoDate(r.issueDate) : null,
+              },
+              amountFen: r.amountFen ?? 0,
+            });
+          }
+        }
+        const title = `${agency?.name ?? input.agencyCode}${input.kind === 'job_retention_refund' ? '稳岗返还' : '技能提升补贴'}公示`;
+        await db.$transaction([
+          // The notice is filed like a case (its verification tasks and timeline hang on it).
+          db.case.createMany({
+            data: [
+              {
+                caseNumber: input.noticeId,
+                caseType: 'public_notice',
+                status: 'in_notice',
+                agencyCode: input.agencyCode,
+                workflowId: input.noticeId,
+                createdAt: at,
+                updatedAt: at,
+              },
+            ],
+            skipDuplicates: true,
+          }),
+          db.publicNotice.createMany({
+            data: [
+              {
+                id: input.noticeId,
+                kind: input.kind,
+                agencyCode: input.agencyCode,
+                title,
+                startDate: dbDate(start),
+                endDate: dbDate(due.dueDate),
+                endsAt: new Date(due.dueInstant),
+                status: 'open',
+                publishedAt: at,
+              },
+            ],
+            skipDuplicates: true,
+          }),
+          db.publicNoticeItem.createMany({
+            data: items.map((x, i) => ({
+              noticeId: input.noticeId,
+              itemNo: i + 1,
+              caseNumber: x.caseNumber,
+              display: asJson(x.display),
+              amountFen: x.amountFen,
+              status: 'listed',
+              updatedAt: at,
+            })),
+            skipDuplicates: true,
+          }),
+          ...input.caseNumbers.map((c) =>
+            db.caseEvent.createMany({
+              data: [
+                {
+                  caseNumber: c,
+                  eventKey: `${c}/notice_published/${input.noticeId}`,
+                  type: 'notice_published',
+                  at,
+                  actor: 'system',
+                  data: asJson({
+                    noticeId: input.noticeId,
+                    endDate: due.dueDate,
+                    article: input.kind === 'job_retention_refund' ? 'Art. 49' : 'Art. 50',
+                  }),
+                },
+              ],
+              skipDuplicates: true,
+            }),
+          ),
+        ]);
+      }
+      const n = await db.publicNotice.findUniqueOrThrow({ where: { id: input.noticeId }, include: { items: true } });
+      return {
+        startDate: isoDate(n.startDate),
+        endDate: isoDate(n.endDate),
+        endsAt: n.endsAt.toISOString(),
+        items: n.items.sort((a, b) => a.itemNo - b.itemNo).map((i) => ({ itemNo: i.itemNo, caseNumber: i.caseNumber })),
+      };
+    },
+
+    /** The period of a published notice (it may still be being published: retried until it is). */
+    async noticePeriod(input: { noticeId: string }): Promise<{ startDate: string; endDate: string; endsAt: string }> {
+      const n = await db.publicNotice.findUnique({ where: { id: input.noticeId } });
+      if (!n)
+        throw ApplicationFailure.retryable(`notice ${input.noticeId} is not published yet`, 'NoticeNotYetPublished');
+      return { startDate: isoDate(n.startDate), endDate: isoDate(n.endDate), endsAt: n.endsAt.toISOString() };
+    },
+
+    /** Art. 49, 50 经公示有异议: the objection is kept and holds its item (only that item). */
+    async recordNoticeObjection(input: {
+      objectionId: string;
+      noticeId: string;
+      itemNo: number;
+      reason: string;
+      contact: string | null;
+      at: string;
+    }): Promise<void> {
+      const at = new Date(input.at);
+      const item = await db.publicNoticeItem.findUnique({
+        where: { noticeId_itemNo: { noticeId: input.noticeId, itemNo: input.itemNo } },
+      });
+      if (!item)
+        throw ApplicationFailure.nonRetryable(`notice ${input.noticeId} has no item ${input.itemNo}`, 'ItemNotFound');
+      await db.$transaction([
+        db.noticeObjection.createMany({
+          data: [
+            {
+              id: input.objectionId,
+              noticeId: input.noticeId,
+              itemNo: input.itemNo,
+              reason: input.reason,
+              contact: input.contact,
+              at,
+            },
+          ],
+          skipDuplicates: true,
+        }),
+        db.publicNoticeItem.updateMany({
+          where: { noticeId: input.noticeId, itemNo: input.itemNo, status: 'listed' },
+          data: { status: 'held', updatedAt: at },
+        }),
+        db.caseEvent.createMany({
+          data: [
+            {
+              caseNumber: item.caseNumber,
+              eventKey: `${item.caseNumber}/notice_objection/${input.objectionId}`,
+              type: 'notice_objection',
+              at,
+              actor: 'public',
+              // The objector's contact is not copied to the case timeline.
+              data: asJson({ noticeId: input.noticeId, itemNo: input.itemNo, reason: input.reason }),
+            },
+          ],
+          skipDuplicates: true,
+        }),
+      ]);
+    },
+
+    /** An item's outcome: released to payment, or withdrawn after a founded objection. */
+    async settleNoticeItems(input: {
+      noticeId: string;
+      itemNos: number[];
+      status: 'released' | 'withdrawn';
+      at: string;
+    }): Promise<void> {
+      await noticeOf(input.noticeId);
+      await db.publicNoticeItem.updateMany({
+        where: { noticeId: input.noticeId, itemNo: { in: input.itemNos }, status: { in: ['listed', 'held'] } },
+        data: { status: input.status, updatedAt: new Date(input.at) },
+      });
+    },
+
+    /** The period is over: the notice is closed (it stays on the public page with its items' outcomes). */
+    async closeNotice(input: { noticeId: string; at: string }): Promise<void> {
+      await db.$transaction([
+        db.publicNotice.updateMany({
+          where: { id: input.noticeId, status: 'open' },
+          data: { status: 'closed', closedAt: new Date(input.at) },
+        }),
+        db.case.updateMany({
+          where: { caseNumber: input.noticeId },
+          data: { status: 'closed', updatedAt: new Date(input.at) },
+        }),
+      ]);
+    },
+  };
+}

@@ -1,0 +1,482 @@
+/**
+ * Subsidies paid after a public notice (Art. 49, 50), and the notices themselves:
+ *
+ *   POST /skill-subsidies                    技能提升补贴: the employee (online channel, kiosk), an intake clerk, or the
+ *                                            employer's agent for its own employee (Art. 50: 企业或职工)
+ *   POST /job-retention/applications         稳岗返还: an employer's agent applies for its own employer (Art. 49 para 1)
+ *   POST /job-retention/screenings           免申即享 on demand: a supervisor starts the screening of a city (Art. 49)
+ *   GET  /public/notices[?agencyCode=]       公示: the notices (public, no sign-in)
+ *   GET  /public/notices/:id                 one notice with its items (name and ID number masked, Art. 50)
+ *   POST /public/notices/:id/objections      an objection to one item during the period (public)
+ *
+ * Applications are written to the read model first (with the new case, in one transaction), then the workflow starts
+ * with only the case number: no personal data in its history. An Idempotency-Key returns the same case.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { Router, type Request } from 'express';
+import { WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { z } from 'zod';
+import { agencyCovers } from '../../domain/access';
+import { businessDateOf } from '../../domain/calendar';
+import { formatCaseNumber, serialFromBytes, type CaseType } from '../../domain/case-number';
+import { isMainlandMobile, isValidUscc, validateIdentityDocument } from '../../domain/identity';
+import { audit } from '../../lib/audit';
+import { isoDate, type Db } from '../../lib/db';
+import { jobRetentionRefund, jobRetentionScreening } from '../../workflows/job-retention';
+import { objectToNoticeItem } from '../../workflows/public-notice';
+import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from '../../workflows/search-attributes';
+import { skillSubsidy } from '../../workflows/skill-subsidy';
+import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import type { OpenApiRouteOptions } from '../calculations/router';
+import { ApiError, dependencyOutage, ErrorBodySchema, parseOr400, validationError } from '../errors';
+import { IdempotencyKeySchema, IdTypeSchema } from '../claims/schema';
+
+const divisionCode = z.string().regex(/^\d{4}00$/, 'must be the 6-digit division code of a city agency');
+const uscc = z.string().trim().toUpperCase().refine(isValidUscc, 'must be a unified social credit code (GB 32100)');
+const mobile = z.string().trim().refine(isMainlandMobile, 'must be a mainland mobile number (11 digits, 1[3-9]…)');
+
+const PaymentSchema = z
+  .strictObject({
+    method: z.enum(['social_security_card', 'bank_account']),
+    bankName: z.string().trim().min(1).max(64).optional(),
+    accountNumber: z
+      .string()
+      .trim()
+      .regex(/^\d{12,30}$/, 'must be 12-30 digits'),
+  })
+  .superRefine((p, ctx) => {
+    if (p.method === 'bank_account' && !p.bankName)
+      ctx.addIssue({ code: 'custom', path: ['bankName'], message: 'is required when the method is bank_account' });
+  });
+
+export const SkillSubsidyRequestSchema = z
+  .strictObject({
+    channel: z.enum(['online', 'window', 'kiosk']),
+    agencyCode: divisionCode.meta({ description: 'Art. 50: the agency where the employee is insured' }),
+    employee: z
+      .strictObject({
+        idType: IdTypeSchema,
+        idNumber: z.string().trim().toUpperCase().min(5, 'is too short').max(32),
+        name: z.string().trim().min(1, 'must not be empty').max(50),
+        phone: mobile,
+      })
+      .superRefine((a, ctx) => {
+        const check = validateIdentityDocument(a.idType, a.idNumber);
+        if (!check.valid) ctx.addIssue({ code: 'custom', path: ['idNumber'], message: check.message });
+      }),
+    employer: z.strictObject({ uscc, name: z.string().trim().min(1, 'must not be empty').max(50) }),
+    certificateNumber: z
+      .string()
+      .trim()
+      .regex(/^[0-9A-Z]{8,32}$/, 'must be the certificate number (8-32 digits or capital letters)'),
+    payment: PaymentSchema,
+  })
+  .meta({ id: 'SkillSubsidyRequest', description: 'Art. 50 技能提升补贴' });
+
+export const JobRetentionApplicationSchema = z
+  .strictObject({
+    agencyCode: divisionCode.meta({ description: 'Art. 49: the agency where the employer is insured' }),
+    year: z.number().int('must be a year').min(2022, 'must be 2022 or later').max(2100),
+    contactPhone: mobile.meta({ description: 'Where the employer is told of the outcome' }),
+  })
+  .meta({ id: 'JobRetentionApplication', description: 'Art. 49 稳岗返还 applied for by the employer' });
+
+export const ScreeningRequestSchema = z
+  .strictObject({
+    agencyCode: divisionCode,
+    year: z.number().int('must be a year').min(2022, 'must be 2022 or later').max(2100).optional(),
+  })
+  .meta({ id: 'JobRetentionScreeningRequest', description: 'Art. 49 免申即享: screen a city’s employers now' });
+
+export const NoticeObjectionSchema = z
+  .strictObject({
+    itemNo: z.number().int('must be an item number').positive('must be an item number'),
+    reason: z.string().trim().min(2, 'must say what is wrong').max(1000),
+    contact: z.string().trim().max(100).optional(),
+  })
+  .meta({ id: 'NoticeObjection', description: '公示异议 (Art. 49, 50): an objection to one item during the period' });
+
+export const SubsidyCaseCreatedSchema = z
+  .object({ caseNumber: z.string(), status: z.string() })
+  .meta({ id: 'SubsidyCaseCreated' });
+
+const NoticeIdParam = z.object({ id: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be a notice ID') });
+
+const STAFF_APPLY = ['intake', 'supervisor'];
+
+export function subsidiesRouter(deps: { db: Db; temporal: Client; taskQueue: string; now?: () => Date }): Router {
+  const router = Router();
+  const { db } = deps;
+  const now = deps.now ?? (() => new Date());
+
+  async function agencyOf(code: string, path: string) {
+    const agency = await db.agency.findUnique({ where: { code } });
+    if (agency?.level !== 'city') throw validationError([{ path, message: 'is not a city agency' }]);
+    return agency;
+  }
+  const requestKeyOf = (req: Request, scope: string) => {
+    const key = parseOr400(IdempotencyKeySchema, req.header('Idempotency-Key'), 'headers.Idempotency-Key');
+    return createHash('sha256')
+      .update(key ? `${scope}\n${key}` : randomUUID())
+      .digest('hex');
+  };
+  const caseNumberOf = (type: CaseType, agencyCode: string, requestKey: string) =>
+    formatCaseNumber(
+      type,
+      Number(businessDateOf(now()).slice(0, 4)),
+      agencyCode,
+      serialFromBytes(Buffer.from(requestKey, 'hex')),
+    );
+  async function start(
+    type: 'skill_subsidy' | 'job_retention_refund',
+    caseNumber: string,
+    agencyCode: string,
+  ): Promise<void> {
+    const common = {
+      workflowId: caseNumber,
+      taskQueue: deps.taskQueue,
+      workflowIdConflictPolicy: 'USE_EXISTING' as const,
+      workflowIdReusePolicy: 'REJECT_DUPLICATE' as const,
+      typedSearchAttributes: [
+        { key: CASE_TYPE, value: type },
+        { key: AGENCY_CODE, value: agencyCode },
+        { key: CASE_STATUS, value: 'received' },
+      ],
+    };
+    try {
+      if (type === 'skill_subsidy')
+        await deps.temporal.workflow.start(skillSubsidy, { ...common, args: [{ caseNumber, agencyCode }] });
+      else
+        await deps.temporal.workflow.start(jobRetentionRefund, {
+          ...common,
+          args: [{ caseNumber, agencyCode, notice: 'own' }],
+        });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw dependencyOutage(err) ?? err;
+    }
+  }
+
+  router.post('/skill-subsidies', async (req, res) => {
+    if (!req.user && !req.applicant)
+      throw new ApiError(401, 'unauthenticated', 'Sign in first', [], { 'WWW-Authenticate': 'Bearer' });
+    const b = parseOr400(SkillSubsidyRequestSchema, req.body);
+    const agency = await agencyOf(b.agencyCode, 'agencyCode');
+    const u = req.user;
+    const staff = !!u && u.roles.some((r) => STAFF_APPLY.includes(r)) && agencyCovers(u.agencyCode, agency.code);
+    const channel = !!u && u.roles.some((r) => r === 'online_channel' || r === 'kiosk');
+    const agent = !!u && u.roles.includes('employer_agent');
+    if (agent && u.employerUscc !== b.employer.uscc)
+      throw new ApiError(403, 'forbidden', 'An employer agent applies for its own employer’s employees only (Art. 8)', [
+        { path: 'employer.uscc', message: 'is not your employer' },
+      ]);
+    const own =
+      !!req.applicant && req.applicant.idNumber === b.employee.idNumber && req.applicant.phone === b.employee.phone;
+    if (!staff && !channel && !agent && !own) throw new ApiError(403, 'forbidden', 'You may not apply for this person');
+    const requestKey = requestKeyOf(req, 'skill_subsidy');
+    let row = await db.skillSubsidyClaim.findUnique({ where: { requestKey } });
+    let created = false;
+    if (!row) {
+      const at = now();
+      const caseNumber = caseNumberOf('skill_subsidy', agency.code, requestKey);
+      row = await db.$transaction(async (tx) => {
+        await tx.case.create({
+          data: {
+            caseNumber,
+            caseType: 'skill_subsidy',
+            status: 'received',
+            agencyCode: agency.code,
+            workflowId: caseNumber,
+            createdAt: at,
+            updatedAt: at,
+          },
+        });
+        await tx.caseEvent.create({
+          data: {
+            caseNumber,
+            eventKey: `${caseNumber}/skill_subsidy_received`,
+            type: 'skill_subsidy_received',
+            at,
+            actor: u?.username ?? 'applicant',
+            data: { channel: b.channel, appliedBy: agent ? 'employer' : 'employee' },
+          },
+        });
+        return tx.skillSubsidyClaim.create({
+          data: {
+            caseNumber,
+            requestKey,
+            channel: b.channel,
+            appliedBy: agent ? 'employer' : 'employee',
+            idType: b.employee.idType,
+            idNumber: b.employee.idNumber,
+            name: b.employee.name,
+            phone: b.employee.phone,
+            employerUscc: b.employer.uscc,
+            employerName: b.employer.name,
+            certificateNumber: b.certificateNumber,
+            paymentMethod: b.payment.method,
+            bankName: b.payment.bankName ?? null,
+            accountNumber: b.payment.accountNumber,
+            submittedAt: at,
+          },
+        });
+      });
+      created = true;
+      await audit(db, {
+        actor: u ? { id: u.id, username: u.username } : { id: null, username: 'applicant' },
+        action: 'skill_subsidy_applied',
+        entity: 'case',
+        entityId: caseNumber,
+        caseNumber,
+        after: { channel: b.channel, agencyCode: agency.code },
+        requestId: String(req.id),
+      });
+    }
+    await start('skill_subsidy', row.caseNumber, agency.code);
+    const c = await db.case.findUniqueOrThrow({ where: { caseNumber: row.caseNumber } });
+    res.location(`/cases/${c.caseNumber}`);
+    res.status(created ? 201 : 200).json({ caseNumber: c.caseNumber, status: c.status });
+  });
+
+  router.post('/job-retention/applications', async (req, res) => {
+    const u = req.user;
+    if (!u) throw new ApiError(401, 'unauthenticated', 'Sign in first', [], { 'WWW-Authenticate': 'Bearer' });
+    if (!u.roles.includes('employer_agent') || !u.employerUscc)
+      throw new ApiError(403, 'forbidden', 'An employer’s agent applies for its employer (Art. 8, 49)');
+    const b = parseOr400(JobRetentionApplicationSchema, req.body);
+    const agency = await agencyOf(b.agencyCode, 'agencyCode');
+    const existing = await db.jobRetentionCase.findUnique({
+      where: { uscc_year: { uscc: u.employerUscc, year: b.year } },
+    });
+    if (existing) {
+      res.location(`/cases/${existing.caseNumber}`);
+      const c = await db.case.findUniqueOrThrow({ where: { caseNumber: existing.caseNumber } });
+      res.status(200).json({ caseNumber: c.caseNumber, status: c.status });
+      return;
+    }
+    const requestKey = requestKeyOf(req, `job_retention\n${u.employerUscc}`);
+    const at = now();
+    const caseNumber = caseNumberOf('job_retention_refund', agency.code, requestKey);
+    await db.$transaction(async (tx) => {
+      await tx.case.create({
+        data: {
+          caseNumber,
+          caseType: 'job_retention_refund',
+          status: 'received',
+          agencyCode: agency.code,
+          workflowId: caseNumber,
+          createdAt: at,
+          updatedAt: at,
+        },
+      });
+      await tx.jobRetentionCase.create({
+        data: {
+          caseNumber,
+          source: 'application',
+          requestKey,
+          uscc: u.employerUscc!,
+          employerName: '',
+          agencyCode: agency.code,
+          year: b.year,
+          phone: b.contactPhone,
+          accountNumber: '',
+          amountFen: 0,
+          assessment: {},
+          createdAt: at,
+        },
+      });
+    });
+    await audit(db, {
+      actor: { id: u.id, username: u.username },
+      action: 'job_retention_applied',
+      entity: 'case',
+      entityId: caseNumber,
+      caseNumber,
+      after: { year: b.year, agencyCode: agency.code },
+      requestId: String(req.id),
+    });
+    await start('job_retention_refund', caseNumber, agency.code);
+    res.location(`/cases/${caseNumber}`);
+    res.status(201).json({ caseNumber, status: 'received' });
+  });
+
+  router.post('/job-retention/screenings', async (req, res) => {
+    const u = req.user;
+    if (!u) throw new ApiError(401, 'unauthenticated', 'Sign in first', [], { 'WWW-Authenticate': 'Bearer' });
+    if (!u.roles.includes('supervisor'))
+      throw new ApiError(403, 'forbidden', 'A supervisor starts a screening (Art. 49)');
+    const b = parseOr400(ScreeningRequestSchema, req.body);
+    const agency = await agencyOf(b.agencyCode, 'agencyCode');
+    if (!agencyCovers(u.agencyCode, agency.code))
+      throw validationError([{ path: 'agencyCode', message: 'is outside your agency’s scope' }]);
+    const screeningId = `job-retention-screening-${agency.code}-${randomUUID().slice(0, 8)}`;
+    try {
+      await deps.temporal.workflow.start(jobRetentionScreening, {
+        workflowId: screeningId,
+        taskQueue: deps.taskQueue,
+        args: [{ agencyCode: agency.code, ...(b.year ? { year: b.year } : {}) }],
+        typedSearchAttributes: [
+          { key: CASE_TYPE, value: 'job_retention_screening' },
+          { key: AGENCY_CODE, value: agency.code },
+        ],
+      });
+    } catch (err) {
+      throw dependencyOutage(err) ?? err;
+    }
+    res.status(202).json({ screeningId });
+  });
+
+  // Public notices (公示): no sign-in; nothing but the published, masked fields.
+  const view = (n: {
+    id: string;
+    kind: string;
+    agencyCode: string;
+    title: string;
+    startDate: Date;
+    endDate: Date;
+    endsAt: Date;
+    status: string;
+  }) => ({
+    id: n.id,
+    kind: n.kind,
+    agencyCode: n.agencyCode,
+    title: n.title,
+    startDate: isoDate(n.startDate),
+    endDate: isoDate(n.endDate),
+    endsAt: n.endsAt.toISOString(),
+    status: n.status,
+  });
+
+  router.get('/public/notices', async (req, res) => {
+    const q = parseOr400(
+      z.object({
+        agencyCode: z
+          .string()
+          .regex(/^\d{6}$/, 'must be a division code')
+          .optional(),
+      }),
+      req.query,
+      'query',
+    );
+    const rows = await db.publicNotice.findMany({
+      where: q.agencyCode ? { agencyCode: q.agencyCode } : {},
+      orderBy: { publishedAt: 'desc' },
+      take: 100,
+    });
+    res.json({ items: rows.map(view) });
+  });
+
+  router.get('/public/notices/:id', async (req, res) => {
+    const { id } = parseOr400(NoticeIdParam, req.params, 'params');
+    const n = await db.publicNotice.findUnique({ where: { id }, include: { items: true } });
+    if (!n) throw new ApiError(404, 'notice_not_found', `No notice ${id}`);
+    res.json({
+      ...view(n),
+      items: n.items
+        .sort((a, b) => a.itemNo - b.itemNo)
+        .map((i) => ({ itemNo: i.itemNo, ...(i.display as object), amountFen: i.amountFen, status: i.status })),
+    });
+  });
+
+  router.post('/public/notices/:id/objections', async (req, res) => {
+    const { id } = parseOr400(NoticeIdParam, req.params, 'params');
+    const b = parseOr400(NoticeObjectionSchema, req.body);
+    const n = await db.publicNotice.findUnique({ where: { id }, include: { items: true } });
+    if (!n) throw new ApiError(404, 'notice_not_found', `No notice ${id}`);
+    if (!n.items.some((i) => i.itemNo === b.itemNo))
+      throw validationError([{ path: 'itemNo', message: `the notice has no item ${b.itemNo}` }]);
+    if (n.status !== 'open' || n.endsAt.getTime() <= now().getTime())
+      throw new ApiError(409, 'notice_closed', `The notice period ended on ${isoDate(n.endDate)}`);
+    try {
+      const r = await deps.temporal.workflow.getHandle(id).executeUpdate(objectToNoticeItem, {
+        args: [{ itemNo: b.itemNo, reason: b.reason, contact: b.contact ?? null }],
+      });
+      res.status(201).json(r);
+    } catch (err) {
+      if (err instanceof WorkflowUpdateFailedError)
+        throw new ApiError(409, 'objection_refused', err.cause?.message ?? 'The objection was refused');
+      throw dependencyOutage(err) ?? err;
+    }
+  });
+
+  return router;
+}
+
+const json = (schema: z.ZodType) => ({ 'application/json': { schema } });
+const error = (description: string) => ({ description, content: json(ErrorBodySchema) });
+
+/** The subsidy and public-notice paths in the OpenAPI document (Art. 49, 50). */
+export function registerSubsidiesOpenApi(registry: OpenAPIRegistry, options: OpenApiRouteOptions = {}): void {
+  const security = options.security ? { security: options.security } : {};
+  const loose = json(z.object({}).loose());
+  const idem = z.object({ 'Idempotency-Key': z.string().optional() });
+  const created = { description: 'The case opened', content: json(SubsidyCaseCreatedSchema) };
+  registry.registerPath({
+    ...security,
+    method: 'post',
+    path: '/skill-subsidies',
+    summary: '技能提升补贴 (Art. 50): the employee, an intake clerk, or the employer’s agent; opens its own case',
+    tags: ['subsidies'],
+    request: { headers: idem, body: { required: true, content: json(SkillSubsidyRequestSchema) } },
+    responses: {
+      201: created,
+      200: { description: 'The same request again: the same case', content: json(SubsidyCaseCreatedSchema) },
+      400: error('The body is not valid: the field is named'),
+      403: error('Not for you to apply for'),
+    },
+  });
+  registry.registerPath({
+    ...security,
+    method: 'post',
+    path: '/job-retention/applications',
+    summary: '稳岗返还 (Art. 49): an employer’s agent applies for its employer; reviewed from the shared data',
+    tags: ['subsidies'],
+    request: { headers: idem, body: { required: true, content: json(JobRetentionApplicationSchema) } },
+    responses: {
+      201: created,
+      200: { description: 'The employer has a case for the year already', content: json(SubsidyCaseCreatedSchema) },
+      400: error('The body is not valid: the field is named'),
+      403: error('Not an employer agent'),
+    },
+  });
+  registry.registerPath({
+    ...security,
+    method: 'post',
+    path: '/job-retention/screenings',
+    summary: '免申即享 (Art. 49): a supervisor screens a city’s employers now (also yearly by a schedule)',
+    tags: ['subsidies'],
+    request: { body: { required: true, content: json(ScreeningRequestSchema) } },
+    responses: {
+      202: { description: 'Started: the screening ID', content: loose },
+      400: error('The body is not valid: the field is named'),
+      403: error('Not a supervisor'),
+    },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/public/notices',
+    summary: '公示 (Art. 49, 50): the agencies’ notices (public, no sign-in)',
+    tags: ['public'],
+    responses: { 200: { description: 'The notices, newest first', content: loose } },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/public/notices/{id}',
+    summary: '公示 (Art. 49, 50): one notice with its items; names and ID numbers masked',
+    tags: ['public'],
+    request: { params: NoticeIdParam },
+    responses: { 200: { description: 'The notice', content: loose }, 404: error('No such notice') },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/public/notices/{id}/objections',
+    summary: '公示异议 (Art. 49, 50): an objection holds its item and opens a verification task',
+    tags: ['public'],
+    request: { params: NoticeIdParam, body: { required: true, content: json(NoticeObjectionSchema) } },
+    responses: {
+      201: { description: 'The item is held', content: loose },
+      400: error('The body is not valid: the field is named'),
+      404: error('No such notice'),
+      409: error('The notice period has ended'),
+    },
+  });
+}

@@ -1,0 +1,485 @@
+/**
+ * Job-retention refunds and skill-upgrade subsidies with their public notices, on the time-skipping test server with
+ * real PostgreSQL, the simulated sources and bank over HTTP, and the city's monthly payment run (issue 8; Art. 49,
+ * 50, 39, 63): the screening (免申即享) opens cases only for eligible employers and lists them in one notice; the
+ * notice, published just before the Spring Festival, ends after exactly 5 workdays on the calendar; an objection holds
+ * only its item while the others are paid to the employers' accounts; a skill subsidy is granted, published and paid,
+ * a second claim for the same certificate level is refused with the reason, and so is an unknown certificate.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { addDays, dayOfWeek } from '../../domain/calendar';
+import { jobRetentionScreening } from '../../workflows/job-retention';
+import { cityPaymentCycle } from '../../workflows/payments';
+import { objectToNoticeItem } from '../../workflows/public-notice';
+import { skillSubsidy } from '../../workflows/skill-subsidy';
+import { completeTask } from '../../workflows/tasks';
+import { addToMonth, shanghaiDate, shanghaiInstant } from '../../workflows/time';
+import { seedFutureCalendarYears } from '../support/calendar';
+import { findPeople, type Person } from '../support/claimants';
+import { createTestDatabase, type TestDatabase } from '../support/db';
+import { eventually } from '../support/wait';
+import { startWorker, timeSkippingEnv, uniqueTaskQueue, type RunningWorker } from '../support/temporal';
+import { sourcesOf, startSimulator, type RunningSimulator } from '../sources/support';
+
+let env: TestWorkflowEnvironment;
+let tdb: TestDatabase;
+let sim: RunningSimulator;
+let worker: RunningWorker;
+const taskQueue = uniqueTaskQueue('subsidy');
+const started: { terminate(reason?: string): Promise<unknown> }[] = [];
+const reviewer = {
+  userId: '00000000-0000-4000-8000-000000000201',
+  username: 'reviewer.sy',
+  roles: ['reviewer'],
+  agencyCode: '210100',
+};
+
+/** Lunar New Year's Day (正月初一) of the years the time-skipping clock may be in. */
+const NEW_YEAR: Record<number, string> = {
+  2027: '2027-02-06',
+  2028: '2028-01-26',
+  2029: '2029-02-13',
+  2030: '2030-02-03',
+  2031: '2031-01-23',
+  2032: '2032-02-11',
+  2033: '2033-01-31',
+  2034: '2034-02-19',
+  2035: '2035-02-08',
+};
+const weekend = (d: string) => dayOfWeek(d) === 0 || dayOfWeek(d) === 6;
+
+/**
+ * Test data for a year the packaged calendar does not cover: New Year's Day, a Spring Festival break from New Year's
+ * Eve (除夕) for 8 days, the first weekend day after it worked instead (调休上班), National Day.
+ */
+function springFestivalYear(year: number) {
+  const eve = addDays(NEW_YEAR[year]!, -1);
+  const block = Array.from({ length: 8 }, (_, i) => addDays(eve, i));
+  let adjusted = addDays(block[7]!, 1);
+  while (!weekend(adjusted)) adjusted = addDays(adjusted, 1);
+  const holidays = [`${year}-01-01`, ...block, `${year}-10-01`, `${year}-10-02`, `${year}-10-03`].filter(
+    (d) => !weekend(d),
+  );
+  return { eve, holidays, adjusted: [adjusted] };
+}
+
+let notice: { year: number; start: string; holidays: string[]; adjusted: string[] };
+
+beforeAll(async () => {
+  env = await timeSkippingEnv();
+  tdb = await createTestDatabase();
+  // The next Spring Festival the shared clock has not passed: the notice starts two workdays before New Year's Eve.
+  const today = shanghaiDate(await env.currentTimeMs());
+  for (const year of Object.keys(NEW_YEAR).map(Number)) {
+    const sf = springFestivalYear(year);
+    let start = sf.eve;
+    for (let n = 0; n < 2;) {
+      start = addDays(start, -1);
+      if (!weekend(start)) n++;
+    }
+    if (start > addDays(today, 1)) {
+      notice = { year, start, holidays: sf.holidays, adjusted: sf.adjusted };
+      break;
+    }
+  }
+  await tdb.sql(
+    `INSERT INTO calendar_year (year, holidays, adjusted_workdays, source, updated_by, created_at, updated_at)
+     VALUES ($1, $2::date[], $3::date[], 'test data (Spring Festival)', 'test', now(), now())`,
+    [notice.year, notice.holidays, notice.adjusted],
+  );
+  await seedFutureCalendarYears(tdb);
+  // The shared data as of the screening day: last year's contributions are all received.
+  sim = await startSimulator({ asOf: notice.start, persons: 4000 });
+  const sources = sourcesOf(sim);
+  worker = await startWorker(env.nativeConnection, taskQueue, { db: tdb.db, sources, bank: sources.bank });
+  started.push(
+    await env.client.workflow.start(cityPaymentCycle, {
+      taskQueue,
+      workflowId: `payment-cycle-210100-${taskQueue}`,
+      args: [{ agencyCode: '210100' }],
+    }),
+  );
+});
+afterAll(async () => {
+  // The time-skipping server is shared by the timer files: leave nothing of ours waiting on it.
+  const open = await tdb
+    ?.sql<{ workflow_id: string }>('SELECT workflow_id FROM "case" UNION SELECT id FROM public_notice')
+    .catch(() => []);
+  for (const h of started) await h.terminate('test file done').catch(() => undefined);
+  for (const r of open ?? [])
+    await env.client.workflow
+      .getHandle(r.workflow_id)
+      .terminate('test file done')
+      .catch(() => undefined);
+  await worker?.stop();
+  await sim?.close();
+  await tdb?.drop();
+  await env?.teardown();
+});
+
+async function advanceTo(ms: number) {
+  for (;;) {
+    const now = await env.currentTimeMs();
+    if (now >= ms) return;
+    await env.sleep(Math.min(ms - now, 20 * 86_400_000));
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+/** Past the city's run of `month` (the 10th) to the 20th, waiting on the 12th for the run to complete. */
+async function throughRunOf(month: string) {
+  await advanceTo(shanghaiInstant(`${month}-12`, 12));
+  await eventually(
+    () =>
+      tdb.sql<{ status: string }>("SELECT status FROM payment_run WHERE agency_code = '210100' AND month = $1", [
+        month,
+      ]),
+    (r) => r.length > 0 && r.every((x) => x.status === 'completed'),
+    300,
+  );
+  await advanceTo(shanghaiInstant(`${month}-20`, 12));
+}
+
+/** The n-th workday after `start` on the test calendar, counted independently of the system's calendar code. */
+function workdaysAfter(start: string, n: number, holidays: string[], adjusted: string[]): string {
+  let d = start;
+  for (let k = 0; k < n;) {
+    d = addDays(d, 1);
+    if (adjusted.includes(d) || (!weekend(d) && !holidays.includes(d))) k++;
+  }
+  return d;
+}
+
+const caseStatus = async (caseNumber: string) =>
+  (await tdb.sql<{ status: string }>('SELECT status FROM "case" WHERE case_number = $1', [caseNumber]))[0]?.status;
+
+interface AdminEmployer {
+  uscc: string;
+  name: string;
+  type: string;
+  agencyDivisionCode: string;
+  credit: { status: string };
+  bankAccount: { accountNumber: string };
+  bankOutcome: string;
+}
+
+describe('job-retention refund granted without application, with its notice (Art. 49)', () => {
+  it('screens the city’s employers, lists the eligible ones, ends the notice after exactly 5 workdays over the Spring Festival, holds only the item objected to and pays the others to the employers’ accounts (Art. 49)', async () => {
+    await advanceTo(shanghaiInstant(notice.start, 10));
+    const screeningId = `job-retention-screening-210100-${taskQueue}`;
+    const handle = await env.client.workflow.start(jobRetentionScreening, {
+      taskQueue,
+      workflowId: screeningId,
+      args: [{ agencyCode: '210100' }],
+    });
+    started.push(handle);
+    const [{ notice_id: noticeId }] = (await eventually(
+      () =>
+        tdb.sql<{ notice_id: string }>(
+          'SELECT i.notice_id FROM public_notice_item i JOIN job_retention_case j USING (case_number) WHERE j.screening_id = $1 LIMIT 1',
+          [screeningId],
+        ),
+      (r) => r.length === 1,
+      600,
+    )) as [{ notice_id: string }];
+    const [published] = await eventually(
+      () =>
+        tdb.sql<{ end_date: string; ends_at: Date; status: string; start_date: string }>(
+          "SELECT to_char(start_date, 'YYYY-MM-DD') AS start_date, to_char(end_date, 'YYYY-MM-DD') AS end_date, ends_at, status FROM public_notice WHERE id = $1",
+          [noticeId],
+        ),
+      (r) => r.length === 1,
+      600,
+    );
+
+    // Exactly 5 workdays on the calendar, counted from the day after publication, over the Spring Festival break.
+    const endDate = workdaysAfter(notice.start, 5, notice.holidays, notice.adjusted);
+    expect(published).toEqual({
+      start_date: notice.start,
+      end_date: endDate,
+      ends_at: new Date(shanghaiInstant(addDays(endDate, 1), 0)),
+      status: 'open',
+    });
+    if (notice.year === 2027) expect(endDate).toBe('2027-02-17'); // 2-4, [5-12 break], 13 (调休), 15, 16, 17
+
+    // Only eligible employers (check against the simulator's own data): none on the serious-dishonesty list, no public
+    // institution; each refund the ratio of last year's contributions.
+    const cases = await tdb.sql<{
+      case_number: string;
+      uscc: string;
+      amount_fen: number;
+      account_number: string;
+      employer_name: string;
+    }>(
+      'SELECT case_number, uscc, amount_fen, account_number, employer_name FROM job_retention_case WHERE screening_id = $1 ORDER BY case_number',
+      [screeningId],
+    );
+    const employers: AdminEmployer[] = [];
+    for (let offset: number | null = 0; offset !== null;) {
+      const page: { items: AdminEmployer[]; nextOffset: number | null } = await sim.admin(
+        'GET',
+        `/employers?limit=200&offset=${offset}`,
+      );
+      employers.push(...page.items.filter((e) => e.agencyDivisionCode === '210100'));
+      offset = page.nextOffset;
+    }
+    const byUscc = new Map(employers.map((e) => [e.uscc, e]));
+    expect(cases.length).toBeGreaterThanOrEqual(2);
+    expect(cases.length).toBeLessThan(employers.length);
+    for (const c of cases) {
+      const e = byUscc.get(c.uscc)!;
+      expect(e).toBeDefined();
+      expect(e.credit.status).not.toBe('seriously_dishonest');
+      expect(e.type).not.toBe('public_institution');
+      expect(c.account_number).toBe(e.bankAccount.accountNumber);
+      expect(c.employer_name).toBe(e.name);
+    }
+    const dishonest = employers.filter((e) => e.credit.status === 'seriously_dishonest').map((e) => e.uscc);
+    expect(cases.filter((c) => dishonest.includes(c.uscc))).toEqual([]);
+    const lastYear = Number(notice.start.slice(0, 4)) - 1;
+    const first = cases[0]!;
+    const contributions: { months: { amountPaidTotalFen: number }[] } = await fetch(
+      `${sim.url}/tax/employers/${first.uscc}/contributions?from=${lastYear}-01&to=${lastYear}-12`,
+    ).then((r) => r.json() as never);
+    const paidLastYear = contributions.months.reduce((s, m) => s + m.amountPaidTotalFen, 0);
+    const large = (await (await fetch(`${sim.url}/tax/employers/${first.uscc}`)).json()) as { size: string };
+    expect(first.amount_fen).toBe(Math.round((paidLastYear * (large.size === 'large' ? 3000 : 6000)) / 10_000));
+
+    // The list: employer and amount; every case told (on the platform: the screening has no mobile).
+    const items = await tdb.sql<{ item_no: number; case_number: string; display: { employerName: string } }>(
+      'SELECT item_no, case_number, display FROM public_notice_item WHERE notice_id = $1 ORDER BY item_no',
+      [noticeId],
+    );
+    expect(items.map((i) => i.case_number).sort()).toEqual(cases.map((c) => c.case_number).sort());
+    await eventually(
+      () =>
+        tdb.sql("SELECT 1 FROM case_event WHERE type = 'employer_informed' AND case_number = ANY($1)", [
+          cases.map((c) => c.case_number),
+        ]),
+      (r) => r.length === cases.length,
+    );
+
+    // An objection to item 1 holds only that item, and opens a verification task.
+    const noticeHandle = env.client.workflow.getHandle(noticeId);
+    const objected = items[0]!;
+    await noticeHandle.executeUpdate(objectToNoticeItem, {
+      args: [{ itemNo: objected.item_no, reason: '该单位上年度有裁员未如实申报', contact: '13800000000' }],
+    });
+    const verification = (
+      await eventually(
+        () =>
+          tdb.sql<{ id: string }>(
+            "SELECT id FROM task WHERE case_number = $1 AND type = 'notice_objection_verification' AND status = 'open'",
+            [noticeId],
+          ),
+        (r) => r.length === 1,
+      )
+    )[0]!.id;
+
+    // The end of the period: the others are released; the held one waits.
+    await advanceTo(shanghaiInstant(addDays(endDate, 1), 10));
+    const statuses = await eventually(
+      () =>
+        tdb.sql<{ item_no: number; status: string }>(
+          'SELECT item_no, status FROM public_notice_item WHERE notice_id = $1 ORDER BY item_no',
+          [noticeId],
+        ),
+      (r) => r.filter((x) => x.status === 'released').length === items.length - 1,
+    );
+    expect(statuses.map((s) => s.status)).toEqual(
+      items.map((i) => (i.item_no === objected.item_no ? 'held' : 'released')),
+    );
+
+    // Paid with the city's next run, to the employers' own accounts, as job-retention refunds.
+    const runMonth = addToMonth(addDays(endDate, 1).slice(0, 7), 1);
+    await throughRunOf(runMonth);
+    const released = cases.filter((c) => c.case_number !== objected.case_number);
+    const payables = await eventually(
+      () =>
+        tdb.sql<{
+          case_number: string;
+          status: string;
+          amount_fen: number;
+          account_number: string;
+          payee_name: string;
+        }>(
+          "SELECT case_number, status, amount_fen, account_number, payee_name FROM payable WHERE kind = 'job_retention_refund' AND attempt = 1",
+        ),
+      (r) => r.length === released.length && r.every((p) => p.status === 'paid' || p.status === 'failed'),
+    );
+    expect(payables.map((p) => p.case_number).sort()).toEqual(released.map((c) => c.case_number).sort());
+    const ledger = (
+      await sim.admin<{
+        payments: { paymentId: string; result: string; payeeAccount: string; amountFen: number; purpose: string }[];
+      }>('GET', '/bank/ledger')
+    ).payments;
+    for (const c of released) {
+      const outcome = byUscc.get(c.uscc)!.bankOutcome;
+      const p = payables.find((x) => x.case_number === c.case_number)!;
+      expect(p).toMatchObject({
+        amount_fen: c.amount_fen,
+        account_number: c.account_number,
+        payee_name: c.employer_name,
+      });
+      expect(p.status).toBe(outcome === 'paid' ? 'paid' : 'failed');
+      if (outcome === 'paid') {
+        expect(ledger.filter((b) => b.paymentId.startsWith(c.case_number) && b.result === 'paid')).toEqual([
+          expect.objectContaining({
+            purpose: 'job_retention_refund',
+            amountFen: c.amount_fen,
+            payeeAccount: c.account_number,
+          }),
+        ]);
+        await eventually(
+          () => caseStatus(c.case_number),
+          (s) => s === 'paid',
+        );
+      }
+    }
+    expect(ledger.filter((b) => b.paymentId.startsWith(objected.case_number))).toEqual([]);
+    expect(await caseStatus(objected.case_number)).toBe('in_notice');
+
+    // The held item follows its verification: the objection is founded, the refund withdrawn.
+    await noticeHandle.executeUpdate(completeTask, {
+      args: [
+        {
+          taskId: verification,
+          actor: reviewer,
+          form: { decision: 'withdraw', reasons: ['核实上年度裁员率高于规定标准'] },
+        },
+      ],
+    });
+    expect(
+      await eventually(
+        () => caseStatus(objected.case_number),
+        (s) => s === 'withdrawn',
+      ),
+    ).toBe('withdrawn');
+    expect(
+      (
+        await tdb.sql<{ status: string }>(
+          'SELECT status FROM public_notice_item WHERE notice_id = $1 AND item_no = $2',
+          [noticeId, objected.item_no],
+        )
+      )[0]!.status,
+    ).toBe('withdrawn');
+    expect(await tdb.sql('SELECT 1 FROM payable WHERE case_number = $1', [objected.case_number])).toHaveLength(0);
+  }, 600_000);
+});
+
+describe('skill-upgrade subsidy (Art. 50)', () => {
+  let holder: Person;
+  let certificate: { certificateNumber: string; occupationName: string; level: string; issueDate: string };
+
+  /** What the API writes before it starts the workflow, then the workflow. */
+  async function apply(n: number, certificateNumber: string) {
+    const caseNumber = `JNB-2027-210100-SKL${String(n).padStart(7, '0')}`;
+    await tdb.sql(
+      `INSERT INTO "case" (case_number, case_type, status, agency_code, workflow_id, created_at, updated_at)
+       VALUES ($1, 'skill_subsidy', 'received', '210100', $1, now(), now())`,
+      [caseNumber],
+    );
+    await tdb.sql(
+      `INSERT INTO skill_subsidy_claim (case_number, request_key, channel, applied_by, id_type, id_number, name, phone,
+         employer_uscc, employer_name, certificate_number, payment_method, account_number, submitted_at)
+       VALUES ($1, $1, 'online', 'employee', 'resident_id_card', $2, $3, $4, '91210100MA0XXXXXX0', '沈阳某公司', $5,
+         'social_security_card', $6, now())`,
+      [caseNumber, holder.idNumber, holder.name, holder.mobile, certificateNumber, holder.bankAccount.accountNumber],
+    );
+    const handle = await env.client.workflow.start(skillSubsidy, {
+      taskQueue,
+      workflowId: caseNumber,
+      args: [{ caseNumber, agencyCode: '210100' }],
+    });
+    started.push(handle);
+    return caseNumber;
+  }
+  const messages = (caseNumber: string) =>
+    tdb.sql<{ kind: string; text: string }>('SELECT kind, text FROM message WHERE case_number = $1 ORDER BY at', [
+      caseNumber,
+    ]);
+
+  it('grants by level, publishes for 5 workdays and pays; refuses a second claim for the same certificate level and an unknown certificate, telling why (Art. 50)', async () => {
+    holder = (await findPeople(sim, 'has_certificates,employed,long_history,bank_paid', 1))[0]!;
+    const detail = await sim.admin<{ certificates: (typeof certificate)[] }>('GET', `/persons/${holder!.idNumber}`);
+    certificate = detail.certificates[0]!;
+    const amount = { junior: 100_000, intermediate: 150_000, senior: 200_000 }[certificate.level]!;
+
+    const granted = await apply(1, certificate.certificateNumber);
+    const st = await eventually(
+      () => caseStatus(granted),
+      (s) => s === 'in_notice' || s === 'refused',
+    );
+    const assessed = await tdb.sql('SELECT assessment FROM skill_subsidy_claim WHERE case_number = $1', [granted]);
+    expect(st, JSON.stringify(assessed)).toBe('in_notice');
+    const [item] = await tdb.sql<{ display: Record<string, string>; amount_fen: number }>(
+      'SELECT display, amount_fen FROM public_notice_item WHERE case_number = $1',
+      [granted],
+    );
+    // Art. 50: name, ID number masked, employer, certificate level, issue date, amount.
+    expect(item!.amount_fen).toBe(amount);
+    expect(item!.display).toMatchObject({
+      name: holder.name,
+      employerName: '沈阳某公司',
+      issueDate: certificate.issueDate,
+    });
+    expect(item!.display.idNumberMasked).toBe(`${holder.idNumber.slice(0, 6)}********${holder.idNumber.slice(-4)}`);
+
+    // The same certificate again: refused, and told why.
+    const again = await apply(2, certificate.certificateNumber);
+    expect(
+      await eventually(
+        () => caseStatus(again),
+        (s) => s === 'refused',
+      ),
+    ).toBe('refused');
+    const told = await eventually(
+      () => messages(again),
+      (m) => m.length === 1,
+    );
+    expect(told[0]!.kind).toBe('skill_subsidy_refused');
+    expect(told[0]!.text).toContain('同一职业同一技能等级的技能提升补贴已享受');
+
+    // A certificate the national registry does not know: refused, and told why.
+    const unknown = await apply(3, '209999999999999999');
+    expect(
+      await eventually(
+        () => caseStatus(unknown),
+        (s) => s === 'refused',
+      ),
+    ).toBe('refused');
+    const toldUnknown = await eventually(
+      () => messages(unknown),
+      (m) => m.length === 1,
+    );
+    expect(toldUnknown[0]!.text).toContain('国家职业资格证书网未查到该证书');
+    expect(
+      await tdb.sql('SELECT 1 FROM public_notice_item WHERE case_number = ANY($1)', [[again, unknown]]),
+    ).toHaveLength(0);
+
+    // No objection: paid with the next run after the 5 workdays.
+    const [period] = await tdb.sql<{ end_date: string }>(
+      "SELECT to_char(end_date, 'YYYY-MM-DD') AS end_date FROM public_notice WHERE id = $1",
+      [`GSH${granted.slice(3)}`],
+    );
+    const pubDay = shanghaiDate(await env.currentTimeMs());
+    expect(period!.end_date).toBe(workdaysAfter(pubDay, 5, notice.holidays, notice.adjusted));
+    await advanceTo(shanghaiInstant(addDays(period!.end_date, 1), 10));
+    await eventually(
+      () => caseStatus(granted),
+      (s) => s === 'in_payment',
+    );
+    await throughRunOf(addToMonth(addDays(period!.end_date, 1).slice(0, 7), 1));
+    expect(
+      await eventually(
+        () => caseStatus(granted),
+        (s) => s === 'paid',
+      ),
+    ).toBe('paid');
+    expect(await tdb.sql('SELECT kind, amount_fen, status FROM payable WHERE case_number = $1', [granted])).toEqual([
+      { kind: 'skill_upgrade_subsidy', amount_fen: amount, status: 'paid' },
+    ]);
+    expect((await messages(granted)).map((m) => m.kind)).toEqual(['skill_subsidy_granted', 'subsidy_paid']);
+  }, 600_000);
+});
