@@ -66,8 +66,10 @@ export interface DeterminationResult {
 
 export interface StopFinding {
   reason: 'reemployed' | 'pension' | 'death';
-  /** The day the stop condition began (Art. 42). */
+  /** The day the stop takes effect for the period (Art. 42): when the condition began, or the month checked. */
   date: IsoDate;
+  /** The day the condition began as the source has it (a stop lifted on objection is known by it). */
+  began: IsoDate;
 }
 
 const MATERIAL_LABELS: Record<string, string> = {
@@ -458,13 +460,22 @@ export function benefitActivities({ db, sources, policy }: BenefitActivityDeps) 
         found.push({
           reason: 'reemployed',
           date: employment.startDate < input.since ? input.since : employment.startDate,
+          began: employment.startDate,
         });
       }
       if (pension.receivesPension && pension.startDate && pension.startDate <= monthEnd) {
-        found.push({ reason: 'pension', date: pension.startDate < input.since ? input.since : pension.startDate });
+        found.push({
+          reason: 'pension',
+          date: pension.startDate < input.since ? input.since : pension.startDate,
+          began: pension.startDate,
+        });
       }
       if (death.deceased && death.dateOfDeath && death.dateOfDeath <= monthEnd) {
-        found.push({ reason: 'death', date: death.dateOfDeath < input.since ? input.since : death.dateOfDeath });
+        found.push({
+          reason: 'death',
+          date: death.dateOfDeath < input.since ? input.since : death.dateOfDeath,
+          began: death.dateOfDeath,
+        });
       }
       return found.sort((a, b) => (a.date < b.date ? -1 : 1))[0] ?? null;
     },

@@ -15,10 +15,13 @@ import { changeMonthlyAmount } from '../workflows/benefit-period';
 import type { overpaymentRecovery } from '../workflows/overpayment-recovery';
 import type { ObjectionInput, RecoveryInput, RecoveryStatus } from '../workflows/recovery-types';
 import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from '../workflows/search-attributes';
+import type { SourceClients } from '../integrations/config';
+import { callOptions, claimOf, guarded } from './source-call';
 
 export interface RecoveryActivityDeps {
   db: Db;
   policy: PolicyData;
+  sources: SourceClients;
 }
 
 /** Ledger kinds as the overpayment calculator names them. */
@@ -36,7 +39,7 @@ export interface OpenedRecovery {
   status: RecoveryStatus;
 }
 
-export function recoveryActivities({ db, policy }: RecoveryActivityDeps) {
+export function recoveryActivities({ db, policy, sources }: RecoveryActivityDeps) {
   return {
     /**
      * Art. 43: starts the recovery case (its own workflow, on this worker's task queue) for a stop found after
@@ -174,6 +177,132 @@ export function recoveryActivities({ db, policy }: RecoveryActivityDeps) {
         }
         throw err;
       }
+    },
+
+    /**
+     * Art. 13, 42: a stop decision corrected on objection. The stopped benefit period runs again under its own ID from
+     * the ledger as it stands: months paid stay paid, months on their way are settled, the rest are checked and paid
+     * (months the stop withdrew are queued again as their next attempt, so each is still paid at most once), and the
+     * stop the objection found wrong does not stop it again. Medical insurance is enrolled again (Art. 44).
+     */
+    async resumeBenefitPeriod(input: {
+      caseNumber: string;
+      objectionNumber: string;
+      /** The first month to pay again, as the conclusion says; else the first month not paid or queued. */
+      fromMonth?: string;
+      by: string;
+      at: string;
+    }): Promise<{ applied: boolean; fromMonth: string | null; note?: string }> {
+      const period = await db.benefitPeriod.findUnique({ where: { caseNumber: input.caseNumber } });
+      if (!period || period.status !== 'stopped' || !period.stopReason || !period.stopDate) {
+        return { applied: false, fromMonth: null, note: 'the benefit period is not stopped' };
+      }
+      const first = isoDate(period.startDate).slice(0, 7);
+      const months = Array.from({ length: period.months }, (_, i) => {
+        const [y, m] = first.split('-').map(Number) as [number, number];
+        const t = y * 12 + (m - 1) + i;
+        return `${Math.floor(t / 12)}-${String((t % 12) + 1).padStart(2, '0')}`;
+      });
+      const rows = await db.payable.findMany({
+        where: { periodId: period.id, kind: 'unemployment_benefit' },
+        orderBy: [{ month: 'asc' }, { attempt: 'desc' }],
+      });
+      const latestOf = new Map<string, (typeof rows)[number]>();
+      for (const r of rows) if (!latestOf.has(r.month)) latestOf.set(r.month, r);
+      const paid = months
+        .filter((m) => latestOf.get(m)?.status === 'paid')
+        .map((m) => ({ month: m, amountFen: latestOf.get(m)!.amountFen }));
+      const outstanding = months
+        .filter((m) => ['pending', 'sent', 'failed'].includes(latestOf.get(m)?.status ?? ''))
+        .map((m) => ({ month: m, asked: false }));
+      const firstOpen = months.findIndex((m) => !latestOf.has(m) || latestOf.get(m)!.status === 'cancelled');
+      const asked = input.fromMonth ? months.indexOf(input.fromMonth) : -1;
+      if (input.fromMonth && asked < 0)
+        return { applied: false, fromMonth: null, note: `${input.fromMonth} is not a month of the period` };
+      const nextIndex = firstOpen < 0 ? -1 : Math.max(firstOpen, asked);
+      if (nextIndex < 0)
+        return { applied: false, fromMonth: null, note: 'every month of the period is paid or queued' };
+      const stop = { reason: period.stopReason, date: isoDate(period.stopDate) };
+      if (stop.reason === 'death')
+        return { applied: false, fromMonth: null, note: 'a death is not lifted by objection' };
+      // The condition as the source has it: the same record must not stop the period again (Art. 42).
+      const claim = await claimOf(db, input.caseNumber);
+      let began = stop.date;
+      if (stop.reason === 'reemployed') {
+        const e = await guarded(() => sources.employment.getEmploymentStatus(claim.idNumber, callOptions()));
+        began = e.startDate ?? began;
+      } else if (stop.reason === 'pension') {
+        const p = await guarded(() => sources.pension.getPensionReceipt(claim.idNumber, callOptions()));
+        began = p.startDate ?? began;
+      }
+      const ctx = Context.current();
+      try {
+        await ctx.client.workflow.start('benefitPeriod', {
+          taskQueue: ctx.info.taskQueue,
+          workflowId: period.id,
+          typedSearchAttributes: [
+            { key: CASE_TYPE, value: 'benefit_period' },
+            { key: AGENCY_CODE, value: period.agencyCode },
+            { key: CASE_STATUS, value: 'in_payment' },
+          ],
+          args: [
+            {
+              periodId: period.id,
+              caseNumber: input.caseNumber,
+              agencyCode: period.agencyCode,
+              startDate: isoDate(period.startDate),
+              endDate: isoDate(period.endDate),
+              months: period.months,
+              monthlyAmountFen: period.monthlyAmountFen,
+              state: {
+                opened: false, // enrols in medical insurance again; the period's row is kept
+                nextIndex,
+                paid,
+                outstanding,
+                expirySent: false, // the reminder is sent once per message ID, so never twice
+                stopped: null,
+                dismissedStops: [{ reason: stop.reason, began }],
+              },
+            },
+          ],
+        });
+      } catch (err) {
+        if (err instanceof WorkflowExecutionAlreadyStartedError) {
+          return { applied: false, fromMonth: null, note: 'the period is still settling its last months: retry later' };
+        }
+        throw err;
+      }
+      const at = new Date(input.at);
+      await db.$transaction(async (tx) => {
+        await tx.benefitPeriod.update({
+          where: { id: period.id },
+          data: { status: 'active', stopReason: null, stopDate: null, updatedAt: at },
+        });
+        await recordCaseEvent(tx, {
+          caseNumber: input.caseNumber,
+          key: `${input.caseNumber}/payments_resumed/${input.objectionNumber}`,
+          type: 'payments_resumed',
+          at,
+          actor: input.by,
+          data: {
+            fromMonth: months[nextIndex],
+            dismissedStop: stop,
+            objection: input.objectionNumber,
+            article: 'Art. 13, 42',
+          },
+        });
+        await audit(tx, {
+          actor: { id: null, username: input.by },
+          action: 'payments_resumed',
+          entity: 'benefit_period',
+          entityId: period.id,
+          caseNumber: input.caseNumber,
+          before: { status: 'stopped', stop },
+          after: { status: 'active', fromMonth: months[nextIndex] },
+          reason: `objection ${input.objectionNumber}`,
+        });
+      });
+      return { applied: true, fromMonth: months[nextIndex]! };
     },
 
     /** Art. 38 para 2: the period's corrected monthly amount, on the period and the claim's timeline. */

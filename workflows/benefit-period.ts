@@ -58,6 +58,8 @@ export interface PeriodState {
   outstanding: { month: string; asked: boolean }[];
   expirySent: boolean;
   stopped: { reason: string; date: string } | null;
+  /** Stops an objection found wrong (Art. 13, 42): the same finding does not stop the period again. */
+  dismissedStops?: { reason: string; began: string }[];
   /** Art. 38 para 2: corrected amounts, each from a month on (absent: the input's amount throughout). */
   amounts?: { fromMonth: string; amountFen: number }[];
 }
@@ -351,7 +353,10 @@ export async function benefitPeriod(input: BenefitPeriodInput): Promise<PeriodSt
         month,
         since: state.nextIndex === 0 ? input.startDate : `${month}-01`,
       });
-      if (found) {
+      const dismissed = (state.dismissedStops ?? []).some(
+        (d) => d.reason === found?.reason && d.began === found?.began,
+      );
+      if (found && !dismissed) {
         await stop(found);
         continue;
       }

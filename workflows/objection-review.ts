@@ -42,7 +42,9 @@ export const objectionStatus = defineQuery<ObjectionStatus>('objectionStatus');
 
 /** What the conclusion changed in the original case. */
 export interface AppliedCorrection {
-  kind: 'recalculated' | 'not_applied';
+  kind: 'recalculated' | 'resumed' | 'not_applied';
+  /** A stop lifted: payment resumes from this month. */
+  resumedFrom?: string | null;
   determinationVersion?: number;
   monthlyAmountFen?: number;
   period?: { applied: boolean; effectiveFrom: string | null; unchangedMonths: string[]; note?: string };
@@ -110,8 +112,20 @@ export async function objectionReview(input: ObjectionInput): Promise<ObjectionS
         monthlyAmountFen: determination.monthlyAmountFen,
         period,
       };
+    } else if (input.subject === 'stop_decision') {
+      // Art. 13, 42: the stop was wrong: the benefit period pays again from the first month not paid or queued.
+      const r = await acts.resumeBenefitPeriod({
+        caseNumber: originalCaseNumber,
+        objectionNumber: caseNumber,
+        ...(d.correction.resumeFromMonth ? { fromMonth: d.correction.resumeFromMonth } : {}),
+        by: review.by.username,
+        at: new Date().toISOString(),
+      });
+      applied = r.applied
+        ? { kind: 'resumed', resumedFrom: r.fromMonth }
+        : { kind: 'not_applied', note: r.note ?? 'the benefit period could not be resumed' };
     } else {
-      // Not automated yet: lifting a stop decision (resuming payment) and reopening a refused claim.
+      // Not automated: reopening a refused claim (the agency takes a new application with the corrected facts).
       applied = {
         kind: 'not_applied',
         note: `a corrected ${input.subject} is carried out by the agency on the original case`,

@@ -349,6 +349,106 @@ describe('objections (Art. 13)', () => {
       .sort((a, b) => (a.paymentId < b.paymentId ? -1 : 1));
     expect(bank.map((b) => b.amountFen)).toEqual([oldAmount, oldAmount, newAmount, newAmount]);
   });
+
+  it('resumes payment from the first unpaid month when a stop decision is corrected, each month paid once (Art. 13, 42)', async () => {
+    const [person] = await findPeople(
+      sim,
+      'eligible,!has_arrears,!pensioner,!deceased,!reemployed,!employed,bank_paid',
+      2,
+    ).then((p) => p.slice(1));
+    const claim = await claimOf(sim, person!);
+    const agencyCode = claim.payingLocality.agencyCode;
+    const caseNumber = `SYJ-2026-${agencyCode}-OBJ0000003`;
+    await insertClaim(caseNumber, person!, agencyCode, 'approved');
+    await env.client.workflow
+      .start(cityPaymentCycle, {
+        taskQueue,
+        workflowId: `payment-cycle-${agencyCode}-${taskQueue}`,
+        args: [{ agencyCode }],
+      })
+      .then((h) => started.push(h))
+      .catch(() => undefined); // the city's cycle may run already (another test of this file)
+    const startDate = shanghaiDate(await env.currentTimeMs());
+    const first = startDate.slice(0, 7);
+    const periodId = `${caseNumber}.P`;
+    const months = 4;
+    started.push(
+      await env.client.workflow.start(benefitPeriod, {
+        taskQueue,
+        workflowId: periodId,
+        args: [
+          {
+            periodId,
+            caseNumber,
+            agencyCode,
+            startDate,
+            endDate: addDays(addMonths(startDate, months), -1),
+            months,
+            monthlyAmountFen: 150_000,
+          },
+        ],
+      }),
+    );
+    // The employment source (wrongly) shows a new job from the 3rd of month 2: the period stops before month 2.
+    const month2 = addToMonth(first, 2);
+    await sim.admin('POST', '/employment', { idNumber: person!.idNumber, startDate: `${month2}-03` });
+    await advanceTo(shanghaiInstant(`${month2}-05`, 12));
+    await eventually(
+      () => tdb.sql<{ status: string }>('SELECT status FROM benefit_period WHERE id = $1', [periodId]),
+      (r) => r[0]?.status === 'stopped',
+    );
+
+    const objectionNumber = `FHJ-2026-${agencyCode}-OBJ0000003`;
+    const { task } = await fileObjection({
+      caseNumber: objectionNumber,
+      originalCaseNumber: caseNumber,
+      agencyCode,
+      subject: 'stop_decision',
+    });
+    await env.client.workflow.getHandle(objectionNumber).executeUpdate(completeTask, {
+      args: [
+        {
+          taskId: task.id,
+          actor: reviewer(agencyCode),
+          form: {
+            decision: 'correct',
+            correction: { resumeFromMonth: month2 },
+            reasons: ['就业登记系误录，本人未就业'],
+          },
+        },
+      ],
+    });
+    const [concluded] = await eventually(
+      () =>
+        tdb.sql<{ status: string; conclusion: { applied?: { kind: string; resumedFrom: string } } }>(
+          'SELECT status, conclusion FROM objection WHERE case_number = $1',
+          [objectionNumber],
+        ),
+      (r) => r[0]?.status === 'corrected',
+    );
+    expect(concluded!.conclusion.applied).toMatchObject({ kind: 'resumed', resumedFrom: month2 });
+
+    // To the end: months 0-3 each paid once, although the same job record is still in the source.
+    await advanceTo(shanghaiInstant(`${addToMonth(first, months + 1)}-20`, 12));
+    await eventually(
+      () => tdb.sql<{ status: string }>('SELECT status FROM benefit_period WHERE id = $1', [periodId]),
+      (r) => r[0]?.status === 'completed',
+    );
+    const paid = await tdb.sql<{ month: string }>(
+      "SELECT month FROM payable WHERE period_id = $1 AND kind = 'unemployment_benefit' AND status = 'paid' ORDER BY month",
+      [periodId],
+    );
+    expect(paid.map((p) => p.month)).toEqual([0, 1, 2, 3].map((i) => addToMonth(first, i)));
+    const bank = (
+      await sim.admin<{ payments: { paymentId: string; result: string }[] }>('GET', '/bank/ledger')
+    ).payments.filter((p) => p.paymentId.startsWith(`${periodId}.UB.`) && p.result === 'paid');
+    expect(bank).toHaveLength(4);
+    const resumed = await tdb.sql<{ type: string }>(
+      "SELECT type FROM case_event WHERE case_number = $1 AND type = 'payments_resumed'",
+      [caseNumber],
+    );
+    expect(resumed).toHaveLength(1);
+  });
 });
 
 /** Moves the server's clock to `ms` (never backwards), in steps so each month's work settles. */
