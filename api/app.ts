@@ -17,6 +17,8 @@ import { calculationsRouter } from './calculations/router';
 import { casesRouter } from './cases/router';
 import { lifecycleRouter } from './cases/lifecycle-router';
 import { supervisionRouter } from './supervision/router';
+import { assigneesRouter } from './supervision/assignees-router';
+import { webRouter } from './web/router';
 import { otherBenefitsRouter } from './cases/other-benefits-router';
 import { subsidiesRouter } from './subsidies/router';
 import { policyRouter } from './policy/router';
@@ -114,6 +116,8 @@ export function createApp(deps: AppDeps): express.Express {
       openApiDocument,
     }),
   );
+  // The web pages (static, no sign-in needed to load them; their data comes from the API below).
+  app.use(webRouter());
   // Everything below knows who is calling (operations endpoints above do not need to).
   app.use(identify(deps.db));
   app.use(
@@ -135,6 +139,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(financeRouter({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue }));
   app.use(employerRouter({ db: deps.db }));
   app.use(lifecycleRouter({ db: deps.db, temporal: deps.temporal }));
+  app.use(assigneesRouter({ db: deps.db }));
   app.use(
     supervisionRouter({
       db: deps.db,

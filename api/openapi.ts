@@ -35,6 +35,7 @@ import { registerPolicyOpenApi } from './policy/router';
 import { registerRecoveryOpenApi } from './recovery/router';
 import { registerSubsidiesOpenApi } from './subsidies/router';
 import { registerAuditOpenApi } from './audit/router';
+import { registerAssigneesOpenApi } from './supervision/assignees-router';
 import { registerMonitoringOpenApi } from './monitoring/router';
 import { registerDataCorrectionsOpenApi } from './data-corrections/router';
 import {
@@ -613,6 +614,7 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
   registerRecoveryOpenApi(registry, { security: signedIn });
   registerSubsidiesOpenApi(registry, { security: signedIn });
   registerAuditOpenApi(registry, { security: signedIn });
+  registerAssigneesOpenApi(registry, { security: signedIn });
   registerMonitoringOpenApi(registry, { security: signedIn });
   registerDataCorrectionsOpenApi(registry, { security: signedIn });
 
