@@ -167,6 +167,11 @@ export function subsidyActivities({ db, sources, policy, calendar }: SubsidyDeps
       asOf: IsoDate;
       at: string;
     }): Promise<{ screened: number; opened: string[]; nextOffset: number | null }> {
+      // A schedule's workflow IDs carry its start time; the column holds 64 characters: a longer ID is kept as a digest.
+      const screeningId =
+        input.screeningId.length <= 64
+          ? input.screeningId
+          : `S${createHash('sha256').update(input.screeningId).digest('hex').slice(0, 40)}`;
       const page = await guarded(() =>
         sources.tax.listEmployers(
           { agencyDivisionCode: input.agencyCode, offset: input.offset, limit: input.limit },
@@ -180,7 +185,7 @@ export function subsidyActivities({ db, sources, policy, calendar }: SubsidyDeps
         });
         if (existing) {
           // Opened by this screening before a retry of this page: ours to start; by another or an application: not.
-          if (existing.screeningId === input.screeningId) opened.push(existing.caseNumber);
+          if (existing.screeningId === screeningId) opened.push(existing.caseNumber);
           continue;
         }
         const { facts, assessment, explanation } = await assessEmployer(e.uscc, input.year, input.asOf);
@@ -189,7 +194,7 @@ export function subsidyActivities({ db, sources, policy, calendar }: SubsidyDeps
           'job_retention_refund',
           yearOf(input.asOf),
           input.agencyCode,
-          serialFromBytes(createHash('sha256').update(`${input.screeningId}\n${e.uscc}`).digest()),
+          serialFromBytes(createHash('sha256').update(`${screeningId}\n${e.uscc}`).digest()),
         );
         const at = new Date(input.at);
         try {
@@ -209,7 +214,7 @@ export function subsidyActivities({ db, sources, policy, calendar }: SubsidyDeps
               data: {
                 caseNumber,
                 source: 'screening',
-                screeningId: input.screeningId,
+                screeningId,
                 uscc: e.uscc,
                 employerName: facts.employer.name,
                 agencyCode: input.agencyCode,
