@@ -37,6 +37,7 @@ import { employerRouter } from './employer/router';
 import { businessDateOf } from '../domain/calendar';
 import { claimsRouter } from './claims/router';
 import { ApiError, errorHandler, notFoundHandler, sendError } from './errors';
+import { refuseNulCharacters } from './input-guard';
 import type { ApiMetrics } from './metrics';
 import { buildOpenApiDocument } from './openapi';
 import { systemRouter } from './system/router';
@@ -105,6 +106,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(deps.metrics.httpMiddleware);
   app.use(requireJson);
   app.use(express.json({ limit: '64kb', strict: true }));
+  app.use(refuseNulCharacters);
 
   const openApiDocument = buildOpenApiDocument();
   app.use(

@@ -79,6 +79,9 @@ export function errorHandler(onUnexpected: (err: unknown) => void): ErrorRequest
       return sendError(res, new ApiError(413, 'payload_too_large', 'The request body is too large'));
     if (type === 'entity.parse.failed')
       return sendError(res, new ApiError(400, 'invalid_json', 'The request body is not valid JSON'));
+    // A path segment that is not valid percent-encoding (`/cases/%zz`): the router cannot decode it.
+    if (err instanceof URIError && (err as { status?: number }).status === 400)
+      return sendError(res, new ApiError(400, 'invalid_path', 'The path is not valid percent-encoding'));
     if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
       return sendError(res, new ApiError(415, 'unsupported_media_type', 'Unsupported body encoding'));
     }

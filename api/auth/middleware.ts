@@ -25,7 +25,13 @@ function tokenOf(req: Request): string | undefined {
   if (header?.startsWith('Bearer ')) return header.slice(7).trim() || undefined;
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const [name, ...rest] = part.trim().split('=');
-    if (name === SESSION_COOKIE) return decodeURIComponent(rest.join('='));
+    if (name !== SESSION_COOKIE) continue;
+    // A malformed cookie (`%` not followed by two hex digits) is no session, not a server error.
+    try {
+      return decodeURIComponent(rest.join('=')) || undefined;
+    } catch {
+      return undefined;
+    }
   }
   return undefined;
 }
