@@ -1,0 +1,172 @@
+/**
+ * Who may call what (issue 12; Art. 5 分级管理, Art. 8 单位经办人, Art. 77 权限管理, Art. 94): the access table of the API,
+ * kept in code and checked cell by cell against the running API by access.test.ts.
+ *
+ * A cell is one of:
+ *   allowed          past the access checks (the answer may still refuse the empty body: 400, or the state: 409)
+ *   unauthenticated  401: no session
+ *   forbidden        403: signed in, without the role or outside the agency scope
+ *   hidden           404: the record exists but is not shown to this caller (cases, tasks of other agencies)
+ */
+import type { Role } from '../../domain/access';
+
+export type Outcome = 'allowed' | 'unauthenticated' | 'forbidden' | 'hidden';
+export type Caller =
+  { kind: 'anonymous' } | { kind: 'applicant'; own: boolean } | { kind: 'role'; role: Role; own: boolean };
+
+/** How an answer counts. */
+export function outcomeOf(status: number, code: string): Outcome {
+  if (status === 401) return 'unauthenticated';
+  if (status === 403) return 'forbidden';
+  if (status === 404 && code !== 'not_found_route') return 'hidden';
+  return 'allowed';
+}
+
+export interface AccessRule {
+  /** Who gets past the checks: `public` is everyone, signed in or not. */
+  roles: 'public' | 'signed_in' | readonly Role[];
+  /** Whether an applicant passes: for their own case only (`own`), or any applicant (`any`); `hidden`: told 404. */
+  applicant?: 'own' | 'any' | 'hidden';
+  /** How staff of another agency are refused (the record is in Shenyang, they are in Dalian). */
+  otherAgency?: 'forbidden' | 'hidden';
+  /** How a staff role outside `roles` is refused, when not 403 (cases and tasks: 404, as if they did not exist). */
+  wrongRole?: Outcome;
+  /** Roles that see the record but may not do this: 403 (a supervisor may see a task, not take it). */
+  seeOnly?: readonly Role[];
+  /** How machine clients and employer agents outside `roles` are refused, when not 403. */
+  wrongClient?: Outcome;
+  /** The record the test names does not exist (no objection, recovery… yet): who passes the checks gets 404. */
+  absent?: boolean;
+}
+
+const STAFF = [
+  'intake',
+  'reviewer',
+  'second_reviewer',
+  'approver',
+  'finance',
+  'auditor',
+  'supervisor',
+  'administrator',
+] as const;
+/** Staff who act on a claim for the person (Art. 37-42): not finance, audit or administration. */
+const CASE_WORKERS = ['intake', 'reviewer', 'second_reviewer', 'approver', 'supervisor'] as const;
+const SUPERVISION = ['auditor', 'supervisor'] as const;
+const publicEndpoint: AccessRule = { roles: 'public' };
+/** A case of the person or of the agency: other agencies, other roles and other applicants are told it does not exist. */
+const caseAction = (roles: readonly Role[], applicant?: 'own'): AccessRule => ({
+  roles,
+  ...(applicant ? { applicant } : {}),
+  otherAgency: 'hidden',
+  wrongRole: 'hidden',
+  wrongClient: 'hidden',
+});
+/** A task: its role's clerks, auditors and supervisors see it; other staff and other agencies are told it does not exist. */
+const taskAction = (roles: readonly Role[]): AccessRule => ({ roles, otherAgency: 'hidden', wrongRole: 'hidden' });
+
+export const ACCESS_TABLE: Record<string, AccessRule> = {
+  // Operations and sign-in: anyone.
+  'GET /healthz': publicEndpoint,
+  'GET /readyz': publicEndpoint,
+  'GET /metrics': publicEndpoint,
+  'POST /auth/login': publicEndpoint,
+  'POST /auth/applicant/code': publicEndpoint,
+  'POST /auth/applicant/login': publicEndpoint,
+  'POST /public/claim-status': publicEndpoint,
+  'GET /public/notices': publicEndpoint,
+  'GET /public/notices/{id}': { roles: 'public', absent: true },
+  'POST /public/notices/{id}/objections': publicEndpoint,
+  'GET /auth/me': { roles: 'signed_in' },
+  'POST /auth/logout': { roles: 'signed_in' },
+  // Applying: the body says the channel, and the channel who may file (Art. 35); an empty body is refused as invalid.
+  'POST /claims': { roles: 'signed_in' },
+  'POST /skill-subsidies': { roles: 'signed_in' },
+  'GET /my/cases': { roles: [], applicant: 'any', wrongRole: 'unauthenticated', wrongClient: 'unauthenticated' },
+  // A case (Art. 5, 30): staff whose agency covers it, the applicant for their own.
+  'GET /cases/{caseNumber}': caseAction(STAFF, 'own'),
+  'GET /cases/{caseNumber}/determination': { ...caseAction(CASE_WORKERS, 'own'), absent: true },
+  'GET /cases/{caseNumber}/other-benefits': caseAction(['intake', 'supervisor'], 'own'),
+  'POST /cases/{caseNumber}/materials': caseAction(CASE_WORKERS, 'own'),
+  'POST /cases/{caseNumber}/arrears-waiver': caseAction(CASE_WORKERS, 'own'),
+  'POST /cases/{caseNumber}/bank-account': caseAction(CASE_WORKERS, 'own'),
+  'POST /cases/{caseNumber}/stop-report': caseAction(CASE_WORKERS, 'own'),
+  'POST /cases/{caseNumber}/objections': caseAction(CASE_WORKERS, 'own'),
+  'POST /cases/{caseNumber}/childbirth-subsidy': caseAction(['intake', 'supervisor'], 'own'),
+  // Survivors apply at a window (Art. 47): an applicant signed in online is told there is no such case.
+  'POST /cases/{caseNumber}/survivor-benefits': { ...caseAction(['intake', 'supervisor']), applicant: 'hidden' },
+  // Tasks (Art. 5, 77): the task's role (intake for an acceptance), auditors and supervisors see it.
+  'GET /tasks': { roles: STAFF },
+  'GET /notifications': { roles: STAFF },
+  'GET /tasks/{id}': taskAction(['intake', ...SUPERVISION]),
+  'POST /tasks/{id}/claim': { ...taskAction(['intake']), seeOnly: SUPERVISION },
+  'POST /tasks/{id}/release': taskAction(['intake', ...SUPERVISION]),
+  'POST /tasks/{id}/complete': taskAction(['intake', ...SUPERVISION]),
+  'POST /tasks/{id}/comments': taskAction(['intake', ...SUPERVISION]),
+  'POST /tasks/{id}/reassign': { roles: ['supervisor'], otherAgency: 'hidden' },
+  'POST /tasks/{id}/extend': { roles: ['supervisor'], otherAgency: 'hidden' },
+  // Rules, calendar and calculations: staff; the calendar is written by administrators.
+  'GET /calendar/years': { roles: STAFF },
+  'GET /calendar/years/{year}': { roles: STAFF },
+  'GET /calendar/due-date': { roles: STAFF },
+  'PUT /calendar/years/{year}': { roles: ['administrator'] },
+  'GET /policy/parameters': { roles: STAFF },
+  'POST /calculations/{kind}': { roles: STAFF },
+  // Supervision (Art. 76-78).
+  'GET /supervision/stuck': { roles: SUPERVISION },
+  'GET /supervision/sla': { roles: SUPERVISION },
+  'GET /supervision/workflows/{workflowId}': { roles: SUPERVISION, otherAgency: 'hidden' },
+  'POST /supervision/workflows/{workflowId}/retry': { roles: ['supervisor'], otherAgency: 'hidden' },
+  'POST /supervision/workflows/{workflowId}/cancel': { roles: ['supervisor'], otherAgency: 'hidden' },
+  'POST /supervision/tasks/batch': { roles: ['supervisor'] },
+  'GET /supervision/assignees': { roles: ['supervisor'] },
+  // Users (Art. 94): administrators of the agency.
+  'GET /admin/users': { roles: ['administrator'] },
+  'POST /admin/users': { roles: ['administrator'] },
+  'PATCH /admin/users/{id}': { roles: ['administrator'] },
+  'POST /admin/users/{id}/tokens': { roles: ['administrator'] },
+  // Employers (Art. 8, 49).
+  'GET /employer/claims': { roles: ['employer_agent'] },
+  'POST /job-retention/applications': { roles: ['employer_agent'] },
+  'POST /job-retention/screenings': { roles: ['supervisor'] },
+  // Finance (Art. 39, 62, 63).
+  'POST /finance/payment-runs': { roles: ['finance'] },
+  'GET /finance/payment-runs': { roles: ['finance', ...SUPERVISION] },
+  'GET /finance/payables': { roles: ['finance', ...SUPERVISION] },
+  'GET /finance/funds-request': { roles: ['finance', ...SUPERVISION] },
+  // Objections and recoveries (Art. 13, 42, 43): the records named do not exist for this case.
+  'GET /objections/{caseNumber}': { roles: [...CASE_WORKERS, 'auditor'], absent: true },
+  'POST /recoveries': { roles: ['auditor'] },
+  'POST /recoveries/{caseNumber}/delivery': { roles: ['intake', ...SUPERVISION], absent: true },
+  'POST /recoveries/{caseNumber}/repayments': { roles: ['finance'], absent: true },
+  'GET /recoveries/{caseNumber}/case-file': { roles: ['finance', ...SUPERVISION], absent: true },
+  // Internal control (Art. 76-78, 93).
+  'GET /audit/verify': { roles: [...SUPERVISION, 'administrator'] },
+  'POST /monitoring/runs': { roles: SUPERVISION },
+  'GET /monitoring/runs/{runId}': { roles: SUPERVISION },
+  'GET /monitoring/items': { roles: SUPERVISION },
+  'GET /monitoring/rules': { roles: SUPERVISION },
+  'POST /data-corrections': { roles: ['intake', 'reviewer', 'supervisor'] },
+  'GET /data-corrections/{caseNumber}': { roles: ['intake', 'reviewer', 'approver', ...SUPERVISION], absent: true },
+};
+
+export function expectedOutcome(operation: string, caller: Caller): Outcome | undefined {
+  const rule = ACCESS_TABLE[operation];
+  if (!rule) return undefined;
+  const passed: Outcome = rule.absent ? 'hidden' : 'allowed';
+  if (rule.roles === 'public') return passed;
+  if (caller.kind === 'anonymous') return 'unauthenticated';
+  // Applicants are not signed in as far as staff endpoints are concerned.
+  if (caller.kind === 'applicant') {
+    if (rule.roles === 'signed_in' || rule.applicant === 'any') return passed;
+    if (rule.applicant === 'own') return caller.own ? passed : 'hidden';
+    if (rule.applicant === 'hidden') return 'hidden';
+    return 'unauthenticated';
+  }
+  if (rule.roles !== 'signed_in' && !rule.roles.includes(caller.role)) {
+    if (rule.seeOnly?.includes(caller.role)) return caller.own || !rule.otherAgency ? 'forbidden' : rule.otherAgency;
+    const staff = (STAFF as readonly Role[]).includes(caller.role);
+    return (staff ? rule.wrongRole : rule.wrongClient) ?? 'forbidden';
+  }
+  if (!caller.own && rule.otherAgency) return rule.otherAgency;
+  return passed;
+}
