@@ -38,6 +38,7 @@ import { businessDateOf } from '../domain/calendar';
 import { claimsRouter } from './claims/router';
 import { ApiError, errorHandler, notFoundHandler, sendError } from './errors';
 import { refuseNulCharacters } from './input-guard';
+import { refuseCrossSiteWrites, securityHeaders } from './security';
 import type { ApiMetrics } from './metrics';
 import { buildOpenApiDocument } from './openapi';
 import { systemRouter } from './system/router';
@@ -80,6 +81,7 @@ const requireJson: RequestHandler = (req, res, next) => {
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  app.use(securityHeaders());
   app.set('trust proxy', false);
 
   app.use(
@@ -104,6 +106,7 @@ export function createApp(deps: AppDeps): express.Express {
     }),
   );
   app.use(deps.metrics.httpMiddleware);
+  app.use(refuseCrossSiteWrites);
   app.use(requireJson);
   app.use(express.json({ limit: '64kb', strict: true }));
   app.use(refuseNulCharacters);
