@@ -88,11 +88,12 @@ describe('security headers (helmet)', () => {
 
 describe('cross-site writes (CSRF)', () => {
   it('refuses a cookie-authenticated write from another site, and does nothing', async () => {
-    for (const headers of [
+    const foreign: Record<string, string>[] = [
       { origin: 'https://evil.example' },
       { origin: 'null' },
       { 'sec-fetch-site': 'cross-site' },
-    ]) {
+    ];
+    for (const headers of foreign) {
       const res = await fetch(`${api.url}/admin/users`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', cookie, ...headers },
