@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { paymentActivities, paymentIdFor } from '../../activities/payments';
+import { PAYABLE_KINDS, paymentActivities, paymentIdFor } from '../../activities/payments';
 import { ensurePaymentCycles } from '../../lib/payment-cycles';
 import { paymentRun } from '../../workflows/payments';
 import { startApi, type RunningApi } from '../support/api';
@@ -374,8 +374,8 @@ describe('the funds request and the ledger over the API (Art. 62)', () => {
           resend: { count: 0, fen: 0 },
           total: { count: 1, fen: PREMIUM },
         },
-        // Every line of the request, nil ones too: the one-off benefits of Art. 46, 47.
-        ...['childbirth_subsidy', 'funeral_grant', 'survivor_pension', 'death_month_benefit'].map((kind) => ({
+        // Every line of the request, nil ones too: the one-off payments (Art. 46, 47, 49, 50).
+        ...PAYABLE_KINDS.filter((k) => k !== 'unemployment_benefit' && k !== 'medical_premium').map((kind) => ({
           kind,
           current: { count: 0, fen: 0 },
           resend: { count: 0, fen: 0 },
