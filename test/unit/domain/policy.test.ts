@@ -17,7 +17,7 @@ import {
   resolveParameter,
 } from '../../../domain/policy';
 import { loadPolicyData, POLICY_DIR } from '../../../policy/load';
-import { policy } from './helpers';
+import { carriedForward, policy } from './helpers';
 
 const LIAONING_CITIES = [
   '210100',
@@ -233,5 +233,22 @@ describe('policy loader', () => {
     delete files['eligibility.json'];
     expect(() => parsePolicyData(files)).toThrow(/eligibility\.json/);
     expect(() => parsePolicyData({ ...readAll(), 'unknown.json': {} })).toThrow(/unknown\.json/);
+  });
+});
+
+describe('policy carried forward past a lapse (Art. 12, 49, 50)', () => {
+  it('decides cases after the published lapse only with unconfirmed carried-forward entries, each saying so', () => {
+    const forward = Object.values(carriedForward)
+      .flat()
+      .filter((e) => /carried forward/.test((e as { note?: string }).note ?? ''));
+    expect(forward.length).toBeGreaterThan(0);
+    for (const e of forward) {
+      expect(e.confirmed).toBe(false);
+      expect(e.note).toMatch(/^UNCONFIRMED/);
+    }
+    expect(() => resolveParameter(policy, 'skillSubsidyRule', '210000', '2025-06-01')).toThrow(
+      ParameterNotInForceError,
+    );
+    expect(resolveParameter(carriedForward, 'skillSubsidyRule', '210000', '2025-06-01').confirmed).toBe(false);
   });
 });
