@@ -9,7 +9,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { Prisma } from '../generated/prisma/client';
 import { calculateJobRetentionRefund, type JobRetentionInput } from '../domain/calculators/job-retention';
 import { calculateSkillSubsidy } from '../domain/calculators/skill-subsidy';
-import { businessDateOf, yearOf, type IsoDate } from '../domain/calendar';
+import { addMonthsToMonth, businessDateOf, monthOf, yearOf, type IsoDate } from '../domain/calendar';
 import { formatCaseNumber, serialFromBytes } from '../domain/case-number';
 import { deadlineFor } from '../domain/deadlines';
 import { maskIdNumber, maskTail } from '../domain/identity';
@@ -357,7 +357,10 @@ export function subsidyActivities({ db, sources, policy, calendar }: SubsidyDeps
       });
       const calc = calculateSkillSubsidy(
         {
-          insuredActive: employments.employments.some((e) => e.endDate === null),
+          // 参保状态: an open employment at an insured employer, or contributions paid for the last months.
+          insuredActive:
+            employments.employments.some((e) => e.endDate === null) ||
+            contributions.records.some((r) => r.month >= addMonthsToMonth(monthOf(input.asOf), -3)),
           // Paid months, each once (Art. 32): months already used for a benefit determination are among them; deemed
           // months are not in the tax platform's records (a clerk adds them on objection, Art. 38).
           cumulativeContributionMonths: new Set(contributions.records.map((r) => r.month)).size,

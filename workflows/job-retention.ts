@@ -47,7 +47,7 @@ const PAGE = 50;
 
 export async function jobRetentionScreening(
   input: JobRetentionScreeningInput,
-): Promise<{ screened: number; opened: string[]; noticeId: string | null }> {
+): Promise<{ screened: number; opened: string[]; noticeId: string | null; outcomes: Record<string, number> }> {
   const screeningId = workflowInfo().workflowId;
   const today = shanghaiDate(Date.now());
   const year = input.year ?? Number(today.slice(0, 4)) - 1;
@@ -67,9 +67,11 @@ export async function jobRetentionScreening(
     opened.push(...page.opened);
     offset = page.nextOffset;
   }
-  // Each eligible employer's case runs on its own; the screening does not wait for them.
+  // Each eligible employer's case runs as its own workflow (it survives the screening: ABANDON); the screening stays
+  // open until they end, so it can report what became of its list.
+  const cases = [];
   for (const caseNumber of opened) {
-    await startChild(jobRetentionRefund, {
+    const child = await startChild(jobRetentionRefund, {
       workflowId: caseNumber,
       args: [{ caseNumber, agencyCode: input.agencyCode, notice: 'list' }],
       parentClosePolicy: ParentClosePolicy.ABANDON,
@@ -80,11 +82,12 @@ export async function jobRetentionScreening(
         { key: CASE_STATUS, value: 'granted' },
       ],
     });
+    cases.push(child);
   }
-  if (!opened.length) return { screened, opened, noticeId: null };
+  if (!opened.length) return { screened, opened, noticeId: null, outcomes: {} };
   // Art. 49 para 4: one list of the employers and their amounts, on the city's public page.
   const noticeId = newNoticeId(input.agencyCode, Number(today.slice(0, 4)), uuid4());
-  await startChild(publicNotice, {
+  const notice = await startChild(publicNotice, {
     workflowId: noticeId,
     args: [{ noticeId, kind: 'job_retention_refund', agencyCode: input.agencyCode, caseNumbers: opened }],
     parentClosePolicy: ParentClosePolicy.ABANDON,
@@ -93,7 +96,11 @@ export async function jobRetentionScreening(
       { key: AGENCY_CODE, value: input.agencyCode },
     ],
   });
-  return { screened, opened, noticeId };
+  const outcomes: Record<string, number> = {};
+  const ends = await Promise.all(cases.map((c) => c.result().catch(() => 'failed' as const)));
+  for (const e of ends) outcomes[e] = (outcomes[e] ?? 0) + 1;
+  await notice.result().catch(() => undefined);
+  return { screened, opened, noticeId, outcomes };
 }
 
 export interface JobRetentionRefundInput {
