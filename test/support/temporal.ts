@@ -28,7 +28,9 @@ export function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
     address: inject('timeSkippingAddress'),
     namespace: 'default',
     supportsTimeSkipping: true,
-    connectionOptions: {},
+    // The test server (grpc-java) allows a keepalive ping only every 5 minutes; the client's default of 30 s makes it
+    // close the connection ("excess pings") under a long test file, and an `env.sleep` in flight then never returns.
+    connectionOptions: { channelArgs: { 'grpc.keepalive_time_ms': 330_000, 'grpc.keepalive_permit_without_calls': 0 } },
   });
 }
 
