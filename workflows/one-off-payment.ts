@@ -1,7 +1,10 @@
 /**
- * A one-off payment through the payment ledger and the city's next monthly run (Art. 39, 62-63), for the subsidies
- * paid after a public notice (Art. 49, 50): queued with the case number as its "period", read after the run on the
- * 16th, re-sent once with the next run when the bank refused it. Workflow code (deterministic).
+ * One-off payments through the payment ledger and the city's next monthly run (Art. 39, 62-63): the other benefits
+ * of a period (Art. 46, 47) and the subsidies paid after a public notice (Art. 49, 50). Each item is queued with the
+ * case number as its "period", read after the run on the 16th, and re-sent once with the next run when the bank
+ * refused it. Failing again, the item is either given up (the case goes to a clerk) or, when the case can take a
+ * corrected account, the payee is asked once and the item waits: the case's `correctBankAccount` Update re-queues it
+ * (`requeueOneOff`) and it is settled after the next run. Workflow code (deterministic).
  */
 import { proxyActivities, sleep } from '@temporalio/workflow';
 import type { Activities } from '../activities';
@@ -16,38 +19,88 @@ const acts = proxyActivities<Activities>({
 
 /** After the city's run on the 10th (all paid by the 15th, Art. 63), the results are read on the 16th at 09:00. */
 const SETTLE_DAY = 16;
-/** Attempts before the payment is given up to a clerk (the first, and one re-send with the next run). */
+/** Attempts before an item is given up or its payee asked for a corrected account (the first, and one re-send). */
 const ATTEMPTS = 2;
+
+export interface OneOffItem {
+  kind: PayableKind;
+  amountFen: number;
+}
 
 export interface OneOffPaymentResult {
   status: 'paid' | 'failed';
+  /** The month the items are in the ledger for. */
   month: string;
-  resultCode: string | null;
+  /** Items given up, with the bank's code (only without `askForAccount`). */
+  failed: { kind: PayableKind; resultCode: string | null }[];
 }
 
+/** The month a one-off payment queued now is in the ledger for (Asia/Shanghai). */
+export const oneOffMonth = () => monthOfDate(shanghaiDate(Date.now()));
+
+export async function payOneOff(p: {
+  caseNumber: string;
+  agencyCode: string;
+  items: OneOffItem[];
+  /** Defaults to `oneOffMonth()`; a case that re-queues on a corrected account needs to know it. */
+  month?: string;
+  /** Art. 39: asks the payee, once per item, to correct the account; without it an item failing twice is given up. */
+  askForAccount?: (kind: PayableKind) => Promise<void>;
+}): Promise<OneOffPaymentResult> {
+  const month = p.month ?? oneOffMonth();
+  const ref = (kind: PayableKind) => ({ periodId: p.caseNumber, kind, month });
+  for (const x of p.items) {
+    await acts.queuePayable({
+      ...ref(x.kind),
+      caseNumber: p.caseNumber,
+      agencyCode: p.agencyCode,
+      amountFen: x.amountFen,
+    });
+  }
+  const outstanding = new Set(p.items.map((x) => x.kind));
+  const asked = new Set<PayableKind>();
+  const failed: OneOffPaymentResult['failed'] = [];
+  // This month's run if it has not happened yet, else next month's; read the results the 16th after it.
+  const runThisMonth = Date.now() < shanghaiInstant(`${month}-${PAY_DAY}`, PAY_HOUR);
+  let settleAt = shanghaiInstant(`${runThisMonth ? month : addToMonth(month, 1)}-${SETTLE_DAY}`, PAY_HOUR);
+  while (outstanding.size) {
+    await sleep(Math.max(0, settleAt - Date.now()));
+    for (const kind of [...outstanding]) {
+      const r = await acts.payableOutcome(ref(kind));
+      if (r?.status === 'paid') outstanding.delete(kind);
+      else if (r?.status === 'failed' && r.attempt < ATTEMPTS) await acts.requeuePayable(ref(kind));
+      else if (r?.status === 'failed' && !p.askForAccount) {
+        outstanding.delete(kind);
+        failed.push({ kind, resultCode: r.resultCode });
+      } else if (r?.status === 'failed' && !asked.has(kind)) {
+        asked.add(kind);
+        await p.askForAccount!(kind);
+      }
+    }
+    // Not all paid (not in this run, or failed): look again after the next month's run.
+    settleAt = shanghaiInstant(`${addToMonth(monthOfDate(shanghaiDate(Date.now())), 1)}-${SETTLE_DAY}`, PAY_HOUR);
+  }
+  return { status: failed.length ? 'failed' : 'paid', month, failed };
+}
+
+/** Art. 39: a corrected account re-sends the case's failed items of `month` once; answers the kinds re-queued. */
+export async function requeueOneOff(caseNumber: string, month: string, kinds: PayableKind[]): Promise<PayableKind[]> {
+  const requeued: PayableKind[] = [];
+  for (const kind of kinds) {
+    // Only a failed latest attempt is re-queued; a paid or pending item is answered as it is.
+    const r = await acts.requeuePayable({ periodId: caseNumber, kind, month });
+    if (r.status === 'pending' && r.attempt > 1) requeued.push(kind);
+  }
+  return requeued;
+}
+
+/** One subsidy paid to its payee, given up to a clerk when it fails twice (Art. 49, 50). */
 export async function payOnce(p: {
   caseNumber: string;
   agencyCode: string;
   kind: PayableKind;
   amountFen: number;
-}): Promise<OneOffPaymentResult> {
-  const month = monthOfDate(shanghaiDate(Date.now()));
-  await acts.queuePayable({
-    periodId: p.caseNumber,
-    caseNumber: p.caseNumber,
-    agencyCode: p.agencyCode,
-    kind: p.kind,
-    month,
-    amountFen: p.amountFen,
-  });
-  const runThisMonth = Date.now() < shanghaiInstant(`${month}-${PAY_DAY}`, PAY_HOUR);
-  let settleAt = shanghaiInstant(`${runThisMonth ? month : addToMonth(month, 1)}-${SETTLE_DAY}`, PAY_HOUR);
-  for (;;) {
-    await sleep(Math.max(0, settleAt - Date.now()));
-    const r = await acts.payableOutcome({ periodId: p.caseNumber, kind: p.kind, month });
-    if (r?.status === 'paid') return { status: 'paid', month, resultCode: null };
-    if (r?.status === 'failed' && r.attempt >= ATTEMPTS) return { status: 'failed', month, resultCode: r.resultCode };
-    if (r?.status === 'failed') await acts.requeuePayable({ periodId: p.caseNumber, kind: p.kind, month });
-    settleAt = shanghaiInstant(`${addToMonth(monthOfDate(shanghaiDate(Date.now())), 1)}-${SETTLE_DAY}`, PAY_HOUR);
-  }
+}): Promise<{ status: 'paid' | 'failed'; month: string; resultCode: string | null }> {
+  const r = await payOneOff({ caseNumber: p.caseNumber, agencyCode: p.agencyCode, items: [p] });
+  return { status: r.status, month: r.month, resultCode: r.failed[0]?.resultCode ?? null };
 }

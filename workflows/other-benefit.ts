@@ -28,10 +28,10 @@ import type { OtherBenefitAssessment, OtherBenefitKind } from '../activities/oth
 import type { PayableKind } from '../activities/payments';
 import { supplyMaterials } from './benefit-claim';
 import { correctBankAccount } from './benefit-period';
-import { PAY_DAY, PAY_HOUR } from './pay-day';
+import { oneOffMonth, payOneOff, requeueOneOff } from './one-off-payment';
 import { CASE_STATUS } from './search-attributes';
 import { createTaskBoard } from './tasks';
-import { addToMonth, monthOfDate, shanghaiDate, shanghaiInstant } from './time';
+import { shanghaiDate } from './time';
 
 export interface OtherBenefitInput {
   caseNumber: string;
@@ -56,9 +56,6 @@ const acts = proxyActivities<Activities>({
   retry: { initialInterval: '1 second', maximumInterval: '10 minutes', backoffCoefficient: 2 },
 });
 
-/** After the city's run on the 10th (all paid by the 15th, Art. 63), the results are read on the 16th at 09:00. */
-const SETTLE_DAY = 16;
-
 export async function otherBenefit(input: OtherBenefitInput): Promise<OtherBenefitStatus> {
   const { caseNumber, agencyCode, kind } = input;
   const tasks = createTaskBoard({ caseNumber, workflowId: workflowInfo().workflowId, caseType: kind });
@@ -66,9 +63,8 @@ export async function otherBenefit(input: OtherBenefitInput): Promise<OtherBenef
   let status: OtherBenefitStatus = 'received';
   const supplied = new Set<string>();
   let requested: string[] = [];
-  /** Ledger kinds in payment, and whether the applicant was asked to correct the account for them. */
-  const outstanding: { kind: PayableKind; asked: boolean }[] = [];
-  let corrected = false;
+  /** The ledger kinds being paid, and the month they are in the ledger for. */
+  let paying: PayableKind[] = [];
 
   // The same Update names as the benefit claim and period, so the case API serves every case type alike.
   setHandler(
@@ -103,12 +99,8 @@ export async function otherBenefit(input: OtherBenefitInput): Promise<OtherBenef
         reason: c.reason,
         at: iso(),
       });
-      const requeued: string[] = [];
-      for (const o of outstanding) {
-        const r = await acts.requeuePayable({ periodId: caseNumber, kind: o.kind, month: paymentMonth });
-        if (r.status === 'pending') requeued.push(o.kind);
-      }
-      corrected = true;
+      // The failed items are re-sent once with the account; paid ones are left alone.
+      const requeued = await requeueOneOff(caseNumber, paymentMonth, paying);
       return { requeued };
     },
     {
@@ -160,7 +152,7 @@ export async function otherBenefit(input: OtherBenefitInput): Promise<OtherBenef
     return finish();
   }
 
-  let paymentMonth = monthOfDate(shanghaiDate(Date.now()));
+  let paymentMonth = oneOffMonth();
   try {
     // 1. Assessment, again after materials are supplied.
     let a: OtherBenefitAssessment;
@@ -255,45 +247,19 @@ export async function otherBenefit(input: OtherBenefitInput): Promise<OtherBenef
       return await finish();
     }
 
-    // 3. Payment with the city's next run (Art. 39, 62-63).
-    paymentMonth = monthOfDate(shanghaiDate(Date.now()));
-    for (const x of amounts) {
-      await acts.queuePayable({
-        periodId: caseNumber,
-        caseNumber,
-        agencyCode,
-        kind: x.kind,
-        month: paymentMonth,
-        amountFen: x.amountFen,
-      });
-      outstanding.push({ kind: x.kind, asked: false });
-    }
+    // 3. Payment with the city's next run (Art. 39, 62-63); failing twice, the applicant corrects the account.
+    paymentMonth = oneOffMonth();
+    paying = amounts.map((x) => x.kind);
     await moveTo('in_payment', 'other_benefit_approved', { amounts, month: paymentMonth }, approval.by.username);
     await tell('other_benefit_approved', { totalFen: amounts.reduce((s, x) => s + x.amountFen, 0) }, 'approved');
+    await payOneOff({
+      caseNumber,
+      agencyCode,
+      items: amounts,
+      month: paymentMonth,
+      askForAccount: (kind) => tell('other_benefit_account', {}, `account.${kind}`),
+    });
 
-    // This month's run if it has not happened yet, else next month's; read the results the 16th after it.
-    const runThisMonth = Date.now() < shanghaiInstant(`${paymentMonth}-${PAY_DAY}`, PAY_HOUR);
-    let settleAt = shanghaiInstant(
-      `${runThisMonth ? paymentMonth : addToMonth(paymentMonth, 1)}-${SETTLE_DAY}`,
-      PAY_HOUR,
-    );
-    while (outstanding.length) {
-      corrected = false;
-      await condition(() => corrected, Math.max(0, settleAt - Date.now()));
-      if (corrected) continue; // re-sent with the corrected account: settled after the next run
-      for (const o of [...outstanding]) {
-        const r = await acts.payableOutcome({ periodId: caseNumber, kind: o.kind, month: paymentMonth });
-        if (r?.status === 'paid') {
-          outstanding.splice(outstanding.indexOf(o), 1);
-        } else if (r?.status === 'failed' && r.attempt === 1) {
-          await acts.requeuePayable({ periodId: caseNumber, kind: o.kind, month: paymentMonth });
-        } else if (r?.status === 'failed' && !o.asked) {
-          o.asked = true;
-          await tell('other_benefit_account', {}, `account.${o.kind}`);
-        }
-      }
-      settleAt = shanghaiInstant(`${addToMonth(monthOfDate(shanghaiDate(Date.now())), 1)}-${SETTLE_DAY}`, PAY_HOUR);
-    }
     await moveTo('paid', 'other_benefit_paid', { amounts });
     return await finish();
   } catch (err) {
