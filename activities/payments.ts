@@ -29,6 +29,7 @@ import type { Prisma } from '../generated/prisma/client';
 import { paymentItemSchema, type BankClient, type PaymentItem } from '../integrations/bank';
 import { SourceError, toActivityFailure } from '../integrations/errors';
 import type { MedicalClient } from '../integrations/medical';
+import { mapLimited } from '../lib/concurrency';
 import type { Db } from '../lib/db';
 import { MONTH_PATTERN, RUN_ID_PATTERN } from '../workflows/pay-day';
 
@@ -246,15 +247,6 @@ interface ItemResult {
   paidAt: string | null;
 }
 
-/** Runs `work` over `items`, at most `limit` at a time. */
-async function eachLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await work(items[next++]!);
-  });
-  await Promise.all(lanes);
-}
-
 export function paymentActivities({ db, bank, medical }: PaymentActivityDeps) {
   const latest = (ref: PayableRef) =>
     db.payable.findFirst({
@@ -384,7 +376,7 @@ export function paymentActivities({ db, bank, medical }: PaymentActivityDeps) {
       select: { caseNumber: true, idNumber: true },
     });
     const idNumbers = new Map(claims.map((c) => [c.caseNumber, c.idNumber]));
-    await eachLimited(rows, PREMIUM_CONCURRENCY, async (p) => {
+    await mapLimited(rows, PREMIUM_CONCURRENCY, async (p) => {
       const idNumber = idNumbers.get(p.caseNumber);
       if (!idNumber) {
         results.set(p.paymentId, { status: 'failed', code: 'case_not_found', paidAt: null });

@@ -23,6 +23,7 @@ import { agencyCovers, agencyScopePrefix } from '../../domain/access';
 import { businessDateOf, type WorkdayCalendar } from '../../domain/calendar';
 import { extendTask, reassignTask } from '../../workflows/tasks';
 import { audit } from '../../lib/audit';
+import { mapLimited } from '../../lib/concurrency';
 import type { CalendarStore } from '../../lib/calendar-store';
 import type { Db } from '../../lib/db';
 import { currentUser, requireRole } from '../auth/middleware';
@@ -100,21 +101,6 @@ function workdaysSince(calendar: WorkdayCalendar, since: Date, now: Date): numbe
   }
 }
 
-/** Runs `fn` over `items` with at most `limit` at once. */
-async function eachLimited<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        out[i] = await fn(items[i]!);
-      }
-    }),
-  );
-  return out;
-}
-
 export function supervisionRouter(deps: {
   db: Db;
   temporal: Client;
@@ -156,7 +142,7 @@ export function supervisionRouter(deps: {
         break;
       }
     }
-    const described = await eachLimited(running, 16, async (w) => {
+    const described = await mapLimited(running, 16, async (w) => {
       try {
         return { w, d: await temporal.workflow.getHandle(w.workflowId).describe() };
       } catch {
@@ -464,7 +450,7 @@ export function supervisionRouter(deps: {
     const actor = actorOf(user);
     const action = b.action;
     // Each task is its own Update to its own workflow: one failing does not stop the others (a result per task).
-    const results = await eachLimited(tasks, 8, async (t) => {
+    const results = await mapLimited(tasks, 8, async (t) => {
       try {
         const handle = temporal.workflow.getHandle(t.workflowId);
         if (action.kind === 'reassign') {
