@@ -16,33 +16,16 @@ import { z } from 'zod';
 import { agencyCovers } from '../../domain/access';
 import { businessDateOf } from '../../domain/calendar';
 import { formatCaseNumber, serialFromBytes } from '../../domain/case-number';
-import { isMainlandMobile, validateIdentityDocument } from '../../domain/identity';
 import { audit } from '../../lib/audit';
 import { dbDate, isoDate, type Db } from '../../lib/db';
 import { otherBenefit } from '../../workflows/other-benefit';
 import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from '../../workflows/search-attributes';
 import type { OtherBenefitKind } from '../../activities/other-benefits';
 import { ApiError, dependencyOutage, parseOr400, validationError } from '../errors';
-import { CaseNumberParamSchema, IdempotencyKeySchema, IdTypeSchema } from '../claims/schema';
+import { CaseNumberParamSchema, IdempotencyKeySchema, PaymentAccountSchema, PersonSchema } from '../claims/schema';
 
 const date = z.iso.date({ message: 'must be a date YYYY-MM-DD' });
 const flag = z.boolean({ error: 'must be true or false' });
-
-const PaymentSchema = z
-  .strictObject({
-    method: z
-      .enum(['social_security_card', 'bank_account'])
-      .meta({ description: 'Art. 39: social security card first' }),
-    bankName: z.string().trim().min(1).max(64).optional(),
-    accountNumber: z
-      .string()
-      .trim()
-      .regex(/^\d{12,30}$/, 'must be 12-30 digits'),
-  })
-  .superRefine((p, ctx) => {
-    if (p.method === 'bank_account' && !p.bankName)
-      ctx.addIssue({ code: 'custom', path: ['bankName'], message: 'is required when the method is bank_account' });
-  });
 
 export const ChildbirthSubsidyRequestSchema = z
   .strictObject({
@@ -54,24 +37,14 @@ export const ChildbirthSubsidyRequestSchema = z
       medicalBirthCertificate: flag.meta({ description: '医学出生证明' }),
       hospitalBills: flag.meta({ description: '住院费用票据' }),
     }),
-    payment: PaymentSchema.optional().meta({ description: 'Default: the account the benefit is paid to' }),
+    payment: PaymentAccountSchema.optional().meta({ description: 'Default: the account the benefit is paid to' }),
   })
   .meta({ id: 'ChildbirthSubsidyRequest', description: 'Art. 46 医疗补助金' });
 
 export const SurvivorBenefitsRequestSchema = z
   .strictObject({
     channel: z.enum(['online', 'window', 'kiosk']),
-    survivor: z
-      .strictObject({
-        idType: IdTypeSchema,
-        idNumber: z.string().trim().toUpperCase().min(5, 'is too short').max(32),
-        name: z.string().trim().min(1, 'must not be empty').max(64),
-        phone: z.string().trim().refine(isMainlandMobile, 'must be a mainland mobile number (11 digits, 1[3-9]…)'),
-      })
-      .superRefine((a, ctx) => {
-        const check = validateIdentityDocument(a.idType, a.idNumber);
-        if (!check.valid) ctx.addIssue({ code: 'custom', path: ['idNumber'], message: check.message });
-      }),
+    survivor: PersonSchema,
     relationship: z.enum(['spouse', 'child', 'parent', 'other']),
     dateOfDeath: date.meta({ description: 'As the survivor states it; checked against civil affairs (Art. 47)' }),
     chosenScheme: z
@@ -82,7 +55,7 @@ export const SurvivorBenefitsRequestSchema = z
       deathCertificate: flag.meta({ description: '失业人员死亡证明 (obtained by data comparison when possible)' }),
       relationshipProof: flag.meta({ description: '遗属与失业人员关系证明' }),
     }),
-    payment: PaymentSchema,
+    payment: PaymentAccountSchema,
   })
   .meta({ id: 'SurvivorBenefitsRequest', description: 'Art. 47 丧葬补助金和抚恤金' });
 

@@ -22,21 +22,42 @@ export const SeparationReasonSchema = separationReasonSchema.meta({
 
 const isoDate = z.iso.date({ message: 'must be a date YYYY-MM-DD' });
 
+/** A person who applies or is paid: an Art. 96 identity document checked by its format, name and mobile. */
+export const PersonSchema = z
+  .strictObject({
+    idType: IdTypeSchema,
+    idNumber: z.string().trim().toUpperCase().min(5, 'is too short').max(32),
+    name: z.string().trim().min(1, 'must not be empty').max(64),
+    phone: z.string().trim().refine(isMainlandMobile, 'must be a mainland mobile number (11 digits, 1[3-9]…)'),
+  })
+  .superRefine((a, ctx) => {
+    // Art. 96: each kind of document by its format (GB 11643 check character and birth date for the 18-digit ones).
+    const check = validateIdentityDocument(a.idType, a.idNumber);
+    if (!check.valid) ctx.addIssue({ code: 'custom', path: ['idNumber'], message: check.message });
+  });
+
+/** Art. 39: where a payment goes — the social security card first, else a bank account (with its bank). */
+export const PaymentAccountSchema = z
+  .strictObject({
+    method: z
+      .enum(['social_security_card', 'bank_account'])
+      .meta({ description: 'Art. 39: social security card first' }),
+    bankName: z.string().trim().min(1).max(64).optional(),
+    accountNumber: z
+      .string()
+      .trim()
+      .regex(/^\d{12,30}$/, 'must be 12-30 digits'),
+  })
+  .superRefine((p, ctx) => {
+    if (p.method === 'bank_account' && !p.bankName) {
+      ctx.addIssue({ code: 'custom', path: ['bankName'], message: 'is required when the method is bank_account' });
+    }
+  });
+
 export const ClaimRequestSchema = z
   .strictObject({
     channel: z.enum(['online', 'window', 'kiosk']).meta({ description: 'Art. 35 申领渠道' }),
-    applicant: z
-      .strictObject({
-        idType: IdTypeSchema,
-        idNumber: z.string().trim().toUpperCase().min(5, 'is too short').max(32),
-        name: z.string().trim().min(1, 'must not be empty').max(64),
-        phone: z.string().trim().refine(isMainlandMobile, 'must be a mainland mobile number (11 digits, 1[3-9]…)'),
-      })
-      .superRefine((a, ctx) => {
-        // Art. 96: each kind of document by its format (GB 11643 check character and birth date for the 18-digit ones).
-        const check = validateIdentityDocument(a.idType, a.idNumber);
-        if (!check.valid) ctx.addIssue({ code: 'custom', path: ['idNumber'], message: check.message });
-      }),
+    applicant: PersonSchema,
     employer: z.strictObject({
       uscc: z
         .string()
@@ -59,22 +80,7 @@ export const ClaimRequestSchema = z
         .regex(/^\d{6}$/, 'must be a 6-digit administrative division code')
         .meta({ description: 'Division code of the paying agency (Art. 36, 39)', example: '210100' }),
     }),
-    payment: z
-      .strictObject({
-        method: z
-          .enum(['social_security_card', 'bank_account'])
-          .meta({ description: 'Art. 39: social security card first' }),
-        bankName: z.string().trim().min(1).max(64).optional(),
-        accountNumber: z
-          .string()
-          .trim()
-          .regex(/^\d{12,30}$/, 'must be 12-30 digits'),
-      })
-      .superRefine((p, ctx) => {
-        if (p.method === 'bank_account' && !p.bankName) {
-          ctx.addIssue({ code: 'custom', path: ['bankName'], message: 'is required when the method is bank_account' });
-        }
-      }),
+    payment: PaymentAccountSchema,
   })
   .meta({ id: 'ClaimRequest', description: '失业保险金申领 (Art. 34-36)' });
 

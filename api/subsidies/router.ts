@@ -29,25 +29,11 @@ import { skillSubsidy } from '../../workflows/skill-subsidy';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { OpenApiRouteOptions } from '../calculations/router';
 import { ApiError, dependencyOutage, ErrorBodySchema, parseOr400, validationError } from '../errors';
-import { IdempotencyKeySchema, IdTypeSchema } from '../claims/schema';
+import { IdempotencyKeySchema, IdTypeSchema, PaymentAccountSchema } from '../claims/schema';
 
 const divisionCode = z.string().regex(/^\d{4}00$/, 'must be the 6-digit division code of a city agency');
 const uscc = z.string().trim().toUpperCase().refine(isValidUscc, 'must be a unified social credit code (GB 32100)');
 const mobile = z.string().trim().refine(isMainlandMobile, 'must be a mainland mobile number (11 digits, 1[3-9]…)');
-
-const PaymentSchema = z
-  .strictObject({
-    method: z.enum(['social_security_card', 'bank_account']),
-    bankName: z.string().trim().min(1).max(64).optional(),
-    accountNumber: z
-      .string()
-      .trim()
-      .regex(/^\d{12,30}$/, 'must be 12-30 digits'),
-  })
-  .superRefine((p, ctx) => {
-    if (p.method === 'bank_account' && !p.bankName)
-      ctx.addIssue({ code: 'custom', path: ['bankName'], message: 'is required when the method is bank_account' });
-  });
 
 export const SkillSubsidyRequestSchema = z
   .strictObject({
@@ -69,7 +55,7 @@ export const SkillSubsidyRequestSchema = z
       .string()
       .trim()
       .regex(/^[0-9A-Z]{8,32}$/, 'must be the certificate number (8-32 digits or capital letters)'),
-    payment: PaymentSchema,
+    payment: PaymentAccountSchema,
   })
   .meta({ id: 'SkillSubsidyRequest', description: 'Art. 50 技能提升补贴' });
 
