@@ -6,6 +6,8 @@ import { createActivities, type ActivityDeps } from '../../activities';
 import { createCalendarStore } from '../../lib/calendar-store';
 import { loadPolicyData } from '../../policy/load';
 import { createSourceClients, parseSourceConfig } from '../../integrations/config';
+import { shanghaiInstant } from '../../workflows/time';
+import { eventually } from './wait';
 
 /** The run's Temporal dev server (real server: visibility, search attributes, update-with-start). */
 export function devServerEnv(): Promise<TestWorkflowEnvironment> {
@@ -76,4 +78,41 @@ export async function startWorker(
       await running;
     },
   };
+}
+
+/**
+ * Moves the time-skipping server's clock to `ms` (never backwards), in steps of at most `stepMs`, pausing between
+ * steps so each step's work (activities run in real time) settles before the clock moves on.
+ */
+export async function advanceTo(env: TestWorkflowEnvironment, ms: number, stepMs = 20 * 86_400_000): Promise<void> {
+  for (;;) {
+    const now = await env.currentTimeMs();
+    if (now >= ms) return;
+    await env.sleep(Math.min(ms - now, stepMs));
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+/**
+ * Past the city's payment run of `month` (the 10th, Art. 63) to the 20th: the run's bank calls take real time, so the
+ * clock stops on the 12th until the run has completed, then goes on past the 16th, when cases read their results.
+ */
+export async function throughRunOf(
+  env: TestWorkflowEnvironment,
+  tdb: { sql<T extends Record<string, unknown>>(text: string, values?: unknown[]): Promise<T[]> },
+  agencyCode: string,
+  month: string,
+  stepMs?: number,
+): Promise<void> {
+  await advanceTo(env, shanghaiInstant(`${month}-12`, 12), stepMs);
+  await eventually(
+    () =>
+      tdb.sql<{ status: string }>('SELECT status FROM payment_run WHERE agency_code = $1 AND month = $2', [
+        agencyCode,
+        month,
+      ]),
+    (r) => r.length > 0 && r.every((x) => x.status === 'completed'),
+    300,
+  );
+  await advanceTo(env, shanghaiInstant(`${month}-20`, 12), stepMs);
 }

@@ -14,7 +14,7 @@ import { seedFutureCalendarYears } from '../support/calendar';
 import { claimOf, findPeople, type Person } from '../support/claimants';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { eventually } from '../support/wait';
-import { startWorker, timeSkippingEnv, uniqueTaskQueue, type RunningWorker } from '../support/temporal';
+import { advanceTo, type RunningWorker, startWorker, timeSkippingEnv, uniqueTaskQueue } from '../support/temporal';
 import { sourcesOf, startSimulator, type RunningSimulator } from '../sources/support';
 
 let env: TestWorkflowEnvironment;
@@ -55,16 +55,6 @@ afterAll(async () => {
   await tdb?.drop();
   await env?.teardown();
 });
-
-/** Moves the server's clock to `ms` (never backwards), in month steps so each month's work settles. */
-async function advanceTo(ms: number) {
-  for (;;) {
-    const now = await env.currentTimeMs();
-    if (now >= ms) return;
-    await env.sleep(Math.min(ms - now, 20 * 86_400_000));
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
 
 /** A case and claim row in Shenyang for `person`, and their benefit period starting today (server time). */
 async function startPeriodFor(person: Person, n: number, months: number) {
@@ -125,7 +115,7 @@ const period = (periodId: string) =>
 describe('a benefit period (Art. 38, 39, 42, 44, 62, 63)', () => {
   it('pays a 12-month period exactly 12 times and sends the expiry SMS once, on the end date minus one month', async () => {
     const p = await startPeriodFor(paidPeople[0]!, 1, 12);
-    await advanceTo(shanghaiInstant(`${addToMonth(p.endDate.slice(0, 7), 1)}-20`, 12));
+    await advanceTo(env, shanghaiInstant(`${addToMonth(p.endDate.slice(0, 7), 1)}-20`, 12));
     const [row] = await eventually(
       () => period(p.periodId),
       (r) => r[0]?.status === 'completed',
@@ -150,13 +140,13 @@ describe('a benefit period (Art. 38, 39, 42, 44, 62, 63)', () => {
     const p = await startPeriodFor(person, 2, 12);
     const month5 = addToMonth(p.startDate.slice(0, 7), 4);
     // Four months paid (the 4th in month 4's run, settled on the 16th).
-    await advanceTo(shanghaiInstant(`${addToMonth(month5, -1)}-20`, 12));
+    await advanceTo(env, shanghaiInstant(`${addToMonth(month5, -1)}-20`, 12));
     await eventually(
       () => period(p.periodId),
       (r) => r[0]?.paid_months === 4,
     );
     await sim.admin('POST', '/employment', { idNumber: person.idNumber, startDate: `${month5}-03` });
-    await advanceTo(shanghaiInstant(`${addToMonth(month5, 1)}-20`, 12));
+    await advanceTo(env, shanghaiInstant(`${addToMonth(month5, 1)}-20`, 12));
 
     const [row] = await eventually(
       () => period(p.periodId),
@@ -177,7 +167,7 @@ describe('a benefit period (Art. 38, 39, 42, 44, 62, 63)', () => {
     const p = await startPeriodFor(person, 3, 3);
     const first = p.startDate.slice(0, 7);
     // Two runs fail (the first, and the re-send with the next run): the person is asked to correct the account.
-    await advanceTo(shanghaiInstant(`${addToMonth(first, 2)}-20`, 12));
+    await advanceTo(env, shanghaiInstant(`${addToMonth(first, 2)}-20`, 12));
     await eventually(
       () => messages(p.caseNumber),
       (m) => m.some((x) => x.kind === 'account_correction'),
@@ -203,7 +193,7 @@ describe('a benefit period (Art. 38, 39, 42, 44, 62, 63)', () => {
         },
       ],
     });
-    await advanceTo(shanghaiInstant(`${addToMonth(first, 4)}-20`, 12));
+    await advanceTo(env, shanghaiInstant(`${addToMonth(first, 4)}-20`, 12));
     const rows = await eventually(
       () => payables(p.periodId),
       (r) => r.filter((x) => x.month === first && x.status === 'paid').length === 1,

@@ -18,7 +18,7 @@ import { seedFutureCalendarYears } from '../support/calendar';
 import { claimOf, findPeople, type Person } from '../support/claimants';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { eventually } from '../support/wait';
-import { startWorker, timeSkippingEnv, uniqueTaskQueue, type RunningWorker } from '../support/temporal';
+import { advanceTo, type RunningWorker, startWorker, timeSkippingEnv, uniqueTaskQueue } from '../support/temporal';
 import { sourcesOf, startSimulator, type RunningSimulator } from '../sources/support';
 
 let env: TestWorkflowEnvironment;
@@ -283,7 +283,7 @@ describe('objections (Art. 13)', () => {
       }),
     );
     // Two months paid (months 0 and 1, settled by the 16th of month 1).
-    await advanceTo(shanghaiInstant(`${addToMonth(first, 1)}-20`, 12));
+    await advanceTo(env, shanghaiInstant(`${addToMonth(first, 1)}-20`, 12));
     await eventually(
       () => tdb.sql<{ paid_months: number }>('SELECT paid_months FROM benefit_period WHERE id = $1', [periodId]),
       (r) => r[0]?.paid_months === 2,
@@ -330,7 +330,7 @@ describe('objections (Art. 13)', () => {
     ]);
 
     // To the end of the period: months 0-1 at the old amount, 2-3 at the new one, in the ledger and at the bank.
-    await advanceTo(shanghaiInstant(`${addToMonth(first, months + 1)}-20`, 12));
+    await advanceTo(env, shanghaiInstant(`${addToMonth(first, months + 1)}-20`, 12));
     await eventually(
       () => tdb.sql<{ status: string }>('SELECT status FROM benefit_period WHERE id = $1', [periodId]),
       (r) => r[0]?.status === 'completed',
@@ -392,7 +392,7 @@ describe('objections (Art. 13)', () => {
     // The employment source (wrongly) shows a new job from the 3rd of month 2: the period stops before month 2.
     const month2 = addToMonth(first, 2);
     await sim.admin('POST', '/employment', { idNumber: person!.idNumber, startDate: `${month2}-03` });
-    await advanceTo(shanghaiInstant(`${month2}-05`, 12));
+    await advanceTo(env, shanghaiInstant(`${month2}-05`, 12));
     await eventually(
       () => tdb.sql<{ status: string }>('SELECT status FROM benefit_period WHERE id = $1', [periodId]),
       (r) => r[0]?.status === 'stopped',
@@ -429,7 +429,7 @@ describe('objections (Art. 13)', () => {
     expect(concluded!.conclusion.applied).toMatchObject({ kind: 'resumed', resumedFrom: month2 });
 
     // To the end: months 0-3 each paid once, although the same job record is still in the source.
-    await advanceTo(shanghaiInstant(`${addToMonth(first, months + 1)}-20`, 12));
+    await advanceTo(env, shanghaiInstant(`${addToMonth(first, months + 1)}-20`, 12));
     await eventually(
       () => tdb.sql<{ status: string }>('SELECT status FROM benefit_period WHERE id = $1', [periodId]),
       (r) => r[0]?.status === 'completed',
@@ -450,13 +450,3 @@ describe('objections (Art. 13)', () => {
     expect(resumed).toHaveLength(1);
   });
 });
-
-/** Moves the server's clock to `ms` (never backwards), in steps so each month's work settles. */
-async function advanceTo(ms: number) {
-  for (;;) {
-    const now = await env.currentTimeMs();
-    if (now >= ms) return;
-    await env.sleep(Math.min(ms - now, 20 * 86_400_000));
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}

@@ -19,7 +19,14 @@ import { seedFutureCalendarYears } from '../support/calendar';
 import { claimOf, findPeople, type Person } from '../support/claimants';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { eventually } from '../support/wait';
-import { startWorker, timeSkippingEnv, uniqueTaskQueue, type RunningWorker } from '../support/temporal';
+import {
+  advanceTo,
+  type RunningWorker,
+  startWorker,
+  throughRunOf,
+  timeSkippingEnv,
+  uniqueTaskQueue,
+} from '../support/temporal';
 import { sourcesOf, startSimulator, type RunningSimulator } from '../sources/support';
 
 let env: TestWorkflowEnvironment;
@@ -67,32 +74,6 @@ afterAll(async () => {
   await tdb?.drop();
   await env?.teardown();
 });
-
-async function advanceTo(ms: number) {
-  for (;;) {
-    const now = await env.currentTimeMs();
-    if (now >= ms) return;
-    await env.sleep(Math.min(ms - now, 20 * 86_400_000));
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
-
-/**
- * Past the city's run of `month` (the 10th) to the 20th: the run's bank calls take real time, so the clock stops on
- * the 12th until the run has completed, then goes on past the 16th, when the cases read their results.
- */
-async function throughRunOf(month: string) {
-  await advanceTo(shanghaiInstant(`${month}-12`, 12));
-  await eventually(
-    () =>
-      tdb.sql<{ status: string }>("SELECT status FROM payment_run WHERE agency_code = '210100' AND month = $1", [
-        month,
-      ]),
-    (r) => r.length > 0 && r.every((x) => x.status === 'completed'),
-    300,
-  );
-  await advanceTo(shanghaiInstant(`${month}-20`, 12));
-}
 
 /** A benefit claim of `person` in Shenyang and its 12-month benefit period, starting today (server time). */
 async function periodFor(person: Person, n: number) {
@@ -231,7 +212,7 @@ describe('survivors of a beneficiary who died (Art. 47)', () => {
     // Two months paid; the death on the 2nd of month 3, found at month 3's check: month 3 is never paid.
     const month3 = addToMonth(p.first, 2);
     await sim.admin('POST', '/deaths', { idNumber: deceased.idNumber, dateOfDeath: `${month3}-02` });
-    await advanceTo(shanghaiInstant(`${month3}-05`, 12));
+    await advanceTo(env, shanghaiInstant(`${month3}-05`, 12));
     await eventually(
       () => tdb.sql<{ status: string }>('SELECT status FROM benefit_period WHERE id = $1', [p.periodId]),
       (r) => r[0]?.status === 'stopped',
@@ -282,7 +263,7 @@ describe('survivors of a beneficiary who died (Art. 47)', () => {
     );
 
     // Paid with the city's next run (the 10th of the next month), read on the 16th.
-    await throughRunOf(month3);
+    await throughRunOf(env, tdb, '210100', month3);
     expect(
       await eventually(
         () => caseStatus(caseNumber),
@@ -347,7 +328,7 @@ describe('survivors of a beneficiary who died (Art. 47)', () => {
     const now = shanghaiDate(await env.currentTimeMs());
     const month2 = addToMonth(now.slice(0, 7), 1);
     await sim.admin('POST', '/deaths', { idNumber: deceased.idNumber, dateOfDeath: `${month2}-01` });
-    await advanceTo(shanghaiInstant(`${month2}-03`, 12));
+    await advanceTo(env, shanghaiInstant(`${month2}-03`, 12));
     const account = goodAccount(50);
     const { caseNumber, handle } = await apply('survivor_benefits', p.caseNumber, 2, {
       idNumber: people[2]!.idNumber,
@@ -364,7 +345,7 @@ describe('survivors of a beneficiary who died (Art. 47)', () => {
     await handle.executeUpdate(completeTask, {
       args: [{ taskId: review, actor: reviewer, form: { decision: 'approve' } }],
     });
-    await throughRunOf(month2);
+    await throughRunOf(env, tdb, '210100', month2);
     await eventually(
       () => caseStatus(caseNumber),
       (s) => s === 'paid',
@@ -406,7 +387,7 @@ describe('childbirth medical subsidy (Art. 46)', () => {
     await handle.executeUpdate(completeTask, {
       args: [{ taskId: review, actor: reviewer, form: { decision: 'approve' } }],
     });
-    await throughRunOf(addToMonth(now.slice(0, 7), 1));
+    await throughRunOf(env, tdb, '210100', addToMonth(now.slice(0, 7), 1));
     await eventually(
       () => caseStatus(caseNumber),
       (s) => s === 'paid',

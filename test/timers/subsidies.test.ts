@@ -19,7 +19,14 @@ import { seedFutureCalendarYears } from '../support/calendar';
 import { findPeople, type Person } from '../support/claimants';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { eventually } from '../support/wait';
-import { startWorker, timeSkippingEnv, uniqueTaskQueue, type RunningWorker } from '../support/temporal';
+import {
+  advanceTo,
+  type RunningWorker,
+  startWorker,
+  throughRunOf,
+  timeSkippingEnv,
+  uniqueTaskQueue,
+} from '../support/temporal';
 import { sourcesOf, startSimulator, type RunningSimulator } from '../sources/support';
 
 let env: TestWorkflowEnvironment;
@@ -118,30 +125,6 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-async function advanceTo(ms: number) {
-  for (;;) {
-    const now = await env.currentTimeMs();
-    if (now >= ms) return;
-    // Short steps: a long sleep RPC can be dropped by the server (GOAWAY "excess pings") and never return.
-    await env.sleep(Math.min(ms - now, 2 * 86_400_000));
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
-
-/** Past the city's run of `month` (the 10th) to the 20th, waiting on the 12th for the run to complete. */
-async function throughRunOf(month: string) {
-  await advanceTo(shanghaiInstant(`${month}-12`, 12));
-  await eventually(
-    () =>
-      tdb.sql<{ status: string }>("SELECT status FROM payment_run WHERE agency_code = '210100' AND month = $1", [
-        month,
-      ]),
-    (r) => r.length > 0 && r.every((x) => x.status === 'completed'),
-    300,
-  );
-  await advanceTo(shanghaiInstant(`${month}-20`, 12));
-}
-
 /** The n-th workday after `start` on the test calendar, counted independently of the system's calendar code. */
 function workdaysAfter(start: string, n: number, holidays: string[], adjusted: string[]): string {
   let d = start;
@@ -167,7 +150,7 @@ interface AdminEmployer {
 
 describe('job-retention refund granted without application, with its notice (Art. 49)', () => {
   it('screens the city’s employers, lists the eligible ones, ends the notice after exactly 5 workdays over the Spring Festival, holds only the item objected to and pays the others to the employers’ accounts (Art. 49)', async () => {
-    await advanceTo(shanghaiInstant(notice.start, 10));
+    await advanceTo(env, shanghaiInstant(notice.start, 10), 2 * 86_400_000);
     const screeningId = `job-retention-screening-210100-${taskQueue}`;
     const handle = await env.client.workflow.start(jobRetentionScreening, {
       taskQueue,
@@ -279,7 +262,7 @@ describe('job-retention refund granted without application, with its notice (Art
     )[0]!.id;
 
     // The end of the period: the others are released; the held one waits.
-    await advanceTo(shanghaiInstant(addDays(endDate, 1), 10));
+    await advanceTo(env, shanghaiInstant(addDays(endDate, 1), 10), 2 * 86_400_000);
     const statuses = await eventually(
       () =>
         tdb.sql<{ item_no: number; status: string }>(
@@ -294,7 +277,7 @@ describe('job-retention refund granted without application, with its notice (Art
 
     // Paid with the city's next run, to the employers' own accounts, as job-retention refunds.
     const runMonth = addToMonth(addDays(endDate, 1).slice(0, 7), 1);
-    await throughRunOf(runMonth);
+    await throughRunOf(env, tdb, '210100', runMonth, 2 * 86_400_000);
     const released = cases.filter((c) => c.case_number !== objected.case_number);
     const payables = await eventually(
       () =>
