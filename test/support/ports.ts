@@ -1,13 +1,2 @@
-import { createServer } from 'node:net';
-
-/** A TCP port that was free a moment ago (the OS picks it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
+// The one free-port helper of the project, for the tests' own servers.
+export { freePort } from '../../scripts/throwaway-servers';
