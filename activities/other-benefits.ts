@@ -8,6 +8,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { calculateChildbirthSubsidy } from '../domain/calculators/childbirth-subsidy';
 import { calculateSurvivorBenefits } from '../domain/calculators/survivor-benefits';
 import { addMonthsToMonth, monthOf, type IsoDate } from '../domain/calendar';
+import { residentIdSex } from '../domain/identity';
 import type { ExplanationStep } from '../domain/explanation';
 import type { PolicyData } from '../domain/policy';
 import type { SourceClients } from '../integrations/config';
@@ -63,12 +64,8 @@ const REASON_TEXT: Record<string, string> = {
   no_benefit_period: '没有失业保险金领取期',
 };
 
-/** Sex from a resident ID number (GB 11643: the 17th digit is odd for men); null for other documents. */
-function sexOfResidentId(idType: string, idNumber: string): 'male' | 'female' | null {
-  // The social security number is the citizen identity number (Art. 96).
-  if (!['resident_id_card', 'social_security_card'].includes(idType) || !/^\d{17}[\dX]$/.test(idNumber)) return null;
-  return Number(idNumber[16]) % 2 === 1 ? 'male' : 'female';
-}
+/** Documents whose number is the citizen identity number (GB 11643), which says the sex (Art. 96). */
+const GB11643_DOCUMENTS = ['resident_id_card', 'social_security_card'];
 
 export function otherBenefitActivities({ db, sources, policy }: OtherBenefitDeps) {
   async function applicationOf(caseNumber: string) {
@@ -149,7 +146,7 @@ export function otherBenefitActivities({ db, sources, policy }: OtherBenefitDeps
         const calc = calculateChildbirthSubsidy(
           {
             // A resident ID says the sex; with another document the reviewer checks it (the assessment assumes female).
-            sex: sexOfResidentId(claim.idType, claim.idNumber) ?? 'female',
+            sex: (GB11643_DOCUMENTS.includes(claim.idType) ? residentIdSex(claim.idNumber) : null) ?? 'female',
             birthDate,
             benefitFirstMonth: firstMonth,
             benefitLastMonth: lastMonth,

@@ -7,6 +7,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { calculateOverpayment, type PaymentKind } from '../domain/calculators/overpayment';
+import { addMonthsToMonth } from '../domain/calendar';
 import { resolveParameter, type PolicyData } from '../domain/policy';
 import { audit } from '../lib/audit';
 import { recordCaseEvent } from '../lib/case-events';
@@ -198,11 +199,7 @@ export function recoveryActivities({ db, policy, sources }: RecoveryActivityDeps
         return { applied: false, fromMonth: null, note: 'the benefit period is not stopped' };
       }
       const first = isoDate(period.startDate).slice(0, 7);
-      const months = Array.from({ length: period.months }, (_, i) => {
-        const [y, m] = first.split('-').map(Number) as [number, number];
-        const t = y * 12 + (m - 1) + i;
-        return `${Math.floor(t / 12)}-${String((t % 12) + 1).padStart(2, '0')}`;
-      });
+      const months = Array.from({ length: period.months }, (_, i) => addMonthsToMonth(first, i));
       const rows = await db.payable.findMany({
         where: { periodId: period.id, kind: 'unemployment_benefit' },
         orderBy: [{ month: 'asc' }, { attempt: 'desc' }],

@@ -24,6 +24,12 @@ export function residentIdBirthDate(id: string): string | null {
   return `${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}`;
 }
 
+/** Sex from a GB 11643 number (the 17th digit is odd for men); null when `id` is not of that form. */
+export function residentIdSex(id: string): 'male' | 'female' | null {
+  if (!/^\d{17}[\dX]$/.test(id)) return null;
+  return Number(id[16]) % 2 === 1 ? 'male' : 'female';
+}
+
 /**
  * 18-digit number of the form used by the resident identity card (GB 11643-1999), and since then by the social
  * security card, the residence permits of Hong Kong, Macao and Taiwan residents and the foreigner's permanent

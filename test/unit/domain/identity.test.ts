@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  residentIdSex,
   generateResidencePermitNumber,
   generateResidentId,
   generateUscc,
@@ -146,5 +147,13 @@ describe('identity numbers (Art. 16, 19, 96)', () => {
     expect(() => generateResidentId({ birthDate: '1990-02-30' })).toThrow(RangeError);
     expect(() => generateResidentId({ sequence: 500 })).toThrow(RangeError);
     expect(() => generateUscc({ serial: 'ABCDEFGI' })).toThrow(RangeError);
+  });
+});
+
+describe('sex from a GB 11643 number (Art. 46: the childbirth subsidy is for women)', () => {
+  it('reads the 17th digit: odd for men, even for women; nothing from another form', () => {
+    expect(residentIdSex(generateResidentId({ sex: 'female' }))).toBe('female');
+    expect(residentIdSex(generateResidentId({ sex: 'male' }))).toBe('male');
+    expect(residentIdSex('E12345678')).toBeNull();
   });
 });
