@@ -32,9 +32,6 @@ export default defineConfig({
           name: 'timers',
           hookTimeout: 120_000,
           include: ['test/timers/**/*.test.ts'],
-          // The subsidy timers (issue 8, open) leave the shared time-skipping server unable to skip, so every timer file
-          // after them times out. Until that is found they run only on request: SUBSIDY_TIMERS=1 npm test.
-          exclude: process.env.SUBSIDY_TIMERS === '1' ? [] : ['test/timers/subsidies.test.ts'],
           fileParallelism: false,
           testTimeout: 90_000,
         },

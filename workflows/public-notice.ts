@@ -97,14 +97,17 @@ export async function publicNotice(input: PublicNoticeInput): Promise<{ released
     if (!itemNos.length) return;
     await acts.settleNoticeItems({ noticeId, itemNos, status: outcome, at: iso() });
     for (const n of itemNos) {
-      settled.add(n);
-      if (outcome === 'released') released++;
-      else withdrawn++;
       try {
         await getExternalWorkflowHandle(caseOf.get(n)!).signal(noticeOutcome, { noticeId, outcome, reasons });
       } catch {
         // The case is closed (cancelled): nothing waits for this item.
       }
+      // Settled only once its case has been told: the notice ends (below) when every item is settled, so it never
+      // closes with a signal still in flight, whose result it would then not see. (It did: the time-skipping test
+      // server then stopped skipping time for good, which is how this was found.)
+      settled.add(n);
+      if (outcome === 'released') released++;
+      else withdrawn++;
     }
   }
 
