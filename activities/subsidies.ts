@@ -431,6 +431,44 @@ export function subsidyActivities({ db, sources, policy, calendar }: SubsidyDeps
     },
 
     /** Art. 50: an objection upheld withdraws the grant, so it no longer counts as received. */
+    /**
+     * Art. 39: the payee's corrected account after the bank refused a subsidy twice (the person's for a skill
+     * subsidy, the employer's for a job-retention refund), recorded on the case. The re-sent attempt reads it from
+     * here (`requeuePayable`), never from the workflow's history.
+     */
+    async updateSubsidyAccount(input: {
+      caseNumber: string;
+      subsidy: 'skill_subsidy' | 'job_retention_refund';
+      method: 'social_security_card' | 'bank_account';
+      bankName: string | null;
+      accountNumber: string;
+      actor: { id: string | null; username: string };
+      reason: string;
+      at: string;
+    }): Promise<void> {
+      await db.$transaction(async (tx) => {
+        if (input.subsidy === 'skill_subsidy') {
+          await tx.skillSubsidyClaim.update({
+            where: { caseNumber: input.caseNumber },
+            data: { paymentMethod: input.method, bankName: input.bankName, accountNumber: input.accountNumber },
+          });
+        } else {
+          await tx.jobRetentionCase.update({
+            where: { caseNumber: input.caseNumber },
+            data: { bankName: input.bankName, accountNumber: input.accountNumber },
+          });
+        }
+        await recordCaseEvent(tx, {
+          caseNumber: input.caseNumber,
+          key: `${input.caseNumber}/account_corrected/${input.at}`,
+          type: 'account_corrected',
+          at: new Date(input.at),
+          actor: input.actor.username,
+          data: { method: input.method, reason: input.reason, article: 'Art. 39' },
+        });
+      });
+    },
+
     async withdrawSkillSubsidy(input: { caseNumber: string }): Promise<void> {
       await db.skillSubsidyClaim.updateMany({
         where: { caseNumber: input.caseNumber, decision: 'granted' },

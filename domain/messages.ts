@@ -28,6 +28,7 @@ export type MessageKind =
   | 'skill_subsidy_granted'
   | 'subsidy_withdrawn'
   | 'subsidy_paid'
+  | 'subsidy_account'
   | 'job_retention_granted';
 
 export type MessageParams = {
@@ -57,6 +58,7 @@ export type MessageParams = {
   skill_subsidy_granted: { caseNumber: string; amountFen: number; noticeEndDate: string };
   subsidy_withdrawn: { caseNumber: string; subsidy: string; reasons: string[] };
   subsidy_paid: { caseNumber: string; subsidy: string; amountFen: number };
+  subsidy_account: { caseNumber: string; subsidy: string };
   job_retention_granted: { caseNumber: string; year: number; amountFen: number; noticeEndDate: string | null };
 };
 
@@ -99,6 +101,8 @@ export function messageText<K extends MessageKind>(kind: K, p: MessageParams[K])
       return `${SIGN}您的${q.subsidy}（${q.caseNumber}）经公示有异议，核实后不予发放，原因：${(q.reasons as string[]).join('；')}。${REMEDIES}`;
     case 'subsidy_paid':
       return `${SIGN}您的${q.subsidy}（${q.caseNumber}）${formatYuan(q.amountFen as number)}元已发放，请查收。`;
+    case 'subsidy_account':
+      return `${SIGN}${q.subsidy}（${q.caseNumber}）发放未成功，请通过网上服务平台或经办窗口更正收款账户信息，更正后随下一发放批次重新发放。`;
     case 'job_retention_granted':
       return `${SIGN}贵单位符合${q.year}年度稳岗返还条件（免申即享），返还${formatYuan(q.amountFen as number)}元（${q.caseNumber}），${q.noticeEndDate ? `公示至${q.noticeEndDate}，` : ''}经公示无异议的将拨付至单位账户。${REMEDIES}`;
   }

@@ -25,7 +25,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { payOnce } from './one-off-payment';
+import { paySubsidy } from './one-off-payment';
 import { newNoticeId, noticeIdOf, noticeOutcome, publicNotice, type NoticeOutcome } from './public-notice';
 import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from './search-attributes';
 import { createTaskBoard } from './tasks';
@@ -111,7 +111,7 @@ export interface JobRetentionRefundInput {
 }
 
 export type JobRetentionStatus =
-  'granted' | 'awaiting_evidence' | 'refused' | 'in_notice' | 'in_payment' | 'paid' | 'payment_failed' | 'withdrawn';
+  'granted' | 'awaiting_evidence' | 'refused' | 'in_notice' | 'in_payment' | 'paid' | 'withdrawn';
 
 export async function jobRetentionRefund(input: JobRetentionRefundInput): Promise<JobRetentionStatus> {
   const { caseNumber, agencyCode } = input;
@@ -218,11 +218,22 @@ export async function jobRetentionRefund(input: JobRetentionRefundInput): Promis
 
   // 4. Payment to the employer's own account (Art. 49: 及时拨付返还资金).
   await moveTo('in_payment', 'job_retention_released', { amountFen });
-  const paid = await payOnce({ caseNumber, agencyCode, kind: 'job_retention_refund', amountFen });
-  if (paid.status === 'failed') {
-    await moveTo('payment_failed', 'job_retention_payment_failed', { resultCode: paid.resultCode });
-    return status;
-  }
+  const paid = await paySubsidy({
+    caseNumber,
+    agencyCode,
+    subsidy: 'job_retention_refund',
+    kind: 'job_retention_refund',
+    amountFen,
+    askForAccount: async () => {
+      await acts.informEmployer({
+        caseNumber,
+        messageId: `${caseNumber}.account`,
+        kind: 'subsidy_account',
+        params: { caseNumber, subsidy: '稳岗返还' },
+        at: iso(),
+      });
+    },
+  });
   await moveTo('paid', 'job_retention_paid', { amountFen, month: paid.month });
   await acts.informEmployer({
     caseNumber,

@@ -6,9 +6,10 @@
  * corrected account, the payee is asked once and the item waits: the case's `correctBankAccount` Update re-queues it
  * (`requeueOneOff`) and it is settled after the next run. Workflow code (deterministic).
  */
-import { proxyActivities, sleep } from '@temporalio/workflow';
+import { ApplicationFailure, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { PayableKind } from '../activities/payments';
+import { correctBankAccount } from './benefit-period';
 import { PAY_DAY, PAY_HOUR } from './pay-day';
 import { addToMonth, monthOfDate, shanghaiDate, shanghaiInstant } from './time';
 
@@ -94,13 +95,55 @@ export async function requeueOneOff(caseNumber: string, month: string, kinds: Pa
   return requeued;
 }
 
-/** One subsidy paid to its payee, given up to a clerk when it fails twice (Art. 49, 50). */
-export async function payOnce(p: {
+/**
+ * One subsidy paid to its payee after its notice (Art. 49, 50). Refused twice by the bank, the payee is told once to
+ * correct the account (Art. 39: 发放不成功的，及时告知更正); the case's `correctBankAccount` Update (API `POST
+ * /cases/:caseNumber/bank-account`) records the corrected account and re-sends the item with the next run, until it
+ * is paid. Call from the workflow's main function: it registers that Update's handler.
+ */
+export async function paySubsidy(p: {
   caseNumber: string;
   agencyCode: string;
+  subsidy: 'skill_subsidy' | 'job_retention_refund';
   kind: PayableKind;
   amountFen: number;
-}): Promise<{ status: 'paid' | 'failed'; month: string; resultCode: string | null }> {
-  const r = await payOneOff({ caseNumber: p.caseNumber, agencyCode: p.agencyCode, items: [p] });
-  return { status: r.status, month: r.month, resultCode: r.failed[0]?.resultCode ?? null };
+  /** Tells the payee that the payment failed and how to correct the account. */
+  askForAccount: () => Promise<void>;
+}): Promise<{ month: string }> {
+  const month = oneOffMonth();
+  let paying = true;
+  setHandler(
+    correctBankAccount,
+    async (c) => {
+      await acts.updateSubsidyAccount({
+        caseNumber: p.caseNumber,
+        subsidy: p.subsidy,
+        method: c.method,
+        bankName: c.bankName,
+        accountNumber: c.accountNumber,
+        actor: c.by,
+        reason: c.reason,
+        at: new Date().toISOString(),
+      });
+      return { requeued: await requeueOneOff(p.caseNumber, month, [p.kind]) };
+    },
+    {
+      validator: (c) => {
+        if (!paying) throw ApplicationFailure.nonRetryable('Nothing of this case is being paid', 'NotInPayment');
+        if (!/^\d{12,30}$/.test(c.accountNumber))
+          throw ApplicationFailure.nonRetryable('The account number must be 12-30 digits', 'InvalidAccount');
+        if (c.method === 'bank_account' && !c.bankName)
+          throw ApplicationFailure.nonRetryable('The bank name is required for a bank account', 'InvalidAccount');
+      },
+    },
+  );
+  await payOneOff({
+    caseNumber: p.caseNumber,
+    agencyCode: p.agencyCode,
+    items: [{ kind: p.kind, amountFen: p.amountFen }],
+    month,
+    askForAccount: p.askForAccount,
+  });
+  paying = false;
+  return { month };
 }

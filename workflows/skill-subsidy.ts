@@ -6,7 +6,9 @@
  *                   received (same occupation and level, the yearly limit), the certificate in the national registry
  *   2. refused      the person is told why (及时告知申领职工), with the remedies (Art. 13)
  *   3. notice       accepted: the amount by level, then the notice (5 workdays) as its own `publicNotice`
- *   4. payment      released: with the city's next run to the person's account; withdrawn after an objection: told why
+ *   4. payment      released: with the city's next run to the person's account (refused twice by the bank: the
+ *                   person is asked to correct the account, and it is re-sent, Art. 39); withdrawn after an
+ *                   objection: told why
  */
 import {
   condition,
@@ -17,7 +19,7 @@ import {
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { payOnce } from './one-off-payment';
+import { paySubsidy } from './one-off-payment';
 import { noticeIdOf, noticeOutcome, publicNotice, type NoticeOutcome } from './public-notice';
 import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from './search-attributes';
 import { shanghaiDate } from './time';
@@ -33,8 +35,7 @@ export interface SkillSubsidyInput {
   agencyCode: string;
 }
 
-export type SkillSubsidyStatus =
-  'received' | 'refused' | 'in_notice' | 'in_payment' | 'paid' | 'payment_failed' | 'withdrawn';
+export type SkillSubsidyStatus = 'received' | 'refused' | 'in_notice' | 'in_payment' | 'paid' | 'withdrawn';
 
 export async function skillSubsidy(input: SkillSubsidyInput): Promise<SkillSubsidyStatus> {
   const { caseNumber, agencyCode } = input;
@@ -101,11 +102,22 @@ export async function skillSubsidy(input: SkillSubsidyInput): Promise<SkillSubsi
 
   // 4. Payment (经公示无异议的，及时发放补贴资金).
   await moveTo('in_payment', 'skill_subsidy_released', { amountFen: a.amountFen });
-  const paid = await payOnce({ caseNumber, agencyCode, kind: 'skill_upgrade_subsidy', amountFen: a.amountFen });
-  if (paid.status === 'failed') {
-    await moveTo('payment_failed', 'skill_subsidy_payment_failed', { resultCode: paid.resultCode });
-    return status;
-  }
+  const paid = await paySubsidy({
+    caseNumber,
+    agencyCode,
+    subsidy: 'skill_subsidy',
+    kind: 'skill_upgrade_subsidy',
+    amountFen: a.amountFen,
+    askForAccount: async () => {
+      await acts.notifyApplicant({
+        caseNumber,
+        messageId: `${caseNumber}.account`,
+        kind: 'subsidy_account',
+        params: { caseNumber, subsidy: '技能提升补贴' },
+        at: iso(),
+      });
+    },
+  });
   await moveTo('paid', 'skill_subsidy_paid', { amountFen: a.amountFen, month: paid.month });
   await acts.notifyApplicant({
     caseNumber,

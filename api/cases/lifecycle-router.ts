@@ -69,11 +69,16 @@ export function lifecycleRouter(deps: { db: Db; temporal: Client }): Router {
       req.user.roles.some((r) => STAFF_WHO_ACT.includes(r)) &&
       c &&
       agencyCovers(req.user.agencyCode, c.agencyCode);
-    // The applicant of the case: the claimant, or whoever applied for an other benefit (Art. 46, 47).
+    // The applicant of the case: the claimant, whoever applied for an other benefit (Art. 46, 47), or the holder of
+    // a skill-upgrade subsidy (Art. 50).
     const person =
       c?.claim ??
       (c
-        ? await db.otherBenefitClaim.findUnique({ where: { caseNumber }, select: { idNumber: true, phone: true } })
+        ? ((await db.otherBenefitClaim.findUnique({
+            where: { caseNumber },
+            select: { idNumber: true, phone: true },
+          })) ??
+          (await db.skillSubsidyClaim.findUnique({ where: { caseNumber }, select: { idNumber: true, phone: true } })))
         : null);
     const own =
       req.applicant && person && person.idNumber === req.applicant.idNumber && person.phone === req.applicant.phone;

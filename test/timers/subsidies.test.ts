@@ -9,7 +9,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { addDays, dayOfWeek } from '../../domain/calendar';
+import { accountOutcome } from '../../simulators/simulator';
+import { correctBankAccount } from '../../workflows/benefit-period';
 import { jobRetentionScreening } from '../../workflows/job-retention';
+import { nextPayDay } from '../../workflows/pay-day';
 import { cityPaymentCycle } from '../../workflows/payments';
 import { objectToNoticeItem } from '../../workflows/public-notice';
 import { skillSubsidy } from '../../workflows/skill-subsidy';
@@ -133,6 +136,14 @@ function workdaysAfter(start: string, n: number, holidays: string[], adjusted: s
     if (adjusted.includes(d) || (!weekend(d) && !holidays.includes(d))) k++;
   }
   return d;
+}
+
+/** A bank account number the simulated bank answers with `outcome` (simulators/simulator.ts). */
+function accountWith(outcome: ReturnType<typeof accountOutcome>, seed: number): string {
+  for (let i = seed * 100_000; ; i++) {
+    const candidate = `621700${String(30_000_000_000 + i * 7919).padStart(11, '0')}`;
+    if (accountOutcome(candidate) === outcome) return candidate;
+  }
 }
 
 const caseStatus = async (caseNumber: string) =>
@@ -357,7 +368,7 @@ describe('skill-upgrade subsidy (Art. 50)', () => {
   let certificate: { certificateNumber: string; occupationName: string; level: string; issueDate: string };
 
   /** What the API writes before it starts the workflow, then the workflow. */
-  async function apply(n: number, certificateNumber: string) {
+  async function apply(n: number, certificateNumber: string, accountNumber = holder.bankAccount.accountNumber) {
     const caseNumber = `JNB-2027-210100-SKL${String(n).padStart(7, '0')}`;
     await tdb.sql(
       `INSERT INTO "case" (case_number, case_type, status, agency_code, workflow_id, created_at, updated_at)
@@ -369,7 +380,7 @@ describe('skill-upgrade subsidy (Art. 50)', () => {
          employer_uscc, employer_name, certificate_number, payment_method, account_number, submitted_at)
        VALUES ($1, $1, 'online', 'employee', 'resident_id_card', $2, $3, $4, '91210100MA0XXXXXX0', '沈阳某公司', $5,
          'social_security_card', $6, now())`,
-      [caseNumber, holder.idNumber, holder.name, holder.mobile, certificateNumber, holder.bankAccount.accountNumber],
+      [caseNumber, holder.idNumber, holder.name, holder.mobile, certificateNumber, accountNumber],
     );
     const handle = await env.client.workflow.start(skillSubsidy, {
       taskQueue,
@@ -384,7 +395,7 @@ describe('skill-upgrade subsidy (Art. 50)', () => {
       caseNumber,
     ]);
 
-  it('grants by level and publishes for 5 workdays; refuses a second claim for the same certificate level and an unknown certificate, telling why (Art. 50)', async () => {
+  it('grants by level, publishes for 5 workdays and pays after the notice, asking for a corrected account when the bank refuses it twice; refuses a second claim for the same certificate level and an unknown certificate, telling why (Art. 50, 39)', async () => {
     // Insured now: an employment still open at an insured employer (the tax platform's records).
     type Detail = { certificates: (typeof certificate)[]; employments: { endDate: string | null }[] };
     for (const p of await findPeople(sim, 'has_certificates,long_history,bank_paid', 40)) {
@@ -398,7 +409,8 @@ describe('skill-upgrade subsidy (Art. 50)', () => {
     expect(certificate).toBeDefined();
     const amount = { junior: 100_000, intermediate: 150_000, senior: 200_000 }[certificate.level]!;
 
-    const granted = await apply(1, certificate.certificateNumber);
+    // The account given is one the bank refuses (a frozen card): the payment fails until it is corrected (Art. 39).
+    const granted = await apply(1, certificate.certificateNumber, accountWith('frozen_card', 1));
     const st = await eventually(
       () => caseStatus(granted),
       (s) => s === 'in_notice' || s === 'refused',
@@ -467,5 +479,75 @@ describe('skill-upgrade subsidy (Art. 50)', () => {
     );
     expect(grantedSms.map((m) => m.kind)).toEqual(['skill_subsidy_granted']);
     expect(grantedSms[0]!.text).toContain(`至${period!.end_date}`);
+
+    // No objection: released when the period ends (经公示无异议的，及时发放), paid with the city's next run.
+    await advanceTo(env, shanghaiInstant(addDays(period!.end_date, 1), 10), 86_400_000);
+    expect(
+      await eventually(
+        () => caseStatus(granted),
+        (x) => x === 'in_payment',
+      ),
+    ).toBe('in_payment');
+    const firstRun = nextPayDay(await env.currentTimeMs()).month;
+    const attempts = () =>
+      tdb.sql<{ attempt: number; status: string; account_number: string; amount_fen: number; result_code: string }>(
+        "SELECT attempt, status, account_number, amount_fen, result_code FROM payable WHERE case_number = $1 AND kind = 'skill_upgrade_subsidy' ORDER BY attempt",
+        [granted],
+      );
+    // Refused by the bank with this run and the next (the re-send): the person is asked, once, to correct the account.
+    await throughRunOf(env, tdb, '210100', firstRun, 2 * 86_400_000);
+    await throughRunOf(env, tdb, '210100', addToMonth(firstRun, 1), 2 * 86_400_000);
+    const refused = await eventually(attempts, (r) => r.length === 2 && r.every((x) => x.status === 'failed'));
+    expect(refused.map((x) => [x.attempt, x.result_code, x.amount_fen])).toEqual([
+      [1, 'frozen_card', amount],
+      [2, 'frozen_card', amount],
+    ]);
+    const asked = await eventually(
+      () => messages(granted),
+      (m) => m.some((x) => x.kind === 'subsidy_account'),
+    );
+    expect(asked.filter((x) => x.kind === 'subsidy_account')).toHaveLength(1);
+    expect(asked.find((x) => x.kind === 'subsidy_account')!.text).toContain('更正收款账户信息');
+    expect(await caseStatus(granted)).toBe('in_payment');
+
+    // The corrected account (the API's POST /cases/:caseNumber/bank-account): re-sent once with the next run, paid.
+    const good = accountWith('paid', 2);
+    const corrected = await env.client.workflow.getHandle(granted).executeUpdate(correctBankAccount, {
+      args: [
+        {
+          by: { id: reviewer.userId, username: reviewer.username },
+          method: 'bank_account',
+          bankName: '中国工商银行沈阳分行',
+          accountNumber: good,
+          reason: '申领人到窗口更正银行账户',
+        },
+      ],
+    });
+    expect(corrected).toEqual({ requeued: ['skill_upgrade_subsidy'] });
+    await throughRunOf(env, tdb, '210100', addToMonth(firstRun, 2), 2 * 86_400_000);
+    expect(
+      await eventually(
+        () => caseStatus(granted),
+        (x) => x === 'paid',
+      ),
+    ).toBe('paid');
+    expect((await attempts()).map((x) => [x.attempt, x.status, x.account_number])).toEqual([
+      [1, 'failed', expect.any(String)],
+      [2, 'failed', expect.any(String)],
+      [3, 'paid', good],
+    ]);
+    const ledger = (
+      await sim.admin<{
+        payments: { paymentId: string; result: string; payeeAccount: string; amountFen: number; purpose: string }[];
+      }>('GET', '/bank/ledger')
+    ).payments.filter((b) => b.paymentId.startsWith(granted) && b.result === 'paid');
+    expect(ledger).toEqual([
+      expect.objectContaining({ purpose: 'skill_upgrade_subsidy', amountFen: amount, payeeAccount: good }),
+    ]);
+    const toldPaid = await eventually(
+      () => messages(granted),
+      (m) => m.some((x) => x.kind === 'subsidy_paid'),
+    );
+    expect(toldPaid.map((m) => m.kind)).toEqual(['skill_subsidy_granted', 'subsidy_account', 'subsidy_paid']);
   }, 600_000);
 });
