@@ -4,7 +4,9 @@
  * received. Created once however often the system starts; overlapping runs are skipped; a missed run is caught up
  * within a week. A supervisor can also screen on demand (POST /job-retention/screenings) or trigger the schedule.
  */
-import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
+import { Client, ScheduleAlreadyRunning, ScheduleOverlapPolicy } from '@temporalio/client';
+import { createDb } from './db';
+import { connectTemporal, type TemporalTarget } from './temporal';
 import { AGENCY_CODE, CASE_TYPE } from '../workflows/search-attributes';
 
 export const jobRetentionScheduleId = (agencyCode: string) => `job-retention-screening-${agencyCode}`;
@@ -38,5 +40,31 @@ export async function ensureJobRetentionSchedule(opts: {
   } catch (err) {
     if (err instanceof ScheduleAlreadyRunning) return { scheduleId, created: false };
     throw err;
+  }
+}
+
+/**
+ * For the start command: the yearly screening of every city agency (`agency.level = 'city'`, the agencies that pay,
+ * Art. 39), created once however often the system starts. Connects, ensures each schedule, disconnects.
+ */
+export async function ensureJobRetentionSchedulesAt(opts: {
+  databaseUrl: string;
+  target: TemporalTarget;
+  taskQueue: string;
+}): Promise<{ scheduleId: string; created: boolean }[]> {
+  const db = createDb(opts.databaseUrl, { poolMax: 1 });
+  const cities = await db.agency
+    .findMany({ where: { level: 'city' }, select: { code: true }, orderBy: { code: 'asc' } })
+    .finally(() => db.$disconnect());
+  const connection = await connectTemporal(opts.target);
+  try {
+    const client = new Client({ connection, namespace: opts.target.namespace });
+    const out: { scheduleId: string; created: boolean }[] = [];
+    for (const { code } of cities) {
+      out.push(await ensureJobRetentionSchedule({ client, taskQueue: opts.taskQueue, agencyCode: code }));
+    }
+    return out;
+  } finally {
+    await connection.close();
   }
 }

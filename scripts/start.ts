@@ -22,6 +22,7 @@ import { createDb } from '../lib/db';
 import { connectTemporal, ensureSearchAttributes, temporalTarget } from '../lib/temporal';
 import { ensurePaymentCycles } from '../lib/payment-cycles';
 import { ensureMonitoringScheduleAt } from '../lib/monitoring-schedule';
+import { ensureJobRetentionSchedulesAt } from '../lib/job-retention-schedule';
 import { ensureWorkflowBundle } from '../worker/bundle';
 import { searchAttributeCliFlags } from '../workflows/search-attributes';
 import { portInUse, startService, waitUntil, type Service } from './services';
@@ -193,6 +194,15 @@ async function main() {
     say(`could not create the monitoring schedule (${(err as Error).message}); restart to try again`);
   }
 
+  // Art. 49 免申即享: each city's job-retention screening once a year (1 March, a Temporal Schedule, created once).
+  try {
+    const screenings = await ensureJobRetentionSchedulesAt({ databaseUrl, target, taskQueue: cfg.TEMPORAL_TASK_QUEUE });
+    say(
+      `job-retention screening yearly on 1 March for ${screenings.length} city agencies (job-retention-screening-<code>)`,
+    );
+  } catch (err) {
+    say(`could not create the job-retention screening schedules (${(err as Error).message}); restart to try again`);
+  }
   for (const s of services) {
     void s.exited.then((code) => {
       if (shuttingDown) return;

@@ -155,6 +155,17 @@ describe('the start command (README)', () => {
     const settled = await eventually(statusNow, (s) => s !== 'received' && s !== 'awaiting_acceptance', 300);
     expect(settled).toBe('awaiting_materials');
     expect(temporalList()).toContain(caseNumber);
+    // The cities' standing jobs: the pay-day loops (Art. 39, 63), the daily monitoring rules (Art. 78) and the yearly
+    // job-retention screening, granted without application (Art. 49 免申即享), one schedule per city.
+    const schedules = execFileSync(
+      temporalBinary('temporal'),
+      ['schedule', 'list', '--address', `127.0.0.1:${ports.temporal}`, '--output', 'json'],
+      { encoding: 'utf8' },
+    );
+    expect(schedules).toContain('job-retention-screening-210100');
+    expect(schedules).toContain('monitoring-daily');
+    expect(temporalList()).toContain('payment-cycle-210100');
+    expect(first.output()).toMatch(/job-retention screening yearly on 1 March for \d+ city agencies/);
     expect((await fetch(`http://127.0.0.1:${ports.ui}/`)).status).toBe(200);
     const workerMetrics = await (await fetch(`http://127.0.0.1:${ports.metrics}/metrics`)).text();
     expect(workerMetrics).toMatch(/temporal_workflow_task_schedule_to_start_latency|temporal_request/);
