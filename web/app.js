@@ -119,6 +119,8 @@ export const LABELS = {
   },
   paymentMethod: { social_security_card: '社会保障卡', bank_account: '银行账户' },
   idType: { resident_id_card: '居民身份证', social_security_card: '社会保障卡', passport: '护照' },
+  payableKind: { unemployment_benefit: '失业保险金', medical_premium: '基本医疗保险费（代缴）' },
+  payableStatus: { pending: '待发放', sent: '已报送银行', paid: '已发放', failed: '发放失败', cancelled: '已取消' },
   bucket: { overdue: '已超期', due_today: '今日到期', within_2_workdays: '2个工作日内到期', later: '其后到期' },
 };
 

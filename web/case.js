@@ -1,5 +1,5 @@
 import { $, fill, api, errorText, h, notify, param, renderHeader, requireUser } from './app.js';
-import { caseSummary, determinationView, timelineView } from './case-views.js';
+import { caseSummary, determinationView, paymentsView, timelineView } from './case-views.js';
 
 const me = await requireUser();
 renderHeader(me);
@@ -30,6 +30,7 @@ async function show(caseNumber) {
       : null,
   );
   fill($('#determination'), h('h2', { id: 'determination-h' }, '待遇核定'), ...(await determinationView(c.caseNumber)));
+  fill($('#payments'), h('h2', { id: 'payments-h' }, '待遇发放'), paymentsView(c.payments));
   fill($('#timeline'), h('h2', { id: 'timeline-h' }, '办理过程'), timelineView(c.events));
   $('#case').hidden = false;
 }

@@ -1,5 +1,5 @@
 /**
- * GET /cases/:caseNumber: a case as the read model has it, with its timeline. Personal data is masked until roles
+ * GET /cases/:caseNumber: a case as the read model has it, with its timeline and its payments (Art. 39, 63). Personal data is masked until roles
  * exist that may see it (Art. 30: entitlement records are not disclosed to others).
  */
 import { Router } from 'express';
@@ -49,6 +49,18 @@ export const CaseViewSchema = z
       })
       .nullable(),
     events: z.array(z.object({ type: z.string(), at: z.string(), actor: z.string(), data: z.unknown() })),
+    /** The payment ledger of the case (Art. 39, 44, 63): each attempt, newest month last; no account numbers. */
+    payments: z.array(
+      z.object({
+        month: z.string(),
+        kind: z.string(),
+        attempt: z.number().int(),
+        amountFen: z.number().int(),
+        status: z.string(),
+        resultCode: z.string().nullable(),
+        paidAt: z.string().nullable(),
+      }),
+    ),
     links: z.object({ temporalUi: z.string().optional() }),
   })
   .meta({ id: 'Case' });
@@ -74,6 +86,11 @@ export function casesRouter(deps: CasesDeps): Router {
       ((staff && agencyCovers(req.user!.agencyCode, c.agencyCode)) ||
         (req.applicant && c.claim?.idNumber === req.applicant.idNumber && c.claim.phone === req.applicant.phone));
     if (!c || !allowed) throw new ApiError(404, 'case_not_found', `No case ${caseNumber}`);
+    const payables = await deps.db.payable.findMany({
+      where: { caseNumber },
+      orderBy: [{ month: 'asc' }, { kind: 'desc' }, { attempt: 'asc' }],
+      take: 500,
+    });
     const view: z.infer<typeof CaseViewSchema> = {
       caseNumber: c.caseNumber,
       caseType: c.caseType,
@@ -100,6 +117,15 @@ export function casesRouter(deps: CasesDeps): Router {
         submittedAt: c.claim.submittedAt.toISOString(),
       },
       events: c.events.map((e) => ({ type: e.type, at: e.at.toISOString(), actor: e.actor, data: e.data })),
+      payments: payables.map((p) => ({
+        month: p.month,
+        kind: p.kind,
+        attempt: p.attempt,
+        amountFen: p.amountFen,
+        status: p.status,
+        resultCode: p.resultCode,
+        paidAt: p.paidAt?.toISOString() ?? null,
+      })),
       links: deps.temporalUiUrl
         ? {
             temporalUi: `${deps.temporalUiUrl}/namespaces/${encodeURIComponent(deps.namespace)}/workflows/${encodeURIComponent(c.workflowId)}`,

@@ -3,8 +3,12 @@
  * and the simulated sources. What the pages show is asserted (texts, table rows), and screenshots are kept in
  * test-results/screenshots/.
  *
- * Not shown here: the first payment. It is made by the city's monthly run on the 10th (Art. 63), which this test
- * does not wait for; the case page shows the determination (period and monthly amount) and the status instead.
+ * The first payment: the approved claim's benefit period puts its first month in the ledger at once (Art. 39, 62);
+ * the test then has finance start a payment run over the API (POST /finance/payment-runs, as the monthly run on the
+ * 10th would, Art. 63), the simulated bank pays, and the case page shows the payment.
+ *
+ * The public notice (公示, Art. 50): a skill-upgrade subsidy applied for over the API is granted by the workflow and
+ * published; the public page lists it with the ID number masked.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -15,6 +19,7 @@ import { createTestDatabase, type TestDatabase } from '../support/db';
 import { devServerEnv, startWorker, uniqueTaskQueue, type RunningWorker } from '../support/temporal';
 import { userWithToken } from '../support/users';
 import { sourcesOf, startSimulator, type RunningSimulator } from '../sources/support';
+import { eventually } from '../support/wait';
 import { launchBrowser, screenshot, signIn, signOut, SKIP, type Browser } from './support';
 
 let env: TestWorkflowEnvironment;
@@ -38,7 +43,7 @@ describe.skipIf(SKIP)('web pages in a real browser (issue 10)', () => {
     tdb = await createTestDatabase();
     sim = await startSimulator();
     const sources = sourcesOf(sim);
-    worker = await startWorker(env.nativeConnection, taskQueue, { db: tdb.db, sources });
+    worker = await startWorker(env.nativeConnection, taskQueue, { db: tdb.db, sources, bank: sources.bank });
     api = await startApi({
       db: tdb.db,
       temporalAddress: inject('devServerAddress'),
@@ -53,7 +58,7 @@ describe.skipIf(SKIP)('web pages in a real browser (issue 10)', () => {
       return out;
     };
     const clean = 'eligible,!has_arrears,!pensioner,!deceased,!reemployed,!employed';
-    longServing = await inShenyang(await findPeople(sim, `${clean},long_history`, 40));
+    longServing = await inShenyang(await findPeople(sim, `${clean},long_history,bank_paid`, 40));
     ordinary = await inShenyang(await findPeople(sim, `${clean},!long_history`, 20));
     const mk = async (username: string, displayName: string, roles: string[]) =>
       (users[username] = await userWithToken(tdb.db, api.url, {
@@ -68,6 +73,7 @@ describe.skipIf(SKIP)('web pages in a real browser (issue 10)', () => {
     await mk('second.sy', '复核员', ['second_reviewer']);
     await mk('approver.sy', '审批员', ['approver']);
     await mk('sup.sy', '监督员', ['supervisor']);
+    await mk('finance.sy', '财务', ['finance']);
   });
   afterAll(async () => {
     await browser?.close();
@@ -112,7 +118,7 @@ describe.skipIf(SKIP)('web pages in a real browser (issue 10)', () => {
     await signOut(page);
   }
 
-  it('an intake clerk accepts a window claim, reviewers approve it, and the case shows 审核通过 with its determination and articles (Art. 37, 38, 65)', async () => {
+  it('an intake clerk accepts a window claim, reviewers approve it, the case shows 审核通过 with its determination and articles, and then its first payment (Art. 37, 38, 39, 63, 65)', async () => {
     const person = longServing.shift()!;
     const caseNumber = await fileAtWindow(person);
     await openTaskOf(caseNumber, 'claim_acceptance');
@@ -188,6 +194,48 @@ describe.skipIf(SKIP)('web pages in a real browser (issue 10)', () => {
     expect(caseSummary).not.toContain(person.idNumber);
     expect(caseSummary).toContain(`${Array.from(person.name)[0]}*`);
     await screenshot(page, '04-case-approved');
+
+    // The first payment (Art. 39, 63): the first month (benefit and medical premium, Art. 44) is in the ledger;
+    // finance starts the city's run over the API.
+    const ledger = await eventually(
+      () =>
+        tdb.sql<{ kind: string; month: string; amount_fen: number }>(
+          'SELECT kind, month, amount_fen FROM payable WHERE case_number = $1 ORDER BY month',
+          [caseNumber],
+        ),
+      (r) => r.length >= 2,
+      300,
+    );
+    const queued = ledger.find((r) => r.kind === 'unemployment_benefit');
+    const run = await fetch(`${api.url}/finance/payment-runs`, {
+      method: 'POST',
+      headers: users['finance.sy']!.headers,
+      body: JSON.stringify({ agencyCode: '210100', month: queued!.month }),
+    });
+    expect(run.status).toBe(202);
+    await eventually(
+      () =>
+        tdb.sql<{ status: string }>(
+          "SELECT status FROM payable WHERE case_number = $1 AND kind = 'unemployment_benefit' AND month = $2",
+          [caseNumber, queued!.month],
+        ),
+      (r) => r[0]?.status === 'paid',
+      600,
+    );
+    await page.reload();
+    const firstPayment = page.locator('#payments tbody tr', { hasText: '失业保险金' }).first();
+    await expect.poll(() => firstPayment.textContent()).toContain('已发放');
+    const cells = await firstPayment.locator('td').allTextContents();
+    expect(cells.slice(0, 4)).toEqual([
+      queued!.month,
+      '失业保险金',
+      `${(queued!.amount_fen / 100).toLocaleString('zh-CN', { minimumFractionDigits: 2 })} 元`,
+      '1',
+    ]);
+    expect(cells[4]).toBe('已发放');
+    expect(cells[5]).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
+    expect(await page.locator('#payments').textContent()).not.toContain(person.bankAccount.accountNumber);
+    await screenshot(page, '04b-case-first-payment');
     await signOut(page);
 
     // The public lookup: the status for the case number with the applicant's ID number, nothing for another.
@@ -265,5 +313,58 @@ describe.skipIf(SKIP)('web pages in a real browser (issue 10)', () => {
     expect(await mine.textContent()).toContain('已超期');
     expect(await mine.textContent()).toContain('intake.sy');
     await screenshot(page, '08-worklist-overdue');
+  });
+
+  it('the public notice page lists a granted skill-upgrade subsidy with the ID number masked, without sign-in (Art. 50)', async () => {
+    // A certificate holder still employed (insured now): the subsidy is granted and published (Art. 50).
+    type Detail = { certificates: { certificateNumber: string }[]; employments: { endDate: string | null }[] };
+    let holder: Person | undefined;
+    let certificateNumber = '';
+    for (const p of await findPeople(sim, 'has_certificates,long_history,bank_paid', 40)) {
+      const d = await sim.admin<Detail>('GET', `/persons/${p.idNumber}`);
+      if (d.employments.some((e) => e.endDate === null) && d.certificates[0]) {
+        holder = p;
+        certificateNumber = d.certificates[0].certificateNumber;
+        break;
+      }
+    }
+    expect(holder).toBeDefined();
+    const res = await fetch(`${api.url}/skill-subsidies`, {
+      method: 'POST',
+      headers: users['intake.sy']!.headers,
+      body: JSON.stringify({
+        channel: 'window',
+        agencyCode: '210100',
+        employee: { idType: 'resident_id_card', idNumber: holder!.idNumber, name: holder!.name, phone: holder!.mobile },
+        employer: { uscc: '91210100MA0XYP12AD', name: '沈阳某机械有限公司' },
+        certificateNumber,
+        payment: { method: 'social_security_card', accountNumber: holder!.bankAccount.accountNumber },
+      }),
+    });
+    expect(res.status).toBe(201);
+    const { caseNumber } = (await res.json()) as { caseNumber: string };
+    const [status] = await eventually(
+      () => tdb.sql<{ status: string }>('SELECT status FROM "case" WHERE case_number = $1', [caseNumber]),
+      (r) => r[0]?.status === 'in_notice' || r[0]?.status === 'refused',
+    );
+    const assessed = await tdb.sql('SELECT assessment FROM skill_subsidy_claim WHERE case_number = $1', [caseNumber]);
+    expect(status!.status, JSON.stringify(assessed)).toBe('in_notice');
+    await eventually(
+      () => tdb.sql('SELECT 1 FROM public_notice_item WHERE case_number = $1', [caseNumber]),
+      (r) => r.length === 1,
+    );
+
+    // Signed out: the public page, no sign-in.
+    await page.goto(`${api.url}/app/notices`);
+    const row = page.locator('#notices tbody tr', { hasText: holder!.name });
+    await expect.poll(() => row.count()).toBe(1);
+    const masked = `${holder!.idNumber.slice(0, 6)}********${holder!.idNumber.slice(-4)}`;
+    expect(await row.locator('.id-masked').textContent()).toBe(masked);
+    expect(await row.textContent()).toContain('沈阳某机械有限公司');
+    expect(await row.textContent()).toMatch(/[\d,]+\.00 元/);
+    const whole = (await page.locator('main').textContent()) ?? '';
+    expect(whole).not.toContain(holder!.idNumber);
+    expect(whole).toContain('沈阳市失业保险经办机构技能提升补贴公示');
+    await screenshot(page, '09-public-notices');
   });
 });
