@@ -6,10 +6,17 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { Db } from '../../lib/db';
 import { maskIdNumber, maskTail } from '../../domain/identity';
-import { ApiError, parseOr400 } from '../errors';
-import { STAFF_ROLES, agencyCovers } from '../../domain/access';
+import { ApiError, parseOr400, validationError } from '../errors';
+import {
+  PERSON_SEARCH_ROLES,
+  PERSON_UNMASKED_ROLES,
+  STAFF_ROLES,
+  agencyCovers,
+  agencyScopePrefix,
+} from '../../domain/access';
+import { audit } from '../../lib/audit';
 import { isCaseNumber } from '../../domain/case-number';
-import { currentApplicant } from '../auth/middleware';
+import { currentApplicant, currentUser, requireRole } from '../auth/middleware';
 import { CaseNumberParamSchema } from '../claims/schema';
 
 export interface CasesDeps {
@@ -64,6 +71,57 @@ export const CaseViewSchema = z
     links: z.object({ temporalUi: z.string().optional() }),
   })
   .meta({ id: 'Case' });
+
+/**
+ * POST /cases/search: one criterion (the case number, the applicant's ID number, or the applicant's full name), a
+ * page of 1-50 rows. A POST so that names and ID numbers stay out of URLs and request logs.
+ */
+export const CaseSearchSchema = z
+  .strictObject({
+    caseNumber: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .refine(isCaseNumber, 'must be a case number like SYJ-2026-210100-7K3M9Q2XHD')
+      .optional(),
+    idNumber: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .regex(/^[0-9A-Z]{5,32}$/, 'must be an ID number (5-32 digits or capital letters)')
+      .optional(),
+    name: z.string().trim().min(1, 'must not be empty').max(50, 'must be at most 50 characters').optional(),
+    page: z.number().int('must be a whole number').min(1, 'must be 1 or more').default(1),
+    pageSize: z
+      .number()
+      .int('must be a whole number')
+      .min(1, 'must be 1 or more')
+      .max(50, 'must be at most 50')
+      .default(20),
+  })
+  .meta({ id: 'CaseSearch', description: 'Exactly one of caseNumber, idNumber, name' });
+
+export const CaseSearchResultSchema = z
+  .object({
+    items: z.array(
+      z.object({
+        caseNumber: z.string(),
+        caseType: z.string(),
+        status: z.string(),
+        statusLabel: z.string(),
+        agencyCode: z.string(),
+        createdAt: z.string(),
+        applicant: z
+          .object({ name: z.string(), idNumber: z.string(), masked: z.boolean() })
+          .nullable()
+          .meta({ description: 'Whole for the roles that need it (intake, auditor), else masked (Art. 30)' }),
+      }),
+    ),
+    page: z.number().int(),
+    pageSize: z.number().int(),
+    total: z.number().int(),
+  })
+  .meta({ id: 'CaseSearchResult' });
 
 export function casesRouter(deps: CasesDeps): Router {
   const router = Router();
@@ -133,6 +191,76 @@ export function casesRouter(deps: CasesDeps): Router {
         : {},
     };
     res.json(view);
+  });
+
+  /**
+   * Case search for staff, within their agency's scope (Art. 5), newest first. By case number: any staff role. By the
+   * applicant's ID number or full name (exact): PERSON_SEARCH_ROLES only, audited (who searched, by what, how many
+   * found; not the value); names and ID numbers whole only for PERSON_UNMASKED_ROLES (Art. 30).
+   */
+  router.post('/cases/search', requireRole(...STAFF_ROLES), async (req, res) => {
+    const user = currentUser(req);
+    const q = parseOr400(CaseSearchSchema, req.body);
+    const given = (['caseNumber', 'idNumber', 'name'] as const).filter((k) => q[k] !== undefined);
+    if (given.length !== 1)
+      throw validationError(
+        (given.length ? given : ['caseNumber']).map((path) => ({
+          path,
+          message: 'give exactly one of caseNumber, idNumber, name',
+        })),
+      );
+    const by = given[0]!;
+    if (by !== 'caseNumber' && !user.roles.some((r) => PERSON_SEARCH_ROLES.includes(r as never)))
+      throw new ApiError(403, 'forbidden', 'Your role may not look cases up by a person (Art. 30)', [
+        { path: by, message: 'is not a criterion your role may use' },
+      ]);
+    const where = {
+      agencyCode: { startsWith: agencyScopePrefix(user.agencyCode) },
+      ...(by === 'caseNumber'
+        ? { caseNumber: q.caseNumber! }
+        : by === 'idNumber'
+          ? { claim: { idNumber: q.idNumber! } }
+          : { claim: { name: q.name! } }),
+    };
+    const [total, rows] = await Promise.all([
+      deps.db.case.count({ where }),
+      deps.db.case.findMany({
+        where,
+        include: { claim: { select: { name: true, idNumber: true } } },
+        orderBy: [{ createdAt: 'desc' }, { caseNumber: 'asc' }],
+        skip: (q.page - 1) * q.pageSize,
+        take: q.pageSize,
+      }),
+    ]);
+    const whole = user.roles.some((r) => PERSON_UNMASKED_ROLES.includes(r as never));
+    if (by !== 'caseNumber')
+      await audit(deps.db, {
+        actor: { id: user.id, username: user.username },
+        action: 'case_search_by_person',
+        entity: 'case_search',
+        entityId: String(req.id),
+        after: { by, found: total },
+        requestId: String(req.id),
+      });
+    const result: z.infer<typeof CaseSearchResultSchema> = {
+      items: rows.map((c) => ({
+        caseNumber: c.caseNumber,
+        caseType: c.caseType,
+        status: c.status,
+        statusLabel: CASE_STATUS_LABELS[c.status] ?? c.status,
+        agencyCode: c.agencyCode,
+        createdAt: c.createdAt.toISOString(),
+        applicant: c.claim
+          ? whole
+            ? { name: c.claim.name, idNumber: c.claim.idNumber, masked: false }
+            : { name: maskName(c.claim.name), idNumber: maskIdNumber(c.claim.idNumber), masked: true }
+          : null,
+      })),
+      page: q.page,
+      pageSize: q.pageSize,
+      total,
+    };
+    res.json(result);
   });
 
   /** An applicant's own cases (signed in with ID number and SMS code). */

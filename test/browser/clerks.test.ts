@@ -236,6 +236,16 @@ describe.skipIf(SKIP)('web pages in a real browser (issue 10)', () => {
     expect(cells[5]).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
     expect(await page.locator('#payments').textContent()).not.toContain(person.bankAccount.accountNumber);
     await screenshot(page, '04b-case-first-payment');
+
+    // Case search by the applicant's ID number (a POST, not in the address): the intake clerk sees it whole (Art. 30, 34).
+    await page.getByLabel('按申请人查找').selectOption('idNumber');
+    await page.getByLabel('查找内容').fill(person.idNumber);
+    await page.getByRole('button', { name: '查找', exact: true }).click();
+    const found = page.locator('#found tbody tr', { hasText: caseNumber });
+    await expect.poll(() => found.count()).toBe(1);
+    expect(await found.locator('.id-number').textContent()).toBe(person.idNumber);
+    expect(page.url()).not.toContain(person.idNumber);
+    await screenshot(page, '04c-case-search-intake');
     await signOut(page);
 
     // The public lookup: the status for the case number with the applicant's ID number, nothing for another.
@@ -251,7 +261,8 @@ describe.skipIf(SKIP)('web pages in a real browser (issue 10)', () => {
   });
 
   it('a supervisor sees an overdue task with its reason, reassigns it, then reassigns overdue tasks in a batch with a result per task (Art. 76)', async () => {
-    const caseNumber = await fileAtWindow(ordinary.shift()!);
+    const person = ordinary.shift()!;
+    const caseNumber = await fileAtWindow(person);
     const taskId = await openTaskOf(caseNumber, 'claim_acceptance');
     // Overdue: its time limit moved into the past in the read model. The workflow's own deadline timer (and its
     // escalation) is shown by the timers tests; the pages read the task table, which is what is set here.
@@ -304,6 +315,17 @@ describe.skipIf(SKIP)('web pages in a real browser (issue 10)', () => {
     expect(await page.locator('#batch-progress').evaluate((e) => (e as unknown as { value: number }).value)).toBe(1);
     await expect.poll(() => row.textContent()).toContain('经办人 intake.sy');
     await screenshot(page, '07-supervision-batch');
+
+    // The supervisor finds the case by the applicant's ID number, shown masked (Art. 30).
+    await page.getByRole('link', { name: '案件查询' }).click();
+    await page.getByLabel('查找内容').fill(person.idNumber);
+    await page.getByRole('button', { name: '查找', exact: true }).click();
+    const found = page.locator('#found tbody tr', { hasText: caseNumber });
+    await expect.poll(() => found.count()).toBe(1);
+    expect(await found.locator('.id-number').textContent()).toBe(
+      `${person.idNumber.slice(0, 6)}********${person.idNumber.slice(-4)}`,
+    );
+    expect(await page.locator('#found').textContent()).not.toContain(person.idNumber);
     await signOut(page);
 
     // The clerk it went to finds it among their overdue tasks.
