@@ -16,6 +16,7 @@ import type { Page } from 'playwright-core';
 import { startApi, type RunningApi } from '../support/api';
 import { claimOf, findPeople, type Person } from '../support/claimants';
 import { createTestDatabase, type TestDatabase } from '../support/db';
+import { residentId } from '../support/fixtures';
 import { devServerEnv, startWorker, uniqueTaskQueue, type RunningWorker } from '../support/temporal';
 import { userWithToken } from '../support/users';
 import { sourcesOf, startSimulator, type RunningSimulator } from '../sources/support';
@@ -388,5 +389,66 @@ describe.skipIf(SKIP)('web pages in a real browser (issue 10)', () => {
     expect(whole).not.toContain(holder!.idNumber);
     expect(whole).toContain('沈阳市失业保险经办机构技能提升补贴公示');
     await screenshot(page, '09-public-notices');
+  });
+
+  it('an applicant signs in with an SMS code, files a claim online, and supplies the materials asked for in one notice (Art. 35, 37)', async () => {
+    // Someone household registration does not know, claiming in their hukou city: identity and hukou proof are asked.
+    const idNumber = residentId('210102', '19700101', '998');
+    const phone = '13600000098';
+    await page.goto(`${api.url}/app/apply`);
+    const signin = page.locator('#signin');
+    await signin.getByLabel('居民身份证号码').fill(idNumber);
+    await signin.getByLabel('手机号码').fill(phone);
+    await page.getByRole('button', { name: '获取验证码' }).click();
+    await expect.poll(() => page.locator('#messages').textContent()).toContain('验证码已发送');
+    const { messages } = await sim.admin<{ messages: { mobile: string; text: string }[] }>('GET', '/sms/outbox');
+    const code = /验证码为(\d{6})/.exec(messages.filter((m) => m.mobile === phone).at(-1)!.text)![1]!;
+    await page.getByLabel('短信验证码').fill(code);
+    await page.getByRole('button', { name: '登录', exact: true }).click();
+    await expect.poll(() => page.locator('#mine').textContent()).toContain('暂无申请');
+
+    // The claim: a missing field is named next to it, with the rule (Art. 34).
+    const form = page.locator('#claim');
+    await form.getByLabel('姓名').fill('无记录');
+    await form.getByLabel('居民身份证号码').fill(idNumber);
+    await form.getByLabel('手机号码').fill(phone);
+    await form.getByLabel('统一社会信用代码').fill('91210100MA0XYP12AD');
+    await form.getByLabel('终止或解除劳动关系日期').fill('2026-10-31');
+    await form.getByLabel('领取地依据').selectOption('hukou');
+    await form.getByLabel('社会保障卡号或银行账号').fill('6214830012345678');
+    await page.getByRole('button', { name: '提交申请' }).click();
+    await expect.poll(() => page.locator('#c-employer-name-error').textContent()).toBe('must not be empty');
+    expect(await form.getByLabel('单位名称').getAttribute('aria-invalid')).toBe('true');
+    await form.getByLabel('单位名称').fill('沈阳某机械有限公司');
+    await page.getByRole('button', { name: '提交申请' }).click();
+    await expect.poll(() => page.locator('#messages').textContent()).toMatch(/申请已提交，案件编号 SYJ-/);
+    const caseNumber = /SYJ-\d{4}-\d{6}-[0-9A-Z]{10}/.exec((await page.locator('#messages').textContent())!)![0];
+
+    // Art. 37 一次性告知: both materials asked at once; the applicant supplies them on the page.
+    await eventually(
+      () => tdb.sql<{ status: string }>('SELECT status FROM "case" WHERE case_number = $1', [caseNumber]),
+      (r) => r[0]?.status === 'awaiting_materials',
+    );
+    await page.reload();
+    const mine = page.locator('#mine tbody tr', { hasText: caseNumber });
+    await expect.poll(() => mine.textContent()).toContain('待补充材料');
+    await mine.getByRole('button', { name: `补充材料 ${caseNumber}` }).click();
+    await page.getByRole('button', { name: '提交材料' }).click();
+    await expect.poll(() => page.locator('#kinds-error').textContent()).toBe('must name at least one material');
+    await page.getByLabel('本人有效身份证件（经办窗口核验）').check();
+    await page.getByLabel('户籍所在地证明材料').check();
+    await screenshot(page, '10-applicant-materials');
+    await page.getByRole('button', { name: '提交材料' }).click();
+    await expect.poll(() => page.locator('#messages').textContent()).toBe(`${caseNumber}：材料已提交`);
+    const supplied = await eventually(
+      () =>
+        tdb.sql<{ type: string }>(
+          "SELECT type FROM case_event WHERE case_number = $1 AND type LIKE 'materials_supplied%'",
+          [caseNumber],
+        ),
+      (r) => r.length === 1,
+    );
+    expect(supplied.map((e) => e.type)).toEqual(['materials_supplied_1']);
+    expect(page.url()).not.toContain(idNumber);
   });
 });
