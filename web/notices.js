@@ -1,13 +1,11 @@
 // 公示 (Art. 49, 50): the notices currently published, each with its list. The API gives only the published fields,
 // ID numbers already masked; nothing here needs a sign-in.
-import { $, api, errorText, fill, h, notify, param, table, yuan } from './app.js';
+import { $, api, errorText, fill, h, notify, pagedTable, param, yuan } from './app.js';
 
-const PAGE_SIZE = 20;
 const KIND = { skill_subsidy: '技能提升补贴（第五十条）', job_retention_refund: '稳岗返还（第四十九条）' };
 
-/** One notice's list, 20 rows a page, with previous/next buttons. */
+/** One notice's list, 20 rows a page. */
 function itemsTable(n) {
-  const box = h('div', { class: 'notice-items' });
   const columns =
     n.kind === 'job_retention_refund'
       ? [
@@ -25,25 +23,7 @@ function itemsTable(n) {
           { title: '发证日期', cell: (i) => i.issueDate ?? '' },
           { title: '补贴金额', cell: (i) => yuan(i.amountFen) },
         ];
-  const pages = Math.max(1, Math.ceil(n.items.length / PAGE_SIZE));
-  const show = (p) => {
-    const rows = n.items.slice((p - 1) * PAGE_SIZE, p * PAGE_SIZE);
-    fill(
-      box,
-      table(`${n.title}名单`, columns, rows, '名单为空'),
-      pages > 1
-        ? h(
-            'nav',
-            { class: 'pager', 'aria-label': `${n.title}名单分页` },
-            h('button', { type: 'button', disabled: p <= 1, onclick: () => show(p - 1) }, '上一页'),
-            h('span', {}, `第 ${p} / ${pages} 页`),
-            h('button', { type: 'button', disabled: p >= pages, onclick: () => show(p + 1) }, '下一页'),
-          )
-        : null,
-    );
-  };
-  show(1);
-  return box;
+  return pagedTable(`${n.title}名单`, columns, n.items, { empty: '名单为空' });
 }
 
 async function load(agencyCode) {

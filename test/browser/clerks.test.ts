@@ -75,6 +75,7 @@ describe.skipIf(SKIP)('web pages in a real browser (issue 10)', () => {
     await mk('approver.sy', '审批员', ['approver']);
     await mk('sup.sy', '监督员', ['supervisor']);
     await mk('finance.sy', '财务', ['finance']);
+    await mk('admin.sy', '系统管理员', ['administrator']);
   });
   afterAll(async () => {
     await browser?.close();
@@ -450,5 +451,50 @@ describe.skipIf(SKIP)('web pages in a real browser (issue 10)', () => {
     );
     expect(supplied.map((e) => e.type)).toEqual(['materials_supplied_1']);
     expect(page.url()).not.toContain(idNumber);
+  });
+
+  it('an administrator adds a user with a role, enters a calendar year and reads the policy parameters in force (Art. 94, 12)', async () => {
+    await signIn(page, api.url, 'admin.sy');
+    expect(new URL(page.url()).pathname).toBe('/app/admin');
+    await expect.poll(() => page.locator('#users tbody').textContent()).toContain('intake.sy');
+
+    // A user without a role: the API's rule next to the roles; with one, the user is listed.
+    await page.getByLabel('用户名').fill('reviewer2.sy');
+    await page.getByLabel('姓名').fill('审核员乙');
+    await page.getByLabel('初始密码（至少12位）').fill('a-long-password-2026');
+    await page.getByRole('button', { name: '新增用户' }).click();
+    await expect.poll(() => page.locator('#u-roles-error').textContent()).toBe('must hold at least one role');
+    await page.getByLabel('审核（初审）').check();
+    await page.getByLabel('初始密码（至少12位）').fill('a-long-password-2026');
+    await page.getByRole('button', { name: '新增用户' }).click();
+    await expect.poll(() => page.locator('#messages').textContent()).toBe('已新增用户 reviewer2.sy');
+    const added = page.locator('#users tbody tr', { hasText: 'reviewer2.sy' });
+    await expect.poll(() => added.textContent()).toContain('审核（初审）');
+    const [row] = await tdb.sql<{ roles: string[]; agency_code: string }>(
+      'SELECT roles, agency_code FROM app_user WHERE username = $1',
+      ['reviewer2.sy'],
+    );
+    expect(row).toEqual({ roles: ['reviewer'], agency_code: '210100' });
+
+    // A calendar year the package does not cover: a wrong date is named, then the year is saved.
+    await page.getByLabel('年度', { exact: true }).fill('2030');
+    await page.getByLabel(/^法定节假日/).fill('2030-01-01 2030-13-01');
+    await page.getByLabel(/^依据/).fill('国务院办公厅关于2030年部分节假日安排的通知');
+    await page.getByLabel('录入理由').fill('国务院办公厅通知已发布');
+    await page.getByRole('button', { name: '保存日历' }).click();
+    await expect.poll(() => page.locator('#cal-holidays-error').textContent()).toBe('must be a real date YYYY-MM-DD');
+    await page.getByLabel(/^法定节假日/).fill('2030-01-01, 2030-10-01');
+    await page.getByRole('button', { name: '保存日历' }).click();
+    await expect.poll(() => page.locator('#messages').textContent()).toBe('已保存 2030 年工作日历');
+    await expect.poll(() => page.locator('#year-detail').textContent()).toContain('法定节假日：2030-01-01、2030-10-01');
+    expect(await page.locator('#years tbody tr', { hasText: '2030' }).textContent()).toContain('管理员录入');
+
+    // The policy parameters in force on a date (Art. 12), with their sources.
+    await page.getByLabel('有效日期').fill('2026-01-01');
+    await page.getByRole('button', { name: '查看', exact: true }).click();
+    await expect.poll(() => page.locator('#policy caption').textContent()).toContain('2026-01-01 有效的参数');
+    expect(await page.locator('#policy tbody').textContent()).toContain('失业保险金标准');
+    await screenshot(page, '11-admin');
+    await signOut(page);
   });
 });
