@@ -21,7 +21,7 @@ import { devServerEnv, startWorker, uniqueTaskQueue, type RunningWorker } from '
 import { userWithToken } from '../support/users';
 import { sourcesOf, startSimulator, type RunningSimulator } from '../sources/support';
 import { eventually } from '../support/wait';
-import { launchBrowser, screenshot, signIn, signOut, SKIP, type Browser } from './support';
+import { launchBrowser, screenshot, signIn, signOut, SKIP, unlabelledFields, type Browser } from './support';
 
 let env: TestWorkflowEnvironment;
 let tdb: TestDatabase;
@@ -157,6 +157,7 @@ describe.skipIf(SKIP)('web pages in a real browser (issue 10)', () => {
     await page.getByRole('button', { name: '提交办理意见' }).click();
     await expect.poll(() => page.locator('#reasons-error').textContent()).toContain('at least one reason');
     expect(await page.getByLabel(/^原因/).getAttribute('aria-invalid')).toBe('true');
+    expect(await unlabelledFields(page)).toEqual([]);
     await screenshot(page, '02-task-validation');
 
     await page.getByLabel('受理', { exact: true }).check();
@@ -247,6 +248,7 @@ describe.skipIf(SKIP)('web pages in a real browser (issue 10)', () => {
     await expect.poll(() => found.count()).toBe(1);
     expect(await found.locator('.id-number').textContent()).toBe(person.idNumber);
     expect(page.url()).not.toContain(person.idNumber);
+    expect(await unlabelledFields(page)).toEqual([]);
     await screenshot(page, '04c-case-search-intake');
     await signOut(page);
 
@@ -267,7 +269,10 @@ describe.skipIf(SKIP)('web pages in a real browser (issue 10)', () => {
     const caseNumber = await fileAtWindow(person);
     const taskId = await openTaskOf(caseNumber, 'claim_acceptance');
     // Overdue: its time limit moved into the past in the read model. The workflow's own deadline timer (and its
-    // escalation) is shown by the timers tests; the pages read the task table, which is what is set here.
+    // escalation) is shown by the timers tests; the pages read the task table, which is what is set here. It cannot
+    // be made overdue honestly in this test: the dev server runs on the real clock, deadlines start today and are
+    // only ever extended (POST /tasks/:id/extend), and the time-skipping server has no visibility, which
+    // GET /supervision/stuck needs.
     await tdb.sql(
       `UPDATE task SET due_at = now() - interval '1 day', due_date = (now() - interval '2 days')::date,
                        overdue_since = now() - interval '1 day' WHERE id = $1`,
@@ -292,6 +297,7 @@ describe.skipIf(SKIP)('web pages in a real browser (issue 10)', () => {
         ),
       )
       .toBe(1);
+    expect(await unlabelledFields(page)).toEqual([]);
     await screenshot(page, '06-supervision-stuck');
 
     // Reassign: without a reason the API's message shows next to the field; with one, the task moves.
@@ -389,6 +395,7 @@ describe.skipIf(SKIP)('web pages in a real browser (issue 10)', () => {
     const whole = (await page.locator('main').textContent()) ?? '';
     expect(whole).not.toContain(holder!.idNumber);
     expect(whole).toContain('沈阳市失业保险经办机构技能提升补贴公示');
+    expect(await unlabelledFields(page)).toEqual([]);
     await screenshot(page, '09-public-notices');
   });
 
@@ -438,6 +445,7 @@ describe.skipIf(SKIP)('web pages in a real browser (issue 10)', () => {
     await expect.poll(() => page.locator('#kinds-error').textContent()).toBe('must name at least one material');
     await page.getByLabel('本人有效身份证件（经办窗口核验）').check();
     await page.getByLabel('户籍所在地证明材料').check();
+    expect(await unlabelledFields(page)).toEqual([]);
     await screenshot(page, '10-applicant-materials');
     await page.getByRole('button', { name: '提交材料' }).click();
     await expect.poll(() => page.locator('#messages').textContent()).toBe(`${caseNumber}：材料已提交`);
@@ -494,6 +502,7 @@ describe.skipIf(SKIP)('web pages in a real browser (issue 10)', () => {
     await page.getByRole('button', { name: '查看', exact: true }).click();
     await expect.poll(() => page.locator('#policy caption').textContent()).toContain('2026-01-01 有效的参数');
     expect(await page.locator('#policy tbody').textContent()).toContain('失业保险金标准');
+    expect(await unlabelledFields(page)).toEqual([]);
     await screenshot(page, '11-admin');
     await signOut(page);
   });

@@ -75,3 +75,13 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
+
+/** The form controls on the page without a label (issue 10: labels on every field); ids or names, for the message. */
+export function unlabelledFields(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    [...document.querySelectorAll('input, select, textarea')]
+      .filter((e) => (e as HTMLInputElement).type !== 'hidden')
+      .filter((e) => !(e as HTMLInputElement).labels?.length && !e.getAttribute('aria-label'))
+      .map((e) => e.id || (e as HTMLInputElement).name || e.tagName),
+  );
+}
