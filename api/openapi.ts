@@ -4,7 +4,7 @@
  */
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
-import { CaseViewSchema } from './cases/router';
+import { CaseSearchResultSchema, CaseSearchSchema, CaseViewSchema } from './cases/router';
 import { CaseNumberParamSchema, ClaimCreatedSchema, ClaimRequestSchema } from './claims/schema';
 import { ErrorBodySchema } from './errors';
 import { CreateUserSchema, IssueTokenSchema, UpdateUserSchema, UserViewSchema } from './admin/users-router';
@@ -98,6 +98,21 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
       200: { description: 'The case', content: json(CaseViewSchema) },
       400: error('The case number is malformed'),
       404: error('No such case'),
+    },
+  });
+
+  registry.registerPath({
+    method: 'post',
+    path: '/cases/search',
+    summary:
+      'Case search within your agency: by case number (staff), or by the applicant ID number or full name (roles that handle, audit or supervise claims; masked unless the role needs it, Art. 30)',
+    tags: ['cases'],
+    security: signedIn,
+    request: { body: { required: true, content: json(CaseSearchSchema) } },
+    responses: {
+      200: { description: 'A page of cases, newest first', content: json(CaseSearchResultSchema) },
+      400: error('Not exactly one criterion, or a malformed one'),
+      403: error('Not staff, or a role that may not search by person'),
     },
   });
 

@@ -55,3 +55,23 @@ export function agencyScopePrefix(viewer: string): string {
   const level = agencyLevelOf(viewer);
   return level === 'province' ? viewer.slice(0, 2) : level === 'city' ? viewer.slice(0, 4) : viewer;
 }
+
+/**
+ * Who may look cases up by the applicant's name or ID number (Art. 30: entitlement records are not disclosed to
+ * others): the staff who handle claims, audit them or supervise them. Finance pays by the ledger and the system
+ * administrator (Art. 94) keeps the system, so neither looks people up.
+ */
+export const PERSON_SEARCH_ROLES: readonly StaffRole[] = [
+  'intake',
+  'reviewer',
+  'second_reviewer',
+  'approver',
+  'auditor',
+  'supervisor',
+];
+
+/**
+ * Who sees a found person's name and ID number whole: the intake clerk, who checks the identity document at the window
+ * (Art. 34, 37), and the auditor, who compares records (Art. 79). Everyone else sees them masked.
+ */
+export const PERSON_UNMASKED_ROLES: readonly StaffRole[] = ['intake', 'auditor'];

@@ -119,6 +119,8 @@ export const LABELS = {
   },
   paymentMethod: { social_security_card: '社会保障卡', bank_account: '银行账户' },
   idType: { resident_id_card: '居民身份证', social_security_card: '社会保障卡', passport: '护照' },
+  payableKind: { unemployment_benefit: '失业保险金', medical_premium: '基本医疗保险费（代缴）' },
+  payableStatus: { pending: '待发放', sent: '已报送银行', paid: '已发放', failed: '发放失败', cancelled: '已取消' },
   bucket: { overdue: '已超期', due_today: '今日到期', within_2_workdays: '2个工作日内到期', later: '其后到期' },
 };
 
@@ -196,6 +198,7 @@ export function renderHeader(me) {
   const links = [['/app/tasks', '我的工作台']];
   links.push(['/app/case', '案件查询']);
   if (me.roles.includes('supervisor') || me.roles.includes('auditor')) links.push(['/app/supervision', '业务监督']);
+  if (me.roles.includes('administrator')) links.push(['/app/admin', '系统管理']);
   links.push(['/app/public', '办件进度查询']);
   const here = location.pathname.replace(/\.html$/, '');
   const nav = h(
@@ -258,6 +261,34 @@ export function table(caption, columns, rows, empty = '暂无数据') {
         : h('tr', {}, h('td', { colspan: columns.length, class: 'empty' }, empty)),
     ),
   );
+}
+
+/** A table of `rows` shown `pageSize` at a time, with previous/next buttons (client-side pages of one API answer). */
+export function pagedTable(caption, columns, rows, { pageSize = 20, empty = '暂无数据' } = {}) {
+  const box = h('div', { class: 'paged' });
+  const pages = Math.max(1, Math.ceil(rows.length / pageSize));
+  const show = (p) => {
+    fill(
+      box,
+      table(
+        pages > 1 ? `${caption}（第 ${p} / ${pages} 页）` : caption,
+        columns,
+        rows.slice((p - 1) * pageSize, p * pageSize),
+        empty,
+      ),
+      pages > 1
+        ? h(
+            'nav',
+            { class: 'pager', 'aria-label': `${caption}分页` },
+            h('button', { type: 'button', disabled: p <= 1, onclick: () => show(p - 1) }, '上一页'),
+            h('span', {}, `第 ${p} / ${pages} 页`),
+            h('button', { type: 'button', disabled: p >= pages, onclick: () => show(p + 1) }, '下一页'),
+          )
+        : null,
+    );
+  };
+  show(1);
+  return box;
 }
 
 /** A labelled field: <div><label for=id>text</label>control<span id=id-error data-error-for=path></span></div>. */

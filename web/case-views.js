@@ -103,3 +103,29 @@ export function timelineView(events) {
     '暂无记录',
   );
 }
+
+/** The payments of a case (Art. 39, 44, 63): month, item, amount in yuan, result; no account numbers. */
+export function paymentsView(payments) {
+  return table(
+    '待遇发放记录（每月由市级经办机构统一发放）',
+    [
+      { title: '月份', cell: (p) => p.month },
+      { title: '项目', cell: (p) => label('payableKind', p.kind) },
+      { title: '金额', cell: (p) => yuan(p.amountFen) },
+      { title: '第几次发放', cell: (p) => String(p.attempt) },
+      {
+        title: '结果',
+        cell: (p) =>
+          h(
+            'span',
+            { class: `payable-${p.status}` },
+            label('payableStatus', p.status),
+            p.resultCode ? `（${p.resultCode}）` : '',
+          ),
+      },
+      { title: '到账时间', cell: (p) => dateTime(p.paidAt) },
+    ],
+    payments ?? [],
+    '尚无发放记录',
+  );
+}

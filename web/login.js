@@ -18,7 +18,8 @@ form.addEventListener('submit', async (e) => {
     const next = param('next');
     // Only pages of this site: never an address elsewhere.
     const roles = res.data.user.roles;
-    const home = roles.includes('supervisor') && roles.length === 1 ? '/app/supervision' : '/app/tasks';
+    const only = (role) => roles.length === 1 && roles[0] === role;
+    const home = only('supervisor') ? '/app/supervision' : only('administrator') ? '/app/admin' : '/app/tasks';
     location.assign(next && next.startsWith('/app/') ? next : home);
   }
 });

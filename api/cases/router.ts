@@ -1,15 +1,22 @@
 /**
- * GET /cases/:caseNumber: a case as the read model has it, with its timeline. Personal data is masked until roles
+ * GET /cases/:caseNumber: a case as the read model has it, with its timeline and its payments (Art. 39, 63). Personal data is masked until roles
  * exist that may see it (Art. 30: entitlement records are not disclosed to others).
  */
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Db } from '../../lib/db';
 import { maskIdNumber, maskTail } from '../../domain/identity';
-import { ApiError, parseOr400 } from '../errors';
-import { STAFF_ROLES, agencyCovers } from '../../domain/access';
+import { ApiError, parseOr400, validationError } from '../errors';
+import {
+  PERSON_SEARCH_ROLES,
+  PERSON_UNMASKED_ROLES,
+  STAFF_ROLES,
+  agencyCovers,
+  agencyScopePrefix,
+} from '../../domain/access';
+import { audit } from '../../lib/audit';
 import { isCaseNumber } from '../../domain/case-number';
-import { currentApplicant } from '../auth/middleware';
+import { currentApplicant, currentUser, requireRole } from '../auth/middleware';
 import { CaseNumberParamSchema } from '../claims/schema';
 
 export interface CasesDeps {
@@ -49,9 +56,72 @@ export const CaseViewSchema = z
       })
       .nullable(),
     events: z.array(z.object({ type: z.string(), at: z.string(), actor: z.string(), data: z.unknown() })),
+    /** The payment ledger of the case (Art. 39, 44, 63): each attempt, newest month last; no account numbers. */
+    payments: z.array(
+      z.object({
+        month: z.string(),
+        kind: z.string(),
+        attempt: z.number().int(),
+        amountFen: z.number().int(),
+        status: z.string(),
+        resultCode: z.string().nullable(),
+        paidAt: z.string().nullable(),
+      }),
+    ),
     links: z.object({ temporalUi: z.string().optional() }),
   })
   .meta({ id: 'Case' });
+
+/**
+ * POST /cases/search: one criterion (the case number, the applicant's ID number, or the applicant's full name), a
+ * page of 1-50 rows. A POST so that names and ID numbers stay out of URLs and request logs.
+ */
+export const CaseSearchSchema = z
+  .strictObject({
+    caseNumber: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .refine(isCaseNumber, 'must be a case number like SYJ-2026-210100-7K3M9Q2XHD')
+      .optional(),
+    idNumber: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .regex(/^[0-9A-Z]{5,32}$/, 'must be an ID number (5-32 digits or capital letters)')
+      .optional(),
+    name: z.string().trim().min(1, 'must not be empty').max(50, 'must be at most 50 characters').optional(),
+    page: z.number().int('must be a whole number').min(1, 'must be 1 or more').default(1),
+    pageSize: z
+      .number()
+      .int('must be a whole number')
+      .min(1, 'must be 1 or more')
+      .max(50, 'must be at most 50')
+      .default(20),
+  })
+  .meta({ id: 'CaseSearch', description: 'Exactly one of caseNumber, idNumber, name' });
+
+export const CaseSearchResultSchema = z
+  .object({
+    items: z.array(
+      z.object({
+        caseNumber: z.string(),
+        caseType: z.string(),
+        status: z.string(),
+        statusLabel: z.string(),
+        agencyCode: z.string(),
+        createdAt: z.string(),
+        applicant: z
+          .object({ name: z.string(), idNumber: z.string(), masked: z.boolean() })
+          .nullable()
+          .meta({ description: 'Whole for the roles that need it (intake, auditor), else masked (Art. 30)' }),
+      }),
+    ),
+    page: z.number().int(),
+    pageSize: z.number().int(),
+    total: z.number().int(),
+  })
+  .meta({ id: 'CaseSearchResult' });
 
 export function casesRouter(deps: CasesDeps): Router {
   const router = Router();
@@ -74,6 +144,11 @@ export function casesRouter(deps: CasesDeps): Router {
       ((staff && agencyCovers(req.user!.agencyCode, c.agencyCode)) ||
         (req.applicant && c.claim?.idNumber === req.applicant.idNumber && c.claim.phone === req.applicant.phone));
     if (!c || !allowed) throw new ApiError(404, 'case_not_found', `No case ${caseNumber}`);
+    const payables = await deps.db.payable.findMany({
+      where: { caseNumber },
+      orderBy: [{ month: 'asc' }, { kind: 'desc' }, { attempt: 'asc' }],
+      take: 500,
+    });
     const view: z.infer<typeof CaseViewSchema> = {
       caseNumber: c.caseNumber,
       caseType: c.caseType,
@@ -100,6 +175,15 @@ export function casesRouter(deps: CasesDeps): Router {
         submittedAt: c.claim.submittedAt.toISOString(),
       },
       events: c.events.map((e) => ({ type: e.type, at: e.at.toISOString(), actor: e.actor, data: e.data })),
+      payments: payables.map((p) => ({
+        month: p.month,
+        kind: p.kind,
+        attempt: p.attempt,
+        amountFen: p.amountFen,
+        status: p.status,
+        resultCode: p.resultCode,
+        paidAt: p.paidAt?.toISOString() ?? null,
+      })),
       links: deps.temporalUiUrl
         ? {
             temporalUi: `${deps.temporalUiUrl}/namespaces/${encodeURIComponent(deps.namespace)}/workflows/${encodeURIComponent(c.workflowId)}`,
@@ -107,6 +191,76 @@ export function casesRouter(deps: CasesDeps): Router {
         : {},
     };
     res.json(view);
+  });
+
+  /**
+   * Case search for staff, within their agency's scope (Art. 5), newest first. By case number: any staff role. By the
+   * applicant's ID number or full name (exact): PERSON_SEARCH_ROLES only, audited (who searched, by what, how many
+   * found; not the value); names and ID numbers whole only for PERSON_UNMASKED_ROLES (Art. 30).
+   */
+  router.post('/cases/search', requireRole(...STAFF_ROLES), async (req, res) => {
+    const user = currentUser(req);
+    const q = parseOr400(CaseSearchSchema, req.body);
+    const given = (['caseNumber', 'idNumber', 'name'] as const).filter((k) => q[k] !== undefined);
+    if (given.length !== 1)
+      throw validationError(
+        (given.length ? given : ['caseNumber']).map((path) => ({
+          path,
+          message: 'give exactly one of caseNumber, idNumber, name',
+        })),
+      );
+    const by = given[0]!;
+    if (by !== 'caseNumber' && !user.roles.some((r) => PERSON_SEARCH_ROLES.includes(r as never)))
+      throw new ApiError(403, 'forbidden', 'Your role may not look cases up by a person (Art. 30)', [
+        { path: by, message: 'is not a criterion your role may use' },
+      ]);
+    const where = {
+      agencyCode: { startsWith: agencyScopePrefix(user.agencyCode) },
+      ...(by === 'caseNumber'
+        ? { caseNumber: q.caseNumber! }
+        : by === 'idNumber'
+          ? { claim: { idNumber: q.idNumber! } }
+          : { claim: { name: q.name! } }),
+    };
+    const [total, rows] = await Promise.all([
+      deps.db.case.count({ where }),
+      deps.db.case.findMany({
+        where,
+        include: { claim: { select: { name: true, idNumber: true } } },
+        orderBy: [{ createdAt: 'desc' }, { caseNumber: 'asc' }],
+        skip: (q.page - 1) * q.pageSize,
+        take: q.pageSize,
+      }),
+    ]);
+    const whole = user.roles.some((r) => PERSON_UNMASKED_ROLES.includes(r as never));
+    if (by !== 'caseNumber')
+      await audit(deps.db, {
+        actor: { id: user.id, username: user.username },
+        action: 'case_search_by_person',
+        entity: 'case_search',
+        entityId: String(req.id),
+        after: { by, found: total },
+        requestId: String(req.id),
+      });
+    const result: z.infer<typeof CaseSearchResultSchema> = {
+      items: rows.map((c) => ({
+        caseNumber: c.caseNumber,
+        caseType: c.caseType,
+        status: c.status,
+        statusLabel: CASE_STATUS_LABELS[c.status] ?? c.status,
+        agencyCode: c.agencyCode,
+        createdAt: c.createdAt.toISOString(),
+        applicant: c.claim
+          ? whole
+            ? { name: c.claim.name, idNumber: c.claim.idNumber, masked: false }
+            : { name: maskName(c.claim.name), idNumber: maskIdNumber(c.claim.idNumber), masked: true }
+          : null,
+      })),
+      page: q.page,
+      pageSize: q.pageSize,
+      total,
+    };
+    res.json(result);
   });
 
   /** An applicant's own cases (signed in with ID number and SMS code). */

@@ -75,3 +75,22 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
+
+/** The form controls on the page without a label (issue 10: labels on every field); ids or names, for the message. */
+export function unlabelledFields(page: Page): Promise<string[]> {
+  // Runs in the page (the project's TypeScript has no DOM types): only the fields used here are described.
+  type Control = {
+    id: string;
+    tagName: string;
+    type?: string;
+    name?: string;
+    labels?: { length: number } | null;
+    getAttribute(name: string): string | null;
+  };
+  return page.evaluate(() => {
+    const doc = (globalThis as unknown as { document: { querySelectorAll(s: string): Iterable<Control> } }).document;
+    return [...doc.querySelectorAll('input, select, textarea')]
+      .filter((e) => e.type !== 'hidden' && !e.labels?.length && !e.getAttribute('aria-label'))
+      .map((e) => e.id || e.name || e.tagName);
+  });
+}

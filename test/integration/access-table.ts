@@ -84,6 +84,8 @@ export const ACCESS_TABLE: Record<string, AccessRule> = {
   'GET /my/cases': { roles: [], applicant: 'any', wrongRole: 'unauthenticated', wrongClient: 'unauthenticated' },
   // A case (Art. 5, 30): staff whose agency covers it, the applicant for their own.
   'GET /cases/{caseNumber}': caseAction(STAFF, 'own'),
+  // Case search (Art. 5, 30): staff; by a person only some roles (refused per criterion, after the empty body's 400).
+  'POST /cases/search': { roles: STAFF },
   'GET /cases/{caseNumber}/determination': { ...caseAction(CASE_WORKERS, 'own'), absent: true },
   'GET /cases/{caseNumber}/other-benefits': caseAction(['intake', 'supervisor'], 'own'),
   'POST /cases/{caseNumber}/materials': caseAction(CASE_WORKERS, 'own'),

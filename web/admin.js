@@ -1,0 +1,213 @@
+// 系统管理 (Art. 94): users and their roles, the working-day calendar's years, and the policy parameters in force
+// (Art. 12; read only: new dated entries are added to policy/*.json and released). Over the API the administrator has.
+import {
+  $,
+  LABELS,
+  api,
+  clearFieldErrors,
+  dateTime,
+  errorText,
+  field,
+  fill,
+  h,
+  label,
+  notify,
+  pagedTable,
+  renderHeader,
+  requireUser,
+  showFieldErrors,
+} from './app.js';
+
+const me = await requireUser();
+renderHeader(me);
+if (!me.roles.includes('administrator')) {
+  notify('本页面仅供系统管理员使用', 'error');
+  throw new Error('not an administrator');
+}
+
+// Users (Art. 94 用户和角色): within the administrator's agency scope.
+async function loadUsers() {
+  const res = await api('/admin/users');
+  if (!res.ok) return notify(errorText(res), 'error');
+  fill(
+    $('#users'),
+    pagedTable(
+      `用户（共 ${res.data.users.length} 个）`,
+      [
+        { title: '用户名', cell: (u) => u.username },
+        { title: '姓名', cell: (u) => u.displayName },
+        { title: '经办机构', cell: (u) => u.agencyCode },
+        { title: '角色', cell: (u) => u.roles.map((r) => label('role', r)).join('、') },
+        { title: '状态', cell: (u) => (u.active ? '启用' : '停用') },
+        { title: '创建时间', cell: (u) => dateTime(u.createdAt) },
+      ],
+      res.data.users,
+    ),
+  );
+}
+const userForm = $('#new-user');
+fill(
+  $('#new-user-fields'),
+  field('用户名', h('input', { id: 'u-username', autocomplete: 'off' }), 'username'),
+  field('姓名', h('input', { id: 'u-displayName', autocomplete: 'off' }), 'displayName'),
+  field(
+    '经办机构行政区划代码',
+    h('input', { id: 'u-agencyCode', value: me.agencyCode, inputmode: 'numeric' }),
+    'agencyCode',
+  ),
+  h(
+    'fieldset',
+    { 'aria-describedby': 'u-roles-error' },
+    h('legend', {}, '角色'),
+    Object.entries(LABELS.role).map(([r, t]) =>
+      h(
+        'div',
+        { class: 'check' },
+        h('input', { type: 'checkbox', id: `u-role-${r}`, name: 'roles', value: r }),
+        h('label', { for: `u-role-${r}` }, t),
+      ),
+    ),
+    h('span', { class: 'field-error', id: 'u-roles-error', dataset: { errorFor: 'roles' } }),
+  ),
+  field(
+    '初始密码（至少12位）',
+    h('input', { id: 'u-password', type: 'password', autocomplete: 'new-password' }),
+    'password',
+  ),
+);
+userForm.addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const body = {
+    username: $('#u-username').value.trim(),
+    displayName: $('#u-displayName').value.trim(),
+    agencyCode: $('#u-agencyCode').value.trim(),
+    roles: [...userForm.querySelectorAll('input[name=roles]:checked')].map((i) => i.value),
+    password: $('#u-password').value,
+  };
+  const res = await api('/admin/users', { method: 'POST', body });
+  if (!res.ok) return showFieldErrors(userForm, res);
+  clearFieldErrors(userForm);
+  userForm.reset();
+  $('#u-agencyCode').value = me.agencyCode;
+  notify(`已新增用户 ${res.data.username}`);
+  await loadUsers();
+});
+
+// The working-day calendar (RUNTIME.md: years the package does not cover are added here when published).
+async function loadYears() {
+  const res = await api('/calendar/years');
+  if (!res.ok) return notify(errorText(res), 'error');
+  fill(
+    $('#years'),
+    pagedTable(
+      '已有日历的年度（最新在前）',
+      [
+        { title: '年度', cell: (y) => String(y.year) },
+        { title: '来源', cell: (y) => y.source },
+        { title: '录入方式', cell: (y) => (y.origin === 'administrator' ? '管理员录入' : '随系统发布') },
+        {
+          title: '查看',
+          cell: (y) => h('button', { type: 'button', onclick: () => showYear(y.year) }, `查看 ${y.year} 年`),
+        },
+      ],
+      [...res.data.years].sort((a, b) => b.year - a.year),
+      { pageSize: 10, empty: '没有日历数据' },
+    ),
+  );
+}
+async function showYear(year) {
+  const res = await api(`/calendar/years/${year}`);
+  if (!res.ok) return notify(errorText(res), 'error');
+  const y = res.data;
+  fill(
+    $('#year-detail'),
+    h('h3', {}, `${y.year} 年`),
+    h('p', {}, `法定节假日：${y.holidays.join('、') || '无'}`),
+    h('p', {}, `调休上班日：${y.adjustedWorkdays.join('、') || '无'}`),
+    h('p', {}, `来源：${y.source}`),
+  );
+}
+const calForm = $('#calendar-form');
+fill(
+  $('#calendar-fields'),
+  field('年度', h('input', { id: 'cal-year', inputmode: 'numeric', autocomplete: 'off' }), 'params.year'),
+  field('法定节假日（日期 YYYY-MM-DD，以空格或逗号分隔）', h('textarea', { id: 'cal-holidays', rows: 3 }), 'holidays'),
+  field('调休上班日（同上）', h('textarea', { id: 'cal-adjusted', rows: 2 }), 'adjustedWorkdays'),
+  field('依据（国务院办公厅通知名称）', h('input', { id: 'cal-source', autocomplete: 'off' }), 'source'),
+  field('录入理由', h('input', { id: 'cal-reason', autocomplete: 'off' }), 'reason'),
+);
+const dates = (id) =>
+  $(`#${id}`)
+    .value.split(/[\s,，、]+/)
+    .filter(Boolean);
+calForm.addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const year = $('#cal-year').value.trim();
+  if (!/^\d{4}$/.test(year)) {
+    showFieldErrors(calForm, {
+      status: 400,
+      data: {
+        error: {
+          code: 'validation_failed',
+          message: '年度应为4位数字',
+          fields: [{ path: 'params.year', message: '年度应为4位数字' }],
+        },
+      },
+    });
+    return;
+  }
+  const res = await api(`/calendar/years/${year}`, {
+    method: 'PUT',
+    body: {
+      holidays: dates('cal-holidays'),
+      adjustedWorkdays: dates('cal-adjusted'),
+      source: $('#cal-source').value.trim(),
+      reason: $('#cal-reason').value.trim(),
+    },
+  });
+  if (!res.ok) return showFieldErrors(calForm, res);
+  clearFieldErrors(calForm);
+  notify(`已保存 ${year} 年工作日历`);
+  await loadYears();
+  await showYear(year);
+});
+
+// Policy parameters in force on a date (Art. 12), read only.
+const FAMILY = {
+  eligibility: '申领条件',
+  benefitLevel: '失业保险金标准',
+  benefitPeriod: '领取期限',
+  durationCap: '领取期限上限',
+  minimumWage: '最低工资标准',
+  minimumWageTier: '最低工资档次',
+  contributionRate: '缴费费率',
+  childbirthSubsidy: '生育补助金',
+};
+const policyForm = $('#policy-form');
+async function loadPolicy(date) {
+  const res = await api(`/policy/parameters${date ? `?date=${encodeURIComponent(date)}` : ''}`);
+  if (!res.ok) return showFieldErrors(policyForm, res);
+  clearFieldErrors(policyForm);
+  const show = (v) => (typeof v === 'object' ? JSON.stringify(v) : String(v));
+  fill(
+    $('#policy'),
+    pagedTable(
+      `${res.data.date} 有效的参数（共 ${res.data.parameters.length} 项）`,
+      [
+        { title: '类别', cell: (p) => FAMILY[p.family] ?? p.family },
+        { title: '项目', cell: (p) => p.key },
+        { title: '取值（金额为分）', cell: (p) => h('code', { class: 'json' }, show(p.value)) },
+        { title: '生效日期', cell: (p) => `${p.effectiveFrom}${p.effectiveUntil ? ` 至 ${p.effectiveUntil}` : ' 起'}` },
+        { title: '依据', cell: (p) => `${p.source.document} ${p.source.article}` },
+        { title: '核对', cell: (p) => (p.confirmed ? '已核对原文' : '未核对原文') },
+      ],
+      res.data.parameters,
+    ),
+  );
+}
+policyForm.addEventListener('submit', (e) => {
+  e.preventDefault();
+  loadPolicy($('#policy-date').value);
+});
+
+await Promise.all([loadUsers(), loadYears(), loadPolicy('')]);
