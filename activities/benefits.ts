@@ -9,7 +9,8 @@ import { cityOf, determineBenefit } from '../domain/calculators/benefit';
 import { addDays, addMonths, endOfMonth, type IsoDate, type IsoMonth } from '../domain/calendar';
 import { maskTail } from '../domain/identity';
 import { messageText, type MessageKind, type MessageParams } from '../domain/messages';
-import { resolveParameter, type PolicyData } from '../domain/policy';
+import { resolveParameter } from '../domain/policy';
+import type { PolicyStore } from '../lib/policy-store';
 import { SEPARATION_REASON_LABELS, type SeparationReason } from '../domain/separation';
 import type { SourceClients } from '../integrations/config';
 import { callOptions, claimOf as claimOfCase, guarded } from './source-call';
@@ -20,7 +21,8 @@ import { asJson, dbDate, isoDate, type Db } from '../lib/db';
 export interface BenefitActivityDeps {
   db: Db;
   sources: SourceClients;
-  policy: PolicyData;
+  /** The parameters in force (files and added entries), read when an activity runs. */
+  policy: PolicyStore;
   calendar: CalendarStore;
 }
 
@@ -78,7 +80,7 @@ const MATERIAL_LABELS: Record<string, string> = {
   deemed_contribution_proof: '视同缴费年限证明材料',
 };
 
-export function benefitActivities({ db, sources, policy }: BenefitActivityDeps) {
+export function benefitActivities({ db, sources, policy: policies }: BenefitActivityDeps) {
   const claimOf = (caseNumber: string) => claimOfCase(db, caseNumber);
 
   /** The person's contribution months as the calculators count them: paid months and months in arrears. */
@@ -190,7 +192,7 @@ export function benefitActivities({ db, sources, policy }: BenefitActivityDeps) 
           separationDate,
           receivesBasicPension: pension.receivesPension,
         },
-        policy,
+        await policies.current(),
         input.asOf,
       );
       if (result.reasons.includes('insufficient_contributions')) {
@@ -249,6 +251,8 @@ export function benefitActivities({ db, sources, policy }: BenefitActivityDeps) 
     }): Promise<DeterminationResult> {
       const claim = await claimOf(input.caseNumber);
       const { records } = await contributionsOf(claim.idNumber);
+      // One read of the parameters for the whole determination (an entry added meanwhile does not mix in).
+      const policy = await policies.current();
       const eligibility = assessEligibility(
         {
           contributions: records,
@@ -482,7 +486,8 @@ export function benefitActivities({ db, sources, policy }: BenefitActivityDeps) 
 
     /** Art. 44: the month's medical-insurance premium the fund pays, from the parameters in force for the city. */
     async medicalPremiumFor(input: { agencyCode: string; month: IsoMonth }): Promise<number> {
-      return resolveParameter(policy, 'medicalPremium', cityOf(input.agencyCode), `${input.month}-01`).value.monthlyFen;
+      return resolveParameter(await policies.current(), 'medicalPremium', cityOf(input.agencyCode), `${input.month}-01`)
+        .value.monthlyFen;
     },
 
     /** Art. 44: into the beneficiaries' medical insurance at the start of the period, out at its end or stop. */

@@ -5,20 +5,21 @@
  */
 import { deadlineFor, type Deadline } from '../domain/deadlines';
 import { deadlineInstantIso, dueDate, type Period } from '../domain/calendar';
-import type { PolicyData } from '../domain/policy';
+import type { PolicyStore } from '../lib/policy-store';
 import type { CalendarStore } from '../lib/calendar-store';
 
 export interface CalendarActivityDeps {
-  policy: PolicyData;
+  /** The parameters in force (files and added entries), read when an activity runs. */
+  policy: PolicyStore;
   calendar: CalendarStore;
 }
 
-export function calendarActivities({ policy, calendar }: CalendarActivityDeps) {
+export function calendarActivities({ policy: policies, calendar }: CalendarActivityDeps) {
   return {
     /** A deadline of the 规程 by its key in policy/deadline.json (e.g. `art13.reviewConclusion`). */
     async computeDeadline(input: { key: string; start: string; determinationDate?: string }): Promise<Deadline> {
       return deadlineFor(
-        policy,
+        await policies.current(),
         input.key,
         input.start,
         await calendar.current(),

@@ -11,7 +11,7 @@ import { formatCaseNumber, serialFromBytes } from '../domain/case-number';
 import type { MonitoringVerificationForm } from '../domain/forms';
 import { maskTail } from '../domain/identity';
 import { rulesInForce, type MonitoringRule, type MonitoringRuleParams } from '../domain/monitoring';
-import type { PolicyData } from '../domain/policy';
+import type { PolicyStore } from '../lib/policy-store';
 import { audit } from '../lib/audit';
 import { recordCaseEvent } from '../lib/case-events';
 import { asJson, dbDate, type Db } from '../lib/db';
@@ -20,7 +20,8 @@ import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from '../workflows/search-attribu
 
 export interface MonitoringActivityDeps {
   db: Db;
-  policy: PolicyData;
+  /** The parameters in force (files and added entries), read when an activity runs. */
+  policy: PolicyStore;
 }
 
 /** What a rule found about one subject. */
@@ -172,7 +173,7 @@ function ruleQueries(db: Db) {
   };
 }
 
-export function monitoringActivities({ db, policy }: MonitoringActivityDeps) {
+export function monitoringActivities({ db, policy: policies }: MonitoringActivityDeps) {
   const queries = ruleQueries(db);
 
   return {
@@ -204,7 +205,7 @@ export function monitoringActivities({ db, policy }: MonitoringActivityDeps) {
       let found = 0;
       let opened = 0;
       const applied: unknown[] = [];
-      for (const { params, citation } of rulesInForce(policy, input.asOf)) {
+      for (const { params, citation } of rulesInForce(await policies.current(), input.asOf)) {
         const hits =
           params.rule === 'approvalsPerHour'
             ? await queries.approvalsPerHour(params, at)

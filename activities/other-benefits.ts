@@ -10,7 +10,7 @@ import { calculateSurvivorBenefits } from '../domain/calculators/survivor-benefi
 import { addMonthsToMonth, monthOf, type IsoDate } from '../domain/calendar';
 import { residentIdSex } from '../domain/identity';
 import type { ExplanationStep } from '../domain/explanation';
-import type { PolicyData } from '../domain/policy';
+import type { PolicyStore } from '../lib/policy-store';
 import type { SourceClients } from '../integrations/config';
 import { recordCaseEvent } from '../lib/case-events';
 import { asJson, isoDate, type Db } from '../lib/db';
@@ -20,7 +20,8 @@ import { callOptions, claimOf, guarded } from './source-call';
 export interface OtherBenefitDeps {
   db: Db;
   sources: SourceClients;
-  policy: PolicyData;
+  /** The parameters in force (files and added entries), read when an activity runs. */
+  policy: PolicyStore;
 }
 
 export type OtherBenefitKind = 'childbirth_subsidy' | 'survivor_benefits';
@@ -67,7 +68,7 @@ const REASON_TEXT: Record<string, string> = {
 /** Documents whose number is the citizen identity number (GB 11643), which says the sex (Art. 96). */
 const GB11643_DOCUMENTS = ['resident_id_card', 'social_security_card'];
 
-export function otherBenefitActivities({ db, sources, policy }: OtherBenefitDeps) {
+export function otherBenefitActivities({ db, sources, policy: policies }: OtherBenefitDeps) {
   async function applicationOf(caseNumber: string) {
     const app = await db.otherBenefitClaim.findUnique({ where: { caseNumber } });
     if (!app) throw ApplicationFailure.nonRetryable(`case ${caseNumber} has no application`, 'CaseNotFound');
@@ -160,7 +161,7 @@ export function otherBenefitActivities({ db, sources, policy }: OtherBenefitDeps
             entitledMonths: period.months,
             monthsPaidBeforeBirth: paid.filter((m) => m < monthOf(birthDate)).length,
           },
-          policy,
+          await policies.current(),
           input.asOf,
         );
         const r = calc.result;
@@ -202,7 +203,7 @@ export function otherBenefitActivities({ db, sources, policy }: OtherBenefitDeps
             relationshipProof: have.has('relationshipProof'),
           },
         },
-        policy,
+        await policies.current(),
         input.asOf,
       );
       const r = calc.result;

@@ -8,7 +8,8 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { calculateOverpayment, type PaymentKind } from '../domain/calculators/overpayment';
 import { addMonthsToMonth } from '../domain/calendar';
-import { resolveParameter, type PolicyData } from '../domain/policy';
+import { resolveParameter } from '../domain/policy';
+import type { PolicyStore } from '../lib/policy-store';
 import { audit } from '../lib/audit';
 import { recordCaseEvent } from '../lib/case-events';
 import { asJson, dbDate, isoDate, type Db } from '../lib/db';
@@ -21,7 +22,8 @@ import { callOptions, claimOf, guarded } from './source-call';
 
 export interface RecoveryActivityDeps {
   db: Db;
-  policy: PolicyData;
+  /** The parameters in force (files and added entries), read when an activity runs. */
+  policy: PolicyStore;
   sources: SourceClients;
 }
 
@@ -40,7 +42,7 @@ export interface OpenedRecovery {
   status: RecoveryStatus;
 }
 
-export function recoveryActivities({ db, policy, sources }: RecoveryActivityDeps) {
+export function recoveryActivities({ db, policy: policies, sources }: RecoveryActivityDeps) {
   return {
     /**
      * Art. 43: starts the recovery case (its own workflow, on this worker's task queue) for a stop found after
@@ -382,7 +384,12 @@ export function recoveryActivities({ db, policy, sources }: RecoveryActivityDeps
      * returned as it stands.
      */
     async openRecovery(input: RecoveryInput & { at: string }): Promise<OpenedRecovery> {
-      const repayment = resolveParameter(policy, 'deadline', 'art43.repayment', input.at.slice(0, 10)).value;
+      const repayment = resolveParameter(
+        await policies.current(),
+        'deadline',
+        'art43.repayment',
+        input.at.slice(0, 10),
+      ).value;
       const repayDays = repayment.unit === 'days' ? repayment.amount : 30;
       const existing = await db.recovery.findUnique({ where: { id: input.recoveryId } });
       const paid = await db.payable.findMany({
@@ -413,7 +420,7 @@ export function recoveryActivities({ db, policy, sources }: RecoveryActivityDeps
             reference: p.paymentId,
           })),
         },
-        policy,
+        await policies.current(),
         input.at.slice(0, 10),
       );
       const amountFen = calc.result.totalFen;

@@ -14,7 +14,7 @@ import { formatCaseNumber, serialFromBytes } from '../domain/case-number';
 import { deadlineFor } from '../domain/deadlines';
 import { maskIdNumber, maskTail } from '../domain/identity';
 import { messageText, type MessageKind, type MessageParams } from '../domain/messages';
-import type { PolicyData } from '../domain/policy';
+import type { PolicyStore } from '../lib/policy-store';
 import {
   CERTIFICATE_LEVEL_LABELS,
   JOB_RETENTION_EXCLUDED_TYPES,
@@ -32,7 +32,8 @@ import { callOptions, guarded } from './source-call';
 export interface SubsidyDeps {
   db: Db;
   sources: SourceClients;
-  policy: PolicyData;
+  /** The parameters in force (files and added entries), read when an activity runs. */
+  policy: PolicyStore;
   calendar: CalendarStore;
 }
 
@@ -69,7 +70,7 @@ const NOTICE_KEY: Record<NoticeKind, string> = {
 
 const isUniqueViolation = (err: unknown) => err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002';
 
-export function subsidyActivities({ db, sources, policy, calendar }: SubsidyDeps) {
+export function subsidyActivities({ db, sources, policy: policies, calendar }: SubsidyDeps) {
   /**
    * Art. 49 para 2: what the sources say of an employer for the year reviewed: type and size, insured staff,
    * months paid in full and the amount paid, layoffs and those not counted in the layoff rate, credit status.
@@ -118,7 +119,7 @@ export function subsidyActivities({ db, sources, policy, calendar }: SubsidyDeps
         explanation: [] as unknown[],
       };
     }
-    const calc = calculateJobRetentionRefund(facts.input, policy, asOf);
+    const calc = calculateJobRetentionRefund(facts.input, await policies.current(), asOf);
     const reasons: Reason[] = calc.result.reasons.map((c) => ({
       code: c,
       message: JOB_RETENTION_REASON_TEXT[c] ?? c,
@@ -375,7 +376,7 @@ export function subsidyActivities({ db, sources, policy, calendar }: SubsidyDeps
               claimDate: businessDateOf(p.submittedAt),
             })),
         },
-        policy,
+        await policies.current(),
         input.asOf,
       );
       const r = calc.result;
@@ -492,7 +493,7 @@ export function subsidyActivities({ db, sources, policy, calendar }: SubsidyDeps
       if (!existing) {
         const at = new Date(input.at);
         const start = businessDateOf(at);
-        const due = deadlineFor(policy, NOTICE_KEY[input.kind], start, await calendar.current());
+        const due = deadlineFor(await policies.current(), NOTICE_KEY[input.kind], start, await calendar.current());
         const agency = await db.agency.findUnique({ where: { code: input.agencyCode } });
         const items: { caseNumber: string; display: unknown; amountFen: number }[] = [];
         if (input.kind === 'job_retention_refund') {

@@ -24,7 +24,8 @@ import { subsidiesRouter } from './subsidies/router';
 import { policyRouter } from './policy/router';
 import { requireRole } from './auth/middleware';
 import { STAFF_ROLES } from '../domain/access';
-import type { PolicyData } from '../domain/policy';
+import type { PolicyStore } from '../lib/policy-store';
+import { policyEntriesRouter } from './admin/policy-entries-router';
 import type { CalendarStore } from '../lib/calendar-store';
 import { calendarRouter } from './calendar/router';
 import { tasksRouter } from './tasks/router';
@@ -58,8 +59,11 @@ export interface AppDeps {
   cookieSecure?: boolean;
   /** The SMS gateway, for applicants' sign-in codes. */
   sms: Pick<SmsClient, 'send'>;
-  /** Dated policy parameters (policy/*.json) and the working-day calendar, for calculations and deadlines. */
-  policy: PolicyData;
+  /**
+   * Dated policy parameters (policy/*.json and the entries administrators added) and the working-day calendar, for
+   * calculations and deadlines.
+   */
+  policy: PolicyStore;
   calendar: CalendarStore;
 }
 
@@ -137,6 +141,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(usersRouter({ db: deps.db }));
   // Rules for clerks: what is in force, and a calculation without a case (Art. 12, 38).
   const today = () => businessDateOf(deps.now ? deps.now() : new Date());
+  // Administrators add dated policy entries (Art. 12).
+  app.use(policyEntriesRouter({ db: deps.db, policy: deps.policy, today }));
   app.use(['/calculations', '/policy'], requireRole(...STAFF_ROLES));
   app.use(calculationsRouter({ policy: deps.policy, calendar: () => deps.calendar.current(), today }));
   app.use(calendarRouter({ db: deps.db, calendar: deps.calendar }));

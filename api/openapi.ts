@@ -32,6 +32,7 @@ import { registerCalculationsOpenApi } from './calculations/router';
 import { registerFinanceOpenApi } from './finance/router';
 import { CalendarYearBodySchema, CalendarYearSchema, DueDateQuerySchema } from './calendar/router';
 import { registerPolicyOpenApi } from './policy/router';
+import { registerPolicyEntriesOpenApi } from './admin/policy-entries-router';
 import { registerRecoveryOpenApi } from './recovery/router';
 import { registerSubsidiesOpenApi } from './subsidies/router';
 import { registerAuditOpenApi } from './audit/router';
@@ -626,6 +627,7 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
   registerCalculationsOpenApi(registry, { security: signedIn });
   registerFinanceOpenApi(registry, { security: signedIn });
   registerPolicyOpenApi(registry, { security: signedIn });
+  registerPolicyEntriesOpenApi(registry, { security: signedIn });
   registerRecoveryOpenApi(registry, { security: signedIn });
   registerSubsidiesOpenApi(registry, { security: signedIn });
   registerAuditOpenApi(registry, { security: signedIn });

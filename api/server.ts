@@ -7,6 +7,7 @@ import { createLogger } from '../lib/logger';
 import { createTemporalClient, temporalTarget } from '../lib/temporal';
 import { createCalendarStore } from '../lib/calendar-store';
 import { loadPolicyData } from '../policy/load';
+import { createPolicyStore } from '../lib/policy-store';
 import { createSourceClients, parseSourceConfig } from '../integrations/config';
 import { createApp } from './app';
 import { createApiMetrics } from './metrics';
@@ -44,7 +45,7 @@ const app = createApp({
     lockMinutes: cfg.LOGIN_LOCK_MINUTES,
   },
   cookieSecure: cfg.COOKIE_SECURE,
-  policy: loadPolicyData(),
+  policy: createPolicyStore(db, loadPolicyData()),
   calendar: createCalendarStore(db),
   sms,
 });

@@ -42,6 +42,7 @@ import { createDb } from '../lib/db';
 import { createLogger } from '../lib/logger';
 import { ensureSearchAttributes } from '../lib/temporal';
 import { loadPolicyData } from '../policy/load';
+import { createPolicyStore } from '../lib/policy-store';
 import { startThrowawayPostgres, startThrowawayTemporal } from '../scripts/throwaway-servers';
 import { accountsWithOutcome } from '../test/support/payments';
 import { temporalBinary } from '../scripts/temporal-bin';
@@ -147,7 +148,7 @@ async function main() {
   // Worker (the project's activities plus the baseline's no-op) and API.
   const taskQueue = `bench-${randomUUID().slice(0, 8)}`;
   const connection = await NativeConnection.connect({ address: temporalAddress });
-  const policy = loadPolicyData();
+  const policy = createPolicyStore(db, loadPolicyData(), { ttlMs: 60_000 });
   const calendar = createCalendarStore(db, { ttlMs: 60_000 });
   const worker = await Worker.create({
     connection,

@@ -9,6 +9,7 @@ import { loadConfigOrExit } from '../config/env';
 import { createDb } from '../lib/db';
 import { createCalendarStore } from '../lib/calendar-store';
 import { loadPolicyData } from '../policy/load';
+import { createPolicyStore } from '../lib/policy-store';
 import { createSourceClients, parseSourceConfig } from '../integrations/config';
 import { createLogger } from '../lib/logger';
 import { connectionOptions, temporalTarget } from '../lib/temporal';
@@ -60,7 +61,7 @@ async function main() {
     workflowBundle: { codePath },
     activities: createActivities({
       db,
-      policy: loadPolicyData(),
+      policy: createPolicyStore(db, loadPolicyData()),
       calendar: createCalendarStore(db),
       sources,
       bank: sources.bank,

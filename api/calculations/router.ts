@@ -20,11 +20,13 @@ import {
   type CalculationKindName,
 } from '../../domain/calculators/schemas';
 import { unconfirmedParameters } from '../../domain/explanation';
-import { FAMILIES, ParameterNotInForceError, type Family, type PolicyData } from '../../domain/policy';
+import { FAMILIES, ParameterNotInForceError, type Family } from '../../domain/policy';
+import type { PolicyStore } from '../../lib/policy-store';
 import { ApiError, ErrorBodySchema, parseOr400 } from '../errors';
 
 export interface CalculationsDeps {
-  policy: PolicyData;
+  /** The parameters in force (policy/*.json and the entries administrators added). */
+  policy: PolicyStore;
   /** Working-day calendar in force (packaged years and those administrators added), for workday counts. */
   calendar?: () => Promise<WorkdayCalendar> | WorkdayCalendar;
   /** Today's business date 'YYYY-MM-DD' (Asia/Shanghai): the default determination date. */
@@ -155,9 +157,10 @@ export function calculationsRouter(deps: CalculationsDeps): Router {
     const entry = calculationKind(kind);
     const determinationDate = body.determinationDate ?? entry.defaultDate?.(body.input) ?? deps.today();
     const calendar = deps.calendar ? await deps.calendar() : undefined;
+    const policy = await deps.policy.current();
     let calculation;
     try {
-      calculation = entry.run(body.input, deps.policy, determinationDate, calendar);
+      calculation = entry.run(body.input, policy, determinationDate, calendar);
     } catch (err) {
       throw calculationError(err) ?? err;
     }

@@ -25,7 +25,7 @@ import {
   correctionRule,
   type CorrectableField,
 } from '../../domain/monitoring';
-import type { PolicyData } from '../../domain/policy';
+import type { PolicyStore } from '../../lib/policy-store';
 import type { Db } from '../../lib/db';
 import { dataCorrection } from '../../workflows/data-correction';
 import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from '../../workflows/search-attributes';
@@ -57,7 +57,7 @@ export function dataCorrectionsRouter(deps: {
   db: Db;
   temporal: Client;
   taskQueue: string;
-  policy: PolicyData;
+  policy: PolicyStore;
   now?: () => Date;
 }): Router {
   const router = Router();
@@ -68,7 +68,7 @@ export function dataCorrectionsRouter(deps: {
     const user = currentUser(req);
     const b = parseOr400(DataCorrectionRequestSchema, req.body);
     const today = businessDateOf(now());
-    const rule = correctionRule(deps.policy, b.entity, b.field, today);
+    const rule = correctionRule(await deps.policy.current(), b.entity, b.field, today);
     if (!rule.ok) throw validationError([{ path: 'field', message: rule.message }], 'This field may not be corrected');
     const field = b.field as CorrectableField;
     const invalid = CORRECTABLE_FIELDS[field].check(b.newValue);

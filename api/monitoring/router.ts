@@ -18,7 +18,7 @@ import type { Prisma } from '../../generated/prisma/client';
 import { agencyCovers, agencyScopePrefix } from '../../domain/access';
 import { businessDateOf } from '../../domain/calendar';
 import { MONITORING_RULES, rulesInForce } from '../../domain/monitoring';
-import type { PolicyData } from '../../domain/policy';
+import type { PolicyStore } from '../../lib/policy-store';
 import { audit } from '../../lib/audit';
 import { isoDate, type Db } from '../../lib/db';
 import { monitoringRun } from '../../workflows/monitoring';
@@ -64,7 +64,7 @@ export function monitoringRouter(deps: {
   db: Db;
   temporal: Client;
   taskQueue: string;
-  policy: PolicyData;
+  policy: PolicyStore;
   now?: () => Date;
 }): Router {
   const router = Router();
@@ -151,10 +151,10 @@ export function monitoringRouter(deps: {
     });
   });
 
-  router.get('/monitoring/rules', (req, res) => {
+  router.get('/monitoring/rules', async (req, res) => {
     const { date } = parseOr400(RulesQuerySchema, req.query, 'query');
     const on = date ?? businessDateOf(now());
-    res.json({ date: on, rules: rulesInForce(deps.policy, on) });
+    res.json({ date: on, rules: rulesInForce(await deps.policy.current(), on) });
   });
 
   return router;

@@ -1,17 +1,18 @@
 /**
  * GET /policy/parameters: the policy parameters in force on a date (Art. 12: amounts and standards follow
  * 辽人社〔2021〕26号 "and the documents adjusting it"), each with its effective dates, source and whether it is confirmed
- * against that source (POLICY.md). A clerk checks here which values a determination on that date uses. Pure: reads the
- * loaded PolicyData only.
+ * against that source (POLICY.md). A clerk checks here which values a determination on that date uses: the entries of
+ * policy/*.json and those administrators added (POST /admin/policy/entries), from the policy store.
  */
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { Router } from 'express';
 import { z } from 'zod';
 import { FAMILIES, parametersInForce, type Family, type PolicyData } from '../../domain/policy';
+import type { PolicyStore } from '../../lib/policy-store';
 import { ErrorBodySchema, parseOr400 } from '../errors';
 
 export interface PolicyDeps {
-  policy: PolicyData;
+  policy: PolicyStore;
   /** Today's business date 'YYYY-MM-DD' (Asia/Shanghai): the default date. */
   today: () => string;
 }
@@ -81,10 +82,13 @@ export function listParametersInForce(policy: PolicyData, date: string, family?:
 export function policyRouter(deps: PolicyDeps): Router {
   const router = Router();
 
-  router.get('/policy/parameters', (req, res) => {
+  router.get('/policy/parameters', async (req, res) => {
     const query = parseOr400(PolicyParametersQuerySchema, req.query, 'query');
     const date = query.date ?? deps.today();
-    const body: PolicyParametersResponse = { date, parameters: listParametersInForce(deps.policy, date, query.family) };
+    const body: PolicyParametersResponse = {
+      date,
+      parameters: listParametersInForce(await deps.policy.current(), date, query.family),
+    };
     res.json(body);
   });
 

@@ -173,6 +173,11 @@ export interface PolicyEntry<V> {
   note?: string | undefined;
 }
 
+/** Schema of one entry of `family` (as in the files; the API validates an added entry with it too). */
+export function policyEntrySchema<F extends Family>(family: F) {
+  return entrySchema(familyValueSchemas[family]);
+}
+
 /** Schema of one policy file: a family and its entries. */
 export function policyFileSchema<F extends Family>(family: F) {
   return z
@@ -214,7 +219,7 @@ export class PolicyDataError extends Error {
   }
 }
 
-function formatPath(path: readonly PropertyKey[]): string {
+export function formatPath(path: readonly PropertyKey[]): string {
   return path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
 }
 

@@ -126,6 +126,9 @@ export const ACCESS_TABLE: Record<string, AccessRule> = {
   'POST /admin/users': { roles: ['administrator'] },
   'PATCH /admin/users/{id}': { roles: ['administrator'] },
   'POST /admin/users/{id}/tokens': { roles: ['administrator'] },
+  // Policy parameter entries (Art. 12): administrators add dated entries.
+  'GET /admin/policy/entries': { roles: ['administrator'] },
+  'POST /admin/policy/entries': { roles: ['administrator'] },
   // Employers (Art. 8, 49).
   'GET /employer/claims': { roles: ['employer_agent'] },
   'POST /job-retention/applications': { roles: ['employer_agent'] },

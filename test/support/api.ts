@@ -8,6 +8,7 @@ import { createLogger } from '../../lib/logger';
 import { createTemporalClient } from '../../lib/temporal';
 import { createCalendarStore } from '../../lib/calendar-store';
 import { loadPolicyData } from '../../policy/load';
+import { createPolicyStore } from '../../lib/policy-store';
 import { createSourceClients, parseSourceConfig } from '../../integrations/config';
 import type { Db } from '../../lib/db';
 
@@ -38,7 +39,7 @@ export async function startApi(
       : opts.temporal;
   const app = createApp({
     logger,
-    policy: loadPolicyData(),
+    policy: createPolicyStore(opts.db, loadPolicyData(), { ttlMs: 0 }),
     calendar: createCalendarStore(opts.db, { ttlMs: 0 }),
     // No SMS gateway unless the test gives one: codes then fail as unavailable.
     sms: createSourceClients(parseSourceConfig({ SIMULATOR_URL: 'http://127.0.0.1:1' })).sms,

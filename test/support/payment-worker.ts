@@ -13,6 +13,7 @@ import { createSourceClients, parseSourceConfig } from '../../integrations/confi
 import { createCalendarStore } from '../../lib/calendar-store';
 import { createDb } from '../../lib/db';
 import { loadPolicyData } from '../../policy/load';
+import { createPolicyStore } from '../../lib/policy-store';
 
 function required(name: string): string {
   const value = process.env[name];
@@ -43,7 +44,7 @@ const worker = await Worker.create({
   workflowBundle: { codePath: required('WORKFLOW_BUNDLE_PATH') },
   activities: createActivities({
     db,
-    policy: loadPolicyData(),
+    policy: createPolicyStore(db, loadPolicyData()),
     calendar: createCalendarStore(db),
     sources,
     bank: sources.bank,

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { createActivities, type ActivityDeps } from '../../activities';
 import { createCalendarStore } from '../../lib/calendar-store';
 import { loadPolicyData } from '../../policy/load';
+import { createPolicyStore } from '../../lib/policy-store';
 import { createSourceClients, parseSourceConfig } from '../../integrations/config';
 import { shanghaiInstant } from '../../workflows/time';
 import { eventually } from './wait';
@@ -62,7 +63,7 @@ export async function startWorker(
     taskQueue,
     workflowBundle: { codePath: inject('workflowBundlePath') },
     activities: createActivities({
-      policy: loadPolicyData(),
+      policy: createPolicyStore(deps.db, loadPolicyData(), { ttlMs: 0 }),
       calendar: createCalendarStore(deps.db, { ttlMs: 0 }),
       sources,
       bank: sources.bank,

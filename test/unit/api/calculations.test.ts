@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { calculationsRouter, registerCalculationsOpenApi } from '../../../api/calculations/router';
 import { CALCULATION_KIND_NAMES } from '../../../domain/calculators/schemas';
 import { addParameterEntry, type PolicyData } from '../../../domain/policy';
+import { staticPolicyStore } from '../../../lib/policy-store';
 import { calendar, monthsEndingAt, paid, policy } from '../domain/helpers';
 import { postJson, serveRouters, type RunningRouters } from './helpers';
 
@@ -29,7 +30,9 @@ const childbirthInput = {
 };
 
 async function serve(data: PolicyData = policy): Promise<RunningRouters> {
-  return serveRouters(calculationsRouter({ policy: data, calendar: () => calendar, today: () => TODAY }));
+  return serveRouters(
+    calculationsRouter({ policy: staticPolicyStore(data), calendar: () => calendar, today: () => TODAY }),
+  );
 }
 
 describe('POST /calculations/:kind', () => {

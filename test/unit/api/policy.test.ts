@@ -2,6 +2,7 @@ import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-ope
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { policyRouter, registerPolicyOpenApi } from '../../../api/policy/router';
 import { addParameterEntry, FAMILIES } from '../../../domain/policy';
+import { staticPolicyStore } from '../../../lib/policy-store';
 import { policy } from '../domain/helpers';
 import { getJson, serveRouters, type RunningRouters } from './helpers';
 
@@ -10,7 +11,7 @@ const TODAY = '2026-03-02';
 describe('GET /policy/parameters', () => {
   let api: RunningRouters;
   beforeAll(async () => {
-    api = await serveRouters(policyRouter({ policy, today: () => TODAY }));
+    api = await serveRouters(policyRouter({ policy: staticPolicyStore(policy), today: () => TODAY }));
   });
   afterAll(async () => {
     expect(api.unexpected).toEqual([]);
@@ -126,7 +127,7 @@ describe('a later-dated entry (Art. 12: 如遇政策调整，按调整后文件�
       confirmed: true,
       note: 'test adjustment',
     });
-    const api = await serveRouters(policyRouter({ policy: adjusted, today: () => TODAY }));
+    const api = await serveRouters(policyRouter({ policy: staticPolicyStore(adjusted), today: () => TODAY }));
     try {
       const tier1 = async (date: string) =>
         (await getJson(`${api.url}/policy/parameters?date=${date}&family=minimumWage`)).body.parameters.find(
