@@ -1,5 +1,5 @@
 // 系统管理 (Art. 94): users and their roles, the working-day calendar's years, and the policy parameters in force
-// (Art. 12; read only: new dated entries are added to policy/*.json and released). Over the API the administrator has.
+// (Art. 12): read on a date, and new dated entries added (never edited). Over the API the administrator has.
 import {
   $,
   LABELS,
@@ -182,6 +182,18 @@ const FAMILY = {
   minimumWageTier: '最低工资档次',
   contributionRate: '缴费费率',
   childbirthSubsidy: '生育补助金',
+  survivorBenefit: '丧葬补助金和抚恤金',
+  skillSubsidyAmount: '技能提升补贴标准',
+  skillSubsidyRule: '技能提升补贴条件',
+  jobRetentionRatio: '稳岗返还比例',
+  jobRetentionRule: '稳岗返还条件',
+  priceSubsidyTrigger: '价格临时补贴启动条件',
+  priceSubsidyAmount: '价格临时补贴标准',
+  medicalPremium: '医疗保险费',
+  reviewThreshold: '大额支付复核标准',
+  monitoringRule: '监控规则',
+  dataCorrectionField: '数据维护字段',
+  deadline: '办理时限',
 };
 const policyForm = $('#policy-form');
 async function loadPolicy(date) {
@@ -210,4 +222,109 @@ policyForm.addEventListener('submit', (e) => {
   loadPolicy($('#policy-date').value);
 });
 
-await Promise.all([loadUsers(), loadYears(), loadPolicy('')]);
+// New dated entries (Art. 12: "如遇政策调整，按调整后文件执行"): validated by the API with the family's schema; an
+// entry takes effect today or later and is never edited, so a case keeps the parameters of its determination date.
+let entries = [];
+async function loadEntries() {
+  const res = await api('/admin/policy/entries');
+  if (!res.ok) return notify(errorText(res), 'error');
+  entries = res.data.entries;
+  fill(
+    $('#policy-added'),
+    pagedTable(
+      '管理员追加的参数',
+      [
+        { title: '类别', cell: (p) => FAMILY[p.family] ?? p.family },
+        { title: '项目', cell: (p) => p.key },
+        { title: '取值（金额为分）', cell: (p) => h('code', { class: 'json' }, JSON.stringify(p.value)) },
+        { title: '生效日期', cell: (p) => `${p.effectiveFrom}${p.effectiveUntil ? ` 至 ${p.effectiveUntil}` : ' 起'}` },
+        { title: '依据', cell: (p) => `${p.source.document} ${p.source.article}` },
+        { title: '核对', cell: (p) => (p.confirmed ? '已核对原文' : '未核对原文') },
+        { title: '录入', cell: (p) => `${p.addedBy} ${dateTime(p.addedAt)}` },
+      ],
+      entries.filter((e) => e.origin === 'administrator'),
+      { pageSize: 10, empty: '尚无管理员追加的参数' },
+    ),
+  );
+}
+const entryForm = $('#policy-entry-form');
+fill(
+  $('#policy-entry-fields'),
+  field(
+    '参数类别',
+    h(
+      'select',
+      { id: 'pe-family' },
+      Object.entries(FAMILY).map(([f, t]) => h('option', { value: f }, `${t}（${f}）`)),
+    ),
+    'family',
+  ),
+  field('参数项目', h('select', { id: 'pe-key' }), 'key'),
+  field('生效日期（不早于今天）', h('input', { id: 'pe-from', type: 'date' }), 'effectiveFrom'),
+  field('取值（JSON，金额为分，比例为基点）', h('textarea', { id: 'pe-value', rows: 4, spellcheck: 'false' }), 'value'),
+  field('政策文件（参数出处）', h('input', { id: 'pe-document', autocomplete: 'off' }), 'source.document'),
+  field('条款', h('input', { id: 'pe-article', autocomplete: 'off' }), 'source.article'),
+  h(
+    'div',
+    { class: 'check' },
+    h('input', { type: 'checkbox', id: 'pe-confirmed', 'aria-describedby': 'pe-confirmed-error' }),
+    h('label', { for: 'pe-confirmed' }, '已核对原文'),
+    h('span', { class: 'field-error', id: 'pe-confirmed-error', dataset: { errorFor: 'confirmed' } }),
+  ),
+  field('备注（可选）', h('input', { id: 'pe-note', autocomplete: 'off' }), 'note'),
+);
+/** The keys of the chosen family, and its latest value as a starting point for the new one. */
+function showKeys() {
+  const family = $('#pe-family').value;
+  const own = entries.filter((e) => e.family === family);
+  fill($('#pe-key'), ...[...new Set(own.map((e) => e.key))].sort().map((k) => h('option', { value: k }, k)));
+  showLatestValue();
+}
+function showLatestValue() {
+  const family = $('#pe-family').value;
+  const key = $('#pe-key').value;
+  const latest = entries
+    .filter((e) => e.family === family && e.key === key)
+    .sort((a, b) => (a.effectiveFrom < b.effectiveFrom ? 1 : -1))[0];
+  $('#pe-value').value = latest ? JSON.stringify(latest.value, null, 2) : '';
+}
+$('#pe-family').addEventListener('change', showKeys);
+$('#pe-key').addEventListener('change', showLatestValue);
+entryForm.addEventListener('submit', async (e) => {
+  e.preventDefault();
+  let value;
+  try {
+    value = JSON.parse($('#pe-value').value);
+  } catch {
+    showFieldErrors(entryForm, {
+      status: 400,
+      data: {
+        error: {
+          code: 'validation_failed',
+          message: '取值不是有效的 JSON',
+          fields: [{ path: 'value', message: '不是有效的 JSON' }],
+        },
+      },
+    });
+    return;
+  }
+  const note = $('#pe-note').value.trim();
+  const body = {
+    family: $('#pe-family').value,
+    key: $('#pe-key').value,
+    effectiveFrom: $('#pe-from').value,
+    value,
+    source: { document: $('#pe-document').value.trim(), article: $('#pe-article').value.trim() },
+    confirmed: $('#pe-confirmed').checked,
+    ...(note ? { note } : {}),
+  };
+  const res = await api('/admin/policy/entries', { method: 'POST', body });
+  if (!res.ok) return showFieldErrors(entryForm, res);
+  clearFieldErrors(entryForm);
+  notify(`已追加参数 ${res.data.family}/${res.data.key}，自 ${res.data.effectiveFrom} 起生效`);
+  await loadEntries();
+  await loadPolicy(res.data.effectiveFrom);
+});
+
+await Promise.all([loadUsers(), loadYears(), loadPolicy(''), loadEntries()]);
+showKeys();

@@ -461,7 +461,7 @@ describe.skipIf(SKIP)('web pages in a real browser (issue 10)', () => {
     expect(page.url()).not.toContain(idNumber);
   });
 
-  it('an administrator adds a user with a role, enters a calendar year and reads the policy parameters in force (Art. 94, 12)', async () => {
+  it('an administrator adds a user with a role, enters a calendar year, reads the policy parameters in force and adds a dated entry (Art. 94, 12)', async () => {
     await signIn(page, api.url, 'admin.sy');
     expect(new URL(page.url()).pathname).toBe('/app/admin');
     await expect.poll(() => page.locator('#users tbody').textContent()).toContain('intake.sy');
@@ -502,6 +502,27 @@ describe.skipIf(SKIP)('web pages in a real browser (issue 10)', () => {
     await page.getByRole('button', { name: '查看', exact: true }).click();
     await expect.poll(() => page.locator('#policy caption').textContent()).toContain('2026-01-01 有效的参数');
     expect(await page.locator('#policy tbody').textContent()).toContain('失业保险金标准');
+
+    // A new dated entry (Art. 12): the API's rule for a bad value next to the value, then the entry is added.
+    await page.getByLabel('参数类别').selectOption('minimumWage');
+    await page.getByLabel('参数项目').selectOption('tier1');
+    await page.getByLabel(/^生效日期/).fill('2030-01-01');
+    await page.getByLabel(/^取值/).fill('{"monthlyFen": -1}');
+    await page.getByLabel(/^政策文件/).fill('辽宁省最低工资标准调整通知（测试）');
+    await page.getByLabel('条款').fill('第一条');
+    await page.getByRole('button', { name: '追加参数' }).click();
+    await expect.poll(() => page.locator('#pe-value-error').textContent()).toMatch(/>=\s*0/);
+    await page.getByLabel(/^取值/).fill('{"monthlyFen": 260000}');
+    await page.getByRole('button', { name: '追加参数' }).click();
+    await expect
+      .poll(() => page.locator('#messages').textContent())
+      .toBe('已追加参数 minimumWage/tier1，自 2030-01-01 起生效');
+    await expect.poll(() => page.locator('#policy caption').textContent()).toContain('2030-01-01 有效的参数');
+    expect(await page.locator('#policy-added tbody').textContent()).toContain('260000');
+    const entries = await tdb.sql<{ key: string; value: unknown; added_by: string }>(
+      "SELECT key, value, added_by FROM policy_entry WHERE family = 'minimumWage'",
+    );
+    expect(entries).toEqual([{ key: 'tier1', value: { monthlyFen: 260000 }, added_by: 'admin.sy' }]);
     expect(await unlabelledFields(page)).toEqual([]);
     await screenshot(page, '11-admin');
     await signOut(page);
