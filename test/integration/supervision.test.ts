@@ -116,6 +116,13 @@ describe('stuck cases (Art. 76-78)', () => {
     expect(item.detail.affectedCases!.sort()).toEqual(people.map((p) => p.caseNumber).sort());
     expect(item.temporalUrl).toBe(`http://127.0.0.1:8233/namespaces/default/workflows/${runId}`);
     expect(seen.body.counts.byReason.activity_failing).toBeGreaterThanOrEqual(1);
+    // Found through the failing-activity projection, not by describing every running workflow.
+    const problem = await tdb.sql<{ activity_type: string; attempt: number }>(
+      'SELECT activity_type, attempt FROM activity_problem WHERE workflow_id = $1',
+      [runId],
+    );
+    expect(problem).toEqual([{ activity_type: 'sendPaymentBatch', attempt: expect.any(Number) }]);
+    expect(problem[0]!.attempt).toBeGreaterThanOrEqual(2);
 
     // The diagnosis: the pending activity with its last failure.
     const diag = (await (await fetch(`${api.url}/supervision/workflows/${runId}`, { headers: auditor })).json()) as {
@@ -146,6 +153,8 @@ describe('stuck cases (Art. 76-78)', () => {
     );
     expect(d.status.name).toBe('COMPLETED');
     expect((await stuck()).body.items.map((i) => i.workflowId)).not.toContain(runId);
+    // The batch that succeeded cleared its row.
+    expect(await tdb.sql('SELECT 1 FROM activity_problem WHERE workflow_id = $1', [runId])).toEqual([]);
     const paid = (await bankLedger(sim)).filter((l) => people.some((p) => l.paymentId.startsWith(p.caseNumber)));
     expect(paid.map((l) => l.result)).toEqual(['paid', 'paid', 'paid']);
     expect(new Set(paid.map((l) => l.paymentId)).size).toBe(3);
