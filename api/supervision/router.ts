@@ -44,6 +44,8 @@ export const StuckQuerySchema = z.strictObject({
   minAttempts: z.coerce.number().int('must be a whole number').min(2).max(1000).default(3),
   /** A case without any event for this many workdays is idle. */
   idleWorkdays: z.coerce.number().int('must be a whole number').min(1).max(250).default(10),
+  /** Items shown (the longest stuck first within each reason); the counts are of everything found. */
+  limit: z.coerce.number().int('must be a whole number').min(1).max(500).default(100),
 });
 
 export const BatchTasksSchema = z
@@ -249,17 +251,20 @@ export function supervisionRouter(deps: {
     const prefix = agencyScopePrefix(scope);
     const items: StuckItem[] = [];
 
+    /** Overdue tasks are counted in PostgreSQL (they can be many); only the page of them is read. */
+    const overdueGroups: { agencyCode: string; caseType: string; n: number }[] = [];
     if (!q.reason || q.reason === 'task_overdue') {
-      const overdue = await db.task.findMany({
-        where: {
-          status: 'open',
-          dueAt: { lt: at },
-          OR: [{ agencyCode: { startsWith: prefix } }, { escalatedTo: { startsWith: prefix } }],
-          ...(q.caseType ? { caseType: q.caseType } : {}),
-        },
-        orderBy: { dueAt: 'asc' },
-        take: 5000,
-      });
+      const where = {
+        status: 'open',
+        dueAt: { lt: at },
+        OR: [{ agencyCode: { startsWith: prefix } }, { escalatedTo: { startsWith: prefix } }],
+        ...(q.caseType ? { caseType: q.caseType } : {}),
+      };
+      const [overdue, groups] = await Promise.all([
+        db.task.findMany({ where, orderBy: [{ dueAt: 'asc' }, { id: 'asc' }], take: q.limit }),
+        db.task.groupBy({ by: ['agencyCode', 'caseType'], where, _count: { _all: true } }),
+      ]);
+      for (const g of groups) overdueGroups.push({ agencyCode: g.agencyCode, caseType: g.caseType, n: g._count._all });
       for (const t of overdue) {
         items.push({
           workflowId: t.workflowId,
@@ -318,25 +323,41 @@ export function supervisionRouter(deps: {
       scanned = m.scanned;
       truncated = m.truncated;
     }
-    const count = (key: (i: StuckItem) => string | null) => {
+    // Counts of everything found: overdue tasks from their groups, the others item by item.
+    const others = items.filter((i) => i.reason !== 'task_overdue');
+    const count = (key: (i: StuckItem) => string | null, overdueKey: (g: (typeof overdueGroups)[number]) => string) => {
       const out: Record<string, number> = {};
-      for (const i of items) {
+      for (const g of overdueGroups) out[overdueKey(g)] = (out[overdueKey(g)] ?? 0) + g.n;
+      for (const i of others) {
         const k = key(i) ?? 'unknown';
         out[k] = (out[k] ?? 0) + 1;
       }
       return out;
     };
+    const total = overdueGroups.reduce((n, g) => n + g.n, 0) + others.length;
+    // The page: each reason's longest stuck first, up to `limit` in all.
+    const page = items.slice(0, q.limit);
     res.json({
       asOf: at.toISOString(),
-      total: items.length,
+      total,
       counts: {
-        byReason: count((i) => i.reason),
-        byAgency: count((i) => i.agencyCode),
-        byType: count((i) => i.caseType),
+        byReason: count(
+          (i) => i.reason,
+          () => 'task_overdue',
+        ),
+        byAgency: count(
+          (i) => i.agencyCode,
+          (g) => g.agencyCode,
+        ),
+        byType: count(
+          (i) => i.caseType,
+          (g) => g.caseType,
+        ),
       },
-      items: items.map((i) => ({ ...i, temporalUrl: uiLink(i.workflowId) })),
+      items: page.map((i) => ({ ...i, temporalUrl: uiLink(i.workflowId) })),
+      limit: q.limit,
       workflowsScanned: scanned,
-      truncated,
+      truncated: truncated || total > page.length,
     });
   });
 

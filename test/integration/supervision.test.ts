@@ -165,6 +165,40 @@ describe('stuck cases (Art. 76-78)', () => {
     expect(audited).toEqual([{ action: 'workflow_retried', reason: '银行接口已恢复，立即重试', actor_name: 'sup.fs' }]);
   });
 
+  it('counts every overdue task in the database and lists the longest overdue first, a page at a time (Art. 78)', async () => {
+    // Five open review tasks past their due time in this city (the tasks' projection, as the task board writes it),
+    // one in another city, one not yet due.
+    const rows: [string, string, number][] = [
+      ...[5, 4, 3, 2, 1].map((d): [string, string, number] => [AGENCY, 'benefit_claim', -d]),
+      ['210100', 'benefit_claim', -9],
+      [AGENCY, 'benefit_claim', 2],
+    ];
+    for (const [i, [agency, caseType, days]] of rows.entries()) {
+      const caseNumber = `SYJ-2026-${agency}-STK${String(i).padStart(7, '0')}`;
+      await tdb.sql(
+        `INSERT INTO task (id, case_number, workflow_id, case_type, type, form, step, role, agency_code, status,
+           due_date, due_at, created_at, updated_at)
+         VALUES (gen_random_uuid(), $1, $1, $2, 'claim_review', 'review', 'review', 'reviewer', $3, 'open',
+           (now() + $4 * interval '1 day')::date, now() + $4 * interval '1 day', now() - interval '20 days', now())`,
+        [caseNumber, caseType, agency, days],
+      );
+    }
+    const r = await stuck(supervisor, 'reason=task_overdue&limit=2');
+    expect(r.status).toBe(200);
+    expect(r.body.total).toBe(5);
+    expect(r.body.counts.byReason).toEqual({ task_overdue: 5 });
+    expect(r.body.counts.byAgency).toEqual({ [AGENCY]: 5 });
+    expect(r.body.items.map((i) => i.caseNumber)).toEqual([
+      `SYJ-2026-${AGENCY}-STK0000000`,
+      `SYJ-2026-${AGENCY}-STK0000001`,
+    ]);
+    expect(r.body.truncated).toBe(true);
+    const bad = await stuck(supervisor, 'reason=task_overdue&limit=501');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.fields[0].path).toBe('query.limit');
+    await tdb.sql("DELETE FROM task WHERE case_number LIKE 'SYJ-2026-%-STK%'");
+  });
+
   it('is for supervisors and auditors of the agency only', async () => {
     expect((await stuck(clerk)).status).toBe(403);
     const other = await stuck(supervisor, 'agencyCode=210100');
