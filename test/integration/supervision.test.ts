@@ -62,6 +62,7 @@ afterAll(async () => {
 
 type StuckItem = {
   workflowId: string;
+  caseNumber: string | null;
   reason: string;
   step: string | null;
   temporalUrl: string | null;
