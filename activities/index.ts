@@ -8,6 +8,7 @@ import { otherBenefitActivities } from './other-benefits';
 import { paymentActivities, type PaymentActivityDeps } from './payments';
 import { recoveryActivities } from './recovery';
 import { monitoringActivities } from './monitoring';
+import { recordingProblems } from './problems';
 import { dataCorrectionActivities } from './data-correction';
 import { sourceActivities, type SourceActivityDeps } from './sources';
 import { subsidyActivities } from './subsidies';
@@ -16,7 +17,7 @@ import { taskActivities } from './tasks';
 export type ActivityDeps = CaseActivityDeps & CalendarActivityDeps & SourceActivityDeps & PaymentActivityDeps;
 
 export function createActivities(deps: ActivityDeps) {
-  return {
+  return recordingProblems(deps.db, {
     ...caseActivities(deps),
     ...calendarActivities(deps),
     ...sourceActivities(deps),
@@ -28,7 +29,7 @@ export function createActivities(deps: ActivityDeps) {
     ...monitoringActivities(deps),
     ...dataCorrectionActivities(deps),
     ...subsidyActivities(deps),
-  };
+  });
 }
 
 export type Activities = ReturnType<typeof createActivities>;

@@ -4,6 +4,7 @@
  *   npm run bench                      default sizes (see SIZES)
  *   npm run bench -- --quick           about 2 minutes
  *   npm run bench -- --large           100,000 beneficiaries, 1,000,000 tasks
+ *   npm run bench -- --quick --only=payment   one measure (intake, payment, worklist, history), e.g. to profile it
  *
  * Starts its own servers (embedded PostgreSQL, Temporal dev server in memory, the simulators, a worker, the API) unless
  * BENCH_DATABASE_URL / BENCH_TEMPORAL_ADDRESS point at existing ones. Results go to bench/results/<stamp>.json and the
@@ -53,6 +54,14 @@ import { ensureWorkflowBundle } from '../worker/bundle';
 const ROOT = resolve(fileURLToPath(import.meta.url), '..', '..');
 const args = new Set(process.argv.slice(2));
 const MODE = args.has('--quick') ? 'quick' : args.has('--large') ? 'large' : 'default';
+/** `--only=intake,payment,worklist,history`: those measures alone (to profile one); the README table is left as it is. */
+const ONLY = new Set(
+  [...args]
+    .filter((a) => a.startsWith('--only='))
+    .flatMap((a) => a.slice('--only='.length).split(','))
+    .filter(Boolean),
+);
+const runs = (measure: 'intake' | 'payment' | 'worklist' | 'history') => ONLY.size === 0 || ONLY.has(measure);
 const SIZES = {
   quick: { claims: 200, beneficiaries: 2_000, tasks: 100_000, openCases: 20_000, samples: 100 },
   default: { claims: 1_000, beneficiaries: 10_000, tasks: 300_000, openCases: 100_000, samples: 300 },
@@ -209,7 +218,7 @@ async function main() {
   setup.increment(2);
 
   // 1. Case intake.
-  {
+  if (runs('intake')) {
     const n = SIZES.claims;
     const bar = bars.create(2 * n, 0, { task: 'intake' });
     const channel = await signIn('bench-channel', '210000', ['online_channel']);
@@ -276,7 +285,7 @@ async function main() {
   }
 
   // 2. Monthly payment run.
-  {
+  if (runs('payment')) {
     const m = SIZES.beneficiaries;
     const bar = bars.create(3, 0, { task: `payment run (${m})` });
     const accounts = accountsWithOutcome('paid', m);
@@ -344,7 +353,7 @@ async function main() {
   }
 
   // 3 and 5. Worklist and stuck view at scale, rows generated straight into PostgreSQL.
-  {
+  if (runs('worklist')) {
     const t = SIZES.tasks;
     const c = SIZES.openCases;
     const bar = bars.create(2 * SIZES.samples + 2, 0, { task: `worklist (${t} tasks)` });
@@ -433,7 +442,7 @@ async function main() {
   }
 
   // 4. History growth of a 24-month benefit period, on the time-skipping test server.
-  {
+  if (runs('history')) {
     const bar = bars.create(1, 0, { task: 'history (24-month period)' });
     const env = await TestWorkflowEnvironment.createTimeSkipping({
       server: { executable: { type: 'existing-path', path: temporalBinary('temporal-test-server') } },
@@ -532,7 +541,7 @@ async function main() {
   };
   mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
   writeFileSync(join(ROOT, 'bench', 'results', `${stamp}-${MODE}.json`), `${JSON.stringify(report, null, 2)}\n`);
-  writeReadmeTable(report);
+  if (ONLY.size === 0) writeReadmeTable(report);
   console.log(JSON.stringify(report, null, 2));
 }
 

@@ -65,7 +65,7 @@ async function loadStuck() {
           .map(([r, n]) => `${label('stuckReason', r)} ${n} 件`)
           .join('，')}`
       : '') +
-    (res.data.truncated ? '（流程过多，未全部检查）' : '');
+    (res.data.items.length < res.data.total ? `（列出滞留最久的 ${res.data.items.length} 件）` : '');
   renderStuck();
 }
 

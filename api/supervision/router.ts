@@ -17,7 +17,7 @@
  * each workflow's description (pending activities and workflow task); the people side from the task projection.
  */
 import { Router, type Request } from 'express';
-import type { Client } from '@temporalio/client';
+import type { Client, WorkflowExecutionDescription } from '@temporalio/client';
 import { z } from 'zod';
 import { agencyCovers, agencyScopePrefix } from '../../domain/access';
 import { businessDateOf, type WorkdayCalendar } from '../../domain/calendar';
@@ -44,6 +44,8 @@ export const StuckQuerySchema = z.strictObject({
   minAttempts: z.coerce.number().int('must be a whole number').min(2).max(1000).default(3),
   /** A case without any event for this many workdays is idle. */
   idleWorkdays: z.coerce.number().int('must be a whole number').min(1).max(250).default(10),
+  /** Items shown (the longest stuck first within each reason); the counts are of everything found. */
+  limit: z.coerce.number().int('must be a whole number').min(1).max(500).default(100),
 });
 
 export const BatchTasksSchema = z
@@ -119,39 +121,71 @@ export function supervisionRouter(deps: {
       ? `${deps.temporalUiUrl.replace(/\/$/, '')}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(workflowId)}`
       : null;
 
-  /** The machine side: running workflows in scope, described, with failing activities or workflow tasks. */
+  /**
+   * The machine side: workflows with a failing activity (the `activity_problem` projection the activities write,
+   * activities/problems.ts) or a failing workflow task (the server's `TemporalReportedProblems` search attribute),
+   * described one by one to confirm them live and to read their agency. Nothing else is scanned, so the view costs
+   * what is stuck, not what is running. A projection row whose workflow has moved on is removed.
+   */
   async function machineStuck(
     scope: string,
     q: z.infer<typeof StuckQuerySchema>,
   ): Promise<{ items: StuckItem[]; scanned: number; truncated: boolean }> {
     const MAX = 2000;
-    const running: { workflowId: string; caseType: string | null; agencyCode: string | null }[] = [];
-    let truncated = false;
-    const query = `ExecutionStatus = 'Running'${q.caseType ? ` AND CaseType = '${q.caseType.replace(/'/g, '')}'` : ''}`;
-    for await (const w of temporal.workflow.list({ query })) {
-      const sa = w.searchAttributes as Record<string, unknown[] | undefined>;
-      const agencyCode = (sa.AgencyCode?.[0] as string | undefined) ?? null;
-      if (agencyCode === null || !agencyCovers(scope, agencyCode)) continue;
-      running.push({
-        workflowId: w.workflowId,
-        caseType: (sa.CaseType?.[0] as string | undefined) ?? null,
-        agencyCode,
-      });
-      if (running.length >= MAX) {
-        truncated = true;
-        break;
+    const problems = await db.activityProblem.findMany({
+      where: { attempt: { gte: q.minAttempts } },
+      orderBy: { lastFailedAt: 'desc' },
+      take: MAX + 1,
+    });
+    let truncated = problems.length > MAX;
+    const ids = new Set(problems.slice(0, MAX).map((p) => p.workflowId));
+    const query = `ExecutionStatus = 'Running' AND TemporalReportedProblems IS NOT NULL${q.caseType ? ` AND CaseType = '${q.caseType.replace(/'/g, '')}'` : ''}`;
+    try {
+      for await (const w of temporal.workflow.list({ query })) {
+        if (ids.size >= 2 * MAX) {
+          truncated = true;
+          break;
+        }
+        ids.add(w.workflowId);
       }
+    } catch (err) {
+      // A server without the attribute (before 1.28) answers InvalidArgument: failing workflow tasks are then not
+      // shown; an outage is an outage.
+      if (!/TemporalReportedProblems|invalid/i.test((err as Error).message ?? '')) throw err;
     }
-    const described = await mapLimited(running, 16, async (w) => {
+    const described = await mapLimited([...ids], 16, async (workflowId) => {
       try {
-        return { w, d: await temporal.workflow.getHandle(w.workflowId).describe() };
-      } catch {
-        return { w, d: null };
+        return { workflowId, d: await temporal.workflow.getHandle(workflowId).describe() };
+      } catch (err) {
+        if ((err as { name?: string }).name === 'WorkflowNotFoundError') return { workflowId, d: null };
+        throw err;
       }
     });
+    const stale: { workflowId: string; activityId: string }[] = [];
+    const running: {
+      w: { workflowId: string; caseType: string | null; agencyCode: string | null };
+      d: WorkflowExecutionDescription;
+    }[] = [];
+    for (const { workflowId, d } of described) {
+      const pending = new Set(
+        (d?.status.name === 'RUNNING' ? (d.raw.pendingActivities ?? []) : []).map((a) => a.activityId),
+      );
+      for (const p of problems) if (p.workflowId === workflowId && !pending.has(p.activityId)) stale.push(p);
+      if (!d || d.status.name !== 'RUNNING') continue;
+      const sa = d.searchAttributes as Record<string, unknown[] | undefined>;
+      const agencyCode = (sa.AgencyCode?.[0] as string | undefined) ?? null;
+      const caseType = (sa.CaseType?.[0] as string | undefined) ?? null;
+      if (agencyCode === null || !agencyCovers(scope, agencyCode)) continue;
+      if (q.caseType && caseType !== q.caseType) continue;
+      running.push({ w: { workflowId, caseType, agencyCode }, d });
+    }
+    if (stale.length) {
+      await db.activityProblem
+        .deleteMany({ where: { OR: stale.map((p) => ({ workflowId: p.workflowId, activityId: p.activityId })) } })
+        .catch(() => undefined);
+    }
     const items: StuckItem[] = [];
-    for (const { w, d } of described) {
-      if (!d) continue;
+    for (const { w, d } of running) {
       const raw = d.raw;
       for (const a of raw.pendingActivities ?? []) {
         if ((a.attempt ?? 0) < q.minAttempts) continue;
@@ -203,7 +237,7 @@ export function supervisionRouter(deps: {
       }
     }
     for (const i of items) if (i.caseType !== 'payment_run') i.caseNumber = i.workflowId.replace(/\.P$/, '');
-    return { items, scanned: running.length, truncated };
+    return { items, scanned: described.length, truncated };
   }
 
   router.get('/supervision/stuck', async (req, res) => {
@@ -217,17 +251,20 @@ export function supervisionRouter(deps: {
     const prefix = agencyScopePrefix(scope);
     const items: StuckItem[] = [];
 
+    /** Overdue tasks are counted in PostgreSQL (they can be many); only the page of them is read. */
+    const overdueGroups: { agencyCode: string; caseType: string; n: number }[] = [];
     if (!q.reason || q.reason === 'task_overdue') {
-      const overdue = await db.task.findMany({
-        where: {
-          status: 'open',
-          dueAt: { lt: at },
-          OR: [{ agencyCode: { startsWith: prefix } }, { escalatedTo: { startsWith: prefix } }],
-          ...(q.caseType ? { caseType: q.caseType } : {}),
-        },
-        orderBy: { dueAt: 'asc' },
-        take: 5000,
-      });
+      const where = {
+        status: 'open',
+        dueAt: { lt: at },
+        OR: [{ agencyCode: { startsWith: prefix } }, { escalatedTo: { startsWith: prefix } }],
+        ...(q.caseType ? { caseType: q.caseType } : {}),
+      };
+      const [overdue, groups] = await Promise.all([
+        db.task.findMany({ where, orderBy: [{ dueAt: 'asc' }, { id: 'asc' }], take: q.limit }),
+        db.task.groupBy({ by: ['agencyCode', 'caseType'], where, _count: { _all: true } }),
+      ]);
+      for (const g of groups) overdueGroups.push({ agencyCode: g.agencyCode, caseType: g.caseType, n: g._count._all });
       for (const t of overdue) {
         items.push({
           workflowId: t.workflowId,
@@ -286,25 +323,41 @@ export function supervisionRouter(deps: {
       scanned = m.scanned;
       truncated = m.truncated;
     }
-    const count = (key: (i: StuckItem) => string | null) => {
+    // Counts of everything found: overdue tasks from their groups, the others item by item.
+    const others = items.filter((i) => i.reason !== 'task_overdue');
+    const count = (key: (i: StuckItem) => string | null, overdueKey: (g: (typeof overdueGroups)[number]) => string) => {
       const out: Record<string, number> = {};
-      for (const i of items) {
+      for (const g of overdueGroups) out[overdueKey(g)] = (out[overdueKey(g)] ?? 0) + g.n;
+      for (const i of others) {
         const k = key(i) ?? 'unknown';
         out[k] = (out[k] ?? 0) + 1;
       }
       return out;
     };
+    const total = overdueGroups.reduce((n, g) => n + g.n, 0) + others.length;
+    // The page: each reason's longest stuck first, up to `limit` in all.
+    const page = items.slice(0, q.limit);
     res.json({
       asOf: at.toISOString(),
-      total: items.length,
+      total,
       counts: {
-        byReason: count((i) => i.reason),
-        byAgency: count((i) => i.agencyCode),
-        byType: count((i) => i.caseType),
+        byReason: count(
+          (i) => i.reason,
+          () => 'task_overdue',
+        ),
+        byAgency: count(
+          (i) => i.agencyCode,
+          (g) => g.agencyCode,
+        ),
+        byType: count(
+          (i) => i.caseType,
+          (g) => g.caseType,
+        ),
       },
-      items: items.map((i) => ({ ...i, temporalUrl: uiLink(i.workflowId) })),
+      items: page.map((i) => ({ ...i, temporalUrl: uiLink(i.workflowId) })),
+      limit: q.limit,
       workflowsScanned: scanned,
-      truncated,
+      truncated: truncated || total > page.length,
     });
   });
 

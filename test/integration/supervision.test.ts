@@ -62,6 +62,7 @@ afterAll(async () => {
 
 type StuckItem = {
   workflowId: string;
+  caseNumber: string | null;
   reason: string;
   step: string | null;
   temporalUrl: string | null;
@@ -116,6 +117,13 @@ describe('stuck cases (Art. 76-78)', () => {
     expect(item.detail.affectedCases!.sort()).toEqual(people.map((p) => p.caseNumber).sort());
     expect(item.temporalUrl).toBe(`http://127.0.0.1:8233/namespaces/default/workflows/${runId}`);
     expect(seen.body.counts.byReason.activity_failing).toBeGreaterThanOrEqual(1);
+    // Found through the failing-activity projection, not by describing every running workflow.
+    const problem = await tdb.sql<{ activity_type: string; attempt: number }>(
+      'SELECT activity_type, attempt FROM activity_problem WHERE workflow_id = $1',
+      [runId],
+    );
+    expect(problem).toEqual([{ activity_type: 'sendPaymentBatch', attempt: expect.any(Number) }]);
+    expect(problem[0]!.attempt).toBeGreaterThanOrEqual(2);
 
     // The diagnosis: the pending activity with its last failure.
     const diag = (await (await fetch(`${api.url}/supervision/workflows/${runId}`, { headers: auditor })).json()) as {
@@ -146,6 +154,8 @@ describe('stuck cases (Art. 76-78)', () => {
     );
     expect(d.status.name).toBe('COMPLETED');
     expect((await stuck()).body.items.map((i) => i.workflowId)).not.toContain(runId);
+    // The batch that succeeded cleared its row.
+    expect(await tdb.sql('SELECT 1 FROM activity_problem WHERE workflow_id = $1', [runId])).toEqual([]);
     const paid = (await bankLedger(sim)).filter((l) => people.some((p) => l.paymentId.startsWith(p.caseNumber)));
     expect(paid.map((l) => l.result)).toEqual(['paid', 'paid', 'paid']);
     expect(new Set(paid.map((l) => l.paymentId)).size).toBe(3);
@@ -154,6 +164,40 @@ describe('stuck cases (Art. 76-78)', () => {
       [runId],
     );
     expect(audited).toEqual([{ action: 'workflow_retried', reason: '银行接口已恢复，立即重试', actor_name: 'sup.fs' }]);
+  });
+
+  it('counts every overdue task in the database and lists the longest overdue first, a page at a time (Art. 78)', async () => {
+    // Five open review tasks past their due time in this city (the tasks' projection, as the task board writes it),
+    // one in another city, one not yet due.
+    const rows: [string, string, number][] = [
+      ...[5, 4, 3, 2, 1].map((d): [string, string, number] => [AGENCY, 'benefit_claim', -d]),
+      ['210100', 'benefit_claim', -9],
+      [AGENCY, 'benefit_claim', 2],
+    ];
+    for (const [i, [agency, caseType, days]] of rows.entries()) {
+      const caseNumber = `SYJ-2026-${agency}-STK${String(i).padStart(7, '0')}`;
+      await tdb.sql(
+        `INSERT INTO task (id, case_number, workflow_id, case_type, type, form, step, role, agency_code, status,
+           due_date, due_at, created_at, updated_at)
+         VALUES (gen_random_uuid(), $1, $1, $2, 'claim_review', 'review', 'review', 'reviewer', $3, 'open',
+           (now() + $4 * interval '1 day')::date, now() + $4 * interval '1 day', now() - interval '20 days', now())`,
+        [caseNumber, caseType, agency, days],
+      );
+    }
+    const r = await stuck(supervisor, 'reason=task_overdue&limit=2');
+    expect(r.status).toBe(200);
+    expect(r.body.total).toBe(5);
+    expect(r.body.counts.byReason).toEqual({ task_overdue: 5 });
+    expect(r.body.counts.byAgency).toEqual({ [AGENCY]: 5 });
+    expect(r.body.items.map((i) => i.caseNumber)).toEqual([
+      `SYJ-2026-${AGENCY}-STK0000000`,
+      `SYJ-2026-${AGENCY}-STK0000001`,
+    ]);
+    expect(r.body.truncated).toBe(true);
+    const bad = await stuck(supervisor, 'reason=task_overdue&limit=501');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.fields[0].path).toBe('query.limit');
+    await tdb.sql("DELETE FROM task WHERE case_number LIKE 'SYJ-2026-%-STK%'");
   });
 
   it('is for supervisors and auditors of the agency only', async () => {
