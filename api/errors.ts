@@ -102,10 +102,13 @@ export function dependencyOutage(err: unknown): ApiError | undefined {
       'Retry-After': '5',
     });
   }
-  const pgCodes = ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P03', 'P1001', 'P1002', 'P2024'];
+  // P1017: the server closed the connection (PostgreSQL stopped or unreachable mid-session; issue 12).
+  const pgCodes = ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P03', 'P1001', 'P1002', 'P1017', 'P2024'];
   if (
     (typeof e?.code === 'string' && pgCodes.includes(e.code)) ||
-    /DriverAdapterError|Can't reach database|connect ECONNREFUSED|Connection terminated/.test(text)
+    /DriverAdapterError|Can't reach database|connect ECONNREFUSED|Connection terminated|Server has closed the connection/.test(
+      text,
+    )
   ) {
     return new ApiError(503, 'database_unavailable', 'The database is unavailable; try again shortly', [], {
       'Retry-After': '5',
