@@ -59,7 +59,7 @@ it.each([
       atBankCounts: [0, 200],
       faults: [fault],
       servers: { temporal, postgres },
-      serverDownMs: 2_000,
+      serverDownMs: 1_000,
     });
     console.log(JSON.stringify({ restarts: fault, ...result }));
     expect(result.kills.map((k) => k.fault)).toEqual([fault, fault]);
