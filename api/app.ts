@@ -177,6 +177,7 @@ export function createApp(deps: AppDeps): express.Express {
       db: deps.db,
       temporal: deps.temporal,
       taskQueue: deps.taskQueue,
+      receiptWaitMs: deps.recordWaitMs ?? 10_000,
       ...(deps.now ? { now: deps.now } : {}),
     }),
   );

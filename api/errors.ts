@@ -96,6 +96,16 @@ export function errorHandler(onUnexpected: (err: unknown) => void): ErrorRequest
 export function dependencyOutage(err: unknown): ApiError | undefined {
   const e = err as { code?: unknown; name?: string; message?: string; cause?: unknown };
   const text = `${e?.name ?? ''} ${e?.message ?? ''}`;
+  // An Update the case did not answer within its deadline (lib/temporal.ts boundedUpdates): Temporal may have it.
+  if (e?.name === 'WorkflowUpdateRPCTimeoutOrCancelledError') {
+    return new ApiError(
+      503,
+      'case_not_answering',
+      'The case did not answer in time; the action may still be applied: look at the case before sending it again',
+      [],
+      { 'Retry-After': '5' },
+    );
+  }
   const grpcUnavailable = e?.code === 14 || e?.code === 4 || /ServiceError|UNAVAILABLE|DEADLINE_EXCEEDED/.test(text);
   if (grpcUnavailable && /ServiceError|grpc|UNAVAILABLE|DEADLINE|Temporal/i.test(text)) {
     return new ApiError(503, 'temporal_unavailable', 'The workflow service is unavailable; try again shortly', [], {

@@ -96,7 +96,31 @@ export function boundedGrpcRetryInterceptor(
  */
 export function createTemporalClient(target: TemporalTarget, interceptors: WorkflowClientInterceptor[] = []): Client {
   const connection = Connection.lazy({ ...connectionOptions(target), interceptors: [boundedGrpcRetryInterceptor()] });
-  return new Client({ connection, namespace: target.namespace, interceptors: { workflow: interceptors } });
+  return new Client({
+    connection,
+    namespace: target.namespace,
+    interceptors: { workflow: [boundedUpdates(connection), ...interceptors] },
+  });
+}
+
+/** How long an Update sent without a deadline of its own waits for the case (see boundedUpdates). */
+export const API_UPDATE_WAIT_MS = 15_000;
+
+/**
+ * A deadline for Updates sent without one: the SDK waits for an Update's outcome without end (re-asking Temporal),
+ * so a case whose worker is down would hold the request for ever. With this the wait ends after `ms` with
+ * WorkflowUpdateRPCTimeoutOrCancelledError, which the API answers 503 (api/errors.ts). Routes that can say more
+ * (a task action taken but not yet applied, an objection filed) set their own, shorter deadline (issue 12).
+ */
+function boundedUpdates(connection: Connection, ms = API_UPDATE_WAIT_MS): WorkflowClientInterceptor {
+  const bounded = <T>(fn: () => Promise<T>): Promise<T> =>
+    connection.callContextStorage.getStore()?.deadline !== undefined
+      ? fn()
+      : connection.withDeadline(Date.now() + ms, fn);
+  return {
+    startUpdate: (input, next) => bounded(() => next(input)),
+    startUpdateWithStart: (input, next) => bounded(() => next(input)),
+  };
 }
 
 /** Registers the project's search attributes on the namespace; those already there are left alone. */

@@ -132,8 +132,9 @@ export function claimsRouter(deps: ClaimsDeps): Router {
       ) {
         return { kind: 'mismatch' };
       }
-      // Refused before the deadline (Temporal unreachable, its retries given up): 503 by dependencyOutage, or a 500.
-      if (Date.now() < deadline - 100) throw err;
+      // Refused before the deadline, or Temporal unreachable (nothing was started; its retries given up): 503 by
+      // dependencyOutage, or a 500.
+      if (Date.now() < deadline - 100 || unreachable(err)) throw err;
       // The wait ran out. Did the start itself happen? Ask Temporal (with a deadline of its own).
       const started = await deps.temporal.connection
         .withDeadline(Date.now() + checkMs, () => deps.temporal.workflow.getHandle(caseNumber).describe())
@@ -218,4 +219,12 @@ export function claimsRouter(deps: ClaimsDeps): Router {
   });
 
   return router;
+}
+
+/** True when the call never reached Temporal (gRPC UNAVAILABLE anywhere in the cause chain). */
+function unreachable(err: unknown): boolean {
+  for (let e = err as { code?: unknown; cause?: unknown } | undefined, i = 0; e && i < 5; e = e.cause as never, i++) {
+    if (e.code === 14) return true;
+  }
+  return false;
 }
