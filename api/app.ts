@@ -51,6 +51,8 @@ export interface AppDeps {
   logger: Logger;
   metrics: ApiMetrics;
   recordWaitMs?: number;
+  /** How long a clerk's action on a task waits for the case to apply it (api/tasks/router.ts); default 10 s. */
+  actionWaitMs?: number;
   readyTimeoutMs?: number;
   temporalUiUrl?: string;
   now?: () => Date;
@@ -146,7 +148,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(['/calculations', '/policy'], requireRole(...STAFF_ROLES));
   app.use(calculationsRouter({ policy: deps.policy, calendar: () => deps.calendar.current(), today }));
   app.use(calendarRouter({ db: deps.db, calendar: deps.calendar }));
-  app.use(tasksRouter({ db: deps.db, temporal: deps.temporal }));
+  app.use(tasksRouter({ db: deps.db, temporal: deps.temporal, actionWaitMs: deps.actionWaitMs }));
   app.use(financeRouter({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue }));
   app.use(employerRouter({ db: deps.db }));
   app.use(lifecycleRouter({ db: deps.db, temporal: deps.temporal }));
@@ -181,6 +183,7 @@ export function createApp(deps: AppDeps): express.Express {
       db: deps.db,
       temporal: deps.temporal,
       taskQueue: deps.taskQueue,
+      receiptWaitMs: deps.recordWaitMs ?? 10_000,
       ...(deps.now ? { now: deps.now } : {}),
     }),
   );

@@ -96,16 +96,29 @@ export function errorHandler(onUnexpected: (err: unknown) => void): ErrorRequest
 export function dependencyOutage(err: unknown): ApiError | undefined {
   const e = err as { code?: unknown; name?: string; message?: string; cause?: unknown };
   const text = `${e?.name ?? ''} ${e?.message ?? ''}`;
+  // An Update the case did not answer within its deadline (lib/temporal.ts boundedUpdates): Temporal may have it.
+  if (e?.name === 'WorkflowUpdateRPCTimeoutOrCancelledError') {
+    return new ApiError(
+      503,
+      'case_not_answering',
+      'The case did not answer in time; the action may still be applied: look at the case before sending it again',
+      [],
+      { 'Retry-After': '5' },
+    );
+  }
   const grpcUnavailable = e?.code === 14 || e?.code === 4 || /ServiceError|UNAVAILABLE|DEADLINE_EXCEEDED/.test(text);
   if (grpcUnavailable && /ServiceError|grpc|UNAVAILABLE|DEADLINE|Temporal/i.test(text)) {
     return new ApiError(503, 'temporal_unavailable', 'The workflow service is unavailable; try again shortly', [], {
       'Retry-After': '5',
     });
   }
-  const pgCodes = ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P03', 'P1001', 'P1002', 'P2024'];
+  // P1017: the server closed the connection (PostgreSQL stopped or unreachable mid-session; issue 12).
+  const pgCodes = ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P03', 'P1001', 'P1002', 'P1017', 'P2024'];
   if (
     (typeof e?.code === 'string' && pgCodes.includes(e.code)) ||
-    /DriverAdapterError|Can't reach database|connect ECONNREFUSED|Connection terminated/.test(text)
+    /DriverAdapterError|Can't reach database|connect ECONNREFUSED|Connection terminated|Server has closed the connection/.test(
+      text,
+    )
   ) {
     return new ApiError(503, 'database_unavailable', 'The database is unavailable; try again shortly', [], {
       'Retry-After': '5',

@@ -516,6 +516,13 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
     403: error('Missing role, outside your agency scope, or 岗位不相容 (Art. 5, 77): the reason is given'),
     404: error('No such task in your scope'),
     409: error('The task is done already, or assigned to another clerk'),
+    202: {
+      description:
+        'The case accepted the action but could not finish applying it in time (PostgreSQL down): it is applied once, ' +
+        'when the database answers; see GET /tasks/{id}',
+      content: json(z.object({ taskId: z.string(), status: z.literal('action_accepted'), message: z.string() })),
+    },
+    503: error('Temporal or PostgreSQL is unavailable (Retry-After): the action was not taken; send it again'),
   };
   registry.registerPath({
     method: 'get',

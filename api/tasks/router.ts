@@ -11,9 +11,11 @@
  *   POST /tasks/:id/reassign|extend supervisors, with a reason
  *   GET  /notifications             overdue tasks, reminders, escalations for me and my roles
  */
-import { Router, type Request } from 'express';
-import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { Router, type Request, type Response } from 'express';
+import { createHash } from 'node:crypto';
+import { WorkflowUpdateFailedError, WorkflowUpdateStage, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import type { UpdateDefinition } from '@temporalio/common';
 import { z } from 'zod';
 import type { Prisma } from '../../generated/prisma/client';
 import { agencyCovers, agencyScopePrefix, STAFF_ROLES } from '../../domain/access';
@@ -190,7 +192,10 @@ export function fromUpdateFailure(err: unknown): ApiError | undefined {
   );
 }
 
-export function tasksRouter(deps: { db: Db; temporal: Client }): Router {
+/** A clerk's action the case accepted but had not finished applying when the wait ran out (see `update`). */
+const PENDING = Symbol('pending');
+
+export function tasksRouter(deps: { db: Db; temporal: Client; actionWaitMs?: number }): Router {
   const router = Router();
   const { db } = deps;
   router.use(['/tasks', '/notifications'], requireRole(...STAFF_ROLES));
@@ -202,15 +207,63 @@ export function tasksRouter(deps: { db: Db; temporal: Client }): Router {
     return t;
   }
 
-  async function update<R>(
+  /**
+   * A clerk's action on a task, as an Update of the case's workflow, answered within `actionWaitMs` (issue 12): none
+   * is lost silently while a dependency is down.
+   *  - Not accepted by the case in time (Temporal down): refused, 503 with Retry-After (dependencyOutage); the clerk
+   *    sends it again. Temporal unreachable: nothing was taken. Temporal reached but the case slow: the request may
+   *    still reach the case, so the same action sent again has the same Update ID and is applied once.
+   *  - Accepted (it is then in the case's history and will be applied exactly once) but not finished in time — the
+   *    case records it in PostgreSQL, which is down, and its activity retries until PostgreSQL is back: PENDING, and
+   *    the route answers 202 `action_accepted`; GET /tasks/{id} shows it applied once PostgreSQL is back.
+   */
+  async function update<R, A>(
     t: TaskRow,
-    run: (handle: ReturnType<Client['workflow']['getHandle']>) => Promise<R>,
-  ): Promise<R> {
+    def: UpdateDefinition<R, [A]>,
+    arg: A,
+    sameActionKey?: unknown,
+  ): Promise<R | typeof PENDING> {
+    const deadline = Date.now() + (deps.actionWaitMs ?? 10_000);
+    const { connection } = deps.temporal;
+    const handle = deps.temporal.workflow.getHandle(t.workflowId);
+    // A request Temporal took but did not accept in time can still be delivered to the case later; the same action
+    // sent again then carries the same Update ID, and Temporal applies it once (completion, reassignment, extension).
+    const updateId =
+      sameActionKey === undefined
+        ? undefined
+        : `${def.name}-${createHash('sha256')
+            .update(`${t.id}\n${JSON.stringify(sameActionKey)}`)
+            .digest('hex')
+            .slice(0, 32)}`;
+    let accepted;
     try {
-      return await run(deps.temporal.workflow.getHandle(t.workflowId));
+      accepted = await connection.withDeadline(deadline, () =>
+        handle.startUpdate(def, {
+          args: [arg],
+          waitForStage: WorkflowUpdateStage.ACCEPTED,
+          ...(updateId ? { updateId } : {}),
+        }),
+      );
     } catch (err) {
       throw fromUpdateFailure(err) ?? dependencyOutage(err) ?? err;
     }
+    try {
+      return await connection.withDeadline(deadline, () => accepted.result());
+    } catch (err) {
+      const refused = fromUpdateFailure(err);
+      if (refused) throw refused;
+      if (err instanceof WorkflowUpdateFailedError) throw err;
+      return PENDING;
+    }
+  }
+
+  /** 202: the case has the action and applies it when it can (a dependency is down meanwhile). */
+  function pending(res: Response, t: TaskRow): void {
+    res.status(202).location(`/tasks/${t.id}`).json({
+      taskId: t.id,
+      status: 'action_accepted',
+      message: 'The case accepted the action; it is applied as soon as the database answers (see the task)',
+    });
   }
 
   /**
@@ -313,21 +366,28 @@ export function tasksRouter(deps: { db: Db; temporal: Client }): Router {
   router.post('/tasks/:id/claim', async (req, res) => {
     const t = await visibleTask(req);
     const actor = actorOf(currentUser(req));
-    res.json(await update(t, (h) => h.executeUpdate(claimTask, { args: [{ taskId: t.id, actor }] })));
+    const r = await update(t, claimTask, { taskId: t.id, actor });
+    if (r === PENDING) return pending(res, t);
+    res.json(r);
   });
 
   router.post('/tasks/:id/release', async (req, res) => {
     const t = await visibleTask(req);
     const actor = actorOf(currentUser(req));
-    res.json(await update(t, (h) => h.executeUpdate(releaseTask, { args: [{ taskId: t.id, actor }] })));
+    const r = await update(t, releaseTask, { taskId: t.id, actor });
+    if (r === PENDING) return pending(res, t);
+    res.json(r);
   });
 
   router.post('/tasks/:id/complete', async (req, res) => {
     const t = await visibleTask(req);
     const { form } = parseOr400(CompleteTaskBodySchema, req.body);
     const actor = actorOf(currentUser(req));
-    const done = await update(t, (h) => h.executeUpdate(completeTask, { args: [{ taskId: t.id, actor, form }] }));
-    res.json({ ...done, task: taskSummary(await db.task.findUniqueOrThrow({ where: { id: t.id } })) });
+    const done = await update(t, completeTask, { taskId: t.id, actor, form }, [actor.userId, form]);
+    if (done === PENDING) return pending(res, t);
+    // Done: a read model that cannot be read this instant does not turn the done action into a refusal.
+    const row = await db.task.findUnique({ where: { id: t.id } }).catch(() => null);
+    res.json({ ...done, ...(row ? { task: taskSummary(row) } : {}) });
   });
 
   router.post('/tasks/:id/comments', async (req, res) => {
@@ -361,18 +421,18 @@ export function tasksRouter(deps: { db: Db; temporal: Client }): Router {
       ]);
     }
     const actor = actorOf(currentUser(req));
-    const view = await update(t, (h) =>
-      h.executeUpdate(reassignTask, {
-        args: [
-          {
-            taskId: t.id,
-            actor,
-            assignee: actorOf({ ...assignee, roles: assignee.roles as never }),
-            reason: body.reason,
-          },
-        ],
-      }),
+    const view = await update(
+      t,
+      reassignTask,
+      {
+        taskId: t.id,
+        actor,
+        assignee: actorOf({ ...assignee, roles: assignee.roles as never }),
+        reason: body.reason,
+      },
+      [actor.userId, body],
     );
+    if (view === PENDING) return pending(res, t);
     res.json(view);
   });
 
@@ -380,11 +440,13 @@ export function tasksRouter(deps: { db: Db; temporal: Client }): Router {
     const t = await visibleTask(req);
     const body = parseOr400(ExtendBodySchema, req.body);
     const actor = actorOf(currentUser(req));
-    const view = await update(t, (h) =>
-      h.executeUpdate(extendTask, {
-        args: [{ taskId: t.id, actor, period: { amount: body.amount, unit: body.unit }, reason: body.reason }],
-      }),
+    const view = await update(
+      t,
+      extendTask,
+      { taskId: t.id, actor, period: { amount: body.amount, unit: body.unit }, reason: body.reason },
+      [actor.userId, body],
     );
+    if (view === PENDING) return pending(res, t);
     res.json(view);
   });
 

@@ -9,6 +9,7 @@ import { createTemporalClient } from '../../lib/temporal';
 import { startApi, type RunningApi } from '../support/api';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { claimBody } from '../support/fixtures';
+import { insertBeneficiaries, syntheticBeneficiaries } from '../support/payments';
 import { uniqueTaskQueue } from '../support/temporal';
 import { onlineChannel, userWithToken } from '../support/users';
 
@@ -46,9 +47,9 @@ describe('a dependency is down', () => {
     expect(res.headers.get('retry-after')).toBe('5');
     expect(body.error.code).toBe('temporal_unavailable');
     expect(JSON.stringify(body)).not.toMatch(/\bat .*\.(ts|js):\d+/);
-    // Known (docs/RELIABILITY.md): about 23 s today — two connection attempts of ~10 s each (the update-with-start, then
-    // the check whether the start happened) — longer than the 10 s the claim waits for the read model. Bounded, not hung.
-    expect(ms).toBeLessThan(30_000);
+    // Within the claim's own 10 s wait (it was ~23 s: the SDK's gRPC retries ignored the abort; lib/temporal.ts).
+    console.log(JSON.stringify({ claimWithTemporalDownMs: ms }));
+    expect(ms).toBeLessThan(10_500);
     expect(await tdb.sql('SELECT 1 FROM "case"')).toEqual([]);
     const ready = await timed(fetch(`${noTemporal.url}/readyz`));
     expect(ready.res.status).toBe(503);
@@ -93,6 +94,50 @@ describe('a dependency is down', () => {
     } finally {
       await noDb.close();
       await deadDb.$disconnect();
+    }
+  });
+});
+
+describe('a case that does not answer (no worker on its queue)', () => {
+  it('an objection is filed and answered 202 with its number within the wait, not left hanging (Art. 13)', async () => {
+    const idle = await startApi({
+      db: tdb.db,
+      temporalAddress: inject('devServerAddress'),
+      taskQueue: uniqueTaskQueue('outage-idle'),
+      recordWaitMs: 2_000,
+    });
+    try {
+      const [person] = syntheticBeneficiaries('210100', ['6214830012345678'], 'FY');
+      await insertBeneficiaries(tdb, [person!]);
+      const clerk = await userWithToken(tdb.db, idle.url, {
+        username: 'outage.window',
+        agencyCode: '210100',
+        roles: ['intake'],
+      });
+      const { res, ms, body } = await timed(
+        fetch(`${idle.url}/cases/${person!.caseNumber}/objections`, {
+          method: 'POST',
+          headers: clerk.headers,
+          body: JSON.stringify({
+            subject: 'review_result',
+            objector: 'person',
+            grounds: '认为核定有误',
+            evidence: [{ kind: '劳动合同', title: '解除劳动合同证明' }],
+          }),
+        }),
+      );
+      expect(res.status, JSON.stringify(body)).toBe(202);
+      expect(ms).toBeLessThan(5_000);
+      expect(body).toMatchObject({ originalCaseNumber: person!.caseNumber, status: 'received' });
+      expect(res.headers.get('location')).toBe(`/objections/${body.caseNumber}`);
+      // Filed, and audited as filed: sending it again is not needed (it would be a second objection).
+      expect(
+        await tdb.sql("SELECT entity_id FROM audit_log WHERE action = 'objection_filed' AND case_number = $1", [
+          person!.caseNumber,
+        ]),
+      ).toEqual([{ entity_id: body.caseNumber }]);
+    } finally {
+      await idle.close();
     }
   });
 });

@@ -1,7 +1,7 @@
 import { inject } from 'vitest';
 import pg from 'pg';
 import { randomBytes } from 'node:crypto';
-import { withDatabase } from '../../db/migrate';
+import { migrate, withDatabase } from '../../db/migrate';
 import { createDb, type Db } from '../../lib/db';
 
 export interface TestDatabase {
@@ -13,17 +13,23 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** A fresh database for one test file, cloned from the migrated template (fast: a file copy on the server). */
-export async function createTestDatabase(): Promise<TestDatabase> {
-  const adminUrl = inject('pgAdminUrl');
+/**
+ * A fresh database for one test file, cloned from the migrated template (fast: a file copy on the server). On a
+ * server of the test's own (`adminUrl`, the restart tests of issue 12) the database is created and migrated instead.
+ */
+export async function createTestDatabase(opts: { adminUrl?: string } = {}): Promise<TestDatabase> {
+  const adminUrl = opts.adminUrl ?? inject('pgAdminUrl');
   const name = `t_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${name} TEMPLATE ${inject('templateDatabase')}`);
+  await admin.query(`CREATE DATABASE ${name}${opts.adminUrl ? '' : ` TEMPLATE ${inject('templateDatabase')}`}`);
   await admin.end();
   const url = withDatabase(adminUrl, name);
+  if (opts.adminUrl) await migrate(url);
   const db = createDb(url, { poolMax: 5 });
   const pool = new pg.Pool({ connectionString: url, max: 2 });
+  // A server restarted under the test closes idle connections: the pool drops them (and must not crash the file).
+  pool.on('error', () => undefined);
   return {
     name,
     url,

@@ -1,15 +1,18 @@
 /**
- * A payment run whose worker process is killed with SIGKILL again and again (issue 12): `beneficiaries` people's
- * benefits are queued in one city, a run starts, and at `kills` random points — a random time after each worker is
- * ready, the bank answering each batch slowly so the run spends time in every phase — the worker dies and a new one
- * starts. Where each kill landed (payments at the bank, rows recorded) is reported.
+ * A payment run hit by faults again and again (issue 12): `beneficiaries` people's benefits are queued in one city, a
+ * run starts, and at `kills` random points — a random time after each worker is ready, the bank answering each batch
+ * slowly so the run spends time in every phase — a fault strikes: the worker process dies (SIGKILL) and a new one
+ * starts, or the Temporal dev server (SQLite file) or PostgreSQL is stopped and started again while the worker keeps
+ * running. Where each fault landed (payments at the bank, rows recorded) is reported.
  * The outcome is read from the simulated bank's ledger and the read model: who was paid, how often.
  */
 import fc from 'fast-check';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { inject } from 'vitest';
+import { WorkflowFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Restartable } from '../../scripts/throwaway-servers';
 import { paymentActivities, paymentIdFor } from '../../activities/payments';
 import { paymentRun } from '../../workflows/payments';
 import type { RunningSimulator } from '../sources/support';
@@ -17,9 +20,15 @@ import { BANK_KEY, BANK_KEY_ID } from '../sources/support';
 import type { TestDatabase } from './db';
 import { accountsWithOutcome, bankLedger, insertBeneficiaries, syntheticBeneficiaries } from './payments';
 
+/** What strikes at a fault point: the worker process dies, or a server is stopped and started again. */
+export type Fault = 'worker' | 'temporal' | 'postgres';
+
 export interface KillPoint {
-  /** How long the worker ran before it was killed. */
+  fault: Fault;
+  /** How long the worker (or, for a server, the run since the last fault) ran before the fault. */
   afterMs: number;
+  /** For a server: how long it was down (stop, pause, start, until it answered). */
+  downMs?: number;
   /** What had happened when the worker died. */
   atBank: number;
   recorded: number;
@@ -50,8 +59,20 @@ export async function chaoticPaymentRun(opts: {
   beneficiaries: number;
   kills: number;
   seed: number;
+  /** What strikes at each point, in turn (default: the worker, every time). */
+  faults?: Fault[];
+  /** The servers to restart, when `faults` names them; then the run uses this Temporal server, not the shared one. */
+  servers?: { temporal?: { address: string } & Restartable; postgres?: Restartable };
+  /** How long a server stays stopped before it is started again. */
+  serverDownMs?: number;
+  /**
+   * Instead of random times: strike when the bank has paid at least this many (0: as soon as the run has claimed its
+   * payments, before the first batch is back), one fault per entry — a fault then lands at a known phase of the run.
+   */
+  atBankCounts?: number[];
 }): Promise<ChaosResult> {
   const { env, tdb, sim, taskQueue, agencyCode, month } = opts;
+  const faults = opts.faults ?? ['worker'];
   const started = Date.now();
   const workers: ChildProcess[] = [];
   const people = syntheticBeneficiaries(agencyCode, accountsWithOutcome('paid', opts.beneficiaries), 'CH');
@@ -75,7 +96,7 @@ export async function chaoticPaymentRun(opts: {
     const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'payment-worker.ts')], {
       env: {
         ...process.env,
-        TEMPORAL_ADDRESS: inject('devServerAddress'),
+        TEMPORAL_ADDRESS: opts.servers?.temporal?.address ?? inject('devServerAddress'),
         TASK_QUEUE: taskQueue,
         DATABASE_URL: tdb.url,
         WORKFLOW_BUNDLE_PATH: inject('workflowBundlePath'),
@@ -104,9 +125,20 @@ export async function chaoticPaymentRun(opts: {
       )
     )[0]!.n;
   const atBank = async () => (await bankLedger(sim)).length;
+  const claimed = async () =>
+    (await tdb.sql<{ n: number }>('SELECT count(*)::int AS n FROM payable WHERE run_id = $1', [runId]))[0]!.n;
+  /** Waits until the bank has paid `n` (0: the run has claimed its payments); answers how long that took. */
+  const reached = async (n: number): Promise<number> => {
+    const from = Date.now();
+    while (!finished && !(n === 0 ? (await claimed()) > 0 : (await atBank()) >= n)) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return Date.now() - from;
+  };
 
   // How long each worker lives: long enough to get somewhere (a restarted batch waits for its heartbeat timeout).
-  const plan = fc.sample(fc.integer({ min: 300, max: 6_000 }), { numRuns: opts.kills, seed: opts.seed });
+  const plan =
+    opts.atBankCounts ?? fc.sample(fc.integer({ min: 300, max: 6_000 }), { numRuns: opts.kills, seed: opts.seed });
 
   const runId = `payment-run-${agencyCode}-${month}-chaos`;
   let worker = await startWorker();
@@ -116,16 +148,44 @@ export async function chaoticPaymentRun(opts: {
     args: [{ agencyCode, month }],
   });
   let finished = false;
-  const result = handle.result().finally(() => (finished = true));
+  // The result is awaited through server restarts: a call cut by a stopped server is made again; a failed run is not.
+  const awaitResult = async () => {
+    for (;;) {
+      try {
+        return await handle.result();
+      } catch (err) {
+        if (err instanceof WorkflowFailedError) throw err;
+        await new Promise((r) => setTimeout(r, 1_000));
+      }
+    }
+  };
+  const result = awaitResult().finally(() => (finished = true));
   const kills: KillPoint[] = [];
+  const server = (fault: Fault): Restartable => {
+    const s = fault === 'temporal' ? opts.servers?.temporal : fault === 'postgres' ? opts.servers?.postgres : undefined;
+    if (!s) throw new Error(`no ${fault} server to restart`);
+    return s;
+  };
   try {
-    for (const afterMs of plan) {
-      await new Promise((r) => setTimeout(r, afterMs));
+    for (const [i, point] of plan.entries()) {
+      let afterMs = point;
+      if (opts.atBankCounts) afterMs = await reached(point);
+      else await new Promise((r) => setTimeout(r, point));
       if (finished) break;
-      worker.kill('SIGKILL');
-      await new Promise((r) => worker.once('exit', r));
-      kills.push({ afterMs, atBank: await atBank(), recorded: await recorded() });
-      worker = await startWorker();
+      const fault = faults[i % faults.length]!;
+      if (fault === 'worker') {
+        worker.kill('SIGKILL');
+        await new Promise((r) => worker.once('exit', r));
+        kills.push({ fault, afterMs, atBank: await atBank(), recorded: await recorded() });
+        worker = await startWorker();
+      } else {
+        const down = Date.now();
+        await server(fault).down();
+        const bankAtStop = await atBank();
+        await new Promise((r) => setTimeout(r, opts.serverDownMs ?? 3_000));
+        await server(fault).up();
+        kills.push({ fault, afterMs, downMs: Date.now() - down, atBank: bankAtStop, recorded: await recorded() });
+      }
     }
     const totals = await result;
     const bank = await bankLedger(sim);
