@@ -6,7 +6,7 @@
  */
 import { assessEligibility, type ContributionRecord as CalcContribution } from '../domain/calculators/eligibility';
 import { cityOf, determineBenefit } from '../domain/calculators/benefit';
-import { addDays, addMonths, endOfMonth, type IsoDate, type IsoMonth } from '../domain/calendar';
+import { addDays, addMonths, businessDateOf, endOfMonth, type IsoDate, type IsoMonth } from '../domain/calendar';
 import { maskTail } from '../domain/identity';
 import { messageText, type MessageKind, type MessageParams } from '../domain/messages';
 import { resolveParameter } from '../domain/policy';
@@ -15,6 +15,7 @@ import { SEPARATION_REASON_LABELS, type SeparationReason } from '../domain/separ
 import type { SourceClients } from '../integrations/config';
 import { callOptions, claimOf as claimOfCase, guarded } from './source-call';
 import { audit } from '../lib/audit';
+import { recordCaseEvent } from '../lib/case-events';
 import type { CalendarStore } from '../lib/calendar-store';
 import { asJson, dbDate, isoDate, type Db } from '../lib/db';
 
@@ -388,6 +389,45 @@ export function benefitActivities({ db, sources, policy: policies }: BenefitActi
         ),
       );
       return r.registrationNumber;
+    },
+
+    /**
+     * Art. 7, 42: the month's stop check got an answer it could not read (or a refusal), so the month waits unpaid and
+     * is checked again the next day. Recorded on the case and told to the agency's supervisors, once per day.
+     */
+    async recordMonthlyCheckUnreadable(input: {
+      caseNumber: string;
+      agencyCode: string;
+      month: IsoMonth;
+      error: string;
+      at: string;
+    }): Promise<void> {
+      const at = new Date(input.at);
+      const day = businessDateOf(at);
+      await db.$transaction(async (tx) => {
+        await recordCaseEvent(tx, {
+          caseNumber: input.caseNumber,
+          key: `${input.caseNumber}/monthly_check_unreadable/${input.month}/${day}`,
+          type: 'monthly_check_unreadable',
+          at,
+          actor: 'system',
+          data: { month: input.month, error: input.error, article: 'Art. 42' },
+        });
+        await tx.notification.createMany({
+          data: [
+            {
+              eventKey: `${input.caseNumber}/monthly_check_unreadable/${input.month}/${day}`,
+              at,
+              agencyCode: input.agencyCode,
+              role: 'supervisor',
+              kind: 'source_unreadable',
+              caseNumber: input.caseNumber,
+              message: `${input.caseNumber} ${input.month} 月的领取资格核查无法读取数据来源的答复，本月待遇暂缓发放，次日重新核查（${input.error.slice(0, 120)}）`,
+            },
+          ],
+          skipDuplicates: true,
+        });
+      });
     },
 
     async openBenefitPeriod(input: {

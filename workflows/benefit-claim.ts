@@ -17,7 +17,6 @@
  * Every human step is a task of the task primitive (workflows/tasks.ts).
  */
 import {
-  ActivityFailure,
   allHandlersFinished,
   ApplicationFailure,
   CancellationScope,
@@ -37,6 +36,7 @@ import type { AcceptanceAssessment, DeterminationResult } from '../activities/be
 import type { StaffRole } from '../domain/access';
 import { claimReviewSteps, type TaskStep } from '../domain/tasks';
 import { benefitPeriod } from './benefit-period';
+import { unreadableSource } from './source-failure';
 import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from './search-attributes';
 import { createTaskBoard } from './tasks';
 import { shanghaiDate } from './time';
@@ -462,16 +462,4 @@ export async function benefitClaim(input: BenefitClaimInput): Promise<ClaimStatu
     }
     throw err;
   }
-}
-
-/**
- * The message of a source failure the acceptance check cannot get past by retrying — a malformed answer or a
- * refused request (integrations/errors.ts SOURCE_FAILURE_TYPES) — else undefined (outages are retried by Temporal).
- */
-function unreadableSource(err: unknown): string | undefined {
-  const cause = err instanceof ActivityFailure ? err.cause : undefined;
-  if (cause instanceof ApplicationFailure && (cause.type === 'SourceMalformed' || cause.type === 'SourceRejected')) {
-    return `${cause.type}: ${cause.message}`.slice(0, 500);
-  }
-  return undefined;
 }

@@ -29,6 +29,7 @@ import {
 import type { Activities } from '../activities';
 import { STOP_REASON_LABELS } from '../domain/messages';
 import { recoveryIdOf } from './recovery-types';
+import { unreadableSource } from './source-failure';
 import { CASE_STATUS } from './search-attributes';
 import { addCalendarMonths, addToMonth, monthOfDate, shanghaiDate, shanghaiInstant } from './time';
 
@@ -305,6 +306,8 @@ export async function benefitPeriod(input: BenefitPeriodInput): Promise<PeriodSt
 
   const expiryAt = shanghaiInstant(addCalendarMonths(input.endDate, -1), CHECK_HOUR);
   let monthsThisRun = 0;
+  /** After an answer that could not be read, the month's check is tried again from this instant (the next day). */
+  let checkRetryAt: number | null = null;
   let settleAt: number | null = state.outstanding.length
     ? shanghaiInstant(`${state.outstanding[0]!.month}-${SETTLE_DAY}`, CHECK_HOUR)
     : null;
@@ -313,7 +316,7 @@ export async function benefitPeriod(input: BenefitPeriodInput): Promise<PeriodSt
     // The first month is checked at once (the period may start mid-month); later ones on the 1st at 09:00.
     const checkAt =
       !state.stopped && state.nextIndex < input.months
-        ? shanghaiInstant(`${monthAt(state.nextIndex)}-01`, CHECK_HOUR)
+        ? Math.max(shanghaiInstant(`${monthAt(state.nextIndex)}-01`, CHECK_HOUR), checkRetryAt ?? 0)
         : Infinity;
     const remindAt = !state.stopped && !state.expirySent ? expiryAt : Infinity;
     const settleNext = settleAt ?? (state.outstanding.length ? now() : Infinity);
@@ -348,11 +351,30 @@ export async function benefitPeriod(input: BenefitPeriodInput): Promise<PeriodSt
     if (t >= checkAt) {
       const month = monthAt(state.nextIndex);
       // Art. 42: checked before paying.
-      const found = await acts.checkStopConditions({
-        caseNumber,
-        month,
-        since: state.nextIndex === 0 ? input.startDate : `${month}-01`,
-      });
+      let found: Awaited<ReturnType<typeof acts.checkStopConditions>>;
+      try {
+        found = await acts.checkStopConditions({
+          caseNumber,
+          month,
+          since: state.nextIndex === 0 ? input.startDate : `${month}-01`,
+        });
+      } catch (err) {
+        const unreadable = unreadableSource(err);
+        if (!unreadable) throw err;
+        // An answer that cannot be read decides nothing (Art. 7, 42): the month is not paid unchecked and the period
+        // is not stopped on garbage. The case records it, the agency's supervisors are told, and the month is checked
+        // again the next day at 09:00 until a source answers properly.
+        await acts.recordMonthlyCheckUnreadable({
+          caseNumber,
+          agencyCode: input.agencyCode,
+          month,
+          error: unreadable,
+          at: iso(),
+        });
+        checkRetryAt = shanghaiInstant(shanghaiDate(t + 86_400_000), CHECK_HOUR); // Shanghai has no DST
+        continue;
+      }
+      checkRetryAt = null;
       const dismissed = (state.dismissedStops ?? []).some(
         (d) => d.reason === found?.reason && d.began === found?.began,
       );

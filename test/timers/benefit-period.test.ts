@@ -207,4 +207,39 @@ describe('a benefit period (Art. 38, 39, 42, 44, 62, 63)', () => {
     );
     expect(bankPaid).toHaveLength(1);
   });
+
+  it('pays nothing and stops nothing on a monthly check whose answer cannot be read: the case records it, supervisors are told, and the month is checked again the next day (Art. 7, 42)', async () => {
+    // The pension agency's answers come back garbled (a field of the wrong type) when the first month is checked.
+    await sim.admin('PUT', '/faults', { prefix: '/pension', malformed: 'shape' });
+    const p = await startPeriodFor(paidPeople[2]!, 4, 3);
+    const first = p.startDate.slice(0, 7);
+    const [event] = await eventually(
+      () =>
+        tdb.sql<{ data: { month: string; error: string } }>(
+          "SELECT data FROM case_event WHERE case_number = $1 AND type = 'monthly_check_unreadable'",
+          [p.caseNumber],
+        ),
+      (r) => r.length === 1,
+    );
+    expect(event!.data.month).toBe(first);
+    expect(event!.data.error).toMatch(/^SourceMalformed: .*pension/);
+    expect(
+      await tdb.sql("SELECT role FROM notification WHERE case_number = $1 AND kind = 'source_unreadable'", [
+        p.caseNumber,
+      ]),
+    ).toEqual([{ role: 'supervisor' }]);
+    expect(await payables(p.periodId)).toEqual([]);
+    expect((await p.handle.describe()).status.name).toBe('RUNNING');
+    expect((await period(p.periodId))[0]).toMatchObject({ status: 'active', stop_reason: null });
+
+    // The source answers properly again: the next day at 09:00 the month is checked and goes into the ledger.
+    await sim.admin('DELETE', '/faults');
+    const nextDay = shanghaiDate(Date.parse(`${p.startDate}T12:00:00+08:00`) + 86_400_000);
+    await advanceTo(env, shanghaiInstant(nextDay, 10), 86_400_000);
+    const queued = await eventually(
+      () => payables(p.periodId),
+      (r) => r.length === 1,
+    );
+    expect(queued.map((x) => [x.month, x.attempt])).toEqual([[first, 1]]);
+  });
 });
