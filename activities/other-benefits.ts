@@ -12,7 +12,7 @@ import { residentIdSex } from '../domain/identity';
 import type { ExplanationStep } from '../domain/explanation';
 import type { PolicyStore } from '../lib/policy-store';
 import type { SourceClients } from '../integrations/config';
-import { recordCaseEvent } from '../lib/case-events';
+import { accountCorrectedEvent, recordCaseEvent } from '../lib/case-events';
 import { asJson, isoDate, type Db } from '../lib/db';
 import type { PayableKind } from './payments';
 import { callOptions, claimOf, guarded } from './source-call';
@@ -277,14 +277,7 @@ export function otherBenefitActivities({ db, sources, policy: policies }: OtherB
         where: { caseNumber: input.caseNumber },
         data: { paymentMethod: input.method, bankName: input.bankName, accountNumber: input.accountNumber },
       });
-      await recordCaseEvent(db, {
-        caseNumber: input.caseNumber,
-        key: `${input.caseNumber}/account_corrected/${input.at}`,
-        type: 'account_corrected',
-        at: new Date(input.at),
-        actor: input.actor.username,
-        data: { method: input.method, reason: input.reason, article: 'Art. 39' },
-      });
+      await recordCaseEvent(db, accountCorrectedEvent(input));
     },
   };
 }

@@ -25,7 +25,7 @@ import {
 } from '../domain/subsidies';
 import type { SourceClients } from '../integrations/config';
 import type { CalendarStore } from '../lib/calendar-store';
-import { recordCaseEvent } from '../lib/case-events';
+import { accountCorrectedEvent, recordCaseEvent } from '../lib/case-events';
 import { asJson, dbDate, isoDate, type Db } from '../lib/db';
 import { callOptions, guarded } from './source-call';
 
@@ -459,14 +459,7 @@ export function subsidyActivities({ db, sources, policy: policies, calendar }: S
             data: { bankName: input.bankName, accountNumber: input.accountNumber },
           });
         }
-        await recordCaseEvent(tx, {
-          caseNumber: input.caseNumber,
-          key: `${input.caseNumber}/account_corrected/${input.at}`,
-          type: 'account_corrected',
-          at: new Date(input.at),
-          actor: input.actor.username,
-          data: { method: input.method, reason: input.reason, article: 'Art. 39' },
-        });
+        await recordCaseEvent(tx, accountCorrectedEvent(input));
       });
     },
 

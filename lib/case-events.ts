@@ -23,3 +23,21 @@ export function caseEventRow(e: CaseEventInput): Prisma.CaseEventCreateManyInput
 export async function recordCaseEvent(tx: Tx, e: CaseEventInput): Promise<void> {
   await tx.caseEvent.createMany({ data: [caseEventRow(e)], skipDuplicates: true });
 }
+
+/** Art. 39: the event of a corrected card or account on a case (the account itself stays on the application row). */
+export function accountCorrectedEvent(c: {
+  caseNumber: string;
+  method: string;
+  actor: { username: string };
+  reason: string;
+  at: string;
+}): CaseEventInput {
+  return {
+    caseNumber: c.caseNumber,
+    key: `${c.caseNumber}/account_corrected/${c.at}`,
+    type: 'account_corrected',
+    at: new Date(c.at),
+    actor: c.actor.username,
+    data: { method: c.method, reason: c.reason, article: 'Art. 39' },
+  };
+}

@@ -4,9 +4,9 @@
  * received. Created once however often the system starts; overlapping runs are skipped; a missed run is caught up
  * within a week. A supervisor can also screen on demand (POST /job-retention/screenings) or trigger the schedule.
  */
-import { Client, ScheduleAlreadyRunning, ScheduleOverlapPolicy } from '@temporalio/client';
-import { createDb } from './db';
-import { connectTemporal, type TemporalTarget } from './temporal';
+import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
+import { cityAgencyCodes } from './agencies';
+import { withTemporalClient, type TemporalTarget } from './temporal';
 import { AGENCY_CODE, CASE_TYPE } from '../workflows/search-attributes';
 
 export const jobRetentionScheduleId = (agencyCode: string) => `job-retention-screening-${agencyCode}`;
@@ -52,19 +52,12 @@ export async function ensureJobRetentionSchedulesAt(opts: {
   target: TemporalTarget;
   taskQueue: string;
 }): Promise<{ scheduleId: string; created: boolean }[]> {
-  const db = createDb(opts.databaseUrl, { poolMax: 1 });
-  const cities = await db.agency
-    .findMany({ where: { level: 'city' }, select: { code: true }, orderBy: { code: 'asc' } })
-    .finally(() => db.$disconnect());
-  const connection = await connectTemporal(opts.target);
-  try {
-    const client = new Client({ connection, namespace: opts.target.namespace });
+  const cities = await cityAgencyCodes(opts.databaseUrl);
+  return withTemporalClient(opts.target, async (client) => {
     const out: { scheduleId: string; created: boolean }[] = [];
-    for (const { code } of cities) {
-      out.push(await ensureJobRetentionSchedule({ client, taskQueue: opts.taskQueue, agencyCode: code }));
+    for (const agencyCode of cities) {
+      out.push(await ensureJobRetentionSchedule({ client, taskQueue: opts.taskQueue, agencyCode }));
     }
     return out;
-  } finally {
-    await connection.close();
-  }
+  });
 }

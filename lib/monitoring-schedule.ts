@@ -4,9 +4,9 @@
  * (server down) is caught up within a day. The rules and thresholds themselves are policy data
  * (policy/monitoring-rule.json), not part of the schedule.
  */
-import { Client, ScheduleAlreadyRunning, ScheduleOverlapPolicy } from '@temporalio/client';
+import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
 import { AGENCY_CODE, CASE_TYPE } from '../workflows/search-attributes';
-import { connectTemporal, type TemporalTarget } from './temporal';
+import { withTemporalClient, type TemporalTarget } from './temporal';
 
 export const MONITORING_SCHEDULE_ID = 'monitoring-daily';
 
@@ -47,13 +47,5 @@ export async function ensureMonitoringScheduleAt(
   target: TemporalTarget,
   taskQueue: string,
 ): Promise<{ scheduleId: string; created: boolean }> {
-  const connection = await connectTemporal(target);
-  try {
-    return await ensureMonitoringSchedule({
-      client: new Client({ connection, namespace: target.namespace }),
-      taskQueue,
-    });
-  } finally {
-    await connection.close();
-  }
+  return withTemporalClient(target, (client) => ensureMonitoringSchedule({ client, taskQueue }));
 }

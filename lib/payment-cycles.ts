@@ -3,12 +3,11 @@
  * `cityPaymentCycle` per city agency (workflow ID `payment-cycle-<code>`), started with the conflict policy
  * USE_EXISTING, so a restart of the system finds the running loops instead of starting them twice.
  */
-import { Client } from '@temporalio/client';
 import type { cityPaymentCycle } from '../workflows/payments';
 import { paymentCycleId } from '../workflows/pay-day';
 import { AGENCY_CODE, CASE_TYPE } from '../workflows/search-attributes';
-import { createDb } from './db';
-import { connectTemporal, type TemporalTarget } from './temporal';
+import { cityAgencyCodes } from './agencies';
+import { withTemporalClient, type TemporalTarget } from './temporal';
 
 /** Starts the pay-day loop of each city agency (`agency.level = 'city'`) unless it runs already; returns the IDs. */
 export async function ensurePaymentCycles(opts: {
@@ -16,15 +15,10 @@ export async function ensurePaymentCycles(opts: {
   target: TemporalTarget;
   taskQueue: string;
 }): Promise<string[]> {
-  const db = createDb(opts.databaseUrl, { poolMax: 1 });
-  const cities = await db.agency
-    .findMany({ where: { level: 'city' }, select: { code: true }, orderBy: { code: 'asc' } })
-    .finally(() => db.$disconnect());
-  const connection = await connectTemporal(opts.target);
-  try {
-    const client = new Client({ connection, namespace: opts.target.namespace });
+  const cities = await cityAgencyCodes(opts.databaseUrl);
+  return withTemporalClient(opts.target, async (client) => {
     const ids: string[] = [];
-    for (const { code } of cities) {
+    for (const code of cities) {
       const handle = await client.workflow.start<typeof cityPaymentCycle>('cityPaymentCycle', {
         workflowId: paymentCycleId(code),
         taskQueue: opts.taskQueue,
@@ -38,7 +32,5 @@ export async function ensurePaymentCycles(opts: {
       ids.push(handle.workflowId);
     }
     return ids;
-  } finally {
-    await connection.close();
-  }
+  });
 }

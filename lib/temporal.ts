@@ -152,3 +152,13 @@ export async function ensureSearchAttributes(connection: Connection, namespace: 
   }
   return missing.map((k) => k.name);
 }
+
+/** One piece of start-up work with a client of its own: connects, runs `work`, closes the connection. */
+export async function withTemporalClient<T>(target: TemporalTarget, work: (client: Client) => Promise<T>): Promise<T> {
+  const connection = await connectTemporal(target);
+  try {
+    return await work(new Client({ connection, namespace: target.namespace }));
+  } finally {
+    await connection.close();
+  }
+}

@@ -69,18 +69,39 @@ export async function startThrowawayPostgres(name: string): Promise<{ adminUrl: 
       },
     );
   };
-  let server: Service | undefined = launch();
+  const server = await restartable(
+    launch,
+    'embedded PostgreSQL',
+    () => databaseAccepts(adminUrl),
+    120_000,
+    () => rmSync(dir, { recursive: true, force: true }),
+  );
+  return { adminUrl, port, ...server };
+}
+
+/**
+ * A service that can go down and come up again on the same port and data: started (and waited for) here; `stop`
+ * takes it down for good and runs `cleanup`.
+ */
+async function restartable(
+  launch: () => Service,
+  label: string,
+  ready: () => Promise<boolean>,
+  timeoutMs: number,
+  cleanup: () => void,
+): Promise<Restartable> {
+  let server: Service | undefined;
   const down = async () => {
     await server?.stop();
     server = undefined;
   };
   const up = async () => {
     server ??= launch();
-    await waitUntil('embedded PostgreSQL', () => databaseAccepts(adminUrl), 120_000, server);
+    await waitUntil(label, ready, timeoutMs, server);
   };
   const stop = async () => {
     await down();
-    rmSync(dir, { recursive: true, force: true });
+    cleanup();
   };
   try {
     await up();
@@ -88,7 +109,7 @@ export async function startThrowawayPostgres(name: string): Promise<{ adminUrl: 
     await stop();
     throw err;
   }
-  return { adminUrl, port, down, up, stop };
+  return { down, up, stop };
 }
 
 /**
@@ -123,24 +144,14 @@ export async function startThrowawayTemporal(
       ],
       { logFile: join(tmpdir(), `${name}-temporal-dev-${port}.log`) },
     );
-  let server: Service | undefined = launch();
-  const down = async () => {
-    await server?.stop();
-    server = undefined;
-  };
-  const up = async () => {
-    server ??= launch();
-    await waitUntil('Temporal dev server', () => temporalReady(address), 90_000, server);
-  };
-  const stop = async () => {
-    await down();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  };
-  try {
-    await up();
-  } catch (err) {
-    await stop();
-    throw err;
-  }
-  return { address, down, up, stop };
+  const server = await restartable(
+    launch,
+    'Temporal dev server',
+    () => temporalReady(address),
+    90_000,
+    () => {
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    },
+  );
+  return { address, ...server };
 }

@@ -86,6 +86,14 @@ export const correctBankAccount = defineUpdate<
   ]
 >('correctBankAccount');
 
+/** The checks every `correctBankAccount` handler makes before it takes the account (Art. 39). */
+export function validateAccountCorrection(c: { method: string; bankName: string | null; accountNumber: string }): void {
+  if (!/^\d{12,30}$/.test(c.accountNumber))
+    throw ApplicationFailure.nonRetryable('The account number must be 12-30 digits', 'InvalidAccount');
+  if (c.method === 'bank_account' && !c.bankName)
+    throw ApplicationFailure.nonRetryable('The bank name is required for a bank account', 'InvalidAccount');
+}
+
 /**
  * Art. 38 para 2, Art. 13: a corrected determination's monthly amount, for the months from `fromMonth` not yet queued
  * for payment (months already queued or paid keep their amount). Answers the month it takes effect from.
@@ -161,12 +169,7 @@ export async function benefitPeriod(input: BenefitPeriodInput): Promise<PeriodSt
       return { requeued };
     },
     {
-      validator: (c) => {
-        if (!/^\d{12,30}$/.test(c.accountNumber))
-          throw ApplicationFailure.nonRetryable('The account number must be 12-30 digits', 'InvalidAccount');
-        if (c.method === 'bank_account' && !c.bankName)
-          throw ApplicationFailure.nonRetryable('The bank name is required for a bank account', 'InvalidAccount');
-      },
+      validator: validateAccountCorrection,
     },
   );
 

@@ -9,7 +9,7 @@
 import { ApplicationFailure, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { PayableKind } from '../activities/payments';
-import { correctBankAccount } from './benefit-period';
+import { correctBankAccount, validateAccountCorrection } from './benefit-period';
 import { PAY_DAY, PAY_HOUR } from './pay-day';
 import { addToMonth, monthOfDate, shanghaiDate, shanghaiInstant } from './time';
 
@@ -130,10 +130,7 @@ export async function paySubsidy(p: {
     {
       validator: (c) => {
         if (!paying) throw ApplicationFailure.nonRetryable('Nothing of this case is being paid', 'NotInPayment');
-        if (!/^\d{12,30}$/.test(c.accountNumber))
-          throw ApplicationFailure.nonRetryable('The account number must be 12-30 digits', 'InvalidAccount');
-        if (c.method === 'bank_account' && !c.bankName)
-          throw ApplicationFailure.nonRetryable('The bank name is required for a bank account', 'InvalidAccount');
+        validateAccountCorrection(c);
       },
     },
   );

@@ -27,7 +27,7 @@ import type { Activities } from '../activities';
 import type { OtherBenefitAssessment, OtherBenefitKind } from '../activities/other-benefits';
 import type { PayableKind } from '../activities/payments';
 import { supplyMaterials } from './benefit-claim';
-import { correctBankAccount } from './benefit-period';
+import { correctBankAccount, validateAccountCorrection } from './benefit-period';
 import { oneOffMonth, payOneOff, requeueOneOff } from './one-off-payment';
 import { CASE_STATUS } from './search-attributes';
 import { createTaskBoard } from './tasks';
@@ -107,10 +107,7 @@ export async function otherBenefit(input: OtherBenefitInput): Promise<OtherBenef
       validator: (c) => {
         if (status !== 'in_payment')
           throw ApplicationFailure.nonRetryable('Nothing of this case is being paid', 'NotInPayment');
-        if (!/^\d{12,30}$/.test(c.accountNumber))
-          throw ApplicationFailure.nonRetryable('The account number must be 12-30 digits', 'InvalidAccount');
-        if (c.method === 'bank_account' && !c.bankName)
-          throw ApplicationFailure.nonRetryable('The bank name is required for a bank account', 'InvalidAccount');
+        validateAccountCorrection(c);
       },
     },
   );
