@@ -19,6 +19,7 @@ import {
   executeChild,
   isCancellation,
   log,
+  patched,
   proxyActivities,
   sleep,
   workflowInfo,
@@ -45,6 +46,9 @@ const sender = proxyActivities<Activities>({
   retry: { initialInterval: '1 second', maximumInterval: '10 minutes', backoffCoefficient: 2 },
 });
 
+/** Batches of a run at the bank at once (a worker's capacity, not policy: the bank takes any number). */
+export const BATCHES_IN_FLIGHT = 4;
+
 export interface PaymentRunInput {
   /** The paying city agency (Art. 39). */
   agencyCode: string;
@@ -67,8 +71,23 @@ export async function paymentRun(input: PaymentRunInput): Promise<PaymentRunTota
   // Art. 62, 63: this month's payments and the re-queued failures of earlier months.
   const claim = await ledger.claimPaymentRun({ runId, agencyCode: input.agencyCode, month: input.month, at: at() });
   // Art. 39: in batches through the bank interface, a result per person, recorded as each batch comes back.
-  for (let batch = 1; batch <= claim.batches; batch++) {
-    await sender.sendPaymentBatch({ runId, batch, at: at() });
+  if (patched('payment-run-batches-in-flight')) {
+    // Several batches at the bank at once: each is its own rows, its own batch ID and payment IDs (the bank is
+    // idempotent by both), so their order does not matter; one at a time left the run waiting on round trips more
+    // than half of its time (issue 11, measure 2).
+    let next = 1;
+    await Promise.all(
+      Array.from({ length: Math.min(BATCHES_IN_FLIGHT, claim.batches) }, async () => {
+        while (next <= claim.batches) {
+          const batch = next++;
+          await sender.sendPaymentBatch({ runId, batch, at: at() });
+        }
+      }),
+    );
+  } else {
+    for (let batch = 1; batch <= claim.batches; batch++) {
+      await sender.sendPaymentBatch({ runId, batch, at: at() });
+    }
   }
   return ledger.completePaymentRun({ runId, at: at() });
 }
