@@ -6,6 +6,7 @@ import { calendarActivities, type CalendarActivityDeps } from './calendar';
 import { caseActivities, type CaseActivityDeps } from './cases';
 import { otherBenefitActivities } from './other-benefits';
 import { paymentActivities, type PaymentActivityDeps } from './payments';
+import { periodActivities } from './periods';
 import { recoveryActivities } from './recovery';
 import { monitoringActivities } from './monitoring';
 import { recordingProblems } from './problems';
@@ -24,6 +25,7 @@ export function createActivities(deps: ActivityDeps) {
     ...taskActivities(deps),
     ...benefitActivities(deps),
     ...paymentActivities(deps),
+    ...periodActivities(deps),
     ...otherBenefitActivities(deps),
     ...recoveryActivities(deps),
     ...monitoringActivities(deps),
