@@ -589,8 +589,12 @@ export function paymentActivities({ db, bank, medical }: PaymentActivityDeps) {
           // Everything but premiums goes through the bank (benefits, Art. 46-47 one-off payments), each with its purpose.
           const toBank = rows.filter((p) => p.kind !== 'medical_premium');
           const premiums = rows.filter((p) => p.kind === 'medical_premium');
-          for (const [k, v] of await sendToBank(b.runId, b.batch, toBank, alive.signal)) results.set(k, v);
-          for (const [k, v] of await sendPremiums(premiums, alive.signal)) results.set(k, v);
+          // The bank and the medical insurance agency are two systems: both parts of the batch go at once.
+          const [paid, premiumsPaid] = await Promise.all([
+            sendToBank(b.runId, b.batch, toBank, alive.signal),
+            sendPremiums(premiums, alive.signal),
+          ]);
+          for (const [k, v] of [...paid, ...premiumsPaid]) results.set(k, v);
           const ids = [...results.keys()];
           const values = [...results.values()];
           // The results and the run's running totals in one statement, so atomically: the totals grow by the rows
