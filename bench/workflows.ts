@@ -13,6 +13,11 @@ const { benchNoop } = proxyActivities<{ benchNoop(n: number): Promise<number> }>
 /** Baseline of case intake: a workflow that starts and ends. */
 export async function benchEmpty(): Promise<void> {}
 
+/** Baseline of a beneficiary's month: as many no-op activities, one after another, as a benefit period ran. */
+export async function benchPeriodNoop(input: { activities: number }): Promise<void> {
+  for (let i = 0; i < input.activities; i++) await benchNoop(1);
+}
+
 /** Baseline of a payment run: `items` no-op activity calls in batches of `batch`, at most `lanes` at once. */
 export async function benchNoopRun(input: { items: number; batch: number; lanes: number }): Promise<number> {
   const batches = Math.ceil(input.items / input.batch);
