@@ -490,31 +490,24 @@ async function main() {
       await r.arrayBuffer();
       timings.api.push(performance.now() - a);
       bar.increment();
-      // The same page and counts, straight to PostgreSQL: the page over the scope, each count as the API asks it, the
-      // agency's own tasks plus those escalated to it from elsewhere (api/tasks/router.ts countVisible).
+      // The same page and counts, straight to PostgreSQL: the page over the scope, the counts as the API asks them
+      // (api/tasks/router.ts tallyCounts): from task_tally, the agency's own tasks plus those escalated to it from
+      // elsewhere, summed per role.
       const b = performance.now();
       const filter =
         view === 'overdue' ? 'AND overdue_since IS NOT NULL' : view === 'available' ? 'AND assignee_id IS NULL' : '';
       const p = `${AGENCY.slice(0, 4)}%`;
-      const count = (cond: string) =>
-        Promise.all([
-          sql.query(
-            `SELECT count(*) FROM task WHERE agency_code LIKE $1 AND role = 'reviewer' AND status = 'open' AND ${cond}`,
-            [p],
-          ),
-          sql.query(
-            `SELECT count(*) FROM task WHERE escalated_to LIKE $1 AND agency_code NOT LIKE $1 AND role = 'reviewer' AND status = 'open' AND ${cond}`,
-            [p],
-          ),
-        ]);
       await Promise.all([
         sql.query(
           `SELECT * FROM task WHERE (agency_code LIKE $1 OR escalated_to LIKE $1) AND role = 'reviewer' AND status = 'open' ${filter}
            ORDER BY due_at, id LIMIT 51`,
           [p],
         ),
-        count('assignee_id IS NULL'),
-        count('overdue_since IS NOT NULL'),
+        sql.query(
+          `SELECT role, sum(unassigned) AS available, sum(overdue) AS overdue FROM task_tally
+            WHERE agency_code LIKE $1 OR (escalated_to LIKE $1 AND agency_code NOT LIKE $1) GROUP BY role`,
+          [p],
+        ),
       ]);
       timings.sql.push(performance.now() - b);
       bar.increment();
