@@ -53,6 +53,7 @@ import { createSourceClients, parseSourceConfig } from '../integrations/config';
 import { ensureWorkflowBundle } from '../worker/bundle';
 import { PAYMENT_BATCH_SIZE } from '../activities/payments';
 import { BATCHES_IN_FLIGHT } from '../workflows/payments';
+import { WORKER_TUNING } from '../worker/options';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '..', '..');
 const args = new Set(process.argv.slice(2));
@@ -159,7 +160,7 @@ async function main() {
     }),
   );
 
-  // Worker (the project's activities plus the baseline's no-op) and API.
+  // Worker (the project's activities plus the baseline's no-op, with the worker process' options) and API.
   const taskQueue = `bench-${randomUUID().slice(0, 8)}`;
   const connection = await NativeConnection.connect({ address: temporalAddress });
   const policy = createPolicyStore(db, loadPolicyData(), { ttlMs: 60_000 });
@@ -169,7 +170,7 @@ async function main() {
     namespace: 'default',
     taskQueue,
     workflowBundle: { codePath: bundlePath },
-    maxConcurrentActivityTaskExecutions: 100,
+    ...WORKER_TUNING,
     activities: {
       ...createActivities({ db, sources, bank: sources.bank, medical: sources.medical, policy, calendar }),
       benchNoop: async (n: number) => n,
@@ -263,7 +264,12 @@ async function main() {
       p.on('exit', (code) => (code === 0 ? resolveRun(text) : reject(new Error(`autocannon exited ${code}`))));
     });
     const apiSeconds = (Date.now() - t0) / 1000;
-    const report = JSON.parse(out) as { non2xx: number; errors: number; '2xx': number };
+    const report = JSON.parse(out) as {
+      non2xx: number;
+      errors: number;
+      '2xx': number;
+      statusCodeStats?: Record<string, { count: number }>;
+    };
     bar.increment(n);
     // Baseline: the same number of bare workflow starts, 20 in flight.
     const t1 = Date.now();
@@ -284,6 +290,8 @@ async function main() {
       barePerSecond: round(n / bareSeconds),
       ratio: round(n / apiSeconds / (n / bareSeconds), 2),
       non2xx: report.non2xx,
+      // 202: the case was not in PostgreSQL within the API's wait (answered with its number); counted above as well.
+      answered202: report.statusCodeStats?.['202']?.count ?? 0,
       errors: report.errors,
       target: 'ratio ≥ 0.8',
     };

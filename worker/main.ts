@@ -14,6 +14,7 @@ import { createSourceClients, parseSourceConfig } from '../integrations/config';
 import { createLogger } from '../lib/logger';
 import { connectionOptions, temporalTarget } from '../lib/temporal';
 import { ensureWorkflowBundle } from './bundle';
+import { WORKER_TUNING } from './options';
 import { exitWithParent } from '../lib/parent-watch';
 
 const cfg = loadConfigOrExit();
@@ -59,6 +60,7 @@ async function main() {
     namespace: target.namespace,
     taskQueue: cfg.TEMPORAL_TASK_QUEUE,
     workflowBundle: { codePath },
+    ...WORKER_TUNING,
     activities: createActivities({
       db,
       policy: createPolicyStore(db, loadPolicyData()),

@@ -1,0 +1,27 @@
+/**
+ * Histories that cases recorded under earlier versions of a workflow replay on the current code: a change to a
+ * workflow's commands is guarded by `patched()`, and a history it would break fails here, not on a running case.
+ *
+ * The histories are whole runs on the dev server, saved as binary `temporal.api.history.v1.History`
+ * (`History.encode(await handle.fetchHistory()).finish()`; the persons are the simulator's). Binary, because
+ * `historyFromJSON` of this install fails ("type must be a Type": @temporalio/common has its own protobufjs 8).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, inject, it } from 'vitest';
+import { temporal } from '@temporalio/proto';
+import { Worker } from '@temporalio/worker';
+
+const history = (name: string) =>
+  temporal.api.history.v1.History.decode(readFileSync(join(import.meta.dirname, 'histories', `${name}.pb`)));
+
+describe('replay of recorded histories', () => {
+  it.each([
+    // Before issue 11: the case row written by an activity task, the receipt answered in the second workflow task.
+    'benefit-claim-intake-activity',
+    // Since: by a local activity inside the first workflow task (patch claim-received-local-activity).
+    'benefit-claim-intake-local-activity',
+  ])('an approved claim recorded as %s', async (name) => {
+    await Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') } }, history(name));
+  });
+});
