@@ -21,7 +21,14 @@ describe('replay of recorded histories', () => {
     'benefit-claim-intake-activity',
     // Since: by a local activity inside the first workflow task (patch claim-received-local-activity).
     'benefit-claim-intake-local-activity',
-  ])('an approved claim recorded as %s', async (name) => {
+    // Before issue 11 measure 2: a period's first month in ten activities (open, enrol, progress, check, queue,
+    // premium, queue, progress, outcome, progress); since: four (patch benefit-period-one-activity-a-step).
+    'benefit-period-first-month-steps',
+    'benefit-period-first-month-one-activity',
+    // A city's run sending one batch after another; since: up to four at once (patch payment-run-batches-in-flight).
+    'payment-run-one-batch-at-a-time',
+    'payment-run-batches-in-flight',
+  ])('a history recorded as %s', async (name) => {
     await Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') } }, history(name));
   });
 });
