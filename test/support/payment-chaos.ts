@@ -89,8 +89,10 @@ export async function chaoticPaymentRun(opts: {
       amountFen: 180_000 + i,
     });
   }
-  // The bank answers a little slowly, so a worker can die while a batch is at the bank.
-  await sim.admin('PUT', '/faults', { route: '/bank/batches', latencyMs: 1_500 });
+  // The bank answers slowly, so a worker can die while a batch is at the bank. A run's batches are at the bank at once
+  // (up to BATCHES_IN_FLIGHT), so a run is about as long as one batch there: with kills at times after each worker is
+  // ready (up to 6 s), a batch stays at the bank longer than that, or the first run ends before the first kill.
+  await sim.admin('PUT', '/faults', { route: '/bank/batches', latencyMs: opts.atBankCounts ? 1_500 : 7_000 });
 
   const startWorker = async (): Promise<ChildProcess> => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'payment-worker.ts')], {
