@@ -489,6 +489,8 @@ async function main() {
     await sql.query('VACUUM ANALYZE "case"');
     bar.increment();
     const reviewer = await signIn('bench-reviewer', AGENCY, ['reviewer']);
+    const reviewerId = (await sql.query<{ id: string }>(`SELECT id FROM app_user WHERE username = 'bench-reviewer'`))
+      .rows[0]!.id;
     const timings = { api: [] as number[], sql: [] as number[] };
     const views = ['all', 'available', 'overdue'];
     for (let i = 0; i < SIZES.samples; i++) {
@@ -498,9 +500,9 @@ async function main() {
       await r.arrayBuffer();
       timings.api.push(performance.now() - a);
       bar.increment();
-      // The same page and counts, straight to PostgreSQL: the page over the scope, the counts as the API asks them
-      // (api/tasks/router.ts tallyCounts): from task_tally, the agency's own tasks plus those escalated to it from
-      // elsewhere, summed per role.
+      // The same page and counts, straight to PostgreSQL: the page over the scope, the user's own open tasks, and the
+      // counts as the API asks them (api/tasks/router.ts tallyCounts): from task_tally, the agency's own tasks plus
+      // those escalated to it from elsewhere, summed per role.
       const b = performance.now();
       const filter =
         view === 'overdue' ? 'AND overdue_since IS NOT NULL' : view === 'available' ? 'AND assignee_id IS NULL' : '';
@@ -510,6 +512,11 @@ async function main() {
           `SELECT * FROM task WHERE (agency_code LIKE $1 OR escalated_to LIKE $1) AND role = 'reviewer' AND status = 'open' ${filter}
            ORDER BY due_at, id LIMIT 51`,
           [p],
+        ),
+        sql.query(
+          `SELECT count(*) FROM task WHERE (agency_code LIKE $1 OR escalated_to LIKE $1) AND role = 'reviewer'
+              AND status = 'open' AND assignee_id = $2`,
+          [p, reviewerId],
         ),
         sql.query(
           `SELECT role, sum(unassigned) AS available, sum(overdue) AS overdue FROM task_tally
