@@ -18,14 +18,16 @@ import { taskActivities } from './tasks';
 export type ActivityDeps = CaseActivityDeps & CalendarActivityDeps & SourceActivityDeps & PaymentActivityDeps;
 
 export function createActivities(deps: ActivityDeps) {
+  const benefits = benefitActivities(deps);
+  const payments = paymentActivities(deps);
   return recordingProblems(deps.db, {
     ...caseActivities(deps),
     ...calendarActivities(deps),
     ...sourceActivities(deps),
     ...taskActivities(deps),
-    ...benefitActivities(deps),
-    ...paymentActivities(deps),
-    ...periodActivities(deps),
+    ...benefits,
+    ...payments,
+    ...periodActivities({ benefits, payments }),
     ...otherBenefitActivities(deps),
     ...recoveryActivities(deps),
     ...monitoringActivities(deps),

@@ -29,7 +29,7 @@ import type { Prisma } from '../generated/prisma/client';
 import { paymentItemSchema, type BankClient, type PaymentItem } from '../integrations/bank';
 import { SourceError, toActivityFailure } from '../integrations/errors';
 import type { MedicalClient } from '../integrations/medical';
-import { mapLimited } from '../lib/concurrency';
+import { mapLimited } from '../domain/concurrency';
 import type { Db } from '../lib/db';
 import { MONTH_PATTERN, RUN_ID_PATTERN } from '../workflows/pay-day';
 

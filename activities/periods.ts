@@ -4,13 +4,17 @@
  * an activity task; at a province's scale (a monthly cycle of 100,000 beneficiaries, issue 11 measure 2) the number of
  * them per beneficiary-month is what the cycle costs. Every part is idempotent, so a retry of the whole is safe.
  */
-import type { ActivityDeps } from '.';
-import { benefitActivities, type StopFinding } from './benefits';
-import { paymentActivities } from './payments';
+import type { benefitActivities, StopFinding } from './benefits';
+import type { paymentActivities } from './payments';
 
-export function periodActivities(deps: ActivityDeps) {
-  const benefits = benefitActivities(deps);
-  const payments = paymentActivities(deps);
+/** Composed of the benefit and payment activities `createActivities` built. */
+export function periodActivities({
+  benefits,
+  payments,
+}: {
+  benefits: ReturnType<typeof benefitActivities>;
+  payments: ReturnType<typeof paymentActivities>;
+}) {
   return {
     /** Art. 44: the period in the read model, medical insurance from its first day, and its status `active`. */
     async beginBenefitPeriod(input: Parameters<typeof benefits.openBenefitPeriod>[0]): Promise<void> {

@@ -53,6 +53,7 @@ import { createSourceClients, parseSourceConfig } from '../integrations/config';
 import { ensureWorkflowBundle } from '../worker/bundle';
 import { PAYMENT_BATCH_SIZE } from '../activities/payments';
 import { BATCHES_IN_FLIGHT } from '../workflows/payments';
+import { mapLimited } from '../domain/concurrency';
 import { WORKER_TUNING } from '../worker/options';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '..', '..');
@@ -273,16 +274,10 @@ async function main() {
     bar.increment(n);
     // Baseline: the same number of bare workflow starts, 20 in flight.
     const t1 = Date.now();
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: 20 }, async () => {
-        while (next < n) {
-          next++;
-          await temporal.workflow.start('benchEmpty', { taskQueue, workflowId: `bench-empty-${randomUUID()}` });
-          bar.increment();
-        }
-      }),
-    );
+    await mapLimited(Array.from({ length: n }), 20, async () => {
+      await temporal.workflow.start('benchEmpty', { taskQueue, workflowId: `bench-empty-${randomUUID()}` });
+      bar.increment();
+    });
     const bareSeconds = (Date.now() - t1) / 1000;
     results.intake = {
       claims: n,
@@ -340,14 +335,13 @@ async function main() {
     const endDate = new Date(Date.UTC(y, mo - 1 + 12, 0)).toISOString().slice(0, 10);
     let peakRss = process.memoryUsage().rss;
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 200);
-    const inFlight = async (n: number, one: (i: number) => Promise<unknown>) => {
-      let next = 0;
-      await Promise.all(
-        Array.from({ length: 50 }, async () => {
-          while (next < n) await one(next++);
-        }),
+    /** Workflow starts, 50 at once. */
+    const inFlight = (n: number, one: (i: number) => Promise<unknown>) =>
+      mapLimited(
+        Array.from({ length: n }, (_, i) => i),
+        50,
+        one,
       );
-    };
     const waitFor = async (done: () => Promise<number>, total: number) => {
       let last = 0;
       for (;;) {

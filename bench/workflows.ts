@@ -3,6 +3,7 @@
  * workflows that do nothing but what Temporal itself must do (start; run N no-op activities in batches).
  */
 import { proxyActivities } from '@temporalio/workflow';
+import { mapLimited } from '../domain/concurrency';
 
 export * from '../workflows';
 
@@ -20,16 +21,9 @@ export async function benchPeriodNoop(input: { activities: number }): Promise<vo
 
 /** Baseline of a payment run: `items` no-op activity calls in batches of `batch`, at most `lanes` at once. */
 export async function benchNoopRun(input: { items: number; batch: number; lanes: number }): Promise<number> {
-  const batches = Math.ceil(input.items / input.batch);
-  let next = 0;
-  let done = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(input.lanes, batches) }, async () => {
-      while (next < batches) {
-        const b = next++;
-        done += await benchNoop(Math.min(input.batch, input.items - b * input.batch));
-      }
-    }),
+  const batches = Array.from({ length: Math.ceil(input.items / input.batch) }, (_, b) => b);
+  const done = await mapLimited(batches, input.lanes, (b) =>
+    benchNoop(Math.min(input.batch, input.items - b * input.batch)),
   );
-  return done;
+  return done.reduce((a, n) => a + n, 0);
 }

@@ -296,23 +296,8 @@ export async function benefitPeriod(input: BenefitPeriodInput): Promise<PeriodSt
     await progress(status());
   }
 
-  if (!state.opened && patched(ONE_ACTIVITY_A_STEP)) {
-    // Art. 44: opened, and in medical insurance from the first day of the period, no waiting time.
-    await acts.beginBenefitPeriod({
-      periodId,
-      caseNumber,
-      agencyCode: input.agencyCode,
-      startDate: input.startDate,
-      endDate: input.endDate,
-      months: input.months,
-      monthlyAmountFen: input.monthlyAmountFen,
-      at: iso(),
-    });
-    state.opened = true;
-    upsertSearchAttributes([{ key: CASE_STATUS, value: 'in_payment' }]);
-  }
   if (!state.opened) {
-    await acts.openBenefitPeriod({
+    const opening = {
       periodId,
       caseNumber,
       agencyCode: input.agencyCode,
@@ -321,11 +306,17 @@ export async function benefitPeriod(input: BenefitPeriodInput): Promise<PeriodSt
       months: input.months,
       monthlyAmountFen: input.monthlyAmountFen,
       at: iso(),
-    });
-    // Art. 44: medical insurance from the first day of the period, no waiting time.
-    await acts.enrolMedical({ caseNumber, startDate: input.startDate, endDate: input.endDate });
+    };
+    // Art. 44: opened, and in medical insurance from the first day of the period, no waiting time.
+    if (patched(ONE_ACTIVITY_A_STEP)) {
+      await acts.beginBenefitPeriod(opening);
+      upsertSearchAttributes([{ key: CASE_STATUS, value: 'in_payment' }]);
+    } else {
+      await acts.openBenefitPeriod(opening);
+      await acts.enrolMedical({ caseNumber, startDate: input.startDate, endDate: input.endDate });
+      await progress('active');
+    }
     state.opened = true;
-    await progress('active');
   }
 
   const expiryAt = shanghaiInstant(addCalendarMonths(input.endDate, -1), CHECK_HOUR);

@@ -26,6 +26,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { PaymentRunTotals } from '../activities/payments';
+import { mapLimited } from '../domain/concurrency';
 import { RUN_ID_PATTERN, isMonth, monthlyRunId, nextPayDay } from './pay-day';
 import { AGENCY_CODE, CASE_TYPE } from './search-attributes';
 
@@ -75,15 +76,8 @@ export async function paymentRun(input: PaymentRunInput): Promise<PaymentRunTota
     // Several batches at the bank at once: each is its own rows, its own batch ID and payment IDs (the bank is
     // idempotent by both), so their order does not matter; one at a time left the run waiting on round trips more
     // than half of its time (issue 11, measure 2).
-    let next = 1;
-    await Promise.all(
-      Array.from({ length: Math.min(BATCHES_IN_FLIGHT, claim.batches) }, async () => {
-        while (next <= claim.batches) {
-          const batch = next++;
-          await sender.sendPaymentBatch({ runId, batch, at: at() });
-        }
-      }),
-    );
+    const batches = Array.from({ length: claim.batches }, (_, i) => i + 1);
+    await mapLimited(batches, BATCHES_IN_FLIGHT, (batch) => sender.sendPaymentBatch({ runId, batch, at: at() }));
   } else {
     for (let batch = 1; batch <= claim.batches; batch++) {
       await sender.sendPaymentBatch({ runId, batch, at: at() });

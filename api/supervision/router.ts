@@ -23,7 +23,7 @@ import { agencyCovers, agencyScopePrefix } from '../../domain/access';
 import { businessDateOf, type WorkdayCalendar } from '../../domain/calendar';
 import { extendTask, reassignTask } from '../../workflows/tasks';
 import { audit } from '../../lib/audit';
-import { mapLimited } from '../../lib/concurrency';
+import { mapLimited } from '../../domain/concurrency';
 import type { CalendarStore } from '../../lib/calendar-store';
 import type { Db } from '../../lib/db';
 import { currentUser, requireRole } from '../auth/middleware';

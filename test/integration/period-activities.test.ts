@@ -6,6 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MockActivityEnvironment } from '@temporalio/testing';
+import { benefitActivities } from '../../activities/benefits';
+import { paymentActivities } from '../../activities/payments';
 import { periodActivities } from '../../activities/periods';
 import { createCalendarStore } from '../../lib/calendar-store';
 import { createPolicyStore } from '../../lib/policy-store';
@@ -33,14 +35,15 @@ let pensioner: TestBeneficiary & { pensionStartDate: string };
 beforeAll(async () => {
   tdb = await createTestDatabase();
   sim = await startSimulator();
-  acts = periodActivities({
+  const deps = {
     db: tdb.db,
     sources: sim.clients,
     bank: sim.clients.bank,
     medical: sim.clients.medical,
     policy: createPolicyStore(tdb.db, loadPolicyData(), { ttlMs: 0 }),
     calendar: createCalendarStore(tdb.db, { ttlMs: 0 }),
-  });
+  };
+  acts = periodActivities({ benefits: benefitActivities(deps), payments: paymentActivities(deps) });
   clear = beneficiary(
     (await findPersons(sim, 'eligible,bank_paid,!pensioner,!deceased,!reemployed,!employed', 1))[0]!,
     1,
