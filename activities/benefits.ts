@@ -439,8 +439,17 @@ export function benefitActivities({ db, sources, policy: policies }: BenefitActi
       months: number;
       monthlyAmountFen: number;
       at: string;
+      /** Art. 42: `city` when the months after the first are checked by the city's monthly comparison. */
+      monthlyCheck?: 'city';
     }): Promise<void> {
       const at = new Date(input.at);
+      // A period resumed on objection (Art. 13) keeps its row and joins the city's comparison.
+      if (input.monthlyCheck) {
+        await db.benefitPeriod.updateMany({
+          where: { id: input.periodId },
+          data: { monthlyCheck: input.monthlyCheck },
+        });
+      }
       await db.benefitPeriod.createMany({
         data: [
           {
@@ -452,6 +461,7 @@ export function benefitActivities({ db, sources, policy: policies }: BenefitActi
             endDate: dbDate(input.endDate),
             months: input.months,
             monthlyAmountFen: input.monthlyAmountFen,
+            ...(input.monthlyCheck ? { monthlyCheck: input.monthlyCheck } : {}),
             createdAt: at,
             updatedAt: at,
           },
@@ -488,40 +498,8 @@ export function benefitActivities({ db, sources, policy: policies }: BenefitActi
       since: IsoDate;
     }): Promise<StopFinding | null> {
       const claim = await claimOf(input.caseNumber);
-      const monthEnd = endOfMonth(input.month);
-      const [employment, pension, death] = await Promise.all([
-        guarded(() => sources.employment.getEmploymentStatus(claim.idNumber, callOptions())),
-        guarded(() => sources.pension.getPensionReceipt(claim.idNumber, callOptions())),
-        guarded(() => sources.civil.getDeath(claim.idNumber, callOptions())),
-      ]);
-      const found: StopFinding[] = [];
-      if (
-        employment.employed &&
-        employment.startDate &&
-        employment.startDate > isoDate(claim.separationDate) &&
-        employment.startDate <= monthEnd
-      ) {
-        found.push({
-          reason: 'reemployed',
-          date: employment.startDate < input.since ? input.since : employment.startDate,
-          began: employment.startDate,
-        });
-      }
-      if (pension.receivesPension && pension.startDate && pension.startDate <= monthEnd) {
-        found.push({
-          reason: 'pension',
-          date: pension.startDate < input.since ? input.since : pension.startDate,
-          began: pension.startDate,
-        });
-      }
-      if (death.deceased && death.dateOfDeath && death.dateOfDeath <= monthEnd) {
-        found.push({
-          reason: 'death',
-          date: death.dateOfDeath < input.since ? input.since : death.dateOfDeath,
-          began: death.dateOfDeath,
-        });
-      }
-      return found.sort((a, b) => (a.date < b.date ? -1 : 1))[0] ?? null;
+      const answers = await guarded(() => stopSourceAnswers(sources, claim.idNumber, callOptions()));
+      return stopFindingOf(answers, isoDate(claim.separationDate), input.month, input.since);
     },
 
     /** Art. 44: the month's medical-insurance premium the fund pays, from the parameters in force for the city. */
@@ -599,4 +577,56 @@ async function hasActivePeriod(db: Db, idNumber: string, caseNumber: string): Pr
     SELECT count(*)::int AS n FROM benefit_period p JOIN benefit_claim c ON c.case_number = p.case_number
     WHERE p.status = 'active' AND c.id_number = ${idNumber} AND p.case_number <> ${caseNumber}`;
   return (rows[0]?.n ?? 0) > 0;
+}
+
+/** The three answers the monthly check reads (Art. 42): new employment, a basic pension, death. */
+export async function stopSourceAnswers(sources: SourceClients, idNumber: string, options: { signal?: AbortSignal }) {
+  const [employment, pension, death] = await Promise.all([
+    sources.employment.getEmploymentStatus(idNumber, options),
+    sources.pension.getPensionReceipt(idNumber, options),
+    sources.civil.getDeath(idNumber, options),
+  ]);
+  return { employment, pension, death };
+}
+
+/**
+ * Art. 42: the earliest stop condition begun by the end of `month` (employment after the separation, a pension, death),
+ * dated no earlier than `since` (the first day the month's check looks from), or null. Pure: shared by the period's
+ * own check and the city's monthly comparison (activities/monthly-check.ts).
+ */
+export function stopFindingOf(
+  { employment, pension, death }: Awaited<ReturnType<typeof stopSourceAnswers>>,
+  separationDate: IsoDate,
+  month: IsoMonth,
+  since: IsoDate,
+): StopFinding | null {
+  const monthEnd = endOfMonth(month);
+  const found: StopFinding[] = [];
+  if (
+    employment.employed &&
+    employment.startDate &&
+    employment.startDate > separationDate &&
+    employment.startDate <= monthEnd
+  ) {
+    found.push({
+      reason: 'reemployed',
+      date: employment.startDate < since ? since : employment.startDate,
+      began: employment.startDate,
+    });
+  }
+  if (pension.receivesPension && pension.startDate && pension.startDate <= monthEnd) {
+    found.push({
+      reason: 'pension',
+      date: pension.startDate < since ? since : pension.startDate,
+      began: pension.startDate,
+    });
+  }
+  if (death.deceased && death.dateOfDeath && death.dateOfDeath <= monthEnd) {
+    found.push({
+      reason: 'death',
+      date: death.dateOfDeath < since ? since : death.dateOfDeath,
+      began: death.dateOfDeath,
+    });
+  }
+  return found.sort((a, b) => (a.date < b.date ? -1 : 1))[0] ?? null;
 }

@@ -6,6 +6,7 @@ import { calendarActivities, type CalendarActivityDeps } from './calendar';
 import { caseActivities, type CaseActivityDeps } from './cases';
 import { otherBenefitActivities } from './other-benefits';
 import { paymentActivities, type PaymentActivityDeps } from './payments';
+import { monthlyCheckActivities } from './monthly-check';
 import { periodActivities } from './periods';
 import { recoveryActivities } from './recovery';
 import { monitoringActivities } from './monitoring';
@@ -20,6 +21,7 @@ export type ActivityDeps = CaseActivityDeps & CalendarActivityDeps & SourceActiv
 export function createActivities(deps: ActivityDeps) {
   const benefits = benefitActivities(deps);
   const payments = paymentActivities(deps);
+  const recovery = recoveryActivities(deps);
   return recordingProblems(deps.db, {
     ...caseActivities(deps),
     ...calendarActivities(deps),
@@ -28,8 +30,9 @@ export function createActivities(deps: ActivityDeps) {
     ...benefits,
     ...payments,
     ...periodActivities({ benefits, payments }),
+    ...monthlyCheckActivities({ db: deps.db, sources: deps.sources, benefits, payments, recovery }),
     ...otherBenefitActivities(deps),
-    ...recoveryActivities(deps),
+    ...recovery,
     ...monitoringActivities(deps),
     ...dataCorrectionActivities(deps),
     ...subsidyActivities(deps),

@@ -17,7 +17,9 @@ export function periodActivities({
 }) {
   return {
     /** Art. 44: the period in the read model, medical insurance from its first day, and its status `active`. */
-    async beginBenefitPeriod(input: Parameters<typeof benefits.openBenefitPeriod>[0]): Promise<void> {
+    async beginBenefitPeriod(
+      input: Parameters<typeof benefits.openBenefitPeriod>[0] & { monthlyCheck?: 'city' },
+    ): Promise<void> {
       await benefits.openBenefitPeriod(input);
       await benefits.enrolMedical({ caseNumber: input.caseNumber, startDate: input.startDate, endDate: input.endDate });
       await benefits.recordPeriodProgress({ periodId: input.periodId, status: 'active', paidMonths: 0, at: input.at });

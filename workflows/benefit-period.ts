@@ -19,6 +19,7 @@ import {
   condition,
   continueAsNew,
   defineQuery,
+  defineSignal,
   defineUpdate,
   patched,
   proxyActivities,
@@ -64,6 +65,11 @@ export interface PeriodState {
   dismissedStops?: { reason: string; began: string }[];
   /** Art. 38 para 2: corrected amounts, each from a month on (absent: the input's amount throughout). */
   amounts?: { fromMonth: string; amountFen: number }[];
+  /**
+   * Art. 42: the months from this one on are checked and queued by the city's monthly comparison (workflow
+   * `monthlyCheck`), those before it by the period itself; absent: the period checks every month (begun before).
+   */
+  cityFrom?: string;
 }
 
 export type PeriodStatus = 'active' | 'stopped' | 'completed';
@@ -72,6 +78,12 @@ export const periodState = defineQuery<PeriodState & { status: PeriodStatus }>('
 
 /** Art. 42 last paragraph: the person (or a clerk for them) reports a stop condition. */
 export const reportStop = defineUpdate<PeriodState, [{ by: string; date: string; reason: string }]>('reportStop');
+
+/** Art. 42: the city's monthly comparison found a stop condition for `month` (activities/monthly-check.ts). */
+export const stopFound =
+  defineSignal<[{ month: string; found: { reason: 'reemployed' | 'pension' | 'death'; date: string; began: string } }]>(
+    'stopFound',
+  );
 
 /** Art. 39: a corrected account; the failed months are paid once with it. */
 export const correctBankAccount = defineUpdate<
@@ -111,6 +123,11 @@ const SETTLE_DAY = 16;
  * month instead of 10, 3 for a later one instead of 7 (issue 11, measure 2). Runs begun before it replay the old steps.
  */
 const ONE_ACTIVITY_A_STEP = 'benefit-period-one-activity-a-step';
+/**
+ * The months after those due when the period begins are checked by the city, in bulk (issue 11, measure 2: a period
+ * no longer wakes up for a month that pays as it should). Runs begun before go on checking their months themselves.
+ */
+const CITY_MONTHLY_CHECK = 'benefit-period-city-monthly-check';
 
 export async function benefitPeriod(input: BenefitPeriodInput): Promise<PeriodStatus> {
   const { periodId, caseNumber } = input;
@@ -133,8 +150,17 @@ export async function benefitPeriod(input: BenefitPeriodInput): Promise<PeriodSt
     [...(state.amounts ?? [])].reverse().find((a) => a.fromMonth <= month)?.amountFen ?? input.monthlyAmountFen;
   const now = () => Date.now();
   const iso = () => new Date(now()).toISOString();
+  /** The months after `state.cityFrom` are the city's to check (decided once per run, replay-safe). */
+  const city = state.cityFrom !== undefined || (!state.stopped && patched(CITY_MONTHLY_CHECK));
+  /** Stop conditions the city's comparison found, in the order they came. */
+  const cityFindings: { month: string; found: { reason: string; date: string; began: string } }[] = [];
+  /** City regime: set once every month is settled, or the period stopped and its months are settled. */
+  let closed = false;
 
   setHandler(periodState, () => ({ ...state, status: status() }));
+  setHandler(stopFound, (f) => {
+    cityFindings.push(f);
+  });
   setHandler(
     reportStop,
     async ({ date, reason }) => {
@@ -167,9 +193,14 @@ export async function benefitPeriod(input: BenefitPeriodInput): Promise<PeriodSt
         at: iso(),
       });
       const requeued: string[] = [];
-      for (const o of state.outstanding) {
-        const r = await acts.requeuePayable({ periodId, kind, month: o.month });
-        if (r.status === 'pending') requeued.push(o.month);
+      if (city) {
+        // The ledger knows the failed months (the city's settlement re-sent or asked about them, Art. 39, 62).
+        requeued.push(...(await acts.requeueFailedMonths({ periodId })));
+      } else {
+        for (const o of state.outstanding) {
+          const r = await acts.requeuePayable({ periodId, kind, month: o.month });
+          if (r.status === 'pending') requeued.push(o.month);
+        }
       }
       corrected = true;
       return { requeued };
@@ -182,6 +213,16 @@ export async function benefitPeriod(input: BenefitPeriodInput): Promise<PeriodSt
   setHandler(
     changeMonthlyAmount,
     async ({ fromMonth, amountFen, reason, by }) => {
+      if (city) {
+        // The months not yet in the ledger are the city's to queue: the amounts are kept on the period's row.
+        const r = await acts.changePeriodAmount({ periodId, caseNumber, fromMonth, amountFen, reason, by, at: iso() });
+        if ('refused' in r) throw ApplicationFailure.nonRetryable(r.refused, 'PeriodComplete');
+        state.amounts = [
+          ...(state.amounts ?? []).filter((a) => a.fromMonth < r.effectiveFrom),
+          { fromMonth: r.effectiveFrom, amountFen },
+        ];
+        return r;
+      }
       const next = monthAt(state.nextIndex);
       const effectiveFrom = fromMonth > next ? fromMonth : next;
       state.amounts = [
@@ -220,18 +261,19 @@ export async function benefitPeriod(input: BenefitPeriodInput): Promise<PeriodSt
 
   function status(): PeriodStatus {
     if (state.stopped) return 'stopped';
+    if (city) return closed ? 'completed' : 'active';
     if (state.nextIndex >= input.months && state.outstanding.length === 0) return 'completed';
     return 'active';
   }
 
-  async function progress(s: PeriodStatus) {
+  async function progress(s: PeriodStatus, paidMonths = state.paid.length) {
     upsertSearchAttributes([
       { key: CASE_STATUS, value: s === 'active' ? 'in_payment' : s === 'stopped' ? 'stopped' : 'completed' },
     ]);
     await acts.recordPeriodProgress({
       periodId,
       status: s,
-      paidMonths: state.paid.length,
+      paidMonths,
       ...(state.stopped ? { stop: state.stopped } : {}),
       at: iso(),
     });
@@ -244,7 +286,9 @@ export async function benefitPeriod(input: BenefitPeriodInput): Promise<PeriodSt
     await acts.cancelPayables({ periodId, fromMonth: addToMonth(stopMonth, 1) }); // both kinds: benefit and premium
     state.outstanding = state.outstanding.filter((o) => o.month <= stopMonth);
     state.nextIndex = input.months;
-    const overpaid = state.paid.filter((p) => p.month > stopMonth);
+    // City regime: what was paid is in the ledger, not in the workflow's state.
+    const paidMonths = city ? (await acts.periodLedger({ periodId })).paid : state.paid.map((p) => p.month);
+    const overpaid = paidMonths.filter((m) => m > stopMonth);
     if (overpaid.length) {
       // Art. 43: the recovery case, from the ledger; its own workflow, which lives on after this period.
       await acts.startRecovery({
@@ -269,7 +313,7 @@ export async function benefitPeriod(input: BenefitPeriodInput): Promise<PeriodSt
       endDate: found.date,
       reason: found.reason === 'death' ? 'deceased' : 'benefit_stopped',
     });
-    await progress('stopped');
+    await progress('stopped', paidMonths.length);
     stopRecorded = true;
   }
 
@@ -296,6 +340,140 @@ export async function benefitPeriod(input: BenefitPeriodInput): Promise<PeriodSt
     await progress(status());
   }
 
+  /**
+   * The city regime (Art. 42, 39, 62): the period checks and queues the months due when it begins (the first; after a
+   * stop lifted on objection, the months since), the city's monthly comparison every later one, and the city's
+   * settlement re-sends failures and asks for a corrected account. The period waits for what only it can do: a stop
+   * (reported, or found by the city), a corrected account, a changed amount, the expiry SMS, and its close once every
+   * month is settled. A month that pays as it should costs it nothing.
+   */
+  async function cityChecked(): Promise<PeriodStatus> {
+    const today = monthOfDate(shanghaiDate(now()));
+    const firstOwn = monthAt(state.nextIndex);
+    state.cityFrom ??= addToMonth(firstOwn > today ? firstOwn : today, 1);
+    const cityFrom = state.cityFrom;
+    const expiryAt = shanghaiInstant(addCalendarMonths(input.endDate, -1), CHECK_HOUR);
+    const lastMonth = monthAt(input.months - 1);
+    /** After the run that pays the last month (the 10th), settled by the 16th: then, monthly, until all is settled. */
+    let closeAt = shanghaiInstant(`${addToMonth(lastMonth, 1)}-${SETTLE_DAY}`, CHECK_HOUR);
+    let checkRetryAt: number | null = null;
+    let closingAfterStop = false;
+    const dismissedStop = (f: { reason: string; began: string }) =>
+      (state.dismissedStops ?? []).some((d) => d.reason === f.reason && d.began === f.began);
+
+    /** A month the period checks itself: queued, stopped, or (an unreadable answer) tried again the next day. */
+    async function checkOwn(month: string): Promise<void> {
+      const since = month === monthAt(0) ? input.startDate : `${month}-01`;
+      let f: Awaited<ReturnType<typeof acts.checkAndQueueMonth>>['found'];
+      try {
+        ({ found: f } = await acts.checkAndQueueMonth({
+          periodId,
+          caseNumber,
+          agencyCode: input.agencyCode,
+          month,
+          since,
+          amountFen: amountFor(month),
+          paidMonths: state.paid.length,
+          dismissedStops: state.dismissedStops ?? [],
+          at: iso(),
+        }));
+      } catch (err) {
+        const unreadable = unreadableSource(err);
+        if (!unreadable) throw err;
+        // Art. 7, 42: nothing is decided on an answer that cannot be read; checked again the next day at 09:00.
+        await acts.recordMonthlyCheckUnreadable({
+          caseNumber,
+          agencyCode: input.agencyCode,
+          month,
+          error: unreadable,
+          at: iso(),
+        });
+        checkRetryAt = shanghaiInstant(shanghaiDate(now() + 86_400_000), CHECK_HOUR);
+        return;
+      }
+      checkRetryAt = null;
+      if (f && !dismissedStop(f)) return stop(f);
+      if (month < cityFrom) state.nextIndex = Math.max(state.nextIndex, monthIndex(month) + 1);
+      upsertSearchAttributes([{ key: CASE_STATUS, value: 'in_payment' }]);
+    }
+    const monthIndex = (month: string) => Array.from({ length: input.months }, (_, i) => monthAt(i)).indexOf(month);
+
+    /** The next settle day (the 16th, 09:00, after the city's run on the 10th) after `t`. */
+    const settleDayAfter = (t: number) => {
+      const thisMonth = shanghaiInstant(`${monthOfDate(shanghaiDate(t))}-${SETTLE_DAY}`, CHECK_HOUR);
+      return thisMonth > t
+        ? thisMonth
+        : shanghaiInstant(`${addToMonth(monthOfDate(shanghaiDate(t)), 1)}-${SETTLE_DAY}`, CHECK_HOUR);
+    };
+    for (;;) {
+      // Stopped: closed at once if nothing up to the stop is still on its way, else after the next run settles it.
+      if (state.stopped && !closingAfterStop) {
+        closingAfterStop = true;
+        closeAt = now();
+      }
+      const own = !state.stopped && state.nextIndex < input.months && monthAt(state.nextIndex) < cityFrom;
+      const ownAt = own
+        ? Math.max(shanghaiInstant(`${monthAt(state.nextIndex)}-01`, CHECK_HOUR), checkRetryAt ?? 0)
+        : Infinity;
+      const remindAt = !state.stopped && !state.expirySent ? expiryAt : Infinity;
+      const next = Math.min(ownAt, remindAt, closeAt);
+      corrected = false;
+      const woken = await condition(
+        () => reported !== null || corrected || cityFindings.length > 0,
+        Math.max(0, next - now()),
+      );
+      if (reported) {
+        const r: { date: string; reason: string } = reported;
+        reported = null;
+        await stop({ reason: r.reason, date: r.date });
+        continue;
+      }
+      if (cityFindings.length) {
+        const f = cityFindings.shift()!;
+        if (state.stopped) continue; // stopped already (a repeated signal, a batch retried)
+        // A stop an objection found wrong (Art. 13, 42): the month is checked and queued here, past that finding.
+        if (dismissedStop(f.found)) await checkOwn(f.month);
+        else await stop(f.found);
+        continue;
+      }
+      if (woken) continue; // a corrected account: the city's next run pays the months it re-queued
+
+      const t = now();
+      if (t >= remindAt) {
+        // Art. 38: one month before the period ends, by SMS.
+        await acts.notifyApplicant({
+          caseNumber,
+          messageId: `${caseNumber}.expiry`,
+          kind: 'expiry_reminder',
+          params: { caseNumber, endDate: input.endDate },
+          at: new Date(expiryAt).toISOString(),
+        });
+        state.expirySent = true;
+      }
+      if (t >= ownAt) await checkOwn(monthAt(state.nextIndex));
+      if (t >= closeAt) {
+        const ledger = await acts.periodLedger({ periodId });
+        const settled = state.stopped ? ledger.outstanding.length === 0 : ledger.paid.length >= input.months;
+        if (settled) {
+          closed = !state.stopped;
+          if (!state.stopped) {
+            await acts.leaveMedical({ caseNumber, endDate: input.endDate, reason: 'benefit_ended' });
+          }
+          await progress(status(), ledger.paid.length);
+          break;
+        }
+        // Not all paid yet (re-sent, or waiting for a corrected account): look again after the next run.
+        closeAt = settleDayAfter(t);
+      }
+      if (workflowInfo().continueAsNewSuggested) {
+        await condition(allHandlersFinished);
+        await continueAsNew<typeof benefitPeriod>({ ...input, state });
+      }
+    }
+    await condition(allHandlersFinished);
+    return status();
+  }
+
   if (!state.opened) {
     const opening = {
       periodId,
@@ -309,7 +487,7 @@ export async function benefitPeriod(input: BenefitPeriodInput): Promise<PeriodSt
     };
     // Art. 44: opened, and in medical insurance from the first day of the period, no waiting time.
     if (patched(ONE_ACTIVITY_A_STEP)) {
-      await acts.beginBenefitPeriod(opening);
+      await acts.beginBenefitPeriod(city ? { ...opening, monthlyCheck: 'city' } : opening);
       upsertSearchAttributes([{ key: CASE_STATUS, value: 'in_payment' }]);
     } else {
       await acts.openBenefitPeriod(opening);
@@ -317,7 +495,11 @@ export async function benefitPeriod(input: BenefitPeriodInput): Promise<PeriodSt
       await progress('active');
     }
     state.opened = true;
+  } else if (city && state.cityFrom === undefined) {
+    // A period begun before the city's comparison, continued as new, or resumed on objection: it joins it.
+    await acts.joinCityMonthlyCheck({ periodId });
   }
+  if (city) return await cityChecked();
 
   const expiryAt = shanghaiInstant(addCalendarMonths(input.endDate, -1), CHECK_HOUR);
   let monthsThisRun = 0;

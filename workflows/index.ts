@@ -1,6 +1,6 @@
 // The workflows the worker registers. Each is a case type of the 规程.
 export { benefitClaim } from './benefit-claim';
-export { cityPaymentCycle, paymentRun } from './payments';
+export { cityPaymentCycle, monthlyCheck, paymentRun } from './payments';
 export { benefitPeriod } from './benefit-period';
 export { objectionReview } from './objection-review';
 export { overpaymentRecovery } from './overpayment-recovery';

@@ -46,6 +46,11 @@ export function monthlyRunId(agencyCode: string, month: string): string {
   return `payment-run-${agencyCode}-${month}`;
 }
 
+/** Workflow ID of a city's monthly comparison (Art. 42), one per city and month. */
+export function monthlyCheckId(agencyCode: string, month: string): string {
+  return `monthly-check-${agencyCode}-${month}`;
+}
+
 /** Workflow ID of the long-running pay-day loop of a city. */
 export function paymentCycleId(agencyCode: string): string {
   return `payment-cycle-${agencyCode}`;

@@ -6,7 +6,13 @@
  *                     the bank in signed batches with a result per person (Art. 39 社银接口), and closes with the
  *                     totals. Its workflow ID is the run's ID (chosen by the caller); a crash anywhere resumes the same
  *                     run, and nobody is paid twice (activities/payments.ts).
- *   cityPaymentCycle  a city's loop: sleeps until the pay day (the 10th at 09:00 Asia/Shanghai, Art. 63: funds reach
+ *   monthlyCheck      a city's monthly comparison (Art. 42: 每月发放失业保险金前核对领金人员领取资格, 通过信息比对): every
+ *                     benefit period the city checks, one activity per 200 beneficiaries against the employment
+ *                     service, the pension agency and civil affairs; stops signalled to the periods, the other months'
+ *                     benefits and premiums into the ledger (activities/monthly-check.ts). Answers that could not be
+ *                     read are tried again the next day at 09:00 until the pay day.
+ *   cityPaymentCycle  a city's loop: the monthly comparison on the 1st at 09:00 (Art. 42, 62: 每月月初), then sleeps
+ *                     until the pay day (the 10th at 09:00 Asia/Shanghai, Art. 63: funds reach
  *                     the city by the 10th, everything is paid by the 15th), runs that month's paymentRun as a child,
  *                     and continues as new, so its history stays bounded. One per city agency (Art. 39: 由市级失业保险
  *                     经办机构统一发放), started by the start command with the ID `payment-cycle-<code>`.
@@ -26,9 +32,11 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { PaymentRunTotals } from '../activities/payments';
+import type { MonthlyCheckBatchOutcome } from '../activities/monthly-check';
 import { mapLimited } from '../domain/concurrency';
-import { RUN_ID_PATTERN, isMonth, monthlyRunId, nextPayDay } from './pay-day';
+import { RUN_ID_PATTERN, isMonth, monthlyCheckId, monthlyRunId, nextPayDay } from './pay-day';
 import { AGENCY_CODE, CASE_TYPE } from './search-attributes';
+import { shanghaiDate, shanghaiInstant } from './time';
 
 /** Claiming and closing: quick database work, retried until PostgreSQL answers. */
 const ledger = proxyActivities<Activities>({
@@ -44,6 +52,15 @@ const ledger = proxyActivities<Activities>({
 const sender = proxyActivities<Activities>({
   startToCloseTimeout: '10 minutes',
   heartbeatTimeout: '10 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '10 minutes', backoffCoefficient: 2 },
+});
+
+/**
+ * A range of the monthly comparison: 200 people's three answers each. Retried without limit like a batch; an outage of
+ * a source is retried, an answer that cannot be read is recorded for its person and does not fail the range.
+ */
+const checker = proxyActivities<Activities>({
+  startToCloseTimeout: '10 minutes',
   retry: { initialInterval: '1 second', maximumInterval: '10 minutes', backoffCoefficient: 2 },
 });
 
@@ -83,7 +100,65 @@ export async function paymentRun(input: PaymentRunInput): Promise<PaymentRunTota
       await sender.sendPaymentBatch({ runId, batch, at: at() });
     }
   }
-  return ledger.completePaymentRun({ runId, at: at() });
+  const totals = await ledger.completePaymentRun({ runId, at: at() });
+  if (patched('payment-run-settles-city-periods')) {
+    // Art. 39, 62: the failures of the periods the city checks, re-sent with the next run or asked about, in bulk.
+    await ledger.settleCityRun({ runId, at: at() });
+  }
+  return totals;
+}
+
+/** Ranges of a city's periods checked at once (a worker's capacity, not policy). */
+export const CHECK_BATCHES_IN_FLIGHT = 4;
+
+export interface MonthlyCheckInput {
+  agencyCode: string;
+  /** 'YYYY-MM': the month checked (and the months before it not yet queued). */
+  month: string;
+  /** Epoch ms: answers that could not be read are tried again each day at 09:00 before this instant (the pay day). */
+  retryUntil?: number;
+}
+
+export interface MonthlyCheckTotals extends MonthlyCheckBatchOutcome {
+  periods: number;
+  passes: number;
+}
+
+export async function monthlyCheck(input: MonthlyCheckInput): Promise<MonthlyCheckTotals> {
+  if (!/^\d{6}$/.test(input.agencyCode) || !isMonth(input.month)) {
+    throw ApplicationFailure.nonRetryable(
+      'monthlyCheck needs { agencyCode: 6 digits, month: YYYY-MM }',
+      'InvalidMonthlyCheck',
+    );
+  }
+  const totals: MonthlyCheckTotals = {
+    periods: 0,
+    passes: 0,
+    checked: 0,
+    queued: 0,
+    stops: 0,
+    unreadable: 0,
+    unhandled: 0,
+  };
+  for (;;) {
+    const plan = await ledger.planMonthlyCheck({ agencyCode: input.agencyCode, month: input.month });
+    const outcomes = await mapLimited(plan.ranges, CHECK_BATCHES_IN_FLIGHT, (r) =>
+      checker.checkMonthBatch({ ...r, agencyCode: input.agencyCode, month: input.month, at: new Date().toISOString() }),
+    );
+    totals.passes += 1;
+    totals.periods = Math.max(totals.periods, plan.periods);
+    const unreadable = outcomes.reduce((n, o) => n + o.unreadable, 0);
+    for (const o of outcomes) {
+      totals.checked += o.checked;
+      totals.queued += o.queued;
+      totals.stops += o.stops;
+      totals.unhandled += o.unhandled;
+    }
+    totals.unreadable = unreadable; // those still waiting after the last pass
+    const nextDay = shanghaiInstant(shanghaiDate(Date.now() + 86_400_000), 9); // Shanghai has no DST
+    if (unreadable === 0 || input.retryUntil === undefined || nextDay >= input.retryUntil) return totals;
+    await sleep(nextDay - Date.now());
+  }
 }
 
 export interface CityPaymentCycleInput {
@@ -96,6 +171,31 @@ export async function cityPaymentCycle(input: CityPaymentCycleInput): Promise<ne
   }
   // Art. 63: the 10th at 09:00 Shanghai; started after this month's, the next month's. Workflow time, replay-safe.
   const { month, at } = nextPayDay(Date.now());
+  if (patched('payment-cycle-monthly-check')) {
+    // Art. 42, 62: the month's comparison on the 1st at 09:00 (at once when the cycle starts later in the month).
+    await sleep(Math.max(0, shanghaiInstant(`${month}-01`, 9) - Date.now()));
+    try {
+      await executeChild(monthlyCheck, {
+        workflowId: monthlyCheckId(input.agencyCode, month),
+        args: [{ agencyCode: input.agencyCode, month, retryUntil: at }],
+        parentClosePolicy: 'ABANDON',
+        // Once per city and month: a cycle restarted after its comparison does not check the month again.
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        typedSearchAttributes: [
+          { key: CASE_TYPE, value: 'monthly_check' },
+          { key: AGENCY_CODE, value: input.agencyCode },
+        ],
+      });
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+      // Checked already (a restarted cycle) or failed: months not queued are checked with the next month's.
+      log.warn('monthly check did not complete', {
+        agencyCode: input.agencyCode,
+        month,
+        error: err instanceof Error ? err.message : String(err),
+      });
+    }
+  }
   await sleep(Math.max(0, at - Date.now()));
   try {
     await executeChild(paymentRun, {

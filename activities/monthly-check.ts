@@ -1,0 +1,437 @@
+/**
+ * The city's monthly comparison and the settlement of its runs, in bulk (Art. 42, 39, 62, 63; issue 11, measure 2).
+ *
+ * Art. 42: 每月发放失业保险金前核对领金人员领取资格 … 通过信息比对核查领金人员是否有停止领取情形. A benefit period checks
+ * and queues the months due when it begins (its first month, or the months after a stop lifted on objection) itself;
+ * every later month is checked by its city on the 1st (workflow `monthlyCheck`, started by `cityPaymentCycle`), one
+ * activity per 200 beneficiaries: each person's answers from the employment service, the pension agency and civil
+ * affairs; a stop condition found is signalled to the person's period (`stopFound`), which stops the benefit and tells
+ * the person; an answer that cannot be read is recorded and the month waits; every other month's benefit and medical
+ * premium (Art. 44) go into the ledger in one statement. A period does not wake up for a month that pays as it should.
+ *
+ * After each run (Art. 39, 62): a benefit month that failed for the first time goes out again with the next run, to the
+ * account as the claim has it then; failing again, the person is asked to correct the account; the periods' paid months
+ * are recounted. All of it idempotent: a retried batch queues nothing twice (payment IDs are unique), asks nobody twice
+ * (messages are sent once per message ID) and signals a stop its period ignores when it has stopped already.
+ */
+import { Context, log } from '@temporalio/activity';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import type { IsoMonth } from '../domain/calendar';
+import { SourceError } from '../integrations/errors';
+import type { SourceClients } from '../integrations/config';
+import { mapLimited } from '../domain/concurrency';
+import { isoDate, type Db } from '../lib/db';
+import { stopFound } from '../workflows/benefit-period';
+import { addToMonth } from '../workflows/time';
+import { recordCaseEvent } from '../lib/case-events';
+import { stopFindingOf, stopSourceAnswers, type benefitActivities, type StopFinding } from './benefits';
+import { medicalAgencyName, paymentIdFor, type PayableKind, type paymentActivities } from './payments';
+import type { recoveryActivities } from './recovery';
+
+/** Beneficiaries per activity of the monthly comparison (and per bank batch, activities/payments.ts). */
+export const MONTHLY_CHECK_BATCH = 200;
+/** People of a batch whose three sources are asked at once. */
+const PEOPLE_IN_FLIGHT = 16;
+
+export interface MonthlyCheckRange {
+  /** Period IDs after this one (exclusive; null: from the first) … */
+  after: string | null;
+  /** … up to this one (inclusive). */
+  upTo: string;
+}
+
+export interface MonthlyCheckBatchOutcome {
+  /** Periods of the range with a month to check. */
+  checked: number;
+  /** Months whose benefit and premium went into the ledger. */
+  queued: number;
+  /** Stop conditions found, signalled to the periods. */
+  stops: number;
+  /** People whose answers could not be read: their month waits (Art. 7, 42). */
+  unreadable: number;
+  /** Stops found for a period whose workflow is not running (told to supervisors). */
+  unhandled: number;
+}
+
+export interface PeriodLedger {
+  /** Months whose benefit is paid, in order. */
+  paid: string[];
+  /** Months whose latest attempt is pending, sent or failed. */
+  outstanding: string[];
+  /** Months in the ledger and not cancelled. */
+  queued: string[];
+}
+
+type AmountChange = { fromMonth: string; amountFen: number };
+
+/** The amount of `month`: the latest change in force from it, else the period's amount (Art. 38 para 2). */
+export function amountOfMonth(changes: AmountChange[], monthlyAmountFen: number, month: string): number {
+  return [...changes].reverse().find((c) => c.fromMonth <= month)?.amountFen ?? monthlyAmountFen;
+}
+
+export function monthlyCheckActivities({
+  db,
+  sources,
+  benefits,
+  payments,
+  recovery,
+}: {
+  db: Db;
+  sources: SourceClients;
+  benefits: ReturnType<typeof benefitActivities>;
+  payments: ReturnType<typeof paymentActivities>;
+  recovery: ReturnType<typeof recoveryActivities>;
+}) {
+  /** The latest attempt of each (period, kind, month) of these periods. */
+  async function latestAttempts(periodIds: string[]) {
+    if (periodIds.length === 0) return new Map<string, { attempt: number; status: string }>();
+    const rows = await db.$queryRaw<
+      { period_id: string; kind: string; month: string; attempt: number; status: string }[]
+    >`
+      SELECT DISTINCT ON (period_id, kind, month) period_id, kind, month, attempt, status
+        FROM payable WHERE period_id = ANY(${periodIds}::text[]) AND kind IN ('unemployment_benefit', 'medical_premium')
+       ORDER BY period_id, kind, month, attempt DESC`;
+    return new Map(rows.map((r) => [`${r.period_id}|${r.kind}|${r.month}`, { attempt: r.attempt, status: r.status }]));
+  }
+
+  /**
+   * A stop found for a period whose workflow is not running (ended, or never started): the month was not queued, and
+   * the supervisors are told to settle the case by hand (Art. 42), once per case and month.
+   */
+  async function recordStopUnhandled(f: {
+    caseNumber: string;
+    agencyCode: string;
+    month: string;
+    found: StopFinding;
+    at: string;
+  }): Promise<void> {
+    const at = new Date(f.at);
+    const key = `${f.caseNumber}/monthly_check_stop_unhandled/${f.month}`;
+    await db.$transaction(async (tx) => {
+      await recordCaseEvent(tx, {
+        caseNumber: f.caseNumber,
+        key,
+        type: 'monthly_check_stop_unhandled',
+        at,
+        actor: 'system',
+        data: { month: f.month, reason: f.found.reason, date: f.found.date, article: 'Art. 42' },
+      });
+      await tx.notification.createMany({
+        data: [
+          {
+            eventKey: key,
+            at,
+            agencyCode: f.agencyCode,
+            role: 'supervisor',
+            kind: 'stop_unhandled',
+            caseNumber: f.caseNumber,
+            message: `${f.caseNumber} ${f.month} 月比对发现停止领取情形（${f.found.reason}），但其待遇期未在运行，本月未发放，请核实处理`,
+          },
+        ],
+        skipDuplicates: true,
+      });
+    });
+  }
+
+  /** What the ledger holds of a period's benefit months (the latest attempt of each month). */
+  async function periodLedger(input: { periodId: string }): Promise<PeriodLedger> {
+    const rows = await db.$queryRaw<{ month: string; status: string }[]>`
+      SELECT DISTINCT ON (month) month, status FROM payable
+       WHERE period_id = ${input.periodId} AND kind = 'unemployment_benefit'
+       ORDER BY month, attempt DESC`;
+    return {
+      paid: rows.filter((r) => r.status === 'paid').map((r) => r.month),
+      outstanding: rows.filter((r) => ['pending', 'sent', 'failed'].includes(r.status)).map((r) => r.month),
+      queued: rows.filter((r) => r.status !== 'cancelled').map((r) => r.month),
+    };
+  }
+
+  return {
+    /**
+     * Art. 42: the city's periods checked by the city this month, cut into ranges of MONTHLY_CHECK_BATCH by period ID
+     * (one activity each). Only IDs travel through the history.
+     */
+    async planMonthlyCheck(input: { agencyCode: string; month: IsoMonth }): Promise<{
+      periods: number;
+      ranges: MonthlyCheckRange[];
+    }> {
+      const rows = await db.$queryRaw<{ id: string }[]>`
+        SELECT id FROM benefit_period
+         WHERE agency_code = ${input.agencyCode} AND monthly_check = 'city' AND status = 'active'
+           AND to_char(start_date, 'YYYY-MM') < ${input.month}
+         ORDER BY id`;
+      const ranges: MonthlyCheckRange[] = [];
+      for (let i = 0; i < rows.length; i += MONTHLY_CHECK_BATCH) {
+        const last = rows[Math.min(rows.length, i + MONTHLY_CHECK_BATCH) - 1]!;
+        ranges.push({ after: i === 0 ? null : rows[i - 1]!.id, upTo: last.id });
+      }
+      return { periods: rows.length, ranges };
+    },
+
+    /**
+     * Art. 42, 44, 62: a range of the city's periods for `month`. Each period's months after its first, up to `month`,
+     * not in the ledger yet (normally just `month`; more after a month whose check could not be read) are checked in
+     * order against the person's answers; the first with a stop condition is signalled to the period and nothing from
+     * it on is queued; the others are queued, benefit and premium, in one statement.
+     */
+    async checkMonthBatch(input: {
+      agencyCode: string;
+      month: IsoMonth;
+      after: string | null;
+      upTo: string;
+      at: string;
+    }): Promise<MonthlyCheckBatchOutcome> {
+      const { agencyCode, month } = input;
+      const periods = await db.$queryRaw<
+        {
+          id: string;
+          case_number: string;
+          start_month: string;
+          months: number;
+          monthly_amount_fen: number;
+          amount_changes: AmountChange[];
+          id_number: string;
+          separation_date: Date;
+          name: string;
+          account_number: string | null;
+          bank_name: string | null;
+        }[]
+      >`
+        SELECT p.id, p.case_number, to_char(p.start_date, 'YYYY-MM') AS start_month, p.months, p.monthly_amount_fen,
+               p.amount_changes, c.id_number, c.separation_date, c.name, c.account_number, c.bank_name
+          FROM benefit_period p JOIN benefit_claim c ON c.case_number = p.case_number
+         WHERE p.agency_code = ${agencyCode} AND p.monthly_check = 'city' AND p.status = 'active'
+           AND p.id > ${input.after ?? ''} AND p.id <= ${input.upTo}
+         ORDER BY p.id`;
+      const latest = await latestAttempts(periods.map((p) => p.id));
+      const outcome: MonthlyCheckBatchOutcome = { checked: 0, queued: 0, stops: 0, unreadable: 0, unhandled: 0 };
+      const agency = await db.agency.findUnique({ where: { code: agencyCode } });
+      if (agency?.level !== 'city') throw new Error(`agency ${agencyCode} is not a city agency (Art. 39)`);
+      const premiums = new Map<string, number>();
+      const premiumOf = async (m: string) => {
+        if (!premiums.has(m)) premiums.set(m, await benefits.medicalPremiumFor({ agencyCode, month: m }));
+        return premiums.get(m)!;
+      };
+      const rows: {
+        paymentId: string;
+        periodId: string;
+        caseNumber: string;
+        agencyCode: string;
+        kind: PayableKind;
+        month: string;
+        attempt: number;
+        amountFen: number;
+        payeeName: string;
+        accountNumber: string | null;
+        bankName: string | null;
+        status: 'pending';
+        createdAt: Date;
+        updatedAt: Date;
+      }[] = [];
+      const now = new Date();
+      const signal = Context.current().cancellationSignal;
+      const findings: { periodId: string; caseNumber: string; month: string; found: StopFinding }[] = [];
+
+      await mapLimited(periods, PEOPLE_IN_FLIGHT, async (p) => {
+        const last = addToMonth(p.start_month, p.months - 1);
+        const due: string[] = [];
+        for (let m = addToMonth(p.start_month, 1); m <= month && m <= last; m = addToMonth(m, 1)) {
+          const l = latest.get(`${p.id}|unemployment_benefit|${m}`);
+          if (!l || l.status === 'cancelled') due.push(m);
+        }
+        if (due.length === 0) return;
+        outcome.checked += 1;
+        let answers;
+        try {
+          answers = await stopSourceAnswers(sources, p.id_number, { signal });
+        } catch (err) {
+          // An outage: the whole batch again, later (nothing it queued is queued twice). An answer that cannot be read
+          // decides nothing (Art. 7, 42): the month waits, the case records it, the supervisors are told.
+          if (!(err instanceof SourceError) || err.kind === 'unavailable') throw err;
+          outcome.unreadable += 1;
+          await benefits.recordMonthlyCheckUnreadable({
+            caseNumber: p.case_number,
+            agencyCode,
+            month: due[0]!,
+            error: `${err.kind === 'malformed' ? 'SourceMalformed' : 'SourceRejected'}: ${err.message}`.slice(0, 500),
+            at: input.at,
+          });
+          return;
+        }
+        for (const m of due) {
+          const found = stopFindingOf(answers, isoDate(p.separation_date), m, `${m}-01`);
+          if (found) {
+            findings.push({ periodId: p.id, caseNumber: p.case_number, month: m, found });
+            return;
+          }
+          for (const kind of ['unemployment_benefit', 'medical_premium'] as const) {
+            const l = latest.get(`${p.id}|${kind}|${m}`);
+            if (l && l.status !== 'cancelled') continue;
+            const attempt = l ? l.attempt + 1 : 1;
+            const benefit = kind === 'unemployment_benefit';
+            rows.push({
+              paymentId: paymentIdFor(p.id, kind, m, attempt),
+              periodId: p.id,
+              caseNumber: p.case_number,
+              agencyCode,
+              kind,
+              month: m,
+              attempt,
+              amountFen: benefit ? amountOfMonth(p.amount_changes, p.monthly_amount_fen, m) : await premiumOf(m),
+              payeeName: benefit ? p.name : medicalAgencyName(agency.name),
+              accountNumber: benefit ? p.account_number : null,
+              bankName: benefit ? p.bank_name : null,
+              status: 'pending',
+              createdAt: now,
+              updatedAt: now,
+            });
+          }
+          outcome.queued += 1;
+        }
+      });
+      if (rows.length) await db.payable.createMany({ data: rows, skipDuplicates: true });
+
+      // The stops, to the periods: each stops its benefit, tells the person and settles what was paid (Art. 42, 43).
+      const client = Context.current().client;
+      for (const f of findings) {
+        outcome.stops += 1;
+        try {
+          await client.workflow.getHandle(f.periodId).signal(stopFound, { month: f.month, found: f.found });
+        } catch (err) {
+          if (!(err instanceof WorkflowNotFoundError)) throw err;
+          outcome.unhandled += 1;
+          log.warn('stop found for a period whose workflow is not running', { periodId: f.periodId, month: f.month });
+          await recordStopUnhandled({ ...f, agencyCode, at: input.at });
+        }
+      }
+      return outcome;
+    },
+
+    /**
+     * Art. 39, 62: after a run, its failed benefit months of the periods the city checks: a first failure goes out
+     * again with the next run to the account as the claim has it now; a second asks the person to correct the account
+     * (once per month). The paid months of the run's periods are recounted in the read model.
+     */
+    async settleCityRun(input: { runId: string; at: string }): Promise<{ requeued: number; asked: number }> {
+      const failed = await db.$queryRaw<
+        {
+          period_id: string;
+          case_number: string;
+          agency_code: string;
+          month: string;
+          attempt: number;
+          amount_fen: number;
+          name: string;
+          account_number: string | null;
+          bank_name: string | null;
+        }[]
+      >`
+        SELECT p.period_id, p.case_number, p.agency_code, p.month, p.attempt, p.amount_fen,
+               c.name, c.account_number, c.bank_name
+          FROM payable p
+          JOIN benefit_period bp ON bp.id = p.period_id AND bp.monthly_check = 'city'
+          JOIN benefit_claim c ON c.case_number = p.case_number
+         WHERE p.run_id = ${input.runId} AND p.kind = 'unemployment_benefit' AND p.status = 'failed'
+           AND NOT EXISTS (SELECT 1 FROM payable n WHERE n.period_id = p.period_id AND n.kind = p.kind
+                           AND n.month = p.month AND n.attempt > p.attempt)`;
+      const now = new Date();
+      const again = failed.filter((f) => f.attempt === 1);
+      if (again.length) {
+        await db.payable.createMany({
+          data: again.map((f) => ({
+            paymentId: paymentIdFor(f.period_id, 'unemployment_benefit', f.month, f.attempt + 1),
+            periodId: f.period_id,
+            caseNumber: f.case_number,
+            agencyCode: f.agency_code,
+            kind: 'unemployment_benefit',
+            month: f.month,
+            attempt: f.attempt + 1,
+            amountFen: f.amount_fen,
+            payeeName: f.name,
+            accountNumber: f.account_number,
+            bankName: f.bank_name,
+            status: 'pending',
+            createdAt: now,
+            updatedAt: now,
+          })),
+          skipDuplicates: true,
+        });
+      }
+      const ask = failed.filter((f) => f.attempt >= 2);
+      for (const f of ask) {
+        await benefits.notifyApplicant({
+          caseNumber: f.case_number,
+          messageId: `${f.case_number}.account.${f.month}`,
+          kind: 'account_correction',
+          params: { caseNumber: f.case_number, month: f.month },
+          at: input.at,
+        });
+      }
+      await db.$executeRaw`
+        UPDATE benefit_period bp SET paid_months = s.paid, updated_at = now()
+          FROM (SELECT period_id, count(*) FILTER (WHERE status = 'paid')::int AS paid FROM payable
+                 WHERE kind = 'unemployment_benefit'
+                   AND period_id IN (SELECT DISTINCT period_id FROM payable WHERE run_id = ${input.runId})
+                 GROUP BY period_id) s
+         WHERE bp.id = s.period_id AND bp.monthly_check = 'city' AND bp.paid_months <> s.paid`;
+      return { requeued: again.length, asked: ask.length };
+    },
+
+    /** A period joins its city's monthly comparison (Art. 42): its months after those it checks itself. */
+    async joinCityMonthlyCheck(input: { periodId: string }): Promise<void> {
+      await db.benefitPeriod.update({ where: { id: input.periodId }, data: { monthlyCheck: 'city' } });
+    },
+
+    /** What the ledger holds of a period's benefit months: paid, outstanding, queued (Art. 39, 42, 43). */
+    periodLedger,
+
+    /** Art. 39: after a corrected account, every failed month goes out again with the next run, to the new account. */
+    async requeueFailedMonths(input: { periodId: string }): Promise<string[]> {
+      const failed = await db.$queryRaw<{ month: string }[]>`
+        SELECT month FROM (SELECT DISTINCT ON (month) month, status FROM payable
+                            WHERE period_id = ${input.periodId} AND kind = 'unemployment_benefit'
+                            ORDER BY month, attempt DESC) l
+         WHERE status = 'failed' ORDER BY month`;
+      const requeued: string[] = [];
+      for (const { month: m } of failed) {
+        // The same re-send as the period's own (activities/payments.ts requeuePayable), one month at a time.
+        const r = await payments.requeuePayable({ periodId: input.periodId, kind: 'unemployment_benefit', month: m });
+        if (r.status === 'pending') requeued.push(m);
+      }
+      return requeued;
+    },
+
+    /**
+     * Art. 38 para 2, Art. 13: a corrected monthly amount for the months from `fromMonth` not yet in the ledger (months
+     * queued or paid keep theirs). Kept on the period for the city's comparison and recorded on the case. Refused when
+     * every month of the period is in the ledger already.
+     */
+    async changePeriodAmount(input: {
+      periodId: string;
+      caseNumber: string;
+      fromMonth: string;
+      amountFen: number;
+      reason: string;
+      by: string;
+      at: string;
+    }): Promise<{ effectiveFrom: string; unchangedMonths: string[] } | { refused: string }> {
+      const period = await db.benefitPeriod.findUniqueOrThrow({ where: { id: input.periodId } });
+      const first = isoDate(period.startDate).slice(0, 7);
+      const months = Array.from({ length: period.months }, (_, i) => addToMonth(first, i));
+      const { queued } = await periodLedger({ periodId: input.periodId });
+      const next = months.find((m) => !queued.includes(m));
+      if (!next) return { refused: 'Every month of the period is queued already' };
+      const effectiveFrom = input.fromMonth > next ? input.fromMonth : next;
+      const before = period.amountChanges as AmountChange[];
+      const changes: AmountChange[] = [
+        ...(before.length ? before : [{ fromMonth: first, amountFen: period.monthlyAmountFen }]).filter(
+          (c) => c.fromMonth < effectiveFrom,
+        ),
+        { fromMonth: effectiveFrom, amountFen: input.amountFen },
+      ];
+      await db.benefitPeriod.update({ where: { id: input.periodId }, data: { amountChanges: changes } });
+      await recovery.recordPeriodAmountChanged({ ...input, fromMonth: effectiveFrom });
+      return { effectiveFrom, unchangedMonths: queued.filter((m) => m >= input.fromMonth) };
+    },
+  };
+}
