@@ -51,7 +51,6 @@ import { temporalBinary } from '../scripts/temporal-bin';
 import { createSimulatorApp } from '../simulators/app';
 import { createSourceClients, parseSourceConfig } from '../integrations/config';
 import { ensureWorkflowBundle } from '../worker/bundle';
-import { PAYMENT_BATCH_SIZE } from '../activities/payments';
 import { BATCHES_IN_FLIGHT, CHECK_BATCHES_IN_FLIGHT } from '../workflows/payments';
 import { mapLimited } from '../domain/concurrency';
 import { WORKER_TUNING } from '../worker/options';
@@ -68,7 +67,7 @@ const ONLY = new Set(
 );
 const runs = (measure: 'intake' | 'payment' | 'worklist' | 'history') => ONLY.size === 0 || ONLY.has(measure);
 const SIZES = {
-  quick: { claims: 200, beneficiaries: 500, tasks: 100_000, openCases: 20_000, samples: 100 },
+  quick: { claims: 200, beneficiaries: 2_000, tasks: 100_000, openCases: 20_000, samples: 100 },
   default: { claims: 1_000, beneficiaries: 10_000, tasks: 300_000, openCases: 100_000, samples: 300 },
   large: { claims: 2_000, beneficiaries: 100_000, tasks: 1_000_000, openCases: 200_000, samples: 500 },
 }[MODE];
@@ -365,7 +364,17 @@ async function main() {
           .slice(0, SAMPLE)
           .map(async (c) => (await temporal.workflow.getHandle(`${c}.P`).fetchHistory()).events?.length ?? 0),
       );
-    // The others: their rows as a begun period leaves them, in the city's comparison.
+    // The others: their rows as a begun period leaves them, in the city's comparison, and their people in the
+    // beneficiaries' medical insurance from today (Art. 44), as their openings would have left them.
+    await mapLimited(people.slice(0, Math.min(people.length, m)), 10, (p) =>
+      sources.medical.enrol({
+        idNumber: p.idNumber,
+        name: p.name,
+        agencyDivisionCode: AGENCY,
+        startDate: today,
+        expectedEndDate: endDate,
+      }),
+    );
     await sql.query(
       `INSERT INTO benefit_period (id, case_number, agency_code, status, start_date, end_date, months, monthly_amount_fen,
          monthly_check, created_at, updated_at)

@@ -129,6 +129,27 @@ describe('a benefit period (Art. 38, 39, 42, 44, 62, 63)', () => {
     const bank = (await ledgerOf(p.periodId)).filter((x) => x.result === 'paid');
     expect(bank).toHaveLength(12);
 
+    // Art. 42, 62: months 2-12 were checked and queued by the city's monthly comparison, not by the period, which
+    // slept through them: its whole history is its opening, its first month, the expiry SMS and its close.
+    expect(await tdb.sql('SELECT monthly_check FROM benefit_period WHERE id = $1', [p.periodId])).toEqual([
+      { monthly_check: 'city' },
+    ]);
+    const history = (await p.handle.fetchHistory()).events ?? [];
+    const activities = history
+      .map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name)
+      .filter((n): n is string => !!n);
+    expect(activities).toEqual([
+      'beginBenefitPeriod',
+      'checkAndQueueMonth',
+      'notifyApplicant',
+      'periodLedger',
+      'leaveMedical',
+      'recordPeriodProgress',
+    ]);
+    const second = addToMonth(p.startDate.slice(0, 7), 1);
+    const check = await env.client.workflow.getHandle(`monthly-check-210100-${second}`).result();
+    expect(check).toMatchObject({ periods: 1, checked: 1, queued: 1, stops: 0, unreadable: 0, passes: 1 });
+
     const expiry = (await messages(p.caseNumber)).filter((m) => m.kind === 'expiry_reminder');
     expect(expiry).toHaveLength(1);
     expect(expiry[0]!.at.getTime()).toBe(shanghaiInstant(addCalendarMonths(p.endDate, -1), 9));
