@@ -24,14 +24,15 @@ import { isoDate, type Db } from '../lib/db';
 import { stopFound } from '../workflows/benefit-period';
 import { addToMonth } from '../workflows/time';
 import { recordCaseEvent } from '../lib/case-events';
-import { stopFindingOf, stopSourceAnswers, type benefitActivities, type StopFinding } from './benefits';
+import { stopFindingOf, type benefitActivities, type StopFinding } from './benefits';
 import { medicalAgencyName, paymentIdFor, type PayableKind, type paymentActivities } from './payments';
 import type { recoveryActivities } from './recovery';
 
-/** Beneficiaries per activity of the monthly comparison (and per bank batch, activities/payments.ts). */
+/**
+ * Beneficiaries per activity of the monthly comparison (and per bank batch, activities/payments.ts); each source is
+ * asked once per activity (a comparison list takes up to 500).
+ */
 export const MONTHLY_CHECK_BATCH = 200;
-/** People of a batch whose three sources are asked at once. */
-const PEOPLE_IN_FLIGHT = 16;
 
 export interface MonthlyCheckRange {
   /** Period IDs after this one (exclusive; null: from the first) … */
@@ -146,6 +147,16 @@ export function monthlyCheckActivities({
     };
   }
 
+  /** The three comparison lists of Art. 42 (new employment, a basic pension, death), asked at once. */
+  async function comparisonAnswers(idNumbers: string[], signal: AbortSignal) {
+    const [employment, pension, death] = await Promise.all([
+      sources.employment.getEmploymentStatuses(idNumbers, { signal }),
+      sources.pension.getPensionReceipts(idNumbers, { signal }),
+      sources.civil.getDeaths(idNumbers, { signal }),
+    ]);
+    return { employment, pension, death };
+  }
+
   return {
     /**
      * Art. 42: the city's periods checked by the city this month, cut into ranges of MONTHLY_CHECK_BATCH by period ID
@@ -232,37 +243,58 @@ export function monthlyCheckActivities({
       const signal = Context.current().cancellationSignal;
       const findings: { periodId: string; caseNumber: string; month: string; found: StopFinding }[] = [];
 
-      await mapLimited(periods, PEOPLE_IN_FLIGHT, async (p) => {
+      // The months each period has due: after its first, up to `month`, not in the ledger (or withdrawn by a stop).
+      const dueOf = new Map<string, string[]>();
+      for (const p of periods) {
         const last = addToMonth(p.start_month, p.months - 1);
         const due: string[] = [];
         for (let m = addToMonth(p.start_month, 1); m <= month && m <= last; m = addToMonth(m, 1)) {
           const l = latest.get(`${p.id}|unemployment_benefit|${m}`);
           if (!l || l.status === 'cancelled') due.push(m);
         }
-        if (due.length === 0) return;
-        outcome.checked += 1;
-        let answers;
-        try {
-          answers = await stopSourceAnswers(sources, p.id_number, { signal });
-        } catch (err) {
-          // An outage: the whole batch again, later (nothing it queued is queued twice). An answer that cannot be read
-          // decides nothing (Art. 7, 42): the month waits, the case records it, the supervisors are told.
-          if (!(err instanceof SourceError) || err.kind === 'unavailable') throw err;
-          outcome.unreadable += 1;
-          await benefits.recordMonthlyCheckUnreadable({
+        if (due.length) dueOf.set(p.id, due);
+      }
+      const asked = periods.filter((p) => dueOf.has(p.id));
+      outcome.checked = asked.length;
+      if (asked.length === 0) return outcome;
+
+      // One comparison list per source (Art. 42: 比对查询), the batch's people at once.
+      const idNumbers = [...new Set(asked.map((p) => p.id_number))];
+      let answers: Awaited<ReturnType<typeof comparisonAnswers>>;
+      try {
+        answers = await comparisonAnswers(idNumbers, signal);
+      } catch (err) {
+        // An outage: the whole batch again, later (nothing it queued is queued twice). An answer that cannot be read
+        // decides nothing (Art. 7, 42): the people's months wait, each case records it, the supervisors are told.
+        if (!(err instanceof SourceError) || err.kind === 'unavailable') throw err;
+        const error = `${err.kind === 'malformed' ? 'SourceMalformed' : 'SourceRejected'}: ${err.message}`.slice(
+          0,
+          500,
+        );
+        await mapLimited(asked, 8, (p) =>
+          benefits.recordMonthlyCheckUnreadable({
             caseNumber: p.case_number,
             agencyCode,
-            month: due[0]!,
-            error: `${err.kind === 'malformed' ? 'SourceMalformed' : 'SourceRejected'}: ${err.message}`.slice(0, 500),
+            month: dueOf.get(p.id)![0]!,
+            error,
             at: input.at,
-          });
-          return;
-        }
-        for (const m of due) {
-          const found = stopFindingOf(answers, isoDate(p.separation_date), m, `${m}-01`);
+          }),
+        );
+        outcome.unreadable = asked.length;
+        return outcome;
+      }
+
+      for (const p of asked) {
+        const person = {
+          employment: answers.employment.get(p.id_number)!,
+          pension: answers.pension.get(p.id_number)!,
+          death: answers.death.get(p.id_number)!,
+        };
+        for (const m of dueOf.get(p.id)!) {
+          const found = stopFindingOf(person, isoDate(p.separation_date), m, `${m}-01`);
           if (found) {
             findings.push({ periodId: p.id, caseNumber: p.case_number, month: m, found });
-            return;
+            break;
           }
           for (const kind of ['unemployment_benefit', 'medical_premium'] as const) {
             const l = latest.get(`${p.id}|${kind}|${m}`);
@@ -288,7 +320,7 @@ export function monthlyCheckActivities({
           }
           outcome.queued += 1;
         }
-      });
+      }
       if (rows.length) await db.payable.createMany({ data: rows, skipDuplicates: true });
 
       // The stops, to the periods: each stops its benefit, tells the person and settles what was paid (Art. 42, 43).

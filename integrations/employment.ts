@@ -3,6 +3,7 @@
  * registration the agency pushes for every beneficiary (Art. 40). Registration is idempotent by request ID.
  */
 import { z } from 'zod';
+import { resultsByPerson } from './batch';
 import type { CallOptions, SourceHttpClient } from './http';
 import {
   dateSchema,
@@ -20,6 +21,10 @@ export const employmentStatusSchema = z.object({
   employerUscc: z.string().nullable(),
 });
 export type EmploymentStatus = z.infer<typeof employmentStatusSchema>;
+export const employmentStatusesSchema = z.object({
+  results: z.array(employmentStatusSchema.extend({ idNumber: z.string() })),
+});
+export type EmploymentStatuses = z.infer<typeof employmentStatusesSchema>;
 
 export const unemploymentRegistrationRequestSchema = z.object({
   requestId: idempotencyKeySchema,
@@ -52,6 +57,19 @@ export class EmploymentClient {
       response: employmentStatusSchema,
       options,
     });
+  }
+
+  /** Art. 42: the same for a comparison list of up to 500 people (比对查询), one result each. */
+  async getEmploymentStatuses(idNumbers: string[], options?: CallOptions): Promise<Map<string, EmploymentStatus>> {
+    const answer = await this.http.call({
+      operation: 'getEmploymentStatuses',
+      method: 'POST',
+      path: '/employment-status/batch-query',
+      body: { idNumbers },
+      response: employmentStatusesSchema,
+      options,
+    });
+    return resultsByPerson(this.http, 'getEmploymentStatuses', idNumbers, answer.results);
   }
 
   /** Art. 40: push a beneficiary to the unemployment-registration office of the paying locality. */

@@ -3,11 +3,16 @@
  * pensions it already paid (Art. 47: survivors choose one scheme; check to avoid paying twice).
  */
 import { z } from 'zod';
+import { resultsByPerson } from './batch';
 import type { CallOptions, SourceHttpClient } from './http';
 import { dateSchema, fenSchema } from './schemas';
 
 export const pensionReceiptSchema = z.object({ receivesPension: z.boolean(), startDate: dateSchema.nullable() });
 export type PensionReceipt = z.infer<typeof pensionReceiptSchema>;
+export const pensionReceiptsSchema = z.object({
+  results: z.array(pensionReceiptSchema.extend({ idNumber: z.string() })),
+});
+export type PensionReceipts = z.infer<typeof pensionReceiptsSchema>;
 
 /** One funeral grant / survivor pension paid by another scheme (shared with work-injury insurance). */
 export const funeralGrantSchema = z.object({
@@ -32,6 +37,19 @@ export class PensionClient {
       response: pensionReceiptSchema,
       options,
     });
+  }
+
+  /** Art. 42: the same for a comparison list of up to 500 people (比对查询), one result each. */
+  async getPensionReceipts(idNumbers: string[], options?: CallOptions): Promise<Map<string, PensionReceipt>> {
+    const answer = await this.http.call({
+      operation: 'getPensionReceipts',
+      method: 'POST',
+      path: '/receipts/batch-query',
+      body: { idNumbers },
+      response: pensionReceiptsSchema,
+      options,
+    });
+    return resultsByPerson(this.http, 'getPensionReceipts', idNumbers, answer.results);
   }
 
   /** Art. 47: funeral grants and survivor pensions pension insurance paid for the person. */

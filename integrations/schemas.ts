@@ -28,6 +28,16 @@ export const idempotencyKeySchema = z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 
 export const personQuerySchema = z.object({ idNumber: residentIdNumberSchema });
 export type PersonQuery = z.infer<typeof personQuerySchema>;
 
+/**
+ * A comparison list (比对查询, Art. 42: 部级社会保险比对查询系统): up to 500 people at once, answered one result each, in
+ * any order. Identity numbers travel in the body.
+ */
+export const BATCH_QUERY_MAX = 500;
+export const batchQuerySchema = z.object({
+  idNumbers: z.array(residentIdNumberSchema).min(1).max(BATCH_QUERY_MAX),
+});
+export type BatchQuery = z.infer<typeof batchQuerySchema>;
+
 /** Error body of the simulators: `{ error: { code, message } }`. */
 export const errorBodySchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 export type ErrorBody = z.infer<typeof errorBodySchema>;

@@ -5,12 +5,12 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Certificates } from '../../integrations/certificates';
-import type { DeathRecord } from '../../integrations/civil';
+import type { DeathRecord, DeathRecords } from '../../integrations/civil';
 import type { EmployerCredit } from '../../integrations/credit';
 import { identityCheckRequestSchema } from '../../integrations/hukou';
 import type { IdentityCheck } from '../../integrations/hukou';
-import type { FuneralGrants, PensionReceipt } from '../../integrations/pension';
-import { personQuerySchema } from '../../integrations/schemas';
+import type { FuneralGrants, PensionReceipt, PensionReceipts } from '../../integrations/pension';
+import { batchQuerySchema, personQuerySchema } from '../../integrations/schemas';
 import { body, notFound, parse } from '../http';
 import type { Simulator } from '../simulator';
 
@@ -43,6 +43,18 @@ export function civilRoutes(sim: Simulator): Router {
     const answer: DeathRecord = { deceased: dateOfDeath !== null, dateOfDeath };
     res.json(answer);
   });
+  // Art. 42: the monthly comparison list (比对查询), one result per person asked.
+  router.post('/deaths/batch-query', (req, res) => {
+    const { idNumbers } = body(batchQuerySchema, req);
+    const answer: DeathRecords = {
+      results: [...new Set(idNumbers)].map((idNumber) => {
+        const person = sim.world.findPerson(idNumber);
+        const dateOfDeath = person ? sim.dateOfDeath(person) : null;
+        return { idNumber, deceased: dateOfDeath !== null, dateOfDeath };
+      }),
+    };
+    res.json(answer);
+  });
   return router;
 }
 
@@ -53,6 +65,18 @@ export function pensionRoutes(sim: Simulator): Router {
     const person = sim.world.findPerson(idNumber);
     const startDate = person ? sim.pensionStartDate(person) : null;
     const answer: PensionReceipt = { receivesPension: startDate !== null, startDate };
+    res.json(answer);
+  });
+  // Art. 42: the monthly comparison list (比对查询), one result per person asked.
+  router.post('/receipts/batch-query', (req, res) => {
+    const { idNumbers } = body(batchQuerySchema, req);
+    const answer: PensionReceipts = {
+      results: [...new Set(idNumbers)].map((idNumber) => {
+        const person = sim.world.findPerson(idNumber);
+        const startDate = person ? sim.pensionStartDate(person) : null;
+        return { idNumber, receivesPension: startDate !== null, startDate };
+      }),
+    };
     res.json(answer);
   });
   router.post('/funeral-grants/query', (req, res) => {

@@ -5,10 +5,10 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { employmentStatusSchema, unemploymentRegistrationRequestSchema } from '../../integrations/employment';
-import type { EmploymentStatus, UnemploymentRegistration } from '../../integrations/employment';
+import type { EmploymentStatus, EmploymentStatuses, UnemploymentRegistration } from '../../integrations/employment';
 import { enrolmentRequestSchema, leaveRequestSchema, premiumPaymentRequestSchema } from '../../integrations/medical';
 import type { Beneficiary, PremiumPayment } from '../../integrations/medical';
-import { personQuerySchema } from '../../integrations/schemas';
+import { batchQuerySchema, personQuerySchema } from '../../integrations/schemas';
 import { smsRequestSchema } from '../../integrations/sms';
 import type { SmsAccepted, SmsStatus } from '../../integrations/sms';
 import { HttpError, body, notFound, nowIso, parse } from '../http';
@@ -118,16 +118,26 @@ export function medicalRoutes(sim: Simulator): Router {
 export function employmentRoutes(sim: Simulator): Router {
   const router = Router();
 
-  router.post('/employment-status/query', (req, res) => {
-    const { idNumber } = body(personQuerySchema, req);
+  const statusOf = (idNumber: string): EmploymentStatus => {
     const person = sim.world.findPerson(idNumber);
     const status = person ? sim.employmentStatus(person) : null;
-    const answer: EmploymentStatus = employmentStatusSchema.parse({
+    return employmentStatusSchema.parse({
       employed: status !== null,
       startDate: status?.startDate ?? null,
       employerName: status?.employerName ?? null,
       employerUscc: status?.employerUscc ?? null,
     });
+  };
+  router.post('/employment-status/query', (req, res) => {
+    const { idNumber } = body(personQuerySchema, req);
+    res.json(statusOf(idNumber));
+  });
+  // Art. 42: the monthly comparison list (比对查询), one result per person asked.
+  router.post('/employment-status/batch-query', (req, res) => {
+    const { idNumbers } = body(batchQuerySchema, req);
+    const answer: EmploymentStatuses = {
+      results: [...new Set(idNumbers)].map((idNumber) => ({ idNumber, ...statusOf(idNumber) })),
+    };
     res.json(answer);
   });
 

@@ -152,6 +152,42 @@ describe('household registration, civil affairs, pension and work-injury insuran
     });
   });
 
+  it('answers the monthly comparison lists, one result per person, as the single lookups do (Art. 42 比对查询)', async () => {
+    const dead = await findPerson(sim, 'deceased');
+    const pensioner = await findPerson(sim, 'pensioner,!deceased');
+    const reemployed = await findPerson(sim, 'reemployed,!deceased,!pensioner');
+    const clear = await findPerson(sim, 'eligible,!deceased,!pensioner,!reemployed,!employed');
+    const ids = [dead, pensioner, reemployed, clear].map((p) => p.idNumber);
+    const [deaths, pensions, employment] = await Promise.all([
+      sim.clients.civil.getDeaths(ids),
+      sim.clients.pension.getPensionReceipts(ids),
+      sim.clients.employment.getEmploymentStatuses(ids),
+    ]);
+    for (const id of ids) {
+      expect(deaths.get(id)).toMatchObject(await sim.clients.civil.getDeath(id));
+      expect(pensions.get(id)).toMatchObject(await sim.clients.pension.getPensionReceipt(id));
+      expect(employment.get(id)).toMatchObject(await sim.clients.employment.getEmploymentStatus(id));
+    }
+    expect([...deaths].filter(([, d]) => d.deceased).map(([id]) => id)).toEqual([dead.idNumber]);
+    expect(pensions.get(pensioner.idNumber)).toMatchObject({ receivesPension: true });
+    expect(employment.get(reemployed.idNumber)?.employed).toBe(true);
+    expect(employment.get(clear.idNumber)).toMatchObject({ employed: false, startDate: null });
+  });
+
+  it('refuses a comparison list of over 500 people, and reads a garbled list as malformed, for nobody (Art. 7, 42)', async () => {
+    const clear = await findPerson(sim, 'eligible');
+    const tooMany = Array.from({ length: 501 }, () => clear.idNumber);
+    expect(await failure(() => sim.clients.civil.getDeaths(tooMany))).toMatchObject({ kind: 'rejected', status: 400 });
+    await sim.admin('PUT', '/faults', { prefix: '/pension', malformed: 'shape' });
+    try {
+      const garbled = await failure(() => sim.clients.pension.getPensionReceipts([clear.idNumber]));
+      expect(garbled).toBeInstanceOf(SourceError);
+      expect(garbled).toMatchObject({ kind: 'malformed', source: 'pension', operation: 'getPensionReceipts' });
+    } finally {
+      await sim.admin('DELETE', '/faults');
+    }
+  });
+
   it('reports funeral grants already paid by pension or work-injury insurance (Art. 47)', async () => {
     const person = await findPerson(sim, 'funeral_grant_paid');
     const detail = await personDetail(sim, person.idNumber);
