@@ -16,7 +16,7 @@
  * enforces too (the partial unique index `payable_paid_once_partial`).
  *
  * Medical premiums (Art. 44: the fund pays the beneficiaries' basic medical insurance premium; Art. 63: 完成领金人员医疗
- * 保险费代缴) are paid to the city's medical insurance agency through its premium interface (`medical.payPremium`,
+ * 保险费代缴) are paid to the city's medical insurance agency through its premium interface (`medical.payPremiums`, a batch at once,
  * idempotent by payment ID like the bank), not through the bank: the bank interface has no purpose for them, and the
  * medical insurance agency must know whose premium for which month it receives. Their ledger payee is the city's
  * medical insurance agency (no account number); a refusal (`not_enrolled`, `not_covered`) fails the item with that
@@ -28,7 +28,7 @@ import { z } from 'zod';
 import type { Prisma } from '../generated/prisma/client';
 import { paymentItemSchema, type BankClient, type PaymentItem } from '../integrations/bank';
 import { SourceError, toActivityFailure } from '../integrations/errors';
-import type { MedicalClient } from '../integrations/medical';
+import type { MedicalClient, PremiumPaymentRequest } from '../integrations/medical';
 import { mapLimited } from '../domain/concurrency';
 import type { Db } from '../lib/db';
 import { MONTH_PATTERN, RUN_ID_PATTERN } from '../workflows/pay-day';
@@ -62,7 +62,7 @@ export type PayableStatus = (typeof PAYABLE_STATUSES)[number];
 export const PAYMENT_BATCH_SIZE = 200;
 /** A city's claim or a batch's results can take longer than Prisma's default 5 s transaction on a busy database. */
 const LONG_TX = { maxWait: 10_000, timeout: 60_000 };
-/** Premium calls in flight at once within a batch. */
+/** Premium calls in flight at once within a batch, when the medical insurance agency refuses the batch's list whole. */
 const PREMIUM_CONCURRENCY = 8;
 
 export interface PayableRef {
@@ -381,32 +381,49 @@ export function paymentActivities({ db, bank, medical }: PaymentActivityDeps) {
       select: { caseNumber: true, idNumber: true },
     });
     const idNumbers = new Map(claims.map((c) => [c.caseNumber, c.idNumber]));
-    await mapLimited(rows, PREMIUM_CONCURRENCY, async (p) => {
+    const items: PremiumPaymentRequest[] = [];
+    for (const p of rows) {
       const idNumber = idNumbers.get(p.caseNumber);
-      if (!idNumber) {
-        results.set(p.paymentId, { status: 'failed', code: 'case_not_found', paidAt: null });
-        return;
-      }
-      try {
-        const r = await medical.payPremium(
-          {
-            paymentId: p.paymentId,
-            idNumber,
-            month: p.month,
-            amountFen: p.amountFen,
-            agencyDivisionCode: p.agencyCode,
-          },
-          signal ? { signal } : {},
+      if (!idNumber) results.set(p.paymentId, { status: 'failed', code: 'case_not_found', paidAt: null });
+      else
+        items.push({
+          paymentId: p.paymentId,
+          idNumber,
+          month: p.month,
+          amountFen: p.amountFen,
+          agencyDivisionCode: p.agencyCode,
+        });
+    }
+    if (items.length === 0) return results;
+    const retryable = (err: SourceError) =>
+      ApplicationFailure.retryable(err.message, err.name, { source: err.source, code: err.code });
+    try {
+      // The batch's premiums in one call (Art. 63 代缴), a result per item.
+      const answers = await medical.payPremiums(items, signal ? { signal } : {});
+      for (const [paymentId, r] of answers) {
+        results.set(
+          paymentId,
+          r.status === 'accepted'
+            ? { status: 'paid', code: null, paidAt: r.receivedAt }
+            : { status: 'failed', code: r.code, paidAt: null },
         );
-        results.set(p.paymentId, { status: 'paid', code: null, paidAt: r.receivedAt });
+      }
+      return results;
+    } catch (err) {
+      if (!(err instanceof SourceError)) throw toActivityFailure(err);
+      // A list refused whole (one item it cannot take): one call per item, so a refusal fails that item alone.
+      if (err.kind !== 'rejected') throw retryable(err);
+    }
+    await mapLimited(items, PREMIUM_CONCURRENCY, async (item) => {
+      try {
+        const r = await medical.payPremium(item, signal ? { signal } : {});
+        results.set(item.paymentId, { status: 'paid', code: null, paidAt: r.receivedAt });
       } catch (err) {
         if (err instanceof SourceError && err.kind === 'rejected') {
-          results.set(p.paymentId, { status: 'failed', code: err.code, paidAt: null });
+          results.set(item.paymentId, { status: 'failed', code: err.code, paidAt: null });
           return;
         }
-        if (err instanceof SourceError) {
-          throw ApplicationFailure.retryable(err.message, err.name, { source: err.source, code: err.code });
-        }
+        if (err instanceof SourceError) throw retryable(err);
         throw toActivityFailure(err);
       }
     });

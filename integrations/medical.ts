@@ -4,6 +4,7 @@
  * 完成领金人员医疗保险费代缴). Enrolment is idempotent per person and start date; premiums per payment ID.
  */
 import { z } from 'zod';
+import { resultsByKey } from './batch';
 import type { CallOptions, SourceHttpClient } from './http';
 import {
   dateSchema,
@@ -65,6 +66,21 @@ export const premiumPaymentSchema = z.object({
 });
 export type PremiumPayment = z.infer<typeof premiumPaymentSchema>;
 
+/** Art. 44, 63: a run's premiums for up to 500 people at once (代缴), each idempotent by its payment ID. */
+export const PREMIUM_BATCH_MAX = 500;
+export const premiumBatchRequestSchema = z.object({
+  items: z.array(premiumPaymentRequestSchema).min(1).max(PREMIUM_BATCH_MAX),
+});
+export type PremiumBatchRequest = z.infer<typeof premiumBatchRequestSchema>;
+/** One result per item: accepted (as `payPremium` answers) or refused with the code `payPremium` would have given. */
+export const premiumBatchResultSchema = z.discriminatedUnion('status', [
+  premiumPaymentSchema,
+  z.object({ paymentId: z.string(), status: z.literal('refused'), code: z.string().min(1) }),
+]);
+export type PremiumBatchResult = z.infer<typeof premiumBatchResultSchema>;
+export const premiumBatchSchema = z.object({ results: z.array(premiumBatchResultSchema) });
+export type PremiumBatch = z.infer<typeof premiumBatchSchema>;
+
 export class MedicalClient {
   constructor(private readonly http: SourceHttpClient) {}
 
@@ -102,6 +118,28 @@ export class MedicalClient {
       response: beneficiarySchema,
       options,
     });
+  }
+
+  /**
+   * Art. 44, 63: a batch of premiums, one result per payment ID (accepted, or refused with its code: `not_enrolled`,
+   * `not_covered`, `payment_id_conflict`). The same payment ID twice is recorded once, as with `payPremium`.
+   */
+  async payPremiums(items: PremiumPaymentRequest[], options?: CallOptions): Promise<Map<string, PremiumBatchResult>> {
+    const answer = await this.http.call({
+      operation: 'payPremiums',
+      method: 'POST',
+      path: '/premium-payments/batch',
+      body: { items },
+      response: premiumBatchSchema,
+      options,
+    });
+    return resultsByKey(
+      this.http,
+      'payPremiums',
+      items.map((i) => i.paymentId),
+      answer.results,
+      (r) => r.paymentId,
+    );
   }
 
   /** Art. 44, 63: the month's premium paid by the fund; the same payment ID twice is recorded once. */

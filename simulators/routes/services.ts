@@ -6,8 +6,13 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { employmentStatusSchema, unemploymentRegistrationRequestSchema } from '../../integrations/employment';
 import type { EmploymentStatus, EmploymentStatuses, UnemploymentRegistration } from '../../integrations/employment';
-import { enrolmentRequestSchema, leaveRequestSchema, premiumPaymentRequestSchema } from '../../integrations/medical';
-import type { Beneficiary, PremiumPayment } from '../../integrations/medical';
+import {
+  enrolmentRequestSchema,
+  leaveRequestSchema,
+  premiumBatchRequestSchema,
+  premiumPaymentRequestSchema,
+} from '../../integrations/medical';
+import type { Beneficiary, PremiumBatch, PremiumPayment, PremiumPaymentRequest } from '../../integrations/medical';
 import { batchQuerySchema, personQuerySchema } from '../../integrations/schemas';
 import { smsRequestSchema } from '../../integrations/sms';
 import type { SmsAccepted, SmsStatus } from '../../integrations/sms';
@@ -78,38 +83,51 @@ export function medicalRoutes(sim: Simulator): Router {
     res.json(view(current, false));
   });
 
-  router.post('/premium-payments', (req, res) => {
-    const request = body(premiumPaymentRequestSchema, req);
+  /** A premium, recorded once per payment ID: accepted, or refused with the code a single call answers. */
+  const receivePremium = (
+    request: PremiumPaymentRequest,
+  ): { status: 201 | 200; answer: PremiumPayment } | { refused: string; message: string } => {
     const existing = sim.medicalPremiums.get(request.paymentId);
     if (existing) {
       if (existing.idNumber !== request.idNumber || existing.month !== request.month) {
-        throw new HttpError(409, 'payment_id_conflict', 'payment ID already used for another premium');
+        return { refused: 'payment_id_conflict', message: 'payment ID already used for another premium' };
       }
       existing.timesReceived++;
-      const answer: PremiumPayment = {
-        paymentId: existing.paymentId,
-        status: 'accepted',
-        receivedAt: existing.receivedAt,
-        duplicate: true,
+      return {
+        status: 200,
+        answer: { paymentId: existing.paymentId, status: 'accepted', receivedAt: existing.receivedAt, duplicate: true },
       };
-      res.json(answer);
-      return;
     }
     const enrolment = sim.medicalBeneficiaries.get(request.idNumber);
-    if (!enrolment) throw new HttpError(409, 'not_enrolled', 'the person is not enrolled');
+    if (!enrolment) return { refused: 'not_enrolled', message: 'the person is not enrolled' };
     const covered =
       request.month >= enrolment.startDate.slice(0, 7) &&
       (enrolment.endDate === null || request.month <= enrolment.endDate.slice(0, 7));
-    if (!covered) throw new HttpError(409, 'not_covered', 'the month is outside the enrolment');
+    if (!covered) return { refused: 'not_covered', message: 'the month is outside the enrolment' };
     const entry = { ...request, receivedAt: nowIso(), timesReceived: 1 };
     sim.medicalPremiums.set(request.paymentId, entry);
-    const answer: PremiumPayment = {
-      paymentId: entry.paymentId,
-      status: 'accepted',
-      receivedAt: entry.receivedAt,
-      duplicate: false,
+    return {
+      status: 201,
+      answer: { paymentId: entry.paymentId, status: 'accepted', receivedAt: entry.receivedAt, duplicate: false },
     };
-    res.status(201).json(answer);
+  };
+
+  router.post('/premium-payments', (req, res) => {
+    const r = receivePremium(body(premiumPaymentRequestSchema, req));
+    if ('refused' in r) throw new HttpError(409, r.refused, r.message);
+    res.status(r.status).json(r.answer);
+  });
+
+  // Art. 44, 63: a run's premiums at once, one result per item.
+  router.post('/premium-payments/batch', (req, res) => {
+    const { items } = body(premiumBatchRequestSchema, req);
+    const answer: PremiumBatch = {
+      results: items.map((item) => {
+        const r = receivePremium(item);
+        return 'refused' in r ? { paymentId: item.paymentId, status: 'refused' as const, code: r.refused } : r.answer;
+      }),
+    };
+    res.json(answer);
   });
 
   return router;

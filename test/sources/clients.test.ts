@@ -2,8 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isValidUscc, residentIdCheckChar, usccCheckChar } from '../../domain/identity';
 import { SourceError } from '../../integrations/errors';
-import type { RunningSimulator } from './support';
-import { failure, findPerson, personDetail, startSimulator } from './support';
+import type { PersonSummary, RunningSimulator } from './support';
+import { failure, findPerson, findPersons, personDetail, startSimulator } from './support';
 
 let sim: RunningSimulator;
 beforeAll(async () => {
@@ -277,6 +277,43 @@ describe('medical insurance, employment service, SMS', () => {
     );
     expect(ledger.premiums.filter((p) => p.paymentId === premium.paymentId)).toEqual([
       expect.objectContaining({ amountFen: 23_456, timesReceived: 2 }),
+    ]);
+  });
+
+  it('takes a run batch of premiums at once, a result per payment ID, each recorded once (Art. 44, 63 代缴)', async () => {
+    const [enrolled, never] = (await findPersons(sim, 'eligible,!deceased', 2)) as [PersonSummary, PersonSummary];
+    const { medical } = sim.clients;
+    await medical.enrol({
+      idNumber: enrolled.idNumber,
+      name: enrolled.name,
+      agencyDivisionCode: '210100',
+      startDate: '2026-07-01',
+    });
+    const item = (paymentId: string, idNumber: string, month: string) => ({
+      paymentId,
+      idNumber,
+      month,
+      amountFen: 23_456,
+      agencyDivisionCode: '210100',
+    });
+    const batch = [
+      item('medb-1', enrolled.idNumber, '2026-07'),
+      item('medb-2', never.idNumber, '2026-07'),
+      item('medb-3', enrolled.idNumber, '2026-06'),
+    ];
+    const first = await medical.payPremiums(batch);
+    expect(first.get('medb-1')).toMatchObject({ status: 'accepted', duplicate: false });
+    expect(first.get('medb-2')).toEqual({ paymentId: 'medb-2', status: 'refused', code: 'not_enrolled' });
+    expect(first.get('medb-3')).toEqual({ paymentId: 'medb-3', status: 'refused', code: 'not_covered' });
+    // Sent again (a retried batch): the same answers, nothing recorded twice.
+    const again = await medical.payPremiums(batch);
+    expect(again.get('medb-1')).toMatchObject({ status: 'accepted', duplicate: true });
+    const ledger = await sim.admin<{ premiums: { paymentId: string; timesReceived: number }[] }>(
+      'GET',
+      '/medical/ledger',
+    );
+    expect(ledger.premiums.filter((p) => p.paymentId.startsWith('medb-'))).toEqual([
+      expect.objectContaining({ paymentId: 'medb-1', timesReceived: 2 }),
     ]);
   });
 
