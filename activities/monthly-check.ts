@@ -147,6 +147,38 @@ export function monthlyCheckActivities({
     };
   }
 
+  /**
+   * New pending attempts into the ledger in one statement; an attempt already there (a retried batch) is left as it
+   * is (the payment ID and (period, kind, month, attempt) are unique). Prisma's createMany took ~0.4 s for 400 rows.
+   */
+  async function insertPending(
+    rows: {
+      paymentId: string;
+      periodId: string;
+      caseNumber: string;
+      agencyCode: string;
+      kind: PayableKind;
+      month: string;
+      attempt: number;
+      amountFen: number;
+      payeeName: string;
+      accountNumber: string | null;
+      bankName: string | null;
+    }[],
+  ): Promise<void> {
+    if (rows.length === 0) return;
+    const col = <K extends keyof (typeof rows)[number]>(k: K) => rows.map((r) => r[k]);
+    await db.$executeRaw`
+      INSERT INTO payable (payment_id, period_id, case_number, agency_code, kind, month, attempt, amount_fen, payee_name,
+                           account_number, bank_name, status, created_at, updated_at)
+      SELECT t.*, 'pending', now(), now()
+        FROM unnest(${col('paymentId')}::text[], ${col('periodId')}::text[], ${col('caseNumber')}::text[],
+                    ${col('agencyCode')}::text[], ${col('kind')}::text[], ${col('month')}::text[],
+                    ${col('attempt')}::int[], ${col('amountFen')}::int[], ${col('payeeName')}::text[],
+                    ${col('accountNumber')}::text[], ${col('bankName')}::text[]) AS t
+      ON CONFLICT DO NOTHING`;
+  }
+
   /** The three comparison lists of Art. 42 (new employment, a basic pension, death), asked at once. */
   async function comparisonAnswers(idNumbers: string[], signal: AbortSignal) {
     const [employment, pension, death] = await Promise.all([
@@ -235,11 +267,7 @@ export function monthlyCheckActivities({
         payeeName: string;
         accountNumber: string | null;
         bankName: string | null;
-        status: 'pending';
-        createdAt: Date;
-        updatedAt: Date;
       }[] = [];
-      const now = new Date();
       const signal = Context.current().cancellationSignal;
       const findings: { periodId: string; caseNumber: string; month: string; found: StopFinding }[] = [];
 
@@ -313,15 +341,12 @@ export function monthlyCheckActivities({
               payeeName: benefit ? p.name : medicalAgencyName(agency.name),
               accountNumber: benefit ? p.account_number : null,
               bankName: benefit ? p.bank_name : null,
-              status: 'pending',
-              createdAt: now,
-              updatedAt: now,
             });
           }
           outcome.queued += 1;
         }
       }
-      if (rows.length) await db.payable.createMany({ data: rows, skipDuplicates: true });
+      await insertPending(rows);
 
       // The stops, to the periods: each stops its benefit, tells the person and settles what was paid (Art. 42, 43).
       const client = Context.current().client;
@@ -366,11 +391,10 @@ export function monthlyCheckActivities({
          WHERE p.run_id = ${input.runId} AND p.kind = 'unemployment_benefit' AND p.status = 'failed'
            AND NOT EXISTS (SELECT 1 FROM payable n WHERE n.period_id = p.period_id AND n.kind = p.kind
                            AND n.month = p.month AND n.attempt > p.attempt)`;
-      const now = new Date();
       const again = failed.filter((f) => f.attempt === 1);
       if (again.length) {
-        await db.payable.createMany({
-          data: again.map((f) => ({
+        await insertPending(
+          again.map((f) => ({
             paymentId: paymentIdFor(f.period_id, 'unemployment_benefit', f.month, f.attempt + 1),
             periodId: f.period_id,
             caseNumber: f.case_number,
@@ -382,12 +406,8 @@ export function monthlyCheckActivities({
             payeeName: f.name,
             accountNumber: f.account_number,
             bankName: f.bank_name,
-            status: 'pending',
-            createdAt: now,
-            updatedAt: now,
           })),
-          skipDuplicates: true,
-        });
+        );
       }
       const ask = failed.filter((f) => f.attempt >= 2);
       for (const f of ask) {
