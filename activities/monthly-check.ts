@@ -429,9 +429,34 @@ export function monthlyCheckActivities({
       return { requeued: again.length, asked: ask.length };
     },
 
-    /** A period joins its city's monthly comparison (Art. 42): its months after those it checks itself. */
-    async joinCityMonthlyCheck(input: { periodId: string }): Promise<void> {
-      await db.benefitPeriod.update({ where: { id: input.periodId }, data: { monthlyCheck: 'city' } });
+    /**
+     * A period begun before the city's comparison joins it (Art. 42): its later months are the city's to check, and
+     * its failed months the city's to settle. What the period would have done at its next settle day is done now: a
+     * month failed once goes out again with the next run; a month failed twice has the person asked for a corrected
+     * account (once per month: the message ID is the one the period used).
+     */
+    async joinCityMonthlyCheck(input: { periodId: string; at: string }): Promise<void> {
+      await db.benefitPeriod.updateMany({ where: { id: input.periodId }, data: { monthlyCheck: 'city' } });
+      const period = await db.benefitPeriod.findUnique({ where: { id: input.periodId } });
+      if (!period) return;
+      const failed = await db.$queryRaw<{ month: string; attempt: number }[]>`
+        SELECT month, attempt FROM (SELECT DISTINCT ON (month) month, attempt, status FROM payable
+                                     WHERE period_id = ${input.periodId} AND kind = 'unemployment_benefit'
+                                     ORDER BY month, attempt DESC) l
+         WHERE status = 'failed' ORDER BY month`;
+      for (const f of failed) {
+        if (f.attempt === 1) {
+          await payments.requeuePayable({ periodId: input.periodId, kind: 'unemployment_benefit', month: f.month });
+        } else {
+          await benefits.notifyApplicant({
+            caseNumber: period.caseNumber,
+            messageId: `${period.caseNumber}.account.${f.month}`,
+            kind: 'account_correction',
+            params: { caseNumber: period.caseNumber, month: f.month },
+            at: input.at,
+          });
+        }
+      }
     },
 
     /** What the ledger holds of a period's benefit months: paid, outstanding, queued (Art. 39, 42, 43). */

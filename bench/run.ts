@@ -422,7 +422,22 @@ async function main() {
     const eventsAfter = await sampleEvents();
     const activitiesOf = async (id: string) => {
       const events = (await temporal.workflow.getHandle(id).fetchHistory()).events ?? [];
-      return { events: events.length, activities: events.filter((e) => e.activityTaskScheduledEventAttributes).length };
+      // Where the time went: seconds from scheduled to completed, summed per activity type (lanes overlap).
+      const ms = (e: HistoryEvent) => Number(e.eventTime?.seconds ?? 0) * 1000 + (e.eventTime?.nanos ?? 0) / 1e6;
+      const scheduled = new Map<string, { type: string; at: number }>();
+      const byType: Record<string, number> = {};
+      for (const e of events) {
+        const s = e.activityTaskScheduledEventAttributes;
+        if (s) scheduled.set(String(e.eventId), { type: s.activityType?.name ?? '?', at: ms(e) });
+        const c = e.activityTaskCompletedEventAttributes;
+        const from = c && scheduled.get(String(c.scheduledEventId));
+        if (from) byType[from.type] = round((byType[from.type] ?? 0) + (ms(e) - from.at) / 1000, 2);
+      }
+      return {
+        events: events.length,
+        activities: events.filter((e) => e.activityTaskScheduledEventAttributes).length,
+        secondsByActivity: byType,
+      };
     };
     const checkHistory = await activitiesOf(checkId);
     const runHistory = await activitiesOf(runId);
@@ -461,6 +476,7 @@ async function main() {
       checkRatio: round(bareCheckSeconds / checkSeconds, 2),
       runRatio: round(bareRunSeconds / runSeconds, 2),
       activities: { check: checkHistory.activities, run: runHistory.activities },
+      activitySeconds: { check: checkHistory.secondsByActivity, run: runHistory.secondsByActivity },
       activitiesPerBeneficiaryMonth: round((checkHistory.activities + runHistory.activities) / m, 3),
       workerPeakRssMiB: Math.round(peakRss / 2 ** 20),
       historyEventsPerBeneficiaryMonth: round((checkHistory.events + runHistory.events) / m, 3),

@@ -497,7 +497,7 @@ export async function benefitPeriod(input: BenefitPeriodInput): Promise<PeriodSt
     state.opened = true;
   } else if (city && state.cityFrom === undefined) {
     // A period begun before the city's comparison, continued as new, or resumed on objection: it joins it.
-    await acts.joinCityMonthlyCheck({ periodId });
+    await acts.joinCityMonthlyCheck({ periodId, at: iso() });
   }
   if (city) return await cityChecked();
 
