@@ -5,10 +5,12 @@
  * answers the page and the three counts in one round trip, with the dates already in the strings the API returns
  * (`to_char`, in UTC, as `Date#toISOString` writes them), so a row becomes a summary by copying fields.
  *
- * What a user may see is the same two disjoint parts as `visibleParts` in router.ts (Art. 5, 77): tasks of the
- * agencies their agency covers, and tasks of other agencies escalated to one it covers (Art. 78), for their roles
- * unless supervisor or auditor. Every value goes as a parameter of the unnamed statement, so PostgreSQL plans each
- * request with its values (the partial indexes on open tasks and the agency prefixes stay usable).
+ * What a user may see (the rule `canSee` in router.ts applies to one task; Art. 5, 77) is two disjoint parts: tasks of
+ * the agencies their agency covers, and tasks of other agencies escalated to one it covers (Art. 78), for their roles
+ * unless supervisor or auditor. A count on demand is the sum of the two parts, each answered from a partial index on
+ * open tasks, where their OR would read every matching row. Every value goes as a parameter of the unnamed statement,
+ * so PostgreSQL plans each request with its values (the partial indexes on open tasks and the agency prefixes stay
+ * usable).
  */
 import { agencyScopePrefix } from '../../domain/access';
 import type { AuthUser } from '../auth/service';
