@@ -112,11 +112,13 @@ export function dependencyOutage(err: unknown): ApiError | undefined {
       'Retry-After': '5',
     });
   }
-  // P1017: the server closed the connection (PostgreSQL stopped or unreachable mid-session; issue 12).
+  // P1017: the server closed the connection (PostgreSQL stopped or unreachable mid-session; issue 12). The reads that
+  // go to `pg` directly (lib/db.ts sqlOf) fail with pg's own errors: a refused or dropped connection, or none free
+  // from the pool in time.
   const pgCodes = ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P03', 'P1001', 'P1002', 'P1017', 'P2024'];
   if (
     (typeof e?.code === 'string' && pgCodes.includes(e.code)) ||
-    /DriverAdapterError|Can't reach database|connect ECONNREFUSED|Connection terminated|Server has closed the connection/.test(
+    /DriverAdapterError|Can't reach database|connect ECONNREFUSED|Connection terminated|Server has closed the connection|timeout exceeded when trying to connect|not queryable/.test(
       text,
     )
   ) {

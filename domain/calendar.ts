@@ -173,9 +173,22 @@ export function startOfBusinessDay(date: IsoDate): Date {
   return dayjs.tz(date, BUSINESS_TIME_ZONE).toDate();
 }
 
+/**
+ * Asia/Shanghai has been UTC+8 all year since China's last daylight saving time ended in September 1991; from 1992 to
+ * the year 9999 the business date of an instant is plain arithmetic (under 2 µs a call, against about 75 µs for dayjs's
+ * time zone formatting, which the stuck view called twice per row: issue 11, measure 5). Earlier instants keep dayjs.
+ */
+const FIXED_OFFSET_FROM = Date.UTC(1992, 0, 1);
+const FIXED_OFFSET_UNTIL = Date.UTC(9999, 11, 31);
+const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
+
 /** The business date (Asia/Shanghai) an instant falls on. The instant is an argument: this module reads no clock. */
 export function businessDateOf(instant: Date): IsoDate {
-  if (Number.isNaN(instant.getTime())) throw new RangeError('businessDateOf: invalid Date');
+  const t = instant.getTime();
+  if (Number.isNaN(t)) throw new RangeError('businessDateOf: invalid Date');
+  if (t >= FIXED_OFFSET_FROM && t < FIXED_OFFSET_UNTIL) {
+    return new Date(t + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
+  }
   return dayjs(instant).tz(BUSINESS_TIME_ZONE).format('YYYY-MM-DD');
 }
 

@@ -1,13 +1,17 @@
 /**
- * The read model's database client: Prisma 7 over the `pg` driver adapter. One pool per process.
+ * The read model's database client: Prisma 7 over the `pg` driver adapter. One pool per process, shared by Prisma and
+ * the few hot reads that go to SQL directly (`sqlOf`).
  */
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import { PrismaClient, type Prisma } from '../generated/prisma/client';
 
 export type Db = PrismaClient;
 
+const pools = new WeakMap<Db, pg.Pool>();
+
 export function createDb(databaseUrl: string, opts: { poolMax?: number } = {}): Db {
-  const adapter = new PrismaPg({
+  const pool = new pg.Pool({
     connectionString: databaseUrl,
     max: opts.poolMax ?? 10,
     connectionTimeoutMillis: 5_000,
@@ -15,7 +19,22 @@ export function createDb(databaseUrl: string, opts: { poolMax?: number } = {}): 
     statement_timeout: 30_000,
     application_name: 'ui-cases',
   });
-  return new PrismaClient({ adapter });
+  // An idle connection the server dropped is replaced at the next query; it must not take the process down (Prisma
+  // listens only once it has connected, and the SQL reads may come first).
+  pool.on('error', () => undefined);
+  const db = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
+  pools.set(db, pool);
+  return db;
+}
+
+/**
+ * The `pg` pool under a client made by `createDb`, for the reads on every request that Prisma made too costly (issue
+ * 11, measure 3: the session lookup and the worklist). Parameters always go as values, never into the text.
+ */
+export function sqlOf(db: Db): pg.Pool {
+  const pool = pools.get(db);
+  if (!pool) throw new Error('sqlOf: this client was not made by createDb');
+  return pool;
 }
 
 /** A business date 'YYYY-MM-DD' as the value of a PostgreSQL DATE column through Prisma (midnight UTC). */

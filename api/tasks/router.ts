@@ -23,7 +23,7 @@ import { FORM_SCHEMAS, type FormName } from '../../domain/forms';
 import { maskIdNumber, maskTail } from '../../domain/identity';
 import type { Actor } from '../../domain/tasks';
 import { audit } from '../../lib/audit';
-import { dbDate, type Db } from '../../lib/db';
+import { sqlOf, type Db } from '../../lib/db';
 import {
   claimTask,
   completeTask,
@@ -36,6 +36,7 @@ import { currentUser, requireRole } from '../auth/middleware';
 import type { AuthUser } from '../auth/service';
 import { maskName } from '../cases/router';
 import { ApiError, dependencyOutage, parseOr400 } from '../errors';
+import { cursorOf, worklistQuery, type WorklistRow } from './worklist-sql';
 
 const isoDate = z.iso.date({ message: 'must be a date YYYY-MM-DD' });
 
@@ -118,29 +119,35 @@ export function taskSummary(t: TaskRow): z.infer<typeof TaskSummarySchema> {
   };
 }
 
-/**
- * What a user may see, as two disjoint parts: tasks of agencies their agency covers, and tasks of other agencies
- * escalated to one it covers (Art. 78); for their roles unless supervisor or auditor.
- */
-function visibleParts(user: AuthUser): [Prisma.TaskWhereInput, Prisma.TaskWhereInput] {
-  const prefix = agencyScopePrefix(user.agencyCode);
-  const roles: Prisma.TaskWhereInput = seesEveryRole(user) ? {} : { role: { in: user.roles } };
-  return [
-    { AND: [{ agencyCode: { startsWith: prefix } }, roles] },
-    { AND: [{ escalatedTo: { startsWith: prefix } }, { NOT: { agencyCode: { startsWith: prefix } } }, roles] },
-  ];
-}
-
 /** Supervisors and auditors see the tasks of every role in their scope; others those of their roles. */
 function seesEveryRole(user: AuthUser): boolean {
   return user.roles.includes('supervisor') || user.roles.includes('auditor');
 }
 
-/** What a user may see: tasks of agencies their agency covers (or escalated to one), for their roles unless supervisor. */
-export function visibleTasks(user: AuthUser): Prisma.TaskWhereInput {
-  return { OR: visibleParts(user) };
+/** A row of the worklist's statement (worklist-sql.ts) as a summary: the same fields and values as `taskSummary`. */
+function summaryOfRow(t: WorklistRow): z.infer<typeof TaskSummarySchema> {
+  return {
+    id: t.id!,
+    caseNumber: t.case_number,
+    caseType: t.case_type,
+    type: t.type,
+    step: t.step,
+    role: t.role,
+    agencyCode: t.agency_code,
+    escalatedTo: t.escalated_to,
+    status: t.status,
+    assignee: t.assignee_name,
+    dueDate: t.due_date,
+    dueAt: t.due_at,
+    overdue: t.status === 'open' && t.overdue_since !== null,
+    overdueSince: t.overdue_since,
+    reminders: t.reminders,
+    extensions: t.extensions,
+    createdAt: t.created_at,
+  };
 }
 
+/** Whether a user may see a task: the same rule as the worklist's two parts (worklist-sql.ts; Art. 5, 77, 78). */
 function canSee(user: AuthUser, t: TaskRow): boolean {
   const inScope =
     agencyCovers(user.agencyCode, t.agencyCode) ||
@@ -154,20 +161,6 @@ export const actorOf = (u: Pick<AuthUser, 'id' | 'username' | 'roles' | 'agencyC
   roles: u.roles,
   agencyCode: u.agencyCode,
 });
-
-function encodeCursor(t: TaskRow): string {
-  return Buffer.from(`${t.dueAt.toISOString()}|${t.id}`).toString('base64url');
-}
-function decodeCursor(cursor: string): { dueAt: Date; id: string } {
-  const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
-  const dueAt = new Date(at ?? '');
-  if (!id || Number.isNaN(dueAt.getTime())) {
-    throw new ApiError(400, 'validation_failed', 'The cursor is not valid', [
-      { path: 'query.cursor', message: 'is not a cursor of this list' },
-    ]);
-  }
-  return { dueAt, id };
-}
 
 const REFUSAL_STATUS: Record<TaskRefusalDetails['code'], number> = {
   task_not_open: 409,
@@ -267,96 +260,22 @@ export function tasksRouter(deps: { db: Db; temporal: Client; actionWaitMs?: num
     });
   }
 
-  /**
-   * A count over what the user may see, as the sum of its two disjoint parts: each part is then answered from a
-   * partial index on open tasks alone, where the OR of the two would read every matching row (issue 11, measure 3).
-   */
-  async function countVisible(user: AuthUser, where: Prisma.TaskWhereInput[]): Promise<number> {
-    const [own, escalated] = await Promise.all(
-      visibleParts(user).map((part) => db.task.count({ where: { AND: [part, ...where] } })),
-    );
-    return own! + escalated!;
-  }
-
-  /**
-   * `available` and `overdue` of open tasks (of one type) from task_tally, which triggers keep as tasks change (issue
-   * 11, measure 3): counting a city's 200,000 open tasks on demand took 27-46 ms per count, even from an index alone;
-   * the tally has a few rows per agency. The same two disjoint parts as `visibleParts` (the user's agencies; others'
-   * tasks escalated to them), grouped by role: `available` is for the user's roles (views.available), `overdue` for
-   * the roles they see.
-   */
-  async function tallyCounts(
-    user: AuthUser,
-    type: string | undefined,
-  ): Promise<{ available: number; overdue: number }> {
-    const prefix = agencyScopePrefix(user.agencyCode);
-    const byRole = await db.taskTally.groupBy({
-      by: ['role'],
-      where: {
-        OR: [
-          { agencyCode: { startsWith: prefix } },
-          { escalatedTo: { startsWith: prefix }, NOT: { agencyCode: { startsWith: prefix } } },
-        ],
-        ...(type ? { type } : {}),
-      },
-      _sum: { unassigned: true, overdue: true },
-    });
-    const mine = new Set<string>(user.roles);
-    let available = 0;
-    let overdue = 0;
-    for (const g of byRole) {
-      if (mine.has(g.role)) available += g._sum.unassigned ?? 0;
-      if (mine.has(g.role) || seesEveryRole(user)) overdue += g._sum.overdue ?? 0;
-    }
-    return { available, overdue };
-  }
-
   router.get('/tasks', async (req, res) => {
     const user = currentUser(req);
     const q = parseOr400(TaskListQuerySchema, req.query, 'query');
     if (q.agencyCode && !agencyCovers(user.agencyCode, q.agencyCode)) {
       throw new ApiError(403, 'outside_agency_scope', `Agency ${q.agencyCode} is outside your agency's scope`);
     }
-    const filters: Prisma.TaskWhereInput[] = [{ status: q.status }];
-    if (q.type) filters.push({ type: q.type });
-    if (q.agencyCode) filters.push({ agencyCode: q.agencyCode });
-    if (q.dueFrom) filters.push({ dueDate: { gte: dbDate(q.dueFrom) } });
-    if (q.dueTo) filters.push({ dueDate: { lte: dbDate(q.dueTo) } });
-    const base = [visibleTasks(user), ...filters];
-    const views: Record<typeof q.view, Prisma.TaskWhereInput> = {
-      all: {},
-      mine: { assigneeId: user.id },
-      available: { assigneeId: null, role: { in: user.roles } },
-      overdue: { overdueSince: { not: null } },
-    };
-    const where: Prisma.TaskWhereInput = { AND: [...base, views[q.view]] };
-    const page: Prisma.TaskWhereInput[] = [];
-    if (q.cursor) {
-      const c = decodeCursor(q.cursor);
-      page.push({ OR: [{ dueAt: { gt: c.dueAt } }, { dueAt: c.dueAt, id: { gt: c.id } }] });
-    }
-    // Open tasks, of one type or all: the tally's groups answer the counts. An agency, due dates or another status:
-    // counted on demand.
-    const tallied = q.status === 'open' && !q.agencyCode && !q.dueFrom && !q.dueTo;
-    const [rows, mine, { available, overdue }] = await Promise.all([
-      db.task.findMany({
-        where: { AND: [where, ...page] },
-        orderBy: [{ dueAt: 'asc' }, { id: 'asc' }],
-        take: q.limit + 1,
-      }),
-      db.task.count({ where: { AND: [...base, views.mine] } }),
-      tallied
-        ? tallyCounts(user, q.type)
-        : Promise.all([
-            countVisible(user, [...filters, views.available]),
-            countVisible(user, [...filters, views.overdue]),
-          ]).then(([a, o]) => ({ available: a, overdue: o })),
-    ]);
-    const items = rows.slice(0, q.limit);
+    const { text, values } = worklistQuery(user, q);
+    const { rows } = await sqlOf(db).query<WorklistRow>({ text, values });
+    const first = rows[0]!;
+    const found = first.id === null ? [] : rows;
+    const items = found.slice(0, q.limit);
+    const last = items[items.length - 1];
     res.json({
-      items: items.map(taskSummary),
-      nextCursor: rows.length > q.limit ? encodeCursor(items[items.length - 1]!) : null,
-      counts: { mine, available, overdue },
+      items: items.map(summaryOfRow),
+      nextCursor: found.length > q.limit && last ? cursorOf(last.due_at, last.id!) : null,
+      counts: { mine: first.mine, available: first.available, overdue: first.overdue },
     });
   });
 

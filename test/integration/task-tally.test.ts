@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { startApi, type RunningApi } from '../support/api';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { userWithToken } from '../support/users';
+import { taskSummary } from '../../api/tasks/router';
 
 let tdb: TestDatabase;
 let api: RunningApi;
@@ -312,6 +313,57 @@ describe('GET /tasks counts from the tally (issue 11, measure 3)', () => {
       // Filters the tally cannot answer: counted on demand; these ones keep every task, so the figures are the same.
       const onDemand = await counts(user, `${q}view=available&dueFrom=2000-01-01&dueTo=2100-12-31`);
       expect({ available: onDemand.available, overdue: onDemand.overdue }).toEqual(expected);
+    }
+  });
+
+  it('lists, page after page, the summaries Prisma gave of the same rows, and exactly the tasks in scope', async () => {
+    // GET /tasks is one SQL statement with the dates formatted by PostgreSQL (api/tasks/worklist-sql.ts): the same
+    // fields and values as taskSummary of the Prisma row, milliseconds and nulls included.
+    await tdb.sql(
+      `UPDATE task SET assignee_name = CASE WHEN assignee_id IS NOT NULL THEN 'clerk ' || left(id::text, 4) END,
+              reminders = abs(hashtext(id::text)) % 3, extensions = abs(hashtext(id::text)) % 2,
+              created_at = created_at - abs(hashtext(id::text)) % 1000 * interval '1 millisecond',
+              due_at = due_at + abs(hashtext(id::text)) % 7 * interval '1 hour'
+        WHERE agency_code LIKE '2101%' OR escalated_to IS NOT NULL`,
+    );
+    const queries: [string, string, string | null][] = [
+      [
+        'reviewer.sy',
+        'view=all',
+        `status = 'open' AND role = 'reviewer' AND (agency_code LIKE '2101%' OR escalated_to LIKE '2101%')`,
+      ],
+      ['sup.sy', 'view=overdue', `status = 'open' AND overdue_since IS NOT NULL AND agency_code LIKE '2101%'`],
+      [
+        'reviewer.ln',
+        'view=available&type=claim_review',
+        `status = 'open' AND role = 'reviewer' AND assignee_id IS NULL AND type = 'claim_review'
+           AND (agency_code LIKE '21%' OR escalated_to LIKE '21%')`,
+      ],
+      ['sup.ln', 'status=completed&agencyCode=210102&dueFrom=2000-01-01', null],
+      ['both.sy', 'view=mine', null],
+    ];
+    for (const [name, query, scope] of queries) {
+      const items: { id: string }[] = [];
+      let cursor: string | null = null;
+      do {
+        const res = await fetch(`${api.url}/tasks?${query}&limit=50${cursor ? `&cursor=${cursor}` : ''}`, {
+          headers: u[name]!.headers,
+        });
+        expect(res.status).toBe(200);
+        const body = (await res.json()) as { items: { id: string }[]; nextCursor: string | null };
+        items.push(...body.items);
+        cursor = body.nextCursor;
+      } while (cursor);
+      const rows = await tdb.db.task.findMany({
+        where: { id: { in: items.map((t) => t.id) } },
+        orderBy: [{ dueAt: 'asc' }, { id: 'asc' }],
+      });
+      expect(items, `${name} ${query}`).toEqual(rows.map(taskSummary));
+      if (scope) {
+        const ids = await tdb.sql<{ id: string }>(`SELECT id FROM task WHERE ${scope} ORDER BY due_at, id`);
+        expect(ids.length, `${name} ${query}`).toBeGreaterThan(50);
+        expect(items.map((t) => t.id)).toEqual(ids.map((r) => r.id));
+      }
     }
   });
 

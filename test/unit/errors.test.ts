@@ -22,6 +22,19 @@ describe('dependency outages become 503 with Retry-After', () => {
     });
   });
 
+  it("maps pg's own errors of the reads that bypass Prisma: no connection free in time, a dropped connection", () => {
+    for (const message of [
+      'timeout exceeded when trying to connect',
+      'Connection terminated unexpectedly',
+      'Client has encountered a connection error and is not queryable',
+    ]) {
+      expect(dependencyOutage(new Error(message)), message).toMatchObject({
+        status: 503,
+        code: 'database_unavailable',
+      });
+    }
+  });
+
   it('leaves other errors alone (they are bugs: 500)', () => {
     expect(dependencyOutage(new TypeError('x is undefined'))).toBeUndefined();
   });

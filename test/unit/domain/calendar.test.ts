@@ -1,3 +1,6 @@
+import dayjs from 'dayjs';
+import timezone from 'dayjs/plugin/timezone.js';
+import utc from 'dayjs/plugin/utc.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -18,6 +21,9 @@ import {
 } from '../../../domain/calendar';
 import { calendarYearsFromChineseDays, chineseDaysCoveredYears } from '../../../domain/calendar-chinese-days';
 import { deadlineFor } from '../../../domain/deadlines';
+
+dayjs.extend(utc);
+dayjs.extend(timezone);
 import { calendar, policy } from './helpers';
 
 const DAY0 = daysBetween('1970-01-01', '2004-01-01');
@@ -204,6 +210,30 @@ describe('calendar days and months (Art. 13, 17, 38, 43, 56)', () => {
     expect(startOfBusinessDay('2024-10-11').getTime()).toBe(deadlineInstant('2024-10-10').getTime());
     expect(businessDateOf(new Date('2024-10-10T15:59:59.999Z'))).toBe('2024-10-10');
     expect(businessDateOf(deadlineInstant('2024-10-10'))).toBe('2024-10-11');
+  });
+
+  it('gives the business date of an instant by UTC+8 arithmetic exactly as the time zone database does', () => {
+    const byTimeZone = (d: Date) => dayjs(d).tz('Asia/Shanghai').format('YYYY-MM-DD');
+    // Either side of midnight in Shanghai, and the years of China's daylight saving time (1986-1991), which keep
+    // the time zone database's answer.
+    for (const iso of [
+      '2024-10-10T15:59:59.999Z',
+      '2024-10-10T16:00:00.000Z',
+      '1991-09-14T15:30:00.000Z',
+      '1988-06-01T15:30:00.000Z',
+      '1991-12-31T15:59:59.999Z',
+      '1991-12-31T16:00:00.000Z',
+      '1992-01-01T00:00:00.000Z',
+    ]) {
+      expect(businessDateOf(new Date(iso)), iso).toBe(byTimeZone(new Date(iso)));
+    }
+    expect(businessDateOf(new Date('1988-06-01T15:30:00.000Z'))).toBe('1988-06-02');
+    fc.assert(
+      fc.property(fc.integer({ min: Date.UTC(1970, 0, 1), max: Date.UTC(2200, 0, 1) }), (t) => {
+        expect(businessDateOf(new Date(t))).toBe(byTimeZone(new Date(t)));
+      }),
+      { numRuns: 2_000 },
+    );
   });
 });
 
