@@ -533,7 +533,7 @@ async function main() {
       timings.api.push(performance.now() - a);
       bar.increment();
       // The same page and counts, straight to PostgreSQL: the page over the scope, the user's own open tasks, and the
-      // counts as the API asks them (api/tasks/router.ts tallyCounts): from task_tally, the agency's own tasks plus
+      // counts as the API asks them (api/tasks/worklist-sql.ts): from task_tally, the agency's own tasks plus
       // those escalated to it from elsewhere, summed per role.
       const b = performance.now();
       const filter =
