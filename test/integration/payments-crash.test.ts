@@ -115,8 +115,8 @@ it('killing the worker in the middle of a payment run pays nobody twice (Art. 39
       amountFen: 40_000,
     });
   }
-  // The premiums come after the bank in a batch: slowed down, they hold the worker right after the bank has paid.
-  await sim.admin('PUT', '/faults', { route: '/medical/premium-payments', latencyMs: 2_000 });
+  // A batch's premium list goes with its bank call: slowed down, it holds the worker right after the bank has paid.
+  await sim.admin('PUT', '/faults', { route: '/medical/premium-payments/batch', latencyMs: 2_000 });
 
   const first = await startWorkerProcess();
   const handle = await env.client.workflow.start(paymentRun, {
