@@ -60,6 +60,7 @@ export const LABELS = {
     benefit_claim: '失业保险金申领',
     benefit_period: '失业保险金发放',
     payment_run: '待遇发放批次',
+    monthly_check: '领金资格月度比对',
     other_benefit: '其他待遇',
     objection_review: '争议复核',
     overpayment_recovery: '待遇追回',

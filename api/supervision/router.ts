@@ -236,7 +236,9 @@ export function supervisionRouter(deps: {
         i.detail.affectedCases = rows.filter((r) => r.runId === i.workflowId).map((r) => r.caseNumber);
       }
     }
-    for (const i of items) if (i.caseType !== 'payment_run') i.caseNumber = i.workflowId.replace(/\.P$/, '');
+    // A city's run and its monthly comparison (Art. 42) are no case of their own: they carry no case number.
+    const cityWork = new Set(['payment_run', 'monthly_check']);
+    for (const i of items) if (!cityWork.has(i.caseType ?? '')) i.caseNumber = i.workflowId.replace(/\.P$/, '');
     return { items, scanned: described.length, truncated };
   }
 
