@@ -65,6 +65,21 @@ export interface PeriodLedger {
 
 type AmountChange = { fromMonth: string; amountFen: number };
 
+/** A new attempt of a month's benefit or premium, with its payee, as it goes into the ledger (pending). */
+interface PendingAttempt {
+  paymentId: string;
+  periodId: string;
+  caseNumber: string;
+  agencyCode: string;
+  kind: PayableKind;
+  month: string;
+  attempt: number;
+  amountFen: number;
+  payeeName: string;
+  accountNumber: string | null;
+  bankName: string | null;
+}
+
 /** The amount of `month`: the latest change in force from it, else the period's amount (Art. 38 para 2). */
 export function amountOfMonth(changes: AmountChange[], monthlyAmountFen: number, month: string): number {
   return [...changes].reverse().find((c) => c.fromMonth <= month)?.amountFen ?? monthlyAmountFen;
@@ -151,23 +166,9 @@ export function monthlyCheckActivities({
    * New pending attempts into the ledger in one statement; an attempt already there (a retried batch) is left as it
    * is (the payment ID and (period, kind, month, attempt) are unique). Prisma's createMany took ~0.4 s for 400 rows.
    */
-  async function insertPending(
-    rows: {
-      paymentId: string;
-      periodId: string;
-      caseNumber: string;
-      agencyCode: string;
-      kind: PayableKind;
-      month: string;
-      attempt: number;
-      amountFen: number;
-      payeeName: string;
-      accountNumber: string | null;
-      bankName: string | null;
-    }[],
-  ): Promise<void> {
+  async function insertPending(rows: PendingAttempt[]): Promise<void> {
     if (rows.length === 0) return;
-    const col = <K extends keyof (typeof rows)[number]>(k: K) => rows.map((r) => r[k]);
+    const col = <K extends keyof PendingAttempt>(k: K) => rows.map((r) => r[k]);
     await db.$executeRaw`
       INSERT INTO payable (payment_id, period_id, case_number, agency_code, kind, month, attempt, amount_fen, payee_name,
                            account_number, bank_name, status, created_at, updated_at)
@@ -255,19 +256,7 @@ export function monthlyCheckActivities({
         if (!premiums.has(m)) premiums.set(m, await benefits.medicalPremiumFor({ agencyCode, month: m }));
         return premiums.get(m)!;
       };
-      const rows: {
-        paymentId: string;
-        periodId: string;
-        caseNumber: string;
-        agencyCode: string;
-        kind: PayableKind;
-        month: string;
-        attempt: number;
-        amountFen: number;
-        payeeName: string;
-        accountNumber: string | null;
-        bankName: string | null;
-      }[] = [];
+      const rows: PendingAttempt[] = [];
       const signal = Context.current().cancellationSignal;
       const findings: { periodId: string; caseNumber: string; month: string; found: StopFinding }[] = [];
 

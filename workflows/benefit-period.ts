@@ -341,6 +341,24 @@ export async function benefitPeriod(input: BenefitPeriodInput): Promise<PeriodSt
   }
 
   /**
+   * An answer that cannot be read decides nothing (Art. 7, 42): the month is not paid unchecked and the period is not
+   * stopped on garbage. The case records it, the agency's supervisors are told, and the month is checked again the
+   * day after `checkedAt` at 09:00 (the instant answered) until a source answers properly. Any other error is thrown.
+   */
+  async function unreadableCheck(err: unknown, month: string, checkedAt = now()): Promise<number> {
+    const unreadable = unreadableSource(err);
+    if (!unreadable) throw err;
+    await acts.recordMonthlyCheckUnreadable({
+      caseNumber,
+      agencyCode: input.agencyCode,
+      month,
+      error: unreadable,
+      at: iso(),
+    });
+    return shanghaiInstant(shanghaiDate(checkedAt + 86_400_000), CHECK_HOUR); // Shanghai has no DST
+  }
+
+  /**
    * The city regime (Art. 42, 39, 62): the period checks and queues the months due when it begins (the first; after a
    * stop lifted on objection, the months since), the city's monthly comparison every later one, and the city's
    * settlement re-sends failures and asks for a corrected account. The period waits for what only it can do: a stop
@@ -378,17 +396,7 @@ export async function benefitPeriod(input: BenefitPeriodInput): Promise<PeriodSt
           at: iso(),
         }));
       } catch (err) {
-        const unreadable = unreadableSource(err);
-        if (!unreadable) throw err;
-        // Art. 7, 42: nothing is decided on an answer that cannot be read; checked again the next day at 09:00.
-        await acts.recordMonthlyCheckUnreadable({
-          caseNumber,
-          agencyCode: input.agencyCode,
-          month,
-          error: unreadable,
-          at: iso(),
-        });
-        checkRetryAt = shanghaiInstant(shanghaiDate(now() + 86_400_000), CHECK_HOUR);
+        checkRetryAt = await unreadableCheck(err, month);
         return;
       }
       checkRetryAt = null;
@@ -569,19 +577,7 @@ export async function benefitPeriod(input: BenefitPeriodInput): Promise<PeriodSt
             ).found
           : await acts.checkStopConditions({ caseNumber, month, since });
       } catch (err) {
-        const unreadable = unreadableSource(err);
-        if (!unreadable) throw err;
-        // An answer that cannot be read decides nothing (Art. 7, 42): the month is not paid unchecked and the period
-        // is not stopped on garbage. The case records it, the agency's supervisors are told, and the month is checked
-        // again the next day at 09:00 until a source answers properly.
-        await acts.recordMonthlyCheckUnreadable({
-          caseNumber,
-          agencyCode: input.agencyCode,
-          month,
-          error: unreadable,
-          at: iso(),
-        });
-        checkRetryAt = shanghaiInstant(shanghaiDate(t + 86_400_000), CHECK_HOUR); // Shanghai has no DST
+        checkRetryAt = await unreadableCheck(err, month, t);
         continue;
       }
       checkRetryAt = null;
