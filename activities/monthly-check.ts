@@ -472,15 +472,9 @@ export function monthlyCheckActivities({
      * queued or paid keep theirs). Kept on the period for the city's comparison and recorded on the case. Refused when
      * every month of the period is in the ledger already.
      */
-    async changePeriodAmount(input: {
-      periodId: string;
-      caseNumber: string;
-      fromMonth: string;
-      amountFen: number;
-      reason: string;
-      by: string;
-      at: string;
-    }): Promise<{ effectiveFrom: string; unchangedMonths: string[] } | { refused: string }> {
+    async changePeriodAmount(
+      input: Parameters<typeof recovery.recordPeriodAmountChanged>[0],
+    ): Promise<{ effectiveFrom: string; unchangedMonths: string[] } | { refused: string }> {
       const period = await db.benefitPeriod.findUniqueOrThrow({ where: { id: input.periodId } });
       const first = isoDate(period.startDate).slice(0, 7);
       const months = Array.from({ length: period.months }, (_, i) => addToMonth(first, i));

@@ -340,6 +340,19 @@ export async function benefitPeriod(input: BenefitPeriodInput): Promise<PeriodSt
     await progress(status());
   }
 
+  /** A month to check and queue (activities/periods.ts checkAndQueueMonth), from `since` (Art. 42, 44). */
+  const monthOf = (month: string, since: string) => ({
+    periodId,
+    caseNumber,
+    agencyCode: input.agencyCode,
+    month,
+    since,
+    amountFen: amountFor(month),
+    paidMonths: state.paid.length,
+    dismissedStops: state.dismissedStops ?? [],
+    at: iso(),
+  });
+
   /**
    * An answer that cannot be read decides nothing (Art. 7, 42): the month is not paid unchecked and the period is not
    * stopped on garbage. The case records it, the agency's supervisors are told, and the month is checked again the
@@ -384,17 +397,7 @@ export async function benefitPeriod(input: BenefitPeriodInput): Promise<PeriodSt
       const since = month === monthAt(0) ? input.startDate : `${month}-01`;
       let f: Awaited<ReturnType<typeof acts.checkAndQueueMonth>>['found'];
       try {
-        ({ found: f } = await acts.checkAndQueueMonth({
-          periodId,
-          caseNumber,
-          agencyCode: input.agencyCode,
-          month,
-          since,
-          amountFen: amountFor(month),
-          paidMonths: state.paid.length,
-          dismissedStops: state.dismissedStops ?? [],
-          at: iso(),
-        }));
+        ({ found: f } = await acts.checkAndQueueMonth(monthOf(month, since)));
       } catch (err) {
         checkRetryAt = await unreadableCheck(err, month);
         return;
@@ -562,19 +565,7 @@ export async function benefitPeriod(input: BenefitPeriodInput): Promise<PeriodSt
       try {
         found = oneActivity
           ? // The check and, unless it finds a stop, the benefit and premium into the ledger and the progress.
-            (
-              await acts.checkAndQueueMonth({
-                periodId,
-                caseNumber,
-                agencyCode: input.agencyCode,
-                month,
-                since,
-                amountFen: amountFor(month),
-                paidMonths: state.paid.length,
-                dismissedStops: state.dismissedStops ?? [],
-                at: iso(),
-              })
-            ).found
+            (await acts.checkAndQueueMonth(monthOf(month, since))).found
           : await acts.checkStopConditions({ caseNumber, month, since });
       } catch (err) {
         checkRetryAt = await unreadableCheck(err, month, t);
