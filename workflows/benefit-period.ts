@@ -340,6 +340,18 @@ export async function benefitPeriod(input: BenefitPeriodInput): Promise<PeriodSt
     await progress(status());
   }
 
+  /** Art. 38: one month before the period ends, by SMS, dated at its scheduled instant (09:00 Shanghai). */
+  async function remindExpiry(expiryAt: number): Promise<void> {
+    await acts.notifyApplicant({
+      caseNumber,
+      messageId: `${caseNumber}.expiry`,
+      kind: 'expiry_reminder',
+      params: { caseNumber, endDate: input.endDate },
+      at: new Date(expiryAt).toISOString(),
+    });
+    state.expirySent = true;
+  }
+
   /** A month to check and queue (activities/periods.ts checkAndQueueMonth), from `since` (Art. 42, 44). */
   const monthOf = (month: string, since: string) => ({
     periodId,
@@ -450,17 +462,7 @@ export async function benefitPeriod(input: BenefitPeriodInput): Promise<PeriodSt
       if (woken) continue; // a corrected account: the city's next run pays the months it re-queued
 
       const t = now();
-      if (t >= remindAt) {
-        // Art. 38: one month before the period ends, by SMS.
-        await acts.notifyApplicant({
-          caseNumber,
-          messageId: `${caseNumber}.expiry`,
-          kind: 'expiry_reminder',
-          params: { caseNumber, endDate: input.endDate },
-          at: new Date(expiryAt).toISOString(),
-        });
-        state.expirySent = true;
-      }
+      if (t >= remindAt) await remindExpiry(expiryAt);
       if (t >= ownAt) await checkOwn(monthAt(state.nextIndex));
       if (t >= closeAt) {
         const ledger = await acts.periodLedger({ periodId });
@@ -545,17 +547,7 @@ export async function benefitPeriod(input: BenefitPeriodInput): Promise<PeriodSt
     if (woken) continue; // a corrected account: the requeued months are settled after the next run
 
     const t = now();
-    if (t >= remindAt) {
-      // Art. 38: one month before the period ends, by SMS.
-      await acts.notifyApplicant({
-        caseNumber,
-        messageId: `${caseNumber}.expiry`,
-        kind: 'expiry_reminder',
-        params: { caseNumber, endDate: input.endDate },
-        at: new Date(expiryAt).toISOString(), // the scheduled instant, 09:00 Shanghai
-      });
-      state.expirySent = true;
-    }
+    if (t >= remindAt) await remindExpiry(expiryAt);
     if (t >= checkAt) {
       const month = monthAt(state.nextIndex);
       // Art. 42: checked before paying.
