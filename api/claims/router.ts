@@ -1,16 +1,22 @@
 /**
- * POST /claims starts a `benefitClaim` workflow whose ID is the case number, with an update (update-with-start) that
- * completes once the case is in the read model: 201 means `GET /cases/:caseNumber` finds it. If the worker has not
- * recorded it within API_RECORD_WAIT_MS the answer is 202 with the case number (the case exists and will appear).
- * Invalid input is refused before anything starts or is written.
+ * POST /claims opens a case (Art. 35-36): a plain start of the `benefitClaim` workflow whose ID is the case number,
+ * then the case row written by the API itself, so that 201 means `GET /cases/:caseNumber` finds it. No workflow task
+ * is on the way to the answer (issue 11, measure 1): the workflow takes the case up on its own, and its first step
+ * writes the same row again, idempotently — which is what heals a case whose start succeeded but whose write here
+ * failed (answered 202 with the case number: the case exists and will appear). The start comes first: a row is never
+ * written for a workflow that did not start, so with Temporal unreachable the claim is refused (503) and nothing is
+ * written. Invalid input is refused before anything starts or is written.
  *
- * Idempotency: a client that may retry sends `Idempotency-Key`; the same key and body return the same case (200).
+ * Idempotency: a client that may retry sends `Idempotency-Key`; the same key and body return the same case (200). A
+ * case number already started goes the slow way: an update-with-start that the case answers once its row is written,
+ * and whose validator compares the submission's fingerprint (409 for another body, or for a closed case).
  */
 import { Router, type Request } from 'express';
 import { WithStartWorkflowOperation, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Db } from '../../lib/db';
+import { writeClaimReceived } from '../../lib/claim-received';
 import { businessDateOf } from '../../domain/calendar';
 import { formatCaseNumber, serialFromBytes } from '../../domain/case-number';
 import {
@@ -86,6 +92,7 @@ function assertMayFile(req: Request, claim: ClaimRequest): FiledBy {
 }
 
 type StartOutcome =
+  | { kind: 'opened' }
   | { kind: 'recorded'; receipt: SubmissionReceipt }
   | { kind: 'pending' }
   | { kind: 'number_taken' }
@@ -96,23 +103,72 @@ export function claimsRouter(deps: ClaimsDeps): Router {
   const router = Router();
   const now = deps.now ?? (() => new Date());
 
-  /** Starts the case, or finds the one a retried request already started. */
-  async function startCase(caseNumber: string, input: BenefitClaimInput, agencyCode: string): Promise<StartOutcome> {
+  const searchAttributes = (agencyCode: string, status: 'received' | 'awaiting_acceptance') => [
+    { key: CASE_TYPE, value: 'benefit_claim' as const },
+    { key: AGENCY_CODE, value: agencyCode },
+    { key: CASE_STATUS, value: status },
+  ];
+
+  /**
+   * Opens the case: a plain start, then the row. A case number already started (a retried request, or a random
+   * number drawn twice) is confirmed by the case itself (confirmExisting).
+   */
+  async function openCase(caseNumber: string, input: BenefitClaimInput, agencyCode: string): Promise<StartOutcome> {
+    // The whole answer within recordWaitMs, Temporal down or not: the start gets most of it, the check whether the
+    // start happened the rest. Deadlines, not an abort signal: the client's retries stop at a deadline
+    // (lib/temporal.ts boundedGrpcRetryInterceptor), and an aborted call kept retrying for ~20 s (issue 12).
+    const checkMs = Math.min(2_000, Math.floor(deps.recordWaitMs / 4));
+    const deadline = Date.now() + deps.recordWaitMs - checkMs;
+    try {
+      await deps.temporal.connection.withDeadline(deadline, () =>
+        deps.temporal.workflow.start(benefitClaim, {
+          workflowId: caseNumber,
+          taskQueue: deps.taskQueue,
+          args: [input],
+          workflowIdConflictPolicy: 'FAIL',
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          // The status the row is written with below, so that the case is found by it as soon as 201 is answered.
+          typedSearchAttributes: searchAttributes(agencyCode, 'awaiting_acceptance'),
+        }),
+      );
+    } catch (err) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError) return confirmExisting(caseNumber, input, agencyCode);
+      // Refused before the deadline, or Temporal unreachable (nothing was started; its retries given up): 503 by
+      // dependencyOutage, or a 500. Nothing was written.
+      if (Date.now() < deadline - 100 || unreachable(err)) throw err;
+      if (!(await startedAfterAll(caseNumber, checkMs))) throw temporalTimedOut();
+    }
+    // Started. Art. 36: the case opens in the read model, written here so that the answer needs no workflow task.
+    try {
+      await writeClaimReceived(deps.db, {
+        caseNumber,
+        receivedAt: input.receivedAt,
+        application: input.application,
+        status: 'awaiting_acceptance',
+        ...(input.filedBy ? { filedBy: input.filedBy } : {}),
+      });
+      return { kind: 'opened' };
+    } catch {
+      // The case is started and its workflow's first step writes the same row (retrying until PostgreSQL answers):
+      // the case exists and will appear.
+      return { kind: 'pending' };
+    }
+  }
+
+  /** A case already started under this number: the case answers once its row is written (update-with-start). */
+  async function confirmExisting(
+    caseNumber: string,
+    input: BenefitClaimInput,
+    agencyCode: string,
+  ): Promise<StartOutcome> {
     const op = new WithStartWorkflowOperation(benefitClaim, {
       workflowId: caseNumber,
       taskQueue: deps.taskQueue,
       args: [input],
       workflowIdConflictPolicy: 'USE_EXISTING',
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      typedSearchAttributes: [
-        { key: CASE_TYPE, value: 'benefit_claim' },
-        { key: AGENCY_CODE, value: agencyCode },
-        { key: CASE_STATUS, value: 'received' },
-      ],
+      typedSearchAttributes: searchAttributes(agencyCode, 'received'),
     });
-    // The whole answer within recordWaitMs, Temporal down or not: the update-with-start gets most of it, the check
-    // whether the start happened the rest. Deadlines, not an abort signal: the client's retries stop at a deadline
-    // (lib/temporal.ts boundedGrpcRetryInterceptor), and an aborted call kept retrying for ~20 s (issue 12).
     const checkMs = Math.min(2_000, Math.floor(deps.recordWaitMs / 4));
     const deadline = Date.now() + deps.recordWaitMs - checkMs;
     try {
@@ -132,25 +188,18 @@ export function claimsRouter(deps: ClaimsDeps): Router {
       ) {
         return { kind: 'mismatch' };
       }
-      // Refused before the deadline, or Temporal unreachable (nothing was started; its retries given up): 503 by
-      // dependencyOutage, or a 500.
       if (Date.now() < deadline - 100 || unreachable(err)) throw err;
-      // The wait ran out. Did the start itself happen? Ask Temporal (with a deadline of its own).
-      const started = await deps.temporal.connection
-        .withDeadline(Date.now() + checkMs, () => deps.temporal.workflow.getHandle(caseNumber).describe())
-        .then(() => true)
-        .catch(() => false);
-      if (started) return { kind: 'pending' };
-      throw new ApiError(
-        503,
-        'temporal_unavailable',
-        'The workflow service did not answer in time; try again shortly',
-        [],
-        {
-          'Retry-After': '5',
-        },
-      );
+      // The wait ran out: the case exists (it was started before), its row is not written yet.
+      return { kind: 'pending' };
     }
+  }
+
+  /** After a start that ran out of time: did it happen? Asks Temporal, with a deadline of its own. */
+  function startedAfterAll(caseNumber: string, checkMs: number): Promise<boolean> {
+    return deps.temporal.connection
+      .withDeadline(Date.now() + checkMs, () => deps.temporal.workflow.getHandle(caseNumber).describe())
+      .then(() => true)
+      .catch(() => false);
   }
 
   router.post('/claims', async (req, res) => {
@@ -176,7 +225,7 @@ export function claimsRouter(deps: ClaimsDeps): Router {
       const seed = key ? createHash('sha256').update(`benefit_claim\n${key}`).digest() : randomBytes(8);
       const caseNumber = formatCaseNumber('benefit_claim', year, agencyCode, serialFromBytes(seed));
       const fingerprint = key ? createHash('sha256').update(`${key}\n${body}`).digest('hex') : randomUUID();
-      const outcome = await startCase(
+      const outcome = await openCase(
         caseNumber,
         {
           caseNumber,
@@ -190,9 +239,14 @@ export function claimsRouter(deps: ClaimsDeps): Router {
         throw dependencyOutage(err) ?? err;
       });
       switch (outcome.kind) {
-        case 'recorded':
+        case 'opened':
           res.location(`/cases/${caseNumber}`);
-          res.status(outcome.receipt.replayed ? 200 : 201).json({ caseNumber, status: outcome.receipt.status });
+          res.status(201).json({ caseNumber, status: 'awaiting_acceptance' });
+          return;
+        case 'recorded':
+          // A case this request did not start: the same key and body sent again (the case confirmed the fingerprint).
+          res.location(`/cases/${caseNumber}`);
+          res.status(200).json({ caseNumber, status: outcome.receipt.status });
           return;
         case 'pending':
           res.location(`/cases/${caseNumber}`);
@@ -219,6 +273,18 @@ export function claimsRouter(deps: ClaimsDeps): Router {
   });
 
   return router;
+}
+
+function temporalTimedOut(): ApiError {
+  return new ApiError(
+    503,
+    'temporal_unavailable',
+    'The workflow service did not answer in time; try again shortly',
+    [],
+    {
+      'Retry-After': '5',
+    },
+  );
 }
 
 /** True when the call never reached Temporal (gRPC UNAVAILABLE anywhere in the cause chain). */

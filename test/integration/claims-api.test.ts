@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createTemporalClient } from '../../lib/temporal';
+import { claimStatus } from '../../workflows/benefit-claim';
 import { CASE_STATUS } from '../../workflows/search-attributes';
 import { startApi, type RunningApi } from '../support/api';
 import { createTestDatabase, type TestDatabase } from '../support/db';
@@ -189,6 +190,21 @@ describe('POST /claims (Art. 34-36)', () => {
     ]);
   });
 
+  it('answers a retried request whose case is closed with 409 idempotency_key_case_closed, writing nothing', async () => {
+    const key = `closed-${Date.now()}`;
+    const first = await post(claimBody(), { 'Idempotency-Key': key });
+    expect(first.status).toBe(201);
+    const handle = client.workflow.getHandle(first.body.caseNumber);
+    await handle.cancel();
+    await expect(handle.result()).rejects.toThrow();
+    const again = await post(claimBody(), { 'Idempotency-Key': key });
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('idempotency_key_case_closed');
+    expect(await tdb.sql('SELECT status FROM "case" WHERE case_number = $1', [first.body.caseNumber])).toEqual([
+      { status: 'cancelled' },
+    ]);
+  });
+
   it('refuses bodies that are not JSON (415), malformed JSON (400) and oversized bodies (413)', async () => {
     const text = await fetch(`${api.url}/claims`, {
       method: 'POST',
@@ -205,31 +221,78 @@ describe('POST /claims (Art. 34-36)', () => {
     expect(huge.body.error).toEqual({ code: 'payload_too_large', message: expect.any(String), fields: [] });
   });
 
-  it('answers 202 with the case number when no worker records the case in time, and the case appears once one does', async () => {
+  it('opens the case in PostgreSQL before any worker has run it (201), and the workflow takes it up once one runs', async () => {
+    // The API writes the row itself after the start (issue 11): no workflow task is on the way to the answer.
     const idleQueue = uniqueTaskQueue('idle');
-    const slow = await startApi({ db: tdb.db, temporal: client, taskQueue: idleQueue, recordWaitMs: 1_500 });
+    const early = await startApi({ db: tdb.db, temporal: client, taskQueue: idleQueue, recordWaitMs: 1_500 });
     try {
-      const res = await fetch(`${slow.url}/claims`, {
+      const res = await fetch(`${early.url}/claims`, {
+        method: 'POST',
+        headers: channel,
+        body: JSON.stringify(claimBody()),
+      });
+      expect(res.status).toBe(201);
+      const { caseNumber } = (await res.json()) as { caseNumber: string };
+      expect(await tdb.sql('SELECT status FROM "case" WHERE case_number = $1', [caseNumber])).toEqual([
+        { status: 'awaiting_acceptance' },
+      ]);
+      const handle = client.workflow.getHandle(caseNumber);
+      const late = await startWorker(env.nativeConnection, idleQueue, { db: tdb.db });
+      try {
+        // Its first step writes the same row again, which changes nothing: one case, one claim_received event.
+        let status = 'received';
+        for (let i = 0; i < 60 && status === 'received'; i++) {
+          await new Promise((r) => setTimeout(r, 250));
+          status = await handle.query(claimStatus).catch(() => 'received');
+        }
+        expect(status).not.toBe('received');
+        const events = await tdb.sql<{ type: string }>('SELECT type FROM case_event WHERE case_number = $1', [
+          caseNumber,
+        ]);
+        expect(events.filter((e) => e.type === 'claim_received')).toHaveLength(1);
+        expect(
+          await tdb.sql('SELECT count(*)::int AS n FROM benefit_claim WHERE case_number = $1', [caseNumber]),
+        ).toEqual([{ n: 1 }]);
+      } finally {
+        await handle.terminate('test over').catch(() => undefined);
+        await late.stop();
+      }
+    } finally {
+      await early.close();
+    }
+  });
+
+  it('answers 202 when the case started but its row could not be written, and the workflow writes it (Art. 36)', async () => {
+    // PostgreSQL refuses the API's write after the start: the case exists (its workflow runs) and its first step
+    // writes the row. Nothing else of the API's reads is touched.
+    const failingWrites = new Proxy(tdb.db, {
+      get(target, prop, receiver) {
+        if (prop === '$transaction') return () => Promise.reject(new Error('simulated: the write did not commit'));
+        return Reflect.get(target, prop, receiver) as unknown;
+      },
+    });
+    const api2 = await startApi({ db: failingWrites, temporal: client, taskQueue });
+    try {
+      const res = await fetch(`${api2.url}/claims`, {
         method: 'POST',
         headers: channel,
         body: JSON.stringify(claimBody()),
       });
       expect(res.status).toBe(202);
       const { caseNumber } = (await res.json()) as { caseNumber: string };
-      expect(await tdb.sql('SELECT 1 FROM "case" WHERE case_number = $1', [caseNumber])).toEqual([]);
-      const late = await startWorker(env.nativeConnection, idleQueue, { db: tdb.db });
-      try {
-        let rows: unknown[] = [];
-        for (let i = 0; i < 60 && rows.length === 0; i++) {
-          rows = await tdb.sql('SELECT status FROM "case" WHERE case_number = $1', [caseNumber]);
-          if (!rows.length) await new Promise((r) => setTimeout(r, 250));
-        }
-        expect(rows).toEqual([{ status: 'awaiting_acceptance' }]);
-      } finally {
-        await late.stop();
+      let rows: unknown[] = [];
+      for (let i = 0; i < 60 && rows.length === 0; i++) {
+        rows = await tdb.sql('SELECT status FROM "case" WHERE case_number = $1', [caseNumber]);
+        if (!rows.length) await new Promise((r) => setTimeout(r, 250));
       }
+      expect(rows).toHaveLength(1);
+      expect(
+        await tdb.sql("SELECT count(*)::int AS n FROM case_event WHERE case_number = $1 AND type = 'claim_received'", [
+          caseNumber,
+        ]),
+      ).toEqual([{ n: 1 }]);
     } finally {
-      await slow.close();
+      await api2.close();
     }
   });
 
