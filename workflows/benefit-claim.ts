@@ -77,7 +77,10 @@ export interface SubmissionReceipt {
   replayed: boolean;
 }
 
-/** Sent with the start (update-with-start): completes once the case is in the read model. */
+/**
+ * Sent by POST /claims to a case number already started (a retried Idempotency-Key; update-with-start): completes
+ * once the case is in the read model. A new case is started without it (the API writes the row itself).
+ */
 export const confirmSubmission = defineUpdate<SubmissionReceipt, [{ fingerprint: string }]>('confirmSubmission');
 export const claimStatus = defineQuery<ClaimStatus>('claimStatus');
 /** Art. 37: the materials asked for, supplied (a clerk received them, or the applicant uploaded them). */
@@ -94,8 +97,9 @@ const ACTIVITY_OPTIONS = {
 const acts = proxyActivities<Activities>(ACTIVITY_OPTIONS);
 /**
  * The case row is written inside the workflow task that starts the case (a local activity, same timeout and retries):
- * POST /claims waits for that row, and an activity task would cost it two more round trips through Temporal and a
- * second workflow task (issue 11, measure 1).
+ * an activity task would cost two more round trips through Temporal and a second workflow task (issue 11, measure 1).
+ * POST /claims writes the same row itself right after the start; this step writes it again, idempotently, and is
+ * what opens the case in the read model when the API's write failed (api/claims/router.ts).
  */
 const local = proxyLocalActivities<Activities>(ACTIVITY_OPTIONS);
 /** Histories from before the local activity replay with the activity task they recorded. */

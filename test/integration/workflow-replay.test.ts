@@ -21,6 +21,9 @@ describe('replay of recorded histories', () => {
     'benefit-claim-intake-activity',
     // Since: by a local activity inside the first workflow task (patch claim-received-local-activity).
     'benefit-claim-intake-local-activity',
+    // Since issue 11's direct row: started without the update (POST /claims writes the row itself); the same local
+    // activity writes it again, idempotently.
+    'benefit-claim-intake-api-row',
     // Before issue 11 measure 2: a period's first month in ten activities (open, enrol, progress, check, queue,
     // premium, queue, progress, outcome, progress); since: four (patch benefit-period-one-activity-a-step).
     'benefit-period-first-month-steps',
