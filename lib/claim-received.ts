@@ -5,8 +5,7 @@
  * not happen. Both write the same values from the workflow's input, keyed by the case number and the event key:
  * whichever comes second writes nothing, and never overwrites what the case has done since.
  */
-import { caseEventRow } from './case-events';
-import { dbDate, type Db } from './db';
+import type { Db } from './db';
 import type { ClaimApplication } from '../workflows/types';
 
 export interface ClaimReceived {
@@ -17,62 +16,38 @@ export interface ClaimReceived {
   filedBy?: { kind: string; username?: string };
 }
 
+/**
+ * One statement (three inserts in data-modifying CTEs; the foreign keys are checked at its end): atomic without a
+ * transaction, one round trip. As Prisma's batch of three `createMany` with `skipDuplicates` and a transaction it was
+ * five, and the API's largest cost per claim (issue 11: p50 68-123 ms under the intake burst).
+ */
 export async function writeClaimReceived(db: Db, input: ClaimReceived): Promise<void> {
   const { caseNumber, application: a } = input;
-  const at = new Date(input.receivedAt);
-  await db.$transaction([
-    db.case.createMany({
-      data: [
-        {
-          caseNumber,
-          caseType: 'benefit_claim',
-          status: input.status,
-          agencyCode: a.payingLocality.agencyCode,
-          workflowId: caseNumber,
-          createdAt: at,
-          updatedAt: at,
-        },
-      ],
-      skipDuplicates: true,
-    }),
-    db.benefitClaim.createMany({
-      data: [
-        {
-          caseNumber,
-          channel: a.channel,
-          idType: a.applicant.idType,
-          idNumber: a.applicant.idNumber,
-          name: a.applicant.name,
-          phone: a.applicant.phone,
-          employerUscc: a.employer.uscc,
-          employerName: a.employer.name,
-          separationDate: dbDate(a.separation.date),
-          separationReason: a.separation.reason,
-          payingLocalityBasis: a.payingLocality.basis,
-          paymentMethod: a.payment.method,
-          bankName: a.payment.bankName ?? null,
-          accountNumber: a.payment.accountNumber,
-          submittedAt: at,
-        },
-      ],
-      skipDuplicates: true,
-    }),
-    db.caseEvent.createMany({
-      data: [
-        caseEventRow({
-          caseNumber,
-          key: `${caseNumber}/claim_received`,
-          type: 'claim_received',
-          at,
-          actor: input.filedBy?.username ?? `applicant:${a.channel}`,
-          data: {
-            channel: a.channel,
-            payingLocalityBasis: a.payingLocality.basis,
-            filedBy: input.filedBy?.kind ?? 'applicant',
-          },
-        }),
-      ],
-      skipDuplicates: true,
-    }),
-  ]);
+  const at = input.receivedAt;
+  const actor = input.filedBy?.username ?? `applicant:${a.channel}`;
+  const data = JSON.stringify({
+    channel: a.channel,
+    payingLocalityBasis: a.payingLocality.basis,
+    filedBy: input.filedBy?.kind ?? 'applicant',
+  });
+  await db.$executeRaw`
+    WITH opened AS (
+      INSERT INTO "case" (case_number, case_type, status, agency_code, workflow_id, created_at, updated_at)
+      VALUES (${caseNumber}, 'benefit_claim', ${input.status}, ${a.payingLocality.agencyCode}, ${caseNumber},
+              ${at}::timestamptz, ${at}::timestamptz)
+      ON CONFLICT DO NOTHING
+    ), claim AS (
+      INSERT INTO benefit_claim (case_number, channel, id_type, id_number, name, phone, employer_uscc, employer_name,
+                                 separation_date, separation_reason, paying_locality_basis, payment_method, bank_name,
+                                 account_number, submitted_at)
+      VALUES (${caseNumber}, ${a.channel}, ${a.applicant.idType}, ${a.applicant.idNumber}, ${a.applicant.name},
+              ${a.applicant.phone}, ${a.employer.uscc}, ${a.employer.name}, ${a.separation.date}::date,
+              ${a.separation.reason}, ${a.payingLocality.basis}, ${a.payment.method}, ${a.payment.bankName ?? null},
+              ${a.payment.accountNumber}, ${at}::timestamptz)
+      ON CONFLICT DO NOTHING
+    )
+    INSERT INTO case_event (case_number, event_key, type, at, actor, data)
+    VALUES (${caseNumber}, ${`${caseNumber}/claim_received`}, 'claim_received', ${at}::timestamptz, ${actor},
+            ${data}::jsonb)
+    ON CONFLICT DO NOTHING`;
 }

@@ -267,8 +267,12 @@ describe('POST /claims (Art. 34-36)', () => {
     // writes the row. Nothing else of the API's reads is touched.
     const failingWrites = new Proxy(tdb.db, {
       get(target, prop, receiver) {
-        if (prop === '$transaction') return () => Promise.reject(new Error('simulated: the write did not commit'));
-        return Reflect.get(target, prop, receiver) as unknown;
+        const real = Reflect.get(target, prop, receiver) as unknown;
+        if (prop !== '$executeRaw') return real;
+        return (strings: TemplateStringsArray, ...values: unknown[]) =>
+          strings.join('?').includes('INSERT INTO benefit_claim')
+            ? Promise.reject(new Error('simulated: the write did not commit'))
+            : (real as (s: TemplateStringsArray, ...v: unknown[]) => Promise<number>).call(target, strings, ...values);
       },
     });
     const api2 = await startApi({ db: failingWrites, temporal: client, taskQueue });
