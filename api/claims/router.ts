@@ -144,6 +144,9 @@ export function claimsRouter(deps: ClaimsDeps): Router {
       // dependencyOutage, or a 500. Nothing was written.
       if (Date.now() < deadline - 100 || unreachable(err)) throw err;
       if (!(await startedAfterAll(caseNumber, checkMs))) throw temporalTimedOut();
+      // Started, but not known to be by this request (a retry with the same key may have raced it, with another
+      // receivedAt): the workflow writes the row from its own input.
+      return { kind: 'pending' };
     }
     // Started. Art. 36: the case opens in the read model, written here so that the answer needs no workflow task.
     try {
