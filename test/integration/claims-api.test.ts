@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { createDb, sqlOf } from '../../lib/db';
 import { createTemporalClient } from '../../lib/temporal';
 import { claimStatus } from '../../workflows/benefit-claim';
 import { CASE_STATUS } from '../../workflows/search-attributes';
@@ -265,16 +266,13 @@ describe('POST /claims (Art. 34-36)', () => {
   it('answers 202 when the case started but its row could not be written, and the workflow writes it (Art. 36)', async () => {
     // PostgreSQL refuses the API's write after the start: the case exists (its workflow runs) and its first step
     // writes the row. Nothing else of the API's reads is touched.
-    const failingWrites = new Proxy(tdb.db, {
-      get(target, prop, receiver) {
-        const real = Reflect.get(target, prop, receiver) as unknown;
-        if (prop !== '$executeRaw') return real;
-        return (strings: TemplateStringsArray, ...values: unknown[]) =>
-          strings.join('?').includes('INSERT INTO benefit_claim')
-            ? Promise.reject(new Error('simulated: the write did not commit'))
-            : (real as (s: TemplateStringsArray, ...v: unknown[]) => Promise<number>).call(target, strings, ...values);
-      },
-    });
+    const failingWrites = createDb(tdb.url, { poolMax: 2 });
+    const pool = sqlOf(failingWrites);
+    const query = pool.query.bind(pool) as (...args: unknown[]) => Promise<unknown>;
+    pool.query = ((...args: unknown[]) =>
+      typeof args[0] === 'string' && args[0].includes('INSERT INTO benefit_claim')
+        ? Promise.reject(new Error('simulated: the write did not commit'))
+        : query(...args)) as typeof pool.query;
     const api2 = await startApi({ db: failingWrites, temporal: client, taskQueue });
     try {
       const res = await fetch(`${api2.url}/claims`, {
@@ -297,6 +295,7 @@ describe('POST /claims (Art. 34-36)', () => {
       ).toEqual([{ n: 1 }]);
     } finally {
       await api2.close();
+      await failingWrites.$disconnect();
     }
   });
 
