@@ -473,7 +473,8 @@ export function benefitActivities({ db, sources, policy: policies }: BenefitActi
     async recordPeriodProgress(input: {
       periodId: string;
       status: 'active' | 'stopped' | 'completed';
-      paidMonths: number;
+      /** Absent: as the row has it (the city's settlement counts the paid months of the periods it checks). */
+      paidMonths?: number;
       stop?: { reason: string; date: IsoDate };
       at: string;
     }): Promise<void> {
@@ -481,7 +482,7 @@ export function benefitActivities({ db, sources, policy: policies }: BenefitActi
         where: { id: input.periodId },
         data: {
           status: input.status,
-          paidMonths: input.paidMonths,
+          ...(input.paidMonths === undefined ? {} : { paidMonths: input.paidMonths }),
           ...(input.stop ? { stopReason: input.stop.reason, stopDate: dbDate(input.stop.date) } : {}),
           updatedAt: new Date(input.at),
         },

@@ -30,7 +30,7 @@ export function createActivities(deps: ActivityDeps) {
     ...benefits,
     ...payments,
     ...periodActivities({ benefits, payments }),
-    ...monthlyCheckActivities({ db: deps.db, sources: deps.sources, benefits, payments, recovery }),
+    ...monthlyCheckActivities({ db: deps.db, sources: deps.sources, benefits, recovery }),
     ...otherBenefitActivities(deps),
     ...recovery,
     ...monitoringActivities(deps),

@@ -14,9 +14,11 @@
  * are recounted. All of it idempotent: a retried batch queues nothing twice (payment IDs are unique), asks nobody twice
  * (messages are sent once per message ID) and signals a stop its period ignores when it has stopped already.
  */
-import { Context, log } from '@temporalio/activity';
+import { ApplicationFailure, Context, log } from '@temporalio/activity';
+import { Prisma } from '../generated/prisma/client';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { IsoMonth } from '../domain/calendar';
+import { amountOfMonth, type AmountChange } from '../domain/period-amounts';
 import { SourceError } from '../integrations/errors';
 import type { SourceClients } from '../integrations/config';
 import { mapLimited } from '../domain/concurrency';
@@ -25,7 +27,7 @@ import { stopFound } from '../workflows/benefit-period';
 import { addToMonth } from '../workflows/time';
 import { recordCaseEvent } from '../lib/case-events';
 import { stopFindingOf, type benefitActivities, type StopFinding } from './benefits';
-import { medicalAgencyName, paymentIdFor, type PayableKind, type paymentActivities } from './payments';
+import { medicalAgencyName, paymentIdFor, type PayableKind } from './payments';
 import type { recoveryActivities } from './recovery';
 
 /**
@@ -63,7 +65,18 @@ export interface PeriodLedger {
   queued: string[];
 }
 
-type AmountChange = { fromMonth: string; amountFen: number };
+/** A benefit month whose latest attempt failed, with the payee as the claim has it now. */
+interface FailedMonth {
+  period_id: string;
+  case_number: string;
+  agency_code: string;
+  month: string;
+  attempt: number;
+  amount_fen: number;
+  name: string;
+  account_number: string | null;
+  bank_name: string | null;
+}
 
 /** A new attempt of a month's benefit or premium, with its payee, as it goes into the ledger (pending). */
 interface PendingAttempt {
@@ -80,34 +93,24 @@ interface PendingAttempt {
   bankName: string | null;
 }
 
-/** The amount of `month`: the latest change in force from it, else the period's amount (Art. 38 para 2). */
-export function amountOfMonth(changes: AmountChange[], monthlyAmountFen: number, month: string): number {
-  return [...changes].reverse().find((c) => c.fromMonth <= month)?.amountFen ?? monthlyAmountFen;
-}
-
 export function monthlyCheckActivities({
   db,
   sources,
   benefits,
-  payments,
   recovery,
 }: {
   db: Db;
   sources: SourceClients;
   benefits: ReturnType<typeof benefitActivities>;
-  payments: ReturnType<typeof paymentActivities>;
   recovery: ReturnType<typeof recoveryActivities>;
 }) {
-  /** The latest attempt of each (period, kind, month) of these periods. */
+  /** The latest attempt of each (period, kind, month) of these periods, in that order. */
   async function latestAttempts(periodIds: string[]) {
-    if (periodIds.length === 0) return new Map<string, { attempt: number; status: string }>();
-    const rows = await db.$queryRaw<
-      { period_id: string; kind: string; month: string; attempt: number; status: string }[]
-    >`
+    if (periodIds.length === 0) return [];
+    return db.$queryRaw<{ period_id: string; kind: string; month: string; attempt: number; status: string }[]>`
       SELECT DISTINCT ON (period_id, kind, month) period_id, kind, month, attempt, status
         FROM payable WHERE period_id = ANY(${periodIds}::text[]) AND kind IN ('unemployment_benefit', 'medical_premium')
        ORDER BY period_id, kind, month, attempt DESC`;
-    return new Map(rows.map((r) => [`${r.period_id}|${r.kind}|${r.month}`, { attempt: r.attempt, status: r.status }]));
   }
 
   /**
@@ -149,12 +152,61 @@ export function monthlyCheckActivities({
     });
   }
 
+  /**
+   * The benefit months of the periods the city checks whose latest attempt failed, with the payee as the claim has it
+   * now (a corrected account included), among the attempts `where` selects (a run's, or a period's).
+   */
+  async function failures(where: Prisma.Sql): Promise<FailedMonth[]> {
+    return db.$queryRaw<FailedMonth[]>`
+      SELECT p.period_id, p.case_number, p.agency_code, p.month, p.attempt, p.amount_fen,
+             c.name, c.account_number, c.bank_name
+        FROM payable p
+        JOIN benefit_period bp ON bp.id = p.period_id AND bp.monthly_check = 'city'
+        JOIN benefit_claim c ON c.case_number = p.case_number
+       WHERE ${where} AND p.kind = 'unemployment_benefit' AND p.status = 'failed'
+         AND NOT EXISTS (SELECT 1 FROM payable n WHERE n.period_id = p.period_id AND n.kind = p.kind
+                         AND n.month = p.month AND n.attempt > p.attempt)
+       ORDER BY p.period_id, p.month`;
+  }
+
+  /** A failed month's next attempt (Art. 39 重新发放), to the payee as the claim has it now. */
+  const nextAttempt = (f: FailedMonth): PendingAttempt => ({
+    paymentId: paymentIdFor(f.period_id, 'unemployment_benefit', f.month, f.attempt + 1),
+    periodId: f.period_id,
+    caseNumber: f.case_number,
+    agencyCode: f.agency_code,
+    kind: 'unemployment_benefit',
+    month: f.month,
+    attempt: f.attempt + 1,
+    amountFen: f.amount_fen,
+    payeeName: f.name,
+    accountNumber: f.account_number,
+    bankName: f.bank_name,
+  });
+
+  /**
+   * Art. 39, 62: a month failed once goes out again with the next run; failed again, the person is asked to correct
+   * the account (once per month: the message ID is the one the period's own settlement used).
+   */
+  async function settleFailures(failed: FailedMonth[], at: string): Promise<{ requeued: number; asked: number }> {
+    const again = failed.filter((f) => f.attempt === 1);
+    await insertPending(again.map(nextAttempt));
+    const ask = failed.filter((f) => f.attempt >= 2);
+    for (const f of ask) {
+      await benefits.notifyApplicant({
+        caseNumber: f.case_number,
+        messageId: `${f.case_number}.account.${f.month}`,
+        kind: 'account_correction',
+        params: { caseNumber: f.case_number, month: f.month },
+        at,
+      });
+    }
+    return { requeued: again.length, asked: ask.length };
+  }
+
   /** What the ledger holds of a period's benefit months (the latest attempt of each month). */
   async function periodLedger(input: { periodId: string }): Promise<PeriodLedger> {
-    const rows = await db.$queryRaw<{ month: string; status: string }[]>`
-      SELECT DISTINCT ON (month) month, status FROM payable
-       WHERE period_id = ${input.periodId} AND kind = 'unemployment_benefit'
-       ORDER BY month, attempt DESC`;
+    const rows = (await latestAttempts([input.periodId])).filter((r) => r.kind === 'unemployment_benefit');
     return {
       paid: rows.filter((r) => r.status === 'paid').map((r) => r.month),
       outstanding: rows.filter((r) => ['pending', 'sent', 'failed'].includes(r.status)).map((r) => r.month),
@@ -247,10 +299,17 @@ export function monthlyCheckActivities({
          WHERE p.agency_code = ${agencyCode} AND p.monthly_check = 'city' AND p.status = 'active'
            AND p.id > ${input.after ?? ''} AND p.id <= ${input.upTo}
          ORDER BY p.id`;
-      const latest = await latestAttempts(periods.map((p) => p.id));
+      const latest = new Map(
+        (await latestAttempts(periods.map((p) => p.id))).map((r) => [`${r.period_id}|${r.kind}|${r.month}`, r]),
+      );
       const outcome: MonthlyCheckBatchOutcome = { checked: 0, queued: 0, stops: 0, unreadable: 0, unhandled: 0 };
       const agency = await db.agency.findUnique({ where: { code: agencyCode } });
-      if (agency?.level !== 'city') throw new Error(`agency ${agencyCode} is not a city agency (Art. 39)`);
+      if (agency?.level !== 'city') {
+        throw ApplicationFailure.nonRetryable(
+          `agency ${agencyCode} is not a city agency: benefits are paid by the city agencies (Art. 39)`,
+          'NotPayingAgency',
+        );
+      }
       const premiums = new Map<string, number>();
       const premiumOf = async (m: string) => {
         if (!premiums.has(m)) premiums.set(m, await benefits.medicalPremiumFor({ agencyCode, month: m }));
@@ -359,55 +418,7 @@ export function monthlyCheckActivities({
      * (once per month). The paid months of the run's periods are recounted in the read model.
      */
     async settleCityRun(input: { runId: string; at: string }): Promise<{ requeued: number; asked: number }> {
-      const failed = await db.$queryRaw<
-        {
-          period_id: string;
-          case_number: string;
-          agency_code: string;
-          month: string;
-          attempt: number;
-          amount_fen: number;
-          name: string;
-          account_number: string | null;
-          bank_name: string | null;
-        }[]
-      >`
-        SELECT p.period_id, p.case_number, p.agency_code, p.month, p.attempt, p.amount_fen,
-               c.name, c.account_number, c.bank_name
-          FROM payable p
-          JOIN benefit_period bp ON bp.id = p.period_id AND bp.monthly_check = 'city'
-          JOIN benefit_claim c ON c.case_number = p.case_number
-         WHERE p.run_id = ${input.runId} AND p.kind = 'unemployment_benefit' AND p.status = 'failed'
-           AND NOT EXISTS (SELECT 1 FROM payable n WHERE n.period_id = p.period_id AND n.kind = p.kind
-                           AND n.month = p.month AND n.attempt > p.attempt)`;
-      const again = failed.filter((f) => f.attempt === 1);
-      if (again.length) {
-        await insertPending(
-          again.map((f) => ({
-            paymentId: paymentIdFor(f.period_id, 'unemployment_benefit', f.month, f.attempt + 1),
-            periodId: f.period_id,
-            caseNumber: f.case_number,
-            agencyCode: f.agency_code,
-            kind: 'unemployment_benefit',
-            month: f.month,
-            attempt: f.attempt + 1,
-            amountFen: f.amount_fen,
-            payeeName: f.name,
-            accountNumber: f.account_number,
-            bankName: f.bank_name,
-          })),
-        );
-      }
-      const ask = failed.filter((f) => f.attempt >= 2);
-      for (const f of ask) {
-        await benefits.notifyApplicant({
-          caseNumber: f.case_number,
-          messageId: `${f.case_number}.account.${f.month}`,
-          kind: 'account_correction',
-          params: { caseNumber: f.case_number, month: f.month },
-          at: input.at,
-        });
-      }
+      const settled = await settleFailures(await failures(Prisma.sql`p.run_id = ${input.runId}`), input.at);
       await db.$executeRaw`
         UPDATE benefit_period bp SET paid_months = s.paid, updated_at = now()
           FROM (SELECT period_id, count(*) FILTER (WHERE status = 'paid')::int AS paid FROM payable
@@ -415,7 +426,7 @@ export function monthlyCheckActivities({
                    AND period_id IN (SELECT DISTINCT period_id FROM payable WHERE run_id = ${input.runId})
                  GROUP BY period_id) s
          WHERE bp.id = s.period_id AND bp.monthly_check = 'city' AND bp.paid_months <> s.paid`;
-      return { requeued: again.length, asked: ask.length };
+      return settled;
     },
 
     /**
@@ -426,26 +437,7 @@ export function monthlyCheckActivities({
      */
     async joinCityMonthlyCheck(input: { periodId: string; at: string }): Promise<void> {
       await db.benefitPeriod.updateMany({ where: { id: input.periodId }, data: { monthlyCheck: 'city' } });
-      const period = await db.benefitPeriod.findUnique({ where: { id: input.periodId } });
-      if (!period) return;
-      const failed = await db.$queryRaw<{ month: string; attempt: number }[]>`
-        SELECT month, attempt FROM (SELECT DISTINCT ON (month) month, attempt, status FROM payable
-                                     WHERE period_id = ${input.periodId} AND kind = 'unemployment_benefit'
-                                     ORDER BY month, attempt DESC) l
-         WHERE status = 'failed' ORDER BY month`;
-      for (const f of failed) {
-        if (f.attempt === 1) {
-          await payments.requeuePayable({ periodId: input.periodId, kind: 'unemployment_benefit', month: f.month });
-        } else {
-          await benefits.notifyApplicant({
-            caseNumber: period.caseNumber,
-            messageId: `${period.caseNumber}.account.${f.month}`,
-            kind: 'account_correction',
-            params: { caseNumber: period.caseNumber, month: f.month },
-            at: input.at,
-          });
-        }
-      }
+      await settleFailures(await failures(Prisma.sql`p.period_id = ${input.periodId}`), input.at);
     },
 
     /** What the ledger holds of a period's benefit months: paid, outstanding, queued (Art. 39, 42, 43). */
@@ -453,18 +445,9 @@ export function monthlyCheckActivities({
 
     /** Art. 39: after a corrected account, every failed month goes out again with the next run, to the new account. */
     async requeueFailedMonths(input: { periodId: string }): Promise<string[]> {
-      const failed = await db.$queryRaw<{ month: string }[]>`
-        SELECT month FROM (SELECT DISTINCT ON (month) month, status FROM payable
-                            WHERE period_id = ${input.periodId} AND kind = 'unemployment_benefit'
-                            ORDER BY month, attempt DESC) l
-         WHERE status = 'failed' ORDER BY month`;
-      const requeued: string[] = [];
-      for (const { month: m } of failed) {
-        // The same re-send as the period's own (activities/payments.ts requeuePayable), one month at a time.
-        const r = await payments.requeuePayable({ periodId: input.periodId, kind: 'unemployment_benefit', month: m });
-        if (r.status === 'pending') requeued.push(m);
-      }
-      return requeued;
+      const failed = await failures(Prisma.sql`p.period_id = ${input.periodId}`);
+      await insertPending(failed.map(nextAttempt));
+      return failed.map((f) => f.month);
     },
 
     /**

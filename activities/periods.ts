@@ -22,7 +22,8 @@ export function periodActivities({
     ): Promise<void> {
       await benefits.openBenefitPeriod(input);
       await benefits.enrolMedical({ caseNumber: input.caseNumber, startDate: input.startDate, endDate: input.endDate });
-      await benefits.recordPeriodProgress({ periodId: input.periodId, status: 'active', paidMonths: 0, at: input.at });
+      // A new row counts 0 paid months; a period resumed on objection (Art. 13) keeps the count its row has.
+      await benefits.recordPeriodProgress({ periodId: input.periodId, status: 'active', at: input.at });
     },
 
     /**
@@ -39,7 +40,8 @@ export function periodActivities({
       /** The first day the check looks from: the period's start in its first month, else the 1st. */
       since: string;
       amountFen: number;
-      paidMonths: number;
+      /** Absent in the city regime, whose settlement counts the paid months (activities/monthly-check.ts). */
+      paidMonths?: number;
       dismissedStops: { reason: string; began: string }[];
       at: string;
     }): Promise<{ found: StopFinding | null }> {
@@ -67,7 +69,12 @@ export function periodActivities({
         month,
         amountFen: premium,
       });
-      await benefits.recordPeriodProgress({ periodId, status: 'active', paidMonths: input.paidMonths, at: input.at });
+      await benefits.recordPeriodProgress({
+        periodId,
+        status: 'active',
+        ...(input.paidMonths === undefined ? {} : { paidMonths: input.paidMonths }),
+        at: input.at,
+      });
       return { found: null };
     },
   };

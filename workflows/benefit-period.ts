@@ -30,6 +30,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { STOP_REASON_LABELS } from '../domain/messages';
+import { amountOfMonth } from '../domain/period-amounts';
 import { recoveryIdOf } from './recovery-types';
 import { unreadableSource } from './source-failure';
 import { CASE_STATUS } from './search-attributes';
@@ -146,8 +147,7 @@ export async function benefitPeriod(input: BenefitPeriodInput): Promise<PeriodSt
   let corrected = false;
   const monthAt = (i: number) => addToMonth(monthOfDate(input.startDate), i);
   /** The amount of a month: the latest correction in force from it, else the determination's. */
-  const amountFor = (month: string) =>
-    [...(state.amounts ?? [])].reverse().find((a) => a.fromMonth <= month)?.amountFen ?? input.monthlyAmountFen;
+  const amountFor = (month: string) => amountOfMonth(state.amounts ?? [], input.monthlyAmountFen, month);
   const now = () => Date.now();
   const iso = () => new Date(now()).toISOString();
   /** The months after `state.cityFrom` are the city's to check (decided once per run, replay-safe). */
@@ -360,7 +360,8 @@ export async function benefitPeriod(input: BenefitPeriodInput): Promise<PeriodSt
     month,
     since,
     amountFen: amountFor(month),
-    paidMonths: state.paid.length,
+    // The city regime keeps no paid months in the workflow: its settlement counts them in the read model.
+    ...(city ? {} : { paidMonths: state.paid.length }),
     dismissedStops: state.dismissedStops ?? [],
     at: iso(),
   });

@@ -171,54 +171,57 @@ export async function cityPaymentCycle(input: CityPaymentCycleInput): Promise<ne
   }
   // Art. 63: the 10th at 09:00 Shanghai; started after this month's, the next month's. Workflow time, replay-safe.
   const { month, at } = nextPayDay(Date.now());
-  if (patched('payment-cycle-monthly-check')) {
-    // Art. 42, 62: the month's comparison on the 1st at 09:00 (at once when the cycle starts later in the month).
-    await sleep(Math.max(0, shanghaiInstant(`${month}-01`, 9) - Date.now()));
+  /**
+   * The month's city work as a child: once per city and month (REJECT_DUPLICATE: a cycle restarted after it does not
+   * do it again), finished even if the cycle is stopped or reset meanwhile (ABANDON: a run is never cut off
+   * mid-batch). A child that failed or exists already is logged and the cycle goes on.
+   */
+  async function cityChild<W extends typeof monthlyCheck | typeof paymentRun>(
+    workflow: W,
+    workflowId: string,
+    args: Parameters<W>,
+    caseType: 'monthly_check' | 'payment_run',
+  ): Promise<void> {
     try {
-      await executeChild(monthlyCheck, {
-        workflowId: monthlyCheckId(input.agencyCode, month),
-        args: [{ agencyCode: input.agencyCode, month, retryUntil: at }],
+      await executeChild(workflow, {
+        workflowId,
+        args,
         parentClosePolicy: 'ABANDON',
-        // Once per city and month: a cycle restarted after its comparison does not check the month again.
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
         typedSearchAttributes: [
-          { key: CASE_TYPE, value: 'monthly_check' },
+          { key: CASE_TYPE, value: caseType },
           { key: AGENCY_CODE, value: input.agencyCode },
         ],
       });
     } catch (err) {
       if (isCancellation(err)) throw err;
-      // Checked already (a restarted cycle) or failed: months not queued are checked with the next month's.
-      log.warn('monthly check did not complete', {
+      log.warn(`${caseType} did not complete`, {
         agencyCode: input.agencyCode,
         month,
         error: err instanceof Error ? err.message : String(err),
       });
     }
   }
-  await sleep(Math.max(0, at - Date.now()));
-  try {
-    await executeChild(paymentRun, {
-      workflowId: monthlyRunId(input.agencyCode, month),
-      args: [{ agencyCode: input.agencyCode, month }],
-      // The run finishes even if the cycle is stopped or reset meanwhile: a run is never cut off mid-batch.
-      parentClosePolicy: 'ABANDON',
-      // One monthly run per city and month: a cycle restarted after its run does not pay the month again.
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      typedSearchAttributes: [
-        { key: CASE_TYPE, value: 'payment_run' },
-        { key: AGENCY_CODE, value: input.agencyCode },
-      ],
-    });
-  } catch (err) {
-    if (isCancellation(err)) throw err;
-    // The run failed or already exists: what it did not pay stays pending for the next run (month ≤ run month), or
-    // finance starts an ad-hoc run (POST /finance/payment-runs). The cycle goes on to next month.
-    log.warn('monthly payment run did not complete', {
-      agencyCode: input.agencyCode,
-      month,
-      error: err instanceof Error ? err.message : String(err),
-    });
+
+  if (patched('payment-cycle-monthly-check')) {
+    // Art. 42, 62: the month's comparison on the 1st at 09:00 (at once when the cycle starts later in the month).
+    // Months it could not queue are checked with the next month's.
+    await sleep(Math.max(0, shanghaiInstant(`${month}-01`, 9) - Date.now()));
+    await cityChild(
+      monthlyCheck,
+      monthlyCheckId(input.agencyCode, month),
+      [{ agencyCode: input.agencyCode, month, retryUntil: at }],
+      'monthly_check',
+    );
   }
+  await sleep(Math.max(0, at - Date.now()));
+  // What a run did not pay stays pending for the next run (month ≤ run month), or finance starts an ad-hoc run
+  // (POST /finance/payment-runs).
+  await cityChild(
+    paymentRun,
+    monthlyRunId(input.agencyCode, month),
+    [{ agencyCode: input.agencyCode, month }],
+    'payment_run',
+  );
   return continueAsNew<typeof cityPaymentCycle>({ agencyCode: input.agencyCode });
 }

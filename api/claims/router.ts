@@ -117,15 +117,21 @@ export function claimsRouter(deps: ClaimsDeps): Router {
   ];
 
   /**
+   * The whole answer within recordWaitMs, Temporal down or not: the call gets most of it, the check whether a start
+   * happened the rest. Deadlines, not an abort signal: the client's retries stop at a deadline (lib/temporal.ts
+   * boundedGrpcRetryInterceptor), and an aborted call kept retrying for ~20 s (issue 12).
+   */
+  const deadlines = () => {
+    const checkMs = Math.min(2_000, Math.floor(deps.recordWaitMs / 4));
+    return { checkMs, deadline: Date.now() + deps.recordWaitMs - checkMs };
+  };
+
+  /**
    * Opens the case: a plain start, then the row. A case number already started (a retried request, or a random
    * number drawn twice) is confirmed by the case itself (confirmExisting).
    */
   async function openCase(caseNumber: string, input: BenefitClaimInput, agencyCode: string): Promise<StartOutcome> {
-    // The whole answer within recordWaitMs, Temporal down or not: the start gets most of it, the check whether the
-    // start happened the rest. Deadlines, not an abort signal: the client's retries stop at a deadline
-    // (lib/temporal.ts boundedGrpcRetryInterceptor), and an aborted call kept retrying for ~20 s (issue 12).
-    const checkMs = Math.min(2_000, Math.floor(deps.recordWaitMs / 4));
-    const deadline = Date.now() + deps.recordWaitMs - checkMs;
+    const { checkMs, deadline } = deadlines();
     try {
       await deps.temporal.connection.withDeadline(deadline, () =>
         deps.temporal.workflow.start(benefitClaim, {
@@ -179,8 +185,7 @@ export function claimsRouter(deps: ClaimsDeps): Router {
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
       typedSearchAttributes: searchAttributes(agencyCode, 'received'),
     });
-    const checkMs = Math.min(2_000, Math.floor(deps.recordWaitMs / 4));
-    const deadline = Date.now() + deps.recordWaitMs - checkMs;
+    const { deadline } = deadlines();
     try {
       const receipt = await deps.temporal.connection.withDeadline(deadline, () =>
         deps.temporal.workflow.executeUpdateWithStart(confirmSubmission, {

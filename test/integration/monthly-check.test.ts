@@ -8,14 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MockActivityEnvironment, type TestWorkflowEnvironment } from '@temporalio/testing';
 import { benefitActivities } from '../../activities/benefits';
 import { monthlyCheckActivities } from '../../activities/monthly-check';
-import { paymentActivities } from '../../activities/payments';
 import { recoveryActivities } from '../../activities/recovery';
-import { createCalendarStore } from '../../lib/calendar-store';
-import { createPolicyStore } from '../../lib/policy-store';
-import { loadPolicyData } from '../../policy/load';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { insertBeneficiaries, type TestBeneficiary } from '../support/payments';
-import { devServerEnv } from '../support/temporal';
+import { activityDeps, devServerEnv } from '../support/temporal';
 import { findPersons, startSimulator, type PersonSummary, type RunningSimulator } from '../sources/support';
 
 let tdb: TestDatabase;
@@ -44,19 +40,11 @@ beforeAll(async () => {
   tdb = await createTestDatabase();
   sim = await startSimulator();
   env = await devServerEnv();
-  const deps = {
-    db: tdb.db,
-    sources: sim.clients,
-    bank: sim.clients.bank,
-    medical: sim.clients.medical,
-    policy: createPolicyStore(tdb.db, loadPolicyData(), { ttlMs: 0 }),
-    calendar: createCalendarStore(tdb.db, { ttlMs: 0 }),
-  };
+  const deps = activityDeps(tdb.db, sim.clients);
   acts = monthlyCheckActivities({
     db: tdb.db,
     sources: sim.clients,
     benefits: benefitActivities(deps),
-    payments: paymentActivities(deps),
     recovery: recoveryActivities(deps),
   });
   inActivity = new MockActivityEnvironment({}, { client: env.client });

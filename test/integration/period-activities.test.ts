@@ -9,9 +9,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { benefitActivities } from '../../activities/benefits';
 import { paymentActivities } from '../../activities/payments';
 import { periodActivities } from '../../activities/periods';
-import { createCalendarStore } from '../../lib/calendar-store';
-import { createPolicyStore } from '../../lib/policy-store';
-import { loadPolicyData } from '../../policy/load';
+import { activityDeps } from '../support/temporal';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { insertBeneficiaries, type TestBeneficiary } from '../support/payments';
 import { findPersons, startSimulator, type PersonSummary, type RunningSimulator } from '../sources/support';
@@ -35,14 +33,7 @@ let pensioner: TestBeneficiary & { pensionStartDate: string };
 beforeAll(async () => {
   tdb = await createTestDatabase();
   sim = await startSimulator();
-  const deps = {
-    db: tdb.db,
-    sources: sim.clients,
-    bank: sim.clients.bank,
-    medical: sim.clients.medical,
-    policy: createPolicyStore(tdb.db, loadPolicyData(), { ttlMs: 0 }),
-    calendar: createCalendarStore(tdb.db, { ttlMs: 0 }),
-  };
+  const deps = activityDeps(tdb.db, sim.clients);
   acts = periodActivities({ benefits: benefitActivities(deps), payments: paymentActivities(deps) });
   clear = beneficiary(
     (await findPersons(sim, 'eligible,bank_paid,!pensioner,!deceased,!reemployed,!employed', 1))[0]!,

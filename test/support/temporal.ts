@@ -46,6 +46,18 @@ export interface RunningWorker {
   stop(): Promise<void>;
 }
 
+/** What the activities need: the database, the sources, and the project's own policy and calendar, uncached. */
+export function activityDeps(db: ActivityDeps['db'], sources: ActivityDeps['sources']): ActivityDeps {
+  return {
+    db,
+    sources,
+    bank: sources.bank,
+    medical: sources.medical,
+    policy: createPolicyStore(db, loadPolicyData(), { ttlMs: 0 }),
+    calendar: createCalendarStore(db, { ttlMs: 0 }),
+  };
+}
+
 /**
  * A worker with the test workflow bundle (the project's workflows and test/support/workflows.ts) and the real
  * activities, running until stop(). Policy and calendar default to the project's own.
@@ -62,14 +74,7 @@ export async function startWorker(
     namespace: 'default',
     taskQueue,
     workflowBundle: { codePath: inject('workflowBundlePath') },
-    activities: createActivities({
-      policy: createPolicyStore(deps.db, loadPolicyData(), { ttlMs: 0 }),
-      calendar: createCalendarStore(deps.db, { ttlMs: 0 }),
-      sources,
-      bank: sources.bank,
-      medical: sources.medical,
-      ...deps,
-    }),
+    activities: createActivities({ ...activityDeps(deps.db, sources), ...deps }),
   });
   const running = worker.run();
   return {
