@@ -6,6 +6,8 @@ import { defineConfig } from 'vitest/config';
 //   integration real PostgreSQL + Temporal dev server (visibility, search attributes, the API over real HTTP)
 //   timers      real PostgreSQL + Temporal time-skipping test server; one file at a time, because time skipping is
 //               global to the server
+//   scenarios   the 规程's rules end to end through the public API: real PostgreSQL, the simulators, the worker, on a
+//               time-skipping server of its own (months pass in seconds); one file at a time
 //   browser     the web pages in a real browser (Debian chromium driven by playwright-core), like integration
 //   system      the start command itself, as a user runs it
 export default defineConfig({
@@ -34,6 +36,15 @@ export default defineConfig({
           include: ['test/timers/**/*.test.ts'],
           fileParallelism: false,
           testTimeout: 90_000,
+        },
+      },
+      {
+        test: {
+          name: 'scenarios',
+          hookTimeout: 120_000,
+          include: ['test/scenarios/**/*.test.ts'],
+          fileParallelism: false,
+          testTimeout: 180_000,
         },
       },
       {

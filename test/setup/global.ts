@@ -29,6 +29,8 @@ declare module 'vitest' {
     templateDatabase: string;
     devServerAddress: string;
     timeSkippingAddress: string;
+    /** The regulation scenarios' own time-skipping server (test/scenarios/harness.ts). */
+    scenarioTimeSkippingAddress: string;
     workflowBundlePath: string;
   }
 }
@@ -40,7 +42,7 @@ export default async function setup(project: TestProject) {
   const names = new Set(project.vitest.projects.map((p) => p.name));
   // browser: the web pages over a real API, worker and PostgreSQL on the dev server, like integration.
   const needsDev = names.has('integration') || names.has('browser');
-  const needsPg = needsDev || names.has('timers');
+  const needsPg = needsDev || names.has('timers') || names.has('scenarios');
   const stops: Array<() => Promise<void>> = [];
   const teardown = async () => {
     for (const stop of stops.reverse()) await stop().catch((e: unknown) => console.error(e));
@@ -81,30 +83,30 @@ export default async function setup(project: TestProject) {
       );
     }
 
-    if (names.has('timers')) {
-      tasks.push(
-        (async () => {
-          const port = await freePort();
-          const server = startService(
-            'temporal time-skipping test server',
-            temporalBinary('temporal-test-server'),
-            [String(port)],
-            {
-              logFile: join(tmpdir(), `ui-cases-temporal-test-${port}.log`),
-            },
-          );
-          stops.push(() => server.stop());
-          const address = `127.0.0.1:${port}`;
-          await waitUntil('Temporal time-skipping test server', () => temporalReady(address), 90_000, server);
-          const connection = await Connection.connect({ address });
-          await ensureSearchAttributes(connection, 'default');
-          await connection.close();
-          project.provide('timeSkippingAddress', address);
-        })(),
+    // Time-skipping servers: one for the timer tests, one for the regulation scenarios. Each clock is global to its
+    // server, so each project runs its files one at a time, and the two projects do not move each other's clock.
+    const timeSkipping = async (which: 'timeSkippingAddress' | 'scenarioTimeSkippingAddress') => {
+      const port = await freePort();
+      const server = startService(
+        'temporal time-skipping test server',
+        temporalBinary('temporal-test-server'),
+        [String(port)],
+        {
+          logFile: join(tmpdir(), `ui-cases-temporal-test-${port}.log`),
+        },
       );
-    }
+      stops.push(() => server.stop());
+      const address = `127.0.0.1:${port}`;
+      await waitUntil('Temporal time-skipping test server', () => temporalReady(address), 90_000, server);
+      const connection = await Connection.connect({ address });
+      await ensureSearchAttributes(connection, 'default');
+      await connection.close();
+      project.provide(which, address);
+    };
+    if (names.has('timers')) tasks.push(timeSkipping('timeSkippingAddress'));
+    if (names.has('scenarios')) tasks.push(timeSkipping('scenarioTimeSkippingAddress'));
 
-    if (needsDev || names.has('timers')) {
+    if (needsDev || names.has('timers') || names.has('scenarios')) {
       // The project's workflows plus test-only ones (test/support/workflows.ts), bundled once for every test worker.
       tasks.push(
         ensureWorkflowBundle(

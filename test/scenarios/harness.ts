@@ -1,0 +1,316 @@
+/**
+ * Regulation scenarios end to end, as a user meets the system: the public API over real HTTP, the real worker and
+ * workflows on Temporal's time-skipping server (so that months pass in seconds), real PostgreSQL, and the simulators
+ * of the external systems with their seeded persons, chosen by trait. A scenario checks what a person would see: the
+ * case (GET /cases), the determination, the bank simulator's ledger and the SMS outbox.
+ *
+ * The time-skipping server of the `scenarios` project is its own (test/setup/global.ts): its clock is global, so the
+ * scenario files run one at a time, and the timer tests do not move it.
+ */
+import { inject } from 'vitest';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { TestWorkflowEnvironment as Env } from '@temporalio/testing';
+import type { ClaimRequest } from '../../api/claims/schema';
+import type { Role } from '../../domain/access';
+import { businessDateOf } from '../../domain/calendar';
+import { cityPaymentCycle } from '../../workflows/payments';
+import { paymentCycleId } from '../../workflows/pay-day';
+import { shanghaiInstant } from '../../workflows/time';
+import { startApi, type RunningApi } from '../support/api';
+import { seedFutureCalendarYears } from '../support/calendar';
+import { claimOf, findPeople, type Person } from '../support/claimants';
+import { createTestDatabase, type TestDatabase } from '../support/db';
+import { startWorker, uniqueTaskQueue, type RunningWorker } from '../support/temporal';
+import { userWithToken } from '../support/users';
+import { eventually } from '../support/wait';
+import { sourcesOf, startSimulator, type RunningSimulator } from '../sources/support';
+
+export type { Person };
+
+/** The staff of one city agency, each with a bearer token (headers for fetch). */
+export type Staff = Record<
+  'intake' | 'reviewer' | 'secondReviewer' | 'approver' | 'auditor' | 'finance' | 'supervisor' | 'admin',
+  { id: string; username: string; headers: Record<string, string> }
+>;
+
+const STAFF_ROLES: Record<keyof Staff, Role[]> = {
+  intake: ['intake'],
+  reviewer: ['reviewer'],
+  secondReviewer: ['second_reviewer'],
+  approver: ['approver'],
+  auditor: ['auditor'],
+  finance: ['finance'],
+  supervisor: ['supervisor'],
+  admin: ['admin'],
+};
+
+export interface ApiAnswer<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+export interface CaseTask {
+  id: string;
+  type: string;
+  step: string;
+  role: string;
+  status: string;
+}
+
+export interface Scenario {
+  env: TestWorkflowEnvironment;
+  tdb: TestDatabase;
+  sim: RunningSimulator;
+  worker: RunningWorker;
+  api: RunningApi;
+  taskQueue: string;
+  /** The online service platform's token (files claims for people it identified, Art. 35). */
+  channel: Record<string, string>;
+  /** Staff of the city agencies used by the scenarios, by city code. */
+  staffOf(agencyCode: string): Promise<Staff>;
+  /** Today on the scenario's clock (the time-skipping server's), Asia/Shanghai. */
+  today(): Promise<string>;
+  /** Seeded persons with the traits (simulators/README.md), optionally narrowed by a predicate. */
+  people(filter: string, count: number, predicate?: (p: Person) => boolean): Promise<Person[]>;
+  /** The claim `person` would file online, paid in the city of their last employer, with changes. */
+  claimFor(person: Person, change?: (c: ClaimRequest) => ClaimRequest): Promise<ClaimRequest>;
+  /** Any API call; JSON in and out. */
+  call<T = any>(
+    method: string,
+    path: string,
+    opts?: { headers?: Record<string, string>; body?: unknown },
+  ): Promise<ApiAnswer<T>>;
+  /** POST /claims as the online platform. */
+  file(claim: ClaimRequest, headers?: Record<string, string>): Promise<ApiAnswer>;
+  /** GET /cases/:n as a reviewer of the case's city. */
+  caseView(caseNumber: string): Promise<any>;
+  /** Polls the case until `done` holds (workflows write a moment later); returns the last view. */
+  caseWhen(caseNumber: string, done: (view: any) => boolean, tries?: number): Promise<any>;
+  /** GET /cases/:n/determination (every version, with its verdict and explanation). */
+  determinations(caseNumber: string): Promise<any>;
+  /** The open tasks of a case, from the worklist of every staff member of its city (`view=all`). */
+  openTasks(caseNumber: string): Promise<CaseTask[]>;
+  /** Waits for the case's open task of `type` and completes it as `who` with `form`. */
+  complete(caseNumber: string, type: string, who: keyof Staff, form: unknown): Promise<ApiAnswer>;
+  /** The bank simulator's payments for the case's benefit period (`<case>.P…`), paid or not. */
+  bankPayments(caseNumber: string): Promise<{ paymentId: string; result: string; amountFen: number }[]>;
+  /** The SMS the simulator's gateway accepted for a mobile number, oldest first. */
+  smsTo(mobile: string): Promise<{ messageId: string; text: string; acceptedAt: string }[]>;
+  /** Moves the scenario's clock to an instant (never backwards), letting each step's work settle. */
+  advanceTo(ms: number): Promise<void>;
+  /** Through the city's pay day of `month` (the 10th, Art. 63) to the 20th, its run completed. */
+  throughPayDay(agencyCode: string, month: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The scenarios' own time-skipping server (see the file header). */
+function scenarioEnv(): Promise<TestWorkflowEnvironment> {
+  const factory = (Env as unknown as { create(opts: object): Promise<TestWorkflowEnvironment> }).create;
+  return factory.call(Env, {
+    server: { type: 'existing' },
+    address: inject('scenarioTimeSkippingAddress'),
+    namespace: 'default',
+    supportsTimeSkipping: true,
+    connectionOptions: { channelArgs: { 'grpc.keepalive_time_ms': 330_000, 'grpc.keepalive_permit_without_calls': 0 } },
+  });
+}
+
+/**
+ * Starts everything a scenario file needs. `cities`: the city agencies whose pay-day loops run (Art. 39, 63), as
+ * `npm start` starts them. `persons`: the size of the simulators' population (more persons, rarer traits found).
+ */
+export async function startScenario(
+  opts: { name: string; cities?: string[]; persons?: number; seed?: string } = { name: 'scenario' },
+): Promise<Scenario> {
+  const env = await scenarioEnv();
+  const tdb = await createTestDatabase();
+  // Years the packaged calendar data does not cover yet (a time-skipping clock crosses into them).
+  await seedFutureCalendarYears(tdb);
+  const asOf = businessDateOf(new Date(await env.currentTimeMs()));
+  const sim = await startSimulator({ seed: opts.seed ?? `scenario-${opts.name}`, persons: opts.persons ?? 4000, asOf });
+  const sources = sourcesOf(sim);
+  const taskQueue = uniqueTaskQueue(opts.name);
+  const worker = await startWorker(env.nativeConnection, taskQueue, { db: tdb.db, sources, bank: sources.bank });
+  // The API's clock is the scenario's: a claim filed after the clock moved is received on the moved day.
+  let offsetMs = (await env.currentTimeMs()) - Date.now();
+  const api = await startApi({
+    db: tdb.db,
+    temporal: env.client,
+    taskQueue,
+    sms: sources.sms,
+    now: () => new Date(Date.now() + offsetMs),
+  });
+  const started: { terminate(reason?: string): Promise<unknown> }[] = [];
+  for (const code of opts.cities ?? ['210100']) {
+    started.push(
+      await env.client.workflow.start(cityPaymentCycle, {
+        taskQueue,
+        workflowId: `${paymentCycleId(code)}-${taskQueue}`,
+        args: [{ agencyCode: code }],
+      }),
+    );
+  }
+  const channel = (
+    await userWithToken(tdb.db, api.url, {
+      username: `online-${taskQueue}`,
+      agencyCode: '210000',
+      roles: ['online_channel'],
+    })
+  ).headers;
+
+  const staff = new Map<string, Staff>();
+  async function staffOf(agencyCode: string): Promise<Staff> {
+    const known = staff.get(agencyCode);
+    if (known) return known;
+    const made = {} as Staff;
+    for (const [key, roles] of Object.entries(STAFF_ROLES) as [keyof Staff, Role[]][]) {
+      const username = `${key}.${agencyCode}`;
+      const u = await userWithToken(tdb.db, api.url, { username, agencyCode, roles, displayName: username });
+      made[key] = { id: u.id, username, headers: u.headers };
+    }
+    staff.set(agencyCode, made);
+    return made;
+  }
+
+  async function call<T>(
+    method: string,
+    path: string,
+    o: { headers?: Record<string, string>; body?: unknown } = {},
+  ): Promise<ApiAnswer<T>> {
+    const res = await fetch(`${api.url}${path}`, {
+      method,
+      headers: { ...(o.body === undefined ? {} : { 'content-type': 'application/json' }), ...o.headers },
+      ...(o.body === undefined ? {} : { body: JSON.stringify(o.body) }),
+    });
+    const text = await res.text();
+    let body: unknown = text;
+    try {
+      body = text ? JSON.parse(text) : null;
+    } catch {
+      /* not JSON: the text itself */
+    }
+    return { status: res.status, body: body as T, headers: res.headers };
+  }
+
+  const agencyOf = (caseNumber: string) => caseNumber.split('-')[2]!;
+  async function caseView(caseNumber: string) {
+    const s = await staffOf(agencyOf(caseNumber));
+    const r = await call('GET', `/cases/${caseNumber}`, { headers: s.reviewer.headers });
+    if (r.status !== 200) throw new Error(`GET /cases/${caseNumber}: ${r.status} ${JSON.stringify(r.body)}`);
+    return r.body;
+  }
+
+  async function openTasks(caseNumber: string): Promise<CaseTask[]> {
+    const s = await staffOf(agencyOf(caseNumber));
+    const seen = new Map<string, CaseTask>();
+    for (const who of Object.values(s)) {
+      const r = await call<{ items: any[] }>('GET', `/tasks?view=all&limit=100`, { headers: who.headers });
+      for (const t of r.body?.items ?? []) {
+        if (t.caseNumber === caseNumber && t.status !== 'completed') {
+          seen.set(t.id, { id: t.id, type: t.type, step: t.step, role: t.role, status: t.status });
+        }
+      }
+    }
+    return [...seen.values()];
+  }
+
+  async function advanceTo(ms: number) {
+    const step = 20 * 86_400_000;
+    for (;;) {
+      const now = await env.currentTimeMs();
+      offsetMs = now - Date.now();
+      if (now >= ms) return;
+      await env.sleep(Math.min(ms - now, step));
+      await new Promise((r) => setTimeout(r, 300));
+    }
+  }
+
+  const scenario: Scenario = {
+    env,
+    tdb,
+    sim,
+    worker,
+    api,
+    taskQueue,
+    channel,
+    staffOf,
+    today: async () => businessDateOf(new Date(await env.currentTimeMs())),
+    people: (filter, count, predicate) => findPeople(sim, filter, count, predicate),
+    async claimFor(person, change = (c) => c) {
+      return change(await claimOf(sim, person));
+    },
+    call,
+    file: (claim, headers = {}) => call('POST', '/claims', { headers: { ...channel, ...headers }, body: claim }),
+    caseView,
+    caseWhen: (caseNumber, done, tries = 200) => eventually(() => caseView(caseNumber), done, tries),
+    async determinations(caseNumber) {
+      const s = await staffOf(agencyOf(caseNumber));
+      const r = await call('GET', `/cases/${caseNumber}/determination`, { headers: s.reviewer.headers });
+      return r.body;
+    },
+    openTasks,
+    async complete(caseNumber, type, who, form) {
+      const tasks = await eventually(
+        () => openTasks(caseNumber),
+        (ts) => ts.some((t) => t.type === type),
+      );
+      const task = tasks.find((t) => t.type === type);
+      if (!task) throw new Error(`${caseNumber} has no open ${type} task (open: ${tasks.map((t) => t.type)})`);
+      const s = await staffOf(agencyOf(caseNumber));
+      return call('POST', `/tasks/${task.id}/complete`, { headers: s[who].headers, body: { form } });
+    },
+    async bankPayments(caseNumber) {
+      const ledger = await sim.admin<{ payments: { paymentId: string; result: string; amountFen: number }[] }>(
+        'GET',
+        '/bank/ledger',
+      );
+      return ledger.payments.filter((p) => p.paymentId.startsWith(`${caseNumber}.P`));
+    },
+    async smsTo(mobile) {
+      const out = await sim.admin<{
+        messages: { messageId: string; mobile: string; text: string; acceptedAt: string }[];
+      }>('GET', '/sms/outbox');
+      return out.messages
+        .filter((m) => m.mobile === mobile)
+        .sort((a, b) => (a.acceptedAt < b.acceptedAt ? -1 : 1))
+        .map(({ messageId, text, acceptedAt }) => ({ messageId, text, acceptedAt }));
+    },
+    advanceTo,
+    async throughPayDay(agencyCode, month) {
+      await advanceTo(shanghaiInstant(`${month}-12`, 12));
+      await eventually(
+        () =>
+          tdb.sql<{ status: string }>('SELECT status FROM payment_run WHERE agency_code = $1 AND month = $2', [
+            agencyCode,
+            month,
+          ]),
+        (r) => r.length > 0 && r.every((x) => x.status === 'completed'),
+        300,
+      );
+      await advanceTo(shanghaiInstant(`${month}-20`, 12));
+    },
+    async close() {
+      // Leave nothing of ours waiting on the shared clock: a timer without a worker would hold it for the next file.
+      // The time-skipping server has no visibility, so the workflows are found in the read model.
+      const ids = await tdb
+        .sql<{ id: string }>(
+          `SELECT workflow_id AS id FROM "case" UNION SELECT id FROM benefit_period UNION SELECT id FROM recovery`,
+        )
+        .catch(() => [] as { id: string }[]);
+      for (const { id } of ids) {
+        await env.client.workflow
+          .getHandle(id)
+          .terminate('scenario done')
+          .catch(() => undefined);
+      }
+      for (const h of started) await h.terminate('scenario done').catch(() => undefined);
+      await api?.close();
+      await worker?.stop();
+      await sim?.close();
+      await tdb?.drop();
+      await env?.teardown();
+    },
+  };
+  return scenario;
+}
