@@ -41,7 +41,7 @@ const STAFF_ROLES: Record<keyof Staff, Role[]> = {
   auditor: ['auditor'],
   finance: ['finance'],
   supervisor: ['supervisor'],
-  admin: ['admin'],
+  admin: ['administrator'],
 };
 
 export interface ApiAnswer<T = any> {
