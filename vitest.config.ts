@@ -44,7 +44,7 @@ export default defineConfig({
           hookTimeout: 120_000,
           include: ['test/scenarios/**/*.test.ts'],
           fileParallelism: false,
-          testTimeout: 180_000,
+          testTimeout: 300_000,
         },
       },
       {

@@ -12,6 +12,8 @@ import { recoveryActivities } from './recovery';
 import { monitoringActivities } from './monitoring';
 import { recordingProblems } from './problems';
 import { dataCorrectionActivities } from './data-correction';
+import { determinationActivities } from './determination';
+import { revocationActivities } from './revocation';
 import { sourceActivities, type SourceActivityDeps } from './sources';
 import { subsidyActivities } from './subsidies';
 import { taskActivities } from './tasks';
@@ -28,11 +30,13 @@ export function createActivities(deps: ActivityDeps) {
     ...sourceActivities(deps),
     ...taskActivities(deps),
     ...benefits,
+    ...determinationActivities(deps),
     ...payments,
     ...periodActivities({ benefits, payments }),
     ...monthlyCheckActivities({ db: deps.db, sources: deps.sources, benefits, recovery }),
     ...otherBenefitActivities(deps),
     ...recovery,
+    ...revocationActivities(deps),
     ...monitoringActivities(deps),
     ...dataCorrectionActivities(deps),
     ...subsidyActivities(deps),

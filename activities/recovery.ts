@@ -3,7 +3,7 @@
  * the amount overpaid from the payment ledger with the calculator's explanation, and the Updates that carry an
  * objection's correction to the benefit period (through the worker's client: workflows cannot send Updates).
  */
-import { ApplicationFailure, Context } from '@temporalio/activity';
+import { Context } from '@temporalio/activity';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { calculateOverpayment, type PaymentKind } from '../domain/calculators/overpayment';
@@ -122,30 +122,6 @@ export function recoveryActivities({ db, policy: policies, sources }: RecoveryAc
           });
         }
       });
-    },
-
-    /** The current determination of a claim, for a correction to recalculate from (Art. 38 para 2). */
-    async latestDetermination(input: { caseNumber: string }): Promise<{
-      version: number;
-      startDate: string;
-      waivedMonths: string[];
-      selfDeclared: boolean;
-      monthlyAmountFen: number;
-    }> {
-      const d = await db.determination.findFirst({
-        where: { caseNumber: input.caseNumber },
-        orderBy: { version: 'desc' },
-      });
-      if (!d) {
-        throw ApplicationFailure.nonRetryable(`case ${input.caseNumber} has no determination`, 'NotDetermined');
-      }
-      return {
-        version: d.version,
-        startDate: isoDate(d.startDate),
-        waivedMonths: d.waivedMonths,
-        selfDeclared: d.selfDeclared,
-        monthlyAmountFen: d.monthlyAmountFen,
-      };
     },
 
     /**
@@ -396,7 +372,7 @@ export function recoveryActivities({ db, policy: policies, sources }: RecoveryAc
         where: {
           ...(input.periodId ? { periodId: input.periodId } : { caseNumber: input.caseNumber }),
           status: 'paid',
-          month: { gt: input.stopDate.slice(0, 7) },
+          month: input.overpaidFromMonth ? { gte: input.overpaidFromMonth } : { gt: input.stopDate.slice(0, 7) },
         },
         orderBy: [{ month: 'asc' }, { kind: 'asc' }],
       });
@@ -413,6 +389,7 @@ export function recoveryActivities({ db, policy: policies, sources }: RecoveryAc
       const calc = calculateOverpayment(
         {
           stopDate: input.stopDate,
+          ...(input.overpaidFromMonth ? { overpaidFromMonth: input.overpaidFromMonth } : {}),
           payments: paid.map((p) => ({
             kind: LEDGER_KIND[p.kind] ?? 'other',
             month: p.month,

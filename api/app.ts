@@ -30,6 +30,7 @@ import type { CalendarStore } from '../lib/calendar-store';
 import { calendarRouter } from './calendar/router';
 import { tasksRouter } from './tasks/router';
 import { recoveryRouter } from './recovery/router';
+import { revocationsRouter } from './cases/revocations-router';
 import { auditRouter } from './audit/router';
 import { monitoringRouter } from './monitoring/router';
 import { dataCorrectionsRouter } from './data-corrections/router';
@@ -184,6 +185,14 @@ export function createApp(deps: AppDeps): express.Express {
       temporal: deps.temporal,
       taskQueue: deps.taskQueue,
       receiptWaitMs: deps.recordWaitMs ?? 10_000,
+      ...(deps.now ? { now: deps.now } : {}),
+    }),
+  );
+  app.use(
+    revocationsRouter({
+      db: deps.db,
+      temporal: deps.temporal,
+      taskQueue: deps.taskQueue,
       ...(deps.now ? { now: deps.now } : {}),
     }),
   );

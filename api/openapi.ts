@@ -34,6 +34,7 @@ import { CalendarYearBodySchema, CalendarYearSchema, DueDateQuerySchema } from '
 import { registerPolicyOpenApi } from './policy/router';
 import { registerPolicyEntriesOpenApi } from './admin/policy-entries-router';
 import { registerRecoveryOpenApi } from './recovery/router';
+import { registerRevocationsOpenApi } from './cases/revocations-router';
 import { registerSubsidiesOpenApi } from './subsidies/router';
 import { registerAuditOpenApi } from './audit/router';
 import { registerAssigneesOpenApi } from './supervision/assignees-router';
@@ -636,6 +637,7 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
   registerPolicyOpenApi(registry, { security: signedIn });
   registerPolicyEntriesOpenApi(registry, { security: signedIn });
   registerRecoveryOpenApi(registry, { security: signedIn });
+  registerRevocationsOpenApi(registry, { security: signedIn });
   registerSubsidiesOpenApi(registry, { security: signedIn });
   registerAuditOpenApi(registry, { security: signedIn });
   registerAssigneesOpenApi(registry, { security: signedIn });

@@ -8,6 +8,7 @@
 export const CASE_TYPE_CODES = {
   benefit_claim: 'SYJ', // 失业金
   objection_review: 'FHJ', // 复核 (Art. 13)
+  determination_revocation: 'CXH', // 撤销核定 (Art. 42, 43)
   childbirth_subsidy: 'YLB', // 医疗补助金 (Art. 46)
   survivor_benefits: 'SZF', // 丧葬补助金和抚恤金 (Art. 47)
   monitoring_item: 'YDH', // 疑点核查 (Art. 79, 80)

@@ -46,6 +46,37 @@ export const ReviewFormSchema = z
   });
 export type ReviewForm = z.infer<typeof ReviewFormSchema>;
 
+/**
+ * Art. 38 para 3 失业原因认定: the shared data leaves the separation reason open (none recorded, or one the rules leave to
+ * a clerk). The reviewer decides with the declaration and the record in front of them, on the termination certificate
+ * the person brought, or on their own account with a written commitment (书面承诺, the benefit is then paid first and
+ * flagged for audit). No decision is preselected.
+ */
+export const SeparationRulingFormSchema = z
+  .discriminatedUnion('decision', [
+    z.strictObject({
+      decision: z.literal('involuntary'),
+      basis: z.enum(['termination_certificate', 'written_commitment'], {
+        message: 'must say what the decision rests on: termination_certificate or written_commitment (Art. 38)',
+      }),
+      comment,
+    }),
+    z.strictObject({
+      decision: z.literal('voluntary'),
+      basis: z.enum(['termination_certificate', 'written_commitment'], {
+        message: 'must say what the decision rests on: termination_certificate or written_commitment (Art. 38)',
+      }),
+      reasons,
+      comment,
+    }),
+  ])
+  .meta({
+    id: 'SeparationRulingForm',
+    description:
+      '失业原因认定: involuntary or voluntary, on the termination certificate or the written commitment (Art. 34, 38 para 3)',
+  });
+export type SeparationRulingForm = z.infer<typeof SeparationRulingFormSchema>;
+
 /** Art. 46, 47 审核: approve the assessed one-off benefit, or refuse it with the reasons. */
 export const ApprovalFormSchema = z
   .discriminatedUnion('decision', [
@@ -121,6 +152,7 @@ export type MonitoringVerificationForm = z.infer<typeof MonitoringVerificationFo
 export const FORM_SCHEMAS = {
   acceptance: AcceptanceFormSchema,
   review: ReviewFormSchema,
+  separationRuling: SeparationRulingFormSchema,
   approval: ApprovalFormSchema,
   survivorAmounts: SurvivorAmountsFormSchema,
   objection: ObjectionFormSchema,

@@ -29,10 +29,19 @@ export type MessageKind =
   | 'subsidy_withdrawn'
   | 'subsidy_paid'
   | 'subsidy_account'
-  | 'job_retention_granted';
+  | 'job_retention_granted'
+  | 'determination_revoked';
 
 export type MessageParams = {
-  claim_refused: { caseNumber: string; reasons: string[] };
+  claim_refused: {
+    caseNumber: string;
+    /** acceptance: 不予受理 on the shared data (Art. 37); review: 审核不通过 by a person (Art. 11, 38). */
+    stage: 'acceptance' | 'review';
+    reasons: string[];
+    /** Art. 13: last day to apply for administrative reconsideration / to sue, from receipt of this notice. */
+    reconsiderationUntil: string;
+    litigationUntil: string;
+  };
   materials_requested: { caseNumber: string; materials: string[]; dueDate: string };
   materials_not_supplied: { caseNumber: string };
   arrears_notice: { caseNumber: string; months: number };
@@ -60,13 +69,37 @@ export type MessageParams = {
   subsidy_paid: { caseNumber: string; subsidy: string; amountFen: number };
   subsidy_account: { caseNumber: string; subsidy: string };
   job_retention_granted: { caseNumber: string; year: number; amountFen: number; noticeEndDate: string | null };
+  determination_revoked: {
+    caseNumber: string;
+    revocationNumber: string;
+    reasons: string[];
+    from: string;
+    reconsiderationUntil: string;
+    litigationUntil: string;
+  };
 };
+
+const DIGITS = '零一二三四五六七八九';
+/** 'Art. 38' → '第三十八条' (the 规程 numbers its articles 1-98 in Chinese). */
+export function articleLabel(article: string): string {
+  const n = Number(/\d+/.exec(article)?.[0]);
+  if (!Number.isInteger(n) || n < 1 || n > 99) return article;
+  const tens = Math.floor(n / 10);
+  const ones = n % 10;
+  const text = (tens > 1 ? DIGITS[tens] : '') + (tens > 0 ? '十' : '') + (ones > 0 ? DIGITS[ones] : '');
+  return `第${text}条`;
+}
+
+/** Art. 13: the remedies with their last days, counted from receipt of the notice. */
+function remediesUntil(q: Record<string, unknown>): string {
+  return `如有异议，可向作出决定的经办机构申请复核；或于${q.reconsiderationUntil}前申请行政复议，于${q.litigationUntil}前提起行政诉讼。`;
+}
 
 export function messageText<K extends MessageKind>(kind: K, p: MessageParams[K]): string {
   const q = p as never as Record<string, unknown> & { caseNumber: string };
   switch (kind) {
     case 'claim_refused':
-      return `${SIGN}您的失业保险金申领（${q.caseNumber}）不予受理，原因：${(q.reasons as string[]).join('；')}。${REMEDIES}`;
+      return `${SIGN}您的失业保险金申领（${q.caseNumber}）${q.stage === 'review' ? '审核不通过' : '不予受理'}，原因：${(q.reasons as string[]).join('；')}。${remediesUntil(q)}`;
     case 'materials_requested':
       return `${SIGN}您的失业保险金申领（${q.caseNumber}）需补充以下材料：${(q.materials as string[]).join('、')}。请于${q.dueDate}前提交，逾期未补充的将终止办理。`;
     case 'materials_not_supplied':
@@ -103,6 +136,8 @@ export function messageText<K extends MessageKind>(kind: K, p: MessageParams[K])
       return `${SIGN}您的${q.subsidy}（${q.caseNumber}）${formatYuan(q.amountFen as number)}元已发放，请查收。`;
     case 'subsidy_account':
       return `${SIGN}${q.subsidy}（${q.caseNumber}）发放未成功，请通过网上服务平台或经办窗口更正收款账户信息，更正后随下一发放批次重新发放。`;
+    case 'determination_revoked':
+      return `${SIGN}您的失业保险金核定结果（${q.caseNumber}）经核查有误，已予撤销（${q.revocationNumber}），自${q.from}起停止发放，原因：${(q.reasons as string[]).join('；')}；已领取的将依规退回。${remediesUntil(q)}`;
     case 'job_retention_granted':
       return `${SIGN}贵单位符合${q.year}年度稳岗返还条件（免申即享），返还${formatYuan(q.amountFen as number)}元（${q.caseNumber}），${q.noticeEndDate ? `公示至${q.noticeEndDate}，` : ''}经公示无异议的将拨付至单位账户。${REMEDIES}`;
   }
@@ -119,4 +154,5 @@ export const STOP_REASON_LABELS: Record<string, string> = {
   imprisoned: '被判刑收监执行',
   refused_offer: '无正当理由拒不接受当地人民政府指定部门或者机构介绍的适当工作或者提供的培训',
   self_reported: '本人申报停领',
+  revoked: '待遇核定结果经核查有误予以撤销',
 };

@@ -95,20 +95,3 @@ export function refusalToSupervise(task: Pick<TaskAccess, 'agencyCode' | 'escala
   }
   return null;
 }
-
-/**
- * Art. 11, 65: how many levels of review a benefit claim needs, from the risk its data shows. Review is automatic
- * (no step) unless a rule asks for people; the rules are the 规程's own examples: a self-declared separation reason
- * (Art. 38 para 3: one review), a manual correction (Art. 28: 初审、复核、审批三级) and a large payment (Art. 65:
- * 大额基金支付实行双复核), both three levels.
- */
-export function claimReviewSteps(facts: {
-  selfDeclaredSeparation: boolean;
-  manualCorrection: boolean;
-  /** The total the determination would pay, and the large-payment threshold; null until determined. */
-  largePayment: boolean | null;
-}): TaskStep[] {
-  if (facts.manualCorrection || facts.largePayment) return ['review', 'second_review', 'approve'];
-  if (facts.selfDeclaredSeparation) return ['review'];
-  return [];
-}

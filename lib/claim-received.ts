@@ -13,6 +13,10 @@ export interface ClaimReceived {
   receivedAt: string;
   application: ClaimApplication;
   status: string;
+  /** Identifies the submission: a retried POST with the same Idempotency-Key and body carries the same one. */
+  submissionFingerprint?: string;
+  /** SHA-256 of the caller's Idempotency-Key, when one was sent (unique: a retry finds its case by it). */
+  idempotencyKeyHash?: string;
   filedBy?: { kind: string; username?: string };
 }
 
@@ -38,8 +42,8 @@ export async function writeClaimReceived(db: Db, input: ClaimReceived): Promise<
      ), claim AS (
        INSERT INTO benefit_claim (case_number, channel, id_type, id_number, name, phone, employer_uscc, employer_name,
                                   separation_date, separation_reason, paying_locality_basis, payment_method, bank_name,
-                                  account_number, submitted_at)
-       VALUES ($1, $5, $6, $7, $8, $9, $10, $11, $12::date, $13, $14, $15, $16, $17, $4::timestamptz)
+                                  account_number, submitted_at, submission_fingerprint, idempotency_key_hash)
+       VALUES ($1, $5, $6, $7, $8, $9, $10, $11, $12::date, $13, $14, $15, $16, $17, $4::timestamptz, $21, $22)
        ON CONFLICT DO NOTHING
      )
      INSERT INTO case_event (case_number, event_key, type, at, actor, data)
@@ -66,6 +70,8 @@ export async function writeClaimReceived(db: Db, input: ClaimReceived): Promise<
       `${caseNumber}/claim_received`,
       input.filedBy?.username ?? `applicant:${a.channel}`,
       JSON.stringify(data),
+      input.submissionFingerprint ?? null,
+      input.idempotencyKeyHash ?? null,
     ],
   );
 }

@@ -54,6 +54,8 @@ export const LABELS = {
     claim_review: '失业保险金审核',
     claim_second_review: '失业保险金复核',
     claim_approve: '失业保险金审批',
+    claim_separation_ruling: '失业原因认定',
+    revocation_approval: '撤销核定审批',
   },
   step: { accept: '受理', review: '审核', second_review: '复核', approve: '审批' },
   caseType: {
@@ -64,6 +66,7 @@ export const LABELS = {
     other_benefit: '其他待遇',
     objection_review: '争议复核',
     overpayment_recovery: '待遇追回',
+    determination_revocation: '撤销核定',
   },
   caseStatus: {
     received: '已收到申请',
@@ -77,6 +80,8 @@ export const LABELS = {
     refused: '不予受理或审核不通过',
     closed: '已办结',
     cancelled: '已撤销',
+    revoked: '核定已撤销',
+    not_revoked: '不予撤销',
   },
   taskStatus: { open: '待办', completed: '已办结', cancelled: '已撤销' },
   event: {
@@ -100,6 +105,9 @@ export const LABELS = {
     arrears_waived: '放弃欠费期间',
     materials_not_supplied: '逾期未补充材料，办结',
     case_cancelled: '撤销',
+    determination_revocation_proposed: '提出撤销核定',
+    determination_revoked: '撤销核定',
+    determination_revocation_rejected: '不予撤销核定',
   },
   stuckReason: {
     task_overdue: '任务超期',

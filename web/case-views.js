@@ -55,30 +55,78 @@ const show = (v) =>
             .join('；')
         : String(v);
 
+const VERDICTS = { eligible: '符合申领条件', ineligible: '不符合申领条件', pending: '待补充或待认定' };
+const REASONS = {
+  initial: '初次核定',
+  recheck: '重新核查',
+  ruling: '失业原因认定后核定',
+  correction: '更正后重新核定',
+  objection: '复核更正后重新核定',
+};
+const STEPS = { review: '审核', second_review: '复核', approve: '审批' };
+const NUMERALS = '零一二三四五六七八九';
+/** 'Art. 38' → '第三十八条'. */
+export function articleLabel(a) {
+  const n = Number(/\d+/.exec(a ?? '')?.[0]);
+  if (!Number.isInteger(n) || n < 1 || n > 99) return a ?? '';
+  const t = Math.floor(n / 10);
+  const o = n % 10;
+  return `第${(t > 1 ? NUMERALS[t] : '') + (t > 0 ? '十' : '') + (o > 0 ? NUMERALS[o] : '')}条`;
+}
+
 /** The determination (待遇核定) with its explanation step by step and the articles it applies, or why there is none. */
 export async function determinationView(caseNumber) {
   const res = await api(`/cases/${encodeURIComponent(caseNumber)}/determination`);
   if (res.status === 404) return [h('p', { class: 'empty' }, '尚未核定（受理后由系统按规程第三十八条核定）')];
   if (!res.ok) return [h('p', { class: 'empty' }, '无法查看待遇核定')];
   const d = res.data.versions.find((v) => v.version === res.data.current);
+  const article = (a) => h('span', { class: 'article' }, articleLabel(a));
+  const listOf = (title, items, line) =>
+    items?.length
+      ? [
+          h('h3', {}, title),
+          h(
+            'ul',
+            {},
+            items.map((x) => h('li', {}, ...line(x))),
+          ),
+        ]
+      : [];
+  const route = d.reviewRoute;
   return [
     facts([
       [
         '核定版本',
-        `第 ${d.version} 版（${d.reason === 'initial' ? '初次核定' : '更正后重新核定'}，${d.determinedOn}）`,
+        `第 ${d.version} 版（${REASONS[d.reason] ?? d.reason}，${d.determinedOn}）${d.revoked ? `，已撤销（${d.revoked.revocationNumber}）` : ''}`,
       ],
+      ['核定结论', h('strong', { class: `verdict verdict-${d.verdict}` }, VERDICTS[d.verdict] ?? d.verdict)],
       ['累计缴费月数', `${d.contributionMonths} 个月`],
-      ['领取期限', `${d.months} 个月`],
-      ['月发放标准', yuan(d.monthlyAmountFen)],
-      ['合计', yuan(d.totalFen)],
-      ['领取起止', `${d.startDate} 至 ${d.endDate}`],
-      ['离职原因', d.selfDeclared ? '本人申报，列入稽核' : ''],
+      ['领取期限', d.months === null ? '' : `${d.months} 个月`],
+      ['月发放标准', d.monthlyAmountFen === null ? '' : yuan(d.monthlyAmountFen)],
+      ['合计', d.totalFen === null ? '' : yuan(d.totalFen)],
+      ['领取起止', d.startDate ? `${d.startDate} 至 ${d.endDate}` : ''],
+      ['离职原因', d.selfDeclared ? '本人自述并书面承诺，列入稽核（第三十八条第三款）' : ''],
+      [
+        '审核方式',
+        route
+          ? `${route.steps.length ? route.steps.map((x) => STEPS[x] ?? x).join(' → ') : '免复审（系统自动审核）'}：${route.rule.text}`
+          : '',
+      ],
     ]),
+    ...listOf('不符合条件的原因', d.reasons, (r) => [r.message, '（', article(r.article), '）']),
+    ...listOf('待补充或待认定事项', d.openQuestions, (q) => [
+      q.kind === 'materials'
+        ? `需补充材料：${q.materials.map((m) => m.label).join('、')}`
+        : q.kind === 'arrears'
+          ? `原单位欠缴 ${q.months.length} 个月失业保险费，待补缴或本人签署放弃补缴承诺书（第四十一条）`
+          : q.message,
+    ]),
+    ...listOf('申报与记录不一致（以记录为准）', d.conflicts, (c) => [c.message, '（', article(c.article), '）']),
     table(
       '核定过程与依据',
       [
         { title: '规则', cell: (s) => s.rule },
-        { title: '依据', cell: (s) => h('span', { class: 'article' }, s.article) },
+        { title: '依据', cell: (s) => h('span', { class: 'article' }, articleLabel(s.article)) },
         { title: '结果', cell: (s) => show(s.output) },
         {
           title: '参数来源',

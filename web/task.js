@@ -27,6 +27,12 @@ const FORMS = {
       ['refuse', '不予受理', { reasons: true }],
     ],
   },
+  separationRuling: {
+    decisions: [
+      ['involuntary', '认定为非因本人意愿中断就业', { basis: true }],
+      ['voluntary', '认定为因本人意愿中断就业', { basis: true, reasons: true }],
+    ],
+  },
   review: {
     decisions: [
       ['approve', '通过'],
@@ -68,17 +74,26 @@ function decisionForm(task, formName) {
     });
     return form;
   }
-  const radios = spec.decisions.map(([code, text], i) =>
+  const radios = spec.decisions.map(([code, text]) =>
     h(
       'span',
       { class: 'choice' },
-      h('input', { type: 'radio', name: 'decision', id: `decision-${code}`, value: code, checked: i === 0 }),
+      // No decision is chosen for the clerk (issue 18): every outcome is a choice made on purpose.
+      h('input', { type: 'radio', name: 'decision', id: `decision-${code}`, value: code, required: true }),
       h('label', { for: `decision-${code}` }, text),
     ),
   );
   const reasons = h('textarea', { id: 'reasons', rows: 3 });
   const months = h('input', { id: 'deemed-months', type: 'number', min: 0, max: 600, inputmode: 'numeric' });
   const comment = h('textarea', { id: 'comment', rows: 2 });
+  const basis = h(
+    'select',
+    { id: 'basis' },
+    h('option', { value: '' }, '请选择'),
+    h('option', { value: 'termination_certificate' }, '解除（终止）劳动关系证明'),
+    h('option', { value: 'written_commitment' }, '本人自述并书面承诺（第三十八条第三款）'),
+  );
+  const basisField = field('认定依据', basis, 'form.basis');
   const reasonsField = field('原因（每行一条，逐条告知申请人）', reasons, 'form.reasons');
   const monthsField = field('视同缴费月数（经材料核实）', months, 'form.corrections');
   const form = h(
@@ -91,6 +106,7 @@ function decisionForm(task, formName) {
       radios,
       h('span', { class: 'field-error', id: 'decision-error', dataset: { errorFor: 'form.decision' } }),
     ),
+    basisField,
     reasonsField,
     monthsField,
     field('备注', comment, 'form.comment'),
@@ -101,14 +117,21 @@ function decisionForm(task, formName) {
     const chosen = spec.decisions.find(([c]) => c === form.elements.decision.value)?.[2] ?? {};
     reasonsField.hidden = !chosen.reasons;
     monthsField.hidden = !chosen.corrections;
+    basisField.hidden = !chosen.basis;
   };
   form.addEventListener('change', sync);
   sync();
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     const decision = form.elements.decision.value;
+    if (!decision) {
+      errors.textContent = '请选择办理结果';
+      form.querySelector('input[name=decision]')?.focus();
+      return;
+    }
     const chosen = spec.decisions.find(([c]) => c === decision)?.[2] ?? {};
     const body = { decision };
+    if (chosen.basis) body.basis = basis.value;
     // Reasons are sent as written (none is none): the API says what is missing, next to the field.
     if (chosen.reasons)
       body.reasons = reasons.value

@@ -2,17 +2,20 @@
  * 失业保险金申领: one workflow per application; its ID is the case number (no personal data in it).
  *
  *   1. received       the paying locality's agency receives the application; the case opens (Art. 35-36)
- *   2. acceptance     checked automatically from the shared data (Art. 7, 37): refused with every reason; missing
- *                     materials asked all at once, with a deadline, closed if not supplied; arrears: the person is told
- *                     and the case waits for the back payment or a signed waiver (Art. 41). At a window, the intake
- *                     clerk also confirms the originals (Art. 14). A source whose answer cannot be read (malformed)
- *                     or that refuses the request decides nothing: the case waits on a clerk's task (source_check)
- *                     who checks by hand and has the check run again, or refuses with the reasons (Art. 7, 37).
- *   3. determination  period and amount by the calculators, the explanation kept on the case (Art. 38)
- *   4. review         by risk: none, one review, or three levels (Art. 11, 28, 65), each by a different person
- *                     (岗位不相容); a reviewer may correct the determination, which is recalculated and reviewed again
- *                     on three levels (Art. 38 para 2)
- *   5. approved       the person is told; unemployment registration (Art. 40); the benefit period starts
+ *   2. verdict        the facts gathered from the shared data (Art. 7) and the declaration give one verdict
+ *                     (activities/determination.ts, domain/claim-verdict.ts), re-determined as the picture changes:
+ *                     materials asked all at once, with a deadline, closed if not supplied (Art. 37 一次性告知);
+ *                     arrears: the person is told and the case waits for the back payment or a signed waiver (Art.
+ *                     41); a separation reason the data leaves open: a reviewer rules on it (Art. 38 para 3). A source
+ *                     whose answer cannot be read decides nothing: an intake clerk checks by hand (Art. 7, 37).
+ *   3. refusal        an ineligible verdict ends the case with every reason and article, and the remedies with their
+ *                     dates (Art. 11, 13, 37)
+ *   4. acceptance     at a window, the intake clerk confirms the originals (Art. 14)
+ *   5. review         by the route the verdict's risk chose (Art. 11, 28, 65): none (免复审, the case says by which
+ *                     rule and parameter), one review, or three levels, each by a different person (岗位不相容); a
+ *                     reviewer may correct the determination, which is determined again and reviewed on three levels
+ *   6. approval       only an eligible verdict: the person is told, unemployment registration (Art. 40), the benefit
+ *                     period starts with the figures of that verdict (Art. 38, 39)
  *
  * Every human step is a task of the task primitive (workflows/tasks.ts).
  */
@@ -25,7 +28,6 @@ import {
   defineQuery,
   defineUpdate,
   isCancellation,
-  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
@@ -34,9 +36,10 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { AcceptanceAssessment, DeterminationResult } from '../activities/benefits';
+import type { Determination, DeterminationReason, EligibleDetermination } from '../activities/determination';
 import type { StaffRole } from '../domain/access';
-import { claimReviewSteps, type TaskStep } from '../domain/tasks';
+import type { ClaimInputs, OpenQuestion, SeparationRuling } from '../domain/claim-verdict';
+import { articleLabel } from '../domain/messages';
 import { benefitPeriod } from './benefit-period';
 import { unreadableSource } from './source-failure';
 import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from './search-attributes';
@@ -51,6 +54,8 @@ export interface BenefitClaimInput {
   application: ClaimApplication;
   /** Identifies this submission: a retried POST with the same idempotency key carries the same fingerprint. */
   submissionFingerprint: string;
+  /** SHA-256 of the caller's Idempotency-Key (scoped to the caller), when one was sent: a retry finds the case by it. */
+  idempotencyKeyHash?: string;
   /** Who filed it: the applicant on our pages, a channel's service account, or a clerk at the window (no personal data). */
   filedBy?: FiledBy;
 }
@@ -78,8 +83,8 @@ export interface SubmissionReceipt {
 }
 
 /**
- * Sent by POST /claims to a case number already started (a retried Idempotency-Key; update-with-start): completes
- * once the case is in the read model. A new case is started without it (the API writes the row itself).
+ * Sent by POST /claims to a case number already started whose row it cannot find yet (a retried Idempotency-Key racing
+ * the first request): completes once the case is in the read model.
  */
 export const confirmSubmission = defineUpdate<SubmissionReceipt, [{ fingerprint: string }]>('confirmSubmission');
 export const claimStatus = defineQuery<ClaimStatus>('claimStatus');
@@ -96,20 +101,15 @@ const ACTIVITY_OPTIONS = {
 } as const;
 const acts = proxyActivities<Activities>(ACTIVITY_OPTIONS);
 /**
- * The case row is written inside the workflow task that starts the case (a local activity, same timeout and retries):
- * an activity task would cost two more round trips through Temporal and a second workflow task (issue 11, measure 1).
- * POST /claims writes the same row itself right after the start; this step writes it again, idempotently, and is
- * what opens the case in the read model when the API's write failed (api/claims/router.ts).
+ * The case row is written inside the workflow task that starts the case (a local activity): POST /claims writes the
+ * same row itself right after the start; this step writes it again, idempotently, and is what opens the case in the
+ * read model when the API's write failed (api/claims/router.ts).
  */
 const local = proxyLocalActivities<Activities>(ACTIVITY_OPTIONS);
-/** Histories from before the local activity replay with the activity task they recorded. */
-const LOCAL_INTAKE_PATCH = 'claim-received-local-activity';
 
+type ReviewStep = 'review' | 'second_review' | 'approve';
 /** Who does each review step, and its time limit (policy/deadline.json). */
-const REVIEW_STEPS: Record<
-  'review' | 'second_review' | 'approve',
-  { role: StaffRole; dueKey: string; status: ClaimStatus }
-> = {
+const REVIEW_STEPS: Record<ReviewStep, { role: StaffRole; dueKey: string; status: ClaimStatus }> = {
   review: { role: 'reviewer', dueKey: 'task.claimReview', status: 'awaiting_review' },
   second_review: { role: 'second_reviewer', dueKey: 'task.claimSecondReview', status: 'awaiting_second_review' },
   approve: { role: 'approver', dueKey: 'task.claimApproval', status: 'awaiting_approval' },
@@ -118,18 +118,24 @@ const REVIEW_STEPS: Record<
 /** How often a case waiting for a back payment looks at the tax data again. */
 const ARREARS_RECHECK = '1 day';
 
+type Reason = { message: string; article: string };
+
 export async function benefitClaim(input: BenefitClaimInput): Promise<ClaimStatus> {
   const { caseNumber, application } = input;
   const agencyCode = application.payingLocality.agencyCode;
   const tasks = createTaskBoard({ caseNumber, workflowId: workflowInfo().workflowId, caseType: 'benefit_claim' });
-  const receivedOn = shanghaiDate(Date.parse(input.receivedAt));
   let status: ClaimStatus = 'received';
   let recorded = false;
   let confirmations = 0;
-  const supplied = new Set<string>();
+  /** What the case brings to its verdict (Art. 35, 37, 38, 41), recorded with each determination version. */
+  const inputs: ClaimInputs = {
+    applicationDate: shanghaiDate(Date.parse(input.receivedAt)),
+    suppliedMaterials: [],
+    waivedMonths: [],
+    rulings: [],
+  };
   let requested: string[] = [];
   let arrearsMonths: string[] = [];
-  const waived: string[] = [];
 
   setHandler(claimStatus, () => status);
   setHandler(
@@ -155,8 +161,8 @@ export async function benefitClaim(input: BenefitClaimInput): Promise<ClaimStatu
     supplyMaterials,
     async ({ kinds, by }) => {
       await acts.recordMaterialsSupplied({ caseNumber, kinds, by, at: new Date().toISOString() });
-      kinds.forEach((k) => supplied.add(k));
-      return { stillMissing: requested.filter((k) => !supplied.has(k)) };
+      for (const k of kinds) if (!inputs.suppliedMaterials.includes(k)) inputs.suppliedMaterials.push(k);
+      return { stillMissing: requested.filter((k) => !inputs.suppliedMaterials.includes(k)) };
     },
     {
       validator: ({ kinds }: { kinds: string[] }) => {
@@ -174,8 +180,8 @@ export async function benefitClaim(input: BenefitClaimInput): Promise<ClaimStatu
   setHandler(
     waiveArrears,
     async (_signed) => {
-      waived.push(...arrearsMonths.filter((m) => !waived.includes(m)));
-      return { waivedMonths: [...waived] };
+      for (const m of arrearsMonths) if (!inputs.waivedMonths.includes(m)) inputs.waivedMonths.push(m);
+      return { waivedMonths: [...inputs.waivedMonths] };
     },
     {
       validator: (_signed) => {
@@ -185,6 +191,7 @@ export async function benefitClaim(input: BenefitClaimInput): Promise<ClaimStatu
     },
   );
 
+  const now = () => new Date().toISOString();
   async function moveTo(next: ClaimStatus, event: string, data?: Record<string, unknown>, actor?: string) {
     status = next;
     upsertSearchAttributes([{ key: CASE_STATUS, value: status }]);
@@ -194,9 +201,11 @@ export async function benefitClaim(input: BenefitClaimInput): Promise<ClaimStatu
       event,
       ...(actor ? { actor } : {}),
       ...(data ? { data } : {}),
-      at: new Date().toISOString(),
+      at: now(),
     });
   }
+  const note = (event: string, data: Record<string, unknown>) =>
+    acts.recordCaseStatus({ caseNumber, status, event, data, at: now() });
   const tell = (
     kind: Parameters<Activities['notifyApplicant']>[0]['kind'],
     params: Record<string, unknown>,
@@ -207,146 +216,313 @@ export async function benefitClaim(input: BenefitClaimInput): Promise<ClaimStatu
       messageId: `${caseNumber}.${suffix}`,
       kind,
       params: { caseNumber, ...params } as never,
-      at: new Date().toISOString(),
+      at: now(),
     });
-
-  async function refuse(reasons: { message: string; article: string }[], actor?: string) {
-    await moveTo('refused', 'claim_refused', { reasons }, actor);
-    await tell('claim_refused', { reasons: reasons.map((r) => `${r.message}（${r.article}）`) });
-    return finish();
-  }
   /** Updates still answering finish before the workflow does. */
   async function finish(): Promise<ClaimStatus> {
     await condition(allHandlersFinished);
     return status;
   }
 
+  /**
+   * Art. 11, 13, 37: refused with every reason and its article, and the remedies with their last days (from today,
+   * the day the notice goes out). `stage`: by the verdict on the shared data (不予受理), or by a person (审核不通过).
+   */
+  async function refuse(
+    reasons: Reason[],
+    by: { stage: 'acceptance' | 'review'; actor?: string; determinationVersion?: number },
+  ) {
+    const today = shanghaiDate(Date.now());
+    const [reconsideration, litigation] = await Promise.all([
+      acts.computeDeadline({ key: 'art13.administrativeReconsideration', start: today }),
+      acts.computeDeadline({ key: 'art13.administrativeLitigation', start: today }),
+    ]);
+    const remedies = { reconsiderationUntil: reconsideration.dueDate, litigationUntil: litigation.dueDate };
+    await moveTo(
+      'refused',
+      'claim_refused',
+      {
+        stage: by.stage,
+        reasons,
+        remedies,
+        ...(by.determinationVersion ? { determinationVersion: by.determinationVersion } : {}),
+      },
+      by.actor,
+    );
+    await tell('claim_refused', {
+      stage: by.stage,
+      reasons: reasons.map((r) => `${r.message}（${articleLabel(r.article)}）`),
+      ...remedies,
+    });
+    return finish();
+  }
+
+  /** The verdict now (Art. 34-38, 41): a version with its facts, inputs and explanation, recorded on the case. */
+  async function determine(reason: DeterminationReason, createdBy: string, manualCorrection = false) {
+    const d = await acts.determineClaim({
+      caseNumber,
+      reason,
+      determinationDate: shanghaiDate(Date.now()),
+      inputs,
+      manualCorrection,
+      createdBy,
+    });
+    await note(`claim_determined_${d.version}`, {
+      version: d.version,
+      verdict: d.verdict,
+      conflicts: d.conflicts,
+      ...(d.verdict === 'ineligible' ? { reasons: d.reasons } : {}),
+      ...(d.verdict === 'pending' ? { open: d.open.map((o) => o.kind) } : {}),
+    });
+    return d;
+  }
+
+  /**
+   * Art. 7, 37: a source whose answer cannot be read decides nothing. An intake clerk checks by hand, then has the
+   * verdict determined again (accept) or refuses with the reasons. Null: determine again.
+   */
+  async function sourceUnreadable(error: string, round: number): Promise<ClaimStatus | null> {
+    await note(`acceptance_source_unreadable_${round}`, { error, article: 'Art. 37' });
+    const check = await tasks.humanTask({
+      type: 'source_check',
+      form: 'acceptance',
+      step: 'accept',
+      role: 'intake',
+      agencyCode,
+      dueKey: 'task.claimAcceptance',
+    });
+    if (check.decision.decision === 'refuse') {
+      return refuse(
+        check.decision.reasons.map((r) => ({ message: r, article: 'Art. 37' })),
+        { stage: 'acceptance', actor: check.by.username },
+      );
+    }
+    return null;
+  }
+
+  /** Art. 37 一次性告知: every missing material in one notice, with the deadline; false if they do not come. */
+  async function askMaterials(q: Extract<OpenQuestion, { kind: 'materials' }>, round: number): Promise<boolean> {
+    requested = q.materials.map((m) => m.kind);
+    const due = await acts.computeDeadline({ key: 'claim.materials', start: shanghaiDate(Date.now()) });
+    await acts.recordMaterialsRequested({ caseNumber, materials: q.materials, dueDate: due.dueDate, at: now() });
+    await tell(
+      'materials_requested',
+      { materials: q.materials.map((m) => m.label), dueDate: due.dueDate },
+      `materials.${round}`,
+    );
+    await moveTo('awaiting_materials', `materials_requested_${round}`, { materials: requested, dueDate: due.dueDate });
+    tasks.setDeadline('materials', Date.parse(due.dueInstant));
+    const supplied = () => requested.every((k) => inputs.suppliedMaterials.includes(k));
+    const complete = await condition(supplied, Math.max(0, Date.parse(due.dueInstant) - Date.now()));
+    tasks.setDeadline('materials', null);
+    if (!complete) {
+      await moveTo('closed', 'materials_not_supplied', {
+        missing: requested.filter((k) => !inputs.suppliedMaterials.includes(k)),
+      });
+      await tell('materials_not_supplied', {});
+      return false;
+    }
+    await moveTo('awaiting_acceptance', `materials_supplied_${round}`);
+    return true;
+  }
+
+  /** Art. 41: told once; then wait a day for the back payment (seen in the tax data) or the signed waiver. */
+  async function awaitArrears(q: Extract<OpenQuestion, { kind: 'arrears' }>) {
+    arrearsMonths = q.months;
+    if (status !== 'awaiting_arrears') {
+      await tell('arrears_notice', { months: arrearsMonths.length }, 'arrears');
+      await moveTo('awaiting_arrears', 'arrears_notified', { months: arrearsMonths });
+    }
+    const waived = () => arrearsMonths.every((m) => inputs.waivedMonths.includes(m));
+    await condition(waived, ARREARS_RECHECK);
+    if (waived()) await note(`arrears_waived_${inputs.waivedMonths.length}`, { months: [...inputs.waivedMonths] });
+  }
+
+  /**
+   * Art. 38 para 3: the shared data leaves the separation reason open. A reviewer rules on it with the declaration,
+   * the record and the conflicts in front of them; the ruling becomes an input of the next determination.
+   */
+  async function ruleOnSeparation(): Promise<void> {
+    await moveTo('awaiting_review', `separation_ruling_requested_${inputs.rulings.length + 1}`, {
+      article: 'Art. 38',
+    });
+    const ruling = await tasks.humanTask({
+      type: 'claim_separation_ruling',
+      form: 'separationRuling',
+      step: 'review',
+      role: 'reviewer',
+      agencyCode,
+      dueKey: 'task.claimReview',
+    });
+    const d = ruling.decision;
+    const r: SeparationRuling = {
+      fact: 'separation_reason',
+      involuntary: d.decision === 'involuntary',
+      basis: d.basis,
+      by: ruling.by.username,
+      at: ruling.at,
+      ...(d.decision === 'voluntary' ? { note: d.reasons.join('；') } : {}),
+    };
+    inputs.rulings.push(r);
+  }
+
+  /**
+   * Steps 2-3: determined until the verdict is eligible or ineligible, each open question put to whoever can settle
+   * it. Returns the eligible determination, or the case's end.
+   */
+  async function settle(): Promise<EligibleDetermination | ClaimStatus> {
+    for (let round = 1; ; round++) {
+      let d: Determination;
+      try {
+        d = await determine(round === 1 ? 'initial' : inputs.rulings.length ? 'ruling' : 'recheck', 'system');
+      } catch (err) {
+        const unreadable = unreadableSource(err);
+        if (!unreadable) throw err;
+        const ended = await sourceUnreadable(unreadable, round);
+        if (ended) return ended;
+        continue;
+      }
+      if (d.verdict === 'eligible') return d;
+      if (d.verdict === 'ineligible') {
+        return refuse(d.reasons, {
+          stage: inputs.rulings.length ? 'review' : 'acceptance',
+          determinationVersion: d.version,
+        });
+      }
+      const q = d.open[0];
+      if (q.kind === 'materials') {
+        if (!(await askMaterials(q, round))) return finish();
+      } else if (q.kind === 'separation_reason') {
+        await ruleOnSeparation();
+      } else {
+        await awaitArrears(q);
+      }
+    }
+  }
+
+  /**
+   * Step 5: the review route the verdict chose (Art. 11, 28, 65). A correction (Art. 38 para 2) is determined again
+   * and reviewed on three levels; its verdict decides as any other. Returns the eligible determination approved.
+   */
+  async function review(d: EligibleDetermination, accepter?: string): Promise<EligibleDetermination | ClaimStatus> {
+    for (;;) {
+      const steps = d.route.steps;
+      await moveTo(
+        steps.length ? REVIEW_STEPS[steps[0]!].status : 'approved',
+        d.version === 1 ? 'claim_accepted' : `claim_accepted_${d.version}`,
+        {
+          determinationVersion: d.version,
+          reviewSteps: steps,
+          // Art. 11: the rule that chose the route (免复审 when no step), with its parameter and confirmed flag.
+          reviewRule: d.route.rule,
+          determination: d.figures,
+          conflicts: d.conflicts,
+          selfDeclaredSeparation: d.selfDeclared,
+          ...(d.selfDeclared ? { auditFlag: 'self_declared_separation (Art. 38)' } : {}),
+        },
+        accepter,
+      );
+      let corrected: Determination | null = null;
+      for (const [i, step] of steps.entries()) {
+        const { role, dueKey } = REVIEW_STEPS[step];
+        const r = await tasks.humanTask({ type: `claim_${step}`, form: 'review', step, role, agencyCode, dueKey });
+        const f = r.decision;
+        if (f.decision === 'reject') {
+          return refuse(
+            f.reasons.map((m) => ({ message: m, article: 'Art. 38' })),
+            { stage: 'review', actor: r.by.username, determinationVersion: d.version },
+          );
+        }
+        if (f.decision === 'correct') {
+          // Art. 38 para 2: determined again with the corrected information, then reviewed on three levels.
+          if (f.corrections.deemedContributionMonths !== undefined)
+            inputs.deemedContributionMonths = f.corrections.deemedContributionMonths;
+          corrected = await determine('correction', r.by.username, true);
+          break;
+        }
+        const next = steps[i + 1];
+        await moveTo(
+          next ? REVIEW_STEPS[next].status : 'approved',
+          `claim_${step}_passed_${d.version}`,
+          {},
+          r.by.username,
+        );
+      }
+      if (!corrected) return d;
+      if (corrected.verdict === 'ineligible') {
+        return refuse(corrected.reasons, { stage: 'review', determinationVersion: corrected.version });
+      }
+      if (corrected.verdict === 'pending') {
+        // A correction never opens a question the first verdict had settled; if it does, a person looks again.
+        const ended = await settle();
+        if (typeof ended === 'string') return ended;
+        corrected = ended;
+      }
+      d = corrected;
+    }
+  }
+
+  /** Step 6, Art. 38-40: only an eligible determination approves; the period pays that version's figures. */
+  async function approve(d: EligibleDetermination): Promise<ClaimStatus> {
+    const f = d.figures;
+    await tell('claim_approved', {
+      months: f.months,
+      monthlyAmountFen: f.monthlyAmountFen,
+      startDate: f.startDate,
+      endDate: f.endDate,
+    });
+    await acts.registerUnemployment({ caseNumber, startDate: f.startDate, endDate: f.endDate });
+    const period = await startChild(benefitPeriod, {
+      workflowId: `${caseNumber}.P`,
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      typedSearchAttributes: [
+        { key: CASE_TYPE, value: 'benefit_period' },
+        { key: AGENCY_CODE, value: agencyCode },
+        { key: CASE_STATUS, value: 'in_payment' },
+      ],
+      args: [
+        {
+          periodId: `${caseNumber}.P`,
+          caseNumber,
+          agencyCode,
+          determinationVersion: d.version,
+          startDate: f.startDate,
+          endDate: f.endDate,
+          months: f.months,
+          monthlyAmountFen: f.monthlyAmountFen,
+        },
+      ],
+    });
+    // The claim stays open while its period pays (its payment phase): the period is its child, and a cancellation of
+    // the claim does not reach a period already paying (a stop or a revocation does, Art. 42, 43).
+    await CancellationScope.nonCancellable(() => period.result().catch(() => undefined));
+    return finish();
+  }
+
   const record = () =>
-    (patched(LOCAL_INTAKE_PATCH) ? local : acts).recordClaimReceived({
+    local.recordClaimReceived({
       caseNumber,
       receivedAt: input.receivedAt,
       application,
       status: 'awaiting_acceptance',
+      submissionFingerprint: input.submissionFingerprint,
+      ...(input.idempotencyKeyHash ? { idempotencyKeyHash: input.idempotencyKeyHash } : {}),
       ...(input.filedBy ? { filedBy: input.filedBy } : {}),
     });
 
   try {
-    // Art. 36: the paying locality's agency receives the application; the case opens in the read model.
+    // 1. Art. 36: the paying locality's agency receives the application; the case opens in the read model.
     await record();
     status = 'awaiting_acceptance';
     recorded = true;
     upsertSearchAttributes([{ key: CASE_STATUS, value: status }]);
 
-    // Art. 37: the automatic acceptance check, repeated after materials or arrears change the picture.
-    let assessment!: AcceptanceAssessment;
-    for (let round = 1; ; round++) {
-      let unreadable: string | undefined;
-      try {
-        assessment = await acts.assessAcceptance({
-          caseNumber,
-          asOf: shanghaiDate(Date.now()),
-          waivedMonths: [...waived],
-          suppliedMaterials: [...supplied],
-        });
-      } catch (err) {
-        unreadable = unreadableSource(err);
-        if (!unreadable) throw err;
-      }
-      if (unreadable !== undefined) {
-        // Art. 7, 37: the shared data could not be read (a garbled or refused answer, not an outage, which the
-        // activity retries): nothing is decided on it. An intake clerk checks by hand, then has the check run again
-        // (accept) or refuses with the reasons. The message names the source and the field, never the person.
-        await acts.recordCaseStatus({
-          caseNumber,
-          status,
-          event: `acceptance_source_unreadable_${round}`,
-          data: { error: unreadable, article: 'Art. 37' },
-          at: new Date().toISOString(),
-        });
-        const check = await tasks.humanTask({
-          type: 'source_check',
-          form: 'acceptance',
-          step: 'accept',
-          role: 'intake',
-          agencyCode,
-          dueKey: 'task.claimAcceptance',
-        });
-        if (check.decision.decision === 'refuse') {
-          return await refuse(
-            check.decision.reasons.map((r) => ({ message: r, article: 'Art. 37' })),
-            check.by.username,
-          );
-        }
-        continue;
-      }
-      await acts.recordCaseStatus({
-        caseNumber,
-        status,
-        event: `acceptance_checked_${round}`,
-        data: {
-          outcome: assessment.outcome,
-          reasons: assessment.reasons,
-          contributionMonths: assessment.contributionMonths,
-        },
-        at: new Date().toISOString(),
-      });
-      if (assessment.outcome === 'refused') return await refuse(assessment.reasons);
-      if (assessment.outcome === 'acceptable') break;
+    // 2-3. Art. 34-38, 41: one verdict, settled.
+    const settled = await settle();
+    if (typeof settled === 'string') return settled;
+    if (status !== 'awaiting_acceptance') await moveTo('awaiting_acceptance', 'acceptance_resumed');
 
-      if (assessment.outcome === 'materials_needed') {
-        // 一次性告知: every missing material in one notice, with the deadline; closed if they do not come.
-        requested = assessment.materials.map((m) => m.kind);
-        const due = await acts.computeDeadline({ key: 'claim.materials', start: shanghaiDate(Date.now()) });
-        await acts.recordMaterialsRequested({
-          caseNumber,
-          materials: assessment.materials,
-          dueDate: due.dueDate,
-          at: new Date().toISOString(),
-        });
-        await tell(
-          'materials_requested',
-          { materials: assessment.materials.map((m) => m.label), dueDate: due.dueDate },
-          `materials.${round}`,
-        );
-        await moveTo('awaiting_materials', `materials_requested_${round}`, {
-          materials: requested,
-          dueDate: due.dueDate,
-        });
-        tasks.setDeadline('materials', Date.parse(due.dueInstant));
-        const complete = await condition(
-          () => requested.every((k) => supplied.has(k)),
-          Math.max(0, Date.parse(due.dueInstant) - Date.now()),
-        );
-        tasks.setDeadline('materials', null);
-        if (!complete) {
-          await moveTo('closed', 'materials_not_supplied', { missing: requested.filter((k) => !supplied.has(k)) });
-          await tell('materials_not_supplied', {});
-          return await finish();
-        }
-        await moveTo('awaiting_acceptance', `materials_supplied_${round}`);
-        continue;
-      }
-
-      // Art. 41: told once; then wait for the back payment (seen in the tax data) or the signed waiver.
-      arrearsMonths = assessment.arrearsMonths;
-      if ((status as ClaimStatus) !== 'awaiting_arrears') {
-        await tell('arrears_notice', { months: arrearsMonths.length }, 'arrears');
-        await moveTo('awaiting_arrears', 'arrears_notified', { months: arrearsMonths });
-      }
-      await condition(() => arrearsMonths.every((m) => waived.includes(m)), ARREARS_RECHECK);
-      if (arrearsMonths.every((m) => waived.includes(m))) {
-        await acts.recordCaseStatus({
-          caseNumber,
-          status,
-          event: 'arrears_waived',
-          data: { months: [...waived], article: 'Art. 41' },
-          at: new Date().toISOString(),
-        });
-      }
-    }
-    if ((status as ClaimStatus) !== 'awaiting_acceptance') await moveTo('awaiting_acceptance', 'acceptance_resumed');
-
-    // Art. 14, 37: at a window, the intake clerk checks the originals and accepts (or refuses with the reasons).
+    // 4. Art. 14, 37: at a window, the intake clerk checks the originals and accepts (or refuses with the reasons).
     let accepter: string | undefined;
     if (application.channel === 'window') {
       const acceptance = await tasks.humanTask({
@@ -360,111 +536,18 @@ export async function benefitClaim(input: BenefitClaimInput): Promise<ClaimStatu
       if (acceptance.decision.decision === 'refuse') {
         return await refuse(
           acceptance.decision.reasons.map((r) => ({ message: r, article: 'Art. 37' })),
-          acceptance.by.username,
+          { stage: 'acceptance', actor: acceptance.by.username },
         );
       }
       accepter = acceptance.by.username;
     }
 
-    // Art. 38: the determination by the calculators; Art. 38 para 3: a self-declared reason is flagged for audit.
-    let version = 1;
-    let determination: DeterminationResult = await acts.determineClaim({
-      caseNumber,
-      version,
-      reason: 'initial',
-      determinationDate: shanghaiDate(Date.now()),
-      startDate: receivedOn,
-      waivedMonths: [...waived],
-      selfDeclared: assessment.selfDeclaredSeparation,
-      createdBy: 'system',
-    });
-    let manualCorrection = false;
-    review: for (;;) {
-      const steps = claimReviewSteps({
-        selfDeclaredSeparation: assessment.reviewSeparation,
-        manualCorrection,
-        largePayment: determination.largePayment,
-      }) as Array<Extract<TaskStep, keyof typeof REVIEW_STEPS>>;
-      await moveTo(
-        steps.length ? REVIEW_STEPS[steps[0]!].status : 'approved',
-        version === 1 ? 'claim_accepted' : `claim_recalculated_${version}`,
-        {
-          reviewSteps: steps,
-          determination: {
-            version,
-            months: determination.months,
-            monthlyAmountFen: determination.monthlyAmountFen,
-            totalFen: determination.totalFen,
-          },
-          selfDeclaredSeparation: determination.selfDeclared,
-          ...(determination.selfDeclared ? { auditFlag: 'self_declared_separation (Art. 38)' } : {}),
-        },
-        accepter,
-      );
-      for (const [i, step] of steps.entries()) {
-        const { role, dueKey } = REVIEW_STEPS[step];
-        const review = await tasks.humanTask({ type: `claim_${step}`, form: 'review', step, role, agencyCode, dueKey });
-        const d = review.decision;
-        if (d.decision === 'reject') {
-          return await refuse(
-            d.reasons.map((r) => ({ message: r, article: 'Art. 38' })),
-            review.by.username,
-          );
-        }
-        if (d.decision === 'correct') {
-          // Art. 38 para 2: recalculated with the corrected information, then reviewed again on three levels.
-          version += 1;
-          manualCorrection = true;
-          determination = await acts.determineClaim({
-            caseNumber,
-            version,
-            reason: 'correction',
-            determinationDate: shanghaiDate(Date.now()),
-            startDate: receivedOn,
-            waivedMonths: [...waived],
-            selfDeclared: determination.selfDeclared,
-            ...(d.corrections.deemedContributionMonths !== undefined
-              ? { deemedContributionMonths: d.corrections.deemedContributionMonths }
-              : {}),
-            createdBy: review.by.username,
-          });
-          continue review;
-        }
-        const next = steps[i + 1];
-        await moveTo(next ? REVIEW_STEPS[next].status : 'approved', `claim_${step}_passed`, {}, review.by.username);
-      }
-      break;
-    }
+    // 5. Art. 11, 28, 65: review by risk.
+    const reviewed = await review(settled, accepter);
+    if (typeof reviewed === 'string') return reviewed;
 
-    // Approved: the person is told; Art. 40 registration; the benefit period starts and lives on after this case.
-    await tell('claim_approved', {
-      months: determination.months,
-      monthlyAmountFen: determination.monthlyAmountFen,
-      startDate: determination.startDate,
-      endDate: determination.endDate,
-    });
-    await acts.registerUnemployment({ caseNumber, startDate: determination.startDate, endDate: determination.endDate });
-    await startChild(benefitPeriod, {
-      workflowId: `${caseNumber}.P`,
-      parentClosePolicy: ParentClosePolicy.ABANDON,
-      typedSearchAttributes: [
-        { key: CASE_TYPE, value: 'benefit_period' },
-        { key: AGENCY_CODE, value: agencyCode },
-        { key: CASE_STATUS, value: 'in_payment' },
-      ],
-      args: [
-        {
-          periodId: `${caseNumber}.P`,
-          caseNumber,
-          agencyCode,
-          startDate: determination.startDate,
-          endDate: determination.endDate,
-          months: determination.months,
-          monthlyAmountFen: determination.monthlyAmountFen,
-        },
-      ],
-    });
-    return await finish();
+    // 6. Art. 38-40: approved on the eligible verdict.
+    return await approve(reviewed);
   } catch (err) {
     if (isCancellation(err)) {
       // A supervisor or the applicant cancelled the case: record it, whatever happens to the cancelled scope.

@@ -49,6 +49,8 @@ export interface BenefitPeriodInput {
   endDate: string;
   months: number;
   monthlyAmountFen: number;
+  /** The claim's determination version the period pays: an eligible, unrevoked one (Art. 38; a database trigger). */
+  determinationVersion?: number;
   /** Carried across continue-as-new. */
   state?: PeriodState;
 }
@@ -85,6 +87,12 @@ export const stopFound =
   defineSignal<[{ month: string; found: { reason: 'reemployed' | 'pension' | 'death'; date: string; began: string } }]>(
     'stopFound',
   );
+
+/**
+ * Art. 42, 43: the determination the period pays was revoked (workflow determinationRevocation): payment stops from
+ * `date`, the months from its month on are not paid; the revocation tells the person and recovers what was paid.
+ */
+export const revokePeriod = defineSignal<[{ date: string; revocationNumber: string }]>('revokePeriod');
 
 /** Art. 39: a corrected account; the failed months are paid once with it. */
 export const correctBankAccount = defineUpdate<
@@ -160,6 +168,9 @@ export async function benefitPeriod(input: BenefitPeriodInput): Promise<PeriodSt
   setHandler(periodState, () => ({ ...state, status: status() }));
   setHandler(stopFound, (f) => {
     cityFindings.push(f);
+  });
+  setHandler(revokePeriod, ({ date }) => {
+    if (!state.stopped) reported = { date, reason: 'revoked' };
   });
   setHandler(
     reportStop,
@@ -279,17 +290,22 @@ export async function benefitPeriod(input: BenefitPeriodInput): Promise<PeriodSt
     });
   }
 
-  /** Art. 42: stop at once; months after the stop month are not paid; what was paid after it is overpaid (Art. 43). */
+  /**
+   * Art. 42: stop at once; months after the stop month are not paid; what was paid after it is overpaid (Art. 43). A
+   * revoked determination (Art. 42, 43) stops from its own month: the revocation tells the person and recovers.
+   */
   async function stop(found: { reason: string; date: string }) {
     state.stopped = found;
+    const revoked = found.reason === 'revoked';
     const stopMonth = monthOfDate(found.date);
-    await acts.cancelPayables({ periodId, fromMonth: addToMonth(stopMonth, 1) }); // both kinds: benefit and premium
-    state.outstanding = state.outstanding.filter((o) => o.month <= stopMonth);
+    const lastDue = revoked ? addToMonth(stopMonth, -1) : stopMonth;
+    await acts.cancelPayables({ periodId, fromMonth: addToMonth(lastDue, 1) }); // both kinds: benefit and premium
+    state.outstanding = state.outstanding.filter((o) => o.month <= lastDue);
     state.nextIndex = input.months;
     // City regime: what was paid is in the ledger, not in the workflow's state.
     const paidMonths = city ? (await acts.periodLedger({ periodId })).paid : state.paid.map((p) => p.month);
     const overpaid = paidMonths.filter((m) => m > stopMonth);
-    if (overpaid.length) {
+    if (overpaid.length && !revoked) {
       // Art. 43: the recovery case, from the ledger; its own workflow, which lives on after this period.
       await acts.startRecovery({
         recoveryId: recoveryIdOf(caseNumber),
@@ -301,13 +317,15 @@ export async function benefitPeriod(input: BenefitPeriodInput): Promise<PeriodSt
         startedBy: 'system',
       });
     }
-    await acts.notifyApplicant({
-      caseNumber,
-      messageId: `${caseNumber}.stopped`,
-      kind: 'payment_stopped',
-      params: { caseNumber, reason: STOP_REASON_LABELS[found.reason] ?? found.reason, date: found.date },
-      at: iso(),
-    });
+    if (!revoked) {
+      await acts.notifyApplicant({
+        caseNumber,
+        messageId: `${caseNumber}.stopped`,
+        kind: 'payment_stopped',
+        params: { caseNumber, reason: STOP_REASON_LABELS[found.reason] ?? found.reason, date: found.date },
+        at: iso(),
+      });
+    }
     await acts.leaveMedical({
       caseNumber,
       endDate: found.date,
@@ -497,6 +515,7 @@ export async function benefitPeriod(input: BenefitPeriodInput): Promise<PeriodSt
       endDate: input.endDate,
       months: input.months,
       monthlyAmountFen: input.monthlyAmountFen,
+      ...(input.determinationVersion === undefined ? {} : { determinationVersion: input.determinationVersion }),
       at: iso(),
     };
     // Art. 44: opened, and in medical insurance from the first day of the period, no waiting time.

@@ -3,6 +3,7 @@ export { benefitClaim } from './benefit-claim';
 export { cityPaymentCycle, monthlyCheck, paymentRun } from './payments';
 export { benefitPeriod } from './benefit-period';
 export { objectionReview } from './objection-review';
+export { determinationRevocation } from './determination-revocation';
 export { overpaymentRecovery } from './overpayment-recovery';
 export { otherBenefit } from './other-benefit';
 export { monitoringRun, monitoringItemVerification } from './monitoring';

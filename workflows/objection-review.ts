@@ -90,28 +90,34 @@ export async function objectionReview(input: ObjectionInput): Promise<ObjectionS
       const latest = await acts.latestDetermination({ caseNumber: originalCaseNumber });
       const determination = await acts.determineClaim({
         caseNumber: originalCaseNumber,
-        version: latest.version + 1,
-        reason: 'correction',
+        reason: 'objection',
         determinationDate: today,
-        startDate: latest.startDate,
-        waivedMonths: latest.waivedMonths,
-        selfDeclared: latest.selfDeclared,
-        deemedContributionMonths: d.correction.deemedContributionMonths,
+        inputs: { ...latest.inputs, deemedContributionMonths: d.correction.deemedContributionMonths },
+        manualCorrection: true,
         createdBy: review.by.username,
       });
-      const period = await acts.changeBenefitAmount({
-        periodId: `${originalCaseNumber}.P`,
-        fromMonth: monthOfDate(today),
-        amountFen: determination.monthlyAmountFen,
-        reason: `objection ${caseNumber}`,
-        by: review.by.username,
-      });
-      applied = {
-        kind: 'recalculated',
-        determinationVersion: determination.version,
-        monthlyAmountFen: determination.monthlyAmountFen,
-        period,
-      };
+      if (determination.verdict === 'eligible') {
+        const amountFen = determination.figures.monthlyAmountFen;
+        const period = await acts.changeBenefitAmount({
+          periodId: `${originalCaseNumber}.P`,
+          fromMonth: monthOfDate(today),
+          amountFen,
+          reason: `objection ${caseNumber}`,
+          by: review.by.username,
+        });
+        applied = {
+          kind: 'recalculated',
+          determinationVersion: determination.version,
+          monthlyAmountFen: amountFen,
+          period,
+        };
+      } else {
+        applied = {
+          kind: 'not_applied',
+          determinationVersion: determination.version,
+          note: `the corrected determination is ${determination.verdict}: the agency decides on the original case`,
+        };
+      }
     } else if (input.subject === 'stop_decision') {
       // Art. 13, 42: the stop was wrong: the benefit period pays again from the first month not paid or queued.
       const r = await acts.resumeBenefitPeriod({

@@ -44,7 +44,12 @@ export interface RecoveryInput {
   /** The benefit period whose ledger holds the payments, when known. */
   periodId: string | null;
   stopDate: string;
-  origin: 'benefit_period' | 'auditor';
+  /**
+   * The first month overpaid. Absent: the month after the stop's (Art. 43: the stop month is still due). A revoked
+   * determination (Art. 42, 43): the month the determination was wrong from, itself included.
+   */
+  overpaidFromMonth?: string;
+  origin: 'benefit_period' | 'auditor' | 'revocation';
   startedBy: string;
 }
 

@@ -375,6 +375,13 @@ export function createTaskBoard(ctx: { caseNumber: string; workflowId: string; c
     humanTask,
     /** User IDs who did each step so far (for rules that look at the case's history). */
     stepsDone: () => ({ ...stepsDone }),
+    /**
+     * A step done outside a task (a proposal filed through the API): the person who did it may not do an incompatible
+     * step of this case (岗位不相容, Art. 5, 77).
+     */
+    recordStep(step: TaskStep, userId: string) {
+      (stepsDone[step] ??= []).push(userId);
+    },
     /** A time limit other than a task's (materials due, a notice period): shown in NextDeadline; null clears it. */
     setDeadline(name: string, at: number | null) {
       if (at === null) waits.delete(name);

@@ -43,7 +43,8 @@ export const BankAccountSchema = z
 export const StopReportSchema = z
   .strictObject({
     date: isoDate.meta({ description: 'The day the stop condition began' }),
-    reason: z.enum(Object.keys(STOP_REASON_LABELS) as [string, ...string[]]),
+    // A revocation is the agency's decision (POST /cases/:n/revocations), never a report.
+    reason: z.enum(Object.keys(STOP_REASON_LABELS).filter((k) => k !== 'revoked') as [string, ...string[]]),
   })
   .meta({ id: 'StopReport' });
 
@@ -180,17 +181,24 @@ export function lifecycleRouter(deps: { db: Db; temporal: Client }): Router {
     res.json({ stopped: r.stopped });
   });
 
+  /**
+   * Art. 38: every determination version with its verdict (eligible with its figures, ineligible with every reason,
+   * pending with what is open), the conflicts between declaration and record, the review route and the rule behind it
+   * (Art. 11 免复审), the explanation; staff also see the facts it was computed from.
+   */
   router.get('/cases/:caseNumber/determination', async (req, res) => {
-    const { caseNumber } = await caseFor(req);
+    const { caseNumber, actor } = await caseFor(req);
     const rows = await db.determination.findMany({ where: { caseNumber }, orderBy: { version: 'desc' } });
     if (!rows.length) throw new ApiError(404, 'not_determined', 'The claim has no determination yet');
-    const d = (x: Date) => x.toISOString().slice(0, 10);
+    const d = (x: Date | null) => (x ? x.toISOString().slice(0, 10) : null);
+    const staff = actor.id !== null;
     res.json({
       current: rows[0]!.version,
       versions: rows.map((r) => ({
         version: r.version,
         reason: r.reason,
         determinedOn: d(r.determinedOn),
+        verdict: r.verdict,
         contributionMonths: r.contributionMonths,
         months: r.months,
         monthlyAmountFen: r.monthlyAmountFen,
@@ -199,7 +207,15 @@ export function lifecycleRouter(deps: { db: Db; temporal: Client }): Router {
         endDate: d(r.endDate),
         selfDeclared: r.selfDeclared,
         waivedMonths: r.waivedMonths,
+        reasons: r.reasons,
+        openQuestions: r.openQuestions,
+        conflicts: r.conflicts,
+        reviewRoute: r.reviewRoute,
+        revoked: r.revokedAt
+          ? { at: r.revokedAt.toISOString(), by: r.revokedBy, revocationNumber: r.revocationNumber }
+          : null,
         explanation: r.explanation,
+        ...(staff ? { facts: r.facts, inputs: r.inputs, createdBy: r.createdBy } : {}),
       })),
     });
   });

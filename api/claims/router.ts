@@ -7,16 +7,19 @@
  * written for a workflow that did not start, so with Temporal unreachable the claim is refused (503) and nothing is
  * written. Invalid input is refused before anything starts or is written.
  *
- * Idempotency: a client that may retry sends `Idempotency-Key`; the same key and body return the same case (200). A
- * case number already started goes the slow way: an update-with-start that the case answers once its row is written,
- * and whose validator compares the submission's fingerprint (409 for another body, or for a closed case).
+ * Idempotency: a client that may retry sends `Idempotency-Key`. The key is the caller's own (scoped to the signed-in
+ * user or applicant); its hash is kept on the claim with the fingerprint of the body. A retry is answered from the
+ * read model, whatever the case has done since: the same key and body → 200 with the case it created and its status;
+ * another body → 409 naming that case. Only a retry racing the first request (started, row not yet written) asks the
+ * case itself (an update-with-start that answers once the row is written).
  */
-import { Router, type Request } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { WithStartWorkflowOperation, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Db } from '../../lib/db';
 import { writeClaimReceived } from '../../lib/claim-received';
+import { canonicalJson } from '../../lib/canonical-json';
 import { businessDateOf } from '../../domain/calendar';
 import { formatCaseNumber, serialFromBytes } from '../../domain/case-number';
 import {
@@ -57,15 +60,6 @@ async function assertPayingAgency(db: Db, code: string, known: Map<string, numbe
   }
 }
 
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
 function idempotencyKey(req: Request): string | undefined {
   return parseOr400(IdempotencyKeySchema, req.get('Idempotency-Key') ?? undefined, 'headers.Idempotency-Key');
 }
@@ -95,6 +89,12 @@ function assertMayFile(req: Request, claim: ClaimRequest): FiledBy {
   throw new ApiError(403, 'channel_not_permitted', `You may not file claims through the ${claim.channel} channel`, [
     { path: 'channel', message: 'is not a channel you may use' },
   ]);
+}
+
+/** The caller's scope of an Idempotency-Key: two clients choosing the same key never meet. */
+function keyScope(req: Request, claim: ClaimRequest): string {
+  if (req.user) return `user:${req.user.id}`;
+  return `applicant:${createHash('sha256').update(claim.applicant.idNumber).digest('hex')}`;
 }
 
 type StartOutcome =
@@ -161,6 +161,8 @@ export function claimsRouter(deps: ClaimsDeps): Router {
         receivedAt: input.receivedAt,
         application: input.application,
         status: 'awaiting_acceptance',
+        submissionFingerprint: input.submissionFingerprint,
+        ...(input.idempotencyKeyHash ? { idempotencyKeyHash: input.idempotencyKeyHash } : {}),
         ...(input.filedBy ? { filedBy: input.filedBy } : {}),
       });
       return { kind: 'opened' };
@@ -217,6 +219,29 @@ export function claimsRouter(deps: ClaimsDeps): Router {
       .catch(() => false);
   }
 
+  /**
+   * A retried Idempotency-Key answered from the read model (Art. 36): 200 with the case for the same body, 409 naming
+   * the case for another. Null when no case holds the key (yet).
+   */
+  async function answerRetry(keyHash: string, fingerprint: string, res: Response): Promise<boolean> {
+    const existing = await deps.db.benefitClaim.findUnique({
+      where: { idempotencyKeyHash: keyHash },
+      select: { caseNumber: true, submissionFingerprint: true, case: { select: { status: true } } },
+    });
+    if (!existing) return false;
+    if (existing.submissionFingerprint !== fingerprint) {
+      throw new ApiError(
+        409,
+        'idempotency_key_reused',
+        `此幂等键（Idempotency-Key）已用于另一份申请（案件 ${existing.caseNumber}）；新的申请请使用新的键`,
+        [{ path: 'headers.Idempotency-Key', message: `已用于案件 ${existing.caseNumber} 的另一份申请` }],
+      );
+    }
+    res.location(`/cases/${existing.caseNumber}`);
+    res.status(200).json({ caseNumber: existing.caseNumber, status: existing.case.status });
+    return true;
+  }
+
   router.post('/claims', async (req, res) => {
     if (!req.user && !req.applicant) {
       throw new ApiError(401, 'unauthenticated', "Sign in first (applicant), or call with the channel's token", [], {
@@ -235,11 +260,19 @@ export function claimsRouter(deps: ClaimsDeps): Router {
     const receivedAt = now();
     const year = Number(businessDateOf(receivedAt).slice(0, 4));
     const body = canonicalJson(claim);
+    const keySeed = key
+      ? createHash('sha256')
+          .update(`benefit_claim\n${keyScope(req, claim)}\n${key}`)
+          .digest()
+      : null;
+    const keyHash = keySeed?.toString('hex');
+    const keyedFingerprint = key ? createHash('sha256').update(`${key}\n${body}`).digest('hex') : null;
+    if (keyHash && (await answerRetry(keyHash, keyedFingerprint!, res))) return;
     // A random number may (very rarely) be taken already: draw again. A keyed number is the same on every retry.
     for (let attempt = 0; attempt < (key ? 1 : 3); attempt++) {
-      const seed = key ? createHash('sha256').update(`benefit_claim\n${key}`).digest() : randomBytes(8);
+      const seed = keySeed ?? randomBytes(8);
       const caseNumber = formatCaseNumber('benefit_claim', year, agencyCode, serialFromBytes(seed));
-      const fingerprint = key ? createHash('sha256').update(`${key}\n${body}`).digest('hex') : randomUUID();
+      const fingerprint = keyedFingerprint ?? randomUUID();
       const outcome = await openCase(
         caseNumber,
         {
@@ -247,6 +280,7 @@ export function claimsRouter(deps: ClaimsDeps): Router {
           receivedAt: receivedAt.toISOString(),
           application: claim,
           submissionFingerprint: fingerprint,
+          ...(keyHash ? { idempotencyKeyHash: keyHash } : {}),
           filedBy,
         },
         agencyCode,
@@ -269,6 +303,8 @@ export function claimsRouter(deps: ClaimsDeps): Router {
           return;
         case 'closed':
         case 'mismatch':
+          // The first request's row may have been written meanwhile: answered from it when it was.
+          if (keyHash && (await answerRetry(keyHash, fingerprint, res))) return;
           if (key) {
             throw new ApiError(
               409,

@@ -73,17 +73,36 @@ export interface EligibilityResult {
   carriedOverMonths: number;
 }
 
-/** Art. 34 eligibility on `determinationDate`, with the parameters in force on that date. */
-export function assessEligibility(
-  input: EligibilityInput,
+/** The count of contribution months (Art. 32, 34, 35, 38, 41) and the Art. 34 minimum, with its steps. */
+export interface ContributionCount {
+  paidMonths: number;
+  deemedMonths: number;
+  totalMonths: number;
+  wholeYears: number;
+  minContributionMonths: number;
+  enough: boolean;
+  countedMonths: IsoMonth[];
+  duplicateMonths: IsoMonth[];
+  excludedAfterSeparation: IsoMonth[];
+  excludedEarlierSpell: IsoMonth[];
+  waivedArrearsMonths: IsoMonth[];
+  unresolvedArrearsMonths: IsoMonth[];
+}
+
+/**
+ * Art. 32, 34, 35, 38, 41: the contribution months before the separation, each month once, and whether they reach the
+ * minimum. The separation reason plays no part: the verdict (domain/claim-verdict.ts) judges it with the record.
+ */
+export function countContributions(
+  input: Omit<EligibilityInput, 'separationReason' | 'receivesBasicPension'>,
   policy: PolicyData,
   determinationDate: IsoDate,
-): Calculation<EligibilityResult> {
+  x: ExplanationBuilder = new ExplanationBuilder(),
+): Calculation<ContributionCount> {
   assertIsoDate(input.separationDate);
   const deemed = input.deemedContributionMonths ?? 0;
   if (!Number.isSafeInteger(deemed) || deemed < 0) throw new RangeError('deemedContributionMonths must be ≥ 0');
   for (const r of input.contributions) assertIsoMonth(r.month);
-  const x = new ExplanationBuilder();
 
   // Art. 32: one month, counted once however many employers paid it.
   const paidBy = new Map<IsoMonth, Set<string>>();
@@ -153,12 +172,9 @@ export function assessEligibility(
   const wholeYears = Math.floor(totalMonths / 12);
   x.step('Art. 35', '视同缴费年限计入累计缴费时间', { paidMonths, deemedMonths }, { totalMonths, wholeYears });
 
-  // Art. 34: ≥ 12 months, involuntary separation.
   const rule = resolveParameter(policy, 'eligibility', 'national', determinationDate);
   const min = rule.value.minContributionMonths;
-  const reasons: EligibilityReason[] = [];
   const enough = totalMonths >= min;
-  if (!enough) reasons.push('insufficient_contributions');
   x.step(
     'Art. 34',
     `失业前用人单位和本人累计缴纳失业保险费（含在不同用人单位）满${min}个月`,
@@ -166,7 +182,37 @@ export function assessEligibility(
     enough,
     { parameters: [rule] },
   );
+  return x.done({
+    paidMonths,
+    deemedMonths,
+    totalMonths,
+    wholeYears,
+    minContributionMonths: min,
+    enough,
+    countedMonths: [...counted].sort(),
+    duplicateMonths,
+    excludedAfterSeparation,
+    excludedEarlierSpell,
+    waivedArrearsMonths,
+    unresolvedArrearsMonths,
+  });
+}
 
+/** Art. 34 eligibility on `determinationDate`, with the parameters in force on that date. */
+export function assessEligibility(
+  input: EligibilityInput,
+  policy: PolicyData,
+  determinationDate: IsoDate,
+): Calculation<EligibilityResult> {
+  const x = new ExplanationBuilder();
+  const count = countContributions(input, policy, determinationDate, x).result;
+  const { totalMonths, unresolvedArrearsMonths, enough } = count;
+  const rule = resolveParameter(policy, 'eligibility', 'national', determinationDate);
+  const min = rule.value.minContributionMonths;
+  const reasons: EligibilityReason[] = [];
+  if (!enough) reasons.push('insufficient_contributions');
+
+  // Art. 34: involuntary separation.
   const reason = input.separationReason;
   const separation = rule.value.involuntaryReasons.includes(reason)
     ? 'involuntary'
@@ -202,21 +248,12 @@ export function assessEligibility(
     status,
   );
 
+  const { enough: _enough, ...counts } = count;
   return x.done({
     status,
     reasons,
     separation,
-    paidMonths,
-    deemedMonths,
-    totalMonths,
-    wholeYears,
-    minContributionMonths: min,
-    countedMonths: [...counted].sort(),
-    duplicateMonths,
-    excludedAfterSeparation,
-    excludedEarlierSpell,
-    waivedArrearsMonths,
-    unresolvedArrearsMonths,
+    ...counts,
     carriedOverMonths: input.previousSpell?.unusedMonths ?? 0,
   });
 }

@@ -42,6 +42,8 @@ export interface OverpaymentInput {
   payments: readonly BenefitPayment[];
   /** Date the recovery notice was served, if it has been. */
   noticeServedOn?: IsoDate;
+  /** A revoked determination: every month from this one was paid without entitlement (Art. 42, 43). */
+  overpaidFromMonth?: IsoMonth;
 }
 
 export interface OverpaymentResult {
@@ -67,12 +69,15 @@ export function calculateOverpayment(
   }
   const x = new ExplanationBuilder();
   const stopMonth = monthOf(input.stopDate);
-  const items = input.payments.filter((p) => p.month > stopMonth).sort((a, b) => (a.month < b.month ? -1 : 1));
-  const overpaidFromMonth = addMonthsToMonth(stopMonth, 1);
+  if (input.overpaidFromMonth !== undefined) assertIsoMonth(input.overpaidFromMonth);
+  const overpaidFromMonth = input.overpaidFromMonth ?? addMonthsToMonth(stopMonth, 1);
+  const items = input.payments.filter((p) => p.month >= overpaidFromMonth).sort((a, b) => (a.month < b.month ? -1 : 1));
   x.step(
     'Art. 43',
-    '符合停发条件因未及时办理停领业务多领的失业保险金及其他待遇资金应退回：停发情形发生当月以后各月的发放为多领',
-    { stopDate: input.stopDate, payments: input.payments.length },
+    input.overpaidFromMonth === undefined
+      ? '符合停发条件因未及时办理停领业务多领的失业保险金及其他待遇资金应退回：停发情形发生当月以后各月的发放为多领'
+      : '待遇核定结果经核查有误予以撤销的，自核定有误之月起发放的失业保险金及其他待遇资金均应退回',
+    { stopDate: input.stopDate, overpaidFromMonth, payments: input.payments.length },
     { stopMonth, overpaidMonths: [...new Set(items.map((i) => i.month))] },
   );
 

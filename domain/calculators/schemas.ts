@@ -299,6 +299,9 @@ export const OverpaymentInputSchema = z
     stopDate: isoDate.meta({ description: 'Date the stop condition occurred (Art. 42), e.g. re-employment' }),
     payments: z.array(BenefitPaymentSchema, { error: 'must be a list of payments' }).max(2400),
     noticeServedOn: isoDate.optional().meta({ description: 'Date the recovery notice was served, if it has been' }),
+    overpaidFromMonth: isoMonth
+      .optional()
+      .meta({ description: 'A revoked determination: the first month paid without entitlement (Art. 42, 43)' }),
   })
   .meta({ id: 'OverpaymentInput', description: 'Art. 43 待遇退回 (overpayment after a stop found late)' });
 

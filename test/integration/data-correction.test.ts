@@ -12,6 +12,7 @@ import { startApi, type RunningApi } from '../support/api';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { devServerEnv, startWorker, uniqueTaskQueue, type RunningWorker } from '../support/temporal';
 import { userWithToken } from '../support/users';
+import { seedEligibleDetermination } from '../support/seed';
 
 let env: TestWorkflowEnvironment;
 let tdb: TestDatabase;
@@ -42,6 +43,7 @@ beforeAll(async () => {
   approver = (
     await userWithToken(tdb.db, api.url, { username: 'approver.d', agencyCode: '210100', roles: ['approver'] })
   ).headers;
+  await seedEligibleDetermination(tdb, target);
   await tdb.sql(
     `INSERT INTO "case" (case_number, case_type, status, agency_code, workflow_id, created_at, updated_at)
      VALUES ($1, 'benefit_claim', 'approved', '210100', $1, now(), now())`,

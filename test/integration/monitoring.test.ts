@@ -12,6 +12,7 @@ import { startApi, type RunningApi } from '../support/api';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { devServerEnv, startWorker, uniqueTaskQueue, type RunningWorker } from '../support/temporal';
 import { userWithToken } from '../support/users';
+import { seedEligibleDetermination } from '../support/seed';
 
 let env: TestWorkflowEnvironment;
 let tdb: TestDatabase;
@@ -58,6 +59,7 @@ const idNumber = () => `2101021985${String(Math.floor(Math.random() * 1e8)).padS
 async function seedClaim(opts: { person?: string; account?: string; agency?: string } = {}) {
   const caseNumber = claimNumber();
   const acct = opts.account ?? account();
+  await seedEligibleDetermination(tdb, caseNumber);
   await tdb.sql(
     `INSERT INTO "case" (case_number, case_type, status, agency_code, workflow_id, created_at, updated_at)
      VALUES ($1, 'benefit_claim', 'approved', $2, $1, now(), now())`,

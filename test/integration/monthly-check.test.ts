@@ -64,8 +64,8 @@ beforeAll(async () => {
   ] as const) {
     await tdb.sql(
       `INSERT INTO benefit_period (id, case_number, agency_code, status, start_date, end_date, months, monthly_amount_fen,
-         monthly_check, created_at, updated_at)
-       VALUES ($1, $2, $3, 'active', $4, '2027-11-01', 12, $5, $6, now(), now())`,
+         monthly_check, determination_version, created_at, updated_at)
+       VALUES ($1, $2, $3, 'active', $4, '2027-11-01', 12, $5, $6, 1, now(), now())`,
       [`${b.caseNumber}.P`, b.caseNumber, b.agencyCode, START, AMOUNT, regime],
     );
   }

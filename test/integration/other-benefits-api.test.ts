@@ -14,6 +14,7 @@ import { devServerEnv, startWorker, uniqueTaskQueue, type RunningWorker } from '
 import { userWithToken } from '../support/users';
 import { eventually } from '../support/wait';
 import { sourcesOf, startSimulator, type RunningSimulator } from '../sources/support';
+import { seedEligibleDetermination } from '../support/seed';
 
 let env: TestWorkflowEnvironment;
 let tdb: TestDatabase;
@@ -40,6 +41,7 @@ beforeAll(async () => {
     .headers;
   [deceased, survivor] = (await findPeople(sim, 'eligible,!deceased,!funeral_grant_paid', 2)) as [Person, Person];
   // A claim in payment in Shenyang: its case, claim and benefit period rows (this year, 12 months).
+  await seedEligibleDetermination(tdb, benefitCase);
   await tdb.sql(
     `INSERT INTO "case" (case_number, case_type, status, agency_code, workflow_id, created_at, updated_at)
      VALUES ($1, 'benefit_claim', 'approved', '210100', $1, now(), now())`,
@@ -51,9 +53,9 @@ beforeAll(async () => {
     [benefitCase, deceased.idNumber, deceased.name, deceased.mobile, deceased.bankAccount.accountNumber],
   );
   await tdb.sql(
-    `INSERT INTO benefit_period (id, case_number, agency_code, status, start_date, end_date, months, monthly_amount_fen,
+    `INSERT INTO benefit_period (id, case_number, agency_code, status, start_date, end_date, months, monthly_amount_fen, determination_version,
        created_at, updated_at)
-     VALUES ($1, $2, '210100', 'stopped', '2026-02-01', '2027-01-31', 12, 189550, now(), now())`,
+     VALUES ($1, $2, '210100', 'stopped', '2026-02-01', '2027-01-31', 12, 189550, 1, now(), now())`,
     [`${benefitCase}.P`, benefitCase],
   );
 });

@@ -64,6 +64,7 @@ const begin = (b: TestBeneficiary, startDate: string) =>
     endDate: '2027-05-31',
     months: 12,
     monthlyAmountFen: AMOUNT,
+    determinationVersion: 1,
     at: '2026-06-01T01:00:00.000Z',
   });
 const month = (

@@ -14,6 +14,7 @@ import { devServerEnv, startWorker, uniqueTaskQueue, type RunningWorker } from '
 import { eventually } from '../support/wait';
 import { sourcesOf, startSimulator, type RunningSimulator } from '../sources/support';
 import { userWithToken } from '../support/users';
+import { seedEligibleDetermination } from '../support/seed';
 
 let env: TestWorkflowEnvironment;
 let tdb: TestDatabase;
@@ -44,6 +45,7 @@ beforeAll(async () => {
   await mk('auditor.sy', '210100', ['auditor']);
   await mk('finance.sy', '210100', ['finance']);
   // A claim paid for three months (months 0-2), its period in the read model.
+  await seedEligibleDetermination(tdb, CASE);
   await tdb.sql(
     `INSERT INTO "case" (case_number, case_type, status, agency_code, workflow_id, created_at, updated_at)
      VALUES ($1, 'benefit_claim', 'approved', '210100', $1, now(), now())`,
@@ -55,8 +57,8 @@ beforeAll(async () => {
     [CASE, person.idNumber, person.name, person.mobile, person.bankAccount.accountNumber],
   );
   await tdb.sql(
-    `INSERT INTO benefit_period (id, case_number, agency_code, status, start_date, end_date, months, monthly_amount_fen,
-     paid_months, created_at, updated_at) VALUES ($1, $2, '210100', 'active', $3, $4, 6, $5, 3, now(), now())`,
+    `INSERT INTO benefit_period (id, case_number, agency_code, status, start_date, end_date, months, monthly_amount_fen, determination_version,
+     paid_months, created_at, updated_at) VALUES ($1, $2, '210100', 'active', $3, $4, 6, $5, 1, 3, now(), now())`,
     [`${CASE}.P`, CASE, `${first}-01`, addDays(`${addToMonth(first, 6)}-01`, -1), MONTHLY],
   );
   for (const i of [0, 1, 2]) {

@@ -12,7 +12,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { TestWorkflowEnvironment as Env } from '@temporalio/testing';
 import type { ClaimRequest } from '../../api/claims/schema';
 import type { Role } from '../../domain/access';
-import { businessDateOf } from '../../domain/calendar';
+import { addMonthsToMonth, businessDateOf } from '../../domain/calendar';
 import { cityPaymentCycle } from '../../workflows/payments';
 import { paymentCycleId } from '../../workflows/pay-day';
 import { shanghaiInstant } from '../../workflows/time';
@@ -71,7 +71,10 @@ export interface Scenario {
   staffOf(agencyCode: string): Promise<Staff>;
   /** Today on the scenario's clock (the time-skipping server's), Asia/Shanghai. */
   today(): Promise<string>;
-  /** Seeded persons with the traits (simulators/README.md), optionally narrowed by a predicate. */
+  /**
+   * Seeded persons with the traits (simulators/README.md), optionally narrowed by a predicate; never one handed out
+   * before in this file (a scenario's claims and stops must not meet another's).
+   */
   people(filter: string, count: number, predicate?: (p: Person) => boolean): Promise<Person[]>;
   /** The claim `person` would file online, paid in the city of their last employer, with changes. */
   claimFor(person: Person, change?: (c: ClaimRequest) => ClaimRequest): Promise<ClaimRequest>;
@@ -99,8 +102,12 @@ export interface Scenario {
   smsTo(mobile: string): Promise<{ messageId: string; text: string; acceptedAt: string }[]>;
   /** Moves the scenario's clock to an instant (never backwards), letting each step's work settle. */
   advanceTo(ms: number): Promise<void>;
+  /** The agency a case belongs to (from its case number). */
+  agencyOf(caseNumber: string): string;
   /** Through the city's pay day of `month` (the 10th, Art. 63) to the 20th, its run completed. */
   throughPayDay(agencyCode: string, month: string): Promise<void>;
+  /** Through the city's next pay day (this month's if its run is still to come, else next month's); its month. */
+  nextPayDay(agencyCode: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -142,7 +149,11 @@ export async function startScenario(
     now: () => new Date(Date.now() + offsetMs),
   });
   const started: { terminate(reason?: string): Promise<unknown> }[] = [];
-  for (const code of opts.cities ?? ['210100']) {
+  // Every city agency's pay-day loop (Art. 39, 63), as `npm start` starts them, unless the file names its cities.
+  const cities =
+    opts.cities ??
+    (await tdb.sql<{ code: string }>("SELECT code FROM agency WHERE level = 'city' ORDER BY code")).map((r) => r.code);
+  for (const code of cities) {
     started.push(
       await env.client.workflow.start(cityPaymentCycle, {
         taskQueue,
@@ -160,6 +171,7 @@ export async function startScenario(
   ).headers;
 
   const staff = new Map<string, Staff>();
+  const used = new Set<string>();
   async function staffOf(agencyCode: string): Promise<Staff> {
     const known = staff.get(agencyCode);
     if (known) return known;
@@ -215,12 +227,17 @@ export async function startScenario(
     return [...seen.values()];
   }
 
+  const trace = (...a: unknown[]) => {
+    if (process.env.SCENARIO_TRACE) console.log(new Date().toISOString(), ...a);
+  };
   async function advanceTo(ms: number) {
     const step = 20 * 86_400_000;
+    trace('advanceTo', new Date(ms).toISOString());
     for (;;) {
       const now = await env.currentTimeMs();
       offsetMs = now - Date.now();
       if (now >= ms) return;
+      trace('  sleep from', new Date(now).toISOString());
       await env.sleep(Math.min(ms - now, step));
       await new Promise((r) => setTimeout(r, 300));
     }
@@ -236,7 +253,11 @@ export async function startScenario(
     channel,
     staffOf,
     today: async () => businessDateOf(new Date(await env.currentTimeMs())),
-    people: (filter, count, predicate) => findPeople(sim, filter, count, predicate),
+    async people(filter, count, predicate = () => true) {
+      const found = await findPeople(sim, filter, count, (p) => !used.has(p.idNumber) && predicate(p));
+      for (const p of found) used.add(p.idNumber);
+      return found;
+    },
     async claimFor(person, change = (c) => c) {
       return change(await claimOf(sim, person));
     },
@@ -277,6 +298,7 @@ export async function startScenario(
         .map(({ messageId, text, acceptedAt }) => ({ messageId, text, acceptedAt }));
     },
     advanceTo,
+    agencyOf,
     async throughPayDay(agencyCode, month) {
       await advanceTo(shanghaiInstant(`${month}-12`, 12));
       await eventually(
@@ -289,6 +311,14 @@ export async function startScenario(
         300,
       );
       await advanceTo(shanghaiInstant(`${month}-20`, 12));
+    },
+    async nextPayDay(agencyCode) {
+      const now = await env.currentTimeMs();
+      const today = businessDateOf(new Date(now));
+      const thisMonth = today.slice(0, 7);
+      const month = now < shanghaiInstant(`${thisMonth}-10`, 9) ? thisMonth : addMonthsToMonth(thisMonth, 1);
+      await scenario.throughPayDay(agencyCode, month);
+      return month;
     },
     async close() {
       // Leave nothing of ours waiting on the shared clock: a timer without a worker would hold it for the next file.

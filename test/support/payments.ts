@@ -20,6 +20,16 @@ export interface TestBeneficiary {
 export async function insertBeneficiaries(tdb: TestDatabase, people: TestBeneficiary[]): Promise<void> {
   for (let i = 0; i < people.length; i += 500) {
     const chunk = people.slice(i, i + 500);
+    // An approved claim stands on an eligible determination (Art. 38: the read model refuses one without).
+    await tdb.sql(
+      `INSERT INTO determination (case_number, version, reason, determined_on, verdict, contribution_months, months,
+         monthly_amount_fen, total_fen, start_date, end_date, self_declared, waived_months, review_route, explanation,
+         created_at, created_by)
+       SELECT c, 1, 'initial', '2026-11-01', 'eligible', 36, 12, 189550, 2274600, '2026-11-01', '2027-10-31', false,
+              '{}', '{"steps": [], "rule": {"code": "automatic"}}', '[]', now(), 'test'
+         FROM unnest($1::text[]) AS t(c) ON CONFLICT DO NOTHING`,
+      [chunk.map((p) => p.caseNumber)],
+    );
     await tdb.sql(
       `INSERT INTO "case" (case_number, case_type, status, agency_code, workflow_id, created_at, updated_at)
        SELECT c, 'benefit_claim', 'approved', a, c, now(), now() FROM unnest($1::text[], $2::text[]) AS t(c, a)`,

@@ -16,6 +16,7 @@ import { createTestDatabase, type TestDatabase } from '../support/db';
 import { eventually } from '../support/wait';
 import { advanceTo, type RunningWorker, startWorker, timeSkippingEnv, uniqueTaskQueue } from '../support/temporal';
 import { sourcesOf, startSimulator, type RunningSimulator } from '../sources/support';
+import { seedEligibleDetermination } from '../support/seed';
 
 let env: TestWorkflowEnvironment;
 let tdb: TestDatabase;
@@ -60,6 +61,7 @@ afterAll(async () => {
 async function startPeriodFor(person: Person, n: number, months: number) {
   const caseNumber = `SYJ-2026-210100-PER${String(n).padStart(7, '0')}`;
   const claim = await claimOf(sim, person);
+  await seedEligibleDetermination(tdb, caseNumber);
   await tdb.sql(
     `INSERT INTO "case" (case_number, case_type, status, agency_code, workflow_id, created_at, updated_at)
      VALUES ($1, 'benefit_claim', 'approved', '210100', $1, now(), now())`,
@@ -86,7 +88,18 @@ async function startPeriodFor(person: Person, n: number, months: number) {
   const handle = await env.client.workflow.start(benefitPeriod, {
     taskQueue,
     workflowId: periodId,
-    args: [{ periodId, caseNumber, agencyCode: '210100', startDate, endDate: end, months, monthlyAmountFen: MONTHLY }],
+    args: [
+      {
+        periodId,
+        caseNumber,
+        agencyCode: '210100',
+        startDate,
+        endDate: end,
+        months,
+        monthlyAmountFen: MONTHLY,
+        determinationVersion: 1,
+      },
+    ],
   });
   started.push(handle);
   return { caseNumber, periodId, startDate, endDate: end, handle };

@@ -20,6 +20,7 @@ import { createTestDatabase, type TestDatabase } from '../support/db';
 import { eventually } from '../support/wait';
 import { advanceTo, type RunningWorker, startWorker, timeSkippingEnv, uniqueTaskQueue } from '../support/temporal';
 import { sourcesOf, startSimulator, type RunningSimulator } from '../sources/support';
+import { seedEligibleDetermination } from '../support/seed';
 
 let env: TestWorkflowEnvironment;
 let tdb: TestDatabase;
@@ -88,6 +89,7 @@ afterAll(async () => {
 
 async function insertClaim(caseNumber: string, person: Person, agencyCode: string, status: string) {
   const claim = await claimOf(sim, person);
+  if (status === 'approved') await seedEligibleDetermination(tdb, caseNumber);
   await tdb.sql(
     `INSERT INTO "case" (case_number, case_type, status, agency_code, workflow_id, created_at, updated_at)
      VALUES ($1, 'benefit_claim', $2, $3, $1, now(), now())`,
@@ -278,6 +280,7 @@ describe('objections (Art. 13)', () => {
             endDate: addDays(addMonths(startDate, months), -1),
             months,
             monthlyAmountFen: oldAmount,
+            determinationVersion: 1,
           },
         ],
       }),
@@ -385,6 +388,7 @@ describe('objections (Art. 13)', () => {
             endDate: addDays(addMonths(startDate, months), -1),
             months,
             monthlyAmountFen: 150_000,
+            determinationVersion: 1,
           },
         ],
       }),

@@ -28,6 +28,7 @@ import {
   uniqueTaskQueue,
 } from '../support/temporal';
 import { sourcesOf, startSimulator, type RunningSimulator } from '../sources/support';
+import { seedEligibleDetermination } from '../support/seed';
 
 let env: TestWorkflowEnvironment;
 let tdb: TestDatabase;
@@ -79,6 +80,7 @@ afterAll(async () => {
 async function periodFor(person: Person, n: number) {
   const caseNumber = `SYJ-2026-210100-OTH${String(n).padStart(7, '0')}`;
   const claim = await claimOf(sim, person);
+  await seedEligibleDetermination(tdb, caseNumber);
   await tdb.sql(
     `INSERT INTO "case" (case_number, case_type, status, agency_code, workflow_id, created_at, updated_at)
      VALUES ($1, 'benefit_claim', 'approved', '210100', $1, now(), now())`,
@@ -105,7 +107,18 @@ async function periodFor(person: Person, n: number) {
     await env.client.workflow.start(benefitPeriod, {
       taskQueue,
       workflowId: periodId,
-      args: [{ periodId, caseNumber, agencyCode: '210100', startDate, endDate, months: 12, monthlyAmountFen: MONTHLY }],
+      args: [
+        {
+          periodId,
+          caseNumber,
+          agencyCode: '210100',
+          startDate,
+          endDate,
+          months: 12,
+          monthlyAmountFen: MONTHLY,
+          determinationVersion: 1,
+        },
+      ],
     }),
   );
   await eventually(

@@ -17,6 +17,7 @@ import { createTestDatabase, type TestDatabase } from '../support/db';
 import { eventually } from '../support/wait';
 import { startWorker, timeSkippingEnv, uniqueTaskQueue, type RunningWorker } from '../support/temporal';
 import { sourcesOf, startSimulator, type RunningSimulator } from '../sources/support';
+import { seedEligibleDetermination } from '../support/seed';
 
 let env: TestWorkflowEnvironment;
 let tdb: TestDatabase;
@@ -68,6 +69,7 @@ async function paidPeriodFor(person: Person, n: number) {
   const first = addToMonth(today.slice(0, 7), -3);
   const months = [0, 1, 2].map((i) => addToMonth(first, i));
   const periodId = `${caseNumber}.P`;
+  await seedEligibleDetermination(tdb, caseNumber);
   await tdb.sql(
     `INSERT INTO "case" (case_number, case_type, status, agency_code, workflow_id, created_at, updated_at)
      VALUES ($1, 'benefit_claim', 'approved', '210100', $1, now(), now())`,
@@ -79,8 +81,8 @@ async function paidPeriodFor(person: Person, n: number) {
     [caseNumber, person.idNumber, person.name, person.mobile, person.bankAccount.accountNumber],
   );
   await tdb.sql(
-    `INSERT INTO benefit_period (id, case_number, agency_code, status, start_date, end_date, months, monthly_amount_fen,
-     paid_months, created_at, updated_at) VALUES ($1, $2, '210100', 'active', $3, $4, 6, $5, 3, now(), now())`,
+    `INSERT INTO benefit_period (id, case_number, agency_code, status, start_date, end_date, months, monthly_amount_fen, determination_version,
+     paid_months, created_at, updated_at) VALUES ($1, $2, '210100', 'active', $3, $4, 6, $5, 1, 3, now(), now())`,
     [periodId, caseNumber, `${first}-01`, addDays(`${addToMonth(first, 6)}-01`, -1), MONTHLY],
   );
   // Art. 44: in the beneficiaries' medical insurance since the period began (the stop takes them out).
@@ -148,6 +150,7 @@ describe('recovery of overpaid benefits (Art. 43)', () => {
           endDate: addDays(`${addToMonth(p.first, 6)}-01`, -1),
           months: 6,
           monthlyAmountFen: MONTHLY,
+          determinationVersion: 1,
           state: {
             opened: true,
             nextIndex: 3,

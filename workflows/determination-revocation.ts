@@ -1,0 +1,175 @@
+/**
+ * 撤销核定 (Art. 42, 43; Art. 5, 77 岗位不相容): a determination found wrong after the claim was approved — an objection
+ * upheld against the agency, an audit finding, a record that came late — is revoked by two people. One workflow per
+ * revocation; its ID is its case number (CXH-…, no personal data).
+ *
+ *   1. proposed    a reviewer or an auditor proposes it with the grounds, the reference and the reasons (the API)
+ *   2. approval    an approver who did not propose it approves or rejects (a task; 岗位不相容)
+ *   3. revoked     the determination version is marked revoked and the claim's status is `revoked` (read model);
+ *                  the benefit period stops from the month the determination was wrong (Art. 42: 立即停止发放);
+ *                  what was paid on it goes to recovery (Art. 43: workflow overpaymentRecovery, a child that outlives
+ *                  this case); the person is told with the remedies and their dates (Art. 13). Everything audited.
+ */
+import {
+  ParentClosePolicy,
+  allHandlersFinished,
+  condition,
+  getExternalWorkflowHandle,
+  proxyActivities,
+  startChild,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import type { Activities } from '../activities';
+import { overpaymentRecovery } from './overpayment-recovery';
+import { revokePeriod } from './benefit-period';
+import { recoveryIdOf } from './recovery-types';
+import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from './search-attributes';
+import { createTaskBoard } from './tasks';
+import { monthOfDate, shanghaiDate } from './time';
+
+const acts = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumInterval: '10 minutes', backoffCoefficient: 2 },
+});
+
+export const REVOCATION_GROUNDS = ['objection_upheld', 'audit_finding', 'late_record'] as const;
+export type RevocationGround = (typeof REVOCATION_GROUNDS)[number];
+
+export interface RevocationInput {
+  /** The revocation's own case number (CXH-…), also its workflow ID. */
+  caseNumber: string;
+  /** The claim whose determination is revoked. */
+  claimCaseNumber: string;
+  agencyCode: string;
+  /** The determination version revoked (the claim's latest, eligible one). */
+  version: number;
+  grounds: RevocationGround;
+  /** The objection, audit finding or record that shows the determination wrong. */
+  reference: string;
+  reasons: string[];
+  /** The first day the determination was wrong: payment stops from its month, paid months from it are recovered. */
+  effectiveFrom: string;
+  proposedBy: { userId: string; username: string };
+  filedAt: string;
+}
+
+export type RevocationStatus = 'awaiting_approval' | 'revoked' | 'not_revoked';
+
+export async function determinationRevocation(input: RevocationInput): Promise<RevocationStatus> {
+  const { caseNumber, claimCaseNumber, agencyCode } = input;
+  const tasks = createTaskBoard({
+    caseNumber,
+    workflowId: workflowInfo().workflowId,
+    caseType: 'determination_revocation',
+  });
+  const iso = () => new Date().toISOString();
+
+  // 1. Proposed: the case and its proposal in the read model, audited; the proposer's step for 岗位不相容.
+  await acts.recordRevocationProposed({ ...input, at: iso() });
+  tasks.recordStep('review', input.proposedBy.userId);
+
+  // 2. An approver who did not propose it decides.
+  const decision = await tasks.humanTask({
+    type: 'revocation_approval',
+    form: 'approval',
+    step: 'approve',
+    role: 'approver',
+    agencyCode,
+    dueKey: 'task.claimApproval',
+  });
+  const by = { id: decision.by.userId, username: decision.by.username };
+  if (decision.decision.decision === 'reject') {
+    await acts.recordRevocationDecided({
+      caseNumber,
+      claimCaseNumber,
+      version: input.version,
+      revoked: false,
+      reasons: decision.decision.reasons,
+      by,
+      at: iso(),
+    });
+    upsertSearchAttributes([{ key: CASE_STATUS, value: 'not_revoked' }]);
+    await condition(allHandlersFinished);
+    return 'not_revoked';
+  }
+
+  // 3. Revoked: the read model first (the version can approve nothing any more), then the period, the recovery, the
+  // notice.
+  const revoked = await acts.recordRevocationDecided({
+    caseNumber,
+    claimCaseNumber,
+    version: input.version,
+    revoked: true,
+    reasons: input.reasons,
+    by,
+    at: iso(),
+  });
+  upsertSearchAttributes([{ key: CASE_STATUS, value: 'revoked' }]);
+  if (revoked.periodId && revoked.periodRunning) {
+    // Art. 42: the period stops at once, from the month the determination was wrong (a period that ended meanwhile
+    // cannot be signalled, and has nothing left to stop); its months in the ledger are settled before the recovery.
+    const signalled = await getExternalWorkflowHandle(revoked.periodId)
+      .signal(revokePeriod, { date: input.effectiveFrom, revocationNumber: caseNumber })
+      .then(() => true)
+      .catch(() => false);
+    if (signalled) await acts.awaitPeriodStopped({ periodId: revoked.periodId });
+  }
+  // Art. 43: what was paid on the revoked determination, from its first wrong month, is recovered.
+  if (revoked.periodId) {
+    try {
+      await startChild(overpaymentRecovery, {
+        workflowId: recoveryIdOf(claimCaseNumber),
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+        typedSearchAttributes: [
+          { key: CASE_TYPE, value: 'overpayment_recovery' },
+          { key: AGENCY_CODE, value: agencyCode },
+          { key: CASE_STATUS, value: 'opening' },
+        ],
+        args: [
+          {
+            recoveryId: recoveryIdOf(claimCaseNumber),
+            caseNumber: claimCaseNumber,
+            agencyCode,
+            periodId: revoked.periodId,
+            stopDate: input.effectiveFrom,
+            overpaidFromMonth: monthOfDate(input.effectiveFrom),
+            origin: 'revocation',
+            startedBy: by.username,
+          },
+        ],
+      });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      await acts.recordCaseStatus({
+        caseNumber,
+        status: 'revoked',
+        event: 'recovery_exists',
+        data: { recoveryId: recoveryIdOf(claimCaseNumber), article: 'Art. 43' },
+        at: iso(),
+      });
+    }
+  }
+  const today = shanghaiDate(Date.now());
+  const [reconsideration, litigation] = await Promise.all([
+    acts.computeDeadline({ key: 'art13.administrativeReconsideration', start: today }),
+    acts.computeDeadline({ key: 'art13.administrativeLitigation', start: today }),
+  ]);
+  await acts.notifyApplicant({
+    caseNumber: claimCaseNumber,
+    messageId: `${caseNumber}.revoked`,
+    kind: 'determination_revoked',
+    params: {
+      caseNumber: claimCaseNumber,
+      revocationNumber: caseNumber,
+      reasons: input.reasons,
+      from: input.effectiveFrom,
+      reconsiderationUntil: reconsideration.dueDate,
+      litigationUntil: litigation.dueDate,
+    },
+    at: iso(),
+  });
+  await condition(allHandlersFinished);
+  return 'revoked';
+}
