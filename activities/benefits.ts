@@ -187,6 +187,9 @@ export function benefitActivities({ db, sources, policy: policies }: BenefitActi
           data: { monthlyCheck: input.monthlyCheck },
         });
       }
+      // A period resumed on objection keeps its row; a new one is written (the read model checks it pays an eligible,
+      // unrevoked determination: a trigger, Art. 38).
+      if (await db.benefitPeriod.findUnique({ where: { id: input.periodId }, select: { id: true } })) return;
       await db.benefitPeriod.createMany({
         data: [
           {

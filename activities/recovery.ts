@@ -229,6 +229,7 @@ export function recoveryActivities({ db, policy: policies, sources }: RecoveryAc
               endDate: isoDate(period.endDate),
               months: period.months,
               monthlyAmountFen: period.monthlyAmountFen,
+              ...(period.determinationVersion === null ? {} : { determinationVersion: period.determinationVersion }),
               state: {
                 opened: false, // enrols in medical insurance again; the period's row is kept
                 nextIndex,

@@ -86,7 +86,11 @@ export const LABELS = {
   taskStatus: { open: '待办', completed: '已办结', cancelled: '已撤销' },
   event: {
     claim_received: '收到申请',
-    acceptance_checked_1: '共享数据自动核验',
+    acceptance_checked: '共享数据自动核验',
+    claim_determined: '共享数据自动核验',
+    separation_ruling_requested: '失业原因待认定',
+    materials_requested: '一次性告知补充材料',
+    materials_supplied: '已补充材料',
     acceptance_resumed: '继续受理',
     task_opened: '生成待办任务',
     task_claimed: '领取任务',

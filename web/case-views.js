@@ -144,7 +144,8 @@ export function timelineView(events) {
     '办理过程（按时间先后）',
     [
       { title: '时间', cell: (e) => dateTime(e.at) },
-      { title: '事项', cell: (e) => label('event', e.type) },
+      // Events numbered per round or version (claim_determined_2) read as their kind.
+      { title: '事项', cell: (e) => label('event', e.type.replace(/_\d+$/, '')) },
       { title: '经办人', cell: (e) => e.actor },
     ],
     events,

@@ -138,7 +138,8 @@ describe.skipIf(SKIP)('web pages in a real browser (issue 10)', () => {
     );
     await screenshot(page, '01-worklist-intake');
 
-    // The task page: the case summary (whole, for the clerk who does the task), the timeline, no determination yet.
+    // The task page: the case summary (whole, for the clerk who does the task), the timeline, and the verdict the
+    // shared data gave before the clerk checks the originals (Art. 14, 37, 38).
     await row.getByRole('link', { name: caseNumber }).click();
     await expect.poll(() => page.locator('h1').textContent()).toBe(`失业保险金申领受理：${caseNumber}`);
     const summary = page.locator('#summary');
@@ -150,7 +151,9 @@ describe.skipIf(SKIP)('web pages in a real browser (issue 10)', () => {
       '共享数据自动核验',
       '生成待办任务',
     ]);
-    expect(await page.locator('#determination').textContent()).toContain('尚未核定');
+    await expect.poll(() => page.locator('#determination').textContent()).toContain('核定结论符合申领条件');
+    // No decision is chosen for the clerk (issue 18).
+    expect(await page.locator('input[name=decision]:checked').count()).toBe(0);
 
     // Refusing without a reason: the API's message next to the reasons field, nothing decided (Art. 11).
     await page.getByLabel('不予受理').check();
@@ -174,7 +177,7 @@ describe.skipIf(SKIP)('web pages in a real browser (issue 10)', () => {
     await expect.poll(() => determination.textContent()).toContain('领取期限');
     const articles = await determination.locator('tbody .article').allTextContents();
     expect(articles.length).toBeGreaterThan(1);
-    expect(articles.every((a) => /^Art\. \d+/.test(a))).toBe(true);
+    expect(articles.every((a) => /^第[一二三四五六七八九十]+条$/.test(a))).toBe(true);
     expect(await determination.textContent()).toMatch(/月发放标准[\d,]+\.\d{2} 元/);
     await screenshot(page, '03-task-review-determination');
     await signOut(page);

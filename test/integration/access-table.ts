@@ -86,7 +86,8 @@ export const ACCESS_TABLE: Record<string, AccessRule> = {
   'GET /cases/{caseNumber}': caseAction(STAFF, 'own'),
   // Case search (Art. 5, 30): staff; by a person only some roles (refused per criterion, after the empty body's 400).
   'POST /cases/search': { roles: STAFF },
-  'GET /cases/{caseNumber}/determination': { ...caseAction(CASE_WORKERS, 'own'), absent: true },
+  // Every claim has its verdict from the first check on (Art. 37, 38), refused or not.
+  'GET /cases/{caseNumber}/determination': caseAction(CASE_WORKERS, 'own'),
   'GET /cases/{caseNumber}/other-benefits': caseAction(['intake', 'supervisor'], 'own'),
   'POST /cases/{caseNumber}/materials': caseAction(CASE_WORKERS, 'own'),
   'POST /cases/{caseNumber}/arrears-waiver': caseAction(CASE_WORKERS, 'own'),
@@ -116,6 +117,7 @@ export const ACCESS_TABLE: Record<string, AccessRule> = {
   // Supervision (Art. 76-78).
   'GET /supervision/stuck': { roles: SUPERVISION },
   'GET /supervision/sla': { roles: SUPERVISION },
+  'GET /supervision/decisions-without-review': { roles: SUPERVISION },
   'GET /supervision/workflows/{workflowId}': { roles: SUPERVISION, otherAgency: 'hidden' },
   'POST /supervision/workflows/{workflowId}/retry': { roles: ['supervisor'], otherAgency: 'hidden' },
   'POST /supervision/workflows/{workflowId}/cancel': { roles: ['supervisor'], otherAgency: 'hidden' },
@@ -141,6 +143,8 @@ export const ACCESS_TABLE: Record<string, AccessRule> = {
   // Objections and recoveries (Art. 13, 42, 43): the records named do not exist for this case.
   'GET /objections/{caseNumber}': { roles: [...CASE_WORKERS, 'auditor'], absent: true },
   'POST /recoveries': { roles: ['auditor'] },
+  // Revocation of a determination (Art. 42, 43): proposed by those who review or audit determinations.
+  'POST /cases/{caseNumber}/revocations': { roles: ['reviewer', 'second_reviewer', 'auditor'], otherAgency: 'hidden' },
   'POST /recoveries/{caseNumber}/delivery': { roles: ['intake', ...SUPERVISION], absent: true },
   'POST /recoveries/{caseNumber}/repayments': { roles: ['finance'], absent: true },
   'GET /recoveries/{caseNumber}/case-file': { roles: ['finance', ...SUPERVISION], absent: true },

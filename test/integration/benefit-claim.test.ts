@@ -101,8 +101,9 @@ describe('acceptance from shared data (Art. 34, 37)', () => {
       "SELECT text FROM message WHERE case_number = $1 AND kind = 'claim_refused'",
       [caseNumber],
     );
-    expect(sms!.text).toContain('累计缴费11个月，不满12个月（Art. 34）');
-    expect(sms!.text).toContain('60日内申请行政复议');
+    expect(sms!.text).toContain('累计缴费11个月，不满12个月（第三十四条）');
+    // Art. 13: the remedies with their last days.
+    expect(sms!.text).toMatch(/于\d{4}-\d{2}-\d{2}前申请行政复议/);
     expect(await tdb.sql('SELECT 1 FROM benefit_period WHERE case_number = $1', [caseNumber])).toEqual([]);
   });
 
@@ -190,7 +191,7 @@ describe('arrears (Art. 41)', () => {
       /approved|awaiting_review|awaiting_second_review/,
     );
     const [d] = await tdb.sql<{ waived_months: string[]; contribution_months: number }>(
-      'SELECT waived_months, contribution_months FROM determination WHERE case_number = $1',
+      'SELECT waived_months, contribution_months FROM determination WHERE case_number = $1 ORDER BY version DESC LIMIT 1',
       [caseNumber],
     );
     expect(d!.waived_months).toEqual(owed);
@@ -233,7 +234,7 @@ describe('corrections and stops (Art. 38 para 2, 42)', () => {
     expect(versions.map((v) => v.reason)).toEqual(['initial', 'correction']);
     expect(versions[1]!.contribution_months).toBe(versions[0]!.contribution_months + 12);
     const [event] = await rowsOf<{ data: any }>(
-      "SELECT data FROM case_event WHERE case_number = $1 AND type = 'claim_recalculated_2'",
+      "SELECT data FROM case_event WHERE case_number = $1 AND type = 'claim_accepted_2'",
       [caseNumber],
     );
     expect(event!.data.reviewSteps).toEqual(['review', 'second_review', 'approve']);

@@ -191,7 +191,7 @@ describe('POST /claims (Art. 34-36)', () => {
     ]);
   });
 
-  it('answers a retried request whose case is closed with 409 idempotency_key_case_closed, writing nothing', async () => {
+  it('answers a retried request whose case has closed with the case it created, whatever its status (200, Art. 36)', async () => {
     const key = `closed-${Date.now()}`;
     const first = await post(claimBody(), { 'Idempotency-Key': key });
     expect(first.status).toBe(201);
@@ -199,11 +199,11 @@ describe('POST /claims (Art. 34-36)', () => {
     await handle.cancel();
     await expect(handle.result()).rejects.toThrow();
     const again = await post(claimBody(), { 'Idempotency-Key': key });
-    expect(again.status).toBe(409);
-    expect(again.body.error.code).toBe('idempotency_key_case_closed');
-    expect(await tdb.sql('SELECT status FROM "case" WHERE case_number = $1', [first.body.caseNumber])).toEqual([
-      { status: 'cancelled' },
-    ]);
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual({ caseNumber: first.body.caseNumber, status: 'cancelled' });
+    expect(
+      await tdb.sql('SELECT count(*)::int AS n FROM benefit_claim WHERE case_number = $1', [first.body.caseNumber]),
+    ).toEqual([{ n: 1 }]);
   });
 
   it('refuses bodies that are not JSON (415), malformed JSON (400) and oversized bodies (413)', async () => {
@@ -451,7 +451,7 @@ describe('operations endpoints', () => {
   it('GET /metrics exposes HTTP and Temporal client metrics', async () => {
     const text = await (await fetch(`${api.url}/metrics`)).text();
     expect(text).toMatch(/http_requests_total\{method="POST",route="\/claims",status="201"\} \d+/);
-    expect(text).toMatch(/temporal_client_requests_total\{operation="startUpdateWithStart",outcome="ok"\} \d+/);
+    expect(text).toMatch(/temporal_client_requests_total\{operation="start",outcome="ok"\} \d+/);
     expect(text).toContain('process_resident_memory_bytes');
   });
 

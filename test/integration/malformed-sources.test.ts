@@ -107,11 +107,12 @@ it('a garbled contributions answer decides nothing: the case waits on a clerk, t
   await complete(taskId, { decision: 'accept' });
   const after = await eventually(
     () => eventsOf(caseNumber),
-    (ev) => ev.some((e) => e.type === 'acceptance_checked_2'),
+    (ev) => ev.some((e) => e.type === 'claim_determined_1'),
     300,
   );
-  expect(after.map((e) => e.type)).toContain('acceptance_checked_2');
-  expect(after.find((e) => e.type === 'acceptance_checked_2')!.data.outcome).toBe('acceptable');
+  // The first verdict, on the real data (Art. 37, 38): nothing was determined on the garbled answer.
+  expect(after.map((e) => e.type)).toContain('claim_determined_1');
+  expect(after.find((e) => e.type === 'claim_determined_1')!.data.verdict).toBe('eligible');
   const determination = await eventually(
     () => tdb.sql('SELECT 1 FROM determination WHERE case_number = $1', [caseNumber]),
     (r) => r.length > 0,
@@ -134,5 +135,5 @@ it('an HTML page instead of the household registration answer: the clerk refuses
     300,
   );
   expect(row!.status).toBe('refused');
-  expect((await eventsOf(caseNumber)).map((e) => e.type)).not.toContain('acceptance_checked_1');
+  expect((await eventsOf(caseNumber)).map((e) => e.type)).not.toContain('claim_determined_1');
 }, 180_000);

@@ -74,11 +74,11 @@ async function seedClaim(opts: { person?: string; account?: string; agency?: str
   );
   return { caseNumber, account: acct };
 }
+/** The claim's determination (seeded with its approval) rests on a self-declared separation reason, or not. */
 async function seedDetermination(caseNumber: string, selfDeclared: boolean) {
   await tdb.sql(
-    `INSERT INTO determination (case_number, version, reason, determined_on, contribution_months, months,
-       monthly_amount_fen, total_fen, start_date, end_date, self_declared, waived_months, explanation, created_at, created_by)
-     VALUES ($1, 1, 'initial', '2026-10-10', 36, 9, 189550, 1705950, '2026-10-01', '2027-06-30', $2, '{}', '[]', now(), 'system')`,
+    `UPDATE determination SET self_declared = $2, determined_on = '2026-10-10', months = 9, total_fen = 1705950,
+       start_date = '2026-10-01', end_date = '2027-06-30' WHERE case_number = $1`,
     [caseNumber, selfDeclared],
   );
 }

@@ -17,13 +17,11 @@ const history = (name: string) =>
 
 describe('replay of recorded histories', () => {
   it.each([
-    // Before issue 11: the case row written by an activity task, the receipt answered in the second workflow task.
-    'benefit-claim-intake-activity',
-    // Since: by a local activity inside the first workflow task (patch claim-received-local-activity).
-    'benefit-claim-intake-local-activity',
-    // Since issue 11's direct row: started without the update (POST /claims writes the row itself); the same local
-    // activity writes it again, idempotently.
-    'benefit-claim-intake-api-row',
+    // The claim decided by one verdict (issue 18): a new version of the workflow, whose earlier histories (acceptance
+    // and determination judged apart) no longer replay; claims in flight finish on the previous build (README,
+    // "Upgrading"). An approved claim waiting on its paying period, and a claim refused on its verdict.
+    'benefit-claim-verdict-approved-paying',
+    'benefit-claim-verdict-refused',
     // Before issue 11 measure 2: a period's first month in ten activities (open, enrol, progress, check, queue,
     // premium, queue, progress, outcome, progress); since: four (patch benefit-period-one-activity-a-step).
     'benefit-period-first-month-steps',

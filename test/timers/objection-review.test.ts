@@ -226,7 +226,7 @@ describe('objections (Art. 13)', () => {
     const claim = await claimOf(sim, person!);
     const agencyCode = claim.payingLocality.agencyCode;
     const caseNumber = `SYJ-2026-${agencyCode}-OBJ0000002`;
-    await insertClaim(caseNumber, person!, agencyCode, 'approved');
+    await insertClaim(caseNumber, person!, agencyCode, 'received');
     started.push(
       await env.client.workflow.start(cityPaymentCycle, {
         taskQueue,
@@ -243,12 +243,10 @@ describe('objections (Art. 13)', () => {
         args: [
           {
             caseNumber,
-            version: 1,
             reason: 'initial',
             determinationDate: startDate,
-            startDate,
-            waivedMonths: [],
-            selfDeclared: false,
+            inputs: { applicationDate: startDate, suppliedMaterials: [], waivedMonths: [], rulings: [] },
+            manualCorrection: false,
             createdBy: 'system',
           },
         ],
@@ -264,6 +262,8 @@ describe('objections (Art. 13)', () => {
       );
     })();
     const oldAmount = v1[0]!.monthly_amount_fen;
+    // Approved on that eligible verdict (the read model refuses an approval on any other, Art. 38).
+    await tdb.sql(`UPDATE "case" SET status = 'approved' WHERE case_number = $1`, [caseNumber]);
     const periodId = `${caseNumber}.P`;
     const months = 4;
     const first = startDate.slice(0, 7);
@@ -329,7 +329,7 @@ describe('objections (Art. 13)', () => {
     );
     expect(versions).toEqual([
       { version: 1, reason: 'initial', monthly_amount_fen: oldAmount },
-      { version: 2, reason: 'correction', monthly_amount_fen: newAmount },
+      { version: 2, reason: 'objection', monthly_amount_fen: newAmount },
     ]);
 
     // To the end of the period: months 0-1 at the old amount, 2-3 at the new one, in the ledger and at the bank.
