@@ -3,7 +3,7 @@
  * dated parameter), so workflows never compute them themselves: they call these activities and the result is
  * recorded in their history, which keeps replays deterministic.
  */
-import { deadlineFor, type Deadline } from '../domain/deadlines';
+import { deadlineFor, onCalendar, type Deadline } from '../domain/deadlines';
 import { deadlineInstantIso, dueDate, type Period } from '../domain/calendar';
 import type { PolicyStore } from '../lib/policy-store';
 import type { CalendarStore } from '../lib/calendar-store';
@@ -28,9 +28,17 @@ export function calendarActivities({ policy: policies, calendar }: CalendarActiv
     },
 
     /** A due date `amount` workdays, days or months after `start`, and the instant its timer fires. */
-    async computeDueDate(input: { start: string; period: Period }): Promise<{ dueDate: string; dueInstant: string }> {
-      const due = dueDate(input.start, input.period, await calendar.current());
-      return { dueDate: due, dueInstant: deadlineInstantIso(due) };
+    async computeDueDate(input: {
+      start: string;
+      period: Period;
+    }): Promise<{ dueDate: string; dueInstant: string; provisional: boolean }> {
+      const cal = await calendar.current();
+      const due = dueDate(input.start, input.period, cal);
+      return {
+        dueDate: due,
+        dueInstant: deadlineInstantIso(due),
+        provisional: onCalendar(input.period) && cal.spansProvisional(input.start, due),
+      };
     },
   };
 }
