@@ -18,7 +18,8 @@ import type { Db } from './db';
 import { staticPolicyStore, type PolicyStore } from './policy-store';
 
 export interface CalendarStore {
-  current(): Promise<WorkdayCalendar>;
+  /** `fresh`: check the table now, whatever the cache's age (a recomputation right after a year was entered). */
+  current(opts?: { fresh?: boolean }): Promise<WorkdayCalendar>;
   /** Forget the cache (after this process changed a year). */
   invalidate(): void;
 }
@@ -59,8 +60,8 @@ export function createCalendarStore(db: Db, opts: { ttlMs?: number; policy?: Pol
   let cached: { checkedAt: number; version: string; policy: PolicyData; calendar: WorkdayCalendar } | undefined;
 
   return {
-    async current() {
-      if (cached && Date.now() - cached.checkedAt < ttlMs) return cached.calendar;
+    async current({ fresh = false } = {}) {
+      if (!fresh && cached && Date.now() - cached.checkedAt < ttlMs) return cached.calendar;
       const policy = await policies.current();
       const [row] = await db.$queryRaw<{ version: string }[]>`
         SELECT count(*)::text || '/' || coalesce(max(updated_at)::text, '') AS version FROM calendar_year`;
