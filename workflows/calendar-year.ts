@@ -41,6 +41,8 @@ export const CALENDAR_AGENCY = '210000';
 export interface CalendarYearInput {
   year: number;
   caseNumber: string;
+  /** Started by the entry itself (no case was running): the entry. */
+  entry?: CalendarYearEntry;
 }
 
 export interface CalendarYearEntry {
@@ -50,7 +52,7 @@ export interface CalendarYearEntry {
   at: string;
 }
 
-/** Sent by PUT /calendar/years/:year (signal-with-start) once the year is saved. */
+/** Sent by PUT /calendar/years/:year once the year is saved (or the case is started with the entry). */
 export const calendarYearEntered = defineSignal<[CalendarYearEntry]>('calendarYearEntered');
 
 /** How many cases one activity lists for the recomputation. */
@@ -58,7 +60,7 @@ const PAGE = 200;
 
 export async function calendarYear(input: CalendarYearInput): Promise<{ signalled: number }> {
   const { year, caseNumber } = input;
-  let entry: CalendarYearEntry | null = null;
+  let entry: CalendarYearEntry | null = input.entry ?? null;
   setHandler(calendarYearEntered, (e) => {
     if (e.year === year) entry = e;
   });

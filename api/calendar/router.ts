@@ -11,7 +11,7 @@
  * task and has the running cases recompute their provisional deadlines.
  */
 import { Router } from 'express';
-import type { Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { z } from 'zod';
 import { dbDate, type Db } from '../../lib/db';
 import { audit } from '../../lib/audit';
@@ -91,6 +91,41 @@ function notCovered(err: CalendarNotCoveredError): ApiError {
   return new ApiError(422, 'calendar_not_covered', err.message, [
     { path: 'calendar', message: `the working-day calendar has no data for ${err.year}; an administrator adds it` },
   ]);
+}
+
+/**
+ * Tells the year's case that its notice is entered: a signal to the running case, or a new one started with the entry.
+ * (Not signal-with-start: Temporal's time-skipping test server then stops skipping time.)
+ */
+async function tellCalendarYear(
+  deps: { temporal: Client; taskQueue: string },
+  caseNumber: string,
+  entry: CalendarYearEntry,
+): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await deps.temporal.workflow.getHandle(caseNumber).signal(calendarYearEntered, entry);
+      return;
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError) || attempt > 0) throw err;
+    }
+    try {
+      await deps.temporal.workflow.start<typeof calendarYear>('calendarYear', {
+        taskQueue: deps.taskQueue,
+        workflowId: caseNumber,
+        typedSearchAttributes: [
+          { key: CASE_TYPE, value: 'calendar_year' },
+          { key: AGENCY_CODE, value: CALENDAR_AGENCY },
+          { key: CASE_STATUS, value: 'entered' },
+        ],
+        args: [{ year: entry.year, caseNumber, entry }],
+      });
+      return;
+    } catch (err) {
+      // Started meanwhile by the daily check: signal it.
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
+  }
 }
 
 export function calendarRouter(deps: {
@@ -187,19 +222,9 @@ export function calendarRouter(deps: {
     // Should Temporal be away, the year is saved all the same and the daily calendar check tells the case later.
     const caseNumber = calendarYearCaseNumber(year);
     let recomputation: 'started' | 'not_started' = 'started';
+    const entry: CalendarYearEntry = { year, by: actorOf(user), source: body.source, at: at.toISOString() };
     try {
-      await deps.temporal.workflow.signalWithStart<typeof calendarYear, [CalendarYearEntry]>('calendarYear', {
-        taskQueue: deps.taskQueue,
-        workflowId: caseNumber,
-        typedSearchAttributes: [
-          { key: CASE_TYPE, value: 'calendar_year' },
-          { key: AGENCY_CODE, value: CALENDAR_AGENCY },
-          { key: CASE_STATUS, value: 'entered' },
-        ],
-        args: [{ year, caseNumber }],
-        signal: calendarYearEntered,
-        signalArgs: [{ year, by: actorOf(user), source: body.source, at: at.toISOString() }],
-      });
+      await tellCalendarYear(deps, caseNumber, entry);
     } catch (err) {
       recomputation = 'not_started';
       req.log.warn({ err, year }, 'calendar year saved; its case could not be told');

@@ -12,6 +12,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, createCalendar, dayOfWeek, type CalendarYearData } from '../../domain/calendar';
 import { calendarYearsFromChineseDays } from '../../domain/calendar-chinese-days';
+import { calendarYearCaseNumber } from '../../lib/calendar-year';
 import { shanghaiInstant } from '../../workflows/time';
 import { seedFutureCalendarYears } from '../support/calendar';
 import { residentId } from '../support/fixtures';
@@ -80,12 +81,17 @@ describe('工作日历 at the year end (Art. 11, 13, 37, 94)', () => {
     refusedClaim = filed.body.caseNumber;
     await s.caseWhen(refusedClaim, (v) => v.status === 'refused');
 
-    // The daily calendar check (a Temporal Schedule in `npm start`), run as the schedule runs it.
+    // From 1 November the daily calendar check (a Temporal Schedule in `npm start`) finds next year without its
+    // notice and starts its calendar-year case (test/integration/calendar.test.ts runs the check itself). Here the case
+    // is started as the check starts it: Temporal's time-skipping test server stops skipping time once a child whose
+    // parent has closed is signalled (temporalio/sdk-java#1618), and this scenario must move the clock after the entry.
     await s.advanceTo(Math.max(await s.env.currentTimeMs(), shanghaiInstant(`${year}-11-01`, 7)));
-    await s.env.client.workflow.start('calendarCheck', {
+    const todo = await s.call('GET', '/calendar/status', { headers: province.admin.headers });
+    expect(todo.body).toMatchObject({ nextYear: next, warning: true });
+    await s.env.client.workflow.start('calendarYear', {
       taskQueue: s.taskQueue,
-      workflowId: `calendar-check-${s.taskQueue}`,
-      args: [{ trigger: 'scenario' }],
+      workflowId: calendarYearCaseNumber(next),
+      args: [{ year: next, caseNumber: calendarYearCaseNumber(next) }],
     });
     const tasks = await eventually(
       () => worklist(province.admin),
@@ -109,6 +115,7 @@ describe('工作日历 at the year end (Art. 11, 13, 37, 94)', () => {
 
   it(`Art. 13: an objection filed on 28 December gets a provisional 5-workday due date instead of a refusal`, async () => {
     await s.advanceTo(shanghaiInstant(`${year}-12-28`, 10));
+    city = await s.staffOf(refusedClaim.split('-')[2]!); // the agency that refused it reviews the objection
     const r = await s.call('POST', `/cases/${refusedClaim}/objections`, {
       headers: city.intake.headers,
       body: { subject: 'refusal', grounds: '本人系被单位解除劳动合同，并非本人意愿中断就业', evidence },
