@@ -102,6 +102,9 @@ export const LABELS = {
     arrears_waived: '放弃欠费期间',
     materials_not_supplied: '逾期未补充材料，办结',
     case_cancelled: '撤销',
+    deadline_recomputed: '工作日历录入后重新计算期限',
+    calendar_notice_awaited: '待录入国务院办公厅节假日安排通知',
+    calendar_notice_entered: '已录入节假日安排通知',
   },
   stuckReason: {
     task_overdue: '任务超期',
