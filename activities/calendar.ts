@@ -114,6 +114,14 @@ export function calendarActivities({ db, policy: policies, calendar }: CalendarA
       return rows.map((r) => r.workflowId);
     },
 
+    /** These cases were told to recompute their deadlines of `year`: the next check does not find them again. */
+    async markProvisionalDeadlinesTold(input: { year: number; workflowIds: string[]; at: string }): Promise<void> {
+      await db.provisionalDeadline.updateMany({
+        where: { year: input.year, workflowId: { in: input.workflowIds }, recomputedAt: null },
+        data: { recomputedAt: new Date(input.at) },
+      });
+    },
+
     /** The notice is in and the cases were told: the year's case says so. */
     async recordCalendarYearEntered(input: {
       caseNumber: string;

@@ -422,7 +422,7 @@ export function taskActivities({ db }: TaskActivityDeps) {
         await tx.provisionalDeadline.updateMany({
           where: { workflowId: input.workflowId, name: input.name },
           data: input.provisional
-            ? { dueDate: dbDate(input.after), year: Number(input.after.slice(0, 4)) }
+            ? { dueDate: dbDate(input.after), year: Number(input.after.slice(0, 4)), recomputedAt: null }
             : { recomputedAt: at, recomputedDueDate: dbDate(input.after) },
         });
         const key = `${input.caseNumber}/deadline_recomputed/${input.name}/${input.year}`;

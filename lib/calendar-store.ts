@@ -1,7 +1,7 @@
 /**
  * The working-day calendar in force: the packaged State Council arrangements (npm chinese-days, years it really
- * covers) overridden and extended by the years administrators entered (table calendar_year), and after the last of
- * those years one provisional year built from the statutory holiday law in force on its 1 January
+ * covers) overridden and extended by the years administrators entered (table calendar_year), and after them one
+ * provisional year built from the statutory holiday law in force on its 1 January
  * (policy/statutory-holiday.json, domain/calendar-provisional.ts). Years after that are refused, not guessed: a
  * notice is published for one year at a time, in the last months of the year before, so only the year after the last
  * notice can be needed before its notice is out; administrators are warned from 1 November (workflows/calendar-year.ts).
@@ -41,13 +41,16 @@ export function storedYearData(row: {
 }
 
 /**
- * The year data with the provisional year after the last one that has a notice, when the statutory holiday law is in
- * force on its 1 January (otherwise none: the year is refused).
+ * The year data with the provisional year: the first year without a notice after the years that have one (the years
+ * from the earliest on, without a gap), when the statutory holiday law is in force on its 1 January (otherwise none:
+ * the year is refused). A year entered further ahead does not move it: with 2027 missing and 2030 entered, 2027 is
+ * the provisional one and 2028, 2029 and 2031 are refused.
  */
 export function withProvisionalYear(years: readonly CalendarYearData[], policy: PolicyData): CalendarYearData[] {
-  const last = Math.max(...years.map((y) => y.year));
-  if (!Number.isFinite(last)) return [...years];
-  const year = last + 1;
+  const covered = new Set(years.map((y) => y.year));
+  if (!covered.size) return [...years];
+  let year = Math.min(...covered);
+  while (covered.has(year)) year++;
   const law = findParameter(policy, 'statutoryHoliday', 'national', `${year}-01-01`);
   if (!law) return [...years];
   return [...years, provisionalCalendarYear(year, law.value, law.source.document)];

@@ -91,6 +91,7 @@ export async function calendarYear(input: CalendarYearInput): Promise<{ signalle
   for (;;) {
     const ids = await acts.casesWithProvisionalDeadlines({ year, after, limit: PAGE });
     for (const id of ids) {
+      if (id === workflowInfo().workflowId) continue; // its own task is done
       try {
         await getExternalWorkflowHandle(id).signal(recomputeDeadlines, { year });
         signalled += 1;
@@ -98,6 +99,8 @@ export async function calendarYear(input: CalendarYearInput): Promise<{ signalle
         // The case has ended meanwhile: nothing of it waits on the date any more.
       }
     }
+    // Told: found no more by the next check (a case records what it recomputed itself).
+    await acts.markProvisionalDeadlinesTold({ year, workflowIds: ids, at: new Date().toISOString() });
     if (ids.length < PAGE) break;
     after = ids[ids.length - 1]!;
   }

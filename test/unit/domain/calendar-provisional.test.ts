@@ -60,6 +60,13 @@ describe('provisional calendar from the statutory holiday law', () => {
     expect(calendar.isProvisional(2027)).toBe(true);
     expect(calendar.covers(2028)).toBe(false);
     expect(() => calendar.addWorkdays('2027-12-28', 5)).toThrow(/2028/);
+    // A year entered further ahead leaves the gap: the first missing year is the provisional one.
+    const ahead = createCalendar(
+      withProvisionalYear([...packaged, { year: 2030, holidays: [], adjustedWorkdays: [], source: 'notice' }], policy),
+    );
+    expect(ahead.provisionalYears).toEqual([2027]);
+    expect(ahead.covers(2028)).toBe(false);
+    expect(ahead.covers(2031)).toBe(false);
   });
 
   it('a deadline counted into the provisional year is provisional; within a noticed year it is not (Art. 13)', () => {
