@@ -3,34 +3,163 @@
  * dated parameter), so workflows never compute them themselves: they call these activities and the result is
  * recorded in their history, which keeps replays deterministic.
  */
-import { deadlineFor, type Deadline } from '../domain/deadlines';
+import { deadlineFor, onCalendar, type Deadline } from '../domain/deadlines';
 import { deadlineInstantIso, dueDate, type Period } from '../domain/calendar';
 import type { PolicyStore } from '../lib/policy-store';
 import type { CalendarStore } from '../lib/calendar-store';
+import { calendarStatus, yearState } from '../domain/calendar-status';
+import { calendarYearCaseNumber } from '../lib/calendar-year';
+import { recordCaseEvent } from '../lib/case-events';
+import type { Db } from '../lib/db';
 
 export interface CalendarActivityDeps {
+  db: Db;
   /** The parameters in force (files and added entries), read when an activity runs. */
   policy: PolicyStore;
   calendar: CalendarStore;
 }
 
-export function calendarActivities({ policy: policies, calendar }: CalendarActivityDeps) {
+export function calendarActivities({ db, policy: policies, calendar }: CalendarActivityDeps) {
   return {
-    /** A deadline of the 规程 by its key in policy/deadline.json (e.g. `art13.reviewConclusion`). */
-    async computeDeadline(input: { key: string; start: string; determinationDate?: string }): Promise<Deadline> {
+    /**
+     * A deadline of the 规程 by its key in policy/deadline.json (e.g. `art13.reviewConclusion`). `fresh`: read the
+     * calendar's table now rather than trust this worker's cache (a recomputation right after a year was entered).
+     */
+    async computeDeadline(input: {
+      key: string;
+      start: string;
+      determinationDate?: string;
+      fresh?: boolean;
+    }): Promise<Deadline> {
       return deadlineFor(
         await policies.current(),
         input.key,
         input.start,
-        await calendar.current(),
+        await calendar.current({ fresh: input.fresh === true }),
         input.determinationDate ?? input.start,
       );
     },
 
+    /**
+     * The calendar years whose case the daily check opens or tells (workflows/calendar-year.ts): from 1 November next
+     * year while it has no notice, the current year while it has none, and any entered year whose provisional
+     * deadlines were not recomputed yet.
+     */
+    async calendarYearsToCheck(input: {
+      today: string;
+    }): Promise<{ years: { year: number; caseNumber: string; entered: boolean; source: string | null }[] }> {
+      const cal = await calendar.current({ fresh: true });
+      const status = calendarStatus(cal, input.today);
+      const years = new Set<number>();
+      if (status.yearState !== 'entered') years.add(status.year);
+      if (status.warning && status.nextYearState !== 'entered') years.add(status.nextYear);
+      const pending = await db.provisionalDeadline.findMany({
+        where: { recomputedAt: null },
+        distinct: ['year'],
+        select: { year: true },
+      });
+      for (const { year } of pending) if (yearState(cal, year) === 'entered') years.add(year);
+      return {
+        years: [...years].sort().map((year) => ({
+          year,
+          caseNumber: calendarYearCaseNumber(year),
+          entered: yearState(cal, year) === 'entered',
+          source: cal.covers(year) ? cal.sourceOf(year) : null,
+        })),
+      };
+    },
+
+    /** The case of a calendar year (idempotent), and whether the year's notice is entered. */
+    async openCalendarYearCase(input: { caseNumber: string; year: number; at: string }): Promise<{ entered: boolean }> {
+      const entered = yearState(await calendar.current({ fresh: true }), input.year) === 'entered';
+      const at = new Date(input.at);
+      await db.$transaction(async (tx) => {
+        const created = await tx.case.createMany({
+          data: [
+            {
+              caseNumber: input.caseNumber,
+              caseType: 'calendar_year',
+              status: entered ? 'entered' : 'awaiting_notice',
+              agencyCode: '210000',
+              workflowId: input.caseNumber,
+              createdAt: at,
+              updatedAt: at,
+            },
+          ],
+          skipDuplicates: true,
+        });
+        if (created.count && !entered) {
+          await recordCaseEvent(tx, {
+            caseNumber: input.caseNumber,
+            key: `${input.caseNumber}/notice_awaited`,
+            type: 'calendar_notice_awaited',
+            at,
+            actor: 'system',
+            data: { year: input.year, article: 'Art. 94' },
+          });
+        }
+      });
+      return { entered };
+    },
+
+    /** Running cases with a deadline on `year`'s provisional calendar not recomputed yet, by workflow ID, a page. */
+    async casesWithProvisionalDeadlines(input: { year: number; after: string; limit: number }): Promise<string[]> {
+      const rows = await db.provisionalDeadline.findMany({
+        where: { year: input.year, recomputedAt: null, workflowId: { gt: input.after } },
+        distinct: ['workflowId'],
+        select: { workflowId: true },
+        orderBy: { workflowId: 'asc' },
+        take: input.limit,
+      });
+      return rows.map((r) => r.workflowId);
+    },
+
+    /** These cases were told to recompute their deadlines of `year`: the next check does not find them again. */
+    async markProvisionalDeadlinesTold(input: { year: number; workflowIds: string[]; at: string }): Promise<void> {
+      await db.provisionalDeadline.updateMany({
+        where: { year: input.year, workflowId: { in: input.workflowIds }, recomputedAt: null },
+        data: { recomputedAt: new Date(input.at) },
+      });
+    },
+
+    /** The notice is in and the cases were told: the year's case says so. */
+    async recordCalendarYearEntered(input: {
+      caseNumber: string;
+      year: number;
+      by: string;
+      source: string | null;
+      signalled: number;
+      at: string;
+    }): Promise<void> {
+      const at = new Date(input.at);
+      await db.$transaction(async (tx) => {
+        await tx.case.updateMany({
+          where: { caseNumber: input.caseNumber },
+          data: { status: 'entered', updatedAt: at },
+        });
+        await recordCaseEvent(tx, {
+          caseNumber: input.caseNumber,
+          key: `${input.caseNumber}/entered/${input.at}`,
+          type: 'calendar_notice_entered',
+          at,
+          actor: input.by,
+          data: { year: input.year, source: input.source, casesRecomputed: input.signalled },
+        });
+      });
+    },
+
     /** A due date `amount` workdays, days or months after `start`, and the instant its timer fires. */
-    async computeDueDate(input: { start: string; period: Period }): Promise<{ dueDate: string; dueInstant: string }> {
-      const due = dueDate(input.start, input.period, await calendar.current());
-      return { dueDate: due, dueInstant: deadlineInstantIso(due) };
+    async computeDueDate(input: {
+      start: string;
+      period: Period;
+    }): Promise<{ dueDate: string; dueInstant: string; provisional: boolean }> {
+      const cal = await calendar.current();
+      const due = dueDate(input.start, input.period, cal);
+      return {
+        dueDate: due,
+        dueInstant: deadlineInstantIso(due),
+        provisional: onCalendar(input.period) && cal.spansProvisional(input.start, due),
+      };
     },
   };
 }

@@ -69,7 +69,7 @@ export function recoveryActivities({ db, policy: policies, sources }: RecoveryAc
     },
 
     /** Art. 13: the objection received, with its evidence; its own case, and an event on the case objected to. */
-    async recordObjectionFiled(input: ObjectionInput & { dueDate: string }): Promise<void> {
+    async recordObjectionFiled(input: ObjectionInput & { dueDate: string; dueProvisional?: boolean }): Promise<void> {
       const at = new Date(input.filedAt);
       await db.$transaction(async (tx) => {
         await tx.case.createMany({
@@ -99,6 +99,7 @@ export function recoveryActivities({ db, policy: policies, sources }: RecoveryAc
               filedAt: at,
               filedBy: input.filedBy,
               dueDate: dbDate(input.dueDate),
+              dueProvisional: input.dueProvisional === true,
               status: 'under_review',
             },
           ],

@@ -25,7 +25,29 @@ export interface TaskRecord {
   agencyCode: string;
   dueDate: string;
   dueAt: string;
+  /** Counted on the provisional calendar: marked 暂定 and listed for recomputation (provisional_deadline). */
+  dueProvisional?: boolean;
   createdAt: string;
+}
+
+/** A provisional deadline of a running case, listed for the recomputation when the year's notice is entered. */
+function provisionalDeadlineRow(d: {
+  workflowId: string;
+  name: string;
+  caseNumber: string;
+  binds: string;
+  dueDate: string;
+  at: Date;
+}) {
+  return {
+    workflowId: d.workflowId,
+    name: d.name,
+    caseNumber: d.caseNumber,
+    binds: d.binds,
+    year: Number(d.dueDate.slice(0, 4)),
+    dueDate: dbDate(d.dueDate),
+    createdAt: d.at,
+  };
 }
 
 const auditActor = (a: Actor) => ({ id: a.userId, username: a.username });
@@ -83,12 +105,26 @@ export function taskActivities({ db }: TaskActivityDeps) {
               status: 'open',
               dueDate: dbDate(t.dueDate),
               dueAt: new Date(t.dueAt),
+              dueProvisional: t.dueProvisional === true,
               createdAt: at,
               updatedAt: at,
             },
           ],
           skipDuplicates: true,
         });
+        if (t.dueProvisional) {
+          await tx.provisionalDeadline.createMany({
+            data: [
+              provisionalDeadlineRow({
+                ...t,
+                name: `task:${t.id}`,
+                binds: 'agency',
+                at,
+              }),
+            ],
+            skipDuplicates: true,
+          });
+        }
         if (created.count) {
           await recordCaseEvent(tx, {
             caseNumber: t.caseNumber,
@@ -96,7 +132,13 @@ export function taskActivities({ db }: TaskActivityDeps) {
             type: 'task_opened',
             at,
             actor: 'system',
-            data: { taskId: t.id, type: t.type, role: t.role, dueDate: t.dueDate },
+            data: {
+              taskId: t.id,
+              type: t.type,
+              role: t.role,
+              dueDate: t.dueDate,
+              ...(t.dueProvisional ? { provisional: true } : {}),
+            },
           });
         }
       });
@@ -257,17 +299,33 @@ export function taskActivities({ db }: TaskActivityDeps) {
       actor: Actor;
       dueDate: string;
       dueAt: string;
+      dueProvisional?: boolean;
       reason: string;
       at: string;
     }): Promise<void> {
       const at = new Date(input.at);
       await db.$transaction(async (tx) => {
         const before = await tx.task.findUniqueOrThrow({ where: { id: input.taskId } });
+        if (input.dueProvisional) {
+          await tx.provisionalDeadline.upsert({
+            where: { workflowId_name: { workflowId: before.workflowId, name: `task:${input.taskId}` } },
+            create: provisionalDeadlineRow({
+              workflowId: before.workflowId,
+              name: `task:${input.taskId}`,
+              caseNumber: before.caseNumber,
+              binds: 'agency',
+              dueDate: input.dueDate,
+              at,
+            }),
+            update: { dueDate: dbDate(input.dueDate), year: Number(input.dueDate.slice(0, 4)), recomputedAt: null },
+          });
+        }
         await tx.task.update({
           where: { id: input.taskId },
           data: {
             dueDate: dbDate(input.dueDate),
             dueAt: new Date(input.dueAt),
+            dueProvisional: input.dueProvisional === true,
             overdueSince: null,
             extensions: { increment: 1 },
             updatedAt: at,
@@ -284,6 +342,116 @@ export function taskActivities({ db }: TaskActivityDeps) {
           reason: input.reason,
           at,
         });
+      });
+    },
+
+    /** A time limit of a case (not a task's) counted on the provisional calendar, listed for its recomputation. */
+    async recordProvisionalDeadline(input: {
+      caseNumber: string;
+      workflowId: string;
+      name: string;
+      binds: 'agency' | 'person';
+      dueDate: string;
+      at: string;
+    }): Promise<void> {
+      await db.provisionalDeadline.createMany({
+        data: [provisionalDeadlineRow({ ...input, at: new Date(input.at) })],
+        skipDuplicates: true,
+      });
+    },
+
+    /**
+     * A deadline counted again when its year's State Council notice was entered: the task (or, for the materials, the
+     * requested materials) carries the new date, the case's timeline and the audit say what changed and why, and the
+     * deadline is no longer listed as provisional (unless it still is). Idempotent by case, name and year.
+     */
+    async recordDeadlineRecomputed(input: {
+      caseNumber: string;
+      workflowId: string;
+      name: string;
+      taskId?: string;
+      year: number;
+      binds: 'agency' | 'person';
+      before: string;
+      after: string;
+      dueAt: string;
+      /** For a person's deadline: the date they were told, and the date the entered calendar gives. */
+      told?: string;
+      computed?: string;
+      provisional: boolean;
+      at: string;
+    }): Promise<void> {
+      const at = new Date(input.at);
+      const data = {
+        name: input.name,
+        year: input.year,
+        binds: input.binds,
+        before: input.before,
+        after: input.after,
+        ...(input.told ? { told: input.told, computed: input.computed } : {}),
+        provisional: input.provisional,
+        rule:
+          input.binds === 'person'
+            ? '当事人已被告知的期限不提前 (a date the person was told is never made earlier)'
+            : '经办机构的办理时限按录入的工作日历重新计算',
+      };
+      await db.$transaction(async (tx) => {
+        if (input.taskId) {
+          const task = await tx.task.findUniqueOrThrow({ where: { id: input.taskId } });
+          await tx.task.update({
+            where: { id: input.taskId },
+            data: {
+              dueDate: dbDate(input.after),
+              dueAt: new Date(input.dueAt),
+              dueProvisional: input.provisional,
+              ...(input.after !== input.before ? { overdueSince: null } : {}),
+              updatedAt: at,
+            },
+          });
+          // 复核 (Art. 13): the objection's statutory due date is its review task's.
+          await tx.objection.updateMany({
+            where: { caseNumber: task.caseNumber, dueDate: dbDate(input.before), status: 'under_review' },
+            data: { dueDate: dbDate(input.after), dueProvisional: input.provisional },
+          });
+        } else if (input.name.startsWith('materials')) {
+          await tx.caseMaterial.updateMany({
+            where: { caseNumber: input.caseNumber, status: 'requested', dueDate: dbDate(input.before) },
+            data: { dueDate: dbDate(input.after) },
+          });
+        }
+        await tx.provisionalDeadline.updateMany({
+          where: { workflowId: input.workflowId, name: input.name },
+          data: input.provisional
+            ? { dueDate: dbDate(input.after), year: Number(input.after.slice(0, 4)), recomputedAt: null }
+            : { recomputedAt: at, recomputedDueDate: dbDate(input.after) },
+        });
+        const key = `${input.caseNumber}/deadline_recomputed/${input.name}/${input.year}`;
+        const fresh = await tx.caseEvent.createMany({
+          data: [
+            {
+              caseNumber: input.caseNumber,
+              eventKey: key,
+              type: 'deadline_recomputed',
+              at,
+              actor: 'system',
+              data: asJson(data),
+            },
+          ],
+          skipDuplicates: true,
+        });
+        if (fresh.count) {
+          await audit(tx, {
+            actor: { id: null, username: 'system' },
+            action: 'deadline_recomputed',
+            entity: input.taskId ? 'task' : 'case',
+            entityId: input.taskId ?? input.caseNumber,
+            caseNumber: input.caseNumber,
+            before: { dueDate: input.before },
+            after: { dueDate: input.after, provisional: input.provisional },
+            reason: `${input.year}年国务院办公厅节假日安排通知已录入，按工作日历重新计算`,
+            at,
+          });
+        }
       });
     },
 

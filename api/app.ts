@@ -148,7 +148,15 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(policyEntriesRouter({ db: deps.db, policy: deps.policy, today }));
   app.use(['/calculations', '/policy'], requireRole(...STAFF_ROLES));
   app.use(calculationsRouter({ policy: deps.policy, calendar: () => deps.calendar.current(), today }));
-  app.use(calendarRouter({ db: deps.db, calendar: deps.calendar }));
+  app.use(
+    calendarRouter({
+      db: deps.db,
+      calendar: deps.calendar,
+      temporal: deps.temporal,
+      taskQueue: deps.taskQueue,
+      ...(deps.now ? { now: deps.now } : {}),
+    }),
+  );
   app.use(tasksRouter({ db: deps.db, temporal: deps.temporal, actionWaitMs: deps.actionWaitMs }));
   app.use(financeRouter({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue }));
   app.use(employerRouter({ db: deps.db }));

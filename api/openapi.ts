@@ -30,7 +30,12 @@ import {
 } from './cases/other-benefits-router';
 import { registerCalculationsOpenApi } from './calculations/router';
 import { registerFinanceOpenApi } from './finance/router';
-import { CalendarYearBodySchema, CalendarYearSchema, DueDateQuerySchema } from './calendar/router';
+import {
+  CalendarStatusSchema,
+  CalendarYearBodySchema,
+  CalendarYearSchema,
+  DueDateQuerySchema,
+} from './calendar/router';
 import { registerPolicyOpenApi } from './policy/router';
 import { registerPolicyEntriesOpenApi } from './admin/policy-entries-router';
 import { registerRecoveryOpenApi } from './recovery/router';
@@ -452,7 +457,11 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
       200: {
         description: 'Covered years',
         content: json(
-          z.object({ years: z.array(z.object({ year: z.number(), source: z.string(), origin: z.string() })) }),
+          z.object({
+            years: z.array(
+              z.object({ year: z.number(), source: z.string(), origin: z.string(), provisional: z.boolean() }),
+            ),
+          }),
         ),
       },
       401: error('Not signed in'),
@@ -504,11 +513,23 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
             unit: z.string(),
             dueDate: z.string(),
             dueInstant: z.string(),
+            provisional: z.boolean().meta({
+              description: 'Counted on the provisional calendar of a year without its State Council notice (暂定)',
+            }),
           }),
         ),
       },
       422: error('The period runs into a year the calendar does not cover'),
     },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/calendar/status',
+    summary:
+      "This year's and next year's calendar: entered, provisional or refused; from 1 November a warning while next year's notice is missing (the staff pages' banner, Art. 94)",
+    tags: ['calendar'],
+    security: signedIn,
+    responses: { 200: { description: 'The state', content: json(CalendarStatusSchema) }, 401: error('Not signed in') },
   });
 
   const taskId = z.object({ id: z.string().meta({ description: 'task ID' }) });

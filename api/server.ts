@@ -30,6 +30,7 @@ try {
 const metrics = createApiMetrics();
 const db = createDb(cfg.DATABASE_URL, { poolMax: cfg.DB_POOL_MAX });
 const temporal = createTemporalClient(temporalTarget(cfg), [metrics.temporalInterceptor]);
+const policy = createPolicyStore(db, loadPolicyData());
 const app = createApp({
   db,
   temporal,
@@ -45,8 +46,8 @@ const app = createApp({
     lockMinutes: cfg.LOGIN_LOCK_MINUTES,
   },
   cookieSecure: cfg.COOKIE_SECURE,
-  policy: createPolicyStore(db, loadPolicyData()),
-  calendar: createCalendarStore(db),
+  policy,
+  calendar: createCalendarStore(db, { policy }),
   sms,
 });
 

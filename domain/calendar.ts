@@ -15,7 +15,10 @@
  *   bound (an action is on time when its instant is strictly before it), so a timer set to it fires exactly when the
  *   period has run out.
  * - Working days come only from year data (statutory holidays and adjusted workdays of each year). A date in a year the
- *   data does not cover is refused with `CalendarNotCoveredError`, never guessed from weekends.
+ *   data does not cover is refused with `CalendarNotCoveredError`, never guessed from weekends. A year's data may be
+ *   provisional (built from the statutory holiday law while the State Council notice is not entered:
+ *   domain/calendar-provisional.ts): its dates are answered, and `isProvisional` says so, so that every due date
+ *   reaching into it is shown as provisional.
  */
 import dayjs from 'dayjs';
 import timezone from 'dayjs/plugin/timezone.js';
@@ -204,6 +207,8 @@ export interface CalendarYearData {
   adjustedWorkdays: IsoDate[];
   /** Where the data comes from (package and version, or the notice and who entered it). */
   source: string;
+  /** Built from the statutory holiday law, not from the year's notice (domain/calendar-provisional.ts). */
+  provisional?: boolean;
 }
 
 export const calendarYearDataSchema = z
@@ -212,6 +217,7 @@ export const calendarYearDataSchema = z
     holidays: z.array(isoDateSchema),
     adjustedWorkdays: z.array(isoDateSchema),
     source: z.string().min(1),
+    provisional: z.boolean().optional(),
   })
   .superRefine((data, ctx) => {
     for (const key of ['holidays', 'adjustedWorkdays'] as const) {
@@ -246,6 +252,7 @@ interface YearEntry {
   holidays: ReadonlySet<string>;
   adjustedWorkdays: ReadonlySet<string>;
   source: string;
+  provisional: boolean;
 }
 
 /**
@@ -262,6 +269,7 @@ export class WorkdayCalendar {
         holidays: new Set(data.holidays),
         adjustedWorkdays: new Set(data.adjustedWorkdays),
         source: data.source,
+        provisional: data.provisional === true,
       });
     }
   }
@@ -273,6 +281,23 @@ export class WorkdayCalendar {
 
   covers(year: number): boolean {
     return this.years.has(year);
+  }
+
+  /** True for a covered year whose data is provisional (no State Council notice entered). */
+  isProvisional(year: number): boolean {
+    return this.years.get(year)?.provisional === true;
+  }
+
+  /** Covered years whose data is provisional, ascending. */
+  get provisionalYears(): number[] {
+    return this.coveredYears.filter((y) => this.isProvisional(y));
+  }
+
+  /** Whether a count from `a` to `b` (either order) passes through a provisional year. */
+  spansProvisional(a: IsoDate, b: IsoDate): boolean {
+    const [lo, hi] = [yearOf(a), yearOf(b)].sort((x, y) => x - y);
+    for (let y = lo!; y <= hi!; y++) if (this.isProvisional(y)) return true;
+    return false;
   }
 
   /** Source of a year's data (for explanations). */
@@ -291,6 +316,7 @@ export class WorkdayCalendar {
       holidays: [...entry.holidays].sort(),
       adjustedWorkdays: [...entry.adjustedWorkdays].sort(),
       source: entry.source,
+      ...(entry.provisional ? { provisional: true } : {}),
     };
   }
 

@@ -14,7 +14,17 @@ export interface Deadline {
   dueDate: IsoDate;
   /** Start of the day after dueDate in Asia/Shanghai (exclusive bound; when the timer fires). */
   dueInstant: string;
+  /**
+   * Counted on a provisional calendar year (no State Council notice entered yet): shown as 暂定, recomputed when the
+   * notice is entered. Only workday and monthly-due-day deadlines can be; calendar days and months never are.
+   */
+  provisional: boolean;
   parameter: ParameterCitation;
+}
+
+/** Whether a period is counted on the working-day calendar (workdays, a monthly due day moved by holidays). */
+export function onCalendar(period: { unit: string }): boolean {
+  return period.unit === 'workdays' || period.unit === 'dayOfMonth';
 }
 
 /**
@@ -38,6 +48,7 @@ export function deadlineFor(
     start,
     dueDate: due,
     dueInstant: deadlineInstantIso(due),
+    provisional: onCalendar(v) && calendar.spansProvisional(start, due),
     parameter: citationOf(p),
   };
 }

@@ -149,6 +149,21 @@ export const MonitoringVerificationFormSchema = z
   });
 export type MonitoringVerificationForm = z.infer<typeof MonitoringVerificationFormSchema>;
 
+/**
+ * Art. 94: the administrators' task of a calendar year without its State Council notice. It is done by entering the
+ * notice (PUT /calendar/years/:year, 系统管理 — 工作日历), which records {year, source} as its decision; the task's form
+ * itself accepts nothing, so that no one closes the task without the notice.
+ */
+export const CalendarYearNoticeFormSchema = z
+  .strictObject({ year: z.number().int(), source: z.string() })
+  .refine(() => false, {
+    message: '录入国务院办公厅节假日安排通知即办结本任务：请在“系统管理—工作日历”中录入该年的放假和调休日期',
+  })
+  .meta({
+    id: 'CalendarYearNoticeForm',
+    description: '工作日历: done by entering the year (PUT /calendar/years/:year)',
+  });
+
 export const FORM_SCHEMAS = {
   acceptance: AcceptanceFormSchema,
   review: ReviewFormSchema,
@@ -159,6 +174,7 @@ export const FORM_SCHEMAS = {
   litigation: LitigationFormSchema,
   monitoringVerification: MonitoringVerificationFormSchema,
   noticeVerification: NoticeVerificationFormSchema,
+  calendarYearNotice: CalendarYearNoticeFormSchema,
 } as const;
 export type FormName = keyof typeof FORM_SCHEMAS;
 export type FormOf<N extends FormName> = z.infer<(typeof FORM_SCHEMAS)[N]>;

@@ -23,6 +23,7 @@ import { connectTemporal, ensureSearchAttributes, temporalTarget } from '../lib/
 import { ensurePaymentCycles } from '../lib/payment-cycles';
 import { ensureMonitoringScheduleAt } from '../lib/monitoring-schedule';
 import { ensureJobRetentionSchedulesAt } from '../lib/job-retention-schedule';
+import { ensureCalendarScheduleAt } from '../lib/calendar-schedule';
 import { ensureWorkflowBundle } from '../worker/bundle';
 import { searchAttributeCliFlags } from '../workflows/search-attributes';
 import { portInUse, startService, waitUntil, type Service } from './services';
@@ -202,6 +203,13 @@ async function main() {
     );
   } catch (err) {
     say(`could not create the job-retention screening schedules (${(err as Error).message}); restart to try again`);
+  }
+  // Art. 94 工作日历: the daily check warns administrators from 1 November while next year's notice is missing.
+  try {
+    const { scheduleId } = await ensureCalendarScheduleAt(target, cfg.TEMPORAL_TASK_QUEUE);
+    say(`working-day calendar checked daily at 07:00 Asia/Shanghai (schedule ${scheduleId})`);
+  } catch (err) {
+    say(`could not create the calendar check schedule (${(err as Error).message}); restart to try again`);
   }
   for (const s of services) {
     void s.exited.then((code) => {

@@ -13,6 +13,7 @@ import {
   label,
   notify,
   pagedTable,
+  PROVISIONAL_NOTE,
   renderHeader,
   requireUser,
   showFieldErrors,
@@ -104,7 +105,15 @@ async function loadYears() {
       [
         { title: '年度', cell: (y) => String(y.year) },
         { title: '来源', cell: (y) => y.source },
-        { title: '录入方式', cell: (y) => (y.origin === 'administrator' ? '管理员录入' : '随系统发布') },
+        {
+          title: '录入方式',
+          cell: (y) =>
+            y.origin === 'administrator'
+              ? '管理员录入'
+              : y.origin === 'provisional'
+                ? h('span', { class: 'provisional', title: PROVISIONAL_NOTE }, '暂定（通知未录入）')
+                : '随系统发布',
+        },
         {
           title: '查看',
           cell: (y) => h('button', { type: 'button', onclick: () => showYear(y.year) }, `查看 ${y.year} 年`),

@@ -56,6 +56,7 @@ export const LABELS = {
     claim_approve: '失业保险金审批',
     claim_separation_ruling: '失业原因认定',
     revocation_approval: '撤销核定审批',
+    calendar_year_notice: '录入国务院办公厅节假日安排通知（工作日历）',
   },
   step: { accept: '受理', review: '审核', second_review: '复核', approve: '审批' },
   caseType: {
@@ -67,6 +68,7 @@ export const LABELS = {
     objection_review: '争议复核',
     overpayment_recovery: '待遇追回',
     determination_revocation: '撤销核定',
+    calendar_year: '工作日历',
   },
   caseStatus: {
     received: '已收到申请',
@@ -112,6 +114,9 @@ export const LABELS = {
     determination_revocation_proposed: '提出撤销核定',
     determination_revoked: '撤销核定',
     determination_revocation_rejected: '不予撤销核定',
+    deadline_recomputed: '工作日历录入后重新计算期限',
+    calendar_notice_awaited: '待录入国务院办公厅节假日安排通知',
+    calendar_notice_entered: '已录入节假日安排通知',
   },
   stuckReason: {
     task_overdue: '任务超期',
@@ -243,6 +248,29 @@ export function renderHeader(me) {
     '退出登录',
   );
   $('header').replaceChildren(h('p', { class: 'brand' }, '失业保险经办系统'), nav, who, out);
+  void calendarBanner();
+}
+
+/** What 暂定 means next to a due date (the year's State Council notice is not entered yet). */
+export const PROVISIONAL_NOTE =
+  '暂定：该年度国务院办公厅节假日安排通知尚未录入，按《全国年节及纪念日放假办法》推算（未含调休）；录入后重新计算，已告知当事人的期限不会提前。';
+
+/** A due date as shown: with （暂定） and its explanation when it is counted on the provisional calendar. */
+export function dueText(date, provisional) {
+  if (!provisional) return date;
+  return h('span', { class: 'provisional', title: PROVISIONAL_NOTE }, `${date}（暂定）`);
+}
+
+/**
+ * The banner of the staff pages while a year's working-day calendar is missing or provisional (from 1 November for
+ * next year: Art. 94): what it means for the due dates, and who enters the notice.
+ */
+async function calendarBanner() {
+  const r = await api('/calendar/status');
+  document.getElementById('calendar-banner')?.remove();
+  if (!r.ok || !r.data?.warning) return;
+  const banner = h('div', { id: 'calendar-banner', class: 'calendar-banner', role: 'status' }, r.data.message);
+  $('header').after(banner);
 }
 
 /** A table from column definitions [{ title, cell: (row) => Node|string }] and rows. */

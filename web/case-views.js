@@ -1,5 +1,5 @@
 // The parts of a case both the task page and the case page show: summary, determination, timeline.
-import { api, dateTime, h, label, table, yuan } from './app.js';
+import { api, dateTime, dueText, h, label, table, yuan } from './app.js';
 
 /** A definition list from [term, value] pairs (pairs with an empty value left out). */
 export function facts(pairs) {
@@ -139,13 +139,25 @@ export async function determinationView(caseNumber) {
 }
 
 /** The timeline of a case: what happened, when, by whom. */
+/** An event's name, with the due date it set when that date is provisional or was recomputed (暂定, Art. 11, 37). */
+function eventText(e) {
+  const d = e.data ?? {};
+  // Events numbered per round or version (claim_determined_2) read as their kind.
+  const kind = e.type.replace(/_\d+$/, '');
+  if (e.type === 'deadline_recomputed') {
+    const kept = d.binds === 'person' && d.computed && d.computed < d.after ? '（已告知当事人的期限不提前）' : '';
+    return h('span', {}, `${label('event', e.type)}：${d.before} → `, dueText(d.after, d.provisional), kept);
+  }
+  if (d.dueDate && d.provisional) return h('span', {}, `${label('event', kind)}，期限 `, dueText(d.dueDate, true));
+  return label('event', kind);
+}
+
 export function timelineView(events) {
   return table(
     '办理过程（按时间先后）',
     [
       { title: '时间', cell: (e) => dateTime(e.at) },
-      // Events numbered per round or version (claim_determined_2) read as their kind.
-      { title: '事项', cell: (e) => label('event', e.type.replace(/_\d+$/, '')) },
+      { title: '事项', cell: eventText },
       { title: '经办人', cell: (e) => e.actor },
     ],
     events,

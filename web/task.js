@@ -3,6 +3,7 @@ import {
   fill,
   api,
   dateTime,
+  dueText,
   errorText,
   field,
   h,
@@ -50,6 +51,15 @@ const FORMS = {
 
 function decisionForm(task, formName) {
   const spec = FORMS[formName];
+  if (formName === 'calendarYearNotice') {
+    // Art. 94: done by entering the year's State Council notice, not by a form.
+    return h(
+      'p',
+      {},
+      '录入该年度国务院办公厅节假日安排通知即办结本任务：',
+      h('a', { href: '/app/admin#calendar-h' }, '系统管理—工作日历'),
+    );
+  }
   const errors = h('p', { class: 'form-errors', role: 'alert' });
   if (!spec) {
     // Forms this page does not know yet: the form's JSON, checked by the API like any other.
@@ -190,7 +200,7 @@ async function render() {
       ['环节', label('step', task.step)],
       ['岗位', label('role', task.role)],
       ['经办人', task.assignee ?? '未领取'],
-      ['办理时限', `${task.dueDate}（${dateTime(task.dueAt)}前）`],
+      ['办理时限', h('span', {}, dueText(task.dueDate, task.dueProvisional), `（${dateTime(task.dueAt)}前）`)],
       [
         '状态',
         task.overdue

@@ -1,4 +1,17 @@
-import { $, api, dateTime, errorText, h, label, LABELS, notify, renderHeader, requireUser, table } from './app.js';
+import {
+  $,
+  api,
+  dateTime,
+  dueText,
+  errorText,
+  h,
+  label,
+  LABELS,
+  notify,
+  renderHeader,
+  requireUser,
+  table,
+} from './app.js';
 
 const me = await requireUser();
 renderHeader(me);
@@ -69,7 +82,7 @@ async function load() {
         { title: '岗位', cell: (t) => label('role', t.role) },
         { title: '经办机构', cell: (t) => t.agencyCode + (t.escalatedTo ? `（已上报 ${t.escalatedTo}）` : '') },
         { title: '经办人', cell: (t) => t.assignee ?? '未领取' },
-        { title: '办理时限', cell: (t) => t.dueDate },
+        { title: '办理时限', cell: (t) => dueText(t.dueDate, t.dueProvisional) },
         {
           title: '状态',
           cell: (t) =>

@@ -55,6 +55,7 @@ async function main() {
   const connection = await NativeConnection.connect(connectionOptions(target));
   const codePath = cfg.WORKFLOW_BUNDLE_PATH ?? (await ensureWorkflowBundle());
   const sources = createSourceClients(sourceConfig);
+  const policy = createPolicyStore(db, loadPolicyData());
   const worker = await Worker.create({
     connection,
     namespace: target.namespace,
@@ -63,8 +64,8 @@ async function main() {
     ...WORKER_TUNING,
     activities: createActivities({
       db,
-      policy: createPolicyStore(db, loadPolicyData()),
-      calendar: createCalendarStore(db),
+      policy,
+      calendar: createCalendarStore(db, { policy }),
       sources,
       bank: sources.bank,
       medical: sources.medical,

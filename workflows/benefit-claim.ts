@@ -310,11 +310,15 @@ export async function benefitClaim(input: BenefitClaimInput): Promise<ClaimStatu
       { materials: q.materials.map((m) => m.label), dueDate: due.dueDate },
       `materials.${round}`,
     );
-    await moveTo('awaiting_materials', `materials_requested_${round}`, { materials: requested, dueDate: due.dueDate });
-    tasks.setDeadline('materials', Date.parse(due.dueInstant));
-    const supplied = () => requested.every((k) => inputs.suppliedMaterials.includes(k));
-    const complete = await condition(supplied, Math.max(0, Date.parse(due.dueInstant) - Date.now()));
-    tasks.setDeadline('materials', null);
+    await moveTo('awaiting_materials', `materials_requested_${round}`, {
+      materials: requested,
+      dueDate: due.dueDate,
+      ...(due.provisional ? { provisional: true } : {}),
+    });
+    // The person is told the date: recomputed on an entered calendar year, it never becomes earlier.
+    const complete = await tasks.waitWithDeadline(`materials.${round}`, due, 'person', () =>
+      requested.every((k) => inputs.suppliedMaterials.includes(k)),
+    );
     if (!complete) {
       await moveTo('closed', 'materials_not_supplied', {
         missing: requested.filter((k) => !inputs.suppliedMaterials.includes(k)),

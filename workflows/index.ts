@@ -11,3 +11,4 @@ export { dataCorrection } from './data-correction';
 export { publicNotice } from './public-notice';
 export { jobRetentionScreening, jobRetentionRefund } from './job-retention';
 export { skillSubsidy } from './skill-subsidy';
+export { calendarYear, calendarCheck } from './calendar-year';

@@ -35,9 +35,10 @@ const acts = proxyActivities<Activities>({
 });
 
 /** Sent by the API after the start: answers once the objection is recorded, with its statutory due date. */
-export const objectionReceipt = defineUpdate<{ caseNumber: string; dueDate: string; dueAt: string }, []>(
-  'objectionReceipt',
-);
+export const objectionReceipt = defineUpdate<
+  { caseNumber: string; dueDate: string; dueAt: string; provisional: boolean },
+  []
+>('objectionReceipt');
 export const objectionStatus = defineQuery<ObjectionStatus>('objectionStatus');
 
 /** What the conclusion changed in the original case. */
@@ -55,18 +56,23 @@ export async function objectionReview(input: ObjectionInput): Promise<ObjectionS
   const { caseNumber, originalCaseNumber, agencyCode } = input;
   const tasks = createTaskBoard({ caseNumber, workflowId: workflowInfo().workflowId, caseType: 'objection_review' });
   let status: ObjectionStatus = 'received';
-  let due: { dueDate: string; dueInstant: string } | null = null;
+  let due: { dueDate: string; dueInstant: string; provisional?: boolean } | null = null;
 
   setHandler(objectionStatus, () => status);
   setHandler(objectionReceipt, async () => {
     await condition(() => status !== 'received');
-    return { caseNumber, dueDate: due!.dueDate, dueAt: due!.dueInstant };
+    // The review task's due date is the statutory one; recomputed when the year's notice is entered, it moves with it.
+    return { caseNumber, dueDate: due!.dueDate, dueAt: due!.dueInstant, provisional: due!.provisional === true };
   });
 
   // 1. Received: Art. 13 counts the 5 workdays from the day the agency received it.
   const filedOn = shanghaiDate(Date.parse(input.filedAt));
   due = await acts.computeDeadline({ key: 'art13.reviewConclusion', start: filedOn });
-  await acts.recordObjectionFiled({ ...input, dueDate: due.dueDate });
+  await acts.recordObjectionFiled({
+    ...input,
+    dueDate: due.dueDate,
+    ...(due.provisional ? { dueProvisional: true } : {}),
+  });
   status = 'under_review';
   upsertSearchAttributes([{ key: CASE_STATUS, value: status }]);
 

@@ -173,13 +173,12 @@ export async function otherBenefit(input: OtherBenefitInput): Promise<OtherBenef
       await moveTo('awaiting_materials', `materials_requested_${round}`, {
         materials: requested,
         dueDate: due.dueDate,
+        ...(due.provisional ? { provisional: true } : {}),
       });
-      tasks.setDeadline('materials', Date.parse(due.dueInstant));
-      const complete = await condition(
-        () => requested.every((k) => supplied.has(k)),
-        Math.max(0, Date.parse(due.dueInstant) - Date.now()),
+      // The person is told the date: recomputed on an entered calendar year, it never becomes earlier.
+      const complete = await tasks.waitWithDeadline(`materials.${round}`, due, 'person', () =>
+        requested.every((k) => supplied.has(k)),
       );
-      tasks.setDeadline('materials', null);
       if (!complete) {
         await moveTo('closed', 'materials_not_supplied', { missing: requested.filter((k) => !supplied.has(k)) });
         return await finish();

@@ -9,11 +9,18 @@
  * already done. When the due time passes the task is overdue: the agency's supervisors are notified, reminders follow
  * on a workday cadence, and after a further period the task moves up to the provincial agency (Art. 11, 76, 78).
  * Supervisors reassign and extend (reason required); clerks claim and release.
+ *
+ * Deadlines on the provisional calendar (a year whose State Council notice is not entered yet: lib/calendar-store.ts)
+ * are tracked: the task's due time and the case's other time limits (`waitWithDeadline`, e.g. materials due). When the
+ * notice is entered, the calendar-year workflow signals `recomputeDeadlines` and the board computes them again: a
+ * deadline that binds the agency (a task's due time) moves either way; one that binds a person (a date they were told)
+ * never becomes earlier than the date they were told. Each change goes on the case's timeline and into the audit.
  */
 import {
   ApplicationFailure,
   condition,
   defineQuery,
+  defineSignal,
   defineUpdate,
   proxyActivities,
   setHandler,
@@ -53,6 +60,11 @@ export interface TaskSpec<N extends FormName> {
   dueKey: string;
   /** Default: remind every workday, move up to the province after 5 workdays overdue. */
   escalation?: EscalationPolicy | null;
+  /**
+   * For a step done through another route than the task's form (an administrator enters the calendar year): once it
+   * returns the person and the decision, the task is recorded as completed by them.
+   */
+  doneElsewhere?: () => { by: Actor; decision: FormOf<N> } | undefined;
 }
 
 export interface TaskOutcome<F> {
@@ -72,6 +84,8 @@ export interface TaskView {
   assignee: string | null;
   dueDate: string;
   dueAt: string;
+  /** The due date is counted on the provisional calendar (暂定). */
+  dueProvisional: boolean;
   overdue: boolean;
   reminders: number;
 }
@@ -105,6 +119,21 @@ export const reassignTask = defineUpdate<TaskView, [TaskActionInput & { assignee
 );
 export const extendTask = defineUpdate<TaskView, [TaskActionInput & { period: Period; reason: string }]>('extendTask');
 export const openTasks = defineQuery<TaskView[]>('openTasks');
+/** Sent by the calendar-year workflow when a year's notice is entered: recompute the provisional deadlines. */
+export const recomputeDeadlines = defineSignal<[{ year: number }]>('recomputeDeadlines');
+
+/** Who a deadline binds: a person's told date never moves earlier; the agency's moves either way. */
+export type DeadlineBinds = 'agency' | 'person';
+
+/** A deadline as computed by the calendar activities (computeDeadline). */
+export interface ComputedDeadline {
+  key: string;
+  start: string;
+  dueDate: string;
+  dueInstant: string;
+  /** Absent in histories recorded before the provisional calendar. */
+  provisional?: boolean;
+}
 
 export function refuse(message: string, details: TaskRefusalDetails): never {
   throw ApplicationFailure.create({ type: 'TaskRefused', message, details: [details], nonRetryable: true });
@@ -121,6 +150,16 @@ interface TaskState {
   /** Set by supervisors' actions so the waiting loop re-plans its timers. */
   changed: boolean;
   outcome?: TaskOutcome<unknown>;
+  /** How the due date was counted, to count it again on a newly entered calendar year. */
+  basis: { key: string; start: string; extensions: Period[] };
+}
+
+interface WaitState {
+  deadline: ComputedDeadline;
+  binds: DeadlineBinds;
+  /** The date the person was told (the first one computed). */
+  told: { dueDate: string; dueInstant: string };
+  moved: boolean;
 }
 
 /** Province of a division code: 210100 → 210000. */
@@ -134,6 +173,8 @@ export function createTaskBoard(ctx: { caseNumber: string; workflowId: string; c
   const stepsDone: Partial<Record<TaskStep, string[]>> = {};
   /** Other time limits the case waits on (materials due, ...), by name. */
   const waits = new Map<string, number>();
+  /** The time limits waited on through waitWithDeadline, by name. */
+  const tracked = new Map<string, WaitState>();
   let shownDeadline: number | null = null;
 
   /** The NextDeadline search attribute: the earliest due time of an open task or a wait, unset when none. */
@@ -254,8 +295,10 @@ export function createTaskBoard(ctx: { caseNumber: string; workflowId: string; c
     async ({ taskId, actor, period, reason }) => {
       const t = tasks.get(taskId)!;
       const due = await acts.computeDueDate({ start: t.view.dueDate, period });
+      t.basis.extensions.push(period);
       t.view.dueDate = due.dueDate;
       t.view.dueAt = due.dueInstant;
+      t.view.dueProvisional = due.provisional === true;
       t.dueMs = Date.parse(due.dueInstant);
       t.view.overdue = false;
       t.changed = true;
@@ -265,6 +308,7 @@ export function createTaskBoard(ctx: { caseNumber: string; workflowId: string; c
         actor,
         dueDate: due.dueDate,
         dueAt: due.dueInstant,
+        ...(due.provisional ? { dueProvisional: true } : {}),
         reason,
         at: new Date().toISOString(),
       });
@@ -272,6 +316,80 @@ export function createTaskBoard(ctx: { caseNumber: string; workflowId: string; c
     },
     { validator: ({ taskId, actor }) => maySupervise(openTask(taskId), actor) },
   );
+
+  /** A task's due date counted again (its deadline, then each extension) on the calendar in force now. */
+  async function recomputeTask(t: TaskState, year: number) {
+    let due: { dueDate: string; dueInstant: string; provisional?: boolean } = await acts.computeDeadline({
+      key: t.basis.key,
+      start: t.basis.start,
+      fresh: true,
+    });
+    for (const period of t.basis.extensions) due = await acts.computeDueDate({ start: due.dueDate, period });
+    if (t.status !== 'open') return;
+    const before = t.view.dueDate;
+    const moved = due.dueDate !== before;
+    t.view.dueDate = due.dueDate;
+    t.view.dueAt = due.dueInstant;
+    t.view.dueProvisional = due.provisional === true;
+    t.dueMs = Date.parse(due.dueInstant);
+    if (moved) {
+      // Re-planned like an extension: overdue again at once if the new due time has passed.
+      t.view.overdue = false;
+      t.changed = true;
+    }
+    refreshDeadline();
+    await acts.recordDeadlineRecomputed({
+      caseNumber: ctx.caseNumber,
+      workflowId: ctx.workflowId,
+      name: `task:${t.view.taskId}`,
+      taskId: t.view.taskId,
+      year,
+      binds: 'agency',
+      before,
+      after: due.dueDate,
+      dueAt: due.dueInstant,
+      provisional: due.provisional === true,
+      at: new Date().toISOString(),
+    });
+  }
+
+  /** A waited-on time limit counted again; a person's is never made earlier than the date they were told. */
+  async function recomputeWait(name: string, w: WaitState, year: number) {
+    const d = await acts.computeDeadline({ key: w.deadline.key, start: w.deadline.start, fresh: true });
+    const keepTold = w.binds === 'person' && d.dueDate < w.told.dueDate;
+    const next = keepTold ? { ...w.told, provisional: false } : d;
+    if (tracked.get(name) !== w) return; // the wait ended meanwhile
+    const before = w.deadline.dueDate;
+    w.deadline = { ...w.deadline, dueDate: next.dueDate, dueInstant: next.dueInstant, provisional: next.provisional };
+    if (next.dueDate !== before) {
+      w.moved = true;
+      waits.set(name, Date.parse(next.dueInstant));
+      refreshDeadline();
+    }
+    await acts.recordDeadlineRecomputed({
+      caseNumber: ctx.caseNumber,
+      workflowId: ctx.workflowId,
+      name,
+      year,
+      binds: w.binds,
+      before,
+      after: next.dueDate,
+      dueAt: next.dueInstant,
+      told: w.told.dueDate,
+      computed: d.dueDate,
+      provisional: next.provisional === true,
+      at: new Date().toISOString(),
+    });
+  }
+
+  setHandler(recomputeDeadlines, async ({ year }) => {
+    for (const t of [...tasks.values()]) {
+      if (t.status === 'open' && t.view.dueProvisional) await recomputeTask(t, year);
+    }
+    for (const [name, w] of [...tracked.entries()]) {
+      if (w.deadline.provisional) await recomputeWait(name, w, year);
+    }
+  });
 
   /** Opens a task and waits until a permitted person completes it; escalates while it is overdue. */
   async function humanTask<N extends FormName>(spec: TaskSpec<N>): Promise<TaskOutcome<FormOf<N>>> {
@@ -297,6 +415,7 @@ export function createTaskBoard(ctx: { caseNumber: string; workflowId: string; c
         assignee: null,
         dueDate: deadline.dueDate,
         dueAt: deadline.dueInstant,
+        dueProvisional: deadline.provisional === true,
         overdue: false,
         reminders: 0,
       },
@@ -305,6 +424,7 @@ export function createTaskBoard(ctx: { caseNumber: string; workflowId: string; c
       status: 'open',
       dueMs: Date.parse(deadline.dueInstant),
       changed: false,
+      basis: { key: spec.dueKey, start: shanghaiDate(createdMs), extensions: [] },
     };
     tasks.set(taskId, t);
     refreshDeadline();
@@ -320,6 +440,7 @@ export function createTaskBoard(ctx: { caseNumber: string; workflowId: string; c
       agencyCode: spec.agencyCode,
       dueDate: deadline.dueDate,
       dueAt: deadline.dueInstant,
+      ...(deadline.provisional ? { dueProvisional: true } : {}),
       createdAt: new Date(createdMs).toISOString(),
     });
 
@@ -329,10 +450,20 @@ export function createTaskBoard(ctx: { caseNumber: string; workflowId: string; c
     for (;;) {
       const wakeMs = !t.view.overdue ? t.dueMs : Math.min(reminderMs ?? Infinity, escalateMs ?? Infinity);
       t.changed = false;
-      const settled = () => t.status === 'completed' || t.changed;
+      const elsewhere = () => (t.status === 'open' && spec.doneElsewhere ? spec.doneElsewhere() : undefined);
+      const settled = () => t.status === 'completed' || t.changed || elsewhere() !== undefined;
       if (wakeMs === Infinity) await condition(settled);
       else await condition(settled, Math.max(0, wakeMs - Date.now()));
       if (t.status === 'completed') break;
+      const done = elsewhere();
+      if (done) {
+        const at = new Date().toISOString();
+        t.status = 'completing';
+        await acts.recordTaskCompleted({ taskId, actor: done.by, decision: done.decision, at });
+        t.outcome = { taskId, decision: done.decision, by: done.by, at };
+        t.status = 'completed';
+        break;
+      }
       if (t.changed) {
         // Extended: plan afresh from the new due time.
         reminderMs = escalateMs = null;
@@ -387,6 +518,48 @@ export function createTaskBoard(ctx: { caseNumber: string; workflowId: string; c
       if (at === null) waits.delete(name);
       else waits.set(name, at);
       refreshDeadline();
+    },
+    /**
+     * Waits until `done()` holds or the deadline passes (true: done). The deadline is shown in NextDeadline; one on
+     * the provisional calendar is recomputed when the year's notice is entered (`binds: 'person'`: never earlier than
+     * the date first computed, which is the date the person is told).
+     */
+    async waitWithDeadline(
+      name: string,
+      deadline: ComputedDeadline,
+      binds: DeadlineBinds,
+      done: () => boolean,
+    ): Promise<boolean> {
+      const w: WaitState = {
+        deadline,
+        binds,
+        told: { dueDate: deadline.dueDate, dueInstant: deadline.dueInstant },
+        moved: false,
+      };
+      tracked.set(name, w);
+      waits.set(name, Date.parse(deadline.dueInstant));
+      refreshDeadline();
+      if (deadline.provisional) {
+        await acts.recordProvisionalDeadline({
+          caseNumber: ctx.caseNumber,
+          workflowId: ctx.workflowId,
+          name,
+          binds,
+          dueDate: deadline.dueDate,
+          at: new Date().toISOString(),
+        });
+      }
+      let ok: boolean;
+      for (;;) {
+        w.moved = false;
+        ok = await condition(() => done() || w.moved, Math.max(0, Date.parse(w.deadline.dueInstant) - Date.now()));
+        if (ok && !done()) continue; // moved: wait for the new due time
+        break;
+      }
+      tracked.delete(name);
+      waits.delete(name);
+      refreshDeadline();
+      return ok;
     },
     /** For a cancelled case: the open tasks end with it. */
     async cancelOpen(): Promise<void> {

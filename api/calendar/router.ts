@@ -4,14 +4,37 @@
  *   GET /calendar/years/:year           a year's holidays and adjusted workdays
  *   PUT /calendar/years/:year           an administrator adds or corrects a year (audited, with the reason)
  *   GET /calendar/due-date?start=&amount=&unit=   the due date and the instant a deadline's timer fires
- * Dates outside the covered years are refused (422), never guessed from weekends.
+ *   GET /calendar/status                the years' state and the administrators' warning (the staff pages' banner)
+ * The year after the last State Council notice is answered from its provisional calendar (the statutory holiday law,
+ * lib/calendar-store.ts) and every answer counted on it says `provisional: true`; later years are refused (422), never
+ * guessed. Entering a year tells its calendar-year case (workflows/calendar-year.ts), which closes the administrators'
+ * task and has the running cases recompute their provisional deadlines.
  */
 import { Router } from 'express';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { z } from 'zod';
 import { dbDate, type Db } from '../../lib/db';
 import { audit } from '../../lib/audit';
 import { storedYearData, type CalendarStore } from '../../lib/calendar-store';
-import { CalendarNotCoveredError, dayOfWeek, deadlineInstantIso, dueDate, isIsoDate } from '../../domain/calendar';
+import {
+  businessDateOf,
+  CalendarNotCoveredError,
+  dayOfWeek,
+  deadlineInstantIso,
+  dueDate,
+  isIsoDate,
+} from '../../domain/calendar';
+import { calendarStatus } from '../../domain/calendar-status';
+import { onCalendar } from '../../domain/deadlines';
+import { calendarYearCaseNumber } from '../../lib/calendar-year';
+import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from '../../workflows/search-attributes';
+import {
+  CALENDAR_AGENCY,
+  calendarYearEntered,
+  type calendarYear,
+  type CalendarYearEntry,
+} from '../../workflows/calendar-year';
+import { actorOf } from '../tasks/router';
 import { STAFF_ROLES } from '../../domain/access';
 import { ApiError, parseOr400 } from '../errors';
 import { currentUser, requireRole } from '../auth/middleware';
@@ -37,9 +60,26 @@ export const CalendarYearSchema = z
     holidays: z.array(z.string()),
     adjustedWorkdays: z.array(z.string()),
     source: z.string(),
-    origin: z.enum(['package', 'administrator']),
+    origin: z.enum(['package', 'administrator', 'provisional']),
+    /** Counted from the statutory holiday law while the year's notice is not entered (no 调休). */
+    provisional: z.boolean(),
+    /** After PUT: whether the year's case was told (closes the administrators' task, recomputes running timers). */
+    recomputation: z.enum(['started', 'not_started']).optional(),
   })
   .meta({ id: 'CalendarYear' });
+
+export const CalendarStatusSchema = z
+  .object({
+    today: z.string(),
+    year: z.number(),
+    yearState: z.enum(['entered', 'provisional', 'refused']),
+    nextYear: z.number(),
+    nextYearState: z.enum(['entered', 'provisional', 'refused']),
+    warnFrom: z.string(),
+    warning: z.boolean(),
+    message: z.string().nullable(),
+  })
+  .meta({ id: 'CalendarStatus', description: '工作日历 state of this year and the next, and the banner (Art. 94)' });
 
 export const DueDateQuerySchema = z.strictObject({
   start: realDate,
@@ -53,9 +93,51 @@ function notCovered(err: CalendarNotCoveredError): ApiError {
   ]);
 }
 
-export function calendarRouter(deps: { db: Db; calendar: CalendarStore }): Router {
+/**
+ * Tells the year's case that its notice is entered: a signal to the running case, or a new one started with the entry.
+ * (Not signal-with-start: Temporal's time-skipping test server then stops skipping time.)
+ */
+async function tellCalendarYear(
+  deps: { temporal: Client; taskQueue: string },
+  caseNumber: string,
+  entry: CalendarYearEntry,
+): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await deps.temporal.workflow.getHandle(caseNumber).signal(calendarYearEntered, entry);
+      return;
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError) || attempt > 0) throw err;
+    }
+    try {
+      await deps.temporal.workflow.start<typeof calendarYear>('calendarYear', {
+        taskQueue: deps.taskQueue,
+        workflowId: caseNumber,
+        typedSearchAttributes: [
+          { key: CASE_TYPE, value: 'calendar_year' },
+          { key: AGENCY_CODE, value: CALENDAR_AGENCY },
+          { key: CASE_STATUS, value: 'entered' },
+        ],
+        args: [{ year: entry.year, caseNumber, entry }],
+      });
+      return;
+    } catch (err) {
+      // Started meanwhile by the daily check: signal it.
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
+  }
+}
+
+export function calendarRouter(deps: {
+  db: Db;
+  calendar: CalendarStore;
+  temporal: Client;
+  taskQueue: string;
+  now?: () => Date;
+}): Router {
   const router = Router();
   const { db } = deps;
+  const now = deps.now ?? (() => new Date());
   router.use('/calendar', requireRole(...STAFF_ROLES));
 
   router.get('/calendar/years', async (_req, res) => {
@@ -65,7 +147,8 @@ export function calendarRouter(deps: { db: Db; calendar: CalendarStore }): Route
       years: calendar.coveredYears.map((year) => ({
         year,
         source: calendar.sourceOf(year),
-        origin: stored.has(year) ? 'administrator' : 'package',
+        origin: calendar.isProvisional(year) ? 'provisional' : stored.has(year) ? 'administrator' : 'package',
+        provisional: calendar.isProvisional(year),
       })),
     });
   });
@@ -73,10 +156,15 @@ export function calendarRouter(deps: { db: Db; calendar: CalendarStore }): Route
   router.get('/calendar/years/:year', async (req, res) => {
     const { year } = parseOr400(YearParam, req.params, 'params');
     const row = await db.calendarYear.findUnique({ where: { year } });
-    if (row) return void res.json({ ...storedYearData(row), origin: 'administrator' });
+    if (row) return void res.json({ ...storedYearData(row), origin: 'administrator', provisional: false });
     const calendar = await deps.calendar.current();
     if (!calendar.covers(year)) throw new ApiError(404, 'calendar_year_not_found', `No calendar data for ${year}`);
-    res.json({ ...calendar.yearData(year), origin: 'package' });
+    const provisional = calendar.isProvisional(year);
+    res.json({ ...calendar.yearData(year), origin: provisional ? 'provisional' : 'package', provisional });
+  });
+
+  router.get('/calendar/status', async (_req, res) => {
+    res.json(calendarStatus(await deps.calendar.current(), businessDateOf(now())));
   });
 
   router.put('/calendar/years/:year', requireRole('administrator'), async (req, res) => {
@@ -99,7 +187,7 @@ export function calendarRouter(deps: { db: Db; calendar: CalendarStore }): Route
     ];
     if (fields.length) throw new ApiError(400, 'validation_failed', 'The calendar year is not valid', fields);
 
-    const now = new Date();
+    const at = now();
     const holidays = [...new Set(body.holidays)].sort();
     const adjustedWorkdays = [...new Set(body.adjustedWorkdays)].sort();
     const saved = await db.$transaction(async (tx) => {
@@ -109,11 +197,11 @@ export function calendarRouter(deps: { db: Db; calendar: CalendarStore }): Route
         adjustedWorkdays: adjustedWorkdays.map(dbDate),
         source: body.source,
         updatedBy: user.username,
-        updatedAt: now,
+        updatedAt: at,
       };
       const row = await tx.calendarYear.upsert({
         where: { year },
-        create: { year, ...data, createdAt: now },
+        create: { year, ...data, createdAt: at },
         update: data,
       });
       await audit(tx, {
@@ -125,12 +213,23 @@ export function calendarRouter(deps: { db: Db; calendar: CalendarStore }): Route
         after: storedYearData(row),
         reason: body.reason,
         requestId: String(req.id),
-        at: now,
+        at,
       });
       return row;
     });
     deps.calendar.invalidate();
-    res.json({ ...storedYearData(saved), origin: 'administrator' });
+    // The year's case: its administrators' task is done, and the cases counted on its provisional calendar recompute.
+    // Should Temporal be away, the year is saved all the same and the daily calendar check tells the case later.
+    const caseNumber = calendarYearCaseNumber(year);
+    let recomputation: 'started' | 'not_started' = 'started';
+    const entry: CalendarYearEntry = { year, by: actorOf(user), source: body.source, at: at.toISOString() };
+    try {
+      await tellCalendarYear(deps, caseNumber, entry);
+    } catch (err) {
+      recomputation = 'not_started';
+      req.log.warn({ err, year }, 'calendar year saved; its case could not be told');
+    }
+    res.json({ ...storedYearData(saved), origin: 'administrator', provisional: false, recomputation });
   });
 
   router.get('/calendar/due-date', async (req, res) => {
@@ -138,7 +237,14 @@ export function calendarRouter(deps: { db: Db; calendar: CalendarStore }): Route
     const calendar = await deps.calendar.current();
     try {
       const due = dueDate(q.start, { amount: q.amount, unit: q.unit }, calendar);
-      res.json({ start: q.start, amount: q.amount, unit: q.unit, dueDate: due, dueInstant: deadlineInstantIso(due) });
+      res.json({
+        start: q.start,
+        amount: q.amount,
+        unit: q.unit,
+        dueDate: due,
+        dueInstant: deadlineInstantIso(due),
+        provisional: onCalendar(q) && calendar.spansProvisional(q.start, due),
+      });
     } catch (err) {
       if (err instanceof CalendarNotCoveredError) throw notCovered(err);
       throw err;

@@ -263,6 +263,7 @@ export function recoveryRouter(deps: {
       evidence: o.evidence,
       filedAt: o.filedAt.toISOString(),
       dueDate: isoDate(o.dueDate),
+      dueProvisional: o.dueProvisional,
       status: o.status,
       conclusion: o.conclusion,
       concludedAt: o.concludedAt?.toISOString() ?? null,

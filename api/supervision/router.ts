@@ -414,6 +414,7 @@ export function supervisionRouter(deps: {
         role: t.role,
         assignee: t.assigneeName,
         dueAt: t.dueAt.toISOString(),
+        dueProvisional: t.dueProvisional,
         overdue: t.dueAt < now(),
       })),
       recentEvents: events.map((e) => ({ type: e.type, at: e.at.toISOString(), actor: e.actor })),

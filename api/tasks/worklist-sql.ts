@@ -44,6 +44,7 @@ export interface WorklistRow {
   assignee_name: string | null;
   due_date: string;
   due_at: string;
+  due_provisional: boolean;
   overdue_since: string | null;
   reminders: number;
   extensions: number;
@@ -130,12 +131,12 @@ export function worklistQuery(user: AuthUser, q: WorklistQuery): { text: string;
     )
     SELECT counts.mine, counts.available, counts.overdue, p.id, p.case_number, p.case_type, p.type, p.step, p.role,
            p.agency_code, p.escalated_to, p.status, p.assignee_name, to_char(p.due_date, 'YYYY-MM-DD') AS due_date,
-           ${iso('p.due_at')} AS due_at, ${iso('p.overdue_since')} AS overdue_since, p.reminders, p.extensions,
+           ${iso('p.due_at')} AS due_at, p.due_provisional, ${iso('p.overdue_since')} AS overdue_since, p.reminders, p.extensions,
            ${iso('p.created_at')} AS created_at
       FROM counts
       LEFT JOIN LATERAL (
         SELECT id, case_number, case_type, type, step, role, agency_code, escalated_to, status, assignee_name, due_date,
-               due_at, overdue_since, reminders, extensions, created_at
+               due_at, due_provisional, overdue_since, reminders, extensions, created_at
           FROM task
          WHERE ${page.join(' AND ')}
          ORDER BY due_at, id

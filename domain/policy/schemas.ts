@@ -117,6 +117,37 @@ export const familyValueSchemas = {
    * approves (省、市分级数据维护权限). Keys: 'table.field', e.g. 'benefit_claim.phone'.
    */
   dataCorrectionField: z.object({ approvalLevel: z.enum(['city', 'province']), description: z.string().min(1) }),
+  /**
+   * 《全国年节及纪念日放假办法》 第二条: the holidays of all citizens, by the calendar each is dated in (a solar date,
+   * a lunar date, or the day of a solar term), with `startOffset` days before that date (春节 from 除夕: -1); 第六条:
+   * one falling on a Saturday or Sunday is made up on a workday. The provisional calendar of a year without a State
+   * Council notice is built from it (domain/calendar-provisional.ts). Key: 'national'.
+   */
+  statutoryHoliday: z.object({
+    holidays: z
+      .array(
+        z.object({
+          name: z.string().min(1),
+          date: z.discriminatedUnion('calendar', [
+            z.object({
+              calendar: z.literal('solar'),
+              month: z.number().int().min(1).max(12),
+              day: z.number().int().min(1).max(31),
+            }),
+            z.object({
+              calendar: z.literal('lunar'),
+              month: z.number().int().min(1).max(12),
+              day: z.number().int().min(1).max(30),
+            }),
+            z.object({ calendar: z.literal('solarTerm'), term: z.enum(['清明']) }),
+          ]),
+          startOffset: z.number().int().min(-3).max(0),
+          days: z.number().int().min(1).max(7),
+        }),
+      )
+      .min(1),
+    makeUpWeekendDays: z.boolean(),
+  }),
   /** The 规程's own deadlines. Keys: 'art13.reviewConclusion' …. */
   deadline: z.union([
     z.object({

@@ -111,6 +111,7 @@ export const ACCESS_TABLE: Record<string, AccessRule> = {
   'GET /calendar/years': { roles: STAFF },
   'GET /calendar/years/{year}': { roles: STAFF },
   'GET /calendar/due-date': { roles: STAFF },
+  'GET /calendar/status': { roles: STAFF },
   'PUT /calendar/years/{year}': { roles: ['administrator'] },
   'GET /policy/parameters': { roles: STAFF },
   'POST /calculations/{kind}': { roles: STAFF },

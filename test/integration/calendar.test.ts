@@ -10,6 +10,9 @@ import { startApi, type RunningApi } from '../support/api';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { devServerEnv, startWorker, uniqueTaskQueue, type RunningWorker } from '../support/temporal';
 import { userWithToken } from '../support/users';
+import { eventually } from '../support/wait';
+import { ensureCalendarSchedule } from '../../lib/calendar-schedule';
+import { calendarYearCaseNumber } from '../../lib/calendar-year';
 
 let tdb: TestDatabase;
 let api: RunningApi;
@@ -76,18 +79,60 @@ describe('the working-day calendar', () => {
       unit: 'workdays',
       dueDate: '2024-10-10',
       dueInstant: '2024-10-10T16:00:00.000Z',
+      provisional: false,
     });
   });
 
-  it('lists the packaged years and refuses a deadline that walks into a year without data (422, never guessed)', async () => {
+  it('answers the year after the last notice provisionally and refuses the one after it (422, never guessed)', async () => {
     const years = await get('/calendar/years');
-    const covered = years.body.years.map((y: { year: number }) => y.year);
-    expect(covered).toEqual(expect.arrayContaining([2024, 2025, 2026]));
-    expect(covered).not.toContain(2027);
+    expect(years.body.years.filter((y: { year: number }) => y.year >= 2024)).toEqual([
+      expect.objectContaining({ year: 2024, origin: 'package', provisional: false }),
+      expect.objectContaining({ year: 2025, origin: 'package', provisional: false }),
+      expect.objectContaining({ year: 2026, origin: 'package', provisional: false }),
+      expect.objectContaining({ year: 2027, origin: 'provisional', provisional: true }),
+    ]);
+    // 10 workdays from Thu 2026-12-24: 25, 28-31 Dec, (1 Jan 元旦), 4-8 Jan.
     const r = await get('/calendar/due-date?start=2026-12-24&amount=10&unit=workdays');
-    expect(r.status).toBe(422);
-    expect(r.body.error.code).toBe('calendar_not_covered');
-    expect(r.body.error.message).toContain('2027');
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ dueDate: '2027-01-08', provisional: true });
+    const y = await get('/calendar/years/2027');
+    expect(y.body).toMatchObject({ origin: 'provisional', provisional: true, adjustedWorkdays: [] });
+    expect(y.body.holidays).toEqual(expect.arrayContaining(['2027-01-01', '2027-02-05', '2027-10-01']));
+    const refused = await get('/calendar/due-date?start=2027-12-24&amount=10&unit=workdays');
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.code).toBe('calendar_not_covered');
+    expect(refused.body.error.message).toContain('2028');
+  });
+
+  it('from 1 November the daily check opens next year’s case with a task for the administrators (Art. 94)', async () => {
+    // The schedule of `npm start`, created here under its own ID; creating it runs the check once.
+    const { scheduleId, created } = await ensureCalendarSchedule({
+      client: env.client,
+      taskQueue,
+      scheduleId: `calendar-check-${taskQueue}`,
+    });
+    expect(created).toBe(true);
+    try {
+      const tasks = await eventually(
+        () =>
+          tdb.sql<{ role: string; agency_code: string; status: string; case_number: string }>(
+            "SELECT role, agency_code, status, case_number FROM task WHERE type = 'calendar_year_notice'",
+          ),
+        (rows) => rows.length > 0,
+        300,
+      );
+      expect(tasks).toEqual([
+        { role: 'administrator', agency_code: '210000', status: 'open', case_number: calendarYearCaseNumber(2027) },
+      ]);
+      const status = await get('/calendar/status');
+      expect(status.body).toMatchObject({ nextYear: 2027, nextYearState: 'provisional', warning: true });
+      // Run again (the next day): the same case, no second task.
+      await env.client.schedule.getHandle(scheduleId).trigger();
+      await new Promise((r) => setTimeout(r, 3000));
+      expect(await tdb.sql("SELECT 1 FROM task WHERE type = 'calendar_year_notice'")).toHaveLength(1);
+    } finally {
+      await env.client.schedule.getHandle(scheduleId).delete();
+    }
   });
 
   it('refuses a calendar year from a non-administrator (403) and an invalid year naming the fields (400)', async () => {
@@ -115,7 +160,18 @@ describe('the working-day calendar', () => {
       body: JSON.stringify(year2027()),
     });
     expect(res.status).toBe(200);
-    expect(((await res.json()) as any).origin).toBe('administrator');
+    expect(await res.json()).toMatchObject({ origin: 'administrator', provisional: false, recomputation: 'started' });
+    // Entering the notice is doing the administrators' task, by the administrator who entered it.
+    const done = await eventually(
+      () =>
+        tdb.sql<{ status: string; completed_by_name: string }>(
+          "SELECT status, completed_by_name FROM task WHERE type = 'calendar_year_notice'",
+        ),
+      (rows) => rows[0]?.status === 'completed',
+      300,
+    );
+    expect(done).toEqual([{ status: 'completed', completed_by_name: 'admin' }]);
+    expect((await get('/calendar/status')).body).toMatchObject({ nextYearState: 'entered', warning: false });
     const audit = await tdb.sql<{ action: string; actor_name: string; reason: string }>(
       "SELECT action, actor_name, reason FROM audit_log WHERE entity = 'calendar_year' AND entity_id = '2027'",
     );
@@ -176,6 +232,10 @@ describe('deadlines in workflows', () => {
       workflowId: `due-${Date.now()}`,
       args: [{ start: '2027-09-30', period: { amount: 1, unit: 'workdays' } }],
     });
-    expect(await handle.result()).toEqual({ dueDate: '2027-10-09', dueInstant: '2027-10-09T16:00:00.000Z' });
+    expect(await handle.result()).toEqual({
+      dueDate: '2027-10-09',
+      dueInstant: '2027-10-09T16:00:00.000Z',
+      provisional: false,
+    });
   });
 });

@@ -126,14 +126,18 @@ function scenarioEnv(): Promise<TestWorkflowEnvironment> {
 /**
  * Starts everything a scenario file needs. `cities`: the city agencies whose pay-day loops run (Art. 39, 63), as
  * `npm start` starts them. `persons`: the size of the simulators' population (more persons, rarer traits found).
+ * `seedFutureCalendar: false` leaves the working-day calendar as a real system has it (only the packaged years and
+ * what the scenario enters), for scenarios of the year's end; by default the test years 2027-2040 are seeded.
  */
 export async function startScenario(
-  opts: { name: string; cities?: string[]; persons?: number; seed?: string } = { name: 'scenario' },
+  opts: { name: string; cities?: string[]; persons?: number; seed?: string; seedFutureCalendar?: boolean } = {
+    name: 'scenario',
+  },
 ): Promise<Scenario> {
   const env = await scenarioEnv();
   const tdb = await createTestDatabase();
   // Years the packaged calendar data does not cover yet (a time-skipping clock crosses into them).
-  await seedFutureCalendarYears(tdb);
+  if (opts.seedFutureCalendar !== false) await seedFutureCalendarYears(tdb);
   const asOf = businessDateOf(new Date(await env.currentTimeMs()));
   const sim = await startSimulator({ seed: opts.seed ?? `scenario-${opts.name}`, persons: opts.persons ?? 4000, asOf });
   const sources = sourcesOf(sim);

@@ -1,0 +1,52 @@
+/**
+ * Art. 94 工作日历: the daily calendar check at 07:00 Asia/Shanghai, as a Temporal Schedule (ID `calendar-check-daily`),
+ * created once however often the system starts, and run once when it is created (a system first started after
+ * 1 November warns at once). From 1 November it opens next year's calendar-year case while the year's State Council
+ * notice is not entered: the administrators' task (workflows/calendar-year.ts). Overlapping runs are skipped; a missed
+ * run is caught up within a day.
+ */
+import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
+import { AGENCY_CODE, CASE_TYPE } from '../workflows/search-attributes';
+import { withTemporalClient, type TemporalTarget } from './temporal';
+
+export const CALENDAR_SCHEDULE_ID = 'calendar-check-daily';
+
+export async function ensureCalendarSchedule(opts: {
+  client: Client;
+  taskQueue: string;
+  scheduleId?: string;
+}): Promise<{ scheduleId: string; created: boolean }> {
+  const scheduleId = opts.scheduleId ?? CALENDAR_SCHEDULE_ID;
+  try {
+    const handle = await opts.client.schedule.create({
+      scheduleId,
+      spec: { calendars: [{ hour: 7, minute: 0 }], timezone: 'Asia/Shanghai' },
+      action: {
+        type: 'startWorkflow',
+        workflowType: 'calendarCheck',
+        args: [{ trigger: 'schedule' }],
+        taskQueue: opts.taskQueue,
+        // The schedule appends the start time: calendar-check-calendar-check-daily-2026-12-07T07:00:00Z.
+        workflowId: `calendar-check-${scheduleId}`,
+        typedSearchAttributes: [
+          { key: CASE_TYPE, value: 'calendar_check' },
+          { key: AGENCY_CODE, value: '210000' },
+        ],
+      },
+      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 day' },
+    });
+    await handle.trigger();
+    return { scheduleId, created: true };
+  } catch (err) {
+    if (err instanceof ScheduleAlreadyRunning) return { scheduleId, created: false };
+    throw err;
+  }
+}
+
+/** For the start command: connects, ensures the schedule, disconnects. */
+export async function ensureCalendarScheduleAt(
+  target: TemporalTarget,
+  taskQueue: string,
+): Promise<{ scheduleId: string; created: boolean }> {
+  return withTemporalClient(target, (client) => ensureCalendarSchedule({ client, taskQueue }));
+}
