@@ -29,7 +29,9 @@ export type MessageKind =
   | 'subsidy_withdrawn'
   | 'subsidy_paid'
   | 'subsidy_account'
-  | 'job_retention_granted';
+  | 'job_retention_granted'
+  | 'job_retention_approved'
+  | 'job_retention_refused';
 
 export type MessageParams = {
   claim_refused: { caseNumber: string; reasons: string[] };
@@ -56,10 +58,16 @@ export type MessageParams = {
   recovery_notice: { caseNumber: string; amountFen: number; months: string[]; stopDate: string; repayDays: number };
   skill_subsidy_refused: { caseNumber: string; reasons: string[] };
   skill_subsidy_granted: { caseNumber: string; amountFen: number; noticeEndDate: string };
+  /** Withdrawn after an objection during the notice was founded (经公示有异议): never for a refusal by the review. */
   subsidy_withdrawn: { caseNumber: string; subsidy: string; reasons: string[] };
   subsidy_paid: { caseNumber: string; subsidy: string; amountFen: number };
   subsidy_account: { caseNumber: string; subsidy: string };
+  /** Found by the screening without application (免申即享). */
   job_retention_granted: { caseNumber: string; year: number; amountFen: number; noticeEndDate: string | null };
+  /** The employer's own application, reviewed and approved. */
+  job_retention_approved: { caseNumber: string; year: number; amountFen: number; noticeEndDate: string | null };
+  /** The employer's application refused by the review (automatic, or on the evidence), before any notice. */
+  job_retention_refused: { caseNumber: string; reasons: string[] };
 };
 
 export function messageText<K extends MessageKind>(kind: K, p: MessageParams[K]): string {
@@ -105,6 +113,10 @@ export function messageText<K extends MessageKind>(kind: K, p: MessageParams[K])
       return `${SIGN}${q.subsidy}（${q.caseNumber}）发放未成功，请通过网上服务平台或经办窗口更正收款账户信息，更正后随下一发放批次重新发放。`;
     case 'job_retention_granted':
       return `${SIGN}贵单位符合${q.year}年度稳岗返还条件（免申即享），返还${formatYuan(q.amountFen as number)}元（${q.caseNumber}），${q.noticeEndDate ? `公示至${q.noticeEndDate}，` : ''}经公示无异议的将拨付至单位账户。${REMEDIES}`;
+    case 'job_retention_approved':
+      return `${SIGN}贵单位申请的${q.year}年度稳岗返还（${q.caseNumber}）已审核通过，返还${formatYuan(q.amountFen as number)}元，${q.noticeEndDate ? `公示至${q.noticeEndDate}，` : ''}经公示无异议的将拨付至单位账户。${REMEDIES}`;
+    case 'job_retention_refused':
+      return `${SIGN}贵单位申请的稳岗返还（${q.caseNumber}）未通过审核，原因：${(q.reasons as string[]).join('；')}。${REMEDIES}`;
   }
   throw new RangeError(`unknown message kind ${String(kind)}`);
 }

@@ -143,6 +143,7 @@ export async function startScenario(
     temporal: env.client,
     taskQueue,
     sms: sources.sms,
+    tax: sources.tax,
     now: () => new Date(Date.now() + offsetMs),
   });
   const started: { terminate(reason?: string): Promise<unknown> }[] = [];
