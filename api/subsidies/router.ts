@@ -489,7 +489,10 @@ export function registerSubsidiesOpenApi(registry: OpenAPIRegistry, options: Ope
       201: created,
       200: { description: 'The same request again: the same case', content: json(SubsidyCaseCreatedSchema) },
       400: error('The body is not valid: the field is named'),
-      403: error('Not for you to apply for'),
+      403: error(
+        'Not for you to apply for: an employer agent for another company’s employee (not_own_employee, Art. 8), a clerk outside its agency',
+      ),
+      422: error('Not the agency where the person is insured (not_insured_here, Art. 50): the field agencyCode'),
     },
   });
   registry.registerPath({
@@ -501,8 +504,11 @@ export function registerSubsidiesOpenApi(registry: OpenAPIRegistry, options: Ope
     request: { headers: idem, body: { required: true, content: json(JobRetentionApplicationSchema) } },
     responses: {
       201: created,
-      200: { description: 'The employer has a case for the year already', content: json(SubsidyCaseCreatedSchema) },
-      400: error('The body is not valid: the field is named'),
+      200: {
+        description: 'The same request again, or the employer’s open or granted case for the year',
+        content: json(SubsidyCaseCreatedSchema),
+      },
+      400: error('The body is not valid: the field is named (year: only a year that has ended, Art. 49)'),
       403: error('Not an employer agent'),
     },
   });
@@ -515,7 +521,7 @@ export function registerSubsidiesOpenApi(registry: OpenAPIRegistry, options: Ope
     request: { body: { required: true, content: json(ScreeningRequestSchema) } },
     responses: {
       202: { description: 'Started: the screening ID', content: loose },
-      400: error('The body is not valid: the field is named'),
+      400: error('The body is not valid: the field is named (year: only a year that has ended, Art. 49)'),
       403: error('Not a supervisor'),
     },
   });
