@@ -8,6 +8,22 @@ async function start() {
     location.replace(`/app/?next=${encodeURIComponent(location.pathname)}`);
     return;
   }
+  // Who is signed in, and sign-out; the staff pages are not theirs.
+  $('header').append(
+    h('p', { class: 'who' }, `${me.data.displayName}（${me.data.username}，单位经办人）`),
+    h(
+      'button',
+      {
+        type: 'button',
+        id: 'sign-out',
+        onclick: async () => {
+          await api('/auth/logout', { method: 'POST' });
+          location.assign('/app/');
+        },
+      },
+      '退出登录',
+    ),
+  );
   await showMine();
 }
 
@@ -74,10 +90,5 @@ async function showCase(caseNumber) {
   );
   $('#detail').hidden = false;
 }
-
-$('#employer-logout').addEventListener('click', async () => {
-  await api('/auth/logout', { method: 'POST' });
-  location.assign('/app/');
-});
 
 await start();
