@@ -48,6 +48,7 @@ export const LABELS = {
     auditor: '稽核内控',
     supervisor: '业务监督',
     administrator: '系统管理',
+    employer_agent: '单位经办人',
   },
   taskType: {
     claim_acceptance: '失业保险金申领受理',
@@ -82,15 +83,6 @@ export const LABELS = {
     refused: '不予受理或审核不通过',
     closed: '已办结',
     cancelled: '已撤销',
-    awaiting_evidence: '待提供证明材料',
-    granted: '审核通过',
-    in_notice: '公示中',
-    in_payment: '待发放',
-    paid: '已发放',
-    withdrawn: '经公示有异议，不予发放',
-    under_review: '复核中',
-    upheld: '维持原决定',
-    corrected: '纠正原决定',
   },
   taskStatus: { open: '待办', completed: '已办结', cancelled: '已撤销' },
   event: {
@@ -227,11 +219,13 @@ export async function requireUser() {
 
 /** The header: who is signed in, the pages their roles use, sign-out. */
 export function renderHeader(me) {
-  const links = [['/app/tasks', '我的工作台']];
-  links.push(['/app/case', '案件查询']);
+  // An employer's agent (Art. 8) has its company's page only; staff have the agency's pages.
+  const agent = me.roles.length === 1 && me.roles[0] === 'employer_agent';
+  const links = agent ? [['/app/employer', '单位办件']] : [['/app/tasks', '我的工作台']];
+  if (!agent) links.push(['/app/case', '案件查询']);
   if (me.roles.includes('supervisor') || me.roles.includes('auditor')) links.push(['/app/supervision', '业务监督']);
   if (me.roles.includes('administrator')) links.push(['/app/admin', '系统管理']);
-  links.push(['/app/public', '办件进度查询']);
+  links.push(agent ? ['/app/notices', '公示'] : ['/app/public', '办件进度查询']);
   const here = location.pathname.replace(/\.html$/, '');
   const nav = h(
     'nav',

@@ -73,7 +73,7 @@ async function showMine() {
       [
         { title: '案件编号', cell: (c) => c.caseNumber },
         { title: '案件类别', cell: (c) => label('caseType', c.caseType) },
-        { title: '办理进度', cell: (c) => h('span', { class: 'case-status' }, label('caseStatus', c.status)) },
+        { title: '办理进度', cell: (c) => h('span', { class: 'case-status' }, c.statusLabel) },
         { title: '更新时间', cell: (c) => dateTime(c.updatedAt) },
         {
           title: '操作',

@@ -1,6 +1,6 @@
 // The employer agent's page (单位经办人, Art. 8): the company's own cases of every type (Art. 31: 稳岗返还, the
 // 技能提升补贴 it applied for, its objections), each with its progress; another company's cases are never listed.
-import { $, api, dateTime, errorText, fill, h, label, notify, table, yuan } from './app.js';
+import { $, api, dateTime, errorText, fill, h, label, notify, renderHeader, table, yuan } from './app.js';
 
 async function start() {
   const me = await api('/auth/me');
@@ -8,22 +8,7 @@ async function start() {
     location.replace(`/app/?next=${encodeURIComponent(location.pathname)}`);
     return;
   }
-  // Who is signed in, and sign-out; the staff pages are not theirs.
-  $('header').append(
-    h('p', { class: 'who' }, `${me.data.displayName}（${me.data.username}，单位经办人）`),
-    h(
-      'button',
-      {
-        type: 'button',
-        id: 'sign-out',
-        onclick: async () => {
-          await api('/auth/logout', { method: 'POST' });
-          location.assign('/app/');
-        },
-      },
-      '退出登录',
-    ),
-  );
+  renderHeader(me.data);
   await showMine();
 }
 
@@ -38,7 +23,7 @@ async function showMine() {
       [
         { title: '案件编号', cell: (c) => c.caseNumber },
         { title: '案件类别', cell: (c) => label('caseType', c.caseType) },
-        { title: '办理进度', cell: (c) => h('span', { class: 'case-status' }, label('caseStatus', c.status)) },
+        { title: '办理进度', cell: (c) => h('span', { class: 'case-status' }, c.statusLabel) },
         { title: '更新时间', cell: (c) => dateTime(c.updatedAt) },
         {
           title: '操作',
@@ -72,7 +57,7 @@ async function showCase(caseNumber) {
   fill(
     $('#detail'),
     h('h2', { id: 'detail-h' }, `办件详情 ${c.caseNumber}`),
-    h('p', {}, `${label('caseType', c.caseType)}，${label('caseStatus', c.status)}，${c.agency.name}`),
+    h('p', {}, `${label('caseType', c.caseType)}，${c.statusLabel}，${c.agency.name}`),
     h(
       'ul',
       {},

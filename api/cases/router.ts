@@ -42,6 +42,8 @@ export const CaseViewSchema = z
     caseNumber: z.string(),
     caseType: z.string(),
     status: z.string(),
+    /** The status in the 规程's words, as the person and the employer read it. */
+    statusLabel: z.string(),
     agency: z.object({ code: z.string(), name: z.string() }),
     createdAt: z.string(),
     updatedAt: z.string(),
@@ -161,6 +163,7 @@ export function casesRouter(deps: CasesDeps): Router {
       caseNumber: c.caseNumber,
       caseType: c.caseType,
       status: c.status,
+      statusLabel: CASE_STATUS_LABELS[c.status] ?? c.status,
       agency: { code: c.agency.code, name: c.agency.name },
       createdAt: c.createdAt.toISOString(),
       updatedAt: c.updatedAt.toISOString(),
