@@ -9,7 +9,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { Prisma } from '../generated/prisma/client';
 import { calculateJobRetentionRefund, type JobRetentionInput } from '../domain/calculators/job-retention';
 import { calculateSkillSubsidy } from '../domain/calculators/skill-subsidy';
-import { addMonthsToMonth, businessDateOf, monthOf, yearOf, type IsoDate } from '../domain/calendar';
+import { businessDateOf, yearOf, type IsoDate } from '../domain/calendar';
 import { formatCaseNumber, serialFromBytes } from '../domain/case-number';
 import { deadlineFor } from '../domain/deadlines';
 import { maskIdNumber, maskTail } from '../domain/identity';
@@ -21,8 +21,10 @@ import {
   JOB_RETENTION_REASON_TEXT,
   NOT_COUNTED_IN_LAYOFF_RATE,
   SKILL_SUBSIDY_REASON_TEXT,
+  skillSubsidyParties,
   type NoticeKind,
 } from '../domain/subsidies';
+import { insuranceOf } from '../lib/insured-employer';
 import type { SourceClients } from '../integrations/config';
 import type { CalendarStore } from '../lib/calendar-store';
 import { accountCorrectedEvent, recordCaseEvent } from '../lib/case-events';
@@ -181,8 +183,9 @@ export function subsidyActivities({ db, sources, policy: policies, calendar }: S
       );
       const opened: string[] = [];
       for (const e of page.items) {
-        const existing = await db.jobRetentionCase.findUnique({
-          where: { uscc_year: { uscc: e.uscc, year: input.year } },
+        // A case that ended without a refund (refused, withdrawn) does not hold the year: the employer is reviewed.
+        const existing = await db.jobRetentionCase.findFirst({
+          where: { uscc: e.uscc, year: input.year, outcome: null },
         });
         if (existing) {
           // Opened by this screening before a retry of this page: ours to start; by another or an application: not.
@@ -240,7 +243,7 @@ export function subsidyActivities({ db, sources, policy: policies, calendar }: S
           ]);
         } catch (err) {
           if (!isUniqueViolation(err)) throw err;
-          continue; // an application or another screening got there first
+          continue; // an application or another screening got there first (job_retention_once_partial)
         }
         opened.push(caseNumber);
       }
@@ -266,6 +269,8 @@ export function subsidyActivities({ db, sources, policy: policies, calendar }: S
       await db.jobRetentionCase.update({
         where: { caseNumber: input.caseNumber },
         data: {
+          // Refused: the case no longer holds the employer's year (a later rightful application, the screening).
+          ...(assessment.status === 'ineligible' ? { outcome: 'refused' } : {}),
           amountFen: assessment.amountFen,
           assessment: asJson({ ...assessment, input: facts?.input ?? null, explanation }),
           ...(facts
@@ -286,6 +291,18 @@ export function subsidyActivities({ db, sources, policy: policies, calendar }: S
         data: { status: assessment.status, reasons: assessment.reasons, amountFen: assessment.amountFen },
       });
       return assessment;
+    },
+
+    /**
+     * Art. 49: the case ended without a refund (refused after the evidence was reviewed, nothing to refund, or
+     * withdrawn after the notice): it no longer holds the employer's year, so a later rightful application or the
+     * next screening opens a case of its own (job_retention_once_partial).
+     */
+    async recordJobRetentionOutcome(input: { caseNumber: string; outcome: 'refused' | 'withdrawn' }): Promise<void> {
+      await db.jobRetentionCase.updateMany({
+        where: { caseNumber: input.caseNumber, outcome: null },
+        data: { outcome: input.outcome },
+      });
     },
 
     /**
@@ -333,8 +350,11 @@ export function subsidyActivities({ db, sources, policy: policies, calendar }: S
 
     /**
      * Art. 50 系统自动审核: insured status and cumulative contribution time, subsidies already received (same
-     * occupation and level; the yearly limit), the certificate in the national registry (name, level, issue date).
-     * A grant is recorded at once, so a later claim for the same certificate level finds it.
+     * occupation and level; the yearly limit), the certificate in the national registry (name, level, issue date); and
+     * who applies where (Art. 8, 50): an employer agent for its own company's employee only, to the agency where the
+     * person is insured. The person's insured employer on record is kept with the case (the notice names it); a
+     * declared employer that differs is shown as a conflict. A grant is recorded at once, so a later claim for the
+     * same certificate level finds it.
      */
     async assessSkillSubsidy(input: {
       caseNumber: string;
@@ -342,29 +362,36 @@ export function subsidyActivities({ db, sources, policy: policies, calendar }: S
       at: string;
     }): Promise<SkillSubsidyAssessment> {
       const app = await db.skillSubsidyClaim.findUnique({ where: { caseNumber: input.caseNumber } });
-      if (!app) throw ApplicationFailure.nonRetryable(`case ${input.caseNumber} has no application`, 'CaseNotFound');
+      const c = await db.case.findUnique({ where: { caseNumber: input.caseNumber } });
+      if (!app || !c)
+        throw ApplicationFailure.nonRetryable(`case ${input.caseNumber} has no application`, 'CaseNotFound');
       if (app.decision === 'granted' || app.decision === 'refused') {
         const kept = app.assessment as unknown as SkillSubsidyAssessment;
         return { status: kept.status, reasons: kept.reasons, amountFen: kept.amountFen };
       }
-      const [certs, employments, contributions] = await Promise.all([
+      const [certs, insurance] = await Promise.all([
         guarded(() => sources.certificates.getCertificates(app.idNumber, callOptions())),
-        guarded(() => sources.tax.getPersonEmployments(app.idNumber, callOptions())),
-        guarded(() => sources.tax.getPersonContributions(app.idNumber, {}, callOptions())),
+        guarded(() => insuranceOf(sources.tax, app.idNumber, input.asOf, callOptions())),
       ]);
-      const cert = certs.certificates.find((c) => c.certificateNumber === app.certificateNumber);
+      const { insured, contributions } = insurance;
+      const parties = skillSubsidyParties(
+        {
+          agencyCode: c.agencyCode,
+          declaredUscc: app.employerUscc,
+          agentUscc: app.appliedBy === 'employer' ? app.employerUscc : null,
+        },
+        insured,
+      );
+      const cert = certs.certificates.find((x) => x.certificateNumber === app.certificateNumber);
       const previous = await db.skillSubsidyClaim.findMany({
         where: { idNumber: app.idNumber, decision: 'granted', caseNumber: { not: app.caseNumber } },
       });
       const calc = calculateSkillSubsidy(
         {
-          // 参保状态: an open employment at an insured employer, or contributions paid for the last months.
-          insuredActive:
-            employments.employments.some((e) => e.endDate === null) ||
-            contributions.records.some((r) => r.month >= addMonthsToMonth(monthOf(input.asOf), -3)),
+          insuredActive: insured !== null,
           // Paid months, each once (Art. 32): months already used for a benefit determination are among them; deemed
           // months are not in the tax platform's records (a clerk adds them on objection, Art. 38).
-          cumulativeContributionMonths: new Set(contributions.records.map((r) => r.month)).size,
+          cumulativeContributionMonths: new Set(contributions.map((r) => r.month)).size,
           certificate: cert
             ? { occupation: cert.occupationName, level: cert.level, issueDate: cert.issueDate, verified: true }
             : { occupation: '', level: 'junior', issueDate: input.asOf, verified: false },
@@ -380,15 +407,19 @@ export function subsidyActivities({ db, sources, policy: policies, calendar }: S
         input.asOf,
       );
       const r = calc.result;
-      const reasons: Reason[] = r.reasons.map((c) => ({
-        code: c,
-        message: SKILL_SUBSIDY_REASON_TEXT[c] ?? c,
-        article: 'Art. 50',
-      }));
+      const reasons: Reason[] = [
+        ...parties.reasons.map((code) => ({
+          code,
+          message: SKILL_SUBSIDY_REASON_TEXT[code]!,
+          article: code === 'not_own_employee' ? 'Art. 8' : 'Art. 50',
+        })),
+        ...r.reasons.map((code) => ({ code, message: SKILL_SUBSIDY_REASON_TEXT[code] ?? code, article: 'Art. 50' })),
+      ];
+      const eligible = r.status === 'eligible' && parties.reasons.length === 0;
       let a: SkillSubsidyAssessment = {
-        status: r.status === 'eligible' ? 'granted' : 'refused',
+        status: eligible ? 'granted' : 'refused',
         reasons,
-        amountFen: r.status === 'eligible' ? r.amountFen : 0,
+        amountFen: eligible ? r.amountFen : 0,
       };
       const write = (x: SkillSubsidyAssessment) =>
         db.skillSubsidyClaim.update({
@@ -399,7 +430,10 @@ export function subsidyActivities({ db, sources, policy: policies, calendar }: S
             occupation: cert?.occupationName ?? null,
             level: cert?.level ?? null,
             issueDate: cert ? dbDate(cert.issueDate) : null,
-            assessment: asJson({ ...x, explanation: calc.explanation }),
+            insuredEmployerUscc: insured?.uscc ?? null,
+            insuredEmployerName: insured?.name ?? null,
+            insuredAgencyCode: insured?.agencyCode ?? null,
+            assessment: asJson({ ...x, insured, explanation: calc.explanation }),
           },
         });
       try {
@@ -420,6 +454,21 @@ export function subsidyActivities({ db, sources, policy: policies, calendar }: S
         };
         await write(a);
       }
+      if (parties.employerConflict && insured)
+        // The record prevails (职工所在企业 on the notice); the case says what was declared.
+        await recordCaseEvent(db, {
+          caseNumber: app.caseNumber,
+          key: `${app.caseNumber}/skill_subsidy_employer_conflict`,
+          type: 'skill_subsidy_employer_conflict',
+          at: new Date(input.at),
+          actor: 'system',
+          data: {
+            declared: { uscc: app.employerUscc, name: app.employerName },
+            recorded: { uscc: insured.uscc, name: insured.name },
+            prevails: 'recorded',
+            article: 'Art. 50',
+          },
+        });
       await recordCaseEvent(db, {
         caseNumber: app.caseNumber,
         key: `${app.caseNumber}/skill_subsidy_assessed`,
@@ -431,7 +480,6 @@ export function subsidyActivities({ db, sources, policy: policies, calendar }: S
       return a;
     },
 
-    /** Art. 50: an objection upheld withdraws the grant, so it no longer counts as received. */
     /**
      * Art. 39: the payee's corrected account after the bank refused a subsidy twice (the person's for a skill
      * subsidy, the employer's for a job-retention refund), recorded on the case. The re-sent attempt reads it from
@@ -463,6 +511,7 @@ export function subsidyActivities({ db, sources, policy: policies, calendar }: S
       });
     },
 
+    /** Art. 50: an objection upheld withdraws the grant, so it no longer counts as received. */
     async withdrawSkillSubsidy(input: { caseNumber: string }): Promise<void> {
       await db.skillSubsidyClaim.updateMany({
         where: { caseNumber: input.caseNumber, decision: 'granted' },
@@ -512,7 +561,8 @@ export function subsidyActivities({ db, sources, policy: policies, calendar }: S
               display: {
                 name: r.name,
                 idNumberMasked: maskIdNumber(r.idNumber),
-                employerName: r.employerName,
+                // Art. 50 职工所在企业: the person's insured employer on record, not the one the application declared.
+                employerName: r.insuredEmployerName ?? r.employerName,
                 level: r.level ? (CERTIFICATE_LEVEL_LABELS[r.level] ?? r.level) : null,
                 issueDate: r.issueDate ? isoDate(r.issueDate) : null,
               },

@@ -13,6 +13,7 @@ import { authRouter } from './auth/router';
 import { DEFAULT_AUTH_POLICY, type AuthPolicy } from './auth/service';
 import { DEFAULT_APPLICANT_POLICY, type ApplicantAuthPolicy } from './auth/applicant';
 import type { SmsClient } from '../integrations/sms';
+import type { InsuranceSource } from '../lib/insured-employer';
 import { calculationsRouter } from './calculations/router';
 import { casesRouter } from './cases/router';
 import { lifecycleRouter } from './cases/lifecycle-router';
@@ -62,6 +63,8 @@ export interface AppDeps {
   cookieSecure?: boolean;
   /** The SMS gateway, for applicants' sign-in codes. */
   sms: Pick<SmsClient, 'send'>;
+  /** The tax data platform: a skill-subsidy application's insured employer and place, before it is received (Art. 50). */
+  tax: InsuranceSource;
   /**
    * Dated policy parameters (policy/*.json and the entries administrators added) and the working-day calendar, for
    * calculations and deadlines.
@@ -184,6 +187,7 @@ export function createApp(deps: AppDeps): express.Express {
       db: deps.db,
       temporal: deps.temporal,
       taskQueue: deps.taskQueue,
+      tax: deps.tax,
       ...(deps.now ? { now: deps.now } : {}),
     }),
   );

@@ -97,14 +97,15 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
   registry.registerPath({
     method: 'get',
     path: '/cases/{caseNumber}',
-    summary: 'A case with its timeline: staff whose agency covers it, or the applicant',
+    summary:
+      'A case of any type with its timeline, masked (Art. 30): staff whose agency covers it, or the person or employer it belongs to (Art. 31); 404 for anyone else',
     tags: ['cases'],
     security: signedIn,
     request: { params: CaseNumberParamSchema },
     responses: {
       200: { description: 'The case', content: json(CaseViewSchema) },
       400: error('The case number is malformed'),
-      404: error('No such case'),
+      404: error('No such case, or not yours'),
     },
   });
 
@@ -325,7 +326,8 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
   registry.registerPath({
     method: 'get',
     path: '/my/cases',
-    summary: "Applicants: their own cases with the status in the 规程's words",
+    summary:
+      "Art. 31: one's own cases of every type, with the status in the 规程's words: a person signed in by SMS code, or an employer's agent",
     tags: ['cases'],
     security: signedIn,
     responses: {

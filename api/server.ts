@@ -20,9 +20,9 @@ if (!cfg.DATABASE_URL) {
   process.exit(2);
 }
 
-let sms;
+let sms, tax;
 try {
-  sms = createSourceClients(parseSourceConfig()).sms;
+  ({ sms, tax } = createSourceClients(parseSourceConfig()));
 } catch (err) {
   logger.fatal((err as Error).message);
   process.exit(2);
@@ -49,6 +49,7 @@ const app = createApp({
   policy,
   calendar: createCalendarStore(db, { policy }),
   sms,
+  tax,
 });
 
 const server = app.listen(cfg.API_PORT, cfg.API_HOST, () => {

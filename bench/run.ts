@@ -195,6 +195,7 @@ async function main() {
     logger: createLogger('api', 'error', sink),
     metrics: createApiMetrics(),
     sms: sources.sms,
+    tax: sources.tax,
     policy,
     calendar,
   });

@@ -30,7 +30,9 @@ export type MessageKind =
   | 'subsidy_paid'
   | 'subsidy_account'
   | 'job_retention_granted'
-  | 'determination_revoked';
+  | 'determination_revoked'
+  | 'job_retention_approved'
+  | 'job_retention_refused';
 
 export type MessageParams = {
   claim_refused: {
@@ -65,9 +67,11 @@ export type MessageParams = {
   recovery_notice: { caseNumber: string; amountFen: number; months: string[]; stopDate: string; repayDays: number };
   skill_subsidy_refused: { caseNumber: string; reasons: string[] };
   skill_subsidy_granted: { caseNumber: string; amountFen: number; noticeEndDate: string };
+  /** Withdrawn after an objection during the notice was founded (经公示有异议): never for a refusal by the review. */
   subsidy_withdrawn: { caseNumber: string; subsidy: string; reasons: string[] };
   subsidy_paid: { caseNumber: string; subsidy: string; amountFen: number };
   subsidy_account: { caseNumber: string; subsidy: string };
+  /** Found by the screening without application (免申即享). */
   job_retention_granted: { caseNumber: string; year: number; amountFen: number; noticeEndDate: string | null };
   determination_revoked: {
     caseNumber: string;
@@ -77,6 +81,10 @@ export type MessageParams = {
     reconsiderationUntil: string;
     litigationUntil: string;
   };
+  /** The employer's own application, reviewed and approved. */
+  job_retention_approved: { caseNumber: string; year: number; amountFen: number; noticeEndDate: string | null };
+  /** The employer's application refused by the review (automatic, or on the evidence), before any notice. */
+  job_retention_refused: { caseNumber: string; reasons: string[] };
 };
 
 const DIGITS = '零一二三四五六七八九';
@@ -140,6 +148,10 @@ export function messageText<K extends MessageKind>(kind: K, p: MessageParams[K])
       return `${SIGN}您的失业保险金核定结果（${q.caseNumber}）经核查有误，已予撤销（${q.revocationNumber}），自${q.from}起停止发放，原因：${(q.reasons as string[]).join('；')}；已领取的将依规退回。${remediesUntil(q)}`;
     case 'job_retention_granted':
       return `${SIGN}贵单位符合${q.year}年度稳岗返还条件（免申即享），返还${formatYuan(q.amountFen as number)}元（${q.caseNumber}），${q.noticeEndDate ? `公示至${q.noticeEndDate}，` : ''}经公示无异议的将拨付至单位账户。${REMEDIES}`;
+    case 'job_retention_approved':
+      return `${SIGN}贵单位申请的${q.year}年度稳岗返还（${q.caseNumber}）已审核通过，返还${formatYuan(q.amountFen as number)}元，${q.noticeEndDate ? `公示至${q.noticeEndDate}，` : ''}经公示无异议的将拨付至单位账户。${REMEDIES}`;
+    case 'job_retention_refused':
+      return `${SIGN}贵单位申请的稳岗返还（${q.caseNumber}）未通过审核，原因：${(q.reasons as string[]).join('；')}。${REMEDIES}`;
   }
   throw new RangeError(`unknown message kind ${String(kind)}`);
 }

@@ -3,6 +3,8 @@
  * subsidy is refused, in the 规程's words, and the classifications the job-retention screening needs. Pure.
  */
 import type { EmployerType } from '../integrations/tax';
+import { agencyCovers } from './access';
+import { addMonthsToMonth, monthOf, yearOf, type IsoDate, type IsoMonth } from './calendar';
 import type { SeparationReason } from './separation';
 
 /** What a notice lists: employers' refunds (Art. 49) or persons' subsidies (Art. 50). */
@@ -32,6 +34,8 @@ export const JOB_RETENTION_REASON_TEXT: Record<string, string> = {
 };
 
 export const SKILL_SUBSIDY_REASON_TEXT: Record<string, string> = {
+  not_own_employee: '申请单位不是该职工的参保单位：单位经办人只能为本单位参保职工申请（规程第八条）',
+  not_insured_here: '技能提升补贴应向参保地失业保险经办机构申请，该职工不在本市参保',
   not_insured: '申领时未处于参保状态',
   insufficient_insured_time: '累计缴纳失业保险费时间不足规定期限',
   certificate_not_verified: '国家职业资格证书网未查到该证书（证书编号、职业资格名称、技能等级或核发时间不符）',
@@ -45,3 +49,60 @@ export const CERTIFICATE_LEVEL_LABELS: Record<string, string> = {
   intermediate: '中级（四级）',
   senior: '高级（三级）',
 };
+
+/**
+ * Art. 49: a refund is reviewed for a year that has ended (上年度: its contributions and layoffs are known), never for
+ * the current or a future year. The problem in the 规程's words, or null when `year` may be reviewed on `today`.
+ */
+export function jobRetentionYearProblem(year: number, today: IsoDate): string | null {
+  const current = yearOf(today);
+  return year < current
+    ? null
+    : `须为已结束的年度（${current - 1}年或以前）：稳岗返还按上年度的缴费和裁员情况审核（规程第四十九条）`;
+}
+
+/** The person's insured employer as the tax platform has it, with the agency of its city (参保地). */
+export interface InsuredEmployer {
+  uscc: string;
+  name: string;
+  /** The city agency where the employer is insured (Art. 50: 参保地失业保险经办机构); null: no registration found. */
+  agencyCode: string | null;
+}
+
+/** Months back in which paid contributions still count as insured now (参保状态) without an open employment. */
+const INSURED_RECENT_MONTHS = 3;
+
+/**
+ * Art. 50 参保状态: the employer the person is insured with now, per the tax platform: the employment still open (the
+ * latest begun, if several), else the employer of contributions paid for one of the last months. Null: not insured.
+ */
+export function currentInsuredEmployer(
+  employments: readonly { employerUscc: string; employerName: string; startDate: IsoDate; endDate: IsoDate | null }[],
+  contributions: readonly { employerUscc: string; employerName: string; month: IsoMonth }[],
+  asOf: IsoDate,
+): { uscc: string; name: string } | null {
+  const open = employments.filter((e) => e.endDate === null).sort((a, b) => b.startDate.localeCompare(a.startDate));
+  if (open[0]) return { uscc: open[0].employerUscc, name: open[0].employerName };
+  const since = addMonthsToMonth(monthOf(asOf), -INSURED_RECENT_MONTHS);
+  const recent = contributions.filter((r) => r.month >= since).sort((a, b) => b.month.localeCompare(a.month));
+  return recent[0] ? { uscc: recent[0].employerUscc, name: recent[0].employerName } : null;
+}
+
+export type SkillSubsidyPartyReason = 'not_own_employee' | 'not_insured_here';
+
+/**
+ * Art. 8, 50: who applies for whom, and where. An employer agent applies only for its own company's employee (the
+ * person's insured employer on record is the agent's company); the application goes to the agency where the person
+ * is insured (参保地), whoever files it. Where the declared employer and the record differ, the record prevails: a
+ * conflict shown on the case, not a refusal. A person insured nowhere is the review's `not_insured`, not a party rule.
+ */
+export function skillSubsidyParties(
+  application: { agencyCode: string; declaredUscc: string; agentUscc: string | null },
+  insured: InsuredEmployer | null,
+): { reasons: SkillSubsidyPartyReason[]; employerConflict: boolean } {
+  const reasons: SkillSubsidyPartyReason[] = [];
+  if (application.agentUscc !== null && insured?.uscc !== application.agentUscc) reasons.push('not_own_employee');
+  if (insured?.agencyCode && !agencyCovers(application.agencyCode, insured.agencyCode))
+    reasons.push('not_insured_here');
+  return { reasons, employerConflict: !!insured && insured.uscc !== application.declaredUscc };
+}

@@ -20,6 +20,11 @@ export const faultSpecSchema = z
     errorRate: z.number().min(0).max(1).optional(),
     /** Error status to answer (default 503). */
     status: z.number().int().min(400).max(599).optional(),
+    /** Error code of the answer (default `injected_fault`); `not_found` with 404 reads as "no such record". */
+    code: z
+      .string()
+      .regex(/^[a-z_]{1,40}$/)
+      .optional(),
     /** Sent with the error answer as Retry-After. */
     retryAfterSeconds: z.number().int().min(0).max(3600).optional(),
     /** Never answer: the client's timeout must fire. */
@@ -90,7 +95,7 @@ export class FaultRegistry {
         if (this.rng.next() < (fault.errorRate ?? 1)) {
           const status = fault.status ?? 503;
           if (fault.retryAfterSeconds !== undefined) res.set('retry-after', String(fault.retryAfterSeconds));
-          res.status(status).json(errorBody('injected_fault', `injected fault ${fault.id}`));
+          res.status(status).json(errorBody(fault.code ?? 'injected_fault', `injected fault ${fault.id}`));
           return;
         }
       }

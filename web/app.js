@@ -48,6 +48,7 @@ export const LABELS = {
     auditor: '稽核内控',
     supervisor: '业务监督',
     administrator: '系统管理',
+    employer_agent: '单位经办人',
   },
   taskType: {
     claim_acceptance: '失业保险金申领受理',
@@ -69,6 +70,11 @@ export const LABELS = {
     overpayment_recovery: '待遇追回',
     determination_revocation: '撤销核定',
     calendar_year: '工作日历',
+    childbirth_subsidy: '医疗补助金',
+    survivor_benefits: '丧葬补助金和抚恤金',
+    skill_subsidy: '技能提升补贴',
+    job_retention_refund: '稳岗返还',
+    public_notice: '公示',
   },
   caseStatus: {
     received: '已收到申请',
@@ -117,6 +123,23 @@ export const LABELS = {
     deadline_recomputed: '工作日历录入后重新计算期限',
     calendar_notice_awaited: '待录入国务院办公厅节假日安排通知',
     calendar_notice_entered: '已录入节假日安排通知',
+    skill_subsidy_received: '收到技能提升补贴申请',
+    skill_subsidy_assessed: '系统自动审核',
+    skill_subsidy_employer_conflict: '申报的单位与参保记录不一致，以参保记录为准',
+    skill_subsidy_granted: '审核通过，公示',
+    skill_subsidy_refused: '审核不通过',
+    skill_subsidy_withdrawn: '经公示有异议，不予发放',
+    skill_subsidy_paid: '补贴已发放',
+    job_retention_screened: '免申即享，审核通过',
+    job_retention_assessed: '系统自动审核',
+    job_retention_evidence_requested: '请单位提供证明材料',
+    job_retention_refused: '审核不通过',
+    job_retention_in_notice: '公示',
+    job_retention_withdrawn: '经公示有异议，不予返还',
+    job_retention_paid: '返还资金已拨付',
+    employer_informed: '告知单位',
+    notice_published: '公示',
+    notice_objection: '公示期间有异议',
   },
   stuckReason: {
     task_overdue: '任务超期',
@@ -213,11 +236,13 @@ export async function requireUser() {
 
 /** The header: who is signed in, the pages their roles use, sign-out. */
 export function renderHeader(me) {
-  const links = [['/app/tasks', '我的工作台']];
-  links.push(['/app/case', '案件查询']);
+  // An employer's agent (Art. 8) has its company's page only; staff have the agency's pages.
+  const agent = me.roles.length === 1 && me.roles[0] === 'employer_agent';
+  const links = agent ? [['/app/employer', '单位办件']] : [['/app/tasks', '我的工作台']];
+  if (!agent) links.push(['/app/case', '案件查询']);
   if (me.roles.includes('supervisor') || me.roles.includes('auditor')) links.push(['/app/supervision', '业务监督']);
   if (me.roles.includes('administrator')) links.push(['/app/admin', '系统管理']);
-  links.push(['/app/public', '办件进度查询']);
+  links.push(agent ? ['/app/notices', '公示'] : ['/app/public', '办件进度查询']);
   const here = location.pathname.replace(/\.html$/, '');
   const nav = h(
     'nav',

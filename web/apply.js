@@ -1,5 +1,6 @@
 // The applicant's own pages (online channel, Art. 35): sign in with the ID number and an SMS code, file a claim for
-// unemployment benefit (Art. 34-36), see one's own cases, and supply the materials asked for (Art. 37 一次性告知).
+// unemployment benefit (Art. 34-36), see one's own cases of every type (Art. 31), and supply the materials asked for
+// (Art. 37 一次性告知).
 // Personal data travels only in POST bodies.
 import {
   $,
@@ -72,12 +73,13 @@ async function showMine() {
       [
         { title: '案件编号', cell: (c) => c.caseNumber },
         { title: '案件类别', cell: (c) => label('caseType', c.caseType) },
-        { title: '办理进度', cell: (c) => h('span', { class: 'case-status' }, label('caseStatus', c.status)) },
+        { title: '办理进度', cell: (c) => h('span', { class: 'case-status' }, c.statusLabel) },
         { title: '更新时间', cell: (c) => dateTime(c.updatedAt) },
         {
           title: '操作',
+          // The claim's materials (Art. 37); other cases of the person are listed with their progress (Art. 31).
           cell: (c) =>
-            c.status === 'awaiting_materials'
+            c.caseType === 'benefit_claim' && c.status === 'awaiting_materials'
               ? h('button', { type: 'button', onclick: () => showMaterials(c.caseNumber) }, `补充材料 ${c.caseNumber}`)
               : '',
         },

@@ -19,7 +19,13 @@ form.addEventListener('submit', async (e) => {
     // Only pages of this site: never an address elsewhere.
     const roles = res.data.user.roles;
     const only = (role) => roles.length === 1 && roles[0] === role;
-    const home = only('supervisor') ? '/app/supervision' : only('administrator') ? '/app/admin' : '/app/tasks';
+    const home = only('supervisor')
+      ? '/app/supervision'
+      : only('administrator')
+        ? '/app/admin'
+        : only('employer_agent')
+          ? '/app/employer'
+          : '/app/tasks';
     location.assign(next && next.startsWith('/app/') ? next : home);
   }
 });

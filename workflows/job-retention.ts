@@ -7,9 +7,10 @@
  * `jobRetentionRefund` case for each eligible employer (主动为其办理), and publishes them in one notice.
  *
  * `jobRetentionRefund`: one employer's refund, ID = case number.
- *   1. review       a screened case is eligible already; an application is reviewed from the shared data, evidence
- *                   asked (a reviewer's task) only when the sources cannot decide (Art. 49 para 2)
- *   2. inform       the employer is told (及时告知): amount and the notice
+ *   1. review       a screened case is eligible already; an application (for a year that has ended) is reviewed from
+ *                   the shared data, evidence asked (a reviewer's task) only when the sources cannot decide (Art. 49
+ *                   para 2); refused: the employer is told why, and the case no longer holds the year
+ *   2. inform       the employer is told (及时告知): amount and the notice; 免申即享 only when the screening found it
  *   3. notice       the screening's list, or its own (`publicNotice` child) for an application; ≥ 5 workdays
  *   4. payment      released: to the employer's own account through the bank with the city's next run; the employer
  *                   is told; withdrawn after an objection: the employer is told why
@@ -17,6 +18,7 @@
 import {
   condition,
   ParentClosePolicy,
+  patched,
   proxyActivities,
   setHandler,
   startChild,
@@ -25,6 +27,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { JOB_RETENTION_REASON_TEXT } from '../domain/subsidies';
 import { paySubsidy } from './one-off-payment';
 import { newNoticeId, noticeIdOf, noticeOutcome, publicNotice, type NoticeOutcome } from './public-notice';
 import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from './search-attributes';
@@ -110,6 +113,9 @@ export interface JobRetentionRefundInput {
   notice: 'list' | 'own';
 }
 
+/** Patch: a case ended without a refund records it (and a refusal on the evidence is told), Art. 49. */
+const ENDED_WITHOUT_REFUND = 'job-retention-ended-without-refund';
+
 export type JobRetentionStatus =
   'granted' | 'awaiting_evidence' | 'refused' | 'in_notice' | 'in_payment' | 'paid' | 'withdrawn';
 
@@ -138,17 +144,35 @@ export async function jobRetentionRefund(input: JobRetentionRefundInput): Promis
       at: iso(),
     });
   }
+  /**
+   * Art. 49: a case that ends without a refund no longer holds the employer's year, and the employer is told why a
+   * refusal was made (a withdrawal is told by the caller: 经公示有异议). Cases recorded before this step replay
+   * without it (patch ENDED_WITHOUT_REFUND); an automatic refusal is recorded by the review itself.
+   */
+  async function endWithoutRefund(outcome: 'refused' | 'withdrawn', reasons: string[]) {
+    if (!patched(ENDED_WITHOUT_REFUND)) return;
+    await acts.recordJobRetentionOutcome({ caseNumber, outcome });
+    if (outcome === 'refused')
+      await acts.informEmployer({
+        caseNumber,
+        messageId: `${caseNumber}.refused`,
+        kind: 'job_retention_refused',
+        params: { caseNumber, reasons },
+        at: iso(),
+      });
+  }
 
   // 1. Review: an application from the shared data; evidence only when the sources cannot decide.
   if (input.notice === 'own') {
     const a = await acts.assessJobRetention({ caseNumber, asOf: shanghaiDate(Date.now()), at: iso() });
     if (a.status === 'ineligible') {
       await moveTo('refused', 'job_retention_refused', { reasons: a.reasons });
+      // Refused by the automatic review, before any notice: told why (not 经公示有异议).
       await acts.informEmployer({
         caseNumber,
         messageId: `${caseNumber}.refused`,
-        kind: 'subsidy_withdrawn',
-        params: { caseNumber, subsidy: '稳岗返还', reasons: a.reasons.map((r) => `${r.message}（${r.article}）`) },
+        kind: 'job_retention_refused',
+        params: { caseNumber, reasons: a.reasons.map((r) => `${r.message}（${r.article}）`) },
         at: iso(),
       });
       return status;
@@ -165,6 +189,7 @@ export async function jobRetentionRefund(input: JobRetentionRefundInput): Promis
       });
       if (review.decision.decision === 'reject') {
         await moveTo('refused', 'job_retention_refused', { reasons: review.decision.reasons }, review.by.username);
+        await endWithoutRefund('refused', review.decision.reasons);
         return status;
       }
     }
@@ -173,6 +198,7 @@ export async function jobRetentionRefund(input: JobRetentionRefundInput): Promis
   const { amountFen, year } = row;
   if (amountFen <= 0) {
     await moveTo('refused', 'job_retention_refused', { reasons: ['nothing_to_refund'] });
+    await endWithoutRefund('refused', [JOB_RETENTION_REASON_TEXT.nothing_paid!]);
     return status;
   }
 
@@ -180,10 +206,11 @@ export async function jobRetentionRefund(input: JobRetentionRefundInput): Promis
   if (input.notice === 'own') {
     const noticeId = noticeIdOf(caseNumber);
     await moveTo('in_notice', 'job_retention_in_notice', { noticeId, amountFen });
+    // Applied for, so approved on its application (not 免申即享).
     await acts.informEmployer({
       caseNumber,
       messageId: `${caseNumber}.granted`,
-      kind: 'job_retention_granted',
+      kind: 'job_retention_approved',
       params: { caseNumber, year, amountFen, noticeEndDate: null },
       at: iso(),
     });
@@ -206,6 +233,7 @@ export async function jobRetentionRefund(input: JobRetentionRefundInput): Promis
   const o = outcome as NoticeOutcome | null;
   if (o?.outcome === 'withdrawn') {
     await moveTo('withdrawn', 'job_retention_withdrawn', { reasons: o.reasons });
+    await endWithoutRefund('withdrawn', o.reasons);
     await acts.informEmployer({
       caseNumber,
       messageId: `${caseNumber}.withdrawn`,

@@ -2,9 +2,10 @@
  * GET /cases/:caseNumber: a case as the read model has it, with its timeline and its payments (Art. 39, 63). Personal data is masked until roles
  * exist that may see it (Art. 30: entitlement records are not disclosed to others).
  */
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { Db } from '../../lib/db';
+import { ownCaseNumbers, ownsCase, type Party } from '../../lib/own-cases';
 import { maskIdNumber, maskTail } from '../../domain/identity';
 import { ApiError, parseOr400, validationError } from '../errors';
 import {
@@ -16,8 +17,9 @@ import {
 } from '../../domain/access';
 import { audit } from '../../lib/audit';
 import { isCaseNumber } from '../../domain/case-number';
-import { currentApplicant, currentUser, requireRole } from '../auth/middleware';
+import { currentUser, requireRole } from '../auth/middleware';
 import { CaseNumberParamSchema } from '../claims/schema';
+import { caseSections, CaseSectionsSchema, maskName } from './views';
 
 export interface CasesDeps {
   db: Db;
@@ -25,10 +27,14 @@ export interface CasesDeps {
   namespace: string;
 }
 
-/** 张三 → 张*, 欧阳娜娜 → 欧***: the family name stays, as on public notices. */
-export function maskName(name: string): string {
-  const chars = Array.from(name);
-  return chars[0] + '*'.repeat(Math.max(1, chars.length - 1));
+export { maskName };
+
+/** Who the caller is as a party to cases (Art. 8, 31): a person signed in by SMS code, or an employer's agent. */
+function partyOf(req: Request): Party | undefined {
+  if (req.applicant) return { kind: 'person', idNumber: req.applicant.idNumber, phone: req.applicant.phone };
+  const u = req.user;
+  if (u?.roles.includes('employer_agent') && u.employerUscc) return { kind: 'employer', uscc: u.employerUscc };
+  return undefined;
 }
 
 export const CaseViewSchema = z
@@ -36,6 +42,8 @@ export const CaseViewSchema = z
     caseNumber: z.string(),
     caseType: z.string(),
     status: z.string(),
+    /** The status in the 规程's words, as the person and the employer read it. */
+    statusLabel: z.string(),
     agency: z.object({ code: z.string(), name: z.string() }),
     createdAt: z.string(),
     updatedAt: z.string(),
@@ -70,6 +78,7 @@ export const CaseViewSchema = z
     ),
     links: z.object({ temporalUi: z.string().optional() }),
   })
+  .extend(CaseSectionsSchema.shape)
   .meta({ id: 'Case' });
 
 /**
@@ -127,8 +136,8 @@ export function casesRouter(deps: CasesDeps): Router {
   const router = Router();
 
   /**
-   * Staff of an agency whose scope covers the case see it; an applicant sees their own; nobody else learns whether
-   * it exists (404).
+   * Staff of an agency whose scope covers the case see it; a person or an employer sees their own cases of every type
+   * (Art. 31, lib/own-cases.ts); nobody else learns whether it exists (404).
    */
   router.get('/cases/:caseNumber', async (req, res) => {
     const { caseNumber } = parseOr400(CaseNumberParamSchema, req.params, 'params');
@@ -139,10 +148,11 @@ export function casesRouter(deps: CasesDeps): Router {
       include: { agency: true, claim: true, events: { orderBy: [{ at: 'asc' }, { id: 'asc' }] } },
     });
     const staff = req.user?.roles.some((r) => (STAFF_ROLES as readonly string[]).includes(r)) ?? false;
+    const party = partyOf(req);
     const allowed =
       c &&
       ((staff && agencyCovers(req.user!.agencyCode, c.agencyCode)) ||
-        (req.applicant && c.claim?.idNumber === req.applicant.idNumber && c.claim.phone === req.applicant.phone));
+        (party !== undefined && (await ownsCase(deps.db, party, caseNumber))));
     if (!c || !allowed) throw new ApiError(404, 'case_not_found', `No case ${caseNumber}`);
     const payables = await deps.db.payable.findMany({
       where: { caseNumber },
@@ -153,6 +163,7 @@ export function casesRouter(deps: CasesDeps): Router {
       caseNumber: c.caseNumber,
       caseType: c.caseType,
       status: c.status,
+      statusLabel: CASE_STATUS_LABELS[c.status] ?? c.status,
       agency: { code: c.agency.code, name: c.agency.name },
       createdAt: c.createdAt.toISOString(),
       updatedAt: c.updatedAt.toISOString(),
@@ -184,6 +195,7 @@ export function casesRouter(deps: CasesDeps): Router {
         resultCode: p.resultCode,
         paidAt: p.paidAt?.toISOString() ?? null,
       })),
+      ...(await caseSections(deps.db, c.caseNumber, c.caseType)),
       links: deps.temporalUiUrl
         ? {
             temporalUi: `${deps.temporalUiUrl}/namespaces/${encodeURIComponent(deps.namespace)}/workflows/${encodeURIComponent(c.workflowId)}`,
@@ -263,12 +275,16 @@ export function casesRouter(deps: CasesDeps): Router {
     res.json(result);
   });
 
-  /** An applicant's own cases (signed in with ID number and SMS code). */
+  /**
+   * Art. 31: the caller's own cases of every type, newest first: a person's (signed in with ID number and SMS code) or
+   * an employer's (its agent).
+   */
   router.get('/my/cases', async (req, res) => {
-    const me = currentApplicant(req);
+    const party = partyOf(req);
+    if (!party) throw new ApiError(401, 'unauthenticated', 'Sign in first', [], { 'WWW-Authenticate': 'Bearer' });
     const rows = await deps.db.case.findMany({
-      where: { claim: { idNumber: me.idNumber, phone: me.phone } },
-      orderBy: { createdAt: 'desc' },
+      where: { caseNumber: { in: await ownCaseNumbers(deps.db, party) } },
+      orderBy: [{ createdAt: 'desc' }, { caseNumber: 'asc' }],
       take: 100,
     });
     res.json({
@@ -316,6 +332,17 @@ export const CASE_STATUS_LABELS: Record<string, string> = {
   approved: '审核通过',
   refused: '不予受理或审核不通过',
   cancelled: '已撤销',
+  awaiting_materials: '待补充材料',
+  awaiting_evidence: '待提供证明材料',
+  granted: '审核通过',
+  in_notice: '公示中',
+  in_payment: '待发放',
+  paid: '已发放',
+  withdrawn: '经公示有异议，不予发放',
+  under_review: '复核中',
+  upheld: '维持原决定',
+  corrected: '纠正原决定',
+  closed: '已办结',
 };
 
 export const PublicStatusQuerySchema = z

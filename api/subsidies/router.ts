@@ -20,7 +20,11 @@ import { agencyCovers } from '../../domain/access';
 import { businessDateOf } from '../../domain/calendar';
 import { formatCaseNumber, serialFromBytes, type CaseType } from '../../domain/case-number';
 import { isMainlandMobile, isValidUscc, validateIdentityDocument } from '../../domain/identity';
+import { jobRetentionYearProblem, skillSubsidyParties, type InsuredEmployer } from '../../domain/subsidies';
+import { Prisma } from '../../generated/prisma/client';
+import { SourceError } from '../../integrations/errors';
 import { audit } from '../../lib/audit';
+import { insuranceOf, type InsuranceSource } from '../../lib/insured-employer';
 import { isoDate, type Db } from '../../lib/db';
 import { jobRetentionRefund, jobRetentionScreening } from '../../workflows/job-retention';
 import { objectToNoticeItem } from '../../workflows/public-notice';
@@ -89,11 +93,59 @@ export const SubsidyCaseCreatedSchema = z
 const NoticeIdParam = z.object({ id: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be a notice ID') });
 
 const STAFF_APPLY = ['intake', 'supervisor'];
+/** How long an application waits for the tax platform before the automatic review is left to decide (Art. 50). */
+const PRECHECK_TIMEOUT_MS = 5_000;
 
-export function subsidiesRouter(deps: { db: Db; temporal: Client; taskQueue: string; now?: () => Date }): Router {
+export function subsidiesRouter(deps: {
+  db: Db;
+  temporal: Client;
+  taskQueue: string;
+  /** The tax data platform: where the person is insured and with whom (Art. 8, 50), asked before a case is opened. */
+  tax: InsuranceSource;
+  now?: () => Date;
+}): Router {
   const router = Router();
   const { db } = deps;
   const now = deps.now ?? (() => new Date());
+
+  /**
+   * Art. 8, 50 before anything is written: an employer agent applies for its own company's employee only, and every
+   * application goes to the agency where the person is insured (参保地). Judged by the rule the automatic review
+   * applies again (`skillSubsidyParties`); when the tax platform cannot answer now, the review decides.
+   */
+  async function checkParties(b: z.infer<typeof SkillSubsidyRequestSchema>, agentUscc: string | null) {
+    let insured: InsuredEmployer | null;
+    try {
+      insured = (
+        await insuranceOf(deps.tax, b.employee.idNumber, businessDateOf(now()), {
+          signal: AbortSignal.timeout(PRECHECK_TIMEOUT_MS),
+        })
+      ).insured;
+    } catch (err) {
+      if (err instanceof SourceError) return;
+      throw err;
+    }
+    const { reasons } = skillSubsidyParties(
+      { agencyCode: b.agencyCode, declaredUscc: b.employer.uscc, agentUscc },
+      insured,
+    );
+    if (reasons.includes('not_own_employee'))
+      throw new ApiError(
+        403,
+        'not_own_employee',
+        '单位经办人只能为本单位参保职工申请技能提升补贴（规程第八条、第五十条）：该职工的参保单位不是贵单位',
+        [{ path: 'employee.idNumber', message: '不是本单位参保职工' }],
+      );
+    if (reasons.includes('not_insured_here') && insured?.agencyCode) {
+      const place = await db.agency.findUnique({ where: { code: insured.agencyCode } });
+      throw new ApiError(
+        422,
+        'not_insured_here',
+        `技能提升补贴应向参保地失业保险经办机构申请（规程第五十条）：该职工的参保地为${place?.name ?? insured.agencyCode}`,
+        [{ path: 'agencyCode', message: `应为参保地经办机构 ${insured.agencyCode}` }],
+      );
+    }
+  }
 
   async function agencyOf(code: string, path: string) {
     const agency = await db.agency.findUnique({ where: { code } });
@@ -148,18 +200,30 @@ export function subsidiesRouter(deps: { db: Db; temporal: Client; taskQueue: str
     const b = parseOr400(SkillSubsidyRequestSchema, req.body);
     const agency = await agencyOf(b.agencyCode, 'agencyCode');
     const u = req.user;
-    const staff = !!u && u.roles.some((r) => STAFF_APPLY.includes(r)) && agencyCovers(u.agencyCode, agency.code);
+    const clerk = !!u && u.roles.some((r) => STAFF_APPLY.includes(r));
+    const staff = clerk && agencyCovers(u.agencyCode, agency.code);
     const channel = !!u && u.roles.some((r) => r === 'online_channel' || r === 'kiosk');
     const agent = !!u && u.roles.includes('employer_agent');
     if (agent && u.employerUscc !== b.employer.uscc)
-      throw new ApiError(403, 'forbidden', 'An employer agent applies for its own employer’s employees only (Art. 8)', [
-        { path: 'employer.uscc', message: 'is not your employer' },
+      throw new ApiError(403, 'not_own_employee', '单位经办人只能为本单位职工申请技能提升补贴（规程第八条）', [
+        { path: 'employer.uscc', message: '不是本单位的统一社会信用代码' },
       ]);
     const own =
       !!req.applicant && req.applicant.idNumber === b.employee.idNumber && req.applicant.phone === b.employee.phone;
-    if (!staff && !channel && !agent && !own) throw new ApiError(403, 'forbidden', 'You may not apply for this person');
+    if (clerk && !staff && !channel && !agent)
+      throw new ApiError(403, 'outside_agency_scope', '经办人员只能受理本经办机构的申请（规程第五条、第五十条）', [
+        { path: 'agencyCode', message: '不在本经办机构管辖范围内' },
+      ]);
+    if (!staff && !channel && !agent && !own)
+      throw new ApiError(
+        403,
+        'forbidden',
+        '技能提升补贴由职工本人申请，或由其参保单位、经办窗口、网上服务平台代为申请（规程第五十条）',
+      );
     const requestKey = requestKeyOf(req, 'skill_subsidy');
     let row = await db.skillSubsidyClaim.findUnique({ where: { requestKey } });
+    // A new application: the person's insured employer and place on record decide whether it may be made here.
+    if (!row) await checkParties(b, agent ? u.employerUscc : null);
     let created = false;
     if (!row) {
       const at = now();
@@ -229,48 +293,64 @@ export function subsidiesRouter(deps: { db: Db; temporal: Client; taskQueue: str
     if (!u.roles.includes('employer_agent') || !u.employerUscc)
       throw new ApiError(403, 'forbidden', 'An employer’s agent applies for its employer (Art. 8, 49)');
     const b = parseOr400(JobRetentionApplicationSchema, req.body);
+    const yearProblem = jobRetentionYearProblem(b.year, businessDateOf(now()));
+    if (yearProblem) throw validationError([{ path: 'year', message: yearProblem }], yearProblem);
     const agency = await agencyOf(b.agencyCode, 'agencyCode');
-    const existing = await db.jobRetentionCase.findUnique({
-      where: { uscc_year: { uscc: u.employerUscc, year: b.year } },
-    });
-    if (existing) {
-      res.location(`/cases/${existing.caseNumber}`);
-      const c = await db.case.findUniqueOrThrow({ where: { caseNumber: existing.caseNumber } });
+    const uscc = u.employerUscc;
+    // The employer's open or granted case for the year; one refused or withdrawn does not hold the year (Art. 49).
+    const active = () => db.jobRetentionCase.findFirst({ where: { uscc, year: b.year, outcome: null } });
+    const answerWith = async (caseNumber: string) => {
+      res.location(`/cases/${caseNumber}`);
+      const c = await db.case.findUniqueOrThrow({ where: { caseNumber } });
       res.status(200).json({ caseNumber: c.caseNumber, status: c.status });
-      return;
-    }
-    const requestKey = requestKeyOf(req, `job_retention\n${u.employerUscc}`);
+    };
+    const requestKey = requestKeyOf(req, `job_retention\n${uscc}`);
+    // The same request again: its case, whatever became of it; else the year's open or granted case.
+    const existing = (await db.jobRetentionCase.findUnique({ where: { requestKey } })) ?? (await active());
+    if (existing) return answerWith(existing.caseNumber);
     const at = now();
     const caseNumber = caseNumberOf('job_retention_refund', agency.code, requestKey);
-    await db.$transaction(async (tx) => {
-      await tx.case.create({
-        data: {
-          caseNumber,
-          caseType: 'job_retention_refund',
-          status: 'received',
-          agencyCode: agency.code,
-          workflowId: caseNumber,
-          createdAt: at,
-          updatedAt: at,
-        },
+    const opened = await db
+      .$transaction(async (tx) => {
+        await tx.case.create({
+          data: {
+            caseNumber,
+            caseType: 'job_retention_refund',
+            status: 'received',
+            agencyCode: agency.code,
+            workflowId: caseNumber,
+            createdAt: at,
+            updatedAt: at,
+          },
+        });
+        await tx.jobRetentionCase.create({
+          data: {
+            caseNumber,
+            source: 'application',
+            requestKey,
+            uscc,
+            employerName: '',
+            agencyCode: agency.code,
+            year: b.year,
+            phone: b.contactPhone,
+            accountNumber: '',
+            amountFen: 0,
+            assessment: {},
+            createdAt: at,
+          },
+        });
+        return true;
+      })
+      .catch((err: unknown) => {
+        // A concurrent application or the screening opened the year's case first (job_retention_once_partial).
+        if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') return false;
+        throw err;
       });
-      await tx.jobRetentionCase.create({
-        data: {
-          caseNumber,
-          source: 'application',
-          requestKey,
-          uscc: u.employerUscc!,
-          employerName: '',
-          agencyCode: agency.code,
-          year: b.year,
-          phone: b.contactPhone,
-          accountNumber: '',
-          amountFen: 0,
-          assessment: {},
-          createdAt: at,
-        },
-      });
-    });
+    if (!opened) {
+      const first = await active();
+      if (!first) throw new ApiError(409, 'conflict', '与同时提交的另一申请冲突，请重新提交');
+      return answerWith(first.caseNumber);
+    }
     await audit(db, {
       actor: { id: u.id, username: u.username },
       action: 'job_retention_applied',
@@ -291,6 +371,8 @@ export function subsidiesRouter(deps: { db: Db; temporal: Client; taskQueue: str
     if (!u.roles.includes('supervisor'))
       throw new ApiError(403, 'forbidden', 'A supervisor starts a screening (Art. 49)');
     const b = parseOr400(ScreeningRequestSchema, req.body);
+    const yearProblem = b.year === undefined ? null : jobRetentionYearProblem(b.year, businessDateOf(now()));
+    if (yearProblem) throw validationError([{ path: 'year', message: yearProblem }], yearProblem);
     const agency = await agencyOf(b.agencyCode, 'agencyCode');
     if (!agencyCovers(u.agencyCode, agency.code))
       throw validationError([{ path: 'agencyCode', message: 'is outside your agency’s scope' }]);
@@ -407,7 +489,10 @@ export function registerSubsidiesOpenApi(registry: OpenAPIRegistry, options: Ope
       201: created,
       200: { description: 'The same request again: the same case', content: json(SubsidyCaseCreatedSchema) },
       400: error('The body is not valid: the field is named'),
-      403: error('Not for you to apply for'),
+      403: error(
+        'Not for you to apply for: an employer agent for another company’s employee (not_own_employee, Art. 8), a clerk outside its agency',
+      ),
+      422: error('Not the agency where the person is insured (not_insured_here, Art. 50): the field agencyCode'),
     },
   });
   registry.registerPath({
@@ -419,8 +504,11 @@ export function registerSubsidiesOpenApi(registry: OpenAPIRegistry, options: Ope
     request: { headers: idem, body: { required: true, content: json(JobRetentionApplicationSchema) } },
     responses: {
       201: created,
-      200: { description: 'The employer has a case for the year already', content: json(SubsidyCaseCreatedSchema) },
-      400: error('The body is not valid: the field is named'),
+      200: {
+        description: 'The same request again, or the employer’s open or granted case for the year',
+        content: json(SubsidyCaseCreatedSchema),
+      },
+      400: error('The body is not valid: the field is named (year: only a year that has ended, Art. 49)'),
       403: error('Not an employer agent'),
     },
   });
@@ -433,7 +521,7 @@ export function registerSubsidiesOpenApi(registry: OpenAPIRegistry, options: Ope
     request: { body: { required: true, content: json(ScreeningRequestSchema) } },
     responses: {
       202: { description: 'Started: the screening ID', content: loose },
-      400: error('The body is not valid: the field is named'),
+      400: error('The body is not valid: the field is named (year: only a year that has ended, Art. 49)'),
       403: error('Not a supervisor'),
     },
   });

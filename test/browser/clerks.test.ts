@@ -349,15 +349,22 @@ describe.skipIf(SKIP)('web pages in a real browser (issue 10)', () => {
   });
 
   it('the public notice page lists a granted skill-upgrade subsidy with the ID number masked, without sign-in (Art. 50)', async () => {
-    // A certificate holder still employed (insured now): the subsidy is granted and published (Art. 50).
-    type Detail = { certificates: { certificateNumber: string }[]; employments: { endDate: string | null }[] };
+    // A certificate holder still employed (insured now) in Shenyang: the subsidy is granted and published (Art. 50).
+    type Detail = {
+      certificates: { certificateNumber: string }[];
+      employments: { employerUscc: string; endDate: string | null }[];
+    };
     let holder: Person | undefined;
     let certificateNumber = '';
+    let employerName = '';
     for (const p of await findPeople(sim, 'has_certificates,long_history,bank_paid', 40)) {
       const d = await sim.admin<Detail>('GET', `/persons/${p.idNumber}`);
-      if (d.employments.some((e) => e.endDate === null) && d.certificates[0]) {
+      const open = d.employments.filter((e) => e.endDate === null);
+      const employer = open.length === 1 ? await sim.clients.tax.getEmployer(open[0]!.employerUscc) : null;
+      if (employer?.agencyDivisionCode === '210100' && d.certificates[0]) {
         holder = p;
         certificateNumber = d.certificates[0].certificateNumber;
+        employerName = employer.name;
         break;
       }
     }
@@ -393,7 +400,9 @@ describe.skipIf(SKIP)('web pages in a real browser (issue 10)', () => {
     await expect.poll(() => row.count()).toBe(1);
     const masked = `${holder!.idNumber.slice(0, 6)}********${holder!.idNumber.slice(-4)}`;
     expect(await row.locator('.id-masked').textContent()).toBe(masked);
-    expect(await row.textContent()).toContain('沈阳某机械有限公司');
+    // 职工所在企业: the employer the person is insured with on record, not the one the application declared.
+    expect(await row.textContent()).toContain(employerName);
+    expect(await row.textContent()).not.toContain('沈阳某机械有限公司');
     expect(await row.textContent()).toMatch(/[\d,]+\.00 元/);
     const whole = (await page.locator('main').textContent()) ?? '';
     expect(whole).not.toContain(holder!.idNumber);
@@ -462,6 +471,45 @@ describe.skipIf(SKIP)('web pages in a real browser (issue 10)', () => {
     );
     expect(supplied.map((e) => e.type)).toEqual(['materials_supplied_1']);
     expect(page.url()).not.toContain(idNumber);
+  });
+
+  it('an employer agent signs in and sees its company’s own cases, not another company’s (Art. 8, 31)', async () => {
+    const companies = (
+      await sim.admin<{ items: { uscc: string; agencyDivisionCode: string }[] }>('GET', '/employers?limit=200')
+    ).items.filter((e) => e.agencyDivisionCode === '210100');
+    const [ours, theirs] = companies as [(typeof companies)[0], (typeof companies)[0]];
+    const opened: string[] = [];
+    for (const [username, uscc] of [
+      ['agent.ours', ours.uscc],
+      ['agent.theirs', theirs.uscc],
+    ] as const) {
+      const agent = await userWithToken(tdb.db, api.url, {
+        username,
+        displayName: username,
+        agencyCode: '210100',
+        roles: ['employer_agent'],
+        employerUscc: uscc,
+      });
+      const year = Number(new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 4)) - 2;
+      const res = await fetch(`${api.url}/job-retention/applications`, {
+        method: 'POST',
+        headers: agent.headers,
+        body: JSON.stringify({ agencyCode: '210100', year, contactPhone: '13900005678' }),
+      });
+      expect(res.status).toBe(201);
+      opened.push(((await res.json()) as { caseNumber: string }).caseNumber);
+    }
+    await signIn(page, api.url, 'agent.ours');
+    expect(new URL(page.url()).pathname).toBe('/app/employer');
+    const row = page.locator('#mine tbody tr', { hasText: opened[0]! });
+    await expect.poll(() => row.count()).toBe(1);
+    expect(await row.textContent()).toContain('稳岗返还');
+    expect(await page.locator('#mine').textContent()).not.toContain(opened[1]!);
+    await row.getByRole('button', { name: `查看 ${opened[0]}` }).click();
+    await expect.poll(() => page.locator('#detail').textContent()).toContain('年度稳岗返还');
+    expect(await unlabelledFields(page)).toEqual([]);
+    await screenshot(page, '11-employer-cases');
+    await signOut(page);
   });
 
   it('an administrator adds a user with a role, enters a calendar year, reads the policy parameters in force and adds a dated entry (Art. 94, 12)', async () => {

@@ -81,8 +81,15 @@ export const ACCESS_TABLE: Record<string, AccessRule> = {
   // Applying: the body says the channel, and the channel who may file (Art. 35); an empty body is refused as invalid.
   'POST /claims': { roles: 'signed_in' },
   'POST /skill-subsidies': { roles: 'signed_in' },
-  'GET /my/cases': { roles: [], applicant: 'any', wrongRole: 'unauthenticated', wrongClient: 'unauthenticated' },
-  // A case (Art. 5, 30): staff whose agency covers it, the applicant for their own.
+  // Art. 31: one's own cases, a person's or an employer's (its agent).
+  'GET /my/cases': {
+    roles: ['employer_agent'],
+    applicant: 'any',
+    wrongRole: 'unauthenticated',
+    wrongClient: 'unauthenticated',
+  },
+  // A case (Art. 5, 30, 31): staff whose agency covers it, the applicant for their own (a claim here; an employer's
+  // own cases are in test/scenarios/own-cases.test.ts).
   'GET /cases/{caseNumber}': caseAction(STAFF, 'own'),
   // Case search (Art. 5, 30): staff; by a person only some roles (refused per criterion, after the empty body's 400).
   'POST /cases/search': { roles: STAFF },

@@ -161,6 +161,20 @@ describe('public notices and the screening (Art. 49, 50)', () => {
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: { fields: { path: string }[] } }).error.fields[0]!.path).toBe('agencyCode');
   });
+
+  it('screens only a year that has ended, naming the year and the rule (Art. 49)', async () => {
+    const boss = (
+      await userWithToken(tdb.db, api.url, { username: 'boss2.sy', agencyCode: '210100', roles: ['supervisor'] })
+    ).headers;
+    const thisYear = Number(new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 4));
+    for (const year of [thisYear, thisYear + 1]) {
+      const res = await post('/job-retention/screenings', { agencyCode: '210100', year }, boss);
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as { error: { fields: unknown[] } }).error.fields).toEqual([
+        { path: 'year', message: expect.stringContaining('规程第四十九条') },
+      ]);
+    }
+  });
 });
 
 describe('the yearly screening schedule (Art. 49 免申即享)', () => {

@@ -29,6 +29,9 @@ describe('replay of recorded histories', () => {
     // A city's run sending one batch after another; since: up to four at once (patch payment-run-batches-in-flight).
     'payment-run-one-batch-at-a-time',
     'payment-run-batches-in-flight',
+    // A job-retention application refused by the reviewer on the evidence, before it recorded the outcome and told
+    // the employer (patch job-retention-ended-without-refund, Art. 49).
+    'job-retention-evidence-refused',
   ])('a history recorded as %s', async (name) => {
     await Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') } }, history(name));
   });

@@ -67,6 +67,10 @@ export interface Scenario {
   taskQueue: string;
   /** The online service platform's token (files claims for people it identified, Art. 35). */
   channel: Record<string, string>;
+  /** Signs `person` in on the applicants' pages by SMS code (Art. 8: 信息化认证方式); bearer headers. */
+  applicant(person: Pick<Person, 'idNumber' | 'mobile'>): Promise<Record<string, string>>;
+  /** An agent of the employer `uscc` (单位经办人, Art. 8), signed in; bearer headers. */
+  employerAgent(uscc: string, agencyCode?: string): Promise<Record<string, string>>;
   /** Staff of the city agencies used by the scenarios, by city code. */
   staffOf(agencyCode: string): Promise<Staff>;
   /** Today on the scenario's clock (the time-skipping server's), Asia/Shanghai. */
@@ -150,6 +154,7 @@ export async function startScenario(
     temporal: env.client,
     taskQueue,
     sms: sources.sms,
+    tax: sources.tax,
     now: () => new Date(Date.now() + offsetMs),
   });
   const started: { terminate(reason?: string): Promise<unknown> }[] = [];
@@ -217,6 +222,35 @@ export async function startScenario(
     return r.body;
   }
 
+  async function applicant(person: Pick<Person, 'idNumber' | 'mobile'>) {
+    const who = { idNumber: person.idNumber, phone: person.mobile };
+    const sent = await call('POST', '/auth/applicant/code', { body: who });
+    if (sent.status !== 202) throw new Error(`sign-in code: ${sent.status} ${JSON.stringify(sent.body)}`);
+    const texts = await sim.admin<{ messages: { mobile: string; text: string }[] }>('GET', '/sms/outbox');
+    const last = texts.messages.filter((m) => m.mobile === person.mobile && m.text.includes('验证码')).pop();
+    const code = last && /验证码为(\d{6})/.exec(last.text)?.[1];
+    if (!code) throw new Error(`no sign-in code reached ${person.mobile}`);
+    const r = await call<{ token: string }>('POST', '/auth/applicant/login', {
+      body: { ...who, code, mode: 'bearer' },
+    });
+    if (r.status !== 200) throw new Error(`applicant sign-in: ${r.status} ${JSON.stringify(r.body)}`);
+    return { authorization: `Bearer ${r.body.token}` };
+  }
+
+  const agents = new Map<string, Record<string, string>>();
+  async function employerAgent(uscc: string, agencyCode = '210100') {
+    const known = agents.get(uscc);
+    if (known) return known;
+    const u = await userWithToken(tdb.db, api.url, {
+      username: `agent.${uscc}`,
+      agencyCode,
+      roles: ['employer_agent'],
+      employerUscc: uscc,
+    });
+    agents.set(uscc, u.headers);
+    return u.headers;
+  }
+
   async function openTasks(caseNumber: string): Promise<CaseTask[]> {
     const s = await staffOf(agencyOf(caseNumber));
     const seen = new Map<string, CaseTask>();
@@ -255,6 +289,8 @@ export async function startScenario(
     api,
     taskQueue,
     channel,
+    applicant,
+    employerAgent,
     staffOf,
     today: async () => businessDateOf(new Date(await env.currentTimeMs())),
     async people(filter, count, predicate = () => true) {

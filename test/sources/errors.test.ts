@@ -156,6 +156,19 @@ describe('failures that a retry cannot fix', () => {
     });
   });
 
+  it('lets a fault answer with a code of its own: 404 not_found makes a known record absent (Art. 49)', async () => {
+    const known = (await sim.admin<{ items: { uscc: string }[] }>('GET', '/employers?limit=1')).items[0]!.uscc;
+    expect(await sim.clients.credit.getEmployerCredit(known)).not.toBeNull();
+    const { fault } = await sim.admin<{ fault: { id: string } }>('PUT', '/faults', {
+      route: `/credit/employers/${known}`,
+      status: 404,
+      code: 'not_found',
+    });
+    expect(await sim.clients.credit.getEmployerCredit(known)).toBeNull();
+    await sim.admin('DELETE', `/faults/${fault.id}`);
+    expect(await sim.clients.credit.getEmployerCredit(known)).not.toBeNull();
+  });
+
   it('rejects a malformed body with an error naming the source, the operation and the field (Art. 24)', async () => {
     await sim.admin('PUT', '/faults', {
       route: '/tax/persons/contributions/query',

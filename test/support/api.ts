@@ -41,8 +41,11 @@ export async function startApi(
     logger,
     policy: createPolicyStore(opts.db, loadPolicyData(), { ttlMs: 0 }),
     calendar: createCalendarStore(opts.db, { ttlMs: 0 }),
-    // No SMS gateway unless the test gives one: codes then fail as unavailable.
-    sms: createSourceClients(parseSourceConfig({ SIMULATOR_URL: 'http://127.0.0.1:1' })).sms,
+    // No SMS gateway and no tax platform unless the test gives them: codes then fail as unavailable, and a
+    // skill-subsidy application is left to the automatic review.
+    ...(({ sms, tax }) => ({ sms, tax }))(
+      createSourceClients(parseSourceConfig({ SIMULATOR_URL: 'http://127.0.0.1:1' })),
+    ),
     ...opts,
     metrics,
     temporal,

@@ -360,15 +360,55 @@ describe('job-retention refund granted without application, with its notice (Art
       )[0]!.status,
     ).toBe('withdrawn');
     expect(await tdb.sql('SELECT 1 FROM payable WHERE case_number = $1', [objected.case_number])).toHaveLength(0);
+    // Withdrawn: the case no longer holds the employer's year (a later screening or application may open one).
+    expect(
+      (
+        await eventually(
+          () =>
+            tdb.sql<{ outcome: string | null }>('SELECT outcome FROM job_retention_case WHERE case_number = $1', [
+              objected.case_number,
+            ]),
+          (r) => r[0]?.outcome === 'withdrawn',
+        )
+      )[0]!.outcome,
+    ).toBe('withdrawn');
   }, 600_000);
 });
 
 describe('skill-upgrade subsidy (Art. 50)', () => {
   let holder: Person;
+  /** The holder's insured employer on the tax platform's record (the notice names it, Art. 50). */
+  let holderEmployer: { uscc: string; name: string };
   let certificate: { certificateNumber: string; occupationName: string; level: string; issueDate: string };
+  type Detail = {
+    certificates: (typeof certificate)[];
+    employments: { employerUscc: string; employerName: string; endDate: string | null }[];
+  };
+  /** A certificate holder insured now (an employment still open) at an employer of `city`. */
+  async function holderIn(city: string, skip: string[] = []) {
+    for (const p of await findPeople(sim, 'has_certificates,long_history,bank_paid', 60)) {
+      if (skip.includes(p.idNumber)) continue;
+      const d = await sim.admin<Detail>('GET', `/persons/${p.idNumber}`);
+      const open = d.employments.filter((e) => e.endDate === null);
+      if (open.length !== 1) continue;
+      const e = await sim.clients.tax.getEmployer(open[0]!.employerUscc);
+      if (e?.agencyDivisionCode === city)
+        return { person: p, employer: { uscc: e.uscc, name: e.name }, certificate: d.certificates[0]! };
+    }
+    throw new Error(`no certificate holder insured in ${city}`);
+  }
 
-  /** What the API writes before it starts the workflow, then the workflow. */
-  async function apply(n: number, certificateNumber: string, accountNumber = holder.bankAccount.accountNumber) {
+  /**
+   * What the API writes before it starts the workflow, then the workflow. The declared employer is not the person's
+   * insured employer unless `as` says so; `as.employer`: applied by that employer's agent.
+   */
+  async function apply(
+    n: number,
+    certificateNumber: string,
+    accountNumber = holder.bankAccount.accountNumber,
+    as: { person?: Person; employerAgentOf?: string } = {},
+  ) {
+    const person = as.person ?? holder;
     const caseNumber = `JNB-2027-210100-SKL${String(n).padStart(7, '0')}`;
     await tdb.sql(
       `INSERT INTO "case" (case_number, case_type, status, agency_code, workflow_id, created_at, updated_at)
@@ -378,9 +418,18 @@ describe('skill-upgrade subsidy (Art. 50)', () => {
     await tdb.sql(
       `INSERT INTO skill_subsidy_claim (case_number, request_key, channel, applied_by, id_type, id_number, name, phone,
          employer_uscc, employer_name, certificate_number, payment_method, account_number, submitted_at)
-       VALUES ($1, $1, 'online', 'employee', 'resident_id_card', $2, $3, $4, '91210100MA0XXXXXX0', '沈阳某公司', $5,
+       VALUES ($1, $1, 'online', $7, 'resident_id_card', $2, $3, $4, $8, '沈阳某公司', $5,
          'social_security_card', $6, now())`,
-      [caseNumber, holder.idNumber, holder.name, holder.mobile, certificateNumber, accountNumber],
+      [
+        caseNumber,
+        person.idNumber,
+        person.name,
+        person.mobile,
+        certificateNumber,
+        accountNumber,
+        as.employerAgentOf ? 'employer' : 'employee',
+        as.employerAgentOf ?? '91210100MA0XXXXXX0',
+      ],
     );
     const handle = await env.client.workflow.start(skillSubsidy, {
       taskQueue,
@@ -396,17 +445,8 @@ describe('skill-upgrade subsidy (Art. 50)', () => {
     ]);
 
   it('grants by level, publishes for 5 workdays and pays after the notice, asking for a corrected account when the bank refuses it twice; refuses a second claim for the same certificate level and an unknown certificate, telling why (Art. 50, 39)', async () => {
-    // Insured now: an employment still open at an insured employer (the tax platform's records).
-    type Detail = { certificates: (typeof certificate)[]; employments: { endDate: string | null }[] };
-    for (const p of await findPeople(sim, 'has_certificates,long_history,bank_paid', 40)) {
-      const d = await sim.admin<Detail>('GET', `/persons/${p.idNumber}`);
-      if (d.employments.some((e) => e.endDate === null)) {
-        holder = p;
-        certificate = d.certificates[0]!;
-        break;
-      }
-    }
-    expect(certificate).toBeDefined();
+    // Insured now in Shenyang: an employment still open at an insured employer (the tax platform's records).
+    ({ person: holder, employer: holderEmployer, certificate } = await holderIn('210100'));
     const amount = { junior: 100_000, intermediate: 150_000, senior: 200_000 }[certificate.level]!;
 
     // The account given is one the bank refuses (a frozen card): the payment fails until it is corrected (Art. 39).
@@ -425,13 +465,15 @@ describe('skill-upgrade subsidy (Art. 50)', () => {
         ),
       (r) => r.length === 1,
     );
-    // Art. 50: name, ID number masked, employer, certificate level, issue date, amount.
+    // Art. 50: name, ID number masked, employer (职工所在企业: the insured one on record, not the one declared),
+    // certificate level, issue date, amount.
     expect(item!.amount_fen).toBe(amount);
     expect(item!.display).toMatchObject({
       name: holder.name,
-      employerName: '沈阳某公司',
+      employerName: holderEmployer.name,
       issueDate: certificate.issueDate,
     });
+    expect(holderEmployer.name).not.toBe('沈阳某公司');
     expect(item!.display.idNumberMasked).toBe(`${holder.idNumber.slice(0, 6)}********${holder.idNumber.slice(-4)}`);
 
     // The same certificate again: refused, and told why.
@@ -550,4 +592,48 @@ describe('skill-upgrade subsidy (Art. 50)', () => {
     );
     expect(toldPaid.map((m) => m.kind)).toEqual(['skill_subsidy_granted', 'subsidy_account', 'subsidy_paid']);
   }, 600_000);
+
+  it('refuses at the review what the record says is not for this agency or this employer: a person insured in Tieling, another company’s agent (Art. 8, 50)', async () => {
+    const tieling = await holderIn('211200');
+    const elsewhere = await apply(11, tieling.certificate.certificateNumber, tieling.person.bankAccount.accountNumber, {
+      person: tieling.person,
+    });
+    const own = await holderIn('210100', [holder.idNumber]);
+    const foreign = await apply(12, own.certificate.certificateNumber, own.person.bankAccount.accountNumber, {
+      person: own.person,
+      employerAgentOf: '91210100MA0XXXXXX0',
+    });
+    for (const [caseNumber, code, text] of [
+      [elsewhere, 'not_insured_here', '应向参保地失业保险经办机构申请'],
+      [foreign, 'not_own_employee', '申请单位不是该职工的参保单位'],
+    ] as const) {
+      expect(
+        await eventually(
+          () => caseStatus(caseNumber),
+          (x) => x === 'refused' || x === 'in_notice',
+        ),
+      ).toBe('refused');
+      const [row] = await tdb.sql<{ assessment: { reasons: { code: string }[] }; insured_employer_uscc: string }>(
+        'SELECT assessment, insured_employer_uscc FROM skill_subsidy_claim WHERE case_number = $1',
+        [caseNumber],
+      );
+      expect(row!.assessment.reasons.map((r) => r.code)).toContain(code);
+      const told = await eventually(
+        () => messages(caseNumber),
+        (m) => m.length === 1,
+      );
+      expect(told[0]!.text).toContain(text);
+    }
+    expect(
+      (
+        await tdb.sql<{ insured_employer_uscc: string; insured_agency_code: string }>(
+          'SELECT insured_employer_uscc, insured_agency_code FROM skill_subsidy_claim WHERE case_number = $1',
+          [elsewhere],
+        )
+      )[0],
+    ).toEqual({ insured_employer_uscc: tieling.employer.uscc, insured_agency_code: '211200' });
+    expect(
+      await tdb.sql('SELECT 1 FROM public_notice_item WHERE case_number = ANY($1)', [[elsewhere, foreign]]),
+    ).toHaveLength(0);
+  }, 120_000);
 });
