@@ -31,6 +31,11 @@ describe('replay of recorded histories', () => {
     // A city's run sending one batch after another; since: up to four at once (patch payment-run-batches-in-flight).
     'payment-run-one-batch-at-a-time',
     'payment-run-batches-in-flight',
+    // Before issue 19 (items 6, 8, 9): one-off benefits without the event check, the stop signal to the period or the
+    // withdrawal of a held grant; a monitoring item confirmed without holding the payments it concerns.
+    'other-benefit-childbirth-paid',
+    'other-benefit-survivors-paid',
+    'monitoring-item-confirmed',
   ])('a history recorded as %s', async (name) => {
     await Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') } }, history(name));
   });
