@@ -73,6 +73,10 @@ export interface Scenario {
   today(): Promise<string>;
   /** Seeded persons with the traits (simulators/README.md), optionally narrowed by a predicate. */
   people(filter: string, count: number, predicate?: (p: Person) => boolean): Promise<Person[]>;
+  /** Like `people`, only those whose claim is paid by the city `agencyCode` (the city of their last employer). */
+  peopleIn(agencyCode: string, filter: string, count: number, predicate?: (p: Person) => boolean): Promise<Person[]>;
+  /** Files the person's claim (with changes) and waits until it is approved and its benefit period has begun. */
+  approvedClaim(person: Person, change?: (c: ClaimRequest) => ClaimRequest): Promise<string>;
   /** The claim `person` would file online, paid in the city of their last employer, with changes. */
   claimFor(person: Person, change?: (c: ClaimRequest) => ClaimRequest): Promise<ClaimRequest>;
   /** Any API call; JSON in and out. */
@@ -237,6 +241,33 @@ export async function startScenario(
     staffOf,
     today: async () => businessDateOf(new Date(await env.currentTimeMs())),
     people: (filter, count, predicate) => findPeople(sim, filter, count, predicate),
+    async peopleIn(agencyCode, filter, count, predicate = () => true) {
+      const found: Person[] = [];
+      for (const p of await findPeople(sim, filter, count * 8, predicate)) {
+        if ((await claimOf(sim, p)).payingLocality.agencyCode === agencyCode) found.push(p);
+        if (found.length === count) return found;
+      }
+      throw new Error(`only ${found.length} people with ${filter} paid by ${agencyCode}`);
+    },
+    async approvedClaim(person, change = (c) => c) {
+      const res = await call<{ caseNumber: string }>('POST', '/claims', {
+        headers: channel,
+        body: change(await claimOf(sim, person)),
+      });
+      if (res.status !== 201) throw new Error(`POST /claims: ${res.status} ${JSON.stringify(res.body)}`);
+      const { caseNumber } = res.body;
+      const view = await eventually(
+        () => caseView(caseNumber),
+        (v) => v.status === 'approved',
+        200,
+      );
+      if (view.status !== 'approved') throw new Error(`${caseNumber} is ${view.status}, not approved`);
+      await eventually(
+        () => tdb.sql('SELECT 1 FROM benefit_period WHERE id = $1', [`${caseNumber}.P`]),
+        (r) => r.length === 1,
+      );
+      return caseNumber;
+    },
     async claimFor(person, change = (c) => c) {
       return change(await claimOf(sim, person));
     },
