@@ -43,7 +43,8 @@ export const BankAccountSchema = z
 export const StopReportSchema = z
   .strictObject({
     date: isoDate.meta({ description: 'The day the stop condition began' }),
-    reason: z.enum(Object.keys(STOP_REASON_LABELS) as [string, ...string[]]),
+    // A person reports their own stop condition; a stop on an audit finding is decided by the agency (Art. 80).
+    reason: z.enum(Object.keys(STOP_REASON_LABELS).filter((r) => r !== 'audit_finding') as [string, ...string[]]),
   })
   .meta({ id: 'StopReport' });
 

@@ -78,7 +78,7 @@ describe('丧葬补助金和抚恤金 (Art. 42, 47)', () => {
   let spouse: Person;
 
   it('Art. 42: a death a survivor claim confirms from civil affairs stops the period at once; nothing is paid for the months after', async () => {
-    [deceased] = await s.peopleIn(CITY, CLEAN, 1);
+    deceased = (await s.peopleIn(CITY, CLEAN, 1))[0]!;
     claim = await s.approvedClaim(deceased!);
     const next = addToMonth((await s.today()).slice(0, 7), 1);
     // The city's comparison on the 1st finds them alive and queues the month; the death, on the last day of the
@@ -93,9 +93,9 @@ describe('丧葬补助金和抚恤金 (Art. 42, 47)', () => {
       (r) => r.length > 0,
     );
     dateOfDeath = new Date(shanghaiInstant(`${next}-01`, 12) - 86_400_000).toISOString().slice(0, 10);
-    await s.sim.admin('POST', '/deaths', { idNumber: deceased!.idNumber, dateOfDeath });
+    await s.sim.admin('POST', '/deaths', { idNumber: deceased.idNumber, dateOfDeath });
 
-    [spouse] = await s.people('!deceased', 1, (p) => p.idNumber !== deceased!.idNumber);
+    spouse = (await s.people('!deceased', 1, (p) => p.idNumber !== deceased.idNumber))[0]!;
     const staff = await s.staffOf(CITY);
     const res = await s.call('POST', `/cases/${claim}/survivor-benefits`, {
       headers: staff.intake.headers,
@@ -112,7 +112,7 @@ describe('丧葬补助金和抚恤金 (Art. 42, 47)', () => {
     expect(view.payments.filter((p: any) => p.month === next && p.kind === 'unemployment_benefit')).toEqual([
       expect.objectContaining({ status: 'cancelled' }),
     ]);
-    const sms = await s.smsTo(deceased!.mobile);
+    const sms = await s.smsTo(deceased.mobile);
     expect(sms.some((m) => m.text.includes('停止发放') && m.text.includes(dateOfDeath))).toBe(true);
 
     // The pay day: nothing for the months after the death.

@@ -219,14 +219,55 @@ export async function startScenario(
     return [...seen.values()];
   }
 
+  /**
+   * Temporal's time-skipping test server keeps a time-skipping lock when a child workflow completes after its parent
+   * closed: the lock is "unlocked by the parent", which is gone (TestWorkflowMutableStateImpl
+   * .processCompleteWorkflowExecution, temporal-test-server 1.40). A benefit period is such a child (the claim starts it
+   * with ABANDON and completes), so once a period stops or ends the clock would never move again. The harness gives
+   * that lock back, once per such period, as soon as it sees the period closed.
+   */
+  const unlockedFor = new Set<string>();
+  async function releaseClosedPeriods(): Promise<void> {
+    const ended = await tdb
+      .sql<{ id: string }>("SELECT id FROM benefit_period WHERE status <> 'active'")
+      .catch(() => [] as { id: string }[]);
+    for (const { id } of ended) {
+      if (unlockedFor.has(id)) continue;
+      const d = await env.client.workflow
+        .getHandle(id)
+        .describe()
+        .catch(() => null);
+      if (!d || d.status.name === 'RUNNING' || !d.parentExecution?.workflowId) continue;
+      const parent = await env.client.workflow
+        .getHandle(d.parentExecution.workflowId)
+        .describe()
+        .catch(() => null);
+      if (parent?.status.name === 'RUNNING') continue; // the parent gave the lock back itself
+      unlockedFor.add(id);
+      await env.connection.testService?.unlockTimeSkipping({}).catch(() => undefined);
+    }
+  }
+
   async function advanceTo(ms: number) {
     const step = 20 * 86_400_000;
-    for (;;) {
-      const now = await env.currentTimeMs();
-      offsetMs = now - Date.now();
-      if (now >= ms) return;
-      await env.sleep(Math.min(ms - now, step));
-      await new Promise((r) => setTimeout(r, 300));
+    let watching = true;
+    const watcher = (async () => {
+      while (watching) {
+        await releaseClosedPeriods();
+        await new Promise((r) => setTimeout(r, 300));
+      }
+    })();
+    try {
+      for (;;) {
+        const now = await env.currentTimeMs();
+        offsetMs = now - Date.now();
+        if (now >= ms) return;
+        await env.sleep(Math.min(ms - now, step));
+        await new Promise((r) => setTimeout(r, 300));
+      }
+    } finally {
+      watching = false;
+      await watcher;
     }
   }
 
@@ -256,8 +297,8 @@ export async function startScenario(
       });
       if (res.status !== 201) throw new Error(`POST /claims: ${res.status} ${JSON.stringify(res.body)}`);
       const { caseNumber } = res.body;
-      const view = await eventually(
-        () => caseView(caseNumber),
+      const view = await eventually<{ status: string }>(
+        () => caseView(caseNumber) as Promise<{ status: string }>,
         (v) => v.status === 'approved',
         200,
       );
