@@ -3,6 +3,7 @@
  * case, its determination, the bank's ledger and the SMS outbox show what happened.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nextPayDay } from '../../workflows/pay-day';
 import { startScenario, type Scenario } from './harness';
 
 let s: Scenario;
@@ -24,7 +25,8 @@ describe('失业保险金 (Art. 34-43)', () => {
     const view = await s.caseWhen(caseNumber, (v) => v.status === 'approved');
     expect(view.status).toBe('approved');
 
-    const month = (await s.today()).slice(0, 7);
+    // The next pay day (the scenario clock is shared: other files may have moved it past this month's).
+    const month = nextPayDay(await s.env.currentTimeMs()).month;
     await s.throughPayDay(caseNumber.split('-')[2]!, month);
     const paid = (await s.bankPayments(caseNumber)).filter((p) => p.result === 'paid');
     expect(paid).toHaveLength(1);
