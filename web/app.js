@@ -77,6 +77,8 @@ export const LABELS = {
     refused: '不予受理或审核不通过',
     closed: '已办结',
     cancelled: '已撤销',
+    withdrawn: '经稽核不予发放',
+    rectified: '已整改',
   },
   taskStatus: { open: '待办', completed: '已办结', cancelled: '已撤销' },
   event: {
@@ -100,6 +102,13 @@ export const LABELS = {
     arrears_waived: '放弃欠费期间',
     materials_not_supplied: '逾期未补充材料，办结',
     case_cancelled: '撤销',
+    benefit_stopped: '停止发放',
+    stop_not_reached: '发现停止领取情形，待遇期未在运行，已告知主管',
+    payments_held: '疑点经核实，暂停发放',
+    payments_released: '整改审批：恢复发放',
+    payments_stopped: '整改审批：停止发放',
+    payments_withdrawn: '整改审批：不予发放',
+    rectification_decided: '整改意见审批',
   },
   stuckReason: {
     task_overdue: '任务超期',
