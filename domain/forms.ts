@@ -133,8 +133,8 @@ export const MonitoringRectificationFormSchema = z
     z.strictObject({ decision: z.literal('release'), reasons, comment }),
     z.strictObject({
       decision: z.literal('stop'),
-      // Not z.iso.date(): its pattern is zod's own RegExp object, whose lastIndex zod resets before each test, which
-      // failed for every value inside the workflow sandbox (seen with @temporalio/worker 1.x, reusable V8 context).
+      // Not z.iso.date(): inside the workflow sandbox (the completeTask validator) it refused every date, 2026-12-28
+      // included (seen here; zod tests its own shared RegExp, resetting its lastIndex first).
       stopDate: z.string().refine(isRealDate, 'must be a date YYYY-MM-DD: from when the benefit was not due'),
       reasons,
       comment,
