@@ -7,7 +7,7 @@
 import { cityOf } from '../domain/calculators/benefit';
 import { businessDateOf, endOfMonth, type IsoDate, type IsoMonth } from '../domain/calendar';
 import { maskTail } from '../domain/identity';
-import { messageText, type MessageKind, type MessageParams } from '../domain/messages';
+import { messageText, STOP_REASON_LABELS, type MessageKind, type MessageParams } from '../domain/messages';
 import { resolveParameter } from '../domain/policy';
 import type { PolicyStore } from '../lib/policy-store';
 import type { SourceClients } from '../integrations/config';
@@ -219,7 +219,7 @@ export function benefitActivities({ db, sources, policy: policies }: BenefitActi
       stop?: { reason: string; date: IsoDate };
       at: string;
     }): Promise<void> {
-      await db.benefitPeriod.update({
+      const period = await db.benefitPeriod.update({
         where: { id: input.periodId },
         data: {
           status: input.status,
@@ -228,6 +228,22 @@ export function benefitActivities({ db, sources, policy: policies }: BenefitActi
           updatedAt: new Date(input.at),
         },
       });
+      if (input.status === 'stopped' && input.stop) {
+        // Art. 42: the stop on the case's timeline, whoever found it (once per stop).
+        await recordCaseEvent(db, {
+          caseNumber: period.caseNumber,
+          key: `${period.caseNumber}/benefit_stopped/${input.stop.reason}/${input.stop.date}`,
+          type: 'benefit_stopped',
+          at: new Date(input.at),
+          actor: 'system',
+          data: {
+            reason: input.stop.reason,
+            label: STOP_REASON_LABELS[input.stop.reason] ?? input.stop.reason,
+            date: input.stop.date,
+            article: 'Art. 42',
+          },
+        });
+      }
     },
 
     /**

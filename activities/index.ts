@@ -8,6 +8,7 @@ import { otherBenefitActivities } from './other-benefits';
 import { paymentActivities, type PaymentActivityDeps } from './payments';
 import { monthlyCheckActivities } from './monthly-check';
 import { periodActivities } from './periods';
+import { periodStopActivities } from './period-stops';
 import { recoveryActivities } from './recovery';
 import { monitoringActivities } from './monitoring';
 import { recordingProblems } from './problems';
@@ -33,6 +34,7 @@ export function createActivities(deps: ActivityDeps) {
     ...determinationActivities(deps),
     ...payments,
     ...periodActivities({ benefits, payments }),
+    ...periodStopActivities(deps),
     ...monthlyCheckActivities({ db: deps.db, sources: deps.sources, benefits, recovery }),
     ...otherBenefitActivities(deps),
     ...recovery,

@@ -1,14 +1,16 @@
 /**
  * Monitoring rules (Art. 78-80): a run evaluates the rules in force (policy/monitoring-rule.json) against the read
  * model, records each suspicious item once per rule and subject (疑点信息, its own case) and starts its verification
- * by the audit team; the outcome is recorded and audited. Every write is idempotent, so a retried activity or an
- * overlapping run changes nothing twice.
+ * by the audit team; the outcome is recorded and audited. A confirmed item holds the payments of the cases it
+ * concerns (table payment_hold: the cities' runs skip them) until another person decides its rectification: released,
+ * or stopped / withdrawn (Art. 80 纠错机制). Every write is idempotent, so a retried activity or an overlapping run
+ * changes nothing twice.
  */
 import { Context } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { createHash } from 'node:crypto';
 import { formatCaseNumber, serialFromBytes } from '../domain/case-number';
-import type { MonitoringVerificationForm } from '../domain/forms';
+import type { MonitoringRectificationForm, MonitoringVerificationForm } from '../domain/forms';
 import { maskTail } from '../domain/identity';
 import { rulesInForce, type MonitoringRule, type MonitoringRuleParams } from '../domain/monitoring';
 import type { PolicyStore } from '../lib/policy-store';
@@ -16,6 +18,7 @@ import { audit } from '../lib/audit';
 import { recordCaseEvent } from '../lib/case-events';
 import { asJson, dbDate, type Db } from '../lib/db';
 import type { monitoringItemVerification } from '../workflows/monitoring';
+import { OTHER_BENEFIT_LABELS, type OtherBenefitKind } from './other-benefits';
 import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from '../workflows/search-attributes';
 
 export interface MonitoringActivityDeps {
@@ -38,6 +41,20 @@ export interface ItemToVerify {
 }
 
 const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+
+/**
+ * The cases whose payments a confirmed item holds (Art. 80): benefit claims (their period's months) and the one-off
+ * benefits of a period (Art. 46, 47). Subsidies have their own public notice and objection (Art. 49, 50).
+ */
+export const HOLDABLE_CASE_TYPES = ['benefit_claim', 'childbirth_subsidy', 'survivor_benefits'] as const;
+
+/** What a rectification decided, for the workflow to carry out (case numbers only). */
+export interface RectificationOutcome {
+  /** Benefit periods to stop from the stop date (their claim's case number and the period's workflow ID). */
+  periods: { caseNumber: string; periodId: string }[];
+  /** One-off grants withdrawn, whose applicants are told. */
+  withdrawn: { caseNumber: string; benefit: string }[];
+}
 
 /** The item's case number: derived from rule and subject, so the same finding is the same case (no personal data). */
 export function itemCaseNumber(rule: string, subjectKey: string, year: number, agencyCode: string): string {
@@ -348,5 +365,183 @@ export function monitoringActivities({ db, policy: policies }: MonitoringActivit
         });
       });
     },
+
+    /**
+     * Art. 80: a confirmed item holds the payments of the cases it concerns: their pending items in the ledger and any
+     * queued later stay out of the cities' runs until the rectification is decided. Recorded on each case and the
+     * item, and audited. Answers the cases held (none: nothing of the item is paid by the fund).
+     */
+    async holdMonitoringItemPayments(input: {
+      caseNumber: string;
+      by: { userId: string; username: string };
+      at: string;
+    }): Promise<{ held: string[] }> {
+      const at = new Date(input.at);
+      const item = await db.monitoringItem.findUniqueOrThrow({ where: { caseNumber: input.caseNumber } });
+      const cases = await concernedCases(db, item.rule, item.details as Record<string, unknown>);
+      if (cases.length === 0) return { held: [] };
+      await db.$transaction(async (tx) => {
+        const r = await tx.paymentHold.createMany({
+          data: cases.map((c) => ({
+            itemCaseNumber: item.caseNumber,
+            caseNumber: c,
+            status: 'held',
+            heldBy: input.by.username,
+            heldAt: at,
+          })),
+          skipDuplicates: true,
+        });
+        if (r.count === 0) return; // a retried activity
+        for (const c of cases) {
+          await recordCaseEvent(tx, {
+            caseNumber: c,
+            key: `${c}/payments_held/${item.caseNumber}`,
+            type: 'payments_held',
+            at,
+            actor: input.by.username,
+            data: { itemCaseNumber: item.caseNumber, rule: item.rule, article: 'Art. 80' },
+          });
+        }
+        await recordCaseEvent(tx, {
+          caseNumber: item.caseNumber,
+          key: `${item.caseNumber}/payments_held`,
+          type: 'payments_held',
+          at,
+          actor: input.by.username,
+          data: { caseNumbers: cases, article: 'Art. 80' },
+        });
+        await audit(tx, {
+          actor: { id: input.by.userId, username: input.by.username },
+          action: 'payments_held',
+          entity: 'monitoring_item',
+          entityId: item.caseNumber,
+          caseNumber: item.caseNumber,
+          after: { caseNumbers: cases },
+          at,
+        });
+      });
+      return { held: cases };
+    },
+
+    /**
+     * Art. 80 整改意见按程序报批后送相关环节执行: the decision on what the item holds. Released: the items go with the next
+     * run. Stopped: a benefit claim's months after the stop date's month are withdrawn from the ledger (the period, told
+     * by the workflow, stops from the date and recovers what was paid for them, Art. 42, 43); a one-off grant is
+     * withdrawn (its pending items cancelled, and any queued later). Recorded on each case and the item, audited.
+     * Answers what the workflow carries out; a retry answers the same.
+     */
+    async decideMonitoringRectification(input: {
+      caseNumber: string;
+      decision: MonitoringRectificationForm;
+      by: { userId: string; username: string };
+      at: string;
+    }): Promise<RectificationOutcome> {
+      const at = new Date(input.at);
+      const d = input.decision;
+      const item = input.caseNumber;
+      await db.$transaction(async (tx) => {
+        const holds = await tx.paymentHold.findMany({ where: { itemCaseNumber: item, status: 'held' } });
+        if (holds.length === 0) return; // decided already (a retried activity)
+        const types = new Map(
+          (
+            await tx.case.findMany({
+              where: { caseNumber: { in: holds.map((h) => h.caseNumber) } },
+              select: { caseNumber: true, caseType: true },
+            })
+          ).map((c) => [c.caseNumber, c.caseType]),
+        );
+        for (const h of holds) {
+          const claim = types.get(h.caseNumber) === 'benefit_claim';
+          const status = d.decision === 'release' ? 'released' : claim ? 'stopped' : 'withdrawn';
+          if (d.decision === 'stop') {
+            // Not sent yet, so never paid: the months after the stop's month of a period (Art. 42), a grant whole.
+            await tx.payable.updateMany({
+              where: {
+                caseNumber: h.caseNumber,
+                status: 'pending',
+                ...(claim ? { month: { gt: d.stopDate.slice(0, 7) } } : {}),
+              },
+              data: { status: 'cancelled', ...(claim ? {} : { resultCode: 'withdrawn' }), updatedAt: at },
+            });
+          }
+          await tx.paymentHold.update({
+            where: { itemCaseNumber_caseNumber: { itemCaseNumber: item, caseNumber: h.caseNumber } },
+            data: { status, decidedBy: input.by.username, decidedAt: at, decision: asJson(d) },
+          });
+          await recordCaseEvent(tx, {
+            caseNumber: h.caseNumber,
+            key: `${h.caseNumber}/payments_${status}/${item}`,
+            type: `payments_${status}`,
+            at,
+            actor: input.by.username,
+            data: { itemCaseNumber: item, decision: d, article: 'Art. 80' },
+          });
+        }
+        await tx.case.updateMany({ where: { caseNumber: item }, data: { status: 'rectified', updatedAt: at } });
+        await recordCaseEvent(tx, {
+          caseNumber: item,
+          key: `${item}/rectification_decided`,
+          type: 'rectification_decided',
+          at,
+          actor: input.by.username,
+          data: { decision: d, caseNumbers: holds.map((h) => h.caseNumber), article: 'Art. 80' },
+        });
+        await audit(tx, {
+          actor: { id: input.by.userId, username: input.by.username },
+          action: `monitoring_rectification_${d.decision}`,
+          entity: 'monitoring_item',
+          entityId: item,
+          caseNumber: item,
+          before: { held: holds.map((h) => h.caseNumber) },
+          after: { decision: d },
+          reason: d.reasons.join('; '),
+          at,
+        });
+      });
+      const decided = await db.paymentHold.findMany({
+        where: { itemCaseNumber: item, status: { in: ['stopped', 'withdrawn'] } },
+        orderBy: { caseNumber: 'asc' },
+      });
+      const periods = await db.benefitPeriod.findMany({
+        where: { caseNumber: { in: decided.filter((h) => h.status === 'stopped').map((h) => h.caseNumber) } },
+        select: { id: true, caseNumber: true },
+        orderBy: { caseNumber: 'asc' },
+      });
+      const grants = await db.otherBenefitClaim.findMany({
+        where: { caseNumber: { in: decided.filter((h) => h.status === 'withdrawn').map((h) => h.caseNumber) } },
+        select: { caseNumber: true, kind: true },
+        orderBy: { caseNumber: 'asc' },
+      });
+      return {
+        periods: periods.map((p) => ({ caseNumber: p.caseNumber, periodId: p.id })),
+        withdrawn: grants.map((g) => ({
+          caseNumber: g.caseNumber,
+          benefit: OTHER_BENEFIT_LABELS[g.kind as OtherBenefitKind],
+        })),
+      };
+    },
   };
+}
+
+/** The cases an item concerns, by what its rule found, among those whose payments can be held (Art. 80). */
+async function concernedCases(db: Db, rule: string, details: Record<string, unknown>): Promise<string[]> {
+  const named = (v: unknown) => (typeof v === 'string' ? [v] : Array.isArray(v) ? v.map(String) : []);
+  let cases: string[] = [];
+  if (rule === 'sharedBankAccount') cases = named(details.caseNumbers);
+  else if (rule === 'selfDeclaredPaid') cases = named(details.caseNumber);
+  else if (rule === 'manualDataCorrection') cases = named(details.targetCaseNumber);
+  else if (rule === 'approvalsPerHour') {
+    // The cases the person decided within the hour.
+    const tasks = await db.task.findMany({
+      where: { id: { in: named(details.taskIds) } },
+      select: { caseNumber: true },
+    });
+    cases = tasks.map((t) => t.caseNumber);
+  }
+  const rows = await db.case.findMany({
+    where: { caseNumber: { in: [...new Set(cases)] }, caseType: { in: [...HOLDABLE_CASE_TYPES] } },
+    select: { caseNumber: true },
+    orderBy: { caseNumber: 'asc' },
+  });
+  return rows.map((r) => r.caseNumber);
 }

@@ -25,9 +25,9 @@ import { mapLimited } from '../domain/concurrency';
 import { isoDate, type Db } from '../lib/db';
 import { stopFound } from '../workflows/benefit-period';
 import { addToMonth } from '../workflows/time';
-import { recordCaseEvent } from '../lib/case-events';
 import { stopFindingOf, type benefitActivities, type StopFinding } from './benefits';
 import { medicalAgencyName, paymentIdFor, type PayableKind } from './payments';
+import { recordStopUnhandled as recordStopUnhandledOn } from './period-stops';
 import type { recoveryActivities } from './recovery';
 
 /**
@@ -124,31 +124,18 @@ export function monthlyCheckActivities({
     found: StopFinding;
     at: string;
   }): Promise<void> {
-    const at = new Date(f.at);
-    const key = `${f.caseNumber}/monthly_check_stop_unhandled/${f.month}`;
-    await db.$transaction(async (tx) => {
-      await recordCaseEvent(tx, {
-        caseNumber: f.caseNumber,
-        key,
-        type: 'monthly_check_stop_unhandled',
-        at,
-        actor: 'system',
-        data: { month: f.month, reason: f.found.reason, date: f.found.date, article: 'Art. 42' },
-      });
-      await tx.notification.createMany({
-        data: [
-          {
-            eventKey: key,
-            at,
-            agencyCode: f.agencyCode,
-            role: 'supervisor',
-            kind: 'stop_unhandled',
-            caseNumber: f.caseNumber,
-            message: `${f.caseNumber} ${f.month} 月比对发现停止领取情形（${f.found.reason}），但其待遇期未在运行，本月未发放，请核实处理`,
-          },
-        ],
-        skipDuplicates: true,
-      });
+    await recordStopUnhandledOn(db, {
+      agencyCode: f.agencyCode,
+      events: [
+        {
+          caseNumber: f.caseNumber,
+          key: `${f.caseNumber}/monthly_check_stop_unhandled/${f.month}`,
+          type: 'monthly_check_stop_unhandled',
+          at: new Date(f.at),
+          data: { month: f.month, reason: f.found.reason, date: f.found.date, article: 'Art. 42' },
+        },
+      ],
+      message: `${f.caseNumber} ${f.month} 月比对发现停止领取情形（${f.found.reason}），但其待遇期未在运行，本月未发放，请核实处理`,
     });
   }
 

@@ -4,7 +4,9 @@
  * while the standard is not in the policy data. They take case numbers; the applicant's and the beneficiary's
  * identifiers are read here from the read model, never carried in workflow histories (Art. 30).
  */
+import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/activity';
+import { Prisma } from '../generated/prisma/client';
 import { calculateChildbirthSubsidy } from '../domain/calculators/childbirth-subsidy';
 import { calculateSurvivorBenefits } from '../domain/calculators/survivor-benefits';
 import { addMonthsToMonth, monthOf, type IsoDate } from '../domain/calendar';
@@ -53,7 +55,29 @@ export interface OtherBenefitAssessment {
   /** What is due, by ledger kind; for survivors with amounts_unknown only what is known (the month of death). */
   amounts: { kind: PayableKind; amountFen: number }[];
   benefit: string;
+  /**
+   * Art. 42 立即停止: the beneficiary's death within their running benefit period, which the case passes on to the
+   * period (`<claim>.P`): at once when civil affairs has it (`confirmed`), else when a reviewer approves the claim on
+   * the certificate presented.
+   */
+  death?: { periodId: string; benefitCaseNumber: string; date: IsoDate; confirmed: boolean };
 }
+
+/** A case in these statuses no longer holds its event: a later rightful claim for it may be granted (Art. 46, 47). */
+export const EVENT_RELEASED_STATUSES = ['refused', 'closed', 'cancelled', 'withdrawn'] as const;
+
+/**
+ * Art. 46, 47: a one-time benefit is granted once per event. A birth is the woman (her identity number, whatever the
+ * document it is on) and the day; a death is the deceased, who dies once, whatever date a survivor states. Kept as a
+ * digest: the key carries no identity number.
+ */
+export function oneTimeEventKey(kind: OtherBenefitKind, personIdNumber: string, eventDate: IsoDate): string {
+  const person = personIdNumber.trim().toUpperCase();
+  const event = kind === 'childbirth_subsidy' ? `birth\n${person}\n${eventDate}` : `death\n${person}`;
+  return createHash('sha256').update(event, 'utf8').digest('hex');
+}
+
+const isUniqueViolation = (err: unknown) => err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002';
 
 const REASON_TEXT: Record<string, string> = {
   not_female: '申领人不是女失业人员',
@@ -63,6 +87,12 @@ const REASON_TEXT: Record<string, string> = {
   other_scheme_chosen: '遗属已选择领取基本养老保险或工伤保险的丧葬补助金和抚恤金',
   paid_by_other_scheme: '基本养老保险或工伤保险已发放丧葬补助金和抚恤金',
   no_benefit_period: '没有失业保险金领取期',
+};
+
+/** Art. 46, 47: the event was claimed by an earlier case, named in the reason. */
+const ALREADY_CLAIMED: Record<OtherBenefitKind, (earlier: string) => string> = {
+  childbirth_subsidy: (earlier) => `同一次生育已申领医疗补助金（${earlier}），不重复核发`,
+  survivor_benefits: (earlier) => `该失业人员死亡已由遗属申领丧葬补助金和抚恤金（${earlier}），不重复核发`,
 };
 
 /** Documents whose number is the citizen identity number (GB 11643), which says the sex (Art. 96). */
@@ -92,6 +122,77 @@ export function otherBenefitActivities({ db, sources, policy: policies }: OtherB
       select: { month: true },
     });
     return rows.map((r) => r.month);
+  }
+
+  /**
+   * The benefit months of the period paid or on their way to the beneficiary's account (the latest attempt pending,
+   * sent or paid): the month of death among them is not paid to the survivors again (Art. 47).
+   */
+  async function benefitMonthsCovered(periodId: string): Promise<string[]> {
+    const rows = await db.$queryRaw<{ month: string }[]>`
+      SELECT month FROM (SELECT DISTINCT ON (month) month, status FROM payable
+                          WHERE period_id = ${periodId} AND kind = 'unemployment_benefit'
+                          ORDER BY month, attempt DESC) latest
+       WHERE status IN ('pending', 'sent', 'paid')`;
+    return rows.map((r) => r.month);
+  }
+
+  /** The live case (not refused, closed, cancelled or withdrawn) other than `caseNumber` holding the event, if any. */
+  async function eventHolder(key: string, caseNumber: string): Promise<string | null> {
+    const rows = await db.$queryRaw<{ case_number: string }[]>`
+      SELECT o.case_number FROM other_benefit_claim o JOIN "case" c ON c.case_number = o.case_number
+       WHERE o.event_key = ${key} AND o.case_number <> ${caseNumber}
+         AND c.status <> ALL(${[...EVENT_RELEASED_STATUSES]}::text[])`;
+    return rows[0]?.case_number ?? null;
+  }
+
+  /**
+   * Art. 46, 47: takes the event for this case, or answers the live case holding it. A holder refused, closed,
+   * cancelled or withdrawn gives it up first. Two assessments at once: the unique index lets one take it.
+   */
+  async function claimEvent(key: string, caseNumber: string): Promise<string | null> {
+    await db.$executeRaw`
+      UPDATE other_benefit_claim o SET event_key = NULL FROM "case" c
+       WHERE o.event_key = ${key} AND o.case_number <> ${caseNumber} AND c.case_number = o.case_number
+         AND c.status = ANY(${[...EVENT_RELEASED_STATUSES]}::text[])`;
+    try {
+      await db.otherBenefitClaim.update({ where: { caseNumber }, data: { eventKey: key } });
+      return null;
+    } catch (err) {
+      if (!isUniqueViolation(err)) throw err;
+      const holder = await eventHolder(key, caseNumber);
+      // Given up between the two statements: the next attempt of the activity takes it.
+      if (!holder) throw ApplicationFailure.retryable(`the event of ${caseNumber} changed hands`, 'EventContended');
+      return holder;
+    }
+  }
+
+  /**
+   * The verdict's one rule for a second claim of the same event (Art. 46, 47): not due, naming the earlier case. An
+   * assessment that is not refused anyway takes the event; a refused one only names a holder.
+   */
+  async function onePerEvent(
+    a: OtherBenefitAssessment,
+    kind: OtherBenefitKind,
+    key: string,
+    caseNumber: string,
+  ): Promise<OtherBenefitAssessment> {
+    const earlier = a.status === 'ineligible' ? await eventHolder(key, caseNumber) : await claimEvent(key, caseNumber);
+    if (!earlier) return a;
+    return {
+      ...a,
+      status: 'ineligible',
+      reasons: [
+        ...a.reasons,
+        {
+          code: 'event_already_claimed',
+          message: ALREADY_CLAIMED[kind](earlier),
+          article: kind === 'childbirth_subsidy' ? 'Art. 46' : 'Art. 47',
+        },
+      ],
+      missingMaterials: [],
+      amounts: [],
+    };
   }
 
   async function keep(caseNumber: string, a: OtherBenefitAssessment, explanation: ExplanationStep[], at: string) {
@@ -165,17 +266,22 @@ export function otherBenefitActivities({ db, sources, policy: policies }: OtherB
           input.asOf,
         );
         const r = calc.result;
-        const a: OtherBenefitAssessment = {
-          status: r.status,
-          reasons: r.reasons
-            .filter((c) => c !== 'materials_missing')
-            .map((c) => ({ code: c, message: REASON_TEXT[c] ?? c, article })),
-          missingMaterials: Object.keys(labels)
-            .filter((k) => !have.has(k))
-            .map((k) => ({ kind: k, label: labels[k]!, article })),
-          amounts: r.amountFen > 0 ? [{ kind: 'childbirth_subsidy', amountFen: r.amountFen }] : [],
-          benefit,
-        };
+        const a = await onePerEvent(
+          {
+            status: r.status,
+            reasons: r.reasons
+              .filter((c) => c !== 'materials_missing')
+              .map((c) => ({ code: c, message: REASON_TEXT[c] ?? c, article })),
+            missingMaterials: Object.keys(labels)
+              .filter((k) => !have.has(k))
+              .map((k) => ({ kind: k, label: labels[k]!, article })),
+            amounts: r.amountFen > 0 ? [{ kind: 'childbirth_subsidy', amountFen: r.amountFen }] : [],
+            benefit,
+          },
+          kind,
+          oneTimeEventKey(kind, claim.idNumber, birthDate),
+          input.caseNumber,
+        );
         await keep(input.caseNumber, a, calc.explanation, input.at);
         return a;
       }
@@ -194,7 +300,8 @@ export function otherBenefitActivities({ db, sources, policy: policies }: OtherB
           benefitFirstMonth: firstMonth,
           benefitLastMonth: lastMonth,
           monthlyBenefitFen: period.monthlyAmountFen,
-          deathMonthBenefitPaid: paid.includes(monthOf(dateOfDeath)),
+          // Paid, or queued to the beneficiary's account before the death was known: not paid to the survivors again.
+          deathMonthBenefitPaid: (await benefitMonthsCovered(period.id)).includes(monthOf(dateOfDeath)),
           chosenScheme: (app.chosenScheme ?? 'unemployment') as 'unemployment' | 'pension' | 'work_injury',
           paidByOtherScheme: pension.grants.length + injury.grants.length > 0,
           materials: {
@@ -225,13 +332,30 @@ export function otherBenefitActivities({ db, sources, policy: policies }: OtherB
         { kind: 'survivor_pension' as const, amountFen: r.survivorPensionFen ?? 0 },
         { kind: 'death_month_benefit' as const, amountFen: r.unpaidDeathMonthBenefitFen },
       ].filter((x) => x.amountFen > 0);
-      const a: OtherBenefitAssessment = {
-        status,
-        reasons: refusals.map((c) => ({ code: c, message: REASON_TEXT[c] ?? c, article })),
-        missingMaterials: missing,
-        amounts,
-        benefit,
-      };
+      // Art. 42: the death within the running period reaches it (at once when civil affairs has it).
+      const within = dateOfDeath >= isoDate(period.startDate) && dateOfDeath <= isoDate(period.endDate);
+      const a = await onePerEvent(
+        {
+          status,
+          reasons: refusals.map((c) => ({ code: c, message: REASON_TEXT[c] ?? c, article })),
+          missingMaterials: missing,
+          amounts,
+          benefit,
+          ...(period.status === 'active' && within
+            ? {
+                death: {
+                  periodId: period.id,
+                  benefitCaseNumber: app.benefitCaseNumber,
+                  date: dateOfDeath,
+                  confirmed: death.deceased && !!death.dateOfDeath,
+                },
+              }
+            : {}),
+        },
+        kind,
+        oneTimeEventKey(kind, claim.idNumber, dateOfDeath),
+        input.caseNumber,
+      );
       await keep(input.caseNumber, a, calc.explanation, input.at);
       return a;
     },

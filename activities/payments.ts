@@ -443,11 +443,13 @@ export function paymentActivities({ db, bank, medical }: PaymentActivityDeps) {
       const q = checked(queueSchema, input);
       const existing = await latest(q);
       // A month withdrawn by a stop that an objection then lifted (Art. 13, 42) is queued again as its next attempt;
-      // anything else already in the ledger is answered as it is.
-      if (existing && existing.status !== 'cancelled') return queued(existing);
+      // anything else already in the ledger (a grant withdrawn on an audit finding too) is answered as it is.
+      if (existing && (existing.status !== 'cancelled' || existing.resultCode === 'withdrawn')) return queued(existing);
       const attempt = existing ? existing.attempt + 1 : 1;
       const payee = await payeeOf(q.kind, q.caseNumber, q.agencyCode);
       const at = new Date();
+      // A grant withdrawn on a confirmed suspicious item (Art. 80) goes into the ledger withdrawn: never paid.
+      const withdrawn = await db.paymentHold.count({ where: { caseNumber: q.caseNumber, status: 'withdrawn' } });
       await db.payable.createMany({
         data: [
           {
@@ -460,7 +462,7 @@ export function paymentActivities({ db, bank, medical }: PaymentActivityDeps) {
             attempt,
             amountFen: q.amountFen,
             ...payee,
-            status: 'pending',
+            ...(withdrawn ? { status: 'cancelled', resultCode: 'withdrawn' } : { status: 'pending' }),
             createdAt: at,
             updatedAt: at,
           },
@@ -554,11 +556,13 @@ export function paymentActivities({ db, bank, medical }: PaymentActivityDeps) {
           }
           return { runId: run.id, items: run.itemCount, itemFen: Number(run.itemFen), batches: run.batchCount };
         }
-        // Rows a concurrent run is claiming are skipped (they are that run's); a row is claimed by one run only.
+        // Rows a concurrent run is claiming are skipped (they are that run's); a row is claimed by one run only. Rows
+        // of a case a confirmed suspicious item holds stay pending until its rectification is decided (Art. 80).
         await tx.$executeRaw`
           WITH picked AS (
             SELECT id, month FROM payable
              WHERE agency_code = ${c.agencyCode} AND status = 'pending' AND run_id IS NULL AND month <= ${c.month}
+               AND NOT EXISTS (SELECT 1 FROM payment_hold h WHERE h.case_number = payable.case_number AND h.status = 'held')
              FOR UPDATE SKIP LOCKED
           ), numbered AS (
             SELECT id, ((row_number() OVER (ORDER BY month, id) - 1) / ${PAYMENT_BATCH_SIZE})::int + 1 AS batch_no
@@ -591,13 +595,21 @@ export function paymentActivities({ db, bank, medical }: PaymentActivityDeps) {
       const alive = keepAlive();
       try {
         // Marked sent before anything leaves: from now on a stop cannot withdraw these, and a retry re-sends them (those
-        // a first attempt marked keep its time). One statement, one round trip (issue 11, measure 2).
+        // a first attempt marked keep its time). One statement, one round trip (issue 11, measure 2). An item a
+        // suspicious item came to hold since the run claimed it goes back to the ledger unsent (Art. 80).
         const rows = await db.$queryRaw<BatchItem[]>`
+          WITH held AS (
+            UPDATE payable SET run_id = NULL, batch_no = NULL, updated_at = ${at}
+             WHERE run_id = ${b.runId} AND batch_no = ${b.batch} AND status = 'pending'
+               AND EXISTS (SELECT 1 FROM payment_hold h WHERE h.case_number = payable.case_number AND h.status = 'held')
+         RETURNING id
+          )
           UPDATE payable
              SET status = 'sent',
                  sent_at = CASE WHEN status = 'pending' THEN ${at} ELSE sent_at END,
                  updated_at = CASE WHEN status = 'pending' THEN ${at} ELSE updated_at END
            WHERE run_id = ${b.runId} AND batch_no = ${b.batch} AND status IN ('pending', 'sent')
+             AND id NOT IN (SELECT id FROM held)
        RETURNING payment_id AS "paymentId", case_number AS "caseNumber", agency_code AS "agencyCode", kind, month,
                  amount_fen AS "amountFen", payee_name AS "payeeName", account_number AS "accountNumber"`;
         rows.sort((x, y) => (x.paymentId < y.paymentId ? -1 : x.paymentId > y.paymentId ? 1 : 0));

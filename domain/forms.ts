@@ -12,6 +12,11 @@ const reasons = z
   .min(1, 'must give at least one reason (Art. 11: 明确告知不通过原因)')
   .max(20);
 const comment = z.string().trim().max(1000).optional();
+/** A real calendar date written YYYY-MM-DD. */
+const isRealDate = (v: string) =>
+  /^\d{4}-\d{2}-\d{2}$/.test(v) &&
+  !Number.isNaN(Date.parse(v)) &&
+  new Date(`${v}T00:00:00Z`).toISOString().startsWith(v);
 
 /** Art. 37 受理: accept the claim, or refuse it with every reason. */
 export const AcceptanceFormSchema = z
@@ -164,6 +169,30 @@ export const CalendarYearNoticeFormSchema = z
     description: '工作日历: done by entering the year (PUT /calendar/years/:year)',
   });
 
+/**
+ * Art. 80 整改意见按程序报批后送相关环节执行: the decision, by another person than the auditor who confirmed the item,
+ * on the payments the item holds: released to the next run, or stopped (a benefit period from `stopDate`: the months
+ * after its month are not paid and what was paid for them is recovered, Art. 42, 43; a one-off grant withdrawn).
+ */
+export const MonitoringRectificationFormSchema = z
+  .discriminatedUnion('decision', [
+    z.strictObject({ decision: z.literal('release'), reasons, comment }),
+    z.strictObject({
+      decision: z.literal('stop'),
+      // Not z.iso.date(): inside the workflow sandbox (the completeTask validator) it refused every date, 2026-12-28
+      // included (seen here; zod tests its own shared RegExp, resetting its lastIndex first).
+      stopDate: z.string().refine(isRealDate, 'must be a date YYYY-MM-DD: from when the benefit was not due'),
+      reasons,
+      comment,
+    }),
+  ])
+  .meta({
+    id: 'MonitoringRectificationForm',
+    description:
+      '整改审批: release the held payments, or stop them from a date (recovery of what was paid after), with the reasons (Art. 42, 43, 80)',
+  });
+export type MonitoringRectificationForm = z.infer<typeof MonitoringRectificationFormSchema>;
+
 export const FORM_SCHEMAS = {
   acceptance: AcceptanceFormSchema,
   review: ReviewFormSchema,
@@ -173,6 +202,7 @@ export const FORM_SCHEMAS = {
   objection: ObjectionFormSchema,
   litigation: LitigationFormSchema,
   monitoringVerification: MonitoringVerificationFormSchema,
+  monitoringRectification: MonitoringRectificationFormSchema,
   noticeVerification: NoticeVerificationFormSchema,
   calendarYearNotice: CalendarYearNoticeFormSchema,
 } as const;

@@ -22,6 +22,7 @@ export type MessageKind =
   | 'other_benefit_materials'
   | 'other_benefit_approved'
   | 'other_benefit_account'
+  | 'other_benefit_withdrawn'
   | 'objection_concluded'
   | 'recovery_notice'
   | 'skill_subsidy_refused'
@@ -55,6 +56,7 @@ export type MessageParams = {
   other_benefit_materials: { caseNumber: string; benefit: string; materials: string[]; dueDate: string };
   other_benefit_approved: { caseNumber: string; benefit: string; totalFen: number };
   other_benefit_account: { caseNumber: string; benefit: string };
+  other_benefit_withdrawn: { caseNumber: string; benefit: string; reasons: string[] };
   objection_concluded: {
     caseNumber: string;
     objectionNumber: string;
@@ -130,6 +132,8 @@ export function messageText<K extends MessageKind>(kind: K, p: MessageParams[K])
       return `${SIGN}您申领的${q.benefit}（${q.caseNumber}）已核定，共${formatYuan(q.totalFen as number)}元，将随本市下一次发放批次拨付。${REMEDIES}`;
     case 'other_benefit_account':
       return `${SIGN}您申领的${q.benefit}（${q.caseNumber}）发放未成功，请通过网上服务平台或经办窗口更正社会保障卡或银行账户信息。`;
+    case 'other_benefit_withdrawn':
+      return `${SIGN}您申领的${q.benefit}（${q.caseNumber}）经稽核核查不予发放，原因：${(q.reasons as string[]).join('；')}。${REMEDIES}`;
     case 'objection_concluded':
       return `${SIGN}您对${q.caseNumber}提出的复核申请（${q.objectionNumber}）已作出复核结论：${q.outcome === 'upheld' ? '维持原决定' : '纠正原决定'}，理由：${(q.reasons as string[]).join('；')}。如不服，可于${q.reconsiderationUntil}前申请行政复议，或于${q.litigationUntil}前提起行政诉讼。`;
     case 'recovery_notice':
@@ -167,4 +171,6 @@ export const STOP_REASON_LABELS: Record<string, string> = {
   refused_offer: '无正当理由拒不接受当地人民政府指定部门或者机构介绍的适当工作或者提供的培训',
   self_reported: '本人申报停领',
   revoked: '待遇核定结果经核查有误予以撤销',
+  // Art. 80: the rectification of a confirmed suspicious item (纠错), decided by an approver.
+  audit_finding: '经稽核核查不符合领取条件',
 };

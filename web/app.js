@@ -90,6 +90,8 @@ export const LABELS = {
     cancelled: '已撤销',
     revoked: '核定已撤销',
     not_revoked: '不予撤销',
+    withdrawn: '经稽核不予发放',
+    rectified: '已整改',
   },
   taskStatus: { open: '待办', completed: '已办结', cancelled: '已撤销' },
   event: {
@@ -140,6 +142,13 @@ export const LABELS = {
     employer_informed: '告知单位',
     notice_published: '公示',
     notice_objection: '公示期间有异议',
+    benefit_stopped: '停止发放',
+    stop_not_reached: '发现停止领取情形，待遇期未在运行，已告知主管',
+    payments_held: '疑点经核实，暂停发放',
+    payments_released: '整改审批：恢复发放',
+    payments_stopped: '整改审批：停止发放',
+    payments_withdrawn: '整改审批：不予发放',
+    rectification_decided: '整改意见审批',
   },
   stuckReason: {
     task_overdue: '任务超期',

@@ -82,11 +82,16 @@ export const periodState = defineQuery<PeriodState & { status: PeriodStatus }>('
 /** Art. 42 last paragraph: the person (or a clerk for them) reports a stop condition. */
 export const reportStop = defineUpdate<PeriodState, [{ by: string; date: string; reason: string }]>('reportStop');
 
-/** Art. 42: the city's monthly comparison found a stop condition for `month` (activities/monthly-check.ts). */
-export const stopFound =
-  defineSignal<[{ month: string; found: { reason: 'reemployed' | 'pension' | 'death'; date: string; began: string } }]>(
-    'stopFound',
-  );
+/**
+ * Art. 42 立即停止: a stop condition found for `month` by the city's monthly comparison (activities/monthly-check.ts) or
+ * by another case (workflows/period-stop.ts: a survivors' claim confirming the death, a rectification on an audit
+ * finding, Art. 80): the period stops at once.
+ */
+export interface StopFinding {
+  month: string;
+  found: { reason: 'reemployed' | 'pension' | 'death' | 'audit_finding'; date: string; began: string };
+}
+export const stopFound = defineSignal<[StopFinding]>('stopFound');
 
 /**
  * Art. 42, 43: the determination the period pays was revoked (workflow determinationRevocation): payment stops from
@@ -160,8 +165,8 @@ export async function benefitPeriod(input: BenefitPeriodInput): Promise<PeriodSt
   const iso = () => new Date(now()).toISOString();
   /** The months after `state.cityFrom` are the city's to check (decided once per run, replay-safe). */
   const city = state.cityFrom !== undefined || (!state.stopped && patched(CITY_MONTHLY_CHECK));
-  /** Stop conditions the city's comparison found, in the order they came. */
-  const cityFindings: { month: string; found: { reason: string; date: string; began: string } }[] = [];
+  /** Stop conditions the city's comparison or another case found (signal stopFound), in the order they came. */
+  const cityFindings: StopFinding[] = [];
   /** City regime: set once every month is settled, or the period stopped and its months are settled. */
   let closed = false;
 
@@ -556,12 +561,21 @@ export async function benefitPeriod(input: BenefitPeriodInput): Promise<PeriodSt
     corrected = false;
     const woken =
       next === Infinity
-        ? await condition(() => reported !== null || corrected)
-        : await condition(() => reported !== null || corrected, Math.max(0, next - now()));
+        ? await condition(() => reported !== null || corrected || cityFindings.length > 0)
+        : await condition(() => reported !== null || corrected || cityFindings.length > 0, Math.max(0, next - now()));
     if (reported) {
       const r: { date: string; reason: string } = reported;
       reported = null;
       await stop({ reason: r.reason, date: r.date });
+      continue;
+    }
+    if (cityFindings.length) {
+      // Art. 42: a stop another case found (only periods the city checks get the city's own findings).
+      const f = cityFindings.shift()!;
+      const dismissed = (state.dismissedStops ?? []).some(
+        (d) => d.reason === f.found.reason && d.began === f.found.began,
+      );
+      if (!state.stopped && !dismissed) await stop(f.found);
       continue;
     }
     if (woken) continue; // a corrected account: the requeued months are settled after the next run

@@ -13,16 +13,23 @@
  *                    calendar, escalated when overdue
  *   2. outcome       confirmed with the rectification opinion (Art. 80 整改意见), or dismissed; with the reasons;
  *                    recorded on the item and in the audit trail
+ *   3. hold          confirmed: the payments of the cases it concerns (benefit claims, one-off benefits) are held out
+ *                    of the cities' runs (Art. 80 纠错机制)
+ *   4. rectification an approver, not the auditor (岗位不相容), decides (按程序报批): release, or stop from a date; a
+ *                    stopped period is told from here (Art. 42 立即停止; it recovers what was paid after, Art. 43), a
+ *                    withdrawn grant's applicant is told why
  */
 import {
   CancellationScope,
   isCancellation,
+  patched,
   proxyActivities,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { ItemToVerify } from '../activities/monitoring';
+import { stopPeriod } from './period-stop';
 import { CASE_STATUS } from './search-attributes';
 import { createTaskBoard } from './tasks';
 import { shanghaiDate } from './time';
@@ -31,6 +38,9 @@ const acts = proxyActivities<Activities>({
   startToCloseTimeout: '5 minutes',
   retry: { initialInterval: '1 second', maximumInterval: '10 minutes', backoffCoefficient: 2 },
 });
+
+/** Art. 80: a confirmed item holds its payments until the rectification is decided (items confirmed before: not). */
+const HOLDS_PAYMENTS = 'monitoring-item-holds-payments';
 
 export interface MonitoringRunInput {
   trigger: 'schedule' | 'manual';
@@ -85,6 +95,12 @@ export async function monitoringItemVerification(item: ItemToVerify): Promise<'c
       at: new Date().toISOString(),
     });
     upsertSearchAttributes([{ key: CASE_STATUS, value: v.decision.decision }]);
+    if (v.decision.decision === 'confirmed' && patched(HOLDS_PAYMENTS)) {
+      // 3. Hold (Art. 80): nothing the item concerns is paid until its rectification is decided.
+      const by = { userId: v.by.userId, username: v.by.username };
+      const { held } = await acts.holdMonitoringItemPayments({ caseNumber, by, at: new Date().toISOString() });
+      if (held.length) await rectify(caseNumber, agencyCode, tasks);
+    }
     return v.decision.decision;
   } catch (err) {
     if (isCancellation(err)) {
@@ -93,4 +109,48 @@ export async function monitoringItemVerification(item: ItemToVerify): Promise<'c
     }
     throw err;
   }
+}
+
+/**
+ * 4. Art. 80 整改意见按程序报批后送相关环节执行: an approver (not the auditor who confirmed it) decides on what the item
+ * holds, and the decision is carried out: released to the next run, or stopped: each benefit period from the stop date
+ * (Art. 42 立即停止, from here; the period recovers what was paid after, Art. 43), each one-off grant withdrawn with its
+ * applicant told why.
+ */
+async function rectify(caseNumber: string, agencyCode: string, tasks: ReturnType<typeof createTaskBoard>) {
+  const r = await tasks.humanTask({
+    type: 'monitoring_rectification',
+    form: 'monitoringRectification',
+    step: 'decide',
+    role: 'approver',
+    agencyCode,
+    dueKey: 'task.monitoringRectification',
+  });
+  const d = r.decision;
+  const out = await acts.decideMonitoringRectification({
+    caseNumber,
+    decision: d,
+    by: { userId: r.by.userId, username: r.by.username },
+    at: new Date().toISOString(),
+  });
+  if (d.decision === 'stop') {
+    for (const p of out.periods) {
+      await stopPeriod({
+        periodId: p.periodId,
+        claimCaseNumber: p.caseNumber,
+        foundBy: caseNumber,
+        found: { reason: 'audit_finding', date: d.stopDate, began: d.stopDate },
+      });
+    }
+    for (const w of out.withdrawn) {
+      await acts.notifyApplicant({
+        caseNumber: w.caseNumber,
+        messageId: `${w.caseNumber}.withdrawn`,
+        kind: 'other_benefit_withdrawn',
+        params: { caseNumber: w.caseNumber, benefit: w.benefit, reasons: d.reasons },
+        at: new Date().toISOString(),
+      });
+    }
+  }
+  upsertSearchAttributes([{ key: CASE_STATUS, value: 'rectified' }]);
 }

@@ -29,11 +29,14 @@ export interface OneOffItem {
 }
 
 export interface OneOffPaymentResult {
-  status: 'paid' | 'failed';
+  /** withdrawn: the items were withdrawn from the ledger before they were sent (Art. 80: a confirmed audit finding). */
+  status: 'paid' | 'failed' | 'withdrawn';
   /** The month the items are in the ledger for. */
   month: string;
   /** Items given up, with the bank's code (only without `askForAccount`). */
   failed: { kind: PayableKind; resultCode: string | null }[];
+  /** Items withdrawn (cancelled in the ledger), never sent. */
+  withdrawn: PayableKind[];
 }
 
 /** The month a one-off payment queued now is in the ledger for (Asia/Shanghai). */
@@ -61,6 +64,7 @@ export async function payOneOff(p: {
   const outstanding = new Set(p.items.map((x) => x.kind));
   const asked = new Set<PayableKind>();
   const failed: OneOffPaymentResult['failed'] = [];
+  const withdrawn: PayableKind[] = [];
   // This month's run if it has not happened yet, else next month's; read the results the 16th after it.
   const runThisMonth = Date.now() < shanghaiInstant(`${month}-${PAY_DAY}`, PAY_HOUR);
   let settleAt = shanghaiInstant(`${runThisMonth ? month : addToMonth(month, 1)}-${SETTLE_DAY}`, PAY_HOUR);
@@ -69,7 +73,11 @@ export async function payOneOff(p: {
     for (const kind of [...outstanding]) {
       const r = await acts.payableOutcome(ref(kind));
       if (r?.status === 'paid') outstanding.delete(kind);
-      else if (r?.status === 'failed' && r.attempt < ATTEMPTS) await acts.requeuePayable(ref(kind));
+      else if (r?.status === 'cancelled') {
+        // Withdrawn before it was sent (Art. 80): never paid, nothing to re-send.
+        outstanding.delete(kind);
+        withdrawn.push(kind);
+      } else if (r?.status === 'failed' && r.attempt < ATTEMPTS) await acts.requeuePayable(ref(kind));
       else if (r?.status === 'failed' && !p.askForAccount) {
         outstanding.delete(kind);
         failed.push({ kind, resultCode: r.resultCode });
@@ -81,7 +89,8 @@ export async function payOneOff(p: {
     // Not all paid (not in this run, or failed): look again after the next month's run.
     settleAt = shanghaiInstant(`${addToMonth(monthOfDate(shanghaiDate(Date.now())), 1)}-${SETTLE_DAY}`, PAY_HOUR);
   }
-  return { status: failed.length ? 'failed' : 'paid', month, failed };
+  const status = withdrawn.length ? 'withdrawn' : failed.length ? 'failed' : 'paid';
+  return { status, month, failed, withdrawn };
 }
 
 /** Art. 39: a corrected account re-sends the case's failed items of `month` once; answers the kinds re-queued. */

@@ -10,7 +10,12 @@
  *   2. review         one review (审核); survivors' grant and pension while the standard is not in the policy data:
  *                     a reviewer sets them citing the standard, and an approver (a different person) approves
  *   3. payment        into the ledger for the city's next monthly run (Art. 39, 62-63); after the run: paid, re-sent
- *                     once with the next run, then the applicant is asked to correct the account, which is paid once
+ *                     once with the next run, then the applicant is asked to correct the account, which is paid once;
+ *                     a grant withdrawn on a confirmed audit finding (Art. 80) is not paid and the case ends there
+ *
+ * One grant per event (Art. 46, 47): a second claim of the same birth or death is refused at the assessment, naming the
+ * earlier case. A death the survivors' claim establishes reaches the beneficiary's benefit period at once (Art. 42
+ * 立即停止): when civil affairs confirms it at the assessment, else when the claim is approved on the certificate.
  */
 import {
   allHandlersFinished,
@@ -18,6 +23,7 @@ import {
   CancellationScope,
   condition,
   isCancellation,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -29,6 +35,7 @@ import type { PayableKind } from '../activities/payments';
 import { supplyMaterials } from './benefit-claim';
 import { correctBankAccount, validateAccountCorrection } from './benefit-period';
 import { oneOffMonth, payOneOff, requeueOneOff } from './one-off-payment';
+import { stopPeriod } from './period-stop';
 import { CASE_STATUS } from './search-attributes';
 import { createTaskBoard } from './tasks';
 import { shanghaiDate } from './time';
@@ -49,12 +56,16 @@ export type OtherBenefitStatus =
   | 'paid'
   | 'refused'
   | 'closed'
+  | 'withdrawn'
   | 'cancelled';
 
 const acts = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', maximumInterval: '10 minutes', backoffCoefficient: 2 },
 });
+
+/** Art. 42: the death a survivors' claim establishes is signalled to the benefit period (cases begun before: not). */
+const DEATH_STOPS_PERIOD = 'other-benefit-death-stops-period';
 
 export async function otherBenefit(input: OtherBenefitInput): Promise<OtherBenefitStatus> {
   const { caseNumber, agencyCode, kind } = input;
@@ -149,12 +160,27 @@ export async function otherBenefit(input: OtherBenefitInput): Promise<OtherBenef
     return finish();
   }
 
+  /** Art. 42: the death passed on to the benefit period, once. */
+  let deathTold = false;
+  async function tellPeriodOfDeath(death: NonNullable<OtherBenefitAssessment['death']>) {
+    if (deathTold || !patched(DEATH_STOPS_PERIOD)) return;
+    deathTold = true;
+    await stopPeriod({
+      periodId: death.periodId,
+      claimCaseNumber: death.benefitCaseNumber,
+      foundBy: caseNumber,
+      found: { reason: 'death', date: death.date, began: death.date },
+    });
+  }
+
   let paymentMonth = oneOffMonth();
   try {
     // 1. Assessment, again after materials are supplied.
     let a: OtherBenefitAssessment;
     for (let round = 1; ; round++) {
       a = await acts.assessOtherBenefit({ caseNumber, asOf: shanghaiDate(Date.now()), at: iso() });
+      // Art. 42, 47: a death civil affairs confirms stops the period at once, whatever becomes of this claim.
+      if (a.death?.confirmed) await tellPeriodOfDeath(a.death);
       if (a.status === 'ineligible') return await refuse(a.reasons);
       if (a.status !== 'materials_missing') break;
       requested = a.missingMaterials.map((m) => m.kind);
@@ -237,6 +263,8 @@ export async function otherBenefit(input: OtherBenefitInput): Promise<OtherBenef
         approval.by.username,
       );
     }
+    // Art. 42, 47: a death civil affairs did not have, established by the certificate the reviewer checked.
+    if (a.death && !a.death.confirmed) await tellPeriodOfDeath(a.death);
     if (!amounts.length) {
       // Approved, but nothing left to pay (the month of death was paid and the grants are nil).
       await moveTo('paid', 'other_benefit_approved', { amounts }, approval.by.username);
@@ -248,13 +276,18 @@ export async function otherBenefit(input: OtherBenefitInput): Promise<OtherBenef
     paying = amounts.map((x) => x.kind);
     await moveTo('in_payment', 'other_benefit_approved', { amounts, month: paymentMonth }, approval.by.username);
     await tell('other_benefit_approved', { totalFen: amounts.reduce((s, x) => s + x.amountFen, 0) }, 'approved');
-    await payOneOff({
+    const paid = await payOneOff({
       caseNumber,
       agencyCode,
       items: amounts,
       month: paymentMonth,
       askForAccount: (kind) => tell('other_benefit_account', {}, `account.${kind}`),
     });
+    if (paid.status === 'withdrawn') {
+      // Art. 80: withdrawn on a confirmed audit finding (the applicant was told with its reasons).
+      await moveTo('withdrawn', 'other_benefit_withdrawn', { amounts, withdrawn: paid.withdrawn });
+      return await finish();
+    }
 
     await moveTo('paid', 'other_benefit_paid', { amounts });
     return await finish();

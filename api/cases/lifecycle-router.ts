@@ -43,8 +43,11 @@ export const BankAccountSchema = z
 export const StopReportSchema = z
   .strictObject({
     date: isoDate.meta({ description: 'The day the stop condition began' }),
-    // A revocation is the agency's decision (POST /cases/:n/revocations), never a report.
-    reason: z.enum(Object.keys(STOP_REASON_LABELS).filter((k) => k !== 'revoked') as [string, ...string[]]),
+    // A person reports their own stop condition; a revocation (POST /cases/:n/revocations) and a stop on an audit
+    // finding (Art. 80) are decided by the agency.
+    reason: z.enum(
+      Object.keys(STOP_REASON_LABELS).filter((r) => r !== 'audit_finding' && r !== 'revoked') as [string, ...string[]],
+    ),
   })
   .meta({ id: 'StopReport' });
 

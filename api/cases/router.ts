@@ -76,6 +76,19 @@ export const CaseViewSchema = z
         paidAt: z.string().nullable(),
       }),
     ),
+    /**
+     * Art. 80: confirmed suspicious items holding the case's payments out of the runs, and their rectification
+     * (held, released, stopped, withdrawn). The item and the decision are shown to staff only.
+     */
+    holds: z.array(
+      z.object({
+        itemCaseNumber: z.string().nullable(),
+        status: z.enum(['held', 'released', 'stopped', 'withdrawn']),
+        heldAt: z.string(),
+        decidedAt: z.string().nullable(),
+        decision: z.unknown().nullable(),
+      }),
+    ),
     links: z.object({ temporalUi: z.string().optional() }),
   })
   .extend(CaseSectionsSchema.shape)
@@ -154,11 +167,14 @@ export function casesRouter(deps: CasesDeps): Router {
       ((staff && agencyCovers(req.user!.agencyCode, c.agencyCode)) ||
         (party !== undefined && (await ownsCase(deps.db, party, caseNumber))));
     if (!c || !allowed) throw new ApiError(404, 'case_not_found', `No case ${caseNumber}`);
-    const payables = await deps.db.payable.findMany({
-      where: { caseNumber },
-      orderBy: [{ month: 'asc' }, { kind: 'desc' }, { attempt: 'asc' }],
-      take: 500,
-    });
+    const [payables, holds] = await Promise.all([
+      deps.db.payable.findMany({
+        where: { caseNumber },
+        orderBy: [{ month: 'asc' }, { kind: 'desc' }, { attempt: 'asc' }],
+        take: 500,
+      }),
+      deps.db.paymentHold.findMany({ where: { caseNumber }, orderBy: { heldAt: 'asc' } }),
+    ]);
     const view: z.infer<typeof CaseViewSchema> = {
       caseNumber: c.caseNumber,
       caseType: c.caseType,
@@ -196,6 +212,13 @@ export function casesRouter(deps: CasesDeps): Router {
         paidAt: p.paidAt?.toISOString() ?? null,
       })),
       ...(await caseSections(deps.db, c.caseNumber, c.caseType)),
+      holds: holds.map((h) => ({
+        itemCaseNumber: staff ? h.itemCaseNumber : null,
+        status: h.status as 'held' | 'released' | 'stopped' | 'withdrawn',
+        heldAt: h.heldAt.toISOString(),
+        decidedAt: h.decidedAt?.toISOString() ?? null,
+        decision: staff ? (h.decision ?? null) : null,
+      })),
       links: deps.temporalUiUrl
         ? {
             temporalUi: `${deps.temporalUiUrl}/namespaces/${encodeURIComponent(deps.namespace)}/workflows/${encodeURIComponent(c.workflowId)}`,

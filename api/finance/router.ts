@@ -7,7 +7,8 @@
  *   GET  /finance/payment-runs      ?agencyCode&month: runs with their totals
  *   GET  /finance/payables          ?agencyCode&month&status&kind&limit&cursor: the ledger, keyset pagination
  *   GET  /finance/funds-request     ?agencyCode&month: Art. 62 支出用款: the month's payments by kind, with earlier
- *                                   months' unsuccessful ones to re-send
+ *                                   months' unsuccessful ones to re-send; those a confirmed suspicious item holds
+ *                                   (Art. 80) apart, not asked for until released
  */
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { Client } from '@temporalio/client';
@@ -121,9 +122,14 @@ export const FundsRequestSchema = z
           description:
             'Earlier months not paid yet: failed, re-queued or not yet sent (含上月支付未成功需要再次发放数据)',
         }),
+        held: CountFenSchema.meta({
+          description:
+            'Not paid yet and held by a confirmed suspicious item until its rectification is decided (Art. 80); not in current, resend or total',
+        }),
         total: CountFenSchema,
       }),
     ),
+    held: CountFenSchema,
     total: CountFenSchema,
   })
   .meta({ id: 'FundsRequest', description: 'Art. 62 支出用款: what the city needs this month, by kind (fen)' });
@@ -256,32 +262,48 @@ export function financeRouter(deps: FinanceDeps): Router {
       throw new ApiError(403, 'outside_agency_scope', `Agency ${q.agencyCode} is outside your agency's scope`);
     }
     // The latest attempt of each (period, kind, month): this month's, and earlier ones still unpaid (Art. 62).
+    // Art. 80: unpaid items of a case a confirmed suspicious item holds are shown apart, not asked for.
     const rows = await db.$queryRaw<
-      { kind: string; current_count: number; current_fen: bigint; resend_count: number; resend_fen: bigint }[]
+      {
+        kind: string;
+        current_count: number;
+        current_fen: bigint;
+        resend_count: number;
+        resend_fen: bigint;
+        held_count: number;
+        held_fen: bigint;
+      }[]
     >`
       WITH latest AS (
-        SELECT DISTINCT ON (period_id, kind, month) kind, month, status, amount_fen
+        SELECT DISTINCT ON (period_id, kind, month) kind, month, status, amount_fen,
+               status IN ('failed', 'pending') AND EXISTS (
+                 SELECT 1 FROM payment_hold h WHERE h.case_number = payable.case_number AND h.status = 'held') AS held
           FROM payable
          WHERE agency_code = ${q.agencyCode} AND month <= ${q.month}
          ORDER BY period_id, kind, month, attempt DESC
       )
       SELECT kind,
-             count(*) FILTER (WHERE month = ${q.month} AND status <> 'cancelled')::int AS current_count,
-             coalesce(sum(amount_fen) FILTER (WHERE month = ${q.month} AND status <> 'cancelled'), 0)::bigint
-               AS current_fen,
-             count(*) FILTER (WHERE month < ${q.month} AND status IN ('failed', 'pending', 'sent'))::int AS resend_count,
-             coalesce(sum(amount_fen) FILTER (WHERE month < ${q.month} AND status IN ('failed', 'pending', 'sent')), 0)
-               ::bigint AS resend_fen
+             count(*) FILTER (WHERE month = ${q.month} AND status <> 'cancelled' AND NOT held)::int AS current_count,
+             coalesce(sum(amount_fen) FILTER (WHERE month = ${q.month} AND status <> 'cancelled' AND NOT held), 0)
+               ::bigint AS current_fen,
+             count(*) FILTER (WHERE month < ${q.month} AND status IN ('failed', 'pending', 'sent') AND NOT held)::int
+               AS resend_count,
+             coalesce(sum(amount_fen) FILTER (WHERE month < ${q.month} AND status IN ('failed', 'pending', 'sent')
+                                                AND NOT held), 0)::bigint AS resend_fen,
+             count(*) FILTER (WHERE held)::int AS held_count,
+             coalesce(sum(amount_fen) FILTER (WHERE held), 0)::bigint AS held_fen
         FROM latest GROUP BY kind`;
     const byKind = new Map(rows.map((r) => [r.kind, r]));
     const kinds = PAYABLE_KINDS.map((kind) => {
       const r = byKind.get(kind);
       const current = { count: r?.current_count ?? 0, fen: Number(r?.current_fen ?? 0n) };
       const resend = { count: r?.resend_count ?? 0, fen: Number(r?.resend_fen ?? 0n) };
+      const held = { count: r?.held_count ?? 0, fen: Number(r?.held_fen ?? 0n) };
       return {
         kind,
         current,
         resend,
+        held,
         total: { count: current.count + resend.count, fen: current.fen + resend.fen },
       };
     });
@@ -289,6 +311,10 @@ export function financeRouter(deps: FinanceDeps): Router {
       agencyCode: q.agencyCode,
       month: q.month,
       kinds,
+      held: {
+        count: kinds.reduce((n, k) => n + k.held.count, 0),
+        fen: kinds.reduce((n, k) => n + k.held.fen, 0),
+      },
       total: {
         count: kinds.reduce((n, k) => n + k.total.count, 0),
         fen: kinds.reduce((n, k) => n + k.total.fen, 0),

@@ -57,6 +57,14 @@ export const MonitoringItemSchema = z
     outcome: z.unknown().nullable(),
     decidedBy: z.string().nullable(),
     decidedAt: z.string().nullable(),
+    /** Art. 80: the cases whose payments the confirmed item holds, and the rectification decided for each. */
+    holds: z.array(
+      z.object({
+        caseNumber: z.string(),
+        status: z.enum(['held', 'released', 'stopped', 'withdrawn']),
+        decidedBy: z.string().nullable(),
+      }),
+    ),
   })
   .meta({ id: 'MonitoringItem' });
 
@@ -132,6 +140,10 @@ export function monitoringRouter(deps: {
       db.monitoringItem.findMany({ where, orderBy: [{ detectedAt: 'desc' }, { caseNumber: 'asc' }], take: q.limit }),
       db.monitoringItem.groupBy({ by: ['rule', 'status'], where, _count: { _all: true } }),
     ]);
+    const holds = await db.paymentHold.findMany({
+      where: { itemCaseNumber: { in: items.map((i) => i.caseNumber) } },
+      orderBy: { caseNumber: 'asc' },
+    });
     res.json({
       items: items.map((i) =>
         MonitoringItemSchema.parse({
@@ -145,6 +157,9 @@ export function monitoringRouter(deps: {
           outcome: i.outcome ?? null,
           decidedBy: i.decidedBy,
           decidedAt: i.decidedAt?.toISOString() ?? null,
+          holds: holds
+            .filter((h) => h.itemCaseNumber === i.caseNumber)
+            .map((h) => ({ caseNumber: h.caseNumber, status: h.status, decidedBy: h.decidedBy })),
         }),
       ),
       counts: counts.map((c) => ({ rule: c.rule, status: c.status, n: c._count._all })),

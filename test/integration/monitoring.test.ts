@@ -13,6 +13,7 @@ import { createTestDatabase, type TestDatabase } from '../support/db';
 import { devServerEnv, startWorker, uniqueTaskQueue, type RunningWorker } from '../support/temporal';
 import { userWithToken } from '../support/users';
 import { seedEligibleDetermination } from '../support/seed';
+import { eventually } from '../support/wait';
 
 let env: TestWorkflowEnvironment;
 let tdb: TestDatabase;
@@ -275,13 +276,31 @@ describe('monitoring rules (Art. 78-80)', () => {
     });
     expect((await items('?status=dismissed')).map((i) => i.rule)).toEqual(['manualDataCorrection']);
     expect((await items('?status=open')).map((i) => i.rule).sort()).toEqual(['approvalsPerHour', 'selfDeclaredPaid']);
-    const audited = await tdb.sql<{ action: string; actor_name: string }>(
-      "SELECT action, actor_name FROM audit_log WHERE entity = 'monitoring_item' ORDER BY id",
+    const audited = await eventually(
+      () =>
+        tdb.sql<{ action: string; actor_name: string }>(
+          "SELECT action, actor_name FROM audit_log WHERE entity = 'monitoring_item' ORDER BY id",
+        ),
+      (r) => r.length === 3,
     );
+    // Confirmed, the item holds the payments of the two claims it names (Art. 80), until an approver decides.
     expect(audited).toEqual([
       { action: 'monitoring_item_confirmed', actor_name: 'auditor.m' },
+      { action: 'payments_held', actor_name: 'auditor.m' },
       { action: 'monitoring_item_dismissed', actor_name: 'auditor.m' },
     ]);
+    expect((await items('?status=confirmed'))[0].holds).toEqual(
+      shared.cases.map((caseNumber) => ({ caseNumber, status: 'held', decidedBy: null })),
+    );
+    const rectification = await eventually(
+      () =>
+        tdb.sql<{ role: string; step: string }>(
+          "SELECT role, step FROM task WHERE type = 'monitoring_rectification' AND case_number = $1",
+          [after[0].caseNumber],
+        ),
+      (r) => r.length === 1,
+    );
+    expect(rectification).toEqual([{ role: 'approver', step: 'decide' }]);
     const [c] = await tdb.sql<{ status: string }>('SELECT status FROM "case" WHERE case_number = $1', [
       after[0].caseNumber,
     ]);

@@ -366,12 +366,14 @@ describe('the funds request and the ledger over the API (Art. 62)', () => {
           kind: 'unemployment_benefit',
           current: { count: 3, fen: 3 * BENEFIT },
           resend: { count: 1, fen: BENEFIT },
+          held: { count: 0, fen: 0 },
           total: { count: 4, fen: 4 * BENEFIT },
         },
         {
           kind: 'medical_premium',
           current: { count: 1, fen: PREMIUM },
           resend: { count: 0, fen: 0 },
+          held: { count: 0, fen: 0 },
           total: { count: 1, fen: PREMIUM },
         },
         // Every line of the request, nil ones too: the one-off payments (Art. 46, 47, 49, 50).
@@ -379,9 +381,11 @@ describe('the funds request and the ledger over the API (Art. 62)', () => {
           kind,
           current: { count: 0, fen: 0 },
           resend: { count: 0, fen: 0 },
+          held: { count: 0, fen: 0 },
           total: { count: 0, fen: 0 },
         })),
       ],
+      held: { count: 0, fen: 0 },
       total: { count: 5, fen: 4 * BENEFIT + PREMIUM },
     });
     // Re-queued for re-sending, it is still counted once.
@@ -479,6 +483,61 @@ describe('the funds request and the ledger over the API (Art. 62)', () => {
     expect((await get('/finance/payables?cursor=nonsense')).body.error.fields).toEqual([
       { path: 'query.cursor', message: 'is not a cursor of this list' },
     ]);
+  });
+
+  it('keeps a case a confirmed suspicious item holds out of the request and the run until released, then pays it once (Art. 62, 80)', async () => {
+    const held = anshan[2]!;
+    await tdb.sql(
+      `INSERT INTO payment_hold (item_case_number, case_number, status, held_by, held_at)
+       VALUES ('YDH-2026-210300-HOLDTEST01', $1, 'held', 'auditor.as', now())`,
+      [held.caseNumber],
+    );
+    const request = await get(`/finance/funds-request?agencyCode=${ANSHAN}&month=2026-12`, province);
+    expect(request.body.kinds[0]).toMatchObject({
+      current: { count: 2, fen: 2 * BENEFIT },
+      held: { count: 1, fen: BENEFIT },
+      total: { count: 3, fen: 3 * BENEFIT },
+    });
+    expect(request.body.held).toEqual({ count: 1, fen: BENEFIT });
+    await runPayments('payment-run-210300-2026-12-hold1', ANSHAN, '2026-12');
+    const heldId = paymentIdFor(anshanPeriod(held), 'unemployment_benefit', '2026-12', 1);
+    const itemOf = async () =>
+      (
+        await tdb.sql<{ status: string; run_id: string | null }>(
+          'SELECT status, run_id FROM payable WHERE payment_id = $1',
+          [heldId],
+        )
+      )[0];
+    expect(await itemOf()).toEqual({ status: 'pending', run_id: null });
+    await tdb.sql("UPDATE payment_hold SET status = 'released' WHERE case_number = $1", [held.caseNumber]);
+    await runPayments('payment-run-210300-2026-12-hold2', ANSHAN, '2026-12');
+    expect(await itemOf()).toEqual({ status: 'paid', run_id: 'payment-run-210300-2026-12-hold2' });
+
+    // Held after a run claimed it, before its batch went: back to the ledger unsent, and the run closes without it.
+    const late = anshan[0]!;
+    await acts.queuePayable({
+      periodId: anshanPeriod(late),
+      caseNumber: late.caseNumber,
+      agencyCode: ANSHAN,
+      kind: 'unemployment_benefit',
+      month: '2027-01',
+      amountFen: BENEFIT,
+    });
+    const runId = 'payment-run-210300-2027-01-hold3';
+    const at = new Date().toISOString();
+    expect((await acts.claimPaymentRun({ runId, agencyCode: ANSHAN, month: '2027-01', at })).items).toBe(1);
+    await tdb.sql(
+      `INSERT INTO payment_hold (item_case_number, case_number, status, held_by, held_at)
+       VALUES ('YDH-2027-210300-HOLDTEST02', $1, 'held', 'auditor.as', now())`,
+      [late.caseNumber],
+    );
+    expect((await acts.sendPaymentBatch({ runId, batch: 1, at })).sent).toBe(0);
+    expect(await acts.completePaymentRun({ runId, at })).toMatchObject({ items: 0, paid: 0, status: 'completed' });
+    expect(
+      await tdb.sql('SELECT status, run_id FROM payable WHERE payment_id = $1', [
+        paymentIdFor(anshanPeriod(late), 'unemployment_benefit', '2027-01', 1),
+      ]),
+    ).toEqual([{ status: 'pending', run_id: null }]);
   });
 
   it('documents the finance endpoints in OpenAPI', async () => {

@@ -32,6 +32,11 @@ describe('replay of recorded histories', () => {
     // A job-retention application refused by the reviewer on the evidence, before it recorded the outcome and told
     // the employer (patch job-retention-ended-without-refund, Art. 49).
     'job-retention-evidence-refused',
+    // Before issue 19 (items 6, 8, 9): one-off benefits without the event check, the stop signal to the period or the
+    // withdrawal of a held grant; a monitoring item confirmed without holding the payments it concerns.
+    'other-benefit-childbirth-paid',
+    'other-benefit-survivors-paid',
+    'monitoring-item-confirmed',
   ])('a history recorded as %s', async (name) => {
     await Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') } }, history(name));
   });

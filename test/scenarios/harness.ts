@@ -12,9 +12,9 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { TestWorkflowEnvironment as Env } from '@temporalio/testing';
 import type { ClaimRequest } from '../../api/claims/schema';
 import type { Role } from '../../domain/access';
-import { addMonthsToMonth, businessDateOf } from '../../domain/calendar';
+import { businessDateOf } from '../../domain/calendar';
 import { cityPaymentCycle } from '../../workflows/payments';
-import { paymentCycleId } from '../../workflows/pay-day';
+import { nextPayDay, paymentCycleId } from '../../workflows/pay-day';
 import { shanghaiInstant } from '../../workflows/time';
 import { startApi, type RunningApi } from '../support/api';
 import { seedFutureCalendarYears } from '../support/calendar';
@@ -80,6 +80,10 @@ export interface Scenario {
    * before in this file (a scenario's claims and stops must not meet another's).
    */
   people(filter: string, count: number, predicate?: (p: Person) => boolean): Promise<Person[]>;
+  /** Like `people`, only those whose claim is paid by the city `agencyCode` (the city of their last employer). */
+  peopleIn(agencyCode: string, filter: string, count: number, predicate?: (p: Person) => boolean): Promise<Person[]>;
+  /** Files the person's claim (with changes) and waits until it is approved and its benefit period has begun. */
+  approvedClaim(person: Person, change?: (c: ClaimRequest) => ClaimRequest): Promise<string>;
   /** The claim `person` would file online, paid in the city of their last employer, with changes. */
   claimFor(person: Person, change?: (c: ClaimRequest) => ClaimRequest): Promise<ClaimRequest>;
   /** Any API call; JSON in and out. */
@@ -298,6 +302,36 @@ export async function startScenario(
       for (const p of found) used.add(p.idNumber);
       return found;
     },
+    async peopleIn(agencyCode, filter, count, predicate = () => true) {
+      const found: Person[] = [];
+      for (const p of await findPeople(sim, filter, count * 8, (x) => !used.has(x.idNumber) && predicate(x))) {
+        if ((await claimOf(sim, p)).payingLocality.agencyCode === agencyCode) {
+          found.push(p);
+          used.add(p.idNumber);
+        }
+        if (found.length === count) return found;
+      }
+      throw new Error(`only ${found.length} people with ${filter} paid by ${agencyCode}`);
+    },
+    async approvedClaim(person, change = (c) => c) {
+      const res = await call<{ caseNumber: string }>('POST', '/claims', {
+        headers: channel,
+        body: change(await claimOf(sim, person)),
+      });
+      if (res.status !== 201) throw new Error(`POST /claims: ${res.status} ${JSON.stringify(res.body)}`);
+      const { caseNumber } = res.body;
+      const view = await eventually<{ status: string }>(
+        () => caseView(caseNumber) as Promise<{ status: string }>,
+        (v) => v.status === 'approved',
+        200,
+      );
+      if (view.status !== 'approved') throw new Error(`${caseNumber} is ${view.status}, not approved`);
+      await eventually(
+        () => tdb.sql('SELECT 1 FROM benefit_period WHERE id = $1', [`${caseNumber}.P`]),
+        (r) => r.length === 1,
+      );
+      return caseNumber;
+    },
     async claimFor(person, change = (c) => c) {
       return change(await claimOf(sim, person));
     },
@@ -353,10 +387,7 @@ export async function startScenario(
       await advanceTo(shanghaiInstant(`${month}-20`, 12));
     },
     async nextPayDay(agencyCode) {
-      const now = await env.currentTimeMs();
-      const today = businessDateOf(new Date(now));
-      const thisMonth = today.slice(0, 7);
-      const month = now < shanghaiInstant(`${thisMonth}-10`, 9) ? thisMonth : addMonthsToMonth(thisMonth, 1);
+      const { month } = nextPayDay(await env.currentTimeMs());
       await scenario.throughPayDay(agencyCode, month);
       return month;
     },

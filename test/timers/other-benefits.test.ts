@@ -11,6 +11,7 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { accountOutcome } from '../../simulators/simulator';
 import { supplyMaterials } from '../../workflows/benefit-claim';
 import { benefitPeriod } from '../../workflows/benefit-period';
+import { monitoringItemVerification } from '../../workflows/monitoring';
 import { otherBenefit } from '../../workflows/other-benefit';
 import { cityPaymentCycle } from '../../workflows/payments';
 import { completeTask } from '../../workflows/tasks';
@@ -36,6 +37,7 @@ let sim: RunningSimulator;
 let worker: RunningWorker;
 let people: Person[] = [];
 let mother: Person;
+let mothers: Person[] = [];
 const taskQueue = uniqueTaskQueue('other');
 const started: { terminate(reason?: string): Promise<unknown> }[] = [];
 const MONTHLY = 189_550;
@@ -47,6 +49,7 @@ const staff = (n: number, roles: string[]) => ({
 });
 const reviewer = staff(1, ['reviewer', 'approver']);
 const approver = staff(2, ['approver']);
+const auditor = staff(3, ['auditor', 'approver']);
 
 beforeAll(async () => {
   env = await timeSkippingEnv();
@@ -56,9 +59,11 @@ beforeAll(async () => {
   const sources = sourcesOf(sim);
   worker = await startWorker(env.nativeConnection, taskQueue, { db: tdb.db, sources, bank: sources.bank });
   const clean = 'eligible,!has_arrears,!pensioner,!deceased,!reemployed,!employed,!funeral_grant_paid,bank_paid';
-  people = await findPeople(sim, clean, 3);
-  // GB 11643: an even 17th digit is a woman.
-  mother = (await findPeople(sim, clean, 1, (p) => Number(p.idNumber[16]) % 2 === 0))[0]!;
+  // GB 11643: an odd 17th digit is a man, an even one a woman. Each person is in one test only (a death reaches every
+  // period of theirs).
+  people = await findPeople(sim, clean, 4, (p) => Number(p.idNumber[16]) % 2 === 1);
+  mothers = await findPeople(sim, clean, 3, (p) => Number(p.idNumber[16]) % 2 === 0);
+  mother = mothers.shift()!;
   started.push(
     await env.client.workflow.start(cityPaymentCycle, {
       taskQueue,
@@ -68,8 +73,16 @@ beforeAll(async () => {
   );
 });
 afterAll(async () => {
-  // The time-skipping server is shared by the timer files: leave nothing of ours waiting on it.
+  // The time-skipping server is shared by the timer files: leave nothing of ours waiting on it (recoveries the periods
+  // started included).
   for (const h of started) await h.terminate('test file done').catch(() => undefined);
+  const recoveries = tdb ? await tdb.sql<{ id: string }>('SELECT id FROM recovery') : [];
+  for (const { id } of recoveries) {
+    await env.client.workflow
+      .getHandle(id)
+      .terminate('test file done')
+      .catch(() => undefined);
+  }
   await worker?.stop();
   await sim?.close();
   await tdb?.drop();
@@ -411,6 +424,248 @@ describe('childbirth medical subsidy (Art. 46)', () => {
     ]);
     expect((await bankPaid(caseNumber)).map((b) => [b.purpose, b.amountFen])).toEqual([
       ['childbirth_medical_subsidy', 6 * MONTHLY],
+    ]);
+  });
+});
+
+describe('one grant per event (Art. 46, 47)', () => {
+  it('a childbirth subsidy the reviewer refused does not block a rightful claim for the same birth (Art. 46)', async () => {
+    const woman = mothers[0]!;
+    const p = await periodFor(woman, 10);
+    const birth = shanghaiDate(await env.currentTimeMs());
+    const row = {
+      idNumber: woman.idNumber,
+      name: woman.name,
+      phone: woman.mobile,
+      eventDate: birth,
+      compliesWithFamilyPlanning: true,
+      materials: { birthRegistration: true, medicalBirthCertificate: true, hospitalBills: true },
+      accountNumber: woman.bankAccount.accountNumber,
+    };
+    const first = await apply('childbirth_subsidy', p.caseNumber, 10, row);
+    await first.handle.executeUpdate(completeTask, {
+      args: [
+        {
+          taskId: await openTask(first.caseNumber, 'childbirth_subsidy_review'),
+          actor: reviewer,
+          form: { decision: 'reject', reasons: ['住院费用票据与医学出生证明不一致'] },
+        },
+      ],
+    });
+    await eventually(
+      () => caseStatus(first.caseNumber),
+      (s) => s === 'refused',
+    );
+    // The same birth again, rightly: to review, not refused for the refused one.
+    const second = await apply('childbirth_subsidy', p.caseNumber, 11, row);
+    expect(
+      await eventually(
+        () => caseStatus(second.caseNumber),
+        (s) => s !== 'received',
+      ),
+    ).toBe('awaiting_review');
+    // And a third while the second is under review: refused at once, naming it.
+    const third = await apply('childbirth_subsidy', p.caseNumber, 12, row);
+    expect(
+      await eventually(
+        () => caseStatus(third.caseNumber),
+        (s) => s !== 'received',
+      ),
+    ).toBe('refused');
+    const [assessed] = await tdb.sql<{ assessment: { reasons: { code: string; message: string }[] } }>(
+      'SELECT assessment FROM other_benefit_claim WHERE case_number = $1',
+      [third.caseNumber],
+    );
+    expect(assessed!.assessment.reasons).toEqual([
+      expect.objectContaining({ code: 'event_already_claimed', message: expect.stringContaining(second.caseNumber) }),
+    ]);
+    // One live case per event in the read model.
+    const held = await tdb.sql<{ case_number: string }>(
+      'SELECT case_number FROM other_benefit_claim WHERE event_key IS NOT NULL AND benefit_case_number = $1',
+      [p.caseNumber],
+    );
+    expect(held.map((h) => h.case_number)).toEqual([second.caseNumber]);
+  });
+
+  it('tells the supervisors when the death a survivors’ claim confirms finds no running period (Art. 42)', async () => {
+    const deceased = people[3]!;
+    const p = await periodFor(deceased, 13);
+    await env.client.workflow.getHandle(p.periodId).terminate('lost, for the test');
+    const today = shanghaiDate(await env.currentTimeMs());
+    await sim.admin('POST', '/deaths', { idNumber: deceased.idNumber, dateOfDeath: today });
+    const { caseNumber } = await apply('survivor_benefits', p.caseNumber, 13, {
+      idNumber: people[2]!.idNumber,
+      name: people[2]!.name,
+      phone: people[2]!.mobile,
+      eventDate: today,
+      materials: { survivorIdentity: true, deathCertificate: false, relationshipProof: true },
+      accountNumber: goodAccount(200),
+      chosenScheme: 'unemployment',
+      relationship: 'spouse',
+    });
+    const events = await eventually(
+      () =>
+        tdb.sql<{ case_number: string; data: { reason: string; date: string } }>(
+          "SELECT case_number, data FROM case_event WHERE type = 'stop_not_reached' ORDER BY case_number",
+        ),
+      (r) => r.length === 2,
+    );
+    expect(events.map((e) => e.case_number).sort()).toEqual([p.caseNumber, caseNumber].sort());
+    expect(events[0]!.data).toMatchObject({ reason: 'death', date: today });
+    const told = await tdb.sql<{ role: string; message: string }>(
+      "SELECT role, message FROM notification WHERE kind = 'stop_unhandled' AND case_number = $1",
+      [p.caseNumber],
+    );
+    expect(told).toEqual([{ role: 'supervisor', message: expect.stringContaining(caseNumber) }]);
+  });
+});
+
+describe('a confirmed audit finding (Art. 80)', () => {
+  it('holds a period and a grant until an approver stops them: the period stops from the date and recovers what was paid after it, the grant is withdrawn', async () => {
+    const woman = mothers[1]!;
+    const p = await periodFor(woman, 20);
+    // Two months paid before the finding.
+    await throughRunOf(env, tdb, '210100', addToMonth(p.first, 1));
+    const benefitPaid = () =>
+      tdb.sql<{ month: string }>(
+        "SELECT month FROM payable WHERE period_id = $1 AND kind = 'unemployment_benefit' AND status = 'paid' ORDER BY month",
+        [p.periodId],
+      );
+    expect((await benefitPaid()).map((r) => r.month)).toEqual([p.first, addToMonth(p.first, 1)]);
+    // A grant approved and waiting for the next run.
+    const today = shanghaiDate(await env.currentTimeMs());
+    const grant = await apply('childbirth_subsidy', p.caseNumber, 21, {
+      idNumber: woman.idNumber,
+      name: woman.name,
+      phone: woman.mobile,
+      eventDate: today,
+      compliesWithFamilyPlanning: true,
+      materials: { birthRegistration: true, medicalBirthCertificate: true, hospitalBills: true },
+      accountNumber: woman.bankAccount.accountNumber,
+    });
+    await grant.handle.executeUpdate(completeTask, {
+      args: [
+        {
+          taskId: await openTask(grant.caseNumber, 'childbirth_subsidy_review'),
+          actor: reviewer,
+          form: { decision: 'approve' },
+        },
+      ],
+    });
+    await eventually(
+      () => caseStatus(grant.caseNumber),
+      (s) => s === 'in_payment',
+    );
+
+    // The item: both cases paid to one account (seeded as a run would record it).
+    const item = 'YDH-2026-210100-OTH0000020';
+    await tdb.sql(
+      `INSERT INTO "case" (case_number, case_type, status, agency_code, workflow_id, created_at, updated_at)
+       VALUES ($1, 'monitoring_item', 'awaiting_verification', '210100', $1, now(), now())`,
+      [item],
+    );
+    await tdb.sql(
+      `INSERT INTO monitoring_item (case_number, rule, subject_key, agency_code, status, details, first_run_id,
+         detected_at, verification_started)
+       VALUES ($1, 'sharedBankAccount', 'account:test-20', '210100', 'open', $2, 'monitoring-run-test', now(), true)`,
+      [item, JSON.stringify({ caseNumbers: [p.caseNumber, grant.caseNumber], persons: 2 })],
+    );
+    const verification = await env.client.workflow.start(monitoringItemVerification, {
+      taskQueue,
+      workflowId: item,
+      args: [{ caseNumber: item, agencyCode: '210100', rule: 'sharedBankAccount' }],
+    });
+    started.push(verification);
+    await verification.executeUpdate(completeTask, {
+      args: [
+        {
+          taskId: await openTask(item, 'monitoring_verification'),
+          actor: auditor,
+          form: { decision: 'confirmed', reasons: ['冒用他人账户领取'], rectification: '停发并追回' },
+        },
+      ],
+    });
+    const holds = () =>
+      tdb.sql<{ case_number: string; status: string }>(
+        'SELECT case_number, status FROM payment_hold WHERE item_case_number = $1 ORDER BY case_number',
+        [item],
+      );
+    expect(await eventually(holds, (r) => r.length === 2)).toEqual(
+      [
+        { case_number: p.caseNumber, status: 'held' },
+        { case_number: grant.caseNumber, status: 'held' },
+      ].sort((a, b) => a.case_number.localeCompare(b.case_number)),
+    );
+
+    // 岗位不相容: the auditor who confirmed it may not decide its rectification, even as an approver.
+    const rectification = await openTask(item, 'monitoring_rectification');
+    const refused = await verification
+      .executeUpdate(completeTask, {
+        args: [{ taskId: rectification, actor: auditor, form: { decision: 'release', reasons: ['经核实无误'] } }],
+      })
+      .catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(WorkflowUpdateFailedError);
+    await verification.executeUpdate(completeTask, {
+      args: [
+        {
+          taskId: rectification,
+          actor: approver,
+          form: { decision: 'stop', stopDate: `${p.first}-28`, reasons: ['经核查自首月起冒领'] },
+        },
+      ],
+    });
+
+    // The period stops from the date at once (Art. 42) and what was paid for the month after goes to recovery (Art. 43).
+    const period = await eventually(
+      () =>
+        tdb.sql<{ status: string; stop_reason: string | null }>(
+          'SELECT status, stop_reason FROM benefit_period WHERE id = $1',
+          [p.periodId],
+        ),
+      (r) => r[0]?.status === 'stopped',
+    );
+    expect(period[0]).toEqual({ status: 'stopped', stop_reason: 'audit_finding' });
+    const recovery = await eventually(
+      () =>
+        tdb.sql<{ items: { kind: string; month: string; amountFen: number }[] }>(
+          'SELECT items FROM recovery WHERE case_number = $1',
+          [p.caseNumber],
+        ),
+      (r) => r.length === 1,
+    );
+    // The month after the stop's month: its benefit (and the premium the fund paid for it).
+    expect(recovery[0]!.items.filter((i) => i.kind === 'unemployment_benefit')).toEqual([
+      expect.objectContaining({ month: addToMonth(p.first, 1), amountFen: MONTHLY }),
+    ]);
+    // The grant is withdrawn: never sent, its applicant told why, the case ends there after the next run.
+    expect(await payables(grant.caseNumber)).toEqual([
+      expect.objectContaining({ kind: 'childbirth_subsidy', status: 'cancelled' }),
+    ]);
+    const told = await eventually(
+      () => messages(grant.caseNumber),
+      (m) => m.some((x) => x.kind === 'other_benefit_withdrawn'),
+    );
+    expect(told.find((x) => x.kind === 'other_benefit_withdrawn')!.text).toContain('经核查自首月起冒领');
+    expect((await holds()).map((h) => h.status).sort()).toEqual(['stopped', 'withdrawn']);
+    expect(await caseStatus(item)).toBe('rectified');
+
+    await throughRunOf(env, tdb, '210100', addToMonth(p.first, 2));
+    expect(
+      await eventually(
+        () => caseStatus(grant.caseNumber),
+        (s) => s === 'withdrawn',
+      ),
+    ).toBe('withdrawn');
+    expect(await bankPaid(grant.caseNumber)).toEqual([]);
+    expect((await benefitPaid()).map((r) => r.month)).toEqual([p.first, addToMonth(p.first, 1)]);
+    const audited = await tdb.sql<{ action: string; actor_name: string }>(
+      "SELECT action, actor_name FROM audit_log WHERE entity = 'monitoring_item' AND entity_id = $1 ORDER BY id",
+      [item],
+    );
+    expect(audited.map((a) => [a.action, a.actor_name])).toEqual([
+      ['monitoring_item_confirmed', auditor.username],
+      ['payments_held', auditor.username],
+      ['monitoring_rectification_stop', approver.username],
     ]);
   });
 });

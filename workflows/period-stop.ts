@@ -1,0 +1,46 @@
+/**
+ * Art. 42 立即停止: a stop condition any case finds reaches the beneficiary's benefit period at once, from the workflow
+ * of the case that found it (signal `stopFound` to `<claim case number>.P`), not at the city's next monthly
+ * comparison. The period does what it does for every stop: the months after the stop's month are withdrawn from the
+ * ledger, what was paid for them goes to recovery (Art. 43), the person is told by SMS, medical insurance ends, the read
+ * model and the case's timeline show it. A period that stopped already ignores it. Workflow code (deterministic).
+ */
+import { getExternalWorkflowHandle, isCancellation, proxyActivities } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import { stopFound, type StopFinding } from './benefit-period';
+import { monthOfDate } from './time';
+
+const acts = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumInterval: '10 minutes', backoffCoefficient: 2 },
+});
+
+/**
+ * Tells the period to stop from `found.date`. Answers whether it was told: when its workflow is not running, the
+ * finding is recorded on both cases and the supervisors are told (activities/period-stops.ts).
+ */
+export async function stopPeriod(p: {
+  /** The period's workflow ID (`<claim case number>.P`) and its benefit claim. */
+  periodId: string;
+  claimCaseNumber: string;
+  /** The case that found it (its case number, for the record). */
+  foundBy: string;
+  found: StopFinding['found'];
+}): Promise<boolean> {
+  try {
+    await getExternalWorkflowHandle(p.periodId).signal(stopFound, {
+      month: monthOfDate(p.found.date),
+      found: p.found,
+    });
+    return true;
+  } catch (err) {
+    if (isCancellation(err)) throw err;
+    await acts.recordStopNotReached({
+      caseNumber: p.claimCaseNumber,
+      foundBy: p.foundBy,
+      found: { reason: p.found.reason, date: p.found.date },
+      at: new Date().toISOString(),
+    });
+    return false;
+  }
+}
