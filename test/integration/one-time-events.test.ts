@@ -8,6 +8,7 @@ import pg from 'pg';
 import { randomBytes } from 'node:crypto';
 import { migrate, readMigrations, withDatabase } from '../../db/migrate';
 import { oneTimeEventKey } from '../../activities/other-benefits';
+import { seedEligibleDetermination } from '../support/seed';
 
 const MIGRATION = '20261207003000_one_time_benefit_events';
 let url: string;
@@ -41,6 +42,8 @@ const MOTHER = '21010219900101002X';
 const DECEASED = '210102198501011234';
 
 async function claim(caseNumber: string, idNumber: string) {
+  // An approved claim stands on an eligible determination (the read model refuses one without, Art. 38).
+  await seedEligibleDetermination({ sql: async (text, values) => (await client.query(text, values)).rows }, caseNumber);
   await client.query(
     `INSERT INTO "case" (case_number, case_type, status, agency_code, workflow_id, created_at, updated_at)
      VALUES ($1, 'benefit_claim', 'approved', '210100', $1, now(), now())`,

@@ -4,10 +4,12 @@
  * of the external systems with their seeded persons, chosen by trait. A scenario checks what a person would see: the
  * case (GET /cases), the determination, the bank simulator's ledger and the SMS outbox.
  *
- * The time-skipping server of the `scenarios` project is its own (test/setup/global.ts): its clock is global, so the
- * scenario files run one at a time, and the timer tests do not move it.
+ * Each scenario file has a time-skipping server of its own (its clock is global to the server): files do not move each
+ * other's clocks, and run one at a time to spare the machine.
  */
-import { inject } from 'vitest';
+import { Connection } from '@temporalio/client';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { TestWorkflowEnvironment as Env } from '@temporalio/testing';
 import type { ClaimRequest } from '../../api/claims/schema';
@@ -16,6 +18,10 @@ import { businessDateOf } from '../../domain/calendar';
 import { cityPaymentCycle } from '../../workflows/payments';
 import { nextPayDay, paymentCycleId } from '../../workflows/pay-day';
 import { shanghaiInstant } from '../../workflows/time';
+import { ensureSearchAttributes } from '../../lib/temporal';
+import { startService, waitUntil } from '../../scripts/services';
+import { temporalBinary } from '../../scripts/temporal-bin';
+import { freePort, temporalReady } from '../../scripts/throwaway-servers';
 import { startApi, type RunningApi } from '../support/api';
 import { seedFutureCalendarYears } from '../support/calendar';
 import { claimOf, findPeople, type Person } from '../support/claimants';
@@ -119,16 +125,29 @@ export interface Scenario {
   close(): Promise<void>;
 }
 
-/** The scenarios' own time-skipping server (see the file header). */
-function scenarioEnv(): Promise<TestWorkflowEnvironment> {
+/**
+ * A time-skipping server of the file's own: its clock starts at the real now, whatever other files did with theirs,
+ * so a scenario's dates do not depend on the order the files run in.
+ */
+async function scenarioEnv(): Promise<{ env: TestWorkflowEnvironment; stop(): Promise<void> }> {
+  const port = await freePort();
+  const server = startService('temporal time-skipping test server', temporalBinary('temporal-test-server'), [String(port)], {
+    logFile: join(tmpdir(), `ui-cases-scenario-${port}.log`),
+  });
+  const address = `127.0.0.1:${port}`;
+  await waitUntil('Temporal time-skipping test server', () => temporalReady(address), 90_000, server);
+  const connection = await Connection.connect({ address });
+  await ensureSearchAttributes(connection, 'default');
+  await connection.close();
   const factory = (Env as unknown as { create(opts: object): Promise<TestWorkflowEnvironment> }).create;
-  return factory.call(Env, {
+  const env = await factory.call(Env, {
     server: { type: 'existing' },
-    address: inject('scenarioTimeSkippingAddress'),
+    address,
     namespace: 'default',
     supportsTimeSkipping: true,
     connectionOptions: { channelArgs: { 'grpc.keepalive_time_ms': 330_000, 'grpc.keepalive_permit_without_calls': 0 } },
   });
+  return { env, stop: () => server.stop() };
 }
 
 /**
@@ -142,7 +161,7 @@ export async function startScenario(
     name: 'scenario',
   },
 ): Promise<Scenario> {
-  const env = await scenarioEnv();
+  const { env, stop: stopServer } = await scenarioEnv();
   const tdb = await createTestDatabase();
   // Years the packaged calendar data does not cover yet (a time-skipping clock crosses into them).
   if (opts.seedFutureCalendar !== false) await seedFutureCalendarYears(tdb);
@@ -411,6 +430,7 @@ export async function startScenario(
       await sim?.close();
       await tdb?.drop();
       await env?.teardown();
+      await stopServer();
     },
   };
   return scenario;

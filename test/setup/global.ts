@@ -29,8 +29,6 @@ declare module 'vitest' {
     templateDatabase: string;
     devServerAddress: string;
     timeSkippingAddress: string;
-    /** The regulation scenarios' own time-skipping server (test/scenarios/harness.ts). */
-    scenarioTimeSkippingAddress: string;
     workflowBundlePath: string;
   }
 }
@@ -83,9 +81,9 @@ export default async function setup(project: TestProject) {
       );
     }
 
-    // Time-skipping servers: one for the timer tests, one for the regulation scenarios. Each clock is global to its
-    // server, so each project runs its files one at a time, and the two projects do not move each other's clock.
-    const timeSkipping = async (which: 'timeSkippingAddress' | 'scenarioTimeSkippingAddress') => {
+    // The timer tests' time-skipping server (each regulation scenario file starts its own: test/scenarios/harness.ts).
+    // Its clock is global to the server, so the project runs its files one at a time.
+    const timeSkipping = async (which: 'timeSkippingAddress') => {
       const port = await freePort();
       const server = startService(
         'temporal time-skipping test server',
@@ -104,7 +102,6 @@ export default async function setup(project: TestProject) {
       project.provide(which, address);
     };
     if (names.has('timers')) tasks.push(timeSkipping('timeSkippingAddress'));
-    if (names.has('scenarios')) tasks.push(timeSkipping('scenarioTimeSkippingAddress'));
 
     if (needsDev || names.has('timers') || names.has('scenarios')) {
       // The project's workflows plus test-only ones (test/support/workflows.ts), bundled once for every test worker.
