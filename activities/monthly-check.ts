@@ -22,7 +22,8 @@ import { amountOfMonth, type AmountChange } from '../domain/period-amounts';
 import { SourceError } from '../integrations/errors';
 import type { SourceClients } from '../integrations/config';
 import { mapLimited } from '../domain/concurrency';
-import { isoDate, type Db } from '../lib/db';
+import { dbDate, isoDate, type Db } from '../lib/db';
+import { recordCaseEvent } from '../lib/case-events';
 import { stopFound } from '../workflows/benefit-period';
 import { addToMonth } from '../workflows/time';
 import { stopFindingOf, type benefitActivities, type StopFinding } from './benefits';
@@ -462,6 +463,82 @@ export function monthlyCheckActivities({
       await db.benefitPeriod.update({ where: { id: input.periodId }, data: { amountChanges: changes } });
       await recovery.recordPeriodAmountChanged({ ...input, fromMonth: effectiveFrom });
       return { effectiveFrom, unchangedMonths: queued.filter((m) => m >= input.fromMonth) };
+    },
+
+    /**
+     * Art. 13, 38 para 2: the period pays a corrected determination: its months and end date (the city checks and
+     * queues the months up to the new end), its amount from the first month not yet in the ledger. Not applied to a
+     * stopped period, or when every month of the corrected period is in the ledger already (recorded either way).
+     */
+    async changePeriodEntitlement(input: {
+      periodId: string;
+      caseNumber: string;
+      version: number;
+      months: number;
+      endDate: string;
+      amountFen: number;
+      stopped: boolean;
+      reason: string;
+      by: string;
+      at: string;
+    }): Promise<{ applied: true; effectiveFrom: string } | { applied: false; note: string }> {
+      const period = await db.benefitPeriod.findUniqueOrThrow({ where: { id: input.periodId } });
+      const first = isoDate(period.startDate).slice(0, 7);
+      const months = Array.from({ length: input.months }, (_, i) => addToMonth(first, i));
+      const { queued } = await periodLedger({ periodId: input.periodId });
+      const next = months.find((m) => !queued.includes(m));
+      const note = input.stopped
+        ? 'the benefit has stopped'
+        : !next
+          ? 'every month of the corrected period is in the ledger already'
+          : null;
+      const at = new Date(input.at);
+      if (note) {
+        await recordCaseEvent(db, {
+          caseNumber: input.caseNumber,
+          key: `${input.periodId}/entitlement/${input.version}`,
+          type: 'period_entitlement_not_changed',
+          at,
+          actor: input.by,
+          data: { version: input.version, note, reason: input.reason, article: 'Art. 38' },
+        });
+        return { applied: false, note };
+      }
+      const before = period.amountChanges as AmountChange[];
+      const changes: AmountChange[] = [
+        ...(before.length ? before : [{ fromMonth: first, amountFen: period.monthlyAmountFen }]).filter(
+          (c) => c.fromMonth < next!,
+        ),
+        { fromMonth: next!, amountFen: input.amountFen },
+      ];
+      await db.$transaction(async (tx) => {
+        await tx.benefitPeriod.update({
+          where: { id: input.periodId },
+          data: {
+            months: input.months,
+            endDate: dbDate(input.endDate),
+            determinationVersion: input.version,
+            monthlyAmountFen: input.amountFen,
+            amountChanges: changes,
+            updatedAt: at,
+          },
+        });
+        await recordCaseEvent(tx, {
+          caseNumber: input.caseNumber,
+          key: `${input.periodId}/entitlement/${input.version}`,
+          type: 'period_entitlement_changed',
+          at,
+          actor: input.by,
+          data: {
+            version: input.version,
+            before: { months: period.months, endDate: isoDate(period.endDate), amountFen: period.monthlyAmountFen },
+            after: { months: input.months, endDate: input.endDate, amountFen: input.amountFen, fromMonth: next },
+            reason: input.reason,
+            article: 'Art. 38',
+          },
+        });
+      });
+      return { applied: true, effectiveFrom: next! };
     },
   };
 }

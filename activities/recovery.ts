@@ -309,6 +309,77 @@ export function recoveryActivities({ db, policy: policies, sources }: RecoveryAc
       });
     },
 
+    /**
+     * Art. 13, 28: the conclusion asks for a correction of the entitlement record: it holds until a second reviewer and
+     * an approver confirm it (on the objection, and on the case objected to).
+     */
+    async recordObjectionReferred(input: {
+      caseNumber: string;
+      originalCaseNumber: string;
+      correction: unknown;
+      reasons: string[];
+      by: string;
+      at: string;
+    }): Promise<void> {
+      const at = new Date(input.at);
+      await db.$transaction(async (tx) => {
+        await tx.objection.update({ where: { caseNumber: input.caseNumber }, data: { status: 'in_correction' } });
+        await tx.case.updateMany({
+          where: { caseNumber: input.caseNumber },
+          data: { status: 'in_correction', updatedAt: at },
+        });
+        for (const caseNumber of [input.caseNumber, input.originalCaseNumber]) {
+          await recordCaseEvent(tx, {
+            caseNumber,
+            key: `${input.caseNumber}/referred@${caseNumber}`,
+            type: 'record_correction_referred',
+            at,
+            actor: input.by,
+            data: {
+              objectionNumber: input.caseNumber,
+              correction: input.correction,
+              reasons: input.reasons,
+              levels: ['review', 'second_review', 'approve'],
+              article: 'Art. 28',
+            },
+          });
+        }
+      });
+    },
+
+    /**
+     * Art. 13: what the case objected to did with the correction (reopened, determined again and paid as corrected, or
+     * not), on the objection's conclusion and on both timelines. Written by the case's own workflow.
+     */
+    async recordObjectionApplied(input: {
+      objectionNumber: string;
+      caseNumber: string;
+      applied: unknown;
+      at: string;
+    }): Promise<void> {
+      const at = new Date(input.at);
+      await db.$transaction(async (tx) => {
+        const o = await tx.objection.findUnique({ where: { caseNumber: input.objectionNumber } });
+        if (o) {
+          const conclusion = (o.conclusion ?? {}) as Record<string, unknown>;
+          await tx.objection.update({
+            where: { caseNumber: input.objectionNumber },
+            data: { conclusion: asJson({ ...conclusion, carriedOut: input.applied }) },
+          });
+        }
+        for (const caseNumber of [input.objectionNumber, input.caseNumber]) {
+          await recordCaseEvent(tx, {
+            caseNumber,
+            key: `${input.objectionNumber}/applied@${caseNumber}`,
+            type: 'objection_correction_applied',
+            at,
+            actor: 'system',
+            data: { objectionNumber: input.objectionNumber, applied: input.applied, article: 'Art. 13' },
+          });
+        }
+      });
+    },
+
     /** Art. 13: the conclusion, on the objection and on the case objected to, with the remedies' dates. */
     async recordObjectionConcluded(input: {
       caseNumber: string;
@@ -322,11 +393,17 @@ export function recoveryActivities({ db, policy: policies, sources }: RecoveryAc
     }): Promise<void> {
       const at = new Date(input.at);
       await db.$transaction(async (tx) => {
+        // What the case objected to did with a correction (`carriedOut`) may be written before the conclusion is.
+        const before = await tx.objection.findUnique({ where: { caseNumber: input.caseNumber } });
+        const carriedOut = (before?.conclusion as { carriedOut?: unknown } | null)?.carriedOut;
         await tx.objection.update({
           where: { caseNumber: input.caseNumber },
           data: {
             status: input.status,
-            conclusion: asJson(input.conclusion),
+            conclusion: asJson({
+              ...(input.conclusion as object),
+              ...(carriedOut === undefined ? {} : { carriedOut }),
+            }),
             concludedAt: at,
             concludedBy: input.by,
             reconsiderationUntil: dbDate(input.reconsiderationUntil),

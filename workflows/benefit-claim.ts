@@ -1,5 +1,6 @@
 /**
- * 失业保险金申领: one workflow per application; its ID is the case number (no personal data in it).
+ * 失业保险金申领: one workflow per application; its ID is the case number (no personal data in it). It owns the case's
+ * whole life: from the application, through its benefit period (a child), to its end.
  *
  *   1. received       the paying locality's agency receives the application; the case opens (Art. 35-36)
  *   2. verdict        the facts gathered from the shared data (Art. 7) and the declaration give one verdict
@@ -8,14 +9,16 @@
  *                     arrears: the person is told and the case waits for the back payment or a signed waiver (Art.
  *                     41); a separation reason the data leaves open: a reviewer rules on it (Art. 38 para 3). A source
  *                     whose answer cannot be read decides nothing: an intake clerk checks by hand (Art. 7, 37).
- *   3. refusal        an ineligible verdict ends the case with every reason and article, and the remedies with their
- *                     dates (Art. 11, 13, 37)
+ *   3. refusal        an ineligible verdict ends the decision with every reason and article, and the remedies with
+ *                     their dates (Art. 11, 13, 37); the case then waits, until the last day to sue, for an objection
+ *                     that finds the refusal wrong, and is reopened under the facts the conclusion found (Art. 13)
  *   4. acceptance     at a window, the intake clerk confirms the originals (Art. 14)
  *   5. review         by the route the verdict's risk chose (Art. 11, 28, 65): none (免复审, the case says by which
  *                     rule and parameter), one review, or three levels, each by a different person (岗位不相容); a
  *                     reviewer may correct the determination, which is determined again and reviewed on three levels
  *   6. approval       only an eligible verdict: the person is told, unemployment registration (Art. 40), the benefit
- *                     period starts with the figures of that verdict (Art. 38, 39)
+ *                     period starts with the figures of that verdict (Art. 38, 39); while it pays, a record correction
+ *                     an objection concluded is determined again and changes what the period pays (Art. 13, 38)
  *
  * Every human step is a task of the task primitive (workflows/tasks.ts).
  */
@@ -23,6 +26,7 @@ import {
   allHandlersFinished,
   ApplicationFailure,
   CancellationScope,
+  type ChildWorkflowHandle,
   ParentClosePolicy,
   condition,
   defineQuery,
@@ -40,11 +44,12 @@ import type { Determination, DeterminationReason, EligibleDetermination } from '
 import type { StaffRole } from '../domain/access';
 import type { ClaimInputs, OpenQuestion, SeparationRuling } from '../domain/claim-verdict';
 import { articleLabel } from '../domain/messages';
-import { benefitPeriod } from './benefit-period';
+import { benefitPeriod, changeEntitlement } from './benefit-period';
+import { carryOutCorrection, type AppliedCorrection, type CorrectionToCarryOut } from './objection-conclusion';
 import { unreadableSource } from './source-failure';
 import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from './search-attributes';
 import { createTaskBoard } from './tasks';
-import { shanghaiDate } from './time';
+import { shanghaiDate, shanghaiInstant } from './time';
 import type { ClaimApplication } from './types';
 
 export interface BenefitClaimInput {
@@ -136,8 +141,16 @@ export async function benefitClaim(input: BenefitClaimInput): Promise<ClaimStatu
   };
   let requested: string[] = [];
   let arrearsMonths: string[] = [];
+  /** Corrections objections concluded (Art. 13), in the order they came, for this case to carry out. */
+  const corrections: CorrectionToCarryOut[] = [];
+  /** Times the case was reopened on objection; the last day to sue the latest refusal (Art. 13). */
+  let reopenings = 0;
+  let remediesUntil: string | null = null;
 
   setHandler(claimStatus, () => status);
+  setHandler(carryOutCorrection, (c) => {
+    corrections.push(c);
+  });
   setHandler(
     confirmSubmission,
     async () => {
@@ -249,12 +262,17 @@ export async function benefitClaim(input: BenefitClaimInput): Promise<ClaimStatu
       },
       by.actor,
     );
-    await tell('claim_refused', {
-      stage: by.stage,
-      reasons: reasons.map((r) => `${r.message}（${articleLabel(r.article)}）`),
-      ...remedies,
-    });
-    return finish();
+    await tell(
+      'claim_refused',
+      {
+        stage: by.stage,
+        reasons: reasons.map((r) => `${r.message}（${articleLabel(r.article)}）`),
+        ...remedies,
+      },
+      reopenings ? `claim_refused.${reopenings}` : 'claim_refused',
+    );
+    remediesUntil = litigation.dueDate;
+    return 'refused' as const;
   }
 
   /** The verdict now (Art. 34-38, 41): a version with its facts, inputs and explanation, recorded on the case. */
@@ -374,11 +392,11 @@ export async function benefitClaim(input: BenefitClaimInput): Promise<ClaimStatu
    * Steps 2-3: determined until the verdict is eligible or ineligible, each open question put to whoever can settle
    * it. Returns the eligible determination, or the case's end.
    */
-  async function settle(): Promise<EligibleDetermination | ClaimStatus> {
+  async function settle(first: DeterminationReason = 'initial'): Promise<EligibleDetermination | ClaimStatus> {
     for (let round = 1; ; round++) {
       let d: Determination;
       try {
-        d = await determine(round === 1 ? 'initial' : inputs.rulings.length ? 'ruling' : 'recheck', 'system');
+        d = await determine(round === 1 ? first : inputs.rulings.length ? 'ruling' : 'recheck', 'system');
       } catch (err) {
         const unreadable = unreadableSource(err);
         if (!unreadable) throw err;
@@ -395,7 +413,7 @@ export async function benefitClaim(input: BenefitClaimInput): Promise<ClaimStatu
       }
       const q = d.open[0];
       if (q.kind === 'materials') {
-        if (!(await askMaterials(q, round))) return finish();
+        if (!(await askMaterials(q, round))) return status;
       } else if (q.kind === 'separation_reason') {
         await ruleOnSeparation();
       } else {
@@ -498,9 +516,148 @@ export async function benefitClaim(input: BenefitClaimInput): Promise<ClaimStatu
       ],
     });
     // The claim stays open while its period pays (its payment phase): the period is its child, and a cancellation of
-    // the claim does not reach a period already paying (a stop or a revocation does, Art. 42, 43).
-    await CancellationScope.nonCancellable(() => period.result().catch(() => undefined));
+    // the claim does not reach a period already paying (a stop or a revocation does, Art. 42, 43). A correction an
+    // objection concludes meanwhile is carried out here (Art. 13, 38 para 2).
+    let paying = true;
+    void period.result().then(
+      () => (paying = false),
+      () => (paying = false),
+    );
+    await CancellationScope.nonCancellable(async () => {
+      for (;;) {
+        await condition(() => !paying || corrections.length > 0);
+        if (corrections.length) await correctWhilePaying(corrections.shift()!, period);
+        else if (!paying) return;
+      }
+    });
     return finish();
+  }
+
+  /**
+   * Art. 13, 38 para 2: a confirmed correction of the entitlement record, while the period pays: determined again (a
+   * new version), and the period pays the corrected months, end date and amount. A reopening does not apply to a claim
+   * being paid. Recorded on the objection either way.
+   */
+  async function correctWhilePaying(
+    c: CorrectionToCarryOut,
+    period: ChildWorkflowHandle<typeof benefitPeriod>,
+  ): Promise<void> {
+    const record = (applied: AppliedCorrection) =>
+      acts.recordObjectionApplied({ objectionNumber: c.objectionNumber, caseNumber, applied, at: now() });
+    if (c.correction.kind !== 'contribution_record') {
+      return record({ kind: 'not_applied', note: 'the claim was approved: there is no refusal to reopen' });
+    }
+    inputs.deemedContributionMonths = c.correction.deemedContributionMonths;
+    const d = await determine('objection', c.by.username);
+    if (d.verdict !== 'eligible') {
+      return record({
+        kind: 'not_applied',
+        determinationVersion: d.version,
+        note: `the corrected determination is ${d.verdict}`,
+      });
+    }
+    const f = d.figures;
+    await period.signal(changeEntitlement, {
+      version: d.version,
+      months: f.months,
+      endDate: f.endDate,
+      monthlyAmountFen: f.monthlyAmountFen,
+      reason: `复核 ${c.objectionNumber}`,
+      by: c.by.username,
+    });
+    await note(`claim_redetermined_${d.version}`, {
+      objectionNumber: c.objectionNumber,
+      determinationVersion: d.version,
+      determination: f,
+      article: 'Art. 38',
+    });
+    return record({
+      kind: 'recalculated',
+      determinationVersion: d.version,
+      months: f.months,
+      endDate: f.endDate,
+      monthlyAmountFen: f.monthlyAmountFen,
+    });
+  }
+
+  /**
+   * Art. 13: a refused claim waits, until the last day to sue, for an objection that finds the refusal wrong: the case
+   * is then reopened under the facts the conclusion found. Null: the time for objections passed.
+   */
+  async function awaitReopening(): Promise<CorrectionToCarryOut | null> {
+    const until = shanghaiInstant(remediesUntil!, 24);
+    const came = await condition(() => corrections.length > 0, Math.max(0, until - Date.now()));
+    if (!came) return null;
+    const c = corrections.shift()!;
+    if (c.correction.kind === 'reopen' && c.correction.separation) {
+      // The conclusion decided the separation (Art. 38 para 3; the record prevails unless a person decides).
+      inputs.rulings.push({
+        fact: 'separation_reason',
+        involuntary: c.correction.separation.involuntary,
+        basis: c.correction.separation.basis,
+        by: c.by.username,
+        at: c.at,
+        note: `复核 ${c.objectionNumber}`,
+      });
+    }
+    if (c.correction.kind === 'contribution_record') {
+      inputs.deemedContributionMonths = c.correction.deemedContributionMonths;
+    }
+    reopenings += 1;
+    const step = c.correction.kind === 'reopen' ? c.correction.step : 'determination';
+    await moveTo('awaiting_acceptance', `claim_reopened_${reopenings}`, {
+      objectionNumber: c.objectionNumber,
+      step,
+      correction: c.correction,
+      article: 'Art. 13',
+    });
+    await acts.recordObjectionApplied({
+      objectionNumber: c.objectionNumber,
+      caseNumber,
+      applied: { kind: 'reopened', step },
+      at: now(),
+    });
+    return c;
+  }
+
+  /**
+   * Steps 2-6: the verdict settled, the window acceptance, the review route, the approval. A reopened case (Art. 13)
+   * starts again from its verdict, the intake clerk's acceptance only when the conclusion names it.
+   */
+  async function decide(reopened: CorrectionToCarryOut | null): Promise<ClaimStatus> {
+    // 2-3. Art. 34-38, 41: one verdict, settled.
+    const settled = await settle(reopened ? 'objection' : 'initial');
+    if (typeof settled === 'string') return settled;
+    if (status !== 'awaiting_acceptance') await moveTo('awaiting_acceptance', `acceptance_resumed_${reopenings}`);
+
+    // 4. Art. 14, 37: at a window, the intake clerk checks the originals and accepts (or refuses with the reasons).
+    let accepter: string | undefined;
+    const atAcceptance =
+      !reopened || (reopened.correction.kind === 'reopen' && reopened.correction.step === 'acceptance');
+    if (application.channel === 'window' && atAcceptance) {
+      const acceptance = await tasks.humanTask({
+        type: 'claim_acceptance',
+        form: 'acceptance',
+        step: 'accept',
+        role: 'intake',
+        agencyCode,
+        dueKey: 'task.claimAcceptance',
+      });
+      if (acceptance.decision.decision === 'refuse') {
+        return refuse(
+          acceptance.decision.reasons.map((r) => ({ message: r, article: 'Art. 37' })),
+          { stage: 'acceptance', actor: acceptance.by.username },
+        );
+      }
+      accepter = acceptance.by.username;
+    }
+
+    // 5. Art. 11, 28, 65: review by risk.
+    const reviewed = await review(settled, accepter);
+    if (typeof reviewed === 'string') return reviewed;
+
+    // 6. Art. 38-40: approved on the eligible verdict.
+    return approve(reviewed);
   }
 
   const record = () =>
@@ -521,37 +678,14 @@ export async function benefitClaim(input: BenefitClaimInput): Promise<ClaimStatu
     recorded = true;
     upsertSearchAttributes([{ key: CASE_STATUS, value: status }]);
 
-    // 2-3. Art. 34-38, 41: one verdict, settled.
-    const settled = await settle();
-    if (typeof settled === 'string') return settled;
-    if (status !== 'awaiting_acceptance') await moveTo('awaiting_acceptance', 'acceptance_resumed');
-
-    // 4. Art. 14, 37: at a window, the intake clerk checks the originals and accepts (or refuses with the reasons).
-    let accepter: string | undefined;
-    if (application.channel === 'window') {
-      const acceptance = await tasks.humanTask({
-        type: 'claim_acceptance',
-        form: 'acceptance',
-        step: 'accept',
-        role: 'intake',
-        agencyCode,
-        dueKey: 'task.claimAcceptance',
-      });
-      if (acceptance.decision.decision === 'refuse') {
-        return await refuse(
-          acceptance.decision.reasons.map((r) => ({ message: r, article: 'Art. 37' })),
-          { stage: 'acceptance', actor: acceptance.by.username },
-        );
-      }
-      accepter = acceptance.by.username;
+    // 2-6, and again each time an objection reopens a refusal (Art. 13).
+    let reopened: CorrectionToCarryOut | null = null;
+    for (;;) {
+      const outcome = await decide(reopened);
+      if (outcome !== 'refused') return await finish();
+      reopened = await awaitReopening();
+      if (!reopened) return await finish();
     }
-
-    // 5. Art. 11, 28, 65: review by risk.
-    const reviewed = await review(settled, accepter);
-    if (typeof reviewed === 'string') return reviewed;
-
-    // 6. Art. 38-40: approved on the eligible verdict.
-    return await approve(reviewed);
   } catch (err) {
     if (isCancellation(err)) {
       // A supervisor or the applicant cancelled the case: record it, whatever happens to the cancelled scope.

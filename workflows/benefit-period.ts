@@ -69,6 +69,13 @@ export interface PeriodState {
   /** Art. 38 para 2: corrected amounts, each from a month on (absent: the input's amount throughout). */
   amounts?: { fromMonth: string; amountFen: number }[];
   /**
+   * Art. 13, 38 para 2: the months and end date of a determination corrected on objection (absent: the input's). The
+   * expiry SMS sent for an earlier end date is sent again for the new one (`expiryFor`).
+   */
+  entitlement?: { version: number; months: number; endDate: string };
+  /** The end date the expiry SMS was sent for (absent with `expirySent`: the input's). */
+  expiryFor?: string;
+  /**
    * Art. 42: the months from this one on are checked and queued by the city's monthly comparison (workflow
    * `monthlyCheck`), those before it by the period itself; absent: the period checks every month (begun before).
    */
@@ -98,6 +105,21 @@ export const stopFound = defineSignal<[StopFinding]>('stopFound');
  * `date`, the months from its month on are not paid; the revocation tells the person and recovers what was paid.
  */
 export const revokePeriod = defineSignal<[{ date: string; revocationNumber: string }]>('revokePeriod');
+
+/**
+ * Art. 13, 38 para 2: the claim's determination was corrected (a new eligible version, after the record correction's
+ * three levels): the period pays its months, to its end date, at its amount from the first month not yet queued. Sent
+ * by the claim workflow, which owns the period.
+ */
+export interface EntitlementChange {
+  version: number;
+  months: number;
+  endDate: string;
+  monthlyAmountFen: number;
+  reason: string;
+  by: string;
+}
+export const changeEntitlement = defineSignal<[EntitlementChange]>('changeEntitlement');
 
 /** Art. 39: a corrected account; the failed months are paid once with it. */
 export const correctBankAccount = defineUpdate<
@@ -159,6 +181,10 @@ export async function benefitPeriod(input: BenefitPeriodInput): Promise<PeriodSt
   let stopRecorded = false;
   let corrected = false;
   const monthAt = (i: number) => addToMonth(monthOfDate(input.startDate), i);
+  /** The months and end date the period pays: the determination's, or as corrected on objection (Art. 13, 38). */
+  const ent = () =>
+    state.entitlement ?? { version: input.determinationVersion ?? 0, months: input.months, endDate: input.endDate };
+  const entitlementChanges: EntitlementChange[] = [];
   /** The amount of a month: the latest correction in force from it, else the determination's. */
   const amountFor = (month: string) => amountOfMonth(state.amounts ?? [], input.monthlyAmountFen, month);
   const now = () => Date.now();
@@ -174,6 +200,9 @@ export async function benefitPeriod(input: BenefitPeriodInput): Promise<PeriodSt
   setHandler(stopFound, (f) => {
     cityFindings.push(f);
   });
+  setHandler(changeEntitlement, (c) => {
+    entitlementChanges.push(c);
+  });
   setHandler(revokePeriod, ({ date }) => {
     if (!state.stopped) reported = { date, reason: 'revoked' };
   });
@@ -187,9 +216,9 @@ export async function benefitPeriod(input: BenefitPeriodInput): Promise<PeriodSt
     {
       validator: ({ date }) => {
         if (state.stopped) throw ApplicationFailure.nonRetryable('The benefit has stopped already', 'PeriodStopped');
-        if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || date < input.startDate || date > input.endDate) {
+        if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || date < input.startDate || date > ent().endDate) {
           throw ApplicationFailure.nonRetryable(
-            `The stop date must fall within the period ${input.startDate}..${input.endDate}`,
+            `The stop date must fall within the period ${input.startDate}..${ent().endDate}`,
             'InvalidStopDate',
           );
         }
@@ -265,7 +294,7 @@ export async function benefitPeriod(input: BenefitPeriodInput): Promise<PeriodSt
     {
       validator: ({ fromMonth, amountFen }) => {
         if (state.stopped) throw ApplicationFailure.nonRetryable('The benefit has stopped', 'PeriodStopped');
-        if (state.nextIndex >= input.months)
+        if (state.nextIndex >= ent().months)
           throw ApplicationFailure.nonRetryable('Every month of the period is queued already', 'PeriodComplete');
         if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(fromMonth))
           throw ApplicationFailure.nonRetryable('fromMonth must be a month YYYY-MM', 'InvalidMonth');
@@ -278,7 +307,7 @@ export async function benefitPeriod(input: BenefitPeriodInput): Promise<PeriodSt
   function status(): PeriodStatus {
     if (state.stopped) return 'stopped';
     if (city) return closed ? 'completed' : 'active';
-    if (state.nextIndex >= input.months && state.outstanding.length === 0) return 'completed';
+    if (state.nextIndex >= ent().months && state.outstanding.length === 0) return 'completed';
     return 'active';
   }
 
@@ -306,7 +335,7 @@ export async function benefitPeriod(input: BenefitPeriodInput): Promise<PeriodSt
     const lastDue = revoked ? addToMonth(stopMonth, -1) : stopMonth;
     await acts.cancelPayables({ periodId, fromMonth: addToMonth(lastDue, 1) }); // both kinds: benefit and premium
     state.outstanding = state.outstanding.filter((o) => o.month <= lastDue);
-    state.nextIndex = input.months;
+    state.nextIndex = ent().months;
     // City regime: what was paid is in the ledger, not in the workflow's state.
     const paidMonths = city ? (await acts.periodLedger({ periodId })).paid : state.paid.map((p) => p.month);
     const overpaid = paidMonths.filter((m) => m > stopMonth);
@@ -365,14 +394,44 @@ export async function benefitPeriod(input: BenefitPeriodInput): Promise<PeriodSt
 
   /** Art. 38: one month before the period ends, by SMS, dated at its scheduled instant (09:00 Shanghai). */
   async function remindExpiry(expiryAt: number): Promise<void> {
+    const { endDate, version } = ent();
     await acts.notifyApplicant({
       caseNumber,
-      messageId: `${caseNumber}.expiry`,
+      // A reminder for a corrected end date is a message of its own (Art. 38: 提前一个月通过短信通知).
+      messageId: state.entitlement ? `${caseNumber}.expiry.v${version}` : `${caseNumber}.expiry`,
       kind: 'expiry_reminder',
-      params: { caseNumber, endDate: input.endDate },
+      params: { caseNumber, endDate },
       at: new Date(expiryAt).toISOString(),
     });
     state.expirySent = true;
+    state.expiryFor = endDate;
+  }
+
+  /**
+   * Art. 13, 38 para 2: a corrected determination: its amount from the first month not yet queued, its months and end
+   * date in the read model and for the months the city still checks; medical insurance to the new end; the expiry SMS
+   * again for a later end date. A period that stopped, or whose months are all queued, keeps what it has (recorded).
+   */
+  async function applyEntitlement(c: EntitlementChange): Promise<void> {
+    const r = await acts.changePeriodEntitlement({
+      periodId,
+      caseNumber,
+      version: c.version,
+      months: c.months,
+      endDate: c.endDate,
+      amountFen: c.monthlyAmountFen,
+      stopped: state.stopped !== null,
+      reason: c.reason,
+      by: c.by,
+      at: iso(),
+    });
+    if (!r.applied) return;
+    state.amounts = [
+      ...(state.amounts ?? []).filter((a) => a.fromMonth < r.effectiveFrom),
+      { fromMonth: r.effectiveFrom, amountFen: c.monthlyAmountFen },
+    ];
+    state.entitlement = { version: c.version, months: c.months, endDate: c.endDate };
+    if (state.expirySent && state.expiryFor !== c.endDate) state.expirySent = false;
   }
 
   /** A month to check and queue (activities/periods.ts checkAndQueueMonth), from `since` (Art. 42, 44). */
@@ -419,8 +478,8 @@ export async function benefitPeriod(input: BenefitPeriodInput): Promise<PeriodSt
     const firstOwn = monthAt(state.nextIndex);
     state.cityFrom ??= addToMonth(firstOwn > today ? firstOwn : today, 1);
     const cityFrom = state.cityFrom;
-    const expiryAt = shanghaiInstant(addCalendarMonths(input.endDate, -1), CHECK_HOUR);
-    const lastMonth = monthAt(input.months - 1);
+    let expiryAt = shanghaiInstant(addCalendarMonths(ent().endDate, -1), CHECK_HOUR);
+    let lastMonth = monthAt(ent().months - 1);
     /** After the run that pays the last month (the 10th), settled by the 16th: then, monthly, until all is settled. */
     let closeAt = shanghaiInstant(`${addToMonth(lastMonth, 1)}-${SETTLE_DAY}`, CHECK_HOUR);
     let checkRetryAt: number | null = null;
@@ -443,7 +502,7 @@ export async function benefitPeriod(input: BenefitPeriodInput): Promise<PeriodSt
       if (month < cityFrom) state.nextIndex = Math.max(state.nextIndex, monthIndex(month) + 1);
       upsertSearchAttributes([{ key: CASE_STATUS, value: 'in_payment' }]);
     }
-    const monthIndex = (month: string) => Array.from({ length: input.months }, (_, i) => monthAt(i)).indexOf(month);
+    const monthIndex = (month: string) => Array.from({ length: ent().months }, (_, i) => monthAt(i)).indexOf(month);
 
     /** The next settle day (the 16th, 09:00, after the city's run on the 10th) after `t`. */
     const settleDayAfter = (t: number) => {
@@ -458,7 +517,7 @@ export async function benefitPeriod(input: BenefitPeriodInput): Promise<PeriodSt
         closingAfterStop = true;
         closeAt = now();
       }
-      const own = !state.stopped && state.nextIndex < input.months && monthAt(state.nextIndex) < cityFrom;
+      const own = !state.stopped && state.nextIndex < ent().months && monthAt(state.nextIndex) < cityFrom;
       const ownAt = own
         ? Math.max(shanghaiInstant(`${monthAt(state.nextIndex)}-01`, CHECK_HOUR), checkRetryAt ?? 0)
         : Infinity;
@@ -466,9 +525,17 @@ export async function benefitPeriod(input: BenefitPeriodInput): Promise<PeriodSt
       const next = Math.min(ownAt, remindAt, closeAt);
       corrected = false;
       const woken = await condition(
-        () => reported !== null || corrected || cityFindings.length > 0,
+        () => reported !== null || corrected || cityFindings.length > 0 || entitlementChanges.length > 0,
         Math.max(0, next - now()),
       );
+      if (entitlementChanges.length) {
+        // Art. 13, 38 para 2: the corrected determination's months, end date and amount; the timers follow them.
+        await applyEntitlement(entitlementChanges.shift()!);
+        expiryAt = shanghaiInstant(addCalendarMonths(ent().endDate, -1), CHECK_HOUR);
+        lastMonth = monthAt(ent().months - 1);
+        if (!state.stopped) closeAt = shanghaiInstant(`${addToMonth(lastMonth, 1)}-${SETTLE_DAY}`, CHECK_HOUR);
+        continue;
+      }
       if (reported) {
         const r: { date: string; reason: string } = reported;
         reported = null;
@@ -490,11 +557,11 @@ export async function benefitPeriod(input: BenefitPeriodInput): Promise<PeriodSt
       if (t >= ownAt) await checkOwn(monthAt(state.nextIndex));
       if (t >= closeAt) {
         const ledger = await acts.periodLedger({ periodId });
-        const settled = state.stopped ? ledger.outstanding.length === 0 : ledger.paid.length >= input.months;
+        const settled = state.stopped ? ledger.outstanding.length === 0 : ledger.paid.length >= ent().months;
         if (settled) {
           closed = !state.stopped;
           if (!state.stopped) {
-            await acts.leaveMedical({ caseNumber, endDate: input.endDate, reason: 'benefit_ended' });
+            await acts.leaveMedical({ caseNumber, endDate: ent().endDate, reason: 'benefit_ended' });
           }
           await progress(status(), ledger.paid.length);
           break;
@@ -539,7 +606,7 @@ export async function benefitPeriod(input: BenefitPeriodInput): Promise<PeriodSt
   }
   if (city) return await cityChecked();
 
-  const expiryAt = shanghaiInstant(addCalendarMonths(input.endDate, -1), CHECK_HOUR);
+  const expiryAt = shanghaiInstant(addCalendarMonths(ent().endDate, -1), CHECK_HOUR);
   let monthsThisRun = 0;
   /** After an answer that could not be read, the month's check is tried again from this instant (the next day). */
   let checkRetryAt: number | null = null;
@@ -550,7 +617,7 @@ export async function benefitPeriod(input: BenefitPeriodInput): Promise<PeriodSt
   for (;;) {
     // The first month is checked at once (the period may start mid-month); later ones on the 1st at 09:00.
     const checkAt =
-      !state.stopped && state.nextIndex < input.months
+      !state.stopped && state.nextIndex < ent().months
         ? Math.max(shanghaiInstant(`${monthAt(state.nextIndex)}-01`, CHECK_HOUR), checkRetryAt ?? 0)
         : Infinity;
     const remindAt = !state.stopped && !state.expirySent ? expiryAt : Infinity;
@@ -646,7 +713,7 @@ export async function benefitPeriod(input: BenefitPeriodInput): Promise<PeriodSt
   }
 
   if (!state.stopped) {
-    await acts.leaveMedical({ caseNumber, endDate: input.endDate, reason: 'benefit_ended' });
+    await acts.leaveMedical({ caseNumber, endDate: ent().endDate, reason: 'benefit_ended' });
   }
   await progress(status());
   // Updates still answering (a stop report, an account correction) finish before the workflow does.

@@ -5,10 +5,14 @@
  *
  *   1. received     the objection and its evidence are recorded on its own case and on the case objected to
  *   2. review       the agency that decided concludes within 5 workdays (art13.reviewConclusion): a task of the task
- *                   primitive, with its escalation when overdue (Art. 78)
- *   3. conclusion   upheld, or corrected: a corrected determination is recalculated by the claim's correction path
- *                   (determineClaim, a new version) and the benefit period pays its remaining months at the new
- *                   amount (Update changeMonthlyAmount on `<case>.P`)
+ *                   primitive, with its escalation when overdue (Art. 78); the correction must fit what was objected to
+ *   3. correction   every conclusion carries itself out (确定存在问题的，及时进行更正):
+ *                   - reopen: the case objected to is reopened at the step named, under the facts found (signal
+ *                     `carryOutCorrection` to the case, which owns its life: workflows/objection-conclusion.ts)
+ *                   - contribution record: a record correction, confirmed by a second reviewer and an approver, three
+ *                     people in all (Art. 28: 初审、复核、审批); confirmed, the case is determined again and its benefit
+ *                     period pays the corrected months, end date and amount
+ *                   - resume: a stop found wrong, the period pays again from a month (Art. 42)
  *   4. notice       the person is told the conclusion by SMS with the remedies and their dates, from receipt of the
  *                   notice: administrative reconsideration within 60 days, litigation within 6 months (Art. 13)
  */
@@ -17,17 +21,23 @@ import {
   condition,
   defineQuery,
   defineUpdate,
+  getExternalWorkflowHandle,
+  isCancellation,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { ObjectionForm } from '../domain/forms';
+import { CORRECTIONS_BY_SUBJECT, type ObjectionForm } from '../domain/objection-forms';
+import type { Actor } from '../domain/tasks';
+import { carryOutCorrection, type AppliedCorrection, type CorrectionToCarryOut } from './objection-conclusion';
 import type { ObjectionInput, ObjectionStatus } from './recovery-types';
 import { CASE_STATUS } from './search-attributes';
 import { createTaskBoard } from './tasks';
-import { monthOfDate, shanghaiDate } from './time';
+import { shanghaiDate } from './time';
+
+export type { AppliedCorrection };
 
 const acts = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
@@ -41,22 +51,14 @@ export const objectionReceipt = defineUpdate<
 >('objectionReceipt');
 export const objectionStatus = defineQuery<ObjectionStatus>('objectionStatus');
 
-/** What the conclusion changed in the original case. */
-export interface AppliedCorrection {
-  kind: 'recalculated' | 'resumed' | 'not_applied';
-  /** A stop lifted: payment resumes from this month. */
-  resumedFrom?: string | null;
-  determinationVersion?: number;
-  monthlyAmountFen?: number;
-  period?: { applied: boolean; effectiveFrom: string | null; unchangedMonths: string[]; note?: string };
-  note?: string;
-}
+type Correct = Extract<ObjectionForm, { decision: 'correct' }>;
 
 export async function objectionReview(input: ObjectionInput): Promise<ObjectionStatus> {
   const { caseNumber, originalCaseNumber, agencyCode } = input;
   const tasks = createTaskBoard({ caseNumber, workflowId: workflowInfo().workflowId, caseType: 'objection_review' });
   let status: ObjectionStatus = 'received';
   let due: { dueDate: string; dueInstant: string; provisional?: boolean } | null = null;
+  const iso = () => new Date().toISOString();
 
   setHandler(objectionStatus, () => status);
   setHandler(objectionReceipt, async () => {
@@ -77,6 +79,7 @@ export async function objectionReview(input: ObjectionInput): Promise<ObjectionS
   upsertSearchAttributes([{ key: CASE_STATUS, value: status }]);
 
   // 2. The agency that decided concludes within 5 workdays; overdue: supervisors told, reminders, then the province.
+  const fits = CORRECTIONS_BY_SUBJECT[input.subject] ?? [];
   const review = await tasks.humanTask({
     type: 'objection_review',
     form: 'objection',
@@ -84,68 +87,50 @@ export async function objectionReview(input: ObjectionInput): Promise<ObjectionS
     role: 'reviewer',
     agencyCode,
     dueKey: 'art13.reviewConclusion',
+    check: (f) =>
+      f.decision === 'correct' && !fits.includes(f.correction.kind)
+        ? {
+            path: 'correction.kind',
+            message: `a ${input.subject} is corrected by ${fits.join(' or ') || 'no correction'} (Art. 13)`,
+          }
+        : null,
   });
-  const d: ObjectionForm = review.decision;
-  const today = shanghaiDate(Date.now());
+  let d: ObjectionForm = review.decision;
+  let by: Actor = review.by;
 
-  // 3. A correction reaches the original case.
+  // 3. The correction carries itself out.
   let applied: AppliedCorrection | null = null;
   if (d.decision === 'correct') {
-    if (input.subject === 'determination' && d.correction.deemedContributionMonths !== undefined) {
-      // Art. 38 para 2: recalculated as a reviewer's correction is, a new version of the determination.
-      const latest = await acts.latestDetermination({ caseNumber: originalCaseNumber });
-      const determination = await acts.determineClaim({
-        caseNumber: originalCaseNumber,
-        reason: 'objection',
-        determinationDate: today,
-        inputs: { ...latest.inputs, deemedContributionMonths: d.correction.deemedContributionMonths },
-        manualCorrection: true,
-        createdBy: review.by.username,
-      });
-      if (determination.verdict === 'eligible') {
-        const amountFen = determination.figures.monthlyAmountFen;
-        const period = await acts.changeBenefitAmount({
-          periodId: `${originalCaseNumber}.P`,
-          fromMonth: monthOfDate(today),
-          amountFen,
-          reason: `objection ${caseNumber}`,
-          by: review.by.username,
-        });
-        applied = {
-          kind: 'recalculated',
-          determinationVersion: determination.version,
-          monthlyAmountFen: amountFen,
-          period,
-        };
+    const correction = d.correction;
+    if (correction.kind === 'contribution_record') {
+      const confirmed = await confirmRecordCorrection(d);
+      if (confirmed.decision === 'reject') {
+        // Not confirmed on the second or third level: the decision objected to stands, for the reasons given there.
+        d = { decision: 'uphold', reasons: confirmed.reasons };
+        by = confirmed.by;
       } else {
-        applied = {
-          kind: 'not_applied',
-          determinationVersion: determination.version,
-          note: `the corrected determination is ${determination.verdict}: the agency decides on the original case`,
-        };
+        by = confirmed.by;
+        applied = await carryOut({ ...correctionOf(d, correction), by: actorOf(by) });
       }
-    } else if (input.subject === 'stop_decision') {
+    } else if (correction.kind === 'reopen') {
+      applied = await carryOut({ ...correctionOf(d, correction), by: actorOf(by) });
+    } else {
       // Art. 13, 42: the stop was wrong: the benefit period pays again from the first month not paid or queued.
       const r = await acts.resumeBenefitPeriod({
         caseNumber: originalCaseNumber,
         objectionNumber: caseNumber,
-        ...(d.correction.resumeFromMonth ? { fromMonth: d.correction.resumeFromMonth } : {}),
-        by: review.by.username,
-        at: new Date().toISOString(),
+        ...(correction.fromMonth ? { fromMonth: correction.fromMonth } : {}),
+        by: by.username,
+        at: iso(),
       });
       applied = r.applied
         ? { kind: 'resumed', resumedFrom: r.fromMonth }
         : { kind: 'not_applied', note: r.note ?? 'the benefit period could not be resumed' };
-    } else {
-      // Not automated: reopening a refused claim (the agency takes a new application with the corrected facts).
-      applied = {
-        kind: 'not_applied',
-        note: `a corrected ${input.subject} is carried out by the agency on the original case`,
-      };
     }
   }
 
   // 4. The notice, with the remedies' dates counted from its receipt (Art. 13).
+  const today = shanghaiDate(Date.now());
   const [reconsideration, litigation] = await Promise.all([
     acts.computeDeadline({ key: 'art13.administrativeReconsideration', start: today }),
     acts.computeDeadline({ key: 'art13.administrativeLitigation', start: today }),
@@ -156,8 +141,8 @@ export async function objectionReview(input: ObjectionInput): Promise<ObjectionS
     originalCaseNumber,
     status,
     conclusion: { ...d, ...(applied ? { applied } : {}) },
-    by: review.by.username,
-    at: new Date().toISOString(),
+    by: by.username,
+    at: iso(),
     reconsiderationUntil: reconsideration.dueDate,
     litigationUntil: litigation.dueDate,
   });
@@ -174,8 +159,69 @@ export async function objectionReview(input: ObjectionInput): Promise<ObjectionS
       reconsiderationUntil: reconsideration.dueDate,
       litigationUntil: litigation.dueDate,
     },
-    at: new Date().toISOString(),
+    at: iso(),
   });
   await condition(allHandlersFinished);
   return status;
+
+  /**
+   * Art. 28: a correction of the entitlement record (here: deemed contribution months, Art. 35) is confirmed on three
+   * levels by three people: the reviewer's conclusion is the first (初审), then a second reviewer (复核) and an approver
+   * (审批), each refusing the one who did an earlier level (岗位不相容). The objection holds meanwhile.
+   */
+  async function confirmRecordCorrection(
+    c: Correct,
+  ): Promise<{ decision: 'approve'; by: Actor } | { decision: 'reject'; reasons: string[]; by: Actor }> {
+    status = 'in_correction';
+    upsertSearchAttributes([{ key: CASE_STATUS, value: status }]);
+    await acts.recordObjectionReferred({
+      caseNumber,
+      originalCaseNumber,
+      correction: c.correction,
+      reasons: c.reasons,
+      by: review.by.username,
+      at: iso(),
+    });
+    for (const [step, role, dueKey] of [
+      ['second_review', 'second_reviewer', 'task.claimSecondReview'],
+      ['approve', 'approver', 'task.claimApproval'],
+    ] as const) {
+      const level = await tasks.humanTask({
+        type: `record_correction_${step}`,
+        form: 'approval',
+        step,
+        role,
+        agencyCode,
+        dueKey,
+      });
+      if (level.decision.decision === 'reject') {
+        return { decision: 'reject', reasons: level.decision.reasons, by: level.by };
+      }
+      if (step === 'approve') return { decision: 'approve', by: level.by };
+    }
+    throw new Error('unreachable');
+  }
+
+  /**
+   * The case objected to carries the correction out (it owns its life): a signal to its workflow, which records what
+   * it did on this objection. A case whose workflow has ended (its time for objections passed, its period ended)
+   * cannot: recorded as not applied.
+   */
+  async function carryOut(c: CorrectionToCarryOut): Promise<AppliedCorrection> {
+    try {
+      await getExternalWorkflowHandle(originalCaseNumber).signal(carryOutCorrection, c);
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+      return { kind: 'not_applied', note: 'the case objected to is closed: it cannot be reopened or changed now' };
+    }
+    return c.correction.kind === 'reopen'
+      ? { kind: 'reopened', step: c.correction.step }
+      : { kind: 'referred', levels: ['review', 'second_review', 'approve'] };
+  }
+
+  function correctionOf(c: Correct, correction: CorrectionToCarryOut['correction']) {
+    return { objectionNumber: caseNumber, correction, reasons: c.reasons, at: iso() };
+  }
 }
+
+const actorOf = (a: Actor) => ({ userId: a.userId, username: a.username });

@@ -31,7 +31,8 @@ export interface ObjectionInput {
   filedBy: string;
 }
 
-export type ObjectionStatus = 'received' | 'under_review' | 'upheld' | 'corrected';
+/** in_correction: a record correction the conclusion asks for awaits its second and third level (Art. 28). */
+export type ObjectionStatus = 'received' | 'under_review' | 'in_correction' | 'upheld' | 'corrected';
 
 export const DELIVERY_METHODS = ['sms', 'post', 'in_person'] as const;
 export type DeliveryMethod = (typeof DELIVERY_METHODS)[number];

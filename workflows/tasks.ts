@@ -61,6 +61,11 @@ export interface TaskSpec<N extends FormName> {
   /** Default: remind every workday, move up to the province after 5 workdays overdue. */
   escalation?: EscalationPolicy | null;
   /**
+   * A rule of this task beyond its form's schema (which corrections fit an objection's subject): the field and the
+   * rule it breaks, or null. Checked with the form, before anything reaches history.
+   */
+  check?: (decision: FormOf<N>) => { path: string; message: string } | null;
+  /**
    * For a step done through another route than the task's form (an administrator enters the calendar year): once it
    * returns the person and the decision, the task is recorded as completed by them.
    */
@@ -150,6 +155,7 @@ interface TaskState {
   /** Set by supervisors' actions so the waiting loop re-plans its timers. */
   changed: boolean;
   outcome?: TaskOutcome<unknown>;
+  check?: (decision: never) => { path: string; message: string } | null;
   /** How the due date was counted, to count it again on a newly entered calendar year. */
   basis: { key: string; start: string; extensions: Period[] };
 }
@@ -257,6 +263,13 @@ export function createTaskBoard(ctx: { caseNumber: string; workflowId: string; c
           refuse('The decision form is not valid', {
             code: 'invalid_form',
             fields: parsed.error.issues.map((i) => ({ path: ['form', ...i.path].join('.'), message: i.message })),
+          });
+        }
+        const broken = t.check?.(parsed.data as never);
+        if (broken) {
+          refuse('The decision form is not valid', {
+            code: 'invalid_form',
+            fields: [{ path: `form.${broken.path}`, message: broken.message }],
           });
         }
       },
@@ -425,6 +438,7 @@ export function createTaskBoard(ctx: { caseNumber: string; workflowId: string; c
       dueMs: Date.parse(deadline.dueInstant),
       changed: false,
       basis: { key: spec.dueKey, start: shanghaiDate(createdMs), extensions: [] },
+      ...(spec.check ? { check: spec.check as (decision: never) => { path: string; message: string } | null } : {}),
     };
     tasks.set(taskId, t);
     refreshDeadline();

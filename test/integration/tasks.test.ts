@@ -201,7 +201,12 @@ describe('tasks of a claim (Art. 37, 11, 65)', () => {
       (await call('POST', `/tasks/${taskId}/complete`, u['intake.sy']!, { form: { decision: 'refuse', reasons } }))
         .status,
     ).toBe(200);
-    expect(await env.client.workflow.getHandle(caseNumber).result()).toBe('refused');
+    // Refused; the claim waits for an objection until the last remedy date (Art. 13), so its workflow stays open.
+    const refused = await eventually(
+      () => tdb.sql<{ status: string }>('SELECT status FROM "case" WHERE case_number = $1', [caseNumber]),
+      (r) => r[0]?.status === 'refused',
+    );
+    expect(refused).toEqual([{ status: 'refused' }]);
     const events = await tdb.sql<{ type: string; data: any }>(
       "SELECT type, data FROM case_event WHERE case_number = $1 AND type = 'claim_refused'",
       [caseNumber],

@@ -372,10 +372,14 @@ describe('失业保险金: retries, stops, objections, revocation (Art. 13, 36, 
     const objection = filed.body.caseNumber as string;
     const done = await s.complete(objection, 'objection_review', 'reviewer', {
       decision: 'correct',
-      correction: { deemedContributionMonths: 120 },
+      correction: { kind: 'contribution_record', deemedContributionMonths: 120 },
       reasons: ['视同缴费120个月经核实'],
     });
     expect(done.status, JSON.stringify(done.body)).toBe(200);
+    // Art. 28: a correction of the entitlement record, confirmed by a second reviewer and an approver.
+    const ok = { decision: 'approve' };
+    expect((await s.complete(objection, 'record_correction_second_review', 'secondReviewer', ok)).status).toBe(200);
+    expect((await s.complete(objection, 'record_correction_approve', 'approver', ok)).status).toBe(200);
     let corrected = await latest(caseNumber);
     for (let i = 0; i < 100 && corrected.version === before.version; i++) {
       await new Promise((r) => setTimeout(r, 100));

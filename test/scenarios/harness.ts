@@ -131,9 +131,14 @@ export interface Scenario {
  */
 async function scenarioEnv(): Promise<{ env: TestWorkflowEnvironment; stop(): Promise<void> }> {
   const port = await freePort();
-  const server = startService('temporal time-skipping test server', temporalBinary('temporal-test-server'), [String(port)], {
-    logFile: join(tmpdir(), `ui-cases-scenario-${port}.log`),
-  });
+  const server = startService(
+    'temporal time-skipping test server',
+    temporalBinary('temporal-test-server'),
+    [String(port)],
+    {
+      logFile: join(tmpdir(), `ui-cases-scenario-${port}.log`),
+    },
+  );
   const address = `127.0.0.1:${port}`;
   await waitUntil('Temporal time-skipping test server', () => temporalReady(address), 90_000, server);
   const connection = await Connection.connect({ address });

@@ -215,143 +215,8 @@ describe('objections (Art. 13)', () => {
     });
   });
 
-  it('pays the remaining months at the corrected amount after a corrected determination, the paid months at the old one (Art. 13, 38 para 2)', async () => {
-    // Fewer than 10 years of contributions (85% of the minimum wage); the evidence proves enough deemed months for 90%.
-    const [person] = await findPeople(
-      sim,
-      'eligible,!has_arrears,!pensioner,!deceased,!reemployed,!employed,bank_paid',
-      1,
-      (p) => p.paidMonths >= 24 && p.paidMonths <= 96,
-    );
-    const claim = await claimOf(sim, person!);
-    const agencyCode = claim.payingLocality.agencyCode;
-    const caseNumber = `SYJ-2026-${agencyCode}-OBJ0000002`;
-    await insertClaim(caseNumber, person!, agencyCode, 'received');
-    started.push(
-      await env.client.workflow.start(cityPaymentCycle, {
-        taskQueue,
-        workflowId: `payment-cycle-${agencyCode}-${taskQueue}`,
-        args: [{ agencyCode }],
-      }),
-    );
-    // The determination as the claim made it (version 1), by the same activity, through a one-off workflow run.
-    const startDate = shanghaiDate(await env.currentTimeMs());
-    const v1 = await (async () => {
-      const h = await env.client.workflow.start('determinationProbe', {
-        taskQueue,
-        workflowId: `${caseNumber}.D1`,
-        args: [
-          {
-            caseNumber,
-            reason: 'initial',
-            determinationDate: startDate,
-            inputs: { applicationDate: startDate, suppliedMaterials: [], waivedMonths: [], rulings: [] },
-            manualCorrection: false,
-            createdBy: 'system',
-          },
-        ],
-      });
-      started.push(h);
-      return eventually(
-        () =>
-          tdb.sql<{ monthly_amount_fen: number }>(
-            'SELECT monthly_amount_fen FROM determination WHERE case_number = $1 AND version = 1',
-            [caseNumber],
-          ),
-        (r) => r.length === 1,
-      );
-    })();
-    const oldAmount = v1[0]!.monthly_amount_fen;
-    // Approved on that eligible verdict (the read model refuses an approval on any other, Art. 38).
-    await tdb.sql(`UPDATE "case" SET status = 'approved' WHERE case_number = $1`, [caseNumber]);
-    const periodId = `${caseNumber}.P`;
-    const months = 4;
-    const first = startDate.slice(0, 7);
-    started.push(
-      await env.client.workflow.start(benefitPeriod, {
-        taskQueue,
-        workflowId: periodId,
-        args: [
-          {
-            periodId,
-            caseNumber,
-            agencyCode,
-            startDate,
-            endDate: addDays(addMonths(startDate, months), -1),
-            months,
-            monthlyAmountFen: oldAmount,
-            determinationVersion: 1,
-          },
-        ],
-      }),
-    );
-    // Two months paid (months 0 and 1, settled by the 16th of month 1).
-    await advanceTo(env, shanghaiInstant(`${addToMonth(first, 1)}-20`, 12));
-    await eventually(
-      () => tdb.sql<{ paid_months: number }>('SELECT paid_months FROM benefit_period WHERE id = $1', [periodId]),
-      (r) => r[0]?.paid_months === 2,
-    );
-
-    const objectionNumber = `FHJ-2026-${agencyCode}-OBJ0000002`;
-    const { task } = await fileObjection({
-      caseNumber: objectionNumber,
-      originalCaseNumber: caseNumber,
-      agencyCode,
-      subject: 'determination',
-    });
-    await env.client.workflow.getHandle(objectionNumber).executeUpdate(completeTask, {
-      args: [
-        {
-          taskId: task.id,
-          actor: reviewer(agencyCode),
-          form: {
-            decision: 'correct',
-            correction: { deemedContributionMonths: 130 },
-            reasons: ['视同缴费年限证明属实'],
-          },
-        },
-      ],
-    });
-    const [corrected] = await eventually(
-      () =>
-        tdb.sql<{
-          status: string;
-          conclusion: { applied?: { monthlyAmountFen: number; period: { effectiveFrom: string } } };
-        }>('SELECT status, conclusion FROM objection WHERE case_number = $1', [objectionNumber]),
-      (r) => r[0]?.status === 'corrected',
-    );
-    const newAmount = corrected!.conclusion.applied!.monthlyAmountFen;
-    expect(newAmount).toBeGreaterThan(oldAmount);
-    expect(corrected!.conclusion.applied!.period.effectiveFrom).toBe(addToMonth(first, 2));
-    const versions = await tdb.sql<{ version: number; reason: string; monthly_amount_fen: number }>(
-      'SELECT version, reason, monthly_amount_fen FROM determination WHERE case_number = $1 ORDER BY version',
-      [caseNumber],
-    );
-    expect(versions).toEqual([
-      { version: 1, reason: 'initial', monthly_amount_fen: oldAmount },
-      { version: 2, reason: 'objection', monthly_amount_fen: newAmount },
-    ]);
-
-    // To the end of the period: months 0-1 at the old amount, 2-3 at the new one, in the ledger and at the bank.
-    await advanceTo(env, shanghaiInstant(`${addToMonth(first, months + 1)}-20`, 12));
-    await eventually(
-      () => tdb.sql<{ status: string }>('SELECT status FROM benefit_period WHERE id = $1', [periodId]),
-      (r) => r[0]?.status === 'completed',
-    );
-    const paid = await tdb.sql<{ month: string; amount_fen: number }>(
-      "SELECT month, amount_fen FROM payable WHERE period_id = $1 AND kind = 'unemployment_benefit' AND status = 'paid' ORDER BY month",
-      [periodId],
-    );
-    expect(paid).toEqual(
-      [0, 1, 2, 3].map((i) => ({ month: addToMonth(first, i), amount_fen: i < 2 ? oldAmount : newAmount })),
-    );
-    const bank = (
-      await sim.admin<{ payments: { paymentId: string; result: string; amountFen: number }[] }>('GET', '/bank/ledger')
-    ).payments
-      .filter((p) => p.paymentId.startsWith(periodId) && p.result === 'paid')
-      .sort((a, b) => (a.paymentId < b.paymentId ? -1 : 1));
-    expect(bank.map((b) => b.amountFen)).toEqual([oldAmount, oldAmount, newAmount, newAmount]);
-  });
+  // A determination corrected on objection is carried out by the claim that owns the period: shown end to end in
+  // test/scenarios/objections.test.ts (Art. 13, 28, 38 para 2).
 
   it('resumes payment from the first unpaid month when a stop decision is corrected, each month paid once (Art. 13, 42)', async () => {
     const [person] = await findPeople(
@@ -416,7 +281,7 @@ describe('objections (Art. 13)', () => {
           actor: reviewer(agencyCode),
           form: {
             decision: 'correct',
-            correction: { resumeFromMonth: month2 },
+            correction: { kind: 'resume', fromMonth: month2 },
             reasons: ['就业登记系误录，本人未就业'],
           },
         },

@@ -1,0 +1,34 @@
+/**
+ * Art. 13: a correction an objection concluded, carried out by the case it corrects. The objection workflow sends it
+ * (signal `carryOutCorrection`) to the workflow of the case objected to, which owns that case's life: a refused claim
+ * waits for it until the last remedy date and is reopened by it; a claim being paid changes its determination and its
+ * benefit period by it. The case records what it did on the objection. Workflow-safe (types and definitions only).
+ */
+import { defineSignal } from '@temporalio/workflow';
+import type { ObjectionCorrection } from '../domain/objection-forms';
+
+export interface CorrectionToCarryOut {
+  objectionNumber: string;
+  /** A reopening or a confirmed record correction (a resumed stop is carried out by the period). */
+  correction: Exclude<ObjectionCorrection, { kind: 'resume' }>;
+  reasons: string[];
+  /** The reviewer who concluded it (for a record correction: the approver who confirmed it, Art. 28). */
+  by: { userId: string; username: string };
+  at: string;
+}
+
+export const carryOutCorrection = defineSignal<[CorrectionToCarryOut]>('carryOutCorrection');
+
+/** What the case did with a correction, recorded on the objection (`conclusion.applied`). */
+export type AppliedCorrection =
+  | { kind: 'reopened'; step: 'acceptance' | 'determination' }
+  | {
+      kind: 'recalculated';
+      determinationVersion: number;
+      months: number;
+      endDate: string;
+      monthlyAmountFen: number;
+    }
+  | { kind: 'resumed'; resumedFrom: string | null }
+  | { kind: 'referred'; levels: string[] }
+  | { kind: 'not_applied'; note: string; determinationVersion?: number };
