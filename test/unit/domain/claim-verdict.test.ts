@@ -63,7 +63,11 @@ describe('the verdict on a claim (Art. 34-38, 41)', () => {
     const v = verdict(f);
     expect(v.verdict).toBe('eligible');
     expect(v.conflicts).toEqual([
-      expect.objectContaining({ fact: 'separation_reason', declared: 'voluntary_resignation', recorded: 'contract_expired' }),
+      expect.objectContaining({
+        fact: 'separation_reason',
+        declared: 'voluntary_resignation',
+        recorded: 'contract_expired',
+      }),
     ]);
   });
 
@@ -133,7 +137,9 @@ describe('the verdict on a claim (Art. 34-38, 41)', () => {
     const v = verdict(facts(36, { hukou: { result: 'not_found', hukouDivisionCode: null, registrationStatus: null } }));
     expect(v.verdict).toBe('pending');
     if (v.verdict !== 'pending') return;
-    expect(v.open).toEqual([{ kind: 'materials', materials: [expect.objectContaining({ kind: 'identity_verification' })] }]);
+    expect(v.open).toEqual([
+      { kind: 'materials', materials: [expect.objectContaining({ kind: 'identity_verification' })] },
+    ]);
   });
 
   it('refuses the last insured locality when the recorded last employer is in another city (Art. 35)', () => {
@@ -150,7 +156,9 @@ describe('the verdict on a claim (Art. 34-38, 41)', () => {
     if (v.verdict !== 'eligible') throw new Error('eligible expected');
     const automatic = reviewRouteOf(v, { manualCorrection: false, ruled: false }, policy, DATE);
     expect(automatic).toMatchObject({ steps: [], rule: { code: 'automatic', article: 'Art. 11' } });
-    expect(automatic.rule.parameters).toEqual([expect.objectContaining({ family: 'reviewThreshold', confirmed: false })]);
+    expect(automatic.rule.parameters).toEqual([
+      expect.objectContaining({ family: 'reviewThreshold', confirmed: false }),
+    ]);
     expect(reviewRouteOf(v, { manualCorrection: true, ruled: false }, policy, DATE).steps).toEqual([
       'review',
       'second_review',
