@@ -205,6 +205,7 @@ export function createApp(deps: AppDeps): express.Express {
       db: deps.db,
       temporal: deps.temporal,
       taskQueue: deps.taskQueue,
+      policy: deps.policy,
       ...(deps.now ? { now: deps.now } : {}),
     }),
   );
