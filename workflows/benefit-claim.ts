@@ -16,6 +16,8 @@
  *                     reviewer may correct the determination, which is determined again and reviewed on three levels
  *   6. approval       only an eligible verdict: the person is told, unemployment registration (Art. 40), the benefit
  *                     period starts with the figures of that verdict (Art. 38, 39)
+ *   7. payment        the claim stays open while its period pays and while the overpayment of each stop is recovered
+ *                     (Art. 42, 43: the recoveries are its children, workflows/recovery-request.ts)
  *
  * Every human step is a task of the task primitive (workflows/tasks.ts).
  */
@@ -41,6 +43,8 @@ import type { StaffRole } from '../domain/access';
 import type { ClaimInputs, OpenQuestion, SeparationRuling } from '../domain/claim-verdict';
 import { articleLabel } from '../domain/messages';
 import { benefitPeriod } from './benefit-period';
+import { recoveryNeeded, startRecoveryChild } from './recovery-request';
+import type { RecoveryInput } from './recovery-types';
 import { unreadableSource } from './source-failure';
 import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from './search-attributes';
 import { createTaskBoard } from './tasks';
@@ -138,6 +142,11 @@ export async function benefitClaim(input: BenefitClaimInput): Promise<ClaimStatu
   let arrearsMonths: string[] = [];
 
   setHandler(claimStatus, () => status);
+  /** Art. 43: recoveries asked for by whoever stopped the period, started in the payment phase (approve). */
+  const recoveriesAsked: RecoveryInput[] = [];
+  setHandler(recoveryNeeded, (r) => {
+    recoveriesAsked.push(r);
+  });
   setHandler(
     confirmSubmission,
     async () => {
@@ -497,9 +506,33 @@ export async function benefitClaim(input: BenefitClaimInput): Promise<ClaimStatu
         },
       ],
     });
-    // The claim stays open while its period pays (its payment phase): the period is its child, and a cancellation of
-    // the claim does not reach a period already paying (a stop or a revocation does, Art. 42, 43).
-    await CancellationScope.nonCancellable(() => period.result().catch(() => undefined));
+    // The claim stays open while its period pays (its payment phase) and while what was overpaid after a stop is
+    // recovered (Art. 43: one recovery per stop, its child, asked for by whoever found the stop): the period and the
+    // recoveries are its children, and a cancellation of the claim reaches neither (a stop or a revocation does).
+    let periodEnded = false;
+    let openRecoveries = 0;
+    void period
+      .result()
+      .catch(() => undefined)
+      .then(() => {
+        periodEnded = true;
+      });
+    await CancellationScope.nonCancellable(async () => {
+      for (;;) {
+        await condition(() => recoveriesAsked.length > 0 || (periodEnded && openRecoveries === 0));
+        const asked = recoveriesAsked.shift();
+        if (!asked) break;
+        const recovery = await startRecoveryChild(asked);
+        if (!recovery) continue; // started already (a repeated request)
+        openRecoveries += 1;
+        void recovery
+          .result()
+          .catch(() => undefined)
+          .then(() => {
+            openRecoveries -= 1;
+          });
+      }
+    });
     return finish();
   }
 

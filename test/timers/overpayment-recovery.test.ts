@@ -113,7 +113,7 @@ async function paidPeriodFor(person: Person, n: number) {
       ],
     );
   }
-  return { caseNumber, periodId, first, months, recoveryId: recoveryIdOf(caseNumber) };
+  return { caseNumber, periodId, first, months, recoveryId: recoveryIdOf(caseNumber, 1) };
 }
 
 const recovery = (id: string) =>
