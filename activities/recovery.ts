@@ -682,7 +682,7 @@ export function recoveryActivities({ db, policy: policies, sources }: RecoveryAc
         });
         await recordCaseEvent(tx, {
           caseNumber: r.caseNumber,
-          key: `${input.recoveryId}/delivered`,
+          key: `${input.recoveryId}/delivered/${input.at}`, // a re-computed amount is delivered again
           type: 'recovery_notice_delivered',
           at,
           actor: input.by.username,

@@ -473,6 +473,7 @@ export function recoveryRouter(deps: {
       status: r.status,
       article: 'Art. 43',
       person: claim && { idType: claim.idType, idNumber: claim.idNumber, name: claim.name, phone: claim.phone },
+      stopId: r.stopId,
       amounts: {
         stopDate: isoDate(r.stopDate),
         amountFen: r.amountFen,
@@ -482,7 +483,7 @@ export function recoveryRouter(deps: {
       },
       payments: r.items,
       notices: messages
-        .filter((m) => m.id.startsWith(r.id))
+        .filter((m) => m.id.startsWith(`${r.id}.`)) // this recovery's notices, not another stop's
         .map((m) => ({ id: m.id, kind: m.kind, at: m.at.toISOString(), to: m.mobileMasked, text: m.text })),
       delivery: r.deliveredOn && {
         method: r.deliveryMethod,
@@ -503,9 +504,13 @@ export function recoveryRouter(deps: {
         escalatedAt: r.litigationAt?.toISOString() ?? null,
         tasks: tasks.map((t) => ({ id: t.id, status: t.status, dueDate: isoDate(t.dueDate), decision: t.decision })),
       },
+      // This recovery's events (keyed by its ID), and its stop's.
       timeline: events
         .filter(
-          (e) => e.type.startsWith('recovery') || e.type.startsWith('repayment') || e.type.startsWith('overpayment'),
+          (e) =>
+            e.eventKey.startsWith(`${r.id}/`) ||
+            (r.stopId !== null &&
+              (e.eventKey.startsWith(`${r.stopId}/`) || (e.data as { stopId?: string })?.stopId === r.stopId)),
         )
         .map((e) => ({ type: e.type, at: e.at.toISOString(), actor: e.actor, data: e.data })),
       exportedAt: now().toISOString(),
@@ -556,15 +561,31 @@ export function registerRecoveryOpenApi(registry: OpenAPIRegistry, options: Open
     ...security,
     method: 'post',
     path: '/recoveries',
-    summary: 'Auditors: start the recovery of overpaid benefits of a claim (Art. 43)',
+    summary: "Auditors: the recovery of a stop of a claim's benefit period, or the stop re-dated earlier (Art. 42, 43)",
+    description:
+      "Art. 43: a recovery stands on a stop of the period (领金人员符合停发条件), one per stop. With the stop's date: " +
+      'opens its recovery when it has none. With an earlier date (the condition began before the date first ' +
+      'recorded): the stop is re-dated and its recovery re-computed with the months that adds, what was repaid still ' +
+      'counted, audited, the person told the new amount; its notice is delivered again. `stopId` names the stop when ' +
+      'more than one is in force.',
     tags: ['recoveries'],
     request: { body: { required: true, content: json(StartRecoverySchema) } },
     responses: {
-      202: { description: 'Started', content: loose },
-      400: error('The body is not valid: the field is named'),
-      403: error('Not an auditor'),
-      409: error('No benefit period, or a recovery exists already'),
+      200: { description: 'Re-computed: the running recovery of the stop as it stands', content: loose },
+      202: { description: 'Started (or started again, a closed one): the recovery and its stop', content: loose },
+      400: error('The body is not valid, the date is outside the period, or the stop is not named: the field'),
+      403: error('Not an auditor, or outside your agency scope'),
+      404: error('No such case for you'),
+      409: error(
+        'no_stop: the period was never stopped (Art. 43); recovery_exists: the stop has its recovery for that date; ' +
+          "stop_date_later: a later date than the stop's (a correction on objection, Art. 13); no benefit period",
+      ),
     },
+  });
+  const recoveryParam = z.object({
+    recoveryId: z.string().meta({
+      description: "The recovery's number (<case>.R<stop seq>), or the claim's case number while it has one recovery",
+    }),
   });
   for (const [path, schema, summary] of [
     ['delivery', DeliverySchema, 'The recovery notice delivered (sms, post, in_person) with proof: the 30 days start'],
@@ -573,26 +594,30 @@ export function registerRecoveryOpenApi(registry: OpenAPIRegistry, options: Open
     registry.registerPath({
       ...security,
       method: 'post',
-      path: `/recoveries/{caseNumber}/${path}`,
+      path: `/recoveries/{recoveryId}/${path}`,
       summary: `${summary} (Art. 43)`,
       tags: ['recoveries'],
-      request: { params: caseParam, body: { required: true, content: json(schema) } },
+      request: { params: recoveryParam, body: { required: true, content: json(schema) } },
       responses: {
         200: { description: 'The recovery as it stands', content: loose },
         400: error('The body is not valid: the field is named'),
         403: error('Missing role, or outside your agency scope'),
         404: error('No such recovery for you'),
-        409: error('The recovery is not at that stage'),
+        409: error('The recovery is not at that stage, or the case number names several recoveries'),
       },
     });
   }
   registry.registerPath({
     ...security,
     method: 'get',
-    path: '/recoveries/{caseNumber}/case-file',
+    path: '/recoveries/{recoveryId}/case-file',
     summary: 'The case file for litigation: amounts, payments, notices, delivery proof, repayments (Art. 43)',
     tags: ['recoveries'],
-    request: { params: caseParam },
-    responses: { 200: { description: 'The case file', content: loose }, 404: error('No such recovery for you') },
+    request: { params: recoveryParam },
+    responses: {
+      200: { description: 'The case file', content: loose },
+      404: error('No such recovery for you'),
+      409: error('The case number names several recoveries: use the recovery number'),
+    },
   });
 }
