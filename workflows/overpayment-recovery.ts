@@ -27,6 +27,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { agencyCovers } from '../domain/access';
+import type { MessageParams } from '../domain/messages';
 import type { Actor } from '../domain/tasks';
 import type { DeliveryMethod, RecoveryInput, RecoveryStatus, RecoveryView } from './recovery-types';
 import { CASE_STATUS } from './search-attributes';
@@ -69,15 +70,10 @@ export const recoveryState = defineQuery<RecoveryView>('recoveryState');
 const DELIVERY_ROLES = ['intake', 'auditor', 'supervisor'];
 
 /** A notice to the person: the amount found, or re-computed for an earlier stop date (what was repaid counted). */
-interface Notice {
-  kind: 'recovery_notice' | 'recovery_recomputed';
-  amountFen: number;
-  repaidFen: number;
-  balanceFen: number;
-  months: string[];
-  stopDate: string;
-  repayDays: number;
-}
+type Notice = { kind: 'recovery_notice' | 'recovery_recomputed' } & Omit<
+  MessageParams['recovery_recomputed'],
+  'caseNumber'
+>;
 
 function refuse(message: string, type: string): never {
   throw ApplicationFailure.create({ type, message, nonRetryable: true });

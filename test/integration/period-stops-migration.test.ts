@@ -3,37 +3,20 @@
  * numbered per period in the order found) and gives each recovery already open the stop of its date; after it, a
  * recovery is unique per stop, no longer per claim.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import pg from 'pg';
-import { randomBytes } from 'node:crypto';
-import { migrate, readMigrations, withDatabase } from '../../db/migrate';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type pg from 'pg';
+import { scratchDatabaseBefore } from '../support/db';
 import { seedEligibleDetermination } from '../support/seed';
 
-const MIGRATION = '20261207004000_recoveries_per_stop';
-let url: string;
-let name: string;
+let scratch: Awaited<ReturnType<typeof scratchDatabaseBefore>>;
 let client: pg.Client;
 
 beforeAll(async () => {
-  const admin = new pg.Client({ connectionString: inject('pgAdminUrl') });
-  await admin.connect();
-  name = `s_${randomBytes(5).toString('hex')}`;
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  url = withDatabase(inject('pgAdminUrl'), name);
-  await migrate(
-    url,
-    readMigrations().filter((m) => m.name < MIGRATION),
-  );
-  client = new pg.Client({ connectionString: url });
-  await client.connect();
+  scratch = await scratchDatabaseBefore('20261207004000_recoveries_per_stop');
+  client = scratch.client;
 });
 afterAll(async () => {
-  await client?.end();
-  const admin = new pg.Client({ connectionString: inject('pgAdminUrl') });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.end();
+  await scratch?.drop();
 });
 
 /** An approved claim with its period, stopped (`stop`) or paying. */
@@ -80,10 +63,7 @@ describe('the stops and recoveries already made, migrated (Art. 42, 43)', () => 
     await claimWithPeriod('SYJ-2026-210100-STP0000003', null);
     await recovery('SYJ-2026-210100-STP0000003', '2026-08-20', 'auditor');
 
-    await migrate(
-      url,
-      readMigrations().filter((m) => m.name <= MIGRATION),
-    );
+    await scratch.migrateThrough();
     const stops = await client.query(
       `SELECT id, case_number, seq, reason, found_date::text, stop_date::text, found_by
          FROM period_stop ORDER BY case_number, seq`,

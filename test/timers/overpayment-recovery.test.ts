@@ -147,6 +147,31 @@ const litigationTasks = (workflowId: string) =>
     [workflowId],
   );
 
+/** The recovery of a stop on the 20th of month 1 an auditor found (as POST /recoveries starts it), opened. */
+async function auditorRecovery(p: Awaited<ReturnType<typeof paidPeriodFor>>) {
+  const handle = await env.client.workflow.start(overpaymentRecovery, {
+    taskQueue,
+    workflowId: p.recoveryId,
+    args: [
+      {
+        recoveryId: p.recoveryId,
+        caseNumber: p.caseNumber,
+        agencyCode: '210100',
+        periodId: p.periodId,
+        stopDate: `${p.months[1]}-20`,
+        origin: 'auditor',
+        startedBy: 'auditor.sy',
+      },
+    ],
+  });
+  started.push(handle);
+  const [opened] = await eventually(
+    () => recovery(p.recoveryId),
+    (r) => r[0]?.status === 'awaiting_delivery',
+  );
+  return { handle, opened };
+}
+
 describe('recovery of overpaid benefits (Art. 43)', () => {
   it('starts from the benefit period when a stop is reported after payments, and opens a litigation task exactly when day 30 after delivery ends (Art. 43)', async () => {
     const p = await paidPeriodFor(people[0]!, 1);
@@ -232,27 +257,7 @@ describe('recovery of overpaid benefits (Art. 43)', () => {
 
   it('closes when repaid in two parts confirmed by finance, and opens no litigation task (Art. 43)', async () => {
     const p = await paidPeriodFor(people[1]!, 2);
-    // An auditor found the stop (as POST /recoveries starts it).
-    const handle = await env.client.workflow.start(overpaymentRecovery, {
-      taskQueue,
-      workflowId: p.recoveryId,
-      args: [
-        {
-          recoveryId: p.recoveryId,
-          caseNumber: p.caseNumber,
-          agencyCode: '210100',
-          periodId: p.periodId,
-          stopDate: `${p.months[1]}-20`,
-          origin: 'auditor',
-          startedBy: 'auditor.sy',
-        },
-      ],
-    });
-    started.push(handle);
-    const [opened] = await eventually(
-      () => recovery(p.recoveryId),
-      (r) => r[0]?.status === 'awaiting_delivery',
-    );
+    const { handle, opened } = await auditorRecovery(p);
     expect(opened!.amount_fen).toBe(MONTHLY); // month 2 only
     const today = shanghaiDate(await env.currentTimeMs());
     await handle.executeUpdate(recordDelivery, {
@@ -306,26 +311,7 @@ describe('recovery of overpaid benefits (Art. 43)', () => {
 
   it('re-dated earlier after delivery: re-computed with the months it adds, told, and the 30 days run again from the new delivery, not the first (Art. 43)', async () => {
     const p = await paidPeriodFor(people[2]!, 3);
-    const handle = await env.client.workflow.start(overpaymentRecovery, {
-      taskQueue,
-      workflowId: p.recoveryId,
-      args: [
-        {
-          recoveryId: p.recoveryId,
-          caseNumber: p.caseNumber,
-          agencyCode: '210100',
-          periodId: p.periodId,
-          stopDate: `${p.months[1]}-20`,
-          origin: 'auditor',
-          startedBy: 'auditor.sy',
-        },
-      ],
-    });
-    started.push(handle);
-    await eventually(
-      () => recovery(p.recoveryId),
-      (r) => r[0]?.status === 'awaiting_delivery',
-    );
+    const { handle } = await auditorRecovery(p);
     const firstDelivery = shanghaiDate(await env.currentTimeMs());
     await handle.executeUpdate(recordDelivery, {
       args: [{ method: 'in_person', deliveredOn: firstDelivery, proof: { receivedBy: '本人签收' }, by: clerk }],
