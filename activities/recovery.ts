@@ -555,8 +555,9 @@ export function recoveryActivities({ db, policy: policies, sources }: RecoveryAc
       const at = new Date(input.at);
       const policy = await policies.current();
       return db.$transaction(async (tx) => {
-        // The stop it stands on (Art. 43: 符合停发条件): named by the run, or the period's stop of that date.
-        const stop = input.stopId
+        // The stop it stands on (Art. 43: 符合停发条件): named by the run, or the period's stop of that date (a run
+        // started before stops were kept), unless another recovery stands on it already (one per stop).
+        const named = input.stopId
           ? await tx.periodStop.findUnique({ where: { id: input.stopId } })
           : input.periodId
             ? await tx.periodStop.findFirst({
@@ -567,6 +568,9 @@ export function recoveryActivities({ db, policy: policies, sources }: RecoveryAc
                 orderBy: { seq: 'asc' },
               })
             : null;
+        const taken =
+          named && (await tx.recovery.count({ where: { stopId: named.id, id: { not: input.recoveryId } } })) > 0;
+        const stop = taken ? null : named;
         // An auditor's earlier date for a stop without its recovery yet: the stop is re-dated with it (Art. 43).
         if (stop && isoDate(stop.stopDate) !== input.stopDate && input.stopDate < isoDate(stop.stopDate)) {
           await redatePeriodStop(tx, {
