@@ -173,9 +173,9 @@ export function recoveryActivities({ db, policy: policies, sources }: RecoveryAc
 
   return {
     /**
-     * Art. 43: starts the recovery case (its own workflow, on this worker's task queue). Only benefit periods that
-     * stopped before recoveries were per stop still call it (workflows/benefit-period.ts, unpatched); since, the period
-     * asks its claim (workflows/recovery-request.ts). Never starts an ID used before: a recovery started is left as it is.
+     * Art. 43: starts the recovery case (its own workflow, on this worker's task queue) when its claim's workflow is
+     * not running to start it as its child (workflows/recovery-request.ts), and for periods that stopped before
+     * recoveries were per stop. Never starts an ID used before: a recovery already started is left as it is.
      */
     async startRecovery(input: RecoveryInput): Promise<{ started: boolean }> {
       const ctx = Context.current();
