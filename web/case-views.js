@@ -22,7 +22,18 @@ export function caseSummary(c) {
   return facts([
     ['案件编号', c.caseNumber],
     ['案件类别', label('caseType', c.caseType)],
-    ['办理状态', h('strong', { class: 'case-status' }, label('caseStatus', c.status))],
+    [
+      '办理状态',
+      h(
+        'span',
+        {},
+        h('strong', { class: 'case-status' }, label('caseStatus', c.status)),
+        // Art. 42, 43: the benefit beside the claim's decision (发放中, 已停发, 追回中…).
+        c.benefit
+          ? h('span', { class: `benefit-state benefit-${c.benefit.status}` }, `（待遇：${c.benefit.label}）`)
+          : null,
+      ),
+    ],
     ['经办机构', c.agency ? `${c.agency.name}（${c.agency.code}）` : ''],
     ['申请时间', dateTime(claim?.submittedAt ?? c.createdAt)],
     ['申请渠道', label('channel', claim?.channel)],
@@ -188,5 +199,49 @@ export function paymentsView(payments) {
     ],
     payments ?? [],
     '尚无发放记录',
+  );
+}
+
+/** Art. 42: the stops of the benefit period: reason, date (re-dated: the date first found too), who found it. */
+export function stopsView(stops) {
+  const foundBy = (s) => (s.foundBy.ref ? `${s.foundBy.label}（${s.foundBy.ref}）` : s.foundBy.label);
+  return table(
+    '停发记录（第四十二条）',
+    [
+      { title: '停发编号', cell: (s) => s.stopId },
+      { title: '停发原因', cell: (s) => s.reasonLabel },
+      {
+        title: '停发日期',
+        cell: (s) => (s.date === s.foundDate ? s.date : `${s.date}（原记录 ${s.foundDate}，经稽核更正）`),
+      },
+      { title: '发现方式', cell: foundBy },
+      { title: '发现时间', cell: (s) => dateTime(s.foundAt) },
+      {
+        title: '状态',
+        cell: (s) => (s.status === 'lifted' ? `经复核撤销停发${s.liftedBy ? `（${s.liftedBy}）` : ''}` : '停发'),
+      },
+      { title: '追回编号', cell: (s) => s.recoveryIds.join('、') || '无多领' },
+    ],
+    stops ?? [],
+    '没有停发记录',
+  );
+}
+
+/** Art. 43: the recoveries of the claim, one per stop: amount, repaid, balance, where each stands. */
+export function recoveriesView(recoveries) {
+  return table(
+    '待遇追回（第四十三条）',
+    [
+      { title: '追回编号', cell: (r) => r.recoveryId },
+      { title: '停发编号', cell: (r) => r.stopId ?? '' },
+      { title: '停发日期', cell: (r) => r.stopDate },
+      { title: '多领金额', cell: (r) => yuan(r.amountFen) },
+      { title: '已退回', cell: (r) => yuan(r.repaidFen) },
+      { title: '尚需退回', cell: (r) => yuan(r.balanceFen) },
+      { title: '办理状态', cell: (r) => r.statusLabel },
+      { title: '退回期限', cell: (r) => r.dueDate ?? '' },
+    ],
+    recoveries ?? [],
+    '没有追回案件',
   );
 }

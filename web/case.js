@@ -14,7 +14,7 @@ import {
   showFieldErrors,
   table,
 } from './app.js';
-import { caseSummary, determinationView, paymentsView, timelineView } from './case-views.js';
+import { caseSummary, determinationView, paymentsView, recoveriesView, stopsView, timelineView } from './case-views.js';
 
 const me = await requireUser();
 renderHeader(me);
@@ -47,6 +47,12 @@ async function show(caseNumber) {
   );
   fill($('#determination'), h('h2', { id: 'determination-h' }, '待遇核定'), ...(await determinationView(c.caseNumber)));
   fill($('#payments'), h('h2', { id: 'payments-h' }, '待遇发放'), paymentsView(c.payments));
+  // Art. 42, 43: a claim's stops and recoveries (a claim with a benefit period).
+  $('#stops-recoveries').hidden = !c.benefit;
+  if (c.benefit) {
+    fill($('#stops'), stopsView(c.stops));
+    fill($('#recoveries'), recoveriesView(c.recoveries));
+  }
   fill($('#timeline'), h('h2', { id: 'timeline-h' }, '办理过程'), timelineView(c.events));
   $('#case').hidden = false;
 }

@@ -19,6 +19,8 @@
  *   6. approval       only an eligible verdict: the person is told, unemployment registration (Art. 40), the benefit
  *                     period starts with the figures of that verdict (Art. 38, 39); while it pays, a record correction
  *                     an objection concluded is determined again and changes what the period pays (Art. 13, 38)
+ *   7. payment        the claim stays open while its period pays and while the overpayment of each stop is recovered
+ *                     (Art. 42, 43: the recoveries are its children, workflows/recovery-request.ts)
  *
  * Every human step is a task of the task primitive (workflows/tasks.ts).
  */
@@ -45,6 +47,8 @@ import type { ClaimInputs, OpenQuestion, SeparationRuling } from '../domain/clai
 import { articleLabel } from '../domain/messages';
 import { benefitPeriod, changeEntitlement } from './benefit-period';
 import { carryOutCorrection, type AppliedCorrection, type CorrectionToCarryOut } from './objection-conclusion';
+import { recoveryNeeded, startRecoveryChild } from './recovery-request';
+import type { RecoveryInput } from './recovery-types';
 import { unreadableSource } from './source-failure';
 import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from './search-attributes';
 import { createTaskBoard } from './tasks';
@@ -139,6 +143,11 @@ export async function benefitClaim(input: BenefitClaimInput): Promise<ClaimStatu
   setHandler(claimStatus, () => status);
   setHandler(carryOutCorrection, (c) => {
     corrections.push(c);
+  });
+  /** Art. 43: recoveries asked for by whoever stopped the period, started in the payment phase (approve). */
+  const recoveriesAsked: RecoveryInput[] = [];
+  setHandler(recoveryNeeded, (r) => {
+    recoveriesAsked.push(r);
   });
   setHandler(
     supplyMaterials,
@@ -485,19 +494,38 @@ export async function benefitClaim(input: BenefitClaimInput): Promise<ClaimStatu
         },
       ],
     });
-    // The claim stays open while its period pays (its payment phase): the period is its child, and a cancellation of
-    // the claim does not reach a period already paying (a stop or a revocation does, Art. 42, 43). A correction an
-    // objection concludes meanwhile is carried out here (Art. 13, 38 para 2).
-    let paying = true;
-    void period.result().then(
-      () => (paying = false),
-      () => (paying = false),
-    );
+    // The claim stays open while its period pays (its payment phase) and while what was overpaid after a stop is
+    // recovered (Art. 43: one recovery per stop, its child, asked for by whoever found the stop): the period and the
+    // recoveries are its children, and a cancellation of the claim reaches neither (a stop or a revocation does). A
+    // correction an objection concludes meanwhile is carried out here (Art. 13, 38 para 2).
+    let periodEnded = false;
+    let openRecoveries = 0;
+    void period
+      .result()
+      .catch(() => undefined)
+      .then(() => {
+        periodEnded = true;
+      });
     await CancellationScope.nonCancellable(async () => {
       for (;;) {
-        await condition(() => !paying || corrections.length > 0);
-        if (corrections.length) await correctWhilePaying(corrections.shift()!, period);
-        else if (!paying) return;
+        await condition(
+          () => corrections.length > 0 || recoveriesAsked.length > 0 || (periodEnded && openRecoveries === 0),
+        );
+        if (corrections.length) {
+          await correctWhilePaying(corrections.shift()!, period);
+          continue;
+        }
+        const asked = recoveriesAsked.shift();
+        if (!asked) break;
+        const recovery = await startRecoveryChild(asked);
+        if (!recovery) continue; // started already (a repeated request)
+        openRecoveries += 1;
+        void recovery
+          .result()
+          .catch(() => undefined)
+          .then(() => {
+            openRecoveries -= 1;
+          });
       }
     });
     return finish();

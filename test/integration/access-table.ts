@@ -160,6 +160,10 @@ export const ACCESS_TABLE: Record<string, AccessRule> = {
   'POST /recoveries/{caseNumber}/delivery': { roles: ['intake', ...SUPERVISION], absent: true },
   'POST /recoveries/{caseNumber}/repayments': { roles: ['finance'], absent: true },
   'GET /recoveries/{caseNumber}/case-file': { roles: ['finance', ...SUPERVISION], absent: true },
+  // A recovery by its number, or by its claim's case number while the claim has one (Art. 43: one per stop).
+  'POST /recoveries/{recoveryId}/delivery': { roles: ['intake', ...SUPERVISION], absent: true },
+  'POST /recoveries/{recoveryId}/repayments': { roles: ['finance'], absent: true },
+  'GET /recoveries/{recoveryId}/case-file': { roles: ['finance', ...SUPERVISION], absent: true },
   // Internal control (Art. 76-78, 93).
   'GET /audit/verify': { roles: [...SUPERVISION, 'administrator'] },
   'POST /monitoring/runs': { roles: SUPERVISION },

@@ -481,7 +481,12 @@ describe('失业保险金: retries, stops, objections, revocation (Art. 13, 36, 
         status: 'awaiting_delivery',
       },
     ]);
-    expect((await s.smsTo(person!.mobile)).some((m) => m.text.includes('已予撤销'))).toBe(true);
+    // Told of the revocation (the recovery of its stop, opened by the period, may be told first).
+    const told = await eventually(
+      () => s.smsTo(person!.mobile),
+      (m) => m.some((x) => x.text.includes('已予撤销')),
+    );
+    expect(told.some((m) => m.text.includes('已予撤销'))).toBe(true);
     // Nothing paid after the revocation.
     await s.nextPayDay(s.agencyOf(caseNumber));
     expect((await s.bankPayments(caseNumber)).filter((p) => p.result === 'paid')).toHaveLength(paidBefore.length);
