@@ -50,7 +50,11 @@ function renderViews(counts) {
   );
 }
 
+/** Loads answered out of order (a view chosen while the first page loads): only the latest is shown. */
+let latest = 0;
+
 async function load() {
+  const mine = ++latest;
   const q = new URLSearchParams({ view, status: $('#status').value, limit: $('#limit').value });
   for (const name of ['type', 'dueFrom', 'dueTo']) if ($(`#${name}`).value) q.set(name, $(`#${name}`).value);
   // The address keeps the filters (a bookmark, the back button), not the page.
@@ -58,6 +62,7 @@ async function load() {
   const cursor = cursors[cursors.length - 1];
   if (cursor) q.set('cursor', cursor);
   const res = await api(`/tasks?${q}`);
+  if (mine !== latest) return;
   if (!res.ok) {
     notify(errorText(res), 'error');
     return;
