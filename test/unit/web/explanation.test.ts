@@ -6,9 +6,9 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { addMonthsToMonth } from '../../../domain/calendar';
-import { claimVerdict, type ClaimFacts, type ClaimInputs } from '../../../domain/claim-verdict';
+import { claimVerdict } from '../../../domain/claim-verdict';
 import type { ExplanationStep } from '../../../domain/explanation';
+import { DATE, EMPLOYER, facts, inputs, OTHER } from '../domain/claim-fixtures';
 import { policy } from '../domain/helpers';
 
 interface Sentences {
@@ -24,47 +24,6 @@ const web = (await import(pathToFileURL(join(import.meta.dirname, '../../../web/
   yuan(fen: number): string;
   chineseOnly(text: string): string;
 };
-
-const DATE = '2026-12-06';
-const EMPLOYER = '91210100MA0XYP12AD';
-const OTHER = '91210200MA0XYP12AE';
-
-function facts(paid: number, separation = '2026-10-31'): ClaimFacts {
-  const last = separation.slice(0, 7);
-  return {
-    gatheredOn: DATE,
-    declared: {
-      separationDate: separation,
-      separationReason: 'contract_expired',
-      employerUscc: EMPLOYER,
-      payingLocality: { basis: 'last_insured', agencyCode: '210100' },
-    },
-    hukou: { result: 'match', hukouDivisionCode: '210102', registrationStatus: 'active' },
-    tax: {
-      employments: [
-        { employerUscc: EMPLOYER, startDate: '2010-01-01', endDate: separation, separationReason: 'contract_expired' },
-      ],
-      employerDivisions: { [EMPLOYER]: '210100', [OTHER]: '210200' },
-      paid: Array.from({ length: paid }, (_, i) => ({
-        employerUscc: EMPLOYER,
-        month: addMonthsToMonth(last, -i),
-        amountFen: 5000,
-      })),
-      arrears: [],
-    },
-    pension: { receivesPension: false, startDate: null },
-    employment: { employed: false, startDate: null },
-    civil: { deceased: false, dateOfDeath: null },
-    system: { activePeriodCaseNumber: null },
-  };
-}
-const inputs = (over: Partial<ClaimInputs> = {}): ClaimInputs => ({
-  applicationDate: DATE,
-  suppliedMaterials: [],
-  waivedMonths: [],
-  rulings: [],
-  ...over,
-});
 
 /** The verdicts of the cases a clerk meets, each with its explanation. */
 function explanations(): [string, ExplanationStep[]][] {
