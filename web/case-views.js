@@ -151,7 +151,7 @@ export async function determinationView(caseNumber) {
       [
         '审核方式',
         route
-          ? `${route.steps.length ? route.steps.map((x) => STEPS[x] ?? x).join(' → ') : '免复审（系统自动审核）'}：${route.rule.text}`
+          ? `${route.steps.length ? route.steps.map((x) => STEPS[x] ?? x).join(' → ') : '免复审（系统自动审核）'}：${chineseOnly(route.rule.text)}`
           : '',
       ],
     ]),

@@ -830,6 +830,9 @@ describe.skipIf(SKIP)('web pages in a real browser (issue 10)', () => {
     expect(events).toContain('办结任务：失业保险金申领受理（不予受理）');
     expect(events).toContain('不予受理或审核不通过');
     for (const e of events) expect(englishIn(e), e).toEqual([]);
+    // Its determination (免复审 by the rule it states, Art. 11) in Chinese too.
+    await expect.poll(() => page.locator('#determination').textContent()).toContain('审核方式');
+    expect(englishIn(await page.locator('#determination').textContent())).toEqual([]);
     await screenshot(page, '13-case-refused');
 
     await signOut(page);
