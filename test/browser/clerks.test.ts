@@ -244,8 +244,11 @@ describe.skipIf(SKIP)('web pages in a real browser (issue 10)', () => {
     // The case page: approved, the whole timeline, the benefit period determined.
     await signIn(page, api.url, 'intake.sy', `/app/case?n=${caseNumber}`);
     await expect.poll(() => page.locator('#summary .case-status').textContent()).toBe('审核通过');
+    // The timeline loads beside the summary: wait for its rows, not only the status.
+    await expect
+      .poll(() => page.locator('#timeline tbody tr td:nth-child(2)').allTextContents())
+      .toEqual(expect.arrayContaining(['受理，待遇核定', '审核通过', '复核通过', '审批通过']));
     const events = await page.locator('#timeline tbody tr td:nth-child(2)').allTextContents();
-    expect(events).toEqual(expect.arrayContaining(['受理，待遇核定', '审核通过', '复核通过', '审批通过']));
     for (const e of events) {
       expect(e).toMatch(CHINESE);
       expect(englishIn(e), e).toEqual([]);
