@@ -52,7 +52,7 @@ import type { RecoveryInput } from './recovery-types';
 import { unreadableSource } from './source-failure';
 import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from './search-attributes';
 import { createTaskBoard } from './tasks';
-import { shanghaiDate, shanghaiInstant } from './time';
+import { shanghaiDate, shanghaiInstant } from '../domain/business-time';
 import type { ClaimChannel } from './types';
 
 /**

@@ -38,7 +38,7 @@ import { oneOffMonth, payOneOff, requeueOneOff } from './one-off-payment';
 import { stopPeriod } from './period-stop';
 import { CASE_STATUS } from './search-attributes';
 import { createTaskBoard } from './tasks';
-import { shanghaiDate } from './time';
+import { shanghaiDate } from '../domain/business-time';
 
 export interface OtherBenefitInput {
   caseNumber: string;

@@ -17,7 +17,7 @@ import type { Role } from '../../domain/access';
 import { businessDateOf } from '../../domain/calendar';
 import { cityPaymentCycle } from '../../workflows/payments';
 import { nextPayDay, paymentCycleId } from '../../workflows/pay-day';
-import { shanghaiInstant } from '../../workflows/time';
+import { shanghaiInstant } from '../../domain/business-time';
 import { ensureSearchAttributes } from '../../lib/temporal';
 import { startService, waitUntil } from '../../scripts/services';
 import { temporalBinary } from '../../scripts/temporal-bin';
