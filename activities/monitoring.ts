@@ -19,7 +19,7 @@ import { recordCaseEvent } from '../lib/case-events';
 import { asJson, dbDate, type Db } from '../lib/db';
 import type { monitoringItemVerification } from '../workflows/monitoring';
 import { OTHER_BENEFIT_LABELS, type OtherBenefitKind } from './other-benefits';
-import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from '../workflows/search-attributes';
+import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from '../contracts/search-attributes';
 
 export interface MonitoringActivityDeps {
   db: Db;

@@ -23,8 +23,8 @@ import {
 } from '../lib/period-stops';
 import { changeMonthlyAmount } from '../workflows/benefit-period';
 import type { overpaymentRecovery } from '../workflows/overpayment-recovery';
-import type { ObjectionInput, RecoveryInput, RecoveryStatus, StopFoundBy } from '../workflows/recovery-types';
-import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from '../workflows/search-attributes';
+import type { ObjectionInput, RecoveryInput, RecoveryStatus, StopFoundBy } from '../contracts/recovery';
+import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from '../contracts/search-attributes';
 import type { SourceClients } from '../integrations/config';
 import { callOptions, claimOf, guarded } from './source-call';
 

@@ -27,7 +27,7 @@ import type { Activities } from '../activities';
 import { overpaymentRecovery } from './overpayment-recovery';
 import { revokePeriod } from './benefit-period';
 import { requestRecovery } from './recovery-request';
-import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from './search-attributes';
+import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from '../contracts/search-attributes';
 import { createTaskBoard } from './tasks';
 import { monthOfDate, shanghaiDate } from '../domain/business-time';
 

@@ -30,7 +30,7 @@ import {
 import type { Activities } from '../activities';
 import type { ItemToVerify } from '../activities/monitoring';
 import { stopPeriod } from './period-stop';
-import { CASE_STATUS } from './search-attributes';
+import { CASE_STATUS } from '../contracts/search-attributes';
 import { createTaskBoard } from './tasks';
 import { shanghaiDate } from '../domain/business-time';
 

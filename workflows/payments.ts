@@ -34,8 +34,9 @@ import type { Activities } from '../activities';
 import type { PaymentRunTotals } from '../activities/payments';
 import type { MonthlyCheckBatchOutcome } from '../activities/monthly-check';
 import { mapLimited } from '../domain/concurrency';
-import { RUN_ID_PATTERN, isMonth, monthlyCheckId, monthlyRunId, nextPayDay } from './pay-day';
-import { AGENCY_CODE, CASE_TYPE } from './search-attributes';
+import { RUN_ID_PATTERN, isMonth, monthlyCheckId, monthlyRunId, nextPayDay } from '../contracts/pay-day';
+import type { CityPaymentCycleInput } from '../contracts/pay-day';
+import { AGENCY_CODE, CASE_TYPE } from '../contracts/search-attributes';
 import { shanghaiDate, shanghaiInstant } from '../domain/business-time';
 
 /** Claiming and closing: quick database work, retried until PostgreSQL answers. */
@@ -161,9 +162,6 @@ export async function monthlyCheck(input: MonthlyCheckInput): Promise<MonthlyChe
   }
 }
 
-export interface CityPaymentCycleInput {
-  agencyCode: string;
-}
 
 export async function cityPaymentCycle(input: CityPaymentCycleInput): Promise<never> {
   if (!/^\d{6}$/.test(input.agencyCode)) {

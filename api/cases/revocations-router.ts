@@ -23,7 +23,7 @@ import { verdictOf, type ClaimFacts, type ClaimInputs } from '../../domain/claim
 import { isoDate, type Db } from '../../lib/db';
 import type { PolicyStore } from '../../lib/policy-store';
 import { REVOCATION_GROUNDS, type determinationRevocation } from '../../workflows/determination-revocation';
-import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from '../../workflows/search-attributes';
+import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from '../../contracts/search-attributes';
 import { currentUser, requireRole } from '../auth/middleware';
 import type { OpenApiRouteOptions } from '../calculations/router';
 import { CaseNumberParamSchema } from '../claims/schema';
