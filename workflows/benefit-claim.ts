@@ -31,8 +31,6 @@ import {
   type ChildWorkflowHandle,
   ParentClosePolicy,
   condition,
-  defineQuery,
-  defineUpdate,
   isCancellation,
   proxyActivities,
   setHandler,
@@ -59,9 +57,7 @@ import {
   waiveArrears,
   type BenefitClaimInput,
   type ClaimStatus,
-  type FiledBy,
 } from '../contracts/claim';
-
 
 const ACTIVITY_OPTIONS = {
   startToCloseTimeout: '1 minute',

@@ -28,7 +28,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { ItemToVerify } from '../activities/monitoring';
+import type { ItemToVerify } from '../contracts/monitoring';
 import { stopPeriod } from './period-stop';
 import { CASE_STATUS } from '../contracts/search-attributes';
 import { createTaskBoard } from './tasks';
