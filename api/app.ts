@@ -61,6 +61,8 @@ export interface AppDeps {
   authPolicy?: AuthPolicy;
   applicantPolicy?: ApplicantAuthPolicy;
   cookieSecure?: boolean;
+  /** Express "trust proxy": the proxies whose X-Forwarded-For names the client (sign-in is counted per client). */
+  trustProxy?: string[];
   /** The SMS gateway, for applicants' sign-in codes. */
   sms: Pick<SmsClient, 'send'>;
   /** The tax data platform: a skill-subsidy application's insured employer and place, before it is received (Art. 50). */
@@ -92,7 +94,7 @@ export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(securityHeaders());
-  app.set('trust proxy', false);
+  app.set('trust proxy', deps.trustProxy?.length ? deps.trustProxy : false);
 
   app.use(
     pinoHttp({
