@@ -843,6 +843,8 @@ export function recoveryActivities({ db, policy: policies, sources }: RecoveryAc
       status: RecoveryStatus;
       at: string;
       data?: Record<string, unknown>;
+      /** The person whose decision moved it (the auditor after litigation); absent: the system (the deadline, a repayment). */
+      actor?: string;
     }): Promise<void> {
       const at = new Date(input.at);
       await db.$transaction(async (tx) => {
@@ -860,7 +862,7 @@ export function recoveryActivities({ db, policy: policies, sources }: RecoveryAc
           key: `${input.recoveryId}/${input.status}`,
           type: `recovery_${input.status}`,
           at,
-          actor: 'system',
+          actor: input.actor ?? 'system',
           data: { ...input.data, balanceFen: r.balanceFen, article: 'Art. 43' },
         });
       });

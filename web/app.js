@@ -119,6 +119,7 @@ export const LABELS = {
     arrears_waived: '放弃欠费期间',
     materials_not_supplied: '逾期未补充材料，办结',
     case_cancelled: '撤销',
+    case_cancel_requested: '主管撤销案件',
     determination_revocation_proposed: '提出撤销核定',
     determination_revoked: '撤销核定',
     determination_revocation_rejected: '不予撤销核定',
