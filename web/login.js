@@ -12,7 +12,8 @@ form.addEventListener('submit', async (e) => {
   }
   const res = await api('/auth/login', { method: 'POST', body: { username, password, mode: 'cookie' } });
   if (res.status === 401) errors.textContent = '用户名或密码错误';
-  else if (res.status === 429) errors.textContent = '登录失败次数过多，账户已暂时锁定，请稍后再试';
+  // Held up here (this address, this browser, or clients the account does not know): the API says which, and how long.
+  else if (res.status === 429) errors.textContent = res.data?.error?.message ?? '登录失败次数过多，请稍后再试';
   else if (!res.ok) errors.textContent = errorText(res);
   else {
     const next = param('next');
