@@ -3,7 +3,7 @@
  * passwords, deactivate users who leave their post, and unlock an account that repeated failed sign-ins locked
  * (Art. 95; api/auth/throttle.ts). Every change is audited with before and after.
  */
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { Prisma } from '../../generated/prisma/client';
 import type { Db } from '../../lib/db';
@@ -131,6 +131,17 @@ export function usersRouter(deps: { db: Db }): Router {
   const { db } = deps;
   router.use('/admin/users', requireRole('administrator'));
 
+  /** The user of `:id`, if the administrator's agency covers theirs (Art. 5, 94); 404 if there is none. */
+  async function userInScope(req: Request, opts: { active?: boolean } = {}) {
+    const admin = currentUser(req);
+    const { id } = parseOr400(z.object({ id: z.uuid('must be a user id') }), req.params, 'params');
+    const user = await db.user.findUnique({ where: { id } });
+    if (!user || (opts.active && !user.active))
+      throw new ApiError(404, 'user_not_found', opts.active ? 'No such active user' : 'No such user');
+    assertAgencyScope(admin, user.agencyCode);
+    return { admin, id, user };
+  }
+
   router.get('/admin/users', async (req, res) => {
     const admin = currentUser(req);
     const users = await db.user.findMany({
@@ -169,12 +180,8 @@ export function usersRouter(deps: { db: Db }): Router {
   });
 
   router.patch('/admin/users/:id', async (req, res) => {
-    const admin = currentUser(req);
-    const { id } = parseOr400(z.object({ id: z.uuid('must be a user id') }), req.params, 'params');
     const body = parseOr400(UpdateUserSchema, req.body);
-    const before = await db.user.findUnique({ where: { id } });
-    if (!before) throw new ApiError(404, 'user_not_found', 'No such user');
-    assertAgencyScope(admin, before.agencyCode);
+    const { admin, id, user: before } = await userInScope(req);
     if (body.agencyCode) {
       assertAgencyScope(admin, body.agencyCode);
       await assertAgencyExists(db, body.agencyCode);
@@ -240,12 +247,8 @@ export function usersRouter(deps: { db: Db }): Router {
    * changes nothing and answers the same.
    */
   router.post('/admin/users/:id/unlock', async (req, res) => {
-    const admin = currentUser(req);
-    const { id } = parseOr400(z.object({ id: z.uuid('must be a user id') }), req.params, 'params');
     const body = parseOr400(UnlockUserSchema, req.body);
-    const user = await db.user.findUnique({ where: { id } });
-    if (!user) throw new ApiError(404, 'user_not_found', 'No such user');
-    assertAgencyScope(admin, user.agencyCode);
+    const { admin, id, user } = await userInScope(req);
     const now = new Date();
     await db.$transaction(async (tx) => {
       const cleared = await clearAccount(tx, user.username, now);
@@ -265,12 +268,8 @@ export function usersRouter(deps: { db: Db }): Router {
   });
 
   router.post('/admin/users/:id/tokens', async (req, res) => {
-    const admin = currentUser(req);
-    const { id } = parseOr400(z.object({ id: z.uuid('must be a user id') }), req.params, 'params');
     const body = parseOr400(IssueTokenSchema, req.body);
-    const user = await db.user.findUnique({ where: { id } });
-    if (!user || !user.active) throw new ApiError(404, 'user_not_found', 'No such active user');
-    assertAgencyScope(admin, user.agencyCode);
+    const { admin, id } = await userInScope(req, { active: true });
     const issued = await issueServiceToken(db, admin, {
       userId: id,
       days: body.days,

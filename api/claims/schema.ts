@@ -35,27 +35,22 @@ export function addBroken(ctx: z.RefinementCtx, path: PropertyKey[], broken: Rul
   if (broken) ctx.addIssue({ code: 'custom', path, message: broken.message, params: { rule: broken.code } });
 }
 
-/** A person's name (Art. 96): letters and the middle dot of minority names; no digits, symbols or markup. */
-export const personName = (max = 64) =>
+/** A trimmed, non-empty text of at most `max` characters that must also keep a plausibility rule. */
+const keeping = (max: number, problem: (v: string) => RuleBroken | null) =>
   z
     .string()
     .trim()
     .min(1, 'must not be empty')
     .max(max)
     .superRefine((v, ctx) => {
-      if (v) addBroken(ctx, [], personNameProblem(v));
+      if (v) addBroken(ctx, [], problem(v));
     });
 
+/** A person's name (Art. 96): letters and the middle dot of minority names; no digits, symbols or markup. */
+export const personName = (max = 64) => keeping(max, personNameProblem);
+
 /** An organisation's name as registered: no markup or control characters. */
-export const organisationName = (max: number) =>
-  z
-    .string()
-    .trim()
-    .min(1, 'must not be empty')
-    .max(max)
-    .superRefine((v, ctx) => {
-      if (v) addBroken(ctx, [], organisationNameProblem(v));
-    });
+export const organisationName = (max: number) => keeping(max, organisationNameProblem);
 
 /** A person who applies or is paid: an Art. 96 identity document checked by its format, name and mobile. */
 export const PersonSchema = z

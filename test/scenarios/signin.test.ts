@@ -144,19 +144,26 @@ describe('Sign-in that an outsider cannot turn against an account (Art. 95)', ()
   });
 });
 
+/**
+ * A claim in the city whose ID number the household register does not know: the identity is to be verified with
+ * materials (Art. 37), so the case waits for them. `serial`: the ID number's order code, one per claim.
+ */
+async function claimAwaitingMaterials(serial: string): Promise<{ caseNumber: string; view: any }> {
+  const [person] = await s.peopleIn(CITY, 'eligible,!has_arrears,!pensioner,!deceased,!reemployed,!employed', 1);
+  const claim = await s.claimFor(person!, (c) => ({
+    ...c,
+    applicant: { ...c.applicant, idNumber: residentId('210102', '19800101', serial) },
+  }));
+  const filed = await s.file(claim);
+  expect(filed.status, JSON.stringify(filed.body)).toBe(201);
+  const caseNumber = filed.body.caseNumber as string;
+  return { caseNumber, view: await s.caseWhen(caseNumber, (v) => v.status === 'awaiting_materials', 100) };
+}
+
 describe('Who did it: the person, on the timeline and the audit trail (Art. 37, 41, 77, 78)', () => {
   it('Art. 37, 78: materials an intake clerk supplies are recorded in the clerk’s name, not the system’s', async () => {
     const staff = await s.staffOf(CITY);
-    const [person] = await s.peopleIn(CITY, 'eligible,!has_arrears,!pensioner,!deceased,!reemployed,!employed', 1);
-    // An ID number the household register does not know: the identity is to be verified with materials (Art. 37).
-    const claim = await s.claimFor(person!, (c) => ({
-      ...c,
-      applicant: { ...c.applicant, idNumber: residentId('210102', '19800101', '927') },
-    }));
-    const filed = await s.file(claim);
-    expect(filed.status, JSON.stringify(filed.body)).toBe(201);
-    const caseNumber = filed.body.caseNumber as string;
-    const asked = await s.caseWhen(caseNumber, (v) => v.status === 'awaiting_materials', 100);
+    const { caseNumber, view: asked } = await claimAwaitingMaterials('927');
     const kinds = asked.events.find((e: any) => e.type.startsWith('materials_requested')).data.materials as string[];
     const supplied = await s.call('POST', `/cases/${caseNumber}/materials`, {
       headers: staff.intake.headers,
@@ -194,15 +201,7 @@ describe('Who did it: the person, on the timeline and the audit trail (Art. 37, 
 
   it('Art. 77, 78: a case a supervisor cancels names the supervisor on its timeline, with the reason', async () => {
     const staff = await s.staffOf(CITY);
-    const [person] = await s.peopleIn(CITY, 'eligible,!has_arrears,!pensioner,!deceased,!reemployed,!employed', 1);
-    const claim = await s.claimFor(person!, (c) => ({
-      ...c,
-      applicant: { ...c.applicant, idNumber: residentId('210102', '19800101', '937') },
-    }));
-    const filed = await s.file(claim);
-    expect(filed.status, JSON.stringify(filed.body)).toBe(201);
-    const caseNumber = filed.body.caseNumber as string;
-    await s.caseWhen(caseNumber, (v) => v.status === 'awaiting_materials', 100);
+    const { caseNumber } = await claimAwaitingMaterials('937');
     const cancelled = await s.call('POST', `/supervision/workflows/${caseNumber}/cancel`, {
       headers: staff.supervisor.headers,
       body: { reason: '申请人书面撤回申请' },
