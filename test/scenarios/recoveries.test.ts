@@ -299,7 +299,7 @@ describe('待遇退回 (Art. 42, 43)', () => {
       expect(recs).toContain(r!.id);
       expect(recs).toContain(formatYuan(r!.amount_fen));
       expect(recs).toContain('待送达追回通知');
-      expect(await page.locator('#timeline').innerText()).toContain('多领待遇，启动追回');
+      await expect.poll(() => page.locator('#timeline').innerText()).toContain('发现多发待遇，立案追回');
       await screenshot(page, 'recoveries-case-stops');
     } finally {
       await browser.close();

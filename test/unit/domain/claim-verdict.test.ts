@@ -1,51 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { claimVerdict, reviewRouteOf, type ClaimFacts, type ClaimInputs } from '../../../domain/claim-verdict';
-import { addMonthsToMonth } from '../../../domain/calendar';
+import { claimVerdict, reviewRouteOf, type ClaimFacts } from '../../../domain/claim-verdict';
+import { DATE, EMPLOYER, facts, inputs, OTHER } from './claim-fixtures';
 import { policy } from './helpers';
 
-const DATE = '2026-12-06';
-const EMPLOYER = '91210100MA0XYP12AD';
-const OTHER = '91210200MA0XYP12AE';
-
-/** A Shenyang person with `paid` months of contributions up to the month of a recorded separation. */
-function facts(paid = 36, over: Partial<ClaimFacts> = {}, separation = '2026-10-31'): ClaimFacts {
-  const last = separation.slice(0, 7);
-  return {
-    gatheredOn: DATE,
-    declared: {
-      separationDate: separation,
-      separationReason: 'contract_expired',
-      employerUscc: EMPLOYER,
-      payingLocality: { basis: 'last_insured', agencyCode: '210100' },
-    },
-    hukou: { result: 'match', hukouDivisionCode: '210102', registrationStatus: 'active' },
-    tax: {
-      employments: [
-        { employerUscc: EMPLOYER, startDate: '2015-01-01', endDate: separation, separationReason: 'contract_expired' },
-      ],
-      employerDivisions: { [EMPLOYER]: '210100' },
-      paid: Array.from({ length: paid }, (_, i) => ({
-        employerUscc: EMPLOYER,
-        month: addMonthsToMonth(last, -i),
-        amountFen: 5000,
-      })),
-      arrears: [],
-    },
-    pension: { receivesPension: false, startDate: null },
-    employment: { employed: false, startDate: null },
-    civil: { deceased: false, dateOfDeath: null },
-    system: { activePeriodCaseNumber: null },
-    ...over,
-  };
-}
-const inputs = (over: Partial<ClaimInputs> = {}): ClaimInputs => ({
-  applicationDate: DATE,
-  suppliedMaterials: [],
-  waivedMonths: [],
-  rulings: [],
-  ...over,
-});
 const verdict = (f: ClaimFacts, i = inputs()) => claimVerdict(f, i, policy, DATE).result;
 
 describe('the verdict on a claim (Art. 34-38, 41)', () => {
