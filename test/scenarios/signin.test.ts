@@ -182,6 +182,34 @@ describe('Who did it: the person, on the timeline and the audit trail (Art. 37, 
     expect(audit).toEqual([{ actor_name: staff.intake.username, actor_id: staff.intake.id }]);
   });
 
+  it('Art. 28, 38, 78: the reviewer who approves a claim is named on its timeline and in the audit trail', async () => {
+    const staff = await s.staffOf(CITY);
+    // Declared voluntary against a record of involuntary separation: the record prevails and a person reviews (Art. 38).
+    const [person] = await s.peopleIn(
+      CITY,
+      'eligible,!has_arrears,!pensioner,!deceased,!reemployed,!employed,bank_paid',
+      1,
+      (p) => p.paidMonths < 48 && p.separationReason === 'contract_expired',
+    );
+    const filed = await s.file(
+      await s.claimFor(person!, (c) => ({ ...c, separation: { ...c.separation, reason: 'voluntary_resignation' } })),
+    );
+    expect(filed.status, JSON.stringify(filed.body)).toBe(201);
+    const caseNumber = filed.body.caseNumber as string;
+    await s.caseWhen(caseNumber, (v) => v.status === 'awaiting_review');
+    const approved = await s.complete(caseNumber, 'claim_review', 'reviewer', { decision: 'approve' });
+    expect(approved.status, JSON.stringify(approved.body)).toBe(200);
+    const view = await s.caseWhen(caseNumber, (v) => v.status === 'approved');
+    const actorOf = (prefix: string) => view.events.find((e: any) => e.type.startsWith(prefix))?.actor;
+    expect(actorOf('claim_review_passed')).toBe(staff.reviewer.username);
+    expect(actorOf('task_completed')).toBe(staff.reviewer.username);
+    const audit = await s.tdb.sql<{ actor_name: string; actor_id: string | null }>(
+      "SELECT actor_name, actor_id FROM audit_log WHERE case_number = $1 AND action = 'task_completed'",
+      [caseNumber],
+    );
+    expect(audit).toEqual([{ actor_name: staff.reviewer.username, actor_id: staff.reviewer.id }]);
+  });
+
   it('Art. 41, 78: the arrears waiver the applicant signs is the applicant’s on the timeline — never their name or ID number', async () => {
     const [person] = await s.peopleIn(CITY, 'eligible,has_arrears,!pensioner,!deceased,!reemployed,!employed', 1);
     const filed = await s.file(await s.claimFor(person!));
