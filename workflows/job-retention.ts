@@ -30,9 +30,9 @@ import type { Activities } from '../activities';
 import { JOB_RETENTION_REASON_TEXT } from '../domain/subsidies';
 import { paySubsidy } from './one-off-payment';
 import { newNoticeId, noticeIdOf, noticeOutcome, publicNotice, type NoticeOutcome } from './public-notice';
-import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from './search-attributes';
+import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from '../contracts/search-attributes';
 import { createTaskBoard } from './tasks';
-import { shanghaiDate } from './time';
+import { shanghaiDate } from '../domain/business-time';
 
 const acts = proxyActivities<Activities>({
   startToCloseTimeout: '5 minutes',

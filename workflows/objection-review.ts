@@ -32,10 +32,10 @@ import type { Activities } from '../activities';
 import { CORRECTIONS_BY_SUBJECT, type ObjectionForm } from '../domain/objection-forms';
 import type { Actor } from '../domain/tasks';
 import { carryOutCorrection, type AppliedCorrection, type CorrectionToCarryOut } from './objection-conclusion';
-import type { ObjectionInput, ObjectionStatus } from './recovery-types';
-import { CASE_STATUS } from './search-attributes';
+import type { ObjectionInput, ObjectionStatus } from '../contracts/recovery';
+import { CASE_STATUS } from '../contracts/search-attributes';
 import { createTaskBoard } from './tasks';
-import { shanghaiDate } from './time';
+import { shanghaiDate } from '../domain/business-time';
 
 export type { AppliedCorrection };
 

@@ -21,8 +21,8 @@ import {
 import type { Activities } from '../activities';
 import { paySubsidy } from './one-off-payment';
 import { noticeIdOf, noticeOutcome, publicNotice, type NoticeOutcome } from './public-notice';
-import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from './search-attributes';
-import { shanghaiDate } from './time';
+import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from '../contracts/search-attributes';
+import { shanghaiDate } from '../domain/business-time';
 
 const acts = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',

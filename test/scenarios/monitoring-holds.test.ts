@@ -4,8 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accountOutcome } from '../../simulators/simulator';
-import { addToMonth } from '../../workflows/time';
-import { nextPayDay } from '../../workflows/pay-day';
+import { addToMonth } from '../../domain/business-time';
+import { nextPayDay } from '../../contracts/pay-day';
 import { eventually } from '../support/wait';
 import { startScenario, type Scenario } from './harness';
 
