@@ -492,6 +492,8 @@ export function recoveryActivities({ db, policy: policies, sources }: RecoveryAc
     }): Promise<void> {
       const at = new Date(input.at);
       await db.$transaction(async (tx) => {
+        // The objection's row is locked: its conclusion may be written at the same time (recordObjectionConcluded).
+        await tx.$queryRaw`SELECT 1 FROM objection WHERE case_number = ${input.objectionNumber} FOR UPDATE`;
         const o = await tx.objection.findUnique({ where: { caseNumber: input.objectionNumber } });
         if (o) {
           const conclusion = (o.conclusion ?? {}) as Record<string, unknown>;
@@ -526,7 +528,9 @@ export function recoveryActivities({ db, policy: policies, sources }: RecoveryAc
     }): Promise<void> {
       const at = new Date(input.at);
       await db.$transaction(async (tx) => {
-        // What the case objected to did with a correction (`carriedOut`) may be written before the conclusion is.
+        // What the case objected to did with a correction (`carriedOut`) may be written before the conclusion is, or
+        // at the same time: the row is locked, so that neither write loses the other's (recordObjectionApplied).
+        await tx.$queryRaw`SELECT 1 FROM objection WHERE case_number = ${input.caseNumber} FOR UPDATE`;
         const before = await tx.objection.findUnique({ where: { caseNumber: input.caseNumber } });
         const carriedOut = (before?.conclusion as { carriedOut?: unknown } | null)?.carriedOut;
         await tx.objection.update({
@@ -812,6 +816,8 @@ export function recoveryActivities({ db, policy: policies, sources }: RecoveryAc
       status: RecoveryStatus;
       at: string;
       data?: Record<string, unknown>;
+      /** The person whose decision moved it (the auditor after litigation); absent: the system (the deadline, a repayment). */
+      actor?: string;
     }): Promise<void> {
       const at = new Date(input.at);
       await db.$transaction(async (tx) => {
@@ -829,7 +835,7 @@ export function recoveryActivities({ db, policy: policies, sources }: RecoveryAc
           key: `${input.recoveryId}/${input.status}`,
           type: `recovery_${input.status}`,
           at,
-          actor: 'system',
+          actor: input.actor ?? 'system',
           data: { ...input.data, balanceFen: r.balanceFen, article: 'Art. 43' },
         });
       });

@@ -62,6 +62,8 @@ export interface AppDeps {
   authPolicy?: AuthPolicy;
   applicantPolicy?: ApplicantAuthPolicy;
   cookieSecure?: boolean;
+  /** Express "trust proxy": the proxies whose X-Forwarded-For names the client (sign-in is counted per client). */
+  trustProxy?: string[];
   /** The SMS gateway, for applicants' sign-in codes. */
   sms: Pick<SmsClient, 'send'>;
   /** The tax data platform: a skill-subsidy application's insured employer and place, before it is received (Art. 50). */
@@ -96,7 +98,7 @@ export function createApp(deps: AppDeps): express.Express {
   // Every answer (the pages, their scripts, the JSON) gzip-compressed for clients that accept it (issue 21: pages on
   // a phone's connection); npm `compression`, answers under 1 kB left as they are.
   app.use(compression());
-  app.set('trust proxy', false);
+  app.set('trust proxy', deps.trustProxy?.length ? deps.trustProxy : false);
 
   app.use(
     pinoHttp({

@@ -8,6 +8,8 @@ import { z } from 'zod';
 export interface FieldError {
   path: string;
   message: string;
+  /** The rule broken, a stable code, where the rule has one (domain/plausibility.ts). */
+  rule?: string;
 }
 
 export class ApiError extends Error {
@@ -23,7 +25,11 @@ export class ApiError extends Error {
   }
 }
 
-export const FieldErrorSchema = z.object({ path: z.string(), message: z.string() });
+export const FieldErrorSchema = z.object({
+  path: z.string(),
+  message: z.string(),
+  rule: z.string().optional().meta({ description: 'The rule broken, a stable code', example: 'person_name' }),
+});
 export const ErrorBodySchema = z
   .object({
     error: z.object({
@@ -45,7 +51,10 @@ export function zodFields(error: z.ZodError, prefix = ''): FieldError[] {
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((key) => ({ path: joinPath(prefix, [...issue.path, key]), message: 'unknown field' }));
     }
-    return [{ path: joinPath(prefix, issue.path), message: issue.message }];
+    const rule = issue.code === 'custom' ? (issue.params as { rule?: unknown } | undefined)?.rule : undefined;
+    return [
+      { path: joinPath(prefix, issue.path), message: issue.message, ...(typeof rule === 'string' ? { rule } : {}) },
+    ];
   });
 }
 

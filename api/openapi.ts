@@ -7,7 +7,13 @@ import { z } from 'zod';
 import { CaseSearchResultSchema, CaseSearchSchema, CaseViewSchema } from './cases/router';
 import { CaseNumberParamSchema, ClaimCreatedSchema, ClaimRequestSchema } from './claims/schema';
 import { ErrorBodySchema } from './errors';
-import { CreateUserSchema, IssueTokenSchema, UpdateUserSchema, UserViewSchema } from './admin/users-router';
+import {
+  CreateUserSchema,
+  IssueTokenSchema,
+  UnlockUserSchema,
+  UpdateUserSchema,
+  UserViewSchema,
+} from './admin/users-router';
 import {
   ApplicantCodeRequestSchema,
   ApplicantLoginRequestSchema,
@@ -127,14 +133,17 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
   registry.registerPath({
     method: 'post',
     path: '/auth/login',
-    summary: 'Sign in (Art. 95): a session cookie, or a bearer token for machine clients',
+    summary:
+      'Sign in (Art. 95): a session cookie, or a bearer token for machine clients; also sets the device cookie ui_device (path /auth) that makes the browser known to the account',
     tags: ['auth'],
     request: { body: { required: true, content: json(LoginRequestSchema) } },
     responses: {
       200: { description: 'Signed in', content: json(LoginResponseSchema) },
       400: error('The body is not valid'),
       401: error('Wrong username or password'),
-      429: error('Locked after repeated failures (Retry-After)'),
+      429: error(
+        'Too many failures (Retry-After): account_locked — this account from this address or browser, or from clients it does not know; client_locked — this address, all accounts',
+      ),
     },
   });
   registry.registerPath({
@@ -163,7 +172,9 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
     responses: {
       202: { description: 'Sent', content: json(z.object({ expiresAt: z.string() })) },
       400: error('The ID number or mobile is not valid'),
-      429: error('Too many codes for this mobile (Retry-After)'),
+      429: error(
+        'Too many codes (Retry-After): too_many_codes — for this mobile from this address, or from all; too_many_codes_from_client — from this address',
+      ),
       503: error('The SMS gateway is unavailable'),
     },
   });
@@ -178,7 +189,9 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
         description: 'Signed in',
         content: json(z.object({ expiresAt: z.string(), token: z.string().optional() }).loose()),
       },
+      400: error('The ID number, mobile or code is not valid'),
       401: error('The code is wrong, used or expired'),
+      429: error('Too many wrong codes from this address (client_locked, Retry-After)'),
     },
   });
   const caseParam = z.object({ caseNumber: z.string() });
@@ -413,6 +426,23 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
     responses: {
       200: { description: 'Updated', content: json(UserViewSchema) },
       400: error('The body is not valid'),
+      403: error('Not an administrator, or the user is outside your scope'),
+      404: error('No such user'),
+    },
+  });
+
+  registry.registerPath({
+    method: 'post',
+    path: '/admin/users/{id}/unlock',
+    summary:
+      'Unlock an account that failed sign-ins locked, from every client (Art. 95; reason required; audited); the same answer when it was not locked',
+    tags: ['admin'],
+    security: signedIn,
+    request: { params: z.object({ id: z.uuid() }), body: { required: true, content: json(UnlockUserSchema) } },
+    responses: {
+      200: { description: 'The user, unlocked', content: json(UserViewSchema) },
+      400: error('The id or the body is not valid'),
+      401: error('Not signed in'),
       403: error('Not an administrator, or the user is outside your scope'),
       404: error('No such user'),
     },

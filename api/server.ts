@@ -44,8 +44,12 @@ const app = createApp({
   authPolicy: {
     sessionTtlMinutes: cfg.SESSION_TTL_MINUTES,
     maxFailures: cfg.LOGIN_MAX_FAILURES,
+    maxAccountFailures: cfg.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+    maxClientFailures: cfg.LOGIN_MAX_FAILURES_PER_ADDRESS,
     lockMinutes: cfg.LOGIN_LOCK_MINUTES,
+    deviceDays: cfg.LOGIN_DEVICE_DAYS,
   },
+  ...(cfg.TRUST_PROXY ? { trustProxy: cfg.TRUST_PROXY.split(',').map((s) => s.trim()) } : {}),
   cookieSecure: cfg.COOKIE_SECURE,
   policy,
   calendar: createCalendarStore(db, { policy }),

@@ -236,7 +236,7 @@ async function main() {
       employer: { uscc: '91210100MA0XYP12AD', name: '沈阳某机械有限公司' },
       separation: { date: '2026-10-31', reason: 'contract_expired' },
       payingLocality: { basis: 'last_insured', agencyCode: AGENCY },
-      payment: { method: 'social_security_card', accountNumber: '6214830012345678' },
+      payment: { method: 'social_security_card', accountNumber: '6214830012055678' },
     });
     const t0 = Date.now();
     const out = await new Promise<string>((resolveRun, reject) => {

@@ -46,7 +46,13 @@ export const envSchema = z.object({
   /** Timeout of each dependency check of GET /readyz. */
   READY_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(2_000),
 
-  /** Sign-in (Art. 95): session lifetime, lockout after repeated failures, cookie over HTTPS only. */
+  /**
+   * Sign-in (Art. 95): session lifetime; failures slowed down per account and client (api/auth/throttle.ts): an
+   * account from one client address (or a browser it knows) locks after LOGIN_MAX_FAILURES, a client address after
+   * LOGIN_MAX_FAILURES_PER_ADDRESS (all accounts), an account for clients it does not know after
+   * LOGIN_MAX_FAILURES_PER_ACCOUNT (all addresses); each for LOGIN_LOCK_MINUTES, also the window failures are counted
+   * in. A browser stays known to an account LOGIN_DEVICE_DAYS after its last sign-in there. Cookies over HTTPS only.
+   */
   SESSION_TTL_MINUTES: z.coerce
     .number()
     .int()
@@ -54,6 +60,9 @@ export const envSchema = z.object({
     .max(7 * 24 * 60)
     .default(480),
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).max(10_000).default(20),
+  LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(10_000).default(30),
+  LOGIN_DEVICE_DAYS: z.coerce.number().int().min(1).max(3_650).default(90),
   LOGIN_LOCK_MINUTES: z.coerce
     .number()
     .int()
@@ -61,6 +70,15 @@ export const envSchema = z.object({
     .max(24 * 60)
     .default(15),
   COOKIE_SECURE: bool.default(false),
+  /**
+   * Proxies in front of the API whose X-Forwarded-For names the client (Express "trust proxy": addresses, CIDRs or
+   * loopback/linklocal/uniquelocal, comma-separated). Unset: the client is the connecting address. Sign-in is counted
+   * per client address, so behind a proxy this must name it, or every client would share the proxy's address.
+   */
+  TRUST_PROXY: z
+    .string()
+    .regex(/^[\w.:/, -]+$/, 'must be addresses, CIDRs or loopback/linklocal/uniquelocal, comma-separated')
+    .optional(),
   /** Password of the first administrator, created by the start command when there are no users (else generated). */
   ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
 

@@ -25,12 +25,38 @@ async function loadUsers() {
         { title: '经办机构', cell: (u) => u.agencyCode },
         { title: '角色', cell: (u) => u.roles.map((r) => label('role', r)).join('、') },
         { title: '状态', cell: (u) => (u.active ? '启用' : '停用') },
+        { title: '登录锁定', cell: (u) => (u.lockedUntil ? unlockForm(u) : '—') },
         { title: '创建时间', cell: (u) => dateTime(u.createdAt) },
       ],
       res.data.users,
     ),
   );
 }
+/**
+ * Art. 95: an account that failed sign-ins locked (from an address, a browser, or from clients it does not know), and
+ * its unlock with the reason (audited).
+ */
+function unlockForm(u) {
+  const form = h(
+    'form',
+    {},
+    h('span', {}, `锁定至 ${dateTime(u.lockedUntil)} `),
+    h('input', { 'aria-label': `解锁 ${u.username} 的原因`, placeholder: '解锁原因', autocomplete: 'off' }),
+    h('button', { type: 'submit' }, '解锁'),
+  );
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const res = await api(`/admin/users/${u.id}/unlock`, {
+      method: 'POST',
+      body: { reason: form.querySelector('input').value.trim() },
+    });
+    if (!res.ok) return notify(errorText(res), 'error');
+    notify(`已解锁 ${u.username}`);
+    await loadUsers();
+  });
+  return form;
+}
+
 const userForm = $('#new-user');
 fill(
   $('#new-user-fields'),

@@ -119,6 +119,7 @@ export const LABELS = {
     claim_approve_passed: '审批通过',
     claim_refused: '不予受理或审核不通过',
     case_cancelled: '撤销',
+    case_cancel_requested: '主管撤销案件',
     // 任务
     task_opened: '生成待办任务',
     task_claimed: '领取任务',

@@ -15,11 +15,13 @@ onSubmit(form, async () => {
   if (missing.length) return formErrors(form, missing, '请输入用户名和密码');
   const res = await api('/auth/login', { method: 'POST', body: { username, password, mode: 'cookie' } });
   if (res.status === 401) return formErrors(form, [], '用户名或密码错误');
+  // Held up here (this address, this browser, or clients the account does not know): the API says which, and how long.
   if (res.status === 429)
     return formErrors(
       form,
       [],
-      `登录失败次数过多，请${res.retryAfter ? `于${duration(res.retryAfter)}后` : '稍后'}再试`,
+      res.data?.error?.message ??
+        `登录失败次数过多，请${res.retryAfter ? `于${duration(res.retryAfter)}后` : '稍后'}再试`,
     );
   if (!res.ok) return showErrors(form, res);
   // Only pages of this site: never an address elsewhere.

@@ -91,6 +91,9 @@ export async function benefitClaim(input: BenefitClaimInput): Promise<ClaimStatu
     rulings: [],
   };
   let requested: string[] = [];
+  /** Who supplied materials last, and who signed the arrears waiver (a clerk's username, or `applicant`). */
+  let suppliedBy: string | undefined;
+  let waivedBy: string | undefined;
   let arrearsMonths: string[] = [];
   /** Corrections objections concluded (Art. 13), in the order they came, for this case to carry out. */
   const corrections: CorrectionToCarryOut[] = [];
@@ -110,6 +113,7 @@ export async function benefitClaim(input: BenefitClaimInput): Promise<ClaimStatu
   setHandler(
     supplyMaterials,
     async ({ kinds, by }) => {
+      suppliedBy = by;
       await acts.recordMaterialsSupplied({ caseNumber, kinds, by, at: new Date().toISOString() });
       for (const k of kinds) if (!inputs.suppliedMaterials.includes(k)) inputs.suppliedMaterials.push(k);
       return { stillMissing: requested.filter((k) => !inputs.suppliedMaterials.includes(k)) };
@@ -129,7 +133,8 @@ export async function benefitClaim(input: BenefitClaimInput): Promise<ClaimStatu
   );
   setHandler(
     waiveArrears,
-    async (_signed) => {
+    async ({ by }) => {
+      waivedBy = by;
       for (const m of arrearsMonths) if (!inputs.waivedMonths.includes(m)) inputs.waivedMonths.push(m);
       return { waivedMonths: [...inputs.waivedMonths] };
     },
@@ -154,8 +159,8 @@ export async function benefitClaim(input: BenefitClaimInput): Promise<ClaimStatu
       at: now(),
     });
   }
-  const note = (event: string, data: Record<string, unknown>) =>
-    acts.recordCaseStatus({ caseNumber, status, event, data, at: now() });
+  const note = (event: string, data: Record<string, unknown>, actor?: string) =>
+    acts.recordCaseStatus({ caseNumber, status, event, data, ...(actor ? { actor } : {}), at: now() });
   const tell = (
     kind: Parameters<Activities['notifyApplicant']>[0]['kind'],
     params: Record<string, unknown>,
@@ -281,7 +286,8 @@ export async function benefitClaim(input: BenefitClaimInput): Promise<ClaimStatu
       await tell('materials_not_supplied', {});
       return false;
     }
-    await moveTo('awaiting_acceptance', `materials_supplied_${round}`);
+    // The person who supplied the last of them (an intake clerk, or `applicant`), not the system (Art. 37, 78).
+    await moveTo('awaiting_acceptance', `materials_supplied_${round}`, undefined, suppliedBy);
     return true;
   }
 
@@ -294,7 +300,8 @@ export async function benefitClaim(input: BenefitClaimInput): Promise<ClaimStatu
     }
     const waived = () => arrearsMonths.every((m) => inputs.waivedMonths.includes(m));
     await condition(waived, ARREARS_RECHECK);
-    if (waived()) await note(`arrears_waived_${inputs.waivedMonths.length}`, { months: [...inputs.waivedMonths] });
+    if (waived())
+      await note(`arrears_waived_${inputs.waivedMonths.length}`, { months: [...inputs.waivedMonths] }, waivedBy);
   }
 
   /**
@@ -561,12 +568,13 @@ export async function benefitClaim(input: BenefitClaimInput): Promise<ClaimStatu
     }
     reopenings += 1;
     const step = c.correction.kind === 'reopen' ? c.correction.step : 'determination';
-    await moveTo('awaiting_acceptance', `claim_reopened_${reopenings}`, {
-      objectionNumber: c.objectionNumber,
-      step,
-      correction: c.correction,
-      article: 'Art. 13',
-    });
+    // Reopened on the conclusion of whoever concluded the objection.
+    await moveTo(
+      'awaiting_acceptance',
+      `claim_reopened_${reopenings}`,
+      { objectionNumber: c.objectionNumber, step, correction: c.correction, article: 'Art. 13' },
+      c.by.username,
+    );
     await acts.recordObjectionApplied({
       objectionNumber: c.objectionNumber,
       caseNumber,

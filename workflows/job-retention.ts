@@ -232,7 +232,7 @@ export async function jobRetentionRefund(input: JobRetentionRefundInput): Promis
   await condition(() => outcome !== null);
   const o = outcome as NoticeOutcome | null;
   if (o?.outcome === 'withdrawn') {
-    await moveTo('withdrawn', 'job_retention_withdrawn', { reasons: o.reasons });
+    await moveTo('withdrawn', 'job_retention_withdrawn', { reasons: o.reasons }, o.by);
     await endWithoutRefund('withdrawn', o.reasons);
     await acts.informEmployer({
       caseNumber,

@@ -226,10 +226,16 @@ export async function overpaymentRecovery(input: RecoveryInput): Promise<Recover
     },
   );
 
-  async function moveTo(status: RecoveryStatus, data?: Record<string, unknown>) {
+  async function moveTo(status: RecoveryStatus, data?: Record<string, unknown>, actor?: string) {
     view.status = status;
     upsertSearchAttributes([{ key: CASE_STATUS, value: status }]);
-    await acts.recordRecoveryStatus({ recoveryId, status, at: iso(), ...(data ? { data } : {}) });
+    await acts.recordRecoveryStatus({
+      recoveryId,
+      status,
+      at: iso(),
+      ...(data ? { data } : {}),
+      ...(actor ? { actor } : {}),
+    });
   }
   const settled = () => busy === 0 && view.balanceFen === 0;
 
@@ -304,10 +310,12 @@ export async function overpaymentRecovery(input: RecoveryInput): Promise<Recover
     dueKey: 'task.recoveryLitigation',
   });
   await condition(() => busy === 0);
-  await moveTo(view.balanceFen === 0 ? 'repaid' : 'closed', {
-    litigation: litigation.decision,
-    by: litigation.by.username,
-  });
+  // Closed by the auditor who decided on the litigation (Art. 43).
+  await moveTo(
+    view.balanceFen === 0 ? 'repaid' : 'closed',
+    { litigation: litigation.decision, by: litigation.by.username },
+    litigation.by.username,
+  );
   await condition(allHandlersFinished);
   return view.status;
 }

@@ -42,6 +42,8 @@ export interface NoticeOutcome {
   outcome: 'released' | 'withdrawn';
   /** Why an item was withdrawn (the verification's reasons); empty when released. */
   reasons: string[];
+  /** Who verified the objection and withdrew the item (a reviewer's username); absent when released. */
+  by?: string;
 }
 
 /** The notice of one case (an application published on its own): its number with the notice's type code. */
@@ -93,12 +95,17 @@ export async function publicNotice(input: PublicNoticeInput): Promise<{ released
   upsertSearchAttributes([{ key: CASE_STATUS, value: 'in_notice' }]);
   tasks.setDeadline('notice', endsAt);
 
-  async function tell(itemNos: number[], outcome: NoticeOutcome['outcome'], reasons: string[]) {
+  async function tell(itemNos: number[], outcome: NoticeOutcome['outcome'], reasons: string[], by?: string) {
     if (!itemNos.length) return;
     await acts.settleNoticeItems({ noticeId, itemNos, status: outcome, at: iso() });
     for (const n of itemNos) {
       try {
-        await getExternalWorkflowHandle(caseOf.get(n)!).signal(noticeOutcome, { noticeId, outcome, reasons });
+        await getExternalWorkflowHandle(caseOf.get(n)!).signal(noticeOutcome, {
+          noticeId,
+          outcome,
+          reasons,
+          ...(by ? { by } : {}),
+        });
       } catch {
         // The case is closed (cancelled): nothing waits for this item.
       }
@@ -123,7 +130,7 @@ export async function publicNotice(input: PublicNoticeInput): Promise<{ released
     });
     const d = done.decision;
     if (d.decision === 'withdraw') {
-      await tell([itemNo], 'withdrawn', d.reasons);
+      await tell([itemNo], 'withdrawn', d.reasons, done.by.username);
       return;
     }
     cleared.add(itemNo);

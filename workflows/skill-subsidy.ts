@@ -45,10 +45,17 @@ export async function skillSubsidy(input: SkillSubsidyInput): Promise<SkillSubsi
   setHandler(noticeOutcome, (o) => {
     outcome = o;
   });
-  async function moveTo(next: SkillSubsidyStatus, event: string, data?: Record<string, unknown>) {
+  async function moveTo(next: SkillSubsidyStatus, event: string, data?: Record<string, unknown>, actor?: string) {
     status = next;
     upsertSearchAttributes([{ key: CASE_STATUS, value: status }]);
-    await acts.recordCaseStatus({ caseNumber, status, event, ...(data ? { data } : {}), at: iso() });
+    await acts.recordCaseStatus({
+      caseNumber,
+      status,
+      event,
+      ...(data ? { data } : {}),
+      ...(actor ? { actor } : {}),
+      at: iso(),
+    });
   }
 
   // 1-2. Automatic review; refused: told why.
@@ -89,7 +96,8 @@ export async function skillSubsidy(input: SkillSubsidyInput): Promise<SkillSubsi
   const o = outcome as NoticeOutcome | null;
   if (o?.outcome === 'withdrawn') {
     await acts.withdrawSkillSubsidy({ caseNumber });
-    await moveTo('withdrawn', 'skill_subsidy_withdrawn', { reasons: o.reasons });
+    // Withdrawn by the reviewer who verified the objection (Art. 50).
+    await moveTo('withdrawn', 'skill_subsidy_withdrawn', { reasons: o.reasons }, o.by);
     await acts.notifyApplicant({
       caseNumber,
       messageId: `${caseNumber}.withdrawn`,

@@ -1,8 +1,9 @@
 /**
  * User administration (Art. 94 系统用户管理): administrators create users, change their roles and agency, reset
- * passwords and deactivate users who leave their post. Every change is audited with before and after.
+ * passwords, deactivate users who leave their post, and unlock an account that repeated failed sign-ins locked
+ * (Art. 95; api/auth/throttle.ts). Every change is audited with before and after.
  */
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { Prisma } from '../../generated/prisma/client';
 import type { Db } from '../../lib/db';
@@ -13,6 +14,7 @@ import { ApiError, parseOr400, validationError } from '../errors';
 import { assertAgencyScope, currentUser, requireRole } from '../auth/middleware';
 import { createUser, hashPassword, issueServiceToken } from '../auth/service';
 import { StaffUserSchema } from '../auth/router';
+import { accountLocks, clearAccount } from '../auth/throttle';
 
 const password = z.string().min(12, 'must be at least 12 characters').max(256);
 const roles = z.array(z.enum(ROLES)).min(1, 'must hold at least one role').max(ROLES.length);
@@ -67,27 +69,56 @@ export const IssueTokenSchema = z
   })
   .meta({ id: 'IssueToken', description: 'A bearer token for a machine client (online channel, kiosk)' });
 
+export const UnlockUserSchema = z
+  .strictObject({ reason: z.string().trim().min(2, 'must say why').max(500) })
+  .meta({ id: 'UnlockUser', description: 'Art. 95: why the account is unlocked (audited)' });
+
+const SignInLockSchema = z
+  .object({
+    scope: z.enum(['account', 'account_client', 'account_device']).meta({
+      description:
+        'account: from clients the account does not know; account_client: from one client address; account_device: from one browser it knows',
+    }),
+    client: z.string().nullable().meta({ description: 'The client address (account_client)' }),
+    until: z.string(),
+  })
+  .meta({ id: 'SignInLock' });
+
 export const UserViewSchema = StaffUserSchema.extend({
   employerUscc: z.string().nullable(),
   active: z.boolean(),
-  lockedUntil: z.string().nullable(),
+  lockedUntil: z
+    .string()
+    .nullable()
+    .meta({ description: 'The latest end of the sign-in locks in force on the account (signInLocks), or null' }),
+  signInLocks: z.array(SignInLockSchema),
   createdAt: z.string(),
   updatedAt: z.string(),
 }).meta({ id: 'User' });
 
 type UserRow = Prisma.UserGetPayload<object>;
-const view = (u: UserRow): z.infer<typeof UserViewSchema> => ({
-  id: u.id,
-  username: u.username,
-  displayName: u.displayName,
-  agencyCode: u.agencyCode,
-  roles: u.roles,
-  employerUscc: u.employerUscc,
-  active: u.active,
-  lockedUntil: u.lockedUntil?.toISOString() ?? null,
-  createdAt: u.createdAt.toISOString(),
-  updatedAt: u.updatedAt.toISOString(),
-});
+type Lock = Awaited<ReturnType<typeof accountLocks>>[number];
+const view = (u: UserRow, locks: Lock[]): z.infer<typeof UserViewSchema> => {
+  const own = locks.filter((l) => l.subject === u.username);
+  return {
+    id: u.id,
+    username: u.username,
+    displayName: u.displayName,
+    agencyCode: u.agencyCode,
+    roles: u.roles,
+    employerUscc: u.employerUscc,
+    active: u.active,
+    lockedUntil: own[0]?.lockedUntil.toISOString() ?? null,
+    signInLocks: own.map((l) => ({
+      scope: l.scope as 'account' | 'account_client' | 'account_device',
+      client: l.scope === 'account_client' ? l.client : null,
+      until: l.lockedUntil.toISOString(),
+    })),
+    createdAt: u.createdAt.toISOString(),
+    updatedAt: u.updatedAt.toISOString(),
+  };
+};
+const viewOf = async (db: Db, u: UserRow) => view(u, await accountLocks(db, [u.username], new Date()));
 
 async function assertAgencyExists(db: Db, code: string) {
   if (!(await db.agency.findUnique({ where: { code } }))) {
@@ -100,6 +131,17 @@ export function usersRouter(deps: { db: Db }): Router {
   const { db } = deps;
   router.use('/admin/users', requireRole('administrator'));
 
+  /** The user of `:id`, if the administrator's agency covers theirs (Art. 5, 94); 404 if there is none. */
+  async function userInScope(req: Request, opts: { active?: boolean } = {}) {
+    const admin = currentUser(req);
+    const { id } = parseOr400(z.object({ id: z.uuid('must be a user id') }), req.params, 'params');
+    const user = await db.user.findUnique({ where: { id } });
+    if (!user || (opts.active && !user.active))
+      throw new ApiError(404, 'user_not_found', opts.active ? 'No such active user' : 'No such user');
+    assertAgencyScope(admin, user.agencyCode);
+    return { admin, id, user };
+  }
+
   router.get('/admin/users', async (req, res) => {
     const admin = currentUser(req);
     const users = await db.user.findMany({
@@ -107,7 +149,12 @@ export function usersRouter(deps: { db: Db }): Router {
       orderBy: { username: 'asc' },
       take: 500,
     });
-    res.json({ users: users.map(view) });
+    const locks = await accountLocks(
+      db,
+      users.map((u) => u.username),
+      new Date(),
+    );
+    res.json({ users: users.map((u) => view(u, locks)) });
   });
 
   router.post('/admin/users', async (req, res) => {
@@ -118,7 +165,10 @@ export function usersRouter(deps: { db: Db }): Router {
     try {
       const { id } = await createUser(db, admin, body, String(req.id));
       const created = await db.user.findUniqueOrThrow({ where: { id } });
-      res.status(201).location(`/admin/users/${id}`).json(view(created));
+      res
+        .status(201)
+        .location(`/admin/users/${id}`)
+        .json(await viewOf(db, created));
     } catch (err) {
       if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') {
         throw new ApiError(409, 'username_taken', 'That username is taken', [
@@ -130,12 +180,8 @@ export function usersRouter(deps: { db: Db }): Router {
   });
 
   router.patch('/admin/users/:id', async (req, res) => {
-    const admin = currentUser(req);
-    const { id } = parseOr400(z.object({ id: z.uuid('must be a user id') }), req.params, 'params');
     const body = parseOr400(UpdateUserSchema, req.body);
-    const before = await db.user.findUnique({ where: { id } });
-    if (!before) throw new ApiError(404, 'user_not_found', 'No such user');
-    assertAgencyScope(admin, before.agencyCode);
+    const { admin, id, user: before } = await userInScope(req);
     if (body.agencyCode) {
       assertAgencyScope(admin, body.agencyCode);
       await assertAgencyExists(db, body.agencyCode);
@@ -168,15 +214,15 @@ export function usersRouter(deps: { db: Db }): Router {
           ...(body.agencyCode ? { agencyCode: body.agencyCode } : {}),
           ...(body.roles ? { roles: body.roles } : {}),
           ...(body.active !== undefined ? { active: body.active } : {}),
-          ...(body.password
-            ? { passwordHash: await hashPassword(body.password), failedLogins: 0, lockedUntil: null }
-            : {}),
+          ...(body.password ? { passwordHash: await hashPassword(body.password) } : {}),
           updatedAt: now,
         },
       });
       // Deactivated, moved or re-roled users sign in again: their sessions end now (Art. 94).
       if (body.active === false || body.agencyCode || body.roles || body.password)
         await tx.session.deleteMany({ where: { userId: id } });
+      // A new password starts the account's sign-in counts afresh (as an unlock does).
+      if (body.password) await clearAccount(tx, before.username, now);
       const { passwordHash: _b, ...beforeSafe } = before;
       const { passwordHash: _a, ...afterSafe } = updated;
       await audit(tx, {
@@ -192,16 +238,38 @@ export function usersRouter(deps: { db: Db }): Router {
       });
       return updated;
     });
-    res.json(view(after));
+    res.json(await viewOf(db, after));
+  });
+
+  /**
+   * Art. 95: an administrator unlocks an account that failed sign-ins locked — every count and lock of the account
+   * goes (from any client), audited with the reason and what was there. Unlocking an account that is not locked
+   * changes nothing and answers the same.
+   */
+  router.post('/admin/users/:id/unlock', async (req, res) => {
+    const body = parseOr400(UnlockUserSchema, req.body);
+    const { admin, id, user } = await userInScope(req);
+    const now = new Date();
+    await db.$transaction(async (tx) => {
+      const cleared = await clearAccount(tx, user.username, now);
+      if (!cleared.length) return;
+      await audit(tx, {
+        actor: admin,
+        action: 'login_unlocked',
+        entity: 'user',
+        entityId: id,
+        before: cleared.map((r) => ({ ...r, lockedUntil: r.lockedUntil?.toISOString() ?? null })),
+        reason: body.reason,
+        requestId: String(req.id),
+        at: now,
+      });
+    });
+    res.json(await viewOf(db, user));
   });
 
   router.post('/admin/users/:id/tokens', async (req, res) => {
-    const admin = currentUser(req);
-    const { id } = parseOr400(z.object({ id: z.uuid('must be a user id') }), req.params, 'params');
     const body = parseOr400(IssueTokenSchema, req.body);
-    const user = await db.user.findUnique({ where: { id } });
-    if (!user || !user.active) throw new ApiError(404, 'user_not_found', 'No such active user');
-    assertAgencyScope(admin, user.agencyCode);
+    const { admin, id } = await userInScope(req, { active: true });
     const issued = await issueServiceToken(db, admin, {
       userId: id,
       days: body.days,

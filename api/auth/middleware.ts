@@ -19,14 +19,14 @@ declare module 'express-serve-static-core' {
 }
 
 export const SESSION_COOKIE = 'ui_session';
+/** The device cookie (OWASP "Slow Down Online Guessing Attacks with Device Cookies"): a browser an account knows. */
+export const DEVICE_COOKIE = 'ui_device';
 
-function tokenOf(req: Request): string | undefined {
-  const header = req.headers.authorization;
-  if (header?.startsWith('Bearer ')) return header.slice(7).trim() || undefined;
+/** A cookie's value; a malformed one (`%` not followed by two hex digits) is no value, not a server error. */
+export function readCookie(req: Request, cookie: string): string | undefined {
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const [name, ...rest] = part.trim().split('=');
-    if (name !== SESSION_COOKIE) continue;
-    // A malformed cookie (`%` not followed by two hex digits) is no session, not a server error.
+    if (name !== cookie) continue;
     try {
       return decodeURIComponent(rest.join('=')) || undefined;
     } catch {
@@ -34,6 +34,12 @@ function tokenOf(req: Request): string | undefined {
     }
   }
   return undefined;
+}
+
+function tokenOf(req: Request): string | undefined {
+  const header = req.headers.authorization;
+  if (header?.startsWith('Bearer ')) return header.slice(7).trim() || undefined;
+  return readCookie(req, SESSION_COOKIE);
 }
 
 /** Attaches `req.user` or `req.applicant` when the request carries a live session; never refuses by itself. */

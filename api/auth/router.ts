@@ -11,8 +11,9 @@ import { ApiError, dependencyOutage, parseOr400 } from '../errors';
 import type { SmsClient } from '../../integrations/sms';
 import { isMainlandMobile, isValidResidentIdNumber, maskIdNumber } from '../../domain/identity';
 import { endApplicantSession, sendLoginCode, verifyLoginCode, type ApplicantAuthPolicy } from './applicant';
-import { SESSION_COOKIE } from './middleware';
+import { DEVICE_COOKIE, SESSION_COOKIE, readCookie } from './middleware';
 import { login, logout, type AuthPolicy } from './service';
+import type { ThrottleScope } from './throttle';
 
 export const LoginRequestSchema = z
   .strictObject({
@@ -60,6 +61,35 @@ export const ApplicantLoginRequestSchema = z
   })
   .meta({ id: 'ApplicantLoginRequest' });
 
+/** What a refused sign-in says (Art. 95), by the rule that refused it; the code is stable, the text for people. */
+const LOCK_ANSWERS: Record<ThrottleScope, (minutes: number) => { code: string; message: string }> = {
+  account_client: (m) => ({
+    code: 'account_locked',
+    message: `该账户从本网络地址登录失败次数过多，已暂停从本地址登录，请${m}分钟后再试，或请系统管理员解锁`,
+  }),
+  account_device: (m) => ({
+    code: 'account_locked',
+    message: `该账户在本设备上登录失败次数过多，已暂停在本设备登录，请${m}分钟后再试，或请系统管理员解锁`,
+  }),
+  account: (m) => ({
+    code: 'account_locked',
+    message: `该账户近期登录失败次数过多，已暂停从未登录过的设备登录，请在常用设备上登录，或${m}分钟后再试，或请系统管理员解锁`,
+  }),
+  client: (m) => ({
+    code: 'client_locked',
+    message: `本网络地址登录失败次数过多，已暂停从本地址登录，请${m}分钟后再试`,
+  }),
+  applicant_client: (m) => ({
+    code: 'client_locked',
+    message: `本网络地址验证码错误次数过多，已暂停从本地址登录，请${m}分钟后再试`,
+  }),
+};
+
+/** A wait in Chinese: seconds under a minute, else whole minutes. */
+function waitText(seconds: number): string {
+  return seconds < 60 ? `${seconds}秒` : `${Math.ceil(seconds / 60)}分钟`;
+}
+
 export function authRouter(deps: {
   db: Db;
   policy: AuthPolicy;
@@ -83,17 +113,26 @@ export function authRouter(deps: {
       username: body.username,
       password: body.password,
       kind: body.mode,
+      client: { address: req.ip ?? req.socket.remoteAddress, device: readCookie(req, DEVICE_COOKIE) },
       requestId: String(req.id),
     });
     if (!result.ok && result.reason === 'locked') {
       const seconds = Math.max(1, Math.ceil((result.until.getTime() - Date.now()) / 1000));
-      throw new ApiError(429, 'account_locked', 'Too many failed sign-ins; try again later', [], {
-        'Retry-After': String(seconds),
-      });
+      const { code, message } = LOCK_ANSWERS[result.scope](Math.ceil(seconds / 60));
+      throw new ApiError(429, code, message, [], { 'Retry-After': String(seconds) });
     }
-    if (!result.ok) throw new ApiError(401, 'invalid_credentials', 'Wrong username or password');
+    if (!result.ok) throw new ApiError(401, 'invalid_credentials', '用户名或密码错误');
     const { token, user, expiresAt } = result;
     if (body.mode === 'cookie') setSessionCookie(res, token, expiresAt);
+    // The browser is known to the account from now on (OWASP device cookie): only sent to sign-in, never readable by
+    // scripts; a machine client may keep it too.
+    res.cookie(DEVICE_COOKIE, result.device.token, {
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: deps.cookieSecure,
+      path: '/auth',
+      expires: result.device.expiresAt,
+    });
     res.json({
       user: {
         id: user.id,
@@ -110,26 +149,42 @@ export function authRouter(deps: {
   // Applicants: a code by SMS, then sign-in with it. The answer is the same whether or not the person has cases.
   router.post('/auth/applicant/code', async (req, res) => {
     const body = parseOr400(ApplicantCodeRequestSchema, req.body);
-    const result = await sendLoginCode(deps.db, deps.sms, deps.applicantPolicy, body).catch((err: unknown) => {
-      throw (
-        dependencyOutage(err) ??
-        new ApiError(503, 'sms_unavailable', 'The SMS gateway is unavailable; try again shortly', [], {
-          'Retry-After': '30',
-        })
-      );
-    });
+    const client = req.ip ?? req.socket.remoteAddress;
+    const result = await sendLoginCode(deps.db, deps.sms, deps.applicantPolicy, { ...body, client }).catch(
+      (err: unknown) => {
+        throw (
+          dependencyOutage(err) ??
+          new ApiError(503, 'sms_unavailable', '短信平台暂时无法发送，请稍后再试', [], { 'Retry-After': '30' })
+        );
+      },
+    );
     if (!result.ok) {
-      throw new ApiError(429, 'too_many_codes', 'Too many codes for this phone; try again later', [], {
-        'Retry-After': String(result.retryAfterSeconds),
-      });
+      const wait = waitText(result.retryAfterSeconds);
+      throw new ApiError(
+        429,
+        result.reason === 'client' ? 'too_many_codes_from_client' : 'too_many_codes',
+        result.reason === 'client'
+          ? `本网络地址获取验证码过于频繁，请${wait}后再试`
+          : `该手机号获取验证码过于频繁，请${wait}后再试`,
+        [],
+        { 'Retry-After': String(result.retryAfterSeconds) },
+      );
     }
     res.status(202).json({ expiresAt: result.expiresAt.toISOString() });
   });
 
   router.post('/auth/applicant/login', async (req, res) => {
     const body = parseOr400(ApplicantLoginRequestSchema, req.body);
-    const result = await verifyLoginCode(deps.db, deps.applicantPolicy, body);
-    if (!result.ok) throw new ApiError(401, 'invalid_code', 'The code is wrong or has expired');
+    const result = await verifyLoginCode(deps.db, deps.applicantPolicy, {
+      ...body,
+      client: req.ip ?? req.socket.remoteAddress,
+    });
+    if (!result.ok && result.reason === 'locked') {
+      const seconds = Math.max(1, Math.ceil((result.until.getTime() - Date.now()) / 1000));
+      const { code, message } = LOCK_ANSWERS.applicant_client(Math.ceil(seconds / 60));
+      throw new ApiError(429, code, message, [], { 'Retry-After': String(seconds) });
+    }
+    if (!result.ok) throw new ApiError(401, 'invalid_code', '验证码错误或已失效，请重新获取');
     if (body.mode === 'cookie') setSessionCookie(res, result.token, result.expiresAt);
     res.json({
       applicant: { idNumberMasked: maskIdNumber(body.idNumber) },

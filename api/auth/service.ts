@@ -1,12 +1,22 @@
 /**
  * Users, passwords and sessions (Art. 94 用户管理, Art. 95 身份鉴别). Passwords are hashed with argon2id; session
- * tokens are random and only their SHA-256 is stored; repeated failures lock the account for a while.
+ * tokens are random and only their SHA-256 is stored. Repeated failures are slowed down per account and client
+ * (api/auth/throttle.ts), never by a lock on a username alone that anyone could set.
  */
 import { hash, verify } from '@node-rs/argon2';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { sqlOf, type Db } from '../../lib/db';
 import { audit } from '../../lib/audit';
-import type { Role } from '../../domain/access';
+import { agencyCovers, type Role } from '../../domain/access';
+import {
+  clientAddressKey,
+  reserveAttempt,
+  settleAttempt,
+  sweepThrottle,
+  type ThrottleRule,
+  type ThrottleScope,
+  type ThrottleTiming,
+} from './throttle';
 
 export interface AuthUser {
   id: string;
@@ -21,11 +31,26 @@ export interface AuthUser {
 
 export interface AuthPolicy {
   sessionTtlMinutes: number;
+  /** Failures of one account from one client (an address, or a browser the account knows) before that pair locks. */
   maxFailures: number;
+  /** Failures of one account from all clients together before clients the account does not know are locked out. */
+  maxAccountFailures: number;
+  /** Failures from one client address, all accounts together, before the address is locked out. */
+  maxClientFailures: number;
+  /** How long a lock lasts; also the window in which failures are counted. */
   lockMinutes: number;
+  /** How long a browser stays known to an account after its last sign-in there (the device cookie). */
+  deviceDays: number;
 }
 
-export const DEFAULT_AUTH_POLICY: AuthPolicy = { sessionTtlMinutes: 480, maxFailures: 5, lockMinutes: 15 };
+export const DEFAULT_AUTH_POLICY: AuthPolicy = {
+  sessionTtlMinutes: 480,
+  maxFailures: 5,
+  maxAccountFailures: 20,
+  maxClientFailures: 30,
+  lockMinutes: 15,
+  deviceDays: 90,
+};
 
 const tokenId = (token: string) => createHash('sha256').update(token).digest('hex');
 
@@ -36,62 +61,192 @@ export function hashPassword(password: string): Promise<string> {
 /** A password hash for comparisons with unknown usernames, so a missing user costs the same time as a wrong password. */
 let dummyHash: Promise<string> | undefined;
 
+/** Who is signing in from where: the client address, and the device cookie the browser sent (if any). */
+export interface LoginClient {
+  address: string | undefined;
+  device?: string | undefined;
+}
+
 export type LoginResult =
-  | { ok: true; token: string; user: AuthUser; expiresAt: Date }
+  | { ok: true; token: string; user: AuthUser; expiresAt: Date; device: { token: string; expiresAt: Date } }
   | { ok: false; reason: 'invalid' }
-  | { ok: false; reason: 'locked'; until: Date };
+  | { ok: false; reason: 'locked'; until: Date; scope: ThrottleScope };
+
+/**
+ * An administrator whom no other active administrator can unlock (none whose agency covers theirs, Art. 5, 94): the
+ * lock of the account as a whole never binds them, or nobody could let them in again.
+ */
+export async function isLastAdministrator(
+  db: Db,
+  user: { id: string; agencyCode: string; roles: string[]; active: boolean },
+): Promise<boolean> {
+  if (!user.active || !user.roles.includes('administrator')) return false;
+  const others = await db.user.findMany({
+    where: { active: true, roles: { has: 'administrator' }, id: { not: user.id } },
+    select: { agencyCode: true },
+  });
+  return !others.some((o) => agencyCovers(o.agencyCode, user.agencyCode));
+}
+
+/** The rules one staff sign-in attempt is counted under (api/auth/throttle.ts). */
+export function signInRules(
+  policy: AuthPolicy,
+  a: { username: string; address: string; knownDevice: string | null; accountBinds: boolean },
+): ThrottleRule[] {
+  const pair: ThrottleRule = a.knownDevice
+    ? {
+        key: `account_device:${a.username}|${a.knownDevice}`,
+        scope: 'account_device',
+        subject: a.username,
+        client: 'device',
+        max: policy.maxFailures,
+        binds: true,
+        clearOnSuccess: true,
+      }
+    : {
+        key: `account_client:${a.username}|${a.address}`,
+        scope: 'account_client',
+        subject: a.username,
+        client: a.address,
+        max: policy.maxFailures,
+        binds: true,
+        clearOnSuccess: true,
+      };
+  return [
+    pair,
+    {
+      key: `client:${a.address}`,
+      scope: 'client',
+      subject: '',
+      client: a.address,
+      max: policy.maxClientFailures,
+      // A browser the account knows is not held up by what others do from its network.
+      binds: a.knownDevice === null,
+      clearOnSuccess: false,
+    },
+    {
+      key: `account:${a.username}`,
+      scope: 'account',
+      subject: a.username,
+      client: null,
+      max: policy.maxAccountFailures,
+      binds: a.accountBinds,
+      clearOnSuccess: false,
+    },
+  ];
+}
+
+const timing = (policy: AuthPolicy, now: Date): ThrottleTiming => ({
+  now,
+  windowMs: policy.lockMinutes * 60_000,
+  lockMs: policy.lockMinutes * 60_000,
+});
 
 export async function login(
   db: Db,
   policy: AuthPolicy,
-  input: { username: string; password: string; kind: 'cookie' | 'bearer'; requestId?: string },
+  input: { username: string; password: string; kind: 'cookie' | 'bearer'; client: LoginClient; requestId?: string },
   now = new Date(),
 ): Promise<LoginResult> {
-  const user = await db.user.findUnique({ where: { username: input.username } });
-  if (!user || !user.active) {
+  const t = timing(policy, now);
+  const address = clientAddressKey(input.client.address);
+  const found = await db.user.findUnique({ where: { username: input.username } });
+  const user = found?.active ? found : null;
+  const deviceHash =
+    input.client.device && /^[\w-]{43}$/.test(input.client.device) ? tokenId(input.client.device) : null;
+  const knownDevice =
+    user && deviceHash
+      ? (await db.loginDevice.count({ where: { deviceHash, userId: user.id, expiresAt: { gt: now } } })) > 0
+      : false;
+  // Unknown usernames are counted by the same rules, so the answers do not tell which accounts exist.
+  const rules = signInRules(policy, {
+    username: input.username,
+    address,
+    knownDevice: knownDevice ? deviceHash : null,
+    accountBinds: !knownDevice && !(user && (await isLastAdministrator(db, user))),
+  });
+  await sweepThrottle(db, t);
+  const reserved = await reserveAttempt(db, rules, t);
+  if (!reserved.ok) return { ok: false, reason: 'locked', until: reserved.until, scope: reserved.rule.scope };
+
+  let good = false;
+  if (user) good = await verify(user.passwordHash, input.password).catch(() => false);
+  else {
     dummyHash ??= hash('not a password of anyone');
     await verify(await dummyHash, input.password).catch(() => false);
-    return { ok: false, reason: 'invalid' };
   }
-  if (user.lockedUntil && user.lockedUntil > now) return { ok: false, reason: 'locked', until: user.lockedUntil };
-  const good = await verify(user.passwordHash, input.password).catch(() => false);
-  const actor = { id: user.id, username: user.username };
+  const request = input.requestId ? { requestId: input.requestId } : {};
+
   if (!good) {
-    const failures = user.failedLogins + 1;
-    const lock = failures >= policy.maxFailures ? new Date(now.getTime() + policy.lockMinutes * 60_000) : null;
-    await db.$transaction(async (tx) => {
-      await tx.user.update({
-        where: { id: user.id },
-        data: { failedLogins: lock ? 0 : failures, lockedUntil: lock, updatedAt: now },
-      });
-      await audit(tx, {
-        actor,
-        action: lock ? 'login_locked' : 'login_failed',
-        entity: 'user',
-        entityId: user.id,
-        after: { failures, lockedUntil: lock },
-        ...(input.requestId ? { requestId: input.requestId } : {}),
-        at: now,
-      });
+    const locks = await db.$transaction(async (tx) => {
+      const locks = await settleAttempt(tx, rules, 'failure', t);
+      if (user) {
+        await audit(tx, {
+          actor: { id: user.id, username: user.username },
+          action: 'login_failed',
+          entity: 'user',
+          entityId: user.id,
+          after: { client: address, knownDevice },
+          ...request,
+          at: now,
+        });
+      }
+      // Art. 78, 95: every lock on the audit trail (OWASP: account lockouts logged and reviewed), set by the system.
+      for (const lock of locks) {
+        if (lock.rule.scope !== 'client' && !user) continue;
+        await audit(tx, {
+          actor: { id: null, username: 'system' },
+          action: 'login_locked',
+          entity: lock.rule.scope === 'client' ? 'sign_in_client' : 'user',
+          entityId: lock.rule.scope === 'client' ? address : user!.id,
+          after: {
+            scope: lock.rule.scope,
+            client: lock.rule.client,
+            until: lock.until.toISOString(),
+            binds: lock.rule.binds,
+          },
+          ...request,
+          at: now,
+        });
+      }
+      return locks;
     });
-    return lock ? { ok: false, reason: 'locked', until: lock } : { ok: false, reason: 'invalid' };
+    const binding = locks.filter((l) => l.rule.binds).sort((a, b) => b.until.getTime() - a.until.getTime())[0];
+    return binding
+      ? { ok: false, reason: 'locked', until: binding.until, scope: binding.rule.scope }
+      : { ok: false, reason: 'invalid' };
   }
+  const u = user!;
   // A fresh token at every sign-in: a session identifier is never carried over from before (session fixation).
   const token = randomBytes(32).toString('base64url');
   const expiresAt = new Date(now.getTime() + policy.sessionTtlMinutes * 60_000);
   const sessionId = tokenId(token);
+  // The browser becomes (or stays) known to the account: its device cookie, new unless it sent a well-formed one.
+  const deviceToken = deviceHash ? input.client.device! : randomBytes(32).toString('base64url');
+  const deviceExpiresAt = new Date(now.getTime() + policy.deviceDays * 86_400_000);
   await db.$transaction(async (tx) => {
-    await tx.user.update({ where: { id: user.id }, data: { failedLogins: 0, lockedUntil: null, updatedAt: now } });
+    await settleAttempt(tx, rules, 'success', t);
     await tx.session.create({
-      data: { id: sessionId, userId: user.id, kind: input.kind, createdAt: now, expiresAt, lastSeenAt: now },
+      data: { id: sessionId, userId: u.id, kind: input.kind, createdAt: now, expiresAt, lastSeenAt: now },
+    });
+    await tx.loginDevice.upsert({
+      where: { deviceHash_userId: { deviceHash: tokenId(deviceToken), userId: u.id } },
+      create: {
+        deviceHash: tokenId(deviceToken),
+        userId: u.id,
+        createdAt: now,
+        lastUsedAt: now,
+        expiresAt: deviceExpiresAt,
+      },
+      update: { lastUsedAt: now, expiresAt: deviceExpiresAt },
     });
     await audit(tx, {
-      actor,
+      actor: { id: u.id, username: u.username },
       action: 'login',
       entity: 'user',
-      entityId: user.id,
-      after: { kind: input.kind },
-      ...(input.requestId ? { requestId: input.requestId } : {}),
+      entityId: u.id,
+      after: { kind: input.kind, client: address, knownDevice },
+      ...request,
       at: now,
     });
   });
@@ -99,13 +254,14 @@ export async function login(
     ok: true,
     token,
     expiresAt,
+    device: { token: deviceToken, expiresAt: deviceExpiresAt },
     user: {
-      id: user.id,
-      username: user.username,
-      displayName: user.displayName,
-      agencyCode: user.agencyCode,
-      roles: user.roles as Role[],
-      employerUscc: user.employerUscc,
+      id: u.id,
+      username: u.username,
+      displayName: u.displayName,
+      agencyCode: u.agencyCode,
+      roles: u.roles as Role[],
+      employerUscc: u.employerUscc,
       sessionId,
     },
   };

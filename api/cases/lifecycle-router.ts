@@ -15,7 +15,8 @@ import type { Db } from '../../lib/db';
 import { supplyMaterials, waiveArrears } from '../../contracts/claim';
 import { correctBankAccount, reportStop } from '../../workflows/benefit-period';
 import { ApiError, dependencyOutage, parseOr400 } from '../errors';
-import { CaseNumberParamSchema } from '../claims/schema';
+import { addBroken, CaseNumberParamSchema } from '../claims/schema';
+import { socialSecurityCardNumberProblem } from '../../domain/plausibility';
 
 const isoDate = z.iso.date({ message: 'must be a date YYYY-MM-DD' });
 
@@ -38,6 +39,9 @@ export const BankAccountSchema = z
   .superRefine((b, ctx) => {
     if (b.method === 'bank_account' && !b.bankName)
       ctx.addIssue({ code: 'custom', path: ['bankName'], message: 'is required for a bank account' });
+    // Art. 39: a social security card's number is a UnionPay card number with its check digit.
+    if (b.method === 'social_security_card' && /^\d{12,30}$/.test(b.accountNumber))
+      addBroken(ctx, ['accountNumber'], socialSecurityCardNumberProblem(b.accountNumber));
   })
   .meta({ id: 'BankAccountCorrection' });
 export const StopReportSchema = z

@@ -11,6 +11,14 @@ import {
 } from '../../domain/identity';
 import { isCaseNumber } from '../../domain/case-number';
 import { separationReasonSchema } from '../../domain/separation';
+import {
+  documentBirthDate,
+  organisationNameProblem,
+  personNameProblem,
+  separationDateProblem,
+  socialSecurityCardNumberProblem,
+  type RuleBroken,
+} from '../../domain/plausibility';
 
 export const IdTypeSchema = z.enum(IDENTITY_DOCUMENT_KINDS).meta({
   description: 'Art. 96 身份证件: 居民身份证, 社会保障卡, 港澳台居民居住证, 外国人永久居留身份证, 中国护照, 外国护照',
@@ -22,12 +30,34 @@ export const SeparationReasonSchema = separationReasonSchema.meta({
 
 const isoDate = z.iso.date({ message: 'must be a date YYYY-MM-DD' });
 
+/** A plausibility rule broken (domain/plausibility.ts): its text for people and its stable code on the field error. */
+export function addBroken(ctx: z.RefinementCtx, path: PropertyKey[], broken: RuleBroken | null): void {
+  if (broken) ctx.addIssue({ code: 'custom', path, message: broken.message, params: { rule: broken.code } });
+}
+
+/** A trimmed, non-empty text of at most `max` characters that must also keep a plausibility rule. */
+const keeping = (max: number, problem: (v: string) => RuleBroken | null) =>
+  z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(max)
+    .superRefine((v, ctx) => {
+      if (v) addBroken(ctx, [], problem(v));
+    });
+
+/** A person's name (Art. 96): letters and the middle dot of minority names; no digits, symbols or markup. */
+export const personName = (max = 64) => keeping(max, personNameProblem);
+
+/** An organisation's name as registered: no markup or control characters. */
+export const organisationName = (max: number) => keeping(max, organisationNameProblem);
+
 /** A person who applies or is paid: an Art. 96 identity document checked by its format, name and mobile. */
 export const PersonSchema = z
   .strictObject({
     idType: IdTypeSchema,
     idNumber: z.string().trim().toUpperCase().min(5, 'is too short').max(32),
-    name: z.string().trim().min(1, 'must not be empty').max(64),
+    name: personName(),
     phone: z.string().trim().refine(isMainlandMobile, 'must be a mainland mobile number (11 digits, 1[3-9]…)'),
   })
   .superRefine((a, ctx) => {
@@ -52,6 +82,9 @@ export const PaymentAccountSchema = z
     if (p.method === 'bank_account' && !p.bankName) {
       ctx.addIssue({ code: 'custom', path: ['bankName'], message: 'is required when the method is bank_account' });
     }
+    // Art. 39: a social security card's number is a UnionPay card number with its check digit.
+    if (p.method === 'social_security_card' && /^\d{12,30}$/.test(p.accountNumber))
+      addBroken(ctx, ['accountNumber'], socialSecurityCardNumberProblem(p.accountNumber));
   });
 
 export const ClaimRequestSchema = z
@@ -67,10 +100,13 @@ export const ClaimRequestSchema = z
           isValidUscc,
           'must be an 18-character unified social credit code with a valid GB 32100 check character',
         ),
-      name: z.string().trim().min(1, 'must not be empty').max(128),
+      name: organisationName(128),
     }),
     separation: z.strictObject({
-      date: isoDate.meta({ description: 'Date employment ended (Asia/Shanghai)' }),
+      date: isoDate.meta({
+        description:
+          'Date employment ended (Asia/Shanghai); not before 1999-01-22 (《失业保险条例》) nor before the applicant turned 16',
+      }),
       reason: SeparationReasonSchema,
     }),
     payingLocality: z.strictObject({
@@ -81,6 +117,13 @@ export const ClaimRequestSchema = z
         .meta({ description: 'Division code of the paying agency (Art. 36, 39)', example: '210100' }),
     }),
     payment: PaymentAccountSchema,
+  })
+  .superRefine((c, ctx) => {
+    // Art. 34: the separation within the span contributions can exist (the birth date from the ID number).
+    if (/^\d{4}-\d{2}-\d{2}$/.test(c.separation.date)) {
+      const birth = documentBirthDate(c.applicant.idType, c.applicant.idNumber);
+      addBroken(ctx, ['separation', 'date'], separationDateProblem(c.separation.date, birth));
+    }
   })
   .meta({ id: 'ClaimRequest', description: '失业保险金申领 (Art. 34-36)' });
 

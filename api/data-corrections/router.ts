@@ -18,6 +18,7 @@ import { agencyCovers } from '../../domain/access';
 import { businessDateOf } from '../../domain/calendar';
 import { formatCaseNumber, isCaseNumber, serialFromBytes } from '../../domain/case-number';
 import { maskTail } from '../../domain/identity';
+import { personNameProblem } from '../../domain/plausibility';
 import {
   approvalAgency,
   CORRECTABLE_FIELDS,
@@ -32,6 +33,7 @@ import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from '../../contracts/search-attr
 import { currentUser, requireRole } from '../auth/middleware';
 import type { OpenApiRouteOptions } from '../calculations/router';
 import { ApiError, dependencyOutage, ErrorBodySchema, parseOr400, validationError } from '../errors';
+import { addBroken } from '../claims/schema';
 
 /** Who may ask for a correction; reviewers and approvers then decide (and the requester's role is not enough). */
 export const CORRECTION_REQUESTERS = ['intake', 'reviewer', 'supervisor'] as const;
@@ -46,6 +48,10 @@ export const DataCorrectionRequestSchema = z
     oldValue: z.string().max(200).meta({ description: 'The value on record now (checked)' }),
     newValue: z.string().trim().min(1, 'must not be empty').max(200),
     reason: z.string().trim().min(4, 'must say why the normal steps cannot correct it (Art. 93)').max(1000),
+  })
+  .superRefine((b, ctx) => {
+    // A corrected name is still a name (Art. 96; domain/plausibility.ts).
+    if (b.field === 'name') addBroken(ctx, ['newValue'], personNameProblem(b.newValue));
   })
   .meta({ id: 'DataCorrectionRequest', description: '数据维护 (Art. 93)' });
 

@@ -33,7 +33,13 @@ import { skillSubsidy } from '../../workflows/skill-subsidy';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { OpenApiRouteOptions } from '../calculations/router';
 import { ApiError, dependencyOutage, ErrorBodySchema, parseOr400, validationError } from '../errors';
-import { IdempotencyKeySchema, IdTypeSchema, PaymentAccountSchema } from '../claims/schema';
+import {
+  IdempotencyKeySchema,
+  IdTypeSchema,
+  organisationName,
+  PaymentAccountSchema,
+  personName,
+} from '../claims/schema';
 
 const divisionCode = z.string().regex(/^\d{4}00$/, 'must be the 6-digit division code of a city agency');
 const uscc = z.string().trim().toUpperCase().refine(isValidUscc, 'must be a unified social credit code (GB 32100)');
@@ -47,14 +53,14 @@ export const SkillSubsidyRequestSchema = z
       .strictObject({
         idType: IdTypeSchema,
         idNumber: z.string().trim().toUpperCase().min(5, 'is too short').max(32),
-        name: z.string().trim().min(1, 'must not be empty').max(50),
+        name: personName(50),
         phone: mobile,
       })
       .superRefine((a, ctx) => {
         const check = validateIdentityDocument(a.idType, a.idNumber);
         if (!check.valid) ctx.addIssue({ code: 'custom', path: ['idNumber'], message: check.message });
       }),
-    employer: z.strictObject({ uscc, name: z.string().trim().min(1, 'must not be empty').max(50) }),
+    employer: z.strictObject({ uscc, name: organisationName(50) }),
     certificateNumber: z
       .string()
       .trim()

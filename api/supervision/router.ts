@@ -23,6 +23,7 @@ import { agencyCovers, agencyScopePrefix } from '../../domain/access';
 import { businessDateOf, type WorkdayCalendar } from '../../domain/calendar';
 import { extendTask, reassignTask } from '../../workflows/tasks';
 import { audit } from '../../lib/audit';
+import { recordCaseEvent } from '../../lib/case-events';
 import { mapLimited } from '../../domain/concurrency';
 import type { CalendarStore } from '../../lib/calendar-store';
 import type { Db } from '../../lib/db';
@@ -461,14 +462,31 @@ export function supervisionRouter(deps: {
     } catch (err) {
       throw dependencyOutage(err) ?? err;
     }
-    await audit(db, {
-      actor: { id: user.id, username: user.username },
-      action: 'case_cancelled',
-      entity: 'workflow',
-      entityId: workflowId,
-      caseNumber: workflowId.replace(/\.P$/, ''),
-      reason: body.reason,
-      requestId: String(req.id),
+    const caseNumber = workflowId.replace(/\.P$/, '');
+    const at = new Date();
+    await db.$transaction(async (tx) => {
+      // The case's timeline names the supervisor who cancelled it (Art. 77, 78); the workflow then records its own
+      // cancellation, done by the system.
+      if (await tx.case.findUnique({ where: { caseNumber }, select: { caseNumber: true } })) {
+        await recordCaseEvent(tx, {
+          caseNumber,
+          key: `${caseNumber}/case_cancel_requested/${at.toISOString()}`,
+          type: 'case_cancel_requested',
+          at,
+          actor: user.username,
+          data: { workflowId, reason: body.reason },
+        });
+      }
+      await audit(tx, {
+        actor: { id: user.id, username: user.username },
+        action: 'case_cancelled',
+        entity: 'workflow',
+        entityId: workflowId,
+        caseNumber,
+        reason: body.reason,
+        requestId: String(req.id),
+        at,
+      });
     });
     res.json({ cancelled: workflowId });
   });

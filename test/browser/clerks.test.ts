@@ -551,7 +551,7 @@ describe.skipIf(SKIP)('web pages in a real browser (issue 10)', () => {
     await form.getByLabel('终止或解除劳动关系日期').fill('2026-10-31');
     await form.getByLabel('领取地依据').selectOption('hukou');
     await form.getByLabel('领取失业保险金的城市').selectOption({ label: '沈阳市' });
-    await form.getByLabel('社会保障卡号或银行账号').fill('6214830012345678');
+    await form.getByLabel('社会保障卡号或银行账号').fill('6214830012055678');
     await page.getByRole('button', { name: '提交申请' }).click();
     await expect.poll(() => page.locator('#c-employer-name-error').textContent()).toMatch(CHINESE);
     expect(englishIn(await page.locator('#c-employer-name-error').textContent())).toEqual([]);
@@ -701,6 +701,24 @@ describe.skipIf(SKIP)('web pages in a real browser (issue 10)', () => {
       ['reviewer2.sy'],
     );
     expect(row).toEqual({ roles: ['reviewer'], agency_code: '210100' });
+
+    // Art. 95: failed sign-ins locked the new user from one address; the administrator sees it and unlocks, with a reason.
+    for (let i = 0; i < 5; i++) {
+      await fetch(`${api.url}/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'reviewer2.sy', password: `wrong ${i}` }),
+      });
+    }
+    await page.reload();
+    const locked = page.locator('#users tbody tr', { hasText: 'reviewer2.sy' });
+    await expect.poll(() => locked.textContent()).toContain('锁定至');
+    await locked.getByLabel('解锁 reviewer2.sy 的原因').fill('本人来电确认');
+    await locked.getByRole('button', { name: '解锁' }).click();
+    await expect.poll(() => page.locator('#messages').textContent()).toBe('已解锁 reviewer2.sy');
+    await expect
+      .poll(() => page.locator('#users tbody tr', { hasText: 'reviewer2.sy' }).textContent())
+      .not.toContain('锁定至');
 
     // A calendar year the package does not cover: a wrong date is named, then the year is saved.
     await page.getByLabel('年度', { exact: true }).fill('2030');

@@ -136,6 +136,7 @@ export const ACCESS_TABLE: Record<string, AccessRule> = {
   'POST /admin/users': { roles: ['administrator'] },
   'PATCH /admin/users/{id}': { roles: ['administrator'] },
   'POST /admin/users/{id}/tokens': { roles: ['administrator'] },
+  'POST /admin/users/{id}/unlock': { roles: ['administrator'] },
   // Policy parameter entries (Art. 12): administrators add dated entries.
   'GET /admin/policy/entries': { roles: ['administrator'] },
   'POST /admin/policy/entries': { roles: ['administrator'] },

@@ -1,6 +1,7 @@
 /**
- * Users and access (Art. 8, 77, 94, 95): sign-in with argon2 hashes, cookie sessions and bearer tokens, lockout after
- * repeated failures, administrators manage users within their agency's scope, every change audited, the audit trail
+ * Users and access (Art. 8, 77, 94, 95): sign-in with argon2 hashes, cookie sessions and bearer tokens, failures slowed
+ * down per account and client (never a lock on a username anyone could set, never the last administrator locked out),
+ * administrators manage and unlock users within their agency's scope, every change audited, the audit trail
  * append-only.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,9 +10,11 @@ import { createDb } from '../../lib/db';
 import { startApi, type RunningApi } from '../support/api';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { PASSWORD, userWithToken } from '../support/users';
+import type { Role } from '../../domain/access';
 import { createTemporalClient } from '../../lib/temporal';
 import { createSourceClients, parseSourceConfig } from '../../integrations/config';
 import { claimBody, residentId } from '../support/fixtures';
+import { cookieFrom, fetchFrom } from '../support/from-address';
 import { startSimulator, type RunningSimulator } from '../sources/support';
 
 let tdb: TestDatabase;
@@ -25,7 +28,14 @@ beforeAll(async () => {
     db: tdb.db,
     temporal: createTemporalClient({ address: '127.0.0.1:1', namespace: 'default' }),
     taskQueue: 'unused',
-    authPolicy: { sessionTtlMinutes: 60, maxFailures: 3, lockMinutes: 15 },
+    authPolicy: {
+      sessionTtlMinutes: 60,
+      maxFailures: 3,
+      maxAccountFailures: 6,
+      maxClientFailures: 10,
+      lockMinutes: 15,
+      deviceDays: 30,
+    },
   });
   admin = await userWithToken(tdb.db, api.url, {
     username: 'admin.sy',
@@ -73,7 +83,7 @@ describe('sign-in (Art. 95)', () => {
     expect(a).not.toBe(b);
   });
 
-  it('answers a wrong password and an unknown user alike, and locks the account after repeated failures', async () => {
+  it('answers a wrong password and an unknown user alike, and locks the account from that address after repeated failures (Art. 95)', async () => {
     await createUser(
       tdb.db,
       { id: null, username: 't' },
@@ -89,12 +99,20 @@ describe('sign-in (Art. 95)', () => {
     const third = await login('clerk.b', 'wrong a third time');
     expect(third.status).toBe(429);
     expect(Number(third.headers.get('retry-after'))).toBeGreaterThan(800);
-    // Locked: even the right password is refused until the lock ends.
+    expect(((await third.json()) as any).error).toMatchObject({ code: 'account_locked', message: /请15分钟后再试/ });
+    // Locked from this address: even the right password is refused here until the lock ends.
     expect((await login('clerk.b', PASSWORD)).status).toBe(429);
-    const audit = await tdb.sql<{ action: string }>(
-      "SELECT a.action FROM audit_log a JOIN app_user u ON u.id = a.actor_id WHERE u.username = 'clerk.b' ORDER BY a.id",
+    const audit = await tdb.sql<{ action: string; actor_name: string; after: any }>(
+      `SELECT a.action, a.actor_name, a.after FROM audit_log a JOIN app_user u ON u.id::text = a.entity_id
+        WHERE u.username = 'clerk.b' AND a.action LIKE 'login%' ORDER BY a.id`,
     );
-    expect(audit.map((r) => r.action)).toEqual(['login_failed', 'login_failed', 'login_locked']);
+    expect(audit.map((r) => [r.action, r.actor_name])).toEqual([
+      ['login_failed', 'clerk.b'],
+      ['login_failed', 'clerk.b'],
+      ['login_failed', 'clerk.b'],
+      ['login_locked', 'system'],
+    ]);
+    expect(audit[3]!.after).toMatchObject({ scope: 'account_client', client: '127.0.0.1' });
   });
 
   it('answers 401 to requests without a session where one is needed', async () => {
@@ -102,6 +120,123 @@ describe('sign-in (Art. 95)', () => {
     expect(res.status).toBe(401);
     expect(res.headers.get('www-authenticate')).toBe('Bearer');
     expect(((await res.json()) as any).error.code).toBe('unauthenticated');
+  });
+});
+
+describe('sign-in throttling an outsider cannot turn against an account (Art. 95)', () => {
+  const staffUser = (username: string, agencyCode = '210100', roles: Role[] = ['reviewer']) =>
+    createUser(
+      tdb.db,
+      { id: null, username: 't' },
+      { username, displayName: username, agencyCode, roles, password: PASSWORD },
+    );
+  const from = (address: string, username: string, password: string, cookie?: string) =>
+    fetchFrom(address, `${api.url}/auth/login`, {
+      body: { username, password, mode: 'bearer' },
+      ...(cookie ? { headers: { cookie } } : {}),
+    });
+
+  it('locks an account from one address only: the same account signs in from another (Art. 95)', async () => {
+    await staffUser('clerk.c');
+    for (let i = 0; i < 3; i++) await from('127.0.0.11', 'clerk.c', `wrong ${i}`);
+    expect((await from('127.0.0.11', 'clerk.c', PASSWORD)).status).toBe(429);
+    expect((await from('127.0.0.12', 'clerk.c', PASSWORD)).status).toBe(200);
+  });
+
+  it('lets parallel guesses from one address past the count no more than it allows (Art. 95)', async () => {
+    const { id } = await staffUser('clerk.p');
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => from('127.0.0.13', 'clerk.p', `parallel ${i}`).then((r) => r.status)),
+    );
+    expect(answers.filter((s) => s === 401).length).toBeLessThanOrEqual(3);
+    expect(answers.filter((s) => s === 429).length).toBeGreaterThanOrEqual(9);
+    const failed = await tdb.sql("SELECT 1 FROM audit_log WHERE entity_id = $1 AND action = 'login_failed'", [id]);
+    expect(failed.length).toBe(3);
+  });
+
+  it('holds up clients an account does not know after failures from many addresses, not a browser it signed in on, never the last administrator (Art. 94, 95)', async () => {
+    const { id } = await staffUser('clerk.d');
+    // The only administrator whose scope covers Dalian (admin.sy's is Shenyang).
+    const dalian = await staffUser('admin.dl', '210200', ['administrator']);
+    const known = await from('127.0.0.20', 'clerk.d', PASSWORD);
+    const device = cookieFrom(known.headers, 'ui_device')!;
+    expect(device).toMatch(/^ui_device=[\w-]{43}$/);
+    expect(String(known.headers['set-cookie'])).toMatch(
+      /ui_device=[^;]+; Path=\/auth; Expires=[^;]+; HttpOnly; SameSite=Strict/,
+    );
+    for (const address of ['127.0.2.1', '127.0.2.2', '127.0.2.3']) {
+      for (let i = 0; i < 3; i++) {
+        await from(address, 'clerk.d', `wrong ${i}`);
+        await from(address, 'admin.dl', `wrong ${i}`);
+      }
+    }
+    const stranger = await from('127.0.0.21', 'clerk.d', PASSWORD);
+    expect(stranger.status).toBe(429);
+    expect(stranger.body.error).toMatchObject({ code: 'account_locked', message: /常用设备/ });
+    expect((await from('127.0.0.21', 'clerk.d', PASSWORD, device)).status).toBe(200);
+    expect((await from('127.0.0.21', 'admin.dl', PASSWORD)).status).toBe(200);
+    // The administrator sees the lock, and the audit trail has it.
+    const users = (await (await fetch(`${api.url}/admin/users`, { headers: admin.headers })).json()) as any;
+    const row = users.users.find((u: { id: string }) => u.id === id);
+    // Two addresses locked their pair; the sixth failure locked the account, so the third address was refused uncounted.
+    expect(row.signInLocks.map((l: { scope: string }) => l.scope).sort()).toEqual([
+      'account',
+      'account_client',
+      'account_client',
+    ]);
+    expect(row.lockedUntil).not.toBeNull();
+    const locks = await tdb.sql<{ after: any }>(
+      "SELECT after FROM audit_log WHERE entity_id = $1 AND action = 'login_locked' ORDER BY id",
+      [id],
+    );
+    expect(locks.map((l) => l.after.scope)).toContain('account');
+    expect(dalian.id).toBeTruthy();
+  });
+
+  it('holds up an address that fails for many accounts, except browsers an account knows (Art. 95)', async () => {
+    await staffUser('clerk.e');
+    const known = await from('127.0.0.30', 'clerk.e', PASSWORD);
+    const device = cookieFrom(known.headers, 'ui_device')!;
+    for (let i = 0; i < 10; i++) await from('127.0.0.30', `guessed${i}`, 'whatever');
+    const held = await from('127.0.0.30', 'clerk.e', PASSWORD);
+    expect(held.status).toBe(429);
+    expect(held.body.error).toMatchObject({ code: 'client_locked', message: /本网络地址/ });
+    expect((await from('127.0.0.30', 'clerk.e', PASSWORD, device)).status).toBe(200);
+    const [lock] = await tdb.sql<{ actor_name: string; entity: string; entity_id: string }>(
+      "SELECT actor_name, entity, entity_id FROM audit_log WHERE action = 'login_locked' AND entity = 'sign_in_client'",
+    );
+    expect(lock).toEqual({ actor_name: 'system', entity: 'sign_in_client', entity_id: '127.0.0.30' });
+  });
+
+  it('lets an administrator of the scope unlock an account, with the reason audited; others may not (Art. 94, 95)', async () => {
+    const { id } = await staffUser('clerk.f');
+    for (let i = 0; i < 3; i++) await from('127.0.0.40', 'clerk.f', `wrong ${i}`);
+    expect((await from('127.0.0.40', 'clerk.f', PASSWORD)).status).toBe(429);
+    const unlock = (headers: Record<string, string>, body: unknown = { reason: '本人确认' }) =>
+      fetch(`${api.url}/admin/users/${id}/unlock`, { method: 'POST', headers, body: JSON.stringify(body) });
+    const dalianAdmin = await userWithToken(tdb.db, api.url, {
+      username: 'admin.dl2',
+      agencyCode: '210200',
+      roles: ['administrator'],
+    });
+    expect((await unlock(dalianAdmin.headers)).status).toBe(403);
+    const noReason = await unlock(admin.headers, {});
+    expect(noReason.status).toBe(400);
+    const res = await unlock(admin.headers);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ id, lockedUntil: null, signInLocks: [] });
+    expect((await from('127.0.0.40', 'clerk.f', PASSWORD)).status).toBe(200);
+    // Unlocking again changes nothing and answers the same.
+    expect((await unlock(admin.headers)).status).toBe(200);
+    const rows = await tdb.sql<{ actor_name: string; reason: string; before: any }>(
+      "SELECT actor_name, reason, before FROM audit_log WHERE entity_id = $1 AND action = 'login_unlocked'",
+      [id],
+    );
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ actor_name: 'admin.sy', reason: '本人确认' });
+    expect(rows[0]!.before).toEqual(
+      expect.arrayContaining([expect.objectContaining({ scope: 'account_client', client: '127.0.0.40' })]),
+    );
   });
 });
 
@@ -302,7 +437,16 @@ describe('applicants: ID number and a one-time SMS code (Art. 8)', () => {
       temporal: createTemporalClient({ address: '127.0.0.1:1', namespace: 'default' }),
       taskQueue: 'unused',
       sms,
-      applicantPolicy: { codeTtlMinutes: 5, maxAttempts: 3, maxCodes: 3, windowMinutes: 10, sessionTtlMinutes: 60 },
+      applicantPolicy: {
+        codeTtlMinutes: 5,
+        maxAttempts: 3,
+        maxCodes: 3,
+        maxCodesPerPhone: 5,
+        maxCodesPerClient: 8,
+        maxClientFailures: 8,
+        windowMinutes: 10,
+        sessionTtlMinutes: 60,
+      },
     });
   });
   afterAll(async () => {
@@ -376,6 +520,74 @@ describe('applicants: ID number and a one-time SMS code (Art. 8)', () => {
     for (let i = 0; i < 3; i++)
       expect((await post('/auth/applicant/login', { idNumber, phone: other, code: bad })).status).toBe(401);
     expect((await post('/auth/applicant/login', { idNumber, phone: other, code })).status).toBe(401);
+  });
+
+  it('counts codes per mobile and address: asked from elsewhere they do not use up the person’s own; the mobile and the address have limits of their own (Art. 8, 95)', async () => {
+    const mobile = '13900003333';
+    const who = { idNumber: residentId('210102', '19900101', '333'), phone: mobile };
+    const code = (address: string, body: unknown = who) =>
+      fetchFrom(address, `${applicantApi.url}/auth/applicant/code`, { body });
+    expect([
+      (await code('127.0.0.50')).status,
+      (await code('127.0.0.50')).status,
+      (await code('127.0.0.50')).status,
+    ]).toEqual([202, 202, 202]);
+    const limited = await code('127.0.0.50');
+    expect(limited.status).toBe(429);
+    expect(limited.body.error).toMatchObject({
+      code: 'too_many_codes',
+      message: /^该手机号获取验证码过于频繁，请\d+(秒|分钟)后再试$/,
+    });
+    // The person, elsewhere, still gets codes — until the mobile's own limit (5 in the window) keeps it from a flood.
+    expect((await code('127.0.0.51')).status).toBe(202);
+    expect((await code('127.0.0.51')).status).toBe(202);
+    expect((await code('127.0.0.52')).status).toBe(429);
+    // One address asking for many mobiles is held up too (8 in the window).
+    const statuses: number[] = [];
+    for (let i = 0; i < 9; i++)
+      statuses.push((await code('127.0.0.53', { idNumber: who.idNumber, phone: `1390000${String(4000 + i)}` })).status);
+    expect(statuses.slice(0, 8).every((s) => s === 202)).toBe(true);
+    const held = await code('127.0.0.53', { idNumber: who.idNumber, phone: '13900005000' });
+    expect(held.status).toBe(429);
+    expect(held.body.error).toMatchObject({ code: 'too_many_codes_from_client', message: /本网络地址/ });
+    const rows = await tdb.sql<{ client: string }>(
+      'SELECT DISTINCT client FROM login_code WHERE phone = $1 ORDER BY 1',
+      [mobile],
+    );
+    expect(rows.map((r) => r.client)).toEqual(['127.0.0.50', '127.0.0.51']);
+  });
+
+  it('holds up an address that sends many wrong codes, whoever it names; other addresses sign in (Art. 8, 95)', async () => {
+    const mobile = '13900006666';
+    const who = { idNumber: residentId('210102', '19910101', '666'), phone: mobile };
+    expect((await fetchFrom('127.0.0.60', `${applicantApi.url}/auth/applicant/code`, { body: who })).status).toBe(202);
+    const { messages } = await sim.admin<{ messages: { mobile: string; text: string }[] }>('GET', '/sms/outbox');
+    const right = /验证码为(\d{6})/.exec(messages.filter((m) => m.mobile === mobile).pop()!.text)![1]!;
+    const answers: number[] = [];
+    for (let i = 0; i < 9; i++) {
+      const r = await fetchFrom('127.0.0.61', `${applicantApi.url}/auth/applicant/login`, {
+        body: { idNumber: residentId('210102', '19920101', String(100 + i)), phone: '13900007777', code: '000000' },
+      });
+      answers.push(r.status);
+    }
+    expect(answers.slice(0, 7)).toEqual([401, 401, 401, 401, 401, 401, 401]);
+    expect(answers.slice(7)).toEqual([429, 429]);
+    const held = await fetchFrom('127.0.0.61', `${applicantApi.url}/auth/applicant/login`, {
+      body: { ...who, code: right },
+    });
+    expect(held.body.error).toMatchObject({ code: 'client_locked', message: /验证码错误次数过多/ });
+    const ok = await fetchFrom('127.0.0.60', `${applicantApi.url}/auth/applicant/login`, {
+      body: { ...who, code: right, mode: 'bearer' },
+    });
+    expect(ok.status).toBe(200);
+    const [lock] = await tdb.sql<{ actor_name: string; entity_id: string; after: any }>(
+      "SELECT actor_name, entity_id, after FROM audit_log WHERE action = 'applicant_login_locked'",
+    );
+    expect(lock).toMatchObject({
+      actor_name: 'system',
+      entity_id: '127.0.0.61',
+      after: { phoneMasked: '*******7777' },
+    });
   });
 
   it('refuses a malformed ID number or mobile naming the field', async () => {

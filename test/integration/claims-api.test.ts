@@ -154,6 +154,31 @@ describe('POST /claims (Art. 34-36)', () => {
     expect(await workflowsMatching('', Number(before[0]!.n))).toBe(Number(before[0]!.n));
   });
 
+  it('refuses implausible input — a separation in 1990, a card number failing its check digit, markup as a name — naming each field and rule in Chinese, writing and starting nothing (Art. 34, 39, 96)', async () => {
+    const before = await tdb.sql<{ n: string }>('SELECT count(*) AS n FROM "case"');
+    const res = await post(
+      claimBody({
+        applicant: { ...claimBody().applicant, name: '<script>alert(1)</script>' },
+        separation: { date: '1990-06-30', reason: 'contract_expired' },
+        payment: { method: 'social_security_card', accountNumber: '6214830012345678' },
+      }),
+    );
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('validation_failed');
+    const fields = res.body.error.fields as { path: string; rule: string; message: string }[];
+    expect(fields.map((f) => [f.path, f.rule]).sort()).toEqual([
+      ['applicant.name', 'person_name'],
+      ['payment.accountNumber', 'card_check_digit'],
+      ['separation.date', 'separation_before_regulation'],
+    ]);
+    for (const f of fields) expect(f.message).toMatch(/[\u4e00-\u9fff]/);
+    expect(await tdb.sql('SELECT count(*) AS n FROM "case"')).toEqual(before);
+    expect(await workflowsMatching('', Number(before[0]!.n))).toBe(Number(before[0]!.n));
+    // A minority name with its middle dot is a name.
+    const minority = await post(claimBody({ applicant: { ...claimBody().applicant, name: '阿依古丽·买买提' } }));
+    expect(minority.status, JSON.stringify(minority.body)).toBe(201);
+  });
+
   it('refuses an unknown paying agency (Art. 36, 39) with the field path, writing nothing', async () => {
     const res = await post(claimBody({ payingLocality: { basis: 'hukou', agencyCode: '999999' } }));
     expect(res.status).toBe(400);

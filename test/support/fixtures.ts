@@ -19,7 +19,7 @@ export function claimBody(overrides: Partial<ClaimRequest> = {}): ClaimRequest {
     employer: { uscc: uscc(), name: '沈阳某机械有限公司' },
     separation: { date: '2026-10-31', reason: 'contract_expired' },
     payingLocality: { basis: 'last_insured', agencyCode: '210100' },
-    payment: { method: 'social_security_card', accountNumber: '6214830012345678' },
+    payment: { method: 'social_security_card', accountNumber: '6214830012055678' },
     ...overrides,
   };
 }

@@ -360,6 +360,12 @@ describe('job-retention refund granted without application, with its notice (Art
       )[0]!.status,
     ).toBe('withdrawn');
     expect(await tdb.sql('SELECT 1 FROM payable WHERE case_number = $1', [objected.case_number])).toHaveLength(0);
+    // Withdrawn by the reviewer who verified the objection, on the case's timeline (Art. 49, 78).
+    expect(
+      await tdb.sql("SELECT actor FROM case_event WHERE case_number = $1 AND type = 'job_retention_withdrawn'", [
+        objected.case_number,
+      ]),
+    ).toEqual([{ actor: reviewer.username }]);
     // Withdrawn: the case no longer holds the employer's year (a later screening or application may open one).
     expect(
       (

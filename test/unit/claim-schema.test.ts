@@ -69,6 +69,51 @@ describe('the claim request (Art. 34-36, 39, 96)', () => {
     ).toBe('payment.accountNumber');
   });
 
+  it('refuses a social security card number whose check digit fails, with the rule (Art. 39)', () => {
+    expect(
+      fieldsOf(claimBody({ payment: { method: 'social_security_card', accountNumber: '6214830012345678' } })),
+    ).toEqual([
+      { path: 'payment.accountNumber', rule: 'card_check_digit', message: '社会保障卡卡号校验位不正确，请核对卡号' },
+    ]);
+    // A bank account keeps its looser rule: no Luhn digit required.
+    expect(
+      fieldsOf(
+        claimBody({ payment: { method: 'bank_account', bankName: '某银行', accountNumber: '210100000000123456789' } }),
+      ),
+    ).toEqual([]);
+  });
+
+  it('refuses a separation before 1999-01-22 or before the applicant was 16, naming separation.date (Art. 34)', () => {
+    expect(fieldsOf(claimBody({ separation: { date: '1990-06-30', reason: 'contract_expired' } }))).toEqual([
+      { path: 'separation.date', rule: 'separation_before_regulation', message: expect.stringMatching(/1999-01-22/) },
+    ]);
+    const young = claimBody({
+      applicant: { ...claimBody().applicant, idNumber: residentId('210102', '20080101', '017') },
+      separation: { date: '2023-12-31', reason: 'contract_expired' },
+    });
+    expect(fieldsOf(young)).toEqual([
+      { path: 'separation.date', rule: 'separation_before_working_age', message: expect.stringMatching(/十六周岁/) },
+    ]);
+    // A passport carries no birth date: only the 条例's date applies.
+    const passport = claimBody({
+      applicant: { idType: 'foreign_passport', idNumber: 'X12345678', name: 'John Smith', phone: '13812345678' },
+      separation: { date: '2000-01-31', reason: 'contract_expired' },
+    });
+    expect(fieldsOf(passport)).toEqual([]);
+  });
+
+  it('refuses markup as a name or an employer name, and takes the middle dot of minority names (Art. 96)', () => {
+    const named = (name: string) => claimBody({ applicant: { ...claimBody().applicant, name } });
+    expect(fieldsOf(named('<script>alert(1)</script>'))).toEqual([
+      { path: 'applicant.name', rule: 'person_name', message: expect.stringMatching(/姓名/) },
+    ]);
+    expect(fieldsOf(named('阿依古丽·买买提'))).toEqual([]);
+    expect(fieldsOf(named(''))).toEqual([{ path: 'applicant.name', message: 'must not be empty' }]);
+    expect(fieldsOf(claimBody({ employer: { uscc: claimBody().employer.uscc, name: '<img src=x>' } }))).toEqual([
+      { path: 'employer.name', rule: 'organisation_name', message: expect.stringMatching(/单位名称/) },
+    ]);
+  });
+
   it('names every unknown field at its own path', () => {
     const body = { ...claimBody(), extra: 1, applicant: { ...claimBody().applicant, nickname: 'x' } };
     expect(fieldsOf(body)).toEqual([
