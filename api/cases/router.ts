@@ -22,6 +22,7 @@ import { CaseNumberParamSchema } from '../claims/schema';
 import { caseSections, CaseSectionsSchema, maskName } from './views';
 import { benefitStateOf } from '../../domain/period-stops';
 import { stopsAndRecoveriesOf } from '../../lib/period-stops';
+import { eventsForParty } from './party-view';
 
 export interface CasesDeps {
   db: Db;
@@ -224,6 +225,7 @@ export function casesRouter(deps: CasesDeps): Router {
       claimCase ? deps.db.benefitPeriod.findUnique({ where: { caseNumber }, select: { status: true } }) : null,
       claimCase ? stopsAndRecoveriesOf(deps.db, caseNumber) : { stops: [], recoveries: [] },
     ]);
+    const events = c.events.map((e) => ({ type: e.type, at: e.at.toISOString(), actor: e.actor, data: e.data }));
     const view: z.infer<typeof CaseViewSchema> = {
       caseNumber: c.caseNumber,
       caseType: c.caseType,
@@ -250,7 +252,7 @@ export function casesRouter(deps: CasesDeps): Router {
         },
         submittedAt: c.claim.submittedAt.toISOString(),
       },
-      events: c.events.map((e) => ({ type: e.type, at: e.at.toISOString(), actor: e.actor, data: e.data })),
+      events: staff ? events : await eventsForParty(deps.db, events),
       payments: payables.map((p) => ({
         month: p.month,
         kind: p.kind,
@@ -277,11 +279,13 @@ export function casesRouter(deps: CasesDeps): Router {
         decidedAt: h.decidedAt?.toISOString() ?? null,
         decision: staff ? (h.decision ?? null) : null,
       })),
-      links: deps.temporalUiUrl
-        ? {
-            temporalUi: `${deps.temporalUiUrl}/namespaces/${encodeURIComponent(deps.namespace)}/workflows/${encodeURIComponent(c.workflowId)}`,
-          }
-        : {},
+      // The workflow engine's page is the agency's tool, not the applicant's (issue 21 item 5).
+      links:
+        staff && deps.temporalUiUrl
+          ? {
+              temporalUi: `${deps.temporalUiUrl}/namespaces/${encodeURIComponent(deps.namespace)}/workflows/${encodeURIComponent(c.workflowId)}`,
+            }
+          : {},
     };
     res.json(view);
   });

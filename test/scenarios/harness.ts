@@ -184,6 +184,8 @@ export async function startScenario(
     sms: sources.sms,
     tax: sources.tax,
     now: () => new Date(Date.now() + offsetMs),
+    // As on a configured installation: staff get a link to the case in Temporal's UI, parties never (issue 21).
+    temporalUiUrl: 'http://temporal-ui.invalid',
   });
   const started: { terminate(reason?: string): Promise<unknown> }[] = [];
   // Every city agency's pay-day loop (Art. 39, 63), as `npm start` starts them, unless the file names its cities.
