@@ -240,6 +240,7 @@ export function createApp(deps: AppDeps): express.Express {
       db: deps.db,
       namespace: deps.temporal.options.namespace,
       ...(deps.temporalUiUrl ? { temporalUiUrl: deps.temporalUiUrl } : {}),
+      ...(deps.now ? { now: deps.now } : {}),
     }),
   );
 

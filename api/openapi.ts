@@ -21,7 +21,7 @@ import {
   LoginResponseSchema,
   MeSchema,
 } from './auth/router';
-import { PublicStatusQuerySchema } from './cases/router';
+import { PaymentSummarySchema, PublicStatusQuerySchema } from './cases/router';
 import {
   ArrearsWaiverSchema,
   BankAccountSchema,
@@ -358,7 +358,15 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
       200: {
         description: 'The status',
         content: json(
-          z.object({ caseNumber: z.string(), status: z.string(), statusLabel: z.string(), updatedAt: z.string() }),
+          z.object({
+            caseNumber: z.string(),
+            status: z.string(),
+            statusLabel: z.string(),
+            updatedAt: z.string(),
+            payment: PaymentSummarySchema.optional().meta({
+              description: 'Art. 39, 63: an approved claim with a benefit period: months paid and left, next pay day',
+            }),
+          }),
         ),
       },
       404: error('No case matches both'),

@@ -8,6 +8,7 @@
  */
 
 import { addToMonth, shanghaiDate, shanghaiInstant } from '../domain/business-time';
+import { amountOfMonth, type AmountChange } from '../domain/period-amounts';
 
 export const PAY_DAY = 10;
 export const PAY_HOUR = 9;
@@ -64,3 +65,35 @@ export interface CityPaymentCycleInput {
   agencyCode: string;
 }
 export type CityPaymentCycleWorkflow = (input: CityPaymentCycleInput) => Promise<never>;
+
+/** What the next pay day brings a benefit period (Art. 39, 63): its date, the months it pays and their amount. */
+export interface NextPayment {
+  /** The pay day (Asia/Shanghai date): the city's run that pays these months. */
+  date: string;
+  months: string[];
+  amountFen: number;
+}
+
+/**
+ * The next payment of an active benefit period as the ledger stands: the months of the period not yet paid whose
+ * month has come by the next pay day (a month is checked on the 1st and paid on the 10th, Art. 42, 63; a month that
+ * failed goes out again with the next run, Art. 39), at their amounts (Art. 38 para 2: corrected from a month on).
+ * Null when every month is paid.
+ */
+export function nextPaymentOf(
+  period: { startMonth: string; months: number; monthlyAmountFen: number; amountChanges: readonly AmountChange[] },
+  paidMonths: ReadonlySet<string>,
+  nowMs: number,
+): NextPayment | null {
+  const all = Array.from({ length: period.months }, (_, i) => addToMonth(period.startMonth, i));
+  const unpaid = all.filter((m) => !paidMonths.has(m));
+  if (unpaid.length === 0) return null;
+  let run = nextPayDay(nowMs).month;
+  if (unpaid[0]! > run) run = unpaid[0]!;
+  const months = unpaid.filter((m) => m <= run);
+  return {
+    date: shanghaiDate(payDayOf(run)),
+    months,
+    amountFen: months.reduce((sum, m) => sum + amountOfMonth(period.amountChanges, period.monthlyAmountFen, m), 0),
+  };
+}

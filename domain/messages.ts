@@ -49,7 +49,15 @@ export type MessageParams = {
   materials_requested: { caseNumber: string; materials: string[]; dueDate: string };
   materials_not_supplied: { caseNumber: string };
   arrears_notice: { caseNumber: string; months: number };
-  claim_approved: { caseNumber: string; months: number; monthlyAmountFen: number; startDate: string; endDate: string };
+  claim_approved: {
+    caseNumber: string;
+    months: number;
+    monthlyAmountFen: number;
+    startDate: string;
+    endDate: string;
+    /** Art. 39, 63: the pay day of the first month (absent in notices sent before it was told). */
+    firstPayDate?: string;
+  };
   payment_stopped: { caseNumber: string; reason: string; date: string };
   account_correction: { caseNumber: string; month: string };
   expiry_reminder: { caseNumber: string; endDate: string };
@@ -128,7 +136,7 @@ export function messageText<K extends MessageKind>(kind: K, p: MessageParams[K])
     case 'arrears_notice':
       return `${SIGN}您的失业保险金申领（${q.caseNumber}）：原单位有${q.months}个月失业保险费欠缴，请与原单位沟通补缴；放弃补缴的，请签署《个人放弃补缴失业保险欠费承诺书》，欠费期限不计入缴费期限。`;
     case 'claim_approved':
-      return `${SIGN}您的失业保险金（${q.caseNumber}）已核定：领取期限${q.months}个月，每月${formatYuan(q.monthlyAmountFen as number)}元，自${q.startDate}至${q.endDate}。${REMEDIES}`;
+      return `${SIGN}您的失业保险金（${q.caseNumber}）已核定：领取期限${q.months}个月，每月${formatYuan(q.monthlyAmountFen as number)}元，自${q.startDate}至${q.endDate}。${q.firstPayDate ? `首次发放日为${q.firstPayDate}，此后按月发放至社会保障卡或银行账户。` : ''}${REMEDIES}`;
     case 'payment_stopped':
       return `${SIGN}您的失业保险金（${q.caseNumber}）自${q.date}起停止发放，原因：${q.reason}。${REMEDIES}`;
     case 'account_correction':

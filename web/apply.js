@@ -10,6 +10,7 @@ import { CITIES } from './agencies.js';
 import { clearErrors, confirmInstead, field, formErrors, onSubmit, showErrors } from './forms.js';
 import { publicHeader } from './layout.js';
 import { table } from './tables.js';
+import { paymentLine } from './case-views.js';
 
 publicHeader();
 
@@ -102,6 +103,8 @@ async function showMine() {
         { title: '案件编号', cell: (c) => c.caseNumber },
         { title: '案件类别', cell: (c) => label('caseType', c.caseType) },
         { title: '办理进度', cell: (c) => h('span', { class: 'case-status' }, c.statusLabel) },
+        // Art. 39, 63: when money comes.
+        { title: '待遇发放', cell: (c) => paymentLine(c.payment) },
         { title: '更新时间', cell: (c) => dateTime(c.updatedAt) },
         {
           title: '操作',

@@ -216,6 +216,29 @@ export function timelineView(events) {
 }
 
 /** The payments of a case (Art. 39, 44, 63): month, item, amount in yuan, result; no account numbers. */
+/** Art. 39, 63: the one line a person reads to know when money comes (the public lookup, the applicant's cases). */
+export function paymentLine(p) {
+  if (!p) return '';
+  const next = p.nextPayDate ? `；下次发放日 ${p.nextPayDate}，${yuan(p.nextAmountFen)}` : '';
+  return `已发放 ${p.monthsPaid} 个月，剩余 ${p.monthsRemaining} 个月${next}`;
+}
+
+/** Art. 39, 63: the benefit period of an approved claim: its months, paid and left, the next pay day and amount. */
+export function periodView(d) {
+  if (!d) return '';
+  return facts([
+    ['待遇期', `${d.startDate} 至 ${d.endDate}（${d.months} 个月，每月 ${yuan(d.monthlyAmountFen)}）`],
+    ['已发放', `${d.monthsPaid} 个月`],
+    ['剩余', `${d.monthsRemaining} 个月`],
+    [
+      '下次发放',
+      d.nextPayment
+        ? `${d.nextPayment.date}（市级经办机构统一发放），${d.nextPayment.months.join('、')} 月，共 ${yuan(d.nextPayment.amountFen)}`
+        : '无',
+    ],
+  ]);
+}
+
 export function paymentsView(payments) {
   return table(
     '待遇发放记录（每月由市级经办机构统一发放）',

@@ -5,6 +5,7 @@ import {
   caseSummary,
   determinationView,
   paymentsView,
+  periodView,
   recoveriesView,
   refusalView,
   stopsView,
@@ -46,7 +47,12 @@ async function show(caseNumber) {
   fill($('#refusal'), h('h2', { id: 'refusal-h' }, '不予受理或审核不通过'), ...refusal);
   $('#refusal').hidden = refusal.length === 0;
   fill($('#determination'), h('h2', { id: 'determination-h' }, '待遇核定'), ...(await determinationView(c.caseNumber)));
-  fill($('#payments'), h('h2', { id: 'payments-h' }, '待遇发放'), paymentsView(c.payments));
+  fill(
+    $('#payments'),
+    h('h2', { id: 'payments-h' }, '待遇发放'),
+    periodView(c.benefit?.periodDetail),
+    paymentsView(c.payments),
+  );
   // Art. 42, 43: a claim's stops and recoveries (a claim with a benefit period).
   $('#stops-recoveries').hidden = !c.benefit;
   if (c.benefit) {

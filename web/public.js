@@ -2,6 +2,7 @@
 import { $, api, dateTime, h } from './app.js';
 import { clearErrors, formErrors, onSubmit, showErrors } from './forms.js';
 import { publicHeader } from './layout.js';
+import { paymentLine } from './case-views.js';
 
 publicHeader();
 const form = $('#lookup');
@@ -25,6 +26,7 @@ onSubmit(form, async () => {
       h('dd', {}, h('strong', { class: 'case-status' }, r.statusLabel)),
       h('dt', {}, '更新时间'),
       h('dd', {}, dateTime(r.updatedAt)),
+      ...(r.payment ? [h('dt', {}, '待遇发放'), h('dd', {}, paymentLine(r.payment))] : []),
     ),
   );
   $('#result').focus();

@@ -23,11 +23,116 @@ import { caseSections, CaseSectionsSchema, maskName } from './views';
 import { benefitStateOf } from '../../domain/period-stops';
 import { stopsAndRecoveriesOf } from '../../lib/period-stops';
 import { eventsForParty } from './party-view';
+import { nextPaymentOf } from '../../contracts/pay-day';
+import type { AmountChange } from '../../domain/period-amounts';
 
 export interface CasesDeps {
   db: Db;
   temporalUiUrl?: string;
   namespace: string;
+  /** The API's clock (the next pay day is counted from it). */
+  now?: () => Date;
+}
+
+/** Art. 39, 63: the benefit period of a claim as the person follows it: months paid and left, the next pay day. */
+const PeriodViewSchema = z.object({
+  periodId: z.string(),
+  startDate: z.string(),
+  endDate: z.string(),
+  months: z.number().int(),
+  monthlyAmountFen: z.number().int(),
+  monthsPaid: z.number().int(),
+  monthsRemaining: z.number().int(),
+  nextPayment: z
+    .object({ date: z.string(), months: z.array(z.string()), amountFen: z.number().int() })
+    .nullable()
+    .meta({ description: 'the next pay day (the 10th, Art. 63), the months it pays and their amount; null: none' }),
+});
+
+type PeriodRow = {
+  id: string;
+  status: string;
+  startDate: Date;
+  endDate: Date;
+  months: number;
+  monthlyAmountFen: number;
+  amountChanges: unknown;
+};
+
+/** The period's view from its row and the ledger's paid benefit months. */
+function periodView(p: PeriodRow, paid: ReadonlySet<string>, nowMs: number): z.infer<typeof PeriodViewSchema> {
+  const startDate = p.startDate.toISOString().slice(0, 10);
+  const monthsPaid = [...paid].length;
+  return {
+    periodId: p.id,
+    startDate,
+    endDate: p.endDate.toISOString().slice(0, 10),
+    months: p.months,
+    monthlyAmountFen: p.monthlyAmountFen,
+    monthsPaid,
+    monthsRemaining: p.status === 'active' ? Math.max(0, p.months - monthsPaid) : 0,
+    nextPayment:
+      p.status === 'active'
+        ? nextPaymentOf(
+            {
+              startMonth: startDate.slice(0, 7),
+              months: p.months,
+              monthlyAmountFen: p.monthlyAmountFen,
+              amountChanges: (Array.isArray(p.amountChanges) ? p.amountChanges : []) as AmountChange[],
+            },
+            paid,
+            nowMs,
+          )
+        : null,
+  };
+}
+
+/** Art. 39, 63: when money comes, for a person or the public: months paid and left, the next pay day and amount. */
+export const PaymentSummarySchema = z.object({
+  monthsPaid: z.number().int(),
+  monthsRemaining: z.number().int(),
+  nextPayDate: z.string().nullable(),
+  nextAmountFen: z.number().int().nullable(),
+});
+
+/** The payment summaries of the claims that have a benefit period, by case number (periods and ledger read at once). */
+async function paymentSummaries(
+  db: Db,
+  caseNumbers: string[],
+  nowMs: number,
+): Promise<Map<string, { periodStatus: string; payment: z.infer<typeof PaymentSummarySchema> }>> {
+  if (caseNumbers.length === 0) return new Map();
+  const [periods, paid] = await Promise.all([
+    db.benefitPeriod.findMany({ where: { caseNumber: { in: caseNumbers } } }),
+    db.payable.findMany({
+      where: { caseNumber: { in: caseNumbers }, kind: 'unemployment_benefit', status: 'paid' },
+      select: { caseNumber: true, month: true },
+    }),
+  ]);
+  return new Map(
+    periods.map((p) => {
+      const d = periodView(p, new Set(paid.filter((x) => x.caseNumber === p.caseNumber).map((x) => x.month)), nowMs);
+      return [
+        p.caseNumber,
+        {
+          periodStatus: p.status,
+          payment: {
+            monthsPaid: d.monthsPaid,
+            monthsRemaining: d.monthsRemaining,
+            nextPayDate: d.nextPayment?.date ?? null,
+            nextAmountFen: d.nextPayment?.amountFen ?? null,
+          },
+        },
+      ];
+    }),
+  );
+}
+
+/** The status as a person reads it: an approved claim whose period pays is 发放中, one whose period ended 已结束. */
+function statusLabelOf(status: string, periodStatus: string | null | undefined): string {
+  if (status === 'approved' && periodStatus === 'active') return '发放中';
+  if (status === 'approved' && (periodStatus === 'completed' || periodStatus === 'stopped')) return '已结束';
+  return CASE_STATUS_LABELS[status] ?? status;
 }
 
 export { maskName };
@@ -102,6 +207,7 @@ export const CaseViewSchema = z
         period: z.string(),
         recovering: z.boolean(),
         label: z.string(),
+        periodDetail: PeriodViewSchema,
       })
       .nullable(),
     /** Art. 42: the stops of the claim's period, oldest first: reason, date, who or what found it, in force or lifted. */
@@ -194,6 +300,7 @@ export const CaseSearchResultSchema = z
 
 export function casesRouter(deps: CasesDeps): Router {
   const router = Router();
+  const now = () => (deps.now ? deps.now() : new Date()).getTime();
 
   /**
    * Staff of an agency whose scope covers the case see it; a person or an employer sees their own cases of every type
@@ -222,7 +329,7 @@ export function casesRouter(deps: CasesDeps): Router {
         take: 500,
       }),
       deps.db.paymentHold.findMany({ where: { caseNumber }, orderBy: { heldAt: 'asc' } }),
-      claimCase ? deps.db.benefitPeriod.findUnique({ where: { caseNumber }, select: { status: true } }) : null,
+      claimCase ? deps.db.benefitPeriod.findUnique({ where: { caseNumber } }) : null,
       claimCase ? stopsAndRecoveriesOf(deps.db, caseNumber) : { stops: [], recoveries: [] },
     ]);
     const events = c.events.map((e) => ({ type: e.type, at: e.at.toISOString(), actor: e.actor, data: e.data }));
@@ -230,7 +337,7 @@ export function casesRouter(deps: CasesDeps): Router {
       caseNumber: c.caseNumber,
       caseType: c.caseType,
       status: c.status,
-      statusLabel: CASE_STATUS_LABELS[c.status] ?? c.status,
+      statusLabel: statusLabelOf(c.status, period?.status),
       agency: { code: c.agency.code, name: c.agency.name },
       createdAt: c.createdAt.toISOString(),
       updatedAt: c.updatedAt.toISOString(),
@@ -263,9 +370,11 @@ export function casesRouter(deps: CasesDeps): Router {
         paidAt: p.paidAt?.toISOString() ?? null,
       })),
       ...(await caseSections(deps.db, c.caseNumber, c.caseType)),
-      benefit: benefitStateOf(
-        period?.status ?? null,
+      benefit: benefitOf(
+        period,
         stopped.recoveries.map((r) => r.status),
+        payables,
+        now(),
       ),
       // Who found a stop (a monitoring item, a clerk) is shown to staff only, as the holds' items are.
       stops: stopped.stops.map(({ seq: _seq, ...x }) =>
@@ -372,14 +481,20 @@ export function casesRouter(deps: CasesDeps): Router {
       orderBy: [{ createdAt: 'desc' }, { caseNumber: 'asc' }],
       take: 100,
     });
+    const payments = await paymentSummaries(
+      deps.db,
+      rows.filter((c) => c.caseType === 'benefit_claim').map((c) => c.caseNumber),
+      now(),
+    );
     res.json({
       items: rows.map((c) => ({
         caseNumber: c.caseNumber,
         caseType: c.caseType,
         status: c.status,
-        statusLabel: CASE_STATUS_LABELS[c.status] ?? c.status,
+        statusLabel: statusLabelOf(c.status, payments.get(c.caseNumber)?.periodStatus),
         createdAt: c.createdAt.toISOString(),
         updatedAt: c.updatedAt.toISOString(),
+        ...(payments.has(c.caseNumber) ? { payment: payments.get(c.caseNumber)!.payment } : {}),
       })),
     });
   });
@@ -396,15 +511,33 @@ export function casesRouter(deps: CasesDeps): Router {
     });
     if (!c || c.claim?.idNumber !== body.idNumber)
       throw new ApiError(404, 'case_not_found', 'No case matches that case number and ID number');
+    const summary = (await paymentSummaries(deps.db, [c.caseNumber], now())).get(c.caseNumber);
     res.json({
       caseNumber: c.caseNumber,
       status: c.status,
-      statusLabel: CASE_STATUS_LABELS[c.status] ?? c.status,
+      statusLabel: statusLabelOf(c.status, summary?.periodStatus),
       updatedAt: c.updatedAt.toISOString(),
+      // Art. 39, 63: when money comes (months paid and left, the next pay day and amount), nothing about the person.
+      ...(summary ? { payment: summary.payment } : {}),
     });
   });
 
   return router;
+}
+
+/** The benefit beside the claim's decision, with its period's months and next pay day (null without a period). */
+function benefitOf(
+  period: (PeriodRow & { status: string }) | null,
+  recoveryStatuses: string[],
+  payables: { kind: string; month: string; status: string }[],
+  nowMs: number,
+) {
+  const state = benefitStateOf(period?.status ?? null, recoveryStatuses);
+  if (!state || !period) return null;
+  const paid = new Set(
+    payables.filter((p) => p.kind === 'unemployment_benefit' && p.status === 'paid').map((p) => p.month),
+  );
+  return { ...state, periodDetail: periodView(period, paid, nowMs) };
 }
 
 /** The statuses in the 规程's words, for applicants and the public. */

@@ -327,7 +327,9 @@ describe.skipIf(SKIP)('web pages in a real browser (issue 10)', () => {
     expect(await focused(page)).toMatch(/^DIV 提交未成功/);
     await page.getByLabel('身份证件号码').fill(person.idNumber);
     await page.getByRole('button', { name: '查询' }).click();
-    await expect.poll(() => page.locator('#result .case-status').textContent()).toBe('审核通过');
+    // Approved, and its benefit period pays: 发放中 (Art. 39, 63), with when money comes.
+    await expect.poll(() => page.locator('#result .case-status').textContent()).toBe('发放中');
+    expect(await page.locator('#result').innerText()).toContain('下次发放日');
     expect(await focused(page)).toMatch(/^DIV#result 查询结果/);
     await screenshot(page, '05-public-status');
   });
