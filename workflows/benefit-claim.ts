@@ -45,11 +45,12 @@ import type { StaffRole } from '../domain/access';
 import type { ClaimInputs, OpenQuestion, SeparationRuling } from '../domain/claim-verdict';
 import { articleLabel } from '../domain/messages';
 import { benefitPeriod, changeEntitlement } from './benefit-period';
-import { carryOutCorrection, type AppliedCorrection, type CorrectionToCarryOut } from './objection-conclusion';
+import type { AppliedCorrection, CorrectionToCarryOut } from './objection-conclusion';
+import { createObjectionWindow } from './objection-window';
 import { unreadableSource } from './source-failure';
 import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from './search-attributes';
 import { createTaskBoard } from './tasks';
-import { shanghaiDate, shanghaiInstant } from './time';
+import { shanghaiDate } from './time';
 import type { ClaimApplication } from './types';
 
 export interface BenefitClaimInput {
@@ -141,16 +142,11 @@ export async function benefitClaim(input: BenefitClaimInput): Promise<ClaimStatu
   };
   let requested: string[] = [];
   let arrearsMonths: string[] = [];
-  /** Corrections objections concluded (Art. 13), in the order they came, for this case to carry out. */
-  const corrections: CorrectionToCarryOut[] = [];
-  /** Times the case was reopened on objection; the last day to sue the latest refusal (Art. 13). */
+  /** Art. 13: corrections objections concluded, for this case to carry out; times the case was reopened by one. */
+  const objections = createObjectionWindow(caseNumber);
   let reopenings = 0;
-  let remediesUntil: string | null = null;
 
   setHandler(claimStatus, () => status);
-  setHandler(carryOutCorrection, (c) => {
-    corrections.push(c);
-  });
   setHandler(
     confirmSubmission,
     async () => {
@@ -245,12 +241,7 @@ export async function benefitClaim(input: BenefitClaimInput): Promise<ClaimStatu
     reasons: Reason[],
     by: { stage: 'acceptance' | 'review'; actor?: string; determinationVersion?: number },
   ) {
-    const today = shanghaiDate(Date.now());
-    const [reconsideration, litigation] = await Promise.all([
-      acts.computeDeadline({ key: 'art13.administrativeReconsideration', start: today }),
-      acts.computeDeadline({ key: 'art13.administrativeLitigation', start: today }),
-    ]);
-    const remedies = { reconsiderationUntil: reconsideration.dueDate, litigationUntil: litigation.dueDate };
+    const remedies = await objections.open();
     await moveTo(
       'refused',
       'claim_refused',
@@ -271,7 +262,6 @@ export async function benefitClaim(input: BenefitClaimInput): Promise<ClaimStatu
       },
       reopenings ? `claim_refused.${reopenings}` : 'claim_refused',
     );
-    remediesUntil = litigation.dueDate;
     return 'refused' as const;
   }
 
@@ -525,8 +515,8 @@ export async function benefitClaim(input: BenefitClaimInput): Promise<ClaimStatu
     );
     await CancellationScope.nonCancellable(async () => {
       for (;;) {
-        await condition(() => !paying || corrections.length > 0);
-        if (corrections.length) await correctWhilePaying(corrections.shift()!, period);
+        await condition(() => !paying || objections.pending() > 0);
+        if (objections.pending()) await correctWhilePaying(objections.take()!, period);
         else if (!paying) return;
       }
     });
@@ -542,8 +532,7 @@ export async function benefitClaim(input: BenefitClaimInput): Promise<ClaimStatu
     c: CorrectionToCarryOut,
     period: ChildWorkflowHandle<typeof benefitPeriod>,
   ): Promise<void> {
-    const record = (applied: AppliedCorrection) =>
-      acts.recordObjectionApplied({ objectionNumber: c.objectionNumber, caseNumber, applied, at: now() });
+    const record = (applied: AppliedCorrection) => objections.recordApplied(c, applied);
     if (c.correction.kind !== 'contribution_record') {
       return record({ kind: 'not_applied', note: 'the claim was approved: there is no refusal to reopen' });
     }
@@ -585,10 +574,8 @@ export async function benefitClaim(input: BenefitClaimInput): Promise<ClaimStatu
    * is then reopened under the facts the conclusion found. Null: the time for objections passed.
    */
   async function awaitReopening(): Promise<CorrectionToCarryOut | null> {
-    const until = shanghaiInstant(remediesUntil!, 24);
-    const came = await condition(() => corrections.length > 0, Math.max(0, until - Date.now()));
-    if (!came) return null;
-    const c = corrections.shift()!;
+    const c = await objections.awaitCorrection();
+    if (!c) return null;
     if (c.correction.kind === 'reopen' && c.correction.separation) {
       // The conclusion decided the separation (Art. 38 para 3; the record prevails unless a person decides).
       inputs.rulings.push({
@@ -611,12 +598,7 @@ export async function benefitClaim(input: BenefitClaimInput): Promise<ClaimStatu
       correction: c.correction,
       article: 'Art. 13',
     });
-    await acts.recordObjectionApplied({
-      objectionNumber: c.objectionNumber,
-      caseNumber,
-      applied: { kind: 'reopened', step },
-      at: now(),
-    });
+    await objections.recordApplied(c, { kind: 'reopened', step });
     return c;
   }
 

@@ -50,6 +50,14 @@ const STAFF_ROLES: Record<keyof Staff, Role[]> = {
   admin: ['administrator'],
 };
 
+export interface CertificateHolder {
+  person: Person;
+  /** The employer the person is insured with now, as the tax platform has it. */
+  uscc: string;
+  name: string;
+  certificateNumber: string;
+}
+
 export interface ApiAnswer<T = any> {
   status: number;
   body: T;
@@ -88,6 +96,11 @@ export interface Scenario {
   people(filter: string, count: number, predicate?: (p: Person) => boolean): Promise<Person[]>;
   /** Like `people`, only those whose claim is paid by the city `agencyCode` (the city of their last employer). */
   peopleIn(agencyCode: string, filter: string, count: number, predicate?: (p: Person) => boolean): Promise<Person[]>;
+  /**
+   * A person insured now at an employer of `city` (one employment still open), with a vocational certificate in the
+   * national registry (Art. 50), never one handed out before in this file; with that employer and certificate.
+   */
+  certificateHolder(city: string): Promise<CertificateHolder>;
   /** Files the person's claim (with changes) and waits until it is approved and its benefit period has begun. */
   approvedClaim(person: Person, change?: (c: ClaimRequest) => ClaimRequest): Promise<string>;
   /** The claim `person` would file online, paid in the city of their last employer, with changes. */
@@ -336,6 +349,29 @@ export async function startScenario(
         if (found.length === count) return found;
       }
       throw new Error(`only ${found.length} people with ${filter} paid by ${agencyCode}`);
+    },
+    async certificateHolder(city) {
+      type Detail = {
+        certificates: { certificateNumber: string }[];
+        employments: { employerUscc: string; endDate: string | null }[];
+      };
+      for (let offset: number | null = 0; offset !== null;) {
+        const page: { items: Person[]; nextOffset: number | null } = await sim.admin(
+          'GET',
+          `/persons?limit=200&offset=${offset}&filter=employed,has_certificates,long_history,bank_paid`,
+        );
+        for (const person of page.items.filter((p) => !used.has(p.idNumber))) {
+          const d = await sim.admin<Detail>('GET', `/persons/${person.idNumber}`);
+          const open = d.employments.filter((e) => e.endDate === null);
+          if (open.length !== 1 || !d.certificates.length) continue;
+          const e = await sim.clients.tax.getEmployer(open[0]!.employerUscc);
+          if (e?.agencyDivisionCode !== city) continue;
+          used.add(person.idNumber);
+          return { person, uscc: e.uscc, name: e.name, certificateNumber: d.certificates[0]!.certificateNumber };
+        }
+        offset = page.nextOffset;
+      }
+      throw new Error(`no certificate holder insured in ${city}`);
     },
     async approvedClaim(person, change = (c) => c) {
       const res = await call<{ caseNumber: string }>('POST', '/claims', {

@@ -1,0 +1,77 @@
+/**
+ * 复核 (Art. 13) from the side of the decision objected to, one mechanism for every case type (claims, other benefits,
+ * subsidies): a decision that refuses or withdraws states the remedies with their last days, counted from the day its
+ * notice goes out (administrative reconsideration within 60 days, litigation within 6 months: policy/deadline.json
+ * `art13.*`), and the case stays open until the last of them for an objection whose conclusion finds it wrong. The
+ * objection sends its correction (signal `carryOutCorrection`, workflows/objection-conclusion.ts); the case carries it
+ * out (reopens, pays) and records what it did on the objection. Workflow code: create the window once at the top of
+ * the workflow (it installs the signal's handler).
+ */
+import { condition, proxyActivities, setHandler } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import { carryOutCorrection, type AppliedCorrection, type CorrectionToCarryOut } from './objection-conclusion';
+import { shanghaiDate, shanghaiInstant } from './time';
+
+const acts = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumInterval: '10 minutes', backoffCoefficient: 2 },
+});
+
+/** Art. 13: the last days of the remedies against a decision, stated in its notice. */
+export interface Remedies {
+  reconsiderationUntil: string;
+  litigationUntil: string;
+}
+
+export function createObjectionWindow(caseNumber: string) {
+  /** Corrections objections concluded, in the order they came, for the case to carry out. */
+  const inbox: CorrectionToCarryOut[] = [];
+  /** The last day to sue the latest decision that refused or withdrew (null: none stated). */
+  let until: string | null = null;
+  setHandler(carryOutCorrection, (c) => {
+    inbox.push(c);
+  });
+
+  return {
+    /**
+     * Art. 13: the remedies against a decision notified today; the case waits for an objection until the last of them
+     * (`awaitCorrection`).
+     */
+    async open(): Promise<Remedies> {
+      const today = shanghaiDate(Date.now());
+      const [reconsideration, litigation] = await Promise.all([
+        acts.computeDeadline({ key: 'art13.administrativeReconsideration', start: today }),
+        acts.computeDeadline({ key: 'art13.administrativeLitigation', start: today }),
+      ]);
+      until = litigation.dueDate;
+      return { reconsiderationUntil: reconsideration.dueDate, litigationUntil: litigation.dueDate };
+    },
+
+    /**
+     * Waits, until the end of the last remedy date (Asia/Shanghai), for an objection's correction of the decision the
+     * window was opened for. Null: the time for objections passed, or no window was opened (a case recorded before
+     * decisions waited for their objections).
+     */
+    async awaitCorrection(): Promise<CorrectionToCarryOut | null> {
+      if (until === null) return null;
+      const end = shanghaiInstant(until, 24);
+      const came = await condition(() => inbox.length > 0, Math.max(0, end - Date.now()));
+      return came ? inbox.shift()! : null;
+    },
+
+    /** Corrections that came while the case was doing something else (a claim being paid). */
+    pending: () => inbox.length,
+    take: () => inbox.shift(),
+
+    /** What the case did with a correction, on the objection and on both timelines (Art. 13). */
+    recordApplied: (c: CorrectionToCarryOut, applied: AppliedCorrection) =>
+      acts.recordObjectionApplied({
+        objectionNumber: c.objectionNumber,
+        caseNumber,
+        applied,
+        at: new Date().toISOString(),
+      }),
+  };
+}
+
+export type ObjectionWindow = ReturnType<typeof createObjectionWindow>;
