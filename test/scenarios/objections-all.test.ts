@@ -152,11 +152,11 @@ describe('复核 of every case type (Art. 13)', () => {
     const today = await s.today();
     const year = Number(today.slice(0, 4)) - (today.slice(5, 7) < '03' ? 2 : 1);
     const employers = (
-      await s.sim.admin<{ items: { uscc: string; agencyDivisionCode: string; type: string }[] }>(
+      await s.sim.admin<{ items: { uscc: string; agencyDivisionCode: string; type: string; bankOutcome: string }[] }>(
         'GET',
         '/employers?limit=200&filter=good_credit',
       )
-    ).items.filter((e) => e.agencyDivisionCode === CITY && e.type === 'enterprise');
+    ).items.filter((e) => e.agencyDivisionCode === CITY && e.type === 'enterprise' && e.bankOutcome === 'paid');
     for (const [i, e] of employers.entries()) {
       // The credit platform has no record of the employer: the review cannot decide and asks for evidence.
       const { fault } = await s.sim.admin<{ fault: { id: string } }>('PUT', '/faults', {
@@ -219,6 +219,64 @@ describe('复核 of every case type (Art. 13)', () => {
       (t) => t.some((x) => x.includes('复核结论')) && t.some((x) => x.includes('审核通过')),
     );
     expect(texts.find((x) => x.includes('复核结论'))).toContain(`贵单位对${refund.caseNumber}提出的复核申请`);
+  });
+
+  it('Art. 13, 49: a refund withdrawn after an objection to its notice, found wrong on the employer’s objection, is paid with the next run', async () => {
+    const noticeId = noticeIdOf(refund.caseNumber);
+    const objected = await s.call('POST', `/public/notices/${noticeId}/objections`, {
+      body: { itemNo: 1, reason: '该单位上年度有裁员未如实申报' },
+    });
+    expect(objected.status).toBe(201);
+    const verified = await s.complete(noticeId, 'notice_objection_verification', 'reviewer', {
+      decision: 'withdraw',
+      reasons: ['核实上年度裁员率高于规定标准'],
+    });
+    expect(verified.status).toBe(200);
+    expect(await statusOf(refund.caseNumber, (st) => st === 'withdrawn')).toBe('withdrawn');
+    // Told 经公示有异议, with the remedies' dates.
+    const told = await eventually(
+      () => textsAbout(refund.phone, refund.caseNumber),
+      (t) => t.some((x) => x.includes('经公示有异议')),
+    );
+    expect(told.find((x) => x.includes('经公示有异议'))).toMatch(/于\d{4}-\d{2}-\d{2}前申请行政复议/);
+
+    const agent = await s.employerAgent(refund.uscc);
+    // A withdrawal is not a refusal: the case has none now (409 naming subject).
+    const wrong = await object(refund.caseNumber, agent, 'refusal');
+    expect(wrong.status).toBe(409);
+    expect(wrong.body.error.fields.map((f: { path: string }) => f.path)).toEqual(['subject']);
+    const filed = await object(refund.caseNumber, agent, 'withdrawal');
+    expect(filed.status, JSON.stringify(filed.body)).toBe(201);
+    // A grant is paid whole: no month to resume from.
+    const unfit = await s.complete(filed.body.caseNumber, 'objection_review', 'reviewer', {
+      decision: 'correct',
+      correction: { kind: 'resume', fromMonth: (await s.today()).slice(0, 7) },
+      reasons: ['裁员人员系劳动合同期满终止，不计入裁员率'],
+    });
+    expect(unfit.status).toBe(400);
+    expect(unfit.body.error.fields).toEqual([{ path: 'form.correction.fromMonth', message: expect.any(String) }]);
+    const concluded = await s.complete(filed.body.caseNumber, 'objection_review', 'reviewer', {
+      decision: 'correct',
+      correction: { kind: 'resume' },
+      reasons: ['裁员人员系劳动合同期满终止，不计入裁员率'],
+    });
+    expect(concluded.status, JSON.stringify(concluded.body)).toBe(200);
+    expect(await statusOf(refund.caseNumber, (st) => st === 'in_payment')).toBe('in_payment');
+    const o = await objectionRow(filed.body.caseNumber, (x) => x.conclusion?.carriedOut !== undefined);
+    expect(o.conclusion.carriedOut).toEqual({ kind: 'resumed', resumedFrom: null });
+
+    await s.nextPayDay(CITY);
+    const paid = await eventually(
+      () =>
+        s.tdb.sql<{ status: string }>(
+          "SELECT status FROM payable WHERE case_number = $1 AND kind = 'job_retention_refund'",
+          [refund.caseNumber],
+        ),
+      (r) => r.some((p) => p.status === 'paid'),
+      300,
+    );
+    expect(paid.filter((p) => p.status === 'paid')).toHaveLength(1);
+    expect(await statusOf(refund.caseNumber, (st) => st === 'paid')).toBe('paid');
   });
 
   it('Art. 13, 50: a person objects to a refused skill subsidy; reviewed again from the data, it is granted and published', async () => {
