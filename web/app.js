@@ -149,6 +149,17 @@ export const LABELS = {
     payments_stopped: '整改审批：停止发放',
     payments_withdrawn: '整改审批：不予发放',
     rectification_decided: '整改意见审批',
+    // 复核 (Art. 13): the objection, its conclusion, and what the case objected to did with it.
+    objection_filed: '提出复核申请',
+    objection_upheld: '复核结论：维持原决定',
+    objection_corrected: '复核结论：纠正原决定',
+    objection_correction_applied: '复核结论已执行',
+    record_correction_referred: '权益记录更正，待复核、审批',
+    claim_reopened: '复核纠正，重新办理',
+    other_benefit_reopened: '复核纠正，重新审核',
+    skill_subsidy_reopened: '复核纠正，重新审核',
+    job_retention_reopened: '复核纠正，重新审核',
+    other_benefit_resumed: '复核纠正，恢复发放',
   },
   stuckReason: {
     task_overdue: '任务超期',
