@@ -138,9 +138,8 @@ export async function jobRetentionRefund(input: JobRetentionRefundInput): Promis
   let status: JobRetentionStatus = 'granted';
   let outcome: NoticeOutcome | null = null;
   let amountFen = 0;
-  /** Times an objection reopened or paid the case (Art. 13): each later decision has events and notices of its own. */
-  let reopenings = 0;
-  const nth = (name: string, sep = '_') => (reopenings ? `${name}${sep}${reopenings}` : name);
+  /** Each decision taken again after a correction has events and notices of its own (Art. 13). */
+  const nth = objections.nth;
   setHandler(noticeOutcome, (o) => {
     outcome = o;
   });
@@ -225,14 +224,7 @@ export async function jobRetentionRefund(input: JobRetentionRefundInput): Promis
       await objections.recordApplied(c, { kind: 'not_applied', note: held.note });
       return status;
     }
-    reopenings += 1;
-    await moveTo('awaiting_review', `job_retention_reopened_${reopenings}`, {
-      objectionNumber: c.objectionNumber,
-      correction: c.correction,
-      reasons: c.reasons,
-      article: 'Art. 13',
-    });
-    await objections.recordApplied(c, { kind: 'reopened', step: 'review' });
+    await objections.reopenAtReview(c, 'job_retention', (event, data) => moveTo('awaiting_review', event, data));
     const a = await acts.assessJobRetention({ caseNumber, asOf: shanghaiDate(Date.now()), at: iso() });
     const decided = await tasks.humanTask({
       type: 'job_retention_review',
@@ -351,8 +343,7 @@ export async function jobRetentionRefund(input: JobRetentionRefundInput): Promis
       await objections.recordApplied(c, { kind: 'not_applied', note: held.note });
       return status;
     }
-    reopenings += 1;
-    await objections.recordApplied(c, { kind: 'resumed', resumedFrom: null });
+    await objections.resumed(c);
     return pay();
   }
 

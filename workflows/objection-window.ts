@@ -28,6 +28,15 @@ export function createObjectionWindow(caseNumber: string) {
   const inbox: CorrectionToCarryOut[] = [];
   /** The last day to sue the latest decision that refused or withdrew (null: none stated). */
   let until: string | null = null;
+  /** Times a correction reopened or paid the case. */
+  let carried = 0;
+  const recordApplied = (c: CorrectionToCarryOut, applied: AppliedCorrection) =>
+    acts.recordObjectionApplied({
+      objectionNumber: c.objectionNumber,
+      caseNumber,
+      applied,
+      at: new Date().toISOString(),
+    });
   setHandler(carryOutCorrection, (c) => {
     inbox.push(c);
   });
@@ -64,13 +73,38 @@ export function createObjectionWindow(caseNumber: string) {
     take: () => inbox.shift(),
 
     /** What the case did with a correction, on the objection and on both timelines (Art. 13). */
-    recordApplied: (c: CorrectionToCarryOut, applied: AppliedCorrection) =>
-      acts.recordObjectionApplied({
+    recordApplied,
+
+    /**
+     * `name`, numbered after the corrections carried out: a decision taken again after one has events and notices
+     * of its own (`refused`, then `refused.1`).
+     */
+    nth: (name: string, sep = '_') => (carried ? `${name}${sep}${carried}` : name),
+
+    /**
+     * Art. 13: the case reopened at its review by a refusal found wrong: `record` puts the event `<prefix>_reopened_<n>`
+     * on the case, with the conclusion for the reviewer; the objection says it was reopened.
+     */
+    async reopenAtReview(
+      c: CorrectionToCarryOut,
+      prefix: string,
+      record: (event: string, data: Record<string, unknown>) => Promise<void>,
+    ): Promise<void> {
+      carried += 1;
+      await record(`${prefix}_reopened_${carried}`, {
         objectionNumber: c.objectionNumber,
-        caseNumber,
-        applied,
-        at: new Date().toISOString(),
-      }),
+        correction: c.correction,
+        reasons: c.reasons,
+        article: 'Art. 13',
+      });
+      await recordApplied(c, { kind: 'reopened', step: 'review' });
+    },
+
+    /** Art. 13: a withdrawn grant paid on a correction (from the ledger month named); the objection says so. */
+    async resumed(c: CorrectionToCarryOut, from: string | null = null): Promise<void> {
+      carried += 1;
+      await recordApplied(c, { kind: 'resumed', resumedFrom: from });
+    },
   };
 }
 

@@ -80,9 +80,9 @@ export async function otherBenefit(input: OtherBenefitInput): Promise<OtherBenef
   let requested: string[] = [];
   /** The ledger kinds being paid, and the month they are in the ledger for. */
   let paying: PayableKind[] = [];
-  /** Art. 13: corrections objections concluded; times the case was reopened or paid by one. */
+  /** Art. 13: corrections objections concluded, for this case to carry out. */
   const objections = createObjectionWindow(caseNumber);
-  let reopenings = 0;
+  const nth = objections.nth;
 
   // The same Update names as the benefit claim and period, so the case API serves every case type alike.
   setHandler(
@@ -161,8 +161,6 @@ export async function otherBenefit(input: OtherBenefitInput): Promise<OtherBenef
     await condition(allHandlersFinished);
     return status;
   }
-  /** A second refusal after a reopening gets events and a notice of its own. */
-  const nth = (name: string, sep = '_') => (reopenings ? `${name}${sep}${reopenings}` : name);
 
   /**
    * Art. 11, 13, 46, 47: refused with every reason and its article, and the remedies with their last days; the case
@@ -340,14 +338,7 @@ export async function otherBenefit(input: OtherBenefitInput): Promise<OtherBenef
    * case for the reviewer), and assessed again from the data as it stands now.
    */
   async function reopen(c: CorrectionToCarryOut) {
-    reopenings += 1;
-    await moveTo('awaiting_review', `other_benefit_reopened_${reopenings}`, {
-      objectionNumber: c.objectionNumber,
-      correction: c.correction,
-      reasons: c.reasons,
-      article: 'Art. 13',
-    });
-    await objections.recordApplied(c, { kind: 'reopened', step: 'review' });
+    await objections.reopenAtReview(c, 'other_benefit', (event, data) => moveTo('awaiting_review', event, data));
   }
 
   /**
@@ -359,14 +350,13 @@ export async function otherBenefit(input: OtherBenefitInput): Promise<OtherBenef
     await acts.liftGrantWithdrawal({ caseNumber, objectionNumber: c.objectionNumber, by: c.by.username, at: iso() });
     paymentMonth = nextMonthAfter(paymentMonth);
     paying = amounts.map((x) => x.kind);
-    reopenings += 1;
-    await moveTo('in_payment', `other_benefit_resumed_${reopenings}`, {
+    await objections.resumed(c, paymentMonth);
+    await moveTo('in_payment', nth('other_benefit_resumed'), {
       objectionNumber: c.objectionNumber,
       amounts,
       month: paymentMonth,
       article: 'Art. 13',
     });
-    await objections.recordApplied(c, { kind: 'resumed', resumedFrom: paymentMonth });
     return settle(amounts);
   }
 

@@ -57,9 +57,8 @@ export async function skillSubsidy(input: SkillSubsidyInput): Promise<SkillSubsi
   let status: SkillSubsidyStatus = 'received';
   let outcome: NoticeOutcome | null = null;
   let amountFen = 0;
-  /** Times an objection reopened or paid the case (Art. 13): each later decision has events and notices of its own. */
-  let reopenings = 0;
-  const nth = (name: string, sep = '_') => (reopenings ? `${name}${sep}${reopenings}` : name);
+  /** Each decision taken again after a correction has events and notices of its own (Art. 13). */
+  const nth = objections.nth;
   setHandler(noticeOutcome, (o) => {
     outcome = o;
   });
@@ -104,14 +103,7 @@ export async function skillSubsidy(input: SkillSubsidyInput): Promise<SkillSubsi
    * finds nothing to grant can only be refused again, with the reasons.
    */
   async function reviewAgain(c: CorrectionToCarryOut): Promise<number | SkillSubsidyStatus> {
-    reopenings += 1;
-    await moveTo('awaiting_review', `skill_subsidy_reopened_${reopenings}`, {
-      objectionNumber: c.objectionNumber,
-      correction: c.correction,
-      reasons: c.reasons,
-      article: 'Art. 13',
-    });
-    await objections.recordApplied(c, { kind: 'reopened', step: 'review' });
+    await objections.reopenAtReview(c, 'skill_subsidy', (event, data) => moveTo('awaiting_review', event, data));
     const a = await acts.assessSkillSubsidy({ caseNumber, asOf: shanghaiDate(Date.now()), at: iso(), again: true });
     const decided = await tasks.humanTask({
       type: 'skill_subsidy_review',
@@ -211,8 +203,7 @@ export async function skillSubsidy(input: SkillSubsidyInput): Promise<SkillSubsi
       await objections.recordApplied(c, { kind: 'not_applied', note: r.note });
       return status;
     }
-    reopenings += 1;
-    await objections.recordApplied(c, { kind: 'resumed', resumedFrom: null });
+    await objections.resumed(c);
     return pay();
   }
 

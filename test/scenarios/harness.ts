@@ -17,6 +17,7 @@ import type { Role } from '../../domain/access';
 import { businessDateOf } from '../../domain/calendar';
 import { cityPaymentCycle } from '../../workflows/payments';
 import { nextPayDay, paymentCycleId } from '../../workflows/pay-day';
+import { noticeIdOf } from '../../workflows/public-notice';
 import { shanghaiInstant } from '../../workflows/time';
 import { ensureSearchAttributes } from '../../lib/temporal';
 import { startService, waitUntil } from '../../scripts/services';
@@ -123,6 +124,15 @@ export interface Scenario {
   openTasks(caseNumber: string): Promise<CaseTask[]>;
   /** Waits for the case's open task of `type` and completes it as `who` with `form`. */
   complete(caseNumber: string, type: string, who: keyof Staff, form: unknown): Promise<ApiAnswer>;
+  /**
+   * 经公示有异议 (Art. 49, 50): someone objects to the case's item on its own public notice, and a reviewer's
+   * verification founds the objection (the item withdrawn, with `reasons`). The API's two answers.
+   */
+  withdrawAtNotice(
+    caseNumber: string,
+    objection: string,
+    reasons: string[],
+  ): Promise<{ objected: ApiAnswer; verified: ApiAnswer }>;
   /** The bank simulator's payments for the case's benefit period (`<case>.P…`), paid or not. */
   bankPayments(caseNumber: string): Promise<{ paymentId: string; result: string; amountFen: number }[]>;
   /** The SMS the simulator's gateway accepted for a mobile number, oldest first. */
@@ -414,6 +424,17 @@ export async function startScenario(
       if (!task) throw new Error(`${caseNumber} has no open ${type} task (open: ${tasks.map((t) => t.type)})`);
       const s = await staffOf(agencyOf(caseNumber));
       return call('POST', `/tasks/${task.id}/complete`, { headers: s[who].headers, body: { form } });
+    },
+    async withdrawAtNotice(caseNumber, objection, reasons) {
+      const noticeId = noticeIdOf(caseNumber);
+      const objected = await call('POST', `/public/notices/${noticeId}/objections`, {
+        body: { itemNo: 1, reason: objection },
+      });
+      const verified = await scenario.complete(noticeId, 'notice_objection_verification', 'reviewer', {
+        decision: 'withdraw',
+        reasons,
+      });
+      return { objected, verified };
     },
     async bankPayments(caseNumber) {
       const ledger = await sim.admin<{ payments: { paymentId: string; result: string; amountFen: number }[] }>(

@@ -222,15 +222,10 @@ describe('复核 of every case type (Art. 13)', () => {
   });
 
   it('Art. 13, 49: a refund withdrawn after an objection to its notice, found wrong on the employer’s objection, is paid with the next run', async () => {
-    const noticeId = noticeIdOf(refund.caseNumber);
-    const objected = await s.call('POST', `/public/notices/${noticeId}/objections`, {
-      body: { itemNo: 1, reason: '该单位上年度有裁员未如实申报' },
-    });
+    const { objected, verified } = await s.withdrawAtNotice(refund.caseNumber, '该单位裁员人数未如实申报', [
+      '核实上年度裁员率高于规定标准',
+    ]);
     expect(objected.status).toBe(201);
-    const verified = await s.complete(noticeId, 'notice_objection_verification', 'reviewer', {
-      decision: 'withdraw',
-      reasons: ['核实上年度裁员率高于规定标准'],
-    });
     expect(verified.status).toBe(200);
     expect(await statusOf(refund.caseNumber, (st) => st === 'withdrawn')).toBe('withdrawn');
     // Told 经公示有异议, with the remedies' dates.
@@ -305,22 +300,10 @@ describe('复核 of every case type (Art. 13)', () => {
     expect(await statusOf(repeat, (st) => st === 'refused' || st === 'in_notice')).toBe('refused');
 
     // The first is withdrawn after an objection to its notice (经公示有异议): it is no longer received.
-    const noticeId = noticeIdOf(first.body.caseNumber);
-    expect(
-      (
-        await s.call('POST', `/public/notices/${noticeId}/objections`, {
-          body: { itemNo: 1, reason: '申领时提交的收款账户非本人账户' },
-        })
-      ).status,
-    ).toBe(201);
-    expect(
-      (
-        await s.complete(noticeId, 'notice_objection_verification', 'reviewer', {
-          decision: 'withdraw',
-          reasons: ['核实收款账户非本人账户'],
-        })
-      ).status,
-    ).toBe(200);
+    const { objected, verified } = await s.withdrawAtNotice(first.body.caseNumber, '申领时提交的收款账户非本人账户', [
+      '核实收款账户非本人账户',
+    ]);
+    expect([objected.status, verified.status]).toEqual([201, 200]);
     expect(await statusOf(first.body.caseNumber, (st) => st === 'withdrawn')).toBe('withdrawn');
 
     // The person objects to the refusal of the second: the grant it repeated was withdrawn.
