@@ -18,10 +18,18 @@ export default tseslint.config(
     languageOptions: {
       sourceType: 'module',
       globals: Object.fromEntries(
-        ['window', 'document', 'location', 'history', 'fetch', 'URL', 'URLSearchParams', 'Node'].map((g) => [
-          g,
-          'readonly',
-        ]),
+        [
+          'window',
+          'document',
+          'location',
+          'history',
+          'fetch',
+          'URL',
+          'URLSearchParams',
+          'Node',
+          'setInterval',
+          'clearInterval',
+        ].map((g) => [g, 'readonly']),
       ),
     },
   },

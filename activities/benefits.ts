@@ -7,7 +7,7 @@
 import { cityOf } from '../domain/calculators/benefit';
 import { businessDateOf, endOfMonth, type IsoDate, type IsoMonth } from '../domain/calendar';
 import { maskTail } from '../domain/identity';
-import { messageText, STOP_REASON_LABELS, type MessageKind, type MessageParams } from '../domain/messages';
+import { messageText, type MessageKind, type MessageParams } from '../domain/messages';
 import { resolveParameter } from '../domain/policy';
 import type { PolicyStore } from '../lib/policy-store';
 import type { SourceClients } from '../integrations/config';
@@ -16,6 +16,8 @@ import { audit } from '../lib/audit';
 import { recordCaseEvent } from '../lib/case-events';
 import type { CalendarStore } from '../lib/calendar-store';
 import { dbDate, isoDate, type Db } from '../lib/db';
+import { ensurePeriodStop, type RecordedStop } from '../lib/period-stops';
+import type { StopFoundBy } from '../workflows/recovery-types';
 
 export interface BenefitActivityDeps {
   db: Db;
@@ -216,34 +218,31 @@ export function benefitActivities({ db, sources, policy: policies }: BenefitActi
       status: 'active' | 'stopped' | 'completed';
       /** Absent: as the row has it (the city's settlement counts the paid months of the periods it checks). */
       paidMonths?: number;
-      stop?: { reason: string; date: IsoDate };
+      stop?: { reason: string; date: IsoDate; foundBy?: StopFoundBy };
       at: string;
-    }): Promise<void> {
-      const period = await db.benefitPeriod.update({
-        where: { id: input.periodId },
-        data: {
-          status: input.status,
-          ...(input.paidMonths === undefined ? {} : { paidMonths: input.paidMonths }),
-          ...(input.stop ? { stopReason: input.stop.reason, stopDate: dbDate(input.stop.date) } : {}),
-          updatedAt: new Date(input.at),
-        },
-      });
-      if (input.status === 'stopped' && input.stop) {
-        // Art. 42: the stop on the case's timeline, whoever found it (once per stop).
-        await recordCaseEvent(db, {
-          caseNumber: period.caseNumber,
-          key: `${period.caseNumber}/benefit_stopped/${input.stop.reason}/${input.stop.date}`,
-          type: 'benefit_stopped',
-          at: new Date(input.at),
-          actor: 'system',
+    }): Promise<RecordedStop | null> {
+      const at = new Date(input.at);
+      return db.$transaction(async (tx) => {
+        const period = await tx.benefitPeriod.update({
+          where: { id: input.periodId },
           data: {
-            reason: input.stop.reason,
-            label: STOP_REASON_LABELS[input.stop.reason] ?? input.stop.reason,
-            date: input.stop.date,
-            article: 'Art. 42',
+            status: input.status,
+            ...(input.paidMonths === undefined ? {} : { paidMonths: input.paidMonths }),
+            ...(input.stop ? { stopReason: input.stop.reason, stopDate: dbDate(input.stop.date) } : {}),
+            updatedAt: at,
           },
         });
-      }
+        if (input.status !== 'stopped' || !input.stop) return null;
+        // Art. 42: the stop recorded with who found it, numbered, on the case's timeline (once per stop).
+        return ensurePeriodStop(tx, {
+          periodId: period.id,
+          caseNumber: period.caseNumber,
+          reason: input.stop.reason,
+          date: input.stop.date,
+          foundBy: input.stop.foundBy ?? { kind: 'unrecorded' },
+          at,
+        });
+      });
     },
 
     /**

@@ -4,7 +4,6 @@
  */
 import { caseEventRow } from '../lib/case-events';
 import type { Db } from '../lib/db';
-import { writeClaimReceived, type ClaimReceived } from '../lib/claim-received';
 
 export interface CaseActivityDeps {
   db: Db;
@@ -12,11 +11,6 @@ export interface CaseActivityDeps {
 
 export function caseActivities({ db }: CaseActivityDeps) {
   return {
-    /** Art. 35-36: the application as received, with the case it opens and the first timeline event. */
-    async recordClaimReceived(input: ClaimReceived): Promise<void> {
-      await writeClaimReceived(db, input);
-    },
-
     /** The case moves to another status, with a timeline event (acceptance, refusal, approval, cancellation...). */
     async recordCaseStatus(input: {
       caseNumber: string;

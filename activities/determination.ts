@@ -6,8 +6,7 @@
 import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/activity';
 import {
-  claimVerdict,
-  reviewRouteOf,
+  verdictOf,
   type BenefitFigures,
   type ClaimFacts,
   type ClaimInputs,
@@ -18,7 +17,6 @@ import {
   type ReviewRoute,
 } from '../domain/claim-verdict';
 import type { IsoDate } from '../domain/calendar';
-import type { PolicyData } from '../domain/policy';
 import type { SeparationReason } from '../domain/separation';
 import type { SourceClients } from '../integrations/config';
 import { canonicalJson } from '../lib/canonical-json';
@@ -45,23 +43,6 @@ export type Determination = {
   | { verdict: 'pending'; open: PendingVerdict['open'] }
 );
 export type EligibleDetermination = Extract<Determination, { verdict: 'eligible' }>;
-
-/** The verdict and route of recorded facts and inputs on a date: what a determination is, and what a re-run repeats. */
-export function verdictOf(
-  facts: ClaimFacts,
-  inputs: ClaimInputs,
-  manualCorrection: boolean,
-  policy: PolicyData,
-  date: IsoDate,
-) {
-  const calc = claimVerdict(facts, inputs, policy, date);
-  const v = calc.result;
-  const route =
-    v.verdict === 'eligible'
-      ? reviewRouteOf(v, { manualCorrection, ruled: inputs.rulings.length > 0 }, policy, date)
-      : null;
-  return { verdict: v, route, explanation: calc.explanation };
-}
 
 function summaryOf(version: number, determinedOn: IsoDate, v: ClaimVerdict, route: ReviewRoute | null): Determination {
   const base = {

@@ -389,7 +389,9 @@ export function monthlyCheckActivities({
       for (const f of findings) {
         outcome.stops += 1;
         try {
-          await client.workflow.getHandle(f.periodId).signal(stopFound, { month: f.month, found: f.found });
+          await client.workflow
+            .getHandle(f.periodId)
+            .signal(stopFound, { month: f.month, found: f.found, foundBy: { kind: 'monthly_check' } });
         } catch (err) {
           if (!(err instanceof WorkflowNotFoundError)) throw err;
           outcome.unhandled += 1;

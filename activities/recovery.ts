@@ -6,6 +6,7 @@
 import { Context } from '@temporalio/activity';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { Prisma } from '../generated/prisma/client';
 import { calculateOverpayment, type PaymentKind } from '../domain/calculators/overpayment';
 import { addMonthsToMonth } from '../domain/calendar';
 import { resolveParameter } from '../domain/policy';
@@ -13,9 +14,16 @@ import type { PolicyStore } from '../lib/policy-store';
 import { audit } from '../lib/audit';
 import { recordCaseEvent } from '../lib/case-events';
 import { asJson, dbDate, isoDate, type Db } from '../lib/db';
+import {
+  ensurePeriodStop,
+  overpaidPayments,
+  redatePeriodStop,
+  type PaidItem,
+  type RecordedStop,
+} from '../lib/period-stops';
 import { changeMonthlyAmount } from '../workflows/benefit-period';
 import type { overpaymentRecovery } from '../workflows/overpayment-recovery';
-import type { ObjectionInput, RecoveryInput, RecoveryStatus } from '../workflows/recovery-types';
+import type { ObjectionInput, RecoveryInput, RecoveryStatus, StopFoundBy } from '../workflows/recovery-types';
 import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from '../workflows/search-attributes';
 import type { SourceClients } from '../integrations/config';
 import { callOptions, claimOf, guarded } from './source-call';
@@ -36,17 +44,138 @@ const LEDGER_KIND: Record<string, PaymentKind> = {
 export interface OpenedRecovery {
   amountFen: number;
   balanceFen: number;
+  /** What was repaid already (a recovery re-computed for an earlier stop date keeps it, Art. 43). */
+  repaidFen: number;
   months: string[];
   /** Art. 43: the days the notice gives to repay (policy art43.repayment). */
   repayDays: number;
   status: RecoveryStatus;
+  /** The stop date the amount is counted from. */
+  stopDate: string;
+  /** Re-computed for a stop re-dated earlier (the person is told the new amount). */
+  recomputed: boolean;
 }
 
 export function recoveryActivities({ db, policy: policies, sources }: RecoveryActivityDeps) {
+  /** Art. 43: the days the notice gives to repay (policy art43.repayment) on `at`'s date. */
+  async function repaymentDays(at: string): Promise<number> {
+    const repayment = resolveParameter(await policies.current(), 'deadline', 'art43.repayment', at.slice(0, 10)).value;
+    return repayment.unit === 'days' ? repayment.amount : 30;
+  }
+
+  /** The calculator over the ledger's payments (domain/calculators/overpayment.ts), with its explanation. */
+  function overpaymentOf(
+    stopDate: string,
+    overpaidFromMonth: string | undefined,
+    paid: PaidItem[],
+    policy: Awaited<ReturnType<PolicyStore['current']>>,
+    at: string,
+  ) {
+    return calculateOverpayment(
+      {
+        stopDate,
+        ...(overpaidFromMonth ? { overpaidFromMonth } : {}),
+        payments: paid.map((p) => ({
+          kind: LEDGER_KIND[p.kind] ?? 'other',
+          month: p.month,
+          amountFen: p.amountFen,
+          reference: p.paymentId,
+        })),
+      },
+      policy,
+      at.slice(0, 10),
+    );
+  }
+
+  /** See `recomputeRecovery`. Idempotent: a recovery whose stop date is that already is returned as it stands. */
+  async function recompute(input: {
+    recoveryId: string;
+    stopDate: string;
+    by: { id: string | null; username: string };
+    reason: string;
+    at: string;
+  }): Promise<Omit<OpenedRecovery, 'repayDays' | 'status'>> {
+    const at = new Date(input.at);
+    const policy = await policies.current();
+    return db.$transaction(async (tx) => {
+      const r = await tx.recovery.findUniqueOrThrow({ where: { id: input.recoveryId } });
+      const before = {
+        stopDate: isoDate(r.stopDate),
+        amountFen: r.amountFen,
+        balanceFen: r.balanceFen,
+        months: [...new Set((r.items as { month: string }[]).map((i) => i.month))],
+      };
+      if (before.stopDate === input.stopDate) {
+        return { ...before, repaidFen: r.amountFen - r.balanceFen, recomputed: false };
+      }
+      // A revoked determination is recovered from its month on; any other stop after its month (Art. 43).
+      const overpaidFromMonth = r.origin === 'revocation' ? input.stopDate.slice(0, 7) : undefined;
+      const paid = await overpaidPayments(tx, {
+        recoveryId: r.id,
+        caseNumber: r.caseNumber,
+        periodId: r.periodId,
+        stopDate: input.stopDate,
+        ...(overpaidFromMonth ? { overpaidFromMonth } : {}),
+      });
+      const calc = overpaymentOf(input.stopDate, overpaidFromMonth, paid, policy, input.at);
+      const amountFen = calc.result.totalFen;
+      const repaid = await tx.repayment.aggregate({ where: { recoveryId: r.id }, _sum: { amountFen: true } });
+      const repaidFen = repaid._sum.amountFen ?? 0;
+      const balanceFen = Math.max(0, amountFen - repaidFen);
+      const months = [...new Set(paid.map((p) => p.month))];
+      const settled = balanceFen === 0;
+      await tx.recovery.update({
+        where: { id: r.id },
+        data: {
+          stopDate: dbDate(input.stopDate),
+          amountFen,
+          balanceFen,
+          items: asJson(paid),
+          explanation: asJson(calc.explanation),
+          // A new amount is a new notice (Art. 43: 追返通知送达): its delivery starts the 30 days again.
+          status: settled ? 'repaid' : 'awaiting_delivery',
+          deliveryMethod: null,
+          deliveredOn: null,
+          deliveryProof: Prisma.DbNull,
+          deliveredBy: null,
+          dueDate: null,
+          dueAt: null,
+          closedAt: settled ? at : null,
+          updatedAt: at,
+        },
+      });
+      if (r.stopId) {
+        await redatePeriodStop(tx, { stopId: r.stopId, to: input.stopDate, by: input.by, reason: input.reason, at });
+      }
+      const after = { stopDate: input.stopDate, amountFen, balanceFen, repaidFen, months };
+      await recordCaseEvent(tx, {
+        caseNumber: r.caseNumber,
+        key: `${r.id}/recomputed/${input.stopDate}`,
+        type: 'overpayment_recomputed',
+        at,
+        actor: input.by.username,
+        data: { recoveryId: r.id, stopId: r.stopId, before, after, explanation: calc.explanation, article: 'Art. 43' },
+      });
+      await audit(tx, {
+        actor: input.by,
+        action: 'recovery_recomputed',
+        entity: 'recovery',
+        entityId: r.id,
+        caseNumber: r.caseNumber,
+        before,
+        after,
+        reason: input.reason,
+        at,
+      });
+      return { ...after, recomputed: true };
+    });
+  }
+
   return {
     /**
-     * Art. 43: starts the recovery case (its own workflow, on this worker's task queue) for a stop found after
-     * payments were made. Idempotent: a recovery already started is left as it is.
+     * Art. 43: starts the recovery case (its own workflow, on this worker's task queue) when its claim's workflow is
+     * not running to start it as its child (workflows/recovery-request.ts), and for periods that stopped before
+     * recoveries were per stop. Never starts an ID used before: a recovery already started is left as it is.
      */
     async startRecovery(input: RecoveryInput): Promise<{ started: boolean }> {
       const ctx = Context.current();
@@ -54,6 +183,7 @@ export function recoveryActivities({ db, policy: policies, sources }: RecoveryAc
         await ctx.client.workflow.start<typeof overpaymentRecovery>('overpaymentRecovery', {
           taskQueue: ctx.info.taskQueue,
           workflowId: input.recoveryId,
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
           typedSearchAttributes: [
             { key: CASE_TYPE, value: 'overpayment_recovery' },
             { key: AGENCY_CODE, value: input.agencyCode },
@@ -66,6 +196,40 @@ export function recoveryActivities({ db, policy: policies, sources }: RecoveryAc
         if (err instanceof WorkflowExecutionAlreadyStartedError) return { started: false };
         throw err;
       }
+    },
+
+    /**
+     * Art. 42, 43: a stop of the period recorded (once per reason and date first found; who found it), answering its
+     * number, the recovery that stands on it, and whether anything was paid for the months it makes overpaid that no
+     * other recovery of the claim takes. A claim without a period row answers null.
+     */
+    async recordPeriodStop(input: {
+      periodId: string;
+      caseNumber: string;
+      reason: string;
+      date: string;
+      foundBy: StopFoundBy;
+      /** A revoked determination: overpaid from this month, itself included (else: after the stop's month). */
+      overpaidFromMonth?: string;
+      at: string;
+    }): Promise<(RecordedStop & { overpaid: boolean; agencyCode: string }) | null> {
+      const at = new Date(input.at);
+      return db.$transaction(async (tx) => {
+        const period = await tx.benefitPeriod.findUnique({
+          where: { id: input.periodId },
+          select: { id: true, agencyCode: true },
+        });
+        if (!period) return null;
+        const stop = await ensurePeriodStop(tx, { ...input, at });
+        const items = await overpaidPayments(tx, {
+          recoveryId: stop.recoveryId,
+          caseNumber: input.caseNumber,
+          periodId: input.periodId,
+          stopDate: stop.stopDate,
+          ...(input.overpaidFromMonth ? { overpaidFromMonth: input.overpaidFromMonth } : {}),
+        });
+        return { ...stop, overpaid: items.length > 0, agencyCode: period.agencyCode };
+      });
     },
 
     /** Art. 13: the objection received, with its evidence; its own case, and an event on the case objected to. */
@@ -434,54 +598,76 @@ export function recoveryActivities({ db, policy: policies, sources }: RecoveryAc
 
     /**
      * Art. 43: the recovery opens with the amount overpaid: every payment of the ledger (benefit and medical premium)
-     * paid for a month after the stop month, with the calculator's explanation. Idempotent: an existing recovery is
-     * returned as it stands.
+     * paid for a month the stop makes overpaid and no other recovery of the claim takes, with the calculator's
+     * explanation; it stands on its stop (recorded here when the stop came without its number: runs started before).
+     * Idempotent: an existing recovery is returned as it stands; one started again for its stop re-dated earlier
+     * (`redateReason`) is re-computed.
      */
     async openRecovery(input: RecoveryInput & { at: string }): Promise<OpenedRecovery> {
-      const repayment = resolveParameter(
-        await policies.current(),
-        'deadline',
-        'art43.repayment',
-        input.at.slice(0, 10),
-      ).value;
-      const repayDays = repayment.unit === 'days' ? repayment.amount : 30;
+      const repayDays = await repaymentDays(input.at);
       const existing = await db.recovery.findUnique({ where: { id: input.recoveryId } });
-      const paid = await db.payable.findMany({
-        where: {
-          ...(input.periodId ? { periodId: input.periodId } : { caseNumber: input.caseNumber }),
-          status: 'paid',
-          month: input.overpaidFromMonth ? { gte: input.overpaidFromMonth } : { gt: input.stopDate.slice(0, 7) },
-        },
-        orderBy: [{ month: 'asc' }, { kind: 'asc' }],
-      });
-      const months = [...new Set(paid.map((p) => p.month))];
+      if (existing && isoDate(existing.stopDate) !== input.stopDate && input.redateReason) {
+        const r = await recompute({
+          recoveryId: input.recoveryId,
+          stopDate: input.stopDate,
+          by: { id: null, username: input.startedBy },
+          reason: input.redateReason,
+          at: input.at,
+        });
+        return { ...r, repayDays, status: r.balanceFen > 0 ? 'awaiting_delivery' : 'repaid' };
+      }
       if (existing) {
         return {
           amountFen: existing.amountFen,
           balanceFen: existing.balanceFen,
-          months,
+          months: [...new Set((existing.items as { month: string }[]).map((i) => i.month))],
+          repaidFen: existing.amountFen - existing.balanceFen,
           repayDays,
           status: existing.status as RecoveryStatus,
+          stopDate: isoDate(existing.stopDate),
+          recomputed: false,
         };
       }
-      const calc = calculateOverpayment(
-        {
+      const at = new Date(input.at);
+      const policy = await policies.current();
+      return db.$transaction(async (tx) => {
+        // The stop it stands on (Art. 43: 符合停发条件): named by the run, or the period's stop of that date (a run
+        // started before stops were kept), unless another recovery stands on it already (one per stop).
+        const named = input.stopId
+          ? await tx.periodStop.findUnique({ where: { id: input.stopId } })
+          : input.periodId
+            ? await tx.periodStop.findFirst({
+                where: {
+                  periodId: input.periodId,
+                  OR: [{ stopDate: dbDate(input.stopDate) }, { foundDate: dbDate(input.stopDate) }],
+                },
+                orderBy: { seq: 'asc' },
+              })
+            : null;
+        const taken =
+          named && (await tx.recovery.count({ where: { stopId: named.id, id: { not: input.recoveryId } } })) > 0;
+        const stop = taken ? null : named;
+        // An auditor's earlier date for a stop without its recovery yet: the stop is re-dated with it (Art. 43).
+        if (stop && isoDate(stop.stopDate) !== input.stopDate && input.stopDate < isoDate(stop.stopDate)) {
+          await redatePeriodStop(tx, {
+            stopId: stop.id,
+            to: input.stopDate,
+            by: { id: null, username: input.startedBy },
+            reason: input.redateReason ?? '稽核发现停发情形发生日期早于原记录',
+            at,
+          });
+        }
+        const paid = await overpaidPayments(tx, {
+          recoveryId: input.recoveryId,
+          caseNumber: input.caseNumber,
+          periodId: input.periodId,
           stopDate: input.stopDate,
           ...(input.overpaidFromMonth ? { overpaidFromMonth: input.overpaidFromMonth } : {}),
-          payments: paid.map((p) => ({
-            kind: LEDGER_KIND[p.kind] ?? 'other',
-            month: p.month,
-            amountFen: p.amountFen,
-            reference: p.paymentId,
-          })),
-        },
-        await policies.current(),
-        input.at.slice(0, 10),
-      );
-      const amountFen = calc.result.totalFen;
-      const status: RecoveryStatus = amountFen > 0 ? 'awaiting_delivery' : 'closed';
-      const at = new Date(input.at);
-      await db.$transaction(async (tx) => {
+        });
+        const months = [...new Set(paid.map((p) => p.month))];
+        const calc = overpaymentOf(input.stopDate, input.overpaidFromMonth, paid, policy, input.at);
+        const amountFen = calc.result.totalFen;
+        const status: RecoveryStatus = amountFen > 0 ? 'awaiting_delivery' : 'closed';
         await tx.recovery.createMany({
           data: [
             {
@@ -489,19 +675,12 @@ export function recoveryActivities({ db, policy: policies, sources }: RecoveryAc
               caseNumber: input.caseNumber,
               agencyCode: input.agencyCode,
               periodId: input.periodId,
+              stopId: stop?.id ?? null,
               origin: input.origin,
               stopDate: dbDate(input.stopDate),
               amountFen,
               balanceFen: amountFen,
-              items: asJson(
-                paid.map((p) => ({
-                  paymentId: p.paymentId,
-                  kind: p.kind,
-                  month: p.month,
-                  amountFen: p.amountFen,
-                  paidAt: p.paidAt?.toISOString() ?? null,
-                })),
-              ),
+              items: asJson(paid),
               explanation: asJson(calc.explanation),
               status,
               startedBy: input.startedBy,
@@ -520,6 +699,7 @@ export function recoveryActivities({ db, policy: policies, sources }: RecoveryAc
           actor: input.startedBy,
           data: {
             recoveryId: input.recoveryId,
+            stopId: stop?.id ?? null,
             amountFen,
             stopDate: input.stopDate,
             months,
@@ -527,8 +707,32 @@ export function recoveryActivities({ db, policy: policies, sources }: RecoveryAc
             article: 'Art. 43',
           },
         });
+        return {
+          amountFen,
+          balanceFen: amountFen,
+          months,
+          repaidFen: 0,
+          repayDays,
+          status,
+          stopDate: input.stopDate,
+          recomputed: false,
+        };
       });
-      return { amountFen, balanceFen: amountFen, months, repayDays, status };
+    },
+
+    /**
+     * Art. 43: the stop re-dated earlier by an auditor (the condition began before the date first recorded): the
+     * amount re-computed from the ledger with the months that date adds, what was repaid still counted, the delivery
+     * to be made again for the new amount; the stop's date follows; audited with the amounts before and after.
+     */
+    async recomputeRecovery(input: {
+      recoveryId: string;
+      stopDate: string;
+      by: { id: string | null; username: string };
+      reason: string;
+      at: string;
+    }): Promise<Omit<OpenedRecovery, 'status'>> {
+      return { ...(await recompute(input)), repayDays: await repaymentDays(input.at) };
     },
 
     /** Art. 43: the notice delivered (SMS, post, in person, with the proof); the repayment deadline runs from it. */
@@ -559,7 +763,7 @@ export function recoveryActivities({ db, policy: policies, sources }: RecoveryAc
         });
         await recordCaseEvent(tx, {
           caseNumber: r.caseNumber,
-          key: `${input.recoveryId}/delivered`,
+          key: `${input.recoveryId}/delivered/${input.at}`, // a re-computed amount is delivered again
           type: 'recovery_notice_delivered',
           at,
           actor: input.by.username,

@@ -2,6 +2,7 @@
  * The Express application, built from its dependencies so tests run it over real HTTP against real servers.
  */
 import express, { type RequestHandler } from 'express';
+import compression from 'compression';
 import { pinoHttp } from 'pino-http';
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
@@ -92,6 +93,9 @@ export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(securityHeaders());
+  // Every answer (the pages, their scripts, the JSON) gzip-compressed for clients that accept it (issue 21: pages on
+  // a phone's connection); npm `compression`, answers under 1 kB left as they are.
+  app.use(compression());
   app.set('trust proxy', false);
 
   app.use(
@@ -205,6 +209,7 @@ export function createApp(deps: AppDeps): express.Express {
       db: deps.db,
       temporal: deps.temporal,
       taskQueue: deps.taskQueue,
+      policy: deps.policy,
       ...(deps.now ? { now: deps.now } : {}),
     }),
   );

@@ -12,6 +12,7 @@ import { createSourceClients, parseSourceConfig } from '../integrations/config';
 import { createApp } from './app';
 import { createApiMetrics } from './metrics';
 import { exitWithParent } from '../lib/parent-watch';
+import { startClaimsNotStarted } from '../lib/claim-starts';
 
 const cfg = loadConfigOrExit();
 const logger = createLogger('api', cfg.LOG_LEVEL);
@@ -52,6 +53,17 @@ const app = createApp({
   tax,
 });
 
+// Art. 36: a claim written whose workflow did not start (its start failed and it could not be taken back, or answered
+// 202) is started by the system within minutes (lib/claim-starts.ts).
+const claimStarts = setInterval(() => {
+  startClaimsNotStarted(db, temporal, cfg.TEMPORAL_TASK_QUEUE)
+    .then((started) => {
+      if (started.length) logger.warn({ cases: started.length }, 'started claims left unstarted');
+    })
+    .catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'claims left unstarted: will try again'));
+}, 60_000);
+claimStarts.unref();
+
 const server = app.listen(cfg.API_PORT, cfg.API_HOST, () => {
   logger.info({ url: `http://${cfg.API_HOST}:${cfg.API_PORT}` }, 'api listening');
 });
@@ -65,6 +77,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     if (stopping) return;
     stopping = true;
+    clearInterval(claimStarts);
     logger.info({ signal }, 'api stopping');
     server.close(async () => {
       await Promise.allSettled([db.$disconnect(), temporal.connection.close()]);

@@ -571,11 +571,28 @@ export function reviewRouteOf(
   };
 }
 
+/**
+ * The verdict and review route of recorded facts and inputs on a date: what a determination is, and what a re-run
+ * repeats (an auditor, years later, with the parameters in force on its date: Art. 12, 78).
+ */
+export function verdictOf(
+  facts: ClaimFacts,
+  inputs: ClaimInputs,
+  manualCorrection: boolean,
+  policy: PolicyData,
+  date: IsoDate,
+): { verdict: ClaimVerdict; route: ReviewRoute | null; explanation: ExplanationStep[] } {
+  const calc = claimVerdict(facts, inputs, policy, date);
+  const v = calc.result;
+  const route =
+    v.verdict === 'eligible'
+      ? reviewRouteOf(v, { manualCorrection, ruled: inputs.rulings.length > 0 }, policy, date)
+      : null;
+  return { verdict: v, route, explanation: calc.explanation };
+}
+
 export const CONFLICT_LABELS: Record<Conflict['fact'], string> = {
   separation_date: '失业时间',
   separation_reason: '失业原因',
   employer: '原参保单位',
 };
-
-/** The explanation steps of a verdict whose parameters are not confirmed (for a warning). */
-export type { ExplanationStep };

@@ -25,6 +25,7 @@ export type MessageKind =
   | 'other_benefit_withdrawn'
   | 'objection_concluded'
   | 'recovery_notice'
+  | 'recovery_recomputed'
   | 'skill_subsidy_refused'
   | 'skill_subsidy_granted'
   | 'subsidy_withdrawn'
@@ -69,6 +70,16 @@ export type MessageParams = {
     objector?: 'employer';
   };
   recovery_notice: { caseNumber: string; amountFen: number; months: string[]; stopDate: string; repayDays: number };
+  /** Art. 43: the stop re-dated earlier by an auditor: the new amount, what was repaid, what is left. */
+  recovery_recomputed: {
+    caseNumber: string;
+    amountFen: number;
+    repaidFen: number;
+    balanceFen: number;
+    months: string[];
+    stopDate: string;
+    repayDays: number;
+  };
   skill_subsidy_refused: { caseNumber: string; reasons: string[] } & Partial<Remedies>;
   skill_subsidy_granted: { caseNumber: string; amountFen: number; noticeEndDate: string };
   /** Withdrawn after an objection during the notice was founded (经公示有异议): never for a refusal by the review. */
@@ -152,6 +163,8 @@ export function messageText<K extends MessageKind>(kind: K, p: MessageParams[K])
       return `${SIGN}${q.objector === 'employer' ? '贵单位' : '您'}对${q.caseNumber}提出的复核申请（${q.objectionNumber}）已作出复核结论：${q.outcome === 'upheld' ? '维持原决定' : '纠正原决定'}，理由：${(q.reasons as string[]).join('；')}。如不服，可于${q.reconsiderationUntil}前申请行政复议，或于${q.litigationUntil}前提起行政诉讼。`;
     case 'recovery_notice':
       return `${SIGN}您自${q.stopDate}起已符合停发条件，${(q.months as string[]).join('、')}多领失业保险金等待遇共${formatYuan(q.amountFen as number)}元，请自收到本通知之日起${q.repayDays}日内退还（${q.caseNumber}）；逾期不退还的，将依法提起民事诉讼。`;
+    case 'recovery_recomputed':
+      return `${SIGN}经核查，您自${q.stopDate}起已符合停发条件，多领失业保险金等待遇重新核定为${(q.months as string[]).join('、')}共${formatYuan(q.amountFen as number)}元，已退回${formatYuan(q.repaidFen as number)}元，尚需退回${formatYuan(q.balanceFen as number)}元，请自收到本通知之日起${q.repayDays}日内退还（${q.caseNumber}）；逾期不退还的，将依法提起民事诉讼。`;
     case 'skill_subsidy_refused':
       return `${SIGN}您申领的技能提升补贴（${q.caseNumber}）未通过审核，原因：${(q.reasons as string[]).join('；')}。${remedies(q)}`;
     case 'skill_subsidy_granted':

@@ -1,26 +1,11 @@
 // 系统管理 (Art. 94): users and their roles, the working-day calendar's years, and the policy parameters in force
 // (Art. 12): read on a date, and new dated entries added (never edited). Over the API the administrator has.
-import {
-  $,
-  LABELS,
-  api,
-  clearFieldErrors,
-  dateTime,
-  errorText,
-  field,
-  fill,
-  h,
-  label,
-  notify,
-  pagedTable,
-  PROVISIONAL_NOTE,
-  renderHeader,
-  requireUser,
-  showFieldErrors,
-} from './app.js';
+import { $, LABELS, api, dateTime, errorText, fill, h, label, notify } from './app.js';
+import { clearErrors, field, formErrors, onSubmit, showErrors } from './forms.js';
+import { PROVISIONAL_NOTE, staffPage } from './layout.js';
+import { pagedTable } from './tables.js';
 
-const me = await requireUser();
-renderHeader(me);
+const me = await staffPage();
 if (!me.roles.includes('administrator')) {
   notify('本页面仅供系统管理员使用', 'error');
   throw new Error('not an administrator');
@@ -49,16 +34,19 @@ async function loadUsers() {
 const userForm = $('#new-user');
 fill(
   $('#new-user-fields'),
-  field('用户名', h('input', { id: 'u-username', autocomplete: 'off' }), 'username'),
-  field('姓名', h('input', { id: 'u-displayName', autocomplete: 'off' }), 'displayName'),
+  field('用户名', h('input', { id: 'u-username', autocomplete: 'off' }), 'username', {
+    rule: '用户名为字母、数字或 . _ -，不与已有用户重复',
+  }),
+  field('姓名', h('input', { id: 'u-displayName', autocomplete: 'off' }), 'displayName', { rule: '请填写用户的姓名' }),
   field(
     '经办机构行政区划代码',
     h('input', { id: 'u-agencyCode', value: me.agencyCode, inputmode: 'numeric' }),
     'agencyCode',
+    { rule: '应为6位行政区划代码，且在您的管理范围内' },
   ),
   h(
     'fieldset',
-    { 'aria-describedby': 'u-roles-error' },
+    { 'aria-describedby': 'u-roles-error', dataset: { rule: '请至少选择一个角色' } },
     h('legend', {}, '角色'),
     Object.entries(LABELS.role).map(([r, t]) =>
       h(
@@ -74,10 +62,10 @@ fill(
     '初始密码（至少12位）',
     h('input', { id: 'u-password', type: 'password', autocomplete: 'new-password' }),
     'password',
+    { rule: '初始密码至少12位' },
   ),
 );
-userForm.addEventListener('submit', async (e) => {
-  e.preventDefault();
+onSubmit(userForm, async () => {
   const body = {
     username: $('#u-username').value.trim(),
     displayName: $('#u-displayName').value.trim(),
@@ -86,12 +74,12 @@ userForm.addEventListener('submit', async (e) => {
     password: $('#u-password').value,
   };
   const res = await api('/admin/users', { method: 'POST', body });
-  if (!res.ok) return showFieldErrors(userForm, res);
-  clearFieldErrors(userForm);
+  if (!res.ok) return showErrors(userForm, res);
+  clearErrors(userForm);
   userForm.reset();
   $('#u-agencyCode').value = me.agencyCode;
-  notify(`已新增用户 ${res.data.username}`);
   await loadUsers();
+  notify(`已新增用户 ${res.data.username}`, 'success');
 });
 
 // The working-day calendar (RUNTIME.md: years the package does not cover are added here when published).
@@ -139,32 +127,27 @@ async function showYear(year) {
 const calForm = $('#calendar-form');
 fill(
   $('#calendar-fields'),
-  field('年度', h('input', { id: 'cal-year', inputmode: 'numeric', autocomplete: 'off' }), 'params.year'),
-  field('法定节假日（日期 YYYY-MM-DD，以空格或逗号分隔）', h('textarea', { id: 'cal-holidays', rows: 3 }), 'holidays'),
-  field('调休上班日（同上）', h('textarea', { id: 'cal-adjusted', rows: 2 }), 'adjustedWorkdays'),
-  field('依据（国务院办公厅通知名称）', h('input', { id: 'cal-source', autocomplete: 'off' }), 'source'),
-  field('录入理由', h('input', { id: 'cal-reason', autocomplete: 'off' }), 'reason'),
+  field('年度', h('input', { id: 'cal-year', inputmode: 'numeric', autocomplete: 'off' }), 'params.year', {
+    rule: '年度应为4位数字',
+  }),
+  field('法定节假日（日期 YYYY-MM-DD，以空格或逗号分隔）', h('textarea', { id: 'cal-holidays', rows: 3 }), 'holidays', {
+    rule: '每个日期应为该年度的真实日期，格式 YYYY-MM-DD',
+  }),
+  field('调休上班日（同上）', h('textarea', { id: 'cal-adjusted', rows: 2 }), 'adjustedWorkdays', {
+    rule: '每个日期应为该年度的真实日期，格式 YYYY-MM-DD',
+  }),
+  field('依据（国务院办公厅通知名称）', h('input', { id: 'cal-source', autocomplete: 'off' }), 'source', {
+    rule: '请填写国务院办公厅通知的名称',
+  }),
+  field('录入理由', h('input', { id: 'cal-reason', autocomplete: 'off' }), 'reason', { rule: '请填写录入理由' }),
 );
 const dates = (id) =>
   $(`#${id}`)
     .value.split(/[\s,，、]+/)
     .filter(Boolean);
-calForm.addEventListener('submit', async (e) => {
-  e.preventDefault();
+onSubmit(calForm, async () => {
   const year = $('#cal-year').value.trim();
-  if (!/^\d{4}$/.test(year)) {
-    showFieldErrors(calForm, {
-      status: 400,
-      data: {
-        error: {
-          code: 'validation_failed',
-          message: '年度应为4位数字',
-          fields: [{ path: 'params.year', message: '年度应为4位数字' }],
-        },
-      },
-    });
-    return;
-  }
+  if (!/^\d{4}$/.test(year)) return formErrors(calForm, [{ path: 'params.year', message: '年度应为4位数字' }]);
   const res = await api(`/calendar/years/${year}`, {
     method: 'PUT',
     body: {
@@ -174,11 +157,11 @@ calForm.addEventListener('submit', async (e) => {
       reason: $('#cal-reason').value.trim(),
     },
   });
-  if (!res.ok) return showFieldErrors(calForm, res);
-  clearFieldErrors(calForm);
-  notify(`已保存 ${year} 年工作日历`);
+  if (!res.ok) return showErrors(calForm, res);
+  clearErrors(calForm);
   await loadYears();
   await showYear(year);
+  notify(`已保存 ${year} 年工作日历`, 'success');
 });
 
 // Policy parameters in force on a date (Art. 12), read only.
@@ -207,8 +190,8 @@ const FAMILY = {
 const policyForm = $('#policy-form');
 async function loadPolicy(date) {
   const res = await api(`/policy/parameters${date ? `?date=${encodeURIComponent(date)}` : ''}`);
-  if (!res.ok) return showFieldErrors(policyForm, res);
-  clearFieldErrors(policyForm);
+  if (!res.ok) return showErrors(policyForm, res);
+  clearErrors(policyForm);
   const show = (v) => (typeof v === 'object' ? JSON.stringify(v) : String(v));
   fill(
     $('#policy'),
@@ -226,10 +209,7 @@ async function loadPolicy(date) {
     ),
   );
 }
-policyForm.addEventListener('submit', (e) => {
-  e.preventDefault();
-  loadPolicy($('#policy-date').value);
-});
+onSubmit(policyForm, () => loadPolicy($('#policy-date').value));
 
 // New dated entries (Art. 12: "如遇政策调整，按调整后文件执行"): validated by the API with the family's schema; an
 // entry takes effect today or later and is never edited, so a case keeps the parameters of its determination date.
@@ -264,23 +244,39 @@ fill(
     h(
       'select',
       { id: 'pe-family' },
-      Object.entries(FAMILY).map(([f, t]) => h('option', { value: f }, `${t}（${f}）`)),
+      Object.entries(FAMILY).map(([f, t]) => h('option', { value: f }, t)),
     ),
     'family',
   ),
-  field('参数项目', h('select', { id: 'pe-key' }), 'key'),
-  field('生效日期（不早于今天）', h('input', { id: 'pe-from', type: 'date' }), 'effectiveFrom'),
-  field('取值（JSON，金额为分，比例为基点）', h('textarea', { id: 'pe-value', rows: 4, spellcheck: 'false' }), 'value'),
-  field('政策文件（参数出处）', h('input', { id: 'pe-document', autocomplete: 'off' }), 'source.document'),
-  field('条款', h('input', { id: 'pe-article', autocomplete: 'off' }), 'source.article'),
+  field('参数项目', h('select', { id: 'pe-key' }), 'key', { rule: '请选择该类别已有的参数项目' }),
+  field('生效日期（不早于今天）', h('input', { id: 'pe-from', type: 'date' }), 'effectiveFrom', {
+    rule: '生效日期不得早于今天',
+  }),
+  field(
+    '取值（JSON，金额为分，比例为基点）',
+    h('textarea', { id: 'pe-value', rows: 4, spellcheck: 'false' }),
+    'value',
+    {
+      rule: '取值不符合该类参数的要求（金额为不小于0的整数分，比例为基点）',
+    },
+  ),
+  field('政策文件（参数出处）', h('input', { id: 'pe-document', autocomplete: 'off' }), 'source.document', {
+    rule: '请填写参数出处的政策文件名称',
+  }),
+  field('条款', h('input', { id: 'pe-article', autocomplete: 'off' }), 'source.article', { rule: '请填写条款' }),
   h(
     'div',
     { class: 'check' },
-    h('input', { type: 'checkbox', id: 'pe-confirmed', 'aria-describedby': 'pe-confirmed-error' }),
+    h('input', {
+      type: 'checkbox',
+      id: 'pe-confirmed',
+      'aria-describedby': 'pe-confirmed-error',
+      dataset: { rule: '请确认是否已核对原文' },
+    }),
     h('label', { for: 'pe-confirmed' }, '已核对原文'),
     h('span', { class: 'field-error', id: 'pe-confirmed-error', dataset: { errorFor: 'confirmed' } }),
   ),
-  field('备注（可选）', h('input', { id: 'pe-note', autocomplete: 'off' }), 'note'),
+  field('备注（可选）', h('input', { id: 'pe-note', autocomplete: 'off' }), 'note', { rule: '备注不超过500字' }),
 );
 /** The keys of the chosen family, and its latest value as a starting point for the new one. */
 function showKeys() {
@@ -299,23 +295,12 @@ function showLatestValue() {
 }
 $('#pe-family').addEventListener('change', showKeys);
 $('#pe-key').addEventListener('change', showLatestValue);
-entryForm.addEventListener('submit', async (e) => {
-  e.preventDefault();
+onSubmit(entryForm, async () => {
   let value;
   try {
     value = JSON.parse($('#pe-value').value);
   } catch {
-    showFieldErrors(entryForm, {
-      status: 400,
-      data: {
-        error: {
-          code: 'validation_failed',
-          message: '取值不是有效的 JSON',
-          fields: [{ path: 'value', message: '不是有效的 JSON' }],
-        },
-      },
-    });
-    return;
+    return formErrors(entryForm, [{ path: 'value', message: '取值不是有效的 JSON 格式' }]);
   }
   const note = $('#pe-note').value.trim();
   const body = {
@@ -328,11 +313,11 @@ entryForm.addEventListener('submit', async (e) => {
     ...(note ? { note } : {}),
   };
   const res = await api('/admin/policy/entries', { method: 'POST', body });
-  if (!res.ok) return showFieldErrors(entryForm, res);
-  clearFieldErrors(entryForm);
-  notify(`已追加参数 ${res.data.family}/${res.data.key}，自 ${res.data.effectiveFrom} 起生效`);
+  if (!res.ok) return showErrors(entryForm, res);
+  clearErrors(entryForm);
   await loadEntries();
   await loadPolicy(res.data.effectiveFrom);
+  notify(`已追加参数 ${FAMILY[res.data.family] ?? ''} ${res.data.key}，自 ${res.data.effectiveFrom} 起生效`, 'success');
 });
 
 await Promise.all([loadUsers(), loadYears(), loadPolicy(''), loadEntries()]);

@@ -1,23 +1,20 @@
+// 案件查询: a case by its number (masked, Art. 30) with its summary, refusal reasons, timeline, determination and
+// payments; or the cases of an applicant, for the roles that may search by a person.
+import { $, api, dateTime, errorText, fill, h, label, notify, param } from './app.js';
 import {
-  $,
-  fill,
-  api,
-  clearFieldErrors,
-  dateTime,
-  errorText,
-  h,
-  label,
-  notify,
-  param,
-  renderHeader,
-  requireUser,
-  showFieldErrors,
-  table,
-} from './app.js';
-import { caseSummary, determinationView, paymentsView, timelineView } from './case-views.js';
+  caseSummary,
+  determinationView,
+  paymentsView,
+  recoveriesView,
+  refusalView,
+  stopsView,
+  timelineView,
+} from './case-views.js';
+import { clearErrors, onSubmit, showErrors } from './forms.js';
+import { staffPage } from './layout.js';
+import { pager, table } from './tables.js';
 
-const me = await requireUser();
-renderHeader(me);
+const me = await staffPage();
 
 async function show(caseNumber) {
   $('#case').hidden = true;
@@ -45,8 +42,17 @@ async function show(caseNumber) {
         )
       : null,
   );
+  const refusal = refusalView(c.events);
+  fill($('#refusal'), h('h2', { id: 'refusal-h' }, '不予受理或审核不通过'), ...refusal);
+  $('#refusal').hidden = refusal.length === 0;
   fill($('#determination'), h('h2', { id: 'determination-h' }, '待遇核定'), ...(await determinationView(c.caseNumber)));
   fill($('#payments'), h('h2', { id: 'payments-h' }, '待遇发放'), paymentsView(c.payments));
+  // Art. 42, 43: a claim's stops and recoveries (a claim with a benefit period).
+  $('#stops-recoveries').hidden = !c.benefit;
+  if (c.benefit) {
+    fill($('#stops'), stopsView(c.stops));
+    fill($('#recoveries'), recoveriesView(c.recoveries));
+  }
   fill($('#timeline'), h('h2', { id: 'timeline-h' }, '办理过程'), timelineView(c.events));
   $('#case').hidden = false;
 }
@@ -58,29 +64,23 @@ $('#search').addEventListener('submit', (e) => {
   history.replaceState(null, '', `?n=${encodeURIComponent(n)}`);
   show(n);
 });
+
 // By the applicant's ID number or full name (Art. 30): only for the roles the API lets search by a person; sent in a
 // POST body, never in the address. The API masks the person unless the role needs them whole.
 const PERSON_SEARCH_ROLES = ['intake', 'reviewer', 'second_reviewer', 'approver', 'auditor', 'supervisor'];
 const PAGE_SIZE = 20;
 const personForm = $('#person-search');
 personForm.hidden = !me.roles.some((r) => PERSON_SEARCH_ROLES.includes(r));
+$('#person-value').dataset.rule = '身份证件号码应为18位、校验位正确；姓名应为全名';
 
 async function findByPerson(by, value, page) {
   const res = await api('/cases/search', { method: 'POST', body: { [by]: value, page, pageSize: PAGE_SIZE } });
   if (!res.ok) {
     // The field the API names (idNumber or name) is this form's one input.
-    showFieldErrors(personForm, {
-      ...res,
-      data: res.data && {
-        error: {
-          ...res.data.error,
-          fields: (res.data.error?.fields ?? []).map((f) => ({ ...f, path: 'value' })),
-        },
-      },
-    });
-    return;
+    const fields = (res.data?.error?.fields ?? []).map((f) => ({ ...f, path: 'value' }));
+    return showErrors(personForm, { ...res, data: res.data && { error: { ...res.data.error, fields } } });
   }
-  clearFieldErrors(personForm);
+  clearErrors(personForm);
   const r = res.data;
   const pages = Math.max(1, Math.ceil(r.total / r.pageSize));
   $('#case').hidden = true;
@@ -106,28 +106,19 @@ async function findByPerson(by, value, page) {
       '没有找到案件',
     ),
     pages > 1
-      ? h(
-          'nav',
-          { class: 'pager', 'aria-label': '查找结果分页' },
-          h(
-            'button',
-            { type: 'button', disabled: r.page <= 1, onclick: () => findByPerson(by, value, r.page - 1) },
-            '上一页',
-          ),
-          h(
-            'button',
-            { type: 'button', disabled: r.page >= pages, onclick: () => findByPerson(by, value, r.page + 1) },
-            '下一页',
-          ),
-        )
+      ? pager('查找结果分页', {
+          page: r.page,
+          pages,
+          go: (p) => findByPerson(by, value, p),
+          focusAfter: () => $('#found .table-wrap'),
+        })
       : null,
   );
 }
-personForm.addEventListener('submit', (e) => {
-  e.preventDefault();
+onSubmit(personForm, async () => {
   notify('');
   const value = $('#person-value').value.trim();
-  findByPerson($('#person-by').value, $('#person-by').value === 'idNumber' ? value.toUpperCase() : value, 1);
+  await findByPerson($('#person-by').value, $('#person-by').value === 'idNumber' ? value.toUpperCase() : value, 1);
 });
 
 const n = param('n');

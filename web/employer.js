@@ -1,6 +1,9 @@
 // The employer agent's page (单位经办人, Art. 8): the company's own cases of every type (Art. 31: 稳岗返还, the
 // 技能提升补贴 it applied for, its objections), each with its progress; another company's cases are never listed.
-import { $, api, dateTime, errorText, fill, h, label, notify, renderHeader, table, yuan } from './app.js';
+import { $, api, dateTime, errorText, fill, h, label, notify, yuan } from './app.js';
+import { eventKind } from './labels.js';
+import { staffHeader } from './layout.js';
+import { table } from './tables.js';
 
 async function start() {
   const me = await api('/auth/me');
@@ -8,7 +11,7 @@ async function start() {
     location.replace(`/app/?next=${encodeURIComponent(location.pathname)}`);
     return;
   }
-  renderHeader(me.data);
+  staffHeader(me.data);
   await showMine();
 }
 
@@ -67,13 +70,14 @@ async function showCase(caseNumber) {
       '办理过程',
       [
         { title: '时间', cell: (e) => dateTime(e.at) },
-        { title: '事项', cell: (e) => label('event', e.type) },
+        { title: '事项', cell: (e) => label('event', eventKind(e.type)) },
       ],
       c.events,
       '暂无记录',
     ),
   );
   $('#detail').hidden = false;
+  $('#detail').focus();
 }
 
 await start();

@@ -1,8 +1,13 @@
 // 公示 (Art. 49, 50): the notices currently published, each with its list. The API gives only the published fields,
-// ID numbers already masked; nothing here needs a sign-in.
-import { $, api, errorText, fill, h, notify, pagedTable, param, yuan } from './app.js';
+// ID numbers already masked; nothing here needs a sign-in. Citizens choose a city by its name.
+import { $, api, errorText, fill, h, notify, param, yuan } from './app.js';
+import { CITIES } from './agencies.js';
+import { publicHeader } from './layout.js';
+import { pagedTable } from './tables.js';
 
+publicHeader();
 const KIND = { skill_subsidy: '技能提升补贴（第五十条）', job_retention_refund: '稳岗返还（第四十九条）' };
+for (const [code, name] of CITIES) $('#agencyCode').append(h('option', { value: code }, name));
 
 /** One notice's list, 20 rows a page. */
 function itemsTable(n) {
@@ -28,10 +33,7 @@ function itemsTable(n) {
 
 async function load(agencyCode) {
   const res = await api(`/public/notices${agencyCode ? `?agencyCode=${encodeURIComponent(agencyCode)}` : ''}`);
-  if (!res.ok) {
-    notify(res.status === 400 ? '行政区划代码应为6位数字' : errorText(res), 'error');
-    return;
-  }
+  if (!res.ok) return notify(errorText(res), 'error');
   notify('');
   // Currently published: open, and its period not yet over.
   const now = Date.now();
@@ -46,7 +48,7 @@ async function load(agencyCode) {
         'section',
         { class: 'notice', 'aria-labelledby': `h-${d.id}` },
         h('h2', { id: `h-${d.id}` }, d.title),
-        h('p', {}, `${KIND[d.kind] ?? d.kind}；公示编号 ${d.id}；公示期 ${d.startDate} 至 ${d.endDate}`),
+        h('p', {}, `${KIND[d.kind] ?? '公示'}；公示编号 ${d.id}；公示期 ${d.startDate} 至 ${d.endDate}`),
         itemsTable(d),
       ),
     );
@@ -56,10 +58,10 @@ async function load(agencyCode) {
 
 $('#filter').addEventListener('submit', (e) => {
   e.preventDefault();
-  const code = $('#agencyCode').value.trim();
+  const code = $('#agencyCode').value;
   history.replaceState(null, '', code ? `?agencyCode=${encodeURIComponent(code)}` : location.pathname);
   load(code);
 });
 const code = param('agencyCode');
-if (code) $('#agencyCode').value = code;
-await load(code ?? '');
+if (code && CITIES.some(([c]) => c === code)) $('#agencyCode').value = code;
+await load($('#agencyCode').value);

@@ -1,21 +1,11 @@
-import {
-  $,
-  api,
-  clearFieldErrors,
-  dateTime,
-  errorText,
-  h,
-  label,
-  LABELS,
-  notify,
-  renderHeader,
-  requireUser,
-  showFieldErrors,
-  table,
-} from './app.js';
+// 业务监督 (Art. 76, 78): stuck cases with their reasons, reassignment and extension of a task, batches with a result
+// per task, and the SLA charts (Chart.js, deferred) with the same figures as tables.
+import { $, api, dateTime, errorText, h, label, LABELS, notify } from './app.js';
+import { clearErrors, onSubmit, showErrors } from './forms.js';
+import { staffPage } from './layout.js';
+import { pager, table } from './tables.js';
 
-const me = await requireUser();
-renderHeader(me);
+const me = await staffPage();
 const canAct = me.roles.includes('supervisor');
 const PAGE = 20;
 
@@ -51,10 +41,10 @@ async function loadStuck() {
   if ($('#stuck-agency').value.trim()) q.set('agencyCode', $('#stuck-agency').value.trim());
   const res = await api(`/supervision/stuck?${q}`);
   if (!res.ok) {
-    showFieldErrors(form, res);
+    showErrors(form, res);
     return;
   }
-  clearFieldErrors(form);
+  clearErrors(form);
   stuck = res.data.items;
   stuckPage = 0;
   const by = res.data.counts.byReason;
@@ -125,9 +115,17 @@ function renderStuck() {
     ),
   );
   const pages = Math.max(1, Math.ceil(stuck.length / PAGE));
-  $('#stuck-page').textContent = `第 ${stuckPage + 1} / ${pages} 页`;
-  $('#stuck-prev').disabled = stuckPage === 0;
-  $('#stuck-next').disabled = stuckPage + 1 >= pages;
+  $('#stuck-pager').replaceChildren(
+    pager('滞留案件翻页', {
+      page: stuckPage + 1,
+      pages,
+      go: (p) => {
+        stuckPage = p - 1;
+        renderStuck();
+      },
+      focusAfter: () => $('#stuck-list .table-wrap'),
+    }),
+  );
 }
 
 let acting = null;
@@ -138,43 +136,35 @@ async function openAct(item) {
       item.detail.assignee ? `经办人 ${item.detail.assignee}` : '未领取'
     }）`;
   $('#reassign-to').replaceChildren(...(await assigneeOptions(item.detail.role)));
-  for (const f of ['#reassign', '#extend']) clearFieldErrors($(f));
+  for (const f of ['#reassign', '#extend']) clearErrors($(f));
   $('#act').hidden = false;
   $('#act').focus();
 }
 
 async function taskAction(form, action, body) {
   const res = await api(`/tasks/${encodeURIComponent(acting.detail.taskId)}/${action}`, { method: 'POST', body });
-  if (!res.ok) return showFieldErrors(form, res);
-  clearFieldErrors(form);
-  notify(`${acting.caseNumber}：${action === 'reassign' ? '已改派' : '已延长办理时限'}`, 'success');
+  if (!res.ok) return showErrors(form, res);
+  clearErrors(form);
+  form.reset();
   $('#act').hidden = true;
   await Promise.all([loadStuck(), loadSla()]);
+  // The form went away with its section: the focus goes to what happened.
+  notify(`${acting.caseNumber}：${action === 'reassign' ? '已改派' : '已延长办理时限'}`, 'success');
 }
 
-$('#reassign').addEventListener('submit', (e) => {
-  e.preventDefault();
-  taskAction(e.target, 'reassign', { assigneeId: $('#reassign-to').value, reason: $('#reassign-reason').value });
-});
-$('#extend').addEventListener('submit', (e) => {
-  e.preventDefault();
-  taskAction(e.target, 'extend', {
+onSubmit($('#reassign'), () =>
+  taskAction($('#reassign'), 'reassign', { assigneeId: $('#reassign-to').value, reason: $('#reassign-reason').value }),
+);
+onSubmit($('#extend'), () =>
+  taskAction($('#extend'), 'extend', {
     amount: Number($('#extend-amount').value),
     unit: $('#extend-unit').value,
     reason: $('#extend-reason').value,
-  });
-});
+  }),
+);
 $('#stuck-filter').addEventListener('submit', (e) => {
   e.preventDefault();
   loadStuck();
-});
-$('#stuck-prev').addEventListener('click', () => {
-  stuckPage--;
-  renderStuck();
-});
-$('#stuck-next').addEventListener('click', () => {
-  stuckPage++;
-  renderStuck();
 });
 
 // Batch: preview the count, then apply with a result per task.
@@ -200,9 +190,9 @@ async function runBatch(preview) {
   if (!res.ok) {
     progress.hidden = true;
     $('#batch-status').textContent = '';
-    return showFieldErrors(form, res);
+    return showErrors(form, res);
   }
-  clearFieldErrors(form);
+  clearErrors(form);
   const r = res.data;
   if (r.preview) {
     progress.hidden = true;
@@ -219,7 +209,7 @@ async function runBatch(preview) {
       [
         { title: '案件编号', cell: (x) => x.caseNumber },
         { title: '结果', cell: (x) => (x.ok ? '成功' : h('span', { class: 'badge badge-overdue' }, '失败')) },
-        { title: '说明', cell: (x) => (x.ok ? '' : `${x.error.message}（${x.error.code}）`) },
+        { title: '说明', cell: (x) => (x.ok ? '' : errorText({ status: 400, data: { error: x.error } })) },
       ],
       r.results,
       '没有符合条件的任务',
@@ -244,7 +234,8 @@ syncBatch();
 const charts = {};
 function chart(id, config) {
   charts[id]?.destroy();
-  // Chart.js is loaded by a classic <script> (its UMD build) from node_modules, served by the API.
+  // Chart.js is loaded by a deferred classic <script> (its UMD build) from node_modules, served by the API; deferred
+  // scripts and modules run in document order once the page is parsed, so it is there before this module runs.
   charts[id] = new window.Chart($(`#${id}`), config);
 }
 

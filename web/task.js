@@ -1,23 +1,11 @@
-import {
-  $,
-  fill,
-  api,
-  dateTime,
-  dueText,
-  errorText,
-  field,
-  h,
-  label,
-  notify,
-  param,
-  renderHeader,
-  requireUser,
-  showFieldErrors,
-} from './app.js';
-import { caseSummary, determinationView, facts, timelineView } from './case-views.js';
+// A task (Art. 11, 28, 37, 38, 65): the case, its timeline and determination, and the decision form. After 领取 and
+// after every decision the focus goes to the message that says what happened.
+import { $, api, dateTime, errorText, fill, h, label, notify, param } from './app.js';
+import { caseSummary, determinationView, facts, refusalView, timelineView } from './case-views.js';
+import { field, formErrors, onSubmit, showErrors } from './forms.js';
+import { dueText, staffPage } from './layout.js';
 
-const me = await requireUser();
-renderHeader(me);
+const me = await staffPage();
 const id = param('id') ?? '';
 
 /** The decisions of each form, in the 规程's words; those that need reasons say so (Art. 11: 明确告知不通过原因). */
@@ -60,25 +48,21 @@ function decisionForm(task, formName) {
       h('a', { href: '/app/admin#calendar-h' }, '系统管理—工作日历'),
     );
   }
-  const errors = h('p', { class: 'form-errors', role: 'alert' });
   if (!spec) {
     // Forms this page does not know yet: the form's JSON, checked by the API like any other.
     const json = h('textarea', { id: 'form-json', rows: 6 }, '{ "decision": "" }');
     const form = h(
       'form',
-      { novalidate: true },
-      field('办理意见（JSON）', json, 'form'),
-      errors,
+      { id: 'decision-form', novalidate: true },
+      field('办理意见（JSON 格式）', json, 'form', { rule: '办理意见不符合本事项的要求' }),
       h('button', { type: 'submit' }, '提交'),
     );
-    form.addEventListener('submit', async (e) => {
-      e.preventDefault();
+    onSubmit(form, async () => {
       let body;
       try {
         body = JSON.parse(json.value);
       } catch {
-        errors.textContent = '不是有效的 JSON';
-        return;
+        return formErrors(form, [{ path: 'form', message: '不是有效的 JSON 格式' }]);
       }
       await submit(task, form, body);
     });
@@ -89,7 +73,14 @@ function decisionForm(task, formName) {
       'span',
       { class: 'choice' },
       // No decision is chosen for the clerk (issue 18): every outcome is a choice made on purpose.
-      h('input', { type: 'radio', name: 'decision', id: `decision-${code}`, value: code, required: true }),
+      h('input', {
+        type: 'radio',
+        name: 'decision',
+        id: `decision-${code}`,
+        value: code,
+        required: true,
+        'aria-describedby': 'decision-error',
+      }),
       h('label', { for: `decision-${code}` }, text),
     ),
   );
@@ -103,15 +94,19 @@ function decisionForm(task, formName) {
     h('option', { value: 'termination_certificate' }, '解除（终止）劳动关系证明'),
     h('option', { value: 'written_commitment' }, '本人自述并书面承诺（第三十八条第三款）'),
   );
-  const basisField = field('认定依据', basis, 'form.basis');
-  const reasonsField = field('原因（每行一条，逐条告知申请人）', reasons, 'form.reasons');
-  const monthsField = field('视同缴费月数（经材料核实）', months, 'form.corrections');
+  const basisField = field('认定依据', basis, 'form.basis', { rule: '请选择认定依据' });
+  const reasonsField = field('原因（每行一条，逐条告知申请人）', reasons, 'form.reasons', {
+    rule: '请逐条填写原因，每行一条（规程第十一条：明确告知原因）',
+  });
+  const monthsField = field('视同缴费月数（经材料核实）', months, 'form.corrections', {
+    rule: '请填写经材料核实的视同缴费月数（0至600的整数）',
+  });
   const form = h(
     'form',
     { id: 'decision-form', novalidate: true },
     h(
       'fieldset',
-      {},
+      { dataset: { rule: '请选择办理结果' } },
       h('legend', {}, '办理结果'),
       radios,
       h('span', { class: 'field-error', id: 'decision-error', dataset: { errorFor: 'form.decision' } }),
@@ -119,8 +114,7 @@ function decisionForm(task, formName) {
     basisField,
     reasonsField,
     monthsField,
-    field('备注', comment, 'form.comment'),
-    errors,
+    field('备注', comment, 'form.comment', { rule: '备注不超过2000字' }),
     h('button', { type: 'submit' }, '提交办理意见'),
   );
   const sync = () => {
@@ -131,14 +125,9 @@ function decisionForm(task, formName) {
   };
   form.addEventListener('change', sync);
   sync();
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
+  onSubmit(form, async () => {
     const decision = form.elements.decision.value;
-    if (!decision) {
-      errors.textContent = '请选择办理结果';
-      form.querySelector('input[name=decision]')?.focus();
-      return;
-    }
+    if (!decision) return formErrors(form, [{ path: 'form.decision', message: '请选择办理结果' }]);
     const chosen = spec.decisions.find(([c]) => c === decision)?.[2] ?? {};
     const body = { decision };
     if (chosen.basis) body.basis = basis.value;
@@ -156,31 +145,26 @@ function decisionForm(task, formName) {
   return form;
 }
 
-const decisionLabel = (formName, code) => FORMS[formName]?.decisions.find(([c]) => c === code)?.[1] ?? code;
+const decisionLabel = (formName, code) =>
+  FORMS[formName]?.decisions.find(([c]) => c === code)?.[1] ?? label('decision', code);
 
 async function submit(task, form, body) {
-  const button = form.querySelector('button[type=submit]');
-  button.disabled = true;
   const res = await api(`/tasks/${encodeURIComponent(task.id)}/complete`, { method: 'POST', body: { form: body } });
-  button.disabled = false;
-  if (!res.ok) {
-    showFieldErrors(form, res);
-    return;
-  }
-  notify(`已提交：${label('taskType', task.type)}已办结`, 'success');
+  if (!res.ok) return showErrors(form, res);
   await render();
+  notify(`已提交：${label('taskType', task.type)}已办结`, 'success');
 }
 
 async function act(task, action) {
   const res = await api(`/tasks/${encodeURIComponent(task.id)}/${action}`, { method: 'POST' });
-  notify(res.ok ? (action === 'claim' ? '已领取任务' : '已退回任务') : errorText(res), res.ok ? 'success' : 'error');
   await render();
+  notify(res.ok ? (action === 'claim' ? '已领取任务' : '已退回任务') : errorText(res), res.ok ? 'success' : 'error');
 }
 
 async function render() {
   const res = await api(`/tasks/${encodeURIComponent(id)}`);
   if (!res.ok) {
-    notify(res.status === 404 ? '没有这个任务，或不在您的经办范围内' : errorText(res), 'error');
+    notify(res.status === 404 ? '没有这个任务，或不在您的经办范围内' : errorText(res), 'error', { focus: false });
     return;
   }
   const { task, case: c, form, decision, comments } = res.data;
@@ -191,7 +175,9 @@ async function render() {
   if (task.status === 'open' && mayDo && !task.assignee)
     buttons.push(h('button', { type: 'button', onclick: () => act(task, 'claim') }, '领取'));
   if (task.status === 'open' && task.assignee === me.username)
-    buttons.push(h('button', { type: 'button', onclick: () => act(task, 'release') }, '退回待领取'));
+    buttons.push(
+      h('button', { type: 'button', class: 'secondary', onclick: () => act(task, 'release') }, '退回待领取'),
+    );
   fill(
     $('#task'),
     h('h2', { id: 'task-h' }, '任务信息'),
@@ -211,7 +197,12 @@ async function render() {
     ]),
     buttons.length ? h('p', { class: 'actions' }, buttons) : null,
   );
-  fill($('#summary'), h('h2', { id: 'summary-h' }, '案件概要'), c ? caseSummary(c) : h('p', {}, '无案件信息'));
+  fill(
+    $('#summary'),
+    h('h2', { id: 'summary-h' }, '案件概要'),
+    c ? caseSummary(c) : h('p', {}, '无案件信息'),
+    ...refusalView(c?.timeline),
+  );
   fill(
     $('#determination'),
     h('h2', { id: 'determination-h' }, '待遇核定'),

@@ -1,20 +1,9 @@
-import {
-  $,
-  api,
-  dateTime,
-  dueText,
-  errorText,
-  h,
-  label,
-  LABELS,
-  notify,
-  renderHeader,
-  requireUser,
-  table,
-} from './app.js';
+// 我的工作台: the worklist (my tasks, unassigned for my roles, overdue, all), filtered, paged by the API's cursor.
+import { $, api, dateTime, errorText, h, label, LABELS, notify } from './app.js';
+import { dueText, staffPage } from './layout.js';
+import { pager, table } from './tables.js';
 
-const me = await requireUser();
-renderHeader(me);
+await staffPage();
 
 const VIEWS = [
   ['mine', '我的待办'],
@@ -31,18 +20,22 @@ for (const [code, text] of Object.entries(LABELS.taskType)) $('#type').append(h(
 for (const name of ['type', 'status', 'dueFrom', 'dueTo', 'limit'])
   if (params.get(name)) $(`#${name}`).value = params.get(name);
 
+/** The view choices with their counts; drawn once, then only their counts change (the focus stays where it is). */
 function renderViews(counts) {
+  const text = (code, name) => `${name}${code === 'all' ? '' : `（${counts?.[code] ?? 0}）`}`;
+  if ($('#views').children.length) {
+    for (const [code, name] of VIEWS) $(`label[for=view-${code}]`).textContent = text(code, name);
+    return;
+  }
   $('#views').replaceChildren(
-    ...VIEWS.map(([code, text]) => {
-      const n = code === 'all' ? '' : `（${counts?.[code] ?? 0}）`;
-      const id = `view-${code}`;
-      return h(
+    ...VIEWS.map(([code, name]) =>
+      h(
         'span',
         { class: 'view' },
         h('input', {
           type: 'radio',
           name: 'view',
-          id,
+          id: `view-${code}`,
           value: code,
           checked: code === view,
           onchange: () => {
@@ -51,13 +44,17 @@ function renderViews(counts) {
             load();
           },
         }),
-        h('label', { for: id }, `${text}${n}`),
-      );
-    }),
+        h('label', { for: `view-${code}` }, text(code, name)),
+      ),
+    ),
   );
 }
 
+/** Loads answered out of order (a view chosen while the first page loads): only the latest is shown. */
+let latest = 0;
+
 async function load() {
+  const mine = ++latest;
   const q = new URLSearchParams({ view, status: $('#status').value, limit: $('#limit').value });
   for (const name of ['type', 'dueFrom', 'dueTo']) if ($(`#${name}`).value) q.set(name, $(`#${name}`).value);
   // The address keeps the filters (a bookmark, the back button), not the page.
@@ -65,6 +62,7 @@ async function load() {
   const cursor = cursors[cursors.length - 1];
   if (cursor) q.set('cursor', cursor);
   const res = await api(`/tasks?${q}`);
+  if (mine !== latest) return;
   if (!res.ok) {
     notify(errorText(res), 'error');
     return;
@@ -95,23 +93,23 @@ async function load() {
       '没有符合条件的任务',
     ),
   );
-  $('#prev').disabled = cursors.length === 1;
-  $('#next').disabled = !nextCursor;
-  $('#next').dataset.cursor = nextCursor ?? '';
-  $('#page-no').textContent = `第 ${cursors.length} 页`;
+  $('#pager').replaceChildren(
+    pager('任务列表翻页', {
+      page: cursors.length,
+      hasNext: Boolean(nextCursor),
+      go: async (p) => {
+        if (p > cursors.length) cursors.push(nextCursor);
+        else cursors.pop();
+        await load();
+      },
+      focusAfter: () => $('#list .table-wrap'),
+    }),
+  );
 }
 
 $('#filters').addEventListener('submit', (e) => {
   e.preventDefault();
   cursors = [null];
-  load();
-});
-$('#next').addEventListener('click', () => {
-  cursors.push($('#next').dataset.cursor);
-  load();
-});
-$('#prev').addEventListener('click', () => {
-  cursors.pop();
   load();
 });
 renderViews(null);

@@ -19,6 +19,8 @@
  *   6. approval       only an eligible verdict: the person is told, unemployment registration (Art. 40), the benefit
  *                     period starts with the figures of that verdict (Art. 38, 39); while it pays, a record correction
  *                     an objection concluded is determined again and changes what the period pays (Art. 13, 38)
+ *   7. payment        the claim stays open while its period pays and while the overpayment of each stop is recovered
+ *                     (Art. 42, 43: the recoveries are its children, workflows/recovery-request.ts)
  *
  * Every human step is a task of the task primitive (workflows/tasks.ts).
  */
@@ -33,7 +35,6 @@ import {
   defineUpdate,
   isCancellation,
   proxyActivities,
-  proxyLocalActivities,
   setHandler,
   startChild,
   upsertSearchAttributes,
@@ -47,23 +48,35 @@ import { articleLabel } from '../domain/messages';
 import { benefitPeriod, changeEntitlement } from './benefit-period';
 import type { AppliedCorrection, CorrectionToCarryOut } from './objection-conclusion';
 import { createObjectionWindow } from './objection-window';
+import { recoveryNeeded, startRecoveryChild } from './recovery-request';
+import type { RecoveryInput } from './recovery-types';
 import { unreadableSource } from './source-failure';
 import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from './search-attributes';
 import { createTaskBoard } from './tasks';
 import { shanghaiDate } from './time';
-import type { ClaimApplication } from './types';
+import type { ClaimChannel } from './types';
 
+/**
+ * What the workflow is given: the case number and what routes it, never the person's data. POST /claims writes the
+ * application to the read model first (lib/claim-received.ts); the activities read what they need from there.
+ */
 export interface BenefitClaimInput {
   caseNumber: string;
   /** When the agency received the application (ISO instant): the API's clock, recorded once in history. */
   receivedAt: string;
-  application: ClaimApplication;
-  /** Identifies this submission: a retried POST with the same idempotency key carries the same fingerprint. */
-  submissionFingerprint: string;
-  /** SHA-256 of the caller's Idempotency-Key (scoped to the caller), when one was sent: a retry finds the case by it. */
-  idempotencyKeyHash?: string;
-  /** Who filed it: the applicant on our pages, a channel's service account, or a clerk at the window (no personal data). */
-  filedBy?: FiledBy;
+  /** The paying locality's agency (Art. 36, 39). */
+  agencyCode: string;
+  /** Art. 35: online, window or kiosk (a window claim has the intake clerk check the originals, Art. 14). */
+  channel: ClaimChannel;
+}
+
+/** The search attributes a claim's workflow starts with (no personal data). */
+export function claimSearchAttributes(agencyCode: string) {
+  return [
+    { key: CASE_TYPE, value: 'benefit_claim' },
+    { key: AGENCY_CODE, value: agencyCode },
+    { key: CASE_STATUS, value: 'awaiting_acceptance' },
+  ] as const;
 }
 
 export type FiledBy = { kind: 'applicant' } | { kind: 'channel' | 'clerk'; username: string };
@@ -81,18 +94,6 @@ export type ClaimStatus =
   | 'closed'
   | 'cancelled';
 
-export interface SubmissionReceipt {
-  caseNumber: string;
-  status: ClaimStatus;
-  /** True when this confirmation repeats an earlier one (a retried request). */
-  replayed: boolean;
-}
-
-/**
- * Sent by POST /claims to a case number already started whose row it cannot find yet (a retried Idempotency-Key racing
- * the first request): completes once the case is in the read model.
- */
-export const confirmSubmission = defineUpdate<SubmissionReceipt, [{ fingerprint: string }]>('confirmSubmission');
 export const claimStatus = defineQuery<ClaimStatus>('claimStatus');
 /** Art. 37: the materials asked for, supplied (a clerk received them, or the applicant uploaded them). */
 export const supplyMaterials = defineUpdate<{ stillMissing: string[] }, [{ kinds: string[]; by: string }]>(
@@ -106,12 +107,6 @@ const ACTIVITY_OPTIONS = {
   retry: { initialInterval: '1 second', maximumInterval: '10 minutes', backoffCoefficient: 2 },
 } as const;
 const acts = proxyActivities<Activities>(ACTIVITY_OPTIONS);
-/**
- * The case row is written inside the workflow task that starts the case (a local activity): POST /claims writes the
- * same row itself right after the start; this step writes it again, idempotently, and is what opens the case in the
- * read model when the API's write failed (api/claims/router.ts).
- */
-const local = proxyLocalActivities<Activities>(ACTIVITY_OPTIONS);
 
 type ReviewStep = 'review' | 'second_review' | 'approve';
 /** Who does each review step, and its time limit (policy/deadline.json). */
@@ -127,12 +122,10 @@ const ARREARS_RECHECK = '1 day';
 type Reason = { message: string; article: string };
 
 export async function benefitClaim(input: BenefitClaimInput): Promise<ClaimStatus> {
-  const { caseNumber, application } = input;
-  const agencyCode = application.payingLocality.agencyCode;
+  const { caseNumber, agencyCode } = input;
   const tasks = createTaskBoard({ caseNumber, workflowId: workflowInfo().workflowId, caseType: 'benefit_claim' });
-  let status: ClaimStatus = 'received';
-  let recorded = false;
-  let confirmations = 0;
+  // Art. 36: POST /claims wrote the case before it started this workflow.
+  let status: ClaimStatus = 'awaiting_acceptance';
   /** What the case brings to its verdict (Art. 35, 37, 38, 41), recorded with each determination version. */
   const inputs: ClaimInputs = {
     applicationDate: shanghaiDate(Date.parse(input.receivedAt)),
@@ -147,25 +140,11 @@ export async function benefitClaim(input: BenefitClaimInput): Promise<ClaimStatu
   let reopenings = 0;
 
   setHandler(claimStatus, () => status);
-  setHandler(
-    confirmSubmission,
-    async () => {
-      confirmations += 1;
-      await condition(() => recorded);
-      return { caseNumber, status, replayed: confirmations > 1 };
-    },
-    {
-      validator: ({ fingerprint }) => {
-        if (fingerprint !== input.submissionFingerprint) {
-          throw ApplicationFailure.create({
-            type: 'SubmissionMismatch',
-            message: 'this case number belongs to another submission',
-            nonRetryable: true,
-          });
-        }
-      },
-    },
-  );
+  /** Art. 43: recoveries asked for by whoever stopped the period, started in the payment phase (approve). */
+  const recoveriesAsked: RecoveryInput[] = [];
+  setHandler(recoveryNeeded, (r) => {
+    recoveriesAsked.push(r);
+  });
   setHandler(
     supplyMaterials,
     async ({ kinds, by }) => {
@@ -505,19 +484,38 @@ export async function benefitClaim(input: BenefitClaimInput): Promise<ClaimStatu
         },
       ],
     });
-    // The claim stays open while its period pays (its payment phase): the period is its child, and a cancellation of
-    // the claim does not reach a period already paying (a stop or a revocation does, Art. 42, 43). A correction an
-    // objection concludes meanwhile is carried out here (Art. 13, 38 para 2).
-    let paying = true;
-    void period.result().then(
-      () => (paying = false),
-      () => (paying = false),
-    );
+    // The claim stays open while its period pays (its payment phase) and while what was overpaid after a stop is
+    // recovered (Art. 43: one recovery per stop, its child, asked for by whoever found the stop): the period and the
+    // recoveries are its children, and a cancellation of the claim reaches neither (a stop or a revocation does). A
+    // correction an objection concludes meanwhile is carried out here (Art. 13, 38 para 2).
+    let periodEnded = false;
+    let openRecoveries = 0;
+    void period
+      .result()
+      .catch(() => undefined)
+      .then(() => {
+        periodEnded = true;
+      });
     await CancellationScope.nonCancellable(async () => {
       for (;;) {
-        await condition(() => !paying || objections.pending() > 0);
-        if (objections.pending()) await correctWhilePaying(objections.take()!, period);
-        else if (!paying) return;
+        await condition(
+          () => objections.pending() > 0 || recoveriesAsked.length > 0 || (periodEnded && openRecoveries === 0),
+        );
+        if (objections.pending()) {
+          await correctWhilePaying(objections.take()!, period);
+          continue;
+        }
+        const asked = recoveriesAsked.shift();
+        if (!asked) break;
+        const recovery = await startRecoveryChild(asked);
+        if (!recovery) continue; // started already (a repeated request)
+        openRecoveries += 1;
+        void recovery
+          .result()
+          .catch(() => undefined)
+          .then(() => {
+            openRecoveries -= 1;
+          });
       }
     });
     return finish();
@@ -616,7 +614,7 @@ export async function benefitClaim(input: BenefitClaimInput): Promise<ClaimStatu
     let accepter: string | undefined;
     const atAcceptance =
       !reopened || (reopened.correction.kind === 'reopen' && reopened.correction.step === 'acceptance');
-    if (application.channel === 'window' && atAcceptance) {
+    if (input.channel === 'window' && atAcceptance) {
       const acceptance = await tasks.humanTask({
         type: 'claim_acceptance',
         form: 'acceptance',
@@ -642,24 +640,8 @@ export async function benefitClaim(input: BenefitClaimInput): Promise<ClaimStatu
     return approve(reviewed);
   }
 
-  const record = () =>
-    local.recordClaimReceived({
-      caseNumber,
-      receivedAt: input.receivedAt,
-      application,
-      status: 'awaiting_acceptance',
-      submissionFingerprint: input.submissionFingerprint,
-      ...(input.idempotencyKeyHash ? { idempotencyKeyHash: input.idempotencyKeyHash } : {}),
-      ...(input.filedBy ? { filedBy: input.filedBy } : {}),
-    });
-
   try {
-    // 1. Art. 36: the paying locality's agency receives the application; the case opens in the read model.
-    await record();
-    status = 'awaiting_acceptance';
-    recorded = true;
-    upsertSearchAttributes([{ key: CASE_STATUS, value: status }]);
-
+    // 1. Art. 36: the paying locality's agency received the application (the case is in the read model).
     // 2-6, and again each time an objection reopens a refusal (Art. 13).
     let reopened: CorrectionToCarryOut | null = null;
     for (;;) {
@@ -672,8 +654,6 @@ export async function benefitClaim(input: BenefitClaimInput): Promise<ClaimStatu
     if (isCancellation(err)) {
       // A supervisor or the applicant cancelled the case: record it, whatever happens to the cancelled scope.
       await CancellationScope.nonCancellable(async () => {
-        // Every case Temporal knows is in the read model, even one cancelled before it was recorded.
-        if (!recorded) await record();
         await tasks.cancelOpen();
         await moveTo('cancelled', 'case_cancelled');
       });

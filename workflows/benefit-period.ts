@@ -9,8 +9,9 @@
  *                account is paid once (Art. 39)
  *
  * Medical insurance from the first day to the last (Art. 44). The expiry SMS one calendar month before the period
- * ends, at 09:00 (Art. 38). A self-reported stop (Art. 42 last paragraph) or one found after months were paid starts
- * the recovery of the overpayment (Art. 43: workflow overpaymentRecovery, started by an activity, outliving the period). A
+ * ends, at 09:00 (Art. 38). Every stop is recorded with who found it; one found after months were paid (a self-reported
+ * stop, Art. 42 last paragraph, a late finding, a revocation) asks the claim for the recovery of that stop (Art. 43:
+ * workflow overpaymentRecovery, the claim's child, workflows/recovery-request.ts). A
  * corrected determination (Art. 38 para 2, through an objection, Art. 13) changes the amount of the months not yet
  * queued (`changeMonthlyAmount`). History stays bounded: continue-as-new every 12 months or when suggested.
  */
@@ -31,7 +32,8 @@ import {
 import type { Activities } from '../activities';
 import { STOP_REASON_LABELS } from '../domain/messages';
 import { amountOfMonth } from '../domain/period-amounts';
-import { recoveryIdOf } from './recovery-types';
+import { requestRecovery } from './recovery-request';
+import type { StopFoundBy } from './recovery-types';
 import { unreadableSource } from './source-failure';
 import { CASE_STATUS } from './search-attributes';
 import { addCalendarMonths, addToMonth, monthOfDate, shanghaiDate, shanghaiInstant } from './time';
@@ -97,6 +99,8 @@ export const reportStop = defineUpdate<PeriodState, [{ by: string; date: string;
 export interface StopFinding {
   month: string;
   found: { reason: 'reemployed' | 'pension' | 'death' | 'audit_finding'; date: string; began: string };
+  /** Who found it (the city's comparison, the case that found it); absent in signals sent before it was told. */
+  foundBy?: StopFoundBy;
 }
 export const stopFound = defineSignal<[StopFinding]>('stopFound');
 
@@ -104,7 +108,7 @@ export const stopFound = defineSignal<[StopFinding]>('stopFound');
  * Art. 42, 43: the determination the period pays was revoked (workflow determinationRevocation): payment stops from
  * `date`, the months from its month on are not paid; the revocation tells the person and recovers what was paid.
  */
-export const revokePeriod = defineSignal<[{ date: string; revocationNumber: string }]>('revokePeriod');
+export const revokePeriod = defineSignal<[{ date: string; revocationNumber: string; by?: string }]>('revokePeriod');
 
 /**
  * Art. 13, 38 para 2: the claim's determination was corrected (a new eligible version, after the record correction's
@@ -164,6 +168,11 @@ const ONE_ACTIVITY_A_STEP = 'benefit-period-one-activity-a-step';
  * no longer wakes up for a month that pays as it should). Runs begun before go on checking their months themselves.
  */
 const CITY_MONTHLY_CHECK = 'benefit-period-city-monthly-check';
+/**
+ * Art. 43: one recovery per stop, asked of the claim once the stop is recorded (workflows/recovery-request.ts), a
+ * revoked determination's too. Runs stopped before started the claim's one recovery by an activity, before the SMS.
+ */
+const RECOVERY_PER_STOP = 'benefit-period-recovery-per-stop';
 
 export async function benefitPeriod(input: BenefitPeriodInput): Promise<PeriodStatus> {
   const { periodId, caseNumber } = input;
@@ -176,7 +185,9 @@ export async function benefitPeriod(input: BenefitPeriodInput): Promise<PeriodSt
     expirySent: false,
     stopped: null,
   };
-  let reported: { date: string; reason: string } | null = null;
+  /** A stop to take: reported by the person (Art. 42 last paragraph) or a revocation (Art. 42, 43). */
+  type Reported = { date: string; reason: string; foundBy?: StopFoundBy; by?: string };
+  let reported: Reported | null = null;
   /** Set once a stop is fully recorded (ledger, SMS, medical, read model), for the reportStop Update to answer. */
   let stopRecorded = false;
   let corrected = false;
@@ -203,13 +214,19 @@ export async function benefitPeriod(input: BenefitPeriodInput): Promise<PeriodSt
   setHandler(changeEntitlement, (c) => {
     entitlementChanges.push(c);
   });
-  setHandler(revokePeriod, ({ date }) => {
-    if (!state.stopped) reported = { date, reason: 'revoked' };
+  setHandler(revokePeriod, ({ date, revocationNumber, by }) => {
+    if (!state.stopped)
+      reported = {
+        date,
+        reason: 'revoked',
+        foundBy: { kind: 'revocation', ref: revocationNumber },
+        ...(by ? { by } : {}),
+      };
   });
   setHandler(
     reportStop,
-    async ({ date, reason }) => {
-      reported = { date, reason };
+    async ({ date, reason, by }) => {
+      reported = { date, reason, foundBy: { kind: 'report', ref: by } };
       await condition(() => stopRecorded);
       return { ...state };
     },
@@ -311,25 +328,26 @@ export async function benefitPeriod(input: BenefitPeriodInput): Promise<PeriodSt
     return 'active';
   }
 
-  async function progress(s: PeriodStatus, paidMonths = state.paid.length) {
+  async function progress(s: PeriodStatus, paidMonths = state.paid.length, foundBy?: StopFoundBy) {
     upsertSearchAttributes([
       { key: CASE_STATUS, value: s === 'active' ? 'in_payment' : s === 'stopped' ? 'stopped' : 'completed' },
     ]);
-    await acts.recordPeriodProgress({
+    return acts.recordPeriodProgress({
       periodId,
       status: s,
       paidMonths,
-      ...(state.stopped ? { stop: state.stopped } : {}),
+      ...(state.stopped ? { stop: { ...state.stopped, ...(foundBy ? { foundBy } : {}) } } : {}),
       at: iso(),
     });
   }
 
   /**
    * Art. 42: stop at once; months after the stop month are not paid; what was paid after it is overpaid (Art. 43). A
-   * revoked determination (Art. 42, 43) stops from its own month: the revocation tells the person and recovers.
+   * revoked determination (Art. 42, 43) stops from its own month and is recovered from it; the revocation tells the
+   * person. The stop is recorded with who found it, and its recovery asked of the claim (one per stop).
    */
-  async function stop(found: { reason: string; date: string }) {
-    state.stopped = found;
+  async function stop(found: { reason: string; date: string; foundBy?: StopFoundBy; by?: string }) {
+    state.stopped = { reason: found.reason, date: found.date };
     const revoked = found.reason === 'revoked';
     const stopMonth = monthOfDate(found.date);
     const lastDue = revoked ? addToMonth(stopMonth, -1) : stopMonth;
@@ -338,11 +356,12 @@ export async function benefitPeriod(input: BenefitPeriodInput): Promise<PeriodSt
     state.nextIndex = ent().months;
     // City regime: what was paid is in the ledger, not in the workflow's state.
     const paidMonths = city ? (await acts.periodLedger({ periodId })).paid : state.paid.map((p) => p.month);
-    const overpaid = paidMonths.filter((m) => m > stopMonth);
-    if (overpaid.length && !revoked) {
-      // Art. 43: the recovery case, from the ledger; its own workflow, which lives on after this period.
+    const overpaid = paidMonths.filter((m) => (revoked ? m >= stopMonth : m > stopMonth));
+    const perStop = patched(RECOVERY_PER_STOP);
+    if (!perStop && overpaid.length && !revoked) {
+      // Art. 43: the claim's one recovery, from the ledger; its own workflow, which lives on after this period.
       await acts.startRecovery({
-        recoveryId: recoveryIdOf(caseNumber),
+        recoveryId: `${caseNumber}.R`,
         caseNumber,
         agencyCode: input.agencyCode,
         periodId,
@@ -365,7 +384,21 @@ export async function benefitPeriod(input: BenefitPeriodInput): Promise<PeriodSt
       endDate: found.date,
       reason: found.reason === 'death' ? 'deceased' : 'benefit_stopped',
     });
-    await progress('stopped', paidMonths.length);
+    const recorded = await progress('stopped', paidMonths.length, found.foundBy);
+    if (perStop && recorded && overpaid.length) {
+      // Art. 43: the recovery of this stop, the claim's child (each payment recovered once, from the ledger).
+      await requestRecovery({
+        recoveryId: recorded.recoveryId,
+        caseNumber,
+        agencyCode: input.agencyCode,
+        periodId,
+        stopId: recorded.stopId,
+        stopDate: recorded.stopDate,
+        ...(revoked ? { overpaidFromMonth: stopMonth } : {}),
+        origin: revoked ? 'revocation' : 'benefit_period',
+        startedBy: found.by ?? 'system',
+      });
+    }
     stopRecorded = true;
   }
 
@@ -498,7 +531,7 @@ export async function benefitPeriod(input: BenefitPeriodInput): Promise<PeriodSt
         return;
       }
       checkRetryAt = null;
-      if (f && !dismissedStop(f)) return stop(f);
+      if (f && !dismissedStop(f)) return stop({ ...f, foundBy: { kind: 'monthly_check' } });
       if (month < cityFrom) state.nextIndex = Math.max(state.nextIndex, monthIndex(month) + 1);
       upsertSearchAttributes([{ key: CASE_STATUS, value: 'in_payment' }]);
     }
@@ -537,9 +570,9 @@ export async function benefitPeriod(input: BenefitPeriodInput): Promise<PeriodSt
         continue;
       }
       if (reported) {
-        const r: { date: string; reason: string } = reported;
+        const r: Reported = reported;
         reported = null;
-        await stop({ reason: r.reason, date: r.date });
+        await stop(r);
         continue;
       }
       if (cityFindings.length) {
@@ -547,7 +580,7 @@ export async function benefitPeriod(input: BenefitPeriodInput): Promise<PeriodSt
         if (state.stopped) continue; // stopped already (a repeated signal, a batch retried)
         // A stop an objection found wrong (Art. 13, 42): the month is checked and queued here, past that finding.
         if (dismissedStop(f.found)) await checkOwn(f.month);
-        else await stop(f.found);
+        else await stop({ ...f.found, foundBy: f.foundBy ?? { kind: 'monthly_check' } });
         continue;
       }
       if (woken) continue; // a corrected account: the city's next run pays the months it re-queued
@@ -631,9 +664,9 @@ export async function benefitPeriod(input: BenefitPeriodInput): Promise<PeriodSt
         ? await condition(() => reported !== null || corrected || cityFindings.length > 0)
         : await condition(() => reported !== null || corrected || cityFindings.length > 0, Math.max(0, next - now()));
     if (reported) {
-      const r: { date: string; reason: string } = reported;
+      const r: Reported = reported;
       reported = null;
-      await stop({ reason: r.reason, date: r.date });
+      await stop(r);
       continue;
     }
     if (cityFindings.length) {
@@ -642,7 +675,7 @@ export async function benefitPeriod(input: BenefitPeriodInput): Promise<PeriodSt
       const dismissed = (state.dismissedStops ?? []).some(
         (d) => d.reason === f.found.reason && d.began === f.found.began,
       );
-      if (!state.stopped && !dismissed) await stop(f.found);
+      if (!state.stopped && !dismissed) await stop({ ...f.found, foundBy: f.foundBy ?? { kind: 'monthly_check' } });
       continue;
     }
     if (woken) continue; // a corrected account: the requeued months are settled after the next run
@@ -669,7 +702,7 @@ export async function benefitPeriod(input: BenefitPeriodInput): Promise<PeriodSt
         (d) => d.reason === found?.reason && d.began === found?.began,
       );
       if (found && !dismissed) {
-        await stop(found);
+        await stop({ ...found, foundBy: { kind: 'monthly_check' } });
         continue;
       }
       if (!oneActivity) {

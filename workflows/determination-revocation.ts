@@ -6,15 +6,17 @@
  *   1. proposed    a reviewer or an auditor proposes it with the grounds, the reference and the reasons (the API)
  *   2. approval    an approver who did not propose it approves or rejects (a task; 岗位不相容)
  *   3. revoked     the determination version is marked revoked and the claim's status is `revoked` (read model);
- *                  the benefit period stops from the month the determination was wrong (Art. 42: 立即停止发放);
- *                  what was paid on it goes to recovery (Art. 43: workflow overpaymentRecovery, a child that outlives
- *                  this case); the person is told with the remedies and their dates (Art. 13). Everything audited.
+ *                  the benefit period stops from the month the determination was wrong (Art. 42: 立即停止发放), a
+ *                  stop of its own kind; what was paid on it goes to the recovery of that stop (Art. 43: asked of the
+ *                  claim, workflows/recovery-request.ts); the person is told with the remedies and their dates
+ *                  (Art. 13). Everything audited.
  */
 import {
   ParentClosePolicy,
   allHandlersFinished,
   condition,
   getExternalWorkflowHandle,
+  patched,
   proxyActivities,
   startChild,
   upsertSearchAttributes,
@@ -24,7 +26,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Activities } from '../activities';
 import { overpaymentRecovery } from './overpayment-recovery';
 import { revokePeriod } from './benefit-period';
-import { recoveryIdOf } from './recovery-types';
+import { requestRecovery } from './recovery-request';
 import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from './search-attributes';
 import { createTaskBoard } from './tasks';
 import { monthOfDate, shanghaiDate } from './time';
@@ -33,6 +35,12 @@ const acts = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', maximumInterval: '10 minutes', backoffCoefficient: 2 },
 });
+
+/**
+ * Art. 43: the revocation is a stop of the period's (one recovery per stop, asked of the claim). Revocations decided
+ * before started the claim's one recovery as their own child.
+ */
+const RECOVERY_PER_STOP = 'revocation-recovery-per-stop';
 
 export const REVOCATION_GROUNDS = ['objection_upheld', 'audit_finding', 'late_record'] as const;
 export type RevocationGround = (typeof REVOCATION_GROUNDS)[number];
@@ -111,16 +119,41 @@ export async function determinationRevocation(input: RevocationInput): Promise<R
     // Art. 42: the period stops at once, from the month the determination was wrong (a period that ended meanwhile
     // cannot be signalled, and has nothing left to stop); its months in the ledger are settled before the recovery.
     const signalled = await getExternalWorkflowHandle(revoked.periodId)
-      .signal(revokePeriod, { date: input.effectiveFrom, revocationNumber: caseNumber })
+      .signal(revokePeriod, { date: input.effectiveFrom, revocationNumber: caseNumber, by: by.username })
       .then(() => true)
       .catch(() => false);
     if (signalled) await acts.awaitPeriodStopped({ periodId: revoked.periodId });
   }
   // Art. 43: what was paid on the revoked determination, from its first wrong month, is recovered.
-  if (revoked.periodId) {
+  if (revoked.periodId && patched(RECOVERY_PER_STOP)) {
+    // The revocation is a stop of its own kind (Art. 42): a period that took it recorded it and asked its claim for
+    // its recovery; a period stopped before or ended has it recorded here, and its recovery asked for here.
+    const stop = await acts.recordPeriodStop({
+      periodId: revoked.periodId,
+      caseNumber: claimCaseNumber,
+      reason: 'revoked',
+      date: input.effectiveFrom,
+      foundBy: { kind: 'revocation', ref: caseNumber },
+      overpaidFromMonth: monthOfDate(input.effectiveFrom),
+      at: iso(),
+    });
+    if (stop?.created && stop.overpaid) {
+      await requestRecovery({
+        recoveryId: stop.recoveryId,
+        caseNumber: claimCaseNumber,
+        agencyCode,
+        periodId: revoked.periodId,
+        stopId: stop.stopId,
+        stopDate: stop.stopDate,
+        overpaidFromMonth: monthOfDate(stop.stopDate),
+        origin: 'revocation',
+        startedBy: by.username,
+      });
+    }
+  } else if (revoked.periodId) {
     try {
       await startChild(overpaymentRecovery, {
-        workflowId: recoveryIdOf(claimCaseNumber),
+        workflowId: `${claimCaseNumber}.R`,
         parentClosePolicy: ParentClosePolicy.ABANDON,
         typedSearchAttributes: [
           { key: CASE_TYPE, value: 'overpayment_recovery' },
@@ -129,7 +162,7 @@ export async function determinationRevocation(input: RevocationInput): Promise<R
         ],
         args: [
           {
-            recoveryId: recoveryIdOf(claimCaseNumber),
+            recoveryId: `${claimCaseNumber}.R`,
             caseNumber: claimCaseNumber,
             agencyCode,
             periodId: revoked.periodId,
@@ -146,7 +179,7 @@ export async function determinationRevocation(input: RevocationInput): Promise<R
         caseNumber,
         status: 'revoked',
         event: 'recovery_exists',
-        data: { recoveryId: recoveryIdOf(claimCaseNumber), article: 'Art. 43' },
+        data: { recoveryId: `${claimCaseNumber}.R`, article: 'Art. 43' },
         at: iso(),
       });
     }

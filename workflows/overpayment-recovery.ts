@@ -1,14 +1,18 @@
 /**
- * 待遇退回 (Art. 43): one workflow per claim whose benefit was paid after a stop condition began. Its ID is
- * `<case number>.R` (no personal data). Started by the benefit period when a stop is found after payments were made,
- * or by an auditor.
+ * 待遇退回 (Art. 43): one workflow per stop of a benefit period after which benefits were paid (领金人员符合停发条件…多领).
+ * Its ID is `<case number>.R<stop seq>` (no personal data; `<case number>.R` for the one recovery a claim had before).
+ * Asked of the claim, whose child it is, by whoever stopped the period (workflows/recovery-request.ts), or started by
+ * an auditor for a stop without its recovery yet.
  *
- *   1. amount      every payment of the ledger for a month after the stop month (benefit and medical premium), with
- *                  the calculator's explanation (domain/calculators/overpayment.ts)
+ *   1. amount      every payment of the ledger for a month after the stop month (benefit and medical premium) that no
+ *                  other recovery of the claim takes, with the calculator's explanation (domain/calculators/overpayment.ts)
  *   2. notice      the person is told by SMS of the amount and the time to repay; the delivery of the notice is recorded
  *                  (SMS, post, in person, with the proof) and starts the 30-day repayment deadline (art43.repayment)
  *   3. repayment   finance confirms repayments (partial ones reduce the balance); fully repaid → closed
  *   4. litigation  not repaid by the deadline → a task for the audit team to sue (依法提起民事诉讼), with the case file
+ *
+ * An auditor who finds the stop began earlier re-dates it (`redateStop`): the amount is re-computed with the months
+ * that adds, what was repaid still counts, the person is told the new amount, and its notice is delivered again.
  */
 import {
   allHandlersFinished,
@@ -23,6 +27,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { agencyCovers } from '../domain/access';
+import type { MessageParams } from '../domain/messages';
 import type { Actor } from '../domain/tasks';
 import type { DeliveryMethod, RecoveryInput, RecoveryStatus, RecoveryView } from './recovery-types';
 import { CASE_STATUS } from './search-attributes';
@@ -53,10 +58,22 @@ export const confirmRepayment = defineUpdate<
   [{ amountFen: number; receivedOn: string; reference: string; by: Actor }]
 >('confirmRepayment');
 
+/**
+ * Art. 43: the stop re-dated earlier by an auditor (the condition began before the date first recorded): the amount
+ * re-computed, audited; the person told; the new notice to be delivered (its 30 days start again).
+ */
+export const redateStop = defineUpdate<RecoveryView, [{ stopDate: string; reason: string; by: Actor }]>('redateStop');
+
 export const recoveryState = defineQuery<RecoveryView>('recoveryState');
 
 /** Who may record the delivery of a notice (front desk, audit, supervisors). */
 const DELIVERY_ROLES = ['intake', 'auditor', 'supervisor'];
+
+/** A notice to the person: the amount found, or re-computed for an earlier stop date (what was repaid counted). */
+type Notice = { kind: 'recovery_notice' | 'recovery_recomputed' } & Omit<
+  MessageParams['recovery_recomputed'],
+  'caseNumber'
+>;
 
 function refuse(message: string, type: string): never {
   throw ApplicationFailure.create({ type, message, nonRetryable: true });
@@ -71,6 +88,8 @@ export async function overpaymentRecovery(input: RecoveryInput): Promise<Recover
   });
   const view: RecoveryView = {
     recoveryId,
+    stopId: input.stopId ?? null,
+    stopDate: input.stopDate,
     status: 'opening',
     amountFen: 0,
     balanceFen: 0,
@@ -79,6 +98,8 @@ export async function overpaymentRecovery(input: RecoveryInput): Promise<Recover
     dueAt: null,
   };
   let busy = 0;
+  /** The notice the person is to be told next: the first, or the re-computed amount of a re-dated stop. */
+  let notice: Notice | null = null;
   const references = new Set<string>();
   const iso = () => new Date().toISOString();
   const closed = () => view.status === 'repaid' || view.status === 'closed';
@@ -165,6 +186,46 @@ export async function overpaymentRecovery(input: RecoveryInput): Promise<Recover
     },
   );
 
+  setHandler(
+    redateStop,
+    async ({ stopDate, reason, by }) => {
+      busy += 1;
+      try {
+        const r = await acts.recomputeRecovery({
+          recoveryId,
+          stopDate,
+          by: { id: by.userId, username: by.username },
+          reason,
+          at: iso(),
+        });
+        view.stopDate = r.stopDate;
+        view.amountFen = r.amountFen;
+        view.balanceFen = r.balanceFen;
+        // A new amount is a new notice: delivered again, the 30 days counted from that delivery (Art. 43).
+        view.deliveredOn = null;
+        view.dueDate = null;
+        view.dueAt = null;
+        if (r.balanceFen > 0) view.status = 'awaiting_delivery';
+        if (r.recomputed) notice = { kind: 'recovery_recomputed', ...r };
+        return { ...view };
+      } finally {
+        busy -= 1;
+      }
+    },
+    {
+      validator: ({ stopDate, by }) => {
+        if (!by.roles.includes('auditor')) refuse('re-dating a stop needs the role auditor', 'MissingRole');
+        inScope(by);
+        if (view.status === 'opening' || closed()) refuse(`the recovery is ${view.status}`, 'RecoveryNotOpen');
+        if (view.status === 'litigation')
+          refuse('the recovery is before the court: re-date it once the litigation task is closed', 'InLitigation');
+        if (!/^\d{4}-\d{2}-\d{2}$/.test(stopDate)) refuse('stopDate must be a date YYYY-MM-DD', 'InvalidStopDate');
+        if (stopDate >= view.stopDate)
+          refuse(`stopDate must be earlier than the stop's date ${view.stopDate}`, 'StopDateNotEarlier');
+      },
+    },
+  );
+
   async function moveTo(status: RecoveryStatus, data?: Record<string, unknown>) {
     view.status = status;
     upsertSearchAttributes([{ key: CASE_STATUS, value: status }]);
@@ -172,37 +233,61 @@ export async function overpaymentRecovery(input: RecoveryInput): Promise<Recover
   }
   const settled = () => busy === 0 && view.balanceFen === 0;
 
+  /** Art. 43: the person told the amount and the days to repay (the first notice; a re-computed amount). */
+  async function tell(n: Notice) {
+    const params = {
+      caseNumber,
+      amountFen: n.amountFen,
+      months: n.months,
+      stopDate: n.stopDate,
+      repayDays: n.repayDays,
+    };
+    await acts.notifyApplicant(
+      n.kind === 'recovery_notice'
+        ? { caseNumber, messageId: `${recoveryId}.notice`, kind: n.kind, params, at: iso() }
+        : {
+            caseNumber,
+            messageId: `${recoveryId}.notice.${n.stopDate}`,
+            kind: n.kind,
+            params: { ...params, repaidFen: n.repaidFen, balanceFen: n.balanceFen },
+            at: iso(),
+          },
+    );
+  }
+
   // 1. The amount, from the payment ledger, with the calculator's explanation.
   const opened = await acts.openRecovery({ ...input, at: iso() });
   view.amountFen = opened.amountFen;
   view.balanceFen = opened.balanceFen;
-  if (opened.amountFen === 0) {
-    view.status = 'closed';
-    upsertSearchAttributes([{ key: CASE_STATUS, value: 'closed' }]);
+  view.stopDate = opened.stopDate ?? input.stopDate;
+  if (opened.amountFen === 0 || (opened.recomputed && opened.balanceFen === 0)) {
+    // Nothing overpaid; or, started again for an earlier stop date, all repaid already: told, closed.
+    view.status = opened.amountFen === 0 ? 'closed' : 'repaid';
+    upsertSearchAttributes([{ key: CASE_STATUS, value: view.status }]);
+    if (opened.recomputed) await tell({ kind: 'recovery_recomputed', ...opened });
     return view.status;
   }
   view.status = 'awaiting_delivery';
   upsertSearchAttributes([{ key: CASE_STATUS, value: view.status }]);
+  notice = opened.recomputed ? { kind: 'recovery_recomputed', ...opened } : { kind: 'recovery_notice', ...opened };
 
-  // 2. Art. 43: the notice (SMS), then its delivery recorded, which starts the 30 days.
-  await acts.notifyApplicant({
-    caseNumber,
-    messageId: `${recoveryId}.notice`,
-    kind: 'recovery_notice',
-    params: {
-      caseNumber,
-      amountFen: opened.amountFen,
-      months: opened.months,
-      stopDate: input.stopDate,
-      repayDays: opened.repayDays,
-    },
-    at: iso(),
-  });
-  await condition(() => (view.dueAt !== null && busy === 0) || settled());
-
-  // 3. Repayments until the deadline: a real timer to the end of the 30th day.
-  const repaid = settled() || (await condition(settled, Math.max(0, Date.parse(view.dueAt!) - Date.now())));
-  if (repaid) {
+  // 2-3. Art. 43: the notice (SMS), then its delivery recorded, which starts the 30 days; repayments until the end of
+  // the 30th day (a real timer). A stop re-dated meanwhile: the new amount told, and delivered again.
+  /** Repaid in full (true), or the 30 days passed (false). */
+  async function repaidInTime(): Promise<boolean> {
+    for (;;) {
+      const next: Notice | null = notice;
+      notice = null;
+      if (next) await tell(next);
+      await condition(() => (view.dueAt !== null && busy === 0) || settled() || notice !== null);
+      if (notice) continue;
+      const repaid =
+        settled() ||
+        (await condition(() => settled() || notice !== null, Math.max(0, Date.parse(view.dueAt!) - Date.now())));
+      if (!notice) return repaid;
+    }
+  }
+  if (await repaidInTime()) {
     await moveTo('repaid');
     await condition(allHandlersFinished);
     return view.status;

@@ -3,12 +3,20 @@
  * of the case that found it (signal `stopFound` to `<claim case number>.P`), not at the city's next monthly
  * comparison. The period does what it does for every stop: the months after the stop's month are withdrawn from the
  * ledger, what was paid for them goes to recovery (Art. 43), the person is told by SMS, medical insurance ends, the read
- * model and the case's timeline show it. A period that stopped already ignores it. Workflow code (deterministic).
+ * model and the case's timeline show it. A period that stopped already ignores it; a period not running has the stop
+ * recorded and what was paid after it recovered all the same. Workflow code (deterministic).
  */
-import { getExternalWorkflowHandle, isCancellation, proxyActivities } from '@temporalio/workflow';
+import { getExternalWorkflowHandle, isCancellation, patched, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { stopFound, type StopFinding } from './benefit-period';
+import { requestRecovery } from './recovery-request';
 import { monthOfDate } from './time';
+
+/**
+ * Art. 42, 43: a stop found for a period no longer running is recorded as a stop of that period, and what was paid
+ * after it is recovered (one recovery per stop). Cases that found one before only recorded it on both timelines.
+ */
+const ENDED_PERIOD_STOP_RECOVERED = 'period-stop-ended-period-recovered';
 
 const acts = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
@@ -31,6 +39,7 @@ export async function stopPeriod(p: {
     await getExternalWorkflowHandle(p.periodId).signal(stopFound, {
       month: monthOfDate(p.found.date),
       found: p.found,
+      foundBy: { kind: 'case', ref: p.foundBy },
     });
     return true;
   } catch (err) {
@@ -41,6 +50,29 @@ export async function stopPeriod(p: {
       found: { reason: p.found.reason, date: p.found.date },
       at: new Date().toISOString(),
     });
+    if (patched(ENDED_PERIOD_STOP_RECOVERED)) {
+      // Art. 43: paid after the stop, though the period had ended or stopped for another reason: recovered.
+      const stop = await acts.recordPeriodStop({
+        periodId: p.periodId,
+        caseNumber: p.claimCaseNumber,
+        reason: p.found.reason,
+        date: p.found.date,
+        foundBy: { kind: 'case', ref: p.foundBy },
+        at: new Date().toISOString(),
+      });
+      if (stop?.created && stop.overpaid) {
+        await requestRecovery({
+          recoveryId: stop.recoveryId,
+          caseNumber: p.claimCaseNumber,
+          agencyCode: stop.agencyCode,
+          periodId: p.periodId,
+          stopId: stop.stopId,
+          stopDate: stop.stopDate,
+          origin: 'benefit_period',
+          startedBy: p.foundBy,
+        });
+      }
+    }
     return false;
   }
 }

@@ -40,13 +40,25 @@ export type ObjectionStatus = 'received' | 'under_review' | 'in_correction' | 'u
 export const DELIVERY_METHODS = ['sms', 'post', 'in_person'] as const;
 export type DeliveryMethod = (typeof DELIVERY_METHODS)[number];
 
+/**
+ * Who or what found a stop (Art. 42): the monthly comparison (the city's or the period's own), the person's report (by
+ * the user who filed it), another case (a survivors' claim, a monitoring item: its case number), a revocation of the
+ * determination (its number); `unrecorded` for stops made before they were kept.
+ */
+export interface StopFoundBy {
+  kind: 'monthly_check' | 'report' | 'case' | 'revocation' | 'unrecorded';
+  ref?: string;
+}
+
 export interface RecoveryInput {
-  /** Workflow ID and read-model key: `<claim case number>.R` (no personal data). */
+  /** Workflow ID and read-model key: `<claim case number>.R<stop seq>` (no personal data); `<case>.R` before. */
   recoveryId: string;
   caseNumber: string;
   agencyCode: string;
   /** The benefit period whose ledger holds the payments, when known. */
   periodId: string | null;
+  /** The stop it stands on (Art. 43: 符合停发条件): `<case>.S<seq>`; absent in runs started before stops were kept. */
+  stopId?: string;
   stopDate: string;
   /**
    * The first month overpaid. Absent: the month after the stop's (Art. 43: the stop month is still due). A revoked
@@ -55,6 +67,8 @@ export interface RecoveryInput {
   overpaidFromMonth?: string;
   origin: 'benefit_period' | 'auditor' | 'revocation';
   startedBy: string;
+  /** A recovery started again after it closed, for its stop re-dated earlier by an auditor (Art. 43): why. */
+  redateReason?: string;
 }
 
 export type RecoveryStatus =
@@ -62,6 +76,8 @@ export type RecoveryStatus =
 
 export interface RecoveryView {
   recoveryId: string;
+  stopId: string | null;
+  stopDate: string;
   status: RecoveryStatus;
   amountFen: number;
   balanceFen: number;
@@ -70,5 +86,13 @@ export interface RecoveryView {
   dueAt: string | null;
 }
 
-/** The recovery of a claim's overpayment: one per claim. */
-export const recoveryIdOf = (caseNumber: string) => `${caseNumber}.R`;
+/** The stop `seq` of a claim's benefit period: `<case>.S<seq>`. */
+export const stopIdOf = (caseNumber: string, seq: number) => `${caseNumber}.S${seq}`;
+/** The recovery of the stop `seq` of a claim's benefit period: one per stop (Art. 43). */
+export const recoveryIdOf = (caseNumber: string, seq: number) => `${caseNumber}.R${seq}`;
+/** A recovery ID's claim and stop seq (`<case>.R<seq>`; `<case>.R`, one per claim before stops were kept: seq null). */
+export function parseRecoveryId(id: string): { caseNumber: string; seq: number | null } | null {
+  const m = /^(.+)\.R(\d{0,4})$/.exec(id);
+  if (!m) return null;
+  return { caseNumber: m[1]!, seq: m[2] ? Number(m[2]) : null };
+}

@@ -6,6 +6,10 @@
  *                                               propose it decides (a task: revocation_approval)
  *   GET  /supervision/decisions-without-review  supervisors, auditors: the claims decided with no person (Art. 11 免复审),
  *                                               each with the rule and the parameter that let it pass
+ *   GET  /cases/:caseNumber/determination/:version/rerun
+ *                                               auditors, supervisors, reviewers: the version computed again from its
+ *                                               recorded facts and inputs with the parameters in force on its date
+ *                                               (Art. 12, 38, 78): the same verdict and figures, or where they differ
  */
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { Client } from '@temporalio/client';
@@ -15,7 +19,9 @@ import { z } from 'zod';
 import { agencyCovers, agencyScopePrefix } from '../../domain/access';
 import { formatCaseNumber, serialFromBytes } from '../../domain/case-number';
 import { businessDateOf } from '../../domain/calendar';
+import { verdictOf, type ClaimFacts, type ClaimInputs } from '../../domain/claim-verdict';
 import { isoDate, type Db } from '../../lib/db';
+import type { PolicyStore } from '../../lib/policy-store';
 import { REVOCATION_GROUNDS, type determinationRevocation } from '../../workflows/determination-revocation';
 import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from '../../workflows/search-attributes';
 import { currentUser, requireRole } from '../auth/middleware';
@@ -54,7 +60,21 @@ export const DecisionsWithoutReviewQuerySchema = z.strictObject({
 /** Who may propose a revocation: those who review determinations or audit them (Art. 28, 78). */
 const PROPOSERS = ['reviewer', 'second_reviewer', 'auditor'] as const;
 
-export function revocationsRouter(deps: { db: Db; temporal: Client; taskQueue: string; now?: () => Date }): Router {
+export const RerunParamsSchema = z.strictObject({
+  caseNumber: CaseNumberParamSchema.shape.caseNumber,
+  version: z.coerce.number().int('must be a whole number').min(1, 'must be 1 or more'),
+});
+
+/** Who may re-run a determination: those who audit, supervise or review determinations (Art. 28, 78). */
+const RERUNNERS = ['auditor', 'supervisor', 'reviewer', 'second_reviewer', 'approver'] as const;
+
+export function revocationsRouter(deps: {
+  db: Db;
+  temporal: Client;
+  taskQueue: string;
+  policy: PolicyStore;
+  now?: () => Date;
+}): Router {
   const router = Router();
   const { db } = deps;
   const now = deps.now ?? (() => new Date());
@@ -163,6 +183,52 @@ export function revocationsRouter(deps: { db: Db; temporal: Client; taskQueue: s
     });
   });
 
+  router.get('/cases/:caseNumber/determination/:version/rerun', requireRole(...RERUNNERS), async (req, res) => {
+    const user = currentUser(req);
+    const { caseNumber, version } = parseOr400(RerunParamsSchema, req.params, 'params');
+    const c = await db.case.findUnique({ where: { caseNumber } });
+    if (!c || !agencyCovers(user.agencyCode, c.agencyCode))
+      throw new ApiError(404, 'case_not_found', `No case ${caseNumber}`);
+    const d = await db.determination.findUnique({ where: { caseNumber_version: { caseNumber, version } } });
+    if (!d) throw new ApiError(404, 'determination_not_found', `案件 ${caseNumber} 没有第 ${version} 版核定`);
+    if (!d.facts || !d.inputs) {
+      throw new ApiError(409, 'no_recorded_facts', `第 ${version} 版核定没有记录所依据的事实，无法重新计算`, [
+        { path: 'version', message: '没有记录所依据的事实' },
+      ]);
+    }
+    const on = isoDate(d.determinedOn);
+    const again = verdictOf(
+      d.facts as unknown as ClaimFacts,
+      d.inputs as unknown as ClaimInputs,
+      d.manualCorrection,
+      await deps.policy.current(),
+      on,
+    );
+    const v = again.verdict;
+    const recorded = {
+      verdict: d.verdict,
+      months: d.months,
+      monthlyAmountFen: d.monthlyAmountFen,
+      totalFen: d.totalFen,
+      reasons: (d.reasons as { code: string }[]).map((r) => r.code),
+    };
+    const recomputed = {
+      verdict: v.verdict,
+      months: v.verdict === 'eligible' ? v.figures.months : null,
+      monthlyAmountFen: v.verdict === 'eligible' ? v.figures.monthlyAmountFen : null,
+      totalFen: v.verdict === 'eligible' ? v.figures.totalFen : null,
+      reasons: v.verdict === 'ineligible' ? v.reasons.map((r) => r.code) : [],
+    };
+    res.json({
+      caseNumber,
+      version,
+      determinedOn: on,
+      matches: JSON.stringify(recorded) === JSON.stringify(recomputed),
+      recorded,
+      recomputed,
+    });
+  });
+
   return router;
 }
 
@@ -191,6 +257,24 @@ export function registerRevocationsOpenApi(registry: OpenAPIRegistry, options: O
       403: error('Not a reviewer or auditor'),
       404: error('No such claim for you'),
       409: error('Nothing to revoke, or a revocation awaits approval'),
+    },
+  });
+  registry.registerPath({
+    ...security,
+    method: 'get',
+    path: '/cases/{caseNumber}/determination/{version}/rerun',
+    summary: 'A determination computed again from its recorded facts with the parameters of its date (Art. 12, 38, 78)',
+    tags: ['cases'],
+    request: { params: RerunParamsSchema },
+    responses: {
+      200: {
+        description: 'The recorded and the recomputed verdict and figures, and whether they match',
+        content: loose,
+      },
+      400: error('A path parameter is not valid'),
+      403: error('Not an auditor, supervisor or reviewer'),
+      404: error('No such case or version for you'),
+      409: error('The version has no recorded facts'),
     },
   });
   registry.registerPath({

@@ -20,6 +20,8 @@ import { isCaseNumber } from '../../domain/case-number';
 import { currentUser, requireRole } from '../auth/middleware';
 import { CaseNumberParamSchema } from '../claims/schema';
 import { caseSections, CaseSectionsSchema, maskName } from './views';
+import { benefitStateOf } from '../../domain/period-stops';
+import { stopsAndRecoveriesOf } from '../../lib/period-stops';
 
 export interface CasesDeps {
   db: Db;
@@ -79,6 +81,50 @@ export const CaseViewSchema = z
         heldAt: z.string(),
         decidedAt: z.string().nullable(),
         decision: z.unknown().nullable(),
+      }),
+    ),
+    /**
+     * Art. 42, 43: beside the claim's own status (its decision), the benefit's: 发放中, 已停发, 已领取完毕, and 追回中 while
+     * an overpayment is being recovered. Null for cases without a benefit period.
+     */
+    benefit: z
+      .object({
+        status: z.enum(['in_payment', 'stopped', 'completed', 'recovering']),
+        period: z.string(),
+        recovering: z.boolean(),
+        label: z.string(),
+      })
+      .nullable(),
+    /** Art. 42: the stops of the claim's period, oldest first: reason, date, who or what found it, in force or lifted. */
+    stops: z.array(
+      z.object({
+        stopId: z.string(),
+        reason: z.string(),
+        reasonLabel: z.string(),
+        date: z.string(),
+        foundDate: z.string(),
+        foundBy: z.object({ kind: z.string(), ref: z.string().nullable(), label: z.string() }),
+        foundAt: z.string(),
+        status: z.enum(['in_force', 'lifted']),
+        liftedBy: z.string().nullable(),
+        redates: z.array(z.unknown()),
+        recoveryIds: z.array(z.string()),
+      }),
+    ),
+    /** Art. 43: every recovery of the claim, one per stop: amount, what was repaid, balance, where it stands. */
+    recoveries: z.array(
+      z.object({
+        recoveryId: z.string(),
+        stopId: z.string().nullable(),
+        stopDate: z.string(),
+        amountFen: z.number().int(),
+        repaidFen: z.number().int(),
+        balanceFen: z.number().int(),
+        status: z.string(),
+        statusLabel: z.string(),
+        deliveredOn: z.string().nullable(),
+        dueDate: z.string().nullable(),
+        createdAt: z.string(),
       }),
     ),
     links: z.object({ temporalUi: z.string().optional() }),
@@ -159,13 +205,16 @@ export function casesRouter(deps: CasesDeps): Router {
       ((staff && agencyCovers(req.user!.agencyCode, c.agencyCode)) ||
         (party !== undefined && (await ownsCase(deps.db, party, caseNumber))));
     if (!c || !allowed) throw new ApiError(404, 'case_not_found', `No case ${caseNumber}`);
-    const [payables, holds] = await Promise.all([
+    const claimCase = c.caseType === 'benefit_claim';
+    const [payables, holds, period, stopped] = await Promise.all([
       deps.db.payable.findMany({
         where: { caseNumber },
         orderBy: [{ month: 'asc' }, { kind: 'desc' }, { attempt: 'asc' }],
         take: 500,
       }),
       deps.db.paymentHold.findMany({ where: { caseNumber }, orderBy: { heldAt: 'asc' } }),
+      claimCase ? deps.db.benefitPeriod.findUnique({ where: { caseNumber }, select: { status: true } }) : null,
+      claimCase ? stopsAndRecoveriesOf(deps.db, caseNumber) : { stops: [], recoveries: [] },
     ]);
     const view: z.infer<typeof CaseViewSchema> = {
       caseNumber: c.caseNumber,
@@ -204,6 +253,15 @@ export function casesRouter(deps: CasesDeps): Router {
         paidAt: p.paidAt?.toISOString() ?? null,
       })),
       ...(await caseSections(deps.db, c.caseNumber, c.caseType)),
+      benefit: benefitStateOf(
+        period?.status ?? null,
+        stopped.recoveries.map((r) => r.status),
+      ),
+      // Who found a stop (a monitoring item, a clerk) is shown to staff only, as the holds' items are.
+      stops: stopped.stops.map(({ seq: _seq, ...x }) =>
+        staff ? x : { ...x, foundBy: { ...x.foundBy, ref: null }, liftedBy: x.liftedBy },
+      ),
+      recoveries: stopped.recoveries.map(({ origin: _origin, ...r }) => r),
       holds: holds.map((h) => ({
         itemCaseNumber: staff ? h.itemCaseNumber : null,
         status: h.status as 'held' | 'released' | 'stopped' | 'withdrawn',

@@ -87,16 +87,6 @@ export const CaseSectionsSchema = z.object({
       litigationUntil: z.string().nullable(),
     })
     .nullable(),
-  /** 待遇退回 (Art. 43) of a claim's benefit period. */
-  recovery: z
-    .object({
-      status: z.string(),
-      stopDate: z.string(),
-      amountFen: z.number().int(),
-      balanceFen: z.number().int(),
-      dueDate: z.string().nullable(),
-    })
-    .nullable(),
 });
 export type CaseSections = z.infer<typeof CaseSectionsSchema>;
 
@@ -119,7 +109,6 @@ export async function caseSections(db: Db, caseNumber: string, caseType: string)
     otherBenefit: null,
     jobRetention: null,
     objection: null,
-    recovery: null,
   };
   if (caseType === 'skill_subsidy') {
     const s = await db.skillSubsidyClaim.findUnique({ where: { caseNumber } });
@@ -182,16 +171,6 @@ export async function caseSections(db: Db, caseNumber: string, caseType: string)
         conclusion: o.conclusion,
         reconsiderationUntil: o.reconsiderationUntil ? isoDate(o.reconsiderationUntil) : null,
         litigationUntil: o.litigationUntil ? isoDate(o.litigationUntil) : null,
-      };
-  } else if (caseType === 'benefit_claim') {
-    const r = await db.recovery.findUnique({ where: { caseNumber } });
-    if (r)
-      out.recovery = {
-        status: r.status,
-        stopDate: isoDate(r.stopDate),
-        amountFen: r.amountFen,
-        balanceFen: r.balanceFen,
-        dueDate: r.dueDate ? isoDate(r.dueDate) : null,
       };
   }
   return out;

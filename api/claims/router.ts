@@ -1,35 +1,33 @@
 /**
- * POST /claims opens a case (Art. 35-36): a plain start of the `benefitClaim` workflow whose ID is the case number,
- * then the case row written by the API itself, so that 201 means `GET /cases/:caseNumber` finds it. No workflow task
- * is on the way to the answer (issue 11, measure 1): the workflow takes the case up on its own, and its first step
- * writes the same row again, idempotently — which is what heals a case whose start succeeded but whose write here
- * failed (answered 202 with the case number: the case exists and will appear). The start comes first: a row is never
- * written for a workflow that did not start, so with Temporal unreachable the claim is refused (503) and nothing is
- * written. Invalid input is refused before anything starts or is written.
+ * POST /claims opens a case (Art. 35-36). The application is written to the read model first (the case, the claim and
+ * its first event, in one statement: lib/claim-received.ts), then the `benefitClaim` workflow is started with the case
+ * number alone — no name, ID number, phone or account ever enters its history. `201` means the case is written and its
+ * workflow started, so `GET /cases/:caseNumber` finds it and it goes on. With Temporal unreachable (or refusing) the
+ * claim is taken back and the answer is `503`: nothing is left written. When the start's outcome cannot be known in
+ * time the answer is `202` with the case number: the case is written, and the system makes sure it is started
+ * (lib/claim-starts.ts). Invalid input is refused before anything is written.
  *
  * Idempotency: a client that may retry sends `Idempotency-Key`. The key is the caller's own (scoped to the signed-in
  * user or applicant); its hash is kept on the claim with the fingerprint of the body. A retry is answered from the
  * read model, whatever the case has done since: the same key and body → 200 with the case it created and its status;
- * another body → 409 naming that case. Only a retry racing the first request (started, row not yet written) asks the
- * case itself (an update-with-start that answers once the row is written).
+ * another body → 409 naming that case. Two requests with the same key at once: the first writes, the second is
+ * answered from what it wrote.
  */
 import { Router, type Request, type Response } from 'express';
-import { WithStartWorkflowOperation, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import { ApplicationFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import type { Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Db } from '../../lib/db';
-import { writeClaimReceived } from '../../lib/claim-received';
+import { withdrawClaimReceived, writeClaimReceived } from '../../lib/claim-received';
 import { canonicalJson } from '../../lib/canonical-json';
 import { businessDateOf } from '../../domain/calendar';
 import { formatCaseNumber, serialFromBytes } from '../../domain/case-number';
 import {
   benefitClaim,
-  confirmSubmission,
+  claimSearchAttributes,
   type BenefitClaimInput,
   type FiledBy,
-  type SubmissionReceipt,
 } from '../../workflows/benefit-claim';
-import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from '../../workflows/search-attributes';
 import { ApiError, dependencyOutage, parseOr400, validationError } from '../errors';
 import { ClaimRequestSchema, IdempotencyKeySchema, type ClaimRequest } from './schema';
 
@@ -97,24 +95,10 @@ function keyScope(req: Request, claim: ClaimRequest): string {
   return `applicant:${createHash('sha256').update(claim.applicant.idNumber).digest('hex')}`;
 }
 
-type StartOutcome =
-  | { kind: 'opened' }
-  | { kind: 'recorded'; receipt: SubmissionReceipt }
-  | { kind: 'pending' }
-  | { kind: 'number_taken' }
-  | { kind: 'closed' }
-  | { kind: 'mismatch' };
-
 export function claimsRouter(deps: ClaimsDeps): Router {
   const router = Router();
   const now = deps.now ?? (() => new Date());
   const payingAgencies = new Map<string, number>();
-
-  const searchAttributes = (agencyCode: string, status: 'received' | 'awaiting_acceptance') => [
-    { key: CASE_TYPE, value: 'benefit_claim' as const },
-    { key: AGENCY_CODE, value: agencyCode },
-    { key: CASE_STATUS, value: status },
-  ];
 
   /**
    * The whole answer within recordWaitMs, Temporal down or not: the call gets most of it, the check whether a start
@@ -126,88 +110,29 @@ export function claimsRouter(deps: ClaimsDeps): Router {
     return { checkMs, deadline: Date.now() + deps.recordWaitMs - checkMs };
   };
 
-  /**
-   * Opens the case: a plain start, then the row. A case number already started (a retried request, or a random
-   * number drawn twice) is confirmed by the case itself (confirmExisting).
-   */
-  async function openCase(caseNumber: string, input: BenefitClaimInput, agencyCode: string): Promise<StartOutcome> {
+  /** Starts the workflow of a case written: started, not started (nothing happened), or unknown (no answer in time). */
+  async function startCase(
+    input: BenefitClaimInput,
+  ): Promise<{ kind: 'started' } | { kind: 'unknown' } | { kind: 'not_started'; err: unknown }> {
     const { checkMs, deadline } = deadlines();
     try {
       await deps.temporal.connection.withDeadline(deadline, () =>
         deps.temporal.workflow.start(benefitClaim, {
-          workflowId: caseNumber,
+          workflowId: input.caseNumber,
           taskQueue: deps.taskQueue,
           args: [input],
-          workflowIdConflictPolicy: 'FAIL',
+          // A start that reached Temporal before a retry of it: the case is started once.
+          workflowIdConflictPolicy: 'USE_EXISTING',
           workflowIdReusePolicy: 'REJECT_DUPLICATE',
-          // The status the row is written with below, so that the case is found by it as soon as 201 is answered.
-          typedSearchAttributes: searchAttributes(agencyCode, 'awaiting_acceptance'),
+          typedSearchAttributes: [...claimSearchAttributes(input.agencyCode)],
         }),
       );
+      return { kind: 'started' };
     } catch (err) {
-      if (err instanceof WorkflowExecutionAlreadyStartedError) return confirmExisting(caseNumber, input, agencyCode);
-      // Refused before the deadline, or Temporal unreachable (nothing was started; its retries given up): 503 by
-      // dependencyOutage, or a 500. Nothing was written.
-      if (Date.now() < deadline - 100 || unreachable(err)) throw err;
-      if (!(await startedAfterAll(caseNumber, checkMs))) throw temporalTimedOut();
-      // Started, but not known to be by this request (a retry with the same key may have raced it, with another
-      // receivedAt): the workflow writes the row from its own input.
-      return { kind: 'pending' };
-    }
-    // Started. Art. 36: the case opens in the read model, written here so that the answer needs no workflow task.
-    try {
-      await writeClaimReceived(deps.db, {
-        caseNumber,
-        receivedAt: input.receivedAt,
-        application: input.application,
-        status: 'awaiting_acceptance',
-        submissionFingerprint: input.submissionFingerprint,
-        ...(input.idempotencyKeyHash ? { idempotencyKeyHash: input.idempotencyKeyHash } : {}),
-        ...(input.filedBy ? { filedBy: input.filedBy } : {}),
-      });
-      return { kind: 'opened' };
-    } catch {
-      // The case is started and its workflow's first step writes the same row (retrying until PostgreSQL answers):
-      // the case exists and will appear.
-      return { kind: 'pending' };
-    }
-  }
-
-  /** A case already started under this number: the case answers once its row is written (update-with-start). */
-  async function confirmExisting(
-    caseNumber: string,
-    input: BenefitClaimInput,
-    agencyCode: string,
-  ): Promise<StartOutcome> {
-    const op = new WithStartWorkflowOperation(benefitClaim, {
-      workflowId: caseNumber,
-      taskQueue: deps.taskQueue,
-      args: [input],
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      typedSearchAttributes: searchAttributes(agencyCode, 'received'),
-    });
-    const { deadline } = deadlines();
-    try {
-      const receipt = await deps.temporal.connection.withDeadline(deadline, () =>
-        deps.temporal.workflow.executeUpdateWithStart(confirmSubmission, {
-          args: [{ fingerprint: input.submissionFingerprint }],
-          startWorkflowOperation: op,
-        }),
-      );
-      return { kind: 'recorded', receipt };
-    } catch (err) {
-      if (err instanceof WorkflowExecutionAlreadyStartedError) return { kind: 'closed' };
-      if (
-        err instanceof WorkflowUpdateFailedError &&
-        err.cause instanceof ApplicationFailure &&
-        err.cause.type === 'SubmissionMismatch'
-      ) {
-        return { kind: 'mismatch' };
-      }
-      if (Date.now() < deadline - 100 || unreachable(err)) throw err;
-      // The wait ran out: the case exists (it was started before), its row is not written yet.
-      return { kind: 'pending' };
+      if (err instanceof WorkflowExecutionAlreadyStartedError) return { kind: 'started' };
+      // Refused before the deadline, or Temporal unreachable (its retries given up): nothing was started.
+      if (Date.now() < deadline - 100 || unreachable(err)) return { kind: 'not_started', err };
+      return (await startedAfterAll(input.caseNumber, checkMs)) ? { kind: 'started' } : { kind: 'unknown' };
     }
   }
 
@@ -272,51 +197,40 @@ export function claimsRouter(deps: ClaimsDeps): Router {
     for (let attempt = 0; attempt < (key ? 1 : 3); attempt++) {
       const seed = keySeed ?? randomBytes(8);
       const caseNumber = formatCaseNumber('benefit_claim', year, agencyCode, serialFromBytes(seed));
-      const fingerprint = keyedFingerprint ?? randomUUID();
-      const outcome = await openCase(
+      // Art. 36: the case opens in the read model; the workflow is given only its number.
+      const written = await writeClaimReceived(deps.db, {
         caseNumber,
-        {
-          caseNumber,
-          receivedAt: receivedAt.toISOString(),
-          application: claim,
-          submissionFingerprint: fingerprint,
-          ...(keyHash ? { idempotencyKeyHash: keyHash } : {}),
-          filedBy,
-        },
-        agencyCode,
-      ).catch((err: unknown) => {
-        throw dependencyOutage(err) ?? err;
+        receivedAt: receivedAt.toISOString(),
+        application: claim,
+        status: 'awaiting_acceptance',
+        submissionFingerprint: keyedFingerprint ?? randomUUID(),
+        ...(keyHash ? { idempotencyKeyHash: keyHash } : {}),
+        filedBy,
       });
-      switch (outcome.kind) {
-        case 'opened':
-          res.location(`/cases/${caseNumber}`);
-          res.status(201).json({ caseNumber, status: 'awaiting_acceptance' });
-          return;
-        case 'recorded':
-          // A case this request did not start: the same key and body sent again (the case confirmed the fingerprint).
-          res.location(`/cases/${caseNumber}`);
-          res.status(200).json({ caseNumber, status: outcome.receipt.status });
-          return;
-        case 'pending':
-          res.location(`/cases/${caseNumber}`);
-          res.status(202).json({ caseNumber, status: 'received' });
-          return;
-        case 'closed':
-        case 'mismatch':
-          // The first request's row may have been written meanwhile: answered from it when it was.
-          if (keyHash && (await answerRetry(keyHash, fingerprint, res))) return;
-          if (key) {
-            throw new ApiError(
-              409,
-              outcome.kind === 'closed' ? 'idempotency_key_case_closed' : 'idempotency_key_reused',
-              outcome.kind === 'closed'
-                ? 'The case this Idempotency-Key created is closed; use a new key for a new claim'
-                : 'This Idempotency-Key was used for a different request body',
-              [{ path: 'headers.Idempotency-Key', message: 'already used' }],
-            );
-          }
-          continue;
+      if (!written) {
+        // The same key at once from another request: answered from what it wrote; else a number drawn twice.
+        if (keyHash && (await answerRetry(keyHash, keyedFingerprint!, res))) return;
+        continue;
       }
+      const started = await startCase({
+        caseNumber,
+        receivedAt: receivedAt.toISOString(),
+        agencyCode,
+        channel: claim.channel,
+      });
+      res.location(`/cases/${caseNumber}`);
+      if (started.kind === 'started') {
+        res.status(201).json({ caseNumber, status: 'awaiting_acceptance' });
+        return;
+      }
+      if (started.kind === 'unknown') {
+        // Written; whether the workflow started is not known yet: the system starts it if it did not.
+        res.status(202).json({ caseNumber, status: 'received' });
+        return;
+      }
+      // Not started: taken back, so that nothing is left written (if even that fails, the system starts it later).
+      await withdrawClaimReceived(deps.db, caseNumber).catch(() => undefined);
+      throw dependencyOutage(started.err) ?? started.err;
     }
     throw new ApiError(503, 'case_number_unavailable', 'Could not allocate a case number; try again', [], {
       'Retry-After': '1',
@@ -324,18 +238,6 @@ export function claimsRouter(deps: ClaimsDeps): Router {
   });
 
   return router;
-}
-
-function temporalTimedOut(): ApiError {
-  return new ApiError(
-    503,
-    'temporal_unavailable',
-    'The workflow service did not answer in time; try again shortly',
-    [],
-    {
-      'Retry-After': '5',
-    },
-  );
 }
 
 /** True when the call never reached Temporal (gRPC UNAVAILABLE anywhere in the cause chain). */

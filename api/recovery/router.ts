@@ -7,10 +7,13 @@
  *   POST /cases/:caseNumber/objections          the person or employer a decision concerns (their own case of any
  *                                               type), or staff at the window: an objection with evidence
  *   GET  /objections/:caseNumber                staff: the objection and its conclusion
- *   POST /recoveries                            auditors: start the recovery of a claim's overpayment
- *   POST /recoveries/:caseNumber/delivery       the notice delivered (sms, post, in_person) with the proof
- *   POST /recoveries/:caseNumber/repayments     finance: a repayment received
- *   GET  /recoveries/:caseNumber/case-file      auditors, finance, supervisors: the exportable case file (JSON)
+ *   POST /recoveries                            auditors: the recovery of a stop of a claim's period (Art. 43: a
+ *                                               recovery needs a stop), or that stop re-dated earlier (re-computed)
+ *   POST /recoveries/:recoveryId/delivery       the notice delivered (sms, post, in_person) with the proof
+ *   POST /recoveries/:recoveryId/repayments     finance: a repayment received
+ *   GET  /recoveries/:recoveryId/case-file      auditors, finance, supervisors: the exportable case file (JSON)
+ *
+ * A recovery is named by its ID (`<case>.R<stop seq>`), or by its claim's case number while the claim has only one.
  */
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client } from '@temporalio/client';
@@ -19,15 +22,22 @@ import { Router, type Request } from 'express';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { agencyCovers, type StaffRole } from '../../domain/access';
-import { formatCaseNumber, serialFromBytes } from '../../domain/case-number';
+import { formatCaseNumber, isCaseNumber, serialFromBytes } from '../../domain/case-number';
+import { RECOVERY_OPEN } from '../../domain/period-stops';
 import { businessDateOf } from '../../domain/calendar';
 import type { Actor } from '../../domain/tasks';
 import { audit } from '../../lib/audit';
 import { isoDate, type Db } from '../../lib/db';
 import { ownsCase, partyOf } from '../../lib/own-cases';
+import { stopsAndRecoveriesOf } from '../../lib/period-stops';
 import { objectionReceipt, type objectionReview } from '../../workflows/objection-review';
-import { confirmRepayment, recordDelivery, type overpaymentRecovery } from '../../workflows/overpayment-recovery';
-import { DELIVERY_METHODS, OBJECTION_SUBJECTS, recoveryIdOf } from '../../workflows/recovery-types';
+import {
+  confirmRepayment,
+  recordDelivery,
+  redateStop,
+  type overpaymentRecovery,
+} from '../../workflows/overpayment-recovery';
+import { DELIVERY_METHODS, OBJECTION_SUBJECTS, parseRecoveryId, recoveryIdOf } from '../../workflows/recovery-types';
 import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from '../../workflows/search-attributes';
 import { currentUser, requireRole } from '../auth/middleware';
 import type { AuthUser } from '../auth/service';
@@ -71,10 +81,32 @@ export const ObjectionRequestSchema = z
 export const StartRecoverySchema = z
   .strictObject({
     caseNumber: CaseNumberParamSchema.shape.caseNumber,
-    stopDate: isoDateField.meta({ description: 'The day the stop condition began (Art. 42)' }),
+    stopDate: isoDateField.meta({
+      description:
+        "The day the stop condition began (Art. 42): the stop's date, or an earlier one found by audit (re-computed)",
+    }),
+    stopId: z
+      .string()
+      .regex(
+        /^[A-Z]{3}-\d{4}-\d{6}-[0-9A-Z]{10}\.S\d{1,4}$/,
+        'must be a stop number like SYJ-2026-210100-7K3M9Q2XHD.S1',
+      )
+      .optional()
+      .meta({ description: "The period's stop (needed when more than one is in force)" }),
     reason: z.string().trim().min(2, 'must say how the stop was found').max(500),
   })
   .meta({ id: 'StartRecovery' });
+
+export const RecoveryIdParamSchema = z.object({
+  recoveryId: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .refine(
+      (v) => isCaseNumber(v) || (parseRecoveryId(v) !== null && isCaseNumber(parseRecoveryId(v)!.caseNumber)),
+      'must be a recovery number like SYJ-2026-210100-7K3M9Q2XHD.R1, or the case number of a claim with one recovery',
+    ),
+});
 
 export const DeliverySchema = z
   .strictObject({
@@ -120,6 +152,8 @@ const REFUSALS: Record<string, { status: number; field?: string }> = {
   InvalidAmount: { status: 400, field: 'amountFen' },
   InvalidDelivery: { status: 400, field: 'deliveredOn' },
   DuplicateRepayment: { status: 409, field: 'reference' },
+  InvalidStopDate: { status: 400, field: 'stopDate' },
+  StopDateNotEarlier: { status: 409, field: 'stopDate' },
 };
 
 const STAFF_WHO_FILE: StaffRole[] = ['intake', 'reviewer', 'second_reviewer', 'approver', 'supervisor'];
@@ -157,13 +191,25 @@ export function recoveryRouter(deps: {
     }
   }
 
+  /** The recovery named by its ID, or by its claim's case number while the claim has only one (404 outside scope). */
   async function recoveryFor(req: Request) {
-    const { caseNumber } = parseOr400(CaseNumberParamSchema, req.params, 'params');
+    const { recoveryId } = parseOr400(RecoveryIdParamSchema, req.params, 'params');
     const user = currentUser(req);
-    const r = await db.recovery.findUnique({ where: { caseNumber } });
-    if (!r || !agencyCovers(user.agencyCode, r.agencyCode))
-      throw new ApiError(404, 'recovery_not_found', `No recovery for case ${caseNumber}`);
-    return r;
+    const found = isCaseNumber(recoveryId)
+      ? await db.recovery.findMany({
+          where: { caseNumber: recoveryId },
+          orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+        })
+      : await db.recovery.findMany({ where: { id: recoveryId } });
+    const mine = found.filter((r) => agencyCovers(user.agencyCode, r.agencyCode));
+    if (!mine.length) throw new ApiError(404, 'recovery_not_found', `没有追回案件 ${recoveryId}`);
+    if (mine.length > 1) {
+      const ids = mine.map((r) => r.id).join('、');
+      throw new ApiError(409, 'several_recoveries', `案件 ${recoveryId} 有多个追回（${ids}），请以追回编号办理`, [
+        { path: 'recoveryId', message: `须为追回编号之一：${ids}` },
+      ]);
+    }
+    return mine[0]!;
   }
 
   // Art. 13, 8, 31: an objection to a decision of a case of any type, by the person or employer it concerns (their
@@ -286,7 +332,12 @@ export function recoveryRouter(deps: {
     });
   });
 
-  // Art. 43: an auditor starts a recovery (a stop found by audit after payments were made).
+  /**
+   * Art. 43: 领金人员符合停发条件…多领 — a recovery stands on a stop of the period (Art. 42), one per stop. An auditor
+   * opens the recovery of a stop that has none yet, or re-dates a stop earlier (the condition began before the date
+   * first recorded): its recovery is re-computed (a running one by its workflow; a closed one started again), what was
+   * repaid still counted, audited, the person told. A period never stopped has nothing to recover from: stop it first.
+   */
   router.post('/recoveries', requireRole('auditor'), async (req, res) => {
     const user = currentUser(req);
     const body = parseOr400(StartRecoverySchema, req.body);
@@ -306,11 +357,54 @@ export function recoveryRouter(deps: {
         { path: 'stopDate', message: `must fall within the benefit period ${start}..${end}` },
       ]);
     }
-    const recoveryId = recoveryIdOf(body.caseNumber);
+    const { stops, recoveries } = await stopsAndRecoveriesOf(db, body.caseNumber);
+    const inForce = stops.filter((x) => x.status === 'in_force');
+    if (!inForce.length) {
+      throw new ApiError(
+        409,
+        'no_stop',
+        '第四十三条：领金人员符合停发条件的，多领的待遇方予退回；该待遇期没有停发记录，请先依第四十二条停发（本人申报停领、稽核疑点整改或撤销核定）',
+        [{ path: 'caseNumber', message: '待遇期未停发，不能追回' }],
+      );
+    }
+    const stop = body.stopId ? inForce.find((x) => x.stopId === body.stopId) : inForce.length === 1 ? inForce[0] : null;
+    if (!stop) {
+      const ids = inForce.map((x) => x.stopId).join('、');
+      throw new ApiError(400, 'validation_failed', `须指明停发记录（${ids}）`, [
+        { path: 'stopId', message: `须为有效的停发记录之一：${ids}` },
+      ]);
+    }
+    if (body.stopDate > stop.date) {
+      throw new ApiError(
+        409,
+        'stop_date_later',
+        `停发日期不能晚于已记录的 ${stop.date}：推迟停发日期会减少应退金额，须经复核更正（第十三条、第四十二条）`,
+        [{ path: 'stopDate', message: `不能晚于 ${stop.date}` }],
+      );
+    }
+    const existing = recoveries.find((r) => r.stopId === stop.stopId);
+    if (existing && body.stopDate === stop.date) {
+      throw new ApiError(409, 'recovery_exists', `停发记录 ${stop.stopId} 已有追回案件 ${existing.recoveryId}`, [
+        { path: 'stopDate', message: `与已记录的停发日期相同，追回案件为 ${existing.recoveryId}` },
+      ]);
+    }
+    if (existing && RECOVERY_OPEN.includes(existing.status)) {
+      // The running recovery re-computes itself (its workflow validates the role, the scope and the date).
+      const view = await update(existing.recoveryId, (h) =>
+        h.executeUpdate(redateStop, {
+          args: [{ stopDate: body.stopDate, reason: body.reason, by: actorOf(user) }],
+        }),
+      );
+      res.json({ ...view, caseNumber: body.caseNumber }); // audited by the workflow's activity
+      return;
+    }
+    // No recovery for the stop yet, or one closed before this earlier date was found: (started again) from the stop.
+    const recoveryId = existing?.recoveryId ?? recoveryIdOf(body.caseNumber, stop.seq);
     try {
       await deps.temporal.workflow.start<typeof overpaymentRecovery>('overpaymentRecovery', {
         taskQueue: deps.taskQueue,
         workflowId: recoveryId,
+        workflowIdReusePolicy: existing ? 'ALLOW_DUPLICATE' : 'REJECT_DUPLICATE',
         typedSearchAttributes: [
           { key: CASE_TYPE, value: 'overpayment_recovery' },
           { key: AGENCY_CODE, value: c.agencyCode },
@@ -322,31 +416,34 @@ export function recoveryRouter(deps: {
             caseNumber: body.caseNumber,
             agencyCode: c.agencyCode,
             periodId: period.id,
+            stopId: stop.stopId,
             stopDate: body.stopDate,
-            origin: 'auditor',
+            ...(stop.reason === 'revoked' ? { overpaidFromMonth: body.stopDate.slice(0, 7) } : {}),
+            origin: existing ? (existing.origin as 'benefit_period' | 'auditor' | 'revocation') : 'auditor',
             startedBy: user.username,
+            ...(body.stopDate !== stop.date ? { redateReason: body.reason } : {}),
           },
         ],
       });
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError)
-        throw new ApiError(409, 'recovery_exists', `The case ${body.caseNumber} has a recovery already`);
+        throw new ApiError(409, 'recovery_exists', `停发记录 ${stop.stopId} 已有追回案件 ${recoveryId}`);
       throw dependencyOutage(err) ?? err;
     }
     await audit(db, {
       actor: user,
-      action: 'recovery_started',
+      action: existing ? 'recovery_restarted' : 'recovery_started',
       entity: 'recovery',
       entityId: recoveryId,
       caseNumber: body.caseNumber,
-      after: body,
+      after: { ...body, stopId: stop.stopId },
       reason: body.reason,
       requestId: String(req.id),
     });
-    res.status(202).json({ recoveryId, caseNumber: body.caseNumber });
+    res.status(202).json({ recoveryId, caseNumber: body.caseNumber, stopId: stop.stopId, stopDate: body.stopDate });
   });
 
-  router.post('/recoveries/:caseNumber/delivery', requireRole('intake', 'auditor', 'supervisor'), async (req, res) => {
+  router.post('/recoveries/:recoveryId/delivery', requireRole('intake', 'auditor', 'supervisor'), async (req, res) => {
     const r = await recoveryFor(req);
     const body = parseOr400(DeliverySchema, req.body);
     const view = await update(r.id, (h) =>
@@ -355,7 +452,7 @@ export function recoveryRouter(deps: {
     res.json(view); // audited by the workflow's activity with the delivery
   });
 
-  router.post('/recoveries/:caseNumber/repayments', requireRole('finance'), async (req, res) => {
+  router.post('/recoveries/:recoveryId/repayments', requireRole('finance'), async (req, res) => {
     const r = await recoveryFor(req);
     const body = parseOr400(RepaymentSchema, req.body);
     const view = await update(r.id, (h) =>
@@ -365,7 +462,7 @@ export function recoveryRouter(deps: {
   });
 
   // The case file for the litigation (Art. 43): amounts, payments, notices, delivery proof, repayments, timeline.
-  router.get('/recoveries/:caseNumber/case-file', requireRole('auditor', 'finance', 'supervisor'), async (req, res) => {
+  router.get('/recoveries/:recoveryId/case-file', requireRole('auditor', 'finance', 'supervisor'), async (req, res) => {
     const r = await recoveryFor(req);
     const [repayments, messages, tasks, events, claim] = await Promise.all([
       db.repayment.findMany({ where: { recoveryId: r.id }, orderBy: { confirmedAt: 'asc' } }),
@@ -390,6 +487,7 @@ export function recoveryRouter(deps: {
       status: r.status,
       article: 'Art. 43',
       person: claim && { idType: claim.idType, idNumber: claim.idNumber, name: claim.name, phone: claim.phone },
+      stopId: r.stopId,
       amounts: {
         stopDate: isoDate(r.stopDate),
         amountFen: r.amountFen,
@@ -399,7 +497,7 @@ export function recoveryRouter(deps: {
       },
       payments: r.items,
       notices: messages
-        .filter((m) => m.id.startsWith(r.id))
+        .filter((m) => m.id.startsWith(`${r.id}.`)) // this recovery's notices, not another stop's
         .map((m) => ({ id: m.id, kind: m.kind, at: m.at.toISOString(), to: m.mobileMasked, text: m.text })),
       delivery: r.deliveredOn && {
         method: r.deliveryMethod,
@@ -420,9 +518,13 @@ export function recoveryRouter(deps: {
         escalatedAt: r.litigationAt?.toISOString() ?? null,
         tasks: tasks.map((t) => ({ id: t.id, status: t.status, dueDate: isoDate(t.dueDate), decision: t.decision })),
       },
+      // This recovery's events (keyed by its ID), and its stop's.
       timeline: events
         .filter(
-          (e) => e.type.startsWith('recovery') || e.type.startsWith('repayment') || e.type.startsWith('overpayment'),
+          (e) =>
+            e.eventKey.startsWith(`${r.id}/`) ||
+            (r.stopId !== null &&
+              (e.eventKey.startsWith(`${r.stopId}/`) || (e.data as { stopId?: string })?.stopId === r.stopId)),
         )
         .map((e) => ({ type: e.type, at: e.at.toISOString(), actor: e.actor, data: e.data })),
       exportedAt: now().toISOString(),
@@ -479,15 +581,31 @@ export function registerRecoveryOpenApi(registry: OpenAPIRegistry, options: Open
     ...security,
     method: 'post',
     path: '/recoveries',
-    summary: 'Auditors: start the recovery of overpaid benefits of a claim (Art. 43)',
+    summary: "Auditors: the recovery of a stop of a claim's benefit period, or the stop re-dated earlier (Art. 42, 43)",
+    description:
+      "Art. 43: a recovery stands on a stop of the period (领金人员符合停发条件), one per stop. With the stop's date: " +
+      'opens its recovery when it has none. With an earlier date (the condition began before the date first ' +
+      'recorded): the stop is re-dated and its recovery re-computed with the months that adds, what was repaid still ' +
+      'counted, audited, the person told the new amount; its notice is delivered again. `stopId` names the stop when ' +
+      'more than one is in force.',
     tags: ['recoveries'],
     request: { body: { required: true, content: json(StartRecoverySchema) } },
     responses: {
-      202: { description: 'Started', content: loose },
-      400: error('The body is not valid: the field is named'),
-      403: error('Not an auditor'),
-      409: error('No benefit period, or a recovery exists already'),
+      200: { description: 'Re-computed: the running recovery of the stop as it stands', content: loose },
+      202: { description: 'Started (or started again, a closed one): the recovery and its stop', content: loose },
+      400: error('The body is not valid, the date is outside the period, or the stop is not named: the field'),
+      403: error('Not an auditor, or outside your agency scope'),
+      404: error('No such case for you'),
+      409: error(
+        'no_stop: the period was never stopped (Art. 43); recovery_exists: the stop has its recovery for that date; ' +
+          "stop_date_later: a later date than the stop's (a correction on objection, Art. 13); no benefit period",
+      ),
     },
+  });
+  const recoveryParam = z.object({
+    recoveryId: z.string().meta({
+      description: "The recovery's number (<case>.R<stop seq>), or the claim's case number while it has one recovery",
+    }),
   });
   for (const [path, schema, summary] of [
     ['delivery', DeliverySchema, 'The recovery notice delivered (sms, post, in_person) with proof: the 30 days start'],
@@ -496,26 +614,30 @@ export function registerRecoveryOpenApi(registry: OpenAPIRegistry, options: Open
     registry.registerPath({
       ...security,
       method: 'post',
-      path: `/recoveries/{caseNumber}/${path}`,
+      path: `/recoveries/{recoveryId}/${path}`,
       summary: `${summary} (Art. 43)`,
       tags: ['recoveries'],
-      request: { params: caseParam, body: { required: true, content: json(schema) } },
+      request: { params: recoveryParam, body: { required: true, content: json(schema) } },
       responses: {
         200: { description: 'The recovery as it stands', content: loose },
         400: error('The body is not valid: the field is named'),
         403: error('Missing role, or outside your agency scope'),
         404: error('No such recovery for you'),
-        409: error('The recovery is not at that stage'),
+        409: error('The recovery is not at that stage, or the case number names several recoveries'),
       },
     });
   }
   registry.registerPath({
     ...security,
     method: 'get',
-    path: '/recoveries/{caseNumber}/case-file',
+    path: '/recoveries/{recoveryId}/case-file',
     summary: 'The case file for litigation: amounts, payments, notices, delivery proof, repayments (Art. 43)',
     tags: ['recoveries'],
-    request: { params: caseParam },
-    responses: { 200: { description: 'The case file', content: loose }, 404: error('No such recovery for you') },
+    request: { params: recoveryParam },
+    responses: {
+      200: { description: 'The case file', content: loose },
+      404: error('No such recovery for you'),
+      409: error('The case number names several recoveries: use the recovery number'),
+    },
   });
 }

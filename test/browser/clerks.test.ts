@@ -18,10 +18,31 @@ import { claimOf, findPeople, type Person } from '../support/claimants';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { residentId } from '../support/fixtures';
 import { devServerEnv, startWorker, uniqueTaskQueue, type RunningWorker } from '../support/temporal';
-import { userWithToken } from '../support/users';
+import { PASSWORD, userWithToken } from '../support/users';
 import { sourcesOf, startSimulator, type RunningSimulator } from '../sources/support';
 import { eventually } from '../support/wait';
-import { launchBrowser, screenshot, signIn, signOut, SKIP, unlabelledFields, type Browser } from './support';
+import {
+  checkAccessibility,
+  focused,
+  launchBrowser,
+  screenshot,
+  screenshotOf,
+  scrollsSideways,
+  signIn,
+  signOut,
+  SKIP,
+  tabTo,
+  unlabelledFields,
+  type Browser,
+} from './support';
+
+/** Text a person reads: Chinese, with no code or English word left in it (USCCs and case numbers aside). */
+const CHINESE = /[\u4e00-\u9fff]/;
+const englishIn = (text: string | null) =>
+  (text ?? '')
+    .replace(/SYJ-\d{4}-\d{6}-[0-9A-Z]{10}/g, '')
+    .replace(/\b[0-9A-Z]{18}\b/g, '')
+    .match(/[A-Za-z]{2,}/g) ?? [];
 
 let env: TestWorkflowEnvironment;
 let tdb: TestDatabase;
@@ -128,14 +149,14 @@ describe.skipIf(SKIP)('web pages in a real browser (issue 10)', () => {
     // The worklist: the unassigned acceptance task, for the intake role, with its due date.
     await signIn(page, api.url, 'intake.sy');
     expect(new URL(page.url()).pathname).toBe('/app/tasks');
-    await page.getByLabel(/^可领取（我的岗位）/).check();
+    await page.getByRole('radio', { name: /^可领取（我的岗位）/ }).check();
     const row = page.locator('tbody tr', { hasText: caseNumber });
     await expect.poll(() => row.count()).toBe(1);
     expect(await row.textContent()).toContain('失业保险金申领受理');
     expect(await row.textContent()).toContain('未领取');
-    expect(await page.getByLabel(/^可领取（我的岗位）/).evaluate((e) => e.nextSibling?.textContent)).toBe(
-      '可领取（我的岗位）（1）',
-    );
+    expect(
+      await page.getByRole('radio', { name: /^可领取（我的岗位）/ }).evaluate((e) => e.nextSibling?.textContent),
+    ).toBe('可领取（我的岗位）（1）');
     await screenshot(page, '01-worklist-intake');
 
     // The task page: the case summary (whole, for the clerk who does the task), the timeline, and the verdict the
@@ -146,27 +167,51 @@ describe.skipIf(SKIP)('web pages in a real browser (issue 10)', () => {
     await expect.poll(() => summary.textContent()).toContain('窗口申请');
     expect(await summary.textContent()).toContain(person.name);
     expect(await summary.textContent()).toContain('待受理');
+    // The timeline in Chinese: each event named, the verdict and the task it opened in words (issue 21).
     expect(await page.locator('#timeline tbody tr td:nth-child(2)').allTextContents()).toEqual([
       '收到申请',
-      '共享数据自动核验',
-      '生成待办任务',
+      '共享数据自动核验，核定待遇：符合申领条件',
+      '生成待办任务：失业保险金申领受理',
+    ]);
+    expect(await page.locator('#timeline tbody tr td:nth-child(3)').allTextContents()).toEqual([
+      'intake.sy',
+      '系统',
+      '系统',
     ]);
     await expect.poll(() => page.locator('#determination').textContent()).toContain('核定结论符合申领条件');
     // No decision is chosen for the clerk (issue 18).
     expect(await page.locator('input[name=decision]:checked').count()).toBe(0);
 
-    // Refusing without a reason: the API's message next to the reasons field, nothing decided (Art. 11).
+    // Submitting without a decision: the page's own check, in the error summary, which takes the focus.
+    await page.getByRole('button', { name: '提交办理意见' }).click();
+    await expect.poll(() => focused(page)).toMatch(/^DIV 提交未成功/);
+    expect(await page.locator('#decision-form .error-summary li').allTextContents()).toEqual([
+      '办理结果：请选择办理结果',
+    ]);
+
+    // Refusing without a reason: the rule in Chinese next to the reasons field and in the summary, as a link to the
+    // field; the focus on the summary; nothing decided (Art. 11).
     await page.getByLabel('不予受理').check();
     await page.getByRole('button', { name: '提交办理意见' }).click();
-    await expect.poll(() => page.locator('#reasons-error').textContent()).toContain('at least one reason');
+    await expect.poll(() => page.locator('#reasons-error').textContent()).toMatch(CHINESE);
+    expect(englishIn(await page.locator('#reasons-error').textContent())).toEqual([]);
     expect(await page.getByLabel(/^原因/).getAttribute('aria-invalid')).toBe('true');
+    expect(await focused(page)).toMatch(/^DIV 提交未成功/);
+    const summaryLink = page.locator('#decision-form .error-summary a');
+    expect(await summaryLink.getAttribute('href')).toBe('#reasons');
+    expect(englishIn(await page.locator('#decision-form .error-summary').textContent())).toEqual([]);
+    await summaryLink.click();
+    expect(await focused(page)).toMatch(/^TEXTAREA#reasons/);
     expect(await unlabelledFields(page)).toEqual([]);
     await screenshot(page, '02-task-validation');
 
+    // Accepted: the success message says so and has the focus (the form is gone).
     await page.getByLabel('受理', { exact: true }).check();
     await page.getByRole('button', { name: '提交办理意见' }).click();
     await expect.poll(() => page.locator('#messages').textContent()).toContain('已办结');
+    expect(await focused(page)).toMatch(/^P 已提交/);
     expect(await page.locator('#decision').textContent()).toContain('办理结果受理');
+    await checkAccessibility(page, 'task accepted');
     await signOut(page);
 
     // The review: the determination with its explanation, each step citing its article (Art. 38).
@@ -175,10 +220,19 @@ describe.skipIf(SKIP)('web pages in a real browser (issue 10)', () => {
     await expect.poll(() => page.locator('h1').textContent()).toBe(`失业保险金审核：${caseNumber}`);
     const determination = page.locator('#determination');
     await expect.poll(() => determination.textContent()).toContain('领取期限');
-    const articles = await determination.locator('tbody .article').allTextContents();
+    const articles = await determination.locator('.explanation .article').allTextContents();
     expect(articles.length).toBeGreaterThan(1);
     expect(articles.every((a) => /^第[一二三四五六七八九十]+条$/.test(a))).toBe(true);
     expect(await determination.textContent()).toMatch(/月发放标准[\d,]+\.\d{2} 元/);
+    // The explanation as Chinese sentences (issue 21): amounts in 元, months and years with their units, no key,
+    // code or English value of the API's data.
+    const steps = await determination.locator('.explanation li').allTextContents();
+    expect(steps.length).toBeGreaterThan(5);
+    for (const step of steps) expect(englishIn(step), step).toEqual([]);
+    expect(steps.join('')).toMatch(/结果：[\d,]+\.\d{2} 元。/);
+    expect(steps.join('')).toMatch(/满整年的缴费年限 \d+ 年/);
+    expect(steps.join('')).toMatch(/结果：符合申领条件。/);
+    expect(englishIn(await determination.textContent())).toEqual([]);
     await screenshot(page, '03-task-review-determination');
     await signOut(page);
     await approveAs('reviewer.sy', reviewId, '失业保险金审核');
@@ -190,8 +244,16 @@ describe.skipIf(SKIP)('web pages in a real browser (issue 10)', () => {
     // The case page: approved, the whole timeline, the benefit period determined.
     await signIn(page, api.url, 'intake.sy', `/app/case?n=${caseNumber}`);
     await expect.poll(() => page.locator('#summary .case-status').textContent()).toBe('审核通过');
+    // The timeline loads beside the summary: wait for its rows, not only the status.
+    await expect
+      .poll(() => page.locator('#timeline tbody tr td:nth-child(2)').allTextContents())
+      .toEqual(expect.arrayContaining(['受理，待遇核定', '审核通过', '复核通过', '审批通过']));
     const events = await page.locator('#timeline tbody tr td:nth-child(2)').allTextContents();
-    expect(events).toEqual(expect.arrayContaining(['受理，待遇核定', '审核通过', '复核通过', '审批通过']));
+    for (const e of events) {
+      expect(e).toMatch(CHINESE);
+      expect(englishIn(e), e).toEqual([]);
+    }
+    expect(englishIn(await page.locator('#determination').textContent())).toEqual([]);
     expect(await page.locator('#determination').textContent()).toMatch(
       /领取起止\d{4}-\d{2}-\d{2} 至 \d{4}-\d{2}-\d{2}/,
     );
@@ -200,6 +262,7 @@ describe.skipIf(SKIP)('web pages in a real browser (issue 10)', () => {
     expect(caseSummary).not.toContain(person.idNumber);
     expect(caseSummary).toContain(`${Array.from(person.name)[0]}*`);
     await screenshot(page, '04-case-approved');
+    await screenshotOf(page.locator('#determination'), '04a-case-determination');
 
     // The first payment (Art. 39, 63): the first month (benefit and medical premium, Art. 44) is in the ledger;
     // finance starts the city's run over the API.
@@ -261,9 +324,11 @@ describe.skipIf(SKIP)('web pages in a real browser (issue 10)', () => {
     await page.getByLabel('身份证件号码').fill('210102198503151235');
     await page.getByRole('button', { name: '查询' }).click();
     await expect.poll(() => page.locator('.form-errors').textContent()).toContain('未查询到');
+    expect(await focused(page)).toMatch(/^DIV 提交未成功/);
     await page.getByLabel('身份证件号码').fill(person.idNumber);
     await page.getByRole('button', { name: '查询' }).click();
     await expect.poll(() => page.locator('#result .case-status').textContent()).toBe('审核通过');
+    expect(await focused(page)).toMatch(/^DIV#result 查询结果/);
     await screenshot(page, '05-public-status');
   });
 
@@ -307,10 +372,14 @@ describe.skipIf(SKIP)('web pages in a real browser (issue 10)', () => {
     await row.getByRole('button', { name: `处理 ${caseNumber}` }).click();
     await page.locator('#reassign-to').selectOption(users['intake2.sy']!.id);
     await page.getByRole('button', { name: '确认改派' }).click();
-    await expect.poll(() => page.locator('#reassign-reason-error').textContent()).toContain('must say why');
+    await expect.poll(() => page.locator('#reassign-reason-error').textContent()).toMatch(CHINESE);
+    expect(englishIn(await page.locator('#reassign-reason-error').textContent())).toEqual([]);
+    expect(await focused(page)).toMatch(/^DIV 提交未成功/);
+    await checkAccessibility(page, 'supervision reassign refused');
     await page.getByLabel('改派理由').fill('原经办人休假，改派受理员乙');
     await page.getByRole('button', { name: '确认改派' }).click();
     await expect.poll(() => page.locator('#messages').textContent()).toBe(`${caseNumber}：已改派`);
+    expect(await focused(page)).toBe(`P ${caseNumber}：已改派`);
     await expect.poll(() => row.textContent()).toContain('经办人 intake2.sy');
 
     // Batch: preview the count, then reassign every overdue task, with a result per task.
@@ -409,6 +478,35 @@ describe.skipIf(SKIP)('web pages in a real browser (issue 10)', () => {
     expect(whole).toContain('沈阳市失业保险经办机构技能提升补贴公示');
     expect(await unlabelledFields(page)).toEqual([]);
     await screenshot(page, '09-public-notices');
+
+    // Citizens choose a city by its name (the division code is the page's business).
+    await page.getByLabel('城市').selectOption({ label: '沈阳市' });
+    await page.getByRole('button', { name: '筛选' }).click();
+    await expect.poll(() => page.url()).toContain('agencyCode=210100');
+    await expect.poll(() => row.count()).toBe(1);
+
+    // On a 390 px phone the page does not scroll sideways (WCAG 1.4.10): the list scrolls inside its own region,
+    // which a keyboard can reach.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.reload();
+    await expect.poll(() => row.count()).toBe(1);
+    expect(await scrollsSideways(page)).toBe(false);
+    const region = page.locator('#notices .table-wrap').first();
+    expect(await region.evaluate((e) => (e as any).scrollWidth > (e as any).clientWidth)).toBe(true);
+    expect(await region.getAttribute('tabindex')).toBe('0');
+    await screenshot(page, '09b-public-notices-phone');
+
+    // One navigation for the public pages: the same links, in the same order, on each of them.
+    const navs: string[][] = [];
+    for (const path of ['/app/notices', '/app/public', '/app/apply', '/app/']) {
+      await page.goto(`${api.url}${path}`);
+      await page.locator('header nav a').first().waitFor();
+      navs.push(await page.locator('header nav a').allTextContents());
+      expect(await scrollsSideways(page), path).toBe(false);
+      await checkAccessibility(page, `${path} on a phone`);
+    }
+    for (const links of navs) expect(links).toEqual(['办件进度查询', '网上申领', '公示', '经办人员登录']);
+    await page.setViewportSize({ width: 1366, height: 768 });
   });
 
   it('an applicant signs in with an SMS code, files a claim online, and supplies the materials asked for in one notice (Art. 35, 37)', async () => {
@@ -419,30 +517,68 @@ describe.skipIf(SKIP)('web pages in a real browser (issue 10)', () => {
     const signin = page.locator('#signin');
     await signin.getByLabel('居民身份证号码').fill(idNumber);
     await signin.getByLabel('手机号码').fill(phone);
-    await page.getByRole('button', { name: '获取验证码' }).click();
+    await screenshot(page, '10a-applicant-signin');
+    // Enter in the phone field asks for the code; the button then counts down, and the focus waits in the code field.
+    await signin.getByLabel('手机号码').press('Enter');
     await expect.poll(() => page.locator('#messages').textContent()).toContain('验证码已发送');
+    expect(await focused(page)).toMatch(/^INPUT#si-code/);
+    expect(await page.locator('#send-code').isDisabled()).toBe(true);
+    expect(await page.locator('#send-code').textContent()).toMatch(/^重新获取（(60|59|58)秒）$/);
     const { messages } = await sim.admin<{ messages: { mobile: string; text: string }[] }>('GET', '/sms/outbox');
-    const code = /验证码为(\d{6})/.exec(messages.filter((m) => m.mobile === phone).at(-1)!.text)![1]!;
+    const codes = () => messages.filter((m) => m.mobile === phone);
+    expect(codes()).toHaveLength(1);
+    const code = /验证码为(\d{6})/.exec(codes().at(-1)!.text)![1]!;
+    // Enter in the code field signs in (it does not send another code): the focus goes to the message that says so.
     await page.getByLabel('短信验证码').fill(code);
-    await page.getByRole('button', { name: '登录', exact: true }).click();
+    await page.getByLabel('短信验证码').press('Enter');
     await expect.poll(() => page.locator('#mine').textContent()).toContain('暂无申请');
+    expect(await focused(page)).toBe('P 已登录');
+    const after = await sim.admin<{ messages: { mobile: string }[] }>('GET', '/sms/outbox');
+    expect(after.messages.filter((m) => m.mobile === phone)).toHaveLength(1);
 
-    // The claim: a missing field is named next to it, with the rule (Art. 34).
+    // Input purposes for the browser's autofill (WCAG 1.3.5), and the paying city chosen by its name (not a code).
     const form = page.locator('#claim');
+    expect(await form.getByLabel('姓名').getAttribute('autocomplete')).toBe('name');
+    expect(await form.getByLabel('手机号码').getAttribute('autocomplete')).toBe('tel-national');
+    expect(await page.locator('input[autocomplete=off]').count()).toBe(0);
+    expect(await form.getByLabel('领取失业保险金的城市').locator('option').allTextContents()).toContain('沈阳市');
+
+    // The claim: a missing field is named next to it and in the summary, in Chinese, with the rule (Art. 34).
     await form.getByLabel('姓名').fill('无记录');
     await form.getByLabel('居民身份证号码').fill(idNumber);
     await form.getByLabel('手机号码').fill(phone);
     await form.getByLabel('统一社会信用代码').fill('91210100MA0XYP12AD');
     await form.getByLabel('终止或解除劳动关系日期').fill('2026-10-31');
     await form.getByLabel('领取地依据').selectOption('hukou');
+    await form.getByLabel('领取失业保险金的城市').selectOption({ label: '沈阳市' });
     await form.getByLabel('社会保障卡号或银行账号').fill('6214830012345678');
     await page.getByRole('button', { name: '提交申请' }).click();
-    await expect.poll(() => page.locator('#c-employer-name-error').textContent()).toBe('must not be empty');
+    await expect.poll(() => page.locator('#c-employer-name-error').textContent()).toMatch(CHINESE);
+    expect(englishIn(await page.locator('#c-employer-name-error').textContent())).toEqual([]);
     expect(await form.getByLabel('单位名称').getAttribute('aria-invalid')).toBe('true');
+    expect(await focused(page)).toMatch(/^DIV 提交未成功/);
+    expect(await form.locator('.error-summary a').getAttribute('href')).toBe('#c-employer-name');
+    await screenshot(page, '10b-applicant-claim-errors');
     await form.getByLabel('单位名称').fill('沈阳某机械有限公司');
     await page.getByRole('button', { name: '提交申请' }).click();
-    await expect.poll(() => page.locator('#messages').textContent()).toMatch(/申请已提交，案件编号 SYJ-/);
-    const caseNumber = /SYJ-\d{4}-\d{6}-[0-9A-Z]{10}/.exec((await page.locator('#messages').textContent())!)![0];
+    // A confirmation replaces the submitted form (no second submission by accident) and has the focus.
+    const confirmation = page.locator('.confirmation');
+    await expect.poll(() => confirmation.textContent()).toMatch(/申请已提交，案件编号 SYJ-/);
+    expect(await form.isHidden()).toBe(true);
+    expect(await focused(page)).toMatch(/^DIV 申请已提交/);
+    const caseNumber = /SYJ-\d{4}-\d{6}-[0-9A-Z]{10}/.exec((await confirmation.textContent())!)![0];
+    await screenshot(page, '10c-applicant-claim-confirmed');
+    // On a phone too: the confirmation is where the focus is, and the page does not scroll sideways.
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await scrollsSideways(page)).toBe(false);
+    expect(
+      await confirmation.evaluate((e) => {
+        const r = (e as any).getBoundingClientRect();
+        return r.top >= 0 && r.top < (globalThis as any).innerHeight;
+      }),
+    ).toBe(true);
+    await screenshot(page, '10d-applicant-confirmed-phone');
+    await page.setViewportSize({ width: 1366, height: 768 });
 
     // Art. 37 一次性告知: both materials asked at once; the applicant supplies them on the page.
     await eventually(
@@ -454,13 +590,15 @@ describe.skipIf(SKIP)('web pages in a real browser (issue 10)', () => {
     await expect.poll(() => mine.textContent()).toContain('待补充材料');
     await mine.getByRole('button', { name: `补充材料 ${caseNumber}` }).click();
     await page.getByRole('button', { name: '提交材料' }).click();
-    await expect.poll(() => page.locator('#kinds-error').textContent()).toBe('must name at least one material');
+    await expect.poll(() => page.locator('#kinds-error').textContent()).toMatch(CHINESE);
+    expect(englishIn(await page.locator('#kinds-error').textContent())).toEqual([]);
     await page.getByLabel('本人有效身份证件（经办窗口核验）').check();
     await page.getByLabel('户籍所在地证明材料').check();
     expect(await unlabelledFields(page)).toEqual([]);
     await screenshot(page, '10-applicant-materials');
     await page.getByRole('button', { name: '提交材料' }).click();
     await expect.poll(() => page.locator('#messages').textContent()).toBe(`${caseNumber}：材料已提交`);
+    expect(await focused(page)).toBe(`P ${caseNumber}：材料已提交`);
     const supplied = await eventually(
       () =>
         tdb.sql<{ type: string }>(
@@ -471,6 +609,32 @@ describe.skipIf(SKIP)('web pages in a real browser (issue 10)', () => {
     );
     expect(supplied.map((e) => e.type)).toEqual(['materials_supplied_1']);
     expect(page.url()).not.toContain(idNumber);
+
+    // Signed out: the focus on the message that says so.
+    await page.getByRole('button', { name: '退出登录' }).click();
+    await expect.poll(() => focused(page)).toBe('P 已退出登录');
+
+    // Too many codes for a phone: the wait in Chinese, and the button counts it down (no English, no lock-out
+    // surprise). Three codes in ten minutes are the limit (api/auth/applicant.ts).
+    const other = { idNumber: residentId('210102', '19700101', '997'), phone: '13600000097' };
+    for (let i = 0; i < 3; i++) {
+      const r = await fetch(`${api.url}/auth/applicant/code`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(other),
+      });
+      expect(r.status).toBe(202);
+    }
+    await signin.getByLabel('居民身份证号码').fill(other.idNumber);
+    await signin.getByLabel('手机号码').fill(other.phone);
+    await page.getByRole('button', { name: '获取验证码' }).click();
+    await expect
+      .poll(() => page.locator('#messages').textContent())
+      .toMatch(/^该手机号获取验证码次数过多，请于(10分钟|9分\d+秒)后再试；已收到的验证码仍可使用。$/);
+    expect(await focused(page)).toMatch(/^P 该手机号获取验证码次数过多/);
+    expect(await page.locator('#send-code').isDisabled()).toBe(true);
+    expect(await page.locator('#send-code').textContent()).toMatch(/^重新获取（(10分钟|9分\d+秒)）$/);
+    await screenshot(page, '10e-applicant-too-many-codes');
   });
 
   it('an employer agent signs in and sees its company’s own cases, not another company’s (Art. 8, 31)', async () => {
@@ -522,11 +686,14 @@ describe.skipIf(SKIP)('web pages in a real browser (issue 10)', () => {
     await page.getByLabel('姓名').fill('审核员乙');
     await page.getByLabel('初始密码（至少12位）').fill('a-long-password-2026');
     await page.getByRole('button', { name: '新增用户' }).click();
-    await expect.poll(() => page.locator('#u-roles-error').textContent()).toBe('must hold at least one role');
+    await expect.poll(() => page.locator('#u-roles-error').textContent()).toMatch(CHINESE);
+    expect(englishIn(await page.locator('#u-roles-error').textContent())).toEqual([]);
+    expect(await focused(page)).toMatch(/^DIV 提交未成功/);
     await page.getByLabel('审核（初审）').check();
     await page.getByLabel('初始密码（至少12位）').fill('a-long-password-2026');
     await page.getByRole('button', { name: '新增用户' }).click();
     await expect.poll(() => page.locator('#messages').textContent()).toBe('已新增用户 reviewer2.sy');
+    expect(await focused(page)).toBe('P 已新增用户 reviewer2.sy');
     const added = page.locator('#users tbody tr', { hasText: 'reviewer2.sy' });
     await expect.poll(() => added.textContent()).toContain('审核（初审）');
     const [row] = await tdb.sql<{ roles: string[]; agency_code: string }>(
@@ -541,7 +708,8 @@ describe.skipIf(SKIP)('web pages in a real browser (issue 10)', () => {
     await page.getByLabel(/^依据/).fill('国务院办公厅关于2030年部分节假日安排的通知');
     await page.getByLabel('录入理由').fill('国务院办公厅通知已发布');
     await page.getByRole('button', { name: '保存日历' }).click();
-    await expect.poll(() => page.locator('#cal-holidays-error').textContent()).toBe('must be a real date YYYY-MM-DD');
+    await expect.poll(() => page.locator('#cal-holidays-error').textContent()).toMatch(CHINESE);
+    expect(englishIn((await page.locator('#cal-holidays-error').textContent())!.replace('YYYY-MM-DD', ''))).toEqual([]);
     await page.getByLabel(/^法定节假日/).fill('2030-01-01, 2030-10-01');
     await page.getByRole('button', { name: '保存日历' }).click();
     await expect.poll(() => page.locator('#messages').textContent()).toBe('已保存 2030 年工作日历');
@@ -559,6 +727,17 @@ describe.skipIf(SKIP)('web pages in a real browser (issue 10)', () => {
     await page.getByRole('button', { name: '查看', exact: true }).click();
     await expect.poll(() => page.locator('#policy caption').textContent()).toContain('2026-01-01 有效的参数');
     expect(await page.locator('#policy tbody').textContent()).toContain('失业保险金标准');
+    // Its pager: the focus goes to the table it turned, also on the last page, where 下一页 is disabled.
+    const policyPager = page.locator('#policy .pager');
+    const pages = Number(/\/ (\d+) 页/.exec((await policyPager.textContent())!)![1]);
+    expect(pages).toBeGreaterThan(1);
+    for (let p = 2; p <= pages; p++) {
+      await policyPager.getByRole('button', { name: '下一页' }).press('Enter');
+      await expect.poll(() => page.locator('#policy caption').textContent()).toContain(`第 ${p} / ${pages} 页`);
+      expect(await focused(page)).toMatch(/^DIV /);
+      expect(await page.evaluate(() => (globalThis as any).document.activeElement.className)).toBe('table-wrap');
+    }
+    expect(await policyPager.getByRole('button', { name: '下一页' }).isDisabled()).toBe(true);
 
     // A new dated entry (Art. 12): the API's rule for a bad value next to the value, then the entry is added.
     await page.getByLabel('参数类别').selectOption('minimumWage');
@@ -568,12 +747,14 @@ describe.skipIf(SKIP)('web pages in a real browser (issue 10)', () => {
     await page.getByLabel(/^政策文件/).fill('辽宁省最低工资标准调整通知（测试）');
     await page.getByLabel('条款').fill('第一条');
     await page.getByRole('button', { name: '追加参数' }).click();
-    await expect.poll(() => page.locator('#pe-value-error').textContent()).toMatch(/>=\s*0/);
+    await expect.poll(() => page.locator('#pe-value-error').textContent()).toMatch(CHINESE);
+    expect(englishIn(await page.locator('#pe-value-error').textContent())).toEqual([]);
+    await checkAccessibility(page, 'admin policy entry refused');
     await page.getByLabel(/^取值/).fill('{"monthlyFen": 260000}');
     await page.getByRole('button', { name: '追加参数' }).click();
     await expect
       .poll(() => page.locator('#messages').textContent())
-      .toBe('已追加参数 minimumWage/tier1，自 2030-01-01 起生效');
+      .toBe('已追加参数 最低工资标准 tier1，自 2030-01-01 起生效');
     await expect.poll(() => page.locator('#policy caption').textContent()).toContain('2030-01-01 有效的参数');
     expect(await page.locator('#policy-added tbody').textContent()).toContain('260000');
     const entries = await tdb.sql<{ key: string; value: unknown; added_by: string }>(
@@ -583,5 +764,107 @@ describe.skipIf(SKIP)('web pages in a real browser (issue 10)', () => {
     expect(await unlabelledFields(page)).toEqual([]);
     await screenshot(page, '11-admin');
     await signOut(page);
+  });
+  it('a clerk signs in and refuses a claim at acceptance with the keyboard alone, the focus never on <body>; the case page shows the reasons (WCAG 2.1.1, 2.4.3; Art. 11, 13, 37)', async () => {
+    const person = ordinary.shift()!;
+    const caseNumber = await fileAtWindow(person);
+    const taskId = await openTaskOf(caseNumber, 'claim_acceptance');
+    const keys = page.keyboard;
+
+    // Sign-in: Tab past the skip link and the public navigation to the user name; Enter signs in.
+    await page.goto(`${api.url}/app/`);
+    await tabTo(page, page.getByLabel('用户名'));
+    await keys.type('intake2.sy');
+    await keys.press('Tab');
+    await keys.type(PASSWORD);
+    await keys.press('Enter');
+    await page.waitForURL((u) => u.pathname === '/app/tasks');
+    await page.locator('header .who').waitFor();
+
+    // The worklist: the unassigned view chosen with the arrow keys, the task opened with Enter.
+    await tabTo(page, page.getByRole('radio', { name: /^我的待办/ }));
+    await keys.press('ArrowRight');
+    const link = page.locator('tbody tr', { hasText: caseNumber }).getByRole('link', { name: caseNumber });
+    await link.waitFor();
+    expect(await focused(page)).toMatch(/^INPUT#view-available/);
+    await tabTo(page, link);
+    await keys.press('Enter');
+    await page.waitForURL((u) => u.pathname === '/app/task' && u.search.includes(taskId));
+
+    // 领取: the focus goes to the message (the button it was on is gone).
+    const claim = page.getByRole('button', { name: '领取', exact: true });
+    await claim.waitFor();
+    await tabTo(page, claim);
+    await keys.press('Enter');
+    await expect.poll(() => focused(page)).toBe('P 已领取任务');
+    await checkAccessibility(page, 'task claimed');
+
+    // The decision: 不予受理 chosen with the arrow keys, the reason typed, submitted with Enter on the button.
+    await tabTo(page, page.getByLabel('受理', { exact: true }));
+    await keys.press('ArrowRight');
+    expect(await page.getByLabel('不予受理').isChecked()).toBe(true);
+    await tabTo(page, page.getByLabel(/^原因/));
+    await keys.type('未提供解除劳动关系证明原件');
+    await tabTo(page, page.getByRole('button', { name: '提交办理意见' }));
+    await keys.press('Enter');
+    await expect.poll(() => focused(page)).toMatch(/^P 已提交：失业保险金申领受理已办结/);
+    await screenshot(page, '12-keyboard-task-refused');
+    const [task] = await tdb.sql<{ status: string; assignee_name: string }>(
+      'SELECT status, assignee_name FROM task WHERE id = $1',
+      [taskId],
+    );
+    expect(task).toEqual({ status: 'completed', assignee_name: 'intake2.sy' });
+    await eventually(
+      () => tdb.sql<{ status: string }>('SELECT status FROM "case" WHERE case_number = $1', [caseNumber]),
+      (r) => r[0]?.status === 'refused',
+    );
+
+    // The case page: the reason as written, its article, and the remedies with their last days (Art. 11, 13).
+    await page.goto(`${api.url}/app/case?n=${caseNumber}`);
+    const refusal = page.locator('#refusal');
+    await expect.poll(() => refusal.textContent()).toContain('未提供解除劳动关系证明原件');
+    expect(await refusal.locator('.reasons li').allTextContents()).toEqual([
+      '未提供解除劳动关系证明原件（第三十七条）',
+    ]);
+    expect(await refusal.textContent()).toMatch(
+      /可于 \d{4}-\d{2}-\d{2} 前申请行政复议，或于 \d{4}-\d{2}-\d{2} 前提起行政诉讼（第十三条）/,
+    );
+    const events = await page.locator('#timeline tbody tr td:nth-child(2)').allTextContents();
+    expect(events).toContain('办结任务：失业保险金申领受理（不予受理）');
+    expect(events).toContain('不予受理或审核不通过');
+    for (const e of events) expect(englishIn(e), e).toEqual([]);
+    // Its determination (免复审 by the rule it states, Art. 11) in Chinese too.
+    await expect.poll(() => page.locator('#determination').textContent()).toContain('审核方式');
+    expect(englishIn(await page.locator('#determination').textContent())).toEqual([]);
+    await screenshot(page, '13-case-refused');
+
+    await signOut(page);
+  });
+
+  it('the focus ring is at least 3:1 against white, Chart.js does not block rendering, and answers are compressed (WCAG 1.4.11, 2.4.7)', async () => {
+    await page.goto(`${api.url}/app/`);
+    await tabTo(page, page.getByLabel('用户名'));
+    const ring = await page.evaluate(() => {
+      const s = (globalThis as any).getComputedStyle((globalThis as any).document.activeElement);
+      return { style: s.outlineStyle as string, width: s.outlineWidth as string, color: s.outlineColor as string };
+    });
+    expect(ring.style).toBe('solid');
+    expect(parseFloat(ring.width)).toBeGreaterThanOrEqual(2);
+    const [r, g, b] = ring.color.match(/\d+/g)!.map(Number) as [number, number, number];
+    const lin = (c: number) => (c / 255 <= 0.03928 ? c / 255 / 12.92 : ((c / 255 + 0.055) / 1.055) ** 2.4);
+    const luminance = 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+    expect((1 + 0.05) / (luminance + 0.05)).toBeGreaterThanOrEqual(3);
+
+    // Chart.js is a deferred script: the supervision page renders before it is fetched and run.
+    const html = await (await fetch(`${api.url}/app/supervision`)).text();
+    expect(html).toMatch(/<script defer src="\/app\/vendor\/chart\.umd\.min\.js"><\/script>/);
+
+    // Compressed for clients that accept it (npm compression): the pages' scripts, the library and JSON answers.
+    for (const path of ['/app/app.js', '/app/vendor/chart.umd.min.js', '/openapi.json']) {
+      const res = await fetch(`${api.url}${path}`, { headers: { 'accept-encoding': 'gzip' } });
+      expect(res.status, path).toBe(200);
+      expect(res.headers.get('content-encoding'), path).toBe('gzip');
+      await res.arrayBuffer();
+    }
   });
 });

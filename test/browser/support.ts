@@ -2,10 +2,11 @@
  * Debian's Chromium driven by playwright-core (../shared/docs/RUNTIME.md: `npx playwright install` cannot work on our
  * machines). A missing browser fails the run with one line saying how to install it, unless SKIP_BROWSER_TESTS=1.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { PASSWORD } from '../support/users';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -70,10 +71,82 @@ export async function signOut(page: Page): Promise<void> {
   await page.waitForURL((u) => u.pathname === '/app/');
 }
 
-/** A full-page screenshot kept as a test artifact: test-results/screenshots/<name>.png. */
+/** axe-core's browser build (npm `axe-core`), put into each page the tests check. */
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+/** WCAG 2.1 A and AA (GB/T 37668 follows WCAG 2.0 AA; 2.1 adds reflow, input purpose, non-text contrast…). */
+const WCAG_21_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[]; failureSummary?: string }[];
+}
+
+/**
+ * Runs axe-core on the page as it is now and fails on any WCAG 2.1 A or AA violation, naming each rule and element.
+ * Playwright evaluates in the page without going through its Content-Security-Policy, which stays as served.
+ */
+export async function checkAccessibility(page: Page, state: string): Promise<void> {
+  const loaded = await page.evaluate(() => typeof (globalThis as { axe?: unknown }).axe === 'object');
+  if (!loaded) await page.evaluate(AXE_SOURCE);
+  const violations = await page.evaluate(async (tags) => {
+    const axe = (globalThis as any).axe;
+    const r = await axe.run((globalThis as any).document, {
+      runOnly: { type: 'tag', values: tags },
+      resultTypes: ['violations'],
+    });
+    return r.violations as AxeViolation[];
+  }, WCAG_21_AA);
+  const text = violations
+    .map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `    ${n.target.join(' ')} — ${n.failureSummary ?? ''}`).join('\n')}`,
+    )
+    .join('\n');
+  if (violations.length) throw new Error(`WCAG 2.1 AA violations on ${state}:\n${text}`);
+}
+
+/**
+ * A page state the tests visit: checked by axe-core (no WCAG 2.1 AA violation) and kept as a full-page screenshot,
+ * test-results/screenshots/<name>.png.
+ */
 export async function screenshot(page: Page, name: string): Promise<void> {
+  await checkAccessibility(page, name);
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+/** A screenshot of one part of the page (a section): test-results/screenshots/<name>.png. */
+export async function screenshotOf(part: Locator, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await part.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
+}
+
+/** What has the focus: tag, id and text, or 'BODY' when it fell to the page itself. */
+export function focused(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const e = (globalThis as any).document.activeElement;
+    if (!e || e.tagName === 'BODY') return 'BODY';
+    return `${e.tagName}${e.id ? `#${e.id}` : ''} ${String(e.textContent ?? '').slice(0, 60)}`;
+  });
+}
+
+/** Presses Tab (at most `max` times) until `target` has the focus: how a keyboard user gets there. */
+export async function tabTo(page: Page, target: Locator, max = 80): Promise<void> {
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press('Tab');
+    if (await target.evaluate((e) => e === (globalThis as any).document.activeElement).catch(() => false)) return;
+  }
+  throw new Error(`Tab did not reach ${target.toString()} in ${max} presses (focus on ${await focused(page)})`);
+}
+
+/** Whether the page scrolls sideways (its content wider than the viewport). */
+export function scrollsSideways(page: Page): Promise<boolean> {
+  return page.evaluate(() => {
+    const d = (globalThis as any).document.documentElement;
+    return d.scrollWidth > d.clientWidth;
+  });
 }
 
 /** The form controls on the page without a label (issue 10: labels on every field); ids or names, for the message. */

@@ -159,9 +159,17 @@ export const ACCESS_TABLE: Record<string, AccessRule> = {
   'POST /recoveries': { roles: ['auditor'] },
   // Revocation of a determination (Art. 42, 43): proposed by those who review or audit determinations.
   'POST /cases/{caseNumber}/revocations': { roles: ['reviewer', 'second_reviewer', 'auditor'], otherAgency: 'hidden' },
+  'GET /cases/{caseNumber}/determination/{version}/rerun': {
+    roles: ['auditor', 'supervisor', 'reviewer', 'second_reviewer', 'approver'],
+    otherAgency: 'hidden',
+  },
   'POST /recoveries/{caseNumber}/delivery': { roles: ['intake', ...SUPERVISION], absent: true },
   'POST /recoveries/{caseNumber}/repayments': { roles: ['finance'], absent: true },
   'GET /recoveries/{caseNumber}/case-file': { roles: ['finance', ...SUPERVISION], absent: true },
+  // A recovery by its number, or by its claim's case number while the claim has one (Art. 43: one per stop).
+  'POST /recoveries/{recoveryId}/delivery': { roles: ['intake', ...SUPERVISION], absent: true },
+  'POST /recoveries/{recoveryId}/repayments': { roles: ['finance'], absent: true },
+  'GET /recoveries/{recoveryId}/case-file': { roles: ['finance', ...SUPERVISION], absent: true },
   // Internal control (Art. 76-78, 93).
   'GET /audit/verify': { roles: [...SUPERVISION, 'administrator'] },
   'POST /monitoring/runs': { roles: SUPERVISION },

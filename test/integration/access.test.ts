@@ -116,6 +116,8 @@ function urlOf(op: Operation): string {
   const values: Record<string, string> = {
     caseNumber,
     workflowId: caseNumber,
+    // The claim's case number names its recovery while it has one: it has none (404 past the checks).
+    recoveryId: caseNumber,
     id: op.path.startsWith('/tasks') ? taskId : op.path.startsWith('/admin') ? ownUserId : '1',
     year: '2026',
     kind: 'benefit',

@@ -5,7 +5,8 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { createDb, sqlOf } from '../../lib/db';
+import { writeClaimReceived } from '../../lib/claim-received';
+import { startClaimsNotStarted } from '../../lib/claim-starts';
 import { createTemporalClient } from '../../lib/temporal';
 import { claimStatus } from '../../workflows/benefit-claim';
 import { CASE_STATUS } from '../../workflows/search-attributes';
@@ -263,40 +264,26 @@ describe('POST /claims (Art. 34-36)', () => {
     }
   });
 
-  it('answers 202 when the case started but its row could not be written, and the workflow writes it (Art. 36)', async () => {
-    // PostgreSQL refuses the API's write after the start: the case exists (its workflow runs) and its first step
-    // writes the row. Nothing else of the API's reads is touched.
-    const failingWrites = createDb(tdb.url, { poolMax: 2 });
-    const pool = sqlOf(failingWrites);
-    const query = pool.query.bind(pool) as (...args: unknown[]) => Promise<unknown>;
-    pool.query = ((...args: unknown[]) =>
-      typeof args[0] === 'string' && args[0].includes('INSERT INTO benefit_claim')
-        ? Promise.reject(new Error('simulated: the write did not commit'))
-        : query(...args)) as typeof pool.query;
-    const api2 = await startApi({ db: failingWrites, temporal: client, taskQueue });
-    try {
-      const res = await fetch(`${api2.url}/claims`, {
-        method: 'POST',
-        headers: channel,
-        body: JSON.stringify(claimBody()),
-      });
-      expect(res.status).toBe(202);
-      const { caseNumber } = (await res.json()) as { caseNumber: string };
-      let rows: unknown[] = [];
-      for (let i = 0; i < 60 && rows.length === 0; i++) {
-        rows = await tdb.sql('SELECT status FROM "case" WHERE case_number = $1', [caseNumber]);
-        if (!rows.length) await new Promise((r) => setTimeout(r, 250));
-      }
-      expect(rows).toHaveLength(1);
-      expect(
-        await tdb.sql("SELECT count(*)::int AS n FROM case_event WHERE case_number = $1 AND type = 'claim_received'", [
-          caseNumber,
-        ]),
-      ).toEqual([{ n: 1 }]);
-    } finally {
-      await api2.close();
-      await failingWrites.$disconnect();
-    }
+  it('starts a claim written but never started, once: the system, not the channel, makes sure (Art. 36)', async () => {
+    // The API wrote the claim, then neither its start nor its withdrawal went through (both stores failing at once).
+    const caseNumber = 'SYJ-2026-210100-LEFT000001';
+    await writeClaimReceived(tdb.db, {
+      caseNumber,
+      receivedAt: new Date().toISOString(),
+      application: claimBody(),
+      status: 'awaiting_acceptance',
+      submissionFingerprint: 'left-behind',
+    });
+    await tdb.sql(`UPDATE "case" SET created_at = now() - interval '5 minutes' WHERE case_number = $1`, [caseNumber]);
+    expect(await startClaimsNotStarted(tdb.db, client, taskQueue, 60_000)).toContain(caseNumber);
+    const desc = await client.workflow.getHandle(caseNumber).describe();
+    expect(desc.type).toBe('benefitClaim');
+    // Its history holds no personal data: the case number and what routes it.
+    const history = JSON.stringify((await client.workflow.getHandle(caseNumber).fetchHistory()).events);
+    for (const secret of [residentId(), '张三', '13812345678', '6214830012345678'])
+      expect(history).not.toContain(secret);
+    // Never started twice.
+    expect(await startClaimsNotStarted(tdb.db, client, taskQueue, 60_000)).not.toContain(caseNumber);
   });
 
   it('records a cancelled case in the read model and its timeline', async () => {
@@ -310,7 +297,8 @@ describe('POST /claims (Art. 34-36)', () => {
       'SELECT type FROM case_event WHERE case_number = $1 ORDER BY at, id',
       [body.caseNumber],
     );
-    expect(events.map((e) => e.type)).toEqual(['claim_received', 'case_cancelled']);
+    const types = events.map((e) => e.type);
+    expect([types[0], types.at(-1)]).toEqual(['claim_received', 'case_cancelled']);
     expect((await handle.describe()).typedSearchAttributes.get(CASE_STATUS)).toBe('cancelled');
   });
 

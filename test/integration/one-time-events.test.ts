@@ -3,39 +3,21 @@
  * earliest application of each first, the same key the assessment computes), so a later claim of the same birth or
  * death meets them; and the unique index refuses a second holder, whatever races.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import pg from 'pg';
-import { randomBytes } from 'node:crypto';
-import { migrate, readMigrations, withDatabase } from '../../db/migrate';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type pg from 'pg';
 import { oneTimeEventKey } from '../../activities/other-benefits';
+import { scratchDatabaseBefore } from '../support/db';
 import { seedEligibleDetermination } from '../support/seed';
 
-const MIGRATION = '20261207003000_one_time_benefit_events';
-let url: string;
-let name: string;
+let scratch: Awaited<ReturnType<typeof scratchDatabaseBefore>>;
 let client: pg.Client;
 
 beforeAll(async () => {
-  const admin = new pg.Client({ connectionString: inject('pgAdminUrl') });
-  await admin.connect();
-  name = `e_${randomBytes(5).toString('hex')}`;
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  url = withDatabase(inject('pgAdminUrl'), name);
-  const all = readMigrations();
-  await migrate(
-    url,
-    all.filter((m) => m.name < MIGRATION),
-  );
-  client = new pg.Client({ connectionString: url });
-  await client.connect();
+  scratch = await scratchDatabaseBefore('20261207003000_one_time_benefit_events');
+  client = scratch.client;
 });
 afterAll(async () => {
-  await client?.end();
-  const admin = new pg.Client({ connectionString: inject('pgAdminUrl') });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.end();
+  await scratch?.drop();
 });
 
 const MOTHER = '21010219900101002X';
@@ -124,10 +106,7 @@ describe('one grant per event in the database (Art. 46, 47)', () => {
       '2026-11-20',
       '2026-11-21T01:00:00Z',
     );
-    await migrate(
-      url,
-      readMigrations().filter((m) => m.name <= MIGRATION),
-    );
+    await scratch.migrateThrough();
     expect(await keys()).toEqual({
       'YLB-2026-210100-EVT0000001': null,
       'YLB-2026-210100-EVT0000002': oneTimeEventKey('childbirth_subsidy', MOTHER, '2026-11-02'),

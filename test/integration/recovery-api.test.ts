@@ -72,7 +72,7 @@ beforeAll(async () => {
   }
 });
 afterAll(async () => {
-  for (const id of [`${CASE}.R`, ...objections]) {
+  for (const id of [`${CASE}.R1`, ...objections]) {
     await env?.client.workflow
       .getHandle(id)
       .terminate('test done')
@@ -171,7 +171,7 @@ describe('objections over the API (Art. 13)', () => {
 });
 
 describe('recoveries over the API (Art. 43)', () => {
-  it('lets only auditors start a recovery, with the stop date inside the period', async () => {
+  it('lets only auditors start a recovery, with the stop date inside the period, and only for a stop (Art. 43)', async () => {
     const body = { caseNumber: CASE, stopDate: `${first}-20`, reason: '稽核比对发现重新就业' };
     expect((await call('POST', '/recoveries', u['finance.sy']!, body)).status).toBe(403);
     const outside = await call('POST', '/recoveries', u['auditor.sy']!, { ...body, stopDate: '2020-01-01' });
@@ -182,14 +182,42 @@ describe('recoveries over the API (Art. 43)', () => {
     expect(missing.body.error.fields.map((f: { path: string }) => f.path)).toEqual(
       expect.arrayContaining(['stopDate', 'reason']),
     );
+    // Art. 43: a recovery needs a stop (领金人员符合停发条件): a period never stopped is refused, nothing written.
+    const unstopped = await call('POST', '/recoveries', u['auditor.sy']!, body);
+    expect(unstopped.status).toBe(409);
+    expect(unstopped.body.error).toMatchObject({ code: 'no_stop', fields: [{ path: 'caseNumber' }] });
+    expect(await tdb.sql('SELECT 1 FROM recovery WHERE case_number = $1', [CASE])).toEqual([]);
+
+    // The person reported re-employment from the 25th of month 0 (the stop, without a recovery: nothing paid after
+    // it yet when it was recorded); the auditor finds it began on the 20th: the recovery of that stop, re-dated.
+    await tdb.sql(
+      "UPDATE benefit_period SET status = 'stopped', stop_reason = 'reemployed', stop_date = $2 WHERE id = $1",
+      [`${CASE}.P`, `${first}-25`],
+    );
+    await tdb.sql(
+      `INSERT INTO period_stop (id, period_id, case_number, seq, reason, found_date, stop_date, found_by, found_ref, found_at)
+       VALUES ($1, $2, $3, 1, 'reemployed', $4, $4, 'report', 'intake.sy', now())`,
+      [`${CASE}.S1`, `${CASE}.P`, CASE, `${first}-25`],
+    );
     const started = await call('POST', '/recoveries', u['auditor.sy']!, body);
-    expect(started.status).toBe(202);
-    expect(started.body.recoveryId).toBe(`${CASE}.R`);
-    expect((await call('POST', '/recoveries', u['auditor.sy']!, body)).status).toBe(409);
+    expect(started.status, JSON.stringify(started.body)).toBe(202);
+    expect(started.body).toMatchObject({ recoveryId: `${CASE}.R1`, stopId: `${CASE}.S1`, stopDate: `${first}-20` });
     await eventually(
-      () => tdb.sql<{ status: string }>('SELECT status FROM recovery WHERE id = $1', [`${CASE}.R`]),
+      () => tdb.sql<{ status: string }>('SELECT status FROM recovery WHERE id = $1', [`${CASE}.R1`]),
       (r) => r[0]?.status === 'awaiting_delivery',
     );
+    const [stop] = await tdb.sql<{ stop_date: string; found_date: string }>(
+      'SELECT stop_date::text, found_date::text FROM period_stop WHERE id = $1',
+      [`${CASE}.S1`],
+    );
+    expect(stop).toEqual({ stop_date: `${first}-20`, found_date: `${first}-25` });
+    // The same stop and date again: its recovery exists (409 naming it); a later date is not the auditor's to set.
+    const again = await call('POST', '/recoveries', u['auditor.sy']!, body);
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('recovery_exists');
+    const later = await call('POST', '/recoveries', u['auditor.sy']!, { ...body, stopDate: `${first}-28` });
+    expect(later.status).toBe(409);
+    expect(later.body.error).toMatchObject({ code: 'stop_date_later', fields: [{ path: 'stopDate' }] });
   });
 
   it('records the delivery with its proof, confirms repayments by finance only, and exports the case file', async () => {

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
-import { caseActivities } from '../../activities/cases';
+import { writeClaimReceived } from '../../lib/claim-received';
 import { createSourceClients, parseSourceConfig } from '../../integrations/config';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { claimBody } from '../support/fixtures';
@@ -39,11 +39,12 @@ beforeAll(async () => {
     PersonSummary,
   ];
   const claim = claimBody();
-  await caseActivities({ db: tdb.db }).recordClaimReceived({
+  await writeClaimReceived(tdb.db, {
     caseNumber,
     receivedAt: new Date().toISOString(),
     status: 'awaiting_acceptance',
     application: { ...claim, applicant: { ...claim.applicant, idNumber: person.idNumber, name: person.name } },
+    submissionFingerprint: 'test',
   });
 });
 afterAll(async () => {

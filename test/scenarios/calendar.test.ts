@@ -109,7 +109,7 @@ describe('工作日历 at the year end (Art. 11, 13, 37, 94)', () => {
     expect(status.body).toMatchObject({ nextYear: next, nextYearState: 'provisional', warning: true });
     expect(status.body.message).toContain(`${next}`);
     expect(status.body.message).toContain('暂定');
-    const page = await s.call('GET', '/app/app.js');
+    const page = await s.call('GET', '/app/layout.js'); // the staff pages' header (web/layout.js)
     expect(String(page.body)).toContain('/calendar/status');
   });
 

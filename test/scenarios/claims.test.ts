@@ -5,9 +5,8 @@
  * case says so; nothing is approved, told or paid on a verdict that is not eligible.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { claimVerdict } from '../../domain/claim-verdict';
 import { addDays } from '../../domain/calendar';
-import { loadPolicyData } from '../../policy/load';
+import { minimumWageTierSchema } from '../../domain/policy/schemas';
 import { addToMonth, shanghaiInstant } from '../../workflows/time';
 import { eventually } from '../support/wait';
 import { startScenario, type Person, type Scenario } from './harness';
@@ -48,36 +47,20 @@ async function expectNothingApproved(caseNumber: string, person: Person) {
   expect(await s.bankPayments(caseNumber)).toEqual([]);
 }
 
-/** A determination re-run from its recorded facts and inputs, with the parameters in force on its date (Art. 12, 38). */
+/**
+ * Every determination version of the case re-run by an auditor through the API, from its recorded facts and inputs
+ * with the parameters in force on its date (Art. 12, 38, 78): the same verdict and figures.
+ */
 async function expectReRunGivesSameVerdict(caseNumber: string) {
-  const rows = await s.tdb.sql<{
-    version: number;
-    facts: any;
-    inputs: any;
-    determined_on: string;
-    verdict: string;
-    months: number | null;
-    monthly_amount_fen: number | null;
-    total_fen: number | null;
-    reasons: any;
-  }>(
-    `SELECT version, facts, inputs, determined_on::text, verdict, months, monthly_amount_fen, total_fen, reasons
-     FROM determination WHERE case_number = $1 ORDER BY version`,
-    [caseNumber],
-  );
-  expect(rows.length).toBeGreaterThan(0);
-  const policy = loadPolicyData();
-  for (const r of rows) {
-    const again = claimVerdict(r.facts, r.inputs, policy, r.determined_on).result;
-    expect(again.verdict, `version ${r.version}`).toBe(r.verdict);
-    if (again.verdict === 'eligible') {
-      expect([again.figures.months, again.figures.monthlyAmountFen, again.figures.totalFen]).toEqual([
-        r.months,
-        r.monthly_amount_fen,
-        r.total_fen,
-      ]);
-    }
-    if (again.verdict === 'ineligible') expect(again.reasons).toEqual(r.reasons);
+  const staff = await s.staffOf(s.agencyOf(caseNumber));
+  const { versions } = await s.determinations(caseNumber);
+  expect(versions.length).toBeGreaterThan(0);
+  for (const v of versions) {
+    const r = await s.call('GET', `/cases/${caseNumber}/determination/${v.version}/rerun`, {
+      headers: staff.auditor.headers,
+    });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body.matches, JSON.stringify(r.body)).toBe(true);
   }
 }
 
@@ -205,6 +188,7 @@ describe('失业保险金: one verdict (Art. 34-38)', () => {
       }),
     );
     await expectNothingApproved(caseNumber, person!);
+    await expectReRunGivesSameVerdict(caseNumber);
   });
 
   it('Art. 32: a month paid by two employers counts once', async () => {
@@ -226,6 +210,7 @@ describe('失业保险金: one verdict (Art. 34-38)', () => {
       expect.objectContaining({ code: 'receives_pension', article: 'Art. 38' }),
     );
     await expectNothingApproved(caseNumber, person!);
+    await expectReRunGivesSameVerdict(caseNumber);
   });
 
   it('Art. 38: a claim for a person civil affairs records as deceased is refused', async () => {
@@ -234,6 +219,7 @@ describe('失业保险金: one verdict (Art. 34-38)', () => {
     expect((await settled(caseNumber)).status).toBe('refused');
     expect((await latest(caseNumber)).reasons).toContainEqual(expect.objectContaining({ code: 'deceased' }));
     await expectNothingApproved(caseNumber, person!);
+    await expectReRunGivesSameVerdict(caseNumber);
   });
 
   it('Art. 38: already working again when claiming (失业状态) is refused before any approval', async () => {
@@ -260,6 +246,41 @@ describe('失业保险金: one verdict (Art. 34-38)', () => {
     expect((await latest(second)).reasons).toContainEqual(
       expect.objectContaining({ code: 'already_receiving', message: expect.stringContaining(first) }),
     );
+    await expectReRunGivesSameVerdict(second);
+  });
+
+  it('Art. 12, 38: re-run after a new minimum wage took effect, a determination gives its own figures; a claim after it gets the new wage', async () => {
+    const [before, after] = await s.people(CLEAN, 2, (p) => p.paidMonths >= 24 && p.paidMonths < 48);
+    const first = await fileFor(before!);
+    await s.caseWhen(first, (v) => v.status === 'approved');
+    const old = await latest(first);
+    // Art. 12: an administrator enters the new minimum wage of every tier, in force from tomorrow.
+    const staff = await s.staffOf(s.agencyOf(first));
+    const tomorrow = addDays(await s.today(), 1);
+    for (const tier of minimumWageTierSchema.options) {
+      const r = await s.call('POST', '/admin/policy/entries', {
+        headers: staff.admin.headers,
+        body: {
+          family: 'minimumWage',
+          key: tier,
+          effectiveFrom: tomorrow,
+          value: { monthlyFen: 300_000 },
+          source: { document: '测试：最低工资标准调整', article: tier },
+          confirmed: false,
+        },
+      });
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+    }
+    await s.advanceTo((await s.env.currentTimeMs()) + 2 * 86_400_000);
+    // The old determination re-run now: the parameters of its own date, the same figures.
+    await expectReRunGivesSameVerdict(first);
+    // A claim received after: the new wage.
+    const second = await fileFor(after!);
+    await s.caseWhen(second, (v) => !['received', 'awaiting_acceptance'].includes(v.status));
+    const fresh = await latest(second);
+    expect(fresh.verdict).toBe('eligible');
+    expect(fresh.monthlyAmountFen).toBeGreaterThan(old.monthlyAmountFen);
+    await expectReRunGivesSameVerdict(second);
   });
 });
 
@@ -322,6 +343,7 @@ describe('失业保险金: retries, stops, objections, revocation (Art. 13, 36, 
     expect(other.status).toBe(409);
     expect(other.body.error.code).toBe('idempotency_key_reused');
     expect(JSON.stringify(other.body.error)).toContain(first.body.caseNumber);
+    await expectReRunGivesSameVerdict(first.body.caseNumber);
   });
 
   it('Art. 42: re-employed in month 3 → stopped at once with an SMS, nothing paid after', async () => {
@@ -352,6 +374,7 @@ describe('失业保险金: retries, stops, objections, revocation (Art. 13, 36, 
     expect(new Set(paidMonths).size).toBe(paidMonths.length);
     expect(paidMonths).toContain(first.replace('-', ''));
     expect((await s.smsTo(person!.mobile)).filter((m) => m.text.includes('停止发放'))).toHaveLength(1);
+    await expectReRunGivesSameVerdict(caseNumber);
   });
 
   it('Art. 13, 38: an objection that corrects the determination: a new version, and the next month paid at the corrected amount', async () => {
@@ -458,7 +481,12 @@ describe('失业保险金: retries, stops, objections, revocation (Art. 13, 36, 
         status: 'awaiting_delivery',
       },
     ]);
-    expect((await s.smsTo(person!.mobile)).some((m) => m.text.includes('已予撤销'))).toBe(true);
+    // Told of the revocation (the recovery of its stop, opened by the period, may be told first).
+    const told = await eventually(
+      () => s.smsTo(person!.mobile),
+      (m) => m.some((x) => x.text.includes('已予撤销')),
+    );
+    expect(told.some((m) => m.text.includes('已予撤销'))).toBe(true);
     // Nothing paid after the revocation.
     await s.nextPayDay(s.agencyOf(caseNumber));
     expect((await s.bankPayments(caseNumber)).filter((p) => p.result === 'paid')).toHaveLength(paidBefore.length);
@@ -467,5 +495,6 @@ describe('失业保险金: retries, stops, objections, revocation (Art. 13, 36, 
       [caseNumber],
     );
     expect(audit.map((a) => a.action)).toEqual(['determination_revocation_proposed', 'determination_revoked']);
+    await expectReRunGivesSameVerdict(caseNumber);
   });
 });

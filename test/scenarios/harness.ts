@@ -232,6 +232,14 @@ export async function startScenario(
 
   const staff = new Map<string, Staff>();
   const used = new Set<string>();
+  /** The personal data of every person handed out, to look for in the histories at the end (Art. 30). */
+  const secrets = new Map<string, string>();
+  const remember = (p: Person) => {
+    secrets.set(p.idNumber, 'ID number');
+    secrets.set(p.name, 'name');
+    secrets.set(p.mobile, 'phone');
+    secrets.set(p.bankAccount.accountNumber, 'account');
+  };
   async function staffOf(agencyCode: string): Promise<Staff> {
     const known = staff.get(agencyCode);
     if (known) return known;
@@ -346,7 +354,10 @@ export async function startScenario(
     today: async () => businessDateOf(new Date(await env.currentTimeMs())),
     async people(filter, count, predicate = () => true) {
       const found = await findPeople(sim, filter, count, (p) => !used.has(p.idNumber) && predicate(p));
-      for (const p of found) used.add(p.idNumber);
+      for (const p of found) {
+        used.add(p.idNumber);
+        remember(p);
+      }
       return found;
     },
     async peopleIn(agencyCode, filter, count, predicate = () => true) {
@@ -355,6 +366,7 @@ export async function startScenario(
         if ((await claimOf(sim, p)).payingLocality.agencyCode === agencyCode) {
           found.push(p);
           used.add(p.idNumber);
+          remember(p);
         }
         if (found.length === count) return found;
       }
@@ -473,13 +485,25 @@ export async function startScenario(
       return month;
     },
     async close() {
-      // Leave nothing of ours waiting on the shared clock: a timer without a worker would hold it for the next file.
       // The time-skipping server has no visibility, so the workflows are found in the read model.
       const ids = await tdb
         .sql<{ id: string }>(
           `SELECT workflow_id AS id FROM "case" UNION SELECT id FROM benefit_period UNION SELECT id FROM recovery`,
         )
         .catch(() => [] as { id: string }[]);
+      // Art. 30: no ID number, name, phone or account of anyone the file used in any history, of any case type.
+      const leaks: string[] = [];
+      for (const { id } of ids) {
+        const history = await env.client.workflow
+          .getHandle(id)
+          .fetchHistory()
+          .catch(() => null);
+        if (!history) continue;
+        const text = historyText(history);
+        for (const [secret, kind] of secrets)
+          if (secret.length > 1 && text.includes(secret)) leaks.push(`${id}: ${kind}`);
+      }
+      // Leave nothing of ours waiting on the clock: a timer without a worker would hold it.
       for (const { id } of ids) {
         await env.client.workflow
           .getHandle(id)
@@ -493,7 +517,22 @@ export async function startScenario(
       await tdb?.drop();
       await env?.teardown();
       await stopServer();
+      if (leaks.length) throw new Error(`personal data in workflow histories (Art. 30): ${leaks.join(', ')}`);
     },
   };
   return scenario;
+}
+
+/** Every text of a history, payloads decoded (UTF-8), so that personal data in any input or result can be found. */
+function historyText(value: unknown): string {
+  const out: string[] = [];
+  const walk = (v: unknown) => {
+    if (v === null || v === undefined) return;
+    if (v instanceof Uint8Array) out.push(Buffer.from(v).toString('utf8'));
+    else if (typeof v === 'string') out.push(v);
+    else if (Array.isArray(v)) v.forEach(walk);
+    else if (typeof v === 'object') Object.values(v as Record<string, unknown>).forEach(walk);
+  };
+  walk(value);
+  return out.join('\n');
 }

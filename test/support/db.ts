@@ -1,7 +1,7 @@
 import { inject } from 'vitest';
 import pg from 'pg';
 import { randomBytes } from 'node:crypto';
-import { migrate, withDatabase } from '../../db/migrate';
+import { migrate, readMigrations, withDatabase } from '../../db/migrate';
 import { createDb, type Db } from '../../lib/db';
 
 export interface TestDatabase {
@@ -40,6 +40,47 @@ export async function createTestDatabase(opts: { adminUrl?: string } = {}): Prom
     async drop() {
       await db.$disconnect();
       await pool.end();
+      const c = new pg.Client({ connectionString: adminUrl });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+/**
+ * A database of its own migrated up to (not including) `migration`, for a test of what that migration does to the rows
+ * an earlier version wrote; `client` runs SQL on it, `migrateThrough` applies `migration` (and those before), `drop` ends
+ * it.
+ */
+export async function scratchDatabaseBefore(migration: string): Promise<{
+  client: pg.Client;
+  migrateThrough(): Promise<void>;
+  drop(): Promise<void>;
+}> {
+  const adminUrl = inject('pgAdminUrl');
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  const name = `m_${randomBytes(5).toString('hex')}`;
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = withDatabase(adminUrl, name);
+  await migrate(
+    url,
+    readMigrations().filter((m) => m.name < migration),
+  );
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  return {
+    client,
+    async migrateThrough() {
+      await migrate(
+        url,
+        readMigrations().filter((m) => m.name <= migration),
+      );
+    },
+    async drop() {
+      await client.end();
       const c = new pg.Client({ connectionString: adminUrl });
       await c.connect();
       await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

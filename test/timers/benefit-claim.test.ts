@@ -5,13 +5,13 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { benefitClaim } from '../../workflows/benefit-claim';
 import { seedFutureCalendarYears } from '../support/calendar';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { eventually } from '../support/wait';
 import { claimBody, residentId } from '../support/fixtures';
 import { startWorker, timeSkippingEnv, uniqueTaskQueue, type RunningWorker } from '../support/temporal';
 import { sourcesOf, startSimulator, type RunningSimulator } from '../sources/support';
+import { openClaim } from '../support/claims';
 
 let env: TestWorkflowEnvironment;
 let tdb: TestDatabase;
@@ -51,18 +51,7 @@ it('asks for every missing material in one notice with its deadline, and closes 
     },
     payingLocality: { basis: 'hukou', agencyCode: '210100' },
   });
-  const handle = await env.client.workflow.start(benefitClaim, {
-    workflowId: caseNumber,
-    taskQueue,
-    args: [
-      {
-        caseNumber,
-        receivedAt: new Date(await env.currentTimeMs()).toISOString(),
-        application,
-        submissionFingerprint: 'fp',
-      },
-    ],
-  });
+  const handle = await openClaim(env, tdb.db, taskQueue, caseNumber, application);
   const [requested] = await eventually(
     () =>
       tdb.sql<{ data: any }>("SELECT data FROM case_event WHERE case_number = $1 AND type = 'materials_requested_1'", [

@@ -8,7 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { addDays } from '../../domain/calendar';
 import { benefitPeriod, reportStop } from '../../workflows/benefit-period';
-import { confirmRepayment, overpaymentRecovery, recordDelivery } from '../../workflows/overpayment-recovery';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import {
+  confirmRepayment,
+  overpaymentRecovery,
+  recordDelivery,
+  redateStop,
+} from '../../workflows/overpayment-recovery';
 import { recoveryIdOf } from '../../workflows/recovery-types';
 import { addToMonth, shanghaiDate } from '../../workflows/time';
 import { seedFutureCalendarYears } from '../support/calendar';
@@ -34,6 +40,12 @@ const clerk = {
   roles: ['intake'],
   agencyCode: '210100',
 };
+const auditor = {
+  userId: '00000000-0000-4000-8000-000000000013',
+  username: 'auditor.sy',
+  roles: ['auditor'],
+  agencyCode: '210100',
+};
 const finance = {
   userId: '00000000-0000-4000-8000-000000000012',
   username: 'finance.sy',
@@ -48,7 +60,7 @@ beforeAll(async () => {
   sim = await startSimulator();
   const sources = sourcesOf(sim);
   worker = await startWorker(env.nativeConnection, taskQueue, { db: tdb.db, sources, bank: sources.bank });
-  people = await findPeople(sim, 'eligible,!has_arrears,!pensioner,!deceased,!reemployed,!employed,bank_paid', 2);
+  people = await findPeople(sim, 'eligible,!has_arrears,!pensioner,!deceased,!reemployed,!employed,bank_paid', 3);
 });
 afterAll(async () => {
   // The time-skipping server is shared by the timer files: leave nothing of ours waiting on it.
@@ -113,7 +125,7 @@ async function paidPeriodFor(person: Person, n: number) {
       ],
     );
   }
-  return { caseNumber, periodId, first, months, recoveryId: recoveryIdOf(caseNumber) };
+  return { caseNumber, periodId, first, months, recoveryId: recoveryIdOf(caseNumber, 1) };
 }
 
 const recovery = (id: string) =>
@@ -134,6 +146,31 @@ const litigationTasks = (workflowId: string) =>
     "SELECT id, role, agency_code, created_at, status FROM task WHERE workflow_id = $1 AND type = 'recovery_litigation'",
     [workflowId],
   );
+
+/** The recovery of a stop on the 20th of month 1 an auditor found (as POST /recoveries starts it), opened. */
+async function auditorRecovery(p: Awaited<ReturnType<typeof paidPeriodFor>>) {
+  const handle = await env.client.workflow.start(overpaymentRecovery, {
+    taskQueue,
+    workflowId: p.recoveryId,
+    args: [
+      {
+        recoveryId: p.recoveryId,
+        caseNumber: p.caseNumber,
+        agencyCode: '210100',
+        periodId: p.periodId,
+        stopDate: `${p.months[1]}-20`,
+        origin: 'auditor',
+        startedBy: 'auditor.sy',
+      },
+    ],
+  });
+  started.push(handle);
+  const [opened] = await eventually(
+    () => recovery(p.recoveryId),
+    (r) => r[0]?.status === 'awaiting_delivery',
+  );
+  return { handle, opened };
+}
 
 describe('recovery of overpaid benefits (Art. 43)', () => {
   it('starts from the benefit period when a stop is reported after payments, and opens a litigation task exactly when day 30 after delivery ends (Art. 43)', async () => {
@@ -220,27 +257,7 @@ describe('recovery of overpaid benefits (Art. 43)', () => {
 
   it('closes when repaid in two parts confirmed by finance, and opens no litigation task (Art. 43)', async () => {
     const p = await paidPeriodFor(people[1]!, 2);
-    // An auditor found the stop (as POST /recoveries starts it).
-    const handle = await env.client.workflow.start(overpaymentRecovery, {
-      taskQueue,
-      workflowId: p.recoveryId,
-      args: [
-        {
-          recoveryId: p.recoveryId,
-          caseNumber: p.caseNumber,
-          agencyCode: '210100',
-          periodId: p.periodId,
-          stopDate: `${p.months[1]}-20`,
-          origin: 'auditor',
-          startedBy: 'auditor.sy',
-        },
-      ],
-    });
-    started.push(handle);
-    const [opened] = await eventually(
-      () => recovery(p.recoveryId),
-      (r) => r[0]?.status === 'awaiting_delivery',
-    );
+    const { handle, opened } = await auditorRecovery(p);
     expect(opened!.amount_fen).toBe(MONTHLY); // month 2 only
     const today = shanghaiDate(await env.currentTimeMs());
     await handle.executeUpdate(recordDelivery, {
@@ -290,5 +307,71 @@ describe('recovery of overpaid benefits (Art. 43)', () => {
       [p.caseNumber],
     );
     expect(events.map((e) => e.type)).toEqual(['recovery_notice_delivered', 'recovery_repaid']);
+  });
+
+  it('re-dated earlier after delivery: re-computed with the months it adds, told, and the 30 days run again from the new delivery, not the first (Art. 43)', async () => {
+    const p = await paidPeriodFor(people[2]!, 3);
+    const { handle } = await auditorRecovery(p);
+    const firstDelivery = shanghaiDate(await env.currentTimeMs());
+    await handle.executeUpdate(recordDelivery, {
+      args: [{ method: 'in_person', deliveredOn: firstDelivery, proof: { receivedBy: '本人签收' }, by: clerk }],
+    });
+    const firstDue = Date.parse(`${addDays(firstDelivery, 30)}T16:00:00.000Z`);
+    await env.sleep(10 * 86_400_000);
+
+    // Only an auditor, and only an earlier date.
+    const refuse = (by: typeof clerk, stopDate: string) =>
+      handle
+        .executeUpdate(redateStop, { args: [{ stopDate, reason: '稽核比对', by }] })
+        .catch((e: unknown) => e as WorkflowUpdateFailedError);
+    expect(await refuse(clerk, `${p.months[0]}-20`)).toBeInstanceOf(WorkflowUpdateFailedError);
+    expect(await refuse(auditor, `${p.months[2]}-01`)).toMatchObject({
+      cause: { message: expect.stringMatching(/earlier than/) },
+    });
+    const view = await handle.executeUpdate(redateStop, {
+      args: [{ stopDate: `${p.months[0]}-20`, reason: '稽核比对发现重新就业始于首月', by: auditor }],
+    });
+    // Months 1 and 2 (and month 1's premium): delivered again before the 30 days run.
+    expect(view).toMatchObject({
+      stopDate: `${p.months[0]}-20`,
+      amountFen: 2 * MONTHLY + PREMIUM,
+      balanceFen: 2 * MONTHLY + PREMIUM,
+      status: 'awaiting_delivery',
+      deliveredOn: null,
+      dueAt: null,
+    });
+    const told = await eventually(
+      () =>
+        tdb.sql<{ text: string }>('SELECT text FROM message WHERE id = $1', [
+          `${p.recoveryId}.notice.${p.months[0]}-20`,
+        ]),
+      (r) => r.length === 1,
+    );
+    expect(told[0]!.text).toContain('共4,103.00元');
+
+    // Past the first notice's 30 days: no litigation, the new notice is not delivered yet.
+    await env.sleep(firstDue + 86_400_000 - (await env.currentTimeMs()));
+    expect(await litigationTasks(p.recoveryId)).toEqual([]);
+    expect((await recovery(p.recoveryId))[0]!.status).toBe('awaiting_delivery');
+
+    // Delivered again: the 30 days from this delivery.
+    const secondDelivery = shanghaiDate(await env.currentTimeMs());
+    await handle.executeUpdate(recordDelivery, {
+      args: [{ method: 'post', deliveredOn: secondDelivery, proof: { reference: 'EMS0000000043' }, by: clerk }],
+    });
+    const secondDue = Date.parse(`${addDays(secondDelivery, 30)}T16:00:00.000Z`);
+    await env.sleep(secondDue - 60_000 - (await env.currentTimeMs()));
+    expect(await litigationTasks(p.recoveryId)).toEqual([]);
+    await env.sleep(120_000);
+    const [task] = await eventually(
+      () => litigationTasks(p.recoveryId),
+      (r) => r.length === 1,
+    );
+    expect(task!.created_at.getTime() - secondDue).toBeGreaterThanOrEqual(0);
+    expect(task!.created_at.getTime() - secondDue).toBeLessThan(1_000);
+    expect((await recovery(p.recoveryId))[0]).toMatchObject({
+      status: 'litigation',
+      balance_fen: 2 * MONTHLY + PREMIUM,
+    });
   });
 });

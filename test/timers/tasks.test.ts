@@ -8,13 +8,14 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createCalendar } from '../../domain/calendar';
 import { calendarYearsFromChineseDays } from '../../domain/calendar-chinese-days';
 import { storedYearData } from '../../lib/calendar-store';
-import { benefitClaim } from '../../workflows/benefit-claim';
+
 import { completeTask, shanghaiDate } from '../../workflows/tasks';
 import { seedFutureCalendarYears } from '../support/calendar';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { eventually } from '../support/wait';
 import { claimBody } from '../support/fixtures';
 import { startWorker, timeSkippingEnv, uniqueTaskQueue, type RunningWorker } from '../support/temporal';
+import { openClaim } from '../support/claims';
 
 let env: TestWorkflowEnvironment;
 let tdb: TestDatabase;
@@ -153,18 +154,7 @@ it('makes a 5-workday review task overdue only after its due day ends, notifies 
 it('records a claim cancelled while it waits on an unavailable source (a supervisor cancels a stalled case)', async () => {
   // No simulator here: the acceptance check keeps retrying, as it would during an outage.
   const claimNumber = 'SYJ-2026-210100-TIMER00003';
-  const claim = await env.client.workflow.start(benefitClaim, {
-    workflowId: claimNumber,
-    taskQueue,
-    args: [
-      {
-        caseNumber: claimNumber,
-        receivedAt: new Date(await env.currentTimeMs()).toISOString(),
-        application: claimBody(),
-        submissionFingerprint: 'fp',
-      },
-    ],
-  });
+  const claim = await openClaim(env, tdb.db, taskQueue, claimNumber, claimBody());
   await eventually(
     () => tdb.sql('SELECT 1 FROM "case" WHERE case_number = $1', [claimNumber]),
     (r) => r.length === 1,
