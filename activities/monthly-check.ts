@@ -25,7 +25,7 @@ import { mapLimited } from '../domain/concurrency';
 import { dbDate, isoDate, type Db } from '../lib/db';
 import { recordCaseEvent } from '../lib/case-events';
 import { stopFound } from '../workflows/benefit-period';
-import { addToMonth } from '../workflows/time';
+import { addToMonth } from '../domain/business-time';
 import { stopFindingOf, type benefitActivities, type StopFinding } from './benefits';
 import { medicalAgencyName, paymentIdFor, type PayableKind } from './payments';
 import { recordStopUnhandled as recordStopUnhandledOn } from './period-stops';

@@ -10,7 +10,7 @@
  *   date, whatever the start date is. `addWorkdays(start, N)` is the last day of the period.
  * - "Within N days" (N 日内) counts calendar days from the next day: the last day is `addDays(start, N)`.
  * - "Within N months" (N 个月内) ends on the same day of the month N months later; when that month is shorter, on its
- *   last day (2024-01-31 + 1 month = 2024-02-29). This is dayjs's month arithmetic, used here in UTC.
+ *   last day (2024-01-31 + 1 month = 2024-02-29): domain/business-time.ts, the one month arithmetic of the project.
  * - A deadline date ends at the start of the next day in Asia/Shanghai: `deadlineInstant(date)` is that exclusive upper
  *   bound (an action is on time when its instant is strictly before it), so a timer set to it fires exactly when the
  *   period has run out.
@@ -24,6 +24,7 @@ import dayjs from 'dayjs';
 import timezone from 'dayjs/plugin/timezone.js';
 import utc from 'dayjs/plugin/utc.js';
 import { z } from 'zod';
+import { addCalendarMonths, addToMonth, shanghaiDate } from './business-time';
 
 dayjs.extend(utc);
 dayjs.extend(timezone);
@@ -134,13 +135,14 @@ export function daysBetween(a: IsoDate, b: IsoDate): number {
 export function addMonths(date: IsoDate, n: number): IsoDate {
   assertIsoDate(date);
   if (!Number.isSafeInteger(n)) throw new RangeError(`addMonths: n must be an integer, got ${n}`);
-  return dayjs.utc(date).add(n, 'month').format('YYYY-MM-DD');
+  return addCalendarMonths(date, n);
 }
 
 /** Month arithmetic on 'YYYY-MM'. */
 export function addMonthsToMonth(month: IsoMonth, n: number): IsoMonth {
   assertIsoMonth(month);
-  return addMonths(`${month}-01`, n).slice(0, 7);
+  if (!Number.isSafeInteger(n)) throw new RangeError(`addMonthsToMonth: n must be an integer, got ${n}`);
+  return addToMonth(month, n);
 }
 
 /** Signed number of months from month `a` to month `b` (b − a). */
@@ -183,14 +185,13 @@ export function startOfBusinessDay(date: IsoDate): Date {
  */
 const FIXED_OFFSET_FROM = Date.UTC(1992, 0, 1);
 const FIXED_OFFSET_UNTIL = Date.UTC(9999, 11, 31);
-const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
 
 /** The business date (Asia/Shanghai) an instant falls on. The instant is an argument: this module reads no clock. */
 export function businessDateOf(instant: Date): IsoDate {
   const t = instant.getTime();
   if (Number.isNaN(t)) throw new RangeError('businessDateOf: invalid Date');
   if (t >= FIXED_OFFSET_FROM && t < FIXED_OFFSET_UNTIL) {
-    return new Date(t + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
+    return shanghaiDate(t);
   }
   return dayjs(instant).tz(BUSINESS_TIME_ZONE).format('YYYY-MM-DD');
 }

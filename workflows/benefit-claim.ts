@@ -53,7 +53,7 @@ import type { RecoveryInput } from './recovery-types';
 import { unreadableSource } from './source-failure';
 import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from './search-attributes';
 import { createTaskBoard } from './tasks';
-import { shanghaiDate } from './time';
+import { shanghaiDate } from '../domain/business-time';
 import type { ClaimChannel } from './types';
 
 /**

@@ -36,7 +36,7 @@ import { requestRecovery } from './recovery-request';
 import type { StopFoundBy } from './recovery-types';
 import { unreadableSource } from './source-failure';
 import { CASE_STATUS } from './search-attributes';
-import { addCalendarMonths, addToMonth, monthOfDate, shanghaiDate, shanghaiInstant } from './time';
+import { addCalendarMonths, addToMonth, monthOfDate, shanghaiDate, shanghaiInstant } from '../domain/business-time';
 
 const acts = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',

@@ -29,7 +29,7 @@ import { revokePeriod } from './benefit-period';
 import { requestRecovery } from './recovery-request';
 import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from './search-attributes';
 import { createTaskBoard } from './tasks';
-import { monthOfDate, shanghaiDate } from './time';
+import { monthOfDate, shanghaiDate } from '../domain/business-time';
 
 const acts = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',

@@ -32,7 +32,7 @@ import type { ItemToVerify } from '../activities/monitoring';
 import { stopPeriod } from './period-stop';
 import { CASE_STATUS } from './search-attributes';
 import { createTaskBoard } from './tasks';
-import { shanghaiDate } from './time';
+import { shanghaiDate } from '../domain/business-time';
 
 const acts = proxyActivities<Activities>({
   startToCloseTimeout: '5 minutes',

@@ -39,7 +39,7 @@ import { carryOutCorrection, type AppliedCorrection, type CorrectionToCarryOut }
 import type { ObjectionInput, ObjectionStatus } from './recovery-types';
 import { CASE_STATUS } from './search-attributes';
 import { createTaskBoard } from './tasks';
-import { shanghaiDate } from './time';
+import { shanghaiDate } from '../domain/business-time';
 
 export type { AppliedCorrection };
 

@@ -10,7 +10,7 @@
 import { condition, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { carryOutCorrection, type AppliedCorrection, type CorrectionToCarryOut } from './objection-conclusion';
-import { shanghaiDate, shanghaiInstant } from './time';
+import { shanghaiDate, shanghaiInstant } from '../domain/business-time';
 
 const acts = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',

@@ -11,7 +11,7 @@ import type { Activities } from '../activities';
 import type { PayableKind } from '../activities/payments';
 import { correctBankAccount, validateAccountCorrection } from './benefit-period';
 import { PAY_DAY, PAY_HOUR } from './pay-day';
-import { addToMonth, monthOfDate, shanghaiDate, shanghaiInstant } from './time';
+import { addToMonth, monthOfDate, shanghaiDate, shanghaiInstant } from '../domain/business-time';
 
 const acts = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',

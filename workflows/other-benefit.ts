@@ -40,7 +40,7 @@ import { createObjectionWindow } from './objection-window';
 import { stopPeriod } from './period-stop';
 import { CASE_STATUS } from './search-attributes';
 import { createTaskBoard } from './tasks';
-import { addToMonth, shanghaiDate } from './time';
+import { addToMonth, shanghaiDate } from '../domain/business-time';
 
 export interface OtherBenefitInput {
   caseNumber: string;

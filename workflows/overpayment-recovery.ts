@@ -32,7 +32,7 @@ import type { Actor } from '../domain/tasks';
 import type { DeliveryMethod, RecoveryInput, RecoveryStatus, RecoveryView } from './recovery-types';
 import { CASE_STATUS } from './search-attributes';
 import { createTaskBoard } from './tasks';
-import { shanghaiDate } from './time';
+import { shanghaiDate } from '../domain/business-time';
 
 const acts = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',

@@ -7,7 +7,7 @@
  * leaves the days to the 15th to check failed items and re-send them corrected (Art. 39).
  */
 
-import { addToMonth, shanghaiDate, shanghaiInstant } from './time';
+import { addToMonth, shanghaiDate, shanghaiInstant } from '../domain/business-time';
 
 export const PAY_DAY = 10;
 export const PAY_HOUR = 9;

@@ -36,7 +36,7 @@ import type { MonthlyCheckBatchOutcome } from '../activities/monthly-check';
 import { mapLimited } from '../domain/concurrency';
 import { RUN_ID_PATTERN, isMonth, monthlyCheckId, monthlyRunId, nextPayDay } from './pay-day';
 import { AGENCY_CODE, CASE_TYPE } from './search-attributes';
-import { shanghaiDate, shanghaiInstant } from './time';
+import { shanghaiDate, shanghaiInstant } from '../domain/business-time';
 
 /** Claiming and closing: quick database work, retried until PostgreSQL answers. */
 const ledger = proxyActivities<Activities>({

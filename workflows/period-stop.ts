@@ -10,7 +10,7 @@ import { getExternalWorkflowHandle, isCancellation, patched, proxyActivities } f
 import type { Activities } from '../activities';
 import { stopFound, type StopFinding } from './benefit-period';
 import { requestRecovery } from './recovery-request';
-import { monthOfDate } from './time';
+import { monthOfDate } from '../domain/business-time';
 
 /**
  * Art. 42, 43: a stop found for a period no longer running is recorded as a stop of that period, and what was paid

@@ -33,7 +33,7 @@ import type { Period } from '../domain/calendar';
 import { refusalToAct, refusalToSupervise, type Actor, type TaskStep } from '../domain/tasks';
 import type { StaffRole } from '../domain/access';
 import { NEXT_DEADLINE } from './search-attributes';
-import { shanghaiDate } from './time';
+import { shanghaiDate } from '../domain/business-time';
 
 const acts = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',

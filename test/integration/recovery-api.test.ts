@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { addDays } from '../../domain/calendar';
-import { addToMonth, shanghaiDate } from '../../workflows/time';
+import { addToMonth, shanghaiDate } from '../../domain/business-time';
 import { startApi, type RunningApi } from '../support/api';
 import { findPeople, type Person } from '../support/claimants';
 import { createTestDatabase, type TestDatabase } from '../support/db';

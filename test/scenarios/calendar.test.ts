@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, createCalendar, dayOfWeek, type CalendarYearData } from '../../domain/calendar';
 import { calendarYearsFromChineseDays } from '../../domain/calendar-chinese-days';
 import { calendarYearCaseNumber } from '../../lib/calendar-year';
-import { shanghaiInstant } from '../../workflows/time';
+import { shanghaiInstant } from '../../domain/business-time';
 import { seedFutureCalendarYears } from '../support/calendar';
 import { residentId } from '../support/fixtures';
 import { eventually } from '../support/wait';

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays } from '../../domain/calendar';
 import { minimumWageTierSchema } from '../../domain/policy/schemas';
-import { addToMonth, shanghaiInstant } from '../../workflows/time';
+import { addToMonth, shanghaiInstant } from '../../domain/business-time';
 import { eventually } from '../support/wait';
 import { startScenario, type Person, type Scenario } from './harness';
 

@@ -4,7 +4,7 @@
  * claim confirms a death from civil affairs before the city's next monthly comparison.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addToMonth, shanghaiInstant } from '../../workflows/time';
+import { addToMonth, shanghaiInstant } from '../../domain/business-time';
 import { eventually } from '../support/wait';
 import { startScenario, type Person, type Scenario } from './harness';
 

@@ -18,7 +18,7 @@ import { businessDateOf } from '../../domain/calendar';
 import { cityPaymentCycle } from '../../workflows/payments';
 import { nextPayDay, paymentCycleId } from '../../workflows/pay-day';
 import { noticeIdOf } from '../../workflows/public-notice';
-import { shanghaiInstant } from '../../workflows/time';
+import { shanghaiInstant } from '../../domain/business-time';
 import { ensureSearchAttributes } from '../../lib/temporal';
 import { startService, waitUntil } from '../../scripts/services';
 import { temporalBinary } from '../../scripts/temporal-bin';

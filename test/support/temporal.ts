@@ -7,7 +7,7 @@ import { createCalendarStore } from '../../lib/calendar-store';
 import { loadPolicyData } from '../../policy/load';
 import { createPolicyStore } from '../../lib/policy-store';
 import { createSourceClients, parseSourceConfig } from '../../integrations/config';
-import { shanghaiInstant } from '../../workflows/time';
+import { shanghaiInstant } from '../../domain/business-time';
 import { eventually } from './wait';
 
 /** The run's Temporal dev server (real server: visibility, search attributes, update-with-start). */

@@ -9,7 +9,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { accountOutcome } from '../../simulators/simulator';
 import { benefitPeriod, correctBankAccount } from '../../workflows/benefit-period';
 import { cityPaymentCycle } from '../../workflows/payments';
-import { addCalendarMonths, addToMonth, shanghaiDate, shanghaiInstant } from '../../workflows/time';
+import { addCalendarMonths, addToMonth, shanghaiDate, shanghaiInstant } from '../../domain/business-time';
 import { seedFutureCalendarYears } from '../support/calendar';
 import { claimOf, findPeople, type Person } from '../support/claimants';
 import { createTestDatabase, type TestDatabase } from '../support/db';

@@ -13,7 +13,7 @@ import { objectionReview } from '../../workflows/objection-review';
 import { cityPaymentCycle } from '../../workflows/payments';
 import type { ObjectionInput } from '../../workflows/recovery-types';
 import { completeTask } from '../../workflows/tasks';
-import { addToMonth, shanghaiDate, shanghaiInstant } from '../../workflows/time';
+import { addToMonth, shanghaiDate, shanghaiInstant } from '../../domain/business-time';
 import { seedFutureCalendarYears } from '../support/calendar';
 import { claimOf, findPeople, type Person } from '../support/claimants';
 import { createTestDatabase, type TestDatabase } from '../support/db';

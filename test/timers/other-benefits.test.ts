@@ -16,7 +16,7 @@ import { objectionReview } from '../../workflows/objection-review';
 import { otherBenefit } from '../../workflows/other-benefit';
 import { cityPaymentCycle } from '../../workflows/payments';
 import { completeTask } from '../../workflows/tasks';
-import { addCalendarMonths, addToMonth, shanghaiDate, shanghaiInstant } from '../../workflows/time';
+import { addCalendarMonths, addToMonth, shanghaiDate, shanghaiInstant } from '../../domain/business-time';
 import { seedFutureCalendarYears } from '../support/calendar';
 import { claimOf, findPeople, type Person } from '../support/claimants';
 import { createTestDatabase, type TestDatabase } from '../support/db';

@@ -16,7 +16,7 @@ import {
   redateStop,
 } from '../../workflows/overpayment-recovery';
 import { recoveryIdOf } from '../../workflows/recovery-types';
-import { addToMonth, shanghaiDate } from '../../workflows/time';
+import { addToMonth, shanghaiDate } from '../../domain/business-time';
 import { seedFutureCalendarYears } from '../support/calendar';
 import { findPeople, type Person } from '../support/claimants';
 import { createTestDatabase, type TestDatabase } from '../support/db';

@@ -17,7 +17,7 @@ import { cityPaymentCycle } from '../../workflows/payments';
 import { objectToNoticeItem } from '../../workflows/public-notice';
 import { skillSubsidy } from '../../workflows/skill-subsidy';
 import { completeTask } from '../../workflows/tasks';
-import { addToMonth, shanghaiDate, shanghaiInstant } from '../../workflows/time';
+import { addToMonth, shanghaiDate, shanghaiInstant } from '../../domain/business-time';
 import { seedFutureCalendarYears } from '../support/calendar';
 import { findPeople, type Person } from '../support/claimants';
 import { createTestDatabase, type TestDatabase } from '../support/db';

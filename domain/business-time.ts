@@ -1,6 +1,8 @@
 /**
- * Business time for workflows, pure and deterministic: dates are Asia/Shanghai (UTC+8, no daylight saving since
- * 1991), months 'YYYY-MM'. Workday counting is not here: it depends on calendar data and comes from activities.
+ * Business time, the one month arithmetic and Shanghai-date rule of the project (issue 20): dates are Asia/Shanghai
+ * (UTC+8, no daylight saving since 1991), months 'YYYY-MM'. Pure and deterministic, without libraries, so that
+ * workflows, activities and domain/calendar.ts all use the same functions. Workday counting is not here: it depends on
+ * calendar data (domain/calendar.ts, read by activities).
  */
 
 /** Calendar date in Asia/Shanghai of an instant (epoch ms). */
