@@ -17,7 +17,7 @@ import { recordCaseEvent } from '../lib/case-events';
 import type { CalendarStore } from '../lib/calendar-store';
 import { dbDate, isoDate, type Db } from '../lib/db';
 import { ensurePeriodStop, type RecordedStop } from '../lib/period-stops';
-import type { StopFoundBy } from '../workflows/recovery-types';
+import type { StopFoundBy } from '../contracts/recovery';
 
 export interface BenefitActivityDeps {
   db: Db;

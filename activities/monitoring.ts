@@ -17,9 +17,9 @@ import type { PolicyStore } from '../lib/policy-store';
 import { audit } from '../lib/audit';
 import { recordCaseEvent } from '../lib/case-events';
 import { asJson, dbDate, type Db } from '../lib/db';
-import type { monitoringItemVerification } from '../workflows/monitoring';
+import type { ItemToVerify, MonitoringItemVerificationWorkflow } from '../contracts/monitoring';
 import { OTHER_BENEFIT_LABELS, type OtherBenefitKind } from './other-benefits';
-import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from '../workflows/search-attributes';
+import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from '../contracts/search-attributes';
 
 export interface MonitoringActivityDeps {
   db: Db;
@@ -34,11 +34,7 @@ export interface Hit {
   details: Record<string, unknown>;
 }
 
-export interface ItemToVerify {
-  caseNumber: string;
-  agencyCode: string;
-  rule: MonitoringRule;
-}
+export type { ItemToVerify };
 
 const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest();
 
@@ -301,7 +297,7 @@ export function monitoringActivities({ db, policy: policies }: MonitoringActivit
       const ctx = Context.current();
       let started = true;
       try {
-        await ctx.client.workflow.start<typeof monitoringItemVerification>('monitoringItemVerification', {
+        await ctx.client.workflow.start<MonitoringItemVerificationWorkflow>('monitoringItemVerification', {
           taskQueue: ctx.info.taskQueue,
           workflowId: item.caseNumber,
           workflowIdReusePolicy: 'REJECT_DUPLICATE',

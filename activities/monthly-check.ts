@@ -5,18 +5,17 @@
  * and queues the months due when it begins (its first month, or the months after a stop lifted on objection) itself;
  * every later month is checked by its city on the 1st (workflow `monthlyCheck`, started by `cityPaymentCycle`), one
  * activity per 200 beneficiaries: each person's answers from the employment service, the pension agency and civil
- * affairs; a stop condition found is signalled to the person's period (`stopFound`), which stops the benefit and tells
- * the person; an answer that cannot be read is recorded and the month waits; every other month's benefit and medical
+ * affairs; a stop condition found is answered to the city's workflow, which signals the person's period (`stopFound`)
+ * to stop the benefit and tell the person; an answer that cannot be read is recorded and the month waits; every other month's benefit and medical
  * premium (Art. 44) go into the ledger in one statement. A period does not wake up for a month that pays as it should.
  *
  * After each run (Art. 39, 62): a benefit month that failed for the first time goes out again with the next run, to the
  * account as the claim has it then; failing again, the person is asked to correct the account; the periods' paid months
  * are recounted. All of it idempotent: a retried batch queues nothing twice (payment IDs are unique), asks nobody twice
- * (messages are sent once per message ID) and signals a stop its period ignores when it has stopped already.
+ * (messages are sent once per message ID), and a stop signalled again is ignored by a period that has stopped already.
  */
 import { ApplicationFailure, Context, log } from '@temporalio/activity';
 import { Prisma } from '../generated/prisma/client';
-import { WorkflowNotFoundError } from '@temporalio/client';
 import type { IsoMonth } from '../domain/calendar';
 import { amountOfMonth, type AmountChange } from '../domain/period-amounts';
 import { SourceError } from '../integrations/errors';
@@ -24,7 +23,6 @@ import type { SourceClients } from '../integrations/config';
 import { mapLimited } from '../domain/concurrency';
 import { dbDate, isoDate, type Db } from '../lib/db';
 import { recordCaseEvent } from '../lib/case-events';
-import { stopFound } from '../workflows/benefit-period';
 import { addToMonth } from '../domain/business-time';
 import { stopFindingOf, type benefitActivities, type StopFinding } from './benefits';
 import { medicalAgencyName, paymentIdFor, type PayableKind } from './payments';
@@ -49,12 +47,20 @@ export interface MonthlyCheckBatchOutcome {
   checked: number;
   /** Months whose benefit and premium went into the ledger. */
   queued: number;
-  /** Stop conditions found, signalled to the periods. */
+  /** Stop conditions found (the city's workflow signals them to the periods). */
   stops: number;
   /** People whose answers could not be read: their month waits (Art. 7, 42). */
   unreadable: number;
   /** Stops found for a period whose workflow is not running (told to supervisors). */
   unhandled: number;
+}
+
+/** A stop condition found for a period by the comparison: case and period IDs and dates only, no personal data. */
+export interface MonthlyCheckFinding {
+  periodId: string;
+  caseNumber: string;
+  month: string;
+  found: StopFinding;
 }
 
 export interface PeriodLedger {
@@ -253,10 +259,22 @@ export function monthlyCheckActivities({
     },
 
     /**
+     * Art. 42: a stop the comparison found for a period whose workflow is not running (the city's workflow could not
+     * signal it): told to the supervisors, once per case and month.
+     */
+    async recordMonthlyCheckStopUnhandled(input: MonthlyCheckFinding & { agencyCode: string; at: string }) {
+      log.warn('stop found for a period whose workflow is not running', {
+        periodId: input.periodId,
+        month: input.month,
+      });
+      await recordStopUnhandled(input);
+    },
+
+    /**
      * Art. 42, 44, 62: a range of the city's periods for `month`. Each period's months after its first, up to `month`,
      * not in the ledger yet (normally just `month`; more after a month whose check could not be read) are checked in
-     * order against the person's answers; the first with a stop condition is signalled to the period and nothing from
-     * it on is queued; the others are queued, benefit and premium, in one statement.
+     * order against the person's answers; the first with a stop condition is answered to the city's workflow (which
+     * signals the period) and nothing from it on is queued; the others are queued, benefit and premium, in one statement.
      */
     async checkMonthBatch(input: {
       agencyCode: string;
@@ -264,7 +282,7 @@ export function monthlyCheckActivities({
       after: string | null;
       upTo: string;
       at: string;
-    }): Promise<MonthlyCheckBatchOutcome> {
+    }): Promise<MonthlyCheckBatchOutcome & { findings: MonthlyCheckFinding[] }> {
       const { agencyCode, month } = input;
       const periods = await db.$queryRaw<
         {
@@ -305,7 +323,7 @@ export function monthlyCheckActivities({
       };
       const rows: PendingAttempt[] = [];
       const signal = Context.current().cancellationSignal;
-      const findings: { periodId: string; caseNumber: string; month: string; found: StopFinding }[] = [];
+      const findings: MonthlyCheckFinding[] = [];
 
       // The months each period has due: after its first, up to `month`, not in the ledger (or withdrawn by a stop).
       const dueOf = new Map<string, string[]>();
@@ -320,7 +338,7 @@ export function monthlyCheckActivities({
       }
       const asked = periods.filter((p) => dueOf.has(p.id));
       outcome.checked = asked.length;
-      if (asked.length === 0) return outcome;
+      if (asked.length === 0) return { ...outcome, findings: [] };
 
       // One comparison list per source (Art. 42: 比对查询), the batch's people at once.
       const idNumbers = [...new Set(asked.map((p) => p.id_number))];
@@ -345,7 +363,7 @@ export function monthlyCheckActivities({
           }),
         );
         outcome.unreadable = asked.length;
-        return outcome;
+        return { ...outcome, findings: [] };
       }
 
       for (const p of asked) {
@@ -384,22 +402,10 @@ export function monthlyCheckActivities({
       }
       await insertPending(rows);
 
-      // The stops, to the periods: each stops its benefit, tells the person and settles what was paid (Art. 42, 43).
-      const client = Context.current().client;
-      for (const f of findings) {
-        outcome.stops += 1;
-        try {
-          await client.workflow
-            .getHandle(f.periodId)
-            .signal(stopFound, { month: f.month, found: f.found, foundBy: { kind: 'monthly_check' } });
-        } catch (err) {
-          if (!(err instanceof WorkflowNotFoundError)) throw err;
-          outcome.unhandled += 1;
-          log.warn('stop found for a period whose workflow is not running', { periodId: f.periodId, month: f.month });
-          await recordStopUnhandled({ ...f, agencyCode, at: input.at });
-        }
-      }
-      return outcome;
+      // The stops go back to the city's workflow, which signals each period (Art. 42, 43; issue 20: activities do not
+      // signal workflows).
+      outcome.stops = findings.length;
+      return { ...outcome, findings };
     },
 
     /**

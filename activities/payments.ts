@@ -31,7 +31,7 @@ import { SourceError, toActivityFailure } from '../integrations/errors';
 import type { MedicalClient, PremiumPaymentRequest } from '../integrations/medical';
 import { mapLimited } from '../domain/concurrency';
 import type { Db } from '../lib/db';
-import { MONTH_PATTERN, RUN_ID_PATTERN } from '../workflows/pay-day';
+import { MONTH_PATTERN, RUN_ID_PATTERN } from '../contracts/pay-day';
 
 export interface PaymentActivityDeps {
   db: Db;

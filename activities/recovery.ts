@@ -4,7 +4,6 @@
  * objection's correction to the benefit period (through the worker's client: workflows cannot send Updates).
  */
 import { Context } from '@temporalio/activity';
-import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { Prisma } from '../generated/prisma/client';
 import { calculateOverpayment, type PaymentKind } from '../domain/calculators/overpayment';
@@ -21,10 +20,14 @@ import {
   type PaidItem,
   type RecordedStop,
 } from '../lib/period-stops';
-import { changeMonthlyAmount } from '../workflows/benefit-period';
-import type { overpaymentRecovery } from '../workflows/overpayment-recovery';
-import type { ObjectionInput, RecoveryInput, RecoveryStatus, StopFoundBy } from '../workflows/recovery-types';
-import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from '../workflows/search-attributes';
+import type {
+  ObjectionInput,
+  OverpaymentRecoveryWorkflow,
+  RecoveryInput,
+  RecoveryStatus,
+  StopFoundBy,
+} from '../contracts/recovery';
+import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from '../contracts/search-attributes';
 import type { SourceClients } from '../integrations/config';
 import { callOptions, claimOf, guarded } from './source-call';
 
@@ -180,7 +183,7 @@ export function recoveryActivities({ db, policy: policies, sources }: RecoveryAc
     async startRecovery(input: RecoveryInput): Promise<{ started: boolean }> {
       const ctx = Context.current();
       try {
-        await ctx.client.workflow.start<typeof overpaymentRecovery>('overpaymentRecovery', {
+        await ctx.client.workflow.start<OverpaymentRecoveryWorkflow>('overpaymentRecovery', {
           taskQueue: ctx.info.taskQueue,
           workflowId: input.recoveryId,
           workflowIdReusePolicy: 'REJECT_DUPLICATE',
@@ -287,40 +290,6 @@ export function recoveryActivities({ db, policy: policies, sources }: RecoveryAc
           });
         }
       });
-    },
-
-    /**
-     * Art. 38 para 2: the benefit period pays its months not yet queued at the corrected amount (an Update to the
-     * period's workflow). A period that is no longer running (stopped, completed) has nothing left to change.
-     */
-    async changeBenefitAmount(input: {
-      periodId: string;
-      fromMonth: string;
-      amountFen: number;
-      reason: string;
-      by: string;
-    }): Promise<{ applied: boolean; effectiveFrom: string | null; unchangedMonths: string[]; note?: string }> {
-      const handle = Context.current().client.workflow.getHandle(input.periodId);
-      try {
-        const r = await handle.executeUpdate(changeMonthlyAmount, {
-          args: [{ fromMonth: input.fromMonth, amountFen: input.amountFen, reason: input.reason, by: input.by }],
-          updateId: `${input.reason}/amount`,
-        });
-        return { applied: true, ...r };
-      } catch (err) {
-        if (err instanceof WorkflowUpdateFailedError) {
-          return { applied: false, effectiveFrom: null, unchangedMonths: [], note: err.cause?.message ?? err.message };
-        }
-        if ((err as { name?: string }).name === 'WorkflowNotFoundError') {
-          return {
-            applied: false,
-            effectiveFrom: null,
-            unchangedMonths: [],
-            note: 'the benefit period is not running',
-          };
-        }
-        throw err;
-      }
     },
 
     /**

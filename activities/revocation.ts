@@ -6,7 +6,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { audit } from '../lib/audit';
 import { recordCaseEvent } from '../lib/case-events';
 import { asJson, dbDate, type Db } from '../lib/db';
-import type { RevocationInput } from '../workflows/determination-revocation';
+import type { RevocationInput } from '../contracts/revocation';
 
 export function revocationActivities({ db }: { db: Db }) {
   return {

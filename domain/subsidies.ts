@@ -2,7 +2,7 @@
  * Words and rules of the subsidies paid after a public notice (Art. 49 稳岗返还, Art. 50 技能提升补贴): the reasons a
  * subsidy is refused, in the 规程's words, and the classifications the job-retention screening needs. Pure.
  */
-import type { EmployerType } from '../integrations/tax';
+import type { EmployerType } from './employer';
 import { agencyCovers } from './access';
 import { addMonthsToMonth, monthOf, yearOf, type IsoDate, type IsoMonth } from './calendar';
 import type { SeparationReason } from './separation';

@@ -7,16 +7,11 @@ import { z } from 'zod';
 import { separationReasonSchema } from '../domain/separation';
 import type { CallOptions, SourceHttpClient } from './http';
 import { segment } from './http';
+import { EMPLOYER_TYPES, type EmployerType } from '../domain/employer';
 import { dateSchema, divisionCodeSchema, fenSchema, monthSchema, residentIdNumberSchema, usccSchema } from './schemas';
 
-export const employerTypeSchema = z.enum([
-  'enterprise',
-  'public_institution',
-  'social_organization',
-  'private_non_enterprise',
-  'individual_business',
-]);
-export type EmployerType = z.infer<typeof employerTypeSchema>;
+export const employerTypeSchema = z.enum(EMPLOYER_TYPES);
+export type { EmployerType };
 
 export const employerSizeSchema = z.enum(['micro', 'small', 'medium', 'large']);
 export type EmployerSize = z.infer<typeof employerSizeSchema>;

@@ -6,7 +6,7 @@
  * run is caught up within a day.
  */
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
-import { AGENCY_CODE, CASE_TYPE } from '../workflows/search-attributes';
+import { AGENCY_CODE, CASE_TYPE } from '../contracts/search-attributes';
 import { withTemporalClient, type TemporalTarget } from './temporal';
 
 export const CALENDAR_SCHEDULE_ID = 'calendar-check-daily';

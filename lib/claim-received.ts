@@ -8,7 +8,7 @@
  * later (`claimsNotStarted`, lib/claim-starts.ts) — never a case left behind.
  */
 import { sqlOf, type Db } from './db';
-import type { ClaimApplication } from '../workflows/types';
+import type { ClaimApplication } from '../contracts/claim';
 
 export interface ClaimReceived {
   caseNumber: string;

@@ -6,8 +6,7 @@
  */
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Client } from '@temporalio/client';
-import type { ClaimChannel } from '../workflows/types';
-import { claimSearchAttributes, type benefitClaim } from '../workflows/benefit-claim';
+import { claimSearchAttributes, type BenefitClaimWorkflow, type ClaimChannel } from '../contracts/claim';
 import { claimsNotStarted } from './claim-received';
 import type { Db } from './db';
 
@@ -21,7 +20,7 @@ export async function startClaimsNotStarted(
   const started: string[] = [];
   for (const c of await claimsNotStarted(db, olderThanMs)) {
     try {
-      await temporal.workflow.start<typeof benefitClaim>('benefitClaim', {
+      await temporal.workflow.start<BenefitClaimWorkflow>('benefitClaim', {
         workflowId: c.caseNumber,
         taskQueue,
         args: [

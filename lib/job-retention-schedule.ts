@@ -7,7 +7,7 @@
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
 import { cityAgencyCodes } from './agencies';
 import { withTemporalClient, type TemporalTarget } from './temporal';
-import { AGENCY_CODE, CASE_TYPE } from '../workflows/search-attributes';
+import { AGENCY_CODE, CASE_TYPE } from '../contracts/search-attributes';
 
 export const jobRetentionScheduleId = (agencyCode: string) => `job-retention-screening-${agencyCode}`;
 

@@ -5,7 +5,7 @@
  * (policy/monitoring-rule.json), not part of the schedule.
  */
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
-import { AGENCY_CODE, CASE_TYPE } from '../workflows/search-attributes';
+import { AGENCY_CODE, CASE_TYPE } from '../contracts/search-attributes';
 import { withTemporalClient, type TemporalTarget } from './temporal';
 
 export const MONITORING_SCHEDULE_ID = 'monitoring-daily';

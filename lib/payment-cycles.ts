@@ -3,9 +3,8 @@
  * `cityPaymentCycle` per city agency (workflow ID `payment-cycle-<code>`), started with the conflict policy
  * USE_EXISTING, so a restart of the system finds the running loops instead of starting them twice.
  */
-import type { cityPaymentCycle } from '../workflows/payments';
-import { paymentCycleId } from '../workflows/pay-day';
-import { AGENCY_CODE, CASE_TYPE } from '../workflows/search-attributes';
+import { paymentCycleId, type CityPaymentCycleWorkflow } from '../contracts/pay-day';
+import { AGENCY_CODE, CASE_TYPE } from '../contracts/search-attributes';
 import { cityAgencyCodes } from './agencies';
 import { withTemporalClient, type TemporalTarget } from './temporal';
 
@@ -19,7 +18,7 @@ export async function ensurePaymentCycles(opts: {
   return withTemporalClient(opts.target, async (client) => {
     const ids: string[] = [];
     for (const code of cities) {
-      const handle = await client.workflow.start<typeof cityPaymentCycle>('cityPaymentCycle', {
+      const handle = await client.workflow.start<CityPaymentCycleWorkflow>('cityPaymentCycle', {
         workflowId: paymentCycleId(code),
         taskQueue: opts.taskQueue,
         args: [{ agencyCode: code }],

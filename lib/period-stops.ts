@@ -6,7 +6,7 @@
 import type { Prisma } from '../generated/prisma/client';
 import { STOP_REASON_LABELS } from '../domain/messages';
 import { RECOVERY_STATUS_LABELS, STOP_FOUND_BY_LABELS } from '../domain/period-stops';
-import { recoveryIdOf, stopIdOf, type StopFoundBy } from '../workflows/recovery-types';
+import { recoveryIdOf, stopIdOf, type StopFoundBy } from '../contracts/recovery';
 import { audit } from './audit';
 import { recordCaseEvent } from './case-events';
 import { asJson, dbDate, isoDate, type Db } from './db';

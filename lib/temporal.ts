@@ -13,7 +13,7 @@ import {
 import { readFileSync } from 'node:fs';
 import type { Config } from '../config/env';
 import proto from '@temporalio/proto';
-import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
+import { SEARCH_ATTRIBUTES } from '../contracts/search-attributes';
 
 export interface TemporalTarget {
   address: string;

@@ -25,7 +25,7 @@ import { ensureMonitoringScheduleAt } from '../lib/monitoring-schedule';
 import { ensureJobRetentionSchedulesAt } from '../lib/job-retention-schedule';
 import { ensureCalendarScheduleAt } from '../lib/calendar-schedule';
 import { ensureWorkflowBundle } from '../worker/bundle';
-import { searchAttributeCliFlags } from '../workflows/search-attributes';
+import { searchAttributeCliFlags } from '../contracts/search-attributes';
 import { portInUse, startService, waitUntil, type Service } from './services';
 import { PROJECT_ROOT, temporalBinary } from './temporal-bin';
 

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { databaseAccepts, embeddedDatabaseUrl } from '../db/embedded-url';
-import { searchAttributeCliFlags } from '../workflows/search-attributes';
+import { searchAttributeCliFlags } from '../contracts/search-attributes';
 import { startService, waitUntil, type Service } from './services';
 import { temporalBinary } from './temporal-bin';
 

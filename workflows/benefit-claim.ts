@@ -31,8 +31,6 @@ import {
   type ChildWorkflowHandle,
   ParentClosePolicy,
   condition,
-  defineQuery,
-  defineUpdate,
   isCancellation,
   proxyActivities,
   setHandler,
@@ -49,58 +47,18 @@ import { benefitPeriod, changeEntitlement } from './benefit-period';
 import type { AppliedCorrection, CorrectionToCarryOut } from './objection-conclusion';
 import { createObjectionWindow } from './objection-window';
 import { recoveryNeeded, startRecoveryChild } from './recovery-request';
-import type { RecoveryInput } from './recovery-types';
+import type { RecoveryInput } from '../contracts/recovery';
 import { unreadableSource } from './source-failure';
-import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from './search-attributes';
+import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from '../contracts/search-attributes';
 import { createTaskBoard } from './tasks';
 import { shanghaiDate } from '../domain/business-time';
-import type { ClaimChannel } from './types';
-
-/**
- * What the workflow is given: the case number and what routes it, never the person's data. POST /claims writes the
- * application to the read model first (lib/claim-received.ts); the activities read what they need from there.
- */
-export interface BenefitClaimInput {
-  caseNumber: string;
-  /** When the agency received the application (ISO instant): the API's clock, recorded once in history. */
-  receivedAt: string;
-  /** The paying locality's agency (Art. 36, 39). */
-  agencyCode: string;
-  /** Art. 35: online, window or kiosk (a window claim has the intake clerk check the originals, Art. 14). */
-  channel: ClaimChannel;
-}
-
-/** The search attributes a claim's workflow starts with (no personal data). */
-export function claimSearchAttributes(agencyCode: string) {
-  return [
-    { key: CASE_TYPE, value: 'benefit_claim' },
-    { key: AGENCY_CODE, value: agencyCode },
-    { key: CASE_STATUS, value: 'awaiting_acceptance' },
-  ] as const;
-}
-
-export type FiledBy = { kind: 'applicant' } | { kind: 'channel' | 'clerk'; username: string };
-
-export type ClaimStatus =
-  | 'received'
-  | 'awaiting_acceptance'
-  | 'awaiting_materials'
-  | 'awaiting_arrears'
-  | 'awaiting_review'
-  | 'awaiting_second_review'
-  | 'awaiting_approval'
-  | 'approved'
-  | 'refused'
-  | 'closed'
-  | 'cancelled';
-
-export const claimStatus = defineQuery<ClaimStatus>('claimStatus');
-/** Art. 37: the materials asked for, supplied (a clerk received them, or the applicant uploaded them). */
-export const supplyMaterials = defineUpdate<{ stillMissing: string[] }, [{ kinds: string[]; by: string }]>(
-  'supplyMaterials',
-);
-/** Art. 41: 《个人放弃补缴失业保险欠费承诺书》 signed: the months in arrears will not count. */
-export const waiveArrears = defineUpdate<{ waivedMonths: string[] }, [{ by: string }]>('waiveArrears');
+import {
+  claimStatus,
+  supplyMaterials,
+  waiveArrears,
+  type BenefitClaimInput,
+  type ClaimStatus,
+} from '../contracts/claim';
 
 const ACTIVITY_OPTIONS = {
   startToCloseTimeout: '1 minute',

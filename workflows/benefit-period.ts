@@ -33,10 +33,11 @@ import type { Activities } from '../activities';
 import { STOP_REASON_LABELS } from '../domain/messages';
 import { amountOfMonth } from '../domain/period-amounts';
 import { requestRecovery } from './recovery-request';
-import type { StopFoundBy } from './recovery-types';
+import type { StopFoundBy } from '../contracts/recovery';
 import { unreadableSource } from './source-failure';
-import { CASE_STATUS } from './search-attributes';
+import { CASE_STATUS } from '../contracts/search-attributes';
 import { addCalendarMonths, addToMonth, monthOfDate, shanghaiDate, shanghaiInstant } from '../domain/business-time';
+import { SETTLE_DAY } from '../contracts/pay-day';
 
 const acts = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
@@ -157,7 +158,6 @@ export const changeMonthlyAmount = defineUpdate<
 >('changeMonthlyAmount');
 
 const CHECK_HOUR = 9;
-const SETTLE_DAY = 16;
 /**
  * Opening and each month's check-and-queue as one activity each (activities/periods.ts): 4 activities for a first
  * month instead of 10, 3 for a later one instead of 7 (issue 11, measure 2). Runs begun before it replay the old steps.

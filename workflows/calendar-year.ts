@@ -26,7 +26,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { Actor } from '../domain/tasks';
-import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from './search-attributes';
+import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from '../contracts/search-attributes';
 import { createTaskBoard, recomputeDeadlines } from './tasks';
 import { shanghaiDate } from '../domain/business-time';
 

@@ -19,7 +19,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { DataCorrectionStatus } from '../activities/data-correction';
-import { CASE_STATUS } from './search-attributes';
+import { CASE_STATUS } from '../contracts/search-attributes';
 import { createTaskBoard } from './tasks';
 
 const acts = proxyActivities<Activities>({

@@ -27,8 +27,9 @@ import type { Activities } from '../activities';
 import { overpaymentRecovery } from './overpayment-recovery';
 import { revokePeriod } from './benefit-period';
 import { requestRecovery } from './recovery-request';
-import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from './search-attributes';
+import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from '../contracts/search-attributes';
 import { createTaskBoard } from './tasks';
+import type { RevocationInput, RevocationStatus } from '../contracts/revocation';
 import { monthOfDate, shanghaiDate } from '../domain/business-time';
 
 const acts = proxyActivities<Activities>({
@@ -41,29 +42,6 @@ const acts = proxyActivities<Activities>({
  * before started the claim's one recovery as their own child.
  */
 const RECOVERY_PER_STOP = 'revocation-recovery-per-stop';
-
-export const REVOCATION_GROUNDS = ['objection_upheld', 'audit_finding', 'late_record'] as const;
-export type RevocationGround = (typeof REVOCATION_GROUNDS)[number];
-
-export interface RevocationInput {
-  /** The revocation's own case number (CXH-…), also its workflow ID. */
-  caseNumber: string;
-  /** The claim whose determination is revoked. */
-  claimCaseNumber: string;
-  agencyCode: string;
-  /** The determination version revoked (the claim's latest, eligible one). */
-  version: number;
-  grounds: RevocationGround;
-  /** The objection, audit finding or record that shows the determination wrong. */
-  reference: string;
-  reasons: string[];
-  /** The first day the determination was wrong: payment stops from its month, paid months from it are recovered. */
-  effectiveFrom: string;
-  proposedBy: { userId: string; username: string };
-  filedAt: string;
-}
-
-export type RevocationStatus = 'awaiting_approval' | 'revoked' | 'not_revoked';
 
 export async function determinationRevocation(input: RevocationInput): Promise<RevocationStatus> {
   const { caseNumber, claimCaseNumber, agencyCode } = input;

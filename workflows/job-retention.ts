@@ -35,7 +35,7 @@ import type { CorrectionToCarryOut } from './objection-conclusion';
 import { createObjectionWindow } from './objection-window';
 import { paySubsidy } from './one-off-payment';
 import { newNoticeId, noticeIdOf, noticeOutcome, publicNotice, type NoticeOutcome } from './public-notice';
-import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from './search-attributes';
+import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from '../contracts/search-attributes';
 import { createTaskBoard } from './tasks';
 import { shanghaiDate } from '../domain/business-time';
 

@@ -36,8 +36,8 @@ import type { Activities } from '../activities';
 import { correctionMisfit, type ObjectionForm } from '../domain/objection-forms';
 import type { Actor } from '../domain/tasks';
 import { carryOutCorrection, type AppliedCorrection, type CorrectionToCarryOut } from './objection-conclusion';
-import type { ObjectionInput, ObjectionStatus } from './recovery-types';
-import { CASE_STATUS } from './search-attributes';
+import type { ObjectionInput, ObjectionStatus } from '../contracts/recovery';
+import { CASE_STATUS } from '../contracts/search-attributes';
 import { createTaskBoard } from './tasks';
 import { shanghaiDate } from '../domain/business-time';
 

@@ -10,7 +10,7 @@ import { ApplicationFailure, proxyActivities, setHandler, sleep } from '@tempora
 import type { Activities } from '../activities';
 import type { PayableKind } from '../activities/payments';
 import { correctBankAccount, validateAccountCorrection } from './benefit-period';
-import { PAY_DAY, PAY_HOUR } from './pay-day';
+import { PAY_DAY, PAY_HOUR, SETTLE_DAY } from '../contracts/pay-day';
 import { addToMonth, monthOfDate, shanghaiDate, shanghaiInstant } from '../domain/business-time';
 
 const acts = proxyActivities<Activities>({
@@ -18,8 +18,6 @@ const acts = proxyActivities<Activities>({
   retry: { initialInterval: '1 second', maximumInterval: '10 minutes', backoffCoefficient: 2 },
 });
 
-/** After the city's run on the 10th (all paid by the 15th, Art. 63), the results are read on the 16th at 09:00. */
-const SETTLE_DAY = 16;
 /** Attempts before an item is given up or its payee asked for a corrected account (the first, and one re-send). */
 const ATTEMPTS = 2;
 

@@ -32,13 +32,13 @@ import {
 import type { Activities } from '../activities';
 import type { OtherBenefitAssessment, OtherBenefitKind } from '../activities/other-benefits';
 import type { PayableKind } from '../activities/payments';
-import { supplyMaterials } from './benefit-claim';
+import { supplyMaterials } from '../contracts/claim';
 import { correctBankAccount, validateAccountCorrection } from './benefit-period';
 import { oneOffMonth, payOneOff, requeueOneOff } from './one-off-payment';
 import type { CorrectionToCarryOut } from './objection-conclusion';
 import { createObjectionWindow } from './objection-window';
 import { stopPeriod } from './period-stop';
-import { CASE_STATUS } from './search-attributes';
+import { CASE_STATUS } from '../contracts/search-attributes';
 import { createTaskBoard } from './tasks';
 import { addToMonth, shanghaiDate } from '../domain/business-time';
 

@@ -29,8 +29,8 @@ import type { Activities } from '../activities';
 import { agencyCovers } from '../domain/access';
 import type { MessageParams } from '../domain/messages';
 import type { Actor } from '../domain/tasks';
-import type { DeliveryMethod, RecoveryInput, RecoveryStatus, RecoveryView } from './recovery-types';
-import { CASE_STATUS } from './search-attributes';
+import type { DeliveryMethod, RecoveryInput, RecoveryStatus, RecoveryView } from '../contracts/recovery';
+import { CASE_STATUS } from '../contracts/search-attributes';
 import { createTaskBoard } from './tasks';
 import { shanghaiDate } from '../domain/business-time';
 

@@ -23,6 +23,7 @@ import {
   ApplicationFailure,
   continueAsNew,
   executeChild,
+  getExternalWorkflowHandle,
   isCancellation,
   log,
   patched,
@@ -32,10 +33,12 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { PaymentRunTotals } from '../activities/payments';
-import type { MonthlyCheckBatchOutcome } from '../activities/monthly-check';
+import type { MonthlyCheckBatchOutcome, MonthlyCheckFinding } from '../activities/monthly-check';
+import { stopFound } from './benefit-period';
 import { mapLimited } from '../domain/concurrency';
-import { RUN_ID_PATTERN, isMonth, monthlyCheckId, monthlyRunId, nextPayDay } from './pay-day';
-import { AGENCY_CODE, CASE_TYPE } from './search-attributes';
+import { RUN_ID_PATTERN, isMonth, monthlyCheckId, monthlyRunId, nextPayDay } from '../contracts/pay-day';
+import type { CityPaymentCycleInput } from '../contracts/pay-day';
+import { AGENCY_CODE, CASE_TYPE } from '../contracts/search-attributes';
 import { shanghaiDate, shanghaiInstant } from '../domain/business-time';
 
 /** Claiming and closing: quick database work, retried until PostgreSQL answers. */
@@ -124,6 +127,22 @@ export interface MonthlyCheckTotals extends MonthlyCheckBatchOutcome {
   passes: number;
 }
 
+/** A stop found by the comparison, signalled to its period; false when the period is running, true when it is not. */
+async function tellPeriod(agencyCode: string, f: MonthlyCheckFinding): Promise<boolean> {
+  try {
+    await getExternalWorkflowHandle(f.periodId).signal(stopFound, {
+      month: f.month,
+      found: f.found,
+      foundBy: { kind: 'monthly_check' },
+    });
+    return false;
+  } catch (err) {
+    if (isCancellation(err)) throw err; // otherwise the period is not running (ended, or never started)
+    await ledger.recordMonthlyCheckStopUnhandled({ ...f, agencyCode, at: new Date().toISOString() });
+    return true;
+  }
+}
+
 export async function monthlyCheck(input: MonthlyCheckInput): Promise<MonthlyCheckTotals> {
   if (!/^\d{6}$/.test(input.agencyCode) || !isMonth(input.month)) {
     throw ApplicationFailure.nonRetryable(
@@ -145,6 +164,10 @@ export async function monthlyCheck(input: MonthlyCheckInput): Promise<MonthlyChe
     const outcomes = await mapLimited(plan.ranges, CHECK_BATCHES_IN_FLIGHT, (r) =>
       checker.checkMonthBatch({ ...r, agencyCode: input.agencyCode, month: input.month, at: new Date().toISOString() }),
     );
+    // Art. 42, 43: each stop found goes to its period, which stops its benefit, tells the person and settles what was
+    // paid; a period not running is told to the supervisors.
+    const findings = outcomes.flatMap((o) => o.findings);
+    const unhandled = await mapLimited(findings, CHECK_BATCHES_IN_FLIGHT, (f) => tellPeriod(input.agencyCode, f));
     totals.passes += 1;
     totals.periods = Math.max(totals.periods, plan.periods);
     const unreadable = outcomes.reduce((n, o) => n + o.unreadable, 0);
@@ -152,17 +175,13 @@ export async function monthlyCheck(input: MonthlyCheckInput): Promise<MonthlyChe
       totals.checked += o.checked;
       totals.queued += o.queued;
       totals.stops += o.stops;
-      totals.unhandled += o.unhandled;
     }
+    totals.unhandled += unhandled.filter(Boolean).length;
     totals.unreadable = unreadable; // those still waiting after the last pass
     const nextDay = shanghaiInstant(shanghaiDate(Date.now() + 86_400_000), 9); // Shanghai has no DST
     if (unreadable === 0 || input.retryUntil === undefined || nextDay >= input.retryUntil) return totals;
     await sleep(nextDay - Date.now());
   }
-}
-
-export interface CityPaymentCycleInput {
-  agencyCode: string;
 }
 
 export async function cityPaymentCycle(input: CityPaymentCycleInput): Promise<never> {

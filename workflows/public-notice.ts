@@ -26,7 +26,7 @@ import {
 import type { Activities } from '../activities';
 import { CASE_TYPE_CODES, formatCaseNumber, serialFromBytes } from '../domain/case-number';
 import type { NoticeKind } from '../domain/subsidies';
-import { CASE_STATUS } from './search-attributes';
+import { CASE_STATUS } from '../contracts/search-attributes';
 import { createTaskBoard } from './tasks';
 
 export interface PublicNoticeInput {

@@ -23,8 +23,8 @@ import {
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Activities } from '../activities';
 import { overpaymentRecovery } from './overpayment-recovery';
-import type { RecoveryInput } from './recovery-types';
-import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from './search-attributes';
+import type { RecoveryInput } from '../contracts/recovery';
+import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from '../contracts/search-attributes';
 
 const acts = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',

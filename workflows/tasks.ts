@@ -32,7 +32,7 @@ import { FORM_SCHEMAS, type FormName, type FormOf } from '../domain/forms';
 import type { Period } from '../domain/calendar';
 import { refusalToAct, refusalToSupervise, type Actor, type TaskStep } from '../domain/tasks';
 import type { StaffRole } from '../domain/access';
-import { NEXT_DEADLINE } from './search-attributes';
+import { NEXT_DEADLINE } from '../contracts/search-attributes';
 import { shanghaiDate } from '../domain/business-time';
 
 const acts = proxyActivities<Activities>({

@@ -27,7 +27,7 @@ import {
 import { calendarStatus } from '../../domain/calendar-status';
 import { onCalendar } from '../../domain/deadlines';
 import { calendarYearCaseNumber } from '../../lib/calendar-year';
-import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from '../../workflows/search-attributes';
+import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from '../../contracts/search-attributes';
 import {
   CALENDAR_AGENCY,
   calendarYearEntered,

@@ -12,7 +12,7 @@ import { agencyCovers } from '../../domain/access';
 import { STOP_REASON_LABELS } from '../../domain/messages';
 import { audit } from '../../lib/audit';
 import type { Db } from '../../lib/db';
-import { supplyMaterials, waiveArrears } from '../../workflows/benefit-claim';
+import { supplyMaterials, waiveArrears } from '../../contracts/claim';
 import { correctBankAccount, reportStop } from '../../workflows/benefit-period';
 import { ApiError, dependencyOutage, parseOr400 } from '../errors';
 import { CaseNumberParamSchema } from '../claims/schema';

@@ -19,7 +19,7 @@ import { formatCaseNumber, serialFromBytes } from '../../domain/case-number';
 import { audit } from '../../lib/audit';
 import { dbDate, isoDate, type Db } from '../../lib/db';
 import { otherBenefit } from '../../workflows/other-benefit';
-import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from '../../workflows/search-attributes';
+import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from '../../contracts/search-attributes';
 import type { OtherBenefitKind } from '../../activities/other-benefits';
 import { ApiError, dependencyOutage, parseOr400, validationError } from '../errors';
 import { CaseNumberParamSchema, IdempotencyKeySchema, PaymentAccountSchema, PersonSchema } from '../claims/schema';

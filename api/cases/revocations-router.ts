@@ -22,8 +22,8 @@ import { businessDateOf } from '../../domain/calendar';
 import { verdictOf, type ClaimFacts, type ClaimInputs } from '../../domain/claim-verdict';
 import { isoDate, type Db } from '../../lib/db';
 import type { PolicyStore } from '../../lib/policy-store';
-import { REVOCATION_GROUNDS, type determinationRevocation } from '../../workflows/determination-revocation';
-import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from '../../workflows/search-attributes';
+import { REVOCATION_GROUNDS, type DeterminationRevocationWorkflow } from '../../contracts/revocation';
+import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from '../../contracts/search-attributes';
 import { currentUser, requireRole } from '../auth/middleware';
 import type { OpenApiRouteOptions } from '../calculations/router';
 import { CaseNumberParamSchema } from '../claims/schema';
@@ -116,7 +116,7 @@ export function revocationsRouter(deps: {
       serialFromBytes(randomBytes(8)),
     );
     try {
-      await deps.temporal.workflow.start<typeof determinationRevocation>('determinationRevocation', {
+      await deps.temporal.workflow.start<DeterminationRevocationWorkflow>('determinationRevocation', {
         taskQueue: deps.taskQueue,
         workflowId: number,
         typedSearchAttributes: [

@@ -23,11 +23,11 @@ import { canonicalJson } from '../../lib/canonical-json';
 import { businessDateOf } from '../../domain/calendar';
 import { formatCaseNumber, serialFromBytes } from '../../domain/case-number';
 import {
-  benefitClaim,
   claimSearchAttributes,
   type BenefitClaimInput,
+  type BenefitClaimWorkflow,
   type FiledBy,
-} from '../../workflows/benefit-claim';
+} from '../../contracts/claim';
 import { ApiError, dependencyOutage, parseOr400, validationError } from '../errors';
 import { ClaimRequestSchema, IdempotencyKeySchema, type ClaimRequest } from './schema';
 
@@ -117,7 +117,7 @@ export function claimsRouter(deps: ClaimsDeps): Router {
     const { checkMs, deadline } = deadlines();
     try {
       await deps.temporal.connection.withDeadline(deadline, () =>
-        deps.temporal.workflow.start(benefitClaim, {
+        deps.temporal.workflow.start<BenefitClaimWorkflow>('benefitClaim', {
           workflowId: input.caseNumber,
           taskQueue: deps.taskQueue,
           args: [input],

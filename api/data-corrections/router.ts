@@ -28,7 +28,7 @@ import {
 import type { PolicyStore } from '../../lib/policy-store';
 import type { Db } from '../../lib/db';
 import { dataCorrection } from '../../workflows/data-correction';
-import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from '../../workflows/search-attributes';
+import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from '../../contracts/search-attributes';
 import { currentUser, requireRole } from '../auth/middleware';
 import type { OpenApiRouteOptions } from '../calculations/router';
 import { ApiError, dependencyOutage, ErrorBodySchema, parseOr400, validationError } from '../errors';

@@ -22,7 +22,7 @@ import type { PolicyStore } from '../../lib/policy-store';
 import { audit } from '../../lib/audit';
 import { isoDate, type Db } from '../../lib/db';
 import { monitoringRun } from '../../workflows/monitoring';
-import { AGENCY_CODE, CASE_TYPE } from '../../workflows/search-attributes';
+import { AGENCY_CODE, CASE_TYPE } from '../../contracts/search-attributes';
 import { currentUser, requireRole } from '../auth/middleware';
 import type { OpenApiRouteOptions } from '../calculations/router';
 import { ApiError, dependencyOutage, ErrorBodySchema, parseOr400 } from '../errors';

@@ -28,7 +28,7 @@ import { insuranceOf, type InsuranceSource } from '../../lib/insured-employer';
 import { isoDate, type Db } from '../../lib/db';
 import { jobRetentionRefund, jobRetentionScreening } from '../../workflows/job-retention';
 import { objectToNoticeItem } from '../../workflows/public-notice';
-import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from '../../workflows/search-attributes';
+import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from '../../contracts/search-attributes';
 import { skillSubsidy } from '../../workflows/skill-subsidy';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { OpenApiRouteOptions } from '../calculations/router';

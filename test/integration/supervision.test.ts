@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { paymentActivities } from '../../activities/payments';
 import { paymentRun } from '../../workflows/payments';
-import { AGENCY_CODE, CASE_TYPE } from '../../workflows/search-attributes';
+import { AGENCY_CODE, CASE_TYPE } from '../../contracts/search-attributes';
 import { startApi, type RunningApi } from '../support/api';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { accountsWithOutcome, bankLedger, insertBeneficiaries, syntheticBeneficiaries } from '../support/payments';

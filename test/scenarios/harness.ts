@@ -16,7 +16,7 @@ import type { ClaimRequest } from '../../api/claims/schema';
 import type { Role } from '../../domain/access';
 import { businessDateOf } from '../../domain/calendar';
 import { cityPaymentCycle } from '../../workflows/payments';
-import { nextPayDay, paymentCycleId } from '../../workflows/pay-day';
+import { nextPayDay, paymentCycleId } from '../../contracts/pay-day';
 import { noticeIdOf } from '../../workflows/public-notice';
 import { shanghaiInstant } from '../../domain/business-time';
 import { ensureSearchAttributes } from '../../lib/temporal';

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accountOutcome } from '../../simulators/simulator';
 import { addToMonth } from '../../domain/business-time';
-import { nextPayDay } from '../../workflows/pay-day';
+import { nextPayDay } from '../../contracts/pay-day';
 import { eventually } from '../support/wait';
 import { startScenario, type Scenario } from './harness';
 

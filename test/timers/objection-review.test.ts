@@ -11,7 +11,7 @@ import { addDays, addMonths, dayOfWeek } from '../../domain/calendar';
 import { benefitPeriod } from '../../workflows/benefit-period';
 import { objectionReview } from '../../workflows/objection-review';
 import { cityPaymentCycle } from '../../workflows/payments';
-import type { ObjectionInput } from '../../workflows/recovery-types';
+import type { ObjectionInput } from '../../contracts/recovery';
 import { completeTask } from '../../workflows/tasks';
 import { addToMonth, shanghaiDate, shanghaiInstant } from '../../domain/business-time';
 import { seedFutureCalendarYears } from '../support/calendar';

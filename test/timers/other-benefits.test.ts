@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { accountOutcome } from '../../simulators/simulator';
-import { supplyMaterials } from '../../workflows/benefit-claim';
+import { supplyMaterials } from '../../contracts/claim';
 import { benefitPeriod } from '../../workflows/benefit-period';
 import { monitoringItemVerification } from '../../workflows/monitoring';
 import { objectionReview } from '../../workflows/objection-review';

@@ -15,7 +15,7 @@ import {
   recordDelivery,
   redateStop,
 } from '../../workflows/overpayment-recovery';
-import { recoveryIdOf } from '../../workflows/recovery-types';
+import { recoveryIdOf } from '../../contracts/recovery';
 import { addToMonth, shanghaiDate } from '../../domain/business-time';
 import { seedFutureCalendarYears } from '../support/calendar';
 import { findPeople, type Person } from '../support/claimants';

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { paymentActivities } from '../../activities/payments';
 import { cityPaymentCycle } from '../../workflows/payments';
-import { addMonths, monthlyRunId, nextPayDay, payDayOf } from '../../workflows/pay-day';
+import { addMonths, monthlyRunId, nextPayDay, payDayOf } from '../../contracts/pay-day';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { eventually } from '../support/wait';
 import { accountsWithOutcome, bankLedger, insertBeneficiaries, syntheticBeneficiaries } from '../support/payments';

@@ -12,7 +12,7 @@ import { addDays, dayOfWeek } from '../../domain/calendar';
 import { accountOutcome } from '../../simulators/simulator';
 import { correctBankAccount } from '../../workflows/benefit-period';
 import { jobRetentionScreening } from '../../workflows/job-retention';
-import { nextPayDay } from '../../workflows/pay-day';
+import { nextPayDay } from '../../contracts/pay-day';
 import { cityPaymentCycle } from '../../workflows/payments';
 import { objectToNoticeItem } from '../../workflows/public-notice';
 import { skillSubsidy } from '../../workflows/skill-subsidy';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { idempotencyKeySchema } from '../../integrations/schemas';
 import { batchIdFor, medicalAgencyName, paymentIdFor } from '../../activities/payments';
-import { addMonths, nextPayDay, payDayOf } from '../../workflows/pay-day';
+import { addMonths, nextPayDay, payDayOf } from '../../contracts/pay-day';
 
 describe('the pay day (Art. 63: funds by the 10th, paid by the 15th)', () => {
   it('is the 10th at 09:00 Asia/Shanghai (01:00 UTC)', () => {

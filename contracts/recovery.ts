@@ -96,3 +96,6 @@ export function parseRecoveryId(id: string): { caseNumber: string; seq: number |
   if (!m) return null;
   return { caseNumber: m[1]!, seq: m[2] ? Number(m[2]) : null };
 }
+
+/** The recovery's workflow as clients start it by name (`overpaymentRecovery`). */
+export type OverpaymentRecoveryWorkflow = (input: RecoveryInput) => Promise<RecoveryStatus>;

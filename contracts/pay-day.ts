@@ -12,6 +12,9 @@ import { addToMonth, shanghaiDate, shanghaiInstant } from '../domain/business-ti
 export const PAY_DAY = 10;
 export const PAY_HOUR = 9;
 
+/** After the city's run on the 10th (all paid by the 15th, Art. 63), the results are read on the 16th at 09:00. */
+export const SETTLE_DAY = 16;
+
 export const MONTH_PATTERN = /^\d{4}-(0[1-9]|1[0-2])$/;
 
 /** Idempotency keys of the bank interface: 1-64 of [A-Za-z0-9_.:-] (integrations/schemas.ts). */
@@ -55,3 +58,9 @@ export function monthlyCheckId(agencyCode: string, month: string): string {
 export function paymentCycleId(agencyCode: string): string {
   return `payment-cycle-${agencyCode}`;
 }
+
+/** The city's pay-day loop (workflows/payments.ts) as clients start it by name (`cityPaymentCycle`). */
+export interface CityPaymentCycleInput {
+  agencyCode: string;
+}
+export type CityPaymentCycleWorkflow = (input: CityPaymentCycleInput) => Promise<never>;
