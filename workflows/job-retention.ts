@@ -306,29 +306,15 @@ export async function jobRetentionRefund(input: JobRetentionRefundInput): Promis
   /** Step 4: payment to the employer's own account (Art. 49: 及时拨付返还资金); the employer is told. */
   async function pay(): Promise<JobRetentionStatus> {
     await moveTo('in_payment', nth('job_retention_released'), { amountFen });
-    const paid = await paySubsidy({
+    await paySubsidy({
       caseNumber,
       agencyCode,
       subsidy: 'job_retention_refund',
+      name: '稳岗返还',
       kind: 'job_retention_refund',
       amountFen,
-      askForAccount: async () => {
-        await acts.informEmployer({
-          caseNumber,
-          messageId: `${caseNumber}.account`,
-          kind: 'subsidy_account',
-          params: { caseNumber, subsidy: '稳岗返还' },
-          at: iso(),
-        });
-      },
-    });
-    await moveTo('paid', 'job_retention_paid', { amountFen, month: paid.month });
-    await acts.informEmployer({
-      caseNumber,
-      messageId: `${caseNumber}.paid`,
-      kind: 'subsidy_paid',
-      params: { caseNumber, subsidy: '稳岗返还', amountFen },
-      at: iso(),
+      tell: (n) => acts.informEmployer({ caseNumber, ...n, at: iso() }),
+      paid: (month) => moveTo('paid', 'job_retention_paid', { amountFen, month }),
     });
     return status;
   }
@@ -338,13 +324,11 @@ export async function jobRetentionRefund(input: JobRetentionRefundInput): Promis
    * opened since for that year keeps it (not paid, and the objection says which).
    */
   async function payWithdrawn(c: CorrectionToCarryOut): Promise<JobRetentionStatus> {
-    const held = await acts.reopenJobRetention({ caseNumber });
-    if (!held.reopened) {
-      await objections.recordApplied(c, { kind: 'not_applied', note: held.note });
-      return status;
-    }
-    await objections.resumed(c);
-    return pay();
+    const reinstate = async () => {
+      const r = await acts.reopenJobRetention({ caseNumber });
+      return r.reopened ? null : r;
+    };
+    return (await objections.payWithdrawn(c, reinstate, pay)) ?? status;
   }
 
   /** Steps 1-4, and again when an objection finds the refusal or the withdrawal wrong (Art. 13). */

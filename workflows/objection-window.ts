@@ -40,6 +40,10 @@ export function createObjectionWindow(caseNumber: string) {
   setHandler(carryOutCorrection, (c) => {
     inbox.push(c);
   });
+  async function resumed(c: CorrectionToCarryOut, from: string | null = null): Promise<void> {
+    carried += 1;
+    await recordApplied(c, { kind: 'resumed', resumedFrom: from });
+  }
 
   return {
     /**
@@ -101,9 +105,25 @@ export function createObjectionWindow(caseNumber: string) {
     },
 
     /** Art. 13: a withdrawn grant paid on a correction (from the ledger month named); the objection says so. */
-    async resumed(c: CorrectionToCarryOut, from: string | null = null): Promise<void> {
-      carried += 1;
-      await recordApplied(c, { kind: 'resumed', resumedFrom: from });
+    resumed,
+
+    /**
+     * Art. 13: a withdrawn grant found wrong on objection is paid (`pay`) once `reinstate` has given it back its place;
+     * when a grant or case since holds that place (`reinstate` answers why), it is not paid and the objection says why.
+     * Null: not paid.
+     */
+    async payWithdrawn<T>(
+      c: CorrectionToCarryOut,
+      reinstate: () => Promise<{ note: string } | null>,
+      pay: () => Promise<T>,
+    ): Promise<T | null> {
+      const held = await reinstate();
+      if (held) {
+        await recordApplied(c, { kind: 'not_applied', note: held.note });
+        return null;
+      }
+      await resumed(c);
+      return pay();
     },
   };
 }

@@ -166,29 +166,15 @@ export async function skillSubsidy(input: SkillSubsidyInput): Promise<SkillSubsi
   /** Step 4: paid (经公示无异议的，及时发放补贴资金). */
   async function pay(): Promise<SkillSubsidyStatus> {
     await moveTo('in_payment', nth('skill_subsidy_released'), { amountFen });
-    const paid = await paySubsidy({
+    await paySubsidy({
       caseNumber,
       agencyCode,
       subsidy: 'skill_subsidy',
+      name: '技能提升补贴',
       kind: 'skill_upgrade_subsidy',
       amountFen,
-      askForAccount: async () => {
-        await acts.notifyApplicant({
-          caseNumber,
-          messageId: `${caseNumber}.account`,
-          kind: 'subsidy_account',
-          params: { caseNumber, subsidy: '技能提升补贴' },
-          at: iso(),
-        });
-      },
-    });
-    await moveTo('paid', 'skill_subsidy_paid', { amountFen, month: paid.month });
-    await acts.notifyApplicant({
-      caseNumber,
-      messageId: `${caseNumber}.paid`,
-      kind: 'subsidy_paid',
-      params: { caseNumber, subsidy: '技能提升补贴', amountFen },
-      at: iso(),
+      tell: (n) => acts.notifyApplicant({ caseNumber, ...n, at: iso() }),
+      paid: (month) => moveTo('paid', 'skill_subsidy_paid', { amountFen, month }),
     });
     return status;
   }
@@ -198,13 +184,11 @@ export async function skillSubsidy(input: SkillSubsidyInput): Promise<SkillSubsi
    * for the same occupation and level (Art. 50: 同一职业同一等级只能申领一次) keeps it: not paid, and the objection says why.
    */
   async function payWithdrawn(c: CorrectionToCarryOut): Promise<SkillSubsidyStatus> {
-    const r = await acts.reinstateSkillSubsidy({ caseNumber });
-    if (!r.reinstated) {
-      await objections.recordApplied(c, { kind: 'not_applied', note: r.note });
-      return status;
-    }
-    await objections.resumed(c);
-    return pay();
+    const reinstate = async () => {
+      const r = await acts.reinstateSkillSubsidy({ caseNumber });
+      return r.reinstated ? null : r;
+    };
+    return (await objections.payWithdrawn(c, reinstate, pay)) ?? status;
   }
 
   /** Steps 1-4, and again when an objection finds the refusal or the withdrawal wrong (Art. 13). */
