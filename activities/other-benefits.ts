@@ -14,6 +14,7 @@ import { residentIdSex } from '../domain/identity';
 import type { ExplanationStep } from '../domain/explanation';
 import type { PolicyStore } from '../lib/policy-store';
 import type { SourceClients } from '../integrations/config';
+import { audit } from '../lib/audit';
 import { accountCorrectedEvent, recordCaseEvent } from '../lib/case-events';
 import { asJson, isoDate, type Db } from '../lib/db';
 import type { PayableKind } from './payments';
@@ -384,6 +385,49 @@ export function otherBenefitActivities({ db, sources, policy: policies }: OtherB
           basis: input.basis,
           article: 'Art. 47',
         },
+      });
+    },
+
+    /**
+     * Art. 13, 80: a grant withdrawn on a confirmed audit finding, found wrong on objection: its holds are released (the
+     * rectification decided stays on the hold, with the objection that lifted it), so the grant is queued again (with a
+     * later run, activities/payments.ts `queuePayable`). On the case's timeline and audited; a retry changes nothing.
+     */
+    async liftGrantWithdrawal(input: { caseNumber: string; objectionNumber: string; by: string; at: string }) {
+      const at = new Date(input.at);
+      await db.$transaction(async (tx) => {
+        const holds = await tx.paymentHold.findMany({ where: { caseNumber: input.caseNumber, status: 'withdrawn' } });
+        for (const h of holds) {
+          const decision = (h.decision ?? {}) as Record<string, unknown>;
+          await tx.paymentHold.update({
+            where: { itemCaseNumber_caseNumber: { itemCaseNumber: h.itemCaseNumber, caseNumber: h.caseNumber } },
+            data: {
+              status: 'released',
+              decision: asJson({ ...decision, liftedOnObjection: { objectionNumber: input.objectionNumber, at } }),
+            },
+          });
+          await recordCaseEvent(tx, {
+            caseNumber: input.caseNumber,
+            key: `${input.caseNumber}/payments_released/${input.objectionNumber}`,
+            type: 'payments_released',
+            at,
+            actor: input.by,
+            data: { itemCaseNumber: h.itemCaseNumber, objectionNumber: input.objectionNumber, article: 'Art. 13, 80' },
+          });
+        }
+        if (holds.length) {
+          await audit(tx, {
+            actor: { id: null, username: input.by },
+            action: 'grant_withdrawal_lifted',
+            entity: 'payment_hold',
+            entityId: input.caseNumber,
+            caseNumber: input.caseNumber,
+            before: { status: 'withdrawn', items: holds.map((h) => h.itemCaseNumber) },
+            after: { status: 'released' },
+            reason: `objection ${input.objectionNumber}`,
+            at,
+          });
+        }
       });
     },
 

@@ -492,16 +492,12 @@ export function recoveryActivities({ db, policy: policies, sources }: RecoveryAc
     }): Promise<void> {
       const at = new Date(input.at);
       await db.$transaction(async (tx) => {
-        // The objection's row is locked: its conclusion may be written at the same time (recordObjectionConcluded).
-        await tx.$queryRaw`SELECT 1 FROM objection WHERE case_number = ${input.objectionNumber} FOR UPDATE`;
-        const o = await tx.objection.findUnique({ where: { caseNumber: input.objectionNumber } });
-        if (o) {
-          const conclusion = (o.conclusion ?? {}) as Record<string, unknown>;
-          await tx.objection.update({
-            where: { caseNumber: input.objectionNumber },
-            data: { conclusion: asJson({ ...conclusion, carriedOut: input.applied }) },
-          });
-        }
+        // One statement: the conclusion may be written at the same time (recordObjectionConcluded).
+        await tx.$executeRaw`
+          UPDATE objection
+             SET conclusion = COALESCE(conclusion, '{}'::jsonb)
+                   || jsonb_build_object('carriedOut', ${JSON.stringify(input.applied)}::jsonb)
+           WHERE case_number = ${input.objectionNumber}`;
         for (const caseNumber of [input.objectionNumber, input.caseNumber]) {
           await recordCaseEvent(tx, {
             caseNumber,
@@ -529,18 +525,17 @@ export function recoveryActivities({ db, policy: policies, sources }: RecoveryAc
       const at = new Date(input.at);
       await db.$transaction(async (tx) => {
         // What the case objected to did with a correction (`carriedOut`) may be written before the conclusion is, or
-        // at the same time: the row is locked, so that neither write loses the other's (recordObjectionApplied).
-        await tx.$queryRaw`SELECT 1 FROM objection WHERE case_number = ${input.caseNumber} FOR UPDATE`;
-        const before = await tx.objection.findUnique({ where: { caseNumber: input.caseNumber } });
-        const carriedOut = (before?.conclusion as { carriedOut?: unknown } | null)?.carriedOut;
+        // at the same time: kept in one statement (a read, then a write, lost it when the two crossed).
+        await tx.$executeRaw`
+          UPDATE objection
+             SET conclusion = ${JSON.stringify(input.conclusion)}::jsonb
+                   || CASE WHEN conclusion -> 'carriedOut' IS NULL THEN '{}'::jsonb
+                           ELSE jsonb_build_object('carriedOut', conclusion -> 'carriedOut') END
+           WHERE case_number = ${input.caseNumber}`;
         await tx.objection.update({
           where: { caseNumber: input.caseNumber },
           data: {
             status: input.status,
-            conclusion: asJson({
-              ...(input.conclusion as object),
-              ...(carriedOut === undefined ? {} : { carriedOut }),
-            }),
             concludedAt: at,
             concludedBy: input.by,
             reconsiderationUntil: dbDate(input.reconsiderationUntil),

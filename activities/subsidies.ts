@@ -306,8 +306,39 @@ export function subsidyActivities({ db, sources, policy: policies, calendar }: S
     },
 
     /**
+     * Art. 13, 49: a case refused or withdrawn, found wrong on objection, takes the employer's year again (reopened, or
+     * its refund paid). A case opened since for the same year (an application, the screening) keeps it
+     * (job_retention_once_partial): not reopened, and the note names it.
+     */
+    async reopenJobRetention(input: {
+      caseNumber: string;
+    }): Promise<{ reopened: true } | { reopened: false; note: string }> {
+      const row = await db.jobRetentionCase.findUnique({ where: { caseNumber: input.caseNumber } });
+      if (!row) throw ApplicationFailure.nonRetryable(`case ${input.caseNumber} has no employer`, 'CaseNotFound');
+      try {
+        await db.jobRetentionCase.updateMany({
+          where: { caseNumber: input.caseNumber, outcome: { not: null } },
+          data: { outcome: null },
+        });
+        return { reopened: true };
+      } catch (err) {
+        if (!isUniqueViolation(err)) throw err;
+        const holder = await db.jobRetentionCase.findFirst({
+          where: { uscc: row.uscc, year: row.year, outcome: null },
+          select: { caseNumber: true },
+        });
+        return {
+          reopened: false,
+          note: `the employer's refund for ${row.year} is in case ${holder?.caseNumber ?? 'opened since'} (Art. 49: once a year)`,
+        };
+      }
+    },
+
+    /**
      * Art. 49 及时告知: the employer is told by SMS when it gave a contact mobile (an application); a case the screening
-     * opened is shown to it on the online service platform (the case event holds the text).
+     * opened is shown to it on the online service platform (the case event holds the text). The employer of a
+     * job-retention refund, of a skill subsidy it applied for (Art. 50), or named by a claim (Art. 13: its objection);
+     * `alsoOn`: another case of the employer's to show it on (the objection).
      */
     async informEmployer<K extends MessageKind>(input: {
       caseNumber: string;
@@ -315,13 +346,19 @@ export function subsidyActivities({ db, sources, policy: policies, calendar }: S
       kind: K;
       params: MessageParams[K];
       at: string;
+      alsoOn?: string;
     }): Promise<{ channel: 'sms' | 'online_platform' }> {
-      const row = await db.jobRetentionCase.findUnique({ where: { caseNumber: input.caseNumber } });
-      if (!row) throw ApplicationFailure.nonRetryable(`case ${input.caseNumber} has no employer`, 'CaseNotFound');
+      const [refund, skill, claim] = await Promise.all([
+        db.jobRetentionCase.findUnique({ where: { caseNumber: input.caseNumber }, select: { phone: true } }),
+        db.skillSubsidyClaim.findUnique({ where: { caseNumber: input.caseNumber }, select: { appliedBy: true } }),
+        db.benefitClaim.findUnique({ where: { caseNumber: input.caseNumber }, select: { employerUscc: true } }),
+      ]);
+      if (!refund && skill?.appliedBy !== 'employer' && !claim)
+        throw ApplicationFailure.nonRetryable(`case ${input.caseNumber} has no employer`, 'CaseNotFound');
       const text = messageText(input.kind, input.params);
-      const channel = row.phone ? 'sms' : 'online_platform';
-      if (row.phone) {
-        const phone = row.phone;
+      const channel = refund?.phone ? 'sms' : 'online_platform';
+      if (refund?.phone) {
+        const phone = refund.phone;
         await guarded(() => sources.sms.send({ messageId: input.messageId, mobile: phone, text }, callOptions()));
         await db.message.createMany({
           data: [
@@ -337,14 +374,16 @@ export function subsidyActivities({ db, sources, policy: policies, calendar }: S
           skipDuplicates: true,
         });
       }
-      await recordCaseEvent(db, {
-        caseNumber: input.caseNumber,
-        key: `${input.caseNumber}/informed/${input.messageId}`,
-        type: 'employer_informed',
-        at: new Date(input.at),
-        actor: 'system',
-        data: { kind: input.kind, channel, text },
-      });
+      for (const caseNumber of [input.caseNumber, ...(input.alsoOn ? [input.alsoOn] : [])]) {
+        await recordCaseEvent(db, {
+          caseNumber,
+          key: `${caseNumber}/informed/${input.messageId}`,
+          type: 'employer_informed',
+          at: new Date(input.at),
+          actor: 'system',
+          data: { kind: input.kind, channel, text },
+        });
+      }
       return { channel };
     },
 
@@ -354,19 +393,25 @@ export function subsidyActivities({ db, sources, policy: policies, calendar }: S
      * who applies where (Art. 8, 50): an employer agent for its own company's employee only, to the agency where the
      * person is insured. The person's insured employer on record is kept with the case (the notice names it); a
      * declared employer that differs is shown as a conflict. A grant is recorded at once, so a later claim for the
-     * same certificate level finds it.
+     * same certificate level finds it. A review is kept: a retry answers it; `again` (a refusal found wrong on
+     * objection, Art. 13) reviews once more from the data as it stands now.
      */
     async assessSkillSubsidy(input: {
       caseNumber: string;
       asOf: IsoDate;
       at: string;
+      again?: boolean;
     }): Promise<SkillSubsidyAssessment> {
       const app = await db.skillSubsidyClaim.findUnique({ where: { caseNumber: input.caseNumber } });
       const c = await db.case.findUnique({ where: { caseNumber: input.caseNumber } });
       if (!app || !c)
         throw ApplicationFailure.nonRetryable(`case ${input.caseNumber} has no application`, 'CaseNotFound');
-      if (app.decision === 'granted' || app.decision === 'refused') {
-        const kept = app.assessment as unknown as SkillSubsidyAssessment;
+      const kept = app.assessment as unknown as (SkillSubsidyAssessment & { assessedAt?: string }) | null;
+      if (
+        kept &&
+        (app.decision === 'granted' || app.decision === 'refused') &&
+        (!input.again || kept.assessedAt === input.at)
+      ) {
         return { status: kept.status, reasons: kept.reasons, amountFen: kept.amountFen };
       }
       const [certs, insurance] = await Promise.all([
@@ -433,7 +478,7 @@ export function subsidyActivities({ db, sources, policy: policies, calendar }: S
             insuredEmployerUscc: insured?.uscc ?? null,
             insuredEmployerName: insured?.name ?? null,
             insuredAgencyCode: insured?.agencyCode ?? null,
-            assessment: asJson({ ...x, insured, explanation: calc.explanation }),
+            assessment: asJson({ ...x, insured, explanation: calc.explanation, assessedAt: input.at }),
           },
         });
       try {
@@ -471,7 +516,7 @@ export function subsidyActivities({ db, sources, policy: policies, calendar }: S
         });
       await recordCaseEvent(db, {
         caseNumber: app.caseNumber,
-        key: `${app.caseNumber}/skill_subsidy_assessed`,
+        key: `${app.caseNumber}/skill_subsidy_assessed${input.again ? `/${input.at}` : ''}`,
         type: 'skill_subsidy_assessed',
         at: new Date(input.at),
         actor: 'system',
@@ -509,6 +554,39 @@ export function subsidyActivities({ db, sources, policy: policies, calendar }: S
         }
         await recordCaseEvent(tx, accountCorrectedEvent(input));
       });
+    },
+
+    /**
+     * Art. 13, 50: the reviewer of a case reopened on objection refused it again: a grant its review from the data
+     * recorded no longer counts as received.
+     */
+    async refuseSkillSubsidy(input: { caseNumber: string }): Promise<void> {
+      await db.skillSubsidyClaim.updateMany({
+        where: { caseNumber: input.caseNumber, decision: 'granted' },
+        data: { decision: 'refused', amountFen: 0 },
+      });
+    },
+
+    /**
+     * Art. 13, 50: a withdrawal found wrong on objection: the grant counts as received again. A grant made since for the
+     * same person, occupation and level (skill_subsidy_once_partial) keeps its place: not reinstated, and why.
+     */
+    async reinstateSkillSubsidy(input: {
+      caseNumber: string;
+    }): Promise<{ reinstated: true } | { reinstated: false; note: string }> {
+      try {
+        await db.skillSubsidyClaim.updateMany({
+          where: { caseNumber: input.caseNumber, decision: 'withdrawn' },
+          data: { decision: 'granted' },
+        });
+        return { reinstated: true };
+      } catch (err) {
+        if (!isUniqueViolation(err)) throw err;
+        return {
+          reinstated: false,
+          note: 'a subsidy for the same occupation and level was granted since (Art. 50: 同一职业同一等级只能申领一次)',
+        };
+      }
     },
 
     /** Art. 50: an objection upheld withdraws the grant, so it no longer counts as received. */

@@ -3,9 +3,10 @@
  * Workflow-safe (types and pure helpers only).
  */
 
-/** Art. 13: what a person or employer may object to. */
-export const OBJECTION_SUBJECTS = ['refusal', 'review_result', 'determination', 'stop_decision'] as const;
-export type ObjectionSubject = (typeof OBJECTION_SUBJECTS)[number];
+import type { ObjectionSubject } from '../domain/objection-forms';
+
+/** Art. 13: what a person or employer may object to (domain/objection-forms.ts). */
+export { OBJECTION_SUBJECTS, type ObjectionSubject } from '../domain/objection-forms';
 
 /** Art. 14: the evidence, as metadata of the materials received (the files stay in the archive). */
 export interface EvidenceItem {
@@ -20,6 +21,8 @@ export interface ObjectionInput {
   caseNumber: string;
   /** The case whose decision is objected to. */
   originalCaseNumber: string;
+  /** Its case type (absent in objections filed before every case type could be objected to: a benefit claim). */
+  caseType?: string;
   /** The agency that made the decision: it concludes (Art. 13). */
   agencyCode: string;
   subject: ObjectionSubject;

@@ -61,7 +61,7 @@ export type MessageParams = {
   payment_stopped: { caseNumber: string; reason: string; date: string };
   account_correction: { caseNumber: string; month: string };
   expiry_reminder: { caseNumber: string; endDate: string };
-  other_benefit_refused: { caseNumber: string; benefit: string; reasons: string[] };
+  other_benefit_refused: { caseNumber: string; benefit: string; reasons: string[] } & Partial<Remedies>;
   other_benefit_materials: { caseNumber: string; benefit: string; materials: string[]; dueDate: string };
   other_benefit_approved: { caseNumber: string; benefit: string; totalFen: number };
   other_benefit_account: { caseNumber: string; benefit: string };
@@ -74,6 +74,8 @@ export type MessageParams = {
     /** Art. 13: last day to apply for administrative reconsideration / to sue, from receipt of this notice. */
     reconsiderationUntil: string;
     litigationUntil: string;
+    /** An employer objected (贵单位); else the person. */
+    objector?: 'employer';
   };
   recovery_notice: { caseNumber: string; amountFen: number; months: string[]; stopDate: string; repayDays: number };
   /** Art. 43: the stop re-dated earlier by an auditor: the new amount, what was repaid, what is left. */
@@ -86,10 +88,10 @@ export type MessageParams = {
     stopDate: string;
     repayDays: number;
   };
-  skill_subsidy_refused: { caseNumber: string; reasons: string[] };
+  skill_subsidy_refused: { caseNumber: string; reasons: string[] } & Partial<Remedies>;
   skill_subsidy_granted: { caseNumber: string; amountFen: number; noticeEndDate: string };
   /** Withdrawn after an objection during the notice was founded (经公示有异议): never for a refusal by the review. */
-  subsidy_withdrawn: { caseNumber: string; subsidy: string; reasons: string[] };
+  subsidy_withdrawn: { caseNumber: string; subsidy: string; reasons: string[] } & Partial<Remedies>;
   subsidy_paid: { caseNumber: string; subsidy: string; amountFen: number };
   subsidy_account: { caseNumber: string; subsidy: string };
   /** Found by the screening without application (免申即享). */
@@ -105,8 +107,17 @@ export type MessageParams = {
   /** The employer's own application, reviewed and approved. */
   job_retention_approved: { caseNumber: string; year: number; amountFen: number; noticeEndDate: string | null };
   /** The employer's application refused by the review (automatic, or on the evidence), before any notice. */
-  job_retention_refused: { caseNumber: string; reasons: string[] };
+  job_retention_refused: { caseNumber: string; reasons: string[] } & Partial<Remedies>;
 };
+
+/**
+ * Art. 13: the last days to apply for administrative reconsideration and to sue, from receipt of the notice. A
+ * decision whose case waits for an objection states them (cases decided before: the time limits only).
+ */
+interface Remedies {
+  reconsiderationUntil: string;
+  litigationUntil: string;
+}
 
 const DIGITS = '零一二三四五六七八九';
 /** 'Art. 38' → '第三十八条' (the 规程 numbers its articles 1-98 in Chinese). */
@@ -123,6 +134,9 @@ export function articleLabel(article: string): string {
 function remediesUntil(q: Record<string, unknown>): string {
   return `如有异议，可向作出决定的经办机构申请复核；或于${q.reconsiderationUntil}前申请行政复议，于${q.litigationUntil}前提起行政诉讼。`;
 }
+
+/** The remedies with their last days when the notice has them, else with their time limits. */
+const remedies = (q: Record<string, unknown>) => (q.litigationUntil ? remediesUntil(q) : REMEDIES);
 
 export function messageText<K extends MessageKind>(kind: K, p: MessageParams[K]): string {
   const q = p as never as Record<string, unknown> & { caseNumber: string };
@@ -144,7 +158,7 @@ export function messageText<K extends MessageKind>(kind: K, p: MessageParams[K])
     case 'expiry_reminder':
       return `${SIGN}您的失业保险金（${q.caseNumber}）领取期限将于${q.endDate}届满。`;
     case 'other_benefit_refused':
-      return `${SIGN}您申领的${q.benefit}（${q.caseNumber}）不予核发，原因：${(q.reasons as string[]).join('；')}。${REMEDIES}`;
+      return `${SIGN}您申领的${q.benefit}（${q.caseNumber}）不予核发，原因：${(q.reasons as string[]).join('；')}。${remedies(q)}`;
     case 'other_benefit_materials':
       return `${SIGN}您申领的${q.benefit}（${q.caseNumber}）需补充以下材料：${(q.materials as string[]).join('、')}。请于${q.dueDate}前提交，逾期未补充的将终止办理。`;
     case 'other_benefit_approved':
@@ -154,17 +168,17 @@ export function messageText<K extends MessageKind>(kind: K, p: MessageParams[K])
     case 'other_benefit_withdrawn':
       return `${SIGN}您申领的${q.benefit}（${q.caseNumber}）经稽核核查不予发放，原因：${(q.reasons as string[]).join('；')}。${REMEDIES}`;
     case 'objection_concluded':
-      return `${SIGN}您对${q.caseNumber}提出的复核申请（${q.objectionNumber}）已作出复核结论：${q.outcome === 'upheld' ? '维持原决定' : '纠正原决定'}，理由：${(q.reasons as string[]).join('；')}。如不服，可于${q.reconsiderationUntil}前申请行政复议，或于${q.litigationUntil}前提起行政诉讼。`;
+      return `${SIGN}${q.objector === 'employer' ? '贵单位' : '您'}对${q.caseNumber}提出的复核申请（${q.objectionNumber}）已作出复核结论：${q.outcome === 'upheld' ? '维持原决定' : '纠正原决定'}，理由：${(q.reasons as string[]).join('；')}。如不服，可于${q.reconsiderationUntil}前申请行政复议，或于${q.litigationUntil}前提起行政诉讼。`;
     case 'recovery_notice':
       return `${SIGN}您自${q.stopDate}起已符合停发条件，${(q.months as string[]).join('、')}多领失业保险金等待遇共${formatYuan(q.amountFen as number)}元，请自收到本通知之日起${q.repayDays}日内退还（${q.caseNumber}）；逾期不退还的，将依法提起民事诉讼。`;
     case 'recovery_recomputed':
       return `${SIGN}经核查，您自${q.stopDate}起已符合停发条件，多领失业保险金等待遇重新核定为${(q.months as string[]).join('、')}共${formatYuan(q.amountFen as number)}元，已退回${formatYuan(q.repaidFen as number)}元，尚需退回${formatYuan(q.balanceFen as number)}元，请自收到本通知之日起${q.repayDays}日内退还（${q.caseNumber}）；逾期不退还的，将依法提起民事诉讼。`;
     case 'skill_subsidy_refused':
-      return `${SIGN}您申领的技能提升补贴（${q.caseNumber}）未通过审核，原因：${(q.reasons as string[]).join('；')}。${REMEDIES}`;
+      return `${SIGN}您申领的技能提升补贴（${q.caseNumber}）未通过审核，原因：${(q.reasons as string[]).join('；')}。${remedies(q)}`;
     case 'skill_subsidy_granted':
       return `${SIGN}您申领的技能提升补贴（${q.caseNumber}）已审核通过，补贴${formatYuan(q.amountFen as number)}元，正在公示${q.noticeEndDate ? `（至${q.noticeEndDate}）` : ''}，经公示无异议的将及时发放。`;
     case 'subsidy_withdrawn':
-      return `${SIGN}您的${q.subsidy}（${q.caseNumber}）经公示有异议，核实后不予发放，原因：${(q.reasons as string[]).join('；')}。${REMEDIES}`;
+      return `${SIGN}您的${q.subsidy}（${q.caseNumber}）经公示有异议，核实后不予发放，原因：${(q.reasons as string[]).join('；')}。${remedies(q)}`;
     case 'subsidy_paid':
       return `${SIGN}您的${q.subsidy}（${q.caseNumber}）${formatYuan(q.amountFen as number)}元已发放，请查收。`;
     case 'subsidy_account':
@@ -176,7 +190,7 @@ export function messageText<K extends MessageKind>(kind: K, p: MessageParams[K])
     case 'job_retention_approved':
       return `${SIGN}贵单位申请的${q.year}年度稳岗返还（${q.caseNumber}）已审核通过，返还${formatYuan(q.amountFen as number)}元，${q.noticeEndDate ? `公示至${q.noticeEndDate}，` : ''}经公示无异议的将拨付至单位账户。${REMEDIES}`;
     case 'job_retention_refused':
-      return `${SIGN}贵单位申请的稳岗返还（${q.caseNumber}）未通过审核，原因：${(q.reasons as string[]).join('；')}。${REMEDIES}`;
+      return `${SIGN}贵单位申请的稳岗返还（${q.caseNumber}）未通过审核，原因：${(q.reasons as string[]).join('；')}。${remedies(q)}`;
   }
   throw new RangeError(`unknown message kind ${String(kind)}`);
 }

@@ -20,18 +20,30 @@ export const SeparationFindingSchema = z.strictObject({
 });
 
 /**
+ * Art. 13 不予受理、审核结果、停止发放等决定: what a person or employer may object to. A withdrawal is a grant taken back
+ * before it was paid (经公示有异议, Art. 49, 50; a confirmed audit finding, Art. 80).
+ */
+export const OBJECTION_SUBJECTS = ['refusal', 'review_result', 'determination', 'stop_decision', 'withdrawal'] as const;
+export type ObjectionSubject = (typeof OBJECTION_SUBJECTS)[number];
+
+/** The step a corrected refusal is reopened at: a claim's acceptance or determination, another case's review. */
+export const REOPEN_STEPS = ['acceptance', 'determination', 'review'] as const;
+export type ReopenStep = (typeof REOPEN_STEPS)[number];
+
+/**
  * What a correction carries out, by what was objected to (Art. 13: 确定存在问题的，及时进行更正):
  *   reopen               a refusal or review result found wrong: the case is reopened at the step named, under the
  *                        facts the conclusion found (a separation reason on a termination certificate, Art. 38 para 3)
  *   contribution_record  the entitlement record found wrong (deemed contribution months, Art. 35): a record correction,
  *                        confirmed on three levels by three people (Art. 28) before the case is determined again
- *   resume               a stop decision found wrong: payment resumes from a month (Art. 42)
+ *   resume               a stop decision found wrong: payment resumes from a month (Art. 42); a withdrawal found
+ *                        wrong: the grant is paid
  */
 export const ObjectionCorrectionSchema = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('reopen'),
-    step: z.enum(['acceptance', 'determination'], {
-      message: 'must name the step the case is reopened at: acceptance or determination',
+    step: z.enum(REOPEN_STEPS, {
+      message: 'must name the step the case is reopened at: acceptance, determination or review',
     }),
     separation: SeparationFindingSchema.optional(),
   }),
@@ -43,13 +55,67 @@ export const ObjectionCorrectionSchema = z.discriminatedUnion('kind', [
 ]);
 export type ObjectionCorrection = z.infer<typeof ObjectionCorrectionSchema>;
 
-/** Which corrections fit which subject (Art. 13): checked when the conclusion is given. */
-export const CORRECTIONS_BY_SUBJECT: Record<string, readonly ObjectionCorrection['kind'][]> = {
-  refusal: ['reopen', 'contribution_record'],
-  review_result: ['reopen', 'contribution_record'],
-  determination: ['contribution_record'],
-  stop_decision: ['resume'],
+/** How a decision objected to may be corrected: the steps a refusal is reopened at, the other kinds that fit. */
+interface Fit {
+  reopen?: readonly ReopenStep[];
+  contributionRecord?: true;
+  resume?: 'period' | 'grant';
+}
+
+const CLAIM_REFUSAL: Fit = { reopen: ['acceptance', 'determination'], contributionRecord: true };
+/** A one-off grant or subsidy: refused, reopened at its review; withdrawn, paid after all. */
+const GRANT: Partial<Record<ObjectionSubject, Fit>> = {
+  refusal: { reopen: ['review'] },
+  withdrawal: { resume: 'grant' },
 };
+
+/**
+ * Art. 13, by case type: the decisions that may be objected to, and the corrections that fit each. A case type not
+ * listed has no decision open to 复核 (an objection's conclusion is contested by reconsideration or litigation).
+ */
+export const OBJECTABLE_DECISIONS: Record<string, Partial<Record<ObjectionSubject, Fit>>> = {
+  benefit_claim: {
+    refusal: CLAIM_REFUSAL,
+    review_result: CLAIM_REFUSAL,
+    determination: { contributionRecord: true },
+    stop_decision: { resume: 'period' },
+  },
+  childbirth_subsidy: GRANT,
+  survivor_benefits: GRANT,
+  skill_subsidy: GRANT,
+  job_retention_refund: GRANT,
+};
+
+/**
+ * Why `correction` does not fit the decision objected to (Art. 13), as the form field and the rule; null when it fits.
+ * Checked when the conclusion is given, before anything reaches history. Objections filed before the case type was
+ * recorded are to benefit claims.
+ */
+export function correctionMisfit(
+  caseType: string | undefined,
+  subject: string,
+  correction: ObjectionCorrection,
+): { path: string; message: string } | null {
+  const fit = OBJECTABLE_DECISIONS[caseType ?? 'benefit_claim']?.[subject as ObjectionSubject] ?? {};
+  const kinds = [
+    ...(fit.reopen ? ['reopen'] : []),
+    ...(fit.contributionRecord ? ['contribution_record'] : []),
+    ...(fit.resume ? ['resume'] : []),
+  ];
+  if (!kinds.includes(correction.kind)) {
+    return {
+      path: 'correction.kind',
+      message: `a ${subject} is corrected by ${kinds.join(' or ') || 'no correction'} (Art. 13)`,
+    };
+  }
+  if (correction.kind === 'reopen' && !fit.reopen!.includes(correction.step)) {
+    return { path: 'correction.step', message: `this case is reopened at ${fit.reopen!.join(' or ')} (Art. 13)` };
+  }
+  if (correction.kind === 'resume' && fit.resume === 'grant' && correction.fromMonth) {
+    return { path: 'correction.fromMonth', message: 'a grant is paid whole: it has no month to resume from (Art. 13)' };
+  }
+  return null;
+}
 
 /** Art. 13 复核结论: uphold the decision with the reasons, or correct it. */
 export const ObjectionFormSchema = z

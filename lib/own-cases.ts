@@ -10,6 +10,17 @@ import type { Db } from './db';
 
 export type Party = { kind: 'person'; idNumber: string; phone: string } | { kind: 'employer'; uscc: string };
 
+/** Who the caller is as a party to cases (Art. 8, 31): a person signed in by SMS code, or an employer's agent. */
+export function partyOf(caller: {
+  applicant?: { idNumber: string; phone: string } | undefined;
+  user?: { roles: readonly string[]; employerUscc?: string | null } | undefined;
+}): Party | undefined {
+  if (caller.applicant) return { kind: 'person', idNumber: caller.applicant.idNumber, phone: caller.applicant.phone };
+  const u = caller.user;
+  if (u?.roles.includes('employer_agent') && u.employerUscc) return { kind: 'employer', uscc: u.employerUscc };
+  return undefined;
+}
+
 const numbers = (rows: { caseNumber: string }[]) => rows.map((r) => r.caseNumber);
 
 /** The case numbers `party` owns (any order). */

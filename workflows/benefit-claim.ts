@@ -44,13 +44,14 @@ import type { StaffRole } from '../domain/access';
 import type { ClaimInputs, OpenQuestion, SeparationRuling } from '../domain/claim-verdict';
 import { articleLabel } from '../domain/messages';
 import { benefitPeriod, changeEntitlement } from './benefit-period';
-import { carryOutCorrection, type AppliedCorrection, type CorrectionToCarryOut } from './objection-conclusion';
+import type { AppliedCorrection, CorrectionToCarryOut } from './objection-conclusion';
+import { createObjectionWindow } from './objection-window';
 import { recoveryNeeded, startRecoveryChild } from './recovery-request';
 import type { RecoveryInput } from '../contracts/recovery';
 import { unreadableSource } from './source-failure';
 import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from '../contracts/search-attributes';
 import { createTaskBoard } from './tasks';
-import { shanghaiDate, shanghaiInstant } from '../domain/business-time';
+import { shanghaiDate } from '../domain/business-time';
 import { nextPayDay, payDayOf } from '../contracts/pay-day';
 import {
   claimStatus,
@@ -96,16 +97,11 @@ export async function benefitClaim(input: BenefitClaimInput): Promise<ClaimStatu
   let suppliedBy: string | undefined;
   let waivedBy: string | undefined;
   let arrearsMonths: string[] = [];
-  /** Corrections objections concluded (Art. 13), in the order they came, for this case to carry out. */
-  const corrections: CorrectionToCarryOut[] = [];
-  /** Times the case was reopened on objection; the last day to sue the latest refusal (Art. 13). */
+  /** Art. 13: corrections objections concluded, for this case to carry out; times the case was reopened by one. */
+  const objections = createObjectionWindow(caseNumber);
   let reopenings = 0;
-  let remediesUntil: string | null = null;
 
   setHandler(claimStatus, () => status);
-  setHandler(carryOutCorrection, (c) => {
-    corrections.push(c);
-  });
   /** Art. 43: recoveries asked for by whoever stopped the period, started in the payment phase (approve). */
   const recoveriesAsked: RecoveryInput[] = [];
   setHandler(recoveryNeeded, (r) => {
@@ -188,12 +184,7 @@ export async function benefitClaim(input: BenefitClaimInput): Promise<ClaimStatu
     reasons: Reason[],
     by: { stage: 'acceptance' | 'review'; actor?: string; determinationVersion?: number },
   ) {
-    const today = shanghaiDate(Date.now());
-    const [reconsideration, litigation] = await Promise.all([
-      acts.computeDeadline({ key: 'art13.administrativeReconsideration', start: today }),
-      acts.computeDeadline({ key: 'art13.administrativeLitigation', start: today }),
-    ]);
-    const remedies = { reconsiderationUntil: reconsideration.dueDate, litigationUntil: litigation.dueDate };
+    const remedies = await objections.open();
     await moveTo(
       'refused',
       'claim_refused',
@@ -214,7 +205,6 @@ export async function benefitClaim(input: BenefitClaimInput): Promise<ClaimStatu
       },
       reopenings ? `claim_refused.${reopenings}` : 'claim_refused',
     );
-    remediesUntil = litigation.dueDate;
     return 'refused' as const;
   }
 
@@ -479,10 +469,10 @@ export async function benefitClaim(input: BenefitClaimInput): Promise<ClaimStatu
     await CancellationScope.nonCancellable(async () => {
       for (;;) {
         await condition(
-          () => corrections.length > 0 || recoveriesAsked.length > 0 || (periodEnded && openRecoveries === 0),
+          () => objections.pending() > 0 || recoveriesAsked.length > 0 || (periodEnded && openRecoveries === 0),
         );
-        if (corrections.length) {
-          await correctWhilePaying(corrections.shift()!, period);
+        if (objections.pending()) {
+          await correctWhilePaying(objections.take()!, period);
           continue;
         }
         const asked = recoveriesAsked.shift();
@@ -510,8 +500,7 @@ export async function benefitClaim(input: BenefitClaimInput): Promise<ClaimStatu
     c: CorrectionToCarryOut,
     period: ChildWorkflowHandle<typeof benefitPeriod>,
   ): Promise<void> {
-    const record = (applied: AppliedCorrection) =>
-      acts.recordObjectionApplied({ objectionNumber: c.objectionNumber, caseNumber, applied, at: now() });
+    const record = (applied: AppliedCorrection) => objections.recordApplied(c, applied);
     if (c.correction.kind !== 'contribution_record') {
       return record({ kind: 'not_applied', note: 'the claim was approved: there is no refusal to reopen' });
     }
@@ -553,10 +542,8 @@ export async function benefitClaim(input: BenefitClaimInput): Promise<ClaimStatu
    * is then reopened under the facts the conclusion found. Null: the time for objections passed.
    */
   async function awaitReopening(): Promise<CorrectionToCarryOut | null> {
-    const until = shanghaiInstant(remediesUntil!, 24);
-    const came = await condition(() => corrections.length > 0, Math.max(0, until - Date.now()));
-    if (!came) return null;
-    const c = corrections.shift()!;
+    const c = await objections.awaitCorrection();
+    if (!c) return null;
     if (c.correction.kind === 'reopen' && c.correction.separation) {
       // The conclusion decided the separation (Art. 38 para 3; the record prevails unless a person decides).
       inputs.rulings.push({
@@ -580,12 +567,7 @@ export async function benefitClaim(input: BenefitClaimInput): Promise<ClaimStatu
       { objectionNumber: c.objectionNumber, step, correction: c.correction, article: 'Art. 13' },
       c.by.username,
     );
-    await acts.recordObjectionApplied({
-      objectionNumber: c.objectionNumber,
-      caseNumber,
-      applied: { kind: 'reopened', step },
-      at: now(),
-    });
+    await objections.recordApplied(c, { kind: 'reopened', step });
     return c;
   }
 

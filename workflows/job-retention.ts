@@ -9,11 +9,14 @@
  * `jobRetentionRefund`: one employer's refund, ID = case number.
  *   1. review       a screened case is eligible already; an application (for a year that has ended) is reviewed from
  *                   the shared data, evidence asked (a reviewer's task) only when the sources cannot decide (Art. 49
- *                   para 2); refused: the employer is told why, and the case no longer holds the year
+ *                   para 2); refused: the employer is told why with the remedies' dates, and the case no longer holds
+ *                   the year; it waits for an objection until the remedies run out (Art. 13): a refusal found wrong
+ *                   is reviewed again from the shared data and decided by a reviewer with the conclusion on the case
  *   2. inform       the employer is told (及时告知): amount and the notice; 免申即享 only when the screening found it
  *   3. notice       the screening's list, or its own (`publicNotice` child) for an application; ≥ 5 workdays
  *   4. payment      released: to the employer's own account through the bank with the city's next run; the employer
- *                   is told; withdrawn after an objection: the employer is told why
+ *                   is told; withdrawn after an objection: the employer is told why, with the remedies (a withdrawal
+ *                   found wrong on objection: paid)
  */
 import {
   condition,
@@ -28,6 +31,8 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { JOB_RETENTION_REASON_TEXT } from '../domain/subsidies';
+import type { CorrectionToCarryOut } from './objection-conclusion';
+import { createObjectionWindow } from './objection-window';
 import { paySubsidy } from './one-off-payment';
 import { newNoticeId, noticeIdOf, noticeOutcome, publicNotice, type NoticeOutcome } from './public-notice';
 import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from '../contracts/search-attributes';
@@ -115,9 +120,11 @@ export interface JobRetentionRefundInput {
 
 /** Patch: a case ended without a refund records it (and a refusal on the evidence is told), Art. 49. */
 const ENDED_WITHOUT_REFUND = 'job-retention-ended-without-refund';
+/** Art. 13: a refused or withdrawn case states the remedies' dates and waits for an objection (before: it ended). */
+const AWAITS_OBJECTION = 'job-retention-awaits-objection';
 
 export type JobRetentionStatus =
-  'granted' | 'awaiting_evidence' | 'refused' | 'in_notice' | 'in_payment' | 'paid' | 'withdrawn';
+  'granted' | 'awaiting_evidence' | 'awaiting_review' | 'refused' | 'in_notice' | 'in_payment' | 'paid' | 'withdrawn';
 
 export async function jobRetentionRefund(input: JobRetentionRefundInput): Promise<JobRetentionStatus> {
   const { caseNumber, agencyCode } = input;
@@ -126,9 +133,13 @@ export async function jobRetentionRefund(input: JobRetentionRefundInput): Promis
     workflowId: workflowInfo().workflowId,
     caseType: 'job_retention_refund',
   });
+  const objections = createObjectionWindow(caseNumber);
   const iso = () => new Date().toISOString();
   let status: JobRetentionStatus = 'granted';
   let outcome: NoticeOutcome | null = null;
+  let amountFen = 0;
+  /** Each decision taken again after a correction has events and notices of its own (Art. 13). */
+  const nth = objections.nth;
   setHandler(noticeOutcome, (o) => {
     outcome = o;
   });
@@ -144,6 +155,17 @@ export async function jobRetentionRefund(input: JobRetentionRefundInput): Promis
       at: iso(),
     });
   }
+  /** Art. 13: the remedies' last days, when this case waits for an objection (cases begun before: none). */
+  const remedies = async () => (patched(AWAITS_OBJECTION) ? await objections.open() : {});
+  const tellRefused = async (reasons: string[]) =>
+    acts.informEmployer({
+      caseNumber,
+      messageId: `${caseNumber}.${nth('refused', '.')}`,
+      kind: 'job_retention_refused',
+      params: { caseNumber, reasons, ...(await remedies()) },
+      at: iso(),
+    });
+
   /**
    * Art. 49: a case that ends without a refund no longer holds the employer's year, and the employer is told why a
    * refusal was made (a withdrawal is told by the caller: 经公示有异议). Cases recorded before this step replay
@@ -152,34 +174,31 @@ export async function jobRetentionRefund(input: JobRetentionRefundInput): Promis
   async function endWithoutRefund(outcome: 'refused' | 'withdrawn', reasons: string[]) {
     if (!patched(ENDED_WITHOUT_REFUND)) return;
     await acts.recordJobRetentionOutcome({ caseNumber, outcome });
-    if (outcome === 'refused')
-      await acts.informEmployer({
-        caseNumber,
-        messageId: `${caseNumber}.refused`,
-        kind: 'job_retention_refused',
-        params: { caseNumber, reasons },
-        at: iso(),
-      });
+    if (outcome === 'refused') await tellRefused(reasons);
+  }
+  /** Art. 49, 13: refused by a person (on the evidence, or again on objection) or for want of anything to refund. */
+  async function refuse(reasons: string[], told: string[], actor?: string): Promise<JobRetentionStatus> {
+    await moveTo('refused', nth('job_retention_refused'), { reasons }, actor);
+    await endWithoutRefund('refused', told);
+    return status;
   }
 
-  // 1. Review: an application from the shared data; evidence only when the sources cannot decide.
-  if (input.notice === 'own') {
+  /**
+   * Step 1: an application reviewed from the shared data; evidence only when the sources cannot decide (Art. 49 para
+   * 2). Refused: the employer is told why, with the remedies. Null: reviewed, on to the amount.
+   */
+  async function review(): Promise<JobRetentionStatus | null> {
+    if (input.notice !== 'own') return null;
     const a = await acts.assessJobRetention({ caseNumber, asOf: shanghaiDate(Date.now()), at: iso() });
     if (a.status === 'ineligible') {
       await moveTo('refused', 'job_retention_refused', { reasons: a.reasons });
       // Refused by the automatic review, before any notice: told why (not 经公示有异议).
-      await acts.informEmployer({
-        caseNumber,
-        messageId: `${caseNumber}.refused`,
-        kind: 'job_retention_refused',
-        params: { caseNumber, reasons: a.reasons.map((r) => `${r.message}（${r.article}）`) },
-        at: iso(),
-      });
+      await tellRefused(a.reasons.map((r) => `${r.message}（${r.article}）`));
       return status;
     }
     if (a.status === 'undecided') {
       await moveTo('awaiting_evidence', 'job_retention_evidence_requested', { reasons: a.reasons });
-      const review = await tasks.humanTask({
+      const evidence = await tasks.humanTask({
         type: 'job_retention_evidence',
         form: 'approval',
         step: 'review',
@@ -187,88 +206,149 @@ export async function jobRetentionRefund(input: JobRetentionRefundInput): Promis
         agencyCode,
         dueKey: 'task.otherBenefitReview',
       });
-      if (review.decision.decision === 'reject') {
-        await moveTo('refused', 'job_retention_refused', { reasons: review.decision.reasons }, review.by.username);
-        await endWithoutRefund('refused', review.decision.reasons);
-        return status;
-      }
+      const d = evidence.decision;
+      if (d.decision === 'reject') return refuse(d.reasons, d.reasons, evidence.by.username);
     }
-  }
-  const row = await acts.jobRetentionSummary({ caseNumber });
-  const { amountFen, year } = row;
-  if (amountFen <= 0) {
-    await moveTo('refused', 'job_retention_refused', { reasons: ['nothing_to_refund'] });
-    await endWithoutRefund('refused', [JOB_RETENTION_REASON_TEXT.nothing_paid!]);
-    return status;
+    return null;
   }
 
-  // 2-3. Inform the employer; the notice (the screening's list, or this case's own).
-  if (input.notice === 'own') {
-    const noticeId = noticeIdOf(caseNumber);
-    await moveTo('in_notice', 'job_retention_in_notice', { noticeId, amountFen });
-    // Applied for, so approved on its application (not 免申即享).
-    await acts.informEmployer({
-      caseNumber,
-      messageId: `${caseNumber}.granted`,
-      kind: 'job_retention_approved',
-      params: { caseNumber, year, amountFen, noticeEndDate: null },
-      at: iso(),
+  /**
+   * Art. 13: a refusal found wrong on objection. The case takes the employer's year again (unless a case opened since
+   * holds it: then not reopened, and the objection says which), is reviewed again from the shared data as they stand
+   * now, and a reviewer decides with the conclusion on the case; a review that still finds it not due can only be
+   * refused again, with the reasons. Null: approved, on to the amount.
+   */
+  async function reviewAgain(c: CorrectionToCarryOut): Promise<JobRetentionStatus | null> {
+    const held = await acts.reopenJobRetention({ caseNumber });
+    if (!held.reopened) {
+      await objections.recordApplied(c, { kind: 'not_applied', note: held.note });
+      return status;
+    }
+    await objections.reopenAtReview(c, 'job_retention', (event, data) =>
+      moveTo('awaiting_review', event, data, c.by.username),
+    );
+    const a = await acts.assessJobRetention({ caseNumber, asOf: shanghaiDate(Date.now()), at: iso() });
+    const decided = await tasks.humanTask({
+      type: 'job_retention_review',
+      form: 'approval',
+      step: 'review',
+      role: 'reviewer',
+      agencyCode,
+      dueKey: 'task.otherBenefitReview',
+      check:
+        a.status === 'ineligible'
+          ? (f) =>
+              f.decision === 'approve'
+                ? {
+                    path: 'decision',
+                    message: `the review from the shared data finds it not due: ${a.reasons.map((r) => r.message).join('; ')} (Art. 13, 49)`,
+                  }
+                : null
+          : undefined,
     });
-    await startChild(publicNotice, {
-      workflowId: noticeId,
-      args: [{ noticeId, kind: 'job_retention_refund', agencyCode, caseNumbers: [caseNumber] }],
-      parentClosePolicy: ParentClosePolicy.ABANDON,
-    });
-  } else {
-    await moveTo('in_notice', 'job_retention_in_notice', { amountFen });
-    await acts.informEmployer({
-      caseNumber,
-      messageId: `${caseNumber}.granted`,
-      kind: 'job_retention_granted',
-      params: { caseNumber, year, amountFen, noticeEndDate: null },
-      at: iso(),
-    });
+    const d = decided.decision;
+    if (d.decision === 'reject') return refuse(d.reasons, d.reasons, decided.by.username);
+    return null;
   }
-  await condition(() => outcome !== null);
-  const o = outcome as NoticeOutcome | null;
-  if (o?.outcome === 'withdrawn') {
-    await moveTo('withdrawn', 'job_retention_withdrawn', { reasons: o.reasons }, o.by);
+
+  /**
+   * Steps 2-3: the employer is told (及时告知) and the case published: in the screening's list, or on its own (an
+   * application, or a case reopened on objection); ≥ 5 workdays. Then released to payment, or withdrawn on an
+   * objection to the notice. Returns the withdrawal, or null: released.
+   */
+  async function publish(notice: 'list' | 'own'): Promise<JobRetentionStatus | null> {
+    const row = await acts.jobRetentionSummary({ caseNumber });
+    const { year } = row;
+    amountFen = row.amountFen;
+    if (amountFen <= 0) {
+      return refuse(['nothing_to_refund'], [JOB_RETENTION_REASON_TEXT.nothing_paid!]);
+    }
+    outcome = null;
+    if (notice === 'own') {
+      const noticeId = noticeIdOf(caseNumber);
+      await moveTo('in_notice', nth('job_retention_in_notice'), { noticeId, amountFen });
+      // Applied for, so approved on its application (not 免申即享).
+      await acts.informEmployer({
+        caseNumber,
+        messageId: `${caseNumber}.${nth('granted', '.')}`,
+        kind: 'job_retention_approved',
+        params: { caseNumber, year, amountFen, noticeEndDate: null },
+        at: iso(),
+      });
+      await startChild(publicNotice, {
+        workflowId: noticeId,
+        args: [{ noticeId, kind: 'job_retention_refund', agencyCode, caseNumbers: [caseNumber] }],
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+      });
+    } else {
+      await moveTo('in_notice', 'job_retention_in_notice', { amountFen });
+      await acts.informEmployer({
+        caseNumber,
+        messageId: `${caseNumber}.granted`,
+        kind: 'job_retention_granted',
+        params: { caseNumber, year, amountFen, noticeEndDate: null },
+        at: iso(),
+      });
+    }
+    await condition(() => outcome !== null);
+    const o = outcome as NoticeOutcome | null;
+    if (o?.outcome !== 'withdrawn') return null;
+    await moveTo('withdrawn', nth('job_retention_withdrawn'), { reasons: o.reasons }, o.by);
     await endWithoutRefund('withdrawn', o.reasons);
     await acts.informEmployer({
       caseNumber,
-      messageId: `${caseNumber}.withdrawn`,
+      messageId: `${caseNumber}.${nth('withdrawn', '.')}`,
       kind: 'subsidy_withdrawn',
-      params: { caseNumber, subsidy: '稳岗返还', reasons: o.reasons },
+      params: { caseNumber, subsidy: '稳岗返还', reasons: o.reasons, ...(await remedies()) },
       at: iso(),
     });
     return status;
   }
 
-  // 4. Payment to the employer's own account (Art. 49: 及时拨付返还资金).
-  await moveTo('in_payment', 'job_retention_released', { amountFen });
-  const paid = await paySubsidy({
-    caseNumber,
-    agencyCode,
-    subsidy: 'job_retention_refund',
-    kind: 'job_retention_refund',
-    amountFen,
-    askForAccount: async () => {
-      await acts.informEmployer({
-        caseNumber,
-        messageId: `${caseNumber}.account`,
-        kind: 'subsidy_account',
-        params: { caseNumber, subsidy: '稳岗返还' },
-        at: iso(),
-      });
-    },
-  });
-  await moveTo('paid', 'job_retention_paid', { amountFen, month: paid.month });
-  await acts.informEmployer({
-    caseNumber,
-    messageId: `${caseNumber}.paid`,
-    kind: 'subsidy_paid',
-    params: { caseNumber, subsidy: '稳岗返还', amountFen },
-    at: iso(),
-  });
-  return status;
+  /** Step 4: payment to the employer's own account (Art. 49: 及时拨付返还资金); the employer is told. */
+  async function pay(): Promise<JobRetentionStatus> {
+    await moveTo('in_payment', nth('job_retention_released'), { amountFen });
+    await paySubsidy({
+      caseNumber,
+      agencyCode,
+      subsidy: 'job_retention_refund',
+      name: '稳岗返还',
+      kind: 'job_retention_refund',
+      amountFen,
+      tell: (n) => acts.informEmployer({ caseNumber, ...n, at: iso() }),
+      paid: (month) => moveTo('paid', 'job_retention_paid', { amountFen, month }),
+    });
+    return status;
+  }
+
+  /**
+   * Art. 13: a withdrawal found wrong on objection: the refund holds the employer's year again and is paid; a case
+   * opened since for that year keeps it (not paid, and the objection says which).
+   */
+  async function payWithdrawn(c: CorrectionToCarryOut): Promise<JobRetentionStatus> {
+    const reinstate = async () => {
+      const r = await acts.reopenJobRetention({ caseNumber });
+      return r.reopened ? null : r;
+    };
+    return (await objections.payWithdrawn(c, reinstate, pay)) ?? status;
+  }
+
+  /** Steps 1-4, and again when an objection finds the refusal or the withdrawal wrong (Art. 13). */
+  async function decide(reopened: CorrectionToCarryOut | null): Promise<JobRetentionStatus> {
+    if (reopened?.correction.kind === 'resume') return payWithdrawn(reopened);
+    const refused = reopened ? await reviewAgain(reopened) : await review();
+    if (refused) return refused;
+    const withdrawn = await publish(reopened ? 'own' : input.notice);
+    if (withdrawn) return withdrawn;
+    return pay();
+  }
+
+  let reopened: CorrectionToCarryOut | null = null;
+  for (;;) {
+    const ended = await decide(reopened);
+    if (ended !== 'refused' && ended !== 'withdrawn') return ended;
+    // Art. 13: until the remedies run out, an objection may find the decision wrong.
+    reopened = await objections.awaitCorrection();
+    if (!reopened) return status;
+  }
 }

@@ -1,16 +1,20 @@
 /**
  * Art. 13: a correction an objection concluded, carried out by the case it corrects. The objection workflow sends it
- * (signal `carryOutCorrection`) to the workflow of the case objected to, which owns that case's life: a refused claim
- * waits for it until the last remedy date and is reopened by it; a claim being paid changes its determination and its
- * benefit period by it. The case records what it did on the objection. Workflow-safe (types and definitions only).
+ * (signal `carryOutCorrection`) to the workflow of the case objected to, which owns that case's life: a refused or
+ * withdrawn case of any type waits for it until the last remedy date (workflows/objection-window.ts) and is reopened
+ * or paid by it; a claim being paid changes its determination and its benefit period by it. The case records what it
+ * did on the objection. Workflow-safe (types and definitions only).
  */
 import { defineSignal } from '@temporalio/workflow';
-import type { ObjectionCorrection } from '../domain/objection-forms';
+import type { ObjectionCorrection, ReopenStep } from '../domain/objection-forms';
 
 export interface CorrectionToCarryOut {
   objectionNumber: string;
-  /** A reopening or a confirmed record correction (a resumed stop is carried out by the period). */
-  correction: Exclude<ObjectionCorrection, { kind: 'resume' }>;
+  /**
+   * A reopening, a confirmed record correction, or a withdrawn grant to pay (a claim's stopped period is resumed by
+   * the objection itself: activities/recovery.ts `resumeBenefitPeriod`).
+   */
+  correction: ObjectionCorrection;
   reasons: string[];
   /** The reviewer who concluded it (for a record correction: the approver who confirmed it, Art. 28). */
   by: { userId: string; username: string };
@@ -21,7 +25,7 @@ export const carryOutCorrection = defineSignal<[CorrectionToCarryOut]>('carryOut
 
 /** What the case did with a correction, recorded on the objection (`conclusion.applied`). */
 export type AppliedCorrection =
-  | { kind: 'reopened'; step: 'acceptance' | 'determination' }
+  | { kind: 'reopened'; step: ReopenStep }
   | {
       kind: 'recalculated';
       determinationVersion: number;

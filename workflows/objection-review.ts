@@ -1,20 +1,23 @@
 /**
  * 复核 (Art. 13): a person or employer objects to a decision of the agency — a refusal to accept, a review result, a
- * determination (Art. 38 para 2) or a stop decision (Art. 42) — with evidence. One workflow per objection; its ID is
- * the objection's case number (FHJ-…, no personal data).
+ * determination (Art. 38 para 2), a stop decision (Art. 42) or the withdrawal of a grant (Art. 49, 50, 80) — of any case
+ * type, with evidence. One workflow per objection; its ID is the objection's case number (FHJ-…, no personal data).
  *
  *   1. received     the objection and its evidence are recorded on its own case and on the case objected to
  *   2. review       the agency that decided concludes within 5 workdays (art13.reviewConclusion): a task of the task
  *                   primitive, with its escalation when overdue (Art. 78); the correction must fit what was objected to
  *   3. correction   every conclusion carries itself out (确定存在问题的，及时进行更正):
  *                   - reopen: the case objected to is reopened at the step named, under the facts found (signal
- *                     `carryOutCorrection` to the case, which owns its life: workflows/objection-conclusion.ts)
+ *                     `carryOutCorrection` to the case, which owns its life: workflows/objection-conclusion.ts); a
+ *                     claim at its acceptance or determination, another case at its review
  *                   - contribution record: a record correction, confirmed by a second reviewer and an approver, three
  *                     people in all (Art. 28: 初审、复核、审批); confirmed, the case is determined again and its benefit
  *                     period pays the corrected months, end date and amount
- *                   - resume: a stop found wrong, the period pays again from a month (Art. 42)
- *   4. notice       the person is told the conclusion by SMS with the remedies and their dates, from receipt of the
- *                   notice: administrative reconsideration within 60 days, litigation within 6 months (Art. 13)
+ *                   - resume: a stop found wrong, the period pays again from a month (Art. 42); a withdrawal found
+ *                     wrong, the case pays its grant (signal, as a reopening)
+ *   4. notice       the objector is told the conclusion with the remedies and their dates, from receipt of the notice:
+ *                   administrative reconsideration within 60 days, litigation within 6 months (Art. 13); a person by
+ *                   SMS, an employer as employers are told (its contact mobile, else the online service platform)
  */
 import {
   allHandlersFinished,
@@ -23,13 +26,14 @@ import {
   defineUpdate,
   getExternalWorkflowHandle,
   isCancellation,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { CORRECTIONS_BY_SUBJECT, type ObjectionForm } from '../domain/objection-forms';
+import { correctionMisfit, type ObjectionForm } from '../domain/objection-forms';
 import type { Actor } from '../domain/tasks';
 import { carryOutCorrection, type AppliedCorrection, type CorrectionToCarryOut } from './objection-conclusion';
 import type { ObjectionInput, ObjectionStatus } from '../contracts/recovery';
@@ -52,6 +56,9 @@ export const objectionReceipt = defineUpdate<
 export const objectionStatus = defineQuery<ObjectionStatus>('objectionStatus');
 
 type Correct = Extract<ObjectionForm, { decision: 'correct' }>;
+
+/** An employer objector is told as employers are (informEmployer); objections filed before: by SMS to the applicant. */
+const EMPLOYER_TOLD_AS_EMPLOYER = 'objection-employer-told-as-employer';
 
 export async function objectionReview(input: ObjectionInput): Promise<ObjectionStatus> {
   const { caseNumber, originalCaseNumber, agencyCode } = input;
@@ -79,7 +86,6 @@ export async function objectionReview(input: ObjectionInput): Promise<ObjectionS
   upsertSearchAttributes([{ key: CASE_STATUS, value: status }]);
 
   // 2. The agency that decided concludes within 5 workdays; overdue: supervisors told, reminders, then the province.
-  const fits = CORRECTIONS_BY_SUBJECT[input.subject] ?? [];
   const review = await tasks.humanTask({
     type: 'objection_review',
     form: 'objection',
@@ -87,13 +93,8 @@ export async function objectionReview(input: ObjectionInput): Promise<ObjectionS
     role: 'reviewer',
     agencyCode,
     dueKey: 'art13.reviewConclusion',
-    check: (f) =>
-      f.decision === 'correct' && !fits.includes(f.correction.kind)
-        ? {
-            path: 'correction.kind',
-            message: `a ${input.subject} is corrected by ${fits.join(' or ') || 'no correction'} (Art. 13)`,
-          }
-        : null,
+    // The correction must fit the case type and the decision objected to (domain/objection-forms.ts).
+    check: (f) => (f.decision === 'correct' ? correctionMisfit(input.caseType, input.subject, f.correction) : null),
   });
   let d: ObjectionForm = review.decision;
   let by: Actor = review.by;
@@ -112,7 +113,8 @@ export async function objectionReview(input: ObjectionInput): Promise<ObjectionS
         by = confirmed.by;
         applied = await carryOut({ ...correctionOf(d, correction), by: actorOf(by) });
       }
-    } else if (correction.kind === 'reopen') {
+    } else if (correction.kind === 'reopen' || (input.caseType ?? 'benefit_claim') !== 'benefit_claim') {
+      // A refusal reopened; a withdrawn grant paid (the case objected to carries both out).
       applied = await carryOut({ ...correctionOf(d, correction), by: actorOf(by) });
     } else {
       // Art. 13, 42: the stop was wrong: the benefit period pays again from the first month not paid or queued.
@@ -147,10 +149,10 @@ export async function objectionReview(input: ObjectionInput): Promise<ObjectionS
     litigationUntil: litigation.dueDate,
   });
   upsertSearchAttributes([{ key: CASE_STATUS, value: status }]);
-  await acts.notifyApplicant({
+  const notice = {
     caseNumber: originalCaseNumber,
     messageId: `${caseNumber}.conclusion`,
-    kind: 'objection_concluded',
+    kind: 'objection_concluded' as const,
     params: {
       caseNumber: originalCaseNumber,
       objectionNumber: caseNumber,
@@ -160,7 +162,16 @@ export async function objectionReview(input: ObjectionInput): Promise<ObjectionS
       litigationUntil: litigation.dueDate,
     },
     at: iso(),
-  });
+  };
+  if (input.objector === 'employer' && patched(EMPLOYER_TOLD_AS_EMPLOYER)) {
+    await acts.informEmployer({
+      ...notice,
+      params: { ...notice.params, objector: 'employer' },
+      alsoOn: caseNumber,
+    });
+  } else {
+    await acts.notifyApplicant(notice);
+  }
   await condition(allHandlersFinished);
   return status;
 
@@ -216,7 +227,9 @@ export async function objectionReview(input: ObjectionInput): Promise<ObjectionS
     }
     return c.correction.kind === 'reopen'
       ? { kind: 'reopened', step: c.correction.step }
-      : { kind: 'referred', levels: ['review', 'second_review', 'approve'] };
+      : c.correction.kind === 'resume'
+        ? { kind: 'resumed', resumedFrom: null }
+        : { kind: 'referred', levels: ['review', 'second_review', 'approve'] };
   }
 
   function correctionOf(c: Correct, correction: CorrectionToCarryOut['correction']) {

@@ -9,6 +9,7 @@
 import { ApplicationFailure, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { PayableKind } from '../activities/payments';
+import type { MessageParams } from '../domain/messages';
 import { correctBankAccount, validateAccountCorrection } from './benefit-period';
 import { PAY_DAY, PAY_HOUR, SETTLE_DAY } from '../contracts/pay-day';
 import { addToMonth, monthOfDate, shanghaiDate, shanghaiInstant } from '../domain/business-time';
@@ -102,20 +103,30 @@ export async function requeueOneOff(caseNumber: string, month: string, kinds: Pa
   return requeued;
 }
 
+/** What a subsidy's payee is told while it is paid: the account to correct, then the payment. */
+export type SubsidyPaymentNotice =
+  | { messageId: string; kind: 'subsidy_account'; params: MessageParams['subsidy_account'] }
+  | { messageId: string; kind: 'subsidy_paid'; params: MessageParams['subsidy_paid'] };
+
 /**
  * One subsidy paid to its payee after its notice (Art. 49, 50). Refused twice by the bank, the payee is told once to
  * correct the account (Art. 39: 发放不成功的，及时告知更正); the case's `correctBankAccount` Update (API `POST
  * /cases/:caseNumber/bank-account`) records the corrected account and re-sends the item with the next run, until it
- * is paid. Call from the workflow's main function: it registers that Update's handler.
+ * is paid. Paid, the case records it (`paid`) and the payee is told (经公示无异议的，及时发放). Call from the workflow's
+ * main function: it registers that Update's handler.
  */
 export async function paySubsidy(p: {
   caseNumber: string;
   agencyCode: string;
   subsidy: 'skill_subsidy' | 'job_retention_refund';
+  /** The subsidy's name in the payee's messages (技能提升补贴, 稳岗返还). */
+  name: string;
   kind: PayableKind;
   amountFen: number;
-  /** Tells the payee that the payment failed and how to correct the account. */
-  askForAccount: () => Promise<void>;
+  /** Tells the payee (the applicant, or the employer). */
+  tell: (notice: SubsidyPaymentNotice) => Promise<unknown>;
+  /** Records the payment on the case, before the payee is told. */
+  paid: (month: string) => Promise<void>;
 }): Promise<{ month: string }> {
   const month = oneOffMonth();
   let paying = true;
@@ -146,8 +157,20 @@ export async function paySubsidy(p: {
     agencyCode: p.agencyCode,
     items: [{ kind: p.kind, amountFen: p.amountFen }],
     month,
-    askForAccount: p.askForAccount,
+    askForAccount: async () => {
+      await p.tell({
+        messageId: `${p.caseNumber}.account`,
+        kind: 'subsidy_account',
+        params: { caseNumber: p.caseNumber, subsidy: p.name },
+      });
+    },
   });
   paying = false;
+  await p.paid(month);
+  await p.tell({
+    messageId: `${p.caseNumber}.paid`,
+    kind: 'subsidy_paid',
+    params: { caseNumber: p.caseNumber, subsidy: p.name, amountFen: p.amountFen },
+  });
   return { month };
 }

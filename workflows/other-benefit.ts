@@ -35,10 +35,12 @@ import type { PayableKind } from '../activities/payments';
 import { supplyMaterials } from '../contracts/claim';
 import { correctBankAccount, validateAccountCorrection } from './benefit-period';
 import { oneOffMonth, payOneOff, requeueOneOff } from './one-off-payment';
+import type { CorrectionToCarryOut } from './objection-conclusion';
+import { createObjectionWindow } from './objection-window';
 import { stopPeriod } from './period-stop';
 import { CASE_STATUS } from '../contracts/search-attributes';
 import { createTaskBoard } from './tasks';
-import { shanghaiDate } from '../domain/business-time';
+import { addToMonth, shanghaiDate } from '../domain/business-time';
 
 export interface OtherBenefitInput {
   caseNumber: string;
@@ -66,6 +68,8 @@ const acts = proxyActivities<Activities>({
 
 /** Art. 42: the death a survivors' claim establishes is signalled to the benefit period (cases begun before: not). */
 const DEATH_STOPS_PERIOD = 'other-benefit-death-stops-period';
+/** Art. 13: a refused or withdrawn case states the remedies' dates and waits for an objection (before: it ended). */
+const AWAITS_OBJECTION = 'other-benefit-awaits-objection';
 
 export async function otherBenefit(input: OtherBenefitInput): Promise<OtherBenefitStatus> {
   const { caseNumber, agencyCode, kind } = input;
@@ -76,6 +80,9 @@ export async function otherBenefit(input: OtherBenefitInput): Promise<OtherBenef
   let requested: string[] = [];
   /** The ledger kinds being paid, and the month they are in the ledger for. */
   let paying: PayableKind[] = [];
+  /** Art. 13: corrections objections concluded, for this case to carry out. */
+  const objections = createObjectionWindow(caseNumber);
+  const nth = objections.nth;
 
   // The same Update names as the benefit claim and period, so the case API serves every case type alike.
   setHandler(
@@ -154,10 +161,20 @@ export async function otherBenefit(input: OtherBenefitInput): Promise<OtherBenef
     await condition(allHandlersFinished);
     return status;
   }
+
+  /**
+   * Art. 11, 13, 46, 47: refused with every reason and its article, and the remedies with their last days; the case
+   * then waits for an objection (cases begun before: the time limits only, and the case ends).
+   */
   async function refuse(reasons: { message: string; article: string }[], actor?: string) {
-    await moveTo('refused', 'other_benefit_refused', { reasons }, actor);
-    await tell('other_benefit_refused', { reasons: reasons.map((r) => `${r.message}（${r.article}）`) }, 'refused');
-    return finish();
+    await moveTo('refused', nth('other_benefit_refused'), { reasons }, actor);
+    const remedies = patched(AWAITS_OBJECTION) ? await objections.open() : {};
+    await tell(
+      'other_benefit_refused',
+      { reasons: reasons.map((r) => `${r.message}（${r.article}）`), ...remedies },
+      nth('refused', '.'),
+    );
+    return 'refused' as const;
   }
 
   /** Art. 42: the death passed on to the benefit period, once. */
@@ -173,16 +190,18 @@ export async function otherBenefit(input: OtherBenefitInput): Promise<OtherBenef
     });
   }
 
-  let paymentMonth = oneOffMonth();
-  try {
-    // 1. Assessment, again after materials are supplied.
-    let a: OtherBenefitAssessment;
-    for (let round = 1; ; round++) {
-      a = await acts.assessOtherBenefit({ caseNumber, asOf: shanghaiDate(Date.now()), at: iso() });
+  /**
+   * Step 1: assessed from the period, the ledger and the shared data, again after materials are supplied (Art. 37
+   * 一次性告知, closed if they do not come). Returns the assessment, or the case's end.
+   */
+  let materialRounds = 0;
+  async function assess(): Promise<OtherBenefitAssessment | OtherBenefitStatus> {
+    for (;;) {
+      const a = await acts.assessOtherBenefit({ caseNumber, asOf: shanghaiDate(Date.now()), at: iso() });
       // Art. 42, 47: a death civil affairs confirms stops the period at once, whatever becomes of this claim.
       if (a.death?.confirmed) await tellPeriodOfDeath(a.death);
-      if (a.status === 'ineligible') return await refuse(a.reasons);
-      if (a.status !== 'materials_missing') break;
+      if (a.status !== 'materials_missing') return a;
+      const round = ++materialRounds;
       requested = a.missingMaterials.map((m) => m.kind);
       const due = await acts.computeDeadline({ key: 'claim.materials', start: shanghaiDate(Date.now()) });
       await acts.recordMaterialsRequested({
@@ -207,13 +226,22 @@ export async function otherBenefit(input: OtherBenefitInput): Promise<OtherBenef
       );
       if (!complete) {
         await moveTo('closed', 'materials_not_supplied', { missing: requested.filter((k) => !supplied.has(k)) });
-        return await finish();
+        return status;
       }
     }
+  }
 
-    // 2. Review; survivors' amounts set by a reviewer while the standard is unknown, then approved by another person.
+  /**
+   * Step 2: one review; survivors' amounts set by a reviewer while the standard is unknown, then approved by another
+   * person. Reopened on objection (Art. 13), the reviewer decides again with the conclusion on the case and the new
+   * assessment; one that finds nothing to grant can only be refused again. Returns the amounts approved and by whom,
+   * or the case's end.
+   */
+  async function review(
+    a: OtherBenefitAssessment,
+  ): Promise<{ amounts: OtherBenefitAssessment['amounts']; by: string } | OtherBenefitStatus> {
     let amounts = a.amounts;
-    await moveTo('awaiting_review', 'other_benefit_assessed', { amounts, assessment: a.status });
+    await moveTo('awaiting_review', nth('other_benefit_assessed'), { amounts, assessment: a.status });
     if (a.status === 'amounts_unknown') {
       const set = await tasks.humanTask({
         type: 'survivor_amounts',
@@ -225,7 +253,7 @@ export async function otherBenefit(input: OtherBenefitInput): Promise<OtherBenef
       });
       const d = set.decision;
       if (d.decision === 'reject') {
-        return await refuse(
+        return refuse(
           d.reasons.map((r) => ({ message: r, article: 'Art. 47' })),
           set.by.username,
         );
@@ -243,7 +271,7 @@ export async function otherBenefit(input: OtherBenefitInput): Promise<OtherBenef
         { kind: 'survivor_pension' as const, amountFen: d.survivorPensionFen },
         ...amounts.filter((x) => x.kind === 'death_month_benefit'),
       ].filter((x) => x.amountFen > 0);
-      await moveTo('awaiting_approval', 'survivor_amounts_set', { amounts }, set.by.username);
+      await moveTo('awaiting_approval', nth('survivor_amounts_set'), { amounts }, set.by.username);
     }
     const second = (status as OtherBenefitStatus) === 'awaiting_approval';
     const approval = await tasks.humanTask({
@@ -253,9 +281,10 @@ export async function otherBenefit(input: OtherBenefitInput): Promise<OtherBenef
       role: second ? 'approver' : 'reviewer',
       agencyCode,
       dueKey: second ? 'task.otherBenefitApproval' : 'task.otherBenefitReview',
+      check: grantable(a),
     });
     if (approval.decision.decision === 'reject') {
-      return await refuse(
+      return refuse(
         approval.decision.reasons.map((r) => ({
           message: r,
           article: kind === 'childbirth_subsidy' ? 'Art. 46' : 'Art. 47',
@@ -265,17 +294,28 @@ export async function otherBenefit(input: OtherBenefitInput): Promise<OtherBenef
     }
     // Art. 42, 47: a death civil affairs did not have, established by the certificate the reviewer checked.
     if (a.death && !a.death.confirmed) await tellPeriodOfDeath(a.death);
+    return { amounts, by: approval.by.username };
+  }
+
+  /** Step 3: paid with the city's next run (Art. 39, 62-63); failing twice, the applicant corrects the account. */
+  async function pay(amounts: OtherBenefitAssessment['amounts'], approver: string): Promise<OtherBenefitStatus> {
     if (!amounts.length) {
       // Approved, but nothing left to pay (the month of death was paid and the grants are nil).
-      await moveTo('paid', 'other_benefit_approved', { amounts }, approval.by.username);
-      return await finish();
+      await moveTo('paid', 'other_benefit_approved', { amounts }, approver);
+      return status;
     }
-
-    // 3. Payment with the city's next run (Art. 39, 62-63); failing twice, the applicant corrects the account.
-    paymentMonth = oneOffMonth();
     paying = amounts.map((x) => x.kind);
-    await moveTo('in_payment', 'other_benefit_approved', { amounts, month: paymentMonth }, approval.by.username);
-    await tell('other_benefit_approved', { totalFen: amounts.reduce((s, x) => s + x.amountFen, 0) }, 'approved');
+    await moveTo('in_payment', nth('other_benefit_approved'), { amounts, month: paymentMonth }, approver);
+    await tell(
+      'other_benefit_approved',
+      { totalFen: amounts.reduce((s, x) => s + x.amountFen, 0) },
+      nth('approved', '.'),
+    );
+    return settle(amounts);
+  }
+
+  /** The items in the ledger until paid; withdrawn on a confirmed audit finding (Art. 80), the case ends there. */
+  async function settle(amounts: OtherBenefitAssessment['amounts']): Promise<OtherBenefitStatus> {
     const paid = await payOneOff({
       caseNumber,
       agencyCode,
@@ -286,11 +326,68 @@ export async function otherBenefit(input: OtherBenefitInput): Promise<OtherBenef
     if (paid.status === 'withdrawn') {
       // Art. 80: withdrawn on a confirmed audit finding (the applicant was told with its reasons).
       await moveTo('withdrawn', 'other_benefit_withdrawn', { amounts, withdrawn: paid.withdrawn });
-      return await finish();
+      if (patched(AWAITS_OBJECTION)) await objections.open();
+      return status;
     }
-
     await moveTo('paid', 'other_benefit_paid', { amounts });
-    return await finish();
+    return status;
+  }
+
+  /**
+   * Art. 13: a refusal found wrong on objection: the case is reopened at its review, under the conclusion (on the
+   * case for the reviewer), and assessed again from the data as it stands now.
+   */
+  async function reopen(c: CorrectionToCarryOut) {
+    await objections.reopenAtReview(c, 'other_benefit', (event, data) =>
+      moveTo('awaiting_review', event, data, c.by.username),
+    );
+  }
+
+  /**
+   * Art. 13, 80: a withdrawal found wrong on objection: the audit finding's hold on the grant is lifted and it is paid
+   * with a later run than the one it was withdrawn from.
+   */
+  async function payWithdrawn(c: CorrectionToCarryOut): Promise<OtherBenefitStatus> {
+    const amounts = approved!.amounts;
+    await acts.liftGrantWithdrawal({ caseNumber, objectionNumber: c.objectionNumber, by: c.by.username, at: iso() });
+    paymentMonth = nextMonthAfter(paymentMonth);
+    paying = amounts.map((x) => x.kind);
+    await objections.resumed(c, paymentMonth);
+    await moveTo('in_payment', nth('other_benefit_resumed'), {
+      objectionNumber: c.objectionNumber,
+      amounts,
+      month: paymentMonth,
+      article: 'Art. 13',
+    });
+    return settle(amounts);
+  }
+
+  /** Steps 1-3, and again from the review when an objection reopens a refusal (Art. 13). */
+  let approved: { amounts: OtherBenefitAssessment['amounts']; by: string } | null = null;
+  async function decide(reopened: CorrectionToCarryOut | null): Promise<OtherBenefitStatus> {
+    if (reopened?.correction.kind === 'resume') return payWithdrawn(reopened);
+    if (reopened) await reopen(reopened);
+    const a = await assess();
+    if (typeof a === 'string') return a;
+    // A refusal on the data alone; reopened, a person looks at it again.
+    if (a.status === 'ineligible' && !reopened) return refuse(a.reasons);
+    const r = await review(a);
+    if (typeof r === 'string') return r;
+    approved = r;
+    paymentMonth = oneOffMonth();
+    return pay(r.amounts, r.by);
+  }
+
+  let paymentMonth = oneOffMonth();
+  try {
+    let reopened: CorrectionToCarryOut | null = null;
+    for (;;) {
+      const outcome = await decide(reopened);
+      if (outcome !== 'refused' && outcome !== 'withdrawn') return await finish();
+      // Art. 13: until the remedies run out, an objection may find the decision wrong.
+      reopened = await objections.awaitCorrection();
+      if (!reopened) return await finish();
+    }
   } catch (err) {
     if (isCancellation(err)) {
       await CancellationScope.nonCancellable(async () => {
@@ -300,4 +397,25 @@ export async function otherBenefit(input: OtherBenefitInput): Promise<OtherBenef
     }
     throw err;
   }
+}
+
+/**
+ * Art. 13: the approval of a reopened case grants what the new assessment found due; one that finds nothing (still
+ * not due on the data) can only be refused again, with the reasons.
+ */
+function grantable(a: OtherBenefitAssessment) {
+  if (a.status !== 'ineligible') return undefined;
+  return (f: { decision: string }) =>
+    f.decision === 'approve'
+      ? {
+          path: 'decision',
+          message: `the assessment finds nothing to grant: ${a.reasons.map((r) => r.message).join('; ')} (Art. 13)`,
+        }
+      : null;
+}
+
+/** The ledger month of a grant paid again: a later month than the one it was withdrawn from (Art. 80). */
+function nextMonthAfter(month: string): string {
+  const now = oneOffMonth();
+  return now > month ? now : addToMonth(month, 1);
 }

@@ -2,10 +2,10 @@
  * GET /cases/:caseNumber: a case as the read model has it, with its timeline and its payments (Art. 39, 63). Personal data is masked until roles
  * exist that may see it (Art. 30: entitlement records are not disclosed to others).
  */
-import { Router, type Request } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
 import type { Db } from '../../lib/db';
-import { ownCaseNumbers, ownsCase, type Party } from '../../lib/own-cases';
+import { ownCaseNumbers, ownsCase, partyOf } from '../../lib/own-cases';
 import { maskIdNumber, maskTail } from '../../domain/identity';
 import { ApiError, parseOr400, validationError } from '../errors';
 import {
@@ -136,14 +136,6 @@ function statusLabelOf(status: string, periodStatus: string | null | undefined):
 }
 
 export { maskName };
-
-/** Who the caller is as a party to cases (Art. 8, 31): a person signed in by SMS code, or an employer's agent. */
-function partyOf(req: Request): Party | undefined {
-  if (req.applicant) return { kind: 'person', idNumber: req.applicant.idNumber, phone: req.applicant.phone };
-  const u = req.user;
-  if (u?.roles.includes('employer_agent') && u.employerUscc) return { kind: 'employer', uscc: u.employerUscc };
-  return undefined;
-}
 
 export const CaseViewSchema = z
   .object({

@@ -4,7 +4,8 @@
  * workflow's validator (403 role or scope, 409 state), and audited. Objections are concluded through the task API
  * (POST /tasks/:id/complete with the `objection` form); the litigation task likewise.
  *
- *   POST /cases/:caseNumber/objections          the applicant for their own case, or staff: an objection with evidence
+ *   POST /cases/:caseNumber/objections          the person or employer a decision concerns (their own case of any
+ *                                               type), or staff at the window: an objection with evidence
  *   GET  /objections/:caseNumber                staff: the objection and its conclusion
  *   POST /recoveries                            auditors: the recovery of a stop of a claim's period (Art. 43: a
  *                                               recovery needs a stop), or that stop re-dated earlier (re-computed)
@@ -27,6 +28,7 @@ import { businessDateOf } from '../../domain/calendar';
 import type { Actor } from '../../domain/tasks';
 import { audit } from '../../lib/audit';
 import { isoDate, type Db } from '../../lib/db';
+import { ownsCase, partyOf } from '../../lib/own-cases';
 import { stopsAndRecoveriesOf } from '../../lib/period-stops';
 import { objectionReceipt, type objectionReview } from '../../workflows/objection-review';
 import {
@@ -41,6 +43,7 @@ import { currentUser, requireRole } from '../auth/middleware';
 import type { AuthUser } from '../auth/service';
 import type { OpenApiRouteOptions } from '../calculations/router';
 import { CaseNumberParamSchema } from '../claims/schema';
+import { missingDecision, objectorsOf, SUBJECT_LABELS } from './objection-rules';
 import { ApiError, dependencyOutage, ErrorBodySchema, parseOr400 } from '../errors';
 
 const isoDateField = z.iso.date({ message: 'must be a date YYYY-MM-DD' });
@@ -48,9 +51,18 @@ const isoDateField = z.iso.date({ message: 'must be a date YYYY-MM-DD' });
 export const ObjectionRequestSchema = z
   .strictObject({
     subject: z.enum(OBJECTION_SUBJECTS).meta({
-      description: 'What is objected to: refusal to accept, review result, determination, stop decision (Art. 13)',
+      description:
+        'What is objected to (Art. 13): refusal to accept or review refusal, review result, determination, stop ' +
+        'decision (a claim), withdrawal of a grant (other benefits, subsidies)',
     }),
-    objector: z.enum(['person', 'employer']).default('person'),
+    objector: z
+      .enum(['person', 'employer'])
+      .optional()
+      .meta({
+        description:
+          'Who objects: the person or employer the decision concerns. Default: the caller (a person signed in, an ' +
+          'employer agent); staff filing at the window: the person, or the employer of a job-retention refund',
+      }),
     grounds: z.string().trim().min(4, 'must say why the decision is wrong').max(2000),
     evidence: z
       .array(
@@ -200,39 +212,39 @@ export function recoveryRouter(deps: {
     return mine[0]!;
   }
 
-  // Art. 13: an objection, by the person (their own case) or for them or their employer by staff at the window.
+  // Art. 13, 8, 31: an objection to a decision of a case of any type, by the person or employer it concerns (their
+  // own case: lib/own-cases.ts), or for them by staff of the agency at the window. Anyone else: 404, as for a case that
+  // does not exist.
   router.post('/cases/:caseNumber/objections', async (req, res) => {
     const { caseNumber } = parseOr400(CaseNumberParamSchema, req.params, 'params');
     if (!req.user && !req.applicant)
       throw new ApiError(401, 'unauthenticated', 'Sign in first', [], { 'WWW-Authenticate': 'Bearer' });
-    const c = await db.case.findUnique({
-      where: { caseNumber },
-      include: { claim: { select: { idNumber: true, phone: true } } },
-    });
+    const c = await db.case.findUnique({ where: { caseNumber } });
     const staff =
       req.user &&
       req.user.roles.some((r) => (STAFF_WHO_FILE as string[]).includes(r)) &&
       c &&
       agencyCovers(req.user.agencyCode, c.agencyCode);
-    const own =
-      req.applicant && c?.claim && c.claim.idNumber === req.applicant.idNumber && c.claim.phone === req.applicant.phone;
-    if (!c || !c.claim || (!staff && !own)) throw new ApiError(404, 'case_not_found', `No case ${caseNumber}`);
+    const party = staff ? undefined : partyOf(req);
+    if (!c || (!staff && !(party && (await ownsCase(db, party, caseNumber)))))
+      throw new ApiError(404, 'case_not_found', `No case ${caseNumber}`);
     const body = parseOr400(ObjectionRequestSchema, req.body);
 
+    // The person or employer the decision concerns: the caller, or whom staff file for.
+    const concerned = await objectorsOf(db, c);
+    const objector = party ? (party.kind === 'employer' ? 'employer' : 'person') : (body.objector ?? concerned[0]!);
+    if ((body.objector && body.objector !== objector) || !concerned.includes(objector)) {
+      const message = party
+        ? `只能以${objector === 'person' ? '本人' : '本单位'}名义申请复核`
+        : `必须是该决定涉及的${concerned.map((o) => (o === 'person' ? '个人' : '单位')).join('或')}（规程第十三条）`;
+      throw new ApiError(400, 'validation_failed', '复核申请人与该决定不符', [{ path: 'objector', message }]);
+    }
     // The decision objected to must exist on the case.
-    const mismatch = (message: string) => {
-      throw new ApiError(409, 'no_such_decision', `The case has no ${body.subject} to object to: ${message}`, [
-        { path: 'subject', message },
+    const missing = await missingDecision(db, c, body.subject);
+    if (missing) {
+      throw new ApiError(409, 'no_such_decision', `该案件没有可申请复核的${SUBJECT_LABELS[body.subject]}：${missing}`, [
+        { path: 'subject', message: missing },
       ]);
-    };
-    if (body.subject === 'refusal' && c.status !== 'refused') mismatch(`the claim is ${c.status}, not refused`);
-    if (body.subject === 'review_result' && !['refused', 'approved'].includes(c.status))
-      mismatch(`the claim is ${c.status}: no review result yet`);
-    if (body.subject === 'determination' && !(await db.determination.count({ where: { caseNumber } })))
-      mismatch('the claim has no determination');
-    if (body.subject === 'stop_decision') {
-      const p = await db.benefitPeriod.findUnique({ where: { caseNumber } });
-      if (p?.status !== 'stopped') mismatch('the benefit has not been stopped');
     }
 
     const at = now();
@@ -242,7 +254,8 @@ export function recoveryRouter(deps: {
       c.agencyCode,
       serialFromBytes(randomBytes(8)),
     );
-    const filedBy = staff ? req.user!.username : 'applicant';
+    // Staff and employer agents by their account (no personal data); a person signed in by SMS code as the applicant.
+    const filedBy = req.user ? req.user.username : 'applicant';
     try {
       const handle = await deps.temporal.workflow.start<typeof objectionReview>('objectionReview', {
         taskQueue: deps.taskQueue,
@@ -256,9 +269,10 @@ export function recoveryRouter(deps: {
           {
             caseNumber: objectionNumber,
             originalCaseNumber: caseNumber,
+            caseType: c.caseType,
             agencyCode: c.agencyCode,
             subject: body.subject,
-            objector: body.objector,
+            objector,
             grounds: body.grounds,
             evidence: body.evidence,
             filedAt: at.toISOString(),
@@ -276,12 +290,12 @@ export function recoveryRouter(deps: {
           throw err;
         });
       await audit(db, {
-        actor: staff ? { id: req.user!.id, username: req.user!.username } : { id: null, username: 'applicant' },
+        actor: req.user ? { id: req.user.id, username: req.user.username } : { id: null, username: 'applicant' },
         action: 'objection_filed',
         entity: 'objection',
         entityId: objectionNumber,
         caseNumber,
-        after: { subject: body.subject, objector: body.objector, evidence: body.evidence.length },
+        after: { subject: body.subject, objector, evidence: body.evidence.length },
         requestId: String(req.id),
       });
       if (!receipt) {
@@ -531,10 +545,15 @@ export function registerRecoveryOpenApi(registry: OpenAPIRegistry, options: Open
     ...security,
     method: 'post',
     path: '/cases/{caseNumber}/objections',
-    summary: '复核: object to a refusal, review result, determination or stop decision, with evidence (Art. 13)',
+    summary: '复核: object to a decision that refuses or stops, of a case of any type, with evidence (Art. 13, 8, 31)',
     description:
       'Opens an objection case (FHJ-…) whose review task is due in 5 workdays on the working-day calendar; the ' +
-      'conclusion is given through POST /tasks/{id}/complete with the `objection` form.',
+      'conclusion is given through POST /tasks/{id}/complete with the `objection` form, and carries itself out ' +
+      "(a refusal reopened at its review, a withdrawn grant paid). What may be objected to: a claim's refusal, " +
+      'review result, determination and stop decision; the refusal and the withdrawal of a childbirth subsidy, ' +
+      'survivor benefits, a skill subsidy or a job-retention refund. Who: the person signed in for their own case, ' +
+      "an employer agent for its company's case (a job-retention refund, a skill subsidy it applied for), or staff " +
+      'of the agency at the window. Anyone else is answered 404, as for a case that does not exist.',
     tags: ['objections'],
     request: { params: caseParam, body: { required: true, content: json(ObjectionRequestSchema) } },
     responses: {
@@ -543,7 +562,8 @@ export function registerRecoveryOpenApi(registry: OpenAPIRegistry, options: Open
         description: 'Filed; the review case has not answered yet: the objection number, due date to follow',
         content: loose,
       },
-      400: error('The body is not valid: the field is named'),
+      400: error('The body is not valid, or the objector is not whom the decision concerns: the field is named'),
+      401: error('Not signed in'),
       404: error('No such case for you'),
       409: error('The case has no such decision to object to (field subject)'),
     },

@@ -35,6 +35,11 @@ export interface AccessRule {
   seeOnly?: readonly Role[];
   /** How machine clients and employer agents outside `roles` are refused, when not 403. */
   wrongClient?: Outcome;
+  /**
+   * Employer agents pass for their own company's cases only (Art. 8, 31: a job-retention refund, a skill subsidy it
+   * applied for); the test's case is a person's claim, not the company's: told 404, as if it did not exist.
+   */
+  employerAgent?: 'own';
   /** The record the test names does not exist (no objection, recovery… yet): who passes the checks gets 404. */
   absent?: boolean;
 }
@@ -100,7 +105,8 @@ export const ACCESS_TABLE: Record<string, AccessRule> = {
   'POST /cases/{caseNumber}/arrears-waiver': caseAction(CASE_WORKERS, 'own'),
   'POST /cases/{caseNumber}/bank-account': caseAction(CASE_WORKERS, 'own'),
   'POST /cases/{caseNumber}/stop-report': caseAction(CASE_WORKERS, 'own'),
-  'POST /cases/{caseNumber}/objections': caseAction(CASE_WORKERS, 'own'),
+  // Art. 13: the person or employer the decision concerns objects; staff take it in at the window.
+  'POST /cases/{caseNumber}/objections': { ...caseAction(CASE_WORKERS, 'own'), employerAgent: 'own' },
   'POST /cases/{caseNumber}/childbirth-subsidy': caseAction(['intake', 'supervisor'], 'own'),
   // Survivors apply at a window (Art. 47): an applicant signed in online is told there is no such case.
   'POST /cases/{caseNumber}/survivor-benefits': { ...caseAction(['intake', 'supervisor']), applicant: 'hidden' },
@@ -188,6 +194,7 @@ export function expectedOutcome(operation: string, caller: Caller): Outcome | un
     if (rule.applicant === 'hidden') return 'hidden';
     return 'unauthenticated';
   }
+  if (rule.employerAgent === 'own' && caller.role === 'employer_agent') return 'hidden';
   if (rule.roles !== 'signed_in' && !rule.roles.includes(caller.role)) {
     if (rule.seeOnly?.includes(caller.role)) return caller.own || !rule.otherAgency ? 'forbidden' : rule.otherAgency;
     const staff = (STAFF as readonly Role[]).includes(caller.role);

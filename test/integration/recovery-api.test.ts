@@ -120,7 +120,7 @@ describe('objections over the API (Art. 13)', () => {
       evidence,
     });
     expect(r.status).toBe(409);
-    expect(r.body.error.fields).toEqual([{ path: 'subject', message: 'the benefit has not been stopped' }]);
+    expect(r.body.error.fields).toEqual([{ path: 'subject', message: '失业保险金未停止发放' }]);
   });
 
   it('files an objection due in 5 workdays, concluded through the task API with its form validated (Art. 13)', async () => {

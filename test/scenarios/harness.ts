@@ -17,6 +17,7 @@ import type { Role } from '../../domain/access';
 import { businessDateOf } from '../../domain/calendar';
 import { cityPaymentCycle } from '../../workflows/payments';
 import { nextPayDay, paymentCycleId } from '../../contracts/pay-day';
+import { noticeIdOf } from '../../workflows/public-notice';
 import { shanghaiInstant } from '../../domain/business-time';
 import { ensureSearchAttributes } from '../../lib/temporal';
 import { startService, waitUntil } from '../../scripts/services';
@@ -49,6 +50,14 @@ const STAFF_ROLES: Record<keyof Staff, Role[]> = {
   supervisor: ['supervisor'],
   admin: ['administrator'],
 };
+
+export interface CertificateHolder {
+  person: Person;
+  /** The employer the person is insured with now, as the tax platform has it. */
+  uscc: string;
+  name: string;
+  certificateNumber: string;
+}
 
 export interface ApiAnswer<T = any> {
   status: number;
@@ -88,6 +97,11 @@ export interface Scenario {
   people(filter: string, count: number, predicate?: (p: Person) => boolean): Promise<Person[]>;
   /** Like `people`, only those whose claim is paid by the city `agencyCode` (the city of their last employer). */
   peopleIn(agencyCode: string, filter: string, count: number, predicate?: (p: Person) => boolean): Promise<Person[]>;
+  /**
+   * A person insured now at an employer of `city` (one employment still open), with a vocational certificate in the
+   * national registry (Art. 50), never one handed out before in this file; with that employer and certificate.
+   */
+  certificateHolder(city: string): Promise<CertificateHolder>;
   /** Files the person's claim (with changes) and waits until it is approved and its benefit period has begun. */
   approvedClaim(person: Person, change?: (c: ClaimRequest) => ClaimRequest): Promise<string>;
   /** The claim `person` would file online, paid in the city of their last employer, with changes. */
@@ -110,6 +124,15 @@ export interface Scenario {
   openTasks(caseNumber: string): Promise<CaseTask[]>;
   /** Waits for the case's open task of `type` and completes it as `who` with `form`. */
   complete(caseNumber: string, type: string, who: keyof Staff, form: unknown): Promise<ApiAnswer>;
+  /**
+   * 经公示有异议 (Art. 49, 50): someone objects to the case's item on its own public notice, and a reviewer's
+   * verification founds the objection (the item withdrawn, with `reasons`). The API's two answers.
+   */
+  withdrawAtNotice(
+    caseNumber: string,
+    objection: string,
+    reasons: string[],
+  ): Promise<{ objected: ApiAnswer; verified: ApiAnswer }>;
   /** The bank simulator's payments for the case's benefit period (`<case>.P…`), paid or not. */
   bankPayments(caseNumber: string): Promise<{ paymentId: string; result: string; amountFen: number }[]>;
   /** The SMS the simulator's gateway accepted for a mobile number, oldest first. */
@@ -351,6 +374,29 @@ export async function startScenario(
       }
       throw new Error(`only ${found.length} people with ${filter} paid by ${agencyCode}`);
     },
+    async certificateHolder(city) {
+      type Detail = {
+        certificates: { certificateNumber: string }[];
+        employments: { employerUscc: string; endDate: string | null }[];
+      };
+      for (let offset: number | null = 0; offset !== null;) {
+        const page: { items: Person[]; nextOffset: number | null } = await sim.admin(
+          'GET',
+          `/persons?limit=200&offset=${offset}&filter=employed,has_certificates,long_history,bank_paid`,
+        );
+        for (const person of page.items.filter((p) => !used.has(p.idNumber))) {
+          const d = await sim.admin<Detail>('GET', `/persons/${person.idNumber}`);
+          const open = d.employments.filter((e) => e.endDate === null);
+          if (open.length !== 1 || !d.certificates.length) continue;
+          const e = await sim.clients.tax.getEmployer(open[0]!.employerUscc);
+          if (e?.agencyDivisionCode !== city) continue;
+          used.add(person.idNumber);
+          return { person, uscc: e.uscc, name: e.name, certificateNumber: d.certificates[0]!.certificateNumber };
+        }
+        offset = page.nextOffset;
+      }
+      throw new Error(`no certificate holder insured in ${city}`);
+    },
     async approvedClaim(person, change = (c) => c) {
       const res = await call<{ caseNumber: string }>('POST', '/claims', {
         headers: channel,
@@ -392,6 +438,17 @@ export async function startScenario(
       if (!task) throw new Error(`${caseNumber} has no open ${type} task (open: ${tasks.map((t) => t.type)})`);
       const s = await staffOf(agencyOf(caseNumber));
       return call('POST', `/tasks/${task.id}/complete`, { headers: s[who].headers, body: { form } });
+    },
+    async withdrawAtNotice(caseNumber, objection, reasons) {
+      const noticeId = noticeIdOf(caseNumber);
+      const objected = await call('POST', `/public/notices/${noticeId}/objections`, {
+        body: { itemNo: 1, reason: objection },
+      });
+      const verified = await scenario.complete(noticeId, 'notice_objection_verification', 'reviewer', {
+        decision: 'withdraw',
+        reasons,
+      });
+      return { objected, verified };
     },
     async bankPayments(caseNumber) {
       const ledger = await sim.admin<{ payments: { paymentId: string; result: string; amountFen: number }[] }>(

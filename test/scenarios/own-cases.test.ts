@@ -4,7 +4,7 @@
  * (Art. 30), and learn nothing of another person's or company's case (404, as for a case that does not exist).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startScenario, type Person, type Scenario } from './harness';
+import { startScenario, type CertificateHolder, type Person, type Scenario } from './harness';
 
 let s: Scenario;
 const CLEAN = 'eligible,!has_arrears,!pensioner,!deceased,!reemployed,!employed,bank_paid,female';
@@ -16,31 +16,7 @@ afterAll(async () => {
   await s?.close();
 });
 
-/** A person insured now at an employer of Shenyang, with a vocational certificate (Art. 50). */
-async function holder(): Promise<{ person: Person; uscc: string; name: string; certificateNumber: string }> {
-  type Detail = {
-    certificates: { certificateNumber: string }[];
-    employments: { employerUscc: string; endDate: string | null }[];
-  };
-  for (let offset: number | null = 0; offset !== null;) {
-    const page: { items: Person[]; nextOffset: number | null } = await s.sim.admin(
-      'GET',
-      `/persons?limit=200&offset=${offset}&filter=employed,has_certificates,long_history,bank_paid`,
-    );
-    for (const person of page.items) {
-      const d = await s.sim.admin<Detail>('GET', `/persons/${person.idNumber}`);
-      const open = d.employments.filter((e) => e.endDate === null);
-      if (open.length !== 1 || !d.certificates.length) continue;
-      const e = await s.sim.clients.tax.getEmployer(open[0]!.employerUscc);
-      if (e?.agencyDivisionCode === '210100')
-        return { person, uscc: e.uscc, name: e.name, certificateNumber: d.certificates[0]!.certificateNumber };
-    }
-    offset = page.nextOffset;
-  }
-  throw new Error('no certificate holder insured in Shenyang');
-}
-
-const skillApplication = (h: Awaited<ReturnType<typeof holder>>) => ({
+const skillApplication = (h: CertificateHolder) => ({
   channel: 'online',
   agencyCode: '210100',
   employee: { idType: 'resident_id_card', idNumber: h.person.idNumber, name: h.person.name, phone: h.person.mobile },
@@ -56,7 +32,7 @@ const mine = async (headers: Record<string, string>) => {
 };
 
 describe('记录查询 (Art. 31)', () => {
-  let h: Awaited<ReturnType<typeof holder>>;
+  let h: CertificateHolder;
   let skillByPerson: string;
   let skillByEmployer: string;
   let claim: string;
@@ -68,7 +44,7 @@ describe('记录查询 (Art. 31)', () => {
   let motherHeaders: Record<string, string>;
 
   beforeAll(async () => {
-    h = await holder();
+    h = await s.certificateHolder('210100');
     personHeaders = await s.applicant(h.person);
     const own = await s.call('POST', '/skill-subsidies', { headers: personHeaders, body: skillApplication(h) });
     expect(own.status).toBe(201);

@@ -332,15 +332,10 @@ describe('稳岗返还 (Art. 49)', () => {
     expect(informed[0]!.data.text).toContain('免申即享');
 
     // An objection during the notice that the verification founds: 经公示有异议.
-    const noticeId = noticeIdOf(x.caseNumber);
-    const objection = await s.call('POST', `/public/notices/${noticeId}/objections`, {
-      body: { itemNo: 1, reason: '该单位上年度有裁员未如实申报' },
-    });
-    expect(objection.status).toBe(201);
-    const verified = await s.complete(noticeId, 'notice_objection_verification', 'reviewer', {
-      decision: 'withdraw',
-      reasons: ['核实上年度裁员率高于规定标准'],
-    });
+    const { objected, verified } = await s.withdrawAtNotice(x.caseNumber, '该单位上年度有裁员未如实申报', [
+      '核实上年度裁员率高于规定标准',
+    ]);
+    expect(objected.status).toBe(201);
     expect(verified.status).toBeLessThan(300);
     expect(await statusOf(x.caseNumber, (st) => st === 'withdrawn')).toBe('withdrawn');
     const withdrawn = await eventually(

@@ -12,6 +12,7 @@ import { accountOutcome } from '../../simulators/simulator';
 import { supplyMaterials } from '../../contracts/claim';
 import { benefitPeriod } from '../../workflows/benefit-period';
 import { monitoringItemVerification } from '../../workflows/monitoring';
+import { objectionReview } from '../../workflows/objection-review';
 import { otherBenefit } from '../../workflows/other-benefit';
 import { cityPaymentCycle } from '../../workflows/payments';
 import { completeTask } from '../../workflows/tasks';
@@ -490,7 +491,14 @@ describe('one grant per event (Art. 46, 47)', () => {
   it('tells the supervisors when the death a survivors’ claim confirms finds no running period (Art. 42)', async () => {
     const deceased = people[3]!;
     const p = await periodFor(deceased, 13);
-    await env.client.workflow.getHandle(p.periodId).terminate('lost, for the test');
+    // Terminated between steps, not with its first activity in flight: the time-skipping test server then kept that
+    // activity's hold on its clock, and the next test's pay day never came (seen here, about every other run).
+    const period = env.client.workflow.getHandle(p.periodId);
+    await eventually(
+      () => period.describe(),
+      (d) => (d.raw.pendingActivities ?? []).length === 0,
+    );
+    await period.terminate('lost, for the test');
     const today = shanghaiDate(await env.currentTimeMs());
     await sim.admin('POST', '/deaths', { idNumber: deceased.idNumber, dateOfDeath: today });
     const { caseNumber } = await apply('survivor_benefits', p.caseNumber, 13, {
@@ -521,6 +529,8 @@ describe('one grant per event (Art. 46, 47)', () => {
 });
 
 describe('a confirmed audit finding (Art. 80)', () => {
+  /** The grant the approver withdrew (Art. 80), objected to in the next test (Art. 13). */
+  let withdrawnGrant: string;
   it('holds a period and a grant until an approver stops them: the period stops from the date and recovers what was paid after it, the grant is withdrawn', async () => {
     const woman = mothers[1]!;
     const p = await periodFor(woman, 20);
@@ -657,6 +667,7 @@ describe('a confirmed audit finding (Art. 80)', () => {
       ),
     ).toBe('withdrawn');
     expect(await bankPaid(grant.caseNumber)).toEqual([]);
+    withdrawnGrant = grant.caseNumber;
     expect((await benefitPaid()).map((r) => r.month)).toEqual([p.first, addToMonth(p.first, 1)]);
     const audited = await tdb.sql<{ action: string; actor_name: string }>(
       "SELECT action, actor_name FROM audit_log WHERE entity = 'monitoring_item' AND entity_id = $1 ORDER BY id",
@@ -667,5 +678,84 @@ describe('a confirmed audit finding (Art. 80)', () => {
       ['payments_held', auditor.username],
       ['monitoring_rectification_stop', approver.username],
     ]);
+  });
+  it('a grant withdrawn on the finding, found wrong on objection, waits for it and is paid with a later run; the hold says which objection lifted it (Art. 13, 80)', async () => {
+    const objectionNumber = 'FHJ-2026-210100-OTH0000021';
+    const objection = await env.client.workflow.start(objectionReview, {
+      taskQueue,
+      workflowId: objectionNumber,
+      args: [
+        {
+          caseNumber: objectionNumber,
+          originalCaseNumber: withdrawnGrant,
+          caseType: 'childbirth_subsidy',
+          agencyCode: '210100',
+          subject: 'withdrawal',
+          objector: 'person',
+          grounds: '本人账户系本人所有，未冒领',
+          evidence: [{ kind: 'bank_statement', title: '银行开户证明' }],
+          filedAt: new Date(await env.currentTimeMs()).toISOString(),
+          filedBy: 'applicant',
+        },
+      ],
+    });
+    started.push(objection);
+    await objection.executeUpdate(completeTask, {
+      args: [
+        {
+          taskId: await openTask(objectionNumber, 'objection_review'),
+          actor: reviewer,
+          form: { decision: 'correct', correction: { kind: 'resume' }, reasons: ['账户经核实为本人所有'] },
+        },
+      ],
+    });
+    expect(
+      await eventually(
+        () => caseStatus(withdrawnGrant),
+        (st) => st === 'in_payment',
+      ),
+    ).toBe('in_payment');
+    const hold = await tdb.sql<{ status: string; decision: { liftedOnObjection?: { objectionNumber: string } } }>(
+      'SELECT status, decision FROM payment_hold WHERE case_number = $1',
+      [withdrawnGrant],
+    );
+    expect(hold).toEqual([
+      expect.objectContaining({
+        status: 'released',
+        decision: expect.objectContaining({
+          decision: 'stop',
+          liftedOnObjection: expect.objectContaining({ objectionNumber }),
+        }),
+      }),
+    ]);
+    // Queued again for a later month than the one it was withdrawn from; the withdrawn attempt stays cancelled.
+    const ledger = await eventually(
+      () =>
+        tdb.sql<{ month: string; status: string }>(
+          'SELECT month, status FROM payable WHERE case_number = $1 ORDER BY month',
+          [withdrawnGrant],
+        ),
+      (r) => r.length === 2,
+    );
+    expect(ledger.map((r) => r.status)).toEqual(['cancelled', 'pending']);
+    expect(ledger[1]!.month > ledger[0]!.month).toBe(true);
+    const month = shanghaiDate(await env.currentTimeMs()).slice(0, 7);
+    await throughRunOf(env, tdb, '210100', ledger[1]!.month > month ? ledger[1]!.month : addToMonth(month, 1));
+    expect(
+      await eventually(
+        () => caseStatus(withdrawnGrant),
+        (st) => st === 'paid',
+      ),
+    ).toBe('paid');
+    expect(await bankPaid(withdrawnGrant)).toHaveLength(1);
+    const [o] = await eventually(
+      () =>
+        tdb.sql<{ status: string; conclusion: { carriedOut?: unknown } }>(
+          'SELECT status, conclusion FROM objection WHERE case_number = $1',
+          [objectionNumber],
+        ),
+      (r) => r[0]?.conclusion?.carriedOut !== undefined,
+    );
+    expect(o!.conclusion.carriedOut).toEqual({ kind: 'resumed', resumedFrom: ledger[1]!.month });
   });
 });
