@@ -39,6 +39,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { CASE_ACTIVITY } from './activity-options';
 import type { Determination, DeterminationReason, EligibleDetermination } from '../activities/determination';
 import type { StaffRole } from '../domain/access';
 import type { ClaimInputs, OpenQuestion, SeparationRuling } from '../domain/claim-verdict';
@@ -61,11 +62,7 @@ import {
   type ClaimStatus,
 } from '../contracts/claim';
 
-const ACTIVITY_OPTIONS = {
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', maximumInterval: '10 minutes', backoffCoefficient: 2 },
-} as const;
-const acts = proxyActivities<Activities>(ACTIVITY_OPTIONS);
+const acts = proxyActivities<Activities>(CASE_ACTIVITY);
 
 type ReviewStep = 'review' | 'second_review' | 'approve';
 /** Who does each review step, and its time limit (policy/deadline.json). */

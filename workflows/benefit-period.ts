@@ -30,6 +30,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { CASE_ACTIVITY } from './activity-options';
 import { STOP_REASON_LABELS } from '../domain/messages';
 import { amountOfMonth } from '../domain/period-amounts';
 import { requestRecovery } from './recovery-request';
@@ -39,10 +40,7 @@ import { CASE_STATUS } from '../contracts/search-attributes';
 import { addCalendarMonths, addToMonth, monthOfDate, shanghaiDate, shanghaiInstant } from '../domain/business-time';
 import { SETTLE_DAY } from '../contracts/pay-day';
 
-const acts = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', maximumInterval: '10 minutes', backoffCoefficient: 2 },
-});
+const acts = proxyActivities<Activities>(CASE_ACTIVITY);
 
 export interface BenefitPeriodInput {
   periodId: string;

@@ -25,15 +25,13 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { CASE_ACTIVITY } from './activity-options';
 import type { Actor } from '../domain/tasks';
 import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from '../contracts/search-attributes';
 import { createTaskBoard, recomputeDeadlines } from './tasks';
 import { shanghaiDate } from '../domain/business-time';
 
-const acts = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', maximumInterval: '10 minutes', backoffCoefficient: 2 },
-});
+const acts = proxyActivities<Activities>(CASE_ACTIVITY);
 
 /** The calendar is national: its case and its task belong to the province's administrators. */
 export const CALENDAR_AGENCY = '210000';

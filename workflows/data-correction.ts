@@ -18,14 +18,12 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { CASE_ACTIVITY } from './activity-options';
 import type { DataCorrectionStatus } from '../activities/data-correction';
 import { CASE_STATUS } from '../contracts/search-attributes';
 import { createTaskBoard } from './tasks';
 
-const acts = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', maximumInterval: '10 minutes', backoffCoefficient: 2 },
-});
+const acts = proxyActivities<Activities>(CASE_ACTIVITY);
 
 export interface DataCorrectionInput {
   caseNumber: string;

@@ -24,6 +24,7 @@ import {
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Activities } from '../activities';
+import { CASE_ACTIVITY } from './activity-options';
 import { overpaymentRecovery } from './overpayment-recovery';
 import { revokePeriod } from './benefit-period';
 import { requestRecovery } from './recovery-request';
@@ -32,10 +33,7 @@ import { createTaskBoard } from './tasks';
 import type { RevocationInput, RevocationStatus } from '../contracts/revocation';
 import { monthOfDate, shanghaiDate } from '../domain/business-time';
 
-const acts = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', maximumInterval: '10 minutes', backoffCoefficient: 2 },
-});
+const acts = proxyActivities<Activities>(CASE_ACTIVITY);
 
 /**
  * Art. 43: the revocation is a stop of the period's (one recovery per stop, asked of the claim). Revocations decided

@@ -30,6 +30,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { LONG_ACTIVITY } from './activity-options';
 import { JOB_RETENTION_REASON_TEXT } from '../domain/subsidies';
 import type { CorrectionToCarryOut } from './objection-conclusion';
 import { createObjectionWindow } from './objection-window';
@@ -39,10 +40,7 @@ import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from '../contracts/search-attribu
 import { createTaskBoard } from './tasks';
 import { shanghaiDate } from '../domain/business-time';
 
-const acts = proxyActivities<Activities>({
-  startToCloseTimeout: '5 minutes',
-  retry: { initialInterval: '1 second', maximumInterval: '10 minutes', backoffCoefficient: 2 },
-});
+const acts = proxyActivities<Activities>(LONG_ACTIVITY);
 
 export interface JobRetentionScreeningInput {
   agencyCode: string;

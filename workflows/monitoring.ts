@@ -28,16 +28,14 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { LONG_ACTIVITY } from './activity-options';
 import type { ItemToVerify } from '../contracts/monitoring';
 import { stopPeriod } from './period-stop';
 import { CASE_STATUS } from '../contracts/search-attributes';
 import { createTaskBoard } from './tasks';
 import { shanghaiDate } from '../domain/business-time';
 
-const acts = proxyActivities<Activities>({
-  startToCloseTimeout: '5 minutes',
-  retry: { initialInterval: '1 second', maximumInterval: '10 minutes', backoffCoefficient: 2 },
-});
+const acts = proxyActivities<Activities>(LONG_ACTIVITY);
 
 /** Art. 80: a confirmed item holds its payments until the rectification is decided (items confirmed before: not). */
 const HOLDS_PAYMENTS = 'monitoring-item-holds-payments';

@@ -33,6 +33,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { CASE_ACTIVITY } from './activity-options';
 import { correctionMisfit, type ObjectionForm } from '../domain/objection-forms';
 import type { Actor } from '../domain/tasks';
 import { carryOutCorrection, type AppliedCorrection, type CorrectionToCarryOut } from './objection-conclusion';
@@ -43,10 +44,7 @@ import { shanghaiDate } from '../domain/business-time';
 
 export type { AppliedCorrection };
 
-const acts = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', maximumInterval: '10 minutes', backoffCoefficient: 2 },
-});
+const acts = proxyActivities<Activities>(CASE_ACTIVITY);
 
 /** Sent by the API after the start: answers once the objection is recorded, with its statutory due date. */
 export const objectionReceipt = defineUpdate<

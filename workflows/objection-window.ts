@@ -9,13 +9,11 @@
  */
 import { condition, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { CASE_ACTIVITY } from './activity-options';
 import { carryOutCorrection, type AppliedCorrection, type CorrectionToCarryOut } from './objection-conclusion';
 import { shanghaiDate, shanghaiInstant } from '../domain/business-time';
 
-const acts = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', maximumInterval: '10 minutes', backoffCoefficient: 2 },
-});
+const acts = proxyActivities<Activities>(CASE_ACTIVITY);
 
 /** Art. 13: the last days of the remedies against a decision, stated in its notice. */
 export interface Remedies {

@@ -8,16 +8,14 @@
  */
 import { ApplicationFailure, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { CASE_ACTIVITY } from './activity-options';
 import type { PayableKind } from '../activities/payments';
 import type { MessageParams } from '../domain/messages';
 import { correctBankAccount, validateAccountCorrection } from './benefit-period';
 import { PAY_DAY, PAY_HOUR, SETTLE_DAY } from '../contracts/pay-day';
 import { addToMonth, monthOfDate, shanghaiDate, shanghaiInstant } from '../domain/business-time';
 
-const acts = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', maximumInterval: '10 minutes', backoffCoefficient: 2 },
-});
+const acts = proxyActivities<Activities>(CASE_ACTIVITY);
 
 /** Attempts before an item is given up or its payee asked for a corrected account (the first, and one re-send). */
 const ATTEMPTS = 2;

@@ -30,6 +30,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { CASE_ACTIVITY } from './activity-options';
 import type { OtherBenefitAssessment, OtherBenefitKind } from '../activities/other-benefits';
 import type { PayableKind } from '../activities/payments';
 import { supplyMaterials } from '../contracts/claim';
@@ -61,10 +62,7 @@ export type OtherBenefitStatus =
   | 'withdrawn'
   | 'cancelled';
 
-const acts = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', maximumInterval: '10 minutes', backoffCoefficient: 2 },
-});
+const acts = proxyActivities<Activities>(CASE_ACTIVITY);
 
 /** Art. 42: the death a survivors' claim establishes is signalled to the benefit period (cases begun before: not). */
 const DEATH_STOPS_PERIOD = 'other-benefit-death-stops-period';

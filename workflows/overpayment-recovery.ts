@@ -26,6 +26,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { CASE_ACTIVITY } from './activity-options';
 import { agencyCovers } from '../domain/access';
 import type { MessageParams } from '../domain/messages';
 import type { Actor } from '../domain/tasks';
@@ -34,10 +35,7 @@ import { CASE_STATUS } from '../contracts/search-attributes';
 import { createTaskBoard } from './tasks';
 import { shanghaiDate } from '../domain/business-time';
 
-const acts = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', maximumInterval: '10 minutes', backoffCoefficient: 2 },
-});
+const acts = proxyActivities<Activities>(CASE_ACTIVITY);
 
 /** Art. 43: the notice delivered; the 30 days run from `deliveredOn`. Staff of the agency record it. */
 export const recordDelivery = defineUpdate<

@@ -32,6 +32,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { RETRY } from './activity-options';
 import type { PaymentRunTotals } from '../activities/payments';
 import type { MonthlyCheckBatchOutcome, MonthlyCheckFinding } from '../activities/monthly-check';
 import { stopFound } from './benefit-period';
@@ -55,7 +56,7 @@ const ledger = proxyActivities<Activities>({
 const sender = proxyActivities<Activities>({
   startToCloseTimeout: '10 minutes',
   heartbeatTimeout: '10 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '10 minutes', backoffCoefficient: 2 },
+  retry: RETRY,
 });
 
 /**
@@ -64,7 +65,7 @@ const sender = proxyActivities<Activities>({
  */
 const checker = proxyActivities<Activities>({
   startToCloseTimeout: '10 minutes',
-  retry: { initialInterval: '1 second', maximumInterval: '10 minutes', backoffCoefficient: 2 },
+  retry: RETRY,
 });
 
 /** Batches of a run at the bank at once (a worker's capacity, not policy: the bank takes any number). */

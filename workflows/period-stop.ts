@@ -8,6 +8,7 @@
  */
 import { getExternalWorkflowHandle, isCancellation, patched, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { CASE_ACTIVITY } from './activity-options';
 import { stopFound, type StopFinding } from './benefit-period';
 import { requestRecovery } from './recovery-request';
 import { monthOfDate } from '../domain/business-time';
@@ -18,10 +19,7 @@ import { monthOfDate } from '../domain/business-time';
  */
 const ENDED_PERIOD_STOP_RECOVERED = 'period-stop-ended-period-recovered';
 
-const acts = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', maximumInterval: '10 minutes', backoffCoefficient: 2 },
-});
+const acts = proxyActivities<Activities>(CASE_ACTIVITY);
 
 /**
  * Tells the period to stop from `found.date`. Answers whether it was told: when its workflow is not running, the

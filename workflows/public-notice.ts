@@ -24,6 +24,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { CASE_ACTIVITY } from './activity-options';
 import { CASE_TYPE_CODES, formatCaseNumber, serialFromBytes } from '../domain/case-number';
 import type { NoticeKind } from '../domain/subsidies';
 import { CASE_STATUS } from '../contracts/search-attributes';
@@ -67,10 +68,7 @@ export const objectToNoticeItem = defineUpdate<
   [{ itemNo: number; reason: string; contact?: string | null }]
 >('objectToNoticeItem');
 
-const acts = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', maximumInterval: '10 minutes', backoffCoefficient: 2 },
-});
+const acts = proxyActivities<Activities>(CASE_ACTIVITY);
 
 export async function publicNotice(input: PublicNoticeInput): Promise<{ released: number; withdrawn: number }> {
   const { noticeId, agencyCode } = input;

@@ -22,14 +22,12 @@ import {
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Activities } from '../activities';
+import { CASE_ACTIVITY } from './activity-options';
 import { overpaymentRecovery } from './overpayment-recovery';
 import type { RecoveryInput } from '../contracts/recovery';
 import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from '../contracts/search-attributes';
 
-const acts = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', maximumInterval: '10 minutes', backoffCoefficient: 2 },
-});
+const acts = proxyActivities<Activities>(CASE_ACTIVITY);
 
 /** Art. 43: start the recovery of a stop (sent to the claim's workflow, whose child it becomes). */
 export const recoveryNeeded = defineSignal<[RecoveryInput]>('recoveryNeeded');

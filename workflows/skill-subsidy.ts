@@ -23,6 +23,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { CASE_ACTIVITY } from './activity-options';
 import type { SkillSubsidyAssessment } from '../activities/subsidies';
 import type { CorrectionToCarryOut } from './objection-conclusion';
 import { createObjectionWindow } from './objection-window';
@@ -32,10 +33,7 @@ import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from '../contracts/search-attribu
 import { createTaskBoard } from './tasks';
 import { shanghaiDate } from '../domain/business-time';
 
-const acts = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', maximumInterval: '10 minutes', backoffCoefficient: 2 },
-});
+const acts = proxyActivities<Activities>(CASE_ACTIVITY);
 
 export interface SkillSubsidyInput {
   caseNumber: string;

@@ -28,6 +28,7 @@ import {
   uuid4,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { RETRY } from './activity-options';
 import { FORM_SCHEMAS, type FormName, type FormOf } from '../domain/forms';
 import type { Period } from '../domain/calendar';
 import { refusalToAct, refusalToSupervise, type Actor, type TaskStep } from '../domain/tasks';
@@ -38,7 +39,7 @@ import { shanghaiDate } from '../domain/business-time';
 const acts = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   // A deadline in a calendar year nobody entered yet keeps retrying (slowly) until an administrator adds the year.
-  retry: { initialInterval: '1 second', maximumInterval: '10 minutes', backoffCoefficient: 2 },
+  retry: RETRY,
 });
 
 export interface EscalationPolicy {
