@@ -196,7 +196,11 @@ const knowsOf = (user: AuthUser, t: TaskRow): boolean => inTaskScope(t, user);
  * of their roles (Art. 77, 78); otherwise the rule, 403 missing_role (the same words as the workflow's refusal).
  */
 function mayView(user: AuthUser, t: TaskRow): Refusal | null {
-  if (seesEveryRole(user)) return null;
+  return seesEveryRole(user) ? null : mayDo(user, t);
+}
+
+/** Whether the user holds the task's role: refusalToAct's first rule, as the case's validator applies it (Art. 77). */
+function mayDo(user: AuthUser, t: TaskRow): Refusal | null {
   const r = refusalToAct(
     {
       step: t.step as TaskStep,
@@ -253,8 +257,9 @@ export function tasksRouter(deps: { db: Db; temporal: Client; actionWaitMs?: num
 
   /**
    * The task of the path. 404 when the caller may not know it exists (no such task, or outside their agency scope);
-   * for a look (`view`), 403 missing_role when their roles do not reach it. An action goes on to the case, whose
-   * validator refuses with the rule (403 missing_role / separation_of_duties), as refusalToAct decides.
+   * otherwise 403 missing_role when their roles do not reach it: for a look (`view`: the task, a comment, giving it
+   * back), the task's role or supervision; for doing it (`act`: claim, complete), the task's role, as the case's
+   * validator decides first. The case then refuses the rest with the rule (岗位不相容: 403 separation_of_duties).
    */
   async function knownTask(req: Request, purpose: 'view' | 'act'): Promise<TaskRow> {
     const { id } = parseOr400(TaskIdParamSchema, req.params, 'params');
@@ -262,7 +267,7 @@ export function tasksRouter(deps: { db: Db; temporal: Client; actionWaitMs?: num
     const t = await db.task.findUnique({ where: { id } });
     if (!t || !knowsOf(user, t))
       throw new ApiError(404, 'task_not_found', '没有此任务，或此任务不在您所在经办机构的管辖范围内');
-    const refused = purpose === 'view' ? mayView(user, t) : null;
+    const refused = purpose === 'view' ? mayView(user, t) : mayDo(user, t);
     if (refused) throw new ApiError(REFUSAL_STATUS[refused.code], refused.code, refused.message);
     return t;
   }
@@ -402,7 +407,7 @@ export function tasksRouter(deps: { db: Db; temporal: Client; actionWaitMs?: num
   });
 
   router.post('/tasks/:id/release', async (req, res) => {
-    const t = await knownTask(req, 'act');
+    const t = await knownTask(req, 'view');
     const actor = actorOf(currentUser(req));
     const r = await update(t, releaseTask, { taskId: t.id, actor });
     if (r === PENDING) return pending(res, t);
@@ -442,7 +447,7 @@ export function tasksRouter(deps: { db: Db; temporal: Client; actionWaitMs?: num
   });
 
   router.post('/tasks/:id/reassign', requireRole('supervisor'), async (req, res) => {
-    const t = await knownTask(req, 'act');
+    const t = await knownTask(req, 'view');
     const body = parseOr400(ReassignBodySchema, req.body);
     const assignee = await db.user.findUnique({ where: { id: body.assigneeId } });
     if (!assignee || !assignee.active) {
@@ -465,7 +470,7 @@ export function tasksRouter(deps: { db: Db; temporal: Client; actionWaitMs?: num
   });
 
   router.post('/tasks/:id/extend', requireRole('supervisor'), async (req, res) => {
-    const t = await knownTask(req, 'act');
+    const t = await knownTask(req, 'view');
     const body = parseOr400(ExtendBodySchema, req.body);
     const actor = actorOf(currentUser(req));
     const view = await update(
