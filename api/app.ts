@@ -86,7 +86,7 @@ const requireJson: RequestHandler = (req, res, next) => {
     (hasBody || req.headers['content-type']) &&
     !req.is('application/json')
   ) {
-    return sendError(res, new ApiError(415, 'unsupported_media_type', 'The request body must be application/json'));
+    return sendError(res, new ApiError(415, 'unsupported_media_type', '请求内容须为 application/json'));
   }
   next();
 };

@@ -4,6 +4,7 @@
  */
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { z } from 'zod';
+import '../domain/zod-locale';
 
 export interface FieldError {
   path: string;
@@ -49,7 +50,7 @@ function joinPath(prefix: string, path: PropertyKey[]): string {
 export function zodFields(error: z.ZodError, prefix = ''): FieldError[] {
   return error.issues.flatMap((issue) => {
     if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({ path: joinPath(prefix, [...issue.path, key]), message: 'unknown field' }));
+      return issue.keys.map((key) => ({ path: joinPath(prefix, [...issue.path, key]), message: '未知字段' }));
     }
     const rule = issue.code === 'custom' ? (issue.params as { rule?: unknown } | undefined)?.rule : undefined;
     return [
@@ -58,7 +59,7 @@ export function zodFields(error: z.ZodError, prefix = ''): FieldError[] {
   });
 }
 
-export function validationError(fields: FieldError[], message = 'The request is not valid'): ApiError {
+export function validationError(fields: FieldError[], message = '请求有误，请按提示修改'): ApiError {
   return new ApiError(400, 'validation_failed', message, fields);
 }
 
@@ -75,7 +76,7 @@ export function sendError(res: Parameters<RequestHandler>[1], err: ApiError): vo
 }
 
 export const notFoundHandler: RequestHandler = (req, res) => {
-  sendError(res, new ApiError(404, 'not_found', `No route ${req.method} ${req.path}`));
+  sendError(res, new ApiError(404, 'not_found', `没有此接口：${req.method} ${req.path}`));
 };
 
 /** Maps body-parser failures, dependency outages and bugs to the error format; never leaks a stack. */
@@ -84,20 +85,19 @@ export function errorHandler(onUnexpected: (err: unknown) => void): ErrorRequest
     if (res.headersSent) return next(err);
     if (err instanceof ApiError) return sendError(res, err);
     const type = (err as { type?: string }).type;
-    if (type === 'entity.too.large')
-      return sendError(res, new ApiError(413, 'payload_too_large', 'The request body is too large'));
+    if (type === 'entity.too.large') return sendError(res, new ApiError(413, 'payload_too_large', '请求内容过大'));
     if (type === 'entity.parse.failed')
-      return sendError(res, new ApiError(400, 'invalid_json', 'The request body is not valid JSON'));
+      return sendError(res, new ApiError(400, 'invalid_json', '请求内容不是有效的 JSON'));
     // A path segment that is not valid percent-encoding (`/cases/%zz`): the router cannot decode it.
     if (err instanceof URIError && (err as { status?: number }).status === 400)
-      return sendError(res, new ApiError(400, 'invalid_path', 'The path is not valid percent-encoding'));
+      return sendError(res, new ApiError(400, 'invalid_path', '请求路径的百分号编码无效'));
     if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
-      return sendError(res, new ApiError(415, 'unsupported_media_type', 'Unsupported body encoding'));
+      return sendError(res, new ApiError(415, 'unsupported_media_type', '不支持的请求内容编码'));
     }
     const unavailable = dependencyOutage(err);
     if (unavailable) return sendError(res, unavailable);
     onUnexpected(err);
-    return sendError(res, new ApiError(500, 'internal_error', 'An unexpected error occurred; it has been logged'));
+    return sendError(res, new ApiError(500, 'internal_error', '发生意外错误，已记录'));
   };
 }
 
@@ -110,14 +110,14 @@ export function dependencyOutage(err: unknown): ApiError | undefined {
     return new ApiError(
       503,
       'case_not_answering',
-      'The case did not answer in time; the action may still be applied: look at the case before sending it again',
+      '案件未及时响应，操作仍可能生效：请先查看案件，再决定是否重新提交',
       [],
       { 'Retry-After': '5' },
     );
   }
   const grpcUnavailable = e?.code === 14 || e?.code === 4 || /ServiceError|UNAVAILABLE|DEADLINE_EXCEEDED/.test(text);
   if (grpcUnavailable && /ServiceError|grpc|UNAVAILABLE|DEADLINE|Temporal/i.test(text)) {
-    return new ApiError(503, 'temporal_unavailable', 'The workflow service is unavailable; try again shortly', [], {
+    return new ApiError(503, 'temporal_unavailable', '流程服务暂不可用，请稍后再试', [], {
       'Retry-After': '5',
     });
   }
@@ -131,7 +131,7 @@ export function dependencyOutage(err: unknown): ApiError | undefined {
       text,
     )
   ) {
-    return new ApiError(503, 'database_unavailable', 'The database is unavailable; try again shortly', [], {
+    return new ApiError(503, 'database_unavailable', '数据库暂不可用，请稍后再试', [], {
       'Retry-After': '5',
     });
   }

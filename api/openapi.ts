@@ -221,7 +221,7 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
         200: { description: 'Done', content: json(z.object({}).loose()) },
         400: error('The body is not valid'),
         404: error('No such case for you'),
-        409: error('The case is not at that stage'),
+        409: error('案件不在此办理环节'),
       },
     });
   }
@@ -435,7 +435,7 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
       200: { description: 'Updated', content: json(UserViewSchema) },
       400: error('The body is not valid'),
       403: error('Not an administrator, or the user is outside your scope'),
-      404: error('No such user'),
+      404: error('没有此用户'),
     },
   });
 
@@ -452,7 +452,7 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
       400: error('The id or the body is not valid'),
       401: error('Not signed in'),
       403: error('Not an administrator, or the user is outside your scope'),
-      404: error('No such user'),
+      404: error('没有此用户'),
     },
   });
 

@@ -37,6 +37,6 @@ export const refuseCrossSiteWrites: RequestHandler = (req, _res, next) => {
       foreign = true;
     }
   }
-  if (foreign) throw new ApiError(403, 'cross_site_request', 'Requests from other sites are refused');
+  if (foreign) throw new ApiError(403, 'cross_site_request', '拒绝来自其他网站的请求');
   next();
 };

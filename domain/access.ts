@@ -16,6 +16,18 @@ export const STAFF_ROLES = [
 ] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
 
+/** The staff roles as the 规程 names the posts (经办岗位, Art. 77), for messages people read. */
+export const ROLE_NAMES: Record<StaffRole, string> = {
+  intake: '受理',
+  reviewer: '审核（初审）',
+  second_reviewer: '复核',
+  approver: '审批',
+  finance: '财务',
+  auditor: '稽核内控',
+  supervisor: '业务监督',
+  administrator: '系统管理',
+};
+
 /**
  * Machine clients (service accounts with a bearer token): the online service platform / mobile app, which vouches for
  * the person's real-name identity (Art. 4, 35: 网上服务平台、手机APP), and self-service kiosks (自助终端).

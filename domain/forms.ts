@@ -3,6 +3,7 @@
  * not match is refused before anything is written to history), by the API and by the OpenAPI document. Workflow-safe.
  */
 import { z } from 'zod';
+import './zod-locale';
 import { LitigationFormSchema, ObjectionFormSchema } from './objection-forms';
 
 export { ObjectionFormSchema, LitigationFormSchema, type ObjectionForm, type LitigationForm } from './objection-forms';

@@ -12,7 +12,10 @@ const VIEWS = [
   ['all', '全部'],
 ];
 const params = new URLSearchParams(location.search);
-let view = params.get('view') ?? 'mine';
+const VIEW_CODES = VIEWS.map(([code]) => code);
+/** A view the user chose (the address, a click) is kept; otherwise the page opens on the one that has work. */
+let chosen = VIEW_CODES.includes(params.get('view'));
+let view = chosen ? params.get('view') : 'mine';
 /** Cursors of the pages seen so far (the API pages with a keyset cursor; going back reuses them). */
 let cursors = [null];
 
@@ -40,6 +43,7 @@ function renderViews(counts) {
           checked: code === view,
           onchange: () => {
             view = code;
+            chosen = true;
             cursors = [null];
             load();
           },
@@ -57,8 +61,10 @@ async function load() {
   const mine = ++latest;
   const q = new URLSearchParams({ view, status: $('#status').value, limit: $('#limit').value });
   for (const name of ['type', 'dueFrom', 'dueTo']) if ($(`#${name}`).value) q.set(name, $(`#${name}`).value);
-  // The address keeps the filters (a bookmark, the back button), not the page.
-  history.replaceState(null, '', `?${q}`);
+  // The address keeps the filters (a bookmark, the back button), not the page; the view once the user chose it.
+  const address = new URLSearchParams(q);
+  if (!chosen) address.delete('view');
+  history.replaceState(null, '', `?${address}`);
   const cursor = cursors[cursors.length - 1];
   if (cursor) q.set('cursor', cursor);
   const res = await api(`/tasks?${q}`);
@@ -68,6 +74,12 @@ async function load() {
     return;
   }
   const { items, nextCursor, counts } = res.data;
+  // Nothing of mine while work waits to be taken: open on 可领取 (the counts come with the list).
+  if (!chosen && view === 'mine' && counts.mine === 0 && counts.available > 0) {
+    view = 'available';
+    $(`#view-${view}`).checked = true;
+    return load();
+  }
   renderViews(counts);
   const title = VIEWS.find(([c]) => c === view)[1];
   $('#list').replaceChildren(
@@ -88,6 +100,8 @@ async function load() {
               ? h('span', { class: 'badge badge-overdue' }, `已超期（${dateTime(t.overdueSince)}起）`)
               : label('taskStatus', t.status),
         },
+        // Why this user may not do it (their post, 岗位不相容): the API's rule, in its words.
+        { title: '能否办理', cell: (t) => (t.blockedReason ? `不能办理：${t.blockedReason.message}` : '可办理') },
       ],
       items,
       '没有符合条件的任务',

@@ -32,6 +32,7 @@ import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from '../contracts/search-attribu
 import { createTaskBoard } from './tasks';
 import type { RevocationInput, RevocationStatus } from '../contracts/revocation';
 import { monthOfDate, shanghaiDate } from '../domain/business-time';
+import { REVOCATION_PROPOSAL_STEP } from '../domain/tasks';
 
 const acts = proxyActivities<Activities>(CASE_ACTIVITY);
 
@@ -52,7 +53,7 @@ export async function determinationRevocation(input: RevocationInput): Promise<R
 
   // 1. Proposed: the case and its proposal in the read model, audited; the proposer's step for 岗位不相容.
   await acts.recordRevocationProposed({ ...input, at: iso() });
-  tasks.recordStep('review', input.proposedBy.userId);
+  tasks.recordStep(REVOCATION_PROPOSAL_STEP, input.proposedBy.userId);
 
   // 2. An approver who did not propose it decides.
   const decision = await tasks.humanTask({

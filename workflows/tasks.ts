@@ -195,8 +195,7 @@ export function createTaskBoard(ctx: { caseNumber: string; workflowId: string; c
 
   function openTask(taskId: string): TaskState {
     const t = tasks.get(taskId);
-    if (!t || t.status !== 'open')
-      refuse('This task is not open (done already, or not of this case)', { code: 'task_not_open' });
+    if (!t || t.status !== 'open') refuse('此任务已办结或不属于本案，不能再办理', { code: 'task_not_open' });
     return t;
   }
   const access = (t: TaskState) => ({
@@ -261,14 +260,14 @@ export function createTaskBoard(ctx: { caseNumber: string; workflowId: string; c
         mayAct(t, actor);
         const parsed = FORM_SCHEMAS[t.form].safeParse(form);
         if (!parsed.success) {
-          refuse('The decision form is not valid', {
+          refuse('审批表填写有误，请按提示修改', {
             code: 'invalid_form',
             fields: parsed.error.issues.map((i) => ({ path: ['form', ...i.path].join('.'), message: i.message })),
           });
         }
         const broken = t.check?.(parsed.data as never);
         if (broken) {
-          refuse('The decision form is not valid', {
+          refuse('审批表填写有误，请按提示修改', {
             code: 'invalid_form',
             fields: [{ path: `form.${broken.path}`, message: broken.message }],
           });
@@ -285,7 +284,7 @@ export function createTaskBoard(ctx: { caseNumber: string; workflowId: string; c
     validator: ({ taskId, actor }) => {
       const t = openTask(taskId);
       if (t.assigneeId !== actor.userId && refusalToSupervise(access(t), actor)) {
-        refuse('Only the assignee or a supervisor can release this task', { code: 'not_assignee' });
+        refuse('只有领取人或业务监督人员可以退回此任务', { code: 'not_assignee' });
       }
     },
   });

@@ -23,7 +23,7 @@ import { ApiError, ErrorBodySchema, parseOr400, validationError, zodFields, type
 import { currentUser, requireRole } from '../auth/middleware';
 import { PolicyFamilySchema } from '../policy/router';
 
-const DATE_MESSAGE = 'must be a real date YYYY-MM-DD';
+const DATE_MESSAGE = '须为存在的日期，格式 YYYY-MM-DD';
 
 export const AddPolicyEntrySchema = z
   .strictObject({
@@ -31,7 +31,7 @@ export const AddPolicyEntrySchema = z
     key: z
       .string()
       .trim()
-      .min(1, 'is required')
+      .min(1, '必填')
       .max(128)
       .meta({ description: 'The parameter within the family (e.g. tier1 for minimumWage)', example: 'tier1' }),
     effectiveFrom: z.iso
@@ -46,9 +46,9 @@ export const AddPolicyEntrySchema = z
       example: { monthlyFen: 241000 },
     }),
     source: z.strictObject({
-      document: z.string().trim().min(1, 'is required: the document the value comes from').max(500),
-      article: z.string().trim().min(1, 'is required: the article or section').max(200),
-      url: z.url('must be a URL').max(500).optional(),
+      document: z.string().trim().min(1, '必填：取值依据的文件').max(500),
+      article: z.string().trim().min(1, '必填：条款或章节').max(200),
+      url: z.url('须为网址（URL）').max(500).optional(),
     }),
     confirmed: z.boolean({ error: 'must be true or false: whether the value was checked against its source' }),
     note: z.string().trim().min(1).max(1000).optional(),
@@ -166,33 +166,33 @@ export function policyEntriesRouter(deps: PolicyEntriesDeps): Router {
     const family = PolicyFamilySchema.safeParse(raw.family);
     let value: unknown;
     if (family.success) {
-      if (raw.value === undefined) fields.push({ path: 'value', message: 'is required' });
+      if (raw.value === undefined) fields.push({ path: 'value', message: '必填' });
       else {
         const v = familyValueSchemas[family.data].safeParse(raw.value);
         if (v.success) value = v.data;
         else fields.push(...zodFields(v.error, 'value'));
       }
     }
-    if (!outer.success || fields.length) throw validationError(fields, 'The policy entry is not valid');
+    if (!outer.success || fields.length) throw validationError(fields, '政策参数取值有误，请按提示修改');
     const body = outer.data;
     if (body.effectiveFrom < today) {
       fields.push({
         path: 'effectiveFrom',
-        message: `must be today (${today}, Asia/Shanghai) or later: history is not edited (Art. 12)`,
+        message: `须为今天（${today}，北京时间）或以后：已生效的历史不作修改（第十二条）`,
       });
     }
     if (body.effectiveUntil !== undefined && body.effectiveUntil < body.effectiveFrom) {
-      fields.push({ path: 'effectiveUntil', message: 'must not be before effectiveFrom' });
+      fields.push({ path: 'effectiveUntil', message: '不能早于生效日期（effectiveFrom）' });
     }
     const current = await deps.policy.current();
     const known = new Set((current[body.family] as PolicyEntry<unknown>[]).map((e) => e.key));
     if (!known.has(body.key)) {
       fields.push({
         path: 'key',
-        message: `is not a parameter of ${body.family} (known: ${[...known].sort().join(', ')})`,
+        message: `不是${body.family}的参数（已有：${[...known].sort().join('、')}）`,
       });
     }
-    if (fields.length) throw validationError(fields, 'The policy entry is not valid');
+    if (fields.length) throw validationError(fields, '政策参数取值有误，请按提示修改');
     const entry = {
       key: body.key,
       effectiveFrom: body.effectiveFrom,
@@ -207,8 +207,8 @@ export function policyEntriesRouter(deps: PolicyEntriesDeps): Router {
       new ApiError(
         409,
         'policy_entry_exists',
-        `${body.family}/${entry.key} already has an entry effective ${entry.effectiveFrom}; history is not edited: add an entry with a later date`,
-        [{ path: 'effectiveFrom', message: 'an entry of this parameter already takes effect on this date' }],
+        `${body.family}/${entry.key}已有自${entry.effectiveFrom}起生效的取值；已生效的历史不作修改，请新增生效日期更晚的取值`,
+        [{ path: 'effectiveFrom', message: '此参数已有在该日生效的取值' }],
       );
     if (
       (current[body.family] as PolicyEntry<unknown>[]).some(

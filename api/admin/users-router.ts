@@ -16,38 +16,32 @@ import { createUser, hashPassword, issueServiceToken } from '../auth/service';
 import { StaffUserSchema } from '../auth/router';
 import { accountLocks, clearAccount } from '../auth/throttle';
 
-const password = z.string().min(12, 'must be at least 12 characters').max(256);
-const roles = z.array(z.enum(ROLES)).min(1, 'must hold at least one role').max(ROLES.length);
-const agencyCode = z.string().regex(/^\d{6}$/, 'must be a 6-digit administrative division code');
+const password = z.string().min(12, '至少12个字符').max(256);
+const roles = z.array(z.enum(ROLES)).min(1, '须至少有一个岗位').max(ROLES.length);
+const agencyCode = z.string().regex(/^\d{6}$/, '须为6位行政区划代码');
 
 export const CreateUserSchema = z
   .strictObject({
     username: z
       .string()
       .trim()
-      .regex(/^[a-z0-9._-]{3,64}$/, 'must be 3-64 of a-z 0-9 . _ -'),
+      .regex(/^[a-z0-9._-]{3,64}$/, '须为3至64位 a-z 0-9 . _ -'),
     displayName: z.string().trim().min(1).max(64),
     agencyCode,
     roles,
     password,
     /** Art. 8: the employer an employer agent acts for (required for, and only for, employer agents). */
-    employerUscc: z
-      .string()
-      .trim()
-      .toUpperCase()
-      .refine(isValidUscc, 'must be a unified social credit code (GB 32100)')
-      .optional(),
+    employerUscc: z.string().trim().toUpperCase().refine(isValidUscc, '须为统一社会信用代码（GB 32100）').optional(),
   })
   .superRefine((u, ctx) => {
     const agent = u.roles.includes('employer_agent');
     if (agent && !u.employerUscc) {
-      ctx.addIssue({ code: 'custom', path: ['employerUscc'], message: 'is required for an employer agent (Art. 8)' });
+      ctx.addIssue({ code: 'custom', path: ['employerUscc'], message: '单位经办人必填（第八条）' });
     }
     if (agent && u.roles.length > 1) {
-      ctx.addIssue({ code: 'custom', path: ['roles'], message: 'an employer agent holds no other role' });
+      ctx.addIssue({ code: 'custom', path: ['roles'], message: '单位经办人不能兼任其他岗位' });
     }
-    if (!agent && u.employerUscc)
-      ctx.addIssue({ code: 'custom', path: ['employerUscc'], message: 'is only for employer agents' });
+    if (!agent && u.employerUscc) ctx.addIssue({ code: 'custom', path: ['employerUscc'], message: '仅限单位经办人' });
   })
   .meta({ id: 'CreateUser' });
 
@@ -58,19 +52,19 @@ export const UpdateUserSchema = z
     roles: roles.optional(),
     active: z.boolean().optional(),
     password: password.optional(),
-    reason: z.string().trim().min(2, 'must say why').max(500),
+    reason: z.string().trim().min(2, '须说明理由').max(500),
   })
   .meta({ id: 'UpdateUser' });
 
 export const IssueTokenSchema = z
   .strictObject({
     days: z.number().int().min(1).max(730).meta({ description: 'How long the token is valid' }),
-    reason: z.string().trim().min(2, 'must say why').max(500),
+    reason: z.string().trim().min(2, '须说明理由').max(500),
   })
   .meta({ id: 'IssueToken', description: 'A bearer token for a machine client (online channel, kiosk)' });
 
 export const UnlockUserSchema = z
-  .strictObject({ reason: z.string().trim().min(2, 'must say why').max(500) })
+  .strictObject({ reason: z.string().trim().min(2, '须说明理由').max(500) })
   .meta({ id: 'UnlockUser', description: 'Art. 95: why the account is unlocked (audited)' });
 
 const SignInLockSchema = z
@@ -122,7 +116,7 @@ const viewOf = async (db: Db, u: UserRow) => view(u, await accountLocks(db, [u.u
 
 async function assertAgencyExists(db: Db, code: string) {
   if (!(await db.agency.findUnique({ where: { code } }))) {
-    throw validationError([{ path: 'agencyCode', message: 'is not a known agency' }]);
+    throw validationError([{ path: 'agencyCode', message: '不是已知的经办机构' }]);
   }
 }
 
@@ -134,10 +128,10 @@ export function usersRouter(deps: { db: Db }): Router {
   /** The user of `:id`, if the administrator's agency covers theirs (Art. 5, 94); 404 if there is none. */
   async function userInScope(req: Request, opts: { active?: boolean } = {}) {
     const admin = currentUser(req);
-    const { id } = parseOr400(z.object({ id: z.uuid('must be a user id') }), req.params, 'params');
+    const { id } = parseOr400(z.object({ id: z.uuid('须为用户编号') }), req.params, 'params');
     const user = await db.user.findUnique({ where: { id } });
     if (!user || (opts.active && !user.active))
-      throw new ApiError(404, 'user_not_found', opts.active ? 'No such active user' : 'No such user');
+      throw new ApiError(404, 'user_not_found', opts.active ? '没有此在岗用户' : '没有此用户');
     assertAgencyScope(admin, user.agencyCode);
     return { admin, id, user };
   }
@@ -171,9 +165,7 @@ export function usersRouter(deps: { db: Db }): Router {
         .json(await viewOf(db, created));
     } catch (err) {
       if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') {
-        throw new ApiError(409, 'username_taken', 'That username is taken', [
-          { path: 'username', message: 'already exists' },
-        ]);
+        throw new ApiError(409, 'username_taken', '该用户名已被使用', [{ path: 'username', message: '已存在' }]);
       }
       throw err;
     }
@@ -192,7 +184,7 @@ export function usersRouter(deps: { db: Db }): Router {
         throw validationError([
           {
             path: 'roles',
-            message: 'an employer agent keeps that one role, and only employer agents have it (Art. 8)',
+            message: '单位经办人只有这一个岗位，且只有单位经办人有此岗位（第八条）',
           },
         ]);
       }
@@ -201,7 +193,7 @@ export function usersRouter(deps: { db: Db }): Router {
       throw validationError([
         {
           path: body.active === false ? 'active' : 'roles',
-          message: 'you cannot remove your own administration rights',
+          message: '不能取消您自己的系统管理权限',
         },
       ]);
     }

@@ -4,7 +4,7 @@
  */
 import type { Request, RequestHandler } from 'express';
 import type { Db } from '../../lib/db';
-import { agencyCovers, type Role } from '../../domain/access';
+import { agencyCovers, ROLE_NAMES, type Role, type StaffRole } from '../../domain/access';
 import { ApiError } from '../errors';
 import { applicantOf, type ApplicantPrincipal } from './applicant';
 import { authenticate, type AuthUser } from './service';
@@ -56,22 +56,28 @@ export function identify(db: Db): RequestHandler {
 
 /** The signed-in applicant, or 401. */
 export function currentApplicant(req: Request): ApplicantPrincipal {
-  if (!req.applicant) throw new ApiError(401, 'unauthenticated', 'Sign in first', [], { 'WWW-Authenticate': 'Bearer' });
+  if (!req.applicant) throw new ApiError(401, 'unauthenticated', '请先登录', [], { 'WWW-Authenticate': 'Bearer' });
   return req.applicant;
 }
 
 /** The signed-in user, or 401. */
 export function currentUser(req: Request): AuthUser {
-  if (!req.user) throw new ApiError(401, 'unauthenticated', 'Sign in first', [], { 'WWW-Authenticate': 'Bearer' });
+  if (!req.user) throw new ApiError(401, 'unauthenticated', '请先登录', [], { 'WWW-Authenticate': 'Bearer' });
   return req.user;
 }
+
+const roleName = (r: Role) => ROLE_NAMES[r as StaffRole] ?? r;
 
 /** Requires one of `roles` (Art. 77 权限管理). */
 export function requireRole(...roles: Role[]): RequestHandler {
   return (req, _res, next) => {
     const user = currentUser(req);
     if (!roles.some((r) => user.roles.includes(r))) {
-      throw new ApiError(403, 'forbidden', `This needs one of the roles: ${roles.join(', ')}`);
+      throw new ApiError(
+        403,
+        'forbidden',
+        `须由以下岗位之一办理：${roles.map(roleName).join('、')}（第七十七条 权限管理）`,
+      );
     }
     next();
   };
@@ -80,6 +86,10 @@ export function requireRole(...roles: Role[]): RequestHandler {
 /** 403 unless the user's agency covers `agencyCode` (Art. 5 分级管理). */
 export function assertAgencyScope(user: AuthUser, agencyCode: string): void {
   if (!agencyCovers(user.agencyCode, agencyCode)) {
-    throw new ApiError(403, 'outside_agency_scope', `Agency ${agencyCode} is outside your agency's scope`);
+    throw new ApiError(
+      403,
+      'outside_agency_scope',
+      `经办机构${agencyCode}不在您所在经办机构的管辖范围内（第五条 分级管理）`,
+    );
   }
 }

@@ -17,8 +17,8 @@ import type { ThrottleScope } from './throttle';
 
 export const LoginRequestSchema = z
   .strictObject({
-    username: z.string().trim().min(1, 'must not be empty').max(64),
-    password: z.string().min(1, 'must not be empty').max(256),
+    username: z.string().trim().min(1, '不能为空').max(64),
+    password: z.string().min(1, '不能为空').max(256),
     mode: z.enum(['cookie', 'bearer']).default('cookie'),
   })
   .meta({ id: 'LoginRequest' });
@@ -49,14 +49,14 @@ const applicantIdentity = {
     .string()
     .trim()
     .toUpperCase()
-    .refine(isValidResidentIdNumber, 'must be an 18-character identity number with a valid GB 11643 check character'),
-  phone: z.string().trim().refine(isMainlandMobile, 'must be a mainland mobile number (11 digits, 1[3-9]…)'),
+    .refine(isValidResidentIdNumber, '须为18位公民身份号码，校验码符合 GB 11643'),
+  phone: z.string().trim().refine(isMainlandMobile, '须为11位大陆手机号码（1[3-9]开头）'),
 };
 export const ApplicantCodeRequestSchema = z.strictObject(applicantIdentity).meta({ id: 'ApplicantCodeRequest' });
 export const ApplicantLoginRequestSchema = z
   .strictObject({
     ...applicantIdentity,
-    code: z.string().regex(/^\d{6}$/, 'must be the 6-digit code'),
+    code: z.string().regex(/^\d{6}$/, '须为6位验证码'),
     mode: z.enum(['cookie', 'bearer']).default('cookie'),
   })
   .meta({ id: 'ApplicantLoginRequest' });
@@ -196,7 +196,7 @@ export function authRouter(deps: {
   router.post('/auth/logout', async (req, res) => {
     if (req.applicant) await endApplicantSession(deps.db, req.applicant.sessionId);
     else if (req.user) await logout(deps.db, req.user, String(req.id));
-    else throw new ApiError(401, 'unauthenticated', 'Sign in first', [], { 'WWW-Authenticate': 'Bearer' });
+    else throw new ApiError(401, 'unauthenticated', '请先登录', [], { 'WWW-Authenticate': 'Bearer' });
     res.clearCookie(SESSION_COOKIE, { path: '/' });
     res.status(204).end();
   });
@@ -204,7 +204,7 @@ export function authRouter(deps: {
   router.get('/auth/me', (req, res) => {
     if (req.applicant)
       return void res.json({ kind: 'applicant', idNumberMasked: maskIdNumber(req.applicant.idNumber) });
-    if (!req.user) throw new ApiError(401, 'unauthenticated', 'Sign in first', [], { 'WWW-Authenticate': 'Bearer' });
+    if (!req.user) throw new ApiError(401, 'unauthenticated', '请先登录', [], { 'WWW-Authenticate': 'Bearer' });
     const u = req.user;
     res.json({
       kind: 'staff',

@@ -33,7 +33,7 @@ export interface CalculationsDeps {
   today: () => string;
 }
 
-const DATE_MESSAGE = 'must be a real date YYYY-MM-DD';
+const DATE_MESSAGE = '须为存在的日期，格式 YYYY-MM-DD';
 
 export const DeterminationDateSchema = z.iso.date({ error: DATE_MESSAGE }).meta({
   description: 'Date whose policy parameters apply (Art. 12: the parameters in force on that date). Default: today',
@@ -121,28 +121,24 @@ const KindParamSchema = z.object({ kind: z.string() });
 
 function unknownKind(kind: string): ApiError {
   const kinds = CALCULATION_KIND_NAMES.join(', ');
-  return new ApiError(404, 'unknown_calculation', `No calculation ${JSON.stringify(kind)}; the kinds are: ${kinds}`, [
-    { path: 'params.kind', message: `must be one of ${kinds}` },
+  return new ApiError(404, 'unknown_calculation', `没有计算${JSON.stringify(kind)}；可用的计算：${kinds}`, [
+    { path: 'params.kind', message: `须为以下之一：${kinds}` },
   ]);
 }
 
 /** Maps what a calculator throws for a valid request to a 422; anything else is a bug (500). */
 function calculationError(err: unknown): ApiError | undefined {
   if (err instanceof ParameterNotInForceError) {
-    return new ApiError(422, 'parameter_not_in_force', err.message, [
-      {
-        path: 'determinationDate',
-        message: `no policy parameter ${err.family}/${err.key} is in force on ${err.date}${err.lapsedOn ? ` (lapsed after ${err.lapsedOn})` : ''}`,
-      },
-    ]);
+    const text = `${err.date}没有生效的政策参数${err.family}/${err.key}${err.lapsedOn ? `（已于${err.lapsedOn}后失效）` : ''}`;
+    return new ApiError(422, 'parameter_not_in_force', text, [{ path: 'determinationDate', message: text }]);
   }
   if (err instanceof CalendarNotCoveredError) {
-    return new ApiError(422, 'calendar_not_covered', err.message, [
-      { path: 'calendar', message: `the working-day calendar has no data for ${err.year} (date ${err.date})` },
+    return new ApiError(422, 'calendar_not_covered', `工作日历尚无${err.year}年数据，请系统管理员录入`, [
+      { path: 'calendar', message: `工作日历尚无${err.year}年数据（日期 ${err.date}）` },
     ]);
   }
   if (err instanceof RangeError) {
-    return new ApiError(422, 'input_out_of_range', `The calculation refused its input: ${err.message}`);
+    return new ApiError(422, 'input_out_of_range', `计算拒绝了输入：${err.message}`);
   }
   return undefined;
 }

@@ -39,15 +39,15 @@ import { STAFF_ROLES } from '../../domain/access';
 import { ApiError, parseOr400 } from '../errors';
 import { currentUser, requireRole } from '../auth/middleware';
 
-const realDate = z.string().refine(isIsoDate, 'must be a real date YYYY-MM-DD');
-const YearParam = z.object({ year: z.coerce.number({ error: 'must be a year' }).int().min(2000).max(2100) });
+const realDate = z.string().refine(isIsoDate, '须为存在的日期，格式 YYYY-MM-DD');
+const YearParam = z.object({ year: z.coerce.number({ error: '须为年份' }).int().min(2000).max(2100) });
 
 export const CalendarYearBodySchema = z
   .strictObject({
     holidays: z.array(realDate).max(60),
     adjustedWorkdays: z.array(realDate).max(20),
-    source: z.string().trim().min(4, 'must name the State Council notice').max(200),
-    reason: z.string().trim().min(2, 'must say why').max(500),
+    source: z.string().trim().min(4, '须写明国务院办公厅的通知').max(200),
+    reason: z.string().trim().min(2, '须说明理由').max(500),
   })
   .meta({
     id: 'CalendarYearInput',
@@ -88,8 +88,8 @@ export const DueDateQuerySchema = z.strictObject({
 });
 
 function notCovered(err: CalendarNotCoveredError): ApiError {
-  return new ApiError(422, 'calendar_not_covered', err.message, [
-    { path: 'calendar', message: `the working-day calendar has no data for ${err.year}; an administrator adds it` },
+  return new ApiError(422, 'calendar_not_covered', `工作日历尚无${err.year}年数据，请系统管理员录入`, [
+    { path: 'calendar', message: `工作日历尚无${err.year}年数据，请系统管理员录入` },
   ]);
 }
 
@@ -158,7 +158,7 @@ export function calendarRouter(deps: {
     const row = await db.calendarYear.findUnique({ where: { year } });
     if (row) return void res.json({ ...storedYearData(row), origin: 'administrator', provisional: false });
     const calendar = await deps.calendar.current();
-    if (!calendar.covers(year)) throw new ApiError(404, 'calendar_year_not_found', `No calendar data for ${year}`);
+    if (!calendar.covers(year)) throw new ApiError(404, 'calendar_year_not_found', `没有${year}年的工作日历数据`);
     const provisional = calendar.isProvisional(year);
     res.json({ ...calendar.yearData(year), origin: provisional ? 'provisional' : 'package', provisional });
   });
@@ -173,19 +173,17 @@ export function calendarRouter(deps: {
     const body = parseOr400(CalendarYearBodySchema, req.body);
     const fields = [
       ...body.holidays.flatMap((d, i) =>
-        d.startsWith(`${year}-`) ? [] : [{ path: `holidays.${i}`, message: `must be in ${year}` }],
+        d.startsWith(`${year}-`) ? [] : [{ path: `holidays.${i}`, message: `须在${year}年内` }],
       ),
       ...body.adjustedWorkdays.flatMap((d, i) => {
-        if (!d.startsWith(`${year}-`)) return [{ path: `adjustedWorkdays.${i}`, message: `must be in ${year}` }];
+        if (!d.startsWith(`${year}-`)) return [{ path: `adjustedWorkdays.${i}`, message: `须在${year}年内` }];
         const dow = dayOfWeek(d);
-        if (dow !== 0 && dow !== 6)
-          return [{ path: `adjustedWorkdays.${i}`, message: 'an adjusted workday (调休上班) is a Saturday or Sunday' }];
-        if (body.holidays.includes(d))
-          return [{ path: `adjustedWorkdays.${i}`, message: 'is also listed as a holiday' }];
+        if (dow !== 0 && dow !== 6) return [{ path: `adjustedWorkdays.${i}`, message: '调休上班日须为星期六或星期日' }];
+        if (body.holidays.includes(d)) return [{ path: `adjustedWorkdays.${i}`, message: '同时列为了放假日' }];
         return [];
       }),
     ];
-    if (fields.length) throw new ApiError(400, 'validation_failed', 'The calendar year is not valid', fields);
+    if (fields.length) throw new ApiError(400, 'validation_failed', '日历年份无效', fields);
 
     const at = now();
     const holidays = [...new Set(body.holidays)].sort();

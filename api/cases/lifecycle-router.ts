@@ -18,13 +18,13 @@ import { ApiError, dependencyOutage, parseOr400 } from '../errors';
 import { addBroken, CaseNumberParamSchema } from '../claims/schema';
 import { socialSecurityCardNumberProblem } from '../../domain/plausibility';
 
-const isoDate = z.iso.date({ message: 'must be a date YYYY-MM-DD' });
+const isoDate = z.iso.date({ message: '须为日期，格式 YYYY-MM-DD' });
 
 export const SupplyMaterialsSchema = z
-  .strictObject({ kinds: z.array(z.string().min(1).max(48)).min(1, 'must name at least one material').max(20) })
+  .strictObject({ kinds: z.array(z.string().min(1).max(48)).min(1, '须至少列明一项材料').max(20) })
   .meta({ id: 'SupplyMaterials' });
 export const ArrearsWaiverSchema = z
-  .strictObject({ signed: z.literal(true, { message: 'must be true: 《个人放弃补缴失业保险欠费承诺书》 signed' }) })
+  .strictObject({ signed: z.literal(true, { message: '须为 true：已签署《个人放弃补缴失业保险欠费承诺书》' }) })
   .meta({ id: 'ArrearsWaiver' });
 export const BankAccountSchema = z
   .strictObject({
@@ -33,12 +33,12 @@ export const BankAccountSchema = z
     accountNumber: z
       .string()
       .trim()
-      .regex(/^\d{12,30}$/, 'must be 12-30 digits'),
-    reason: z.string().trim().min(2, 'must say why').max(500),
+      .regex(/^\d{12,30}$/, '须为12至30位数字'),
+    reason: z.string().trim().min(2, '须说明理由').max(500),
   })
   .superRefine((b, ctx) => {
     if (b.method === 'bank_account' && !b.bankName)
-      ctx.addIssue({ code: 'custom', path: ['bankName'], message: 'is required for a bank account' });
+      ctx.addIssue({ code: 'custom', path: ['bankName'], message: '银行账户必填' });
     // Art. 39: a social security card's number is a UnionPay card number with its check digit.
     if (b.method === 'social_security_card' && /^\d{12,30}$/.test(b.accountNumber))
       addBroken(ctx, ['accountNumber'], socialSecurityCardNumberProblem(b.accountNumber));
@@ -67,7 +67,7 @@ export function lifecycleRouter(deps: { db: Db; temporal: Client }): Router {
   ): Promise<{ caseNumber: string; caseType: string; actor: { id: string | null; username: string } }> {
     const { caseNumber } = parseOr400(CaseNumberParamSchema, req.params, 'params');
     if (!req.user && !req.applicant)
-      throw new ApiError(401, 'unauthenticated', 'Sign in first', [], { 'WWW-Authenticate': 'Bearer' });
+      throw new ApiError(401, 'unauthenticated', '请先登录', [], { 'WWW-Authenticate': 'Bearer' });
     const c = await db.case.findUnique({
       where: { caseNumber },
       include: { claim: { select: { idNumber: true, phone: true } } },
@@ -90,7 +90,7 @@ export function lifecycleRouter(deps: { db: Db; temporal: Client }): Router {
         : null);
     const own =
       req.applicant && person && person.idNumber === req.applicant.idNumber && person.phone === req.applicant.phone;
-    if (!c || (!staff && !own)) throw new ApiError(404, 'case_not_found', `No case ${caseNumber}`);
+    if (!c || (!staff && !own)) throw new ApiError(404, 'case_not_found', `没有案件${caseNumber}`);
     return {
       caseNumber,
       caseType: c.caseType,
@@ -109,7 +109,7 @@ export function lifecycleRouter(deps: { db: Db; temporal: Client }): Router {
         throw new ApiError(409, err.cause.type ?? 'refused', err.cause.message);
       }
       if ((err as { name?: string }).name === 'WorkflowNotFoundError')
-        throw new ApiError(409, 'not_running', 'The case is not at that stage');
+        throw new ApiError(409, 'not_running', '案件不在此办理环节');
       throw dependencyOutage(err) ?? err;
     }
   }
@@ -196,7 +196,7 @@ export function lifecycleRouter(deps: { db: Db; temporal: Client }): Router {
   router.get('/cases/:caseNumber/determination', async (req, res) => {
     const { caseNumber, actor } = await caseFor(req);
     const rows = await db.determination.findMany({ where: { caseNumber }, orderBy: { version: 'desc' } });
-    if (!rows.length) throw new ApiError(404, 'not_determined', 'The claim has no determination yet');
+    if (!rows.length) throw new ApiError(404, 'not_determined', '申领尚未核定待遇');
     const d = (x: Date | null) => (x ? x.toISOString().slice(0, 10) : null);
     const staff = actor.id !== null;
     res.json({

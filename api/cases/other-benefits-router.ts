@@ -24,7 +24,7 @@ import type { OtherBenefitKind } from '../../activities/other-benefits';
 import { ApiError, dependencyOutage, parseOr400, validationError } from '../errors';
 import { CaseNumberParamSchema, IdempotencyKeySchema, PaymentAccountSchema, PersonSchema } from '../claims/schema';
 
-const date = z.iso.date({ message: 'must be a date YYYY-MM-DD' });
+const date = z.iso.date({ message: '须为日期，格式 YYYY-MM-DD' });
 const flag = z.boolean({ error: 'must be true or false' });
 
 export const ChildbirthSubsidyRequestSchema = z
@@ -74,7 +74,7 @@ export function otherBenefitsRouter(deps: { db: Db; temporal: Client; taskQueue:
   async function benefitCase(req: Request, who: 'beneficiary_or_staff' | 'staff') {
     const { caseNumber } = parseOr400(CaseNumberParamSchema, req.params, 'params');
     if (!req.user && !req.applicant)
-      throw new ApiError(401, 'unauthenticated', 'Sign in first', [], { 'WWW-Authenticate': 'Bearer' });
+      throw new ApiError(401, 'unauthenticated', '请先登录', [], { 'WWW-Authenticate': 'Bearer' });
     const c = await db.case.findUnique({ where: { caseNumber }, include: { claim: true } });
     const staff =
       !!req.user &&
@@ -88,7 +88,7 @@ export function otherBenefitsRouter(deps: { db: Db; temporal: Client; taskQueue:
       c.claim.idNumber === req.applicant.idNumber &&
       c.claim.phone === req.applicant.phone;
     if (!c || !c.claim || c.caseType !== 'benefit_claim' || (!staff && !own))
-      throw new ApiError(404, 'case_not_found', `No benefit claim ${caseNumber}`);
+      throw new ApiError(404, 'case_not_found', `没有失业保险金申领案件${caseNumber}`);
     return {
       c: c as typeof c & { claim: NonNullable<typeof c.claim> },
       actor: staff ? { id: req.user!.id, username: req.user!.username } : { id: null, username: 'applicant' },
@@ -118,12 +118,9 @@ export function otherBenefitsRouter(deps: { db: Db; temporal: Client; taskQueue:
         where: { caseNumber: existing.caseNumber, type: 'other_benefit_received' },
       });
       if ((first?.data as { bodyHash?: string } | null)?.bodyHash !== bodyHash) {
-        throw new ApiError(
-          409,
-          'idempotency_key_reused',
-          'This Idempotency-Key was used for a different request body',
-          [{ path: 'headers.Idempotency-Key', message: 'already used' }],
-        );
+        throw new ApiError(409, 'idempotency_key_reused', '此 Idempotency-Key 已用于另一个请求内容', [
+          { path: 'headers.Idempotency-Key', message: '已使用过' },
+        ]);
       }
     } else {
       const at = now();
@@ -183,8 +180,7 @@ export function otherBenefitsRouter(deps: { db: Db; temporal: Client; taskQueue:
   router.post('/cases/:caseNumber/childbirth-subsidy', async (req, res) => {
     const { c, actor } = await benefitCase(req, 'beneficiary_or_staff');
     const b = parseOr400(ChildbirthSubsidyRequestSchema, req.body);
-    if (b.birthDate > businessDateOf(now()))
-      throw validationError([{ path: 'birthDate', message: 'must not be in the future' }]);
+    if (b.birthDate > businessDateOf(now())) throw validationError([{ path: 'birthDate', message: '不能晚于今天' }]);
     const pay = b.payment ?? {
       method: c.claim.paymentMethod as 'social_security_card' | 'bank_account',
       bankName: c.claim.bankName ?? undefined,
@@ -223,9 +219,9 @@ export function otherBenefitsRouter(deps: { db: Db; temporal: Client; taskQueue:
     const { c, actor } = await benefitCase(req, 'staff');
     const b = parseOr400(SurvivorBenefitsRequestSchema, req.body);
     if (b.dateOfDeath > businessDateOf(now()))
-      throw validationError([{ path: 'dateOfDeath', message: 'must not be in the future' }]);
+      throw validationError([{ path: 'dateOfDeath', message: '不能晚于今天' }]);
     if (b.survivor.idNumber === c.claim.idNumber)
-      throw validationError([{ path: 'survivor.idNumber', message: 'must be the survivor, not the deceased' }]);
+      throw validationError([{ path: 'survivor.idNumber', message: '须为遗属，而非死亡人员本人' }]);
     const r = await open(req, 'survivor_benefits', c.agencyCode, b, {
       benefitCaseNumber: c.caseNumber,
       channel: b.channel,

@@ -62,7 +62,7 @@ const PROPOSERS = ['reviewer', 'second_reviewer', 'auditor'] as const;
 
 export const RerunParamsSchema = z.strictObject({
   caseNumber: CaseNumberParamSchema.shape.caseNumber,
-  version: z.coerce.number().int('must be a whole number').min(1, 'must be 1 or more'),
+  version: z.coerce.number().int('须为整数').min(1, '须不小于1'),
 });
 
 /** Who may re-run a determination: those who audit, supervise or review determinations (Art. 28, 78). */
@@ -84,7 +84,7 @@ export function revocationsRouter(deps: {
     const { caseNumber } = parseOr400(CaseNumberParamSchema, req.params, 'params');
     const c = await db.case.findUnique({ where: { caseNumber } });
     if (!c || c.caseType !== 'benefit_claim' || !agencyCovers(user.agencyCode, c.agencyCode))
-      throw new ApiError(404, 'case_not_found', `No case ${caseNumber}`);
+      throw new ApiError(404, 'case_not_found', `没有案件${caseNumber}`);
     const body = parseOr400(RevocationRequestSchema, req.body);
     const d = await db.determination.findFirst({ where: { caseNumber }, orderBy: { version: 'desc' } });
     if (c.status !== 'approved' || !d || d.verdict !== 'eligible' || d.revokedAt) {
@@ -150,7 +150,7 @@ export function revocationsRouter(deps: {
     const user = currentUser(req);
     const q = parseOr400(DecisionsWithoutReviewQuerySchema, req.query, 'query');
     const agency = q.agencyCode ?? user.agencyCode;
-    if (!agencyCovers(user.agencyCode, agency)) throw new ApiError(404, 'agency_not_found', `No agency ${agency}`);
+    if (!agencyCovers(user.agencyCode, agency)) throw new ApiError(404, 'agency_not_found', `没有经办机构${agency}`);
     const prefix = agencyScopePrefix(agency);
     const rows = await db.$queryRaw<
       {
@@ -188,7 +188,7 @@ export function revocationsRouter(deps: {
     const { caseNumber, version } = parseOr400(RerunParamsSchema, req.params, 'params');
     const c = await db.case.findUnique({ where: { caseNumber } });
     if (!c || !agencyCovers(user.agencyCode, c.agencyCode))
-      throw new ApiError(404, 'case_not_found', `No case ${caseNumber}`);
+      throw new ApiError(404, 'case_not_found', `没有案件${caseNumber}`);
     const d = await db.determination.findUnique({ where: { caseNumber_version: { caseNumber, version } } });
     if (!d) throw new ApiError(404, 'determination_not_found', `案件 ${caseNumber} 没有第 ${version} 版核定`);
     if (!d.facts || !d.inputs) {

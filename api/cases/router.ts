@@ -249,22 +249,17 @@ export const CaseSearchSchema = z
       .string()
       .trim()
       .toUpperCase()
-      .refine(isCaseNumber, 'must be a case number like SYJ-2026-210100-7K3M9Q2XHD')
+      .refine(isCaseNumber, '须为案件编号，如 SYJ-2026-210100-7K3M9Q2XHD')
       .optional(),
     idNumber: z
       .string()
       .trim()
       .toUpperCase()
-      .regex(/^[0-9A-Z]{5,32}$/, 'must be an ID number (5-32 digits or capital letters)')
+      .regex(/^[0-9A-Z]{5,32}$/, '须为证件号码（5至32位数字或大写字母）')
       .optional(),
-    name: z.string().trim().min(1, 'must not be empty').max(50, 'must be at most 50 characters').optional(),
-    page: z.number().int('must be a whole number').min(1, 'must be 1 or more').default(1),
-    pageSize: z
-      .number()
-      .int('must be a whole number')
-      .min(1, 'must be 1 or more')
-      .max(50, 'must be at most 50')
-      .default(20),
+    name: z.string().trim().min(1, '不能为空').max(50, '不能超过50个字符').optional(),
+    page: z.number().int('须为整数').min(1, '须不小于1').default(1),
+    pageSize: z.number().int('须为整数').min(1, '须不小于1').max(50, '不能大于50').default(20),
   })
   .meta({ id: 'CaseSearch', description: 'Exactly one of caseNumber, idNumber, name' });
 
@@ -301,7 +296,7 @@ export function casesRouter(deps: CasesDeps): Router {
   router.get('/cases/:caseNumber', async (req, res) => {
     const { caseNumber } = parseOr400(CaseNumberParamSchema, req.params, 'params');
     if (!req.user && !req.applicant)
-      throw new ApiError(401, 'unauthenticated', 'Sign in first', [], { 'WWW-Authenticate': 'Bearer' });
+      throw new ApiError(401, 'unauthenticated', '请先登录', [], { 'WWW-Authenticate': 'Bearer' });
     const c = await deps.db.case.findUnique({
       where: { caseNumber },
       include: { agency: true, claim: true, events: { orderBy: [{ at: 'asc' }, { id: 'asc' }] } },
@@ -312,7 +307,7 @@ export function casesRouter(deps: CasesDeps): Router {
       c &&
       ((staff && agencyCovers(req.user!.agencyCode, c.agencyCode)) ||
         (party !== undefined && (await ownsCase(deps.db, party, caseNumber))));
-    if (!c || !allowed) throw new ApiError(404, 'case_not_found', `No case ${caseNumber}`);
+    if (!c || !allowed) throw new ApiError(404, 'case_not_found', `没有案件${caseNumber}`);
     const claimCase = c.caseType === 'benefit_claim';
     const [payables, holds, period, stopped] = await Promise.all([
       deps.db.payable.findMany({
@@ -404,13 +399,13 @@ export function casesRouter(deps: CasesDeps): Router {
       throw validationError(
         (given.length ? given : ['caseNumber']).map((path) => ({
           path,
-          message: 'give exactly one of caseNumber, idNumber, name',
+          message: '案件编号、证件号码、姓名三者须且只须填写一项',
         })),
       );
     const by = given[0]!;
     if (by !== 'caseNumber' && !user.roles.some((r) => PERSON_SEARCH_ROLES.includes(r as never)))
-      throw new ApiError(403, 'forbidden', 'Your role may not look cases up by a person (Art. 30)', [
-        { path: by, message: 'is not a criterion your role may use' },
+      throw new ApiError(403, 'forbidden', '您的岗位不能按人员查询案件（第三十条）', [
+        { path: by, message: '您的岗位不能按此条件查询' },
       ]);
     const where = {
       agencyCode: { startsWith: agencyScopePrefix(user.agencyCode) },
@@ -467,7 +462,7 @@ export function casesRouter(deps: CasesDeps): Router {
    */
   router.get('/my/cases', async (req, res) => {
     const party = partyOf(req);
-    if (!party) throw new ApiError(401, 'unauthenticated', 'Sign in first', [], { 'WWW-Authenticate': 'Bearer' });
+    if (!party) throw new ApiError(401, 'unauthenticated', '请先登录', [], { 'WWW-Authenticate': 'Bearer' });
     const rows = await deps.db.case.findMany({
       where: { caseNumber: { in: await ownCaseNumbers(deps.db, party) } },
       orderBy: [{ createdAt: 'desc' }, { caseNumber: 'asc' }],
@@ -502,7 +497,7 @@ export function casesRouter(deps: CasesDeps): Router {
       include: { claim: { select: { idNumber: true } } },
     });
     if (!c || c.claim?.idNumber !== body.idNumber)
-      throw new ApiError(404, 'case_not_found', 'No case matches that case number and ID number');
+      throw new ApiError(404, 'case_not_found', '没有与此案件编号和证件号码相符的案件');
     const summary = (await paymentSummaries(deps.db, [c.caseNumber], now())).get(c.caseNumber);
     res.json({
       caseNumber: c.caseNumber,
@@ -557,11 +552,7 @@ export const CASE_STATUS_LABELS: Record<string, string> = {
 
 export const PublicStatusQuerySchema = z
   .strictObject({
-    caseNumber: z
-      .string()
-      .trim()
-      .toUpperCase()
-      .refine(isCaseNumber, 'must be a case number like SYJ-2026-210100-7K3M9Q2XHD'),
+    caseNumber: z.string().trim().toUpperCase().refine(isCaseNumber, '须为案件编号，如 SYJ-2026-210100-7K3M9Q2XHD'),
     idNumber: z.string().trim().toUpperCase().min(5).max(32),
   })
   .meta({ id: 'PublicClaimStatusQuery' });

@@ -52,7 +52,7 @@ async function assertPayingAgency(db: Db, code: string, known: Map<string, numbe
     throw validationError([
       {
         path: 'payingLocality.agencyCode',
-        message: 'must be the division code of a city or county agency (Art. 36, 39)',
+        message: '须为市级或县级经办机构的行政区划代码（第三十六条、第三十九条）',
       },
     ]);
   }
@@ -74,18 +74,15 @@ function assertMayFile(req: Request, claim: ClaimRequest): FiledBy {
     const a = req.applicant;
     if (a && a.idNumber === claim.applicant.idNumber && a.phone === claim.applicant.phone) return { kind: 'applicant' };
     if (a) {
-      throw new ApiError(
-        403,
-        'not_your_identity',
-        'You may file only for yourself, with the ID number and mobile you signed in with',
-        [{ path: 'applicant.idNumber', message: 'must be the ID number you signed in with' }],
-      );
+      throw new ApiError(403, 'not_your_identity', '只能为本人申请，须使用登录时的证件号码和手机号码', [
+        { path: 'applicant.idNumber', message: '须为您登录时使用的身份证件号码' },
+      ]);
     }
   }
   if (claim.channel === 'kiosk' && roles.includes('kiosk')) return { kind: 'channel', username: req.user!.username };
   if (claim.channel === 'window' && roles.includes('intake')) return { kind: 'clerk', username: req.user!.username };
-  throw new ApiError(403, 'channel_not_permitted', `You may not file claims through the ${claim.channel} channel`, [
-    { path: 'channel', message: 'is not a channel you may use' },
+  throw new ApiError(403, 'channel_not_permitted', `您不能通过${claim.channel}渠道提交申领`, [
+    { path: 'channel', message: '您不能使用此渠道' },
   ]);
 }
 
@@ -169,7 +166,7 @@ export function claimsRouter(deps: ClaimsDeps): Router {
 
   router.post('/claims', async (req, res) => {
     if (!req.user && !req.applicant) {
-      throw new ApiError(401, 'unauthenticated', "Sign in first (applicant), or call with the channel's token", [], {
+      throw new ApiError(401, 'unauthenticated', '请先登录（申请人），或使用渠道的令牌调用', [], {
         'WWW-Authenticate': 'Bearer',
       });
     }
@@ -177,7 +174,7 @@ export function claimsRouter(deps: ClaimsDeps): Router {
     const claim: ClaimRequest = parseOr400(ClaimRequestSchema, req.body);
     const filedBy = assertMayFile(req, claim);
     if (claim.separation.date > businessDateOf(now())) {
-      throw validationError([{ path: 'separation.date', message: 'must not be in the future' }]);
+      throw validationError([{ path: 'separation.date', message: '不能晚于今天' }]);
     }
     const agencyCode = claim.payingLocality.agencyCode;
     await assertPayingAgency(deps.db, agencyCode, payingAgencies);
@@ -232,7 +229,7 @@ export function claimsRouter(deps: ClaimsDeps): Router {
       await withdrawClaimReceived(deps.db, caseNumber).catch(() => undefined);
       throw dependencyOutage(started.err) ?? started.err;
     }
-    throw new ApiError(503, 'case_number_unavailable', 'Could not allocate a case number; try again', [], {
+    throw new ApiError(503, 'case_number_unavailable', '未能分配案件编号，请重试', [], {
       'Retry-After': '1',
     });
   });

@@ -28,7 +28,7 @@ export const SeparationReasonSchema = separationReasonSchema.meta({
   description: "Why employment ended (Art. 34: only a separation not by the person's own will qualifies)",
 });
 
-const isoDate = z.iso.date({ message: 'must be a date YYYY-MM-DD' });
+const isoDate = z.iso.date({ message: '须为日期，格式 YYYY-MM-DD' });
 
 /** A plausibility rule broken (domain/plausibility.ts): its text for people and its stable code on the field error. */
 export function addBroken(ctx: z.RefinementCtx, path: PropertyKey[], broken: RuleBroken | null): void {
@@ -40,7 +40,7 @@ const keeping = (max: number, problem: (v: string) => RuleBroken | null) =>
   z
     .string()
     .trim()
-    .min(1, 'must not be empty')
+    .min(1, '不能为空')
     .max(max)
     .superRefine((v, ctx) => {
       if (v) addBroken(ctx, [], problem(v));
@@ -56,9 +56,9 @@ export const organisationName = (max: number) => keeping(max, organisationNamePr
 export const PersonSchema = z
   .strictObject({
     idType: IdTypeSchema,
-    idNumber: z.string().trim().toUpperCase().min(5, 'is too short').max(32),
+    idNumber: z.string().trim().toUpperCase().min(5, '过短').max(32),
     name: personName(),
-    phone: z.string().trim().refine(isMainlandMobile, 'must be a mainland mobile number (11 digits, 1[3-9]…)'),
+    phone: z.string().trim().refine(isMainlandMobile, '须为11位大陆手机号码（1[3-9]开头）'),
   })
   .superRefine((a, ctx) => {
     // Art. 96: each kind of document by its format (GB 11643 check character and birth date for the 18-digit ones).
@@ -76,11 +76,11 @@ export const PaymentAccountSchema = z
     accountNumber: z
       .string()
       .trim()
-      .regex(/^\d{12,30}$/, 'must be 12-30 digits'),
+      .regex(/^\d{12,30}$/, '须为12至30位数字'),
   })
   .superRefine((p, ctx) => {
     if (p.method === 'bank_account' && !p.bankName) {
-      ctx.addIssue({ code: 'custom', path: ['bankName'], message: 'is required when the method is bank_account' });
+      ctx.addIssue({ code: 'custom', path: ['bankName'], message: '发放方式为银行账户时必填' });
     }
     // Art. 39: a social security card's number is a UnionPay card number with its check digit.
     if (p.method === 'social_security_card' && /^\d{12,30}$/.test(p.accountNumber))
@@ -113,7 +113,7 @@ export const ClaimRequestSchema = z
       basis: z.enum(['last_insured', 'hukou']).meta({ description: 'Art. 35 最后参保地 or 户籍所在地' }),
       agencyCode: z
         .string()
-        .regex(/^\d{6}$/, 'must be a 6-digit administrative division code')
+        .regex(/^\d{6}$/, '须为6位行政区划代码')
         .meta({ description: 'Division code of the paying agency (Art. 36, 39)', example: '210100' }),
     }),
     payment: PaymentAccountSchema,
@@ -138,9 +138,9 @@ export const ClaimCreatedSchema = z
 
 export const IdempotencyKeySchema = z
   .string()
-  .regex(/^[\x21-\x7e]{8,128}$/, 'must be 8-128 printable ASCII characters')
+  .regex(/^[\x21-\x7e]{8,128}$/, '须为8至128个可打印的英文字符')
   .optional();
 
 export const CaseNumberParamSchema = z.object({
-  caseNumber: z.string().refine(isCaseNumber, 'must be a case number like SYJ-2026-210100-7K3M9Q2XHD'),
+  caseNumber: z.string().refine(isCaseNumber, '须为案件编号，如 SYJ-2026-210100-7K3M9Q2XHD'),
 });

@@ -43,11 +43,11 @@ const SEE_VALUES = ['reviewer', 'approver', 'auditor', 'supervisor'];
 export const DataCorrectionRequestSchema = z
   .strictObject({
     entity: z.enum(CORRECTION_ENTITIES).meta({ description: 'The table of the record' }),
-    caseNumber: z.string().refine(isCaseNumber, 'must be a case number like SYJ-2026-210100-7K3M9Q2XHD'),
+    caseNumber: z.string().refine(isCaseNumber, '须为案件编号，如 SYJ-2026-210100-7K3M9Q2XHD'),
     field: z.string().min(1).max(32).meta({ description: 'e.g. phone, accountNumber, bankName, name' }),
     oldValue: z.string().max(200).meta({ description: 'The value on record now (checked)' }),
-    newValue: z.string().trim().min(1, 'must not be empty').max(200),
-    reason: z.string().trim().min(4, 'must say why the normal steps cannot correct it (Art. 93)').max(1000),
+    newValue: z.string().trim().min(1, '不能为空').max(200),
+    reason: z.string().trim().min(4, '须说明为何不能通过正常业务流程更正（第九十三条）').max(1000),
   })
   .superRefine((b, ctx) => {
     // A corrected name is still a name (Art. 96; domain/plausibility.ts).
@@ -56,7 +56,7 @@ export const DataCorrectionRequestSchema = z
   .meta({ id: 'DataCorrectionRequest', description: '数据维护 (Art. 93)' });
 
 export const DataCorrectionCaseParamSchema = z.object({
-  caseNumber: z.string().refine(isCaseNumber, 'must be a case number like SJW-2026-210100-7K3M9Q2XHD'),
+  caseNumber: z.string().refine(isCaseNumber, '须为案件编号，如 SJW-2026-210100-7K3M9Q2XHD'),
 });
 
 export function dataCorrectionsRouter(deps: {
@@ -75,11 +75,11 @@ export function dataCorrectionsRouter(deps: {
     const b = parseOr400(DataCorrectionRequestSchema, req.body);
     const today = businessDateOf(now());
     const rule = correctionRule(await deps.policy.current(), b.entity, b.field, today);
-    if (!rule.ok) throw validationError([{ path: 'field', message: rule.message }], 'This field may not be corrected');
+    if (!rule.ok) throw validationError([{ path: 'field', message: rule.message }], '此字段不能通过数据维护更正');
     const field = b.field as CorrectableField;
     const invalid = CORRECTABLE_FIELDS[field].check(b.newValue);
     if (invalid) throw validationError([{ path: 'newValue', message: invalid }]);
-    if (b.newValue === b.oldValue) throw validationError([{ path: 'newValue', message: 'must differ from oldValue' }]);
+    if (b.newValue === b.oldValue) throw validationError([{ path: 'newValue', message: '须与原值（oldValue）不同' }]);
 
     const target =
       b.entity === 'benefit_claim'
@@ -88,12 +88,12 @@ export function dataCorrectionsRouter(deps: {
     const targetCase = target ? await db.case.findUnique({ where: { caseNumber: b.caseNumber } }) : null;
     if (!target || !targetCase || !agencyCovers(user.agencyCode, targetCase.agencyCode)) {
       throw new ApiError(404, 'case_not_found', `No ${b.entity} ${b.caseNumber}`, [
-        { path: 'caseNumber', message: 'no such record in your agency scope' },
+        { path: 'caseNumber', message: '您所在经办机构的管辖范围内没有此记录' },
       ]);
     }
     if ((target[field] ?? '') !== b.oldValue) {
-      throw new ApiError(409, 'old_value_mismatch', 'The record does not hold the old value given', [
-        { path: 'oldValue', message: 'is not the value on record (read the record again)' },
+      throw new ApiError(409, 'old_value_mismatch', '记录中的值与所给原值不符', [
+        { path: 'oldValue', message: '与记录中的值不符（请重新读取记录）' },
       ]);
     }
 
@@ -167,7 +167,7 @@ export function dataCorrectionsRouter(deps: {
       const { caseNumber } = parseOr400(DataCorrectionCaseParamSchema, req.params, 'params');
       const c = await db.dataCorrection.findUnique({ where: { caseNumber } });
       if (!c || !(agencyCovers(user.agencyCode, c.agencyCode) || agencyCovers(user.agencyCode, c.approvalAgencyCode))) {
-        throw new ApiError(404, 'case_not_found', `No data correction ${caseNumber}`);
+        throw new ApiError(404, 'case_not_found', `没有数据维护案件${caseNumber}`);
       }
       const full = user.roles.some((r) => SEE_VALUES.includes(r)) || c.requestedById === user.id;
       const show = (v: string) => (full ? v : maskTail(v));

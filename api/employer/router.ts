@@ -16,7 +16,7 @@ export function employerRouter(deps: { db: Db }): Router {
 
   router.get('/employer/claims', async (req, res) => {
     const uscc = currentUser(req).employerUscc;
-    if (!uscc) throw new ApiError(403, 'no_employer', 'This account acts for no employer');
+    if (!uscc) throw new ApiError(403, 'no_employer', '此账号未受任何单位委托');
     const rows = await deps.db.benefitClaim.findMany({
       where: { employerUscc: uscc },
       include: { case: true },

@@ -35,8 +35,8 @@ export interface FinanceDeps {
   taskQueue: string;
 }
 
-const agencyCode = z.string().regex(/^\d{6}$/, 'must be a 6-digit division code');
-const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month YYYY-MM');
+const agencyCode = z.string().regex(/^\d{6}$/, '须为6位行政区划代码');
+const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, '须为月份，格式 YYYY-MM');
 
 export const StartPaymentRunSchema = z
   .strictObject({
@@ -165,10 +165,7 @@ const encodeCursor = (id: bigint) => Buffer.from(`p:${id}`).toString('base64url'
 function decodeCursor(cursor: string): bigint {
   const m = /^p:(\d{1,19})$/.exec(Buffer.from(cursor, 'base64url').toString());
   if (!m) {
-    throw validationError(
-      [{ path: 'query.cursor', message: 'is not a cursor of this list' }],
-      'The cursor is not valid',
-    );
+    throw validationError([{ path: 'query.cursor', message: '不是本列表的翻页游标' }], '翻页游标无效');
   }
   return BigInt(m[1]!);
 }
@@ -188,7 +185,7 @@ export function financeRouter(deps: FinanceDeps): Router {
     assertScope(user, body.agencyCode);
     const agency = await db.agency.findUnique({ where: { code: body.agencyCode } });
     if (agency?.level !== 'city') {
-      throw validationError([{ path: 'agencyCode', message: 'must be a city agency: cities pay (Art. 39)' }]);
+      throw validationError([{ path: 'agencyCode', message: '须为市级经办机构：待遇由市级发放（第三十九条）' }]);
     }
     // An ad-hoc run (a re-issue): its own ID, next to the monthly run's `payment-run-<code>-<month>`.
     const runId = `${monthlyRunId(body.agencyCode, body.month)}-r${randomBytes(5).toString('hex')}`;
@@ -259,7 +256,11 @@ export function financeRouter(deps: FinanceDeps): Router {
     const user = currentUser(req);
     const q = parseOr400(FundsRequestQuerySchema, req.query, 'query');
     if (!agencyCovers(user.agencyCode, q.agencyCode)) {
-      throw new ApiError(403, 'outside_agency_scope', `Agency ${q.agencyCode} is outside your agency's scope`);
+      throw new ApiError(
+        403,
+        'outside_agency_scope',
+        `经办机构${q.agencyCode}不在您所在经办机构的管辖范围内（第五条 分级管理）`,
+      );
     }
     // The latest attempt of each (period, kind, month): this month's, and earlier ones still unpaid (Art. 62).
     // Art. 80: unpaid items of a case a confirmed suspicious item holds are shown apart, not asked for.

@@ -34,15 +34,15 @@ export const MonitoringItemsQuerySchema = z.strictObject({
   status: z.enum(['open', 'confirmed', 'dismissed']).optional(),
   agencyCode: z
     .string()
-    .regex(/^\d{6}$/, 'must be a 6-digit division code')
+    .regex(/^\d{6}$/, '须为6位行政区划代码')
     .optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 export const RunIdParamSchema = z.object({
-  runId: z.string().regex(/^monitoring-run-[\w:.-]{1,80}$/, 'must be a monitoring run ID (monitoring-run-…)'),
+  runId: z.string().regex(/^monitoring-run-[\w:.-]{1,80}$/, '须为监控批次编号（monitoring-run-…）'),
 });
 export const RulesQuerySchema = z.strictObject({
-  date: z.iso.date({ message: 'must be a date YYYY-MM-DD' }).optional(),
+  date: z.iso.date({ message: '须为日期，格式 YYYY-MM-DD' }).optional(),
 });
 
 export const MonitoringItemSchema = z
@@ -110,7 +110,7 @@ export function monitoringRouter(deps: {
   router.get('/monitoring/runs/:runId', async (req, res) => {
     const { runId } = parseOr400(RunIdParamSchema, req.params, 'params');
     const run = await db.monitoringRun.findUnique({ where: { id: runId } });
-    if (!run) throw new ApiError(404, 'run_not_found', `No monitoring run ${runId} (yet)`);
+    if (!run) throw new ApiError(404, 'run_not_found', `（尚）没有监控批次${runId}`);
     res.json({
       runId: run.id,
       trigger: run.trigger,
@@ -129,7 +129,11 @@ export function monitoringRouter(deps: {
     const user = currentUser(req);
     const q = parseOr400(MonitoringItemsQuerySchema, req.query, 'query');
     if (q.agencyCode && !agencyCovers(user.agencyCode, q.agencyCode)) {
-      throw new ApiError(403, 'outside_agency_scope', `Agency ${q.agencyCode} is outside your agency's scope`);
+      throw new ApiError(
+        403,
+        'outside_agency_scope',
+        `经办机构${q.agencyCode}不在您所在经办机构的管辖范围内（第五条 分级管理）`,
+      );
     }
     const where: Prisma.MonitoringItemWhereInput = {
       agencyCode: q.agencyCode ?? { startsWith: agencyScopePrefix(user.agencyCode) },

@@ -17,7 +17,7 @@ export interface PolicyDeps {
   today: () => string;
 }
 
-const DATE_MESSAGE = 'must be a real date YYYY-MM-DD';
+const DATE_MESSAGE = '须为存在的日期，格式 YYYY-MM-DD';
 const FAMILY_MESSAGE = `must be one of ${FAMILIES.join(', ')}`;
 
 export const PolicyFamilySchema = z

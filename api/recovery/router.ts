@@ -46,7 +46,7 @@ import { CaseNumberParamSchema } from '../claims/schema';
 import { missingDecision, objectorsOf, SUBJECT_LABELS } from './objection-rules';
 import { ApiError, dependencyOutage, ErrorBodySchema, parseOr400 } from '../errors';
 
-const isoDateField = z.iso.date({ message: 'must be a date YYYY-MM-DD' });
+const isoDateField = z.iso.date({ message: '须为日期，格式 YYYY-MM-DD' });
 
 export const ObjectionRequestSchema = z
   .strictObject({
@@ -63,7 +63,7 @@ export const ObjectionRequestSchema = z
           'Who objects: the person or employer the decision concerns. Default: the caller (a person signed in, an ' +
           'employer agent); staff filing at the window: the person, or the employer of a job-retention refund',
       }),
-    grounds: z.string().trim().min(4, 'must say why the decision is wrong').max(2000),
+    grounds: z.string().trim().min(4, '须说明决定有何错误').max(2000),
     evidence: z
       .array(
         z.strictObject({
@@ -73,7 +73,7 @@ export const ObjectionRequestSchema = z
           receivedOn: isoDateField.optional(),
         }),
       )
-      .min(1, 'must list the evidence (Art. 13: 提交相关证据材料)')
+      .min(1, '须列明证据（第十三条：提交相关证据材料）')
       .max(50),
   })
   .meta({ id: 'ObjectionRequest' });
@@ -93,7 +93,7 @@ export const StartRecoverySchema = z
       )
       .optional()
       .meta({ description: "The period's stop (needed when more than one is in force)" }),
-    reason: z.string().trim().min(2, 'must say how the stop was found').max(500),
+    reason: z.string().trim().min(2, '须说明停发情形是如何发现的').max(500),
   })
   .meta({ id: 'StartRecovery' });
 
@@ -123,18 +123,18 @@ export const DeliverySchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['proof', 'reference'],
-        message: 'is required for post (the receipt number)',
+        message: '邮寄送达时必填（回执编号）',
       });
     if (b.method === 'in_person' && !b.proof.receivedBy)
-      ctx.addIssue({ code: 'custom', path: ['proof', 'receivedBy'], message: 'is required in person (who signed)' });
+      ctx.addIssue({ code: 'custom', path: ['proof', 'receivedBy'], message: '当面送达时必填（签收人）' });
   })
   .meta({ id: 'RecoveryDelivery' });
 
 export const RepaymentSchema = z
   .strictObject({
-    amountFen: z.number().int('must be a whole number of fen').positive('must be more than 0'),
+    amountFen: z.number().int('须为整数（单位：分）').positive('须大于0'),
     receivedOn: isoDateField,
-    reference: z.string().trim().min(1, 'must give the bank slip reference').max(64),
+    reference: z.string().trim().min(1, '须填写银行回单号').max(64),
   })
   .meta({ id: 'Repayment' });
 
@@ -186,7 +186,7 @@ export function recoveryRouter(deps: {
         );
       }
       if ((err as { name?: string }).name === 'WorkflowNotFoundError')
-        throw new ApiError(409, 'not_running', 'The case is not at that stage');
+        throw new ApiError(409, 'not_running', '案件不在此办理环节');
       throw dependencyOutage(err) ?? err;
     }
   }
@@ -218,7 +218,7 @@ export function recoveryRouter(deps: {
   router.post('/cases/:caseNumber/objections', async (req, res) => {
     const { caseNumber } = parseOr400(CaseNumberParamSchema, req.params, 'params');
     if (!req.user && !req.applicant)
-      throw new ApiError(401, 'unauthenticated', 'Sign in first', [], { 'WWW-Authenticate': 'Bearer' });
+      throw new ApiError(401, 'unauthenticated', '请先登录', [], { 'WWW-Authenticate': 'Bearer' });
     const c = await db.case.findUnique({ where: { caseNumber } });
     const staff =
       req.user &&
@@ -227,7 +227,7 @@ export function recoveryRouter(deps: {
       agencyCovers(req.user.agencyCode, c.agencyCode);
     const party = staff ? undefined : partyOf(req);
     if (!c || (!staff && !(party && (await ownsCase(db, party, caseNumber)))))
-      throw new ApiError(404, 'case_not_found', `No case ${caseNumber}`);
+      throw new ApiError(404, 'case_not_found', `没有案件${caseNumber}`);
     const body = parseOr400(ObjectionRequestSchema, req.body);
 
     // The person or employer the decision concerns: the caller, or whom staff file for.
@@ -313,7 +313,7 @@ export function recoveryRouter(deps: {
     const { caseNumber } = parseOr400(CaseNumberParamSchema, req.params, 'params');
     const o = await db.objection.findUnique({ where: { caseNumber } });
     if (!o || !agencyCovers(currentUser(req).agencyCode, o.agencyCode))
-      throw new ApiError(404, 'objection_not_found', `No objection ${caseNumber}`);
+      throw new ApiError(404, 'objection_not_found', `没有异议案件${caseNumber}`);
     res.json({
       caseNumber: o.caseNumber,
       originalCaseNumber: o.originalCaseNumber,
@@ -343,18 +343,18 @@ export function recoveryRouter(deps: {
     const body = parseOr400(StartRecoverySchema, req.body);
     const c = await db.case.findUnique({ where: { caseNumber: body.caseNumber } });
     if (!c || !agencyCovers(user.agencyCode, c.agencyCode))
-      throw new ApiError(404, 'case_not_found', `No case ${body.caseNumber}`);
+      throw new ApiError(404, 'case_not_found', `没有案件${body.caseNumber}`);
     const period = await db.benefitPeriod.findUnique({ where: { caseNumber: body.caseNumber } });
     if (!period) {
-      throw new ApiError(409, 'no_payments', 'The case has no benefit period: nothing was paid', [
-        { path: 'caseNumber', message: 'has no benefit period' },
+      throw new ApiError(409, 'no_payments', '本案没有领取期：未发放任何待遇', [
+        { path: 'caseNumber', message: '没有领取期' },
       ]);
     }
     const start = isoDate(period.startDate);
     const end = isoDate(period.endDate);
     if (body.stopDate < start || body.stopDate > end) {
-      throw new ApiError(400, 'validation_failed', 'The stop date is outside the benefit period', [
-        { path: 'stopDate', message: `must fall within the benefit period ${start}..${end}` },
+      throw new ApiError(400, 'validation_failed', '停发日期不在领取期内', [
+        { path: 'stopDate', message: `须在领取期限 ${start} 至 ${end} 之内` },
       ]);
     }
     const { stops, recoveries } = await stopsAndRecoveriesOf(db, body.caseNumber);

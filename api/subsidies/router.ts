@@ -41,9 +41,9 @@ import {
   personName,
 } from '../claims/schema';
 
-const divisionCode = z.string().regex(/^\d{4}00$/, 'must be the 6-digit division code of a city agency');
-const uscc = z.string().trim().toUpperCase().refine(isValidUscc, 'must be a unified social credit code (GB 32100)');
-const mobile = z.string().trim().refine(isMainlandMobile, 'must be a mainland mobile number (11 digits, 1[3-9]…)');
+const divisionCode = z.string().regex(/^\d{4}00$/, '须为市级经办机构的6位行政区划代码');
+const uscc = z.string().trim().toUpperCase().refine(isValidUscc, '须为统一社会信用代码（GB 32100）');
+const mobile = z.string().trim().refine(isMainlandMobile, '须为11位大陆手机号码（1[3-9]开头）');
 
 export const SkillSubsidyRequestSchema = z
   .strictObject({
@@ -52,7 +52,7 @@ export const SkillSubsidyRequestSchema = z
     employee: z
       .strictObject({
         idType: IdTypeSchema,
-        idNumber: z.string().trim().toUpperCase().min(5, 'is too short').max(32),
+        idNumber: z.string().trim().toUpperCase().min(5, '过短').max(32),
         name: personName(50),
         phone: mobile,
       })
@@ -64,7 +64,7 @@ export const SkillSubsidyRequestSchema = z
     certificateNumber: z
       .string()
       .trim()
-      .regex(/^[0-9A-Z]{8,32}$/, 'must be the certificate number (8-32 digits or capital letters)'),
+      .regex(/^[0-9A-Z]{8,32}$/, '须为证书编号（8至32位数字或大写字母）'),
     payment: PaymentAccountSchema,
   })
   .meta({ id: 'SkillSubsidyRequest', description: 'Art. 50 技能提升补贴' });
@@ -72,7 +72,7 @@ export const SkillSubsidyRequestSchema = z
 export const JobRetentionApplicationSchema = z
   .strictObject({
     agencyCode: divisionCode.meta({ description: 'Art. 49: the agency where the employer is insured' }),
-    year: z.number().int('must be a year').min(2022, 'must be 2022 or later').max(2100),
+    year: z.number().int('须为年份').min(2022, '须为2022年或以后').max(2100),
     contactPhone: mobile.meta({ description: 'Where the employer is told of the outcome' }),
   })
   .meta({ id: 'JobRetentionApplication', description: 'Art. 49 稳岗返还 applied for by the employer' });
@@ -80,14 +80,14 @@ export const JobRetentionApplicationSchema = z
 export const ScreeningRequestSchema = z
   .strictObject({
     agencyCode: divisionCode,
-    year: z.number().int('must be a year').min(2022, 'must be 2022 or later').max(2100).optional(),
+    year: z.number().int('须为年份').min(2022, '须为2022年或以后').max(2100).optional(),
   })
   .meta({ id: 'JobRetentionScreeningRequest', description: 'Art. 49 免申即享: screen a city’s employers now' });
 
 export const NoticeObjectionSchema = z
   .strictObject({
-    itemNo: z.number().int('must be an item number').positive('must be an item number'),
-    reason: z.string().trim().min(2, 'must say what is wrong').max(1000),
+    itemNo: z.number().int('须为公示条目序号').positive('须为公示条目序号'),
+    reason: z.string().trim().min(2, '须说明哪里有误').max(1000),
     contact: z.string().trim().max(100).optional(),
   })
   .meta({ id: 'NoticeObjection', description: '公示异议 (Art. 49, 50): an objection to one item during the period' });
@@ -96,7 +96,7 @@ export const SubsidyCaseCreatedSchema = z
   .object({ caseNumber: z.string(), status: z.string() })
   .meta({ id: 'SubsidyCaseCreated' });
 
-const NoticeIdParam = z.object({ id: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be a notice ID') });
+const NoticeIdParam = z.object({ id: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, '须为公示编号') });
 
 const STAFF_APPLY = ['intake', 'supervisor'];
 /** How long an application waits for the tax platform before the automatic review is left to decide (Art. 50). */
@@ -155,7 +155,7 @@ export function subsidiesRouter(deps: {
 
   async function agencyOf(code: string, path: string) {
     const agency = await db.agency.findUnique({ where: { code } });
-    if (agency?.level !== 'city') throw validationError([{ path, message: 'is not a city agency' }]);
+    if (agency?.level !== 'city') throw validationError([{ path, message: '不是市级经办机构' }]);
     return agency;
   }
   const requestKeyOf = (req: Request, scope: string) => {
@@ -202,7 +202,7 @@ export function subsidiesRouter(deps: {
 
   router.post('/skill-subsidies', async (req, res) => {
     if (!req.user && !req.applicant)
-      throw new ApiError(401, 'unauthenticated', 'Sign in first', [], { 'WWW-Authenticate': 'Bearer' });
+      throw new ApiError(401, 'unauthenticated', '请先登录', [], { 'WWW-Authenticate': 'Bearer' });
     const b = parseOr400(SkillSubsidyRequestSchema, req.body);
     const agency = await agencyOf(b.agencyCode, 'agencyCode');
     const u = req.user;
@@ -295,9 +295,9 @@ export function subsidiesRouter(deps: {
 
   router.post('/job-retention/applications', async (req, res) => {
     const u = req.user;
-    if (!u) throw new ApiError(401, 'unauthenticated', 'Sign in first', [], { 'WWW-Authenticate': 'Bearer' });
+    if (!u) throw new ApiError(401, 'unauthenticated', '请先登录', [], { 'WWW-Authenticate': 'Bearer' });
     if (!u.roles.includes('employer_agent') || !u.employerUscc)
-      throw new ApiError(403, 'forbidden', 'An employer’s agent applies for its employer (Art. 8, 49)');
+      throw new ApiError(403, 'forbidden', '须由单位经办人为本单位申请（第八条、第四十九条）');
     const b = parseOr400(JobRetentionApplicationSchema, req.body);
     const yearProblem = jobRetentionYearProblem(b.year, businessDateOf(now()));
     if (yearProblem) throw validationError([{ path: 'year', message: yearProblem }], yearProblem);
@@ -373,15 +373,14 @@ export function subsidiesRouter(deps: {
 
   router.post('/job-retention/screenings', async (req, res) => {
     const u = req.user;
-    if (!u) throw new ApiError(401, 'unauthenticated', 'Sign in first', [], { 'WWW-Authenticate': 'Bearer' });
-    if (!u.roles.includes('supervisor'))
-      throw new ApiError(403, 'forbidden', 'A supervisor starts a screening (Art. 49)');
+    if (!u) throw new ApiError(401, 'unauthenticated', '请先登录', [], { 'WWW-Authenticate': 'Bearer' });
+    if (!u.roles.includes('supervisor')) throw new ApiError(403, 'forbidden', '须由业务监督人员发起筛查（第四十九条）');
     const b = parseOr400(ScreeningRequestSchema, req.body);
     const yearProblem = b.year === undefined ? null : jobRetentionYearProblem(b.year, businessDateOf(now()));
     if (yearProblem) throw validationError([{ path: 'year', message: yearProblem }], yearProblem);
     const agency = await agencyOf(b.agencyCode, 'agencyCode');
     if (!agencyCovers(u.agencyCode, agency.code))
-      throw validationError([{ path: 'agencyCode', message: 'is outside your agency’s scope' }]);
+      throw validationError([{ path: 'agencyCode', message: '不在您所在经办机构的管辖范围内' }]);
     const screeningId = `job-retention-screening-${agency.code}-${randomUUID().slice(0, 8)}`;
     try {
       await deps.temporal.workflow.start(jobRetentionScreening, {
@@ -425,7 +424,7 @@ export function subsidiesRouter(deps: {
       z.object({
         agencyCode: z
           .string()
-          .regex(/^\d{6}$/, 'must be a division code')
+          .regex(/^\d{6}$/, '须为行政区划代码')
           .optional(),
       }),
       req.query,
@@ -442,7 +441,7 @@ export function subsidiesRouter(deps: {
   router.get('/public/notices/:id', async (req, res) => {
     const { id } = parseOr400(NoticeIdParam, req.params, 'params');
     const n = await db.publicNotice.findUnique({ where: { id }, include: { items: true } });
-    if (!n) throw new ApiError(404, 'notice_not_found', `No notice ${id}`);
+    if (!n) throw new ApiError(404, 'notice_not_found', `没有公示${id}`);
     res.json({
       ...view(n),
       items: n.items
@@ -455,11 +454,11 @@ export function subsidiesRouter(deps: {
     const { id } = parseOr400(NoticeIdParam, req.params, 'params');
     const b = parseOr400(NoticeObjectionSchema, req.body);
     const n = await db.publicNotice.findUnique({ where: { id }, include: { items: true } });
-    if (!n) throw new ApiError(404, 'notice_not_found', `No notice ${id}`);
+    if (!n) throw new ApiError(404, 'notice_not_found', `没有公示${id}`);
     if (!n.items.some((i) => i.itemNo === b.itemNo))
-      throw validationError([{ path: 'itemNo', message: `the notice has no item ${b.itemNo}` }]);
+      throw validationError([{ path: 'itemNo', message: `公示中没有第${b.itemNo}条` }]);
     if (n.status !== 'open' || n.endsAt.getTime() <= now().getTime())
-      throw new ApiError(409, 'notice_closed', `The notice period ended on ${isoDate(n.endDate)}`);
+      throw new ApiError(409, 'notice_closed', `公示期已于${isoDate(n.endDate)}结束`);
     try {
       const r = await deps.temporal.workflow.getHandle(id).executeUpdate(objectToNoticeItem, {
         args: [{ itemNo: b.itemNo, reason: b.reason, contact: b.contact ?? null }],
@@ -467,7 +466,7 @@ export function subsidiesRouter(deps: {
       res.status(201).json(r);
     } catch (err) {
       if (err instanceof WorkflowUpdateFailedError)
-        throw new ApiError(409, 'objection_refused', err.cause?.message ?? 'The objection was refused');
+        throw new ApiError(409, 'objection_refused', err.cause?.message ?? '异议未予受理');
       throw dependencyOutage(err) ?? err;
     }
   });

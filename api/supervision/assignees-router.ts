@@ -16,7 +16,7 @@ export const AssigneesQuerySchema = z.strictObject({
   role: z.enum(STAFF_ROLES).optional(),
   agencyCode: z
     .string()
-    .regex(/^\d{6}$/, 'must be a 6-digit division code')
+    .regex(/^\d{6}$/, '须为6位行政区划代码')
     .optional(),
 });
 
@@ -43,7 +43,7 @@ export function assigneesRouter(deps: { db: Db }): Router {
     const q = parseOr400(AssigneesQuerySchema, req.query, 'query');
     const scope = q.agencyCode ?? user.agencyCode;
     if (!agencyCovers(user.agencyCode, scope))
-      throw new ApiError(403, 'outside_scope', `Agency ${scope} is outside your agency's scope`);
+      throw new ApiError(403, 'outside_scope', `经办机构${scope}不在您所在经办机构的管辖范围内（第五条 分级管理）`);
     const rows = await deps.db.user.findMany({
       where: {
         active: true,

@@ -31,22 +31,22 @@ import { currentUser, requireRole } from '../auth/middleware';
 import { ApiError, dependencyOutage, parseOr400 } from '../errors';
 import { actorOf, fromUpdateFailure } from '../tasks/router';
 
-const WORKFLOW_ID = z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be a workflow ID (1-64 of A-Z a-z 0-9 _ . : -)');
-const reason = z.string().trim().min(4, 'must say why (at least 4 characters)').max(500);
+const WORKFLOW_ID = z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, '须为流程编号（1至64位 A-Z a-z 0-9 _ . : -）');
+const reason = z.string().trim().min(4, '须说明理由（至少4个字）').max(500);
 
 export const StuckQuerySchema = z.strictObject({
   agencyCode: z
     .string()
-    .regex(/^\d{6}$/, 'must be a 6-digit division code')
+    .regex(/^\d{6}$/, '须为6位行政区划代码')
     .optional(),
   caseType: z.string().max(32).optional(),
   reason: z.enum(['task_overdue', 'activity_failing', 'workflow_task_failing', 'idle']).optional(),
   /** An activity counts as failing from this attempt on. */
-  minAttempts: z.coerce.number().int('must be a whole number').min(2).max(1000).default(3),
+  minAttempts: z.coerce.number().int('须为整数').min(2).max(1000).default(3),
   /** A case without any event for this many workdays is idle. */
-  idleWorkdays: z.coerce.number().int('must be a whole number').min(1).max(250).default(10),
+  idleWorkdays: z.coerce.number().int('须为整数').min(1).max(250).default(10),
   /** Items shown (the longest stuck first within each reason); the counts are of everything found. */
-  limit: z.coerce.number().int('must be a whole number').min(1).max(500).default(100),
+  limit: z.coerce.number().int('须为整数').min(1).max(500).default(100),
 });
 
 export const BatchTasksSchema = z
@@ -54,15 +54,15 @@ export const BatchTasksSchema = z
     filter: z.strictObject({
       agencyCode: z
         .string()
-        .regex(/^\d{6}$/, 'must be a 6-digit division code')
+        .regex(/^\d{6}$/, '须为6位行政区划代码')
         .optional(),
       type: z.string().max(48).optional(),
       role: z.string().max(24).optional(),
       overdue: z.boolean().optional(),
-      assigneeId: z.uuid('must be a user ID').optional(),
+      assigneeId: z.uuid('须为用户编号').optional(),
     }),
     action: z.discriminatedUnion('kind', [
-      z.strictObject({ kind: z.literal('reassign'), assigneeId: z.uuid('must be a user ID') }),
+      z.strictObject({ kind: z.literal('reassign'), assigneeId: z.uuid('须为用户编号') }),
       z.strictObject({
         kind: z.literal('extend'),
         amount: z.number().int().min(1).max(60),
@@ -248,7 +248,7 @@ export function supervisionRouter(deps: {
     const q = parseOr400(StuckQuerySchema, req.query, 'query');
     const scope = q.agencyCode ?? user.agencyCode;
     if (!agencyCovers(user.agencyCode, scope))
-      throw new ApiError(403, 'outside_scope', `Agency ${scope} is outside your agency's scope`);
+      throw new ApiError(403, 'outside_scope', `经办机构${scope}不在您所在经办机构的管辖范围内（第五条 分级管理）`);
     const at = now();
     const calendar = await deps.calendar.current();
     const prefix = agencyScopePrefix(scope);
@@ -373,12 +373,12 @@ export function supervisionRouter(deps: {
       d = await temporal.workflow.getHandle(workflowId).describe();
     } catch (err) {
       if ((err as { name?: string }).name === 'WorkflowNotFoundError')
-        throw new ApiError(404, 'workflow_not_found', `No workflow ${workflowId}`);
+        throw new ApiError(404, 'workflow_not_found', `没有流程${workflowId}`);
       throw dependencyOutage(err) ?? err;
     }
     const agencyCode = (d.searchAttributes.AgencyCode?.[0] as string | undefined) ?? null;
     if (!agencyCode || !agencyCovers(user.agencyCode, agencyCode))
-      throw new ApiError(404, 'workflow_not_found', `No workflow ${workflowId}`);
+      throw new ApiError(404, 'workflow_not_found', `没有流程${workflowId}`);
     return { workflowId, d, agencyCode, user };
   }
 
@@ -427,7 +427,7 @@ export function supervisionRouter(deps: {
     const { workflowId, d, user } = await workflowFor(req);
     const body = parseOr400(z.strictObject({ reason }), req.body);
     const failing = (d.raw.pendingActivities ?? []).filter((a) => (a.attempt ?? 0) > 1);
-    if (!failing.length) throw new ApiError(409, 'nothing_failing', 'No activity of this workflow is failing');
+    if (!failing.length) throw new ApiError(409, 'nothing_failing', '此流程没有失败中的活动');
     for (const a of failing) {
       try {
         // Attempts reset and the activity is scheduled at once (Temporal's ResetActivity).
@@ -456,7 +456,7 @@ export function supervisionRouter(deps: {
   router.post('/supervision/workflows/:workflowId/cancel', requireRole('supervisor'), async (req, res) => {
     const { workflowId, d, user } = await workflowFor(req);
     const body = parseOr400(z.strictObject({ reason }), req.body);
-    if (d.status.name !== 'RUNNING') throw new ApiError(409, 'not_running', 'The case is not running');
+    if (d.status.name !== 'RUNNING') throw new ApiError(409, 'not_running', '案件未在办理中');
     try {
       await temporal.workflow.getHandle(workflowId).cancel();
     } catch (err) {
@@ -496,7 +496,7 @@ export function supervisionRouter(deps: {
     const b = parseOr400(BatchTasksSchema, req.body);
     const scope = b.filter.agencyCode ?? user.agencyCode;
     if (!agencyCovers(user.agencyCode, scope))
-      throw new ApiError(403, 'outside_scope', `Agency ${scope} is outside your agency's scope`);
+      throw new ApiError(403, 'outside_scope', `经办机构${scope}不在您所在经办机构的管辖范围内（第五条 分级管理）`);
     const prefix = agencyScopePrefix(scope);
     const where = {
       status: 'open',
@@ -516,8 +516,8 @@ export function supervisionRouter(deps: {
     if (b.action.kind === 'reassign') {
       assignee = await db.user.findUnique({ where: { id: b.action.assigneeId } });
       if (!assignee || !assignee.active)
-        throw new ApiError(400, 'validation_failed', 'No such active user', [
-          { path: 'action.assigneeId', message: 'is not an active user' },
+        throw new ApiError(400, 'validation_failed', '没有此在岗用户', [
+          { path: 'action.assigneeId', message: '不是在岗用户' },
         ]);
     }
     const tasks = await db.task.findMany({ where, orderBy: { dueAt: 'asc' }, take: b.limit });
@@ -578,7 +578,7 @@ export function supervisionRouter(deps: {
       z.strictObject({
         agencyCode: z
           .string()
-          .regex(/^\d{6}$/, 'must be a 6-digit division code')
+          .regex(/^\d{6}$/, '须为6位行政区划代码')
           .optional(),
         days: z.coerce.number().int().min(1).max(366).default(30),
       }),
@@ -587,7 +587,7 @@ export function supervisionRouter(deps: {
     );
     const scope = q.agencyCode ?? user.agencyCode;
     if (!agencyCovers(user.agencyCode, scope))
-      throw new ApiError(403, 'outside_scope', `Agency ${scope} is outside your agency's scope`);
+      throw new ApiError(403, 'outside_scope', `经办机构${scope}不在您所在经办机构的管辖范围内（第五条 分级管理）`);
     const prefix = `${agencyScopePrefix(scope)}%`;
     const at = now();
     const calendar = await deps.calendar.current();

@@ -1,7 +1,8 @@
 /**
  * The clerks' worklist (issue 5). Tasks are read from PostgreSQL; every action on a task is an Update to its case's
  * workflow, whose validator decides (role, agency scope, 岗位不相容, the form) before anything is written. A task
- * outside the user's agency scope does not exist for them (404).
+ * outside the user's agency scope does not exist for them (404 task_not_found, Art. 5); inside it, what their role or
+ * 岗位不相容 forbids is refused with the rule (403 missing_role / separation_of_duties, Art. 77).
  *
  *   GET  /tasks                     filters, sorted by due time, keyset pagination, counts
  *   GET  /tasks/:id                 the task with its case summary, timeline, comments and form
@@ -18,10 +19,17 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { UpdateDefinition } from '@temporalio/common';
 import { z } from 'zod';
 import type { Prisma } from '../../generated/prisma/client';
-import { agencyCovers, agencyScopePrefix, STAFF_ROLES } from '../../domain/access';
+import { agencyCovers, agencyScopePrefix, STAFF_ROLES, type StaffRole } from '../../domain/access';
 import { FORM_SCHEMAS, type FormName } from '../../domain/forms';
 import { maskIdNumber, maskTail } from '../../domain/identity';
-import type { Actor } from '../../domain/tasks';
+import {
+  inTaskScope,
+  refusalToAct,
+  type Actor,
+  type Refusal,
+  type TaskRefusalCode,
+  type TaskStep,
+} from '../../domain/tasks';
 import { audit } from '../../lib/audit';
 import { sqlOf, type Db } from '../../lib/db';
 import {
@@ -38,7 +46,7 @@ import { maskName } from '../cases/router';
 import { ApiError, dependencyOutage, parseOr400 } from '../errors';
 import { cursorOf, worklistQuery, type WorklistRow } from './worklist-sql';
 
-const isoDate = z.iso.date({ message: 'must be a date YYYY-MM-DD' });
+const isoDate = z.iso.date({ message: '须为日期，格式 YYYY-MM-DD' });
 
 export const TaskListQuerySchema = z.strictObject({
   view: z
@@ -49,7 +57,7 @@ export const TaskListQuerySchema = z.strictObject({
   type: z.string().max(48).optional(),
   agencyCode: z
     .string()
-    .regex(/^\d{6}$/, 'must be a 6-digit division code')
+    .regex(/^\d{6}$/, '须为6位行政区划代码')
     .optional(),
   dueFrom: isoDate.optional(),
   dueTo: isoDate.optional(),
@@ -57,19 +65,19 @@ export const TaskListQuerySchema = z.strictObject({
   cursor: z.string().max(200).optional(),
 });
 
-export const TaskIdParamSchema = z.object({ id: z.uuid('must be a task id') });
+export const TaskIdParamSchema = z.object({ id: z.uuid('须为任务编号') });
 export const CompleteTaskBodySchema = z.strictObject({ form: z.unknown() }).meta({ id: 'CompleteTask' });
 export const CommentBodySchema = z
   .strictObject({ text: z.string().trim().min(1).max(2000) })
   .meta({ id: 'TaskComment' });
 export const ReassignBodySchema = z
-  .strictObject({ assigneeId: z.uuid('must be a user id'), reason: z.string().trim().min(2, 'must say why').max(500) })
+  .strictObject({ assigneeId: z.uuid('须为用户编号'), reason: z.string().trim().min(2, '须说明理由').max(500) })
   .meta({ id: 'ReassignTask' });
 export const ExtendBodySchema = z
   .strictObject({
     amount: z.number().int().min(1).max(60),
     unit: z.enum(['workdays', 'days']),
-    reason: z.string().trim().min(2, 'must say why').max(500),
+    reason: z.string().trim().min(2, '须说明理由').max(500),
   })
   .meta({ id: 'ExtendTask' });
 
@@ -94,6 +102,17 @@ export const TaskSummarySchema = z
     reminders: z.number(),
     extensions: z.number(),
     createdAt: z.string(),
+    /**
+     * In the list: why this user may not do the task (their roles, 岗位不相容), the rule's code and its Chinese text;
+     * null when they may. 可领取 holds none that are blocked.
+     */
+    blockedReason: z
+      .object({
+        code: z.enum(['missing_role', 'outside_scope', 'separation_of_duties', 'assigned_to_other']),
+        message: z.string(),
+      })
+      .nullable()
+      .optional(),
   })
   .meta({ id: 'TaskSummary' });
 
@@ -127,8 +146,22 @@ function seesEveryRole(user: AuthUser): boolean {
   return user.roles.includes('supervisor') || user.roles.includes('auditor');
 }
 
+/**
+ * Why `user` may not do a listed task, by the rule the case's workflow applies (refusalToAct): the role, then 岗位不相容
+ * with the earlier step of the case they did (the row's `blocked_step`). Assignment is the list's own column.
+ */
+function blockedReasonOf(user: AuthUser, t: WorklistRow): Refusal | null {
+  const step = t.step as TaskStep;
+  return refusalToAct(
+    { step, role: t.role as StaffRole, agencyCode: t.agency_code, escalatedTo: t.escalated_to, assigneeId: null },
+    actorOf(user),
+    t.blocked_step ? { [t.blocked_step]: [user.id] } : {},
+    { ignoreAssignment: true },
+  );
+}
+
 /** A row of the worklist's statement (worklist-sql.ts) as a summary: the same fields and values as `taskSummary`. */
-function summaryOfRow(t: WorklistRow): z.infer<typeof TaskSummarySchema> {
+function summaryOfRow(user: AuthUser, t: WorklistRow): z.infer<typeof TaskSummarySchema> {
   return {
     id: t.id!,
     caseNumber: t.case_number,
@@ -148,15 +181,39 @@ function summaryOfRow(t: WorklistRow): z.infer<typeof TaskSummarySchema> {
     reminders: t.reminders,
     extensions: t.extensions,
     createdAt: t.created_at,
+    blockedReason: blockedReasonOf(user, t),
   };
 }
 
-/** Whether a user may see a task: the same rule as the worklist's two parts (worklist-sql.ts; Art. 5, 77, 78). */
-function canSee(user: AuthUser, t: TaskRow): boolean {
-  const inScope =
-    agencyCovers(user.agencyCode, t.agencyCode) ||
-    (t.escalatedTo !== null && agencyCovers(user.agencyCode, t.escalatedTo));
-  return inScope && (seesEveryRole(user) || user.roles.includes(t.role as never));
+/**
+ * Whether a user may know a task exists: their agency covers its agency or the one it was escalated to (Art. 5, 78),
+ * the scope of the worklist's two parts (worklist-sql.ts). Outside it, 404.
+ */
+const knowsOf = (user: AuthUser, t: TaskRow): boolean => inTaskScope(t, user);
+
+/**
+ * Whether a user who knows of the task may look at it: supervisors and auditors see every role's tasks, others those
+ * of their roles (Art. 77, 78); otherwise the rule, 403 missing_role (the same words as the workflow's refusal).
+ */
+function mayView(user: AuthUser, t: TaskRow): Refusal | null {
+  return seesEveryRole(user) ? null : mayDo(user, t);
+}
+
+/** Whether the user holds the task's role: refusalToAct's first rule, as the case's validator applies it (Art. 77). */
+function mayDo(user: AuthUser, t: TaskRow): Refusal | null {
+  const r = refusalToAct(
+    {
+      step: t.step as TaskStep,
+      role: t.role as StaffRole,
+      agencyCode: t.agencyCode,
+      escalatedTo: t.escalatedTo,
+      assigneeId: null,
+    },
+    actorOf(user),
+    {},
+    { ignoreAssignment: true },
+  );
+  return r?.code === 'missing_role' ? r : null;
 }
 
 export const actorOf = (u: Pick<AuthUser, 'id' | 'username' | 'roles' | 'agencyCode'>): Actor => ({
@@ -166,7 +223,7 @@ export const actorOf = (u: Pick<AuthUser, 'id' | 'username' | 'roles' | 'agencyC
   agencyCode: u.agencyCode,
 });
 
-const REFUSAL_STATUS: Record<TaskRefusalDetails['code'], number> = {
+const REFUSAL_STATUS: Record<TaskRefusalDetails['code'] | TaskRefusalCode, number> = {
   task_not_open: 409,
   assigned_to_other: 409,
   not_assignee: 409,
@@ -198,10 +255,20 @@ export function tasksRouter(deps: { db: Db; temporal: Client; actionWaitMs?: num
   const { db } = deps;
   router.use(['/tasks', '/notifications'], requireRole(...STAFF_ROLES));
 
-  async function visibleTask(req: Request): Promise<TaskRow> {
+  /**
+   * The task of the path. 404 when the caller may not know it exists (no such task, or outside their agency scope);
+   * otherwise 403 missing_role when their roles do not reach it: for a look (`view`: the task, a comment, giving it
+   * back), the task's role or supervision; for doing it (`act`: claim, complete), the task's role, as the case's
+   * validator decides first. The case then refuses the rest with the rule (岗位不相容: 403 separation_of_duties).
+   */
+  async function knownTask(req: Request, purpose: 'view' | 'act'): Promise<TaskRow> {
     const { id } = parseOr400(TaskIdParamSchema, req.params, 'params');
+    const user = currentUser(req);
     const t = await db.task.findUnique({ where: { id } });
-    if (!t || !canSee(currentUser(req), t)) throw new ApiError(404, 'task_not_found', 'No such task');
+    if (!t || !knowsOf(user, t))
+      throw new ApiError(404, 'task_not_found', '没有此任务，或此任务不在您所在经办机构的管辖范围内');
+    const refused = purpose === 'view' ? mayView(user, t) : mayDo(user, t);
+    if (refused) throw new ApiError(REFUSAL_STATUS[refused.code], refused.code, refused.message);
     return t;
   }
 
@@ -260,7 +327,7 @@ export function tasksRouter(deps: { db: Db; temporal: Client; actionWaitMs?: num
     res.status(202).location(`/tasks/${t.id}`).json({
       taskId: t.id,
       status: 'action_accepted',
-      message: 'The case accepted the action; it is applied as soon as the database answers (see the task)',
+      message: '案件已接收此操作，待数据库恢复后即行办理（请查看任务）',
     });
   }
 
@@ -268,7 +335,11 @@ export function tasksRouter(deps: { db: Db; temporal: Client; actionWaitMs?: num
     const user = currentUser(req);
     const q = parseOr400(TaskListQuerySchema, req.query, 'query');
     if (q.agencyCode && !agencyCovers(user.agencyCode, q.agencyCode)) {
-      throw new ApiError(403, 'outside_agency_scope', `Agency ${q.agencyCode} is outside your agency's scope`);
+      throw new ApiError(
+        403,
+        'outside_agency_scope',
+        `经办机构${q.agencyCode}不在您所在经办机构的管辖范围内（第五条 分级管理）`,
+      );
     }
     const { text, values } = worklistQuery(user, q);
     const { rows } = await sqlOf(db).query<WorklistRow>({ text, values });
@@ -277,7 +348,7 @@ export function tasksRouter(deps: { db: Db; temporal: Client; actionWaitMs?: num
     const items = found.slice(0, q.limit);
     const last = items[items.length - 1];
     res.json({
-      items: items.map(summaryOfRow),
+      items: items.map((t) => summaryOfRow(user, t)),
       nextCursor: found.length > q.limit && last ? cursorOf(last.due_at, last.id!) : null,
       counts: { mine: first.mine, available: first.available, overdue: first.overdue },
     });
@@ -285,7 +356,7 @@ export function tasksRouter(deps: { db: Db; temporal: Client; actionWaitMs?: num
 
   router.get('/tasks/:id', async (req, res) => {
     const user = currentUser(req);
-    const t = await visibleTask(req);
+    const t = await knownTask(req, 'view');
     const c = await db.case.findUnique({
       where: { caseNumber: t.caseNumber },
       include: { agency: true, claim: true, events: { orderBy: [{ at: 'asc' }, { id: 'asc' }] } },
@@ -328,7 +399,7 @@ export function tasksRouter(deps: { db: Db; temporal: Client; actionWaitMs?: num
   });
 
   router.post('/tasks/:id/claim', async (req, res) => {
-    const t = await visibleTask(req);
+    const t = await knownTask(req, 'act');
     const actor = actorOf(currentUser(req));
     const r = await update(t, claimTask, { taskId: t.id, actor });
     if (r === PENDING) return pending(res, t);
@@ -336,7 +407,7 @@ export function tasksRouter(deps: { db: Db; temporal: Client; actionWaitMs?: num
   });
 
   router.post('/tasks/:id/release', async (req, res) => {
-    const t = await visibleTask(req);
+    const t = await knownTask(req, 'view');
     const actor = actorOf(currentUser(req));
     const r = await update(t, releaseTask, { taskId: t.id, actor });
     if (r === PENDING) return pending(res, t);
@@ -344,7 +415,7 @@ export function tasksRouter(deps: { db: Db; temporal: Client; actionWaitMs?: num
   });
 
   router.post('/tasks/:id/complete', async (req, res) => {
-    const t = await visibleTask(req);
+    const t = await knownTask(req, 'act');
     const { form } = parseOr400(CompleteTaskBodySchema, req.body);
     const actor = actorOf(currentUser(req));
     const done = await update(t, completeTask, { taskId: t.id, actor, form }, [actor.userId, form]);
@@ -356,7 +427,7 @@ export function tasksRouter(deps: { db: Db; temporal: Client; actionWaitMs?: num
 
   router.post('/tasks/:id/comments', async (req, res) => {
     const user = currentUser(req);
-    const t = await visibleTask(req);
+    const t = await knownTask(req, 'view');
     const { text } = parseOr400(CommentBodySchema, req.body);
     const at = new Date();
     await db.$transaction(async (tx) => {
@@ -376,13 +447,11 @@ export function tasksRouter(deps: { db: Db; temporal: Client; actionWaitMs?: num
   });
 
   router.post('/tasks/:id/reassign', requireRole('supervisor'), async (req, res) => {
-    const t = await visibleTask(req);
+    const t = await knownTask(req, 'view');
     const body = parseOr400(ReassignBodySchema, req.body);
     const assignee = await db.user.findUnique({ where: { id: body.assigneeId } });
     if (!assignee || !assignee.active) {
-      throw new ApiError(400, 'validation_failed', 'No such active user', [
-        { path: 'assigneeId', message: 'is not an active user' },
-      ]);
+      throw new ApiError(400, 'validation_failed', '没有此在岗用户', [{ path: 'assigneeId', message: '不是在岗用户' }]);
     }
     const actor = actorOf(currentUser(req));
     const view = await update(
@@ -401,7 +470,7 @@ export function tasksRouter(deps: { db: Db; temporal: Client; actionWaitMs?: num
   });
 
   router.post('/tasks/:id/extend', requireRole('supervisor'), async (req, res) => {
-    const t = await visibleTask(req);
+    const t = await knownTask(req, 'view');
     const body = parseOr400(ExtendBodySchema, req.body);
     const actor = actorOf(currentUser(req));
     const view = await update(

@@ -36,8 +36,8 @@ type Matches<S extends z.ZodType, Input> = Equals<z.infer<S>, DeepMutable<Input>
 // ---------------------------------------------------------------------------------------------------------------------
 // Field schemas with the messages a clerk reads.
 
-const DATE_MESSAGE = 'must be a real date YYYY-MM-DD';
-const MONTH_MESSAGE = 'must be a month YYYY-MM';
+const DATE_MESSAGE = '须为存在的日期，格式 YYYY-MM-DD';
+const MONTH_MESSAGE = '须为月份，格式 YYYY-MM';
 const FEN_MESSAGE = 'must be an amount in fen: a non-negative safe integer (1895.50 yuan = 189550)';
 const COUNT_MESSAGE = 'must be a non-negative integer';
 const MONTHS_MESSAGE = 'must be a whole number of months from 0 to 1200';
@@ -68,16 +68,12 @@ const basisPoints = z.number({ error: BP_MESSAGE }).int(BP_MESSAGE);
 const flag = z.boolean({ error: 'must be true or false' });
 
 const text = (max: number) =>
-  z
-    .string({ error: 'must be a string' })
-    .trim()
-    .min(1, 'must not be empty')
-    .max(max, `must be at most ${max} characters`);
+  z.string({ error: 'must be a string' }).trim().min(1, '不能为空').max(max, `must be at most ${max} characters`);
 
 const SIX_DIGITS = /^\d{6}$/;
 const divisionCode = z
-  .string({ error: 'must be a 6-digit administrative division code' })
-  .regex(SIX_DIGITS, 'must be a 6-digit administrative division code')
+  .string({ error: '须为6位行政区划代码' })
+  .regex(SIX_DIGITS, '须为6位行政区划代码')
   .refine((v) => !SIX_DIGITS.test(v) || v.startsWith('21'), 'must be a division code in Liaoning (21xxxx)')
   .meta({ description: 'Administrative division code (6 digits) of a Liaoning city or county', example: '210100' });
 

@@ -31,6 +31,8 @@ export interface AccessRule {
   otherAgency?: 'forbidden' | 'hidden';
   /** How a staff role outside `roles` is refused, when not 403 (cases and tasks: 404, as if they did not exist). */
   wrongRole?: Outcome;
+  /** The agency scope is judged before the role: outside it the record does not exist for anyone (tasks, Art. 5). */
+  scopeFirst?: boolean;
   /** Roles that see the record but may not do this: 403 (a supervisor may see a task, not take it). */
   seeOnly?: readonly Role[];
   /** How machine clients and employer agents outside `roles` are refused, when not 403. */
@@ -66,8 +68,11 @@ const caseAction = (roles: readonly Role[], applicant?: 'own'): AccessRule => ({
   wrongRole: 'hidden',
   wrongClient: 'hidden',
 });
-/** A task: its role's clerks, auditors and supervisors see it; other staff and other agencies are told it does not exist. */
-const taskAction = (roles: readonly Role[]): AccessRule => ({ roles, otherAgency: 'hidden', wrongRole: 'hidden' });
+/**
+ * A task: its role's clerks, auditors and supervisors see it; other agencies are told it does not exist (Art. 5),
+ * other staff of the agency are refused with the rule (403 missing_role, Art. 77).
+ */
+const taskAction = (roles: readonly Role[]): AccessRule => ({ roles, otherAgency: 'hidden', scopeFirst: true });
 
 export const ACCESS_TABLE: Record<string, AccessRule> = {
   // Operations and sign-in: anyone.
@@ -116,7 +121,7 @@ export const ACCESS_TABLE: Record<string, AccessRule> = {
   'GET /tasks/{id}': taskAction(['intake', ...SUPERVISION]),
   'POST /tasks/{id}/claim': { ...taskAction(['intake']), seeOnly: SUPERVISION },
   'POST /tasks/{id}/release': taskAction(['intake', ...SUPERVISION]),
-  'POST /tasks/{id}/complete': taskAction(['intake', ...SUPERVISION]),
+  'POST /tasks/{id}/complete': { ...taskAction(['intake']), seeOnly: SUPERVISION },
   'POST /tasks/{id}/comments': taskAction(['intake', ...SUPERVISION]),
   'POST /tasks/{id}/reassign': { roles: ['supervisor'], otherAgency: 'hidden' },
   'POST /tasks/{id}/extend': { roles: ['supervisor'], otherAgency: 'hidden' },
@@ -198,6 +203,7 @@ export function expectedOutcome(operation: string, caller: Caller): Outcome | un
   if (rule.roles !== 'signed_in' && !rule.roles.includes(caller.role)) {
     if (rule.seeOnly?.includes(caller.role)) return caller.own || !rule.otherAgency ? 'forbidden' : rule.otherAgency;
     const staff = (STAFF as readonly Role[]).includes(caller.role);
+    if (staff && rule.scopeFirst && !caller.own && rule.otherAgency) return rule.otherAgency;
     return (staff ? rule.wrongRole : rule.wrongClient) ?? 'forbidden';
   }
   if (!caller.own && rule.otherAgency) return rule.otherAgency;

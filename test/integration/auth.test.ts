@@ -299,7 +299,7 @@ describe('user administration (Art. 94)', () => {
     });
     expect(missing.status).toBe(400);
     expect(((await missing.json()) as any).error.fields).toEqual([
-      { path: 'employerUscc', message: 'is required for an employer agent (Art. 8)' },
+      { path: 'employerUscc', message: '单位经办人必填（第八条）' },
     ]);
     const mixed = await fetch(`${api.url}/admin/users`, {
       method: 'POST',

@@ -120,7 +120,7 @@ describe('POST /cases/search (Art. 5, 30)', () => {
     for (const role of ['finance', 'administrator']) {
       const res = await search(role, { idNumber: ID });
       expect(res.status).toBe(403);
-      expect(res.body.error.fields).toEqual([{ path: 'idNumber', message: 'is not a criterion your role may use' }]);
+      expect(res.body.error.fields).toEqual([{ path: 'idNumber', message: '您的岗位不能按此条件查询' }]);
     }
   });
 
@@ -128,7 +128,7 @@ describe('POST /cases/search (Art. 5, 30)', () => {
     const none = await search('intake', {});
     expect(none.status).toBe(400);
     expect(none.body.error.fields).toEqual([
-      { path: 'caseNumber', message: 'give exactly one of caseNumber, idNumber, name' },
+      { path: 'caseNumber', message: '案件编号、证件号码、姓名三者须且只须填写一项' },
     ]);
     const two = await search('intake', { idNumber: ID, name: '李明华' });
     expect(two.body.error.fields.map((f: { path: string }) => f.path)).toEqual(['idNumber', 'name']);
@@ -136,14 +136,14 @@ describe('POST /cases/search (Art. 5, 30)', () => {
     expect(bad.status).toBe(400);
     expect(bad.body.error.fields).toEqual(
       expect.arrayContaining([
-        { path: 'caseNumber', message: expect.stringContaining('must be a case number') },
-        { path: 'pageSize', message: 'must be at most 50' },
-        { path: 'page', message: 'must be 1 or more' },
+        { path: 'caseNumber', message: expect.stringContaining('须为案件编号') },
+        { path: 'pageSize', message: '不能大于50' },
+        { path: 'page', message: '须不小于1' },
       ]),
     );
     expect((await search('intake', { idNumber: '21-01' })).body.error.fields[0]).toEqual({
       path: 'idNumber',
-      message: 'must be an ID number (5-32 digits or capital letters)',
+      message: '须为证件号码（5至32位数字或大写字母）',
     });
   });
 

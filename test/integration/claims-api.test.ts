@@ -193,7 +193,7 @@ describe('POST /claims (Art. 34-36)', () => {
   it('refuses a separation date in the future (Asia/Shanghai)', async () => {
     const res = await post(claimBody({ separation: { date: '2999-01-01', reason: 'contract_expired' } }));
     expect(res.status).toBe(400);
-    expect(res.body.error.fields).toEqual([{ path: 'separation.date', message: 'must not be in the future' }]);
+    expect(res.body.error.fields).toEqual([{ path: 'separation.date', message: '不能晚于今天' }]);
   });
 
   it('answers a retried request with the same Idempotency-Key with the same case (200), and a reused key with 409', async () => {
@@ -488,6 +488,6 @@ describe('operations endpoints', () => {
   it('answers unknown routes with the JSON error format', async () => {
     const res = await fetch(`${api.url}/nope`);
     expect(res.status).toBe(404);
-    expect(await res.json()).toEqual({ error: { code: 'not_found', message: 'No route GET /nope', fields: [] } });
+    expect(await res.json()).toEqual({ error: { code: 'not_found', message: '没有此接口：GET /nope', fields: [] } });
   });
 });

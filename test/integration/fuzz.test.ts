@@ -62,13 +62,13 @@ describe('hostile input', () => {
     expect(res.status).toBe(400);
     expect(await errorOf(res)).toMatchObject({
       code: 'validation_failed',
-      fields: [{ path: 'isAdmin', message: 'unknown field' }],
+      fields: [{ path: 'isAdmin', message: '未知字段' }],
     });
     const nested = await post(
       '/auth/applicant/code',
       JSON.stringify({ idNumber: '210102198503151235', phone: '13812345678', extra: { a: 1 } }),
     );
     expect(nested.status).toBe(400);
-    expect((await errorOf(nested)).fields).toContainEqual({ path: 'extra', message: 'unknown field' });
+    expect((await errorOf(nested)).fields).toContainEqual({ path: 'extra', message: '未知字段' });
   });
 });

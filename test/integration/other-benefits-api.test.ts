@@ -112,7 +112,7 @@ describe('POST /cases/:caseNumber/survivor-benefits (Art. 47)', () => {
     });
     expect(future.status).toBe(400);
     expect(await future.json()).toMatchObject({
-      error: { fields: [{ path: 'dateOfDeath', message: 'must not be in the future' }] },
+      error: { fields: [{ path: 'dateOfDeath', message: '不能晚于今天' }] },
     });
     expect(await tdb.sql('SELECT 1 FROM other_benefit_claim')).toHaveLength(0);
     expect(await tdb.sql(`SELECT 1 FROM "case" WHERE case_type = 'survivor_benefits'`)).toHaveLength(0);

@@ -397,7 +397,7 @@ describe('the funds request and the ledger over the API (Art. 62)', () => {
   it('names the field of a bad query, and keeps other cities out of scope (Art. 5)', async () => {
     const bad = await get(`/finance/funds-request?agencyCode=${ANSHAN}&month=2026-13`, province);
     expect(bad.status).toBe(400);
-    expect(bad.body.error.fields).toEqual([{ path: 'query.month', message: 'must be a month YYYY-MM' }]);
+    expect(bad.body.error.fields).toEqual([{ path: 'query.month', message: '须为月份，格式 YYYY-MM' }]);
     const missing = await get('/finance/funds-request?month=2026-12', province);
     expect(missing.body.error.fields).toEqual([expect.objectContaining({ path: 'query.agencyCode' })]);
     const other = await userWithToken(tdb.db, api.url, {
@@ -481,7 +481,7 @@ describe('the funds request and the ledger over the API (Art. 62)', () => {
       expect.objectContaining({ payee: { name: '沈阳市医疗保险经办机构', accountNumber: null, bankName: null } }),
     ]);
     expect((await get('/finance/payables?cursor=nonsense')).body.error.fields).toEqual([
-      { path: 'query.cursor', message: 'is not a cursor of this list' },
+      { path: 'query.cursor', message: '不是本列表的翻页游标' },
     ]);
   });
 

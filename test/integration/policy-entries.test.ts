@@ -117,7 +117,7 @@ describe('policy entries administrators add (Art. 12)', () => {
     const past = await post('/admin/policy/entries', { ...raise, effectiveFrom: '2026-12-14' });
     expect(past.status).toBe(400);
     expect(past.body.error.fields).toEqual([
-      { path: 'effectiveFrom', message: expect.stringContaining('must be today (2026-12-15, Asia/Shanghai) or later') },
+      { path: 'effectiveFrom', message: expect.stringContaining('须为今天（2026-12-15，北京时间）或以后') },
     ]);
     const unknownKey = await post('/admin/policy/entries', { ...raise, key: 'tier4' });
     expect(unknownKey.status).toBe(400);

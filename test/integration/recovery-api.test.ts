@@ -227,9 +227,7 @@ describe('recoveries over the API (Art. 43)', () => {
       proof: {},
     });
     expect(noProof.status).toBe(400);
-    expect(noProof.body.error.fields).toEqual([
-      { path: 'proof.reference', message: 'is required for post (the receipt number)' },
-    ]);
+    expect(noProof.body.error.fields).toEqual([{ path: 'proof.reference', message: '邮寄送达时必填（回执编号）' }]);
     const badMethod = await call('POST', `/recoveries/${CASE}/delivery`, u['intake.sy']!, {
       method: 'fax',
       deliveredOn: today,
@@ -248,7 +246,7 @@ describe('recoveries over the API (Art. 43)', () => {
     expect((await call('POST', `/recoveries/${CASE}/repayments`, u['intake.sy']!, repay)).status).toBe(403);
     const zero = await call('POST', `/recoveries/${CASE}/repayments`, u['finance.sy']!, { ...repay, amountFen: 0 });
     expect(zero.status).toBe(400);
-    expect(zero.body.error.fields[0]).toEqual({ path: 'amountFen', message: 'must be more than 0' });
+    expect(zero.body.error.fields[0]).toEqual({ path: 'amountFen', message: '须大于0' });
     const tooMuch = await call('POST', `/recoveries/${CASE}/repayments`, u['finance.sy']!, {
       ...repay,
       amountFen: 10 * MONTHLY,

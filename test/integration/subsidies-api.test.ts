@@ -73,10 +73,10 @@ describe('POST /skill-subsidies (Art. 50)', () => {
     const { error } = (await res.json()) as { error: { fields: { path: string; message: string }[] } };
     expect(error.fields).toEqual(
       expect.arrayContaining([
-        { path: 'agencyCode', message: 'must be the 6-digit division code of a city agency' },
+        { path: 'agencyCode', message: '须为市级经办机构的6位行政区划代码' },
         { path: 'employee.phone', message: expect.stringContaining('mainland mobile') },
-        { path: 'employer.uscc', message: 'must be a unified social credit code (GB 32100)' },
-        { path: 'employer.name', message: 'must not be empty' },
+        { path: 'employer.uscc', message: '须为统一社会信用代码（GB 32100）' },
+        { path: 'employer.name', message: '不能为空' },
         { path: 'certificateNumber', message: expect.stringContaining('certificate number') },
       ]),
     );

@@ -358,7 +358,11 @@ describe('GET /tasks counts from the tally (issue 11, measure 3)', () => {
         where: { id: { in: items.map((t) => t.id) } },
         orderBy: [{ dueAt: 'asc' }, { id: 'asc' }],
       });
-      expect(items, `${name} ${query}`).toEqual(rows.map(taskSummary));
+      // The list adds why the user may not do a task (blockedReason, Art. 5, 77), which a lone summary does not know.
+      expect(
+        items.map((t) => ({ ...t, blockedReason: undefined })),
+        `${name} ${query}`,
+      ).toEqual(rows.map(taskSummary));
       if (scope) {
         const ids = await tdb.sql<{ id: string }>(`SELECT id FROM task WHERE ${scope} ORDER BY due_at, id`);
         expect(ids.length, `${name} ${query}`).toBeGreaterThan(50);

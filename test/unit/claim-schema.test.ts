@@ -62,7 +62,7 @@ describe('the claim request (Art. 34-36, 39, 96)', () => {
 
   it('requires the bank name for a bank account (Art. 39), and digits for the account', () => {
     expect(fieldsOf(claimBody({ payment: { method: 'bank_account', accountNumber: '6214830012345678' } }))).toEqual([
-      { path: 'payment.bankName', message: 'is required when the method is bank_account' },
+      { path: 'payment.bankName', message: '发放方式为银行账户时必填' },
     ]);
     expect(
       fieldsOf(claimBody({ payment: { method: 'social_security_card', accountNumber: '6214-8300' } }))[0]?.path,
@@ -108,7 +108,7 @@ describe('the claim request (Art. 34-36, 39, 96)', () => {
       { path: 'applicant.name', rule: 'person_name', message: expect.stringMatching(/姓名/) },
     ]);
     expect(fieldsOf(named('阿依古丽·买买提'))).toEqual([]);
-    expect(fieldsOf(named(''))).toEqual([{ path: 'applicant.name', message: 'must not be empty' }]);
+    expect(fieldsOf(named(''))).toEqual([{ path: 'applicant.name', message: '不能为空' }]);
     expect(fieldsOf(claimBody({ employer: { uscc: claimBody().employer.uscc, name: '<img src=x>' } }))).toEqual([
       { path: 'employer.name', rule: 'organisation_name', message: expect.stringMatching(/单位名称/) },
     ]);
@@ -117,8 +117,8 @@ describe('the claim request (Art. 34-36, 39, 96)', () => {
   it('names every unknown field at its own path', () => {
     const body = { ...claimBody(), extra: 1, applicant: { ...claimBody().applicant, nickname: 'x' } };
     expect(fieldsOf(body)).toEqual([
-      { path: 'applicant.nickname', message: 'unknown field' },
-      { path: 'extra', message: 'unknown field' },
+      { path: 'applicant.nickname', message: '未知字段' },
+      { path: 'extra', message: '未知字段' },
     ]);
   });
 

@@ -110,7 +110,7 @@ describe('POST /calculations/:kind', () => {
     const r = await calc('benefit', { input: { contributionMonths: 60, payingLocality: '210100', bonus: 1 } });
     expect(r.status).toBe(400);
     expect(r.body.error.code).toBe('validation_failed');
-    expect(r.body.error.fields).toEqual([{ path: 'input.bonus', message: 'unknown field' }]);
+    expect(r.body.error.fields).toEqual([{ path: 'input.bonus', message: '未知字段' }]);
   });
 
   it('names every invalid field with its input path (Art. 34, 38)', async () => {
@@ -127,14 +127,14 @@ describe('POST /calculations/:kind', () => {
     const paths = bad.body.error.fields.map((f: { path: string }) => f.path).sort();
     expect(paths).toEqual(['determinationDate', 'extra', 'input.contributions.0.month', 'input.separationDate']);
     expect(bad.body.error.fields.find((f: any) => f.path === 'input.contributions.0.month').message).toBe(
-      'must be a month YYYY-MM',
+      '须为月份，格式 YYYY-MM',
     );
 
     const benefit = await calc('benefit', { input: { contributionMonths: 12.5, payingLocality: '2101' } });
     expect(benefit.status).toBe(400);
     expect(benefit.body.error.fields).toEqual([
       { path: 'input.contributionMonths', message: 'must be a whole number of months from 0 to 1200' },
-      { path: 'input.payingLocality', message: 'must be a 6-digit administrative division code' },
+      { path: 'input.payingLocality', message: '须为6位行政区划代码' },
     ]);
 
     const outside = await calc('benefit', { input: { contributionMonths: 12, payingLocality: '110000' } });
@@ -188,9 +188,7 @@ describe('POST /calculations/:kind', () => {
       expect(m.status).toBe(422);
       expect(m.body.error).toMatchObject({
         code: 'parameter_not_in_force',
-        fields: [
-          { path: 'determinationDate', message: 'no policy parameter minimumWage/tier1 is in force on 2025-11-30' },
-        ],
+        fields: [{ path: 'determinationDate', message: '2025-11-30没有生效的政策参数minimumWage/tier1' }],
       });
     } finally {
       await other.close();
@@ -209,7 +207,7 @@ describe('POST /calculations/:kind', () => {
     expect(r.status).toBe(422);
     expect(r.body.error.code).toBe('parameter_not_in_force');
     expect(r.body.error.message).toContain('skillSubsidyRule/210000');
-    expect(r.body.error.message).toContain('lapsed after 2024-12-31');
+    expect(r.body.error.message).toContain('已于2024-12-31后失效');
 
     const before = await calc('skill-subsidy', {
       determinationDate: '2024-06-01',

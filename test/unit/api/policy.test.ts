@@ -100,14 +100,14 @@ describe('GET /policy/parameters', () => {
     for (const date of ['2026-02-30', '2026-1-1', 'today']) {
       const r = await get(`?date=${date}`);
       expect(r.status, date).toBe(400);
-      expect(r.body.error.fields).toEqual([{ path: 'query.date', message: 'must be a real date YYYY-MM-DD' }]);
+      expect(r.body.error.fields).toEqual([{ path: 'query.date', message: '须为存在的日期，格式 YYYY-MM-DD' }]);
     }
     const repeated = await get('?date=2026-01-01&date=2026-01-02');
     expect(repeated.status).toBe(400);
     expect(repeated.body.error.fields[0].path).toBe('query.date');
     const unknown = await get('?date=2026-01-01&city=210100');
     expect(unknown.status).toBe(400);
-    expect(unknown.body.error.fields).toEqual([{ path: 'query.city', message: 'unknown field' }]);
+    expect(unknown.body.error.fields).toEqual([{ path: 'query.city', message: '未知字段' }]);
   });
 
   it('lists nothing before any parameter took effect (Art. 12)', async () => {
