@@ -18,7 +18,7 @@ export interface PolicyDeps {
 }
 
 const DATE_MESSAGE = '须为存在的日期，格式 YYYY-MM-DD';
-const FAMILY_MESSAGE = `must be one of ${FAMILIES.join(', ')}`;
+const FAMILY_MESSAGE = `须为以下参数类别之一：${FAMILIES.join('、')}`;
 
 export const PolicyFamilySchema = z
   .enum(FAMILIES as [Family, ...Family[]], { error: FAMILY_MESSAGE })

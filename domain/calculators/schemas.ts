@@ -283,7 +283,7 @@ const _priceAssignable: z.infer<typeof PriceSubsidyInputSchema> extends PriceSub
 
 export const BenefitPaymentSchema = z
   .strictObject({
-    kind: z.enum(PAYMENT_KINDS, { error: `must be one of ${PAYMENT_KINDS.join(', ')}` }),
+    kind: z.enum(PAYMENT_KINDS, { error: `须为以下之一：${PAYMENT_KINDS.join('、')}` }),
     month: isoMonth.meta({ description: 'Month the payment is for' }),
     amountFen: fen,
     reference: text(64).optional(),

@@ -148,7 +148,7 @@ describe('the working-day calendar', () => {
     expect(paths).toEqual(['holidays.1']);
     const weekday = await put({ ...year2027(), adjustedWorkdays: ['2027-03-03'] }, admin);
     expect(((await weekday.json()) as any).error.fields).toEqual([
-      { path: 'adjustedWorkdays.0', message: 'an adjusted workday (调休上班) is a Saturday or Sunday' },
+      { path: 'adjustedWorkdays.0', message: '调休上班日须为星期六或星期日' },
     ]);
     expect(await tdb.sql('SELECT 1 FROM calendar_year')).toEqual([]);
   });

@@ -183,7 +183,7 @@ describe('POST /claims (Art. 34-36)', () => {
     const res = await post(claimBody({ payingLocality: { basis: 'hukou', agencyCode: '999999' } }));
     expect(res.status).toBe(400);
     expect(res.body.error.fields).toEqual([
-      { path: 'payingLocality.agencyCode', message: expect.stringContaining('city or county agency') },
+      { path: 'payingLocality.agencyCode', message: expect.stringContaining('市级或县级经办机构') },
     ]);
     const provincial = await post(claimBody({ payingLocality: { basis: 'hukou', agencyCode: '210000' } }));
     expect(provincial.status).toBe(400);

@@ -248,7 +248,7 @@ describe('monitoring rules (Art. 78-80)', () => {
     expect(((await incomplete.json()) as any).error.fields.map((f: any) => f.path)).toContain('form.rectification');
     expect(
       (await complete(taskOf('sharedBankAccount').id, { decision: 'dismissed', reasons: ['x1'] }, clerk)).status,
-    ).toBe(404);
+    ).toBe(403); // in the agency's scope without the post: refused with the rule (missing_role), not hidden
 
     const confirmed = await complete(taskOf('sharedBankAccount').id, {
       decision: 'confirmed',

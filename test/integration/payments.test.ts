@@ -431,7 +431,7 @@ describe('the funds request and the ledger over the API (Art. 62)', () => {
     const notCity = await post(province, { agencyCode: '210000', month: '2026-12' });
     expect(notCity.status).toBe(400);
     expect(((await notCity.json()) as any).error.fields).toEqual([
-      { path: 'agencyCode', message: expect.stringContaining('city') },
+      { path: 'agencyCode', message: expect.stringContaining('市级经办机构') },
     ]);
     const clerk = await userWithToken(tdb.db, api.url, {
       username: 'intake.as',

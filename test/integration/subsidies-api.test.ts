@@ -74,10 +74,10 @@ describe('POST /skill-subsidies (Art. 50)', () => {
     expect(error.fields).toEqual(
       expect.arrayContaining([
         { path: 'agencyCode', message: '须为市级经办机构的6位行政区划代码' },
-        { path: 'employee.phone', message: expect.stringContaining('mainland mobile') },
+        { path: 'employee.phone', message: expect.stringContaining('大陆手机号码') },
         { path: 'employer.uscc', message: '须为统一社会信用代码（GB 32100）' },
         { path: 'employer.name', message: '不能为空' },
-        { path: 'certificateNumber', message: expect.stringContaining('certificate number') },
+        { path: 'certificateNumber', message: expect.stringContaining('证书编号') },
       ]),
     );
     expect(await tdb.sql('SELECT 1 FROM skill_subsidy_claim')).toHaveLength(0);
@@ -141,7 +141,7 @@ describe('public notices and the screening (Art. 49, 50)', () => {
     );
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: { fields: unknown[] } }).error.fields).toEqual([
-      { path: 'itemNo', message: 'the notice has no item 7' },
+      { path: 'itemNo', message: '公示中没有第7条' },
     ]);
     const empty = await post(
       '/public/notices/GSH-2026-210100-TEST000001/objections',
