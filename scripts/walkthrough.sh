@@ -20,6 +20,7 @@
 #             a large payment reviewed on three levels, Art. 65; 12 finds anyone, most decided without review, Art. 11)
 #   WAIT      seconds to wait for each step of the case (default 120)
 set -euo pipefail
+shopt -s inherit_errexit 2>/dev/null || true # bash 4.4+: a failed request inside $(...) stops the script too
 
 API=${API:-http://127.0.0.1:3000}
 SIM=${SIM:-http://127.0.0.1:4010}
@@ -77,6 +78,32 @@ until_case() {
   fail "$caseNumber: $what not reached in ${WAIT}s; status $(printf '%s' "$view" | js 'd.status'), events: $(printf '%s' "$view" | js 'd.events.map((e) => e.type).join(" ")')"
 }
 
+# until_found WHAT COMMAND [ARGS...]: runs COMMAND every half second until it prints something, and prints that.
+until_found() {
+  local what=$1 out=''
+  shift
+  for ((i = 0; i < WAIT * 2; i++)); do
+    out=$("$@")
+    [[ -n $out ]] && {
+      printf '%s' "$out"
+      return
+    }
+    sleep 0.5
+  done
+  fail "$what: not there after ${WAIT}s"
+}
+
+# open_task TOKEN TYPE: the ID of $CASE's open task of TYPE that the clerk may take (view=available), if any.
+open_task() {
+  call GET "$API/tasks?view=available&type=$2&limit=200" "$1" | js 'd.items.find((t) => t.caseNumber === a[0])?.id' "$CASE"
+}
+
+# completed_run RUN_ID: the payment run's totals once it has completed.
+completed_run() {
+  call GET "$API/finance/payment-runs?agencyCode=$CITY&month=$month" "$FINANCE" |
+    js 'JSON.stringify(d.items.find((r) => r.runId === a[0] && r.status === "completed"))' "$1"
+}
+
 # account USERNAME DISPLAY_NAME AGENCY ROLE: the user's ID, created if missing (a random password: it signs in by token).
 account() {
   local username=$1 display=$2 agency=$3 role=$4 id
@@ -93,9 +120,11 @@ account() {
   printf '%s' "$id"
 }
 
-# token USER_ID: a bearer token for the account, valid for a day.
+# token USERNAME DISPLAY_NAME AGENCY ROLE: a bearer token for the account (made if missing), valid for a day.
 token() {
-  call POST "$API/admin/users/$1/tokens" "$ADMIN" '{"days":1,"reason":"walk-through (scripts/walkthrough.sh)"}' | js 'd.token'
+  local id
+  id=$(account "$@")
+  call POST "$API/admin/users/$id/tokens" "$ADMIN" '{"days":1,"reason":"walk-through (scripts/walkthrough.sh)"}' | js 'd.token'
 }
 
 STEP='1 sign in'
@@ -108,11 +137,11 @@ ADMIN=$(call POST "$API/auth/login" '' "$(echo '{}' | js 'JSON.stringify({ usern
 say "signed in as admin at $API"
 
 STEP='2 accounts'
-APP=$(token "$(account gov-app 网上服务平台 210000 online_channel)")
-REVIEWER=$(token "$(account "walk-reviewer-$CITY" 初审员 "$CITY" reviewer)")
-SECOND=$(token "$(account "walk-second-reviewer-$CITY" 复核员 "$CITY" second_reviewer)")
-APPROVER=$(token "$(account "walk-approver-$CITY" 审批员 "$CITY" approver)")
-FINANCE=$(token "$(account "walk-finance-$CITY" 财务人员 "$CITY" finance)")
+APP=$(token gov-app 网上服务平台 210000 online_channel)
+REVIEWER=$(token "walk-reviewer-$CITY" 初审员 "$CITY" reviewer)
+SECOND=$(token "walk-second-reviewer-$CITY" 复核员 "$CITY" second_reviewer)
+APPROVER=$(token "walk-approver-$CITY" 审批员 "$CITY" approver)
+FINANCE=$(token "walk-finance-$CITY" 财务人员 "$CITY" finance)
 say "the online service platform gov-app and $CITY's reviewer, second reviewer, approver and finance clerk (each a different person: 岗位不相容), each with a new token"
 
 STEP='3 applicant'
@@ -176,13 +205,7 @@ else
       approve) clerk=$APPROVER who="walk-approver-$CITY" ;;
       *) fail "unknown review step $step" ;;
     esac
-    task=''
-    for ((i = 0; i < WAIT * 2; i++)); do
-      task=$(call GET "$API/tasks?view=available&type=claim_$step&limit=200" "$clerk" | js 'd.items.find((t) => t.caseNumber === a[0])?.id' "$CASE")
-      [[ -n $task ]] && break
-      sleep 0.5
-    done
-    [[ -n $task ]] || fail "$CASE: no open claim_$step task for $who in ${WAIT}s"
+    task=$(until_found "$CASE's claim_$step task for $who" open_task "$clerk" "claim_$step")
     call POST "$API/tasks/$task/complete" "$clerk" '{"form":{"decision":"approve","comment":"演示：核对无误"}}' >/dev/null
     say "claim_$step completed by $who: approve"
   done
@@ -202,13 +225,7 @@ until_case "$CASE" "d.payments.some((p) => p.kind === 'unemployment_benefit' && 
 # The city's pay-day loop (payment-cycle-<code>) runs this same payment run on the 10th at 09:00; finance starts one
 # now (the ad-hoc run finance uses for re-issues, audited), so the walk-through need not wait for the 10th.
 run=$(call POST "$API/finance/payment-runs" "$FINANCE" "{\"agencyCode\":\"$CITY\",\"month\":\"$month\"}" | js 'd.runId')
-totals=''
-for ((i = 0; i < WAIT * 2; i++)); do
-  totals=$(call GET "$API/finance/payment-runs?agencyCode=$CITY&month=$month" "$FINANCE" | js 'JSON.stringify(d.items.find((r) => r.runId === a[0] && r.status === "completed"))' "$run")
-  [[ -n $totals ]] && break
-  sleep 0.5
-done
-[[ -n $totals ]] || fail "payment run $run did not complete in ${WAIT}s"
+totals=$(until_found "the end of payment run $run" completed_run "$run")
 say "$(printf '%s' "$totals" | js '`payment run ${d.runId} for ${d.month} by walk-finance-${d.agencyCode}: ${d.items} items, ${d.paid} paid (${yuan(d.paidFen)} 元), ${d.failed} failed`')"
 
 STEP='11 bank'
