@@ -185,7 +185,7 @@ STEP='5 acceptance'
 view=$(until_case "$CASE" 'd.events.some((e) => ["claim_accepted", "claim_refused"].includes(e.type)) || ["awaiting_materials", "refused"].includes(d.status)' 'acceptance')
 [[ $(printf '%s' "$view" | js 'd.events.some((e) => e.type === "claim_accepted") ? "yes" : "no"') == yes ]] ||
   fail "$CASE was not accepted: $(printf '%s' "$view" | js 'd.statusLabel') $(printf '%s' "$view" | js 'JSON.stringify(d.events.at(-1))')"
-say "accepted: the platform identified the person (Art. 35), so no window acceptance task; status $(printf '%s' "$view" | js 'd.statusLabel')"
+say "accepted: filed online by the platform that identified the person (Art. 35), so no originals for an intake clerk to check at a window (Art. 14): no acceptance task; status $(printf '%s' "$view" | js 'd.statusLabel')"
 
 STEP='6 determination'
 determination=$(call GET "$API/cases/$CASE/determination" "$ADMIN" | js 'JSON.stringify(d.versions.find((v) => v.version === d.current))')
@@ -221,7 +221,7 @@ say "$(printf '%s' "$view" | js '((p) => `period ${p.periodId}: ${p.startDate} t
 
 STEP='10 pay day'
 month=$(TZ=Asia/Shanghai date +%Y-%m)
-until_case "$CASE" "d.payments.some((p) => p.kind === 'unemployment_benefit' && p.month <= '$month')" "the month's payment queued" >/dev/null
+until_case "$CASE" "d.payments.some((p) => p.kind === 'unemployment_benefit' && p.month <= '$month')" "the month's payment queued (a period begun on the 1st checks its first month at 09:00 Asia/Shanghai)" >/dev/null
 # The city's pay-day loop (payment-cycle-<code>) runs this same payment run on the 10th at 09:00; finance starts one
 # now (the ad-hoc run finance uses for re-issues, audited), so the walk-through need not wait for the 10th.
 run=$(call POST "$API/finance/payment-runs" "$FINANCE" "{\"agencyCode\":\"$CITY\",\"month\":\"$month\"}" | js 'd.runId')
