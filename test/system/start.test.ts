@@ -1,10 +1,11 @@
 /**
  * The README's start command, as a user runs it: on embedded defaults it brings the whole system up, a claim goes in
- * and is found in the API and in `temporal workflow list`, Ctrl-C stops everything, and a second start finds the case
- * again (Temporal SQLite and embedded PostgreSQL in the data folder).
+ * and is found in the API and in `temporal workflow list`, the README's walk-through (scripts/walkthrough.sh) takes an
+ * eligible person's claim to the bank twice, Ctrl-C stops everything, and a second start finds the case again
+ * (Temporal SQLite and embedded PostgreSQL in the data folder).
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -15,6 +16,16 @@ import { freePort } from '../support/ports';
 import { eventually } from '../support/wait';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
+
+/** Runs the README's walk-through as a user does (`scripts/walkthrough.sh`), against the given start. */
+function walkthrough(env: NodeJS.ProcessEnv): Promise<{ code: number; out: string }> {
+  return new Promise((done) => {
+    execFile('bash', ['scripts/walkthrough.sh'], { cwd: ROOT, env, timeout: 240_000 }, (err, stdout, stderr) => {
+      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+      done({ code, out: `${stdout}${stderr}` });
+    });
+  });
+}
 const dataDir = mkdtempSync(join(tmpdir(), 'ui-cases-start-'));
 chmodSync(dataDir, 0o755); // embedded PostgreSQL runs as the postgres user when the test runs as root
 const running: ChildProcess[] = [];
@@ -70,7 +81,7 @@ describe('the start command (README)', () => {
     expect(s.output().trim().split('\n')).toHaveLength(1);
   });
 
-  it('starts everything, takes a claim, stops on Ctrl-C, and finds the case again after a restart', async () => {
+  it('starts everything, takes a claim, runs the README walk-through to the bank twice (Art. 34-39, 63), stops on Ctrl-C, and finds the case again after a restart', async () => {
     const ports = {
       api: await freePort(),
       temporal: await freePort(),
@@ -170,6 +181,44 @@ describe('the start command (README)', () => {
     const workerMetrics = await (await fetch(`http://127.0.0.1:${ports.metrics}/metrics`)).text();
     expect(workerMetrics).toMatch(/temporal_workflow_task_schedule_to_start_latency|temporal_request/);
 
+    // The README's walk-through (Art. 34-39, 63): an eligible seeded person's claim through acceptance, the review
+    // route, approval and the period to a payment at the bank simulator and the approval SMS; run again, it reuses
+    // the accounts (gov-app exists already: made above) and files for another person.
+    const sim = `http://127.0.0.1:${ports.simulators}`;
+    const walkEnv = { ...env, API: api, SIM: sim };
+    expect(readFileSync(join(ROOT, 'README.md'), 'utf8')).toContain('```sh\nscripts/walkthrough.sh\n```');
+    const cases: string[] = [];
+    for (const run of [1, 2]) {
+      const w = await walkthrough(walkEnv);
+      expect(w.code, `walk-through run ${run}:\n${w.out}`).toBe(0);
+      const caseNumber = /^CASE=(\S+)$/m.exec(w.out)?.[1];
+      expect(caseNumber, w.out).toMatch(/^SYJ-\d{4}-210100-/);
+      expect(w.out).toMatch(/✓ \[7 review\] (no review \(Art\. 11 免复审\)|claim_approve completed)/);
+      cases.push(caseNumber!);
+    }
+    expect(new Set(cases).size).toBe(2);
+    const ledger = (await (await fetch(`${sim}/admin/bank/ledger`)).json()) as {
+      payments: { paymentId: string; result: string; amountFen: number }[];
+    };
+    const outbox = (await (await fetch(`${sim}/admin/sms/outbox`)).json()) as { messages: { text: string }[] };
+    for (const c of cases) {
+      const view = (await (await fetch(`${api}/cases/${c}`, { headers: adminAuth })).json()) as {
+        benefit: { periodDetail: { monthlyAmountFen: number; monthsPaid: number } };
+      };
+      const paid = ledger.payments.filter((p) => p.paymentId.startsWith(`${c}.P.`) && p.result === 'paid');
+      expect(paid.map((p) => p.amountFen)).toEqual([view.benefit.periodDetail.monthlyAmountFen]);
+      expect(view.benefit.periodDetail.monthsPaid).toBe(1);
+      expect(outbox.messages.filter((m) => m.text.includes(c) && m.text.includes('已核定'))).toHaveLength(1);
+    }
+    const users = (await (await fetch(`${api}/admin/users`, { headers: adminAuth })).json()) as {
+      users: { username: string }[];
+    };
+    expect(users.users.filter((u) => u.username === 'gov-app')).toHaveLength(1);
+    // A failed request stops it with a non-zero exit naming the step.
+    const refused = await walkthrough({ ...walkEnv, ADMIN_PASSWORD: 'not the password' });
+    expect(refused.code).not.toBe(0);
+    expect(refused.out).toContain('✗ [1 sign in] POST');
+
     first.proc.kill('SIGINT');
     expect(await first.exit).toBe(0);
     for (const port of Object.values(ports)) expect(await portInUse(port)).toBe(false);
@@ -199,5 +248,5 @@ describe('the start command (README)', () => {
       ).filter(Boolean);
     }
     expect(stillListening).toEqual([]);
-  });
+  }, 600_000);
 });
