@@ -3,18 +3,12 @@
  * which post, not by whom. Staff usernames become the post's name (受理, 审核…), internal comments, task bookkeeping
  * and the agency's internal checks are left out, and no link to the workflow engine is given.
  */
+import { ROLE_NAMES } from '../../domain/access';
 import type { Db } from '../../lib/db';
 
-/** The posts' names (the 规程's words, as on the pages: web/labels.js). */
+/** The posts' names (the 规程's words: the staff's, and the machine clients' and agents' as the pages name them). */
 export const POST_NAMES: Readonly<Record<string, string>> = {
-  intake: '受理',
-  reviewer: '审核（初审）',
-  second_reviewer: '复核',
-  approver: '审批',
-  finance: '财务',
-  auditor: '稽核内控',
-  supervisor: '业务监督',
-  administrator: '系统管理',
+  ...ROLE_NAMES,
   employer_agent: '单位经办人',
   online_channel: '网上服务平台',
   kiosk: '自助终端',

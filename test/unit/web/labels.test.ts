@@ -81,3 +81,8 @@ it('reads numbered events as their kind (claim_determined_2 → claim_determined
   expect(web.eventKind('claim_review_passed_3')).toBe('claim_review_passed');
   expect(web.eventKind('task_opened')).toBe('task_opened');
 });
+
+it('names the posts on the pages as the API names them to applicants and in its messages (Art. 77)', async () => {
+  const { POST_NAMES } = await import('../../../api/cases/party-view');
+  expect(web.LABELS.role).toEqual(POST_NAMES);
+});
