@@ -86,9 +86,9 @@ export function assertIsoMonth(value: string): void {
 }
 
 /** zod schema of an ISO local date. */
-export const isoDateSchema = z.string().refine(isIsoDate, { message: 'expected a real date YYYY-MM-DD' });
+export const isoDateSchema = z.string().refine(isIsoDate, { message: '须为真实的日期，格式 YYYY-MM-DD' });
 /** zod schema of an ISO month. */
-export const isoMonthSchema = z.string().refine(isIsoMonth, { message: 'expected a month YYYY-MM' });
+export const isoMonthSchema = z.string().refine(isIsoMonth, { message: '须为月份，格式 YYYY-MM' });
 
 /** Days since 1970-01-01 of a valid ISO date. */
 function toDayNumber(date: IsoDate): number {
@@ -224,14 +224,14 @@ export const calendarYearDataSchema = z
     for (const key of ['holidays', 'adjustedWorkdays'] as const) {
       data[key].forEach((d, i) => {
         if (Number(d.slice(0, 4)) !== data.year) {
-          ctx.addIssue({ code: 'custom', path: [key, i], message: `${d} is not in year ${data.year}` });
+          ctx.addIssue({ code: 'custom', path: [key, i], message: `${d} 不在 ${data.year} 年内` });
         }
       });
     }
     const holidays = new Set(data.holidays);
     data.adjustedWorkdays.forEach((d, i) => {
       if (holidays.has(d)) {
-        ctx.addIssue({ code: 'custom', path: ['adjustedWorkdays', i], message: `${d} is also listed as a holiday` });
+        ctx.addIssue({ code: 'custom', path: ['adjustedWorkdays', i], message: `${d} 同时被列为放假日` });
       }
     });
   });

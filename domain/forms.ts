@@ -4,15 +4,10 @@
  */
 import { z } from 'zod';
 import './zod-locale';
-import { LitigationFormSchema, ObjectionFormSchema } from './objection-forms';
+import { LitigationFormSchema, ObjectionFormSchema, comment, reasons } from './objection-forms';
 
 export { ObjectionFormSchema, LitigationFormSchema, type ObjectionForm, type LitigationForm } from './objection-forms';
 
-const reasons = z
-  .array(z.string().trim().min(2, 'must say what is wrong').max(200))
-  .min(1, 'must give at least one reason (Art. 11: 明确告知不通过原因)')
-  .max(20);
-const comment = z.string().trim().max(1000).optional();
 /** A real calendar date written YYYY-MM-DD. */
 const isRealDate = (v: string) =>
   /^\d{4}-\d{2}-\d{2}$/.test(v) &&
@@ -34,7 +29,7 @@ export const CorrectionsSchema = z
     /** Art. 35: deemed contribution months (视同缴费) proven by the materials. */
     deemedContributionMonths: z.number().int().min(0).max(600).optional(),
   })
-  .refine((c) => Object.keys(c).length > 0, 'must correct something');
+  .refine((c) => Object.keys(c).length > 0, '须至少更正一项');
 
 /**
  * Art. 11, 28, 65 审核 / 复核 / 审批: pass, fail with the reasons, or correct the determination (Art. 38 para 2: it is
@@ -63,14 +58,16 @@ export const SeparationRulingFormSchema = z
     z.strictObject({
       decision: z.literal('involuntary'),
       basis: z.enum(['termination_certificate', 'written_commitment'], {
-        message: 'must say what the decision rests on: termination_certificate or written_commitment (Art. 38)',
+        message:
+          '须写明认定依据：终止或解除劳动关系证明（termination_certificate）或书面承诺（written_commitment）（第三十八条）',
       }),
       comment,
     }),
     z.strictObject({
       decision: z.literal('voluntary'),
       basis: z.enum(['termination_certificate', 'written_commitment'], {
-        message: 'must say what the decision rests on: termination_certificate or written_commitment (Art. 38)',
+        message:
+          '须写明认定依据：终止或解除劳动关系证明（termination_certificate）或书面承诺（written_commitment）（第三十八条）',
       }),
       reasons,
       comment,
@@ -93,10 +90,10 @@ export const ApprovalFormSchema = z
 export type ApprovalForm = z.infer<typeof ApprovalFormSchema>;
 
 const fen = z
-  .number({ error: 'must be an amount in fen' })
-  .int('must be a whole number of fen')
-  .min(0, 'must not be negative')
-  .max(100_000_000, 'must be at most 1,000,000 yuan');
+  .number({ error: '须为以分计的金额' })
+  .int('须为整数分')
+  .min(0, '不得为负数')
+  .max(100_000_000, '不得超过1000000元');
 
 /**
  * Art. 47: the funeral grant and survivor pension set by a clerk from the local standard, while the standard is not in
@@ -108,7 +105,7 @@ export const SurvivorAmountsFormSchema = z
       decision: z.literal('set'),
       funeralGrantFen: fen,
       survivorPensionFen: fen,
-      basis: z.string().trim().min(4, 'must cite the standard the amounts follow').max(500),
+      basis: z.string().trim().min(4, '须写明金额所依据的标准').max(500),
       comment,
     }),
     z.strictObject({ decision: z.literal('reject'), reasons, comment }),
@@ -143,7 +140,7 @@ export const MonitoringVerificationFormSchema = z
     z.strictObject({
       decision: z.literal('confirmed'),
       reasons,
-      rectification: z.string().trim().min(2, 'must say what is to be put right (整改意见, Art. 80)').max(2000),
+      rectification: z.string().trim().min(2, '须写明整改意见（第八十条）').max(2000),
       evidence: z.array(z.string().trim().min(1).max(200)).max(20).optional(),
       comment,
     }),
@@ -182,7 +179,7 @@ export const MonitoringRectificationFormSchema = z
       decision: z.literal('stop'),
       // Not z.iso.date(): inside the workflow sandbox (the completeTask validator) it refused every date, 2026-12-28
       // included (seen here; zod tests its own shared RegExp, resetting its lastIndex first).
-      stopDate: z.string().refine(isRealDate, 'must be a date YYYY-MM-DD: from when the benefit was not due'),
+      stopDate: z.string().refine(isRealDate, '须为日期，格式 YYYY-MM-DD：自该日起不应享受待遇'),
       reasons,
       comment,
     }),

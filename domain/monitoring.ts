@@ -42,13 +42,13 @@ export type CorrectionEntity = (typeof CORRECTION_ENTITIES)[number];
 /** What the code can correct and how a new value is checked; the policy decides which of these are allowed. */
 export const CORRECTABLE_FIELDS = {
   phone: {
-    check: (v: string) => (isMainlandMobile(v) ? null : 'must be a mainland mobile number (11 digits, 1[3-9]…)'),
+    check: (v: string) => (isMainlandMobile(v) ? null : '须为大陆手机号码（11位，以13–19开头）'),
   },
   name: {
-    check: (v: string) => (v.trim().length >= 1 && v.length <= 64 && v === v.trim() ? null : 'must be 1-64 characters'),
+    check: (v: string) => (v.trim().length >= 1 && v.length <= 64 && v === v.trim() ? null : '须为1至64个字符'),
   },
-  accountNumber: { check: (v: string) => (/^\d{12,30}$/.test(v) ? null : 'must be 12-30 digits') },
-  bankName: { check: (v: string) => (v.trim().length >= 1 && v.length <= 64 ? null : 'must be 1-64 characters') },
+  accountNumber: { check: (v: string) => (/^\d{12,30}$/.test(v) ? null : '须为12至30位数字') },
+  bankName: { check: (v: string) => (v.trim().length >= 1 && v.length <= 64 ? null : '须为1至64个字符') },
 } as const;
 export type CorrectableField = keyof typeof CORRECTABLE_FIELDS;
 
@@ -75,7 +75,7 @@ export function correctionRule(
   if (!p || !(field in CORRECTABLE_FIELDS)) {
     return {
       ok: false,
-      message: `${entity}.${field} may not be corrected by data maintenance (Art. 93: only ${allowed.join(', ')})`,
+      message: `${entity}.${field} 不属于数据维护可更正的项目（第九十三条：仅限 ${allowed.join('、')}）`,
     };
   }
   return { ok: true, approvalLevel: p.value.approvalLevel };

@@ -4,18 +4,20 @@
  */
 import { z } from 'zod';
 
-const reasons = z
-  .array(z.string().trim().min(2, 'must say what is wrong').max(200))
-  .min(1, 'must give at least one reason (Art. 11: 明确告知不通过原因)')
+/** Art. 11 明确告知不通过原因: the reasons of a refusal, each a sentence. Shared by every decision form. */
+export const reasons = z
+  .array(z.string().trim().min(2, '须写明存在的问题').max(200))
+  .min(1, '须至少写明一条原因（第十一条：明确告知不通过原因）')
   .max(20);
-const comment = z.string().trim().max(1000).optional();
-const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month YYYY-MM');
+export const comment = z.string().trim().max(1000).optional();
+const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, '须为月份，格式 YYYY-MM');
 
 /** Art. 38 para 3: the separation as the conclusion found it, and what that rests on. */
 export const SeparationFindingSchema = z.strictObject({
-  involuntary: z.boolean({ message: 'must say whether the separation was not by the person’s own will (Art. 34)' }),
+  involuntary: z.boolean({ message: '须写明是否为非本人意愿中断就业（第三十四条）' }),
   basis: z.enum(['termination_certificate', 'written_commitment'], {
-    message: 'must say what it rests on: termination_certificate or written_commitment (Art. 38 para 3)',
+    message:
+      '须写明认定依据：终止或解除劳动关系证明（termination_certificate）或书面承诺（written_commitment）（第三十八条第三款）',
   }),
 });
 
@@ -43,13 +45,13 @@ export const ObjectionCorrectionSchema = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('reopen'),
     step: z.enum(REOPEN_STEPS, {
-      message: 'must name the step the case is reopened at: acceptance, determination or review',
+      message: '须写明重新办理的环节：受理（acceptance）、核定（determination）或审核（review）',
     }),
     separation: SeparationFindingSchema.optional(),
   }),
   z.strictObject({
     kind: z.literal('contribution_record'),
-    deemedContributionMonths: z.number().int().min(1, 'must be at least 1 month').max(600),
+    deemedContributionMonths: z.number().int().min(1, '须至少为1个月').max(600),
   }),
   z.strictObject({ kind: z.literal('resume'), fromMonth: month.optional() }),
 ]);
@@ -86,6 +88,21 @@ export const OBJECTABLE_DECISIONS: Record<string, Partial<Record<ObjectionSubjec
   job_retention_refund: GRANT,
 };
 
+/** What a correction's refusal names, in the 规程's words (Art. 13). */
+const SUBJECT_NAMES: Record<ObjectionSubject, string> = {
+  refusal: '不予受理决定',
+  review_result: '审核结果',
+  determination: '待遇核定',
+  stop_decision: '停止发放决定',
+  withdrawal: '撤回发放决定',
+};
+const KIND_NAMES: Record<string, string> = {
+  reopen: '重新办理（reopen）',
+  contribution_record: '更正缴费记录（contribution_record）',
+  resume: '恢复发放（resume）',
+};
+const STEP_NAMES: Record<ReopenStep, string> = { acceptance: '受理', determination: '核定', review: '审核' };
+
 /**
  * Why `correction` does not fit the decision objected to (Art. 13), as the form field and the rule; null when it fits.
  * Checked when the conclusion is given, before anything reaches history. Objections filed before the case type was
@@ -105,14 +122,17 @@ export function correctionMisfit(
   if (!kinds.includes(correction.kind)) {
     return {
       path: 'correction.kind',
-      message: `a ${subject} is corrected by ${kinds.join(' or ') || 'no correction'} (Art. 13)`,
+      message: `${SUBJECT_NAMES[subject as ObjectionSubject] ?? subject}的更正方式为：${kinds.map((k) => KIND_NAMES[k]).join('或') || '不予更正'}（第十三条）`,
     };
   }
   if (correction.kind === 'reopen' && !fit.reopen!.includes(correction.step)) {
-    return { path: 'correction.step', message: `this case is reopened at ${fit.reopen!.join(' or ')} (Art. 13)` };
+    return {
+      path: 'correction.step',
+      message: `本案重新办理的环节为：${fit.reopen!.map((s) => STEP_NAMES[s]).join('或')}（第十三条）`,
+    };
   }
   if (correction.kind === 'resume' && fit.resume === 'grant' && correction.fromMonth) {
-    return { path: 'correction.fromMonth', message: 'a grant is paid whole: it has no month to resume from (Art. 13)' };
+    return { path: 'correction.fromMonth', message: '补助金一次性足额发放，没有恢复发放的月份（第十三条）' };
   }
   return null;
 }
@@ -134,8 +154,8 @@ export const LitigationFormSchema = z
   .discriminatedUnion('decision', [
     z.strictObject({
       decision: z.literal('litigation_filed'),
-      court: z.string().trim().min(2, 'must name the court').max(100),
-      filedOn: z.iso.date({ message: 'must be a date YYYY-MM-DD' }),
+      court: z.string().trim().min(2, '须写明受理法院').max(100),
+      filedOn: z.iso.date({ message: '须为日期，格式 YYYY-MM-DD' }),
       comment,
     }),
     z.strictObject({ decision: z.literal('not_pursued'), reasons, comment }),

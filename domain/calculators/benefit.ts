@@ -47,7 +47,7 @@ export interface BenefitDetermination {
 
 /** City division code of a Liaoning division code (county 210102 → city 210100). */
 export function cityOf(divisionCode: string): string {
-  if (!/^21\d{4}$/.test(divisionCode)) throw new RangeError(`not a Liaoning division code: ${divisionCode}`);
+  if (!/^21\d{4}$/.test(divisionCode)) throw new RangeError(`不是辽宁省行政区划代码：${divisionCode}`);
   return `${divisionCode.slice(0, 4)}00`;
 }
 
@@ -156,10 +156,11 @@ export function determineBenefit(
   determinationDate: IsoDate,
 ): Calculation<BenefitDetermination> {
   if (!Number.isSafeInteger(input.contributionMonths) || input.contributionMonths < 0) {
-    throw new RangeError('contributionMonths must be a non-negative integer');
+    throw new RangeError('缴费月数（contributionMonths）须为非负整数');
   }
   const carriedOver = input.carriedOverMonths ?? 0;
-  if (!Number.isSafeInteger(carriedOver) || carriedOver < 0) throw new RangeError('carriedOverMonths must be ≥ 0');
+  if (!Number.isSafeInteger(carriedOver) || carriedOver < 0)
+    throw new RangeError('结转的领取月数（carriedOverMonths）不得为负数');
   const x = new ExplanationBuilder();
   const period = periodSteps(x, input.contributionMonths, carriedOver, policy, determinationDate);
   const amount = monthlyAmountSteps(

@@ -101,7 +101,8 @@ export function countContributions(
 ): Calculation<ContributionCount> {
   assertIsoDate(input.separationDate);
   const deemed = input.deemedContributionMonths ?? 0;
-  if (!Number.isSafeInteger(deemed) || deemed < 0) throw new RangeError('deemedContributionMonths must be ≥ 0');
+  if (!Number.isSafeInteger(deemed) || deemed < 0)
+    throw new RangeError('视同缴费月数（deemedContributionMonths）不得为负数');
   for (const r of input.contributions) assertIsoMonth(r.month);
 
   // Art. 32: one month, counted once however many employers paid it.

@@ -43,7 +43,7 @@ export interface JobRetentionResult {
 }
 
 function nonNegativeInt(value: number, name: string): void {
-  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`${name} must be a non-negative integer`);
+  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`${name} 须为非负整数`);
 }
 
 /** Art. 49 job-retention refund on `determinationDate`. */

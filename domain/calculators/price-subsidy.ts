@@ -42,7 +42,7 @@ export function calculatePriceSubsidy(
   assertIsoMonth(input.month);
   assertFen(input.urbanMinimumLivingStandardFen);
   for (const k of ['cpiYoyBp', 'foodCpiYoyBp', 'scpiYoyBp'] as const) {
-    if (!Number.isSafeInteger(input[k])) throw new RangeError(`${k} must be an integer number of basis points`);
+    if (!Number.isSafeInteger(input[k])) throw new RangeError(`${k} 须为以基点计的整数`);
   }
   const x = new ExplanationBuilder();
   const trigger = resolveParameter(policy, 'priceSubsidyTrigger', 'national', determinationDate);

@@ -41,7 +41,7 @@ const MONTH_MESSAGE = '须为月份，格式 YYYY-MM';
 const FEN_MESSAGE = 'must be an amount in fen: a non-negative safe integer (1895.50 yuan = 189550)';
 const COUNT_MESSAGE = 'must be a non-negative integer';
 const MONTHS_MESSAGE = 'must be a whole number of months from 0 to 1200';
-const BP_MESSAGE = 'must be an integer number of basis points (a rise of 3.5 % = 350)';
+const BP_MESSAGE = '须为以基点计的整数（上涨3.5%记为350）';
 
 const isoDate = z.iso
   .date({ error: DATE_MESSAGE })
@@ -65,21 +65,25 @@ const months = z.number({ error: MONTHS_MESSAGE }).int(MONTHS_MESSAGE).min(0, MO
 
 const basisPoints = z.number({ error: BP_MESSAGE }).int(BP_MESSAGE);
 
-const flag = z.boolean({ error: 'must be true or false' });
+const flag = z.boolean({ error: '须为 true 或 false' });
 
 const text = (max: number) =>
-  z.string({ error: 'must be a string' }).trim().min(1, '不能为空').max(max, `must be at most ${max} characters`);
+  z.string({ error: '须为文本' }).trim().min(1, '不能为空').max(max, `不得超过${max}个字符`);
 
 const SIX_DIGITS = /^\d{6}$/;
 const divisionCode = z
   .string({ error: '须为6位行政区划代码' })
   .regex(SIX_DIGITS, '须为6位行政区划代码')
-  .refine((v) => !SIX_DIGITS.test(v) || v.startsWith('21'), 'must be a division code in Liaoning (21xxxx)')
+  .refine((v) => !SIX_DIGITS.test(v) || v.startsWith('21'), '须为辽宁省行政区划代码（21xxxx）')
   .meta({ description: 'Administrative division code (6 digits) of a Liaoning city or county', example: '210100' });
 
 function monthRange<T extends { benefitFirstMonth: string; benefitLastMonth: string }>(v: T, ctx: z.RefinementCtx) {
   if (isIsoMonth(v.benefitFirstMonth) && isIsoMonth(v.benefitLastMonth) && v.benefitFirstMonth > v.benefitLastMonth) {
-    ctx.addIssue({ code: 'custom', path: ['benefitLastMonth'], message: 'must not be before benefitFirstMonth' });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['benefitLastMonth'],
+      message: '不得早于领取失业保险金的首月（benefitFirstMonth）',
+    });
   }
 }
 
@@ -250,7 +254,7 @@ export const JobRetentionInputSchema = z
   })
   .superRefine((v, ctx) => {
     if (Number.isInteger(v.layoffCount) && v.excludedFromLayoffRate > v.layoffCount) {
-      ctx.addIssue({ code: 'custom', path: ['excludedFromLayoffRate'], message: 'must not exceed layoffCount' });
+      ctx.addIssue({ code: 'custom', path: ['excludedFromLayoffRate'], message: '不得超过裁员人数（layoffCount）' });
     }
   })
   .meta({ id: 'JobRetentionInput', description: 'Art. 49 稳岗返还 (job-retention refund)' });

@@ -189,7 +189,7 @@ function entrySchema<V extends z.ZodType>(value: V) {
       note: z.string().optional(),
     })
     .refine((e) => e.effectiveUntil === undefined || e.effectiveUntil >= e.effectiveFrom, {
-      message: 'effectiveUntil is before effectiveFrom',
+      message: '失效日期（effectiveUntil）早于生效日期（effectiveFrom）',
       path: ['effectiveUntil'],
     });
 }
@@ -227,7 +227,7 @@ export function policyFileSchema<F extends Family>(family: F) {
           ctx.addIssue({
             code: 'custom',
             path: ['entries', i, 'effectiveFrom'],
-            message: `duplicate entry for key ${e.key} effective ${e.effectiveFrom} (also entries[${first}]): add a new dated entry instead`,
+            message: `参数 ${e.key} 自 ${e.effectiveFrom} 生效的条目重复（另见 entries[${first}]）：请新增一条带日期的条目`,
           });
         } else seen.set(id, i);
       });
@@ -279,12 +279,12 @@ export function parsePolicyData(files: Readonly<Record<string, unknown>>): Polic
   const known = new Map(FAMILIES.map((f) => [familyFileName(f), f]));
   for (const name of Object.keys(files)) {
     if (!known.has(name)) {
-      throw new PolicyDataError(name, [{ path: '', message: `no parameter family is stored in a file of this name` }]);
+      throw new PolicyDataError(name, [{ path: '', message: `没有以此文件名保存的参数类别` }]);
     }
   }
   const data = {} as Record<Family, unknown>;
   for (const [name, family] of known) {
-    if (!(name in files)) throw new PolicyDataError(name, [{ path: '', message: `missing file for family ${family}` }]);
+    if (!(name in files)) throw new PolicyDataError(name, [{ path: '', message: `缺少参数类别 ${family} 的文件` }]);
     data[family] = parsePolicyFile(family, name, files[name]);
   }
   return data as PolicyData;

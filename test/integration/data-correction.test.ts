@@ -118,7 +118,7 @@ describe('data maintenance (Art. 93)', () => {
       {
         path: 'field',
         message: expect.stringMatching(
-          /benefit_claim\.idNumber may not be corrected .*Art\. 93.*accountNumber, bankName, name, phone/,
+          /benefit_claim\.idNumber 不属于数据维护可更正的项目.*第九十三条.*accountNumber、bankName、name、phone/,
         ),
       },
     ]);

@@ -139,7 +139,7 @@ describe('POST /calculations/:kind', () => {
 
     const outside = await calc('benefit', { input: { contributionMonths: 12, payingLocality: '110000' } });
     expect(outside.body.error.fields).toEqual([
-      { path: 'input.payingLocality', message: 'must be a division code in Liaoning (21xxxx)' },
+      { path: 'input.payingLocality', message: '须为辽宁省行政区划代码（21xxxx）' },
     ]);
 
     const noInput = await calc('benefit', {});
@@ -292,14 +292,14 @@ describe('POST /calculations/:kind', () => {
     });
     expect(reversed.status).toBe(400);
     expect(reversed.body.error.fields).toEqual([
-      { path: 'input.benefitLastMonth', message: 'must not be before benefitFirstMonth' },
+      { path: 'input.benefitLastMonth', message: '不得早于领取失业保险金的首月（benefitFirstMonth）' },
     ]);
     const missing = await calc('childbirth-subsidy', {
       input: { ...childbirthInput, materials: { birthRegistration: true, hospitalBills: 'yes' } },
     });
     expect(missing.body.error.fields).toEqual([
-      { path: 'input.materials.medicalBirthCertificate', message: 'must be true or false' },
-      { path: 'input.materials.hospitalBills', message: 'must be true or false' },
+      { path: 'input.materials.medicalBirthCertificate', message: '须为 true 或 false' },
+      { path: 'input.materials.hospitalBills', message: '须为 true 或 false' },
     ]);
   });
 

@@ -135,11 +135,11 @@ describe('working-day calendar (Art. 13, 49, 50, 52, 53, 61, 64)', () => {
 
   it('refuses year data whose dates are not in its year or are both holiday and workday', () => {
     expect(() => createCalendar([{ year: 2027, holidays: ['2026-12-31'], adjustedWorkdays: [], source: 's' }])).toThrow(
-      /not in year 2027/,
+      /不在 2027 年内/,
     );
     expect(() =>
       createCalendar([{ year: 2027, holidays: ['2027-02-06'], adjustedWorkdays: ['2027-02-06'], source: 's' }]),
-    ).toThrow(/also listed as a holiday/);
+    ).toThrow(/同时被列为放假日/);
   });
 
   it('property: addWorkdays never lands on a non-workday and is monotone in n', () => {

@@ -113,6 +113,6 @@ describe('which corrections fit which decision, by case type (Art. 13)', () => {
     );
     expect(Object.keys(OBJECTABLE_DECISIONS.job_retention_refund!).sort()).toEqual(['refusal', 'withdrawal']);
     expect(OBJECTABLE_DECISIONS.objection_review).toBeUndefined();
-    expect(correctionMisfit('objection_review', 'refusal', reopen('review'))?.message).toContain('no correction');
+    expect(correctionMisfit('objection_review', 'refusal', reopen('review'))?.message).toContain('不予更正');
   });
 });

@@ -228,7 +228,7 @@ describe('policy loader', () => {
       const wage = files['minimum-wage.json'] as { entries: unknown[] };
       wage.entries.push(wage.entries[0]);
     });
-    expect(() => loadPolicyData(dup)).toThrow(/minimum-wage\.json[\s\S]*duplicate entry/);
+    expect(() => loadPolicyData(dup)).toThrow(/minimum-wage\.json[\s\S]*条目重复/);
     const files = readAll();
     delete files['eligibility.json'];
     expect(() => parsePolicyData(files)).toThrow(/eligibility\.json/);
