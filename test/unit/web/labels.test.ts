@@ -86,3 +86,8 @@ it('names the posts on the pages as the API names them to applicants and in its 
   const { POST_NAMES } = await import('../../../api/cases/party-view');
   expect(web.LABELS.role).toEqual(POST_NAMES);
 });
+
+it('names the separation reasons on the pages as the determination and notices name them (Art. 34, 38)', async () => {
+  const { SEPARATION_REASON_LABELS } = await import('../../../domain/separation');
+  expect(web.LABELS.separationReason).toEqual(SEPARATION_REASON_LABELS);
+});
