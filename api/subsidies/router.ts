@@ -14,7 +14,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { Router, type Request } from 'express';
-import { WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { z } from 'zod';
 import { agencyCovers } from '../../domain/access';
 import { businessDateOf } from '../../domain/calendar';
@@ -33,6 +33,7 @@ import { skillSubsidy } from '../../workflows/skill-subsidy';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { OpenApiRouteOptions } from '../calculations/router';
 import { ApiError, dependencyOutage, ErrorBodySchema, parseOr400, validationError } from '../errors';
+import { caseCommands } from '../case-commands';
 import {
   IdempotencyKeySchema,
   IdTypeSchema,
@@ -459,16 +460,12 @@ export function subsidiesRouter(deps: {
       throw validationError([{ path: 'itemNo', message: `公示中没有第${b.itemNo}条` }]);
     if (n.status !== 'open' || n.endsAt.getTime() <= now().getTime())
       throw new ApiError(409, 'notice_closed', `公示期已于${isoDate(n.endDate)}结束`);
-    try {
-      const r = await deps.temporal.workflow.getHandle(id).executeUpdate(objectToNoticeItem, {
-        args: [{ itemNo: b.itemNo, reason: b.reason, contact: b.contact ?? null }],
-      });
-      res.status(201).json(r);
-    } catch (err) {
-      if (err instanceof WorkflowUpdateFailedError)
-        throw new ApiError(409, 'objection_refused', err.cause?.message ?? '异议未予受理');
-      throw dependencyOutage(err) ?? err;
-    }
+    const r = await caseCommands(deps.temporal).update(id, objectToNoticeItem, {
+      itemNo: b.itemNo,
+      reason: b.reason,
+      contact: b.contact ?? null,
+    });
+    res.status(201).json(r);
   });
 
   return router;
