@@ -25,7 +25,6 @@
  * Every human step is a task of the task primitive (workflows/tasks.ts).
  */
 import {
-  allHandlersFinished,
   ApplicationFailure,
   CancellationScope,
   type ChildWorkflowHandle,
@@ -35,7 +34,6 @@ import {
   proxyActivities,
   setHandler,
   startChild,
-  upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
@@ -54,13 +52,8 @@ import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from '../contracts/search-attribu
 import { createTaskBoard } from './tasks';
 import { shanghaiDate } from '../domain/business-time';
 import { payDayOf, payingRunMonth } from '../contracts/pay-day';
-import {
-  claimStatus,
-  supplyMaterials,
-  waiveArrears,
-  type BenefitClaimInput,
-  type ClaimStatus,
-} from '../contracts/claim';
+import { claimStatus, waiveArrears, type BenefitClaimInput, type ClaimStatus } from '../contracts/claim';
+import { acceptMaterials, caseLife } from './kernel/case';
 
 const acts = proxyActivities<Activities>(CASE_ACTIVITY);
 
@@ -81,7 +74,8 @@ export async function benefitClaim(input: BenefitClaimInput): Promise<ClaimStatu
   const { caseNumber, agencyCode } = input;
   const tasks = createTaskBoard({ caseNumber, workflowId: workflowInfo().workflowId, caseType: 'benefit_claim' });
   // Art. 36: POST /claims wrote the case before it started this workflow.
-  let status: ClaimStatus = 'awaiting_acceptance';
+  const life = caseLife<ClaimStatus>({ caseNumber, initial: 'awaiting_acceptance' });
+  const { moveTo, note, tell, finish } = life;
   /** What the case brings to its verdict (Art. 35, 37, 38, 41), recorded with each determination version. */
   const inputs: ClaimInputs = {
     applicationDate: shanghaiDate(Date.parse(input.receivedAt)),
@@ -89,42 +83,21 @@ export async function benefitClaim(input: BenefitClaimInput): Promise<ClaimStatu
     waivedMonths: [],
     rulings: [],
   };
-  let requested: string[] = [];
-  /** Who supplied materials last, and who signed the arrears waiver (a clerk's username, or `applicant`). */
-  let suppliedBy: string | undefined;
+  /** Art. 37: the materials asked for; who supplied them last (a clerk's username, or `applicant`). */
+  const materials = acceptMaterials(life, tasks, inputs.suppliedMaterials);
+  /** Who signed the arrears waiver (a clerk's username, or `applicant`). */
   let waivedBy: string | undefined;
   let arrearsMonths: string[] = [];
   /** Art. 13: corrections objections concluded, for this case to carry out; times the case was reopened by one. */
   const objections = createObjectionWindow(caseNumber);
   let reopenings = 0;
 
-  setHandler(claimStatus, () => status);
+  setHandler(claimStatus, () => life.status);
   /** Art. 43: recoveries asked for by whoever stopped the period, started in the payment phase (approve). */
   const recoveriesAsked: RecoveryInput[] = [];
   setHandler(recoveryNeeded, (r) => {
     recoveriesAsked.push(r);
   });
-  setHandler(
-    supplyMaterials,
-    async ({ kinds, by }) => {
-      suppliedBy = by;
-      await acts.recordMaterialsSupplied({ caseNumber, kinds, by, at: new Date().toISOString() });
-      for (const k of kinds) if (!inputs.suppliedMaterials.includes(k)) inputs.suppliedMaterials.push(k);
-      return { stillMissing: requested.filter((k) => !inputs.suppliedMaterials.includes(k)) };
-    },
-    {
-      validator: ({ kinds }: { kinds: string[] }) => {
-        if (status !== 'awaiting_materials')
-          throw ApplicationFailure.nonRetryable('No materials are being asked for', 'NotWaitingForMaterials');
-        const unknown = kinds.filter((k) => !requested.includes(k));
-        if (!kinds.length || unknown.length)
-          throw ApplicationFailure.nonRetryable(
-            `Not asked for: ${unknown.join(', ') || '(none given)'}`,
-            'UnknownMaterial',
-          );
-      },
-    },
-  );
   setHandler(
     waiveArrears,
     async ({ by }) => {
@@ -134,44 +107,11 @@ export async function benefitClaim(input: BenefitClaimInput): Promise<ClaimStatu
     },
     {
       validator: (_signed) => {
-        if (status !== 'awaiting_arrears')
+        if (life.status !== 'awaiting_arrears')
           throw ApplicationFailure.nonRetryable('The case is not waiting on arrears', 'NotWaitingForArrears');
       },
     },
   );
-
-  const now = () => new Date().toISOString();
-  async function moveTo(next: ClaimStatus, event: string, data?: Record<string, unknown>, actor?: string) {
-    status = next;
-    upsertSearchAttributes([{ key: CASE_STATUS, value: status }]);
-    await acts.recordCaseStatus({
-      caseNumber,
-      status,
-      event,
-      ...(actor ? { actor } : {}),
-      ...(data ? { data } : {}),
-      at: now(),
-    });
-  }
-  const note = (event: string, data: Record<string, unknown>, actor?: string) =>
-    acts.recordCaseStatus({ caseNumber, status, event, data, ...(actor ? { actor } : {}), at: now() });
-  const tell = (
-    kind: Parameters<Activities['notifyApplicant']>[0]['kind'],
-    params: Record<string, unknown>,
-    suffix: string = kind,
-  ) =>
-    acts.notifyApplicant({
-      caseNumber,
-      messageId: `${caseNumber}.${suffix}`,
-      kind,
-      params: { caseNumber, ...params } as never,
-      at: now(),
-    });
-  /** Updates still answering finish before the workflow does. */
-  async function finish(): Promise<ClaimStatus> {
-    await condition(allHandlersFinished);
-    return status;
-  }
 
   /**
    * Art. 11, 13, 37: refused with every reason and its article, and the remedies with their last days (from today,
@@ -250,39 +190,25 @@ export async function benefitClaim(input: BenefitClaimInput): Promise<ClaimStatu
 
   /** Art. 37 一次性告知: every missing material in one notice, with the deadline; false if they do not come. */
   async function askMaterials(q: Extract<OpenQuestion, { kind: 'materials' }>, round: number): Promise<boolean> {
-    requested = q.materials.map((m) => m.kind);
-    const due = await acts.computeDeadline({ key: 'claim.materials', start: shanghaiDate(Date.now()) });
-    await acts.recordMaterialsRequested({ caseNumber, materials: q.materials, dueDate: due.dueDate, at: now() });
-    await tell(
-      'materials_requested',
-      { materials: q.materials.map((m) => m.label), dueDate: due.dueDate },
-      `materials.${round}`,
-    );
-    await moveTo('awaiting_materials', `materials_requested_${round}`, {
-      materials: requested,
-      dueDate: due.dueDate,
-      ...(due.provisional ? { provisional: true } : {}),
+    const complete = await materials.ask({
+      materials: q.materials,
+      round,
+      notify: (dueDate) =>
+        tell('materials_requested', { materials: q.materials.map((m) => m.label), dueDate }, `materials.${round}`),
     });
-    // The person is told the date: recomputed on an entered calendar year, it never becomes earlier.
-    const complete = await tasks.waitWithDeadline(`materials.${round}`, due, 'person', () =>
-      requested.every((k) => inputs.suppliedMaterials.includes(k)),
-    );
     if (!complete) {
-      await moveTo('closed', 'materials_not_supplied', {
-        missing: requested.filter((k) => !inputs.suppliedMaterials.includes(k)),
-      });
       await tell('materials_not_supplied', {});
       return false;
     }
     // The person who supplied the last of them (an intake clerk, or `applicant`), not the system (Art. 37, 78).
-    await moveTo('awaiting_acceptance', `materials_supplied_${round}`, undefined, suppliedBy);
+    await moveTo('awaiting_acceptance', `materials_supplied_${round}`, undefined, materials.suppliedBy);
     return true;
   }
 
   /** Art. 41: told once; then wait a day for the back payment (seen in the tax data) or the signed waiver. */
   async function awaitArrears(q: Extract<OpenQuestion, { kind: 'arrears' }>) {
     arrearsMonths = q.months;
-    if (status !== 'awaiting_arrears') {
+    if (life.status !== 'awaiting_arrears') {
       await tell('arrears_notice', { months: arrearsMonths.length }, 'arrears');
       await moveTo('awaiting_arrears', 'arrears_notified', { months: arrearsMonths });
     }
@@ -345,7 +271,7 @@ export async function benefitClaim(input: BenefitClaimInput): Promise<ClaimStatu
       }
       const q = d.open[0];
       if (q.kind === 'materials') {
-        if (!(await askMaterials(q, round))) return status;
+        if (!(await askMaterials(q, round))) return life.status;
       } else if (q.kind === 'separation_reason') {
         await ruleOnSeparation();
       } else {
@@ -574,7 +500,7 @@ export async function benefitClaim(input: BenefitClaimInput): Promise<ClaimStatu
     // 2-3. Art. 34-38, 41: one verdict, settled.
     const settled = await settle(reopened ? 'objection' : 'initial');
     if (typeof settled === 'string') return settled;
-    if (status !== 'awaiting_acceptance') await moveTo('awaiting_acceptance', `acceptance_resumed_${reopenings}`);
+    if (life.status !== 'awaiting_acceptance') await moveTo('awaiting_acceptance', `acceptance_resumed_${reopenings}`);
 
     // 4. Art. 14, 37: at a window, the intake clerk checks the originals and accepts (or refuses with the reasons).
     let accepter: string | undefined;

@@ -17,29 +17,16 @@
  * earlier case. A death the survivors' claim establishes reaches the beneficiary's benefit period at once (Art. 42
  * 立即停止): when civil affairs confirms it at the assessment, else when the claim is approved on the certificate.
  */
-import {
-  allHandlersFinished,
-  ApplicationFailure,
-  CancellationScope,
-  condition,
-  isCancellation,
-  patched,
-  proxyActivities,
-  setHandler,
-  upsertSearchAttributes,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { CancellationScope, isCancellation, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { CASE_ACTIVITY } from './activity-options';
 import type { OtherBenefitAssessment, OtherBenefitKind } from '../activities/other-benefits';
 import type { PayableKind } from '../activities/payments';
-import { supplyMaterials } from '../contracts/claim';
-import { correctBankAccount, validateAccountCorrection } from './benefit-period';
+import { acceptAccountCorrections, acceptMaterials, caseLife } from './kernel/case';
 import { oneOffMonth, payOneOff, requeueOneOff } from './one-off-payment';
 import type { CorrectionToCarryOut } from './objection-conclusion';
 import { createObjectionWindow } from './objection-window';
 import { stopPeriod } from './period-stop';
-import { CASE_STATUS } from '../contracts/search-attributes';
 import { createTaskBoard } from './tasks';
 import { addToMonth, shanghaiDate } from '../domain/business-time';
 
@@ -73,9 +60,8 @@ export async function otherBenefit(input: OtherBenefitInput): Promise<OtherBenef
   const { caseNumber, agencyCode, kind } = input;
   const tasks = createTaskBoard({ caseNumber, workflowId: workflowInfo().workflowId, caseType: kind });
   const iso = () => new Date().toISOString();
-  let status: OtherBenefitStatus = 'received';
-  const supplied = new Set<string>();
-  let requested: string[] = [];
+  const life = caseLife<OtherBenefitStatus>({ caseNumber, initial: 'received' });
+  const { moveTo, finish } = life;
   /** The ledger kinds being paid, and the month they are in the ledger for. */
   let paying: PayableKind[] = [];
   /** Art. 13: corrections objections concluded, for this case to carry out. */
@@ -83,63 +69,23 @@ export async function otherBenefit(input: OtherBenefitInput): Promise<OtherBenef
   const nth = objections.nth;
 
   // The same Update names as the benefit claim and period, so the case API serves every case type alike.
-  setHandler(
-    supplyMaterials,
-    async ({ kinds, by }) => {
-      await acts.recordMaterialsSupplied({ caseNumber, kinds, by, at: iso() });
-      kinds.forEach((k) => supplied.add(k));
-      return { stillMissing: requested.filter((k) => !supplied.has(k)) };
-    },
-    {
-      validator: ({ kinds }: { kinds: string[] }) => {
-        if (status !== 'awaiting_materials')
-          throw ApplicationFailure.nonRetryable('No materials are being asked for', 'NotWaitingForMaterials');
-        const unknown = kinds.filter((k) => !requested.includes(k));
-        if (!kinds.length || unknown.length)
-          throw ApplicationFailure.nonRetryable(
-            `Not asked for: ${unknown.join(', ') || '(none given)'}`,
-            'UnknownMaterial',
-          );
-      },
-    },
-  );
-  setHandler(
-    correctBankAccount,
-    async (c) => {
-      await acts.updateOtherBenefitAccount({
+  const materials = acceptMaterials(life, tasks);
+  acceptAccountCorrections({
+    paying: () => life.status === 'in_payment',
+    record: (c, at) =>
+      acts.updateOtherBenefitAccount({
         caseNumber,
         method: c.method,
         bankName: c.bankName,
         accountNumber: c.accountNumber,
         actor: c.by,
         reason: c.reason,
-        at: iso(),
-      });
-      // The failed items are re-sent once with the account; paid ones are left alone.
-      const requeued = await requeueOneOff(caseNumber, paymentMonth, paying);
-      return { requeued };
-    },
-    {
-      validator: (c) => {
-        if (status !== 'in_payment')
-          throw ApplicationFailure.nonRetryable('Nothing of this case is being paid', 'NotInPayment');
-        validateAccountCorrection(c);
-      },
-    },
-  );
+        at,
+      }),
+    // The failed items are re-sent once with the account; paid ones are left alone.
+    requeue: () => requeueOneOff(caseNumber, paymentMonth, paying),
+  });
 
-  async function moveTo(next: OtherBenefitStatus, event: string, data?: Record<string, unknown>, actor?: string) {
-    status = next;
-    upsertSearchAttributes([{ key: CASE_STATUS, value: status }]);
-    await acts.recordCaseStatus({
-      caseNumber,
-      status,
-      event,
-      ...(actor ? { actor } : {}),
-      ...(data ? { data } : {}),
-      at: iso(),
-    });
-  }
   const benefit = kind === 'childbirth_subsidy' ? '医疗补助金' : '丧葬补助金和抚恤金';
   const tell = <
     K extends 'other_benefit_refused' | 'other_benefit_materials' | 'other_benefit_approved' | 'other_benefit_account',
@@ -147,18 +93,7 @@ export async function otherBenefit(input: OtherBenefitInput): Promise<OtherBenef
     messageKind: K,
     params: Record<string, unknown>,
     suffix: string,
-  ) =>
-    acts.notifyApplicant({
-      caseNumber,
-      messageId: `${caseNumber}.${suffix}`,
-      kind: messageKind,
-      params: { caseNumber, benefit, ...params } as never,
-      at: iso(),
-    });
-  async function finish(): Promise<OtherBenefitStatus> {
-    await condition(allHandlersFinished);
-    return status;
-  }
+  ) => life.tell(messageKind, { benefit, ...params }, suffix);
 
   /**
    * Art. 11, 13, 46, 47: refused with every reason and its article, and the remedies with their last days; the case
@@ -200,32 +135,17 @@ export async function otherBenefit(input: OtherBenefitInput): Promise<OtherBenef
       if (a.death?.confirmed) await tellPeriodOfDeath(a.death);
       if (a.status !== 'materials_missing') return a;
       const round = ++materialRounds;
-      requested = a.missingMaterials.map((m) => m.kind);
-      const due = await acts.computeDeadline({ key: 'claim.materials', start: shanghaiDate(Date.now()) });
-      await acts.recordMaterialsRequested({
-        caseNumber,
+      const supplied = await materials.ask({
         materials: a.missingMaterials,
-        dueDate: due.dueDate,
-        at: iso(),
+        round,
+        notify: (dueDate) =>
+          tell(
+            'other_benefit_materials',
+            { materials: a.missingMaterials.map((m) => m.label), dueDate },
+            `materials.${round}`,
+          ),
       });
-      await tell(
-        'other_benefit_materials',
-        { materials: a.missingMaterials.map((m) => m.label), dueDate: due.dueDate },
-        `materials.${round}`,
-      );
-      await moveTo('awaiting_materials', `materials_requested_${round}`, {
-        materials: requested,
-        dueDate: due.dueDate,
-        ...(due.provisional ? { provisional: true } : {}),
-      });
-      // The person is told the date: recomputed on an entered calendar year, it never becomes earlier.
-      const complete = await tasks.waitWithDeadline(`materials.${round}`, due, 'person', () =>
-        requested.every((k) => supplied.has(k)),
-      );
-      if (!complete) {
-        await moveTo('closed', 'materials_not_supplied', { missing: requested.filter((k) => !supplied.has(k)) });
-        return status;
-      }
+      if (!supplied) return life.status;
     }
   }
 
@@ -271,7 +191,7 @@ export async function otherBenefit(input: OtherBenefitInput): Promise<OtherBenef
       ].filter((x) => x.amountFen > 0);
       await moveTo('awaiting_approval', nth('survivor_amounts_set'), { amounts }, set.by.username);
     }
-    const second = (status as OtherBenefitStatus) === 'awaiting_approval';
+    const second = life.status === 'awaiting_approval';
     const approval = await tasks.humanTask({
       type: `${kind}_${second ? 'approval' : 'review'}`,
       form: 'approval',
@@ -300,7 +220,7 @@ export async function otherBenefit(input: OtherBenefitInput): Promise<OtherBenef
     if (!amounts.length) {
       // Approved, but nothing left to pay (the month of death was paid and the grants are nil).
       await moveTo('paid', 'other_benefit_approved', { amounts }, approver);
-      return status;
+      return life.status;
     }
     paying = amounts.map((x) => x.kind);
     await moveTo('in_payment', nth('other_benefit_approved'), { amounts, month: paymentMonth }, approver);
@@ -325,10 +245,10 @@ export async function otherBenefit(input: OtherBenefitInput): Promise<OtherBenef
       // Art. 80: withdrawn on a confirmed audit finding (the applicant was told with its reasons).
       await moveTo('withdrawn', 'other_benefit_withdrawn', { amounts, withdrawn: paid.withdrawn });
       if (patched(AWAITS_OBJECTION)) await objections.open();
-      return status;
+      return life.status;
     }
     await moveTo('paid', 'other_benefit_paid', { amounts });
-    return status;
+    return life.status;
   }
 
   /**

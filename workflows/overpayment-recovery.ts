@@ -22,7 +22,6 @@ import {
   defineUpdate,
   proxyActivities,
   setHandler,
-  upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
@@ -31,7 +30,7 @@ import { agencyCovers } from '../domain/access';
 import type { MessageParams } from '../domain/messages';
 import type { Actor } from '../domain/tasks';
 import type { DeliveryMethod, RecoveryInput, RecoveryStatus, RecoveryView } from '../contracts/recovery';
-import { CASE_STATUS } from '../contracts/search-attributes';
+import { caseLife } from './kernel/case';
 import { createTaskBoard } from './tasks';
 import { shanghaiDate } from '../domain/business-time';
 
@@ -224,17 +223,18 @@ export async function overpaymentRecovery(input: RecoveryInput): Promise<Recover
     },
   );
 
-  async function moveTo(status: RecoveryStatus, data?: Record<string, unknown>, actor?: string) {
-    view.status = status;
-    upsertSearchAttributes([{ key: CASE_STATUS, value: status }]);
-    await acts.recordRecoveryStatus({
-      recoveryId,
-      status,
-      at: iso(),
-      ...(data ? { data } : {}),
-      ...(actor ? { actor } : {}),
-    });
-  }
+  const life = caseLife<RecoveryStatus>({
+    caseNumber: recoveryId,
+    initial: view.status,
+    record: ({ status, data, actor, at }) =>
+      acts.recordRecoveryStatus({ recoveryId, status, at, ...(data ? { data } : {}), ...(actor ? { actor } : {}) }),
+    onStatus: (status) => {
+      view.status = status;
+    },
+  });
+  /** The recovery's status, recorded on its own row (Art. 43). */
+  const moveTo = (status: RecoveryStatus, data?: Record<string, unknown>, actor?: string) =>
+    life.moveTo(status, status, data, actor);
   const settled = () => busy === 0 && view.balanceFen === 0;
 
   /** Art. 43: the person told the amount and the days to repay (the first notice; a re-computed amount). */
@@ -266,13 +266,11 @@ export async function overpaymentRecovery(input: RecoveryInput): Promise<Recover
   view.stopDate = opened.stopDate ?? input.stopDate;
   if (opened.amountFen === 0 || (opened.recomputed && opened.balanceFen === 0)) {
     // Nothing overpaid; or, started again for an earlier stop date, all repaid already: told, closed.
-    view.status = opened.amountFen === 0 ? 'closed' : 'repaid';
-    upsertSearchAttributes([{ key: CASE_STATUS, value: view.status }]);
+    life.show(opened.amountFen === 0 ? 'closed' : 'repaid');
     if (opened.recomputed) await tell({ kind: 'recovery_recomputed', ...opened });
     return view.status;
   }
-  view.status = 'awaiting_delivery';
-  upsertSearchAttributes([{ key: CASE_STATUS, value: view.status }]);
+  life.show('awaiting_delivery');
   notice = opened.recomputed ? { kind: 'recovery_recomputed', ...opened } : { kind: 'recovery_notice', ...opened };
 
   // 2-3. Art. 43: the notice (SMS), then its delivery recorded, which starts the 30 days; repayments until the end of
