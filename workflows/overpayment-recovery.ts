@@ -18,8 +18,6 @@ import {
   allHandlersFinished,
   ApplicationFailure,
   condition,
-  defineQuery,
-  defineUpdate,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -29,39 +27,22 @@ import { CASE_ACTIVITY } from './activity-options';
 import { agencyCovers } from '../domain/access';
 import type { MessageParams } from '../domain/messages';
 import type { Actor } from '../domain/tasks';
-import type { DeliveryMethod, RecoveryInput, RecoveryStatus, RecoveryView } from '../contracts/recovery';
+import {
+  confirmRepayment,
+  recordDelivery,
+  recoveryState,
+  redateStop,
+  type RecoveryInput,
+  type RecoveryStatus,
+  type RecoveryView,
+} from '../contracts/recovery';
 import { caseLife } from './kernel/case';
 import { createTaskBoard } from './tasks';
 import { shanghaiDate } from '../domain/business-time';
 
 const acts = proxyActivities<Activities>(CASE_ACTIVITY);
 
-/** Art. 43: the notice delivered; the 30 days run from `deliveredOn`. Staff of the agency record it. */
-export const recordDelivery = defineUpdate<
-  RecoveryView,
-  [
-    {
-      method: DeliveryMethod;
-      deliveredOn: string;
-      proof: { reference?: string; receivedBy?: string; note?: string };
-      by: Actor;
-    },
-  ]
->('recordDelivery');
-
-/** Art. 43: a repayment received, confirmed by finance (岗位: 财务). */
-export const confirmRepayment = defineUpdate<
-  RecoveryView,
-  [{ amountFen: number; receivedOn: string; reference: string; by: Actor }]
->('confirmRepayment');
-
-/**
- * Art. 43: the stop re-dated earlier by an auditor (the condition began before the date first recorded): the amount
- * re-computed, audited; the person told; the new notice to be delivered (its 30 days start again).
- */
-export const redateStop = defineUpdate<RecoveryView, [{ stopDate: string; reason: string; by: Actor }]>('redateStop');
-
-export const recoveryState = defineQuery<RecoveryView>('recoveryState');
+export { confirmRepayment, recordDelivery, recoveryState, redateStop } from '../contracts/recovery';
 
 /** Who may record the delivery of a notice (front desk, audit, supervisors). */
 const DELIVERY_ROLES = ['intake', 'auditor', 'supervisor'];

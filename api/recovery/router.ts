@@ -31,13 +31,16 @@ import { isoDate, type Db } from '../../lib/db';
 import { ownsCase, partyOf } from '../../lib/own-cases';
 import { stopsAndRecoveriesOf } from '../../lib/period-stops';
 import { objectionReceipt, type objectionReview } from '../../workflows/objection-review';
+import type { overpaymentRecovery } from '../../workflows/overpayment-recovery';
 import {
   confirmRepayment,
+  DELIVERY_METHODS,
+  OBJECTION_SUBJECTS,
+  parseRecoveryId,
   recordDelivery,
+  recoveryIdOf,
   redateStop,
-  type overpaymentRecovery,
-} from '../../workflows/overpayment-recovery';
-import { DELIVERY_METHODS, OBJECTION_SUBJECTS, parseRecoveryId, recoveryIdOf } from '../../contracts/recovery';
+} from '../../contracts/recovery';
 import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from '../../contracts/search-attributes';
 import { currentUser, requireRole } from '../auth/middleware';
 import type { AuthUser } from '../auth/service';

@@ -27,7 +27,7 @@ import { audit } from '../../lib/audit';
 import { insuranceOf, type InsuranceSource } from '../../lib/insured-employer';
 import { isoDate, type Db } from '../../lib/db';
 import { jobRetentionRefund, jobRetentionScreening } from '../../workflows/job-retention';
-import { objectToNoticeItem } from '../../workflows/public-notice';
+import { objectToNoticeItem } from '../../contracts/public-notice';
 import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from '../../contracts/search-attributes';
 import { skillSubsidy } from '../../workflows/skill-subsidy';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';

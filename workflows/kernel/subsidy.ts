@@ -9,7 +9,7 @@ import type { PayableKind } from '../../activities/payments';
 import type { CorrectionToCarryOut } from '../objection-conclusion';
 import type { createObjectionWindow } from '../objection-window';
 import { paySubsidy, type SubsidyPaymentNotice } from '../one-off-payment';
-import { noticeOutcome, type NoticeOutcome } from '../public-notice';
+import { noticeOutcome, type NoticeOutcome } from '../../contracts/public-notice';
 import type { CaseLife } from './case';
 
 type Status = 'refused' | 'in_payment' | 'paid' | 'withdrawn';
