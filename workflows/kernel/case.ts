@@ -74,20 +74,22 @@ export function caseLife<S extends string>(p: {
     p.record ??
     ((r: { status: S; event: string; data?: Record<string, unknown>; actor?: string; at: string }) =>
       acts.recordCaseStatus({ caseNumber, ...r }));
+  // Closures, not methods: a workflow takes them apart (`const { moveTo } = life`).
+  const show = (next: S) => {
+    status = next;
+    p.onStatus?.(next);
+    upsertSearchAttributes([{ key: CASE_STATUS, value: status }]);
+  };
   return {
     caseNumber,
     get status() {
       return status;
     },
     async moveTo(next, event, data, actor) {
-      this.show(next);
+      show(next);
       await record({ status, event, ...(actor ? { actor } : {}), ...(data ? { data } : {}), at: iso() });
     },
-    show(next) {
-      status = next;
-      p.onStatus?.(next);
-      upsertSearchAttributes([{ key: CASE_STATUS, value: status }]);
-    },
+    show,
     async note(event, data, actor) {
       await acts.recordCaseStatus({ caseNumber, status, event, data, ...(actor ? { actor } : {}), at: iso() });
     },
