@@ -31,6 +31,7 @@ import { SourceError, toActivityFailure } from '../integrations/errors';
 import type { MedicalClient, PremiumPaymentRequest } from '../integrations/medical';
 import { mapLimited } from '../domain/concurrency';
 import type { Db } from '../lib/db';
+import { applicantOf } from '../lib/case-store';
 import { MONTH_PATTERN, RUN_ID_PATTERN } from '../contracts/pay-day';
 
 export interface PaymentActivityDeps {
@@ -279,13 +280,7 @@ export function paymentActivities({ db, bank, medical }: PaymentActivityDeps) {
       return { payeeName: r.employerName, accountNumber: r.accountNumber, bankName: r.bankName };
     }
     // Other benefits (Art. 46, 47) and the skill subsidy (Art. 50) are paid to whoever applied, with the account given.
-    const select = { name: true, accountNumber: true, bankName: true } as const;
-    const claim =
-      kind === 'unemployment_benefit'
-        ? await db.benefitClaim.findUnique({ where: { caseNumber }, select })
-        : kind === 'skill_upgrade_subsidy'
-          ? await db.skillSubsidyClaim.findUnique({ where: { caseNumber }, select })
-          : await db.otherBenefitClaim.findUnique({ where: { caseNumber }, select });
+    const claim = await applicantOf(db, caseNumber);
     if (!claim) {
       throw ApplicationFailure.nonRetryable(`case ${caseNumber} has no claim in the read model`, 'CaseNotFound');
     }

@@ -27,9 +27,10 @@ import {
 import { insuranceOf } from '../lib/insured-employer';
 import type { SourceClients } from '../integrations/config';
 import type { CalendarStore } from '../lib/calendar-store';
-import { accountCorrectedEvent, recordCaseEvent } from '../lib/case-events';
+import { recordCaseEvent } from '../lib/case-events';
 import { asJson, dbDate, isoDate, type Db } from '../lib/db';
 import { callOptions, guarded } from './source-call';
+import { correctAccount, openCase, type AccountCorrectionRecord } from '../lib/case-store';
 
 export interface SubsidyDeps {
   db: Db;
@@ -202,19 +203,21 @@ export function subsidyActivities({ db, sources, policy: policies, calendar }: S
         );
         const at = new Date(input.at);
         try {
-          await db.$transaction([
-            db.case.create({
-              data: {
-                caseNumber,
-                caseType: 'job_retention_refund',
-                status: 'granted',
-                agencyCode: input.agencyCode,
-                workflowId: caseNumber,
-                createdAt: at,
-                updatedAt: at,
+          await db.$transaction(async (tx) => {
+            await openCase(tx, {
+              caseNumber,
+              caseType: 'job_retention_refund',
+              status: 'granted',
+              agencyCode: input.agencyCode,
+              at,
+              event: {
+                type: 'job_retention_screened',
+                actor: 'system',
+                data: { screeningId: input.screeningId, year: input.year, amountFen: assessment.amountFen },
               },
-            }),
-            db.jobRetentionCase.create({
+              ifOpen: 'fail',
+            });
+            await tx.jobRetentionCase.create({
               data: {
                 caseNumber,
                 source: 'screening',
@@ -229,18 +232,8 @@ export function subsidyActivities({ db, sources, policy: policies, calendar }: S
                 assessment: asJson({ ...assessment, input: facts.input, explanation }),
                 createdAt: at,
               },
-            }),
-            db.caseEvent.create({
-              data: {
-                caseNumber,
-                eventKey: `${caseNumber}/job_retention_screened`,
-                type: 'job_retention_screened',
-                at,
-                actor: 'system',
-                data: asJson({ screeningId: input.screeningId, year: input.year, amountFen: assessment.amountFen }),
-              },
-            }),
-          ]);
+            });
+          });
         } catch (err) {
           if (!isUniqueViolation(err)) throw err;
           continue; // an application or another screening got there first (job_retention_once_partial)
@@ -530,30 +523,11 @@ export function subsidyActivities({ db, sources, policy: policies, calendar }: S
      * subsidy, the employer's for a job-retention refund), recorded on the case. The re-sent attempt reads it from
      * here (`requeuePayable`), never from the workflow's history.
      */
-    async updateSubsidyAccount(input: {
-      caseNumber: string;
-      subsidy: 'skill_subsidy' | 'job_retention_refund';
-      method: 'social_security_card' | 'bank_account';
-      bankName: string | null;
-      accountNumber: string;
-      actor: { id: string | null; username: string };
-      reason: string;
-      at: string;
-    }): Promise<void> {
-      await db.$transaction(async (tx) => {
-        if (input.subsidy === 'skill_subsidy') {
-          await tx.skillSubsidyClaim.update({
-            where: { caseNumber: input.caseNumber },
-            data: { paymentMethod: input.method, bankName: input.bankName, accountNumber: input.accountNumber },
-          });
-        } else {
-          await tx.jobRetentionCase.update({
-            where: { caseNumber: input.caseNumber },
-            data: { bankName: input.bankName, accountNumber: input.accountNumber },
-          });
-        }
-        await recordCaseEvent(tx, accountCorrectedEvent(input));
-      });
+    async updateSubsidyAccount(
+      input: AccountCorrectionRecord & { subsidy: 'skill_subsidy' | 'job_retention_refund' },
+    ): Promise<void> {
+      const { subsidy: _subsidy, ...correction } = input;
+      await correctAccount(db, correction);
     },
 
     /**
@@ -649,23 +623,16 @@ export function subsidyActivities({ db, sources, policy: policies, calendar }: S
           }
         }
         const title = `${agency?.name ?? input.agencyCode}${input.kind === 'job_retention_refund' ? '稳岗返还' : '技能提升补贴'}公示`;
-        await db.$transaction([
+        await db.$transaction(async (tx) => {
           // The notice is filed like a case (its verification tasks and timeline hang on it).
-          db.case.createMany({
-            data: [
-              {
-                caseNumber: input.noticeId,
-                caseType: 'public_notice',
-                status: 'in_notice',
-                agencyCode: input.agencyCode,
-                workflowId: input.noticeId,
-                createdAt: at,
-                updatedAt: at,
-              },
-            ],
-            skipDuplicates: true,
-          }),
-          db.publicNotice.createMany({
+          await openCase(tx, {
+            caseNumber: input.noticeId,
+            caseType: 'public_notice',
+            status: 'in_notice',
+            agencyCode: input.agencyCode,
+            at,
+          });
+          await tx.publicNotice.createMany({
             data: [
               {
                 id: input.noticeId,
@@ -680,8 +647,8 @@ export function subsidyActivities({ db, sources, policy: policies, calendar }: S
               },
             ],
             skipDuplicates: true,
-          }),
-          db.publicNoticeItem.createMany({
+          });
+          await tx.publicNoticeItem.createMany({
             data: items.map((x, i) => ({
               noticeId: input.noticeId,
               itemNo: i + 1,
@@ -692,27 +659,23 @@ export function subsidyActivities({ db, sources, policy: policies, calendar }: S
               updatedAt: at,
             })),
             skipDuplicates: true,
-          }),
-          ...input.caseNumbers.map((c) =>
-            db.caseEvent.createMany({
-              data: [
-                {
-                  caseNumber: c,
-                  eventKey: `${c}/notice_published/${input.noticeId}`,
-                  type: 'notice_published',
-                  at,
-                  actor: 'system',
-                  data: asJson({
-                    noticeId: input.noticeId,
-                    endDate: due.dueDate,
-                    article: input.kind === 'job_retention_refund' ? 'Art. 49' : 'Art. 50',
-                  }),
-                },
-              ],
-              skipDuplicates: true,
-            }),
-          ),
-        ]);
+          });
+          await tx.caseEvent.createMany({
+            data: input.caseNumbers.map((c) => ({
+              caseNumber: c,
+              eventKey: `${c}/notice_published/${input.noticeId}`,
+              type: 'notice_published',
+              at,
+              actor: 'system',
+              data: asJson({
+                noticeId: input.noticeId,
+                endDate: due.dueDate,
+                article: input.kind === 'job_retention_refund' ? 'Art. 49' : 'Art. 50',
+              }),
+            })),
+            skipDuplicates: true,
+          });
+        });
       }
       const n = await db.publicNotice.findUniqueOrThrow({ where: { id: input.noticeId }, include: { items: true } });
       return {

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { agencyCovers } from '../../domain/access';
 import { STOP_REASON_LABELS } from '../../domain/messages';
 import { audit } from '../../lib/audit';
+import { applicantOf } from '../../lib/case-store';
 import type { Db } from '../../lib/db';
 import { supplyMaterials, waiveArrears } from '../../contracts/claim';
 import { reportStop } from '../../workflows/benefit-period';
@@ -69,10 +70,7 @@ export function lifecycleRouter(deps: { db: Db; temporal: Client }): Router {
     const { caseNumber } = parseOr400(CaseNumberParamSchema, req.params, 'params');
     if (!req.user && !req.applicant)
       throw new ApiError(401, 'unauthenticated', '请先登录', [], { 'WWW-Authenticate': 'Bearer' });
-    const c = await db.case.findUnique({
-      where: { caseNumber },
-      include: { claim: { select: { idNumber: true, phone: true } } },
-    });
+    const c = await db.case.findUnique({ where: { caseNumber } });
     const staff =
       req.user &&
       req.user.roles.some((r) => STAFF_WHO_ACT.includes(r)) &&
@@ -80,15 +78,7 @@ export function lifecycleRouter(deps: { db: Db; temporal: Client }): Router {
       agencyCovers(req.user.agencyCode, c.agencyCode);
     // The applicant of the case: the claimant, whoever applied for an other benefit (Art. 46, 47), or the holder of
     // a skill-upgrade subsidy (Art. 50).
-    const person =
-      c?.claim ??
-      (c
-        ? ((await db.otherBenefitClaim.findUnique({
-            where: { caseNumber },
-            select: { idNumber: true, phone: true },
-          })) ??
-          (await db.skillSubsidyClaim.findUnique({ where: { caseNumber }, select: { idNumber: true, phone: true } })))
-        : null);
+    const person = c ? await applicantOf(db, caseNumber) : null;
     const own =
       req.applicant && person && person.idNumber === req.applicant.idNumber && person.phone === req.applicant.phone;
     if (!c || (!staff && !own)) throw new ApiError(404, 'case_not_found', `没有案件${caseNumber}`);

@@ -34,6 +34,7 @@ import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { OpenApiRouteOptions } from '../calculations/router';
 import { ApiError, dependencyOutage, ErrorBodySchema, parseOr400, validationError } from '../errors';
 import { caseCommands } from '../case-commands';
+import { openCase } from '../../lib/case-store';
 import {
   IdempotencyKeySchema,
   IdTypeSchema,
@@ -236,26 +237,18 @@ export function subsidiesRouter(deps: {
       const at = now();
       const caseNumber = caseNumberOf('skill_subsidy', agency.code, requestKey);
       row = await db.$transaction(async (tx) => {
-        await tx.case.create({
-          data: {
-            caseNumber,
-            caseType: 'skill_subsidy',
-            status: 'received',
-            agencyCode: agency.code,
-            workflowId: caseNumber,
-            createdAt: at,
-            updatedAt: at,
-          },
-        });
-        await tx.caseEvent.create({
-          data: {
-            caseNumber,
-            eventKey: `${caseNumber}/skill_subsidy_received`,
+        await openCase(tx, {
+          caseNumber,
+          caseType: 'skill_subsidy',
+          status: 'received',
+          agencyCode: agency.code,
+          at,
+          event: {
             type: 'skill_subsidy_received',
-            at,
             actor: u?.username ?? 'applicant',
             data: { channel: b.channel, appliedBy: agent ? 'employer' : 'employee' },
           },
+          ifOpen: 'fail',
         });
         return tx.skillSubsidyClaim.create({
           data: {
@@ -319,16 +312,13 @@ export function subsidiesRouter(deps: {
     const caseNumber = caseNumberOf('job_retention_refund', agency.code, requestKey);
     const opened = await db
       .$transaction(async (tx) => {
-        await tx.case.create({
-          data: {
-            caseNumber,
-            caseType: 'job_retention_refund',
-            status: 'received',
-            agencyCode: agency.code,
-            workflowId: caseNumber,
-            createdAt: at,
-            updatedAt: at,
-          },
+        await openCase(tx, {
+          caseNumber,
+          caseType: 'job_retention_refund',
+          status: 'received',
+          agencyCode: agency.code,
+          at,
+          ifOpen: 'fail',
         });
         await tx.jobRetentionCase.create({
           data: {
