@@ -104,8 +104,6 @@ export default tseslint.config(
       'activities/monitoring.ts',
       'activities/monthly-check.ts',
       'activities/payments.ts',
-      'activities/subsidies.ts',
-      'activities/tasks.ts',
     ],
     rules: { 'max-lines-per-function': ['error', { max: 300, skipBlankLines: true, skipComments: true }] },
   },

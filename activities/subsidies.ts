@@ -73,7 +73,12 @@ const NOTICE_KEY: Record<NoticeKind, string> = {
 
 const isUniqueViolation = (err: unknown) => err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002';
 
-export function subsidyActivities({ db, sources, policy: policies, calendar }: SubsidyDeps) {
+export function subsidyActivities(deps: SubsidyDeps) {
+  return { ...jobRetentionActivities(deps), ...skillSubsidyActivities(deps), ...publicNoticeActivities(deps) };
+}
+
+/** 稳岗返还 (Art. 49): the screening of the city's employers, the review of an application, the case's outcome. */
+function jobRetentionActivities({ db, sources, policy: policies }: SubsidyDeps) {
   /**
    * Art. 49 para 2: what the sources say of an employer for the year reviewed: type and size, insured staff,
    * months paid in full and the amount paid, layoffs and those not counted in the layoff rate, credit status.
@@ -148,12 +153,6 @@ export function subsidyActivities({ db, sources, policy: policies, calendar }: S
       assessment: { status, reasons, amountFen: status === 'ineligible' ? 0 : calc.result.refundFen },
       explanation: calc.explanation as unknown[],
     };
-  }
-
-  async function noticeOf(noticeId: string) {
-    const n = await db.publicNotice.findUnique({ where: { id: noticeId } });
-    if (!n) throw ApplicationFailure.nonRetryable(`notice ${noticeId} is not published`, 'NoticeNotFound');
-    return n;
   }
 
   return {
@@ -379,7 +378,12 @@ export function subsidyActivities({ db, sources, policy: policies, calendar }: S
       }
       return { channel };
     },
+  };
+}
 
+/** 技能提升补贴 (Art. 50): the automatic review, the account, the grant refused, reinstated or withdrawn. */
+function skillSubsidyActivities({ db, sources, policy: policies }: SubsidyDeps) {
+  return {
     /**
      * Art. 50 系统自动审核: insured status and cumulative contribution time, subsidies already received (same
      * occupation and level; the yearly limit), the certificate in the national registry (name, level, issue date); and
@@ -570,7 +574,18 @@ export function subsidyActivities({ db, sources, policy: policies, calendar }: S
         data: { decision: 'withdrawn' },
       });
     },
+  };
+}
 
+/** 公示 (Art. 49, 50): the notice published, its objections, its items settled, closed. */
+function publicNoticeActivities({ db, policy: policies, calendar }: SubsidyDeps) {
+  async function noticeOf(noticeId: string) {
+    const n = await db.publicNotice.findUnique({ where: { id: noticeId } });
+    if (!n) throw ApplicationFailure.nonRetryable(`notice ${noticeId} is not published`, 'NoticeNotFound');
+    return n;
+  }
+
+  return {
     /**
      * Art. 49, 50 公示: the list on the agency's public page (Art. 49: employer and amount; Art. 50: name, ID number
      * masked, employer, certificate level, issue date, amount) for the notice period, counted on the working-day
