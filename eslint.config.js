@@ -92,7 +92,6 @@ export default tseslint.config(
       'workflows/payments.ts',
       'workflows/benefit-claim.ts',
       'workflows/other-benefit.ts',
-      'workflows/overpayment-recovery.ts',
       'workflows/tasks.ts',
     ],
     rules: { 'max-lines-per-function': ['error', { max: 150, skipBlankLines: true, skipComments: true }] },
