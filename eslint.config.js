@@ -91,7 +91,6 @@ export default tseslint.config(
       'workflows/benefit-period.ts',
       'workflows/payments.ts',
       'workflows/benefit-claim.ts',
-      'workflows/other-benefit.ts',
       'workflows/tasks.ts',
     ],
     rules: { 'max-lines-per-function': ['error', { max: 150, skipBlankLines: true, skipComments: true }] },

@@ -22,12 +22,12 @@ import type { Activities } from '../activities';
 import { CASE_ACTIVITY } from './activity-options';
 import type { OtherBenefitAssessment, OtherBenefitKind } from '../activities/other-benefits';
 import type { PayableKind } from '../activities/payments';
-import { acceptAccountCorrections, acceptMaterials, caseLife } from './kernel/case';
+import { acceptAccountCorrections, acceptMaterials, caseLife, type CaseLife, type Materials } from './kernel/case';
 import { oneOffMonth, payOneOff, requeueOneOff } from './one-off-payment';
 import type { CorrectionToCarryOut } from './objection-conclusion';
 import { createObjectionWindow } from './objection-window';
 import { stopPeriod } from './period-stop';
-import { createTaskBoard } from './tasks';
+import { createTaskBoard, type TaskBoard } from './tasks';
 import { addToMonth, shanghaiDate } from '../domain/business-time';
 
 export interface OtherBenefitInput {
@@ -110,110 +110,16 @@ export async function otherBenefit(input: OtherBenefitInput): Promise<OtherBenef
     return 'refused' as const;
   }
 
-  /** Art. 42: the death passed on to the benefit period, once. */
-  let deathTold = false;
-  async function tellPeriodOfDeath(death: NonNullable<OtherBenefitAssessment['death']>) {
-    if (deathTold || !patched(DEATH_STOPS_PERIOD)) return;
-    deathTold = true;
-    await stopPeriod({
-      periodId: death.periodId,
-      claimCaseNumber: death.benefitCaseNumber,
-      foundBy: caseNumber,
-      found: { reason: 'death', date: death.date, began: death.date },
-    });
-  }
+  const { assess, tellPeriodOfDeath } = assessment({
+    caseNumber,
+    materials,
+    askForMaterials: (missing, round, dueDate) =>
+      tell('other_benefit_materials', { materials: missing.map((m) => m.label), dueDate }, `materials.${round}`),
+    ended: () => life.status,
+  });
 
-  /**
-   * Step 1: assessed from the period, the ledger and the shared data, again after materials are supplied (Art. 37
-   * 一次性告知, closed if they do not come). Returns the assessment, or the case's end.
-   */
-  let materialRounds = 0;
-  async function assess(): Promise<OtherBenefitAssessment | OtherBenefitStatus> {
-    for (;;) {
-      const a = await acts.assessOtherBenefit({ caseNumber, asOf: shanghaiDate(Date.now()), at: iso() });
-      // Art. 42, 47: a death civil affairs confirms stops the period at once, whatever becomes of this claim.
-      if (a.death?.confirmed) await tellPeriodOfDeath(a.death);
-      if (a.status !== 'materials_missing') return a;
-      const round = ++materialRounds;
-      const supplied = await materials.ask({
-        materials: a.missingMaterials,
-        round,
-        notify: (dueDate) =>
-          tell(
-            'other_benefit_materials',
-            { materials: a.missingMaterials.map((m) => m.label), dueDate },
-            `materials.${round}`,
-          ),
-      });
-      if (!supplied) return life.status;
-    }
-  }
-
-  /**
-   * Step 2: one review; survivors' amounts set by a reviewer while the standard is unknown, then approved by another
-   * person. Reopened on objection (Art. 13), the reviewer decides again with the conclusion on the case and the new
-   * assessment; one that finds nothing to grant can only be refused again. Returns the amounts approved and by whom,
-   * or the case's end.
-   */
-  async function review(
-    a: OtherBenefitAssessment,
-  ): Promise<{ amounts: OtherBenefitAssessment['amounts']; by: string } | OtherBenefitStatus> {
-    let amounts = a.amounts;
-    await moveTo('awaiting_review', nth('other_benefit_assessed'), { amounts, assessment: a.status });
-    if (a.status === 'amounts_unknown') {
-      const set = await tasks.humanTask({
-        type: 'survivor_amounts',
-        form: 'survivorAmounts',
-        step: 'review',
-        role: 'reviewer',
-        agencyCode,
-        dueKey: 'task.otherBenefitReview',
-      });
-      const d = set.decision;
-      if (d.decision === 'reject') {
-        return refuse(
-          d.reasons.map((r) => ({ message: r, article: 'Art. 47' })),
-          set.by.username,
-        );
-      }
-      await acts.recordSurvivorAmounts({
-        caseNumber,
-        funeralGrantFen: d.funeralGrantFen,
-        survivorPensionFen: d.survivorPensionFen,
-        basis: d.basis,
-        by: set.by.username,
-        at: iso(),
-      });
-      amounts = [
-        { kind: 'funeral_grant' as const, amountFen: d.funeralGrantFen },
-        { kind: 'survivor_pension' as const, amountFen: d.survivorPensionFen },
-        ...amounts.filter((x) => x.kind === 'death_month_benefit'),
-      ].filter((x) => x.amountFen > 0);
-      await moveTo('awaiting_approval', nth('survivor_amounts_set'), { amounts }, set.by.username);
-    }
-    const second = life.status === 'awaiting_approval';
-    const approval = await tasks.humanTask({
-      type: `${kind}_${second ? 'approval' : 'review'}`,
-      form: 'approval',
-      step: second ? 'approve' : 'review',
-      role: second ? 'approver' : 'reviewer',
-      agencyCode,
-      dueKey: second ? 'task.otherBenefitApproval' : 'task.otherBenefitReview',
-      check: grantable(a),
-    });
-    if (approval.decision.decision === 'reject') {
-      return refuse(
-        approval.decision.reasons.map((r) => ({
-          message: r,
-          article: kind === 'childbirth_subsidy' ? 'Art. 46' : 'Art. 47',
-        })),
-        approval.by.username,
-      );
-    }
-    // Art. 42, 47: a death civil affairs did not have, established by the certificate the reviewer checked.
-    if (a.death && !a.death.confirmed) await tellPeriodOfDeath(a.death);
-    return { amounts, by: approval.by.username };
-  }
+  const review = (a: OtherBenefitAssessment) =>
+    reviewOf({ caseNumber, agencyCode, kind, tasks, life, nth, refuse, tellPeriodOfDeath }, a);
 
   /** Step 3: paid with the city's next run (Art. 39, 62-63); failing twice, the applicant corrects the account. */
   async function pay(amounts: OtherBenefitAssessment['amounts'], approver: string): Promise<OtherBenefitStatus> {
@@ -315,6 +221,143 @@ export async function otherBenefit(input: OtherBenefitInput): Promise<OtherBenef
     }
     throw err;
   }
+}
+
+/** What the review of an other benefit works with (the case's own functions). */
+interface ReviewContext {
+  caseNumber: string;
+  agencyCode: string;
+  kind: OtherBenefitKind;
+  tasks: TaskBoard;
+  life: CaseLife<OtherBenefitStatus>;
+  nth: (event: string, sep?: string) => string;
+  refuse: (reasons: { message: string; article: string }[], actor?: string) => Promise<'refused'>;
+  tellPeriodOfDeath: (death: NonNullable<OtherBenefitAssessment['death']>) => Promise<void>;
+}
+
+/**
+ * Step 2: one review; survivors' amounts set by a reviewer while the standard is unknown, then approved by another
+ * person. Reopened on objection (Art. 13), the reviewer decides again with the conclusion on the case and the new
+ * assessment; one that finds nothing to grant can only be refused again. Returns the amounts approved and by whom,
+ * or the case's end.
+ */
+async function reviewOf(
+  c: ReviewContext,
+  a: OtherBenefitAssessment,
+): Promise<{ amounts: OtherBenefitAssessment['amounts']; by: string } | OtherBenefitStatus> {
+  const { caseNumber, agencyCode, kind, tasks, nth, refuse } = c;
+  const moveTo = c.life.moveTo;
+  let amounts = a.amounts;
+  await moveTo('awaiting_review', nth('other_benefit_assessed'), { amounts, assessment: a.status });
+  if (a.status === 'amounts_unknown') {
+    const set = await tasks.humanTask({
+      type: 'survivor_amounts',
+      form: 'survivorAmounts',
+      step: 'review',
+      role: 'reviewer',
+      agencyCode,
+      dueKey: 'task.otherBenefitReview',
+    });
+    const d = set.decision;
+    if (d.decision === 'reject') {
+      return refuse(
+        d.reasons.map((r) => ({ message: r, article: 'Art. 47' })),
+        set.by.username,
+      );
+    }
+    await acts.recordSurvivorAmounts({
+      caseNumber,
+      funeralGrantFen: d.funeralGrantFen,
+      survivorPensionFen: d.survivorPensionFen,
+      basis: d.basis,
+      by: set.by.username,
+      at: new Date().toISOString(),
+    });
+    amounts = [
+      { kind: 'funeral_grant' as const, amountFen: d.funeralGrantFen },
+      { kind: 'survivor_pension' as const, amountFen: d.survivorPensionFen },
+      ...amounts.filter((x) => x.kind === 'death_month_benefit'),
+    ].filter((x) => x.amountFen > 0);
+    await moveTo('awaiting_approval', nth('survivor_amounts_set'), { amounts }, set.by.username);
+  }
+  const second = c.life.status === 'awaiting_approval';
+  const approval = await tasks.humanTask({
+    type: `${kind}_${second ? 'approval' : 'review'}`,
+    form: 'approval',
+    step: second ? 'approve' : 'review',
+    role: second ? 'approver' : 'reviewer',
+    agencyCode,
+    dueKey: second ? 'task.otherBenefitApproval' : 'task.otherBenefitReview',
+    check: grantable(a),
+  });
+  if (approval.decision.decision === 'reject') {
+    return refuse(
+      approval.decision.reasons.map((r) => ({
+        message: r,
+        article: kind === 'childbirth_subsidy' ? 'Art. 46' : 'Art. 47',
+      })),
+      approval.by.username,
+    );
+  }
+  // Art. 42, 47: a death civil affairs did not have, established by the certificate the reviewer checked.
+  if (a.death && !a.death.confirmed) await c.tellPeriodOfDeath(a.death);
+  return { amounts, by: approval.by.username };
+}
+
+/**
+ * Step 1 of an other benefit (Art. 37, 42, 46, 47): the case assessed from the period, the ledger and the shared data,
+ * again after the materials asked for at once are supplied; a death civil affairs confirms stops the benefit period.
+ */
+function assessment(p: {
+  caseNumber: string;
+  materials: Materials;
+  askForMaterials: (
+    missing: OtherBenefitAssessment['missingMaterials'],
+    round: number,
+    dueDate: string,
+  ) => Promise<void>;
+  /** The case's status once the materials did not come (closed). */
+  ended: () => OtherBenefitStatus;
+}) {
+  const { caseNumber, materials } = p;
+  /** Art. 42: the death passed on to the benefit period, once. */
+  let deathTold = false;
+  async function tellPeriodOfDeath(death: NonNullable<OtherBenefitAssessment['death']>) {
+    if (deathTold || !patched(DEATH_STOPS_PERIOD)) return;
+    deathTold = true;
+    await stopPeriod({
+      periodId: death.periodId,
+      claimCaseNumber: death.benefitCaseNumber,
+      foundBy: caseNumber,
+      found: { reason: 'death', date: death.date, began: death.date },
+    });
+  }
+
+  /**
+   * Step 1: assessed from the period, the ledger and the shared data, again after materials are supplied (Art. 37
+   * 一次性告知, closed if they do not come). Returns the assessment, or the case's end.
+   */
+  let materialRounds = 0;
+  async function assess(): Promise<OtherBenefitAssessment | OtherBenefitStatus> {
+    for (;;) {
+      const a = await acts.assessOtherBenefit({
+        caseNumber,
+        asOf: shanghaiDate(Date.now()),
+        at: new Date().toISOString(),
+      });
+      // Art. 42, 47: a death civil affairs confirms stops the period at once, whatever becomes of this claim.
+      if (a.death?.confirmed) await tellPeriodOfDeath(a.death);
+      if (a.status !== 'materials_missing') return a;
+      const round = ++materialRounds;
+      const supplied = await materials.ask({
+        materials: a.missingMaterials,
+        round,
+        notify: (dueDate) => p.askForMaterials(a.missingMaterials, round, dueDate),
+      });
+      if (!supplied) return p.ended();
+    }
+  }
+  return { assess, tellPeriodOfDeath };
 }
 
 /**
