@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { WorkflowUpdateFailedError, WorkflowNotFoundError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
+import { argumentsAt } from './source-scan';
 import { commandFailure, refusalOf, sameRequestUpdateId } from '../../../api/case-commands';
 import { ApiError } from '../../../api/errors';
 import { CASE_REFUSALS, refusalRule } from '../../../contracts/refusals';
@@ -17,18 +18,6 @@ import { CASE_REFUSALS, refusalRule } from '../../../contracts/refusals';
 const workflowFiles = readdirSync('workflows', { recursive: true, encoding: 'utf8' })
   .filter((f) => f.endsWith('.ts'))
   .map((f) => join('workflows', f));
-
-/** The text of a call's arguments from `start` (just after its opening parenthesis) to its closing one. */
-function argumentsAt(src: string, start: number): string {
-  let depth = 1;
-  let i = start;
-  while (depth > 0 && i < src.length) {
-    const c = src[i++];
-    if (c === '(' || c === '[' || c === '{') depth++;
-    else if (c === ')' || c === ']' || c === '}') depth--;
-  }
-  return src.slice(start, i - 1);
-}
 
 function thrownTypes(): Map<string, string> {
   const found = new Map<string, string>();
