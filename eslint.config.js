@@ -92,7 +92,7 @@ export default tseslint.config(
   },
   {
     files: ['activities/**/*.ts'],
-    ignores: ['activities/recovery.ts', 'activities/monitoring.ts', 'activities/monthly-check.ts'],
+    ignores: ['activities/recovery.ts', 'activities/monitoring.ts'],
     rules: { 'max-lines-per-function': ['error', { max: 300, skipBlankLines: true, skipComments: true }] },
   },
 );
