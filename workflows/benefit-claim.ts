@@ -30,7 +30,6 @@ import {
   type ChildWorkflowHandle,
   ParentClosePolicy,
   condition,
-  isCancellation,
   proxyActivities,
   setHandler,
   startChild,
@@ -53,7 +52,7 @@ import { createTaskBoard, type TaskBoard } from './tasks';
 import { shanghaiDate } from '../domain/business-time';
 import { payDayOf, payingRunMonth } from '../contracts/pay-day';
 import { claimStatus, waiveArrears, type BenefitClaimInput, type ClaimStatus } from '../contracts/claim';
-import { acceptMaterials, caseLife, type CaseLife, type Materials } from './kernel/case';
+import { acceptMaterials, caseLife, untilCancelled, type CaseLife, type Materials } from './kernel/case';
 
 const acts = proxyActivities<Activities>(CASE_ACTIVITY);
 
@@ -75,7 +74,7 @@ export async function benefitClaim(input: BenefitClaimInput): Promise<ClaimStatu
   const tasks = createTaskBoard({ caseNumber, workflowId: workflowInfo().workflowId, caseType: 'benefit_claim' });
   // Art. 36: POST /claims wrote the case before it started this workflow.
   const life = caseLife<ClaimStatus>({ caseNumber, initial: 'awaiting_acceptance' });
-  const { moveTo, finish } = life;
+  const { finish } = life;
   /** What the case brings to its verdict (Art. 35, 37, 38, 41), recorded with each determination version. */
   const inputs: ClaimInputs = {
     applicationDate: shanghaiDate(Date.parse(input.receivedAt)),
@@ -122,9 +121,9 @@ export async function benefitClaim(input: BenefitClaimInput): Promise<ClaimStatu
     },
   );
 
-  try {
-    // 1. Art. 36: the paying locality's agency received the application (the case is in the read model).
-    // 2-6, and again each time an objection reopens a refusal (Art. 13).
+  // 1. Art. 36: the paying locality's agency received the application (the case is in the read model).
+  // 2-6, and again each time an objection reopens a refusal (Art. 13).
+  return untilCancelled(life, tasks, async () => {
     let reopened: CorrectionToCarryOut | null = null;
     for (;;) {
       const outcome = await decide(c, reopened);
@@ -132,16 +131,7 @@ export async function benefitClaim(input: BenefitClaimInput): Promise<ClaimStatu
       reopened = await awaitReopening(c);
       if (!reopened) return await finish();
     }
-  } catch (err) {
-    if (isCancellation(err)) {
-      // A supervisor or the applicant cancelled the case: record it, whatever happens to the cancelled scope.
-      await CancellationScope.nonCancellable(async () => {
-        await tasks.cancelOpen();
-        await moveTo('cancelled', 'case_cancelled');
-      });
-    }
-    throw err;
-  }
+  });
 }
 
 /** A claim's case as its step functions share it (the procedure below). */

@@ -17,12 +17,19 @@
  * earlier case. A death the survivors' claim establishes reaches the beneficiary's benefit period at once (Art. 42
  * 立即停止): when civil affairs confirms it at the assessment, else when the claim is approved on the certificate.
  */
-import { CancellationScope, isCancellation, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { CASE_ACTIVITY } from './activity-options';
 import type { OtherBenefitAssessment, OtherBenefitKind } from '../activities/other-benefits';
 import type { PayableKind } from '../activities/payments';
-import { acceptAccountCorrections, acceptMaterials, caseLife, type CaseLife, type Materials } from './kernel/case';
+import {
+  acceptAccountCorrections,
+  acceptMaterials,
+  caseLife,
+  untilCancelled,
+  type CaseLife,
+  type Materials,
+} from './kernel/case';
 import { oneOffMonth, payOneOff, requeueOneOff } from './one-off-payment';
 import type { CorrectionToCarryOut } from './objection-conclusion';
 import { createObjectionWindow } from './objection-window';
@@ -203,7 +210,7 @@ export async function otherBenefit(input: OtherBenefitInput): Promise<OtherBenef
   }
 
   let paymentMonth = oneOffMonth();
-  try {
+  return untilCancelled(life, tasks, async () => {
     let reopened: CorrectionToCarryOut | null = null;
     for (;;) {
       const outcome = await decide(reopened);
@@ -212,15 +219,7 @@ export async function otherBenefit(input: OtherBenefitInput): Promise<OtherBenef
       reopened = await objections.awaitCorrection();
       if (!reopened) return await finish();
     }
-  } catch (err) {
-    if (isCancellation(err)) {
-      await CancellationScope.nonCancellable(async () => {
-        await tasks.cancelOpen();
-        await moveTo('cancelled', 'case_cancelled');
-      });
-    }
-    throw err;
-  }
+  });
 }
 
 /** What the review of an other benefit works with (the case's own functions). */

@@ -15,7 +15,9 @@ import {
   type ActivityOptions,
   allHandlersFinished,
   ApplicationFailure,
+  CancellationScope,
   condition,
+  isCancellation,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -216,4 +218,26 @@ export function acceptAccountCorrections(p: {
       },
     },
   );
+}
+
+/**
+ * Runs a case's procedure. Cancelled (a supervisor, or the applicant withdrawing): its open tasks end with it and the
+ * case is recorded `cancelled`, whatever becomes of the cancelled scope; the cancellation then ends the workflow.
+ */
+export async function untilCancelled<S extends string>(
+  life: CaseLife<S | 'cancelled'>,
+  tasks: Pick<TaskBoard, 'cancelOpen'>,
+  procedure: () => Promise<S>,
+): Promise<S> {
+  try {
+    return await procedure();
+  } catch (err) {
+    if (isCancellation(err)) {
+      await CancellationScope.nonCancellable(async () => {
+        await tasks.cancelOpen();
+        await life.moveTo('cancelled', 'case_cancelled');
+      });
+    }
+    throw err;
+  }
 }
