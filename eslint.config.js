@@ -81,4 +81,18 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // Issue 20: a workflow reads like the 规程, one named step function per paragraph (≤ 150 lines); an activity
+    // factory is split by concern (≤ 300 lines). Not split yet, each leaves this list when it is: benefit-period.ts and
+    // payments.ts (being split into one regime), the recovery's and monitoring's activities (orchestration moving into
+    // workflows).
+    files: ['workflows/**/*.ts'],
+    ignores: ['workflows/benefit-period.ts', 'workflows/payments.ts'],
+    rules: { 'max-lines-per-function': ['error', { max: 150, skipBlankLines: true, skipComments: true }] },
+  },
+  {
+    files: ['activities/**/*.ts'],
+    ignores: ['activities/recovery.ts', 'activities/monitoring.ts'],
+    rules: { 'max-lines-per-function': ['error', { max: 300, skipBlankLines: true, skipComments: true }] },
+  },
 );

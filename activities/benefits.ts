@@ -4,6 +4,7 @@
  * They take case numbers and read the person's identifiers from the read model, so no ID number or name enters
  * workflow histories.
  */
+import { ApplicationFailure } from '@temporalio/activity';
 import { cityOf } from '../domain/calculators/benefit';
 import { businessDateOf, endOfMonth, type IsoDate, type IsoMonth } from '../domain/calendar';
 import { maskTail } from '../domain/identity';
@@ -12,8 +13,8 @@ import { resolveParameter } from '../domain/policy';
 import type { PolicyStore } from '../lib/policy-store';
 import type { SourceClients } from '../integrations/config';
 import { callOptions, claimOf as claimOfCase, guarded } from './source-call';
-import { audit } from '../lib/audit';
 import { recordCaseEvent } from '../lib/case-events';
+import { applicantOf, correctAccount, type AccountCorrectionRecord } from '../lib/case-store';
 import type { CalendarStore } from '../lib/calendar-store';
 import { dbDate, isoDate, type Db } from '../lib/db';
 import { ensurePeriodStop, type RecordedStop } from '../lib/period-stops';
@@ -88,10 +89,12 @@ export function benefitActivities({ db, sources, policy: policies }: BenefitActi
     }): Promise<void> {
       // The applicant: the claimant, or whoever applied for an other benefit (Art. 46, 47: the beneficiary, a survivor)
       // or a skill subsidy (Art. 50: the employee, also when the employer applied).
-      const claim =
-        (await db.otherBenefitClaim.findUnique({ where: { caseNumber: input.caseNumber }, select: { phone: true } })) ??
-        (await db.skillSubsidyClaim.findUnique({ where: { caseNumber: input.caseNumber }, select: { phone: true } })) ??
-        (await claimOf(input.caseNumber));
+      const claim = await applicantOf(db, input.caseNumber);
+      if (!claim)
+        throw ApplicationFailure.nonRetryable(
+          `case ${input.caseNumber} has no applicant in the read model`,
+          'CaseNotFound',
+        );
       const text = messageText(input.kind, input.params);
       await guarded(() => sources.sms.send({ messageId: input.messageId, mobile: claim.phone, text }, callOptions()));
       await db.message.createMany({
@@ -297,33 +300,8 @@ export function benefitActivities({ db, sources, policy: policies }: BenefitActi
     },
 
     /** Art. 39: a corrected social security card or bank account, from a clerk or the person's channel (audited). */
-    async updateBankAccount(input: {
-      caseNumber: string;
-      method: 'social_security_card' | 'bank_account';
-      bankName: string | null;
-      accountNumber: string;
-      actor: { id: string | null; username: string };
-      reason: string;
-      at: string;
-    }): Promise<void> {
-      await db.$transaction(async (tx) => {
-        const before = await tx.benefitClaim.findUniqueOrThrow({ where: { caseNumber: input.caseNumber } });
-        await tx.benefitClaim.update({
-          where: { caseNumber: input.caseNumber },
-          data: { paymentMethod: input.method, bankName: input.bankName, accountNumber: input.accountNumber },
-        });
-        await audit(tx, {
-          actor: input.actor,
-          action: 'bank_account_corrected',
-          entity: 'benefit_claim',
-          entityId: input.caseNumber,
-          caseNumber: input.caseNumber,
-          before: { method: before.paymentMethod, account: maskTail(before.accountNumber) },
-          after: { method: input.method, account: maskTail(input.accountNumber) },
-          reason: input.reason,
-          at: new Date(input.at),
-        });
-      });
+    async updateBankAccount(input: AccountCorrectionRecord): Promise<void> {
+      await correctAccount(db, input);
     },
   };
 }

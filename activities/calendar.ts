@@ -11,6 +11,7 @@ import { calendarStatus, yearState } from '../domain/calendar-status';
 import { calendarYearCaseNumber } from '../lib/calendar-year';
 import { recordCaseEvent } from '../lib/case-events';
 import type { Db } from '../lib/db';
+import { openCase } from '../lib/case-store';
 
 export interface CalendarActivityDeps {
   db: Db;
@@ -74,30 +75,24 @@ export function calendarActivities({ db, policy: policies, calendar }: CalendarA
       const entered = yearState(await calendar.current({ fresh: true }), input.year) === 'entered';
       const at = new Date(input.at);
       await db.$transaction(async (tx) => {
-        const created = await tx.case.createMany({
-          data: [
-            {
-              caseNumber: input.caseNumber,
-              caseType: 'calendar_year',
-              status: entered ? 'entered' : 'awaiting_notice',
-              agencyCode: '210000',
-              workflowId: input.caseNumber,
-              createdAt: at,
-              updatedAt: at,
-            },
-          ],
-          skipDuplicates: true,
+        await openCase(tx, {
+          caseNumber: input.caseNumber,
+          caseType: 'calendar_year',
+          status: entered ? 'entered' : 'awaiting_notice',
+          agencyCode: '210000',
+          at,
+          // Art. 94: a year whose notice is not entered yet waits for it.
+          ...(entered
+            ? {}
+            : {
+                event: {
+                  type: 'calendar_notice_awaited',
+                  key: `${input.caseNumber}/notice_awaited`,
+                  actor: 'system',
+                  data: { year: input.year, article: 'Art. 94' },
+                },
+              }),
         });
-        if (created.count && !entered) {
-          await recordCaseEvent(tx, {
-            caseNumber: input.caseNumber,
-            key: `${input.caseNumber}/notice_awaited`,
-            type: 'calendar_notice_awaited',
-            at,
-            actor: 'system',
-            data: { year: input.year, article: 'Art. 94' },
-          });
-        }
       });
       return { entered };
     },

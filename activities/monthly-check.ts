@@ -100,17 +100,19 @@ interface PendingAttempt {
   bankName: string | null;
 }
 
-export function monthlyCheckActivities({
-  db,
-  sources,
-  benefits,
-  recovery,
-}: {
+export interface MonthlyCheckDeps {
   db: Db;
   sources: SourceClients;
   benefits: ReturnType<typeof benefitActivities>;
   recovery: ReturnType<typeof recoveryActivities>;
-}) {
+}
+
+export function monthlyCheckActivities(deps: MonthlyCheckDeps) {
+  return { ...comparisonActivities(deps), ...cityRunSettlementActivities(deps) };
+}
+
+/** What the comparison and the settlement share: the period's attempts in the ledger, the answers of the sources. */
+function monthlyCheckLedger({ db, sources, benefits }: MonthlyCheckDeps) {
   /** The latest attempt of each (period, kind, month) of these periods, in that order. */
   async function latestAttempts(periodIds: string[]) {
     if (periodIds.length === 0) return [];
@@ -236,6 +238,22 @@ export function monthlyCheckActivities({
     return { employment, pension, death };
   }
 
+  return {
+    latestAttempts,
+    recordStopUnhandled,
+    failures,
+    nextAttempt,
+    settleFailures,
+    periodLedger,
+    insertPending,
+    comparisonAnswers,
+  };
+}
+
+/** Art. 42: the city's monthly comparison of its periods with the employment, pension and civil affairs data. */
+function comparisonActivities(deps: MonthlyCheckDeps) {
+  const { db, benefits } = deps;
+  const { latestAttempts, recordStopUnhandled, insertPending, comparisonAnswers } = monthlyCheckLedger(deps);
   return {
     /**
      * Art. 42: the city's periods checked by the city this month, cut into ranges of MONTHLY_CHECK_BATCH by period ID
@@ -407,7 +425,14 @@ export function monthlyCheckActivities({
       outcome.stops = findings.length;
       return { ...outcome, findings };
     },
+  };
+}
 
+/** Art. 38, 39, 62: a run's failures settled, and a period's months re-queued or changed in the ledger. */
+function cityRunSettlementActivities(deps: MonthlyCheckDeps) {
+  const { db, recovery } = deps;
+  const { failures, nextAttempt, settleFailures, periodLedger, insertPending } = monthlyCheckLedger(deps);
+  return {
     /**
      * Art. 39, 62: after a run, its failed benefit months of the periods the city checks: a first failure goes out
      * again with the next run to the account as the claim has it now; a second asks the person to correct the account

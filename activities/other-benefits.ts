@@ -4,6 +4,7 @@
  * while the standard is not in the policy data. They take case numbers; the applicant's and the beneficiary's
  * identifiers are read here from the read model, never carried in workflow histories (Art. 30).
  */
+import { correctAccount, type AccountCorrectionRecord } from '../lib/case-store';
 import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/activity';
 import { Prisma } from '../generated/prisma/client';
@@ -15,7 +16,7 @@ import type { ExplanationStep } from '../domain/explanation';
 import type { PolicyStore } from '../lib/policy-store';
 import type { SourceClients } from '../integrations/config';
 import { audit } from '../lib/audit';
-import { accountCorrectedEvent, recordCaseEvent } from '../lib/case-events';
+import { recordCaseEvent } from '../lib/case-events';
 import { asJson, isoDate, type Db } from '../lib/db';
 import type { PayableKind } from './payments';
 import { callOptions, claimOf, guarded } from './source-call';
@@ -432,20 +433,8 @@ export function otherBenefitActivities({ db, sources, policy: policies }: OtherB
     },
 
     /** Art. 39: a corrected card or account for an other benefit's payment (the applicant's, on their application). */
-    async updateOtherBenefitAccount(input: {
-      caseNumber: string;
-      method: 'social_security_card' | 'bank_account';
-      bankName: string | null;
-      accountNumber: string;
-      actor: { id: string | null; username: string };
-      reason: string;
-      at: string;
-    }): Promise<void> {
-      await db.otherBenefitClaim.update({
-        where: { caseNumber: input.caseNumber },
-        data: { paymentMethod: input.method, bankName: input.bankName, accountNumber: input.accountNumber },
-      });
-      await recordCaseEvent(db, accountCorrectedEvent(input));
+    async updateOtherBenefitAccount(input: AccountCorrectionRecord): Promise<void> {
+      await correctAccount(db, input);
     },
   };
 }

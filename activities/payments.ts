@@ -31,6 +31,7 @@ import { SourceError, toActivityFailure } from '../integrations/errors';
 import type { MedicalClient, PremiumPaymentRequest } from '../integrations/medical';
 import { mapLimited } from '../domain/concurrency';
 import type { Db } from '../lib/db';
+import { applicantOf } from '../lib/case-store';
 import { MONTH_PATTERN, RUN_ID_PATTERN } from '../contracts/pay-day';
 
 export interface PaymentActivityDeps {
@@ -252,7 +253,12 @@ interface ItemResult {
   paidAt: string | null;
 }
 
-export function paymentActivities({ db, bank, medical }: PaymentActivityDeps) {
+export function paymentActivities(deps: PaymentActivityDeps) {
+  return { ...ledgerActivities(deps), ...paymentRunActivities(deps) };
+}
+
+/** The `payable` ledger (Art. 39, 44, 62): a month queued, its outcome, re-queued, cancelled. */
+function ledgerActivities({ db }: PaymentActivityDeps) {
   const latest = (ref: PayableRef) =>
     db.payable.findFirst({
       where: { periodId: ref.periodId, kind: ref.kind, month: ref.month },
@@ -279,19 +285,116 @@ export function paymentActivities({ db, bank, medical }: PaymentActivityDeps) {
       return { payeeName: r.employerName, accountNumber: r.accountNumber, bankName: r.bankName };
     }
     // Other benefits (Art. 46, 47) and the skill subsidy (Art. 50) are paid to whoever applied, with the account given.
-    const select = { name: true, accountNumber: true, bankName: true } as const;
-    const claim =
-      kind === 'unemployment_benefit'
-        ? await db.benefitClaim.findUnique({ where: { caseNumber }, select })
-        : kind === 'skill_upgrade_subsidy'
-          ? await db.skillSubsidyClaim.findUnique({ where: { caseNumber }, select })
-          : await db.otherBenefitClaim.findUnique({ where: { caseNumber }, select });
+    const claim = await applicantOf(db, caseNumber);
     if (!claim) {
       throw ApplicationFailure.nonRetryable(`case ${caseNumber} has no claim in the read model`, 'CaseNotFound');
     }
     return { payeeName: claim.name, accountNumber: claim.accountNumber, bankName: claim.bankName };
   }
 
+  return {
+    /** Art. 39, 62: the month's benefit (or premium, Art. 44) into the ledger, for the city's next run. Idempotent. */
+    async queuePayable(input: {
+      periodId: string;
+      caseNumber: string;
+      agencyCode: string;
+      kind: PayableKind;
+      month: string;
+      amountFen: number;
+    }): Promise<QueuedPayable> {
+      const q = checked(queueSchema, input);
+      const existing = await latest(q);
+      // A month withdrawn by a stop that an objection then lifted (Art. 13, 42) is queued again as its next attempt;
+      // anything else already in the ledger (a grant withdrawn on an audit finding too) is answered as it is.
+      if (existing && (existing.status !== 'cancelled' || existing.resultCode === 'withdrawn')) return queued(existing);
+      const attempt = existing ? existing.attempt + 1 : 1;
+      const payee = await payeeOf(q.kind, q.caseNumber, q.agencyCode);
+      const at = new Date();
+      // A grant withdrawn on a confirmed suspicious item (Art. 80) goes into the ledger withdrawn: never paid.
+      const withdrawn = await db.paymentHold.count({ where: { caseNumber: q.caseNumber, status: 'withdrawn' } });
+      await db.payable.createMany({
+        data: [
+          {
+            paymentId: paymentIdFor(q.periodId, q.kind, q.month, attempt),
+            periodId: q.periodId,
+            caseNumber: q.caseNumber,
+            agencyCode: q.agencyCode,
+            kind: q.kind,
+            month: q.month,
+            attempt,
+            amountFen: q.amountFen,
+            ...payee,
+            ...(withdrawn ? { status: 'cancelled', resultCode: 'withdrawn' } : { status: 'pending' }),
+            createdAt: at,
+            updatedAt: at,
+          },
+        ],
+        skipDuplicates: true,
+      });
+      return queued((await latest(q))!);
+    },
+
+    /** The latest attempt of a month: paid, failed (with the bank's code), still on its way, or cancelled. */
+    async payableOutcome(input: PayableRef): Promise<PayableOutcome | null> {
+      const p = await latest(checked(refSchema, input));
+      if (!p) return null;
+      return { ...queued(p), resultCode: p.resultCode, paidAt: p.paidAt?.toISOString() ?? null };
+    },
+
+    /**
+     * Art. 39, 63: a failed month is re-sent as the next attempt (a new payment ID), to the payee as the claim has it
+     * now, so a corrected account is used. Anything else (pending, sent, paid, cancelled) is returned unchanged: there
+     * is never more than one live attempt, and a month withdrawn by a stop is not revived.
+     */
+    async requeuePayable(input: PayableRef): Promise<QueuedPayable> {
+      const ref = checked(refSchema, input);
+      const last = await latest(ref);
+      if (!last) {
+        throw ApplicationFailure.nonRetryable(
+          `no payable for ${ref.periodId} ${ref.kind} ${ref.month}: queue it first`,
+          'PayableNotFound',
+        );
+      }
+      if (last.status !== 'failed') return queued(last);
+      const payee = await payeeOf(ref.kind, last.caseNumber, last.agencyCode);
+      const at = new Date();
+      const attempt = last.attempt + 1;
+      await db.payable.createMany({
+        data: [
+          {
+            paymentId: paymentIdFor(ref.periodId, ref.kind, ref.month, attempt),
+            periodId: ref.periodId,
+            caseNumber: last.caseNumber,
+            agencyCode: last.agencyCode,
+            kind: ref.kind,
+            month: ref.month,
+            attempt,
+            amountFen: last.amountFen,
+            ...payee,
+            status: 'pending',
+            createdAt: at,
+            updatedAt: at,
+          },
+        ],
+        skipDuplicates: true,
+      });
+      return queued((await latest(ref))!);
+    },
+
+    /** Art. 42: a stop withdraws the months from `fromMonth` not yet sent to the bank. Returns how many. */
+    async cancelPayables(input: { periodId: string; fromMonth: string }): Promise<number> {
+      const c = checked(cancelSchema, input);
+      const r = await db.payable.updateMany({
+        where: { periodId: c.periodId, month: { gte: c.fromMonth }, status: 'pending' },
+        data: { status: 'cancelled', updatedAt: new Date() },
+      });
+      return r.count;
+    },
+  };
+}
+
+/** The city's payment run (Art. 39, 62, 63): claimed, sent to the bank in signed batches, completed. */
+function paymentRunActivities({ db, bank, medical }: PaymentActivityDeps) {
   /** Recounts a run's totals from its items (idempotent). */
   async function refreshRunTotals(tx: Prisma.TransactionClient, runId: string): Promise<void> {
     await tx.$executeRaw`
@@ -431,104 +534,6 @@ export function paymentActivities({ db, bank, medical }: PaymentActivityDeps) {
   }
 
   return {
-    /** Art. 39, 62: the month's benefit (or premium, Art. 44) into the ledger, for the city's next run. Idempotent. */
-    async queuePayable(input: {
-      periodId: string;
-      caseNumber: string;
-      agencyCode: string;
-      kind: PayableKind;
-      month: string;
-      amountFen: number;
-    }): Promise<QueuedPayable> {
-      const q = checked(queueSchema, input);
-      const existing = await latest(q);
-      // A month withdrawn by a stop that an objection then lifted (Art. 13, 42) is queued again as its next attempt;
-      // anything else already in the ledger (a grant withdrawn on an audit finding too) is answered as it is.
-      if (existing && (existing.status !== 'cancelled' || existing.resultCode === 'withdrawn')) return queued(existing);
-      const attempt = existing ? existing.attempt + 1 : 1;
-      const payee = await payeeOf(q.kind, q.caseNumber, q.agencyCode);
-      const at = new Date();
-      // A grant withdrawn on a confirmed suspicious item (Art. 80) goes into the ledger withdrawn: never paid.
-      const withdrawn = await db.paymentHold.count({ where: { caseNumber: q.caseNumber, status: 'withdrawn' } });
-      await db.payable.createMany({
-        data: [
-          {
-            paymentId: paymentIdFor(q.periodId, q.kind, q.month, attempt),
-            periodId: q.periodId,
-            caseNumber: q.caseNumber,
-            agencyCode: q.agencyCode,
-            kind: q.kind,
-            month: q.month,
-            attempt,
-            amountFen: q.amountFen,
-            ...payee,
-            ...(withdrawn ? { status: 'cancelled', resultCode: 'withdrawn' } : { status: 'pending' }),
-            createdAt: at,
-            updatedAt: at,
-          },
-        ],
-        skipDuplicates: true,
-      });
-      return queued((await latest(q))!);
-    },
-
-    /** The latest attempt of a month: paid, failed (with the bank's code), still on its way, or cancelled. */
-    async payableOutcome(input: PayableRef): Promise<PayableOutcome | null> {
-      const p = await latest(checked(refSchema, input));
-      if (!p) return null;
-      return { ...queued(p), resultCode: p.resultCode, paidAt: p.paidAt?.toISOString() ?? null };
-    },
-
-    /**
-     * Art. 39, 63: a failed month is re-sent as the next attempt (a new payment ID), to the payee as the claim has it
-     * now, so a corrected account is used. Anything else (pending, sent, paid, cancelled) is returned unchanged: there
-     * is never more than one live attempt, and a month withdrawn by a stop is not revived.
-     */
-    async requeuePayable(input: PayableRef): Promise<QueuedPayable> {
-      const ref = checked(refSchema, input);
-      const last = await latest(ref);
-      if (!last) {
-        throw ApplicationFailure.nonRetryable(
-          `no payable for ${ref.periodId} ${ref.kind} ${ref.month}: queue it first`,
-          'PayableNotFound',
-        );
-      }
-      if (last.status !== 'failed') return queued(last);
-      const payee = await payeeOf(ref.kind, last.caseNumber, last.agencyCode);
-      const at = new Date();
-      const attempt = last.attempt + 1;
-      await db.payable.createMany({
-        data: [
-          {
-            paymentId: paymentIdFor(ref.periodId, ref.kind, ref.month, attempt),
-            periodId: ref.periodId,
-            caseNumber: last.caseNumber,
-            agencyCode: last.agencyCode,
-            kind: ref.kind,
-            month: ref.month,
-            attempt,
-            amountFen: last.amountFen,
-            ...payee,
-            status: 'pending',
-            createdAt: at,
-            updatedAt: at,
-          },
-        ],
-        skipDuplicates: true,
-      });
-      return queued((await latest(ref))!);
-    },
-
-    /** Art. 42: a stop withdraws the months from `fromMonth` not yet sent to the bank. Returns how many. */
-    async cancelPayables(input: { periodId: string; fromMonth: string }): Promise<number> {
-      const c = checked(cancelSchema, input);
-      const r = await db.payable.updateMany({
-        where: { periodId: c.periodId, month: { gte: c.fromMonth }, status: 'pending' },
-        data: { status: 'cancelled', updatedAt: new Date() },
-      });
-      return r.count;
-    },
-
     /**
      * Art. 39, 62, 63: opens the run and claims the city's pending attempts of its month and earlier (failed months
      * re-queued since the last run among them), numbered into batches. Once per run: a retry returns the same claim.

@@ -7,6 +7,7 @@ import { audit } from '../lib/audit';
 import { recordCaseEvent } from '../lib/case-events';
 import { asJson, dbDate, type Db } from '../lib/db';
 import type { RevocationInput } from '../contracts/revocation';
+import { openCase } from '../lib/case-store';
 
 export function revocationActivities({ db }: { db: Db }) {
   return {
@@ -14,21 +15,14 @@ export function revocationActivities({ db }: { db: Db }) {
     async recordRevocationProposed(input: RevocationInput & { at: string }): Promise<void> {
       const at = new Date(input.at);
       await db.$transaction(async (tx) => {
-        const opened = await tx.case.createMany({
-          data: [
-            {
-              caseNumber: input.caseNumber,
-              caseType: 'determination_revocation',
-              status: 'awaiting_approval',
-              agencyCode: input.agencyCode,
-              workflowId: input.caseNumber,
-              createdAt: at,
-              updatedAt: at,
-            },
-          ],
-          skipDuplicates: true,
+        const opened = await openCase(tx, {
+          caseNumber: input.caseNumber,
+          caseType: 'determination_revocation',
+          status: 'awaiting_approval',
+          agencyCode: input.agencyCode,
+          at,
         });
-        if (!opened.count) return;
+        if (!opened) return;
         await tx.determinationRevocation.create({
           data: {
             caseNumber: input.caseNumber,

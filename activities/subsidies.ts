@@ -27,9 +27,10 @@ import {
 import { insuranceOf } from '../lib/insured-employer';
 import type { SourceClients } from '../integrations/config';
 import type { CalendarStore } from '../lib/calendar-store';
-import { accountCorrectedEvent, recordCaseEvent } from '../lib/case-events';
+import { recordCaseEvent } from '../lib/case-events';
 import { asJson, dbDate, isoDate, type Db } from '../lib/db';
 import { callOptions, guarded } from './source-call';
+import { correctAccount, openCase, type AccountCorrectionRecord } from '../lib/case-store';
 
 export interface SubsidyDeps {
   db: Db;
@@ -72,7 +73,12 @@ const NOTICE_KEY: Record<NoticeKind, string> = {
 
 const isUniqueViolation = (err: unknown) => err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002';
 
-export function subsidyActivities({ db, sources, policy: policies, calendar }: SubsidyDeps) {
+export function subsidyActivities(deps: SubsidyDeps) {
+  return { ...jobRetentionActivities(deps), ...skillSubsidyActivities(deps), ...publicNoticeActivities(deps) };
+}
+
+/** 稳岗返还 (Art. 49): the screening of the city's employers, the review of an application, the case's outcome. */
+function jobRetentionActivities({ db, sources, policy: policies }: SubsidyDeps) {
   /**
    * Art. 49 para 2: what the sources say of an employer for the year reviewed: type and size, insured staff,
    * months paid in full and the amount paid, layoffs and those not counted in the layoff rate, credit status.
@@ -149,12 +155,6 @@ export function subsidyActivities({ db, sources, policy: policies, calendar }: S
     };
   }
 
-  async function noticeOf(noticeId: string) {
-    const n = await db.publicNotice.findUnique({ where: { id: noticeId } });
-    if (!n) throw ApplicationFailure.nonRetryable(`notice ${noticeId} is not published`, 'NoticeNotFound');
-    return n;
-  }
-
   return {
     /**
      * Art. 49 免申即享: a page of the city's employers reviewed from the shared data for last year; a case is opened
@@ -202,19 +202,21 @@ export function subsidyActivities({ db, sources, policy: policies, calendar }: S
         );
         const at = new Date(input.at);
         try {
-          await db.$transaction([
-            db.case.create({
-              data: {
-                caseNumber,
-                caseType: 'job_retention_refund',
-                status: 'granted',
-                agencyCode: input.agencyCode,
-                workflowId: caseNumber,
-                createdAt: at,
-                updatedAt: at,
+          await db.$transaction(async (tx) => {
+            await openCase(tx, {
+              caseNumber,
+              caseType: 'job_retention_refund',
+              status: 'granted',
+              agencyCode: input.agencyCode,
+              at,
+              event: {
+                type: 'job_retention_screened',
+                actor: 'system',
+                data: { screeningId: input.screeningId, year: input.year, amountFen: assessment.amountFen },
               },
-            }),
-            db.jobRetentionCase.create({
+              ifOpen: 'fail',
+            });
+            await tx.jobRetentionCase.create({
               data: {
                 caseNumber,
                 source: 'screening',
@@ -229,18 +231,8 @@ export function subsidyActivities({ db, sources, policy: policies, calendar }: S
                 assessment: asJson({ ...assessment, input: facts.input, explanation }),
                 createdAt: at,
               },
-            }),
-            db.caseEvent.create({
-              data: {
-                caseNumber,
-                eventKey: `${caseNumber}/job_retention_screened`,
-                type: 'job_retention_screened',
-                at,
-                actor: 'system',
-                data: asJson({ screeningId: input.screeningId, year: input.year, amountFen: assessment.amountFen }),
-              },
-            }),
-          ]);
+            });
+          });
         } catch (err) {
           if (!isUniqueViolation(err)) throw err;
           continue; // an application or another screening got there first (job_retention_once_partial)
@@ -386,7 +378,12 @@ export function subsidyActivities({ db, sources, policy: policies, calendar }: S
       }
       return { channel };
     },
+  };
+}
 
+/** 技能提升补贴 (Art. 50): the automatic review, the account, the grant refused, reinstated or withdrawn. */
+function skillSubsidyActivities({ db, sources, policy: policies }: SubsidyDeps) {
+  return {
     /**
      * Art. 50 系统自动审核: insured status and cumulative contribution time, subsidies already received (same
      * occupation and level; the yearly limit), the certificate in the national registry (name, level, issue date); and
@@ -530,30 +527,11 @@ export function subsidyActivities({ db, sources, policy: policies, calendar }: S
      * subsidy, the employer's for a job-retention refund), recorded on the case. The re-sent attempt reads it from
      * here (`requeuePayable`), never from the workflow's history.
      */
-    async updateSubsidyAccount(input: {
-      caseNumber: string;
-      subsidy: 'skill_subsidy' | 'job_retention_refund';
-      method: 'social_security_card' | 'bank_account';
-      bankName: string | null;
-      accountNumber: string;
-      actor: { id: string | null; username: string };
-      reason: string;
-      at: string;
-    }): Promise<void> {
-      await db.$transaction(async (tx) => {
-        if (input.subsidy === 'skill_subsidy') {
-          await tx.skillSubsidyClaim.update({
-            where: { caseNumber: input.caseNumber },
-            data: { paymentMethod: input.method, bankName: input.bankName, accountNumber: input.accountNumber },
-          });
-        } else {
-          await tx.jobRetentionCase.update({
-            where: { caseNumber: input.caseNumber },
-            data: { bankName: input.bankName, accountNumber: input.accountNumber },
-          });
-        }
-        await recordCaseEvent(tx, accountCorrectedEvent(input));
-      });
+    async updateSubsidyAccount(
+      input: AccountCorrectionRecord & { subsidy: 'skill_subsidy' | 'job_retention_refund' },
+    ): Promise<void> {
+      const { subsidy: _subsidy, ...correction } = input;
+      await correctAccount(db, correction);
     },
 
     /**
@@ -596,7 +574,18 @@ export function subsidyActivities({ db, sources, policy: policies, calendar }: S
         data: { decision: 'withdrawn' },
       });
     },
+  };
+}
 
+/** 公示 (Art. 49, 50): the notice published, its objections, its items settled, closed. */
+function publicNoticeActivities({ db, policy: policies, calendar }: SubsidyDeps) {
+  async function noticeOf(noticeId: string) {
+    const n = await db.publicNotice.findUnique({ where: { id: noticeId } });
+    if (!n) throw ApplicationFailure.nonRetryable(`notice ${noticeId} is not published`, 'NoticeNotFound');
+    return n;
+  }
+
+  return {
     /**
      * Art. 49, 50 公示: the list on the agency's public page (Art. 49: employer and amount; Art. 50: name, ID number
      * masked, employer, certificate level, issue date, amount) for the notice period, counted on the working-day
@@ -649,23 +638,16 @@ export function subsidyActivities({ db, sources, policy: policies, calendar }: S
           }
         }
         const title = `${agency?.name ?? input.agencyCode}${input.kind === 'job_retention_refund' ? '稳岗返还' : '技能提升补贴'}公示`;
-        await db.$transaction([
+        await db.$transaction(async (tx) => {
           // The notice is filed like a case (its verification tasks and timeline hang on it).
-          db.case.createMany({
-            data: [
-              {
-                caseNumber: input.noticeId,
-                caseType: 'public_notice',
-                status: 'in_notice',
-                agencyCode: input.agencyCode,
-                workflowId: input.noticeId,
-                createdAt: at,
-                updatedAt: at,
-              },
-            ],
-            skipDuplicates: true,
-          }),
-          db.publicNotice.createMany({
+          await openCase(tx, {
+            caseNumber: input.noticeId,
+            caseType: 'public_notice',
+            status: 'in_notice',
+            agencyCode: input.agencyCode,
+            at,
+          });
+          await tx.publicNotice.createMany({
             data: [
               {
                 id: input.noticeId,
@@ -680,8 +662,8 @@ export function subsidyActivities({ db, sources, policy: policies, calendar }: S
               },
             ],
             skipDuplicates: true,
-          }),
-          db.publicNoticeItem.createMany({
+          });
+          await tx.publicNoticeItem.createMany({
             data: items.map((x, i) => ({
               noticeId: input.noticeId,
               itemNo: i + 1,
@@ -692,27 +674,23 @@ export function subsidyActivities({ db, sources, policy: policies, calendar }: S
               updatedAt: at,
             })),
             skipDuplicates: true,
-          }),
-          ...input.caseNumbers.map((c) =>
-            db.caseEvent.createMany({
-              data: [
-                {
-                  caseNumber: c,
-                  eventKey: `${c}/notice_published/${input.noticeId}`,
-                  type: 'notice_published',
-                  at,
-                  actor: 'system',
-                  data: asJson({
-                    noticeId: input.noticeId,
-                    endDate: due.dueDate,
-                    article: input.kind === 'job_retention_refund' ? 'Art. 49' : 'Art. 50',
-                  }),
-                },
-              ],
-              skipDuplicates: true,
-            }),
-          ),
-        ]);
+          });
+          await tx.caseEvent.createMany({
+            data: input.caseNumbers.map((c) => ({
+              caseNumber: c,
+              eventKey: `${c}/notice_published/${input.noticeId}`,
+              type: 'notice_published',
+              at,
+              actor: 'system',
+              data: asJson({
+                noticeId: input.noticeId,
+                endDate: due.dueDate,
+                article: input.kind === 'job_retention_refund' ? 'Art. 49' : 'Art. 50',
+              }),
+            })),
+            skipDuplicates: true,
+          });
+        });
       }
       const n = await db.publicNotice.findUniqueOrThrow({ where: { id: input.noticeId }, include: { items: true } });
       return {

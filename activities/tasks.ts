@@ -53,7 +53,12 @@ function provisionalDeadlineRow(d: {
 const auditActor = (a: Actor) => ({ id: a.userId, username: a.username });
 type TaskRowRef = { id: string; caseNumber: string };
 
-export function taskActivities({ db }: TaskActivityDeps) {
+export function taskActivities(deps: TaskActivityDeps) {
+  return { ...taskRecordActivities(deps), ...deadlineActivities(deps) };
+}
+
+/** A person's step recorded (Art. 5, 77, 78): opened, assigned, done, overdue, reminded, escalated, extended, cancelled. */
+function taskRecordActivities({ db }: TaskActivityDeps) {
   /** A notice to staff; its key makes a retried activity write it once. */
   async function notify(
     tx: Prisma.TransactionClient,
@@ -345,6 +350,19 @@ export function taskActivities({ db }: TaskActivityDeps) {
       });
     },
 
+    /** The case ended without its open tasks being done (cancelled, closed). */
+    async recordTasksCancelled(input: { caseNumber: string; at: string }): Promise<void> {
+      await db.task.updateMany({
+        where: { caseNumber: input.caseNumber, status: 'open' },
+        data: { status: 'cancelled', updatedAt: new Date(input.at) },
+      });
+    },
+  };
+}
+
+/** The time limits of a case counted on a provisional calendar (Art. 94), and their recomputation when it is entered. */
+function deadlineActivities({ db }: TaskActivityDeps) {
+  return {
     /** A time limit of a case (not a task's) counted on the provisional calendar, listed for its recomputation. */
     async recordProvisionalDeadline(input: {
       caseNumber: string;
@@ -452,14 +470,6 @@ export function taskActivities({ db }: TaskActivityDeps) {
             at,
           });
         }
-      });
-    },
-
-    /** The case ended without its open tasks being done (cancelled, closed). */
-    async recordTasksCancelled(input: { caseNumber: string; at: string }): Promise<void> {
-      await db.task.updateMany({
-        where: { caseNumber: input.caseNumber, status: 'open' },
-        data: { status: 'cancelled', updatedAt: new Date(input.at) },
       });
     },
   };

@@ -66,10 +66,8 @@ export type ClaimStatus =
   | 'cancelled';
 
 export const claimStatus = defineQuery<ClaimStatus>('claimStatus');
-/** Art. 37: the materials asked for, supplied (a clerk received them, or the applicant uploaded them). */
-export const supplyMaterials = defineUpdate<{ stillMissing: string[] }, [{ kinds: string[]; by: string }]>(
-  'supplyMaterials',
-);
+/** Art. 37: the materials asked for, supplied (every case type's, contracts/case.ts). */
+export { supplyMaterials } from './case';
 /** Art. 41: 《个人放弃补缴失业保险欠费承诺书》 signed: the months in arrears will not count. */
 export const waiveArrears = defineUpdate<{ waivedMonths: string[] }, [{ by: string }]>('waiveArrears');
 

@@ -3,7 +3,9 @@
  * Workflow-safe (types and pure helpers only).
  */
 
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { ObjectionSubject } from '../domain/objection-forms';
+import type { Actor } from '../domain/tasks';
 
 /** Art. 13: what a person or employer may object to (domain/objection-forms.ts). */
 export { OBJECTION_SUBJECTS, type ObjectionSubject } from '../domain/objection-forms';
@@ -99,3 +101,32 @@ export function parseRecoveryId(id: string): { caseNumber: string; seq: number |
 
 /** The recovery's workflow as clients start it by name (`overpaymentRecovery`). */
 export type OverpaymentRecoveryWorkflow = (input: RecoveryInput) => Promise<RecoveryStatus>;
+
+// The recovery's messages (workflows/overpayment-recovery.ts answers them; api/recovery/router.ts sends them).
+
+/** Art. 43: the notice delivered; the 30 days run from `deliveredOn`. Staff of the agency record it. */
+export const recordDelivery = defineUpdate<
+  RecoveryView,
+  [
+    {
+      method: DeliveryMethod;
+      deliveredOn: string;
+      proof: { reference?: string; receivedBy?: string; note?: string };
+      by: Actor;
+    },
+  ]
+>('recordDelivery');
+
+/** Art. 43: a repayment received, confirmed by finance (岗位: 财务). */
+export const confirmRepayment = defineUpdate<
+  RecoveryView,
+  [{ amountFen: number; receivedOn: string; reference: string; by: Actor }]
+>('confirmRepayment');
+
+/**
+ * Art. 43: the stop re-dated earlier by an auditor (the condition began before the date first recorded): the amount
+ * re-computed, audited; the person told; the new notice to be delivered (its 30 days start again).
+ */
+export const redateStop = defineUpdate<RecoveryView, [{ stopDate: string; reason: string; by: Actor }]>('redateStop');
+
+export const recoveryState = defineQuery<RecoveryView>('recoveryState');

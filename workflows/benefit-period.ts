@@ -29,6 +29,8 @@ import {
   allHandlersFinished,
   workflowInfo,
 } from '@temporalio/workflow';
+import { correctBankAccount } from '../contracts/case';
+import { validateAccountCorrection } from './kernel/case';
 import type { Activities } from '../activities';
 import { CASE_ACTIVITY } from './activity-options';
 import { STOP_REASON_LABELS } from '../domain/messages';
@@ -124,27 +126,8 @@ export interface EntitlementChange {
 }
 export const changeEntitlement = defineSignal<[EntitlementChange]>('changeEntitlement');
 
-/** Art. 39: a corrected account; the failed months are paid once with it. */
-export const correctBankAccount = defineUpdate<
-  { requeued: string[] },
-  [
-    {
-      by: { id: string | null; username: string };
-      method: 'social_security_card' | 'bank_account';
-      bankName: string | null;
-      accountNumber: string;
-      reason: string;
-    },
-  ]
->('correctBankAccount');
-
-/** The checks every `correctBankAccount` handler makes before it takes the account (Art. 39). */
-export function validateAccountCorrection(c: { method: string; bankName: string | null; accountNumber: string }): void {
-  if (!/^\d{12,30}$/.test(c.accountNumber))
-    throw ApplicationFailure.nonRetryable('The account number must be 12-30 digits', 'InvalidAccount');
-  if (c.method === 'bank_account' && !c.bankName)
-    throw ApplicationFailure.nonRetryable('The bank name is required for a bank account', 'InvalidAccount');
-}
+/** Art. 39: a corrected account (every case type's, contracts/case.ts); its checks are the kernel's. */
+export { correctBankAccount } from '../contracts/case';
 
 /**
  * Art. 38 para 2, Art. 13: a corrected determination's monthly amount, for the months from `fromMonth` not yet queued

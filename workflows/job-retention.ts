@@ -18,24 +18,15 @@
  *                   is told; withdrawn after an objection: the employer is told why, with the remedies (a withdrawal
  *                   found wrong on objection: paid)
  */
-import {
-  condition,
-  ParentClosePolicy,
-  patched,
-  proxyActivities,
-  setHandler,
-  startChild,
-  upsertSearchAttributes,
-  uuid4,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { ParentClosePolicy, patched, proxyActivities, startChild, uuid4, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { LONG_ACTIVITY } from './activity-options';
 import { JOB_RETENTION_REASON_TEXT } from '../domain/subsidies';
 import type { CorrectionToCarryOut } from './objection-conclusion';
 import { createObjectionWindow } from './objection-window';
-import { paySubsidy } from './one-off-payment';
-import { newNoticeId, noticeIdOf, noticeOutcome, publicNotice, type NoticeOutcome } from './public-notice';
+import { newNoticeId, noticeIdOf, publicNotice } from './public-notice';
+import { caseLife } from './kernel/case';
+import { subsidyCase } from './kernel/subsidy';
 import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from '../contracts/search-attributes';
 import { createTaskBoard } from './tasks';
 import { shanghaiDate } from '../domain/business-time';
@@ -133,28 +124,21 @@ export async function jobRetentionRefund(input: JobRetentionRefundInput): Promis
   });
   const objections = createObjectionWindow(caseNumber);
   const iso = () => new Date().toISOString();
-  let status: JobRetentionStatus = 'granted';
-  let outcome: NoticeOutcome | null = null;
-  let amountFen = 0;
-  /** Each decision taken again after a correction has events and notices of its own (Art. 13). */
-  const nth = objections.nth;
-  setHandler(noticeOutcome, (o) => {
-    outcome = o;
+  const life = caseLife<JobRetentionStatus>({ caseNumber, initial: 'granted', activityOptions: LONG_ACTIVITY });
+  const { moveTo } = life;
+  const subsidy = subsidyCase({
+    life,
+    objections,
+    agencyCode,
+    subsidy: 'job_retention_refund',
+    name: '稳岗返还',
+    kind: 'job_retention_refund',
+    events: { released: 'job_retention_released', paid: 'job_retention_paid', withdrawn: 'job_retention_withdrawn' },
+    awaitsObjection: AWAITS_OBJECTION,
+    tell: (n) => acts.informEmployer({ caseNumber, ...n, at: iso() } as never),
   });
-  async function moveTo(next: JobRetentionStatus, event: string, data?: Record<string, unknown>, actor?: string) {
-    status = next;
-    upsertSearchAttributes([{ key: CASE_STATUS, value: status }]);
-    await acts.recordCaseStatus({
-      caseNumber,
-      status,
-      event,
-      ...(actor ? { actor } : {}),
-      ...(data ? { data } : {}),
-      at: iso(),
-    });
-  }
-  /** Art. 13: the remedies' last days, when this case waits for an objection (cases begun before: none). */
-  const remedies = async () => (patched(AWAITS_OBJECTION) ? await objections.open() : {});
+  /** Each decision taken again after a correction has events and notices of its own (Art. 13). */
+  const { nth, remedies } = subsidy;
   const tellRefused = async (reasons: string[]) =>
     acts.informEmployer({
       caseNumber,
@@ -178,7 +162,7 @@ export async function jobRetentionRefund(input: JobRetentionRefundInput): Promis
   async function refuse(reasons: string[], told: string[], actor?: string): Promise<JobRetentionStatus> {
     await moveTo('refused', nth('job_retention_refused'), { reasons }, actor);
     await endWithoutRefund('refused', told);
-    return status;
+    return life.status;
   }
 
   /**
@@ -192,7 +176,7 @@ export async function jobRetentionRefund(input: JobRetentionRefundInput): Promis
       await moveTo('refused', 'job_retention_refused', { reasons: a.reasons });
       // Refused by the automatic review, before any notice: told why (not 经公示有异议).
       await tellRefused(a.reasons.map((r) => `${r.message}（${r.article}）`));
-      return status;
+      return life.status;
     }
     if (a.status === 'undecided') {
       await moveTo('awaiting_evidence', 'job_retention_evidence_requested', { reasons: a.reasons });
@@ -220,7 +204,7 @@ export async function jobRetentionRefund(input: JobRetentionRefundInput): Promis
     const held = await acts.reopenJobRetention({ caseNumber });
     if (!held.reopened) {
       await objections.recordApplied(c, { kind: 'not_applied', note: held.note });
-      return status;
+      return life.status;
     }
     await objections.reopenAtReview(c, 'job_retention', (event, data) =>
       moveTo('awaiting_review', event, data, c.by.username),
@@ -256,12 +240,12 @@ export async function jobRetentionRefund(input: JobRetentionRefundInput): Promis
    */
   async function publish(notice: 'list' | 'own'): Promise<JobRetentionStatus | null> {
     const row = await acts.jobRetentionSummary({ caseNumber });
-    const { year } = row;
-    amountFen = row.amountFen;
+    const { year, amountFen } = row;
+    subsidy.amountFen = amountFen;
     if (amountFen <= 0) {
       return refuse(['nothing_to_refund'], [JOB_RETENTION_REASON_TEXT.nothing_paid!]);
     }
-    outcome = null;
+    subsidy.expectNotice();
     if (notice === 'own') {
       const noticeId = noticeIdOf(caseNumber);
       await moveTo('in_notice', nth('job_retention_in_notice'), { noticeId, amountFen });
@@ -288,65 +272,25 @@ export async function jobRetentionRefund(input: JobRetentionRefundInput): Promis
         at: iso(),
       });
     }
-    await condition(() => outcome !== null);
-    const o = outcome as NoticeOutcome | null;
-    if (o?.outcome !== 'withdrawn') return null;
-    await moveTo('withdrawn', nth('job_retention_withdrawn'), { reasons: o.reasons }, o.by);
-    await endWithoutRefund('withdrawn', o.reasons);
-    await acts.informEmployer({
-      caseNumber,
-      messageId: `${caseNumber}.${nth('withdrawn', '.')}`,
-      kind: 'subsidy_withdrawn',
-      params: { caseNumber, subsidy: '稳岗返还', reasons: o.reasons, ...(await remedies()) },
-      at: iso(),
-    });
-    return status;
-  }
-
-  /** Step 4: payment to the employer's own account (Art. 49: 及时拨付返还资金); the employer is told. */
-  async function pay(): Promise<JobRetentionStatus> {
-    await moveTo('in_payment', nth('job_retention_released'), { amountFen });
-    await paySubsidy({
-      caseNumber,
-      agencyCode,
-      subsidy: 'job_retention_refund',
-      name: '稳岗返还',
-      kind: 'job_retention_refund',
-      amountFen,
-      tell: (n) => acts.informEmployer({ caseNumber, ...n, at: iso() }),
-      paid: (month) => moveTo('paid', 'job_retention_paid', { amountFen, month }),
-    });
-    return status;
-  }
-
-  /**
-   * Art. 13: a withdrawal found wrong on objection: the refund holds the employer's year again and is paid; a case
-   * opened since for that year keeps it (not paid, and the objection says which).
-   */
-  async function payWithdrawn(c: CorrectionToCarryOut): Promise<JobRetentionStatus> {
-    const reinstate = async () => {
-      const r = await acts.reopenJobRetention({ caseNumber });
-      return r.reopened ? null : r;
-    };
-    return (await objections.payWithdrawn(c, reinstate, pay)) ?? status;
+    return subsidy.withdrawnOnObjection({ after: (reasons) => endWithoutRefund('withdrawn', reasons) });
   }
 
   /** Steps 1-4, and again when an objection finds the refusal or the withdrawal wrong (Art. 13). */
   async function decide(reopened: CorrectionToCarryOut | null): Promise<JobRetentionStatus> {
-    if (reopened?.correction.kind === 'resume') return payWithdrawn(reopened);
+    // A withdrawal found wrong: the refund holds the employer's year again and is paid; a case opened since for that
+    // year keeps it (not paid, and the objection says which).
+    if (reopened?.correction.kind === 'resume')
+      return subsidy.payWithdrawn(reopened, async () => {
+        const r = await acts.reopenJobRetention({ caseNumber });
+        return r.reopened ? null : r;
+      });
     const refused = reopened ? await reviewAgain(reopened) : await review();
     if (refused) return refused;
     const withdrawn = await publish(reopened ? 'own' : input.notice);
     if (withdrawn) return withdrawn;
-    return pay();
+    // Step 4: payment to the employer's own account (Art. 49: 及时拨付返还资金); the employer is told.
+    return subsidy.pay();
   }
 
-  let reopened: CorrectionToCarryOut | null = null;
-  for (;;) {
-    const ended = await decide(reopened);
-    if (ended !== 'refused' && ended !== 'withdrawn') return ended;
-    // Art. 13: until the remedies run out, an objection may find the decision wrong.
-    reopened = await objections.awaitCorrection();
-    if (!reopened) return status;
-  }
+  return subsidy.run(decide);
 }

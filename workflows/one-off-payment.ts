@@ -6,12 +6,12 @@
  * corrected account, the payee is asked once and the item waits: the case's `correctBankAccount` Update re-queues it
  * (`requeueOneOff`) and it is settled after the next run. Workflow code (deterministic).
  */
-import { ApplicationFailure, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
+import { proxyActivities, sleep } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { CASE_ACTIVITY } from './activity-options';
 import type { PayableKind } from '../activities/payments';
 import type { MessageParams } from '../domain/messages';
-import { correctBankAccount, validateAccountCorrection } from './benefit-period';
+import { acceptAccountCorrections } from './kernel/case';
 import { PAY_DAY, PAY_HOUR, SETTLE_DAY } from '../contracts/pay-day';
 import { addToMonth, monthOfDate, shanghaiDate, shanghaiInstant } from '../domain/business-time';
 
@@ -128,10 +128,10 @@ export async function paySubsidy(p: {
 }): Promise<{ month: string }> {
   const month = oneOffMonth();
   let paying = true;
-  setHandler(
-    correctBankAccount,
-    async (c) => {
-      await acts.updateSubsidyAccount({
+  acceptAccountCorrections({
+    paying: () => paying,
+    record: (c, at) =>
+      acts.updateSubsidyAccount({
         caseNumber: p.caseNumber,
         subsidy: p.subsidy,
         method: c.method,
@@ -139,17 +139,10 @@ export async function paySubsidy(p: {
         accountNumber: c.accountNumber,
         actor: c.by,
         reason: c.reason,
-        at: new Date().toISOString(),
-      });
-      return { requeued: await requeueOneOff(p.caseNumber, month, [p.kind]) };
-    },
-    {
-      validator: (c) => {
-        if (!paying) throw ApplicationFailure.nonRetryable('Nothing of this case is being paid', 'NotInPayment');
-        validateAccountCorrection(c);
-      },
-    },
-  );
+        at,
+      }),
+    requeue: () => requeueOneOff(p.caseNumber, month, [p.kind]),
+  });
   await payOneOff({
     caseNumber: p.caseNumber,
     agencyCode: p.agencyCode,

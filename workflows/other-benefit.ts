@@ -17,30 +17,24 @@
  * earlier case. A death the survivors' claim establishes reaches the beneficiary's benefit period at once (Art. 42
  * 立即停止): when civil affairs confirms it at the assessment, else when the claim is approved on the certificate.
  */
-import {
-  allHandlersFinished,
-  ApplicationFailure,
-  CancellationScope,
-  condition,
-  isCancellation,
-  patched,
-  proxyActivities,
-  setHandler,
-  upsertSearchAttributes,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { CASE_ACTIVITY } from './activity-options';
 import type { OtherBenefitAssessment, OtherBenefitKind } from '../activities/other-benefits';
 import type { PayableKind } from '../activities/payments';
-import { supplyMaterials } from '../contracts/claim';
-import { correctBankAccount, validateAccountCorrection } from './benefit-period';
+import {
+  acceptAccountCorrections,
+  acceptMaterials,
+  caseLife,
+  untilCancelled,
+  type CaseLife,
+  type Materials,
+} from './kernel/case';
 import { oneOffMonth, payOneOff, requeueOneOff } from './one-off-payment';
 import type { CorrectionToCarryOut } from './objection-conclusion';
 import { createObjectionWindow } from './objection-window';
 import { stopPeriod } from './period-stop';
-import { CASE_STATUS } from '../contracts/search-attributes';
-import { createTaskBoard } from './tasks';
+import { createTaskBoard, type TaskBoard } from './tasks';
 import { addToMonth, shanghaiDate } from '../domain/business-time';
 
 export interface OtherBenefitInput {
@@ -73,9 +67,8 @@ export async function otherBenefit(input: OtherBenefitInput): Promise<OtherBenef
   const { caseNumber, agencyCode, kind } = input;
   const tasks = createTaskBoard({ caseNumber, workflowId: workflowInfo().workflowId, caseType: kind });
   const iso = () => new Date().toISOString();
-  let status: OtherBenefitStatus = 'received';
-  const supplied = new Set<string>();
-  let requested: string[] = [];
+  const life = caseLife<OtherBenefitStatus>({ caseNumber, initial: 'received' });
+  const { moveTo, finish } = life;
   /** The ledger kinds being paid, and the month they are in the ledger for. */
   let paying: PayableKind[] = [];
   /** Art. 13: corrections objections concluded, for this case to carry out. */
@@ -83,63 +76,23 @@ export async function otherBenefit(input: OtherBenefitInput): Promise<OtherBenef
   const nth = objections.nth;
 
   // The same Update names as the benefit claim and period, so the case API serves every case type alike.
-  setHandler(
-    supplyMaterials,
-    async ({ kinds, by }) => {
-      await acts.recordMaterialsSupplied({ caseNumber, kinds, by, at: iso() });
-      kinds.forEach((k) => supplied.add(k));
-      return { stillMissing: requested.filter((k) => !supplied.has(k)) };
-    },
-    {
-      validator: ({ kinds }: { kinds: string[] }) => {
-        if (status !== 'awaiting_materials')
-          throw ApplicationFailure.nonRetryable('No materials are being asked for', 'NotWaitingForMaterials');
-        const unknown = kinds.filter((k) => !requested.includes(k));
-        if (!kinds.length || unknown.length)
-          throw ApplicationFailure.nonRetryable(
-            `Not asked for: ${unknown.join(', ') || '(none given)'}`,
-            'UnknownMaterial',
-          );
-      },
-    },
-  );
-  setHandler(
-    correctBankAccount,
-    async (c) => {
-      await acts.updateOtherBenefitAccount({
+  const materials = acceptMaterials(life, tasks);
+  acceptAccountCorrections({
+    paying: () => life.status === 'in_payment',
+    record: (c, at) =>
+      acts.updateOtherBenefitAccount({
         caseNumber,
         method: c.method,
         bankName: c.bankName,
         accountNumber: c.accountNumber,
         actor: c.by,
         reason: c.reason,
-        at: iso(),
-      });
-      // The failed items are re-sent once with the account; paid ones are left alone.
-      const requeued = await requeueOneOff(caseNumber, paymentMonth, paying);
-      return { requeued };
-    },
-    {
-      validator: (c) => {
-        if (status !== 'in_payment')
-          throw ApplicationFailure.nonRetryable('Nothing of this case is being paid', 'NotInPayment');
-        validateAccountCorrection(c);
-      },
-    },
-  );
+        at,
+      }),
+    // The failed items are re-sent once with the account; paid ones are left alone.
+    requeue: () => requeueOneOff(caseNumber, paymentMonth, paying),
+  });
 
-  async function moveTo(next: OtherBenefitStatus, event: string, data?: Record<string, unknown>, actor?: string) {
-    status = next;
-    upsertSearchAttributes([{ key: CASE_STATUS, value: status }]);
-    await acts.recordCaseStatus({
-      caseNumber,
-      status,
-      event,
-      ...(actor ? { actor } : {}),
-      ...(data ? { data } : {}),
-      at: iso(),
-    });
-  }
   const benefit = kind === 'childbirth_subsidy' ? '医疗补助金' : '丧葬补助金和抚恤金';
   const tell = <
     K extends 'other_benefit_refused' | 'other_benefit_materials' | 'other_benefit_approved' | 'other_benefit_account',
@@ -147,18 +100,7 @@ export async function otherBenefit(input: OtherBenefitInput): Promise<OtherBenef
     messageKind: K,
     params: Record<string, unknown>,
     suffix: string,
-  ) =>
-    acts.notifyApplicant({
-      caseNumber,
-      messageId: `${caseNumber}.${suffix}`,
-      kind: messageKind,
-      params: { caseNumber, benefit, ...params } as never,
-      at: iso(),
-    });
-  async function finish(): Promise<OtherBenefitStatus> {
-    await condition(allHandlersFinished);
-    return status;
-  }
+  ) => life.tell(messageKind, { benefit, ...params }, suffix);
 
   /**
    * Art. 11, 13, 46, 47: refused with every reason and its article, and the remedies with their last days; the case
@@ -175,132 +117,23 @@ export async function otherBenefit(input: OtherBenefitInput): Promise<OtherBenef
     return 'refused' as const;
   }
 
-  /** Art. 42: the death passed on to the benefit period, once. */
-  let deathTold = false;
-  async function tellPeriodOfDeath(death: NonNullable<OtherBenefitAssessment['death']>) {
-    if (deathTold || !patched(DEATH_STOPS_PERIOD)) return;
-    deathTold = true;
-    await stopPeriod({
-      periodId: death.periodId,
-      claimCaseNumber: death.benefitCaseNumber,
-      foundBy: caseNumber,
-      found: { reason: 'death', date: death.date, began: death.date },
-    });
-  }
+  const { assess, tellPeriodOfDeath } = assessment({
+    caseNumber,
+    materials,
+    askForMaterials: (missing, round, dueDate) =>
+      tell('other_benefit_materials', { materials: missing.map((m) => m.label), dueDate }, `materials.${round}`),
+    ended: () => life.status,
+  });
 
-  /**
-   * Step 1: assessed from the period, the ledger and the shared data, again after materials are supplied (Art. 37
-   * 一次性告知, closed if they do not come). Returns the assessment, or the case's end.
-   */
-  let materialRounds = 0;
-  async function assess(): Promise<OtherBenefitAssessment | OtherBenefitStatus> {
-    for (;;) {
-      const a = await acts.assessOtherBenefit({ caseNumber, asOf: shanghaiDate(Date.now()), at: iso() });
-      // Art. 42, 47: a death civil affairs confirms stops the period at once, whatever becomes of this claim.
-      if (a.death?.confirmed) await tellPeriodOfDeath(a.death);
-      if (a.status !== 'materials_missing') return a;
-      const round = ++materialRounds;
-      requested = a.missingMaterials.map((m) => m.kind);
-      const due = await acts.computeDeadline({ key: 'claim.materials', start: shanghaiDate(Date.now()) });
-      await acts.recordMaterialsRequested({
-        caseNumber,
-        materials: a.missingMaterials,
-        dueDate: due.dueDate,
-        at: iso(),
-      });
-      await tell(
-        'other_benefit_materials',
-        { materials: a.missingMaterials.map((m) => m.label), dueDate: due.dueDate },
-        `materials.${round}`,
-      );
-      await moveTo('awaiting_materials', `materials_requested_${round}`, {
-        materials: requested,
-        dueDate: due.dueDate,
-        ...(due.provisional ? { provisional: true } : {}),
-      });
-      // The person is told the date: recomputed on an entered calendar year, it never becomes earlier.
-      const complete = await tasks.waitWithDeadline(`materials.${round}`, due, 'person', () =>
-        requested.every((k) => supplied.has(k)),
-      );
-      if (!complete) {
-        await moveTo('closed', 'materials_not_supplied', { missing: requested.filter((k) => !supplied.has(k)) });
-        return status;
-      }
-    }
-  }
-
-  /**
-   * Step 2: one review; survivors' amounts set by a reviewer while the standard is unknown, then approved by another
-   * person. Reopened on objection (Art. 13), the reviewer decides again with the conclusion on the case and the new
-   * assessment; one that finds nothing to grant can only be refused again. Returns the amounts approved and by whom,
-   * or the case's end.
-   */
-  async function review(
-    a: OtherBenefitAssessment,
-  ): Promise<{ amounts: OtherBenefitAssessment['amounts']; by: string } | OtherBenefitStatus> {
-    let amounts = a.amounts;
-    await moveTo('awaiting_review', nth('other_benefit_assessed'), { amounts, assessment: a.status });
-    if (a.status === 'amounts_unknown') {
-      const set = await tasks.humanTask({
-        type: 'survivor_amounts',
-        form: 'survivorAmounts',
-        step: 'review',
-        role: 'reviewer',
-        agencyCode,
-        dueKey: 'task.otherBenefitReview',
-      });
-      const d = set.decision;
-      if (d.decision === 'reject') {
-        return refuse(
-          d.reasons.map((r) => ({ message: r, article: 'Art. 47' })),
-          set.by.username,
-        );
-      }
-      await acts.recordSurvivorAmounts({
-        caseNumber,
-        funeralGrantFen: d.funeralGrantFen,
-        survivorPensionFen: d.survivorPensionFen,
-        basis: d.basis,
-        by: set.by.username,
-        at: iso(),
-      });
-      amounts = [
-        { kind: 'funeral_grant' as const, amountFen: d.funeralGrantFen },
-        { kind: 'survivor_pension' as const, amountFen: d.survivorPensionFen },
-        ...amounts.filter((x) => x.kind === 'death_month_benefit'),
-      ].filter((x) => x.amountFen > 0);
-      await moveTo('awaiting_approval', nth('survivor_amounts_set'), { amounts }, set.by.username);
-    }
-    const second = (status as OtherBenefitStatus) === 'awaiting_approval';
-    const approval = await tasks.humanTask({
-      type: `${kind}_${second ? 'approval' : 'review'}`,
-      form: 'approval',
-      step: second ? 'approve' : 'review',
-      role: second ? 'approver' : 'reviewer',
-      agencyCode,
-      dueKey: second ? 'task.otherBenefitApproval' : 'task.otherBenefitReview',
-      check: grantable(a),
-    });
-    if (approval.decision.decision === 'reject') {
-      return refuse(
-        approval.decision.reasons.map((r) => ({
-          message: r,
-          article: kind === 'childbirth_subsidy' ? 'Art. 46' : 'Art. 47',
-        })),
-        approval.by.username,
-      );
-    }
-    // Art. 42, 47: a death civil affairs did not have, established by the certificate the reviewer checked.
-    if (a.death && !a.death.confirmed) await tellPeriodOfDeath(a.death);
-    return { amounts, by: approval.by.username };
-  }
+  const review = (a: OtherBenefitAssessment) =>
+    reviewOf({ caseNumber, agencyCode, kind, tasks, life, nth, refuse, tellPeriodOfDeath }, a);
 
   /** Step 3: paid with the city's next run (Art. 39, 62-63); failing twice, the applicant corrects the account. */
   async function pay(amounts: OtherBenefitAssessment['amounts'], approver: string): Promise<OtherBenefitStatus> {
     if (!amounts.length) {
       // Approved, but nothing left to pay (the month of death was paid and the grants are nil).
       await moveTo('paid', 'other_benefit_approved', { amounts }, approver);
-      return status;
+      return life.status;
     }
     paying = amounts.map((x) => x.kind);
     await moveTo('in_payment', nth('other_benefit_approved'), { amounts, month: paymentMonth }, approver);
@@ -325,10 +158,10 @@ export async function otherBenefit(input: OtherBenefitInput): Promise<OtherBenef
       // Art. 80: withdrawn on a confirmed audit finding (the applicant was told with its reasons).
       await moveTo('withdrawn', 'other_benefit_withdrawn', { amounts, withdrawn: paid.withdrawn });
       if (patched(AWAITS_OBJECTION)) await objections.open();
-      return status;
+      return life.status;
     }
     await moveTo('paid', 'other_benefit_paid', { amounts });
-    return status;
+    return life.status;
   }
 
   /**
@@ -377,7 +210,7 @@ export async function otherBenefit(input: OtherBenefitInput): Promise<OtherBenef
   }
 
   let paymentMonth = oneOffMonth();
-  try {
+  return untilCancelled(life, tasks, async () => {
     let reopened: CorrectionToCarryOut | null = null;
     for (;;) {
       const outcome = await decide(reopened);
@@ -386,15 +219,144 @@ export async function otherBenefit(input: OtherBenefitInput): Promise<OtherBenef
       reopened = await objections.awaitCorrection();
       if (!reopened) return await finish();
     }
-  } catch (err) {
-    if (isCancellation(err)) {
-      await CancellationScope.nonCancellable(async () => {
-        await tasks.cancelOpen();
-        await moveTo('cancelled', 'case_cancelled');
-      });
+  });
+}
+
+/** What the review of an other benefit works with (the case's own functions). */
+interface ReviewContext {
+  caseNumber: string;
+  agencyCode: string;
+  kind: OtherBenefitKind;
+  tasks: TaskBoard;
+  life: CaseLife<OtherBenefitStatus>;
+  nth: (event: string, sep?: string) => string;
+  refuse: (reasons: { message: string; article: string }[], actor?: string) => Promise<'refused'>;
+  tellPeriodOfDeath: (death: NonNullable<OtherBenefitAssessment['death']>) => Promise<void>;
+}
+
+/**
+ * Step 2: one review; survivors' amounts set by a reviewer while the standard is unknown, then approved by another
+ * person. Reopened on objection (Art. 13), the reviewer decides again with the conclusion on the case and the new
+ * assessment; one that finds nothing to grant can only be refused again. Returns the amounts approved and by whom,
+ * or the case's end.
+ */
+async function reviewOf(
+  c: ReviewContext,
+  a: OtherBenefitAssessment,
+): Promise<{ amounts: OtherBenefitAssessment['amounts']; by: string } | OtherBenefitStatus> {
+  const { caseNumber, agencyCode, kind, tasks, nth, refuse } = c;
+  const moveTo = c.life.moveTo;
+  let amounts = a.amounts;
+  await moveTo('awaiting_review', nth('other_benefit_assessed'), { amounts, assessment: a.status });
+  if (a.status === 'amounts_unknown') {
+    const set = await tasks.humanTask({
+      type: 'survivor_amounts',
+      form: 'survivorAmounts',
+      step: 'review',
+      role: 'reviewer',
+      agencyCode,
+      dueKey: 'task.otherBenefitReview',
+    });
+    const d = set.decision;
+    if (d.decision === 'reject') {
+      return refuse(
+        d.reasons.map((r) => ({ message: r, article: 'Art. 47' })),
+        set.by.username,
+      );
     }
-    throw err;
+    await acts.recordSurvivorAmounts({
+      caseNumber,
+      funeralGrantFen: d.funeralGrantFen,
+      survivorPensionFen: d.survivorPensionFen,
+      basis: d.basis,
+      by: set.by.username,
+      at: new Date().toISOString(),
+    });
+    amounts = [
+      { kind: 'funeral_grant' as const, amountFen: d.funeralGrantFen },
+      { kind: 'survivor_pension' as const, amountFen: d.survivorPensionFen },
+      ...amounts.filter((x) => x.kind === 'death_month_benefit'),
+    ].filter((x) => x.amountFen > 0);
+    await moveTo('awaiting_approval', nth('survivor_amounts_set'), { amounts }, set.by.username);
   }
+  const second = c.life.status === 'awaiting_approval';
+  const approval = await tasks.humanTask({
+    type: `${kind}_${second ? 'approval' : 'review'}`,
+    form: 'approval',
+    step: second ? 'approve' : 'review',
+    role: second ? 'approver' : 'reviewer',
+    agencyCode,
+    dueKey: second ? 'task.otherBenefitApproval' : 'task.otherBenefitReview',
+    check: grantable(a),
+  });
+  if (approval.decision.decision === 'reject') {
+    return refuse(
+      approval.decision.reasons.map((r) => ({
+        message: r,
+        article: kind === 'childbirth_subsidy' ? 'Art. 46' : 'Art. 47',
+      })),
+      approval.by.username,
+    );
+  }
+  // Art. 42, 47: a death civil affairs did not have, established by the certificate the reviewer checked.
+  if (a.death && !a.death.confirmed) await c.tellPeriodOfDeath(a.death);
+  return { amounts, by: approval.by.username };
+}
+
+/**
+ * Step 1 of an other benefit (Art. 37, 42, 46, 47): the case assessed from the period, the ledger and the shared data,
+ * again after the materials asked for at once are supplied; a death civil affairs confirms stops the benefit period.
+ */
+function assessment(p: {
+  caseNumber: string;
+  materials: Materials;
+  askForMaterials: (
+    missing: OtherBenefitAssessment['missingMaterials'],
+    round: number,
+    dueDate: string,
+  ) => Promise<void>;
+  /** The case's status once the materials did not come (closed). */
+  ended: () => OtherBenefitStatus;
+}) {
+  const { caseNumber, materials } = p;
+  /** Art. 42: the death passed on to the benefit period, once. */
+  let deathTold = false;
+  async function tellPeriodOfDeath(death: NonNullable<OtherBenefitAssessment['death']>) {
+    if (deathTold || !patched(DEATH_STOPS_PERIOD)) return;
+    deathTold = true;
+    await stopPeriod({
+      periodId: death.periodId,
+      claimCaseNumber: death.benefitCaseNumber,
+      foundBy: caseNumber,
+      found: { reason: 'death', date: death.date, began: death.date },
+    });
+  }
+
+  /**
+   * Step 1: assessed from the period, the ledger and the shared data, again after materials are supplied (Art. 37
+   * 一次性告知, closed if they do not come). Returns the assessment, or the case's end.
+   */
+  let materialRounds = 0;
+  async function assess(): Promise<OtherBenefitAssessment | OtherBenefitStatus> {
+    for (;;) {
+      const a = await acts.assessOtherBenefit({
+        caseNumber,
+        asOf: shanghaiDate(Date.now()),
+        at: new Date().toISOString(),
+      });
+      // Art. 42, 47: a death civil affairs confirms stops the period at once, whatever becomes of this claim.
+      if (a.death?.confirmed) await tellPeriodOfDeath(a.death);
+      if (a.status !== 'materials_missing') return a;
+      const round = ++materialRounds;
+      const supplied = await materials.ask({
+        materials: a.missingMaterials,
+        round,
+        notify: (dueDate) => p.askForMaterials(a.missingMaterials, round, dueDate),
+      });
+      if (!supplied) return p.ended();
+    }
+  }
+  return { assess, tellPeriodOfDeath };
 }
 
 /**

@@ -14,8 +14,6 @@ import {
   allHandlersFinished,
   ApplicationFailure,
   condition,
-  defineSignal,
-  defineUpdate,
   getExternalWorkflowHandle,
   proxyActivities,
   setHandler,
@@ -23,6 +21,7 @@ import {
   uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
+import { noticeOutcome, objectToNoticeItem, type NoticeOutcome } from '../contracts/public-notice';
 import type { Activities } from '../activities';
 import { CASE_ACTIVITY } from './activity-options';
 import { CASE_TYPE_CODES, formatCaseNumber, serialFromBytes } from '../domain/case-number';
@@ -38,15 +37,6 @@ export interface PublicNoticeInput {
   caseNumbers: string[];
 }
 
-export interface NoticeOutcome {
-  noticeId: string;
-  outcome: 'released' | 'withdrawn';
-  /** Why an item was withdrawn (the verification's reasons); empty when released. */
-  reasons: string[];
-  /** Who verified the objection and withdrew the item (a reviewer's username); absent when released. */
-  by?: string;
-}
-
 /** The notice of one case (an application published on its own): its number with the notice's type code. */
 export function noticeIdOf(caseNumber: string): string {
   return CASE_TYPE_CODES.public_notice + caseNumber.slice(3);
@@ -59,14 +49,7 @@ export function newNoticeId(agencyCode: string, year: number, uuid: string): str
   return formatCaseNumber('public_notice', year, agencyCode, serialFromBytes(bytes));
 }
 
-/** Sent to each listed case when its item is settled. */
-export const noticeOutcome = defineSignal<[NoticeOutcome]>('noticeOutcome');
-
-/** An objection to one item, during the period (the public page's form, through the API). */
-export const objectToNoticeItem = defineUpdate<
-  { objectionId: string; itemNo: number; status: 'held' },
-  [{ itemNo: number; reason: string; contact?: string | null }]
->('objectToNoticeItem');
+export { noticeOutcome, objectToNoticeItem, type NoticeOutcome } from '../contracts/public-notice';
 
 const acts = proxyActivities<Activities>(CASE_ACTIVITY);
 

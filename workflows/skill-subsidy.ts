@@ -12,24 +12,16 @@
  *                   person is asked to correct the account, and it is re-sent, Art. 39); withdrawn after an
  *                   objection: told why, with the remedies (a withdrawal found wrong on objection: paid)
  */
-import {
-  condition,
-  ParentClosePolicy,
-  patched,
-  proxyActivities,
-  setHandler,
-  startChild,
-  upsertSearchAttributes,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { ParentClosePolicy, proxyActivities, startChild, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { CASE_ACTIVITY } from './activity-options';
 import type { SkillSubsidyAssessment } from '../activities/subsidies';
 import type { CorrectionToCarryOut } from './objection-conclusion';
 import { createObjectionWindow } from './objection-window';
-import { paySubsidy } from './one-off-payment';
-import { noticeIdOf, noticeOutcome, publicNotice, type NoticeOutcome } from './public-notice';
-import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from '../contracts/search-attributes';
+import { noticeIdOf, publicNotice } from './public-notice';
+import { caseLife } from './kernel/case';
+import { subsidyCase } from './kernel/subsidy';
+import { AGENCY_CODE, CASE_TYPE } from '../contracts/search-attributes';
 import { createTaskBoard } from './tasks';
 import { shanghaiDate } from '../domain/business-time';
 
@@ -52,28 +44,21 @@ export async function skillSubsidy(input: SkillSubsidyInput): Promise<SkillSubsi
   const iso = () => new Date().toISOString();
   const tasks = createTaskBoard({ caseNumber, workflowId: workflowInfo().workflowId, caseType: 'skill_subsidy' });
   const objections = createObjectionWindow(caseNumber);
-  let status: SkillSubsidyStatus = 'received';
-  let outcome: NoticeOutcome | null = null;
-  let amountFen = 0;
-  /** Each decision taken again after a correction has events and notices of its own (Art. 13). */
-  const nth = objections.nth;
-  setHandler(noticeOutcome, (o) => {
-    outcome = o;
+  const life = caseLife<SkillSubsidyStatus>({ caseNumber, initial: 'received' });
+  const { moveTo } = life;
+  const subsidy = subsidyCase({
+    life,
+    objections,
+    agencyCode,
+    subsidy: 'skill_subsidy',
+    name: '技能提升补贴',
+    kind: 'skill_upgrade_subsidy',
+    events: { released: 'skill_subsidy_released', paid: 'skill_subsidy_paid', withdrawn: 'skill_subsidy_withdrawn' },
+    awaitsObjection: AWAITS_OBJECTION,
+    tell: (n) => acts.notifyApplicant({ caseNumber, ...n, at: iso() } as never),
   });
-  async function moveTo(next: SkillSubsidyStatus, event: string, data?: Record<string, unknown>, actor?: string) {
-    status = next;
-    upsertSearchAttributes([{ key: CASE_STATUS, value: status }]);
-    await acts.recordCaseStatus({
-      caseNumber,
-      status,
-      event,
-      ...(data ? { data } : {}),
-      ...(actor ? { actor } : {}),
-      at: iso(),
-    });
-  }
-  /** Art. 13: the remedies' last days, when this case waits for an objection (cases begun before: none). */
-  const remedies = async () => (patched(AWAITS_OBJECTION) ? await objections.open() : {});
+  /** Each decision taken again after a correction has events and notices of its own (Art. 13). */
+  const { nth, remedies } = subsidy;
 
   /** Step 2: refused, told why with the remedies (Art. 13, 50 不符合条件的，及时告知申领职工). */
   async function refuse(reasons: { message: string; article: string }[], actor?: string) {
@@ -85,7 +70,7 @@ export async function skillSubsidy(input: SkillSubsidyInput): Promise<SkillSubsi
       params: { caseNumber, reasons: reasons.map((r) => `${r.message}（${r.article}）`), ...(await remedies()) },
       at: iso(),
     });
-    return status;
+    return life.status;
   }
 
   /** Step 1: the automatic review (系统自动审核); refused: told why. Returns the amount granted, or the refusal. */
@@ -127,10 +112,11 @@ export async function skillSubsidy(input: SkillSubsidyInput): Promise<SkillSubsi
 
   /** Step 3: the notice, 5 workdays (Art. 50); then released to payment, or withdrawn on an objection to it. */
   async function publish(amount: number): Promise<SkillSubsidyStatus | null> {
-    amountFen = amount;
+    subsidy.amountFen = amount;
+    const amountFen = amount;
     const noticeId = noticeIdOf(caseNumber);
     await moveTo('in_notice', nth('skill_subsidy_granted'), { amountFen, noticeId });
-    outcome = null;
+    subsidy.expectNotice();
     await startChild(publicNotice, {
       workflowId: noticeId,
       args: [{ noticeId, kind: 'skill_subsidy', agencyCode, caseNumbers: [caseNumber] }],
@@ -148,68 +134,28 @@ export async function skillSubsidy(input: SkillSubsidyInput): Promise<SkillSubsi
       params: { caseNumber, amountFen, noticeEndDate: period.endDate },
       at: iso(),
     });
-    await condition(() => outcome !== null);
-    const o = outcome as NoticeOutcome | null;
-    if (o?.outcome !== 'withdrawn') return null;
-    await acts.withdrawSkillSubsidy({ caseNumber });
     // Withdrawn by the reviewer who verified the objection (Art. 50).
-    await moveTo('withdrawn', nth('skill_subsidy_withdrawn'), { reasons: o.reasons }, o.by);
-    await acts.notifyApplicant({
-      caseNumber,
-      messageId: `${caseNumber}.${nth('withdrawn', '.')}`,
-      kind: 'subsidy_withdrawn',
-      params: { caseNumber, subsidy: '技能提升补贴', reasons: o.reasons, ...(await remedies()) },
-      at: iso(),
-    });
-    return status;
-  }
-
-  /** Step 4: paid (经公示无异议的，及时发放补贴资金). */
-  async function pay(): Promise<SkillSubsidyStatus> {
-    await moveTo('in_payment', nth('skill_subsidy_released'), { amountFen });
-    await paySubsidy({
-      caseNumber,
-      agencyCode,
-      subsidy: 'skill_subsidy',
-      name: '技能提升补贴',
-      kind: 'skill_upgrade_subsidy',
-      amountFen,
-      tell: (n) => acts.notifyApplicant({ caseNumber, ...n, at: iso() }),
-      paid: (month) => moveTo('paid', 'skill_subsidy_paid', { amountFen, month }),
-    });
-    return status;
-  }
-
-  /**
-   * Art. 13: a withdrawal found wrong on objection: the grant counts as received again and is paid. One granted since
-   * for the same occupation and level (Art. 50: 同一职业同一等级只能申领一次) keeps it: not paid, and the objection says why.
-   */
-  async function payWithdrawn(c: CorrectionToCarryOut): Promise<SkillSubsidyStatus> {
-    const reinstate = async () => {
-      const r = await acts.reinstateSkillSubsidy({ caseNumber });
-      return r.reinstated ? null : r;
-    };
-    return (await objections.payWithdrawn(c, reinstate, pay)) ?? status;
+    return subsidy.withdrawnOnObjection({ before: () => acts.withdrawSkillSubsidy({ caseNumber }) });
   }
 
   /** Steps 1-4, and again when an objection finds the refusal or the withdrawal wrong (Art. 13). */
   async function decide(reopened: CorrectionToCarryOut | null): Promise<SkillSubsidyStatus> {
-    if (reopened?.correction.kind === 'resume') return payWithdrawn(reopened);
+    // A withdrawal found wrong: the grant counts as received again and is paid. One granted since for the same
+    // occupation and level (Art. 50: 同一职业同一等级只能申领一次) keeps it: not paid, and the objection says why.
+    if (reopened?.correction.kind === 'resume')
+      return subsidy.payWithdrawn(reopened, async () => {
+        const r = await acts.reinstateSkillSubsidy({ caseNumber });
+        return r.reinstated ? null : r;
+      });
     const granted = reopened ? await reviewAgain(reopened) : await review();
     if (typeof granted === 'string') return granted;
     const withdrawn = await publish(granted);
     if (withdrawn) return withdrawn;
-    return pay();
+    // Step 4: paid (经公示无异议的，及时发放补贴资金).
+    return subsidy.pay();
   }
 
-  let reopened: CorrectionToCarryOut | null = null;
-  for (;;) {
-    const ended = await decide(reopened);
-    if (ended !== 'refused' && ended !== 'withdrawn') return ended;
-    // Art. 13: until the remedies run out, an objection may find the decision wrong.
-    reopened = await objections.awaitCorrection();
-    if (!reopened) return status;
-  }
+  return subsidy.run(decide);
 }
 
 /**

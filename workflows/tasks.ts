@@ -172,68 +172,75 @@ interface WaitState {
 /** Province of a division code: 210100 → 210000. */
 const provinceOf = (code: string) => `${code.slice(0, 2)}0000`;
 
-/**
- * The tasks of one case. Create it once at the top of the workflow: it installs the Update and Query handlers.
- */
-export function createTaskBoard(ctx: { caseNumber: string; workflowId: string; caseType: string }) {
-  const tasks = new Map<string, TaskState>();
-  const stepsDone: Partial<Record<TaskStep, string[]>> = {};
+/** What the task board of one case keeps (its handlers and its procedure share it). */
+interface BoardState {
+  ctx: { caseNumber: string; workflowId: string; caseType: string };
+  tasks: Map<string, TaskState>;
+  stepsDone: Partial<Record<TaskStep, string[]>>;
   /** Other time limits the case waits on (materials due, ...), by name. */
-  const waits = new Map<string, number>();
+  waits: Map<string, number>;
   /** The time limits waited on through waitWithDeadline, by name. */
-  const tracked = new Map<string, WaitState>();
-  let shownDeadline: number | null = null;
+  tracked: Map<string, WaitState>;
+  /** The NextDeadline shown on the search attribute. */
+  shownDeadline: number | null;
+}
 
-  /** The NextDeadline search attribute: the earliest due time of an open task or a wait, unset when none. */
-  function refreshDeadline() {
-    const due = [...[...tasks.values()].filter((t) => t.status !== 'completed').map((t) => t.dueMs), ...waits.values()];
-    const next = due.length ? Math.min(...due) : null;
-    if (next === shownDeadline) return;
-    shownDeadline = next;
-    upsertSearchAttributes([{ key: NEXT_DEADLINE, value: next === null ? null : new Date(next) }]);
-  }
+/** The NextDeadline search attribute: the earliest due time of an open task or a wait, unset when none. */
+function refreshDeadline(b: BoardState) {
+  const { tasks, waits } = b;
+  const due = [...[...tasks.values()].filter((t) => t.status !== 'completed').map((t) => t.dueMs), ...waits.values()];
+  const next = due.length ? Math.min(...due) : null;
+  if (next === b.shownDeadline) return;
+  b.shownDeadline = next;
+  upsertSearchAttributes([{ key: NEXT_DEADLINE, value: next === null ? null : new Date(next) }]);
+}
 
-  function openTask(taskId: string): TaskState {
-    const t = tasks.get(taskId);
-    if (!t || t.status !== 'open') refuse('此任务已办结或不属于本案，不能再办理', { code: 'task_not_open' });
-    return t;
-  }
-  const access = (t: TaskState) => ({
-    step: t.view.step,
-    role: t.view.role,
-    agencyCode: t.view.agencyCode,
-    escalatedTo: t.view.escalatedTo,
-    assigneeId: t.assigneeId,
+function openTask(b: BoardState, taskId: string): TaskState {
+  const { tasks } = b;
+  const t = tasks.get(taskId);
+  if (!t || t.status !== 'open') refuse('此任务已办结或不属于本案，不能再办理', { code: 'task_not_open' });
+  return t;
+}
+const access = (t: TaskState) => ({
+  step: t.view.step,
+  role: t.view.role,
+  agencyCode: t.view.agencyCode,
+  escalatedTo: t.view.escalatedTo,
+  assigneeId: t.assigneeId,
+});
+
+function mayAct(b: BoardState, t: TaskState, actor: Actor, opts: { ignoreAssignment?: boolean } = {}) {
+  const { stepsDone } = b;
+  const r = refusalToAct(access(t), actor, stepsDone, opts);
+  if (r) refuse(r.message, { code: r.code });
+}
+function maySupervise(t: TaskState, actor: Actor) {
+  const r = refusalToSupervise(access(t), actor);
+  if (r) refuse(r.message, { code: r.code });
+}
+async function assign(
+  t: TaskState,
+  assignee: Actor | null,
+  actor: Actor,
+  action: 'task_claimed' | 'task_released' | 'task_reassigned',
+  reason?: string,
+) {
+  t.assigneeId = assignee?.userId ?? null;
+  t.view.assignee = assignee?.username ?? null;
+  await acts.recordTaskAssigned({
+    taskId: t.view.taskId,
+    assignee: assignee ? { userId: assignee.userId, username: assignee.username } : null,
+    actor,
+    action,
+    ...(reason ? { reason } : {}),
+    at: new Date().toISOString(),
   });
+  return { ...t.view };
+}
 
-  function mayAct(t: TaskState, actor: Actor, opts: { ignoreAssignment?: boolean } = {}) {
-    const r = refusalToAct(access(t), actor, stepsDone, opts);
-    if (r) refuse(r.message, { code: r.code });
-  }
-  function maySupervise(t: TaskState, actor: Actor) {
-    const r = refusalToSupervise(access(t), actor);
-    if (r) refuse(r.message, { code: r.code });
-  }
-  async function assign(
-    t: TaskState,
-    assignee: Actor | null,
-    actor: Actor,
-    action: 'task_claimed' | 'task_released' | 'task_reassigned',
-    reason?: string,
-  ) {
-    t.assigneeId = assignee?.userId ?? null;
-    t.view.assignee = assignee?.username ?? null;
-    await acts.recordTaskAssigned({
-      taskId: t.view.taskId,
-      assignee: assignee ? { userId: assignee.userId, username: assignee.username } : null,
-      actor,
-      action,
-      ...(reason ? { reason } : {}),
-      at: new Date().toISOString(),
-    });
-    return { ...t.view };
-  }
-
+/** The Update and Query handlers of the tasks: claim, release, complete, reassign, extend (Art. 5, 77, 78). */
+function acceptTaskCommands(b: BoardState): void {
+  const { tasks, stepsDone } = b;
   setHandler(openTasks, () => [...tasks.values()].filter((t) => t.status !== 'completed').map((t) => ({ ...t.view })));
 
   setHandler(
@@ -256,8 +263,8 @@ export function createTaskBoard(ctx: { caseNumber: string; workflowId: string; c
     },
     {
       validator: ({ taskId, actor, form }) => {
-        const t = openTask(taskId);
-        mayAct(t, actor);
+        const t = openTask(b, taskId);
+        mayAct(b, t, actor);
         const parsed = FORM_SCHEMAS[t.form].safeParse(form);
         if (!parsed.success) {
           refuse('审批表填写有误，请按提示修改', {
@@ -277,12 +284,12 @@ export function createTaskBoard(ctx: { caseNumber: string; workflowId: string; c
   );
 
   setHandler(claimTask, async ({ taskId, actor }) => assign(tasks.get(taskId)!, actor, actor, 'task_claimed'), {
-    validator: ({ taskId, actor }) => mayAct(openTask(taskId), actor),
+    validator: ({ taskId, actor }) => mayAct(b, openTask(b, taskId), actor),
   });
 
   setHandler(releaseTask, async ({ taskId, actor }) => assign(tasks.get(taskId)!, null, actor, 'task_released'), {
     validator: ({ taskId, actor }) => {
-      const t = openTask(taskId);
+      const t = openTask(b, taskId);
       if (t.assigneeId !== actor.userId && refusalToSupervise(access(t), actor)) {
         refuse('只有领取人或业务监督人员可以退回此任务', { code: 'not_assignee' });
       }
@@ -295,10 +302,10 @@ export function createTaskBoard(ctx: { caseNumber: string; workflowId: string; c
       assign(tasks.get(taskId)!, assignee, actor, 'task_reassigned', reason),
     {
       validator: ({ taskId, actor, assignee }) => {
-        const t = openTask(taskId);
+        const t = openTask(b, taskId);
         maySupervise(t, actor);
         // The new assignee must be able to do the task themselves.
-        mayAct(t, assignee, { ignoreAssignment: true });
+        mayAct(b, t, assignee, { ignoreAssignment: true });
       },
     },
   );
@@ -315,7 +322,7 @@ export function createTaskBoard(ctx: { caseNumber: string; workflowId: string; c
       t.dueMs = Date.parse(due.dueInstant);
       t.view.overdue = false;
       t.changed = true;
-      refreshDeadline();
+      refreshDeadline(b);
       await acts.recordTaskExtended({
         taskId,
         actor,
@@ -327,9 +334,13 @@ export function createTaskBoard(ctx: { caseNumber: string; workflowId: string; c
       });
       return { ...t.view };
     },
-    { validator: ({ taskId, actor }) => maySupervise(openTask(taskId), actor) },
+    { validator: ({ taskId, actor }) => maySupervise(openTask(b, taskId), actor) },
   );
+}
 
+/** Art. 94: the deadlines counted on a provisional calendar, counted again once the year's notice is entered. */
+function acceptDeadlineRecomputation(b: BoardState): void {
+  const { ctx, tasks, waits, tracked } = b;
   /** A task's due date counted again (its deadline, then each extension) on the calendar in force now. */
   async function recomputeTask(t: TaskState, year: number) {
     let due: { dueDate: string; dueInstant: string; provisional?: boolean } = await acts.computeDeadline({
@@ -350,7 +361,7 @@ export function createTaskBoard(ctx: { caseNumber: string; workflowId: string; c
       t.view.overdue = false;
       t.changed = true;
     }
-    refreshDeadline();
+    refreshDeadline(b);
     await acts.recordDeadlineRecomputed({
       caseNumber: ctx.caseNumber,
       workflowId: ctx.workflowId,
@@ -377,7 +388,7 @@ export function createTaskBoard(ctx: { caseNumber: string; workflowId: string; c
     if (next.dueDate !== before) {
       w.moved = true;
       waits.set(name, Date.parse(next.dueInstant));
-      refreshDeadline();
+      refreshDeadline(b);
     }
     await acts.recordDeadlineRecomputed({
       caseNumber: ctx.caseNumber,
@@ -403,7 +414,11 @@ export function createTaskBoard(ctx: { caseNumber: string; workflowId: string; c
       if (w.deadline.provisional) await recomputeWait(name, w, year);
     }
   });
+}
 
+/** The human-task primitive of a board (see createTaskBoard). */
+function humanTaskOn(b: BoardState) {
+  const { ctx, tasks } = b;
   /** Opens a task and waits until a permitted person completes it; escalates while it is overdue. */
   async function humanTask<N extends FormName>(spec: TaskSpec<N>): Promise<TaskOutcome<FormOf<N>>> {
     const taskId = uuid4();
@@ -441,7 +456,7 @@ export function createTaskBoard(ctx: { caseNumber: string; workflowId: string; c
       ...(spec.check ? { check: spec.check as (decision: never) => { path: string; message: string } | null } : {}),
     };
     tasks.set(taskId, t);
-    refreshDeadline();
+    refreshDeadline(b);
     await acts.recordTaskOpened({
       id: taskId,
       caseNumber: ctx.caseNumber,
@@ -512,9 +527,28 @@ export function createTaskBoard(ctx: { caseNumber: string; workflowId: string; c
         reminderMs = Date.parse((await due(escalation.reminderKey, shanghaiDate(reminderMs - 1))).dueInstant);
       }
     }
-    refreshDeadline();
+    refreshDeadline(b);
     return t.outcome as TaskOutcome<FormOf<N>>;
   }
+  return humanTask;
+}
+
+/**
+ * The tasks of one case. Create it once at the top of the workflow: it installs the Update and Query handlers.
+ */
+export function createTaskBoard(ctx: { caseNumber: string; workflowId: string; caseType: string }) {
+  const b: BoardState = {
+    ctx,
+    tasks: new Map(),
+    stepsDone: {},
+    waits: new Map(),
+    tracked: new Map(),
+    shownDeadline: null,
+  };
+  const { tasks, stepsDone, waits, tracked } = b;
+  acceptTaskCommands(b);
+  acceptDeadlineRecomputation(b);
+  const humanTask = humanTaskOn(b);
 
   return {
     humanTask,
@@ -531,7 +565,7 @@ export function createTaskBoard(ctx: { caseNumber: string; workflowId: string; c
     setDeadline(name: string, at: number | null) {
       if (at === null) waits.delete(name);
       else waits.set(name, at);
-      refreshDeadline();
+      refreshDeadline(b);
     },
     /**
      * Waits until `done()` holds or the deadline passes (true: done). The deadline is shown in NextDeadline; one on
@@ -552,7 +586,7 @@ export function createTaskBoard(ctx: { caseNumber: string; workflowId: string; c
       };
       tracked.set(name, w);
       waits.set(name, Date.parse(deadline.dueInstant));
-      refreshDeadline();
+      refreshDeadline(b);
       if (deadline.provisional) {
         await acts.recordProvisionalDeadline({
           caseNumber: ctx.caseNumber,
@@ -572,7 +606,7 @@ export function createTaskBoard(ctx: { caseNumber: string; workflowId: string; c
       }
       tracked.delete(name);
       waits.delete(name);
-      refreshDeadline();
+      refreshDeadline(b);
       return ok;
     },
     /** For a cancelled case: the open tasks end with it. */
@@ -582,8 +616,8 @@ export function createTaskBoard(ctx: { caseNumber: string; workflowId: string; c
       }
       // Nothing falls due on a cancelled case.
       waits.clear();
-      if (shownDeadline !== null) upsertSearchAttributes([{ key: NEXT_DEADLINE, value: null }]);
-      shownDeadline = null;
+      if (b.shownDeadline !== null) upsertSearchAttributes([{ key: NEXT_DEADLINE, value: null }]);
+      b.shownDeadline = null;
     },
   };
 }

@@ -5,16 +5,18 @@
  * Allowed: the applicant for their own case, and staff whose agency covers the case (intake and reviewers).
  */
 import { Router, type Request } from 'express';
-import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import { agencyCovers } from '../../domain/access';
 import { STOP_REASON_LABELS } from '../../domain/messages';
 import { audit } from '../../lib/audit';
+import { applicantOf } from '../../lib/case-store';
 import type { Db } from '../../lib/db';
 import { supplyMaterials, waiveArrears } from '../../contracts/claim';
-import { correctBankAccount, reportStop } from '../../workflows/benefit-period';
-import { ApiError, dependencyOutage, parseOr400 } from '../errors';
+import { reportStop } from '../../workflows/benefit-period';
+import { correctBankAccount } from '../../contracts/case';
+import { ApiError, parseOr400 } from '../errors';
+import { caseCommands, type CommandOptions } from '../case-commands';
 import { addBroken, CaseNumberParamSchema } from '../claims/schema';
 import { socialSecurityCardNumberProblem } from '../../domain/plausibility';
 
@@ -68,10 +70,7 @@ export function lifecycleRouter(deps: { db: Db; temporal: Client }): Router {
     const { caseNumber } = parseOr400(CaseNumberParamSchema, req.params, 'params');
     if (!req.user && !req.applicant)
       throw new ApiError(401, 'unauthenticated', '请先登录', [], { 'WWW-Authenticate': 'Bearer' });
-    const c = await db.case.findUnique({
-      where: { caseNumber },
-      include: { claim: { select: { idNumber: true, phone: true } } },
-    });
+    const c = await db.case.findUnique({ where: { caseNumber } });
     const staff =
       req.user &&
       req.user.roles.some((r) => STAFF_WHO_ACT.includes(r)) &&
@@ -79,15 +78,7 @@ export function lifecycleRouter(deps: { db: Db; temporal: Client }): Router {
       agencyCovers(req.user.agencyCode, c.agencyCode);
     // The applicant of the case: the claimant, whoever applied for an other benefit (Art. 46, 47), or the holder of
     // a skill-upgrade subsidy (Art. 50).
-    const person =
-      c?.claim ??
-      (c
-        ? ((await db.otherBenefitClaim.findUnique({
-            where: { caseNumber },
-            select: { idNumber: true, phone: true },
-          })) ??
-          (await db.skillSubsidyClaim.findUnique({ where: { caseNumber }, select: { idNumber: true, phone: true } })))
-        : null);
+    const person = c ? await applicantOf(db, caseNumber) : null;
     const own =
       req.applicant && person && person.idNumber === req.applicant.idNumber && person.phone === req.applicant.phone;
     if (!c || (!staff && !own)) throw new ApiError(404, 'case_not_found', `没有案件${caseNumber}`);
@@ -98,27 +89,21 @@ export function lifecycleRouter(deps: { db: Db; temporal: Client }): Router {
     };
   }
 
-  async function update<R>(
-    workflowId: string,
-    run: (h: ReturnType<Client['workflow']['getHandle']>) => Promise<R>,
-  ): Promise<R> {
-    try {
-      return await run(deps.temporal.workflow.getHandle(workflowId));
-    } catch (err) {
-      if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
-        throw new ApiError(409, err.cause.type ?? 'refused', err.cause.message);
-      }
-      if ((err as { name?: string }).name === 'WorkflowNotFoundError')
-        throw new ApiError(409, 'not_running', '案件不在此办理环节');
-      throw dependencyOutage(err) ?? err;
-    }
-  }
+  const commands = caseCommands(deps.temporal);
+  /** A request sent again with its Idempotency-Key gets the first one's answer (api/case-commands.ts). */
+  const sameRequest = (req: Request): CommandOptions => {
+    const key = req.header('Idempotency-Key');
+    return key ? { sameRequest: [key, req.path, req.body] } : {};
+  };
 
   router.post('/cases/:caseNumber/materials', async (req, res) => {
     const { caseNumber, actor } = await caseFor(req);
     const body = parseOr400(SupplyMaterialsSchema, req.body);
-    const r = await update(caseNumber, (h) =>
-      h.executeUpdate(supplyMaterials, { args: [{ kinds: body.kinds, by: actor.username }] }),
+    const r = await commands.update(
+      caseNumber,
+      supplyMaterials,
+      { kinds: body.kinds, by: actor.username },
+      sameRequest(req),
     );
     await audit(db, {
       actor,
@@ -135,7 +120,7 @@ export function lifecycleRouter(deps: { db: Db; temporal: Client }): Router {
   router.post('/cases/:caseNumber/arrears-waiver', async (req, res) => {
     const { caseNumber, actor } = await caseFor(req);
     parseOr400(ArrearsWaiverSchema, req.body);
-    const r = await update(caseNumber, (h) => h.executeUpdate(waiveArrears, { args: [{ by: actor.username }] }));
+    const r = await commands.update(caseNumber, waiveArrears, { by: actor.username }, sameRequest(req));
     await audit(db, {
       actor,
       action: 'arrears_waiver_signed',
@@ -154,18 +139,11 @@ export function lifecycleRouter(deps: { db: Db; temporal: Client }): Router {
     // The workflow records the change (audited there) and re-sends the failed months once with it: the benefit
     // period's for a benefit claim, the case's own for an other benefit (Art. 46, 47).
     const target = caseType === 'benefit_claim' ? `${caseNumber}.P` : caseNumber;
-    const r = await update(target, (h) =>
-      h.executeUpdate(correctBankAccount, {
-        args: [
-          {
-            by: actor,
-            method: b.method,
-            bankName: b.bankName ?? null,
-            accountNumber: b.accountNumber,
-            reason: b.reason,
-          },
-        ],
-      }),
+    const r = await commands.update(
+      target,
+      correctBankAccount,
+      { by: actor, method: b.method, bankName: b.bankName ?? null, accountNumber: b.accountNumber, reason: b.reason },
+      sameRequest(req),
     );
     res.json(r);
   });
@@ -173,8 +151,11 @@ export function lifecycleRouter(deps: { db: Db; temporal: Client }): Router {
   router.post('/cases/:caseNumber/stop-report', async (req, res) => {
     const { caseNumber, actor } = await caseFor(req);
     const b = parseOr400(StopReportSchema, req.body);
-    const r = await update(`${caseNumber}.P`, (h) =>
-      h.executeUpdate(reportStop, { args: [{ by: actor.username, date: b.date, reason: b.reason }] }),
+    const r = await commands.update(
+      `${caseNumber}.P`,
+      reportStop,
+      { by: actor.username, date: b.date, reason: b.reason },
+      sameRequest(req),
     );
     await audit(db, {
       actor,

@@ -23,6 +23,7 @@ import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from '../../contracts/search-attr
 import type { OtherBenefitKind } from '../../activities/other-benefits';
 import { ApiError, dependencyOutage, parseOr400, validationError } from '../errors';
 import { CaseNumberParamSchema, IdempotencyKeySchema, PaymentAccountSchema, PersonSchema } from '../claims/schema';
+import { openCase } from '../../lib/case-store';
 
 const date = z.iso.date({ message: '须为日期，格式 YYYY-MM-DD' });
 const flag = z.boolean({ error: 'must be true or false' });
@@ -131,26 +132,18 @@ export function otherBenefitsRouter(deps: { db: Db; temporal: Client; taskQueue:
         serialFromBytes(Buffer.from(requestKey, 'hex')),
       );
       existing = await db.$transaction(async (tx) => {
-        await tx.case.create({
-          data: {
-            caseNumber,
-            caseType: kind,
-            status: 'received',
-            agencyCode,
-            workflowId: caseNumber,
-            createdAt: at,
-            updatedAt: at,
-          },
-        });
-        await tx.caseEvent.create({
-          data: {
-            caseNumber,
-            eventKey: `${caseNumber}/other_benefit_received`,
+        await openCase(tx, {
+          caseNumber,
+          caseType: kind,
+          status: 'received',
+          agencyCode,
+          at,
+          event: {
             type: 'other_benefit_received',
-            at,
             actor: req.user?.username ?? 'applicant',
             data: { benefitCaseNumber: row.benefitCaseNumber, channel: row.channel, bodyHash },
           },
+          ifOpen: 'fail',
         });
         return tx.otherBenefitClaim.create({ data: { ...row, caseNumber, kind, requestKey, submittedAt: at } });
       });

@@ -34,6 +34,7 @@ import { currentUser, requireRole } from '../auth/middleware';
 import type { OpenApiRouteOptions } from '../calculations/router';
 import { ApiError, dependencyOutage, ErrorBodySchema, parseOr400, validationError } from '../errors';
 import { addBroken } from '../claims/schema';
+import { openCase } from '../../lib/case-store';
 
 /** Who may ask for a correction; reviewers and approvers then decide (and the requester's role is not enough). */
 export const CORRECTION_REQUESTERS = ['intake', 'reviewer', 'supervisor'] as const;
@@ -107,16 +108,13 @@ export function dataCorrectionsRouter(deps: {
       serialFromBytes(randomBytes(8)),
     );
     await db.$transaction(async (tx) => {
-      await tx.case.create({
-        data: {
-          caseNumber,
-          caseType: 'data_correction',
-          status: 'received',
-          agencyCode,
-          workflowId: caseNumber,
-          createdAt: at,
-          updatedAt: at,
-        },
+      await openCase(tx, {
+        caseNumber,
+        caseType: 'data_correction',
+        status: 'received',
+        agencyCode,
+        at,
+        ifOpen: 'fail',
       });
       await tx.dataCorrection.create({
         data: {

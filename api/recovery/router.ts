@@ -16,8 +16,8 @@
  * A recovery is named by its ID (`<case>.R<stop seq>`), or by its claim's case number while the claim has only one.
  */
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
-import { WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client } from '@temporalio/client';
-import { ApplicationFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { WorkflowUpdateRPCTimeoutOrCancelledError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { Router, type Request } from 'express';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
@@ -31,13 +31,16 @@ import { isoDate, type Db } from '../../lib/db';
 import { ownsCase, partyOf } from '../../lib/own-cases';
 import { stopsAndRecoveriesOf } from '../../lib/period-stops';
 import { objectionReceipt, type objectionReview } from '../../workflows/objection-review';
+import type { overpaymentRecovery } from '../../workflows/overpayment-recovery';
 import {
   confirmRepayment,
+  DELIVERY_METHODS,
+  OBJECTION_SUBJECTS,
+  parseRecoveryId,
   recordDelivery,
+  recoveryIdOf,
   redateStop,
-  type overpaymentRecovery,
-} from '../../workflows/overpayment-recovery';
-import { DELIVERY_METHODS, OBJECTION_SUBJECTS, parseRecoveryId, recoveryIdOf } from '../../contracts/recovery';
+} from '../../contracts/recovery';
 import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from '../../contracts/search-attributes';
 import { currentUser, requireRole } from '../auth/middleware';
 import type { AuthUser } from '../auth/service';
@@ -45,6 +48,7 @@ import type { OpenApiRouteOptions } from '../calculations/router';
 import { CaseNumberParamSchema } from '../claims/schema';
 import { missingDecision, objectorsOf, SUBJECT_LABELS } from './objection-rules';
 import { ApiError, dependencyOutage, ErrorBodySchema, parseOr400 } from '../errors';
+import { caseCommands } from '../case-commands';
 
 const isoDateField = z.iso.date({ message: '须为日期，格式 YYYY-MM-DD' });
 
@@ -145,17 +149,6 @@ const actorOf = (u: AuthUser): Actor => ({
   agencyCode: u.agencyCode,
 });
 
-/** A refusal from a workflow validator as an HTTP answer, naming the field where there is one. */
-const REFUSALS: Record<string, { status: number; field?: string }> = {
-  MissingRole: { status: 403 },
-  OutsideScope: { status: 403 },
-  InvalidAmount: { status: 400, field: 'amountFen' },
-  InvalidDelivery: { status: 400, field: 'deliveredOn' },
-  DuplicateRepayment: { status: 409, field: 'reference' },
-  InvalidStopDate: { status: 400, field: 'stopDate' },
-  StopDateNotEarlier: { status: 409, field: 'stopDate' },
-};
-
 const STAFF_WHO_FILE: StaffRole[] = ['intake', 'reviewer', 'second_reviewer', 'approver', 'supervisor'];
 
 export function recoveryRouter(deps: {
@@ -170,26 +163,7 @@ export function recoveryRouter(deps: {
   const { db } = deps;
   const now = () => (deps.now ? deps.now() : new Date());
 
-  async function update<R>(workflowId: string, run: (h: ReturnType<Client['workflow']['getHandle']>) => Promise<R>) {
-    try {
-      return await run(deps.temporal.workflow.getHandle(workflowId));
-    } catch (err) {
-      if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
-        const type = err.cause.type ?? 'refused';
-        const r = REFUSALS[type] ?? { status: 409 };
-        const code = r.status === 400 ? 'validation_failed' : type;
-        throw new ApiError(
-          r.status,
-          code,
-          err.cause.message,
-          r.field ? [{ path: r.field, message: err.cause.message }] : [],
-        );
-      }
-      if ((err as { name?: string }).name === 'WorkflowNotFoundError')
-        throw new ApiError(409, 'not_running', '案件不在此办理环节');
-      throw dependencyOutage(err) ?? err;
-    }
-  }
+  const commands = caseCommands(deps.temporal);
 
   /** The recovery named by its ID, or by its claim's case number while the claim has only one (404 outside scope). */
   async function recoveryFor(req: Request) {
@@ -390,11 +364,11 @@ export function recoveryRouter(deps: {
     }
     if (existing && RECOVERY_OPEN.includes(existing.status)) {
       // The running recovery re-computes itself (its workflow validates the role, the scope and the date).
-      const view = await update(existing.recoveryId, (h) =>
-        h.executeUpdate(redateStop, {
-          args: [{ stopDate: body.stopDate, reason: body.reason, by: actorOf(user) }],
-        }),
-      );
+      const view = await commands.update(existing.recoveryId, redateStop, {
+        stopDate: body.stopDate,
+        reason: body.reason,
+        by: actorOf(user),
+      });
       res.json({ ...view, caseNumber: body.caseNumber }); // audited by the workflow's activity
       return;
     }
@@ -446,18 +420,14 @@ export function recoveryRouter(deps: {
   router.post('/recoveries/:recoveryId/delivery', requireRole('intake', 'auditor', 'supervisor'), async (req, res) => {
     const r = await recoveryFor(req);
     const body = parseOr400(DeliverySchema, req.body);
-    const view = await update(r.id, (h) =>
-      h.executeUpdate(recordDelivery, { args: [{ ...body, by: actorOf(currentUser(req)) }] }),
-    );
+    const view = await commands.update(r.id, recordDelivery, { ...body, by: actorOf(currentUser(req)) });
     res.json(view); // audited by the workflow's activity with the delivery
   });
 
   router.post('/recoveries/:recoveryId/repayments', requireRole('finance'), async (req, res) => {
     const r = await recoveryFor(req);
     const body = parseOr400(RepaymentSchema, req.body);
-    const view = await update(r.id, (h) =>
-      h.executeUpdate(confirmRepayment, { args: [{ ...body, by: actorOf(currentUser(req)) }] }),
-    );
+    const view = await commands.update(r.id, confirmRepayment, { ...body, by: actorOf(currentUser(req)) });
     res.json(view); // audited by the workflow's activity with the repayment
   });
 

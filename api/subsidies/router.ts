@@ -14,7 +14,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { Router, type Request } from 'express';
-import { WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { z } from 'zod';
 import { agencyCovers } from '../../domain/access';
 import { businessDateOf } from '../../domain/calendar';
@@ -27,12 +27,14 @@ import { audit } from '../../lib/audit';
 import { insuranceOf, type InsuranceSource } from '../../lib/insured-employer';
 import { isoDate, type Db } from '../../lib/db';
 import { jobRetentionRefund, jobRetentionScreening } from '../../workflows/job-retention';
-import { objectToNoticeItem } from '../../workflows/public-notice';
+import { objectToNoticeItem } from '../../contracts/public-notice';
 import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from '../../contracts/search-attributes';
 import { skillSubsidy } from '../../workflows/skill-subsidy';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { OpenApiRouteOptions } from '../calculations/router';
 import { ApiError, dependencyOutage, ErrorBodySchema, parseOr400, validationError } from '../errors';
+import { caseCommands } from '../case-commands';
+import { openCase } from '../../lib/case-store';
 import {
   IdempotencyKeySchema,
   IdTypeSchema,
@@ -235,26 +237,18 @@ export function subsidiesRouter(deps: {
       const at = now();
       const caseNumber = caseNumberOf('skill_subsidy', agency.code, requestKey);
       row = await db.$transaction(async (tx) => {
-        await tx.case.create({
-          data: {
-            caseNumber,
-            caseType: 'skill_subsidy',
-            status: 'received',
-            agencyCode: agency.code,
-            workflowId: caseNumber,
-            createdAt: at,
-            updatedAt: at,
-          },
-        });
-        await tx.caseEvent.create({
-          data: {
-            caseNumber,
-            eventKey: `${caseNumber}/skill_subsidy_received`,
+        await openCase(tx, {
+          caseNumber,
+          caseType: 'skill_subsidy',
+          status: 'received',
+          agencyCode: agency.code,
+          at,
+          event: {
             type: 'skill_subsidy_received',
-            at,
             actor: u?.username ?? 'applicant',
             data: { channel: b.channel, appliedBy: agent ? 'employer' : 'employee' },
           },
+          ifOpen: 'fail',
         });
         return tx.skillSubsidyClaim.create({
           data: {
@@ -318,16 +312,13 @@ export function subsidiesRouter(deps: {
     const caseNumber = caseNumberOf('job_retention_refund', agency.code, requestKey);
     const opened = await db
       .$transaction(async (tx) => {
-        await tx.case.create({
-          data: {
-            caseNumber,
-            caseType: 'job_retention_refund',
-            status: 'received',
-            agencyCode: agency.code,
-            workflowId: caseNumber,
-            createdAt: at,
-            updatedAt: at,
-          },
+        await openCase(tx, {
+          caseNumber,
+          caseType: 'job_retention_refund',
+          status: 'received',
+          agencyCode: agency.code,
+          at,
+          ifOpen: 'fail',
         });
         await tx.jobRetentionCase.create({
           data: {
@@ -459,16 +450,12 @@ export function subsidiesRouter(deps: {
       throw validationError([{ path: 'itemNo', message: `公示中没有第${b.itemNo}条` }]);
     if (n.status !== 'open' || n.endsAt.getTime() <= now().getTime())
       throw new ApiError(409, 'notice_closed', `公示期已于${isoDate(n.endDate)}结束`);
-    try {
-      const r = await deps.temporal.workflow.getHandle(id).executeUpdate(objectToNoticeItem, {
-        args: [{ itemNo: b.itemNo, reason: b.reason, contact: b.contact ?? null }],
-      });
-      res.status(201).json(r);
-    } catch (err) {
-      if (err instanceof WorkflowUpdateFailedError)
-        throw new ApiError(409, 'objection_refused', err.cause?.message ?? '异议未予受理');
-      throw dependencyOutage(err) ?? err;
-    }
+    const r = await caseCommands(deps.temporal).update(id, objectToNoticeItem, {
+      itemNo: b.itemNo,
+      reason: b.reason,
+      contact: b.contact ?? null,
+    });
+    res.status(201).json(r);
   });
 
   return router;

@@ -29,7 +29,8 @@ import type { CalendarStore } from '../../lib/calendar-store';
 import type { Db } from '../../lib/db';
 import { currentUser, requireRole } from '../auth/middleware';
 import { ApiError, dependencyOutage, parseOr400 } from '../errors';
-import { actorOf, fromUpdateFailure } from '../tasks/router';
+import { actorOf } from '../tasks/router';
+import { caseCommands } from '../case-commands';
 
 const WORKFLOW_ID = z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, '须为流程编号（1至64位 A-Z a-z 0-9 _ . : -）');
 const reason = z.string().trim().min(4, '须说明理由（至少4个字）').max(500);
@@ -113,6 +114,7 @@ export function supervisionRouter(deps: {
 }): Router {
   const router = Router();
   const { db, temporal } = deps;
+  const commands = caseCommands(temporal);
   const now = deps.now ?? (() => new Date());
   const namespace = temporal.options.namespace;
   router.use('/supervision', requireRole(...SUPERVISORS));
@@ -526,31 +528,31 @@ export function supervisionRouter(deps: {
     // Each task is its own Update to its own workflow: one failing does not stop the others (a result per task).
     const results = await mapLimited(tasks, 8, async (t) => {
       try {
-        const handle = temporal.workflow.getHandle(t.workflowId);
         if (action.kind === 'reassign') {
-          await handle.executeUpdate(reassignTask, {
-            args: [
-              {
-                taskId: t.id,
-                actor,
-                assignee: actorOf({ ...assignee!, roles: assignee!.roles as never }),
-                reason: b.reason,
-              },
-            ],
+          await commands.update(t.workflowId, reassignTask, {
+            taskId: t.id,
+            actor,
+            assignee: actorOf({ ...assignee!, roles: assignee!.roles as never }),
+            reason: b.reason,
           });
         } else {
-          await handle.executeUpdate(extendTask, {
-            args: [{ taskId: t.id, actor, period: { amount: action.amount, unit: action.unit }, reason: b.reason }],
+          await commands.update(t.workflowId, extendTask, {
+            taskId: t.id,
+            actor,
+            period: { amount: action.amount, unit: action.unit },
+            reason: b.reason,
           });
         }
         return { taskId: t.id, caseNumber: t.caseNumber, ok: true as const };
       } catch (err) {
-        const refused = fromUpdateFailure(err);
         return {
           taskId: t.id,
           caseNumber: t.caseNumber,
           ok: false as const,
-          error: refused ? { code: refused.code, message: refused.message } : { code: 'failed', message: String(err) },
+          error:
+            err instanceof ApiError
+              ? { code: err.code, message: err.message }
+              : { code: 'failed', message: String(err) },
         };
       }
     });

@@ -13,37 +13,23 @@
  *   GET  /notifications             overdue tasks, reminders, escalations for me and my roles
  */
 import { Router, type Request, type Response } from 'express';
-import { createHash } from 'node:crypto';
-import { WorkflowUpdateFailedError, WorkflowUpdateStage, type Client } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import type { Client } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import { z } from 'zod';
 import type { Prisma } from '../../generated/prisma/client';
 import { agencyCovers, agencyScopePrefix, STAFF_ROLES, type StaffRole } from '../../domain/access';
 import { FORM_SCHEMAS, type FormName } from '../../domain/forms';
 import { maskIdNumber, maskTail } from '../../domain/identity';
-import {
-  inTaskScope,
-  refusalToAct,
-  type Actor,
-  type Refusal,
-  type TaskRefusalCode,
-  type TaskStep,
-} from '../../domain/tasks';
+import { inTaskScope, refusalToAct, type Actor, type Refusal, type TaskStep } from '../../domain/tasks';
 import { audit } from '../../lib/audit';
 import { sqlOf, type Db } from '../../lib/db';
-import {
-  claimTask,
-  completeTask,
-  extendTask,
-  reassignTask,
-  releaseTask,
-  type TaskRefusalDetails,
-} from '../../workflows/tasks';
+import { claimTask, completeTask, extendTask, reassignTask, releaseTask } from '../../workflows/tasks';
 import { currentUser, requireRole } from '../auth/middleware';
 import type { AuthUser } from '../auth/service';
 import { maskName } from '../cases/router';
-import { ApiError, dependencyOutage, parseOr400 } from '../errors';
+import { ApiError, parseOr400 } from '../errors';
+import { caseCommands, PENDING } from '../case-commands';
+import { refusalRule } from '../../contracts/refusals';
 import { cursorOf, worklistQuery, type WorklistRow } from './worklist-sql';
 
 const isoDate = z.iso.date({ message: '须为日期，格式 YYYY-MM-DD' });
@@ -223,33 +209,6 @@ export const actorOf = (u: Pick<AuthUser, 'id' | 'username' | 'roles' | 'agencyC
   agencyCode: u.agencyCode,
 });
 
-const REFUSAL_STATUS: Record<TaskRefusalDetails['code'] | TaskRefusalCode, number> = {
-  task_not_open: 409,
-  assigned_to_other: 409,
-  not_assignee: 409,
-  missing_role: 403,
-  outside_scope: 403,
-  separation_of_duties: 403,
-  invalid_form: 400,
-};
-
-/** A refusal from the workflow's validator becomes the matching HTTP answer. */
-export function fromUpdateFailure(err: unknown): ApiError | undefined {
-  if (!(err instanceof WorkflowUpdateFailedError) || !(err.cause instanceof ApplicationFailure)) return undefined;
-  if (err.cause.type !== 'TaskRefused') return undefined;
-  const details = (err.cause.details?.[0] ?? { code: 'task_not_open' }) as TaskRefusalDetails;
-  const status = REFUSAL_STATUS[details.code] ?? 409;
-  return new ApiError(
-    status,
-    details.code === 'invalid_form' ? 'validation_failed' : details.code,
-    err.cause.message,
-    details.fields ?? [],
-  );
-}
-
-/** A clerk's action the case accepted but had not finished applying when the wait ran out (see `update`). */
-const PENDING = Symbol('pending');
-
 export function tasksRouter(deps: { db: Db; temporal: Client; actionWaitMs?: number }): Router {
   const router = Router();
   const { db } = deps;
@@ -268,9 +227,11 @@ export function tasksRouter(deps: { db: Db; temporal: Client; actionWaitMs?: num
     if (!t || !knowsOf(user, t))
       throw new ApiError(404, 'task_not_found', '没有此任务，或此任务不在您所在经办机构的管辖范围内');
     const refused = purpose === 'view' ? mayView(user, t) : mayDo(user, t);
-    if (refused) throw new ApiError(REFUSAL_STATUS[refused.code], refused.code, refused.message);
+    if (refused) throw new ApiError(refusalRule(refused.code)?.status ?? 403, refused.code, refused.message);
     return t;
   }
+
+  const commands = caseCommands(deps.temporal);
 
   /**
    * A clerk's action on a task, as an Update of the case's workflow, answered within `actionWaitMs` (issue 12): none
@@ -288,38 +249,15 @@ export function tasksRouter(deps: { db: Db; temporal: Client; actionWaitMs?: num
     arg: A,
     sameActionKey?: unknown,
   ): Promise<R | typeof PENDING> {
-    const deadline = Date.now() + (deps.actionWaitMs ?? 10_000);
-    const { connection } = deps.temporal;
-    const handle = deps.temporal.workflow.getHandle(t.workflowId);
     // A request Temporal took but did not accept in time can still be delivered to the case later; the same action
     // sent again then carries the same Update ID, and Temporal applies it once (completion, reassignment, extension).
-    const updateId =
-      sameActionKey === undefined
-        ? undefined
-        : `${def.name}-${createHash('sha256')
-            .update(`${t.id}\n${JSON.stringify(sameActionKey)}`)
-            .digest('hex')
-            .slice(0, 32)}`;
-    let accepted;
-    try {
-      accepted = await connection.withDeadline(deadline, () =>
-        handle.startUpdate(def, {
-          args: [arg],
-          waitForStage: WorkflowUpdateStage.ACCEPTED,
-          ...(updateId ? { updateId } : {}),
-        }),
-      );
-    } catch (err) {
-      throw fromUpdateFailure(err) ?? dependencyOutage(err) ?? err;
-    }
-    try {
-      return await connection.withDeadline(deadline, () => accepted.result());
-    } catch (err) {
-      const refused = fromUpdateFailure(err);
-      if (refused) throw refused;
-      if (err instanceof WorkflowUpdateFailedError) throw err;
-      return PENDING;
-    }
+    return commands.updateWithin(
+      t.workflowId,
+      def,
+      arg,
+      deps.actionWaitMs ?? 10_000,
+      sameActionKey === undefined ? {} : { sameRequest: [t.id, sameActionKey] },
+    );
   }
 
   /** 202: the case has the action and applies it when it can (a dependency is down meanwhile). */

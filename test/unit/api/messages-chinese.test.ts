@@ -6,6 +6,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { argumentsAt } from './source-scan';
 import { z } from 'zod';
 import '../../../domain/zod-locale';
 import { INCOMPATIBLE_PAIRS, refusalToAct, refusalToSupervise, type Actor } from '../../../domain/tasks';
@@ -17,18 +18,6 @@ const files = (dir: string): string[] =>
   readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
     e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
   );
-
-/** The text of a call's arguments from `start` (just after its opening parenthesis) to its closing one. */
-function argumentsAt(src: string, start: number): string {
-  let depth = 1;
-  let i = start;
-  while (depth > 0 && i < src.length) {
-    const c = src[i++];
-    if (c === '(' || c === '[' || c === '{') depth++;
-    else if (c === ')' || c === ']' || c === '}') depth--;
-  }
-  return src.slice(start, i - 1);
-}
 
 const LITERAL = /'(?:[^'\\\n]|\\.)*'|`(?:[^`\\]|\\.)*`|"(?:[^"\\\n]|\\.)*"/g;
 /** String literals that name a message: `message: '…'`, a schema rule's text, `z.uuid('…')`. */
