@@ -21,9 +21,9 @@ if (!cfg.DATABASE_URL) {
   process.exit(2);
 }
 
-let sms, tax;
+let sms, tax, credit;
 try {
-  ({ sms, tax } = createSourceClients(parseSourceConfig()));
+  ({ sms, tax, credit } = createSourceClients(parseSourceConfig()));
 } catch (err) {
   logger.fatal((err as Error).message);
   process.exit(2);
@@ -55,6 +55,7 @@ const app = createApp({
   calendar: createCalendarStore(db, { policy }),
   sms,
   tax,
+  credit,
 });
 
 // Art. 36: a claim written whose workflow did not start (its start failed and it could not be taken back, or answered

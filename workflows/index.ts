@@ -12,3 +12,4 @@ export { publicNotice } from './public-notice';
 export { jobRetentionScreening, jobRetentionRefund } from './job-retention';
 export { skillSubsidy } from './skill-subsidy';
 export { calendarYear, calendarCheck } from './calendar-year';
+export { employerRegistration } from './employer-registration';

@@ -1,0 +1,156 @@
+/**
+ * The requests of the register (Art. 16, 17): one zod schema each is the TypeScript type and the runtime validation.
+ * Every field error names the field and the rule in Chinese; unknown fields are refused.
+ */
+import { z } from 'zod';
+import { usccCheckChar, validateBankAccountNumber } from '../../domain/identity';
+import { ECONOMIC_TYPES, EMPLOYER_NATURES, INDUSTRIES, REVIEWED_ITEMS } from '../../domain/register/items';
+import { addBroken, IdTypeSchema, organisationName, personName } from '../claims/schema';
+import { validateIdentityDocument, isMainlandMobile } from '../../domain/identity';
+
+const isoDate = z.iso.date({ message: '须为日期，格式 YYYY-MM-DD' });
+
+/** A telephone: a mainland mobile, or a landline with its area code (区号), e.g. 024-23456789. */
+const telephone = z
+  .string()
+  .trim()
+  .refine(
+    (v) => isMainlandMobile(v) || /^0\d{2,3}-?\d{7,8}$/.test(v),
+    '须为11位手机号码，或带区号的固定电话（如024-23456789）',
+  );
+
+/** GB 32100: 18 characters of the code's alphabet, the last its check character. */
+const uscc = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .superRefine((v, ctx) => {
+    if (!/^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$/.test(v)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: '统一社会信用代码应为18位，由数字和大写字母（不含I、O、Z、S、V）组成（GB 32100）',
+        params: { rule: 'uscc_format' },
+      });
+    } else if (usccCheckChar(v.slice(0, 17)) !== v[17]) {
+      ctx.addIssue({
+        code: 'custom',
+        message: '统一社会信用代码校验位不正确，请核对（GB 32100）',
+        params: { rule: 'uscc_check_character' },
+      });
+    }
+  });
+
+/** A person named in the registration (Art. 16 (三)(四)): identity document by its Art. 96 kind, and a contact. */
+export const RegisteredPersonSchema = z
+  .strictObject({
+    name: personName(),
+    idType: IdTypeSchema,
+    idNumber: z.string().trim().toUpperCase().min(5, '过短').max(32),
+    phone: telephone,
+  })
+  .superRefine((p, ctx) => {
+    const check = validateIdentityDocument(p.idType, p.idNumber);
+    if (!check.valid) {
+      ctx.addIssue({ code: 'custom', path: ['idNumber'], message: check.message, params: { rule: check.reason } });
+    }
+  });
+
+/** Art. 16 (二): the employer's bank account. */
+export const EmployerBankAccountSchema = z.strictObject({
+  bankName: z.string().trim().min(1, '不能为空').max(100),
+  bankCode: z
+    .string()
+    .trim()
+    .regex(/^\d{12}$/, '开户银行行号须为12位数字（支付系统行号）'),
+  accountName: organisationName(200),
+  accountNumber: z
+    .string()
+    .trim()
+    .superRefine((v, ctx) => {
+      const check = validateBankAccountNumber(v);
+      if (!check.valid) ctx.addIssue({ code: 'custom', message: check.message, params: { rule: check.reason } });
+    }),
+});
+
+export const EmployerRegistrationSchema = z
+  .strictObject({
+    channel: z.enum(['online', 'window']).meta({ description: 'Art. 8: 网上服务平台 (agent) or 经办窗口 (clerk)' }),
+    codeType: z.literal('uscc', { message: '暂只受理以统一社会信用代码登记' }),
+    code: uscc,
+    name: organisationName(200),
+    nature: z.enum(EMPLOYER_NATURES, { message: `单位性质须为：${EMPLOYER_NATURES.join('、')}` }),
+    economicType: z
+      .string()
+      .refine((v) => v in ECONOMIC_TYPES, '经济类型须为GB/T 12402-2000的代码（如150 有限责任公司）'),
+    industry: z.string().refine((v) => v in INDUSTRIES, '单位行业须为GB/T 4754-2017的门类字母A至T'),
+    registrationAuthority: z.string().trim().min(1, '不能为空').max(100),
+    foundedOn: isoDate,
+    insuredSince: isoDate,
+    address: z.string().trim().min(4, '请填写完整的联系地址').max(200),
+    phone: telephone,
+    email: z.email('电子邮箱格式不正确').max(100),
+    bankAccount: EmployerBankAccountSchema,
+    legalRepresentative: RegisteredPersonSchema,
+    agent: RegisteredPersonSchema,
+    parentRegisterNumber: z
+      .string()
+      .regex(/^\d{14}$/, '上级单位的单位编号须为14位数字')
+      .optional()
+      .meta({ description: 'Art. 16 para 2: a branch names the employer it belongs to' }),
+  })
+  .superRefine((r, ctx) => {
+    // Art. 16: insured from its founding (自成立之日起), never before.
+    if (r.insuredSince < r.foundedOn) {
+      addBroken(ctx, ['insuredSince'], {
+        code: 'insured_before_founded',
+        message: '参保时间不能早于成立日期（第十六条：自成立之日起参保）',
+      });
+    }
+  })
+  .meta({ id: 'EmployerRegistration', description: '单位参保登记 (Art. 16)' });
+export type EmployerRegistration = z.infer<typeof EmployerRegistrationSchema>;
+
+/**
+ * Art. 17 para 2: what the agent changes online. The items of para 1 (name, code, bank account) are named with their
+ * rule, so the agent learns they need the reviewed change.
+ */
+export const EmployerSelfServiceChangeSchema = z
+  .object({
+    address: z.string().trim().min(4, '请填写完整的联系地址').max(200).optional(),
+    phone: telephone.optional(),
+    email: z.email('电子邮箱格式不正确').max(100).optional(),
+    legalRepresentative: RegisteredPersonSchema.optional(),
+  })
+  .catchall(z.unknown())
+  .superRefine((c, ctx) => {
+    for (const key of Object.keys(c)) {
+      if (['address', 'phone', 'email', 'legalRepresentative'].includes(key)) continue;
+      const reviewed = (REVIEWED_ITEMS as readonly string[]).includes(key);
+      ctx.addIssue({
+        code: 'custom',
+        path: [key],
+        message: reviewed
+          ? '单位名称、统一社会信用代码、银行账户信息须提供登记变更材料，经经办机构审核确认后变更（第十七条第一款）'
+          : '未知字段',
+        params: { rule: reviewed ? 'change_needs_review' : 'unknown_field' },
+      });
+    }
+    if (!['address', 'phone', 'email', 'legalRepresentative'].some((k) => c[k] !== undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [],
+        message: '请至少填写一项变更内容',
+        params: { rule: 'nothing_to_change' },
+      });
+    }
+  });
+export type EmployerSelfServiceChange = {
+  address?: string;
+  phone?: string;
+  email?: string;
+  legalRepresentative?: z.infer<typeof RegisteredPersonSchema>;
+};
+
+export const RegisterNumberParamSchema = z.object({
+  registerNumber: z.string().regex(/^\d{14}$/, '单位编号须为14位数字'),
+});
