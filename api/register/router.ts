@@ -71,15 +71,12 @@ type EmployerRow = Prisma.EmployerGetPayload<{ include: { branches: true } }>;
 
 const STATUS = (s: string) => EMPLOYER_STATUS_LABELS[s as EmployerStatus] ?? s;
 
-/** A source that cannot answer now: 503, try again (nothing written). */
-function sourceUnavailable(err: unknown, what: string): ApiError {
-  if (err instanceof SourceError) {
-    return new ApiError(503, 'source_unavailable', `${what}暂不可用，未办理登记，请稍后再试`, [], {
-      'Retry-After': '30',
-    });
-  }
-  throw err;
-}
+/** A source that cannot answer now (or gave an answer that cannot be read): 503, nothing written, try again. */
+const unavailable = (what: string) =>
+  new ApiError(503, 'source_unavailable', `${what}暂不可用，未办理登记，请稍后再试`, [], { 'Retry-After': '30' });
+const orUnavailable = (what: string) => (err: unknown) => {
+  throw err instanceof SourceError ? unavailable(what) : err;
+};
 
 /** The entry as its reader may see it: staff who do not check identity documents see ID numbers and accounts masked. */
 function entryView(e: EmployerRow, unmasked: boolean) {
@@ -230,9 +227,7 @@ export function registerRouter(deps: RegisterDeps): Router {
    * the code. Returns the agency where the employer is (its tax record's city).
    */
   async function checkAgainstSources(r: EmployerRegistration): Promise<string> {
-    const tax = await deps.tax.getEmployer(r.code).catch((err) => {
-      throw sourceUnavailable(err, '税务部门数据共享平台');
-    });
+    const tax = await deps.tax.getEmployer(r.code).catch(orUnavailable('税务部门数据共享平台'));
     if (!tax) {
       throw new ApiError(
         422,
@@ -257,19 +252,8 @@ export function registerRouter(deps: RegisterDeps): Router {
         differs,
       );
     }
-    if (!deps.credit)
-      throw sourceUnavailable(
-        new SourceError({
-          source: 'credit',
-          operation: 'getEmployerCredit',
-          kind: 'unavailable',
-          code: 'not_configured',
-        }),
-        '市场主体信用信息',
-      );
-    const credit = await deps.credit.getEmployerCredit(r.code).catch((err) => {
-      throw sourceUnavailable(err, '市场主体信用信息');
-    });
+    if (!deps.credit) throw unavailable('市场主体信用信息');
+    const credit = await deps.credit.getEmployerCredit(r.code).catch(orUnavailable('市场主体信用信息'));
     if (!credit) {
       throw new ApiError(422, 'unknown_to_market_registry', `市场主体登记中没有统一社会信用代码 ${r.code}，请核对`, [
         { path: 'code', message: '市场主体登记中没有此代码' },

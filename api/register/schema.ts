@@ -3,10 +3,21 @@
  * Every field error names the field and the rule in Chinese; unknown fields are refused.
  */
 import { z } from 'zod';
-import { usccCheckChar, validateBankAccountNumber } from '../../domain/identity';
-import { ECONOMIC_TYPES, EMPLOYER_NATURES, INDUSTRIES, REVIEWED_ITEMS } from '../../domain/register/items';
+import {
+  isMainlandMobile,
+  usccCheckChar,
+  validateBankAccountNumber,
+  validateIdentityDocument,
+} from '../../domain/identity';
+import {
+  ECONOMIC_TYPES,
+  EMPLOYER_NATURE_LABELS,
+  EMPLOYER_NATURES,
+  INDUSTRIES,
+  REVIEWED_ITEMS,
+  SELF_SERVICE_ITEMS,
+} from '../../domain/register/items';
 import { addBroken, IdTypeSchema, organisationName, personName } from '../claims/schema';
-import { validateIdentityDocument, isMainlandMobile } from '../../domain/identity';
 
 const isoDate = z.iso.date({ message: '须为日期，格式 YYYY-MM-DD' });
 
@@ -78,7 +89,9 @@ export const EmployerRegistrationSchema = z
     codeType: z.literal('uscc', { message: '暂只受理以统一社会信用代码登记' }),
     code: uscc,
     name: organisationName(200),
-    nature: z.enum(EMPLOYER_NATURES, { message: `单位性质须为：${EMPLOYER_NATURES.join('、')}` }),
+    nature: z.enum(EMPLOYER_NATURES, {
+      message: `单位性质须为以下之一：${EMPLOYER_NATURES.map((n) => `${n}（${EMPLOYER_NATURE_LABELS[n]}）`).join('、')}`,
+    }),
     economicType: z
       .string()
       .refine((v) => v in ECONOMIC_TYPES, '经济类型须为GB/T 12402-2000的代码（如150 有限责任公司）'),
@@ -124,7 +137,7 @@ export const EmployerSelfServiceChangeSchema = z
   .catchall(z.unknown())
   .superRefine((c, ctx) => {
     for (const key of Object.keys(c)) {
-      if (['address', 'phone', 'email', 'legalRepresentative'].includes(key)) continue;
+      if ((SELF_SERVICE_ITEMS as readonly string[]).includes(key)) continue;
       const reviewed = (REVIEWED_ITEMS as readonly string[]).includes(key);
       ctx.addIssue({
         code: 'custom',
@@ -135,7 +148,7 @@ export const EmployerSelfServiceChangeSchema = z
         params: { rule: reviewed ? 'change_needs_review' : 'unknown_field' },
       });
     }
-    if (!['address', 'phone', 'email', 'legalRepresentative'].some((k) => c[k] !== undefined)) {
+    if (!SELF_SERVICE_ITEMS.some((k) => c[k] !== undefined)) {
       ctx.addIssue({
         code: 'custom',
         path: [],
