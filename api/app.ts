@@ -40,6 +40,7 @@ import { financeRouter } from './finance/router';
 import { employerRouter } from './employer/router';
 import { registerRouter } from './register/router';
 import type { CreditClient } from '../integrations/credit';
+import type { TaxClient } from '../integrations/tax';
 import { businessDateOf } from '../domain/calendar';
 import { claimsRouter } from './claims/router';
 import { ApiError, errorHandler, notFoundHandler, sendError } from './errors';
@@ -69,7 +70,7 @@ export interface AppDeps {
   /** The SMS gateway, for applicants' sign-in codes. */
   sms: Pick<SmsClient, 'send'>;
   /** The tax data platform: a skill-subsidy application's insured employer and place, before it is received (Art. 50). */
-  tax: InsuranceSource;
+  tax: InsuranceSource & Pick<TaxClient, 'getEmployerArrears'>;
   /** The market registry's credit information: it must know an employer registering (Art. 16). */
   credit?: Pick<CreditClient, 'getEmployerCredit'>;
   /**
@@ -180,6 +181,8 @@ export function createApp(deps: AppDeps): express.Express {
       taskQueue: deps.taskQueue,
       tax: deps.tax,
       credit: deps.credit,
+      policy: deps.policy,
+      calendar: deps.calendar,
       ...(deps.now ? { now: deps.now } : {}),
     }),
   );

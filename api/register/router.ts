@@ -6,6 +6,7 @@
  * | `POST /employers` | the employer's agent online (its own USCC only, Art. 8), an intake clerk at a window of the agency where the employer is | 16 |
  * | `GET /employers/:registerNumber` | the employer's agent; staff of the agency (or above) where it is registered | 8, 16 |
  * | `PATCH /employers/:registerNumber` | the employer's agent: address, contacts, legal representative, effective at once | 17 para 2 |
+ * | `POST /employers/:registerNumber/deregistration` | the employer's agent online, an intake clerk of its agency at a window: refused while it owes contributions | 18 |
  *
  * A registration is checked against the shared data before anything is written (Art. 7): the tax platform's record of
  * the employer (it must know the code; name and nature as it records them: the record prevails) and the market
@@ -33,6 +34,8 @@ import {
   ECONOMIC_TYPES,
   EMPLOYER_NATURE_LABELS,
   EMPLOYER_STATUS_LABELS,
+  END_REASON_LABELS,
+  type EndReason,
   INDUSTRIES,
   PENSION_STATUS_LABELS,
   type EconomicType,
@@ -41,7 +44,11 @@ import {
   type PensionCoordination,
 } from '../../domain/register/items';
 import type { EmployerType } from '../../domain/employer';
-import { businessDateOf } from '../../domain/calendar';
+import { businessDateOf, daysBetween } from '../../domain/calendar';
+import { formatYuanCn, sumFen } from '../../domain/money';
+import { deadlineFor } from '../../domain/deadlines';
+import type { CalendarStore } from '../../lib/calendar-store';
+import type { PolicyStore } from '../../lib/policy-store';
 import type { TaxClient } from '../../integrations/tax';
 import type { CreditClient } from '../../integrations/credit';
 import { SourceError } from '../../integrations/errors';
@@ -51,6 +58,7 @@ import type { AuthUser } from '../auth/service';
 import { ApiError, dependencyOutage, parseOr400, validationError } from '../errors';
 import { IdempotencyKeySchema } from '../claims/schema';
 import {
+  EmployerDeregistrationSchema,
   EmployerRegistrationSchema,
   EmployerSelfServiceChangeSchema,
   RegisterNumberParamSchema,
@@ -62,8 +70,11 @@ export interface RegisterDeps {
   db: Db;
   temporal: Client;
   taskQueue: string;
-  tax: Pick<TaxClient, 'getEmployer'>;
+  tax: Pick<TaxClient, 'getEmployer' | 'getEmployerArrears'>;
   credit?: Pick<CreditClient, 'getEmployerCredit'> | undefined;
+  /** Dated policy: the 30 days of Art. 18 (`deadline` art18.employerDeregistration). */
+  policy: PolicyStore;
+  calendar: CalendarStore;
   now?: () => Date;
 }
 
@@ -122,6 +133,13 @@ function entryView(e: EmployerRow, unmasked: boolean) {
     })),
     status: e.status,
     statusLabel: STATUS(e.status),
+    ended: e.endedOn
+      ? {
+          on: isoDate(e.endedOn),
+          reason: e.endReason,
+          reasonLabel: END_REASON_LABELS[e.endReason as EndReason] ?? e.endReason,
+        }
+      : null,
     channel: e.channel,
     pension: {
       status: e.pensionStatus,
@@ -492,6 +510,101 @@ export function registerRouter(deps: RegisterDeps): Router {
     );
     res.json({ registerNumber: before.registerNumber, changed });
   });
+
+  /**
+   * Art. 18: the employer ended (dissolved, bankrupt, revoked, merged…): its registration is cancelled, unless it owes
+   * contributions (the tax platform's arrears, listed with months and amounts). Due within 30 days of the end
+   * (policy `deadline` art18.employerDeregistration); a later one is taken and recorded as late.
+   */
+  router.post(
+    '/employers/:registerNumber/deregistration',
+    requireRole('employer_agent', 'intake'),
+    async (req, res) => {
+      const user = currentUser(req);
+      const e = await readable(req);
+      const d = parseOr400(EmployerDeregistrationSchema, req.body);
+      const online = d.channel === 'online' && user.roles.includes('employer_agent');
+      if (!online && !(d.channel === 'window' && user.roles.includes('intake'))) {
+        throw new ApiError(403, 'channel_not_permitted', '网上注销由单位经办人办理，窗口注销由受理岗位办理（第八条）', [
+          { path: 'channel', message: '您不能使用此渠道' },
+        ]);
+      }
+      if (e.status !== 'insured') {
+        throw new ApiError(409, 'employer_deregistered', `单位编号 ${e.registerNumber} 已注销失业保险参保登记`);
+      }
+      const today = businessDateOf(now());
+      if (d.endedOn > today || d.endedOn < isoDate(e.foundedOn)) {
+        throw validationError([{ path: 'endedOn', message: '终止日期须在成立日期之后，且不能晚于今天' }]);
+      }
+      const arrears = await deps.tax.getEmployerArrears(e.code).catch(orUnavailable('税务部门数据共享平台'));
+      const owed = arrears?.months ?? [];
+      if (owed.length) {
+        const total = sumFen(owed.map((m) => m.amountDueFen));
+        throw new ApiError(
+          409,
+          'employer_has_arrears',
+          `该单位失业保险存在欠费，不予办理注销登记（第十八条）：共${owed.length}个月，合计欠缴${formatYuanCn(total)}；请缴清后再申请`,
+          owed.map((m) => ({
+            path: `arrears.${m.month}`,
+            message: `${m.month}：欠缴${formatYuanCn(m.amountDueFen)}（${m.insuredCount}人）`,
+          })),
+        );
+      }
+      // Art. 18: due within 30 days of the end (the one deadline function, policy `deadline`).
+      const { dueDate: dueOn } = deadlineFor(
+        await deps.policy.current(),
+        'art18.employerDeregistration',
+        d.endedOn,
+        await deps.calendar.current(),
+      );
+      const lateByDays = Math.max(0, daysBetween(dueOn, today));
+      const at = now();
+      const after = { reason: d.reason, endedOn: d.endedOn, channel: d.channel, dueOn, lateByDays };
+      await deps.db.$transaction(
+        async (tx) => {
+          const moved = await tx.employer.updateMany({
+            where: { registerNumber: e.registerNumber, status: 'insured' },
+            data: { status: 'deregistered', endedOn: dbDate(d.endedOn), endReason: d.reason, updatedAt: at },
+          });
+          if (moved.count === 0) {
+            throw new ApiError(409, 'employer_deregistered', `单位编号 ${e.registerNumber} 已注销失业保险参保登记`);
+          }
+          await tx.employerChange.create({
+            data: {
+              registerNumber: e.registerNumber,
+              at,
+              kind: 'deregistered',
+              article: '18',
+              actorId: user.id,
+              actorName: user.username,
+              fields: ['status'],
+              before: { status: 'insured' },
+              after,
+            },
+          });
+          await audit(tx, {
+            actor: { id: user.id, username: user.username },
+            action: 'employer.deregister',
+            entity: 'employer',
+            entityId: e.registerNumber,
+            before: { status: 'insured' },
+            after: { status: 'deregistered', ...after },
+            reason: `第十八条：${END_REASON_LABELS[d.reason]}`,
+            requestId: String(req.id),
+            at,
+          });
+        },
+        { maxWait: 10_000, timeout: 20_000 },
+      );
+      res.json({
+        registerNumber: e.registerNumber,
+        status: 'deregistered',
+        statusLabel: STATUS('deregistered'),
+        dueOn,
+        lateByDays,
+      });
+    },
+  );
 
   return router;
 }

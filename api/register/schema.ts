@@ -11,6 +11,8 @@ import {
 } from '../../domain/identity';
 import {
   ECONOMIC_TYPES,
+  END_REASON_LABELS,
+  END_REASONS,
   EMPLOYER_NATURE_LABELS,
   EMPLOYER_NATURES,
   INDUSTRIES,
@@ -167,3 +169,17 @@ export type EmployerSelfServiceChange = {
 export const RegisterNumberParamSchema = z.object({
   registerNumber: z.string().regex(/^\d{14}$/, '单位编号须为14位数字'),
 });
+
+/** Art. 18: the employer ended (解散、破产、撤销、合并或其他情形) on `endedOn`; its registration is cancelled. */
+export const EmployerDeregistrationSchema = z
+  .strictObject({
+    channel: z.enum(['online', 'window']).meta({ description: 'Art. 8: 网上服务平台 (agent) or 经办窗口 (clerk)' }),
+    reason: z.enum(END_REASONS, {
+      message: `注销原因须为以下之一：${END_REASONS.map((r) => `${r}（${END_REASON_LABELS[r]}）`).join('、')}`,
+    }),
+    endedOn: isoDate.meta({
+      description: 'The day the employer ended (e.g. dissolved): 30 days to deregister from it',
+    }),
+  })
+  .meta({ id: 'EmployerDeregistration', description: '单位注销登记 (Art. 18)' });
+export type EmployerDeregistration = z.infer<typeof EmployerDeregistrationSchema>;

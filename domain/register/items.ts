@@ -102,3 +102,14 @@ export function changedItems<T extends Partial<Record<SelfServiceItem, unknown>>
   const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
   return SELF_SERVICE_ITEMS.filter((k) => requested[k] !== undefined && !same(current[k], requested[k]));
 }
+
+/** Art. 18: why an employer's insurance relation ends (解散、破产、撤销、合并以及其他情形). */
+export const END_REASON_LABELS = {
+  dissolution: '解散',
+  bankruptcy: '破产',
+  revocation: '撤销',
+  merger: '合并',
+  other: '其他情形',
+} as const;
+export type EndReason = keyof typeof END_REASON_LABELS;
+export const END_REASONS = Object.keys(END_REASON_LABELS) as [EndReason, ...EndReason[]];

@@ -6,6 +6,7 @@
  * its entry.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays } from '../../domain/calendar';
 import { generateResidentId } from '../../domain/identity';
 import { employerRegistrationWorkflowId } from '../../contracts/register';
 import { eventually } from '../support/wait';
@@ -399,5 +400,88 @@ describe('单位登记信息查询 (Art. 8, 16)', () => {
     const dalian = await s.staffOf('210200');
     expect((await s.call('GET', `/employers/${n}`, { headers: dalian.reviewer.headers })).status).toBe(404);
     expect((await s.call('GET', `/employers/${n}`)).status).toBe(401);
+  });
+});
+
+describe('单位注销登记 (Art. 18)', () => {
+  it('deregisters an employer that owes nothing within 30 days of its dissolution, audited, its entry closed (Art. 18)', async () => {
+    const e = await employer('210100', 'good_credit,!has_arrears');
+    const agent = await s.employerAgent(e.uscc);
+    const registered = await s.call('POST', '/employers', { headers: agent, body: await registrationOf(e) });
+    expect(registered.status).toBe(201);
+    const n: string = registered.body.registerNumber;
+    const endedOn = addDays(await s.today(), -10);
+    const r = await s.call('POST', `/employers/${n}/deregistration`, {
+      headers: agent,
+      body: { channel: 'online', reason: 'dissolution', endedOn },
+    });
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({
+      status: 'deregistered',
+      statusLabel: '注销',
+      dueOn: addDays(endedOn, 30),
+      lateByDays: 0,
+    });
+    const view = await s.call('GET', `/employers/${n}`, { headers: agent });
+    expect(view.body).toMatchObject({
+      status: 'deregistered',
+      statusLabel: '注销',
+      ended: { on: endedOn, reason: 'dissolution', reasonLabel: '解散' },
+    });
+    expect((await historyOf(n)).find((h) => h.kind === 'deregistered')).toMatchObject({ article: '18' });
+    const audit = await s.tdb.sql<{ action: string }>(
+      "SELECT action FROM audit_log WHERE entity = 'employer' AND entity_id = $1 ORDER BY id",
+      [n],
+    );
+    expect(audit.map((a) => a.action)).toContain('employer.deregister');
+    const again = await s.call('POST', `/employers/${n}/deregistration`, {
+      headers: agent,
+      body: { channel: 'online', reason: 'dissolution', endedOn },
+    });
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('employer_deregistered');
+    const change = await s.call('PATCH', `/employers/${n}`, { headers: agent, body: { email: 'new@example.cn' } });
+    expect(change.status).toBe(409);
+  });
+
+  it('refuses to deregister an employer that owes contributions, listing the months and amounts owed (Art. 18)', async () => {
+    const e = await employer('210100', 'recent_arrears');
+    const agent = await s.employerAgent(e.uscc);
+    const registered = await s.call('POST', '/employers', { headers: agent, body: await registrationOf(e) });
+    expect(registered.status).toBe(201);
+    const n: string = registered.body.registerNumber;
+    const owed = (await s.sim.clients.tax.getEmployerArrears(e.uscc))!.months;
+    expect(owed.length).toBeGreaterThan(0);
+    const r = await s.call('POST', `/employers/${n}/deregistration`, {
+      headers: agent,
+      body: { channel: 'online', reason: 'bankruptcy', endedOn: addDays(await s.today(), -3) },
+    });
+    expect(r.status).toBe(409);
+    expect(r.body.error.code).toBe('employer_has_arrears');
+    expect(r.body.error.message).toContain(`共${owed.length}个月`);
+    expect(r.body.error.fields.map((f: { path: string }) => f.path)).toEqual(owed.map((m) => `arrears.${m.month}`));
+    expect(r.body.error.fields[0].message).toMatch(/欠缴[\d,]+\.\d{2}元/);
+    const view = await s.call('GET', `/employers/${n}`, { headers: agent });
+    expect(view.body.status).toBe('insured');
+    expect((await historyOf(n)).map((h) => h.kind)).not.toContain('deregistered');
+  });
+
+  it('takes a deregistration later than 30 days at the window, recorded as late (Art. 18)', async () => {
+    const e = await employer('210100', 'good_credit,!has_arrears');
+    const agent = await s.employerAgent(e.uscc);
+    const registered = await s.call('POST', '/employers', { headers: agent, body: await registrationOf(e) });
+    const n: string = registered.body.registerNumber;
+    const endedOn = addDays(await s.today(), -45);
+    const clerk = (await s.staffOf('210100')).intake.headers;
+    const r = await s.call('POST', `/employers/${n}/deregistration`, {
+      headers: clerk,
+      body: { channel: 'window', reason: 'merger', endedOn },
+    });
+    expect(r.status).toBe(200);
+    expect(r.body.lateByDays).toBe(15);
+    expect((await historyOf(n)).find((h) => h.kind === 'deregistered')).toMatchObject({
+      actor_name: 'intake.210100',
+      after: expect.objectContaining({ reason: 'merger', lateByDays: 15 }),
+    });
   });
 });

@@ -32,6 +32,8 @@ CREATE TABLE "employer" (
     "agent_phone" VARCHAR(20) NOT NULL,
     "parent_register_number" VARCHAR(16),
     "status" VARCHAR(16) NOT NULL,
+    "ended_on" DATE,
+    "end_reason" VARCHAR(16),
     "channel" VARCHAR(8) NOT NULL,
     "pension_status" VARCHAR(24) NOT NULL,
     "pension_unit_number" VARCHAR(32),
@@ -43,6 +45,8 @@ CREATE TABLE "employer" (
     CONSTRAINT "employer_pkey" PRIMARY KEY ("register_number"),
     CONSTRAINT "employer_code_type_check" CHECK ("code_type" IN ('uscc', 'other')),
     CONSTRAINT "employer_status_check" CHECK ("status" IN ('insured', 'deregistered')),
+    CONSTRAINT "employer_end_check" CHECK (("status" = 'deregistered') = ("ended_on" IS NOT NULL AND "end_reason" IS NOT NULL)),
+    CONSTRAINT "employer_end_reason_check" CHECK ("end_reason" IN ('dissolution', 'bankruptcy', 'revocation', 'merger', 'other')),
     CONSTRAINT "employer_channel_check" CHECK ("channel" IN ('online', 'window')),
     CONSTRAINT "employer_pension_status_check" CHECK ("pension_status" IN ('pending', 'already_registered', 'informed')),
     CONSTRAINT "employer_not_own_branch" CHECK ("parent_register_number" IS DISTINCT FROM "register_number")
@@ -80,7 +84,7 @@ CREATE TABLE "employer_change" (
     "after" JSONB,
 
     CONSTRAINT "employer_change_pkey" PRIMARY KEY ("id"),
-    CONSTRAINT "employer_change_kind_check" CHECK ("kind" IN ('registered', 'changed', 'pension_consulted', 'pension_informed'))
+    CONSTRAINT "employer_change_kind_check" CHECK ("kind" IN ('registered', 'changed', 'pension_consulted', 'pension_informed', 'deregistered'))
 );
 
 -- CreateIndex
