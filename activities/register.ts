@@ -1,12 +1,16 @@
 /**
- * The register's activities (Art. 15): the pension registration consulted and informed for a new employer. Each takes
- * the register number and reads the employer from the register, so no item of it enters a workflow history; each is
- * idempotent (a step already recorded is not recorded again, the source's registration is idempotent by USCC).
+ * The register's activities. Art. 15: the pension registration consulted and informed for a new employer. Art. 17 para
+ * 1: the steps of a reviewed change, and the change applied. Each takes the register or case number and reads the rest
+ * from the read model, so no item of the register enters a workflow history; each is idempotent (a step already
+ * recorded is not recorded again, the source's registration is idempotent by USCC).
  */
 import { ApplicationFailure } from '@temporalio/activity';
 import type { SourceClients } from '../integrations/config';
 import type { Db } from '../lib/db';
-import { isoDate } from '../lib/db';
+import { asJson, isoDate } from '../lib/db';
+import { audit } from '../lib/audit';
+import { recordCaseEvent } from '../lib/case-events';
+import type { Prisma } from '../generated/prisma/client';
 import { callOptions, guarded } from './source-call';
 
 export interface RegisterActivityDeps {
@@ -15,6 +19,37 @@ export interface RegisterActivityDeps {
 }
 
 const SYSTEM = '系统';
+
+export type EmployerChangeStatus = 'awaiting_review' | 'applied' | 'rejected' | 'conflict' | 'cancelled';
+type Person = { userId: string; username: string };
+
+/** The requested values of a reviewed change (Art. 17 para 1), as the API stored them. */
+interface RequestedChange {
+  name?: string;
+  code?: string;
+  bankAccount?: { bankName: string; bankCode: string; accountName: string; accountNumber: string };
+}
+
+/** The items of the register a reviewed change replaces, as they stand (for the history's before). */
+function reviewedItemsOf(e: {
+  name: string;
+  code: string;
+  bankName: string;
+  bankCode: string;
+  bankAccountName: string;
+  bankAccountNumber: string;
+}) {
+  return {
+    name: e.name,
+    code: e.code,
+    bankAccount: {
+      bankName: e.bankName,
+      bankCode: e.bankCode,
+      accountName: e.bankAccountName,
+      accountNumber: e.bankAccountNumber,
+    },
+  };
+}
 
 export function registerActivities({ db, sources }: RegisterActivityDeps) {
   async function employerOf(registerNumber: string) {
@@ -79,6 +114,133 @@ export function registerActivities({ db, sources }: RegisterActivityDeps) {
         ),
       );
       await record(e.registerNumber, answer.duplicate ? 'already_registered' : 'informed', answer.unitNumber);
+    },
+
+    /** Art. 17 para 1: a step of a reviewed change (requested, rejected with the reasons, cancelled), audited. */
+    async recordEmployerChangeStep(input: {
+      caseNumber: string;
+      status: EmployerChangeStatus;
+      event: string;
+      by?: Person;
+      reasons?: string[];
+      at: string;
+    }): Promise<void> {
+      const at = new Date(input.at);
+      await db.$transaction(async (tx) => {
+        const key = `${input.caseNumber}/${input.event}`;
+        if (await tx.caseEvent.findUnique({ where: { eventKey: key } })) return; // a retried activity
+        const r = await tx.employerChangeRequest.update({
+          where: { caseNumber: input.caseNumber },
+          data: {
+            status: input.status,
+            ...(input.by ? { reviewedBy: input.by.username, decidedAt: at } : {}),
+            ...(input.reasons ? { reasons: input.reasons } : {}),
+          },
+        });
+        await tx.case.updateMany({
+          where: { caseNumber: input.caseNumber },
+          data: { status: input.status, updatedAt: at },
+        });
+        const actor = input.by ?? { userId: r.requestedById, username: r.requestedBy };
+        await recordCaseEvent(tx, {
+          caseNumber: input.caseNumber,
+          key,
+          type: input.event,
+          at,
+          actor: actor.username,
+          data: {
+            registerNumber: r.registerNumber,
+            items: r.items,
+            ...(input.reasons ? { reasons: input.reasons } : {}),
+          },
+        });
+        await audit(tx, {
+          actor: { id: actor.userId, username: actor.username },
+          action: input.event,
+          entity: 'employer',
+          entityId: r.registerNumber,
+          caseNumber: input.caseNumber,
+          after: { status: input.status, items: r.items, ...(input.reasons ? { reasons: input.reasons } : {}) },
+          ...(input.reasons ? { reason: input.reasons.join('; ') } : {}),
+          at,
+        });
+      });
+    },
+
+    /**
+     * Art. 17 para 1: the reviewed change applied to the register, with its history row, case event and audit entry,
+     * in one transaction. A new USCC another employer registered meanwhile: nothing changes, the case ends in
+     * `conflict`. Idempotent: a decided request answers its status.
+     */
+    async applyEmployerChange(input: { caseNumber: string; by: Person; at: string }): Promise<EmployerChangeStatus> {
+      const at = new Date(input.at);
+      return db.$transaction(async (tx) => {
+        const r = await tx.employerChangeRequest.findUniqueOrThrow({ where: { caseNumber: input.caseNumber } });
+        if (r.status !== 'awaiting_review') return r.status as EmployerChangeStatus;
+        await tx.$queryRaw`SELECT 1 FROM employer WHERE register_number = ${r.registerNumber} FOR UPDATE`;
+        const e = await tx.employer.findUniqueOrThrow({ where: { registerNumber: r.registerNumber } });
+        const want = r.requested as RequestedChange;
+        const taken =
+          want.code !== undefined &&
+          (await tx.employer.findFirst({
+            where: { codeType: 'uscc', code: want.code, NOT: { registerNumber: e.registerNumber } },
+            select: { registerNumber: true },
+          }));
+        const status: EmployerChangeStatus = taken ? 'conflict' : 'applied';
+        const was = reviewedItemsOf(e);
+        const before = Object.fromEntries(r.items.map((k) => [k, was[k as keyof typeof was]]));
+        const after = Object.fromEntries(r.items.map((k) => [k, want[k as keyof RequestedChange]]));
+        if (status === 'applied') {
+          const data: Prisma.EmployerUpdateInput = { updatedAt: at };
+          if (want.name !== undefined) data.name = want.name;
+          if (want.code !== undefined) data.code = want.code;
+          if (want.bankAccount) {
+            data.bankName = want.bankAccount.bankName;
+            data.bankCode = want.bankAccount.bankCode;
+            data.bankAccountName = want.bankAccount.accountName;
+            data.bankAccountNumber = want.bankAccount.accountNumber;
+          }
+          await tx.employer.update({ where: { registerNumber: e.registerNumber }, data });
+          await tx.employerChange.create({
+            data: {
+              registerNumber: e.registerNumber,
+              at,
+              kind: 'changed',
+              article: '17.1',
+              actorId: input.by.userId,
+              actorName: input.by.username,
+              fields: r.items,
+              before: asJson(before),
+              after: asJson({ ...after, caseNumber: r.caseNumber }),
+            },
+          });
+        }
+        await tx.employerChangeRequest.update({
+          where: { caseNumber: r.caseNumber },
+          data: { status, reviewedBy: input.by.username, decidedAt: at },
+        });
+        await tx.case.updateMany({ where: { caseNumber: r.caseNumber }, data: { status, updatedAt: at } });
+        await recordCaseEvent(tx, {
+          caseNumber: r.caseNumber,
+          key: `${r.caseNumber}/employer_change_${status}`,
+          type: status === 'applied' ? 'employer_change_applied' : 'employer_change_conflict',
+          at,
+          actor: input.by.username,
+          data: { registerNumber: r.registerNumber, items: r.items },
+        });
+        await audit(tx, {
+          actor: { id: input.by.userId, username: input.by.username },
+          action: status === 'applied' ? 'employer.change' : 'employer.change_conflict',
+          entity: 'employer',
+          entityId: r.registerNumber,
+          caseNumber: r.caseNumber,
+          before,
+          after,
+          reason: '第十七条第一款：经办机构审核变更材料后确认变更',
+          at,
+        });
+        return status;
+      });
     },
   };
 }

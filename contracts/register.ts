@@ -12,3 +12,10 @@ export interface EmployerRegistrationInput {
 export type EmployerRegistrationOutcome = 'already_registered' | 'informed';
 
 export const employerRegistrationWorkflowId = (registerNumber: string) => `employer-registration-${registerNumber}`;
+
+/** Art. 17 para 1: a reviewed change of an employer's name, USCC or bank account; its ID is the case number. */
+export interface EmployerChangeInput {
+  caseNumber: string;
+  /** The agency the employer is registered with: its reviewers review. */
+  agencyCode: string;
+}

@@ -13,3 +13,4 @@ export { jobRetentionScreening, jobRetentionRefund } from './job-retention';
 export { skillSubsidy } from './skill-subsidy';
 export { calendarYear, calendarCheck } from './calendar-year';
 export { employerRegistration } from './employer-registration';
+export { employerChange } from './employer-change';

@@ -6,6 +6,7 @@
  * | `POST /employers` | the employer's agent online (its own USCC only, Art. 8), an intake clerk at a window of the agency where the employer is | 16 |
  * | `GET /employers/:registerNumber` | the employer's agent; staff of the agency (or above) where it is registered | 8, 16 |
  * | `PATCH /employers/:registerNumber` | the employer's agent: address, contacts, legal representative, effective at once | 17 para 2 |
+ * | `POST /employers/:registerNumber/changes` | the employer's agent online, an intake clerk at a window: name, USCC, bank account with the documents, applied after a reviewer approved (a case, DWB-…) | 17 para 1 |
  * | `POST /employers/:registerNumber/deregistration` | the employer's agent online, an intake clerk of its agency at a window: refused while it owes contributions | 18 |
  *
  * A registration is checked against the shared data before anything is written (Art. 7): the tax platform's record of
@@ -21,10 +22,10 @@
 import { Router, type Request, type Response } from 'express';
 import type { Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { Prisma } from '../../generated/prisma/client';
 import type { Db } from '../../lib/db';
-import { dbDate, isoDate } from '../../lib/db';
+import { asJson, dbDate, isoDate } from '../../lib/db';
 import { audit } from '../../lib/audit';
 import { canonicalJson } from '../../lib/canonical-json';
 import { agencyCovers, PERSON_UNMASKED_ROLES, STAFF_ROLES, type StaffRole } from '../../domain/access';
@@ -52,14 +53,21 @@ import type { PolicyStore } from '../../lib/policy-store';
 import type { TaxClient } from '../../integrations/tax';
 import type { CreditClient } from '../../integrations/credit';
 import { SourceError } from '../../integrations/errors';
-import { employerRegistrationWorkflowId, type EmployerRegistrationInput } from '../../contracts/register';
+import {
+  employerRegistrationWorkflowId,
+  type EmployerChangeInput,
+  type EmployerRegistrationInput,
+} from '../../contracts/register';
 import { assertAgencyScope, currentUser, requireRole } from '../auth/middleware';
 import type { AuthUser } from '../auth/service';
 import { ApiError, dependencyOutage, parseOr400, validationError } from '../errors';
 import { IdempotencyKeySchema } from '../claims/schema';
+import { formatCaseNumber, serialFromBytes } from '../../domain/case-number';
+import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from '../../contracts/search-attributes';
 import {
   EmployerDeregistrationSchema,
   EmployerRegistrationSchema,
+  EmployerReviewedChangeSchema,
   EmployerSelfServiceChangeSchema,
   RegisterNumberParamSchema,
   type EmployerRegistration,
@@ -78,7 +86,12 @@ export interface RegisterDeps {
   now?: () => Date;
 }
 
-type EmployerRow = Prisma.EmployerGetPayload<{ include: { branches: true } }>;
+type EmployerRow = Prisma.EmployerGetPayload<{ include: { branches: true; changeRequests: true } }>;
+/** The entry with its branches and the reviewed changes still open. */
+const ENTRY_INCLUDE = {
+  branches: true,
+  changeRequests: { where: { status: 'awaiting_review' }, orderBy: { requestedAt: 'asc' } },
+} as const;
 
 const STATUS = (s: string) => EMPLOYER_STATUS_LABELS[s as EmployerStatus] ?? s;
 
@@ -141,6 +154,12 @@ function entryView(e: EmployerRow, unmasked: boolean) {
         }
       : null,
     channel: e.channel,
+    pendingChanges: e.changeRequests.map((c) => ({
+      caseNumber: c.caseNumber,
+      items: c.items,
+      status: c.status,
+      requestedAt: c.requestedAt.toISOString(),
+    })),
     pension: {
       status: e.pensionStatus,
       statusLabel: PENSION_STATUS_LABELS[e.pensionStatus as PensionCoordination] ?? e.pensionStatus,
@@ -174,6 +193,15 @@ function mayRead(user: AuthUser, e: { codeType: string; code: string; agencyCode
     user.roles.some((r) => (STAFF_ROLES as readonly string[]).includes(r)) &&
     agencyCovers(user.agencyCode, e.agencyCode)
   );
+}
+
+/** Art. 8: online by the employer's agent, at a window by an intake clerk. */
+function assertChannel(user: AuthUser, channel: 'online' | 'window'): void {
+  if (channel === 'online' && user.roles.includes('employer_agent')) return;
+  if (channel === 'window' && user.roles.includes('intake')) return;
+  throw new ApiError(403, 'channel_not_permitted', '网上办理由单位经办人办理，窗口办理由受理岗位办理（第八条）', [
+    { path: 'channel', message: '您不能使用此渠道' },
+  ]);
 }
 
 const notRegistered = (n: string) => new ApiError(404, 'employer_not_found', `没有单位编号为 ${n} 的参保单位`);
@@ -427,7 +455,7 @@ export function registerRouter(deps: RegisterDeps): Router {
   async function readable(req: Request): Promise<EmployerRow> {
     const user = currentUser(req);
     const { registerNumber } = parseOr400(RegisterNumberParamSchema, req.params);
-    const e = await deps.db.employer.findUnique({ where: { registerNumber }, include: { branches: true } });
+    const e = await deps.db.employer.findUnique({ where: { registerNumber }, include: ENTRY_INCLUDE });
     if (!e || !mayRead(user, e)) throw notRegistered(registerNumber);
     return e;
   }
@@ -455,7 +483,7 @@ export function registerRouter(deps: RegisterDeps): Router {
         await tx.$queryRaw`SELECT 1 FROM employer WHERE register_number = ${before.registerNumber} FOR UPDATE`;
         const current = await tx.employer.findUniqueOrThrow({
           where: { registerNumber: before.registerNumber },
-          include: { branches: true },
+          include: ENTRY_INCLUDE,
         });
         const was = selfServiceOf(current);
         const items = changedItems(was, change);
@@ -512,6 +540,115 @@ export function registerRouter(deps: RegisterDeps): Router {
   });
 
   /**
+   * Art. 17 para 1: the name, USCC or bank account change only after the agency reviewed the documents: a case of its
+   * own (DWB-…), its workflow given the case number alone; one open at a time per employer.
+   */
+  router.post('/employers/:registerNumber/changes', requireRole('employer_agent', 'intake'), async (req, res) => {
+    const user = currentUser(req);
+    const e = await readable(req);
+    const c = parseOr400(EmployerReviewedChangeSchema, req.body);
+    assertChannel(user, c.channel);
+    if (e.status !== 'insured') {
+      throw new ApiError(409, 'employer_deregistered', `单位编号 ${e.registerNumber} 已注销失业保险参保登记，不能变更`);
+    }
+    const current = {
+      name: e.name,
+      code: e.code,
+      bankAccount: {
+        bankName: e.bankName,
+        bankCode: e.bankCode,
+        accountName: e.bankAccountName,
+        accountNumber: e.bankAccountNumber,
+      },
+    };
+    const items = (['name', 'code', 'bankAccount'] as const).filter((k) => c[k] !== undefined);
+    const unchanged = items.filter((k) => canonicalJson(c[k]) === canonicalJson(current[k]));
+    if (unchanged.length) {
+      throw validationError(
+        unchanged.map((k) => ({ path: k, message: '与登记信息相同，无需变更', rule: 'unchanged' })),
+      );
+    }
+    if (c.code) await refuseDuplicate(c.code);
+    const open = e.changeRequests[0];
+    if (open) {
+      throw new ApiError(
+        409,
+        'change_review_open',
+        `该单位已有待审核的变更申请（案件 ${open.caseNumber}），请待其办结后再申请`,
+        [{ path: 'registerNumber', message: `待审核：${open.caseNumber}` }],
+      );
+    }
+    const at = now();
+    const caseNumber = formatCaseNumber(
+      'employer_change',
+      Number(businessDateOf(at).slice(0, 4)),
+      e.agencyCode,
+      serialFromBytes(randomBytes(8)),
+    );
+    const requested = Object.fromEntries(items.map((k) => [k, c[k]]));
+    await deps.db.$transaction(async (tx) => {
+      // One open request per employer: the employer's row locked while it is checked again and written.
+      await tx.$queryRaw`SELECT 1 FROM employer WHERE register_number = ${e.registerNumber} FOR UPDATE`;
+      const other = await tx.employerChangeRequest.findFirst({
+        where: { registerNumber: e.registerNumber, status: 'awaiting_review' },
+        select: { caseNumber: true },
+      });
+      if (other) {
+        throw new ApiError(409, 'change_review_open', `该单位已有待审核的变更申请（案件 ${other.caseNumber}）`);
+      }
+      await tx.case.create({
+        data: {
+          caseNumber,
+          caseType: 'employer_change',
+          status: 'received',
+          agencyCode: e.agencyCode,
+          workflowId: caseNumber,
+          createdAt: at,
+          updatedAt: at,
+        },
+      });
+      await tx.employerChangeRequest.create({
+        data: {
+          caseNumber,
+          registerNumber: e.registerNumber,
+          agencyCode: e.agencyCode,
+          channel: c.channel,
+          items: [...items],
+          requested: asJson(requested),
+          documents: c.documents,
+          status: 'awaiting_review',
+          requestedById: user.id,
+          requestedBy: user.username,
+          requestedAt: at,
+          reasons: [],
+        },
+      });
+    });
+    const input: EmployerChangeInput = { caseNumber, agencyCode: e.agencyCode };
+    try {
+      await deps.temporal.workflow.start('employerChange', {
+        workflowId: caseNumber,
+        taskQueue: deps.taskQueue,
+        args: [input],
+        typedSearchAttributes: [
+          { key: CASE_TYPE, value: 'employer_change' },
+          { key: AGENCY_CODE, value: e.agencyCode },
+          { key: CASE_STATUS, value: 'received' },
+        ],
+      });
+    } catch (err) {
+      // Nothing half-written: without its workflow the request is removed again.
+      await deps.db.$transaction([
+        deps.db.employerChangeRequest.delete({ where: { caseNumber } }),
+        deps.db.case.delete({ where: { caseNumber } }),
+      ]);
+      throw dependencyOutage(err) ?? err;
+    }
+    res.location(`/cases/${caseNumber}`);
+    res.status(201).json({ caseNumber, status: 'awaiting_review', items });
+  });
+
+  /**
    * Art. 18: the employer ended (dissolved, bankrupt, revoked, merged…): its registration is cancelled, unless it owes
    * contributions (the tax platform's arrears, listed with months and amounts). Due within 30 days of the end
    * (policy `deadline` art18.employerDeregistration); a later one is taken and recorded as late.
@@ -523,12 +660,7 @@ export function registerRouter(deps: RegisterDeps): Router {
       const user = currentUser(req);
       const e = await readable(req);
       const d = parseOr400(EmployerDeregistrationSchema, req.body);
-      const online = d.channel === 'online' && user.roles.includes('employer_agent');
-      if (!online && !(d.channel === 'window' && user.roles.includes('intake'))) {
-        throw new ApiError(403, 'channel_not_permitted', '网上注销由单位经办人办理，窗口注销由受理岗位办理（第八条）', [
-          { path: 'channel', message: '您不能使用此渠道' },
-        ]);
-      }
+      assertChannel(user, d.channel);
       if (e.status !== 'insured') {
         throw new ApiError(409, 'employer_deregistered', `单位编号 ${e.registerNumber} 已注销失业保险参保登记`);
       }

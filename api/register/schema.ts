@@ -10,7 +10,10 @@ import {
   validateIdentityDocument,
 } from '../../domain/identity';
 import {
+  CHANGE_DOCUMENT_LABELS,
+  CHANGE_DOCUMENTS,
   ECONOMIC_TYPES,
+  missingChangeDocuments,
   END_REASON_LABELS,
   END_REASONS,
   EMPLOYER_NATURE_LABELS,
@@ -183,3 +186,40 @@ export const EmployerDeregistrationSchema = z
   })
   .meta({ id: 'EmployerDeregistration', description: '单位注销登记 (Art. 18)' });
 export type EmployerDeregistration = z.infer<typeof EmployerDeregistrationSchema>;
+
+/**
+ * Art. 17 para 1: a change of the name, the USCC or the bank account, with the kinds of supporting document supplied;
+ * applied after the agency reviewed them.
+ */
+export const EmployerReviewedChangeSchema = z
+  .strictObject({
+    channel: z.enum(['online', 'window']).meta({ description: 'Art. 8: 网上服务平台 (agent) or 经办窗口 (clerk)' }),
+    name: organisationName(200).optional(),
+    code: uscc.optional(),
+    bankAccount: EmployerBankAccountSchema.optional(),
+    documents: z
+      .array(
+        z.enum(CHANGE_DOCUMENTS, {
+          message: `材料须为以下之一：${CHANGE_DOCUMENTS.map((d) => `${d}（${CHANGE_DOCUMENT_LABELS[d]}）`).join('、')}`,
+        }),
+      )
+      .max(CHANGE_DOCUMENTS.length),
+  })
+  .superRefine((c, ctx) => {
+    const items = (['name', 'code', 'bankAccount'] as const).filter((k) => c[k] !== undefined);
+    if (!items.length) {
+      addBroken(ctx, [], {
+        code: 'nothing_to_change',
+        message: '请至少填写单位名称、统一社会信用代码或银行账户中的一项',
+      });
+    }
+    const missing = missingChangeDocuments(items, c.documents);
+    if (missing.length) {
+      addBroken(ctx, ['documents'], {
+        code: 'documents_required',
+        message: `须提供：${missing.map((d) => CHANGE_DOCUMENT_LABELS[d]).join('；')}（第十七条第一款）`,
+      });
+    }
+  })
+  .meta({ id: 'EmployerReviewedChange', description: '单位信息变更，须经审核 (Art. 17 para 1)' });
+export type EmployerReviewedChange = z.infer<typeof EmployerReviewedChangeSchema>;

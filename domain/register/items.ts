@@ -113,3 +113,28 @@ export const END_REASON_LABELS = {
 } as const;
 export type EndReason = keyof typeof END_REASON_LABELS;
 export const END_REASONS = Object.keys(END_REASON_LABELS) as [EndReason, ...EndReason[]];
+
+/**
+ * Art. 17 para 1 (相关登记变更材料): the documents a reviewed change needs, by item. The name and the USCC change with
+ * the registration authority's change (变更登记), the bank account with the bank's account-opening certificate.
+ */
+export const CHANGE_DOCUMENT_LABELS = {
+  registration_change_notice: '登记机关出具的变更登记材料（变更登记通知书或变更后的营业执照）',
+  bank_account_certificate: '开户银行出具的开户证明',
+} as const;
+export type ChangeDocument = keyof typeof CHANGE_DOCUMENT_LABELS;
+export const CHANGE_DOCUMENTS = Object.keys(CHANGE_DOCUMENT_LABELS) as [ChangeDocument, ...ChangeDocument[]];
+
+export type ReviewedItem = (typeof REVIEWED_ITEMS)[number];
+const DOCUMENT_FOR: Record<ReviewedItem, ChangeDocument> = {
+  name: 'registration_change_notice',
+  codeType: 'registration_change_notice',
+  code: 'registration_change_notice',
+  bankAccount: 'bank_account_certificate',
+};
+
+/** The documents a reviewed change of `items` needs and `supplied` lacks (Art. 17 para 1). */
+export function missingChangeDocuments(items: readonly ReviewedItem[], supplied: readonly string[]): ChangeDocument[] {
+  const needed = new Set(items.map((i) => DOCUMENT_FOR[i]));
+  return CHANGE_DOCUMENTS.filter((d) => needed.has(d) && !supplied.includes(d));
+}

@@ -378,6 +378,124 @@ describe('单位信息变更 (Art. 17)', () => {
   });
 });
 
+describe('单位信息变更，经审核 (Art. 17 para 1)', () => {
+  it('applies a change of the name and the bank account only after a reviewer of the agency approved the documents (Art. 17 para 1)', async () => {
+    const e = await employer('210100', 'good_credit');
+    const agent = await s.employerAgent(e.uscc);
+    const registered = await s.call('POST', '/employers', { headers: agent, body: await registrationOf(e) });
+    const n: string = registered.body.registerNumber;
+    const change = {
+      channel: 'online',
+      name: `${e.name.replace(/有限公司$/, '')}科技有限公司`,
+      bankAccount: {
+        bankName: '中国工商银行沈阳分行',
+        bankCode: '102221000011',
+        accountName: `${e.name.replace(/有限公司$/, '')}科技有限公司`,
+        accountNumber: '330100000000123456',
+      },
+    };
+    const withoutDocuments = await s.call('POST', `/employers/${n}/changes`, {
+      headers: agent,
+      body: { ...change, documents: ['registration_change_notice'] },
+    });
+    expect(withoutDocuments.status).toBe(400);
+    expect(withoutDocuments.body.error.fields).toContainEqual(
+      expect.objectContaining({ path: 'documents', rule: 'documents_required' }),
+    );
+    expect(withoutDocuments.body.error.fields[0].message).toContain('开户证明');
+
+    const r = await s.call('POST', `/employers/${n}/changes`, {
+      headers: agent,
+      body: { ...change, documents: ['registration_change_notice', 'bank_account_certificate'] },
+    });
+    expect(r.status).toBe(201);
+    const caseNumber: string = r.body.caseNumber;
+    expect(caseNumber).toMatch(/^DWB-\d{4}-210100-/);
+    expect(r.body.items).toEqual(['name', 'bankAccount']);
+    // Not yet: the register holds the old name until the review.
+    const pending = await s.call('GET', `/employers/${n}`, { headers: agent });
+    expect(pending.body.name).toBe(e.name);
+    expect(pending.body.pendingChanges).toEqual([
+      expect.objectContaining({ caseNumber, items: ['name', 'bankAccount'] }),
+    ]);
+    const second = await s.call('POST', `/employers/${n}/changes`, {
+      headers: agent,
+      body: { channel: 'online', name: '又一个名称有限公司', documents: ['registration_change_notice'] },
+    });
+    expect(second.status).toBe(409);
+    expect(second.body.error.code).toBe('change_review_open');
+
+    const tasks = await eventually(
+      () =>
+        s.tdb.sql<{ type: string; due_date: Date; role: string }>(
+          "SELECT type, due_date, role FROM task WHERE case_number = $1 AND status = 'open'",
+          [caseNumber],
+        ),
+      (t) => t.length === 1,
+    );
+    expect(tasks[0]).toMatchObject({ type: 'employer_change_review', role: 'reviewer' });
+    expect(tasks[0]!.due_date.toISOString().slice(0, 10) > (await s.today())).toBe(true);
+    const done = await s.complete(caseNumber, 'employer_change_review', 'reviewer', { decision: 'approve' });
+    expect(done.status).toBe(200);
+
+    const view = await eventually(
+      async () => (await s.call('GET', `/employers/${n}`, { headers: agent })).body,
+      (v: any) => v.name === change.name,
+    );
+    expect(view).toMatchObject({ name: change.name, bankAccount: change.bankAccount, pendingChanges: [] });
+    const history = (await historyOf(n)).find((h) => h.kind === 'changed');
+    expect(history).toMatchObject({ article: '17.1', actor_name: 'reviewer.210100', fields: ['name', 'bankAccount'] });
+    const audit = await s.tdb.sql<{ action: string; case_number: string }>(
+      "SELECT action, case_number FROM audit_log WHERE entity = 'employer' AND entity_id = $1 AND action = 'employer.change'",
+      [n],
+    );
+    expect(audit).toEqual([{ action: 'employer.change', case_number: caseNumber }]);
+  });
+
+  it('leaves the register as it was when the reviewer rejects the change, with the reasons (Art. 17 para 1)', async () => {
+    const e = await employer('210100', 'good_credit');
+    const agent = await s.employerAgent(e.uscc);
+    const registered = await s.call('POST', '/employers', { headers: agent, body: await registrationOf(e) });
+    const n: string = registered.body.registerNumber;
+    const taken = await employer('210100', 'good_credit');
+    const clash = await s.call('POST', '/employers', {
+      headers: await s.employerAgent(taken.uscc),
+      body: await registrationOf(taken),
+    });
+    expect(clash.status).toBe(201);
+    // A USCC another employer registered: refused at once, naming it.
+    const duplicate = await s.call('POST', `/employers/${n}/changes`, {
+      headers: agent,
+      body: { channel: 'online', code: taken.uscc, documents: ['registration_change_notice'] },
+    });
+    expect(duplicate.status).toBe(409);
+    expect(duplicate.body.error.message).toContain(taken.uscc);
+
+    const r = await s.call('POST', `/employers/${n}/changes`, {
+      headers: agent,
+      body: { channel: 'online', name: `${e.name}（新）`, documents: ['registration_change_notice'] },
+    });
+    expect(r.status).toBe(201);
+    const done = await s.complete(r.body.caseNumber, 'employer_change_review', 'reviewer', {
+      decision: 'reject',
+      reasons: ['变更登记材料上的名称与申请不一致'],
+    });
+    expect(done.status).toBe(200);
+    const request = await eventually(
+      () =>
+        s.tdb.sql<{ status: string; reasons: string[] }>(
+          'SELECT status, reasons FROM employer_change_request WHERE case_number = $1',
+          [r.body.caseNumber],
+        ),
+      (rows) => rows[0]?.status === 'rejected',
+    );
+    expect(request[0]).toEqual({ status: 'rejected', reasons: ['变更登记材料上的名称与申请不一致'] });
+    const view = await s.call('GET', `/employers/${n}`, { headers: agent });
+    expect(view.body).toMatchObject({ name: e.name, pendingChanges: [] });
+    expect((await historyOf(n)).some((h) => h.kind === 'changed')).toBe(false);
+  });
+});
+
 describe('单位登记信息查询 (Art. 8, 16)', () => {
   it("shows an employer's entry to its own agent and to staff of its agency only (Art. 8)", async () => {
     const e = await employer('210100', 'good_credit');

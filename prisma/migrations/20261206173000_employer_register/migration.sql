@@ -103,3 +103,32 @@ CREATE TRIGGER "employer_change_no_update" BEFORE UPDATE OR DELETE ON "employer_
     FOR EACH ROW EXECUTE FUNCTION "employer_change_append_only"();
 CREATE TRIGGER "employer_change_no_truncate" BEFORE TRUNCATE ON "employer_change"
     FOR EACH STATEMENT EXECUTE FUNCTION "employer_change_append_only"();
+
+-- Art. 17 para 1: a change of the name, the USCC or the bank account, requested with the supporting documents and
+-- applied only after the agency reviewed them: a case of its own (DWB-…), its requested values kept here.
+-- CreateTable
+CREATE TABLE "employer_change_request" (
+    "case_number" VARCHAR(32) NOT NULL,
+    "register_number" VARCHAR(16) NOT NULL,
+    "agency_code" VARCHAR(6) NOT NULL,
+    "channel" VARCHAR(8) NOT NULL,
+    "items" TEXT[],
+    "requested" JSONB NOT NULL,
+    "documents" TEXT[],
+    "status" VARCHAR(24) NOT NULL,
+    "requested_by_id" UUID NOT NULL,
+    "requested_by" VARCHAR(64) NOT NULL,
+    "requested_at" TIMESTAMPTZ(3) NOT NULL,
+    "reviewed_by" VARCHAR(64),
+    "decided_at" TIMESTAMPTZ(3),
+    "reasons" TEXT[],
+
+    CONSTRAINT "employer_change_request_pkey" PRIMARY KEY ("case_number"),
+    CONSTRAINT "employer_change_request_status_check" CHECK ("status" IN ('awaiting_review', 'applied', 'rejected', 'conflict', 'cancelled'))
+);
+
+-- CreateIndex
+CREATE INDEX "employer_change_request_register_number_idx" ON "employer_change_request"("register_number");
+
+-- AddForeignKey
+ALTER TABLE "employer_change_request" ADD CONSTRAINT "employer_change_request_register_number_fkey" FOREIGN KEY ("register_number") REFERENCES "employer"("register_number") ON DELETE RESTRICT ON UPDATE CASCADE;
