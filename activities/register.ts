@@ -12,6 +12,7 @@ import { audit } from '../lib/audit';
 import { recordCaseEvent } from '../lib/case-events';
 import type { Prisma } from '../generated/prisma/client';
 import { callOptions, guarded } from './source-call';
+import { reviewedItemsOf } from '../domain/register/items';
 
 export interface RegisterActivityDeps {
   db: Db;
@@ -28,27 +29,6 @@ interface RequestedChange {
   name?: string;
   code?: string;
   bankAccount?: { bankName: string; bankCode: string; accountName: string; accountNumber: string };
-}
-
-/** The items of the register a reviewed change replaces, as they stand (for the history's before). */
-function reviewedItemsOf(e: {
-  name: string;
-  code: string;
-  bankName: string;
-  bankCode: string;
-  bankAccountName: string;
-  bankAccountNumber: string;
-}) {
-  return {
-    name: e.name,
-    code: e.code,
-    bankAccount: {
-      bankName: e.bankName,
-      bankCode: e.bankCode,
-      accountName: e.bankAccountName,
-      accountNumber: e.bankAccountNumber,
-    },
-  };
 }
 
 export function registerActivities({ db, sources }: RegisterActivityDeps) {

@@ -39,6 +39,8 @@ import {
   type EndReason,
   INDUSTRIES,
   PENSION_STATUS_LABELS,
+  reviewedItemsOf,
+  selfServiceItemsOf,
   type EconomicType,
   type EmployerStatus,
   type Industry,
@@ -169,19 +171,6 @@ function entryView(e: EmployerRow, unmasked: boolean) {
     updatedAt: e.updatedAt.toISOString(),
   };
 }
-
-/** The self-service items as they stand, in the request's shape (Art. 17 para 2). */
-const selfServiceOf = (e: EmployerRow) => ({
-  address: e.address,
-  phone: e.phone,
-  email: e.email,
-  legalRepresentative: {
-    name: e.legalRepName,
-    idType: e.legalRepIdType,
-    idNumber: e.legalRepIdNumber,
-    phone: e.legalRepPhone,
-  },
-});
 
 /**
  * Who may see an employer's entry (Art. 8, 30): its own agent, and staff of an agency covering the one it is
@@ -485,7 +474,7 @@ export function registerRouter(deps: RegisterDeps): Router {
           where: { registerNumber: before.registerNumber },
           include: ENTRY_INCLUDE,
         });
-        const was = selfServiceOf(current);
+        const was = selfServiceItemsOf(current);
         const items = changedItems(was, change);
         if (!items.length) return items;
         const rep = change.legalRepresentative;
@@ -551,16 +540,7 @@ export function registerRouter(deps: RegisterDeps): Router {
     if (e.status !== 'insured') {
       throw new ApiError(409, 'employer_deregistered', `单位编号 ${e.registerNumber} 已注销失业保险参保登记，不能变更`);
     }
-    const current = {
-      name: e.name,
-      code: e.code,
-      bankAccount: {
-        bankName: e.bankName,
-        bankCode: e.bankCode,
-        accountName: e.bankAccountName,
-        accountNumber: e.bankAccountNumber,
-      },
-    };
+    const current = reviewedItemsOf(e);
     const items = (['name', 'code', 'bankAccount'] as const).filter((k) => c[k] !== undefined);
     const unchanged = items.filter((k) => canonicalJson(c[k]) === canonicalJson(current[k]));
     if (unchanged.length) {

@@ -138,3 +138,49 @@ export function missingChangeDocuments(items: readonly ReviewedItem[], supplied:
   const needed = new Set(items.map((i) => DOCUMENT_FOR[i]));
   return CHANGE_DOCUMENTS.filter((d) => needed.has(d) && !supplied.includes(d));
 }
+
+/** The columns of a register row that the changeable items are kept in. */
+export interface RegisterItemsRow {
+  name: string;
+  code: string;
+  address: string;
+  phone: string;
+  email: string;
+  bankName: string;
+  bankCode: string;
+  bankAccountName: string;
+  bankAccountNumber: string;
+  legalRepName: string;
+  legalRepIdType: string;
+  legalRepIdNumber: string;
+  legalRepPhone: string;
+}
+
+/** Art. 17 para 1: the reviewed items as they stand, in the request's shape. */
+export function reviewedItemsOf(e: RegisterItemsRow) {
+  return {
+    name: e.name,
+    code: e.code,
+    bankAccount: {
+      bankName: e.bankName,
+      bankCode: e.bankCode,
+      accountName: e.bankAccountName,
+      accountNumber: e.bankAccountNumber,
+    },
+  };
+}
+
+/** Art. 17 para 2: the self-service items as they stand, in the request's shape. */
+export function selfServiceItemsOf(e: RegisterItemsRow) {
+  return {
+    address: e.address,
+    phone: e.phone,
+    email: e.email,
+    legalRepresentative: {
+      name: e.legalRepName,
+      idType: e.legalRepIdType,
+      idNumber: e.legalRepIdNumber,
+      phone: e.legalRepPhone,
+    },
+  };
+}
