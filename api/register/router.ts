@@ -4,6 +4,7 @@
  * | request | who | article |
  * | --- | --- | --- |
  * | `POST /employers` | the employer's agent online (its own USCC only, Art. 8), an intake clerk at a window of the agency where the employer is | 16 |
+ * | `GET /employers/mine` | the employer's agent: its own employer's entry | 8 |
  * | `GET /employers/:registerNumber` | the employer's agent; staff of the agency (or above) where it is registered | 8, 16 |
  * | `PATCH /employers/:registerNumber` | the employer's agent: address, contacts, legal representative, effective at once | 17 para 2 |
  * | `POST /employers/:registerNumber/changes` | the employer's agent online, an intake clerk at a window: name, USCC, bank account with the documents, applied after a reviewer approved (a case, DWB-…) | 17 para 1 |
@@ -448,6 +449,19 @@ export function registerRouter(deps: RegisterDeps): Router {
     if (!e || !mayRead(user, e)) throw notRegistered(registerNumber);
     return e;
   }
+
+  /** Art. 8: the agent's own employer, found by the USCC its account names (for its page). */
+  router.get('/employers/mine', requireRole('employer_agent'), async (req, res) => {
+    const uscc = currentUser(req).employerUscc;
+    const e = uscc
+      ? await deps.db.employer.findUnique({
+          where: { codeType_code: { codeType: 'uscc', code: uscc } },
+          include: ENTRY_INCLUDE,
+        })
+      : null;
+    if (!e) throw new ApiError(404, 'employer_not_registered', '本单位尚未办理失业保险参保登记');
+    res.json(entryView(e, true));
+  });
 
   router.get('/employers/:registerNumber', requireRole('employer_agent', ...STAFF_ROLES), async (req, res) => {
     const user = currentUser(req);
