@@ -13,6 +13,7 @@ import { createApp } from './app';
 import { createApiMetrics } from './metrics';
 import { exitWithParent } from '../lib/parent-watch';
 import { startClaimsNotStarted } from '../lib/claim-starts';
+import { startPendingEmployerRegistrations } from '../lib/employer-registration-starts';
 
 const cfg = loadConfigOrExit();
 const logger = createLogger('api', cfg.LOG_LEVEL);
@@ -69,6 +70,19 @@ const claimStarts = setInterval(() => {
 }, 60_000);
 claimStarts.unref();
 
+// Art. 15: a registration whose coordination with the pension registration did not start (POST /employers answered
+// 202) is started by the system within minutes (lib/employer-registration-starts.ts).
+const registrationStarts = setInterval(() => {
+  startPendingEmployerRegistrations(db, temporal, cfg.TEMPORAL_TASK_QUEUE)
+    .then((started) => {
+      if (started.length) logger.warn({ employers: started.length }, 'started pension coordinations left unstarted');
+    })
+    .catch((err: unknown) =>
+      logger.warn({ err: (err as Error).message }, 'pension coordinations left unstarted: will try again'),
+    );
+}, 60_000);
+registrationStarts.unref();
+
 const server = app.listen(cfg.API_PORT, cfg.API_HOST, () => {
   logger.info({ url: `http://${cfg.API_HOST}:${cfg.API_PORT}` }, 'api listening');
 });
@@ -83,6 +97,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     if (stopping) return;
     stopping = true;
     clearInterval(claimStarts);
+    clearInterval(registrationStarts);
     logger.info({ signal }, 'api stopping');
     server.close(async () => {
       await Promise.allSettled([db.$disconnect(), temporal.connection.close()]);

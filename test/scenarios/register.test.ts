@@ -10,6 +10,7 @@ import { addDays } from '../../domain/calendar';
 import { generateResidentId } from '../../domain/identity';
 import { employerRegistrationWorkflowId } from '../../contracts/register';
 import { eventually } from '../support/wait';
+import { startPendingEmployerRegistrations } from '../../lib/employer-registration-starts';
 import { startScenario, type Scenario } from './harness';
 
 let s: Scenario;
@@ -192,6 +193,58 @@ describe('单位参保登记 (Art. 15, 16)', () => {
     await s.sim.admin('DELETE', `/faults/${fault.id}`);
     const view = await coordinated(n, agent);
     expect(view.pension.status).toBe('informed');
+  });
+
+  it('starts the pension coordination of a registration written while Temporal could not be reached, once (Art. 15)', async () => {
+    const e = await employer('210100', '!pension_registered');
+    const body = await registrationOf(e);
+    // As POST /employers leaves it when the start failed (answered 202): the row written, no workflow.
+    const registerNumber = '21010099000001';
+    const at = new Date(Date.now() - 5 * 60_000);
+    await s.tdb.db.employer.create({
+      data: {
+        registerNumber,
+        agencyCode: '210100',
+        codeType: 'uscc',
+        code: e.uscc,
+        name: e.name,
+        nature: body.nature,
+        economicType: body.economicType,
+        industry: body.industry,
+        registrationAuthority: body.registrationAuthority,
+        foundedOn: new Date(`${body.foundedOn}T00:00:00Z`),
+        insuredSince: new Date(`${body.insuredSince}T00:00:00Z`),
+        address: body.address,
+        phone: body.phone,
+        email: body.email,
+        bankName: body.bankAccount.bankName,
+        bankCode: body.bankAccount.bankCode,
+        bankAccountName: body.bankAccount.accountName,
+        bankAccountNumber: body.bankAccount.accountNumber,
+        legalRepName: body.legalRepresentative.name,
+        legalRepIdType: body.legalRepresentative.idType,
+        legalRepIdNumber: body.legalRepresentative.idNumber,
+        legalRepPhone: body.legalRepresentative.phone,
+        agentName: body.agent.name,
+        agentIdType: body.agent.idType,
+        agentIdNumber: body.agent.idNumber,
+        agentPhone: body.agent.phone,
+        status: 'insured',
+        channel: 'online',
+        pensionStatus: 'pending',
+        fingerprint: 'x',
+        registeredAt: at,
+        updatedAt: at,
+      },
+    });
+    const started = await startPendingEmployerRegistrations(s.tdb.db, s.env.client, s.taskQueue, 60_000);
+    expect(started).toContain(registerNumber);
+    const view = await coordinated(registerNumber, await s.employerAgent(e.uscc));
+    expect(view.pension.status).toBe('informed');
+    // Once: its workflow ran, so a second sweep starts nothing for it.
+    expect(await startPendingEmployerRegistrations(s.tdb.db, s.env.client, s.taskQueue, 0)).not.toContain(
+      registerNumber,
+    );
   });
 
   it('refuses a second registration of the same USCC with 409 naming it, and answers a retried Idempotency-Key with the same registration (Art. 16)', async () => {
