@@ -661,6 +661,16 @@ export function registerRouter(deps: RegisterDeps): Router {
       if (e.status !== 'insured') {
         throw new ApiError(409, 'employer_deregistered', `单位编号 ${e.registerNumber} 已注销失业保险参保登记`);
       }
+      // A change under review would be applied to a closed entry: it is decided first.
+      const open = e.changeRequests[0];
+      if (open) {
+        throw new ApiError(
+          409,
+          'change_review_open',
+          `该单位有待审核的变更申请（案件 ${open.caseNumber}），请待其办结后再申请注销`,
+          [{ path: 'registerNumber', message: `待审核：${open.caseNumber}` }],
+        );
+      }
       const today = businessDateOf(now());
       if (d.endedOn > today || d.endedOn < isoDate(e.foundedOn)) {
         throw validationError([{ path: 'endedOn', message: '终止日期须在成立日期之后，且不能晚于今天' }]);

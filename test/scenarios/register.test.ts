@@ -458,6 +458,12 @@ describe('单位信息变更，经审核 (Art. 17 para 1)', () => {
     expect(pending.body.pendingChanges).toEqual([
       expect.objectContaining({ caseNumber, items: ['name', 'bankAccount'] }),
     ]);
+    const deregistration = await s.call('POST', `/employers/${n}/deregistration`, {
+      headers: agent,
+      body: { channel: 'online', reason: 'merger', endedOn: await s.today() },
+    });
+    expect(deregistration.status).toBe(409);
+    expect(deregistration.body.error.code).toBe('change_review_open');
     const second = await s.call('POST', `/employers/${n}/changes`, {
       headers: agent,
       body: { channel: 'online', name: '又一个名称有限公司', documents: ['registration_change_notice'] },
