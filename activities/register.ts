@@ -12,6 +12,7 @@ import { audit } from '../lib/audit';
 import { recordCaseEvent } from '../lib/case-events';
 import type { Prisma } from '../generated/prisma/client';
 import { callOptions, guarded } from './source-call';
+import { SourceError } from '../integrations/errors';
 import { reviewedItemsOf } from '../domain/register/items';
 
 export interface RegisterActivityDeps {
@@ -64,6 +65,46 @@ export function registerActivities({ db, sources }: RegisterActivityDeps) {
         },
       });
     });
+  }
+
+  /**
+   * Art. 15: the employer as it stands now told to the pension registration, once per notice; recorded in the history.
+   * An employer the pension side does not know (its coordination never ended) has nothing to be told there.
+   */
+  async function tellPension(registerNumber: string, noticeId: string, previousCode?: string): Promise<boolean> {
+    const e = await employerOf(registerNumber);
+    const told = await guarded(() =>
+      sources.pension
+        .updateEmployer(
+          {
+            noticeId,
+            uscc: previousCode ?? e.code,
+            ...(previousCode && previousCode !== e.code ? { newUscc: e.code } : {}),
+            name: e.name,
+            status: e.status as 'insured' | 'deregistered',
+            ...(e.endedOn ? { endedOn: isoDate(e.endedOn) } : {}),
+          },
+          callOptions(),
+        )
+        .catch((err: unknown) => {
+          if (err instanceof SourceError && err.code === 'not_registered') return null;
+          throw err;
+        }),
+    );
+    if (!told || told.duplicate) return told !== null;
+    await db.employerChange.create({
+      data: {
+        registerNumber,
+        at: new Date(),
+        kind: 'pension_informed',
+        article: '15',
+        actorId: null,
+        actorName: SYSTEM,
+        fields: ['pension'],
+        after: { noticeId, status: e.status },
+      },
+    });
+    return true;
   }
 
   return {
@@ -221,6 +262,21 @@ export function registerActivities({ db, sources }: RegisterActivityDeps) {
         });
         return status;
       });
+    },
+
+    /** Art. 15, 18: the deregistration told to the pension registration. */
+    async informPensionOfDeregistration(input: { registerNumber: string }): Promise<{ told: boolean }> {
+      return { told: await tellPension(input.registerNumber, `${input.registerNumber}.deregistered`) };
+    },
+
+    /** Art. 15, 17 para 1: an applied change of the name, USCC or bank account told to the pension registration. */
+    async informPensionOfChange(input: { caseNumber: string }): Promise<{ told: boolean }> {
+      const r = await db.employerChangeRequest.findUniqueOrThrow({ where: { caseNumber: input.caseNumber } });
+      // The USCC the pension side knows the employer by: the one before this change replaced it.
+      const [row] = await db.$queryRaw<{ code: string | null }[]>`
+        SELECT before->>'code' AS code FROM employer_change
+        WHERE register_number = ${r.registerNumber} AND kind = 'changed' AND after->>'caseNumber' = ${r.caseNumber}`;
+      return { told: await tellPension(r.registerNumber, input.caseNumber, row?.code ?? undefined) };
     },
   };
 }

@@ -13,6 +13,9 @@ export type EmployerRegistrationOutcome = 'already_registered' | 'informed';
 
 export const employerRegistrationWorkflowId = (registerNumber: string) => `employer-registration-${registerNumber}`;
 
+/** Art. 15, 18: the deregistration told to the pension registration. */
+export const employerDeregistrationWorkflowId = (registerNumber: string) => `employer-deregistration-${registerNumber}`;
+
 /** Art. 17 para 1: a reviewed change of an employer's name, USCC or bank account; its ID is the case number. */
 export interface EmployerChangeInput {
   caseNumber: string;

@@ -33,3 +33,22 @@ export const pensionEmployerRegistrationAnswerSchema = pensionEmployerRegistrati
   duplicate: z.boolean(),
 });
 export type PensionEmployerRegistrationAnswer = z.infer<typeof pensionEmployerRegistrationAnswerSchema>;
+
+/**
+ * Art. 15: a later step of the unemployment-insurance registration told to the pension registration (a reviewed change
+ * of the name or USCC, a deregistration): the employer as it stands now, once per `noticeId`.
+ */
+export const pensionEmployerUpdateRequestSchema = z.object({
+  noticeId: z.string().min(1).max(64),
+  /** The USCC the pension registration knows the employer by (before a change of it). */
+  uscc: usccSchema,
+  /** The USCC now, when it changed. */
+  newUscc: usccSchema.optional(),
+  name: z.string().min(1).max(200),
+  status: z.enum(['insured', 'deregistered']),
+  endedOn: dateSchema.optional(),
+});
+export type PensionEmployerUpdateRequest = z.infer<typeof pensionEmployerUpdateRequestSchema>;
+
+export const pensionEmployerUpdateAnswerSchema = z.object({ noticeId: z.string(), duplicate: z.boolean() });
+export type PensionEmployerUpdateAnswer = z.infer<typeof pensionEmployerUpdateAnswerSchema>;

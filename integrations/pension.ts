@@ -10,7 +10,10 @@ import { segment } from './http';
 import {
   pensionEmployerRegistrationAnswerSchema,
   pensionEmployerRegistrationSchema,
+  pensionEmployerUpdateAnswerSchema,
   type PensionEmployerRegistration,
+  type PensionEmployerUpdateAnswer,
+  type PensionEmployerUpdateRequest,
   type PensionEmployerRegistrationAnswer,
   type PensionEmployerRegistrationRequest,
 } from './pension-registration';
@@ -94,6 +97,18 @@ export class PensionClient {
       path: '/employer-registrations',
       body: request,
       response: pensionEmployerRegistrationAnswerSchema,
+      options,
+    });
+  }
+
+  /** Art. 15: a reviewed change or a deregistration told to the pension registration (once per notice ID). */
+  updateEmployer(request: PensionEmployerUpdateRequest, options?: CallOptions): Promise<PensionEmployerUpdateAnswer> {
+    return this.http.call({
+      operation: 'updateEmployer',
+      method: 'POST',
+      path: '/employer-updates',
+      body: request,
+      response: pensionEmployerUpdateAnswerSchema,
       options,
     });
   }

@@ -6,7 +6,8 @@
  *   1. request    recorded by the API with the items, the new values and the documents supplied; its step here
  *   2. review     审核 by a reviewer of the employer's agency, due per policy (`task.employerChangeReview`)
  *   3. decided    approved: applied to the register with its history row and audit entry (conflict if the new USCC
- *                 was registered by another meanwhile); rejected: the reasons recorded, the register unchanged
+ *                 was registered by another meanwhile), then told to the pension registration (Art. 15); rejected:
+ *                 the reasons recorded, the register unchanged
  */
 import { CancellationScope, isCancellation, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
@@ -53,7 +54,10 @@ export async function employerChange(input: EmployerChangeInput): Promise<Employ
       });
       return 'rejected';
     }
-    return await acts.applyEmployerChange({ caseNumber, by, at: iso() });
+    const status = await acts.applyEmployerChange({ caseNumber, by, at: iso() });
+    // Art. 15: the pension registration told of the change.
+    if (status === 'applied') await acts.informPensionOfChange({ caseNumber });
+    return status;
   } catch (err) {
     if (isCancellation(err)) {
       await CancellationScope.nonCancellable(async () => {

@@ -24,3 +24,8 @@ export async function employerRegistration(input: EmployerRegistrationInput): Pr
   await acts.informPensionRegistration({ registerNumber });
   return 'informed';
 }
+
+/** Art. 15, 18: a deregistration told to the pension registration, retried while it fails. */
+export async function employerDeregistration(input: EmployerRegistrationInput): Promise<boolean> {
+  return (await acts.informPensionOfDeregistration({ registerNumber: input.registerNumber })).told;
+}

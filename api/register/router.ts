@@ -59,6 +59,7 @@ import type { TaxClient } from '../../integrations/tax';
 import type { CreditClient } from '../../integrations/credit';
 import { SourceError } from '../../integrations/errors';
 import {
+  employerDeregistrationWorkflowId,
   employerRegistrationWorkflowId,
   type EmployerChangeInput,
   type EmployerRegistrationInput,
@@ -735,12 +736,28 @@ export function registerRouter(deps: RegisterDeps): Router {
         },
         { maxWait: 10_000, timeout: 20_000 },
       );
+      // Art. 15: the pension registration told, by a workflow that retries while it fails. Deregistered either way;
+      // a start that failed is said in the answer (the entry and its history hold the deregistration).
+      const input: EmployerRegistrationInput = { registerNumber: e.registerNumber };
+      const pension = await deps.temporal.workflow
+        .start('employerDeregistration', {
+          workflowId: employerDeregistrationWorkflowId(e.registerNumber),
+          taskQueue: deps.taskQueue,
+          args: [input],
+          workflowIdConflictPolicy: 'USE_EXISTING',
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        })
+        .then(
+          () => 'informing' as const,
+          (err: unknown) => (err instanceof WorkflowExecutionAlreadyStartedError ? 'informing' : 'not_started'),
+        );
       res.json({
         registerNumber: e.registerNumber,
         status: 'deregistered',
         statusLabel: STATUS('deregistered'),
         dueOn,
         lateByDays,
+        pension,
       });
     },
   );

@@ -8,7 +8,9 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import {
+  pensionEmployerUpdateRequestSchema,
   pensionEmployerRegistrationRequestSchema,
+  type PensionEmployerUpdateRequest,
   type PensionEmployerRegistration,
   type PensionEmployerRegistrationAnswer,
 } from '../../integrations/pension-registration';
@@ -21,6 +23,11 @@ import type { EmployerCore } from '../world';
 export interface PensionEmployerEntry extends PensionEmployerRegistration {
   name: string;
   unemploymentRegisterNumber: string;
+  receivedAt: string;
+}
+
+/** A change or deregistration the case system told (Art. 15), as the pension side keeps it. */
+export interface PensionEmployerUpdateEntry extends PensionEmployerUpdateRequest {
   receivedAt: string;
 }
 
@@ -93,6 +100,27 @@ export function pensionRegistrationRoutes(sim: Simulator): Router {
     res.status(201).json(answer);
   });
 
+  router.post('/employer-updates', (req, res) => {
+    const request = body(pensionEmployerUpdateRequestSchema, req);
+    if (sim.pensionEmployerUpdates.has(request.noticeId)) {
+      res.json({ noticeId: request.noticeId, duplicate: true });
+      return;
+    }
+    const known = registrationOf(request.uscc);
+    if (!known) throw new HttpError(409, 'not_registered', 'the employer is not registered with pension insurance');
+    sim.pensionEmployerUpdates.set(request.noticeId, { ...request, receivedAt: nowIso() });
+    // The registration answers under the new USCC as well.
+    if (request.newUscc && request.newUscc !== request.uscc) {
+      const pushed = sim.pensionEmployerRegistrations.get(request.uscc);
+      sim.pensionEmployerRegistrations.set(request.newUscc, {
+        ...(pushed ?? { ...known, name: request.name, unemploymentRegisterNumber: '', receivedAt: nowIso() }),
+        uscc: request.newUscc,
+        name: request.name,
+      });
+    }
+    res.status(201).json({ noticeId: request.noticeId, duplicate: false });
+  });
+
   return router;
 }
 
@@ -100,7 +128,10 @@ export function pensionRegistrationRoutes(sim: Simulator): Router {
 export function pensionRegistrationAdminRoutes(sim: Simulator): Router {
   const router = Router();
   router.get('/pension/employer-registrations', (_req, res) => {
-    res.json({ registrations: [...sim.pensionEmployerRegistrations.values()] });
+    res.json({
+      registrations: [...sim.pensionEmployerRegistrations.values()],
+      updates: [...sim.pensionEmployerUpdates.values()],
+    });
   });
   return router;
 }

@@ -424,6 +424,7 @@ describe('单位信息变更，经审核 (Art. 17 para 1)', () => {
     const agent = await s.employerAgent(e.uscc);
     const registered = await s.call('POST', '/employers', { headers: agent, body: await registrationOf(e) });
     const n: string = registered.body.registerNumber;
+    await coordinated(n, agent); // the pension registration knows the employer
     const change = {
       channel: 'online',
       name: `${e.name.replace(/有限公司$/, '')}科技有限公司`,
@@ -496,6 +497,16 @@ describe('单位信息变更，经审核 (Art. 17 para 1)', () => {
       [n],
     );
     expect(audit).toEqual([{ action: 'employer.change', case_number: caseNumber }]);
+    // Art. 15: the pension registration told of the change, under the USCC it knows.
+    const told = await eventually(
+      () =>
+        s.sim.admin<{ updates: { noticeId: string; uscc: string; name: string }[] }>(
+          'GET',
+          '/pension/employer-registrations',
+        ),
+      (l) => l.updates.some((u) => u.noticeId === caseNumber),
+    );
+    expect(told.updates.find((u) => u.noticeId === caseNumber)).toMatchObject({ uscc: e.uscc, name: change.name });
   });
 
   it('leaves the register as it was when the reviewer rejects the change, with the reasons (Art. 17 para 1)', async () => {
@@ -574,6 +585,7 @@ describe('单位注销登记 (Art. 18)', () => {
     const registered = await s.call('POST', '/employers', { headers: agent, body: await registrationOf(e) });
     expect(registered.status).toBe(201);
     const n: string = registered.body.registerNumber;
+    await coordinated(n, agent); // the pension registration knows the employer
     const endedOn = addDays(await s.today(), -10);
     const r = await s.call('POST', `/employers/${n}/deregistration`, {
       headers: agent,
@@ -606,6 +618,20 @@ describe('单位注销登记 (Art. 18)', () => {
     expect(again.body.error.code).toBe('employer_deregistered');
     const change = await s.call('PATCH', `/employers/${n}`, { headers: agent, body: { email: 'new@example.cn' } });
     expect(change.status).toBe(409);
+    // Art. 15: the pension registration told of the deregistration.
+    const told = await eventually(
+      () =>
+        s.sim.admin<{ updates: { noticeId: string; status: string; endedOn?: string }[] }>(
+          'GET',
+          '/pension/employer-registrations',
+        ),
+      (l) => l.updates.some((u) => u.noticeId === `${n}.deregistered`),
+    );
+    expect(told.updates.find((u) => u.noticeId === `${n}.deregistered`)).toMatchObject({
+      uscc: e.uscc,
+      status: 'deregistered',
+      endedOn,
+    });
   });
 
   it('refuses to deregister an employer that owes contributions, listing the months and amounts owed (Art. 18)', async () => {

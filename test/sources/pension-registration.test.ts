@@ -63,6 +63,34 @@ describe('pension registration of employers (Art. 15)', () => {
     expect(await sim.clients.pension.getEmployerRegistration(e!.uscc)).toBeNull();
   });
 
+  it('takes a change or a deregistration once per notice, for an employer registered there only', async () => {
+    await sim.admin('POST', '/reset');
+    const [e] = await employers('pension_registered');
+    const [other] = await employers('!pension_registered');
+    const notice = {
+      noticeId: 'DWB-2026-210100-0000000001',
+      uscc: e!.uscc,
+      name: `${e!.name}（新）`,
+      status: 'insured' as const,
+    };
+    expect(await sim.clients.pension.updateEmployer(notice)).toEqual({ noticeId: notice.noticeId, duplicate: false });
+    expect(await sim.clients.pension.updateEmployer(notice)).toEqual({ noticeId: notice.noticeId, duplicate: true });
+    const ledger = await sim.admin<{ updates: { noticeId: string; name: string }[] }>(
+      'GET',
+      '/pension/employer-registrations',
+    );
+    expect(ledger.updates).toEqual([expect.objectContaining({ noticeId: notice.noticeId, name: notice.name })]);
+    const unknown = await failure(() =>
+      sim.clients.pension.updateEmployer({
+        ...notice,
+        noticeId: 'x.deregistered',
+        uscc: other!.uscc,
+        status: 'deregistered',
+      }),
+    );
+    expect(unknown).toMatchObject({ kind: 'rejected', code: 'not_registered' });
+  });
+
   it('fails as unavailable, worth retrying, while a fault is injected', async () => {
     const [e] = await employers('!pension_registered');
     await sim.admin('PUT', '/faults', { route: '/pension/employer-registrations', status: 503, errorRate: 1 });
