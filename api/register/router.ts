@@ -4,6 +4,7 @@
  * | request | who | article |
  * | --- | --- | --- |
  * | `POST /employers` | the employer's agent online (its own USCC only, Art. 8), an intake clerk at a window of the agency where the employer is | 16 |
+ * | `GET /employers?code=&name=` | staff: the employers registered within their agency's scope | 5, 16 |
  * | `GET /employers/mine` | the employer's agent: its own employer's entry | 8 |
  * | `GET /employers/:registerNumber` | the employer's agent; staff of the agency (or above) where it is registered | 8, 16 |
  * | `PATCH /employers/:registerNumber` | the employer's agent: address, contacts, legal representative, effective at once | 17 para 2 |
@@ -31,7 +32,13 @@ import type { Db } from '../../lib/db';
 import { asJson, dbDate, isoDate } from '../../lib/db';
 import { audit } from '../../lib/audit';
 import { canonicalJson } from '../../lib/canonical-json';
-import { agencyCovers, PERSON_UNMASKED_ROLES, STAFF_ROLES, type StaffRole } from '../../domain/access';
+import {
+  agencyCovers,
+  agencyScopePrefix,
+  PERSON_UNMASKED_ROLES,
+  STAFF_ROLES,
+  type StaffRole,
+} from '../../domain/access';
 import { maskIdNumber, maskTail } from '../../domain/identity';
 import {
   changedItems,
@@ -75,6 +82,7 @@ import {
   EmployerDeregistrationSchema,
   EmployerRegistrationSchema,
   EmployerReviewedChangeSchema,
+  EmployerSearchSchema,
   EmployerSelfServiceChangeSchema,
   RegisterNumberParamSchema,
   type EmployerRegistration,
@@ -454,6 +462,23 @@ export function registerRouter(deps: RegisterDeps): Router {
     return e;
   }
 
+  /** Staff find an employer of their agency's scope by its USCC or the start of its name (Art. 5, 16). */
+  router.get('/employers', requireRole(...STAFF_ROLES), async (req, res) => {
+    const user = currentUser(req);
+    const q = parseOr400(EmployerSearchSchema, req.query, 'query');
+    const rows = await deps.db.employer.findMany({
+      where: {
+        agencyCode: { startsWith: agencyScopePrefix(user.agencyCode) },
+        ...(q.code ? { code: q.code } : {}),
+        ...(q.name ? { name: { startsWith: q.name } } : {}),
+      },
+      orderBy: { registerNumber: 'asc' },
+      take: 50,
+      select: { registerNumber: true, name: true, code: true, agencyCode: true, status: true },
+    });
+    res.json({ items: rows.map((r) => ({ ...r, statusLabel: STATUS(r.status) })) });
+  });
+
   /** Art. 8: the agent's own employer, found by the USCC its account names (for its page). */
   router.get('/employers/mine', requireRole('employer_agent'), async (req, res) => {
     const uscc = currentUser(req).employerUscc;
@@ -796,6 +821,19 @@ export function registerRegisterOpenApi(registry: OpenAPIRegistry, options: Open
       409: error('The USCC is registered already (named), or the Idempotency-Key was used for another body'),
       422: error('The tax record or the market registry disagrees, or the parent of a branch is not registered'),
       503: error('A source or Temporal is unavailable: nothing was written'),
+    },
+  });
+  registry.registerPath({
+    ...security,
+    method: 'get',
+    path: '/employers',
+    summary:
+      "Staff find employers registered within their agency's scope, by USCC or the start of the name (Art. 5, 16)",
+    tags,
+    request: { query: EmployerSearchSchema },
+    responses: {
+      200: { description: 'At most 50 entries', content: json(z.object({}).loose()) },
+      400: error('Give the USCC or the start of the name'),
     },
   });
   registry.registerPath({

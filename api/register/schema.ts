@@ -223,3 +223,11 @@ export const EmployerReviewedChangeSchema = z
   })
   .meta({ id: 'EmployerReviewedChange', description: '单位信息变更，须经审核 (Art. 17 para 1)' });
 export type EmployerReviewedChange = z.infer<typeof EmployerReviewedChangeSchema>;
+
+/** Staff's search of the register (Art. 16): by USCC, or by the start of the name (at least 2 characters). */
+export const EmployerSearchSchema = z
+  .strictObject({
+    code: z.string().trim().toUpperCase().length(18, '统一社会信用代码应为18位').optional(),
+    name: z.string().trim().min(2, '单位名称至少输入2个字').max(200).optional(),
+  })
+  .refine((q) => q.code !== undefined || q.name !== undefined, { message: '请输入统一社会信用代码或单位名称' });

@@ -187,6 +187,7 @@ export const ACCESS_TABLE: Record<string, AccessRule> = {
   // read it. The test names no registered employer: `/employers/mine` is 404 for the agent, a register number of
   // another's (and of another agency's) is 404 in test/scenarios/register.test.ts.
   'POST /employers': { roles: ['employer_agent', 'intake'] },
+  'GET /employers': { roles: STAFF },
   'GET /employers/mine': { roles: ['employer_agent'], absent: true },
   'GET /employers/{registerNumber}': { roles: ['employer_agent', ...STAFF] },
   'PATCH /employers/{registerNumber}': { roles: ['employer_agent'] },

@@ -574,6 +574,12 @@ describe('单位登记信息查询 (Art. 8, 16)', () => {
     expect(clerk.body.legalRepresentative.idNumber).toMatch(/\*/);
     const dalian = await s.staffOf('210200');
     expect((await s.call('GET', `/employers/${n}`, { headers: dalian.reviewer.headers })).status).toBe(404);
+    // Staff find it by its USCC within their agency's scope only.
+    const found = await s.call('GET', `/employers?code=${e.uscc}`, { headers: shenyang.intake.headers });
+    expect(found.body.items).toEqual([expect.objectContaining({ registerNumber: n, statusLabel: '参保' })]);
+    const elsewhere = await s.call('GET', `/employers?code=${e.uscc}`, { headers: dalian.intake.headers });
+    expect(elsewhere.body.items).toEqual([]);
+    expect((await s.call('GET', `/employers?code=${e.uscc}`, { headers: agent })).status).toBe(403);
     expect((await s.call('GET', `/employers/${n}`)).status).toBe(401);
   });
 });
