@@ -601,6 +601,18 @@ export function registerRouter(deps: RegisterDeps): Router {
         [{ path: 'registerNumber', message: `待审核：${open.caseNumber}` }],
       );
     }
+    const today = businessDateOf(now());
+    if (c.changedOn > today || c.changedOn < isoDate(e.foundedOn)) {
+      throw validationError([{ path: 'changedOn', message: '变更日期须在成立日期之后，且不能晚于今天' }]);
+    }
+    // Art. 17: declared within 30 days of the change (the one deadline function); a later one is taken, recorded late.
+    const { dueDate } = deadlineFor(
+      await deps.policy.current(),
+      'art17.employerInformationChange',
+      c.changedOn,
+      await deps.calendar.current(),
+    );
+    const lateByDays = Math.max(0, daysBetween(dueDate, today));
     const at = now();
     const caseNumber = formatCaseNumber(
       'employer_change',
@@ -639,6 +651,8 @@ export function registerRouter(deps: RegisterDeps): Router {
           items: [...items],
           requested: asJson(requested),
           documents: c.documents,
+          changedOn: dbDate(c.changedOn),
+          lateByDays,
           status: 'awaiting_review',
           requestedById: user.id,
           requestedBy: user.username,
@@ -668,7 +682,7 @@ export function registerRouter(deps: RegisterDeps): Router {
       throw dependencyOutage(err) ?? err;
     }
     res.location(`/cases/${caseNumber}`);
-    res.status(201).json({ caseNumber, status: 'awaiting_review', items });
+    res.status(201).json({ caseNumber, status: 'awaiting_review', items, dueOn: dueDate, lateByDays });
   });
 
   /**

@@ -197,6 +197,7 @@ export const EmployerReviewedChangeSchema = z
     name: organisationName(200).optional(),
     code: uscc.optional(),
     bankAccount: EmployerBankAccountSchema.optional(),
+    changedOn: isoDate.meta({ description: 'Art. 17: the day the items changed; to be declared within 30 days' }),
     documents: z
       .array(
         z.enum(CHANGE_DOCUMENTS, {

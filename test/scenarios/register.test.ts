@@ -427,6 +427,7 @@ describe('单位信息变更，经审核 (Art. 17 para 1)', () => {
     await coordinated(n, agent); // the pension registration knows the employer
     const change = {
       channel: 'online',
+      changedOn: addDays(await s.today(), -40),
       name: `${e.name.replace(/有限公司$/, '')}科技有限公司`,
       bankAccount: {
         bankName: '中国工商银行沈阳分行',
@@ -453,6 +454,8 @@ describe('单位信息变更，经审核 (Art. 17 para 1)', () => {
     const caseNumber: string = r.body.caseNumber;
     expect(caseNumber).toMatch(/^DWB-\d{4}-210100-/);
     expect(r.body.items).toEqual(['name', 'bankAccount']);
+    // Art. 17: declared 40 days after the change, 10 days after the 30: taken, and recorded as late.
+    expect(r.body).toMatchObject({ dueOn: addDays(change.changedOn, 30), lateByDays: 10 });
     // Not yet: the register holds the old name until the review.
     const pending = await s.call('GET', `/employers/${n}`, { headers: agent });
     expect(pending.body.name).toBe(e.name);
@@ -467,7 +470,12 @@ describe('单位信息变更，经审核 (Art. 17 para 1)', () => {
     expect(deregistration.body.error.code).toBe('change_review_open');
     const second = await s.call('POST', `/employers/${n}/changes`, {
       headers: agent,
-      body: { channel: 'online', name: '又一个名称有限公司', documents: ['registration_change_notice'] },
+      body: {
+        channel: 'online',
+        changedOn: await s.today(),
+        name: '又一个名称有限公司',
+        documents: ['registration_change_notice'],
+      },
     });
     expect(second.status).toBe(409);
     expect(second.body.error.code).toBe('change_review_open');
@@ -523,14 +531,24 @@ describe('单位信息变更，经审核 (Art. 17 para 1)', () => {
     // A USCC another employer registered: refused at once, naming it.
     const duplicate = await s.call('POST', `/employers/${n}/changes`, {
       headers: agent,
-      body: { channel: 'online', code: taken.uscc, documents: ['registration_change_notice'] },
+      body: {
+        channel: 'online',
+        changedOn: await s.today(),
+        code: taken.uscc,
+        documents: ['registration_change_notice'],
+      },
     });
     expect(duplicate.status).toBe(409);
     expect(duplicate.body.error.message).toContain(taken.uscc);
 
     const r = await s.call('POST', `/employers/${n}/changes`, {
       headers: agent,
-      body: { channel: 'online', name: `${e.name}（新）`, documents: ['registration_change_notice'] },
+      body: {
+        channel: 'online',
+        changedOn: await s.today(),
+        name: `${e.name}（新）`,
+        documents: ['registration_change_notice'],
+      },
     });
     expect(r.status).toBe(201);
     const done = await s.complete(r.body.caseNumber, 'employer_change_review', 'reviewer', {

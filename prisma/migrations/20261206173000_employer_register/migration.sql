@@ -115,6 +115,8 @@ CREATE TABLE "employer_change_request" (
     "items" TEXT[],
     "requested" JSONB NOT NULL,
     "documents" TEXT[],
+    "changed_on" DATE NOT NULL,
+    "late_by_days" INTEGER NOT NULL,
     "status" VARCHAR(24) NOT NULL,
     "requested_by_id" UUID NOT NULL,
     "requested_by" VARCHAR(64) NOT NULL,
