@@ -51,7 +51,7 @@ import { registerAuditOpenApi } from './audit/router';
 import { registerAssigneesOpenApi } from './supervision/assignees-router';
 import { registerMonitoringOpenApi } from './monitoring/router';
 import { registerDataCorrectionsOpenApi } from './data-corrections/router';
-import { registerRegisterOpenApi } from './register/router';
+import { registerRegisterOpenApi } from './register/openapi';
 import {
   CommentBodySchema,
   CompleteTaskBodySchema,

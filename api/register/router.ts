@@ -21,9 +21,7 @@
  * Idempotency as POST /claims: the caller's `Idempotency-Key` (scoped to the caller) is kept hashed on the row with
  * the body's fingerprint; the same key and body → 200 with the registration, another body → 409.
  */
-import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { Router, type Request, type Response } from 'express';
-import { z } from 'zod';
 import type { Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { createHash, randomBytes } from 'node:crypto';
@@ -32,34 +30,18 @@ import type { Db } from '../../lib/db';
 import { asJson, dbDate, isoDate } from '../../lib/db';
 import { audit } from '../../lib/audit';
 import { canonicalJson } from '../../lib/canonical-json';
-import {
-  agencyCovers,
-  agencyScopePrefix,
-  PERSON_UNMASKED_ROLES,
-  STAFF_ROLES,
-  type StaffRole,
-} from '../../domain/access';
-import { maskIdNumber, maskTail } from '../../domain/identity';
+import { agencyScopePrefix, PERSON_UNMASKED_ROLES, STAFF_ROLES, type StaffRole } from '../../domain/access';
 import {
   changedItems,
-  ECONOMIC_TYPES,
   EMPLOYER_NATURE_LABELS,
-  EMPLOYER_STATUS_LABELS,
   END_REASON_LABELS,
-  type EndReason,
-  INDUSTRIES,
-  PENSION_STATUS_LABELS,
   reviewedItemsOf,
   selfServiceItemsOf,
-  type EconomicType,
-  type EmployerStatus,
-  type Industry,
-  type PensionCoordination,
 } from '../../domain/register/items';
-import type { EmployerType } from '../../domain/employer';
 import { businessDateOf, daysBetween } from '../../domain/calendar';
 import { formatYuanCn, sumFen } from '../../domain/money';
 import { deadlineFor } from '../../domain/deadlines';
+import { formatCaseNumber, serialFromBytes } from '../../domain/case-number';
 import type { CalendarStore } from '../../lib/calendar-store';
 import type { PolicyStore } from '../../lib/policy-store';
 import type { TaxClient } from '../../integrations/tax';
@@ -71,13 +53,12 @@ import {
   type EmployerChangeInput,
   type EmployerRegistrationInput,
 } from '../../contracts/register';
+import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from '../../contracts/search-attributes';
 import { assertAgencyScope, currentUser, requireRole } from '../auth/middleware';
 import type { AuthUser } from '../auth/service';
-import type { OpenApiRouteOptions } from '../calculations/router';
-import { ApiError, dependencyOutage, ErrorBodySchema, parseOr400, validationError } from '../errors';
+import { ApiError, dependencyOutage, parseOr400, validationError } from '../errors';
 import { IdempotencyKeySchema } from '../claims/schema';
-import { formatCaseNumber, serialFromBytes } from '../../domain/case-number';
-import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from '../../contracts/search-attributes';
+import { ENTRY_INCLUDE, entryView, mayRead, STATUS, type EmployerRow } from './view';
 import {
   EmployerDeregistrationSchema,
   EmployerRegistrationSchema,
@@ -101,101 +82,12 @@ export interface RegisterDeps {
   now?: () => Date;
 }
 
-type EmployerRow = Prisma.EmployerGetPayload<{ include: { branches: true; changeRequests: true } }>;
-/** The entry with its branches and the reviewed changes still open. */
-const ENTRY_INCLUDE = {
-  branches: true,
-  changeRequests: { where: { status: 'awaiting_review' }, orderBy: { requestedAt: 'asc' } },
-} as const;
-
-const STATUS = (s: string) => EMPLOYER_STATUS_LABELS[s as EmployerStatus] ?? s;
-
 /** A source that cannot answer now (or gave an answer that cannot be read): 503, nothing written, try again. */
 const unavailable = (what: string) =>
   new ApiError(503, 'source_unavailable', `${what}暂不可用，未办理登记，请稍后再试`, [], { 'Retry-After': '30' });
 const orUnavailable = (what: string) => (err: unknown) => {
   throw err instanceof SourceError ? unavailable(what) : err;
 };
-
-/** The entry as its reader may see it: staff who do not check identity documents see ID numbers and accounts masked. */
-function entryView(e: EmployerRow, unmasked: boolean) {
-  const id = (n: string) => (unmasked ? n : maskIdNumber(n));
-  return {
-    registerNumber: e.registerNumber,
-    agencyCode: e.agencyCode,
-    codeType: e.codeType,
-    code: e.code,
-    name: e.name,
-    nature: e.nature,
-    natureLabel: EMPLOYER_NATURE_LABELS[e.nature as EmployerType] ?? e.nature,
-    economicType: e.economicType,
-    economicTypeLabel: ECONOMIC_TYPES[e.economicType as EconomicType] ?? e.economicType,
-    industry: e.industry,
-    industryLabel: INDUSTRIES[e.industry as Industry] ?? e.industry,
-    registrationAuthority: e.registrationAuthority,
-    foundedOn: isoDate(e.foundedOn),
-    insuredSince: isoDate(e.insuredSince),
-    address: e.address,
-    phone: e.phone,
-    email: e.email,
-    bankAccount: {
-      bankName: e.bankName,
-      bankCode: e.bankCode,
-      accountName: e.bankAccountName,
-      accountNumber: unmasked ? e.bankAccountNumber : maskTail(e.bankAccountNumber),
-    },
-    legalRepresentative: {
-      name: e.legalRepName,
-      idType: e.legalRepIdType,
-      idNumber: id(e.legalRepIdNumber),
-      phone: e.legalRepPhone,
-    },
-    agent: { name: e.agentName, idType: e.agentIdType, idNumber: id(e.agentIdNumber), phone: e.agentPhone },
-    parentRegisterNumber: e.parentRegisterNumber,
-    branches: e.branches.map((b) => ({
-      registerNumber: b.registerNumber,
-      name: b.name,
-      agencyCode: b.agencyCode,
-      status: b.status,
-      statusLabel: STATUS(b.status),
-    })),
-    status: e.status,
-    statusLabel: STATUS(e.status),
-    ended: e.endedOn
-      ? {
-          on: isoDate(e.endedOn),
-          reason: e.endReason,
-          reasonLabel: END_REASON_LABELS[e.endReason as EndReason] ?? e.endReason,
-        }
-      : null,
-    channel: e.channel,
-    pendingChanges: e.changeRequests.map((c) => ({
-      caseNumber: c.caseNumber,
-      items: c.items,
-      status: c.status,
-      requestedAt: c.requestedAt.toISOString(),
-    })),
-    pension: {
-      status: e.pensionStatus,
-      statusLabel: PENSION_STATUS_LABELS[e.pensionStatus as PensionCoordination] ?? e.pensionStatus,
-      unitNumber: e.pensionUnitNumber,
-    },
-    registeredAt: e.registeredAt.toISOString(),
-    updatedAt: e.updatedAt.toISOString(),
-  };
-}
-
-/**
- * Who may see an employer's entry (Art. 8, 30): its own agent, and staff of an agency covering the one it is
- * registered with. Anyone else learns nothing of it: 404, as for an employer not registered.
- */
-function mayRead(user: AuthUser, e: { codeType: string; code: string; agencyCode: string }): boolean {
-  if (user.roles.includes('employer_agent')) return e.codeType === 'uscc' && user.employerUscc === e.code;
-  return (
-    user.roles.some((r) => (STAFF_ROLES as readonly string[]).includes(r)) &&
-    agencyCovers(user.agencyCode, e.agencyCode)
-  );
-}
 
 /** Art. 8: online by the employer's agent, at a window by an intake clerk. */
 function assertChannel(user: AuthUser, channel: 'online' | 'window'): void {
@@ -802,113 +694,4 @@ export function registerRouter(deps: RegisterDeps): Router {
   );
 
   return router;
-}
-
-/** The register's operations in the OpenAPI document (Art. 15-18). */
-export function registerRegisterOpenApi(registry: OpenAPIRegistry, options: OpenApiRouteOptions = {}): void {
-  const security = options.security ? { security: options.security } : {};
-  const json = (schema: z.ZodType) => ({ 'application/json': { schema } });
-  const error = (description: string) => ({ description, content: json(ErrorBodySchema) });
-  const params = RegisterNumberParamSchema;
-  const entry = { description: 'The register entry (Art. 16)', content: json(z.object({}).loose()) };
-  const tags = ['employer register'];
-  registry.registerPath({
-    ...security,
-    method: 'post',
-    path: '/employers',
-    summary:
-      '单位参保登记: every item of Art. 16, by the employer agent online or an intake clerk at a window (Art. 8, 15, 16)',
-    tags,
-    request: { body: { required: true, content: json(EmployerRegistrationSchema) } },
-    responses: {
-      200: { description: 'A retried Idempotency-Key: the registration it made', content: json(z.object({}).loose()) },
-      201: {
-        description: 'Registered; the pension registration is consulted and informed',
-        content: json(z.object({}).loose()),
-      },
-      202: {
-        description: 'Registered; the pension coordination starts when the request is retried',
-        content: json(z.object({}).loose()),
-      },
-      400: error('Not valid: each field named with its rule'),
-      403: error('Not the employer the agent acts for, a channel not permitted, or outside the agency scope'),
-      409: error('The USCC is registered already (named), or the Idempotency-Key was used for another body'),
-      422: error('The tax record or the market registry disagrees, or the parent of a branch is not registered'),
-      503: error('A source or Temporal is unavailable: nothing was written'),
-    },
-  });
-  registry.registerPath({
-    ...security,
-    method: 'get',
-    path: '/employers',
-    summary:
-      "Staff find employers registered within their agency's scope, by USCC or the start of the name (Art. 5, 16)",
-    tags,
-    request: { query: EmployerSearchSchema },
-    responses: {
-      200: { description: 'At most 50 entries', content: json(z.object({}).loose()) },
-      400: error('Give the USCC or the start of the name'),
-    },
-  });
-  registry.registerPath({
-    ...security,
-    method: 'get',
-    path: '/employers/mine',
-    summary: "The employer agent's own employer's register entry (Art. 8, 16)",
-    tags,
-    responses: { 200: entry, 404: error('Not registered') },
-  });
-  registry.registerPath({
-    ...security,
-    method: 'get',
-    path: '/employers/{registerNumber}',
-    summary: "An employer's register entry: its own agent, staff in scope (Art. 8, 16, 30)",
-    tags,
-    request: { params },
-    responses: { 200: entry, 404: error('No such employer for you') },
-  });
-  registry.registerPath({
-    ...security,
-    method: 'patch',
-    path: '/employers/{registerNumber}',
-    summary: 'Address, contacts and legal representative changed by the agent, effective at once (Art. 17 para 2)',
-    tags,
-    request: { params, body: { required: true, content: json(EmployerSelfServiceChangeSchema) } },
-    responses: {
-      200: { description: 'The items changed', content: json(z.object({}).loose()) },
-      400: error('Not valid; name, USCC and bank account need the reviewed change (rule change_needs_review)'),
-      404: error('No such employer for you'),
-      409: error('Deregistered'),
-    },
-  });
-  registry.registerPath({
-    ...security,
-    method: 'post',
-    path: '/employers/{registerNumber}/changes',
-    summary: 'Name, USCC or bank account with the documents: a case reviewed by the agency (Art. 17 para 1)',
-    tags,
-    request: { params, body: { required: true, content: json(EmployerReviewedChangeSchema) } },
-    responses: {
-      201: { description: 'The change case, awaiting review', content: json(z.object({}).loose()) },
-      400: error('Not valid, or documents missing (rule documents_required)'),
-      404: error('No such employer for you'),
-      409: error('A change is under review already, the USCC is registered, or deregistered'),
-      503: error('Temporal is unavailable: nothing was written'),
-    },
-  });
-  registry.registerPath({
-    ...security,
-    method: 'post',
-    path: '/employers/{registerNumber}/deregistration',
-    summary: '单位注销登记: refused while the employer owes contributions (Art. 18)',
-    tags,
-    request: { params, body: { required: true, content: json(EmployerDeregistrationSchema) } },
-    responses: {
-      200: { description: 'Deregistered; late by so many days after the 30', content: json(z.object({}).loose()) },
-      400: error('Not valid'),
-      404: error('No such employer for you'),
-      409: error('Arrears (each month with its amount), or deregistered already'),
-      503: error('The tax platform is unavailable: nothing was written'),
-    },
-  });
 }
