@@ -18,6 +18,7 @@ import { revocationActivities } from './revocation';
 import { sourceActivities, type SourceActivityDeps } from './sources';
 import { subsidyActivities } from './subsidies';
 import { taskActivities } from './tasks';
+import { registerActivities } from './register';
 
 export type ActivityDeps = CaseActivityDeps & CalendarActivityDeps & SourceActivityDeps & PaymentActivityDeps;
 
@@ -42,6 +43,7 @@ export function createActivities(deps: ActivityDeps) {
     ...monitoringActivities(deps),
     ...dataCorrectionActivities(deps),
     ...subsidyActivities(deps),
+    ...registerActivities(deps),
   });
 }
 

@@ -38,6 +38,9 @@ import { monitoringRouter } from './monitoring/router';
 import { dataCorrectionsRouter } from './data-corrections/router';
 import { financeRouter } from './finance/router';
 import { employerRouter } from './employer/router';
+import { registerRouter } from './register/router';
+import type { CreditClient } from '../integrations/credit';
+import type { TaxClient } from '../integrations/tax';
 import { businessDateOf } from '../domain/calendar';
 import { claimsRouter } from './claims/router';
 import { ApiError, errorHandler, notFoundHandler, sendError } from './errors';
@@ -67,7 +70,9 @@ export interface AppDeps {
   /** The SMS gateway, for applicants' sign-in codes. */
   sms: Pick<SmsClient, 'send'>;
   /** The tax data platform: a skill-subsidy application's insured employer and place, before it is received (Art. 50). */
-  tax: InsuranceSource;
+  tax: InsuranceSource & Pick<TaxClient, 'getEmployerArrears'>;
+  /** The market registry's credit information: it must know an employer registering (Art. 16). */
+  credit?: Pick<CreditClient, 'getEmployerCredit'>;
   /**
    * Dated policy parameters (policy/*.json and the entries administrators added) and the working-day calendar, for
    * calculations and deadlines.
@@ -169,6 +174,18 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(tasksRouter({ db: deps.db, temporal: deps.temporal, actionWaitMs: deps.actionWaitMs }));
   app.use(financeRouter({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue }));
   app.use(employerRouter({ db: deps.db }));
+  app.use(
+    registerRouter({
+      db: deps.db,
+      temporal: deps.temporal,
+      taskQueue: deps.taskQueue,
+      tax: deps.tax,
+      credit: deps.credit,
+      policy: deps.policy,
+      calendar: deps.calendar,
+      ...(deps.now ? { now: deps.now } : {}),
+    }),
+  );
   app.use(lifecycleRouter({ db: deps.db, temporal: deps.temporal }));
   app.use(assigneesRouter({ db: deps.db }));
   app.use(

@@ -51,6 +51,7 @@ import { registerAuditOpenApi } from './audit/router';
 import { registerAssigneesOpenApi } from './supervision/assignees-router';
 import { registerMonitoringOpenApi } from './monitoring/router';
 import { registerDataCorrectionsOpenApi } from './data-corrections/router';
+import { registerRegisterOpenApi } from './register/openapi';
 import {
   CommentBodySchema,
   CompleteTaskBodySchema,
@@ -704,6 +705,7 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
   registerAssigneesOpenApi(registry, { security: signedIn });
   registerMonitoringOpenApi(registry, { security: signedIn });
   registerDataCorrectionsOpenApi(registry, { security: signedIn });
+  registerRegisterOpenApi(registry, { security: signedIn });
 
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',

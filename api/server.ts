@@ -13,6 +13,7 @@ import { createApp } from './app';
 import { createApiMetrics } from './metrics';
 import { exitWithParent } from '../lib/parent-watch';
 import { startClaimsNotStarted } from '../lib/claim-starts';
+import { startPendingEmployerRegistrations } from '../lib/employer-registration-starts';
 
 const cfg = loadConfigOrExit();
 const logger = createLogger('api', cfg.LOG_LEVEL);
@@ -21,9 +22,9 @@ if (!cfg.DATABASE_URL) {
   process.exit(2);
 }
 
-let sms, tax;
+let sms, tax, credit;
 try {
-  ({ sms, tax } = createSourceClients(parseSourceConfig()));
+  ({ sms, tax, credit } = createSourceClients(parseSourceConfig()));
 } catch (err) {
   logger.fatal((err as Error).message);
   process.exit(2);
@@ -55,6 +56,7 @@ const app = createApp({
   calendar: createCalendarStore(db, { policy }),
   sms,
   tax,
+  credit,
 });
 
 // Art. 36: a claim written whose workflow did not start (its start failed and it could not be taken back, or answered
@@ -67,6 +69,19 @@ const claimStarts = setInterval(() => {
     .catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'claims left unstarted: will try again'));
 }, 60_000);
 claimStarts.unref();
+
+// Art. 15: a registration whose coordination with the pension registration did not start (POST /employers answered
+// 202) is started by the system within minutes (lib/employer-registration-starts.ts).
+const registrationStarts = setInterval(() => {
+  startPendingEmployerRegistrations(db, temporal, cfg.TEMPORAL_TASK_QUEUE)
+    .then((started) => {
+      if (started.length) logger.warn({ employers: started.length }, 'started pension coordinations left unstarted');
+    })
+    .catch((err: unknown) =>
+      logger.warn({ err: (err as Error).message }, 'pension coordinations left unstarted: will try again'),
+    );
+}, 60_000);
+registrationStarts.unref();
 
 const server = app.listen(cfg.API_PORT, cfg.API_HOST, () => {
   logger.info({ url: `http://${cfg.API_HOST}:${cfg.API_PORT}` }, 'api listening');
@@ -82,6 +97,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     if (stopping) return;
     stopping = true;
     clearInterval(claimStarts);
+    clearInterval(registrationStarts);
     logger.info({ signal }, 'api stopping');
     server.close(async () => {
       await Promise.allSettled([db.$disconnect(), temporal.connection.close()]);

@@ -13,6 +13,7 @@ export const CASE_TYPE_CODES = {
   survivor_benefits: 'SZF', // 丧葬补助金和抚恤金 (Art. 47)
   monitoring_item: 'YDH', // 疑点核查 (Art. 79, 80)
   data_correction: 'SJW', // 数据维护 (Art. 93)
+  employer_change: 'DWB', // 单位信息变更, reviewed (Art. 17 para 1)
   job_retention_refund: 'WGF', // 稳岗返还 (Art. 49)
   skill_subsidy: 'JNB', // 技能提升补贴 (Art. 50)
   calendar_year: 'GZR', // 工作日历: a year's State Council holiday notice awaited and entered (Art. 94)

@@ -6,6 +6,17 @@ import { z } from 'zod';
 import { resultsByPerson } from './batch';
 import type { CallOptions, SourceHttpClient } from './http';
 import { dateSchema, fenSchema } from './schemas';
+import { segment } from './http';
+import {
+  pensionEmployerRegistrationAnswerSchema,
+  pensionEmployerRegistrationSchema,
+  pensionEmployerUpdateAnswerSchema,
+  type PensionEmployerRegistration,
+  type PensionEmployerUpdateAnswer,
+  type PensionEmployerUpdateRequest,
+  type PensionEmployerRegistrationAnswer,
+  type PensionEmployerRegistrationRequest,
+} from './pension-registration';
 
 export const pensionReceiptSchema = z.object({ receivesPension: z.boolean(), startDate: dateSchema.nullable() });
 export type PensionReceipt = z.infer<typeof pensionReceiptSchema>;
@@ -60,6 +71,44 @@ export class PensionClient {
       path: '/funeral-grants/query',
       body: { idNumber },
       response: funeralGrantsSchema,
+      options,
+    });
+  }
+
+  /** Art. 15: the employer's pension registration; null when it is not registered there. */
+  getEmployerRegistration(uscc: string, options?: CallOptions): Promise<PensionEmployerRegistration | null> {
+    return this.http.find({
+      operation: 'getEmployerRegistration',
+      method: 'GET',
+      path: `/employers/${segment(uscc)}/registration`,
+      response: pensionEmployerRegistrationSchema,
+      options,
+    });
+  }
+
+  /** Art. 15: pushes the employer's registration (idempotent by USCC: a repeat answers `duplicate: true`). */
+  registerEmployer(
+    request: PensionEmployerRegistrationRequest,
+    options?: CallOptions,
+  ): Promise<PensionEmployerRegistrationAnswer> {
+    return this.http.call({
+      operation: 'registerEmployer',
+      method: 'POST',
+      path: '/employer-registrations',
+      body: request,
+      response: pensionEmployerRegistrationAnswerSchema,
+      options,
+    });
+  }
+
+  /** Art. 15: a reviewed change or a deregistration told to the pension registration (once per notice ID). */
+  updateEmployer(request: PensionEmployerUpdateRequest, options?: CallOptions): Promise<PensionEmployerUpdateAnswer> {
+    return this.http.call({
+      operation: 'updateEmployer',
+      method: 'POST',
+      path: '/employer-updates',
+      body: request,
+      response: pensionEmployerUpdateAnswerSchema,
       options,
     });
   }

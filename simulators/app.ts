@@ -23,6 +23,7 @@ import {
 import { employmentRoutes, medicalRoutes, smsRoutes } from './routes/services';
 import { taxRoutes } from './routes/tax';
 import { transferRoutes } from './routes/transfer';
+import { pensionRegistrationAdminRoutes, pensionRegistrationRoutes } from './routes/pension-registration';
 import { Simulator } from './simulator';
 
 export const DEFAULT_PERSONS = 10_000;
@@ -63,6 +64,7 @@ export function createSimulatorApp(options: SimulatorAppOptions): Express {
   app.use(SOURCE_PREFIXES.hukou, hukouRoutes(simulator));
   app.use(SOURCE_PREFIXES.civil, civilRoutes(simulator));
   app.use(SOURCE_PREFIXES.pension, pensionRoutes(simulator));
+  app.use(SOURCE_PREFIXES.pension, pensionRegistrationRoutes(simulator));
   app.use(SOURCE_PREFIXES.injury, injuryRoutes(simulator));
   app.use(SOURCE_PREFIXES.medical, medicalRoutes(simulator));
   app.use(SOURCE_PREFIXES.employment, employmentRoutes(simulator));
@@ -71,6 +73,7 @@ export function createSimulatorApp(options: SimulatorAppOptions): Express {
   app.use(SOURCE_PREFIXES.sms, smsRoutes(simulator));
   app.use(SOURCE_PREFIXES.transfer, transferRoutes(simulator));
   app.use('/admin', adminRoutes(simulator, faults));
+  app.use('/admin', pensionRegistrationAdminRoutes(simulator));
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });

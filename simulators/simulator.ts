@@ -3,6 +3,7 @@
  * payments, deaths, pensions, re-employment), and the ledgers of what the case system sent (bank payments, SMS,
  * medical enrolments and premiums, unemployment registrations, transfer letters).
  */
+import type { PensionEmployerEntry, PensionEmployerUpdateEntry } from './routes/pension-registration';
 import type { PaymentPurpose, PaymentResult } from '../integrations/bank';
 import type { Beneficiary } from '../integrations/medical';
 import type { TransferLetter } from '../integrations/transfer';
@@ -137,6 +138,10 @@ export class Simulator {
   readonly medicalBeneficiaries = new Map<string, MedicalEnrolment>();
   readonly medicalPremiums = new Map<string, PremiumEntry>();
   readonly registrations = new Map<string, RegistrationEntry>();
+  /** Employers' registrations pushed to the pension registration (Art. 15), by USCC. */
+  readonly pensionEmployerRegistrations = new Map<string, PensionEmployerEntry>();
+  /** Changes and deregistrations of employers told to the pension registration (Art. 15), by notice ID. */
+  readonly pensionEmployerUpdates = new Map<string, PensionEmployerUpdateEntry>();
   /** Letters sent by the case system, and generated inbound letters once something changed them. */
   readonly letters = new Map<string, LetterRecord>();
 
@@ -156,6 +161,8 @@ export class Simulator {
     this.medicalBeneficiaries.clear();
     this.medicalPremiums.clear();
     this.registrations.clear();
+    this.pensionEmployerRegistrations.clear();
+    this.pensionEmployerUpdates.clear();
     this.letters.clear();
   }
 

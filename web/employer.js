@@ -1,6 +1,8 @@
-// The employer agent's page (单位经办人, Art. 8): the company's own cases of every type (Art. 31: 稳岗返还, the
-// 技能提升补贴 it applied for, its objections), each with its progress; another company's cases are never listed.
+// The employer agent's page (单位经办人, Art. 8): the company's own registration (Art. 16) with the items it changes
+// itself online (Art. 17 para 2), and its own cases of every type (Art. 31: 稳岗返还, the 技能提升补贴 it applied for,
+// its objections), each with its progress; another company's registration and cases are never shown.
 import { $, api, dateTime, errorText, fill, h, label, notify, yuan } from './app.js';
+import { clearErrors, field, onSubmit, showErrors } from './forms.js';
 import { eventKind } from './labels.js';
 import { staffHeader } from './layout.js';
 import { table } from './tables.js';
@@ -12,7 +14,105 @@ async function start() {
     return;
   }
   staffHeader(me.data);
+  await showRegister();
   await showMine();
+}
+
+/** Art. 16: the company's registration, every item; the representative's and agent's documents by their kind. */
+async function showRegister() {
+  const res = await api('/employers/mine');
+  if (res.status === 404) {
+    fill(
+      $('#register'),
+      h('h2', { id: 'register-h' }, '本单位参保登记信息（规程第十六条）'),
+      h('p', {}, '本单位尚未办理失业保险参保登记。'),
+    );
+    return;
+  }
+  if (!res.ok) return notify(errorText(res), 'error');
+  const e = res.data;
+  const person = (p) => `${p.name}，${label('idType', p.idType)} ${p.idNumber}，联系电话 ${p.phone}`;
+  const rows = [
+    ['单位编号', e.registerNumber],
+    ['参保状态', e.statusLabel],
+    ['单位名称', e.name],
+    ['统一社会信用代码', e.code],
+    ['单位性质', e.natureLabel],
+    ['经济类型', e.economicTypeLabel],
+    ['单位行业', e.industryLabel],
+    ['登记机关', e.registrationAuthority],
+    ['成立日期', e.foundedOn],
+    ['参保时间', e.insuredSince],
+    ['联系地址', e.address],
+    ['联系电话', e.phone],
+    ['电子邮箱', e.email],
+    ['开户银行', `${e.bankAccount.bankName}（行号 ${e.bankAccount.bankCode}）`],
+    ['开户银行户名', e.bankAccount.accountName],
+    ['银行账号', e.bankAccount.accountNumber],
+    ['法定代表人（负责人）', person(e.legalRepresentative)],
+    ['授权委托申办人', person(e.agent)],
+    ['养老保险协同', e.pension.statusLabel],
+  ];
+  if (e.parentRegisterNumber) rows.push(['所属单位编号（分支机构）', e.parentRegisterNumber]);
+  for (const c of e.pendingChanges) rows.push(['待审核的变更申请', c.caseNumber]);
+  fill(
+    $('#register'),
+    h('h2', { id: 'register-h' }, '本单位参保登记信息（规程第十六条）'),
+    h(
+      'dl',
+      { class: 'facts' },
+      rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]),
+    ),
+  );
+  if (e.status === 'insured') showSelfChange(e);
+}
+
+/** Art. 17 para 2: address, phone, email and the legal representative, changed by the agent, effective at once. */
+function showSelfChange(e) {
+  const form = $('#self-change-form');
+  const input = (id, value, attrs = {}) => h('input', { id, value, autocomplete: 'off', ...attrs });
+  const rep = e.legalRepresentative;
+  fill(
+    $('#self-change-fields'),
+    field('联系地址', input('s-address', e.address), 'address', { rule: '请填写完整的联系地址' }),
+    field('联系电话', input('s-phone', e.phone, { inputmode: 'tel' }), 'phone', {
+      rule: '须为11位手机号码，或带区号的固定电话（如024-23456789）',
+    }),
+    field('电子邮箱', input('s-email', e.email, { type: 'email' }), 'email', { rule: '电子邮箱格式不正确' }),
+    field('法定代表人（负责人）姓名', input('s-rep-name', rep.name), 'legalRepresentative.name', {
+      rule: '姓名只能由文字组成',
+    }),
+    field('法定代表人居民身份证号码', input('s-rep-id', rep.idNumber), 'legalRepresentative.idNumber', {
+      rule: '证件号码格式或校验位不正确',
+    }),
+    field('法定代表人联系电话', input('s-rep-phone', rep.phone, { inputmode: 'tel' }), 'legalRepresentative.phone', {
+      rule: '须为11位手机号码，或带区号的固定电话',
+    }),
+  );
+  $('#self-change').hidden = false;
+  if (form.dataset.bound) return;
+  form.dataset.bound = 'true';
+  onSubmit(form, async () => {
+    const v = (id) => $(`#${id}`).value.trim();
+    const res = await api(`/employers/${encodeURIComponent(e.registerNumber)}`, {
+      method: 'PATCH',
+      body: {
+        address: v('s-address'),
+        phone: v('s-phone'),
+        email: v('s-email'),
+        legalRepresentative: {
+          name: v('s-rep-name'),
+          idType: rep.idType,
+          idNumber: v('s-rep-id'),
+          phone: v('s-rep-phone'),
+        },
+      },
+    });
+    if (!res.ok) return showErrors(form, res);
+    clearErrors(form);
+    await showRegister();
+    notify(res.data.changed.length ? '变更已生效，已记录变更历史' : '填写的内容与登记信息相同，未作变更', 'success');
+  });
 }
 
 async function showMine() {

@@ -38,6 +38,7 @@ export const LABELS = {
     record_correction_approve: '参保记录更正审批',
     data_correction_review: '数据维护审核',
     data_correction_approval: '数据维护审批',
+    employer_change_review: '单位信息变更审核',
     monitoring_verification: '疑点核查',
     monitoring_rectification: '整改意见审批',
     recovery_litigation: '逾期未退还的处理',
@@ -67,6 +68,7 @@ export const LABELS = {
     job_retention_refund: '稳岗返还',
     public_notice: '公示',
     data_correction: '数据维护',
+    employer_change: '单位信息变更',
     monitoring: '疑点核查',
   },
   caseStatus: {
@@ -204,6 +206,12 @@ export const LABELS = {
     employer_informed: '告知单位',
     notice_published: '公示',
     notice_objection: '公示期间有异议',
+    // 单位信息变更 (Art. 17)
+    employer_change_requested: '提出单位信息变更申请',
+    employer_change_applied: '单位信息变更审核通过，已生效',
+    employer_change_rejected: '单位信息变更审核不通过',
+    employer_change_conflict: '统一社会信用代码已被其他单位登记，变更未生效',
+    employer_change_cancelled: '撤回单位信息变更申请',
     // 数据维护 (Art. 93)、疑点 (Art. 78-80)
     data_correction_requested: '提出数据维护申请',
     data_correction_reviewed: '数据维护审核通过',

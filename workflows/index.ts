@@ -12,3 +12,5 @@ export { publicNotice } from './public-notice';
 export { jobRetentionScreening, jobRetentionRefund } from './job-retention';
 export { skillSubsidy } from './skill-subsidy';
 export { calendarYear, calendarCheck } from './calendar-year';
+export { employerDeregistration, employerRegistration } from './employer-registration';
+export { employerChange } from './employer-change';

@@ -24,6 +24,7 @@ import { TRAITS, accountOutcome } from '../simulator';
 import type { LetterRecord, Simulator, Trait } from '../simulator';
 import type { EmployerCore, PersonCore } from '../world';
 import { isLiaoning } from './transfer';
+import { pensionRegisteredAtSeed } from './pension-registration';
 
 const EMPLOYER_TRAITS = [
   'recent_arrears',
@@ -41,6 +42,7 @@ const EMPLOYER_TRAITS = [
   'social_organization',
   'private_non_enterprise',
   'individual_business',
+  'pension_registered',
 ] as const;
 type EmployerTrait = (typeof EMPLOYER_TRAITS)[number];
 
@@ -106,6 +108,9 @@ export function adminRoutes(sim: Simulator, faults: FaultRegistry): Router {
     if (e.arrears.some((b) => b.settledOn === null && b.to >= world.asOfMonth - 1)) traits.push('recent_arrears');
     if (e.arrears.some((b) => b.settledOn !== null)) traits.push('settled_arrears');
     traits.push(e.credit.status === 'good' ? 'good_credit' : e.credit.status);
+    // Art. 15: registered with pension insurance (seeded, or pushed by the case system since).
+    if (sim.pensionEmployerRegistrations.has(e.uscc) || pensionRegisteredAtSeed(world.seed, e))
+      traits.push('pension_registered');
     return traits;
   };
 

@@ -183,6 +183,16 @@ export const ACCESS_TABLE: Record<string, AccessRule> = {
   'GET /monitoring/items': { roles: SUPERVISION },
   'GET /monitoring/rules': { roles: SUPERVISION },
   'POST /data-corrections': { roles: ['intake', 'reviewer', 'supervisor'] },
+  // The register (Art. 8, 16-18): the employer's agent for its own employer, the window's intake clerk; staff in scope
+  // read it. The test names no registered employer: `/employers/mine` is 404 for the agent, a register number of
+  // another's (and of another agency's) is 404 in test/scenarios/register.test.ts.
+  'POST /employers': { roles: ['employer_agent', 'intake'] },
+  'GET /employers': { roles: STAFF },
+  'GET /employers/mine': { roles: ['employer_agent'], absent: true },
+  'GET /employers/{registerNumber}': { roles: ['employer_agent', ...STAFF] },
+  'PATCH /employers/{registerNumber}': { roles: ['employer_agent'] },
+  'POST /employers/{registerNumber}/changes': { roles: ['employer_agent', 'intake'] },
+  'POST /employers/{registerNumber}/deregistration': { roles: ['employer_agent', 'intake'] },
   'GET /data-corrections/{caseNumber}': { roles: ['intake', 'reviewer', 'approver', ...SUPERVISION], absent: true },
 };
 

@@ -168,6 +168,7 @@ export async function startScenario(
     taskQueue,
     sms: sources.sms,
     tax: sources.tax,
+    credit: sources.credit,
     now: () => new Date(Date.now() + offsetMs),
     // As on a configured installation: staff get a link to the case in Temporal's UI, parties never (issue 21).
     temporalUiUrl: 'http://temporal-ui.invalid',
@@ -452,7 +453,9 @@ export async function startScenario(
       // The time-skipping server has no visibility, so the workflows are found in the read model.
       const ids = await tdb
         .sql<{ id: string }>(
-          `SELECT workflow_id AS id FROM "case" UNION SELECT id FROM benefit_period UNION SELECT id FROM recovery`,
+          `SELECT workflow_id AS id FROM "case" UNION SELECT id FROM benefit_period UNION SELECT id FROM recovery
+           UNION SELECT 'employer-registration-' || register_number FROM employer
+           UNION SELECT 'employer-deregistration-' || register_number FROM employer WHERE status = 'deregistered'`,
         )
         .catch(() => [] as { id: string }[]);
       // Art. 30: no ID number, name, phone or account of anyone the file used in any history, of any case type.

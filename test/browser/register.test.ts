@@ -1,0 +1,150 @@
+/**
+ * The employer agent's page shows the company's registration (Art. 16) and changes the self-service items at once
+ * (Art. 17 para 2), in Chinese, with the field errors of a refused change next to their fields; WCAG 2.1 AA checked.
+ */
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Page } from 'playwright-core';
+import { generateResidentId } from '../../domain/identity';
+import { startApi, type RunningApi } from '../support/api';
+import { createTestDatabase, type TestDatabase } from '../support/db';
+import { devServerEnv, startWorker, uniqueTaskQueue, type RunningWorker } from '../support/temporal';
+import { userWithToken } from '../support/users';
+import { sourcesOf, startSimulator, type RunningSimulator } from '../sources/support';
+import { launchBrowser, screenshot, signIn, signOut, SKIP, unlabelledFields, type Browser } from './support';
+
+let env: TestWorkflowEnvironment;
+let tdb: TestDatabase;
+let sim: RunningSimulator;
+let worker: RunningWorker;
+let api: RunningApi;
+let browser: Browser;
+let page: Page;
+const taskQueue = uniqueTaskQueue('browser-register');
+
+describe.skipIf(SKIP)('the employer register on the agent’s page (Art. 16, 17)', () => {
+  beforeAll(async () => {
+    browser = await launchBrowser();
+    page = browser.page;
+    env = await devServerEnv();
+    tdb = await createTestDatabase();
+    sim = await startSimulator();
+    const sources = sourcesOf(sim);
+    worker = await startWorker(env.nativeConnection, taskQueue, { db: tdb.db, sources, bank: sources.bank });
+    api = await startApi({
+      db: tdb.db,
+      temporalAddress: inject('devServerAddress'),
+      taskQueue,
+      sms: sources.sms,
+      tax: sources.tax,
+      credit: sources.credit,
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await api?.close();
+    await worker?.stop();
+    await sim?.close();
+    await tdb?.drop();
+    await env?.teardown();
+  });
+
+  it('shows the company’s registration to its agent and changes the address and the legal representative at once (Art. 16, 17 para 2)', async () => {
+    const companies = (
+      await sim.admin<{
+        items: { uscc: string; name: string; type: string; agencyDivisionCode: string; bankAccount: any }[];
+      }>('GET', '/employers?limit=200&filter=good_credit')
+    ).items.filter((e) => e.agencyDivisionCode === '210100');
+    const [ours, unregistered] = companies as [(typeof companies)[0], (typeof companies)[0]];
+    const agent = await userWithToken(tdb.db, api.url, {
+      username: 'agent.reg',
+      displayName: '单位经办人',
+      agencyCode: '210100',
+      roles: ['employer_agent'],
+      employerUscc: ours.uscc,
+    });
+    await userWithToken(tdb.db, api.url, {
+      username: 'agent.unreg',
+      displayName: '单位经办人乙',
+      agencyCode: '210100',
+      roles: ['employer_agent'],
+      employerUscc: unregistered.uscc,
+    });
+    const tax = await sim.clients.tax.getEmployer(ours.uscc);
+    const registered = await fetch(`${api.url}/employers`, {
+      method: 'POST',
+      headers: { ...agent.headers, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        channel: 'online',
+        codeType: 'uscc',
+        code: ours.uscc,
+        name: ours.name,
+        nature: ours.type,
+        economicType: '173',
+        industry: 'F',
+        registrationAuthority: '沈阳市市场监督管理局',
+        foundedOn: tax!.registeredDate,
+        insuredSince: tax!.registeredDate,
+        address: '沈阳市和平区南京北街1号',
+        phone: '024-23456789',
+        email: 'hr@example.cn',
+        bankAccount: { ...ours.bankAccount, bankCode: '102221000011' },
+        legalRepresentative: {
+          name: '王建国',
+          idType: 'resident_id_card',
+          idNumber: generateResidentId({ birthDate: '1970-05-01', sequence: 1 }),
+          phone: '13800000001',
+        },
+        agent: {
+          name: '李娜',
+          idType: 'resident_id_card',
+          idNumber: generateResidentId({ birthDate: '1988-08-08', sequence: 2, sex: 'female' }),
+          phone: '13900000002',
+        },
+      }),
+    });
+    expect(registered.status).toBe(201);
+    const { registerNumber } = (await registered.json()) as { registerNumber: string };
+
+    await signIn(page, api.url, 'agent.reg');
+    expect(new URL(page.url()).pathname).toBe('/app/employer');
+    const entry = page.locator('#register');
+    await expect.poll(() => entry.textContent()).toContain(registerNumber);
+    const text = (await entry.textContent()) ?? '';
+    for (const item of [ours.name, ours.uscc, '私营有限责任（公司）', '批发和零售业', '参保', '王建国', '居民身份证'])
+      expect(text).toContain(item);
+    expect(await unlabelledFields(page)).toEqual([]);
+    await screenshot(page, '20-employer-register');
+
+    // A refused change: the rule next to its field, in Chinese; nothing changed.
+    await page.getByLabel('联系电话', { exact: true }).fill('12345');
+    await page.getByRole('button', { name: '提交变更' }).click();
+    await expect.poll(() => page.locator('#s-phone-error').textContent()).toMatch(/手机号码|固定电话/);
+    await screenshot(page, '21-employer-register-error');
+
+    await page.getByLabel('联系电话', { exact: true }).fill('024-88888888');
+    await page.getByRole('textbox', { name: '联系地址' }).fill('沈阳市沈河区青年大街100号');
+    await page.getByLabel('法定代表人（负责人）姓名').fill('赵敏');
+    await page
+      .getByLabel('法定代表人居民身份证号码')
+      .fill(generateResidentId({ birthDate: '1975-11-11', sequence: 7 }));
+    await page.getByRole('button', { name: '提交变更' }).click();
+    await expect.poll(() => page.locator('#messages').textContent()).toContain('变更已生效');
+    await expect.poll(() => entry.textContent()).toContain('沈阳市沈河区青年大街100号');
+    expect(await entry.textContent()).toContain('赵敏');
+    const history = await tdb.sql<{ fields: string[] }>(
+      "SELECT fields FROM employer_change WHERE register_number = $1 AND kind = 'changed'",
+      [registerNumber],
+    );
+    expect(history).toEqual([{ fields: ['address', 'phone', 'legalRepresentative'] }]);
+    await screenshot(page, '22-employer-register-changed');
+    await signOut(page);
+
+    // Another company's agent: its own company is not registered; ours is not shown.
+    await signIn(page, api.url, 'agent.unreg');
+    await expect.poll(() => page.locator('#register').textContent()).toContain('尚未办理失业保险参保登记');
+    expect(await page.locator('main').textContent()).not.toContain(registerNumber);
+    expect(await page.locator('#self-change').isHidden()).toBe(true);
+    await signOut(page);
+  });
+});
