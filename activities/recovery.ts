@@ -1,10 +1,8 @@
 /**
  * Activities of the objection (复核, Art. 13, 38 para 2, 42) and recovery (待遇退回, Art. 43) cases: their read model,
  * the amount overpaid from the payment ledger with the calculator's explanation, and the Updates that carry an
- * objection's correction to the benefit period (through the worker's client: workflows cannot send Updates).
+ * objection's correction to the benefit period: the facts it is resumed on (started by the objection, workflows/objection-review.ts).
  */
-import { Context } from '@temporalio/activity';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { Prisma } from '../generated/prisma/client';
 import { calculateOverpayment, type PaymentKind } from '../domain/calculators/overpayment';
 import { addMonthsToMonth } from '../domain/calendar';
@@ -20,14 +18,7 @@ import {
   type PaidItem,
   type RecordedStop,
 } from '../lib/period-stops';
-import type {
-  ObjectionInput,
-  OverpaymentRecoveryWorkflow,
-  RecoveryInput,
-  RecoveryStatus,
-  StopFoundBy,
-} from '../contracts/recovery';
-import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from '../contracts/search-attributes';
+import type { ObjectionInput, ResumableStop, RecoveryInput, RecoveryStatus, StopFoundBy } from '../contracts/recovery';
 import type { SourceClients } from '../integrations/config';
 import { callOptions, claimOf, guarded } from './source-call';
 
@@ -176,32 +167,6 @@ export function recoveryActivities({ db, policy: policies, sources }: RecoveryAc
 
   return {
     /**
-     * Art. 43: starts the recovery case (its own workflow, on this worker's task queue) when its claim's workflow is
-     * not running to start it as its child (workflows/recovery-request.ts), and for periods that stopped before
-     * recoveries were per stop. Never starts an ID used before: a recovery already started is left as it is.
-     */
-    async startRecovery(input: RecoveryInput): Promise<{ started: boolean }> {
-      const ctx = Context.current();
-      try {
-        await ctx.client.workflow.start<OverpaymentRecoveryWorkflow>('overpaymentRecovery', {
-          taskQueue: ctx.info.taskQueue,
-          workflowId: input.recoveryId,
-          workflowIdReusePolicy: 'REJECT_DUPLICATE',
-          typedSearchAttributes: [
-            { key: CASE_TYPE, value: 'overpayment_recovery' },
-            { key: AGENCY_CODE, value: input.agencyCode },
-            { key: CASE_STATUS, value: 'opening' },
-          ],
-          args: [input],
-        });
-        return { started: true };
-      } catch (err) {
-        if (err instanceof WorkflowExecutionAlreadyStartedError) return { started: false };
-        throw err;
-      }
-    },
-
-    /**
      * Art. 42, 43: a stop of the period recorded (once per reason and date first found; who found it), answering its
      * number, the recovery that stands on it, and whether anything was paid for the months it makes overpaid that no
      * other recovery of the claim takes. A claim without a period row answers null.
@@ -293,22 +258,21 @@ export function recoveryActivities({ db, policy: policies, sources }: RecoveryAc
     },
 
     /**
-     * Art. 13, 42: a stop decision corrected on objection. The stopped benefit period runs again under its own ID from
-     * the ledger as it stands: months paid stay paid, months on their way are settled, the rest are checked and paid
-     * (months the stop withdrew are queued again as their next attempt, so each is still paid at most once), and the
-     * stop the objection found wrong does not stop it again. Medical insurance is enrolled again (Art. 44).
+     * Art. 13, 42 para 2: the facts a stop decision corrected on objection is carried out on, from the ledger as it
+     * stands: the stopped period (its row), the first month to pay again (as the conclusion says, else the first month
+     * neither paid nor on its way; months the stop withdrew are queued again as their next attempt, so each is still
+     * paid at most once), and the stop lifted with the day its condition began as the source has it (the same record
+     * must not stop the period again). Or why it cannot be resumed. The objection's workflow begins the period again
+     * (workflows/objection-review.ts), and the period builds its state from these facts.
      */
-    async resumeBenefitPeriod(input: {
+    async resumableStop(input: {
       caseNumber: string;
-      objectionNumber: string;
       /** The first month to pay again, as the conclusion says; else the first month not paid or queued. */
       fromMonth?: string;
-      by: string;
-      at: string;
-    }): Promise<{ applied: boolean; fromMonth: string | null; note?: string }> {
+    }): Promise<ResumableStop | { refused: string }> {
       const period = await db.benefitPeriod.findUnique({ where: { caseNumber: input.caseNumber } });
       if (!period || period.status !== 'stopped' || !period.stopReason || !period.stopDate) {
-        return { applied: false, fromMonth: null, note: 'the benefit period is not stopped' };
+        return { refused: 'the benefit period is not stopped' };
       }
       const first = isoDate(period.startDate).slice(0, 7);
       const months = Array.from({ length: period.months }, (_, i) => addMonthsToMonth(first, i));
@@ -318,23 +282,13 @@ export function recoveryActivities({ db, policy: policies, sources }: RecoveryAc
       });
       const latestOf = new Map<string, (typeof rows)[number]>();
       for (const r of rows) if (!latestOf.has(r.month)) latestOf.set(r.month, r);
-      const paid = months
-        .filter((m) => latestOf.get(m)?.status === 'paid')
-        .map((m) => ({ month: m, amountFen: latestOf.get(m)!.amountFen }));
-      const outstanding = months
-        .filter((m) => ['pending', 'sent', 'failed'].includes(latestOf.get(m)?.status ?? ''))
-        .map((m) => ({ month: m, asked: false }));
       const firstOpen = months.findIndex((m) => !latestOf.has(m) || latestOf.get(m)!.status === 'cancelled');
       const asked = input.fromMonth ? months.indexOf(input.fromMonth) : -1;
-      if (input.fromMonth && asked < 0)
-        return { applied: false, fromMonth: null, note: `${input.fromMonth} is not a month of the period` };
+      if (input.fromMonth && asked < 0) return { refused: `${input.fromMonth} is not a month of the period` };
       const nextIndex = firstOpen < 0 ? -1 : Math.max(firstOpen, asked);
-      if (nextIndex < 0)
-        return { applied: false, fromMonth: null, note: 'every month of the period is paid or queued' };
+      if (nextIndex < 0) return { refused: 'every month of the period is paid or queued' };
       const stop = { reason: period.stopReason, date: isoDate(period.stopDate) };
-      if (stop.reason === 'death')
-        return { applied: false, fromMonth: null, note: 'a death is not lifted by objection' };
-      // The condition as the source has it: the same record must not stop the period again (Art. 42).
+      if (stop.reason === 'death') return { refused: 'a death is not lifted by objection' };
       const claim = await claimOf(db, input.caseNumber);
       let began = stop.date;
       if (stop.reason === 'reemployed') {
@@ -344,48 +298,37 @@ export function recoveryActivities({ db, policy: policies, sources }: RecoveryAc
         const p = await guarded(() => sources.pension.getPensionReceipt(claim.idNumber, callOptions()));
         began = p.startDate ?? began;
       }
-      const ctx = Context.current();
-      try {
-        await ctx.client.workflow.start('benefitPeriod', {
-          taskQueue: ctx.info.taskQueue,
-          workflowId: period.id,
-          typedSearchAttributes: [
-            { key: CASE_TYPE, value: 'benefit_period' },
-            { key: AGENCY_CODE, value: period.agencyCode },
-            { key: CASE_STATUS, value: 'in_payment' },
-          ],
-          args: [
-            {
-              periodId: period.id,
-              caseNumber: input.caseNumber,
-              agencyCode: period.agencyCode,
-              startDate: isoDate(period.startDate),
-              endDate: isoDate(period.endDate),
-              months: period.months,
-              monthlyAmountFen: period.monthlyAmountFen,
-              ...(period.determinationVersion === null ? {} : { determinationVersion: period.determinationVersion }),
-              state: {
-                opened: false, // enrols in medical insurance again; the period's row is kept
-                nextIndex,
-                paid,
-                outstanding,
-                expirySent: false, // the reminder is sent once per message ID, so never twice
-                stopped: null,
-                dismissedStops: [{ reason: stop.reason, began }],
-              },
-            },
-          ],
-        });
-      } catch (err) {
-        if (err instanceof WorkflowExecutionAlreadyStartedError) {
-          return { applied: false, fromMonth: null, note: 'the period is still settling its last months: retry later' };
-        }
-        throw err;
-      }
+      return {
+        period: {
+          periodId: period.id,
+          caseNumber: input.caseNumber,
+          agencyCode: period.agencyCode,
+          startDate: isoDate(period.startDate),
+          endDate: isoDate(period.endDate),
+          months: period.months,
+          monthlyAmountFen: period.monthlyAmountFen,
+          ...(period.determinationVersion === null ? {} : { determinationVersion: period.determinationVersion }),
+        },
+        stop,
+        resume: { fromMonth: months[nextIndex]!, lifted: { reason: stop.reason, began } },
+      };
+    },
+
+    /** Art. 13, 42 para 2: the period paid again (its run begun): on its row, the claim's timeline and audited. */
+    async recordPaymentsResumed(input: {
+      periodId: string;
+      caseNumber: string;
+      objectionNumber: string;
+      fromMonth: string;
+      stop: { reason: string; date: string };
+      by: string;
+      at: string;
+    }): Promise<void> {
       const at = new Date(input.at);
+      const { stop, fromMonth } = input;
       await db.$transaction(async (tx) => {
         await tx.benefitPeriod.update({
-          where: { id: period.id },
+          where: { id: input.periodId },
           data: { status: 'active', stopReason: null, stopDate: null, updatedAt: at },
         });
         await recordCaseEvent(tx, {
@@ -394,25 +337,19 @@ export function recoveryActivities({ db, policy: policies, sources }: RecoveryAc
           type: 'payments_resumed',
           at,
           actor: input.by,
-          data: {
-            fromMonth: months[nextIndex],
-            dismissedStop: stop,
-            objection: input.objectionNumber,
-            article: 'Art. 13, 42',
-          },
+          data: { fromMonth, dismissedStop: stop, objection: input.objectionNumber, article: 'Art. 13, 42' },
         });
         await audit(tx, {
           actor: { id: null, username: input.by },
           action: 'payments_resumed',
           entity: 'benefit_period',
-          entityId: period.id,
+          entityId: input.periodId,
           caseNumber: input.caseNumber,
           before: { status: 'stopped', stop },
-          after: { status: 'active', fromMonth: months[nextIndex] },
+          after: { status: 'active', fromMonth },
           reason: `objection ${input.objectionNumber}`,
         });
       });
-      return { applied: true, fromMonth: months[nextIndex]! };
     },
 
     /** Art. 38 para 2: the period's corrected monthly amount, on the period and the claim's timeline. */

@@ -99,3 +99,31 @@ export function parseRecoveryId(id: string): { caseNumber: string; seq: number |
 
 /** The recovery's workflow as clients start it by name (`overpaymentRecovery`). */
 export type OverpaymentRecoveryWorkflow = (input: RecoveryInput) => Promise<RecoveryStatus>;
+
+/**
+ * Art. 13, 42 para 2: what an objection that lifted a stop resumes the benefit period from (activities/recovery.ts
+ * `resumableStop`): the first month to check and queue again, and the stop lifted with the day its condition began as
+ * the source has it. The period builds its state from it (workflows/benefit-period.ts).
+ */
+export interface PeriodResume {
+  fromMonth: string;
+  lifted: { reason: string; began: string };
+}
+
+/** Art. 13, 42 para 2: a stopped benefit period an objection can pay again. */
+export interface ResumableStop {
+  /** The period as it was begun (its row): the input its workflow is started with. */
+  period: {
+    periodId: string;
+    caseNumber: string;
+    agencyCode: string;
+    startDate: string;
+    endDate: string;
+    months: number;
+    monthlyAmountFen: number;
+    determinationVersion?: number;
+  };
+  /** The stop lifted, as recorded. */
+  stop: { reason: string; date: string };
+  resume: PeriodResume;
+}

@@ -21,9 +21,12 @@
  */
 import {
   CancellationScope,
+  ParentClosePolicy,
+  WorkflowIdReusePolicy,
   isCancellation,
   patched,
   proxyActivities,
+  startChild,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -31,7 +34,8 @@ import type { Activities } from '../activities';
 import { LONG_ACTIVITY } from './activity-options';
 import type { ItemToVerify } from '../contracts/monitoring';
 import { stopPeriod } from './period-stop';
-import { CASE_STATUS } from '../contracts/search-attributes';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from '../contracts/search-attributes';
 import { createTaskBoard } from './tasks';
 import { shanghaiDate } from '../domain/business-time';
 
@@ -66,10 +70,36 @@ export async function monitoringRun(input: MonitoringRunInput): Promise<Monitori
   // 2. A verification case per item not yet under verification (Art. 80).
   let verificationsStarted = 0;
   for (const item of r.toVerify) {
-    if ((await acts.startMonitoringVerification(item)).started) verificationsStarted += 1;
+    if (await startVerification(item)) verificationsStarted += 1;
+    await acts.markVerificationStarted({ caseNumber: item.caseNumber });
   }
   await acts.completeMonitoringRun({ runId, at: new Date().toISOString() });
   return { runId, found: r.found, opened: r.opened, verificationsStarted };
+}
+
+/**
+ * Art. 80: the item's verification case, this run's child with its own life (ABANDON: the run closes when its rules are
+ * evaluated; the verification lasts until the auditors conclude). Once per item: an item started before (by an earlier
+ * run, REJECT_DUPLICATE) is left as it is. Answers whether it was started here.
+ */
+async function startVerification(item: ItemToVerify): Promise<boolean> {
+  try {
+    await startChild(monitoringItemVerification, {
+      workflowId: item.caseNumber,
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      typedSearchAttributes: [
+        { key: CASE_TYPE, value: 'monitoring_item' },
+        { key: AGENCY_CODE, value: item.agencyCode },
+        { key: CASE_STATUS, value: 'awaiting_verification' },
+      ],
+      args: [item],
+    });
+    return true;
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return false;
+    throw err;
+  }
 }
 
 export async function monitoringItemVerification(item: ItemToVerify): Promise<'confirmed' | 'dismissed' | 'cancelled'> {

@@ -13,14 +13,17 @@
  *                   - contribution record: a record correction, confirmed by a second reviewer and an approver, three
  *                     people in all (Art. 28: 初审、复核、审批); confirmed, the case is determined again and its benefit
  *                     period pays the corrected months, end date and amount
- *                   - resume: a stop found wrong, the period pays again from a month (Art. 42); a withdrawal found
- *                     wrong, the case pays its grant (signal, as a reopening)
+ *                   - resume: a stop found wrong, the period pays again from a month (Art. 42 para 2: started
+ *                     again as this objection's child, which closes after it); a withdrawal found wrong, the case
+ *                     pays its grant (signal, as a reopening)
  *   4. notice       the objector is told the conclusion with the remedies and their dates, from receipt of the notice:
  *                   administrative reconsideration within 60 days, litigation within 6 months (Art. 13); a person by
  *                   SMS, an employer as employers are told (its contact mobile, else the online service platform)
  */
 import {
+  ParentClosePolicy,
   allHandlersFinished,
+  type ChildWorkflowHandle,
   condition,
   defineQuery,
   defineUpdate,
@@ -29,6 +32,7 @@ import {
   patched,
   proxyActivities,
   setHandler,
+  startChild,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -38,7 +42,9 @@ import { correctionMisfit, type ObjectionForm } from '../domain/objection-forms'
 import type { Actor } from '../domain/tasks';
 import { carryOutCorrection, type AppliedCorrection, type CorrectionToCarryOut } from './objection-conclusion';
 import type { ObjectionInput, ObjectionStatus } from '../contracts/recovery';
-import { CASE_STATUS } from '../contracts/search-attributes';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { benefitPeriod } from './benefit-period';
+import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from '../contracts/search-attributes';
 import { createTaskBoard } from './tasks';
 import { shanghaiDate } from '../domain/business-time';
 
@@ -64,6 +70,8 @@ export async function objectionReview(input: ObjectionInput): Promise<ObjectionS
   let status: ObjectionStatus = 'received';
   let due: { dueDate: string; dueInstant: string; provisional?: boolean } | null = null;
   const iso = () => new Date().toISOString();
+  /** The benefit period this objection paid again (Art. 42 para 2), its child. */
+  const resumed: { period?: ChildWorkflowHandle<typeof benefitPeriod> } = {};
 
   setHandler(objectionStatus, () => status);
   setHandler(objectionReceipt, async () => {
@@ -115,17 +123,8 @@ export async function objectionReview(input: ObjectionInput): Promise<ObjectionS
       // A refusal reopened; a withdrawn grant paid (the case objected to carries both out).
       applied = await carryOut({ ...correctionOf(d, correction), by: actorOf(by) });
     } else {
-      // Art. 13, 42: the stop was wrong: the benefit period pays again from the first month not paid or queued.
-      const r = await acts.resumeBenefitPeriod({
-        caseNumber: originalCaseNumber,
-        objectionNumber: caseNumber,
-        ...(correction.fromMonth ? { fromMonth: correction.fromMonth } : {}),
-        by: by.username,
-        at: iso(),
-      });
-      applied = r.applied
-        ? { kind: 'resumed', resumedFrom: r.fromMonth }
-        : { kind: 'not_applied', note: r.note ?? 'the benefit period could not be resumed' };
+      // Art. 13, 42 para 2: the stop was wrong: the benefit period pays again from the first month not paid or queued.
+      applied = await resumePeriod(correction.fromMonth, by.username);
     }
   }
 
@@ -171,7 +170,47 @@ export async function objectionReview(input: ObjectionInput): Promise<ObjectionS
     await acts.notifyApplicant(notice);
   }
   await condition(allHandlersFinished);
+  // The period this objection paid again runs as its child: the objection closes after it (no parent closes under a
+  // running child).
+  await resumed.period?.result().catch(() => undefined);
   return status;
+
+  /**
+   * Art. 13, 42 para 2: a stop found wrong is corrected at once (及时进行更正): the stopped benefit period is started
+   * again under its own ID, as this objection's child, from the facts the ledger and the source give (activities/
+   * recovery.ts `resumableStop`); the period builds its state from them. A period still settling its last months
+   * (its workflow running) is left as it is.
+   */
+  async function resumePeriod(fromMonth: string | undefined, username: string): Promise<AppliedCorrection> {
+    const r = await acts.resumableStop({ caseNumber: originalCaseNumber, ...(fromMonth ? { fromMonth } : {}) });
+    if ('refused' in r) return { kind: 'not_applied', note: r.refused };
+    try {
+      resumed.period = await startChild(benefitPeriod, {
+        workflowId: r.period.periodId,
+        // Not cut off if the objection is terminated: the period pays on (Art. 42).
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+        typedSearchAttributes: [
+          { key: CASE_TYPE, value: 'benefit_period' },
+          { key: AGENCY_CODE, value: r.period.agencyCode },
+          { key: CASE_STATUS, value: 'in_payment' },
+        ],
+        args: [{ ...r.period, resume: r.resume }],
+      });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      return { kind: 'not_applied', note: 'the period is still settling its last months: retry later' };
+    }
+    await acts.recordPaymentsResumed({
+      periodId: r.period.periodId,
+      caseNumber: originalCaseNumber,
+      objectionNumber: caseNumber,
+      fromMonth: r.resume.fromMonth,
+      stop: r.stop,
+      by: username,
+      at: iso(),
+    });
+    return { kind: 'resumed', resumedFrom: r.resume.fromMonth };
+  }
 
   /**
    * Art. 28: a correction of the entitlement record (here: deemed contribution months, Art. 35) is confirmed on three

@@ -191,8 +191,6 @@ describe('recovery of overpaid benefits (Art. 43)', () => {
           state: {
             opened: true,
             nextIndex: 3,
-            paid: p.months.map((month) => ({ month, amountFen: MONTHLY })),
-            outstanding: [],
             expirySent: true,
             stopped: null,
           },
