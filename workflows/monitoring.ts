@@ -5,7 +5,9 @@
  * and on demand (POST /monitoring/runs). Its ID carries no personal data (`monitoring-run-…`).
  *   1. screening     the rules of policy/monitoring-rule.json against the read model (Art. 79 比对筛查); each finding
  *                    is a suspicious item, recorded once per rule and subject (疑点信息)
- *   2. warning       each new item's verification case is started for the audit team (Art. 80 发出异常业务预警)
+ *   2. warning       each new item's verification case is started for the audit team (Art. 80 发出异常业务预警), as the
+ *                    run's child; the run is recorded completed, and its workflow closes once those cases have
+ *                    concluded (no parent closes under a running child)
  *
  * `monitoringItemVerification`: one per item; its ID is the item's case number (YDH-…, derived from rule and
  * subject, no personal data).
@@ -23,6 +25,7 @@ import {
   CancellationScope,
   ParentClosePolicy,
   WorkflowIdReusePolicy,
+  type ChildWorkflowHandle,
   isCancellation,
   patched,
   proxyActivities,
@@ -68,23 +71,29 @@ export async function monitoringRun(input: MonitoringRunInput): Promise<Monitori
     at: new Date().toISOString(),
   });
   // 2. A verification case per item not yet under verification (Art. 80).
-  let verificationsStarted = 0;
+  const verifications: Promise<unknown>[] = [];
   for (const item of r.toVerify) {
-    if (await startVerification(item)) verificationsStarted += 1;
+    const started = await startVerification(item);
+    if (started) verifications.push(started.result().catch(() => undefined));
     await acts.markVerificationStarted({ caseNumber: item.caseNumber });
   }
   await acts.completeMonitoringRun({ runId, at: new Date().toISOString() });
-  return { runId, found: r.found, opened: r.opened, verificationsStarted };
+  // 3. The run closes once the warnings it gave are dealt with: no parent closes under a running child (the next day's
+  // run does not wait for it: the schedule allows overlapping runs, lib/monitoring-schedule.ts).
+  await Promise.all(verifications);
+  return { runId, found: r.found, opened: r.opened, verificationsStarted: verifications.length };
 }
 
 /**
- * Art. 80: the item's verification case, this run's child with its own life (ABANDON: the run closes when its rules are
- * evaluated; the verification lasts until the auditors conclude). Once per item: an item started before (by an earlier
- * run, REJECT_DUPLICATE) is left as it is. Answers whether it was started here.
+ * Art. 80: the item's verification case, this run's child (ABANDON: a run terminated by an operator does not cut it
+ * off). Once per item: an item started before (by an earlier run, REJECT_DUPLICATE) is left as it is. Answers the
+ * child started here, or null.
  */
-async function startVerification(item: ItemToVerify): Promise<boolean> {
+async function startVerification(
+  item: ItemToVerify,
+): Promise<ChildWorkflowHandle<typeof monitoringItemVerification> | null> {
   try {
-    await startChild(monitoringItemVerification, {
+    return await startChild(monitoringItemVerification, {
       workflowId: item.caseNumber,
       parentClosePolicy: ParentClosePolicy.ABANDON,
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
@@ -95,9 +104,8 @@ async function startVerification(item: ItemToVerify): Promise<boolean> {
       ],
       args: [item],
     });
-    return true;
   } catch (err) {
-    if (err instanceof WorkflowExecutionAlreadyStartedError) return false;
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return null;
     throw err;
   }
 }
