@@ -81,4 +81,29 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // Activities never start, signal or update a workflow (issue 20: orchestration only in workflows): no Temporal
+    // client, neither imported nor taken from the activity's context (`Context.current().client`).
+    files: ['activities/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@temporalio/client', '../lib/temporal'],
+              message: 'Activities do not orchestrate workflows: a workflow starts, signals or updates them.',
+            },
+          ],
+        },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "MemberExpression[property.name='client']",
+          message: 'Activities do not orchestrate workflows: a workflow starts, signals or updates them.',
+        },
+      ],
+    },
+  },
 );
