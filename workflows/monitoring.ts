@@ -27,7 +27,6 @@ import {
   WorkflowIdReusePolicy,
   type ChildWorkflowHandle,
   isCancellation,
-  patched,
   proxyActivities,
   startChild,
   upsertSearchAttributes,
@@ -43,9 +42,6 @@ import { createTaskBoard } from './tasks';
 import { shanghaiDate } from '../domain/business-time';
 
 const acts = proxyActivities<Activities>(LONG_ACTIVITY);
-
-/** Art. 80: a confirmed item holds its payments until the rectification is decided (items confirmed before: not). */
-const HOLDS_PAYMENTS = 'monitoring-item-holds-payments';
 
 export interface MonitoringRunInput {
   trigger: 'schedule' | 'manual';
@@ -131,7 +127,7 @@ export async function monitoringItemVerification(item: ItemToVerify): Promise<'c
       at: new Date().toISOString(),
     });
     upsertSearchAttributes([{ key: CASE_STATUS, value: v.decision.decision }]);
-    if (v.decision.decision === 'confirmed' && patched(HOLDS_PAYMENTS)) {
+    if (v.decision.decision === 'confirmed') {
       // 3. Hold (Art. 80): nothing the item concerns is paid until its rectification is decided.
       const by = { userId: v.by.userId, username: v.by.username };
       const { held } = await acts.holdMonitoringItemPayments({ caseNumber, by, at: new Date().toISOString() });

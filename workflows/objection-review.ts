@@ -29,7 +29,6 @@ import {
   defineUpdate,
   getExternalWorkflowHandle,
   isCancellation,
-  patched,
   proxyActivities,
   setHandler,
   startChild,
@@ -60,9 +59,6 @@ export const objectionReceipt = defineUpdate<
 export const objectionStatus = defineQuery<ObjectionStatus>('objectionStatus');
 
 type Correct = Extract<ObjectionForm, { decision: 'correct' }>;
-
-/** An employer objector is told as employers are (informEmployer); objections filed before: by SMS to the applicant. */
-const EMPLOYER_TOLD_AS_EMPLOYER = 'objection-employer-told-as-employer';
 
 export async function objectionReview(input: ObjectionInput): Promise<ObjectionStatus> {
   const { caseNumber, originalCaseNumber, agencyCode } = input;
@@ -117,100 +113,25 @@ export async function objectionReview(input: ObjectionInput): Promise<ObjectionS
         by = confirmed.by;
       } else {
         by = confirmed.by;
-        applied = await carryOut({ ...correctionOf(d, correction), by: actorOf(by) });
+        applied = await carryOut(originalCaseNumber, { ...correctionOf(d, correction), by: actorOf(by) });
       }
     } else if (correction.kind === 'reopen' || (input.caseType ?? 'benefit_claim') !== 'benefit_claim') {
       // A refusal reopened; a withdrawn grant paid (the case objected to carries both out).
-      applied = await carryOut({ ...correctionOf(d, correction), by: actorOf(by) });
+      applied = await carryOut(originalCaseNumber, { ...correctionOf(d, correction), by: actorOf(by) });
     } else {
       // Art. 13, 42 para 2: the stop was wrong: the benefit period pays again from the first month not paid or queued.
-      applied = await resumePeriod(correction.fromMonth, by.username);
+      applied = await resumePeriod(input, correction.fromMonth, by.username, resumed);
     }
   }
 
   // 4. The notice, with the remedies' dates counted from its receipt (Art. 13).
-  const today = shanghaiDate(Date.now());
-  const [reconsideration, litigation] = await Promise.all([
-    acts.computeDeadline({ key: 'art13.administrativeReconsideration', start: today }),
-    acts.computeDeadline({ key: 'art13.administrativeLitigation', start: today }),
-  ]);
   status = d.decision === 'uphold' ? 'upheld' : 'corrected';
-  await acts.recordObjectionConcluded({
-    caseNumber,
-    originalCaseNumber,
-    status,
-    conclusion: { ...d, ...(applied ? { applied } : {}) },
-    by: by.username,
-    at: iso(),
-    reconsiderationUntil: reconsideration.dueDate,
-    litigationUntil: litigation.dueDate,
-  });
-  upsertSearchAttributes([{ key: CASE_STATUS, value: status }]);
-  const notice = {
-    caseNumber: originalCaseNumber,
-    messageId: `${caseNumber}.conclusion`,
-    kind: 'objection_concluded' as const,
-    params: {
-      caseNumber: originalCaseNumber,
-      objectionNumber: caseNumber,
-      outcome: status,
-      reasons: d.reasons,
-      reconsiderationUntil: reconsideration.dueDate,
-      litigationUntil: litigation.dueDate,
-    },
-    at: iso(),
-  };
-  if (input.objector === 'employer' && patched(EMPLOYER_TOLD_AS_EMPLOYER)) {
-    await acts.informEmployer({
-      ...notice,
-      params: { ...notice.params, objector: 'employer' },
-      alsoOn: caseNumber,
-    });
-  } else {
-    await acts.notifyApplicant(notice);
-  }
+  await tellConclusion(input, { status, conclusion: d, applied, by: by.username });
   await condition(allHandlersFinished);
   // The period this objection paid again runs as its child: the objection closes after it (no parent closes under a
   // running child).
   await resumed.period?.result().catch(() => undefined);
   return status;
-
-  /**
-   * Art. 13, 42 para 2: a stop found wrong is corrected at once (及时进行更正): the stopped benefit period is started
-   * again under its own ID, as this objection's child, from the facts the ledger and the source give (activities/
-   * recovery.ts `resumableStop`); the period builds its state from them. A period still settling its last months
-   * (its workflow running) is left as it is.
-   */
-  async function resumePeriod(fromMonth: string | undefined, username: string): Promise<AppliedCorrection> {
-    const r = await acts.resumableStop({ caseNumber: originalCaseNumber, ...(fromMonth ? { fromMonth } : {}) });
-    if ('refused' in r) return { kind: 'not_applied', note: r.refused };
-    try {
-      resumed.period = await startChild(benefitPeriod, {
-        workflowId: r.period.periodId,
-        // Not cut off if the objection is terminated: the period pays on (Art. 42).
-        parentClosePolicy: ParentClosePolicy.ABANDON,
-        typedSearchAttributes: [
-          { key: CASE_TYPE, value: 'benefit_period' },
-          { key: AGENCY_CODE, value: r.period.agencyCode },
-          { key: CASE_STATUS, value: 'in_payment' },
-        ],
-        args: [{ ...r.period, resume: r.resume }],
-      });
-    } catch (err) {
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-      return { kind: 'not_applied', note: 'the period is still settling its last months: retry later' };
-    }
-    await acts.recordPaymentsResumed({
-      periodId: r.period.periodId,
-      caseNumber: originalCaseNumber,
-      objectionNumber: caseNumber,
-      fromMonth: r.resume.fromMonth,
-      stop: r.stop,
-      by: username,
-      at: iso(),
-    });
-    return { kind: 'resumed', resumedFrom: r.resume.fromMonth };
-  }
 
   /**
    * Art. 28: a correction of the entitlement record (here: deemed contribution months, Art. 35) is confirmed on three
@@ -250,28 +171,121 @@ export async function objectionReview(input: ObjectionInput): Promise<ObjectionS
     throw new Error('unreachable');
   }
 
-  /**
-   * The case objected to carries the correction out (it owns its life): a signal to its workflow, which records what
-   * it did on this objection. A case whose workflow has ended (its time for objections passed, its period ended)
-   * cannot: recorded as not applied.
-   */
-  async function carryOut(c: CorrectionToCarryOut): Promise<AppliedCorrection> {
-    try {
-      await getExternalWorkflowHandle(originalCaseNumber).signal(carryOutCorrection, c);
-    } catch (err) {
-      if (isCancellation(err)) throw err;
-      return { kind: 'not_applied', note: 'the case objected to is closed: it cannot be reopened or changed now' };
-    }
-    return c.correction.kind === 'reopen'
-      ? { kind: 'reopened', step: c.correction.step }
-      : c.correction.kind === 'resume'
-        ? { kind: 'resumed', resumedFrom: null }
-        : { kind: 'referred', levels: ['review', 'second_review', 'approve'] };
-  }
-
   function correctionOf(c: Correct, correction: CorrectionToCarryOut['correction']) {
     return { objectionNumber: caseNumber, correction, reasons: c.reasons, at: iso() };
   }
+}
+
+/**
+ * 4. The conclusion recorded, and the objector told it with the remedies and their last days, counted from the notice
+ * (Art. 13): a person by SMS, an employer as employers are told.
+ */
+async function tellConclusion(
+  input: ObjectionInput,
+  c: { status: 'upheld' | 'corrected'; conclusion: ObjectionForm; applied: AppliedCorrection | null; by: string },
+): Promise<void> {
+  const { caseNumber, originalCaseNumber } = input;
+  const iso = () => new Date().toISOString();
+  const today = shanghaiDate(Date.now());
+  const [reconsideration, litigation] = await Promise.all([
+    acts.computeDeadline({ key: 'art13.administrativeReconsideration', start: today }),
+    acts.computeDeadline({ key: 'art13.administrativeLitigation', start: today }),
+  ]);
+  await acts.recordObjectionConcluded({
+    caseNumber,
+    originalCaseNumber,
+    status: c.status,
+    conclusion: { ...c.conclusion, ...(c.applied ? { applied: c.applied } : {}) },
+    by: c.by,
+    at: iso(),
+    reconsiderationUntil: reconsideration.dueDate,
+    litigationUntil: litigation.dueDate,
+  });
+  upsertSearchAttributes([{ key: CASE_STATUS, value: c.status }]);
+  const notice = {
+    caseNumber: originalCaseNumber,
+    messageId: `${caseNumber}.conclusion`,
+    kind: 'objection_concluded' as const,
+    params: {
+      caseNumber: originalCaseNumber,
+      objectionNumber: caseNumber,
+      outcome: c.status,
+      reasons: c.conclusion.reasons,
+      reconsiderationUntil: reconsideration.dueDate,
+      litigationUntil: litigation.dueDate,
+    },
+    at: iso(),
+  };
+  if (input.objector === 'employer') {
+    await acts.informEmployer({
+      ...notice,
+      params: { ...notice.params, objector: 'employer' },
+      alsoOn: caseNumber,
+    });
+  } else {
+    await acts.notifyApplicant(notice);
+  }
+}
+
+/**
+ * Art. 13, 42 para 2: a stop found wrong is corrected at once (及时进行更正): the stopped benefit period is started
+ * again under its own ID, as this objection's child, from the facts the ledger and the source give (activities/
+ * recovery.ts `resumableStop`); the period builds its state from them. A period still settling its last months
+ * (its workflow running) is left as it is.
+ */
+async function resumePeriod(
+  input: ObjectionInput,
+  fromMonth: string | undefined,
+  username: string,
+  resumed: { period?: ChildWorkflowHandle<typeof benefitPeriod> },
+): Promise<AppliedCorrection> {
+  const r = await acts.resumableStop({ caseNumber: input.originalCaseNumber, ...(fromMonth ? { fromMonth } : {}) });
+  if ('refused' in r) return { kind: 'not_applied', note: r.refused };
+  try {
+    resumed.period = await startChild(benefitPeriod, {
+      workflowId: r.period.periodId,
+      // Not cut off if the objection is terminated: the period pays on (Art. 42).
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      typedSearchAttributes: [
+        { key: CASE_TYPE, value: 'benefit_period' },
+        { key: AGENCY_CODE, value: r.period.agencyCode },
+        { key: CASE_STATUS, value: 'in_payment' },
+      ],
+      args: [{ ...r.period, resume: r.resume }],
+    });
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    return { kind: 'not_applied', note: 'the period is still settling its last months: retry later' };
+  }
+  await acts.recordPaymentsResumed({
+    periodId: r.period.periodId,
+    caseNumber: input.originalCaseNumber,
+    objectionNumber: input.caseNumber,
+    fromMonth: r.resume.fromMonth,
+    stop: r.stop,
+    by: username,
+    at: new Date().toISOString(),
+  });
+  return { kind: 'resumed', resumedFrom: r.resume.fromMonth };
+}
+
+/**
+ * The case objected to carries the correction out (it owns its life): a signal to its workflow, which records what
+ * it did on this objection. A case whose workflow has ended (its time for objections passed, its period ended)
+ * cannot: recorded as not applied.
+ */
+async function carryOut(originalCaseNumber: string, c: CorrectionToCarryOut): Promise<AppliedCorrection> {
+  try {
+    await getExternalWorkflowHandle(originalCaseNumber).signal(carryOutCorrection, c);
+  } catch (err) {
+    if (isCancellation(err)) throw err;
+    return { kind: 'not_applied', note: 'the case objected to is closed: it cannot be reopened or changed now' };
+  }
+  return c.correction.kind === 'reopen'
+    ? { kind: 'reopened', step: c.correction.step }
+    : c.correction.kind === 'resume'
+      ? { kind: 'resumed', resumedFrom: null }
+      : { kind: 'referred', levels: ['review', 'second_review', 'approve'] };
 }
 
 const actorOf = (a: Actor) => ({ userId: a.userId, username: a.username });

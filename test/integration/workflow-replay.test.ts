@@ -41,10 +41,11 @@ describe('replay of recorded histories', () => {
     // the employer (patch job-retention-ended-without-refund, Art. 49).
     'job-retention-evidence-refused',
     // Before issue 19 (items 6, 8, 9): one-off benefits without the event check, the stop signal to the period or the
-    // withdrawal of a held grant; a monitoring item confirmed without holding the payments it concerns.
+    // withdrawal of a held grant.
     'other-benefit-childbirth-paid',
     'other-benefit-survivors-paid',
-    'monitoring-item-confirmed',
+    // A monitoring item confirmed: its payments held, and a benefit period stopped on the approver's decision (Art. 80).
+    'monitoring-item-confirmed-held-stopped',
   ])('a history recorded as %s', async (name) => {
     await Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') } }, history(name));
   });
