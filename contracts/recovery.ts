@@ -110,19 +110,23 @@ export interface PeriodResume {
   lifted: { reason: string; began: string };
 }
 
+/** A benefit period as its claim begins it (Art. 38): its workflow's input, apart from how it resumes or continues. */
+export interface BenefitPeriodTerms {
+  periodId: string;
+  caseNumber: string;
+  agencyCode: string;
+  startDate: string;
+  endDate: string;
+  months: number;
+  monthlyAmountFen: number;
+  /** The claim's determination version the period pays: an eligible, unrevoked one (Art. 38; a database trigger). */
+  determinationVersion?: number;
+}
+
 /** Art. 13, 42 para 2: a stopped benefit period an objection can pay again. */
 export interface ResumableStop {
   /** The period as it was begun (its row): the input its workflow is started with. */
-  period: {
-    periodId: string;
-    caseNumber: string;
-    agencyCode: string;
-    startDate: string;
-    endDate: string;
-    months: number;
-    monthlyAmountFen: number;
-    determinationVersion?: number;
-  };
+  period: BenefitPeriodTerms;
   /** The stop lifted, as recorded. */
   stop: { reason: string; date: string };
   resume: PeriodResume;

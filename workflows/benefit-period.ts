@@ -44,7 +44,7 @@ import { CASE_ACTIVITY } from './activity-options';
 import { STOP_REASON_LABELS } from '../domain/messages';
 import { amountOfMonth } from '../domain/period-amounts';
 import { ownRecoveriesSettled, requestRecovery } from './recovery-request';
-import type { PeriodResume, StopFoundBy } from '../contracts/recovery';
+import type { BenefitPeriodTerms, PeriodResume, StopFoundBy } from '../contracts/recovery';
 import { unreadableSource } from './source-failure';
 import { CASE_STATUS } from '../contracts/search-attributes';
 import { addCalendarMonths, addToMonth, monthOfDate, shanghaiDate, shanghaiInstant } from '../domain/business-time';
@@ -52,16 +52,7 @@ import { SETTLE_DAY } from '../contracts/pay-day';
 
 const acts = proxyActivities<Activities>(CASE_ACTIVITY);
 
-export interface BenefitPeriodInput {
-  periodId: string;
-  caseNumber: string;
-  agencyCode: string;
-  startDate: string;
-  endDate: string;
-  months: number;
-  monthlyAmountFen: number;
-  /** The claim's determination version the period pays: an eligible, unrevoked one (Art. 38; a database trigger). */
-  determinationVersion?: number;
+export interface BenefitPeriodInput extends BenefitPeriodTerms {
   /** A stopped period paid again on objection (Art. 13, 42 para 2): the period builds its state from it. */
   resume?: PeriodResume;
   /** Carried across continue-as-new. */

@@ -23,12 +23,8 @@
  */
 import {
   CancellationScope,
-  ParentClosePolicy,
-  WorkflowIdReusePolicy,
-  type ChildWorkflowHandle,
   isCancellation,
   proxyActivities,
-  startChild,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -36,8 +32,8 @@ import type { Activities } from '../activities';
 import { LONG_ACTIVITY } from './activity-options';
 import type { ItemToVerify } from '../contracts/monitoring';
 import { stopPeriod } from './period-stop';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from '../contracts/search-attributes';
+import { CASE_STATUS } from '../contracts/search-attributes';
+import { startChildCase } from './child-case';
 import { createTaskBoard } from './tasks';
 import { shanghaiDate } from '../domain/business-time';
 
@@ -69,7 +65,15 @@ export async function monitoringRun(input: MonitoringRunInput): Promise<Monitori
   // 2. A verification case per item not yet under verification (Art. 80).
   const verifications: Promise<unknown>[] = [];
   for (const item of r.toVerify) {
-    const started = await startVerification(item);
+    // Art. 80: the item's verification case, this run's child; once per item (an item started before is left as it is).
+    const started = await startChildCase(monitoringItemVerification, {
+      workflowId: item.caseNumber,
+      caseType: 'monitoring_item',
+      agencyCode: item.agencyCode,
+      status: 'awaiting_verification',
+      args: [item],
+      reuse: 'REJECT_DUPLICATE',
+    });
     if (started) verifications.push(started.result().catch(() => undefined));
     await acts.markVerificationStarted({ caseNumber: item.caseNumber });
   }
@@ -78,32 +82,6 @@ export async function monitoringRun(input: MonitoringRunInput): Promise<Monitori
   // run does not wait for it: the schedule allows overlapping runs, lib/monitoring-schedule.ts).
   await Promise.all(verifications);
   return { runId, found: r.found, opened: r.opened, verificationsStarted: verifications.length };
-}
-
-/**
- * Art. 80: the item's verification case, this run's child (ABANDON: a run terminated by an operator does not cut it
- * off). Once per item: an item started before (by an earlier run, REJECT_DUPLICATE) is left as it is. Answers the
- * child started here, or null.
- */
-async function startVerification(
-  item: ItemToVerify,
-): Promise<ChildWorkflowHandle<typeof monitoringItemVerification> | null> {
-  try {
-    return await startChild(monitoringItemVerification, {
-      workflowId: item.caseNumber,
-      parentClosePolicy: ParentClosePolicy.ABANDON,
-      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-      typedSearchAttributes: [
-        { key: CASE_TYPE, value: 'monitoring_item' },
-        { key: AGENCY_CODE, value: item.agencyCode },
-        { key: CASE_STATUS, value: 'awaiting_verification' },
-      ],
-      args: [item],
-    });
-  } catch (err) {
-    if (err instanceof WorkflowExecutionAlreadyStartedError) return null;
-    throw err;
-  }
 }
 
 export async function monitoringItemVerification(item: ItemToVerify): Promise<'confirmed' | 'dismissed' | 'cancelled'> {

@@ -21,7 +21,6 @@
  *                   SMS, an employer as employers are told (its contact mobile, else the online service platform)
  */
 import {
-  ParentClosePolicy,
   allHandlersFinished,
   type ChildWorkflowHandle,
   condition,
@@ -31,7 +30,6 @@ import {
   isCancellation,
   proxyActivities,
   setHandler,
-  startChild,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -41,9 +39,9 @@ import { correctionMisfit, type ObjectionForm } from '../domain/objection-forms'
 import type { Actor } from '../domain/tasks';
 import { carryOutCorrection, type AppliedCorrection, type CorrectionToCarryOut } from './objection-conclusion';
 import type { ObjectionInput, ObjectionStatus } from '../contracts/recovery';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { benefitPeriod } from './benefit-period';
-import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from '../contracts/search-attributes';
+import { CASE_STATUS } from '../contracts/search-attributes';
+import { startChildCase } from './child-case';
 import { createTaskBoard } from './tasks';
 import { shanghaiDate } from '../domain/business-time';
 
@@ -241,22 +239,17 @@ async function resumePeriod(
 ): Promise<AppliedCorrection> {
   const r = await acts.resumableStop({ caseNumber: input.originalCaseNumber, ...(fromMonth ? { fromMonth } : {}) });
   if ('refused' in r) return { kind: 'not_applied', note: r.refused };
-  try {
-    resumed.period = await startChild(benefitPeriod, {
-      workflowId: r.period.periodId,
-      // Not cut off if the objection is terminated: the period pays on (Art. 42).
-      parentClosePolicy: ParentClosePolicy.ABANDON,
-      typedSearchAttributes: [
-        { key: CASE_TYPE, value: 'benefit_period' },
-        { key: AGENCY_CODE, value: r.period.agencyCode },
-        { key: CASE_STATUS, value: 'in_payment' },
-      ],
-      args: [{ ...r.period, resume: r.resume }],
-    });
-  } catch (err) {
-    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-    return { kind: 'not_applied', note: 'the period is still settling its last months: retry later' };
-  }
+  // Under its own ID again once its earlier run has closed; a run still settling its last months is left as it is.
+  const period = await startChildCase(benefitPeriod, {
+    workflowId: r.period.periodId,
+    caseType: 'benefit_period',
+    agencyCode: r.period.agencyCode,
+    status: 'in_payment',
+    args: [{ ...r.period, resume: r.resume }],
+    reuse: 'ALLOW_DUPLICATE',
+  });
+  if (!period) return { kind: 'not_applied', note: 'the period is still settling its last months: retry later' };
+  resumed.period = period;
   await acts.recordPaymentsResumed({
     periodId: r.period.periodId,
     caseNumber: input.originalCaseNumber,

@@ -13,18 +13,14 @@
  * api/recovery/router.ts). Workflow code (deterministic).
  */
 import {
-  ParentClosePolicy,
-  WorkflowIdReusePolicy,
   defineSignal,
   getExternalWorkflowHandle,
   isCancellation,
-  startChild,
   type ChildWorkflowHandle,
 } from '@temporalio/workflow';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { startChildCase } from './child-case';
 import { overpaymentRecovery } from './overpayment-recovery';
 import type { RecoveryInput } from '../contracts/recovery';
-import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from '../contracts/search-attributes';
 
 /** Art. 43: start the recovery of a stop (sent to the claim's workflow, whose child it becomes). */
 export const recoveryNeeded = defineSignal<[RecoveryInput]>('recoveryNeeded');
@@ -33,22 +29,14 @@ export const recoveryNeeded = defineSignal<[RecoveryInput]>('recoveryNeeded');
 export async function startRecoveryChild(
   input: RecoveryInput,
 ): Promise<ChildWorkflowHandle<typeof overpaymentRecovery> | null> {
-  try {
-    return await startChild(overpaymentRecovery, {
-      workflowId: input.recoveryId,
-      parentClosePolicy: ParentClosePolicy.ABANDON,
-      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-      typedSearchAttributes: [
-        { key: CASE_TYPE, value: 'overpayment_recovery' },
-        { key: AGENCY_CODE, value: input.agencyCode },
-        { key: CASE_STATUS, value: 'opening' },
-      ],
-      args: [input],
-    });
-  } catch (err) {
-    if (err instanceof WorkflowExecutionAlreadyStartedError) return null;
-    throw err;
-  }
+  return startChildCase(overpaymentRecovery, {
+    workflowId: input.recoveryId,
+    caseType: 'overpayment_recovery',
+    agencyCode: input.agencyCode,
+    status: 'opening',
+    args: [input],
+    reuse: 'REJECT_DUPLICATE',
+  });
 }
 
 /** The recoveries this workflow started itself, each settled (completed or failed) or not. */
