@@ -101,7 +101,7 @@ export function parseRecoveryId(id: string): { caseNumber: string; seq: number |
 export type OverpaymentRecoveryWorkflow = (input: RecoveryInput) => Promise<RecoveryStatus>;
 
 /**
- * Art. 13, 42 para 2: what an objection that lifted a stop resumes the benefit period from (activities/recovery.ts
+ * Art. 13, 42 para 2: what an objection that lifted a stop resumes the benefit period from (activities/objections.ts
  * `resumableStop`): the first month to check and queue again, and the stop lifted with the day its condition began as
  * the source has it. The period builds its state from it (workflows/benefit-period.ts).
  */

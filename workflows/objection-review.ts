@@ -227,8 +227,8 @@ async function tellConclusion(
 
 /**
  * Art. 13, 42 para 2: a stop found wrong is corrected at once (及时进行更正): the stopped benefit period is started
- * again under its own ID, as this objection's child, from the facts the ledger and the source give (activities/
- * recovery.ts `resumableStop`); the period builds its state from them. A period still settling its last months
+ * again under its own ID, as this objection's child, from the facts the ledger and the source give
+ * (activities/objections.ts `resumableStop`); the period builds its state from them. A period still settling its last months
  * (its workflow running) is left as it is.
  */
 async function resumePeriod(
