@@ -10,6 +10,7 @@ import { monthlyCheckActivities } from './monthly-check';
 import { periodActivities } from './periods';
 import { periodStopActivities } from './period-stops';
 import { recoveryActivities } from './recovery';
+import { objectionActivities } from './objections';
 import { monitoringActivities } from './monitoring';
 import { recordingProblems } from './problems';
 import { dataCorrectionActivities } from './data-correction';
@@ -39,6 +40,7 @@ export function createActivities(deps: ActivityDeps) {
     ...monthlyCheckActivities({ db: deps.db, sources: deps.sources, benefits, recovery }),
     ...otherBenefitActivities(deps),
     ...recovery,
+    ...objectionActivities(deps),
     ...revocationActivities(deps),
     ...monitoringActivities(deps),
     ...dataCorrectionActivities(deps),

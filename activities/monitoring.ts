@@ -6,8 +6,6 @@
  * or stopped / withdrawn (Art. 80 纠错机制). Every write is idempotent, so a retried activity or an overlapping run
  * changes nothing twice.
  */
-import { Context } from '@temporalio/activity';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { createHash } from 'node:crypto';
 import { formatCaseNumber, serialFromBytes } from '../domain/case-number';
 import type { MonitoringRectificationForm, MonitoringVerificationForm } from '../domain/forms';
@@ -17,9 +15,8 @@ import type { PolicyStore } from '../lib/policy-store';
 import { audit } from '../lib/audit';
 import { recordCaseEvent } from '../lib/case-events';
 import { asJson, dbDate, type Db } from '../lib/db';
-import type { ItemToVerify, MonitoringItemVerificationWorkflow } from '../contracts/monitoring';
+import type { ItemToVerify } from '../contracts/monitoring';
 import { OTHER_BENEFIT_LABELS, type OtherBenefitKind } from './other-benefits';
-import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from '../contracts/search-attributes';
 
 export interface MonitoringActivityDeps {
   db: Db;
@@ -292,28 +289,9 @@ export function monitoringActivities({ db, policy: policies }: MonitoringActivit
       };
     },
 
-    /** Starts the item's verification case (its own workflow on this worker's queue); idempotent. */
-    async startMonitoringVerification(item: ItemToVerify): Promise<{ started: boolean }> {
-      const ctx = Context.current();
-      let started = true;
-      try {
-        await ctx.client.workflow.start<MonitoringItemVerificationWorkflow>('monitoringItemVerification', {
-          taskQueue: ctx.info.taskQueue,
-          workflowId: item.caseNumber,
-          workflowIdReusePolicy: 'REJECT_DUPLICATE',
-          typedSearchAttributes: [
-            { key: CASE_TYPE, value: 'monitoring_item' },
-            { key: AGENCY_CODE, value: item.agencyCode },
-            { key: CASE_STATUS, value: 'awaiting_verification' },
-          ],
-          args: [item],
-        });
-      } catch (err) {
-        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-        started = false;
-      }
-      await db.monitoringItem.update({ where: { caseNumber: item.caseNumber }, data: { verificationStarted: true } });
-      return { started };
+    /** The item's verification case was started (by the run's workflow, workflows/monitoring.ts); idempotent. */
+    async markVerificationStarted(input: { caseNumber: string }): Promise<void> {
+      await db.monitoringItem.update({ where: { caseNumber: input.caseNumber }, data: { verificationStarted: true } });
     },
 
     async completeMonitoringRun(input: { runId: string; at: string }): Promise<void> {

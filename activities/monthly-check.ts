@@ -450,17 +450,6 @@ function cityRunSettlementActivities(deps: MonthlyCheckDeps) {
       return settled;
     },
 
-    /**
-     * A period begun before the city's comparison joins it (Art. 42): its later months are the city's to check, and
-     * its failed months the city's to settle. What the period would have done at its next settle day is done now: a
-     * month failed once goes out again with the next run; a month failed twice has the person asked for a corrected
-     * account (once per month: the message ID is the one the period used).
-     */
-    async joinCityMonthlyCheck(input: { periodId: string; at: string }): Promise<void> {
-      await db.benefitPeriod.updateMany({ where: { id: input.periodId }, data: { monthlyCheck: 'city' } });
-      await settleFailures(await failures(Prisma.sql`p.period_id = ${input.periodId}`), input.at);
-    },
-
     /** What the ledger holds of a period's benefit months: paid, outstanding, queued (Art. 39, 42, 43). */
     periodLedger,
 

@@ -1,13 +1,9 @@
 /**
- * Activities of the objection (复核, Art. 13, 38 para 2, 42) and recovery (待遇退回, Art. 43) cases: their read model,
- * the amount overpaid from the payment ledger with the calculator's explanation, and the Updates that carry an
- * objection's correction to the benefit period (through the worker's client: workflows cannot send Updates).
+ * Activities of the recovery case (待遇退回, Art. 43): its read model, the stops of a period it stands on, and the amount
+ * overpaid from the payment ledger with the calculator's explanation. The objection's are in activities/objections.ts.
  */
-import { Context } from '@temporalio/activity';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { Prisma } from '../generated/prisma/client';
 import { calculateOverpayment, type PaymentKind } from '../domain/calculators/overpayment';
-import { addMonthsToMonth } from '../domain/calendar';
 import { resolveParameter } from '../domain/policy';
 import type { PolicyStore } from '../lib/policy-store';
 import { audit } from '../lib/audit';
@@ -20,22 +16,12 @@ import {
   type PaidItem,
   type RecordedStop,
 } from '../lib/period-stops';
-import type {
-  ObjectionInput,
-  OverpaymentRecoveryWorkflow,
-  RecoveryInput,
-  RecoveryStatus,
-  StopFoundBy,
-} from '../contracts/recovery';
-import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from '../contracts/search-attributes';
-import type { SourceClients } from '../integrations/config';
-import { callOptions, claimOf, guarded } from './source-call';
+import type { RecoveryInput, RecoveryStatus, StopFoundBy } from '../contracts/recovery';
 
 export interface RecoveryActivityDeps {
   db: Db;
   /** The parameters in force (files and added entries), read when an activity runs. */
   policy: PolicyStore;
-  sources: SourceClients;
 }
 
 /** Ledger kinds as the overpayment calculator names them. */
@@ -59,7 +45,7 @@ export interface OpenedRecovery {
   recomputed: boolean;
 }
 
-export function recoveryActivities({ db, policy: policies, sources }: RecoveryActivityDeps) {
+export function recoveryActivities({ db, policy: policies }: RecoveryActivityDeps) {
   /** Art. 43: the days the notice gives to repay (policy art43.repayment) on `at`'s date. */
   async function repaymentDays(at: string): Promise<number> {
     const repayment = resolveParameter(await policies.current(), 'deadline', 'art43.repayment', at.slice(0, 10)).value;
@@ -176,32 +162,6 @@ export function recoveryActivities({ db, policy: policies, sources }: RecoveryAc
 
   return {
     /**
-     * Art. 43: starts the recovery case (its own workflow, on this worker's task queue) when its claim's workflow is
-     * not running to start it as its child (workflows/recovery-request.ts), and for periods that stopped before
-     * recoveries were per stop. Never starts an ID used before: a recovery already started is left as it is.
-     */
-    async startRecovery(input: RecoveryInput): Promise<{ started: boolean }> {
-      const ctx = Context.current();
-      try {
-        await ctx.client.workflow.start<OverpaymentRecoveryWorkflow>('overpaymentRecovery', {
-          taskQueue: ctx.info.taskQueue,
-          workflowId: input.recoveryId,
-          workflowIdReusePolicy: 'REJECT_DUPLICATE',
-          typedSearchAttributes: [
-            { key: CASE_TYPE, value: 'overpayment_recovery' },
-            { key: AGENCY_CODE, value: input.agencyCode },
-            { key: CASE_STATUS, value: 'opening' },
-          ],
-          args: [input],
-        });
-        return { started: true };
-      } catch (err) {
-        if (err instanceof WorkflowExecutionAlreadyStartedError) return { started: false };
-        throw err;
-      }
-    },
-
-    /**
      * Art. 42, 43: a stop of the period recorded (once per reason and date first found; who found it), answering its
      * number, the recovery that stands on it, and whether anything was paid for the months it makes overpaid that no
      * other recovery of the claim takes. A claim without a period row answers null.
@@ -235,186 +195,6 @@ export function recoveryActivities({ db, policy: policies, sources }: RecoveryAc
       });
     },
 
-    /** Art. 13: the objection received, with its evidence; its own case, and an event on the case objected to. */
-    async recordObjectionFiled(input: ObjectionInput & { dueDate: string; dueProvisional?: boolean }): Promise<void> {
-      const at = new Date(input.filedAt);
-      await db.$transaction(async (tx) => {
-        await tx.case.createMany({
-          data: [
-            {
-              caseNumber: input.caseNumber,
-              caseType: 'objection_review',
-              status: 'under_review',
-              agencyCode: input.agencyCode,
-              workflowId: input.caseNumber,
-              createdAt: at,
-              updatedAt: at,
-            },
-          ],
-          skipDuplicates: true,
-        });
-        await tx.objection.createMany({
-          data: [
-            {
-              caseNumber: input.caseNumber,
-              originalCaseNumber: input.originalCaseNumber,
-              agencyCode: input.agencyCode,
-              subject: input.subject,
-              objector: input.objector,
-              grounds: input.grounds,
-              evidence: asJson(input.evidence),
-              filedAt: at,
-              filedBy: input.filedBy,
-              dueDate: dbDate(input.dueDate),
-              dueProvisional: input.dueProvisional === true,
-              status: 'under_review',
-            },
-          ],
-          skipDuplicates: true,
-        });
-        const data = {
-          objectionNumber: input.caseNumber,
-          originalCaseNumber: input.originalCaseNumber,
-          subject: input.subject,
-          dueDate: input.dueDate,
-          article: 'Art. 13',
-        };
-        for (const caseNumber of [input.caseNumber, input.originalCaseNumber]) {
-          await recordCaseEvent(tx, {
-            caseNumber,
-            key: `${input.caseNumber}/filed@${caseNumber}`,
-            type: 'objection_filed',
-            at,
-            actor: input.filedBy,
-            data,
-          });
-        }
-      });
-    },
-
-    /**
-     * Art. 13, 42: a stop decision corrected on objection. The stopped benefit period runs again under its own ID from
-     * the ledger as it stands: months paid stay paid, months on their way are settled, the rest are checked and paid
-     * (months the stop withdrew are queued again as their next attempt, so each is still paid at most once), and the
-     * stop the objection found wrong does not stop it again. Medical insurance is enrolled again (Art. 44).
-     */
-    async resumeBenefitPeriod(input: {
-      caseNumber: string;
-      objectionNumber: string;
-      /** The first month to pay again, as the conclusion says; else the first month not paid or queued. */
-      fromMonth?: string;
-      by: string;
-      at: string;
-    }): Promise<{ applied: boolean; fromMonth: string | null; note?: string }> {
-      const period = await db.benefitPeriod.findUnique({ where: { caseNumber: input.caseNumber } });
-      if (!period || period.status !== 'stopped' || !period.stopReason || !period.stopDate) {
-        return { applied: false, fromMonth: null, note: 'the benefit period is not stopped' };
-      }
-      const first = isoDate(period.startDate).slice(0, 7);
-      const months = Array.from({ length: period.months }, (_, i) => addMonthsToMonth(first, i));
-      const rows = await db.payable.findMany({
-        where: { periodId: period.id, kind: 'unemployment_benefit' },
-        orderBy: [{ month: 'asc' }, { attempt: 'desc' }],
-      });
-      const latestOf = new Map<string, (typeof rows)[number]>();
-      for (const r of rows) if (!latestOf.has(r.month)) latestOf.set(r.month, r);
-      const paid = months
-        .filter((m) => latestOf.get(m)?.status === 'paid')
-        .map((m) => ({ month: m, amountFen: latestOf.get(m)!.amountFen }));
-      const outstanding = months
-        .filter((m) => ['pending', 'sent', 'failed'].includes(latestOf.get(m)?.status ?? ''))
-        .map((m) => ({ month: m, asked: false }));
-      const firstOpen = months.findIndex((m) => !latestOf.has(m) || latestOf.get(m)!.status === 'cancelled');
-      const asked = input.fromMonth ? months.indexOf(input.fromMonth) : -1;
-      if (input.fromMonth && asked < 0)
-        return { applied: false, fromMonth: null, note: `${input.fromMonth} is not a month of the period` };
-      const nextIndex = firstOpen < 0 ? -1 : Math.max(firstOpen, asked);
-      if (nextIndex < 0)
-        return { applied: false, fromMonth: null, note: 'every month of the period is paid or queued' };
-      const stop = { reason: period.stopReason, date: isoDate(period.stopDate) };
-      if (stop.reason === 'death')
-        return { applied: false, fromMonth: null, note: 'a death is not lifted by objection' };
-      // The condition as the source has it: the same record must not stop the period again (Art. 42).
-      const claim = await claimOf(db, input.caseNumber);
-      let began = stop.date;
-      if (stop.reason === 'reemployed') {
-        const e = await guarded(() => sources.employment.getEmploymentStatus(claim.idNumber, callOptions()));
-        began = e.startDate ?? began;
-      } else if (stop.reason === 'pension') {
-        const p = await guarded(() => sources.pension.getPensionReceipt(claim.idNumber, callOptions()));
-        began = p.startDate ?? began;
-      }
-      const ctx = Context.current();
-      try {
-        await ctx.client.workflow.start('benefitPeriod', {
-          taskQueue: ctx.info.taskQueue,
-          workflowId: period.id,
-          typedSearchAttributes: [
-            { key: CASE_TYPE, value: 'benefit_period' },
-            { key: AGENCY_CODE, value: period.agencyCode },
-            { key: CASE_STATUS, value: 'in_payment' },
-          ],
-          args: [
-            {
-              periodId: period.id,
-              caseNumber: input.caseNumber,
-              agencyCode: period.agencyCode,
-              startDate: isoDate(period.startDate),
-              endDate: isoDate(period.endDate),
-              months: period.months,
-              monthlyAmountFen: period.monthlyAmountFen,
-              ...(period.determinationVersion === null ? {} : { determinationVersion: period.determinationVersion }),
-              state: {
-                opened: false, // enrols in medical insurance again; the period's row is kept
-                nextIndex,
-                paid,
-                outstanding,
-                expirySent: false, // the reminder is sent once per message ID, so never twice
-                stopped: null,
-                dismissedStops: [{ reason: stop.reason, began }],
-              },
-            },
-          ],
-        });
-      } catch (err) {
-        if (err instanceof WorkflowExecutionAlreadyStartedError) {
-          return { applied: false, fromMonth: null, note: 'the period is still settling its last months: retry later' };
-        }
-        throw err;
-      }
-      const at = new Date(input.at);
-      await db.$transaction(async (tx) => {
-        await tx.benefitPeriod.update({
-          where: { id: period.id },
-          data: { status: 'active', stopReason: null, stopDate: null, updatedAt: at },
-        });
-        await recordCaseEvent(tx, {
-          caseNumber: input.caseNumber,
-          key: `${input.caseNumber}/payments_resumed/${input.objectionNumber}`,
-          type: 'payments_resumed',
-          at,
-          actor: input.by,
-          data: {
-            fromMonth: months[nextIndex],
-            dismissedStop: stop,
-            objection: input.objectionNumber,
-            article: 'Art. 13, 42',
-          },
-        });
-        await audit(tx, {
-          actor: { id: null, username: input.by },
-          action: 'payments_resumed',
-          entity: 'benefit_period',
-          entityId: period.id,
-          caseNumber: input.caseNumber,
-          before: { status: 'stopped', stop },
-          after: { status: 'active', fromMonth: months[nextIndex] },
-          reason: `objection ${input.objectionNumber}`,
-        });
-      });
-      return { applied: true, fromMonth: months[nextIndex]! };
-    },
-
     /** Art. 38 para 2: the period's corrected monthly amount, on the period and the claim's timeline. */
     async recordPeriodAmountChanged(input: {
       periodId: string;
@@ -439,129 +219,6 @@ export function recoveryActivities({ db, policy: policies, sources }: RecoveryAc
           actor: input.by,
           data: { fromMonth: input.fromMonth, amountFen: input.amountFen, reason: input.reason, article: 'Art. 38' },
         });
-      });
-    },
-
-    /**
-     * Art. 13, 28: the conclusion asks for a correction of the entitlement record: it holds until a second reviewer and
-     * an approver confirm it (on the objection, and on the case objected to).
-     */
-    async recordObjectionReferred(input: {
-      caseNumber: string;
-      originalCaseNumber: string;
-      correction: unknown;
-      reasons: string[];
-      by: string;
-      at: string;
-    }): Promise<void> {
-      const at = new Date(input.at);
-      await db.$transaction(async (tx) => {
-        await tx.objection.update({ where: { caseNumber: input.caseNumber }, data: { status: 'in_correction' } });
-        await tx.case.updateMany({
-          where: { caseNumber: input.caseNumber },
-          data: { status: 'in_correction', updatedAt: at },
-        });
-        for (const caseNumber of [input.caseNumber, input.originalCaseNumber]) {
-          await recordCaseEvent(tx, {
-            caseNumber,
-            key: `${input.caseNumber}/referred@${caseNumber}`,
-            type: 'record_correction_referred',
-            at,
-            actor: input.by,
-            data: {
-              objectionNumber: input.caseNumber,
-              correction: input.correction,
-              reasons: input.reasons,
-              levels: ['review', 'second_review', 'approve'],
-              article: 'Art. 28',
-            },
-          });
-        }
-      });
-    },
-
-    /**
-     * Art. 13: what the case objected to did with the correction (reopened, determined again and paid as corrected, or
-     * not), on the objection's conclusion and on both timelines. Written by the case's own workflow.
-     */
-    async recordObjectionApplied(input: {
-      objectionNumber: string;
-      caseNumber: string;
-      applied: unknown;
-      at: string;
-    }): Promise<void> {
-      const at = new Date(input.at);
-      await db.$transaction(async (tx) => {
-        // One statement: the conclusion may be written at the same time (recordObjectionConcluded).
-        await tx.$executeRaw`
-          UPDATE objection
-             SET conclusion = COALESCE(conclusion, '{}'::jsonb)
-                   || jsonb_build_object('carriedOut', ${JSON.stringify(input.applied)}::jsonb)
-           WHERE case_number = ${input.objectionNumber}`;
-        for (const caseNumber of [input.objectionNumber, input.caseNumber]) {
-          await recordCaseEvent(tx, {
-            caseNumber,
-            key: `${input.objectionNumber}/applied@${caseNumber}`,
-            type: 'objection_correction_applied',
-            at,
-            actor: 'system',
-            data: { objectionNumber: input.objectionNumber, applied: input.applied, article: 'Art. 13' },
-          });
-        }
-      });
-    },
-
-    /** Art. 13: the conclusion, on the objection and on the case objected to, with the remedies' dates. */
-    async recordObjectionConcluded(input: {
-      caseNumber: string;
-      originalCaseNumber: string;
-      status: 'upheld' | 'corrected';
-      conclusion: unknown;
-      by: string;
-      at: string;
-      reconsiderationUntil: string;
-      litigationUntil: string;
-    }): Promise<void> {
-      const at = new Date(input.at);
-      await db.$transaction(async (tx) => {
-        // What the case objected to did with a correction (`carriedOut`) may be written before the conclusion is, or
-        // at the same time: kept in one statement (a read, then a write, lost it when the two crossed).
-        await tx.$executeRaw`
-          UPDATE objection
-             SET conclusion = ${JSON.stringify(input.conclusion)}::jsonb
-                   || CASE WHEN conclusion -> 'carriedOut' IS NULL THEN '{}'::jsonb
-                           ELSE jsonb_build_object('carriedOut', conclusion -> 'carriedOut') END
-           WHERE case_number = ${input.caseNumber}`;
-        await tx.objection.update({
-          where: { caseNumber: input.caseNumber },
-          data: {
-            status: input.status,
-            concludedAt: at,
-            concludedBy: input.by,
-            reconsiderationUntil: dbDate(input.reconsiderationUntil),
-            litigationUntil: dbDate(input.litigationUntil),
-          },
-        });
-        await tx.case.update({
-          where: { caseNumber: input.caseNumber },
-          data: { status: input.status, updatedAt: at },
-        });
-        for (const caseNumber of [input.caseNumber, input.originalCaseNumber]) {
-          await recordCaseEvent(tx, {
-            caseNumber,
-            key: `${input.caseNumber}/concluded@${caseNumber}`,
-            type: `objection_${input.status}`,
-            at,
-            actor: input.by,
-            data: {
-              objectionNumber: input.caseNumber,
-              conclusion: input.conclusion,
-              reconsiderationUntil: input.reconsiderationUntil,
-              litigationUntil: input.litigationUntil,
-              article: 'Art. 13',
-            },
-          });
-        }
       });
     },
 

@@ -130,3 +130,35 @@ export const confirmRepayment = defineUpdate<
 export const redateStop = defineUpdate<RecoveryView, [{ stopDate: string; reason: string; by: Actor }]>('redateStop');
 
 export const recoveryState = defineQuery<RecoveryView>('recoveryState');
+
+/**
+ * Art. 13, 42 para 2: what an objection that lifted a stop resumes the benefit period from (activities/objections.ts
+ * `resumableStop`): the first month to check and queue again, and the stop lifted with the day its condition began as
+ * the source has it. The period builds its state from it (workflows/benefit-period.ts).
+ */
+export interface PeriodResume {
+  fromMonth: string;
+  lifted: { reason: string; began: string };
+}
+
+/** A benefit period as its claim begins it (Art. 38): its workflow's input, apart from how it resumes or continues. */
+export interface BenefitPeriodTerms {
+  periodId: string;
+  caseNumber: string;
+  agencyCode: string;
+  startDate: string;
+  endDate: string;
+  months: number;
+  monthlyAmountFen: number;
+  /** The claim's determination version the period pays: an eligible, unrevoked one (Art. 38; a database trigger). */
+  determinationVersion?: number;
+}
+
+/** Art. 13, 42 para 2: a stopped benefit period an objection can pay again. */
+export interface ResumableStop {
+  /** The period as it was begun (its row): the input its workflow is started with. */
+  period: BenefitPeriodTerms;
+  /** The stop lifted, as recorded. */
+  stop: { reason: string; date: string };
+  resume: PeriodResume;
+}

@@ -1,8 +1,9 @@
 /**
  * Art. 78 确定监控时点或周期: the monitoring run daily at 06:00 Asia/Shanghai, as a Temporal Schedule (ID
- * `monitoring-daily`), created once however often the system starts. Overlapping runs are skipped; a missed run
- * (server down) is caught up within a day. The rules and thresholds themselves are policy data
- * (policy/monitoring-rule.json), not part of the schedule.
+ * `monitoring-daily`), created once however often the system starts. A run stays open until the verification cases it
+ * started are concluded (workflows/monitoring.ts), so the next day's run does not wait for it (overlap ALLOW_ALL; each
+ * run's ID carries its start time, and an item is verified once); a missed run (server down) is caught up within a day.
+ * The rules and thresholds themselves are policy data (policy/monitoring-rule.json), not part of the schedule.
  */
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
 import { AGENCY_CODE, CASE_TYPE } from '../contracts/search-attributes';
@@ -33,7 +34,7 @@ export async function ensureMonitoringSchedule(opts: {
           { key: AGENCY_CODE, value: '210000' },
         ],
       },
-      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 day' },
+      policies: { overlap: ScheduleOverlapPolicy.ALLOW_ALL, catchupWindow: '1 day' },
     });
     return { scheduleId, created: true };
   } catch (err) {

@@ -243,7 +243,7 @@ export async function stopsAndRecoveriesOf(
   return {
     stops: stops.map((s) => {
       const dates = [isoDate(s.foundDate), isoDate(s.stopDate)];
-      // A stop lifted on objection: the period paid again past it (activities/recovery.ts resumeBenefitPeriod).
+      // A stop lifted on objection: the period paid again past it (workflows/objection-review.ts resumePeriod).
       const lifted = resumed.find((e) => {
         const d = (e.data ?? {}) as { dismissedStop?: { reason?: string; date?: string }; objection?: string };
         return e.at >= s.foundAt && d.dismissedStop?.reason === s.reason && dates.includes(d.dismissedStop.date ?? '');

@@ -14,9 +14,11 @@ import { fileURLToPath } from 'node:url';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const WORKFLOWS_PATH = join(ROOT, 'workflows', 'index.ts');
 export const DEFAULT_BUNDLE_PATH = join(ROOT, 'dist', 'workflow-bundle.js');
+/** The workflow interceptors every case workflow runs with (workflows/interceptors.ts). */
+export const WORKFLOW_INTERCEPTORS_PATH = join(ROOT, 'workflows', 'interceptors.ts');
 
 /** Folders whose code workflows may import (pure code only). */
-const SOURCE_DIRS = ['workflows', 'domain'];
+const SOURCE_DIRS = ['workflows', 'contracts', 'domain'];
 
 function sourceHash(workflowsPath: string): string {
   const h = createHash('sha256');
@@ -45,7 +47,11 @@ export async function ensureWorkflowBundle(
   const hash = sourceHash(workflowsPath);
   const hashPath = `${outPath}.sha256`;
   if (existsSync(outPath) && existsSync(hashPath) && readFileSync(hashPath, 'utf8') === hash) return outPath;
-  const { code } = await bundleWorkflowCode({ workflowsPath, logger: quietLogger });
+  const { code } = await bundleWorkflowCode({
+    workflowsPath,
+    workflowInterceptorModules: [WORKFLOW_INTERCEPTORS_PATH],
+    logger: quietLogger,
+  });
   mkdirSync(dirname(outPath), { recursive: true });
   writeFileSync(outPath, code);
   writeFileSync(hashPath, hash);

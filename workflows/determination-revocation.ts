@@ -12,35 +12,24 @@
  *                  (Art. 13). Everything audited.
  */
 import {
-  ParentClosePolicy,
   allHandlersFinished,
   condition,
   getExternalWorkflowHandle,
-  patched,
   proxyActivities,
-  startChild,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Activities } from '../activities';
 import { CASE_ACTIVITY } from './activity-options';
-import { overpaymentRecovery } from './overpayment-recovery';
 import { revokePeriod } from './benefit-period';
 import { requestRecovery } from './recovery-request';
-import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from '../contracts/search-attributes';
+import { CASE_STATUS } from '../contracts/search-attributes';
 import { createTaskBoard } from './tasks';
 import type { RevocationInput, RevocationStatus } from '../contracts/revocation';
 import { monthOfDate, shanghaiDate } from '../domain/business-time';
 import { REVOCATION_PROPOSAL_STEP } from '../domain/tasks';
 
 const acts = proxyActivities<Activities>(CASE_ACTIVITY);
-
-/**
- * Art. 43: the revocation is a stop of the period's (one recovery per stop, asked of the claim). Revocations decided
- * before started the claim's one recovery as their own child.
- */
-const RECOVERY_PER_STOP = 'revocation-recovery-per-stop';
 
 export async function determinationRevocation(input: RevocationInput): Promise<RevocationStatus> {
   const { caseNumber, claimCaseNumber, agencyCode } = input;
@@ -102,7 +91,7 @@ export async function determinationRevocation(input: RevocationInput): Promise<R
     if (signalled) await acts.awaitPeriodStopped({ periodId: revoked.periodId });
   }
   // Art. 43: what was paid on the revoked determination, from its first wrong month, is recovered.
-  if (revoked.periodId && patched(RECOVERY_PER_STOP)) {
+  if (revoked.periodId) {
     // The revocation is a stop of its own kind (Art. 42): a period that took it recorded it and asked its claim for
     // its recovery; a period stopped before or ended has it recorded here, and its recovery asked for here.
     const stop = await acts.recordPeriodStop({
@@ -125,39 +114,6 @@ export async function determinationRevocation(input: RevocationInput): Promise<R
         overpaidFromMonth: monthOfDate(stop.stopDate),
         origin: 'revocation',
         startedBy: by.username,
-      });
-    }
-  } else if (revoked.periodId) {
-    try {
-      await startChild(overpaymentRecovery, {
-        workflowId: `${claimCaseNumber}.R`,
-        parentClosePolicy: ParentClosePolicy.ABANDON,
-        typedSearchAttributes: [
-          { key: CASE_TYPE, value: 'overpayment_recovery' },
-          { key: AGENCY_CODE, value: agencyCode },
-          { key: CASE_STATUS, value: 'opening' },
-        ],
-        args: [
-          {
-            recoveryId: `${claimCaseNumber}.R`,
-            caseNumber: claimCaseNumber,
-            agencyCode,
-            periodId: revoked.periodId,
-            stopDate: input.effectiveFrom,
-            overpaidFromMonth: monthOfDate(input.effectiveFrom),
-            origin: 'revocation',
-            startedBy: by.username,
-          },
-        ],
-      });
-    } catch (err) {
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-      await acts.recordCaseStatus({
-        caseNumber,
-        status: 'revoked',
-        event: 'recovery_exists',
-        data: { recoveryId: `${claimCaseNumber}.R`, article: 'Art. 43' },
-        at: iso(),
       });
     }
   }

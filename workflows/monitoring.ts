@@ -5,7 +5,9 @@
  * and on demand (POST /monitoring/runs). Its ID carries no personal data (`monitoring-run-…`).
  *   1. screening     the rules of policy/monitoring-rule.json against the read model (Art. 79 比对筛查); each finding
  *                    is a suspicious item, recorded once per rule and subject (疑点信息)
- *   2. warning       each new item's verification case is started for the audit team (Art. 80 发出异常业务预警)
+ *   2. warning       each new item's verification case is started for the audit team (Art. 80 发出异常业务预警), as the
+ *                    run's child; the run is recorded completed, and its workflow closes once those cases have
+ *                    concluded (no parent closes under a running child)
  *
  * `monitoringItemVerification`: one per item; its ID is the item's case number (YDH-…, derived from rule and
  * subject, no personal data).
@@ -22,7 +24,6 @@
 import {
   CancellationScope,
   isCancellation,
-  patched,
   proxyActivities,
   upsertSearchAttributes,
   workflowInfo,
@@ -32,13 +33,11 @@ import { LONG_ACTIVITY } from './activity-options';
 import type { ItemToVerify } from '../contracts/monitoring';
 import { stopPeriod } from './period-stop';
 import { CASE_STATUS } from '../contracts/search-attributes';
+import { startChildCase } from './child-case';
 import { createTaskBoard } from './tasks';
 import { shanghaiDate } from '../domain/business-time';
 
 const acts = proxyActivities<Activities>(LONG_ACTIVITY);
-
-/** Art. 80: a confirmed item holds its payments until the rectification is decided (items confirmed before: not). */
-const HOLDS_PAYMENTS = 'monitoring-item-holds-payments';
 
 export interface MonitoringRunInput {
   trigger: 'schedule' | 'manual';
@@ -64,12 +63,25 @@ export async function monitoringRun(input: MonitoringRunInput): Promise<Monitori
     at: new Date().toISOString(),
   });
   // 2. A verification case per item not yet under verification (Art. 80).
-  let verificationsStarted = 0;
+  const verifications: Promise<unknown>[] = [];
   for (const item of r.toVerify) {
-    if ((await acts.startMonitoringVerification(item)).started) verificationsStarted += 1;
+    // Art. 80: the item's verification case, this run's child; once per item (an item started before is left as it is).
+    const started = await startChildCase(monitoringItemVerification, {
+      workflowId: item.caseNumber,
+      caseType: 'monitoring_item',
+      agencyCode: item.agencyCode,
+      status: 'awaiting_verification',
+      args: [item],
+      reuse: 'REJECT_DUPLICATE',
+    });
+    if (started) verifications.push(started.result().catch(() => undefined));
+    await acts.markVerificationStarted({ caseNumber: item.caseNumber });
   }
   await acts.completeMonitoringRun({ runId, at: new Date().toISOString() });
-  return { runId, found: r.found, opened: r.opened, verificationsStarted };
+  // 3. The run closes once the warnings it gave are dealt with: no parent closes under a running child (the next day's
+  // run does not wait for it: the schedule allows overlapping runs, lib/monitoring-schedule.ts).
+  await Promise.all(verifications);
+  return { runId, found: r.found, opened: r.opened, verificationsStarted: verifications.length };
 }
 
 export async function monitoringItemVerification(item: ItemToVerify): Promise<'confirmed' | 'dismissed' | 'cancelled'> {
@@ -93,7 +105,7 @@ export async function monitoringItemVerification(item: ItemToVerify): Promise<'c
       at: new Date().toISOString(),
     });
     upsertSearchAttributes([{ key: CASE_STATUS, value: v.decision.decision }]);
-    if (v.decision.decision === 'confirmed' && patched(HOLDS_PAYMENTS)) {
+    if (v.decision.decision === 'confirmed') {
       // 3. Hold (Art. 80): nothing the item concerns is paid until its rectification is decided.
       const by = { userId: v.by.userId, username: v.by.username };
       const { held } = await acts.holdMonitoringItemPayments({ caseNumber, by, at: new Date().toISOString() });

@@ -12,7 +12,7 @@ export interface CorrectionToCarryOut {
   objectionNumber: string;
   /**
    * A reopening, a confirmed record correction, or a withdrawn grant to pay (a claim's stopped period is resumed by
-   * the objection itself: activities/recovery.ts `resumeBenefitPeriod`).
+   * the objection itself: workflows/objection-review.ts `resumePeriod`).
    */
   correction: ObjectionCorrection;
   reasons: string[];

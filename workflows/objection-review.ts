@@ -13,20 +13,21 @@
  *                   - contribution record: a record correction, confirmed by a second reviewer and an approver, three
  *                     people in all (Art. 28: 初审、复核、审批); confirmed, the case is determined again and its benefit
  *                     period pays the corrected months, end date and amount
- *                   - resume: a stop found wrong, the period pays again from a month (Art. 42); a withdrawal found
- *                     wrong, the case pays its grant (signal, as a reopening)
+ *                   - resume: a stop found wrong, the period pays again from a month (Art. 42 para 2: started
+ *                     again as this objection's child, which closes after it); a withdrawal found wrong, the case
+ *                     pays its grant (signal, as a reopening)
  *   4. notice       the objector is told the conclusion with the remedies and their dates, from receipt of the notice:
  *                   administrative reconsideration within 60 days, litigation within 6 months (Art. 13); a person by
  *                   SMS, an employer as employers are told (its contact mobile, else the online service platform)
  */
 import {
   allHandlersFinished,
+  type ChildWorkflowHandle,
   condition,
   defineQuery,
   defineUpdate,
   getExternalWorkflowHandle,
   isCancellation,
-  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -38,7 +39,9 @@ import { correctionMisfit, type ObjectionForm } from '../domain/objection-forms'
 import type { Actor } from '../domain/tasks';
 import { carryOutCorrection, type AppliedCorrection, type CorrectionToCarryOut } from './objection-conclusion';
 import type { ObjectionInput, ObjectionStatus } from '../contracts/recovery';
+import { benefitPeriod } from './benefit-period';
 import { CASE_STATUS } from '../contracts/search-attributes';
+import { startChildCase } from './child-case';
 import { createTaskBoard } from './tasks';
 import { shanghaiDate } from '../domain/business-time';
 
@@ -55,15 +58,14 @@ export const objectionStatus = defineQuery<ObjectionStatus>('objectionStatus');
 
 type Correct = Extract<ObjectionForm, { decision: 'correct' }>;
 
-/** An employer objector is told as employers are (informEmployer); objections filed before: by SMS to the applicant. */
-const EMPLOYER_TOLD_AS_EMPLOYER = 'objection-employer-told-as-employer';
-
 export async function objectionReview(input: ObjectionInput): Promise<ObjectionStatus> {
   const { caseNumber, originalCaseNumber, agencyCode } = input;
   const tasks = createTaskBoard({ caseNumber, workflowId: workflowInfo().workflowId, caseType: 'objection_review' });
   let status: ObjectionStatus = 'received';
   let due: { dueDate: string; dueInstant: string; provisional?: boolean } | null = null;
   const iso = () => new Date().toISOString();
+  /** The benefit period this objection paid again (Art. 42 para 2), its child. */
+  const resumed: { period?: ChildWorkflowHandle<typeof benefitPeriod> } = {};
 
   setHandler(objectionStatus, () => status);
   setHandler(objectionReceipt, async () => {
@@ -109,68 +111,24 @@ export async function objectionReview(input: ObjectionInput): Promise<ObjectionS
         by = confirmed.by;
       } else {
         by = confirmed.by;
-        applied = await carryOut({ ...correctionOf(d, correction), by: actorOf(by) });
+        applied = await carryOut(originalCaseNumber, { ...correctionOf(d, correction), by: actorOf(by) });
       }
     } else if (correction.kind === 'reopen' || (input.caseType ?? 'benefit_claim') !== 'benefit_claim') {
       // A refusal reopened; a withdrawn grant paid (the case objected to carries both out).
-      applied = await carryOut({ ...correctionOf(d, correction), by: actorOf(by) });
+      applied = await carryOut(originalCaseNumber, { ...correctionOf(d, correction), by: actorOf(by) });
     } else {
-      // Art. 13, 42: the stop was wrong: the benefit period pays again from the first month not paid or queued.
-      const r = await acts.resumeBenefitPeriod({
-        caseNumber: originalCaseNumber,
-        objectionNumber: caseNumber,
-        ...(correction.fromMonth ? { fromMonth: correction.fromMonth } : {}),
-        by: by.username,
-        at: iso(),
-      });
-      applied = r.applied
-        ? { kind: 'resumed', resumedFrom: r.fromMonth }
-        : { kind: 'not_applied', note: r.note ?? 'the benefit period could not be resumed' };
+      // Art. 13, 42 para 2: the stop was wrong: the benefit period pays again from the first month not paid or queued.
+      applied = await resumePeriod(input, correction.fromMonth, by.username, resumed);
     }
   }
 
   // 4. The notice, with the remedies' dates counted from its receipt (Art. 13).
-  const today = shanghaiDate(Date.now());
-  const [reconsideration, litigation] = await Promise.all([
-    acts.computeDeadline({ key: 'art13.administrativeReconsideration', start: today }),
-    acts.computeDeadline({ key: 'art13.administrativeLitigation', start: today }),
-  ]);
   status = d.decision === 'uphold' ? 'upheld' : 'corrected';
-  await acts.recordObjectionConcluded({
-    caseNumber,
-    originalCaseNumber,
-    status,
-    conclusion: { ...d, ...(applied ? { applied } : {}) },
-    by: by.username,
-    at: iso(),
-    reconsiderationUntil: reconsideration.dueDate,
-    litigationUntil: litigation.dueDate,
-  });
-  upsertSearchAttributes([{ key: CASE_STATUS, value: status }]);
-  const notice = {
-    caseNumber: originalCaseNumber,
-    messageId: `${caseNumber}.conclusion`,
-    kind: 'objection_concluded' as const,
-    params: {
-      caseNumber: originalCaseNumber,
-      objectionNumber: caseNumber,
-      outcome: status,
-      reasons: d.reasons,
-      reconsiderationUntil: reconsideration.dueDate,
-      litigationUntil: litigation.dueDate,
-    },
-    at: iso(),
-  };
-  if (input.objector === 'employer' && patched(EMPLOYER_TOLD_AS_EMPLOYER)) {
-    await acts.informEmployer({
-      ...notice,
-      params: { ...notice.params, objector: 'employer' },
-      alsoOn: caseNumber,
-    });
-  } else {
-    await acts.notifyApplicant(notice);
-  }
+  await tellConclusion(input, { status, conclusion: d, applied, by: by.username });
   await condition(allHandlersFinished);
+  // The period this objection paid again runs as its child: the objection closes after it (no parent closes under a
+  // running child).
+  await resumed.period?.result().catch(() => undefined);
   return status;
 
   /**
@@ -211,28 +169,116 @@ export async function objectionReview(input: ObjectionInput): Promise<ObjectionS
     throw new Error('unreachable');
   }
 
-  /**
-   * The case objected to carries the correction out (it owns its life): a signal to its workflow, which records what
-   * it did on this objection. A case whose workflow has ended (its time for objections passed, its period ended)
-   * cannot: recorded as not applied.
-   */
-  async function carryOut(c: CorrectionToCarryOut): Promise<AppliedCorrection> {
-    try {
-      await getExternalWorkflowHandle(originalCaseNumber).signal(carryOutCorrection, c);
-    } catch (err) {
-      if (isCancellation(err)) throw err;
-      return { kind: 'not_applied', note: 'the case objected to is closed: it cannot be reopened or changed now' };
-    }
-    return c.correction.kind === 'reopen'
-      ? { kind: 'reopened', step: c.correction.step }
-      : c.correction.kind === 'resume'
-        ? { kind: 'resumed', resumedFrom: null }
-        : { kind: 'referred', levels: ['review', 'second_review', 'approve'] };
-  }
-
   function correctionOf(c: Correct, correction: CorrectionToCarryOut['correction']) {
     return { objectionNumber: caseNumber, correction, reasons: c.reasons, at: iso() };
   }
+}
+
+/**
+ * 4. The conclusion recorded, and the objector told it with the remedies and their last days, counted from the notice
+ * (Art. 13): a person by SMS, an employer as employers are told.
+ */
+async function tellConclusion(
+  input: ObjectionInput,
+  c: { status: 'upheld' | 'corrected'; conclusion: ObjectionForm; applied: AppliedCorrection | null; by: string },
+): Promise<void> {
+  const { caseNumber, originalCaseNumber } = input;
+  const iso = () => new Date().toISOString();
+  const today = shanghaiDate(Date.now());
+  const [reconsideration, litigation] = await Promise.all([
+    acts.computeDeadline({ key: 'art13.administrativeReconsideration', start: today }),
+    acts.computeDeadline({ key: 'art13.administrativeLitigation', start: today }),
+  ]);
+  await acts.recordObjectionConcluded({
+    caseNumber,
+    originalCaseNumber,
+    status: c.status,
+    conclusion: { ...c.conclusion, ...(c.applied ? { applied: c.applied } : {}) },
+    by: c.by,
+    at: iso(),
+    reconsiderationUntil: reconsideration.dueDate,
+    litigationUntil: litigation.dueDate,
+  });
+  upsertSearchAttributes([{ key: CASE_STATUS, value: c.status }]);
+  const notice = {
+    caseNumber: originalCaseNumber,
+    messageId: `${caseNumber}.conclusion`,
+    kind: 'objection_concluded' as const,
+    params: {
+      caseNumber: originalCaseNumber,
+      objectionNumber: caseNumber,
+      outcome: c.status,
+      reasons: c.conclusion.reasons,
+      reconsiderationUntil: reconsideration.dueDate,
+      litigationUntil: litigation.dueDate,
+    },
+    at: iso(),
+  };
+  if (input.objector === 'employer') {
+    await acts.informEmployer({
+      ...notice,
+      params: { ...notice.params, objector: 'employer' },
+      alsoOn: caseNumber,
+    });
+  } else {
+    await acts.notifyApplicant(notice);
+  }
+}
+
+/**
+ * Art. 13, 42 para 2: a stop found wrong is corrected at once (及时进行更正): the stopped benefit period is started
+ * again under its own ID, as this objection's child, from the facts the ledger and the source give
+ * (activities/objections.ts `resumableStop`); the period builds its state from them. A period still settling its last months
+ * (its workflow running) is left as it is.
+ */
+async function resumePeriod(
+  input: ObjectionInput,
+  fromMonth: string | undefined,
+  username: string,
+  resumed: { period?: ChildWorkflowHandle<typeof benefitPeriod> },
+): Promise<AppliedCorrection> {
+  const r = await acts.resumableStop({ caseNumber: input.originalCaseNumber, ...(fromMonth ? { fromMonth } : {}) });
+  if ('refused' in r) return { kind: 'not_applied', note: r.refused };
+  // Under its own ID again once its earlier run has closed; a run still settling its last months is left as it is.
+  const period = await startChildCase(benefitPeriod, {
+    workflowId: r.period.periodId,
+    caseType: 'benefit_period',
+    agencyCode: r.period.agencyCode,
+    status: 'in_payment',
+    args: [{ ...r.period, resume: r.resume }],
+    reuse: 'ALLOW_DUPLICATE',
+  });
+  if (!period) return { kind: 'not_applied', note: 'the period is still settling its last months: retry later' };
+  resumed.period = period;
+  await acts.recordPaymentsResumed({
+    periodId: r.period.periodId,
+    caseNumber: input.originalCaseNumber,
+    objectionNumber: input.caseNumber,
+    fromMonth: r.resume.fromMonth,
+    stop: r.stop,
+    by: username,
+    at: new Date().toISOString(),
+  });
+  return { kind: 'resumed', resumedFrom: r.resume.fromMonth };
+}
+
+/**
+ * The case objected to carries the correction out (it owns its life): a signal to its workflow, which records what
+ * it did on this objection. A case whose workflow has ended (its time for objections passed, its period ended)
+ * cannot: recorded as not applied.
+ */
+async function carryOut(originalCaseNumber: string, c: CorrectionToCarryOut): Promise<AppliedCorrection> {
+  try {
+    await getExternalWorkflowHandle(originalCaseNumber).signal(carryOutCorrection, c);
+  } catch (err) {
+    if (isCancellation(err)) throw err;
+    return { kind: 'not_applied', note: 'the case objected to is closed: it cannot be reopened or changed now' };
+  }
+  return c.correction.kind === 'reopen'
+    ? { kind: 'reopened', step: c.correction.step }
+    : c.correction.kind === 'resume'
+      ? { kind: 'resumed', resumedFrom: null }
+      : { kind: 'referred', levels: ['review', 'second_review', 'approve'] };
 }
 
 const actorOf = (a: Actor) => ({ userId: a.userId, username: a.username });

@@ -3,9 +3,10 @@
  *
  *   paymentRun        one run of a city for a month: claims the city's pending payments of the month and earlier
  *                     (Art. 62: last month's unsuccessful ones, re-queued, go out with this month's), sends them to
- *                     the bank in signed batches with a result per person (Art. 39 社银接口), and closes with the
- *                     totals. Its workflow ID is the run's ID (chosen by the caller); a crash anywhere resumes the same
- *                     run, and nobody is paid twice (activities/payments.ts).
+ *                     the bank in signed batches, several at once, with a result per person (Art. 39 社银接口),
+ *                     closes with the totals, and settles the benefit periods' months: a failure re-sent with the next
+ *                     run, a second failure asked about (Art. 39, 62). Its workflow ID is the run's ID (chosen by the
+ *                     caller); a crash anywhere resumes the same run, and nobody is paid twice (activities/payments.ts).
  *   monthlyCheck      a city's monthly comparison (Art. 42: 每月发放失业保险金前核对领金人员领取资格, 通过信息比对): every
  *                     benefit period the city checks, one activity per 200 beneficiaries against the employment
  *                     service, the pension agency and civil affairs; stops signalled to the periods, the other months'
@@ -26,7 +27,6 @@ import {
   getExternalWorkflowHandle,
   isCancellation,
   log,
-  patched,
   proxyActivities,
   sleep,
   workflowInfo,
@@ -93,22 +93,13 @@ export async function paymentRun(input: PaymentRunInput): Promise<PaymentRunTota
   // Art. 62, 63: this month's payments and the re-queued failures of earlier months.
   const claim = await ledger.claimPaymentRun({ runId, agencyCode: input.agencyCode, month: input.month, at: at() });
   // Art. 39: in batches through the bank interface, a result per person, recorded as each batch comes back.
-  if (patched('payment-run-batches-in-flight')) {
-    // Several batches at the bank at once: each is its own rows, its own batch ID and payment IDs (the bank is
-    // idempotent by both), so their order does not matter; one at a time left the run waiting on round trips more
-    // than half of its time (issue 11, measure 2).
-    const batches = Array.from({ length: claim.batches }, (_, i) => i + 1);
-    await mapLimited(batches, BATCHES_IN_FLIGHT, (batch) => sender.sendPaymentBatch({ runId, batch, at: at() }));
-  } else {
-    for (let batch = 1; batch <= claim.batches; batch++) {
-      await sender.sendPaymentBatch({ runId, batch, at: at() });
-    }
-  }
+  // Several batches at the bank at once: each is its own rows, its own batch ID and payment IDs (the bank is idempotent
+  // by both), so their order does not matter.
+  const batches = Array.from({ length: claim.batches }, (_, i) => i + 1);
+  await mapLimited(batches, BATCHES_IN_FLIGHT, (batch) => sender.sendPaymentBatch({ runId, batch, at: at() }));
   const totals = await ledger.completePaymentRun({ runId, at: at() });
-  if (patched('payment-run-settles-city-periods')) {
-    // Art. 39, 62: the failures of the periods the city checks, re-sent with the next run or asked about, in bulk.
-    await ledger.settleCityRun({ runId, at: at() });
-  }
+  // Art. 39, 62: the failures of the benefit periods, re-sent with the next run or asked about, in bulk.
+  await ledger.settleCityRun({ runId, at: at() });
   return totals;
 }
 
@@ -223,17 +214,15 @@ export async function cityPaymentCycle(input: CityPaymentCycleInput): Promise<ne
     }
   }
 
-  if (patched('payment-cycle-monthly-check')) {
-    // Art. 42, 62: the month's comparison on the 1st at 09:00 (at once when the cycle starts later in the month).
-    // Months it could not queue are checked with the next month's.
-    await sleep(Math.max(0, shanghaiInstant(`${month}-01`, 9) - Date.now()));
-    await cityChild(
-      monthlyCheck,
-      monthlyCheckId(input.agencyCode, month),
-      [{ agencyCode: input.agencyCode, month, retryUntil: at }],
-      'monthly_check',
-    );
-  }
+  // Art. 42, 62: the month's comparison on the 1st at 09:00 (at once when the cycle starts later in the month).
+  // Months it could not queue are checked with the next month's.
+  await sleep(Math.max(0, shanghaiInstant(`${month}-01`, 9) - Date.now()));
+  await cityChild(
+    monthlyCheck,
+    monthlyCheckId(input.agencyCode, month),
+    [{ agencyCode: input.agencyCode, month, retryUntil: at }],
+    'monthly_check',
+  );
   await sleep(Math.max(0, at - Date.now()));
   // What a run did not pay stays pending for the next run (month ≤ run month), or finance starts an ad-hoc run
   // (POST /finance/payment-runs).

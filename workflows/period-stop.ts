@@ -6,18 +6,12 @@
  * model and the case's timeline show it. A period that stopped already ignores it; a period not running has the stop
  * recorded and what was paid after it recovered all the same. Workflow code (deterministic).
  */
-import { getExternalWorkflowHandle, isCancellation, patched, proxyActivities } from '@temporalio/workflow';
+import { getExternalWorkflowHandle, isCancellation, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { CASE_ACTIVITY } from './activity-options';
 import { stopFound, type StopFinding } from './benefit-period';
 import { requestRecovery } from './recovery-request';
 import { monthOfDate } from '../domain/business-time';
-
-/**
- * Art. 42, 43: a stop found for a period no longer running is recorded as a stop of that period, and what was paid
- * after it is recovered (one recovery per stop). Cases that found one before only recorded it on both timelines.
- */
-const ENDED_PERIOD_STOP_RECOVERED = 'period-stop-ended-period-recovered';
 
 const acts = proxyActivities<Activities>(CASE_ACTIVITY);
 
@@ -48,28 +42,26 @@ export async function stopPeriod(p: {
       found: { reason: p.found.reason, date: p.found.date },
       at: new Date().toISOString(),
     });
-    if (patched(ENDED_PERIOD_STOP_RECOVERED)) {
-      // Art. 43: paid after the stop, though the period had ended or stopped for another reason: recovered.
-      const stop = await acts.recordPeriodStop({
-        periodId: p.periodId,
+    // Art. 43: paid after the stop, though the period had ended or stopped for another reason: recovered.
+    const stop = await acts.recordPeriodStop({
+      periodId: p.periodId,
+      caseNumber: p.claimCaseNumber,
+      reason: p.found.reason,
+      date: p.found.date,
+      foundBy: { kind: 'case', ref: p.foundBy },
+      at: new Date().toISOString(),
+    });
+    if (stop?.created && stop.overpaid) {
+      await requestRecovery({
+        recoveryId: stop.recoveryId,
         caseNumber: p.claimCaseNumber,
-        reason: p.found.reason,
-        date: p.found.date,
-        foundBy: { kind: 'case', ref: p.foundBy },
-        at: new Date().toISOString(),
+        agencyCode: stop.agencyCode,
+        periodId: p.periodId,
+        stopId: stop.stopId,
+        stopDate: stop.stopDate,
+        origin: 'benefit_period',
+        startedBy: p.foundBy,
       });
-      if (stop?.created && stop.overpaid) {
-        await requestRecovery({
-          recoveryId: stop.recoveryId,
-          caseNumber: p.claimCaseNumber,
-          agencyCode: stop.agencyCode,
-          periodId: p.periodId,
-          stopId: stop.stopId,
-          stopDate: stop.stopDate,
-          origin: 'benefit_period',
-          startedBy: p.foundBy,
-        });
-      }
     }
     return false;
   }

@@ -1,6 +1,8 @@
 /**
- * Histories that cases recorded under earlier versions of a workflow replay on the current code: a change to a
- * workflow's commands is guarded by `patched()`, and a history it would break fails here, not on a running case.
+ * Histories recorded by the workflows as they are replay on the current code: a change to a workflow's commands that
+ * running cases could not follow fails here, not on a running case. Such a change is made deliberately: guarded by
+ * `patched()`, or a new version whose running cases finish on the previous build (README, "Upgrading an existing
+ * installation"), with the histories recorded again (RECORD_HISTORIES=1, test/support/histories.ts).
  *
  * The histories are whole runs on the dev server, saved as binary `temporal.api.history.v1.History`
  * (`History.encode(await handle.fetchHistory()).finish()`; the persons are the simulator's). Binary, because
@@ -22,21 +24,28 @@ describe('replay of recorded histories', () => {
     // "Upgrading"). An approved claim waiting on its paying period, and a claim refused on its verdict.
     'benefit-claim-verdict-approved-paying',
     'benefit-claim-verdict-refused',
-    // Before issue 11 measure 2: a period's first month in ten activities (open, enrol, progress, check, queue,
-    // premium, queue, progress, outcome, progress); since: four (patch benefit-period-one-activity-a-step).
-    'benefit-period-first-month-steps',
-    'benefit-period-first-month-one-activity',
-    // A city's run sending one batch after another; since: up to four at once (patch payment-run-batches-in-flight).
-    'payment-run-one-batch-at-a-time',
-    'payment-run-batches-in-flight',
+    // The benefit period with one regime (issue 20): the months due when it begins checked by the period itself,
+    // every later one by the city's comparison; one activity a step; one recovery per stop. Recorded by the timer
+    // tests with RECORD_HISTORIES=1 (test/support/histories.ts): a period paid to its end, one stopped on the
+    // city's comparison, one whose reported stop started its recovery as the period's own child (the claim not
+    // running), and one resumed on objection with the objection that resumed it.
+    'benefit-period-paid-to-the-end',
+    'benefit-period-stopped-reemployed',
+    'benefit-period-stop-reported-recovery-child',
+    'benefit-period-resumed-on-objection',
+    'objection-review-stop-lifted',
+    // The city's month: its comparison, and its run (batches at the bank at once, the periods' months settled).
+    'monthly-check-one-period',
+    'payment-run-one-batch',
     // A job-retention application refused by the reviewer on the evidence, before it recorded the outcome and told
     // the employer (patch job-retention-ended-without-refund, Art. 49).
     'job-retention-evidence-refused',
     // Before issue 19 (items 6, 8, 9): one-off benefits without the event check, the stop signal to the period or the
-    // withdrawal of a held grant; a monitoring item confirmed without holding the payments it concerns.
+    // withdrawal of a held grant.
     'other-benefit-childbirth-paid',
     'other-benefit-survivors-paid',
-    'monitoring-item-confirmed',
+    // A monitoring item confirmed: its payments held, and a benefit period stopped on the approver's decision (Art. 80).
+    'monitoring-item-confirmed-held-stopped',
   ])('a history recorded as %s', async (name) => {
     await Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') } }, history(name));
   });

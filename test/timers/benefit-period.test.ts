@@ -17,6 +17,7 @@ import { eventually } from '../support/wait';
 import { advanceTo, type RunningWorker, startWorker, timeSkippingEnv, uniqueTaskQueue } from '../support/temporal';
 import { sourcesOf, startSimulator, type RunningSimulator } from '../sources/support';
 import { seedEligibleDetermination } from '../support/seed';
+import { recordHistory } from '../support/histories';
 
 let env: TestWorkflowEnvironment;
 let tdb: TestDatabase;
@@ -162,6 +163,10 @@ describe('a benefit period (Art. 38, 39, 42, 44, 62, 63)', () => {
     const second = addToMonth(p.startDate.slice(0, 7), 1);
     const check = await env.client.workflow.getHandle(`monthly-check-210100-${second}`).result();
     expect(check).toMatchObject({ periods: 1, checked: 1, queued: 1, stops: 0, unreadable: 0, passes: 1 });
+    // The replay test's histories (RECORD_HISTORIES=1): a whole period, the city's comparison and run of a month.
+    await recordHistory('benefit-period-paid-to-the-end', p.handle);
+    await recordHistory('monthly-check-one-period', env.client.workflow.getHandle(`monthly-check-210100-${second}`));
+    await recordHistory('payment-run-one-batch', env.client.workflow.getHandle(`payment-run-210100-${second}`));
 
     const expiry = (await messages(p.caseNumber)).filter((m) => m.kind === 'expiry_reminder');
     expect(expiry).toHaveLength(1);
@@ -193,6 +198,7 @@ describe('a benefit period (Art. 38, 39, 42, 44, 62, 63)', () => {
     const stopped = (await messages(p.caseNumber)).filter((m) => m.kind === 'payment_stopped');
     expect(stopped).toHaveLength(1);
     expect(stopped[0]!.text).toContain('重新就业');
+    await recordHistory('benefit-period-stopped-reemployed', p.handle);
   });
 
   it('re-sends a failed payment with the next run, asks for a corrected account, and pays the month once with it (Art. 39, 62)', async () => {

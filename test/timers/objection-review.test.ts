@@ -21,6 +21,7 @@ import { eventually } from '../support/wait';
 import { advanceTo, type RunningWorker, startWorker, timeSkippingEnv, uniqueTaskQueue } from '../support/temporal';
 import { sourcesOf, startSimulator, type RunningSimulator } from '../sources/support';
 import { seedEligibleDetermination } from '../support/seed';
+import { recordHistory } from '../support/histories';
 
 let env: TestWorkflowEnvironment;
 let tdb: TestDatabase;
@@ -317,5 +318,8 @@ describe('objections (Art. 13)', () => {
       [caseNumber],
     );
     expect(resumed).toHaveLength(1);
+    // The replay test's histories (RECORD_HISTORIES=1): the objection that lifted the stop, and the period it resumed.
+    await recordHistory('objection-review-stop-lifted', env.client.workflow.getHandle(objectionNumber));
+    await recordHistory('benefit-period-resumed-on-objection', env.client.workflow.getHandle(periodId));
   });
 });

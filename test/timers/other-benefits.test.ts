@@ -31,6 +31,7 @@ import {
 } from '../support/temporal';
 import { sourcesOf, startSimulator, type RunningSimulator } from '../sources/support';
 import { seedEligibleDetermination } from '../support/seed';
+import { recordHistory } from '../support/histories';
 
 let env: TestWorkflowEnvironment;
 let tdb: TestDatabase;
@@ -655,6 +656,8 @@ describe('a confirmed audit finding (Art. 80)', () => {
     expect(recovery[0]!.items.filter((i) => i.kind === 'unemployment_benefit')).toEqual([
       expect.objectContaining({ month: addToMonth(p.first, 1), amountFen: MONTHLY }),
     ]);
+    // The replay test's history (RECORD_HISTORIES=1): an item confirmed, its payments held, a period stopped on it.
+    await recordHistory('monitoring-item-confirmed-held-stopped', verification);
     // The grant is withdrawn: never sent, its applicant told why, the case ends there after the next run.
     expect(await payables(grant.caseNumber)).toEqual([
       expect.objectContaining({ kind: 'childbirth_subsidy', status: 'cancelled' }),

@@ -24,6 +24,7 @@ import { eventually } from '../support/wait';
 import { startWorker, timeSkippingEnv, uniqueTaskQueue, type RunningWorker } from '../support/temporal';
 import { sourcesOf, startSimulator, type RunningSimulator } from '../sources/support';
 import { seedEligibleDetermination } from '../support/seed';
+import { recordHistory } from '../support/histories';
 
 let env: TestWorkflowEnvironment;
 let tdb: TestDatabase;
@@ -191,8 +192,6 @@ describe('recovery of overpaid benefits (Art. 43)', () => {
           state: {
             opened: true,
             nextIndex: 3,
-            paid: p.months.map((month) => ({ month, amountFen: MONTHLY })),
-            outstanding: [],
             expirySent: true,
             stopped: null,
           },
@@ -224,6 +223,8 @@ describe('recovery of overpaid benefits (Art. 43)', () => {
     );
     expect(notice[0]!.text).toContain('共4,103.00元');
     expect(notice[0]!.text).toContain('30日内退还');
+    // The replay test's history (RECORD_HISTORIES=1): a stop reported, its recovery the period's own child.
+    await recordHistory('benefit-period-stop-reported-recovery-child', period);
 
     // Delivered by post today: due at the end of the 30th calendar day after it (Asia/Shanghai).
     const deliveredOn = shanghaiDate(await env.currentTimeMs());
