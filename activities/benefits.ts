@@ -6,7 +6,7 @@
  */
 import { ApplicationFailure } from '@temporalio/activity';
 import { cityOf } from '../domain/calculators/benefit';
-import { businessDateOf, endOfMonth, type IsoDate, type IsoMonth } from '../domain/calendar';
+import { addDays, businessDateOf, endOfMonth, type IsoDate, type IsoMonth } from '../domain/calendar';
 import { maskTail } from '../domain/identity';
 import { messageText, type MessageKind, type MessageParams } from '../domain/messages';
 import { resolveParameter } from '../domain/policy';
@@ -268,21 +268,36 @@ export function benefitActivities({ db, sources, policy: policies }: BenefitActi
         .value.monthlyFen;
     },
 
-    /** Art. 44: into the beneficiaries' medical insurance at the start of the period, out at its end or stop. */
+    /**
+     * Art. 44: into the beneficiaries' medical insurance at the start of the period, out at its end or stop. A period
+     * whose stop an objection lifted (Art. 13, 42 para 2) is enrolled again from the day after its cover ended, so the
+     * cover runs on without a gap and ends once, with the period (the medical agency keeps one enrolment per person).
+     */
     async enrolMedical(input: { caseNumber: string; startDate: IsoDate; endDate: IsoDate }): Promise<void> {
       const claim = await claimOf(input.caseNumber);
-      await guarded(() =>
-        sources.medical.enrol(
-          {
-            idNumber: claim.idNumber,
-            name: claim.name,
-            agencyDivisionCode: claim.case.agencyCode,
-            startDate: input.startDate,
-            expectedEndDate: input.endDate,
-          },
-          callOptions(),
-        ),
-      );
+      const enrol = (startDate: IsoDate) =>
+        guarded(() =>
+          sources.medical.enrol(
+            {
+              idNumber: claim.idNumber,
+              name: claim.name,
+              agencyDivisionCode: claim.case.agencyCode,
+              startDate,
+              expectedEndDate: input.endDate,
+            },
+            callOptions(),
+          ),
+        );
+      const held = await enrol(input.startDate).catch(async (err: unknown) => {
+        // Enrolled again already from a later day (a retry of a resumed period's opening): nothing to do.
+        const now = await guarded(() => sources.medical.getBeneficiary(claim.idNumber, callOptions()));
+        if (now?.status === 'enrolled' && now.startDate > input.startDate && now.startDate <= input.endDate) return now;
+        throw err;
+      });
+      // The period's first enrolment answered as it stands: ended by the stop now lifted.
+      if (held.status === 'left' && held.endDate !== null && held.endDate < input.endDate) {
+        await enrol(addDays(held.endDate, 1));
+      }
     },
 
     async leaveMedical(input: {

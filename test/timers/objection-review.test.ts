@@ -318,6 +318,11 @@ describe('objections (Art. 13)', () => {
       [caseNumber],
     );
     expect(resumed).toHaveLength(1);
+    // Art. 44: the period closes in good order: medical cover enrolled again after the stop, ended with the period.
+    await expect(env.client.workflow.getHandle(periodId).result()).resolves.toBe('completed');
+    const cover = await sim.clients.medical.getBeneficiary(person!.idNumber);
+    expect(cover).toMatchObject({ status: 'left', endDate: addDays(addMonths(startDate, months), -1) });
+    expect(cover!.startDate > startDate).toBe(true);
     // The replay test's histories (RECORD_HISTORIES=1): the objection that lifted the stop, and the period it resumed.
     await recordHistory('objection-review-stop-lifted', env.client.workflow.getHandle(objectionNumber));
     await recordHistory('benefit-period-resumed-on-objection', env.client.workflow.getHandle(periodId));
