@@ -14,6 +14,7 @@ import { rulesInForce, type MonitoringRule, type MonitoringRuleParams } from '..
 import type { PolicyStore } from '../lib/policy-store';
 import { audit } from '../lib/audit';
 import { recordCaseEvent } from '../lib/case-events';
+import { openCase } from '../lib/case-store';
 import { asJson, dbDate, type Db } from '../lib/db';
 import type { ItemToVerify } from '../contracts/monitoring';
 import { OTHER_BENEFIT_LABELS, type OtherBenefitKind } from './other-benefits';
@@ -245,24 +246,18 @@ export function monitoringActivities({ db, policy: policies }: MonitoringActivit
               skipDuplicates: true,
             });
             if (!r.count) return false;
-            await tx.case.create({
-              data: {
-                caseNumber,
-                caseType: 'monitoring_item',
-                status: 'awaiting_verification',
-                agencyCode: h.agencyCode,
-                workflowId: caseNumber,
-                createdAt: at,
-                updatedAt: at,
-              },
-            });
-            await recordCaseEvent(tx, {
+            await openCase(tx, {
               caseNumber,
-              key: `${caseNumber}/suspicious_item_found`,
-              type: 'suspicious_item_found',
+              caseType: 'monitoring_item',
+              status: 'awaiting_verification',
+              agencyCode: h.agencyCode,
               at,
-              actor: 'system',
-              data: { rule: params.rule, runId: input.runId, citation },
+              event: {
+                type: 'suspicious_item_found',
+                actor: 'system',
+                data: { rule: params.rule, runId: input.runId, citation },
+              },
+              ifOpen: 'fail',
             });
             return true;
           });

@@ -10,6 +10,7 @@ import { asJson, dbDate, isoDate, type Db } from '../lib/db';
 import type { ObjectionInput, ResumableStop } from '../contracts/recovery';
 import type { SourceClients } from '../integrations/config';
 import { callOptions, claimOf, guarded } from './source-call';
+import { openCase } from '../lib/case-store';
 
 export function objectionActivities({ db, sources }: { db: Db; sources: SourceClients }) {
   return {
@@ -17,19 +18,12 @@ export function objectionActivities({ db, sources }: { db: Db; sources: SourceCl
     async recordObjectionFiled(input: ObjectionInput & { dueDate: string; dueProvisional?: boolean }): Promise<void> {
       const at = new Date(input.filedAt);
       await db.$transaction(async (tx) => {
-        await tx.case.createMany({
-          data: [
-            {
-              caseNumber: input.caseNumber,
-              caseType: 'objection_review',
-              status: 'under_review',
-              agencyCode: input.agencyCode,
-              workflowId: input.caseNumber,
-              createdAt: at,
-              updatedAt: at,
-            },
-          ],
-          skipDuplicates: true,
+        await openCase(tx, {
+          caseNumber: input.caseNumber,
+          caseType: 'objection_review',
+          status: 'under_review',
+          agencyCode: input.agencyCode,
+          at,
         });
         await tx.objection.createMany({
           data: [

@@ -56,6 +56,7 @@ import {
 import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from '../../contracts/search-attributes';
 import { assertAgencyScope, currentUser, requireRole } from '../auth/middleware';
 import type { AuthUser } from '../auth/service';
+import { openCase } from '../../lib/case-store';
 import { ApiError, dependencyOutage, parseOr400, validationError } from '../errors';
 import { IdempotencyKeySchema } from '../claims/schema';
 import { ENTRY_INCLUDE, entryView, mayRead, STATUS, type EmployerRow } from './view';
@@ -523,16 +524,13 @@ export function registerRouter(deps: RegisterDeps): Router {
       if (other) {
         throw new ApiError(409, 'change_review_open', `该单位已有待审核的变更申请（案件 ${other.caseNumber}）`);
       }
-      await tx.case.create({
-        data: {
-          caseNumber,
-          caseType: 'employer_change',
-          status: 'received',
-          agencyCode: e.agencyCode,
-          workflowId: caseNumber,
-          createdAt: at,
-          updatedAt: at,
-        },
+      await openCase(tx, {
+        caseNumber,
+        caseType: 'employer_change',
+        status: 'received',
+        agencyCode: e.agencyCode,
+        at,
+        ifOpen: 'fail',
       });
       await tx.employerChangeRequest.create({
         data: {
