@@ -45,121 +45,125 @@ export interface OpenedRecovery {
   recomputed: boolean;
 }
 
-export function recoveryActivities({ db, policy: policies }: RecoveryActivityDeps) {
-  /** Art. 43: the days the notice gives to repay (policy art43.repayment) on `at`'s date. */
-  async function repaymentDays(at: string): Promise<number> {
-    const repayment = resolveParameter(await policies.current(), 'deadline', 'art43.repayment', at.slice(0, 10)).value;
-    return repayment.unit === 'days' ? repayment.amount : 30;
-  }
+/** Art. 43: the days the notice gives to repay (policy art43.repayment) on `at`'s date. */
+async function repaymentDays(policies: PolicyStore, at: string): Promise<number> {
+  const repayment = resolveParameter(await policies.current(), 'deadline', 'art43.repayment', at.slice(0, 10)).value;
+  return repayment.unit === 'days' ? repayment.amount : 30;
+}
 
-  /** The calculator over the ledger's payments (domain/calculators/overpayment.ts), with its explanation. */
-  function overpaymentOf(
-    stopDate: string,
-    overpaidFromMonth: string | undefined,
-    paid: PaidItem[],
-    policy: Awaited<ReturnType<PolicyStore['current']>>,
-    at: string,
-  ) {
-    return calculateOverpayment(
-      {
-        stopDate,
-        ...(overpaidFromMonth ? { overpaidFromMonth } : {}),
-        payments: paid.map((p) => ({
-          kind: LEDGER_KIND[p.kind] ?? 'other',
-          month: p.month,
-          amountFen: p.amountFen,
-          reference: p.paymentId,
-        })),
-      },
-      policy,
-      at.slice(0, 10),
-    );
-  }
+/** The calculator over the ledger's payments (domain/calculators/overpayment.ts), with its explanation. */
+function overpaymentOf(
+  stopDate: string,
+  overpaidFromMonth: string | undefined,
+  paid: PaidItem[],
+  policy: Awaited<ReturnType<PolicyStore['current']>>,
+  at: string,
+) {
+  return calculateOverpayment(
+    {
+      stopDate,
+      ...(overpaidFromMonth ? { overpaidFromMonth } : {}),
+      payments: paid.map((p) => ({
+        kind: LEDGER_KIND[p.kind] ?? 'other',
+        month: p.month,
+        amountFen: p.amountFen,
+        reference: p.paymentId,
+      })),
+    },
+    policy,
+    at.slice(0, 10),
+  );
+}
 
-  /** See `recomputeRecovery`. Idempotent: a recovery whose stop date is that already is returned as it stands. */
-  async function recompute(input: {
+/** See `recomputeRecovery`. Idempotent: a recovery whose stop date is that already is returned as it stands. */
+async function recompute(
+  { db, policy: policies }: RecoveryActivityDeps,
+  input: {
     recoveryId: string;
     stopDate: string;
     by: { id: string | null; username: string };
     reason: string;
     at: string;
-  }): Promise<Omit<OpenedRecovery, 'repayDays' | 'status'>> {
-    const at = new Date(input.at);
-    const policy = await policies.current();
-    return db.$transaction(async (tx) => {
-      const r = await tx.recovery.findUniqueOrThrow({ where: { id: input.recoveryId } });
-      const before = {
-        stopDate: isoDate(r.stopDate),
-        amountFen: r.amountFen,
-        balanceFen: r.balanceFen,
-        months: [...new Set((r.items as { month: string }[]).map((i) => i.month))],
-      };
-      if (before.stopDate === input.stopDate) {
-        return { ...before, repaidFen: r.amountFen - r.balanceFen, recomputed: false };
-      }
-      // A revoked determination is recovered from its month on; any other stop after its month (Art. 43).
-      const overpaidFromMonth = r.origin === 'revocation' ? input.stopDate.slice(0, 7) : undefined;
-      const paid = await overpaidPayments(tx, {
-        recoveryId: r.id,
-        caseNumber: r.caseNumber,
-        periodId: r.periodId,
-        stopDate: input.stopDate,
-        ...(overpaidFromMonth ? { overpaidFromMonth } : {}),
-      });
-      const calc = overpaymentOf(input.stopDate, overpaidFromMonth, paid, policy, input.at);
-      const amountFen = calc.result.totalFen;
-      const repaid = await tx.repayment.aggregate({ where: { recoveryId: r.id }, _sum: { amountFen: true } });
-      const repaidFen = repaid._sum.amountFen ?? 0;
-      const balanceFen = Math.max(0, amountFen - repaidFen);
-      const months = [...new Set(paid.map((p) => p.month))];
-      const settled = balanceFen === 0;
-      await tx.recovery.update({
-        where: { id: r.id },
-        data: {
-          stopDate: dbDate(input.stopDate),
-          amountFen,
-          balanceFen,
-          items: asJson(paid),
-          explanation: asJson(calc.explanation),
-          // A new amount is a new notice (Art. 43: 追返通知送达): its delivery starts the 30 days again.
-          status: settled ? 'repaid' : 'awaiting_delivery',
-          deliveryMethod: null,
-          deliveredOn: null,
-          deliveryProof: Prisma.DbNull,
-          deliveredBy: null,
-          dueDate: null,
-          dueAt: null,
-          closedAt: settled ? at : null,
-          updatedAt: at,
-        },
-      });
-      if (r.stopId) {
-        await redatePeriodStop(tx, { stopId: r.stopId, to: input.stopDate, by: input.by, reason: input.reason, at });
-      }
-      const after = { stopDate: input.stopDate, amountFen, balanceFen, repaidFen, months };
-      await recordCaseEvent(tx, {
-        caseNumber: r.caseNumber,
-        key: `${r.id}/recomputed/${input.stopDate}`,
-        type: 'overpayment_recomputed',
-        at,
-        actor: input.by.username,
-        data: { recoveryId: r.id, stopId: r.stopId, before, after, explanation: calc.explanation, article: 'Art. 43' },
-      });
-      await audit(tx, {
-        actor: input.by,
-        action: 'recovery_recomputed',
-        entity: 'recovery',
-        entityId: r.id,
-        caseNumber: r.caseNumber,
-        before,
-        after,
-        reason: input.reason,
-        at,
-      });
-      return { ...after, recomputed: true };
+  },
+): Promise<Omit<OpenedRecovery, 'repayDays' | 'status'>> {
+  const at = new Date(input.at);
+  const policy = await policies.current();
+  return db.$transaction(async (tx) => {
+    const r = await tx.recovery.findUniqueOrThrow({ where: { id: input.recoveryId } });
+    const before = {
+      stopDate: isoDate(r.stopDate),
+      amountFen: r.amountFen,
+      balanceFen: r.balanceFen,
+      months: [...new Set((r.items as { month: string }[]).map((i) => i.month))],
+    };
+    if (before.stopDate === input.stopDate) {
+      return { ...before, repaidFen: r.amountFen - r.balanceFen, recomputed: false };
+    }
+    // A revoked determination is recovered from its month on; any other stop after its month (Art. 43).
+    const overpaidFromMonth = r.origin === 'revocation' ? input.stopDate.slice(0, 7) : undefined;
+    const paid = await overpaidPayments(tx, {
+      recoveryId: r.id,
+      caseNumber: r.caseNumber,
+      periodId: r.periodId,
+      stopDate: input.stopDate,
+      ...(overpaidFromMonth ? { overpaidFromMonth } : {}),
     });
-  }
+    const calc = overpaymentOf(input.stopDate, overpaidFromMonth, paid, policy, input.at);
+    const amountFen = calc.result.totalFen;
+    const repaid = await tx.repayment.aggregate({ where: { recoveryId: r.id }, _sum: { amountFen: true } });
+    const repaidFen = repaid._sum.amountFen ?? 0;
+    const balanceFen = Math.max(0, amountFen - repaidFen);
+    const months = [...new Set(paid.map((p) => p.month))];
+    const settled = balanceFen === 0;
+    await tx.recovery.update({
+      where: { id: r.id },
+      data: {
+        stopDate: dbDate(input.stopDate),
+        amountFen,
+        balanceFen,
+        items: asJson(paid),
+        explanation: asJson(calc.explanation),
+        // A new amount is a new notice (Art. 43: 追返通知送达): its delivery starts the 30 days again.
+        status: settled ? 'repaid' : 'awaiting_delivery',
+        deliveryMethod: null,
+        deliveredOn: null,
+        deliveryProof: Prisma.DbNull,
+        deliveredBy: null,
+        dueDate: null,
+        dueAt: null,
+        closedAt: settled ? at : null,
+        updatedAt: at,
+      },
+    });
+    if (r.stopId) {
+      await redatePeriodStop(tx, { stopId: r.stopId, to: input.stopDate, by: input.by, reason: input.reason, at });
+    }
+    const after = { stopDate: input.stopDate, amountFen, balanceFen, repaidFen, months };
+    await recordCaseEvent(tx, {
+      caseNumber: r.caseNumber,
+      key: `${r.id}/recomputed/${input.stopDate}`,
+      type: 'overpayment_recomputed',
+      at,
+      actor: input.by.username,
+      data: { recoveryId: r.id, stopId: r.stopId, before, after, explanation: calc.explanation, article: 'Art. 43' },
+    });
+    await audit(tx, {
+      actor: input.by,
+      action: 'recovery_recomputed',
+      entity: 'recovery',
+      entityId: r.id,
+      caseNumber: r.caseNumber,
+      before,
+      after,
+      reason: input.reason,
+      at,
+    });
+    return { ...after, recomputed: true };
+  });
+}
 
+/** Art. 38 para 2, 42, 43: what a benefit period records of its stops and corrected amounts. */
+function periodRecords(db: Db) {
   return {
     /**
      * Art. 42, 43: a stop of the period recorded (once per reason and date first found; who found it), answering its
@@ -221,6 +225,13 @@ export function recoveryActivities({ db, policy: policies }: RecoveryActivityDep
         });
       });
     },
+  };
+}
+
+export function recoveryActivities(deps: RecoveryActivityDeps) {
+  const { db, policy: policies } = deps;
+  return {
+    ...periodRecords(db),
 
     /**
      * Art. 43: the recovery opens with the amount overpaid: every payment of the ledger (benefit and medical premium)
@@ -230,10 +241,10 @@ export function recoveryActivities({ db, policy: policies }: RecoveryActivityDep
      * (`redateReason`) is re-computed.
      */
     async openRecovery(input: RecoveryInput & { at: string }): Promise<OpenedRecovery> {
-      const repayDays = await repaymentDays(input.at);
+      const repayDays = await repaymentDays(policies, input.at);
       const existing = await db.recovery.findUnique({ where: { id: input.recoveryId } });
       if (existing && isoDate(existing.stopDate) !== input.stopDate && input.redateReason) {
-        const r = await recompute({
+        const r = await recompute(deps, {
           recoveryId: input.recoveryId,
           stopDate: input.stopDate,
           by: { id: null, username: input.startedBy },
@@ -358,7 +369,7 @@ export function recoveryActivities({ db, policy: policies }: RecoveryActivityDep
       reason: string;
       at: string;
     }): Promise<Omit<OpenedRecovery, 'status'>> {
-      return { ...(await recompute(input)), repayDays: await repaymentDays(input.at) };
+      return { ...(await recompute(deps, input)), repayDays: await repaymentDays(policies, input.at) };
     },
 
     /** Art. 43: the notice delivered (SMS, post, in person, with the proof); the repayment deadline runs from it. */
