@@ -3,7 +3,7 @@
  * Workflow-safe (types and pure helpers only).
  */
 
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ObjectionSubject } from '../domain/objection-forms';
 import type { Actor } from '../domain/tasks';
 
@@ -162,3 +162,6 @@ export interface ResumableStop {
   stop: { reason: string; date: string };
   resume: PeriodResume;
 }
+
+/** Art. 43: start the recovery of a stop (sent to the claim's workflow, whose child it becomes). */
+export const recoveryNeeded = defineSignal<[RecoveryInput]>('recoveryNeeded');

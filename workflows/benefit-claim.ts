@@ -42,7 +42,7 @@ import type { StaffRole } from '../domain/access';
 import type { ClaimInputs, OpenQuestion, SeparationRuling } from '../domain/claim-verdict';
 import { articleLabel } from '../domain/messages';
 import { benefitPeriod, changeEntitlement } from './benefit-period';
-import type { AppliedCorrection, CorrectionToCarryOut } from './objection-conclusion';
+import type { AppliedCorrection, CorrectionToCarryOut } from '../contracts/objection';
 import { createObjectionWindow } from './objection-window';
 import { recoveryNeeded, startRecoveryChild } from './recovery-request';
 import type { RecoveryInput } from '../contracts/recovery';

@@ -16,7 +16,6 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import {
   allHandlersFinished,
   condition,
-  defineSignal,
   getExternalWorkflowHandle,
   ParentClosePolicy,
   proxyActivities,
@@ -26,32 +25,20 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { CASE_ACTIVITY } from './activity-options';
-import type { Actor } from '../domain/tasks';
 import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from '../contracts/search-attributes';
 import { createTaskBoard, recomputeDeadlines } from './tasks';
 import { shanghaiDate } from '../domain/business-time';
 
 const acts = proxyActivities<Activities>(CASE_ACTIVITY);
 
-/** The calendar is national: its case and its task belong to the province's administrators. */
-export const CALENDAR_AGENCY = '210000';
+import {
+  CALENDAR_AGENCY,
+  calendarYearEntered,
+  type CalendarYearEntry,
+  type CalendarYearInput,
+} from '../contracts/calendar-year';
 
-export interface CalendarYearInput {
-  year: number;
-  caseNumber: string;
-  /** Started by the entry itself (no case was running): the entry. */
-  entry?: CalendarYearEntry;
-}
-
-export interface CalendarYearEntry {
-  year: number;
-  by: Actor;
-  source: string;
-  at: string;
-}
-
-/** Sent by PUT /calendar/years/:year once the year is saved (or the case is started with the entry). */
-export const calendarYearEntered = defineSignal<[CalendarYearEntry]>('calendarYearEntered');
+export { CALENDAR_AGENCY, calendarYearEntered, type CalendarYearEntry, type CalendarYearInput };
 
 /** How many cases one activity lists for the recomputation. */
 const PAGE = 200;

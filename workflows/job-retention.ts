@@ -22,7 +22,7 @@ import { ParentClosePolicy, patched, proxyActivities, startChild, uuid4, workflo
 import type { Activities } from '../activities';
 import { LONG_ACTIVITY } from './activity-options';
 import { JOB_RETENTION_REASON_TEXT } from '../domain/subsidies';
-import type { CorrectionToCarryOut } from './objection-conclusion';
+import type { CorrectionToCarryOut } from '../contracts/objection';
 import { createObjectionWindow } from './objection-window';
 import { newNoticeId, noticeIdOf, publicNotice } from './public-notice';
 import { caseLife } from './kernel/case';

@@ -8,7 +8,7 @@
  *                   primitive, with its escalation when overdue (Art. 78); the correction must fit what was objected to
  *   3. correction   every conclusion carries itself out (确定存在问题的，及时进行更正):
  *                   - reopen: the case objected to is reopened at the step named, under the facts found (signal
- *                     `carryOutCorrection` to the case, which owns its life: workflows/objection-conclusion.ts); a
+ *                     `carryOutCorrection` to the case, which owns its life: contracts/objection.ts); a
  *                     claim at its acceptance or determination, another case at its review
  *                   - contribution record: a record correction, confirmed by a second reviewer and an approver, three
  *                     people in all (Art. 28: 初审、复核、审批); confirmed, the case is determined again and its benefit
@@ -24,8 +24,6 @@ import {
   allHandlersFinished,
   type ChildWorkflowHandle,
   condition,
-  defineQuery,
-  defineUpdate,
   getExternalWorkflowHandle,
   isCancellation,
   proxyActivities,
@@ -37,7 +35,13 @@ import type { Activities } from '../activities';
 import { CASE_ACTIVITY } from './activity-options';
 import { correctionMisfit, type ObjectionForm } from '../domain/objection-forms';
 import type { Actor } from '../domain/tasks';
-import { carryOutCorrection, type AppliedCorrection, type CorrectionToCarryOut } from './objection-conclusion';
+import {
+  carryOutCorrection,
+  objectionReceipt,
+  objectionStatus,
+  type AppliedCorrection,
+  type CorrectionToCarryOut,
+} from '../contracts/objection';
 import type { ObjectionInput, ObjectionStatus } from '../contracts/recovery';
 import { benefitPeriod } from './benefit-period';
 import { CASE_STATUS } from '../contracts/search-attributes';
@@ -49,12 +53,7 @@ export type { AppliedCorrection };
 
 const acts = proxyActivities<Activities>(CASE_ACTIVITY);
 
-/** Sent by the API after the start: answers once the objection is recorded, with its statutory due date. */
-export const objectionReceipt = defineUpdate<
-  { caseNumber: string; dueDate: string; dueAt: string; provisional: boolean },
-  []
->('objectionReceipt');
-export const objectionStatus = defineQuery<ObjectionStatus>('objectionStatus');
+export { objectionReceipt, objectionStatus };
 
 type Correct = Extract<ObjectionForm, { decision: 'correct' }>;
 

@@ -3,14 +3,14 @@
  * subsidies): a decision that refuses or withdraws states the remedies with their last days, counted from the day its
  * notice goes out (administrative reconsideration within 60 days, litigation within 6 months: policy/deadline.json
  * `art13.*`), and the case stays open until the last of them for an objection whose conclusion finds it wrong. The
- * objection sends its correction (signal `carryOutCorrection`, workflows/objection-conclusion.ts); the case carries it
+ * objection sends its correction (signal `carryOutCorrection`, contracts/objection.ts); the case carries it
  * out (reopens, pays) and records what it did on the objection. Workflow code: create the window once at the top of
  * the workflow (it installs the signal's handler).
  */
 import { condition, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { CASE_ACTIVITY } from './activity-options';
-import { carryOutCorrection, type AppliedCorrection, type CorrectionToCarryOut } from './objection-conclusion';
+import { carryOutCorrection, type AppliedCorrection, type CorrectionToCarryOut } from '../contracts/objection';
 import { shanghaiDate, shanghaiInstant } from '../domain/business-time';
 
 const acts = proxyActivities<Activities>(CASE_ACTIVITY);

@@ -31,7 +31,7 @@ import {
   type Materials,
 } from './kernel/case';
 import { oneOffMonth, payOneOff, requeueOneOff } from './one-off-payment';
-import type { CorrectionToCarryOut } from './objection-conclusion';
+import type { CorrectionToCarryOut } from '../contracts/objection';
 import { createObjectionWindow } from './objection-window';
 import { stopPeriod } from './period-stop';
 import { createTaskBoard, type TaskBoard } from './tasks';

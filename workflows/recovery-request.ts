@@ -12,18 +12,12 @@
  * before is never started again from here (REJECT_DUPLICATE; only an auditor's earlier stop date restarts a closed one,
  * api/recovery/router.ts). Workflow code (deterministic).
  */
-import {
-  defineSignal,
-  getExternalWorkflowHandle,
-  isCancellation,
-  type ChildWorkflowHandle,
-} from '@temporalio/workflow';
+import { getExternalWorkflowHandle, isCancellation, type ChildWorkflowHandle } from '@temporalio/workflow';
 import { startChildCase } from './child-case';
 import { overpaymentRecovery } from './overpayment-recovery';
-import type { RecoveryInput } from '../contracts/recovery';
+import { recoveryNeeded, type RecoveryInput } from '../contracts/recovery';
 
-/** Art. 43: start the recovery of a stop (sent to the claim's workflow, whose child it becomes). */
-export const recoveryNeeded = defineSignal<[RecoveryInput]>('recoveryNeeded');
+export { recoveryNeeded };
 
 /** The recovery as a child of the running workflow; null when it was started before (by anyone). */
 export async function startRecoveryChild(

@@ -16,7 +16,7 @@ import { ParentClosePolicy, proxyActivities, startChild, workflowInfo } from '@t
 import type { Activities } from '../activities';
 import { CASE_ACTIVITY } from './activity-options';
 import type { SkillSubsidyAssessment } from '../activities/subsidies';
-import type { CorrectionToCarryOut } from './objection-conclusion';
+import type { CorrectionToCarryOut } from '../contracts/objection';
 import { createObjectionWindow } from './objection-window';
 import { noticeIdOf, publicNotice } from './public-notice';
 import { caseLife } from './kernel/case';

@@ -31,9 +31,9 @@ import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from '../../contracts/search-attr
 import {
   CALENDAR_AGENCY,
   calendarYearEntered,
-  type calendarYear,
+  type CalendarYearWorkflow,
   type CalendarYearEntry,
-} from '../../workflows/calendar-year';
+} from '../../contracts/calendar-year';
 import { actorOf } from '../tasks/router';
 import { STAFF_ROLES } from '../../domain/access';
 import { ApiError, parseOr400 } from '../errors';
@@ -110,7 +110,7 @@ async function tellCalendarYear(
       if (!(err instanceof WorkflowNotFoundError) || attempt > 0) throw err;
     }
     try {
-      await deps.temporal.workflow.start<typeof calendarYear>('calendarYear', {
+      await deps.temporal.workflow.start<CalendarYearWorkflow>('calendarYear', {
         taskQueue: deps.taskQueue,
         workflowId: caseNumber,
         typedSearchAttributes: [

@@ -30,7 +30,8 @@ import { audit } from '../../lib/audit';
 import { isoDate, type Db } from '../../lib/db';
 import { ownsCase, partyOf } from '../../lib/own-cases';
 import { stopsAndRecoveriesOf } from '../../lib/period-stops';
-import { objectionReceipt, type objectionReview } from '../../workflows/objection-review';
+import { objectionReceipt } from '../../contracts/objection';
+import type { objectionReview } from '../../workflows/objection-review';
 import type { overpaymentRecovery } from '../../workflows/overpayment-recovery';
 import {
   confirmRepayment,

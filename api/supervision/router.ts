@@ -21,7 +21,7 @@ import type { Client, WorkflowExecutionDescription } from '@temporalio/client';
 import { z } from 'zod';
 import { agencyCovers, agencyScopePrefix } from '../../domain/access';
 import { businessDateOf, type WorkdayCalendar } from '../../domain/calendar';
-import { extendTask, reassignTask } from '../../workflows/tasks';
+import { extendTask, reassignTask } from '../../contracts/tasks';
 import { audit } from '../../lib/audit';
 import { recordCaseEvent } from '../../lib/case-events';
 import { mapLimited } from '../../domain/concurrency';

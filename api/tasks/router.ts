@@ -23,7 +23,7 @@ import { maskIdNumber, maskTail } from '../../domain/identity';
 import { inTaskScope, refusalToAct, type Actor, type Refusal, type TaskStep } from '../../domain/tasks';
 import { audit } from '../../lib/audit';
 import { sqlOf, type Db } from '../../lib/db';
-import { claimTask, completeTask, extendTask, reassignTask, releaseTask } from '../../workflows/tasks';
+import { claimTask, completeTask, extendTask, reassignTask, releaseTask } from '../../contracts/tasks';
 import { currentUser, requireRole } from '../auth/middleware';
 import type { AuthUser } from '../auth/service';
 import { maskName } from '../cases/router';

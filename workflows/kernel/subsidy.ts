@@ -6,7 +6,7 @@
  */
 import { condition, patched, setHandler } from '@temporalio/workflow';
 import type { PayableKind } from '../../activities/payments';
-import type { CorrectionToCarryOut } from '../objection-conclusion';
+import type { CorrectionToCarryOut } from '../../contracts/objection';
 import type { createObjectionWindow } from '../objection-window';
 import { paySubsidy, type SubsidyPaymentNotice } from '../one-off-payment';
 import { noticeOutcome, type NoticeOutcome } from '../../contracts/public-notice';

@@ -3,9 +3,11 @@
  * (signal `carryOutCorrection`) to the workflow of the case objected to, which owns that case's life: a refused or
  * withdrawn case of any type waits for it until the last remedy date (workflows/objection-window.ts) and is reopened
  * or paid by it; a claim being paid changes its determination and its benefit period by it. The case records what it
- * did on the objection. Workflow-safe (types and definitions only).
+ * did on the objection. Also the objection's own messages (its receipt, its status). Workflow-safe (types and
+ * definitions only).
  */
-import { defineSignal } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { ObjectionStatus } from './recovery';
 import type { ObjectionCorrection, ReopenStep } from '../domain/objection-forms';
 
 export interface CorrectionToCarryOut {
@@ -36,3 +38,10 @@ export type AppliedCorrection =
   | { kind: 'resumed'; resumedFrom: string | null }
   | { kind: 'referred'; levels: string[] }
   | { kind: 'not_applied'; note: string; determinationVersion?: number };
+
+/** Sent by the API after the start: answers once the objection is recorded, with its statutory due date. */
+export const objectionReceipt = defineUpdate<
+  { caseNumber: string; dueDate: string; dueAt: string; provisional: boolean },
+  []
+>('objectionReceipt');
+export const objectionStatus = defineQuery<ObjectionStatus>('objectionStatus');
