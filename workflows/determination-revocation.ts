@@ -21,7 +21,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { CASE_ACTIVITY } from './activity-options';
-import { revokePeriod } from './benefit-period';
+import { revokePeriod } from '../contracts/benefit-period';
 import { requestRecovery } from './recovery-request';
 import { CASE_STATUS } from '../contracts/search-attributes';
 import { createTaskBoard } from './tasks';

@@ -35,7 +35,7 @@ import type { Activities } from '../activities';
 import { RETRY } from './activity-options';
 import type { PaymentRunTotals } from '../activities/payments';
 import type { MonthlyCheckBatchOutcome, MonthlyCheckFinding } from '../activities/monthly-check';
-import { stopFound } from './benefit-period';
+import { stopFound } from '../contracts/benefit-period';
 import { mapLimited } from '../domain/concurrency';
 import { RUN_ID_PATTERN, isMonth, monthlyCheckId, monthlyRunId, nextPayDay } from '../contracts/pay-day';
 import type { CityPaymentCycleInput } from '../contracts/pay-day';

@@ -9,7 +9,7 @@
 import { getExternalWorkflowHandle, isCancellation, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { CASE_ACTIVITY } from './activity-options';
-import { stopFound, type StopFinding } from './benefit-period';
+import { stopFound, type StopFinding } from '../contracts/benefit-period';
 import { requestRecovery } from './recovery-request';
 import { monthOfDate } from '../domain/business-time';
 

@@ -13,7 +13,7 @@ import { audit } from '../../lib/audit';
 import { applicantOf } from '../../lib/case-store';
 import type { Db } from '../../lib/db';
 import { supplyMaterials, waiveArrears } from '../../contracts/claim';
-import { reportStop } from '../../workflows/benefit-period';
+import { reportStop } from '../../contracts/benefit-period';
 import { correctBankAccount } from '../../contracts/case';
 import { ApiError, parseOr400 } from '../errors';
 import { caseCommands, type CommandOptions } from '../case-commands';
