@@ -22,6 +22,9 @@ const u: Record<string, User> = {};
 beforeAll(async () => {
   tdb = await createTestDatabase();
   pool = new pg.Pool({ connectionString: tdb.url, max: 20 });
+  // An idle connection the server closes (the database dropped or its backends ended) is the pool's 'error' event:
+  // without a listener Node throws it as an uncaught exception (seen in CI under load, 57P01). test/support/db.ts too.
+  pool.on('error', () => undefined);
   // GET /tasks reads PostgreSQL only; the Temporal client connects lazily and is not used here.
   api = await startApi({ db: tdb.db, temporalAddress: inject('devServerAddress'), taskQueue: 'task-tally-unused' });
   const mk = async (username: string, agencyCode: string, roles: string[]) =>

@@ -187,7 +187,7 @@ describe('tasks of a claim (Art. 37, 11, 65)', () => {
     });
     expect(bad.status).toBe(400);
     expect(bad.body.error.fields).toEqual([
-      { path: 'form.reasons', message: expect.stringContaining('at least one reason') },
+      { path: 'form.reasons', message: expect.stringContaining('至少写明一条原因') },
     ]);
     const unknown = await call('POST', `/tasks/${taskId}/complete`, u['intake.sy']!, { form: { decision: 'maybe' } });
     expect(unknown.status).toBe(400);
