@@ -4,7 +4,8 @@
  * recorded in their history, which keeps replays deterministic.
  */
 import { deadlineFor, onCalendar, type Deadline } from '../domain/deadlines';
-import { deadlineInstantIso, dueDate, type Period } from '../domain/calendar';
+import { CalendarNotCoveredError, deadlineInstantIso, dueDate, type Period } from '../domain/calendar';
+import { ApplicationFailure } from '@temporalio/activity';
 import type { PolicyStore } from '../lib/policy-store';
 import type { CalendarStore } from '../lib/calendar-store';
 import { calendarStatus, yearState } from '../domain/calendar-status';
@@ -147,9 +148,22 @@ export function calendarActivities({ db, policy: policies, calendar }: CalendarA
     async computeDueDate(input: {
       start: string;
       period: Period;
+      /**
+       * A person asked for this date (a supervisor's extension, Art. 78): a year the calendar does not cover is refused
+       * at once (`CalendarNotCovered`, not retried) rather than waited for, as a deadline the procedure sets is.
+       */
+      refuseUncovered?: boolean;
     }): Promise<{ dueDate: string; dueInstant: string; provisional: boolean }> {
       const cal = await calendar.current();
-      const due = dueDate(input.start, input.period, cal);
+      let due: string;
+      try {
+        due = dueDate(input.start, input.period, cal);
+      } catch (err) {
+        if (input.refuseUncovered && err instanceof CalendarNotCoveredError) {
+          throw ApplicationFailure.create({ type: 'CalendarNotCovered', message: err.message, nonRetryable: true });
+        }
+        throw err;
+      }
       return {
         dueDate: due,
         dueInstant: deadlineInstantIso(due),

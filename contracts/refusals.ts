@@ -9,7 +9,7 @@
 
 export interface RefusalRule {
   /** 400 bad input (answered as `validation_failed` naming `field`), 403 role or scope, 409 the case's state. */
-  status: 400 | 403 | 409;
+  status: 400 | 403 | 409 | 422;
   /** The stable code of the answer (ignored for a 400: `validation_failed`). */
   code: string;
   /** What the person is told, in the 规程's words. */
@@ -116,6 +116,12 @@ export const CASE_REFUSALS = {
     message: '岗位不相容：同一案件的前后环节须由不同经办人员办理（第七十七条）',
   },
   invalid_form: { status: 400, code: 'invalid_form', message: '审批表填写有误，请按提示修改' },
+  calendar_not_covered: {
+    status: 422,
+    code: 'calendar_not_covered',
+    message: '延长后的办理期限所在年度尚未录入工作日历，不能延长至该年度（第九十四条）',
+    field: 'period',
+  },
   // A workflow started with input it cannot run on (a system start, not a person's command).
   InvalidPaymentRun: { status: 400, code: 'invalid_payment_run', message: '发放批次须注明经办机构代码和月份' },
   InvalidPaymentCycle: { status: 400, code: 'invalid_payment_cycle', message: '发放周期须注明六位经办机构代码' },

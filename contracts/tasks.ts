@@ -38,7 +38,8 @@ export interface TaskRefusalDetails {
     | 'separation_of_duties'
     | 'assigned_to_other'
     | 'not_assignee'
-    | 'invalid_form';
+    | 'invalid_form'
+    | 'calendar_not_covered';
   fields?: { path: string; message: string }[];
 }
 

@@ -17,6 +17,7 @@
  * never becomes earlier than the date they were told. Each change goes on the case's timeline and into the audit.
  */
 import {
+  ActivityFailure,
   ApplicationFailure,
   condition,
   proxyActivities,
@@ -289,7 +290,17 @@ function acceptTaskCommands(b: BoardState): void {
     extendTask,
     async ({ taskId, actor, period, reason }) => {
       const t = tasks.get(taskId)!;
-      const due = await acts.computeDueDate({ start: t.view.dueDate, period });
+      const due = await acts.computeDueDate({ start: t.view.dueDate, period, refuseUncovered: true }).catch((err) => {
+        if (
+          err instanceof ActivityFailure &&
+          (err.cause as ApplicationFailure | undefined)?.type === 'CalendarNotCovered'
+        ) {
+          refuse('延长后的办理期限所在年度尚未录入工作日历，不能延长至该年度（第九十四条）', {
+            code: 'calendar_not_covered',
+          });
+        }
+        throw err;
+      });
       t.basis.extensions.push(period);
       t.view.dueDate = due.dueDate;
       t.view.dueAt = due.dueInstant;

@@ -290,6 +290,26 @@ describe('claiming, reassigning and extending', () => {
       { action: 'task_reassigned', reason: '均衡工作量' },
       { action: 'task_extended', reason: '系统故障' },
     ]);
+
+    // Art. 78, 94: an extension into a year the calendar does not cover yet is refused at once, nothing changed, and
+    // the task still answers (before, the step retried for ever and the task's next request timed out with 503).
+    let far: Awaited<ReturnType<typeof call>> | undefined;
+    let extensions = 1;
+    for (let i = 0; i < 12; i++) {
+      far = await call('POST', `/tasks/${taskId}/extend`, u['sup.sy']!, {
+        amount: 60,
+        unit: 'workdays',
+        reason: `等待司法鉴定（第${i + 1}次）`,
+      });
+      if (far.status !== 200) break;
+      extensions += 1;
+    }
+    expect(far!.status, JSON.stringify(far!.body)).toBe(422);
+    expect(far!.body.error.code).toBe('calendar_not_covered');
+    expect(far!.body.error.message).toMatch(/工作日历/);
+    const still = await call('GET', `/tasks/${taskId}`, u['sup.sy']!);
+    expect(still.status).toBe(200);
+    expect(still.body.task.extensions).toBe(extensions);
   });
 
   it('pages the worklist by due time with a keyset cursor, without gaps or repeats', async () => {
