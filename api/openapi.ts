@@ -12,6 +12,7 @@ import {
   IssueTokenSchema,
   UnlockUserSchema,
   UpdateUserSchema,
+  UserIdParamSchema,
   UserViewSchema,
 } from './admin/users-router';
 import {
@@ -28,7 +29,7 @@ import {
   StopReportSchema,
   SupplyMaterialsSchema,
 } from './cases/lifecycle-router';
-import { BatchTasksSchema, StuckQuerySchema } from './supervision/router';
+import { BatchTasksSchema, StuckQuerySchema, WORKFLOW_ID } from './supervision/router';
 import {
   ChildbirthSubsidyRequestSchema,
   OtherBenefitCreatedSchema,
@@ -41,6 +42,7 @@ import {
   CalendarYearBodySchema,
   CalendarYearSchema,
   DueDateQuerySchema,
+  YearParam,
 } from './calendar/router';
 import { registerPolicyOpenApi } from './policy/router';
 import { registerPolicyEntriesOpenApi } from './admin/policy-entries-router';
@@ -57,6 +59,7 @@ import {
   ExtendBodySchema,
   ReassignBodySchema,
   TaskListQuerySchema,
+  TaskIdParamSchema,
   TaskSummarySchema,
 } from './tasks/router';
 
@@ -194,7 +197,7 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
       429: error('Too many wrong codes from this address (client_locked, Retry-After)'),
     },
   });
-  const caseParam = z.object({ caseNumber: z.string() });
+  const caseParam = CaseNumberParamSchema;
   const lifecycle = [
     ['materials', SupplyMaterialsSchema, 'Supply the materials asked for in the one-time notice (Art. 37)'],
     [
@@ -260,7 +263,7 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
   }
   // Supervision (issue 9; Art. 76-78): supervisors and auditors see; supervisors act, each action with a reason.
   const supervisors = { security: signedIn, tags: ['supervision'] };
-  const workflowParam = z.object({ workflowId: z.string() });
+  const workflowParam = z.object({ workflowId: WORKFLOW_ID });
   registry.registerPath({
     ...supervisors,
     method: 'get',
@@ -392,7 +395,7 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
     summary: 'A bearer token for a machine client (online channel, kiosk); shown once; audited',
     tags: ['admin'],
     security: signedIn,
-    request: { params: z.object({ id: z.string() }), body: { required: true, content: json(IssueTokenSchema) } },
+    request: { params: UserIdParamSchema, body: { required: true, content: json(IssueTokenSchema) } },
     responses: {
       201: { description: 'Issued', content: json(z.object({ token: z.string(), expiresAt: z.string() })) },
       403: error('Not an administrator'),
@@ -430,7 +433,7 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
     summary: 'Change roles, agency, password or deactivate a user (Art. 94; reason required; audited)',
     tags: ['admin'],
     security: signedIn,
-    request: { params: z.object({ id: z.string() }), body: { required: true, content: json(UpdateUserSchema) } },
+    request: { params: UserIdParamSchema, body: { required: true, content: json(UpdateUserSchema) } },
     responses: {
       200: { description: 'Updated', content: json(UserViewSchema) },
       400: error('The body is not valid'),
@@ -446,7 +449,7 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
       'Unlock an account that failed sign-ins locked, from every client (Art. 95; reason required; audited); the same answer when it was not locked',
     tags: ['admin'],
     security: signedIn,
-    request: { params: z.object({ id: z.uuid() }), body: { required: true, content: json(UnlockUserSchema) } },
+    request: { params: UserIdParamSchema, body: { required: true, content: json(UnlockUserSchema) } },
     responses: {
       200: { description: 'The user, unlocked', content: json(UserViewSchema) },
       400: error('The id or the body is not valid'),
@@ -513,7 +516,7 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
     summary: "A year's statutory holidays and adjusted workdays (调休)",
     tags: ['calendar'],
     security: signedIn,
-    request: { params: z.object({ year: z.string() }) },
+    request: { params: YearParam },
     responses: {
       200: { description: 'The year', content: json(CalendarYearSchema) },
       404: error('No data for the year'),
@@ -526,7 +529,7 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
     tags: ['calendar'],
     security: signedIn,
     request: {
-      params: z.object({ year: z.string() }),
+      params: YearParam,
       body: { required: true, content: json(CalendarYearBodySchema) },
     },
     responses: {
@@ -572,7 +575,7 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
     responses: { 200: { description: 'The state', content: json(CalendarStatusSchema) }, 401: error('Not signed in') },
   });
 
-  const taskId = z.object({ id: z.string().meta({ description: 'task ID' }) });
+  const taskId = TaskIdParamSchema;
   const refused = {
     400: error('The form or body is not valid: every field and rule'),
     403: error('Missing role, outside your agency scope, or 岗位不相容 (Art. 5, 77): the reason is given'),

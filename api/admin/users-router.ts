@@ -20,6 +20,8 @@ const password = z.string().min(12, '至少12个字符').max(256);
 const roles = z.array(z.enum(ROLES)).min(1, '须至少有一个岗位').max(ROLES.length);
 const agencyCode = z.string().regex(/^\d{6}$/, '须为6位行政区划代码');
 
+export const UserIdParamSchema = z.object({ id: z.uuid('须为用户编号') });
+
 export const CreateUserSchema = z
   .strictObject({
     username: z
@@ -128,7 +130,7 @@ export function usersRouter(deps: { db: Db }): Router {
   /** The user of `:id`, if the administrator's agency covers theirs (Art. 5, 94); 404 if there is none. */
   async function userInScope(req: Request, opts: { active?: boolean } = {}) {
     const admin = currentUser(req);
-    const { id } = parseOr400(z.object({ id: z.uuid('须为用户编号') }), req.params, 'params');
+    const { id } = parseOr400(UserIdParamSchema, req.params, 'params');
     const user = await db.user.findUnique({ where: { id } });
     if (!user || (opts.active && !user.active))
       throw new ApiError(404, 'user_not_found', opts.active ? '没有此在岗用户' : '没有此用户');

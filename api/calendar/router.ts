@@ -40,7 +40,7 @@ import { ApiError, parseOr400 } from '../errors';
 import { currentUser, requireRole } from '../auth/middleware';
 
 const realDate = z.string().refine(isIsoDate, '须为存在的日期，格式 YYYY-MM-DD');
-const YearParam = z.object({ year: z.coerce.number({ error: '须为年份' }).int().min(2000).max(2100) });
+export const YearParam = z.object({ year: z.coerce.number({ error: '须为年份' }).int().min(2000).max(2100) });
 
 export const CalendarYearBodySchema = z
   .strictObject({

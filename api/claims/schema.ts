@@ -9,7 +9,7 @@ import {
   isValidUscc,
   validateIdentityDocument,
 } from '../../domain/identity';
-import { isCaseNumber } from '../../domain/case-number';
+import { CASE_NUMBER_PATTERN, isCaseNumber } from '../../domain/case-number';
 import { separationReasonSchema } from '../../domain/separation';
 import {
   documentBirthDate,
@@ -142,5 +142,6 @@ export const IdempotencyKeySchema = z
   .optional();
 
 export const CaseNumberParamSchema = z.object({
-  caseNumber: z.string().refine(isCaseNumber, '须为案件编号，如 SYJ-2026-210100-7K3M9Q2XHD'),
+  // A pattern, not a refinement, so the OpenAPI document says what is enforced (issue 21).
+  caseNumber: z.string().regex(CASE_NUMBER_PATTERN, '须为案件编号，如 SYJ-2026-210100-7K3M9Q2XHD'),
 });

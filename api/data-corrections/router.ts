@@ -16,7 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { agencyCovers } from '../../domain/access';
 import { businessDateOf } from '../../domain/calendar';
-import { formatCaseNumber, isCaseNumber, serialFromBytes } from '../../domain/case-number';
+import { CASE_NUMBER_PATTERN, formatCaseNumber, isCaseNumber, serialFromBytes } from '../../domain/case-number';
 import { maskTail } from '../../domain/identity';
 import { personNameProblem } from '../../domain/plausibility';
 import {
@@ -56,7 +56,7 @@ export const DataCorrectionRequestSchema = z
   .meta({ id: 'DataCorrectionRequest', description: '数据维护 (Art. 93)' });
 
 export const DataCorrectionCaseParamSchema = z.object({
-  caseNumber: z.string().refine(isCaseNumber, '须为案件编号，如 SJW-2026-210100-7K3M9Q2XHD'),
+  caseNumber: z.string().regex(CASE_NUMBER_PATTERN, '须为案件编号，如 SJW-2026-210100-7K3M9Q2XHD'),
 });
 
 export function dataCorrectionsRouter(deps: {

@@ -31,7 +31,7 @@ import { currentUser, requireRole } from '../auth/middleware';
 import { ApiError, dependencyOutage, parseOr400 } from '../errors';
 import { actorOf, fromUpdateFailure } from '../tasks/router';
 
-const WORKFLOW_ID = z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, '须为流程编号（1至64位 A-Z a-z 0-9 _ . : -）');
+export const WORKFLOW_ID = z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, '须为流程编号（1至64位 A-Z a-z 0-9 _ . : -）');
 const reason = z.string().trim().min(4, '须说明理由（至少4个字）').max(500);
 
 export const StuckQuerySchema = z.strictObject({
