@@ -44,7 +44,7 @@ import { ApiError, errorHandler, notFoundHandler, sendError } from './errors';
 import { refuseNulCharacters } from './input-guard';
 import { refuseCrossSiteWrites, securityHeaders } from './security';
 import type { ApiMetrics } from './metrics';
-import { buildOpenApiDocument } from './openapi';
+import { buildOpenApiDocument, methodNotAllowed } from './openapi';
 import { systemRouter } from './system/router';
 
 export interface AppDeps {
@@ -244,6 +244,7 @@ export function createApp(deps: AppDeps): express.Express {
     }),
   );
 
+  app.use(methodNotAllowed(openApiDocument));
   app.use(notFoundHandler);
   app.use(errorHandler((err) => deps.logger.error({ err }, 'unexpected error')));
   return app;

@@ -6,7 +6,8 @@ import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-ope
 import { z } from 'zod';
 import { CaseSearchResultSchema, CaseSearchSchema, CaseViewSchema } from './cases/router';
 import { CaseNumberParamSchema, ClaimCreatedSchema, ClaimRequestSchema } from './claims/schema';
-import { ErrorBodySchema } from './errors';
+import type { RequestHandler } from 'express';
+import { ApiError, ErrorBodySchema, sendError } from './errors';
 import {
   CreateUserSchema,
   IssueTokenSchema,
@@ -66,11 +67,12 @@ import {
 const json = (schema: z.ZodType) => ({ 'application/json': { schema } });
 const error = (description: string) => ({ description, content: json(ErrorBodySchema) });
 
-export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generateDocument']> {
+export function buildOpenApiDocument(): OpenApiDocument {
   const registry = new OpenAPIRegistry();
   registry.registerComponent('securitySchemes', 'session', { type: 'apiKey', in: 'cookie', name: 'ui_session' });
   registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
-  const signedIn: Record<string, string[]>[] = [{ session: [] }, { bearer: [] }];
+  // Either one: a bearer token (machine clients, listed first) or the session cookie of a signed-in browser.
+  const signedIn: Record<string, string[]>[] = [{ bearer: [] }, { session: [] }];
 
   registry.registerPath({
     method: 'post',
@@ -708,12 +710,88 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
   registerMonitoringOpenApi(registry, { security: signedIn });
   registerDataCorrectionsOpenApi(registry, { security: signedIn });
 
-  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
-    openapi: '3.1.0',
-    info: {
-      title: '失业保险经办系统 API',
-      version: '0.1.0',
-      description: 'Case system for the procedures of 《辽宁省失业保险经办规程》 (辽人社〔2021〕33号).',
-    },
+  return withCommonAnswers(
+    new OpenApiGeneratorV31(registry.definitions).generateDocument({
+      openapi: '3.1.0',
+      info: {
+        title: '失业保险经办系统 API',
+        version: '0.1.0',
+        description: 'Case system for the procedures of 《辽宁省失业保险经办规程》 (辽人社〔2021〕33号).',
+      },
+    }),
+  );
+}
+
+type OpenApiDocument = ReturnType<OpenApiGeneratorV31['generateDocument']>;
+const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
+
+/**
+ * The answers that come from the layers every route passes through rather than from the route itself, added to each
+ * operation the layer applies to (issue 21: every status that can be answered is documented):
+ *   400  a parameter or body that breaks its schema (and a path whose percent-encoding is broken)
+ *   401  a signed-in operation called without a valid session or token (api/auth/middleware.ts)
+ *   403  a signed-in operation called by a role, agency or employer it is not for; a cross-site write (security.ts)
+ *   404  a path parameter that names nothing the caller may see
+ *   413, 415  a body over 64 kB, or not application/json (app.ts)
+ *   503  PostgreSQL or Temporal unavailable (errors.ts dependencyOutage), for every operation but liveness and metrics
+ * An operation without a security requirement says so with `security: []`.
+ */
+function withCommonAnswers(doc: OpenApiDocument): OpenApiDocument {
+  const ref = { $ref: '#/components/schemas/Error' };
+  const answer = (description: string) => ({ description, content: { 'application/json': { schema: ref } } });
+  for (const [path, item] of Object.entries(doc.paths ?? {})) {
+    for (const method of METHODS) {
+      const op = item[method];
+      if (!op) continue;
+      const responses = (op.responses ??= {});
+      const add = (status: number, description: string) => {
+        responses[String(status)] ??= answer(description);
+      };
+      const secured = (op.security ?? []).length > 0;
+      if (!secured) op.security = [];
+      const hasInput = (op.parameters ?? []).length > 0 || op.requestBody !== undefined;
+      if (hasInput || path.includes('{')) add(400, '参数或请求内容不符合要求：列出每个字段及其规则');
+      if (secured) {
+        add(401, '未登录，或会话、令牌无效或已过期');
+        add(403, '岗位、经办机构或单位无权办理此项');
+      } else if (op.requestBody !== undefined) {
+        add(403, '拒绝来自其他网站的请求');
+      }
+      if (path.includes('{')) add(404, '没有此对象，或无权查看');
+      if (op.requestBody !== undefined) {
+        add(413, '请求内容过大');
+        add(415, '请求内容须为 application/json');
+      }
+      if (path !== '/healthz' && path !== '/metrics') add(503, '数据库或 Temporal 暂不可用，请稍后再试（Retry-After）');
+    }
+  }
+  return doc;
+}
+
+/**
+ * A known path called with a method it does not have is answered 405 with `Allow` (RFC 9110 §15.5.6), and OPTIONS
+ * lists the methods; placed after every route, so only requests no route answered reach it (issue 21).
+ */
+export function methodNotAllowed(doc: OpenApiDocument): RequestHandler {
+  const routes = Object.entries(doc.paths ?? {}).map(([path, item]) => {
+    const params = (path.match(/\{/g) ?? []).length;
+    const source = path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+');
+    const methods = METHODS.filter((m) => item[m]).map((m) => m.toUpperCase());
+    if (methods.includes('GET') && !methods.includes('HEAD')) methods.push('HEAD');
+    return { pattern: new RegExp(`^${source}/?$`), params, methods };
   });
+  return (req, res, next) => {
+    const matches = routes.filter((r) => r.pattern.test(req.path));
+    if (matches.length === 0) return next();
+    // The most specific template wins: /cases/search over /cases/{caseNumber}.
+    const fewest = Math.min(...matches.map((r) => r.params));
+    const allowed = [...new Set(matches.filter((r) => r.params === fewest).flatMap((r) => r.methods))];
+    if (allowed.includes(req.method)) return next();
+    res.setHeader('Allow', allowed.join(', '));
+    if (req.method === 'OPTIONS') return void res.status(204).end();
+    sendError(
+      res,
+      new ApiError(405, 'method_not_allowed', `此接口不支持 ${req.method} 方法，可用：${allowed.join(', ')}`),
+    );
+  };
 }

@@ -248,7 +248,7 @@ export function registerRevocationsOpenApi(registry: OpenAPIRegistry, options: O
       'period stops from the first wrong month, what was paid from it goes to recovery, the person is told.',
     tags: ['cases'],
     request: {
-      params: z.object({ caseNumber: z.string() }),
+      params: CaseNumberParamSchema,
       body: { required: true, content: json(RevocationRequestSchema) },
     },
     responses: {

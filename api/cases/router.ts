@@ -16,7 +16,7 @@ import {
   agencyScopePrefix,
 } from '../../domain/access';
 import { audit } from '../../lib/audit';
-import { isCaseNumber } from '../../domain/case-number';
+import { CASE_NUMBER_PATTERN } from '../../domain/case-number';
 import { currentUser, requireRole } from '../auth/middleware';
 import { CaseNumberParamSchema } from '../claims/schema';
 import { caseSections, CaseSectionsSchema, maskName } from './views';
@@ -249,7 +249,7 @@ export const CaseSearchSchema = z
       .string()
       .trim()
       .toUpperCase()
-      .refine(isCaseNumber, '须为案件编号，如 SYJ-2026-210100-7K3M9Q2XHD')
+      .regex(CASE_NUMBER_PATTERN, '须为案件编号，如 SYJ-2026-210100-7K3M9Q2XHD')
       .optional(),
     idNumber: z
       .string()
@@ -552,7 +552,7 @@ export const CASE_STATUS_LABELS: Record<string, string> = {
 
 export const PublicStatusQuerySchema = z
   .strictObject({
-    caseNumber: z.string().trim().toUpperCase().refine(isCaseNumber, '须为案件编号，如 SYJ-2026-210100-7K3M9Q2XHD'),
+    caseNumber: z.string().trim().toUpperCase().regex(CASE_NUMBER_PATTERN, '须为案件编号，如 SYJ-2026-210100-7K3M9Q2XHD'),
     idNumber: z.string().trim().toUpperCase().min(5).max(32),
   })
   .meta({ id: 'PublicClaimStatusQuery' });

@@ -9,7 +9,7 @@ import {
   isValidUscc,
   validateIdentityDocument,
 } from '../../domain/identity';
-import { CASE_NUMBER_PATTERN, isCaseNumber } from '../../domain/case-number';
+import { CASE_NUMBER_PATTERN } from '../../domain/case-number';
 import { separationReasonSchema } from '../../domain/separation';
 import {
   documentBirthDate,

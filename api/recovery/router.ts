@@ -22,7 +22,7 @@ import { Router, type Request } from 'express';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { agencyCovers, type StaffRole } from '../../domain/access';
-import { formatCaseNumber, isCaseNumber, serialFromBytes } from '../../domain/case-number';
+import { CASE_NUMBER_PATTERN, formatCaseNumber, isCaseNumber, serialFromBytes } from '../../domain/case-number';
 import { RECOVERY_OPEN } from '../../domain/period-stops';
 import { businessDateOf } from '../../domain/calendar';
 import type { Actor } from '../../domain/tasks';
@@ -102,10 +102,15 @@ export const RecoveryIdParamSchema = z.object({
     .string()
     .trim()
     .toUpperCase()
-    .refine(
-      (v) => isCaseNumber(v) || (parseRecoveryId(v) !== null && isCaseNumber(parseRecoveryId(v)!.caseNumber)),
-      'must be a recovery number like SYJ-2026-210100-7K3M9Q2XHD.R1, or the case number of a claim with one recovery',
-    ),
+    // A pattern (the case number, then .R and up to 4 digits, as parseRecoveryId reads it), so the OpenAPI document
+    // says what is enforced (issue 21).
+    .regex(
+      new RegExp(`${CASE_NUMBER_PATTERN.source.slice(0, -1)}(\\.R\\d{0,4})?$`),
+      '须为追回编号（如 SYJ-2026-210100-7K3M9Q2XHD.R1），或只有一笔追回的申领案件编号',
+    )
+    .meta({
+      description: "The recovery's number (<case>.R<stop seq>), or the claim's case number while it has one recovery",
+    }),
 });
 
 export const DeliverySchema = z
@@ -539,7 +544,7 @@ const error = (description: string) => ({ description, content: json(ErrorBodySc
 
 export function registerRecoveryOpenApi(registry: OpenAPIRegistry, options: OpenApiRouteOptions = {}): void {
   const security = options.security ? { security: options.security } : {};
-  const caseParam = z.object({ caseNumber: z.string() });
+  const caseParam = CaseNumberParamSchema;
   const loose = json(z.object({}).loose());
   registry.registerPath({
     ...security,
@@ -602,11 +607,7 @@ export function registerRecoveryOpenApi(registry: OpenAPIRegistry, options: Open
       ),
     },
   });
-  const recoveryParam = z.object({
-    recoveryId: z.string().meta({
-      description: "The recovery's number (<case>.R<stop seq>), or the claim's case number while it has one recovery",
-    }),
-  });
+  const recoveryParam = RecoveryIdParamSchema;
   for (const [path, schema, summary] of [
     ['delivery', DeliverySchema, 'The recovery notice delivered (sms, post, in_person) with proof: the 30 days start'],
     ['repayments', RepaymentSchema, 'Finance: a repayment received (partial ones reduce the balance)'],
