@@ -128,6 +128,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(refuseNulCharacters);
 
   const openApiDocument = buildOpenApiDocument();
+  app.use(methodNotAllowed(openApiDocument));
   app.use(
     systemRouter({
       db: deps.db,
@@ -244,7 +245,6 @@ export function createApp(deps: AppDeps): express.Express {
     }),
   );
 
-  app.use(methodNotAllowed(openApiDocument));
   app.use(notFoundHandler);
   app.use(errorHandler((err) => deps.logger.error({ err }, 'unexpected error')));
   return app;

@@ -60,6 +60,7 @@ import {
   ExtendBodySchema,
   ReassignBodySchema,
   TaskListQuerySchema,
+  NotificationsQuerySchema,
   TaskIdParamSchema,
   TaskSummarySchema,
 } from './tasks/router';
@@ -692,7 +693,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
     summary: 'Overdue tasks, reminders and escalations for me and my roles in my scope (Art. 78)',
     tags: ['tasks'],
     security: signedIn,
-    request: { query: z.object({ unread: z.enum(['true', 'false']).optional() }) },
+    request: { query: NotificationsQuerySchema },
     responses: {
       200: { description: 'Notifications', content: json(z.object({ items: z.array(z.object({}).loose()) })) },
     },
@@ -737,6 +738,7 @@ const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'tr
  * An operation without a security requirement says so with `security: []`.
  */
 function withCommonAnswers(doc: OpenApiDocument): OpenApiDocument {
+  const components = doc.components?.schemas ?? {};
   const ref = { $ref: '#/components/schemas/Error' };
   const answer = (description: string) => ({ description, content: { 'application/json': { schema: ref } } });
   for (const [path, item] of Object.entries(doc.paths ?? {})) {
@@ -749,6 +751,9 @@ function withCommonAnswers(doc: OpenApiDocument): OpenApiDocument {
       };
       const secured = (op.security ?? []).length > 0;
       if (!secured) op.security = [];
+      for (const p of op.parameters ?? []) if ('schema' in p) withoutNul(p.schema, components);
+      const body = op.requestBody && 'content' in op.requestBody ? op.requestBody.content : {};
+      for (const media of Object.values(body)) withoutNul(media.schema, components);
       const hasInput = (op.parameters ?? []).length > 0 || op.requestBody !== undefined;
       if (hasInput || path.includes('{')) add(400, '参数或请求内容不符合要求：列出每个字段及其规则');
       if (secured) {
@@ -768,9 +773,39 @@ function withCommonAnswers(doc: OpenApiDocument): OpenApiDocument {
   return doc;
 }
 
+/** A NUL character, which input-guard.ts refuses in every string and key of a body and query (PostgreSQL cannot store it). */
+const noNul = () => ({ not: { type: 'string', pattern: '\\u0000' } });
+
 /**
- * A known path called with a method it does not have is answered 405 with `Allow` (RFC 9110 §15.5.6), and OPTIONS
- * lists the methods; placed after every route, so only requests no route answered reach it (issue 21).
+ * Says in a request's schema what input-guard.ts enforces: no string, and no key of an open object, contains a NUL.
+ * Components a request refers to are marked too (they are request schemas; the error body is never one).
+ */
+function withoutNul(schema: unknown, components: Record<string, unknown>, seen = new Set<unknown>()): void {
+  if (!schema || typeof schema !== 'object' || seen.has(schema)) return;
+  seen.add(schema);
+  const node = schema as Record<string, unknown>;
+  const ref = typeof node.$ref === 'string' ? /^#\/components\/schemas\/(.+)$/.exec(node.$ref) : null;
+  if (ref) return withoutNul(components[ref[1]!], components, seen);
+  const types = ([] as unknown[]).concat(node.type ?? []);
+  if (types.includes('string') && node.not === undefined) Object.assign(node, noNul());
+  if (types.includes('object') && node.additionalProperties !== false && node.propertyNames === undefined) {
+    node.propertyNames = noNul();
+  }
+  for (const key of ['properties', 'patternProperties', '$defs']) {
+    for (const sub of Object.values((node[key] as Record<string, unknown> | undefined) ?? {}))
+      withoutNul(sub, components, seen);
+  }
+  for (const key of ['items', 'additionalProperties', 'contains']) withoutNul(node[key], components, seen);
+  for (const key of ['allOf', 'anyOf', 'oneOf', 'prefixItems']) {
+    for (const sub of (node[key] as unknown[] | undefined) ?? []) withoutNul(sub, components, seen);
+  }
+}
+
+/**
+ * The methods of the document's paths (issue 21), mounted before the routers: OPTIONS on a known path lists in `Allow`
+ * what the document declares (the routers' own OPTIONS answers would list only their part of a path), and a known
+ * path called with a method the document does not declare is answered 405 with `Allow` (RFC 9110 §15.5.6) — before a
+ * route of another template can take it (GET /cases/search is not GET /cases/{caseNumber}).
  */
 export function methodNotAllowed(doc: OpenApiDocument): RequestHandler {
   const routes = Object.entries(doc.paths ?? {}).map(([path, item]) => {

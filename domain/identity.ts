@@ -58,8 +58,9 @@ export function isValidUscc(code: string): boolean {
 }
 
 /** Mainland mobile number (11 digits, 1[3-9]...): the number SMS notices go to (Art. 38, 42). */
+export const MAINLAND_MOBILE_PATTERN = /^1[3-9]\d{9}$/;
 export function isMainlandMobile(phone: string): boolean {
-  return /^1[3-9]\d{9}$/.test(phone);
+  return MAINLAND_MOBILE_PATTERN.test(phone);
 }
 
 /** Identity number masked for public notices and logs (Art. 50 身份证号码隐蔽部分数字): first 6 and last 4 kept. */

@@ -40,7 +40,8 @@ function onPath(name: string): string | undefined {
 export function pythonWithPip(what: string): string {
   const python = onPath('python3') ?? onPath('python');
   const hasPip = python && spawnSync(python, ['-m', 'pip', '--version'], { stdio: 'ignore' }).status === 0;
-  if (!python || !hasPip) throw new Error(`python3 with pip is needed to install ${what} (apt-get install python3-pip)`);
+  if (!python || !hasPip)
+    throw new Error(`python3 with pip is needed to install ${what} (apt-get install python3-pip)`);
   return python;
 }
 

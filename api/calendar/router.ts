@@ -16,14 +16,7 @@ import { z } from 'zod';
 import { dbDate, type Db } from '../../lib/db';
 import { audit } from '../../lib/audit';
 import { storedYearData, type CalendarStore } from '../../lib/calendar-store';
-import {
-  businessDateOf,
-  CalendarNotCoveredError,
-  dayOfWeek,
-  deadlineInstantIso,
-  dueDate,
-  isIsoDate,
-} from '../../domain/calendar';
+import { businessDateOf, CalendarNotCoveredError, dayOfWeek, deadlineInstantIso, dueDate } from '../../domain/calendar';
 import { calendarStatus } from '../../domain/calendar-status';
 import { onCalendar } from '../../domain/deadlines';
 import { calendarYearCaseNumber } from '../../lib/calendar-year';
@@ -39,7 +32,8 @@ import { STAFF_ROLES } from '../../domain/access';
 import { ApiError, parseOr400 } from '../errors';
 import { currentUser, requireRole } from '../auth/middleware';
 
-const realDate = z.string().refine(isIsoDate, '须为存在的日期，格式 YYYY-MM-DD');
+// A pattern that admits only existing dates, so the OpenAPI document says what is enforced (issue 21).
+const realDate = z.iso.date({ message: '须为存在的日期，格式 YYYY-MM-DD' });
 export const YearParam = z.object({ year: z.coerce.number({ error: '须为年份' }).int().min(2000).max(2100) });
 
 export const CalendarYearBodySchema = z

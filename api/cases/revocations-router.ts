@@ -288,6 +288,7 @@ export function registerRevocationsOpenApi(registry: OpenAPIRegistry, options: O
       200: { description: 'The decisions, newest first', content: loose },
       400: error('A query parameter is not valid'),
       403: error('Not a supervisor or auditor'),
+      404: error('agency_not_found: 没有此经办机构'),
     },
   });
 }

@@ -552,7 +552,11 @@ export const CASE_STATUS_LABELS: Record<string, string> = {
 
 export const PublicStatusQuerySchema = z
   .strictObject({
-    caseNumber: z.string().trim().toUpperCase().regex(CASE_NUMBER_PATTERN, '须为案件编号，如 SYJ-2026-210100-7K3M9Q2XHD'),
+    caseNumber: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .regex(CASE_NUMBER_PATTERN, '须为案件编号，如 SYJ-2026-210100-7K3M9Q2XHD'),
     idNumber: z.string().trim().toUpperCase().min(5).max(32),
   })
   .meta({ id: 'PublicClaimStatusQuery' });

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import {
   IDENTITY_DOCUMENT_KINDS,
-  isMainlandMobile,
+  MAINLAND_MOBILE_PATTERN,
   isValidUscc,
   validateIdentityDocument,
 } from '../../domain/identity';
@@ -58,7 +58,7 @@ export const PersonSchema = z
     idType: IdTypeSchema,
     idNumber: z.string().trim().toUpperCase().min(5, '过短').max(32),
     name: personName(),
-    phone: z.string().trim().refine(isMainlandMobile, '须为11位大陆手机号码（1[3-9]开头）'),
+    phone: z.string().trim().regex(MAINLAND_MOBILE_PATTERN, '须为11位大陆手机号码（1[3-9]开头）'),
   })
   .superRefine((a, ctx) => {
     // Art. 96: each kind of document by its format (GB 11643 check character and birth date for the 18-digit ones).

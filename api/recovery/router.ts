@@ -37,7 +37,7 @@ import {
   redateStop,
   type overpaymentRecovery,
 } from '../../workflows/overpayment-recovery';
-import { DELIVERY_METHODS, OBJECTION_SUBJECTS, parseRecoveryId, recoveryIdOf } from '../../contracts/recovery';
+import { DELIVERY_METHODS, OBJECTION_SUBJECTS, recoveryIdOf } from '../../contracts/recovery';
 import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from '../../contracts/search-attributes';
 import { currentUser, requireRole } from '../auth/middleware';
 import type { AuthUser } from '../auth/service';

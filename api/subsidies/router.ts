@@ -19,7 +19,7 @@ import { z } from 'zod';
 import { agencyCovers } from '../../domain/access';
 import { businessDateOf } from '../../domain/calendar';
 import { formatCaseNumber, serialFromBytes, type CaseType } from '../../domain/case-number';
-import { isMainlandMobile, isValidUscc, validateIdentityDocument } from '../../domain/identity';
+import { MAINLAND_MOBILE_PATTERN, isValidUscc, validateIdentityDocument } from '../../domain/identity';
 import { jobRetentionYearProblem, skillSubsidyParties, type InsuredEmployer } from '../../domain/subsidies';
 import { Prisma } from '../../generated/prisma/client';
 import { SourceError } from '../../integrations/errors';
@@ -43,7 +43,7 @@ import {
 
 const divisionCode = z.string().regex(/^\d{4}00$/, '须为市级经办机构的6位行政区划代码');
 const uscc = z.string().trim().toUpperCase().refine(isValidUscc, '须为统一社会信用代码（GB 32100）');
-const mobile = z.string().trim().refine(isMainlandMobile, '须为11位大陆手机号码（1[3-9]开头）');
+const mobile = z.string().trim().regex(MAINLAND_MOBILE_PATTERN, '须为11位大陆手机号码（1[3-9]开头）');
 
 export const SkillSubsidyRequestSchema = z
   .strictObject({

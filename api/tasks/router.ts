@@ -65,6 +65,8 @@ export const TaskListQuerySchema = z.strictObject({
   cursor: z.string().max(200).optional(),
 });
 
+/** GET /notifications: only the unread ones when `unread=true`. */
+export const NotificationsQuerySchema = z.strictObject({ unread: z.enum(['true', 'false']).optional() });
 export const TaskIdParamSchema = z.object({ id: z.uuid('须为任务编号') });
 export const CompleteTaskBodySchema = z.strictObject({ form: z.unknown() }).meta({ id: 'CompleteTask' });
 export const CommentBodySchema = z
@@ -485,7 +487,7 @@ export function tasksRouter(deps: { db: Db; temporal: Client; actionWaitMs?: num
 
   router.get('/notifications', async (req, res) => {
     const user = currentUser(req);
-    const unread = req.query.unread === 'true';
+    const unread = parseOr400(NotificationsQuerySchema, req.query, 'query').unread === 'true';
     const rows = await db.notification.findMany({
       where: {
         AND: [
