@@ -30,7 +30,7 @@ import {
   StopReportSchema,
   SupplyMaterialsSchema,
 } from './cases/lifecycle-router';
-import { BatchTasksSchema, StuckQuerySchema, WORKFLOW_ID } from './supervision/router';
+import { BatchTasksSchema, StuckQuerySchema, WORKFLOW_ID, WorkflowActionBodySchema } from './supervision/router';
 import {
   ChildbirthSubsidyRequestSchema,
   OtherBenefitCreatedSchema,
@@ -294,7 +294,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
       summary,
       request: {
         params: workflowParam,
-        body: { required: true, content: json(z.object({ reason: z.string().min(4) })) },
+        body: { required: true, content: json(WorkflowActionBodySchema) },
       },
       responses: {
         200: { description: 'Done', content: json(z.object({}).loose()) },
@@ -738,7 +738,18 @@ const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'tr
  * An operation without a security requirement says so with `security: []`.
  */
 function withCommonAnswers(doc: OpenApiDocument): OpenApiDocument {
-  const components = doc.components?.schemas ?? {};
+  const components = ((doc.components ??= {}).schemas ??= {});
+  // Any JSON value (a task's decision form, checked by the case's workflow) — but no NUL in its strings and keys.
+  const anyJson = { $ref: '#/components/schemas/JsonWithoutNul' };
+  components.JsonWithoutNul = {
+    description: 'Any JSON value whose strings and keys contain no NUL character (U+0000)',
+    anyOf: [
+      { type: ['null', 'boolean', 'number'] },
+      { type: 'string', ...noNul() },
+      { type: 'array', items: anyJson },
+      { type: 'object', propertyNames: noNul(), additionalProperties: anyJson },
+    ],
+  };
   const ref = { $ref: '#/components/schemas/Error' };
   const answer = (description: string) => ({ description, content: { 'application/json': { schema: ref } } });
   for (const [path, item] of Object.entries(doc.paths ?? {})) {
@@ -774,7 +785,7 @@ function withCommonAnswers(doc: OpenApiDocument): OpenApiDocument {
 }
 
 /** A NUL character, which input-guard.ts refuses in every string and key of a body and query (PostgreSQL cannot store it). */
-const noNul = () => ({ not: { type: 'string', pattern: '\\u0000' } });
+const noNul = () => ({ not: { type: 'string' as const, pattern: '\\u0000' } });
 
 /**
  * Says in a request's schema what input-guard.ts enforces: no string, and no key of an open object, contains a NUL.
@@ -784,6 +795,8 @@ function withoutNul(schema: unknown, components: Record<string, unknown>, seen =
   if (!schema || typeof schema !== 'object' || seen.has(schema)) return;
   seen.add(schema);
   const node = schema as Record<string, unknown>;
+  // An unconstrained value (z.unknown()) is any JSON value without a NUL.
+  if (Object.keys(node).length === 0) return void (node.$ref = '#/components/schemas/JsonWithoutNul');
   const ref = typeof node.$ref === 'string' ? /^#\/components\/schemas\/(.+)$/.exec(node.$ref) : null;
   if (ref) return withoutNul(components[ref[1]!], components, seen);
   const types = ([] as unknown[]).concat(node.type ?? []);
