@@ -24,10 +24,13 @@ afterAll(async () => {
 });
 
 /** Runs schemathesis without blocking this process, whose event loop serves the API it tests. */
-function run(args: string[]): Promise<{ code: number | null; output: string }> {
+function run(args: string[], cwd: string): Promise<{ code: number | null; output: string }> {
   const st = schemathesisCommand();
   return new Promise((resolve, reject) => {
+    // In a directory of its own: schemathesis keeps a cache of earlier failures (.schemathesis/) in its working
+    // directory and replays them first, and every run is to be the same run of the fixed seed.
     const child = spawn(st.command, [...st.args, ...args], {
+      cwd,
       env: { ...process.env, ...st.env, NO_COLOR: '1', COLUMNS: '160' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -43,28 +46,31 @@ describe('OpenAPI document', () => {
   it('passes schemathesis with every check, a fixed seed and 50 examples per operation', async () => {
     const reports = mkdtempSync(join(tmpdir(), 'schemathesis-'));
     const authorization = env.principals[1]!.authorization!;
-    const { code, output } = await run([
-      'run',
-      `${env.api.url}/openapi.json`,
-      '--checks',
-      'all',
-      '--seed',
-      String(SEED),
-      '--max-examples',
-      String(EXAMPLES),
-      '--workers',
-      '2',
-      '--header',
-      `Authorization: ${authorization}`,
-      // Signing out would end the very session the run uses, and every later request would be answered 401; signing
-      // out is tested in test/integration/auth.test.ts.
-      '--exclude-path',
-      '/auth/logout',
-      '--report',
-      'junit',
-      '--report-junit-path',
-      join(reports, 'junit.xml'),
-    ]);
+    const { code, output } = await run(
+      [
+        'run',
+        `${env.api.url}/openapi.json`,
+        '--checks',
+        'all',
+        '--seed',
+        String(SEED),
+        '--max-examples',
+        String(EXAMPLES),
+        '--workers',
+        '2',
+        '--header',
+        `Authorization: ${authorization}`,
+        // Signing out would end the very session the run uses, and every later request would be answered 401; signing
+        // out is tested in test/integration/auth.test.ts.
+        '--exclude-path',
+        '/auth/logout',
+        '--report',
+        'junit',
+        '--report-junit-path',
+        join(reports, 'junit.xml'),
+      ],
+      reports,
+    );
     // The failures and the summary (counts by kind), as schemathesis prints them.
     const start = output.indexOf('FAILURES');
     const summary = start >= 0 ? output.slice(start) : output.slice(-20_000);
