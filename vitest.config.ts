@@ -4,8 +4,8 @@ import { defineConfig } from 'vitest/config';
 //   unit        pure code, no servers
 //   sources     HTTP clients against the simulators (in-process Express servers on ephemeral ports)
 //   integration real PostgreSQL + Temporal dev server (visibility, search attributes, the API over real HTTP)
-//   timers      real PostgreSQL + Temporal time-skipping test server; one file at a time, because time skipping is
-//               global to the server
+//   timers      real PostgreSQL + a Temporal time-skipping test server of each file's own (its clock its own: a
+//               workflow left with an activity in flight cannot stop another file's time); one file at a time
 //   scenarios   the 规程's rules end to end through the public API: real PostgreSQL, the simulators, the worker, on a
 //               time-skipping server of its own (months pass in seconds); one file at a time
 //   browser     the web pages in a real browser (Debian chromium driven by playwright-core), like integration

@@ -109,6 +109,28 @@ async function startTemporal(): Promise<string> {
   return server.address;
 }
 
+/**
+ * Art. 38: an approved claim stands on an eligible determination (the read model refuses `approved` and a benefit period
+ * without one): version 1, eligible, for each seeded claim, from today (Shanghai) for 12 months.
+ */
+async function seedEligibleDeterminations(sql: pg.Pool, cases: string[]): Promise<void> {
+  const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+  await sql.query(
+    `INSERT INTO determination (case_number, version, reason, determined_on, verdict, contribution_months, months,
+       monthly_amount_fen, total_fen, start_date, end_date, self_declared, waived_months, review_route, inputs,
+       explanation, created_at, created_by)
+     SELECT c, 1, 'initial', $2::date, 'eligible', 36, 12, 189550, 12 * 189550, $2::date,
+            ($2::date + interval '12 months' - interval '1 day')::date, false, '{}',
+            '{"steps": [], "rule": {"code": "automatic", "text": "基准测试数据", "article": "Art. 11", "parameters": []}}',
+            jsonb_build_object('applicationDate', $2::text, 'suppliedMaterials', '[]'::jsonb, 'waivedMonths', '[]'::jsonb,
+                               'rulings', '[]'::jsonb),
+            '[]', now(), 'bench'
+       FROM unnest($1::text[]) AS c
+     ON CONFLICT DO NOTHING`,
+    [cases, today],
+  );
+}
+
 async function main() {
   const started = Date.now();
   // The SDK's own log lines would break the progress bars.
@@ -312,6 +334,7 @@ async function main() {
     const accounts = accountsWithOutcome('paid', m);
     const cases = accounts.map((_, i) => `SYJ-2026-${AGENCY}-BNCH${String(i).padStart(6, '0')}`);
     const person = (i: number) => people[i % people.length]!;
+    await seedEligibleDeterminations(sql, cases);
     await sql.query(
       `INSERT INTO "case" (case_number, case_type, status, agency_code, workflow_id, created_at, updated_at)
        SELECT c, 'benefit_claim', 'approved', $2, c, now(), now() FROM unnest($1::text[]) AS c`,
@@ -344,6 +367,7 @@ async function main() {
       endDate,
       months: 12,
       monthlyAmountFen: 189_550,
+      determinationVersion: 1,
     });
     // The sample: real benefit periods, begun (opening, medical insurance, their first month checked and queued).
     await mapLimited(
@@ -379,8 +403,8 @@ async function main() {
     );
     await sql.query(
       `INSERT INTO benefit_period (id, case_number, agency_code, status, start_date, end_date, months, monthly_amount_fen,
-         monthly_check, created_at, updated_at)
-       SELECT c || '.P', c, $2, 'active', $3::date, $4::date, 12, 189550, 'city', now(), now()
+         monthly_check, determination_version, created_at, updated_at)
+       SELECT c || '.P', c, $2, 'active', $3::date, $4::date, 12, 189550, 'city', 1, now(), now()
          FROM unnest($1::text[]) AS c`,
       [cases.slice(SAMPLE), AGENCY, today, endDate],
     );
@@ -607,6 +631,7 @@ async function main() {
     // Beyond the payment run's accounts, so the period's payee is nobody else.
     const account = accountsWithOutcome('paid', 1, 10_000_000)[0]!;
     const caseNumber = `SYJ-2026-${AGENCY}-HIST000001`;
+    await seedEligibleDeterminations(sql, [caseNumber]);
     await sql.query(
       `INSERT INTO "case" (case_number, case_type, status, agency_code, workflow_id, created_at, updated_at)
        VALUES ($1, 'benefit_claim', 'approved', $2, $1, now(), now())`,
@@ -641,6 +666,7 @@ async function main() {
             endDate: endMonth,
             months: 24,
             monthlyAmountFen: 189_550,
+            determinationVersion: 1,
           },
         ],
       });

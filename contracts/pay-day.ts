@@ -66,6 +66,15 @@ export interface CityPaymentCycleInput {
 }
 export type CityPaymentCycleWorkflow = (input: CityPaymentCycleInput) => Promise<never>;
 
+/**
+ * The month of the city's run that pays `month` (Art. 42, 63): its own run, or, when that pay day has passed, the next
+ * run (a month queued late, or failed, goes out with it).
+ */
+export function payingRunMonth(month: string, nowMs: number): string {
+  const next = nextPayDay(nowMs).month;
+  return month > next ? month : next;
+}
+
 /** What the next pay day brings a benefit period (Art. 39, 63): its date, the months it pays and their amount. */
 export interface NextPayment {
   /** The pay day (Asia/Shanghai date): the city's run that pays these months. */
@@ -88,8 +97,7 @@ export function nextPaymentOf(
   const all = Array.from({ length: period.months }, (_, i) => addToMonth(period.startMonth, i));
   const unpaid = all.filter((m) => !paidMonths.has(m));
   if (unpaid.length === 0) return null;
-  let run = nextPayDay(nowMs).month;
-  if (unpaid[0]! > run) run = unpaid[0]!;
+  const run = payingRunMonth(unpaid[0]!, nowMs);
   const months = unpaid.filter((m) => m <= run);
   return {
     date: shanghaiDate(payDayOf(run)),

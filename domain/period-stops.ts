@@ -29,6 +29,15 @@ export const STOP_FOUND_BY_LABELS: Record<string, string> = {
 export type BenefitState = 'in_payment' | 'stopped' | 'completed' | 'recovering';
 
 /**
+ * An approved claim's progress as one word (Art. 39, 63; issue 21): 发放中 while its period pays, 已结束 once it stopped
+ * or completed (the benefit's label says which); null without a period.
+ */
+export function claimPaymentLabel(period: string | null | undefined): string | null {
+  if (!period) return null;
+  return period === 'active' ? '发放中' : '已结束';
+}
+
+/**
  * The benefit beside the claim's status: paying, stopped, paid out, and whether overpaid benefits are being recovered.
  * `period`: the benefit period's status (active | stopped | completed), null when the claim has none.
  */
@@ -38,7 +47,7 @@ export function benefitStateOf(
 ): { status: BenefitState; period: string; recovering: boolean; label: string } | null {
   if (period === null) return null;
   const recovering = recoveryStatuses.some((s) => RECOVERY_OPEN.includes(s));
-  const base = period === 'stopped' ? '已停发' : period === 'completed' ? '已领取完毕' : '发放中';
+  const base = period === 'stopped' ? '已停发' : period === 'completed' ? '已领取完毕' : claimPaymentLabel(period)!;
   const status: BenefitState = recovering
     ? 'recovering'
     : period === 'stopped'

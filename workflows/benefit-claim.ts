@@ -53,7 +53,7 @@ import { unreadableSource } from './source-failure';
 import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from '../contracts/search-attributes';
 import { createTaskBoard } from './tasks';
 import { shanghaiDate } from '../domain/business-time';
-import { nextPayDay, payDayOf } from '../contracts/pay-day';
+import { payDayOf, payingRunMonth } from '../contracts/pay-day';
 import {
   claimStatus,
   supplyMaterials,
@@ -420,14 +420,12 @@ export async function benefitClaim(input: BenefitClaimInput): Promise<ClaimStatu
   async function approve(d: EligibleDetermination): Promise<ClaimStatus> {
     const f = d.figures;
     // Art. 39, 63: the first pay day — the city's run that pays the first month (the 10th; after it, the next month's).
-    const startMonth = f.startDate.slice(0, 7);
-    const firstRun = nextPayDay(Date.now()).month;
     await tell('claim_approved', {
       months: f.months,
       monthlyAmountFen: f.monthlyAmountFen,
       startDate: f.startDate,
       endDate: f.endDate,
-      firstPayDate: shanghaiDate(payDayOf(firstRun > startMonth ? firstRun : startMonth)),
+      firstPayDate: shanghaiDate(payDayOf(payingRunMonth(f.startDate.slice(0, 7), Date.now()))),
     });
     await acts.registerUnemployment({ caseNumber, startDate: f.startDate, endDate: f.endDate });
     const period = await startChild(benefitPeriod, {

@@ -20,7 +20,7 @@ import { CASE_NUMBER_PATTERN } from '../../domain/case-number';
 import { currentUser, requireRole } from '../auth/middleware';
 import { CaseNumberParamSchema } from '../claims/schema';
 import { caseSections, CaseSectionsSchema, maskName } from './views';
-import { benefitStateOf } from '../../domain/period-stops';
+import { benefitStateOf, claimPaymentLabel } from '../../domain/period-stops';
 import { stopsAndRecoveriesOf } from '../../lib/period-stops';
 import { eventsForParty } from './party-view';
 import { nextPaymentOf } from '../../contracts/pay-day';
@@ -62,7 +62,7 @@ type PeriodRow = {
 /** The period's view from its row and the ledger's paid benefit months. */
 function periodView(p: PeriodRow, paid: ReadonlySet<string>, nowMs: number): z.infer<typeof PeriodViewSchema> {
   const startDate = p.startDate.toISOString().slice(0, 10);
-  const monthsPaid = [...paid].length;
+  const monthsPaid = paid.size;
   return {
     periodId: p.id,
     startDate,
@@ -128,11 +128,9 @@ async function paymentSummaries(
   );
 }
 
-/** The status as a person reads it: an approved claim whose period pays is 发放中, one whose period ended 已结束. */
+/** The status as a person reads it: an approved claim reads as its benefit does (domain/period-stops.ts). */
 function statusLabelOf(status: string, periodStatus: string | null | undefined): string {
-  if (status === 'approved' && periodStatus === 'active') return '发放中';
-  if (status === 'approved' && (periodStatus === 'completed' || periodStatus === 'stopped')) return '已结束';
-  return CASE_STATUS_LABELS[status] ?? status;
+  return (status === 'approved' && claimPaymentLabel(periodStatus)) || (CASE_STATUS_LABELS[status] ?? status);
 }
 
 export { maskName };

@@ -7,11 +7,7 @@
  * Each scenario file has a time-skipping server of its own (its clock is global to the server): files do not move each
  * other's clocks, and run one at a time to spare the machine.
  */
-import { Connection } from '@temporalio/client';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { TestWorkflowEnvironment as Env } from '@temporalio/testing';
 import type { ClaimRequest } from '../../api/claims/schema';
 import type { Role } from '../../domain/access';
 import { businessDateOf } from '../../domain/calendar';
@@ -19,15 +15,11 @@ import { cityPaymentCycle } from '../../workflows/payments';
 import { nextPayDay, paymentCycleId } from '../../contracts/pay-day';
 import { noticeIdOf } from '../../workflows/public-notice';
 import { shanghaiInstant } from '../../domain/business-time';
-import { ensureSearchAttributes } from '../../lib/temporal';
-import { startService, waitUntil } from '../../scripts/services';
-import { temporalBinary } from '../../scripts/temporal-bin';
-import { freePort, temporalReady } from '../../scripts/throwaway-servers';
 import { startApi, type RunningApi } from '../support/api';
 import { seedFutureCalendarYears } from '../support/calendar';
 import { claimOf, findPeople, type Person } from '../support/claimants';
 import { createTestDatabase, type TestDatabase } from '../support/db';
-import { startWorker, uniqueTaskQueue, type RunningWorker } from '../support/temporal';
+import { startWorker, timeSkippingEnv, uniqueTaskQueue, type RunningWorker } from '../support/temporal';
 import { userWithToken } from '../support/users';
 import { eventually } from '../support/wait';
 import { sourcesOf, startSimulator, type RunningSimulator } from '../sources/support';
@@ -149,36 +141,6 @@ export interface Scenario {
 }
 
 /**
- * A time-skipping server of the file's own: its clock starts at the real now, whatever other files did with theirs,
- * so a scenario's dates do not depend on the order the files run in.
- */
-async function scenarioEnv(): Promise<{ env: TestWorkflowEnvironment; stop(): Promise<void> }> {
-  const port = await freePort();
-  const server = startService(
-    'temporal time-skipping test server',
-    temporalBinary('temporal-test-server'),
-    [String(port)],
-    {
-      logFile: join(tmpdir(), `ui-cases-scenario-${port}.log`),
-    },
-  );
-  const address = `127.0.0.1:${port}`;
-  await waitUntil('Temporal time-skipping test server', () => temporalReady(address), 90_000, server);
-  const connection = await Connection.connect({ address });
-  await ensureSearchAttributes(connection, 'default');
-  await connection.close();
-  const factory = (Env as unknown as { create(opts: object): Promise<TestWorkflowEnvironment> }).create;
-  const env = await factory.call(Env, {
-    server: { type: 'existing' },
-    address,
-    namespace: 'default',
-    supportsTimeSkipping: true,
-    connectionOptions: { channelArgs: { 'grpc.keepalive_time_ms': 330_000, 'grpc.keepalive_permit_without_calls': 0 } },
-  });
-  return { env, stop: () => server.stop() };
-}
-
-/**
  * Starts everything a scenario file needs. `cities`: the city agencies whose pay-day loops run (Art. 39, 63), as
  * `npm start` starts them. `persons`: the size of the simulators' population (more persons, rarer traits found).
  * `seedFutureCalendar: false` leaves the working-day calendar as a real system has it (only the packaged years and
@@ -189,7 +151,7 @@ export async function startScenario(
     name: 'scenario',
   },
 ): Promise<Scenario> {
-  const { env, stop: stopServer } = await scenarioEnv();
+  const env = await timeSkippingEnv(); // the file's own server (test/support/temporal.ts)
   const tdb = await createTestDatabase();
   // Years the packaged calendar data does not cover yet (a time-skipping clock crosses into them).
   if (opts.seedFutureCalendar !== false) await seedFutureCalendarYears(tdb);
@@ -517,8 +479,7 @@ export async function startScenario(
       await worker?.stop();
       await sim?.close();
       await tdb?.drop();
-      await env?.teardown();
-      await stopServer();
+      await env?.teardown(); // stops the file's server too
       if (leaks.length) throw new Error(`personal data in workflow histories (Art. 30): ${leaks.join(', ')}`);
     },
   };

@@ -3,24 +3,14 @@
  *   PostgreSQL        TEST_DATABASE_URL (an admin URL of any server), else embedded PostgreSQL in a temp folder;
  *                     a template database with the migrations applied, cloned per test file
  *   Temporal dev      real server with SQLite in memory and the project's search attributes (visibility queries)
- *   time-skipping     Temporal's test server, for timers
+ *   (time-skipping    Temporal's test server: each timer and scenario file starts its own, test/support/temporal.ts)
  * The workflow bundle is built once here and shared by every test worker.
  */
 import type { TestProject } from 'vitest/node';
-import { Connection } from '@temporalio/client';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { migrate, withDatabase } from '../../db/migrate';
-import { startService, waitUntil } from '../../scripts/services';
-import {
-  freePort,
-  startThrowawayPostgres,
-  startThrowawayTemporal,
-  temporalReady,
-} from '../../scripts/throwaway-servers';
-import { temporalBinary } from '../../scripts/temporal-bin';
-import { ensureSearchAttributes } from '../../lib/temporal';
+import { startThrowawayPostgres, startThrowawayTemporal } from '../../scripts/throwaway-servers';
 import { ensureWorkflowBundle } from '../../worker/bundle';
 
 declare module 'vitest' {
@@ -28,7 +18,6 @@ declare module 'vitest' {
     pgAdminUrl: string;
     templateDatabase: string;
     devServerAddress: string;
-    timeSkippingAddress: string;
     workflowBundlePath: string;
   }
 }
@@ -81,27 +70,7 @@ export default async function setup(project: TestProject) {
       );
     }
 
-    // The timer tests' time-skipping server (each regulation scenario file starts its own: test/scenarios/harness.ts).
-    // Its clock is global to the server, so the project runs its files one at a time.
-    const timeSkipping = async (which: 'timeSkippingAddress') => {
-      const port = await freePort();
-      const server = startService(
-        'temporal time-skipping test server',
-        temporalBinary('temporal-test-server'),
-        [String(port)],
-        {
-          logFile: join(tmpdir(), `ui-cases-temporal-test-${port}.log`),
-        },
-      );
-      stops.push(() => server.stop());
-      const address = `127.0.0.1:${port}`;
-      await waitUntil('Temporal time-skipping test server', () => temporalReady(address), 90_000, server);
-      const connection = await Connection.connect({ address });
-      await ensureSearchAttributes(connection, 'default');
-      await connection.close();
-      project.provide(which, address);
-    };
-    if (names.has('timers')) tasks.push(timeSkipping('timeSkippingAddress'));
+    // Time-skipping servers: each timer and scenario file starts its own (test/support/temporal.ts timeSkippingEnv).
 
     if (needsDev || names.has('timers') || names.has('scenarios')) {
       // The project's workflows plus test-only ones (test/support/workflows.ts), bundled once for every test worker.

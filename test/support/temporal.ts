@@ -9,6 +9,13 @@ import { createPolicyStore } from '../../lib/policy-store';
 import { createSourceClients, parseSourceConfig } from '../../integrations/config';
 import { shanghaiInstant } from '../../domain/business-time';
 import { eventually } from './wait';
+import { Connection } from '@temporalio/client';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensureSearchAttributes } from '../../lib/temporal';
+import { startService, waitUntil } from '../../scripts/services';
+import { temporalBinary } from '../../scripts/temporal-bin';
+import { freePort, temporalReady } from '../../scripts/throwaway-servers';
 
 /** The run's Temporal dev server (real server: visibility, search attributes, update-with-start). */
 export function devServerEnv(): Promise<TestWorkflowEnvironment> {
@@ -19,22 +26,44 @@ export function devServerEnv(): Promise<TestWorkflowEnvironment> {
 }
 
 /**
- * The run's time-skipping test server. The SDK's public factory would start a server per call; the run shares one
- * (started in global setup), so this uses the same internal factory with time skipping on. Timer test files run one
- * at a time (vitest project `timers`), because skipping time is global to the server.
+ * A time-skipping test server of the calling file's own, and its environment; `teardown()` stops the server too.
+ * Its clock starts at the real now, whatever other files did with theirs, so a file's dates do not depend on the order
+ * the files run in; and a workflow a file leaves with an activity in flight (terminated at its end) holds only its own
+ * server's clock: on a shared server that hold stopped the next file's time skipping (its pay day never came,
+ * intermittently; temporalio/sdk-java#1618's kind). Used by the `timers` and `scenarios` projects.
  */
-export function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  const port = await freePort();
+  const server = startService(
+    'temporal time-skipping test server',
+    temporalBinary('temporal-test-server'),
+    [String(port)],
+    {
+      logFile: join(tmpdir(), `ui-cases-time-skipping-${port}.log`),
+    },
+  );
+  const address = `127.0.0.1:${port}`;
+  await waitUntil('Temporal time-skipping test server', () => temporalReady(address), 90_000, server);
+  const connection = await Connection.connect({ address });
+  await ensureSearchAttributes(connection, 'default');
+  await connection.close();
   const factory = (TestWorkflowEnvironment as unknown as { create(opts: object): Promise<TestWorkflowEnvironment> })
     .create;
-  return factory.call(TestWorkflowEnvironment, {
+  const env = await factory.call(TestWorkflowEnvironment, {
     server: { type: 'existing' },
-    address: inject('timeSkippingAddress'),
+    address,
     namespace: 'default',
     supportsTimeSkipping: true,
     // The test server (grpc-java) allows a keepalive ping only every 5 minutes; the client's default of 30 s makes it
     // close the connection ("excess pings") under a long test file, and an `env.sleep` in flight then never returns.
     connectionOptions: { channelArgs: { 'grpc.keepalive_time_ms': 330_000, 'grpc.keepalive_permit_without_calls': 0 } },
   });
+  const teardown = env.teardown.bind(env);
+  env.teardown = async () => {
+    await teardown().catch(() => undefined);
+    await server.stop();
+  };
+  return env;
 }
 
 export function uniqueTaskQueue(prefix = 'test'): string {
