@@ -5,9 +5,10 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { CaseSearchResultSchema, CaseSearchSchema, CaseViewSchema } from './cases/router';
-import { CaseNumberParamSchema, ClaimCreatedSchema, ClaimRequestSchema } from './claims/schema';
+import { CaseNumberParamSchema, ClaimCreatedSchema, ClaimRequestSchema, IdempotencyKeySchema } from './claims/schema';
 import type { RequestHandler } from 'express';
 import { ApiError, ErrorBodySchema, sendError } from './errors';
+import { FORMAT } from './formats';
 import {
   CreateUserSchema,
   IssueTokenSchema,
@@ -84,10 +85,9 @@ export function buildOpenApiDocument(): OpenApiDocument {
     security: signedIn,
     request: {
       headers: z.object({
-        'Idempotency-Key': z
-          .string()
-          .optional()
-          .meta({ description: 'Same key and body on a retry return the same case' }),
+        'Idempotency-Key': IdempotencyKeySchema.meta({
+          description: 'Same key and body on a retry return the same case',
+        }),
       }),
       body: { required: true, content: json(ClaimRequestSchema) },
     },
@@ -252,7 +252,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
       security: signedIn,
       request: {
         params: caseParam,
-        headers: z.object({ 'Idempotency-Key': z.string().optional() }),
+        headers: z.object({ 'Idempotency-Key': IdempotencyKeySchema }),
         body: { required: true, content: json(schema) },
       },
       responses: {
@@ -309,7 +309,11 @@ export function buildOpenApiDocument(): OpenApiDocument {
     path: '/supervision/tasks/batch',
     summary: 'Reassign or extend the tasks a filter selects: preview the count, then a result per task',
     request: { body: { required: true, content: json(BatchTasksSchema) } },
-    responses: { 200: { description: 'Results', content: json(z.object({}).loose()) }, 400: error('Bad body') },
+    responses: {
+      200: { description: 'Results', content: json(z.object({}).loose()) },
+      400: error('Bad body'),
+      422: error('assignee_not_active: the assigneeId names no active user'),
+    },
   });
   registry.registerPath({
     ...supervisors,
@@ -537,7 +541,10 @@ export function buildOpenApiDocument(): OpenApiDocument {
     },
     responses: {
       200: { description: 'Saved', content: json(CalendarYearSchema) },
-      400: error('Dates outside the year, or an adjusted workday that is not a weekend day'),
+      400: error('The body is not valid: a date that does not exist, a missing source or reason'),
+      422: error(
+        'calendar_dates_inconsistent: dates outside the year, an adjusted workday that is not a weekend day or is also a holiday',
+      ),
       403: error('Not an administrator'),
     },
   });
@@ -613,6 +620,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
       },
       400: error('A filter is not valid'),
       403: error('The agency filter is outside your scope'),
+      422: error('invalid_cursor: the cursor is not one this list issued (nextCursor of an earlier page)'),
     },
   });
   registry.registerPath({
@@ -676,7 +684,11 @@ export function buildOpenApiDocument(): OpenApiDocument {
     tags: ['tasks'],
     security: signedIn,
     request: { params: taskId, body: { required: true, content: json(ReassignBodySchema) } },
-    responses: { 200: { description: 'Reassigned', content: json(z.object({}).loose()) }, ...refused },
+    responses: {
+      200: { description: 'Reassigned', content: json(z.object({}).loose()) },
+      ...refused,
+      422: error('assignee_not_active: the assigneeId names no active user'),
+    },
   });
   registry.registerPath({
     method: 'post',
@@ -800,9 +812,13 @@ function withoutNul(schema: unknown, components: Record<string, unknown>, seen =
   const ref = typeof node.$ref === 'string' ? /^#\/components\/schemas\/(.+)$/.exec(node.$ref) : null;
   if (ref) return withoutNul(components[ref[1]!], components, seen);
   const types = ([] as unknown[]).concat(node.type ?? []);
-  if (types.includes('string') && node.not === undefined) Object.assign(node, noNul());
+  // A string of a custom format (api/formats.ts) has no NUL by its rule; its schema stays the format alone.
+  const customFormat = (Object.values(FORMAT) as unknown[]).includes(node.format);
+  if (types.includes('string') && node.not === undefined && !customFormat) Object.assign(node, noNul());
   if (types.includes('object') && node.additionalProperties !== false && node.propertyNames === undefined) {
     node.propertyNames = noNul();
+    // The values of the keys an open object does not name are any JSON without NUL too.
+    node.additionalProperties ??= { $ref: '#/components/schemas/JsonWithoutNul' };
   }
   for (const key of ['properties', 'patternProperties', '$defs']) {
     for (const sub of Object.values((node[key] as Record<string, unknown> | undefined) ?? {}))

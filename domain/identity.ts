@@ -127,7 +127,7 @@ const HMT_ADDRESS_CODES = ['810000', '820000', '830000'];
  * 14/15 + 7 digits (older ordinary), PE/SE/DE + 7 digits, P/D + 7 digits, S + 7 or 8 digits (official, service,
  * diplomatic), K + 8 digits (HKSAR), MA + 7 digits (MSAR).
  */
-const CHINESE_PASSPORT =
+export const CHINESE_PASSPORT =
   /^(?:E\d{8}|E[A-HJ-NP-Z]\d{7}|G\d{8}|1[45]\d{7}|[PSD]E\d{7}|[PD]\d{7}|S\d{7,8}|K\d{8}|MA\d{7})$/;
 
 function problemOf(kind: IdentityDocumentKind, n: string): IdentityDocumentProblem | null {

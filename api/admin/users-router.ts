@@ -9,7 +9,7 @@ import { Prisma } from '../../generated/prisma/client';
 import type { Db } from '../../lib/db';
 import { audit } from '../../lib/audit';
 import { ROLES, agencyScopePrefix } from '../../domain/access';
-import { isValidUscc } from '../../domain/identity';
+import { usccSchema } from '../claims/schema';
 import { ApiError, parseOr400, validationError } from '../errors';
 import { assertAgencyScope, currentUser, requireRole } from '../auth/middleware';
 import { createUser, hashPassword, issueServiceToken } from '../auth/service';
@@ -33,7 +33,7 @@ export const CreateUserSchema = z
     roles,
     password,
     /** Art. 8: the employer an employer agent acts for (required for, and only for, employer agents). */
-    employerUscc: z.string().trim().toUpperCase().refine(isValidUscc, '须为统一社会信用代码（GB 32100）').optional(),
+    employerUscc: usccSchema('须为统一社会信用代码（GB 32100）').optional(),
   })
   .superRefine((u, ctx) => {
     const agent = u.roles.includes('employer_agent');
@@ -45,7 +45,17 @@ export const CreateUserSchema = z
     }
     if (!agent && u.employerUscc) ctx.addIssue({ code: 'custom', path: ['employerUscc'], message: '仅限单位经办人' });
   })
-  .meta({ id: 'CreateUser' });
+  .meta({
+    id: 'CreateUser',
+    // The rule above, stated (Art. 8): an employer agent has that role alone and the employer's code; no one else has one.
+    oneOf: [
+      { properties: { roles: { maxItems: 1, items: { const: 'employer_agent' } } }, required: ['employerUscc'] },
+      {
+        properties: { roles: { not: { contains: { const: 'employer_agent' } } } },
+        not: { required: ['employerUscc'] },
+      },
+    ],
+  });
 
 export const UpdateUserSchema = z
   .strictObject({
@@ -192,11 +202,9 @@ export function usersRouter(deps: { db: Db }): Router {
       }
     }
     if (id === admin.id && (body.active === false || (body.roles && !body.roles.includes('administrator')))) {
-      throw validationError([
-        {
-          path: body.active === false ? 'active' : 'roles',
-          message: '不能取消您自己的系统管理权限',
-        },
+      // 409: the change is well formed; it conflicts with who is asking (the last say over one's own access).
+      throw new ApiError(409, 'own_administration', '不能取消您自己的系统管理权限', [
+        { path: body.active === false ? 'active' : 'roles', message: '不能取消您自己的系统管理权限' },
       ]);
     }
     const now = new Date();

@@ -62,7 +62,8 @@ const PROPOSERS = ['reviewer', 'second_reviewer', 'auditor'] as const;
 
 export const RerunParamsSchema = z.strictObject({
   caseNumber: CaseNumberParamSchema.shape.caseNumber,
-  version: z.coerce.number().int('须为整数').min(1, '须不小于1'),
+  // At most PostgreSQL's integer, the column's type (a larger number was a 500, found by schemathesis).
+  version: z.coerce.number().int('须为整数').min(1, '须不小于1').max(2_147_483_647, '须为决定的版本号'),
 });
 
 /** Who may re-run a determination: those who audit, supervise or review determinations (Art. 28, 78). */

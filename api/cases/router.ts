@@ -259,7 +259,12 @@ export const CaseSearchSchema = z
     page: z.number().int('须为整数').min(1, '须不小于1').default(1),
     pageSize: z.number().int('须为整数').min(1, '须不小于1').max(50, '不能大于50').default(20),
   })
-  .meta({ id: 'CaseSearch', description: 'Exactly one of caseNumber, idNumber, name' });
+  .meta({
+    id: 'CaseSearch',
+    description: 'Exactly one of caseNumber, idNumber, name',
+    // The route's rule, stated: exactly one criterion.
+    oneOf: [{ required: ['caseNumber'] }, { required: ['idNumber'] }, { required: ['name'] }],
+  });
 
 export const CaseSearchResultSchema = z
   .object({

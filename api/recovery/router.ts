@@ -242,7 +242,8 @@ export function recoveryRouter(deps: {
       const message = party
         ? `只能以${objector === 'person' ? '本人' : '本单位'}名义申请复核`
         : `必须是该决定涉及的${concerned.map((o) => (o === 'person' ? '个人' : '单位')).join('或')}（规程第十三条）`;
-      throw new ApiError(400, 'validation_failed', '复核申请人与该决定不符', [{ path: 'objector', message }]);
+      // 409: who may object follows from the case (whom the decision concerns) and the caller, not the body's form.
+      throw new ApiError(409, 'objector_not_party', '复核申请人与该决定不符', [{ path: 'objector', message }]);
     }
     // The decision objected to must exist on the case.
     const missing = await missingDecision(db, c, body.subject);

@@ -519,7 +519,8 @@ export function supervisionRouter(deps: {
     if (b.action.kind === 'reassign') {
       assignee = await db.user.findUnique({ where: { id: b.action.assigneeId } });
       if (!assignee || !assignee.active)
-        throw new ApiError(400, 'validation_failed', '没有此在岗用户', [
+        // 422: the id is well formed; whether it names an active user is the state of the accounts.
+        throw new ApiError(422, 'assignee_not_active', '没有此在岗用户', [
           { path: 'action.assigneeId', message: '不是在岗用户' },
         ]);
     }

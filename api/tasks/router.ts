@@ -62,7 +62,7 @@ export const TaskListQuerySchema = z.strictObject({
   dueFrom: isoDate.optional(),
   dueTo: isoDate.optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().max(200).optional(),
+  cursor: z.string().max(200).optional().meta({ description: 'nextCursor of the previous page, as given (opaque)' }),
 });
 
 /** GET /notifications: only the unread ones when `unread=true`. */
@@ -453,7 +453,10 @@ export function tasksRouter(deps: { db: Db; temporal: Client; actionWaitMs?: num
     const body = parseOr400(ReassignBodySchema, req.body);
     const assignee = await db.user.findUnique({ where: { id: body.assigneeId } });
     if (!assignee || !assignee.active) {
-      throw new ApiError(400, 'validation_failed', '没有此在岗用户', [{ path: 'assigneeId', message: '不是在岗用户' }]);
+      // 422: the id is well formed; whether it names an active user is the state of the accounts.
+      throw new ApiError(422, 'assignee_not_active', '没有此在岗用户', [
+        { path: 'assigneeId', message: '不是在岗用户' },
+      ]);
     }
     const actor = actorOf(currentUser(req));
     const view = await update(

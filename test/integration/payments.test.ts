@@ -480,9 +480,10 @@ describe('the funds request and the ledger over the API (Art. 62)', () => {
     expect(premium.body.items).toEqual([
       expect.objectContaining({ payee: { name: '沈阳市医疗保险经办机构', accountNumber: null, bankName: null } }),
     ]);
-    expect((await get('/finance/payables?cursor=nonsense')).body.error.fields).toEqual([
-      { path: 'query.cursor', message: '不是本列表的翻页游标' },
-    ]);
+    const badCursor = await get('/finance/payables?cursor=nonsense');
+    expect(badCursor.status).toBe(422);
+    expect(badCursor.body.error.code).toBe('invalid_cursor');
+    expect(badCursor.body.error.fields).toEqual([{ path: 'query.cursor', message: '不是本列表的翻页游标' }]);
   });
 
   it('keeps a case a confirmed suspicious item holds out of the request and the run until released, then pays it once (Art. 62, 80)', async () => {

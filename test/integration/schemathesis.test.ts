@@ -8,16 +8,20 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { schemathesisCommand } from '../../scripts/schemathesis-bin';
 import { fuzzEnvironment, type FuzzEnvironment } from '../support/fuzz-run';
 
+const HOOKS = fileURLToPath(new URL('./schemathesis_hooks.py', import.meta.url));
+const CONFIG = fileURLToPath(new URL('./schemathesis.toml', import.meta.url));
 const SEED = Number(process.env.SCHEMATHESIS_SEED ?? 20261206);
 const EXAMPLES = Number(process.env.SCHEMATHESIS_EXAMPLES ?? 50);
 
 let env: FuzzEnvironment;
 beforeAll(async () => {
-  env = await fuzzEnvironment();
+  // A worker and the simulators: the claims schemathesis files are followed to their cases' operations.
+  env = await fuzzEnvironment({ withCases: true });
 });
 afterAll(async () => {
   await env?.close();
@@ -31,7 +35,8 @@ function run(args: string[], cwd: string): Promise<{ code: number | null; output
     // directory and replays them first, and every run is to be the same run of the fixed seed.
     const child = spawn(st.command, [...st.args, ...args], {
       cwd,
-      env: { ...process.env, ...st.env, NO_COLOR: '1', COLUMNS: '160' },
+      // The generators of the document's custom formats (api/formats.ts).
+      env: { ...process.env, ...st.env, SCHEMATHESIS_HOOKS: HOOKS, NO_COLOR: '1', COLUMNS: '160' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -48,6 +53,9 @@ describe('OpenAPI document', () => {
     const authorization = env.principals[1]!.authorization!;
     const { code, output } = await run(
       [
+        // Which refusals of a valid request count as acceptance (422 for the state of the world), and why: the file.
+        '--config-file',
+        CONFIG,
         'run',
         `${env.api.url}/openapi.json`,
         '--checks',

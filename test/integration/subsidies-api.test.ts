@@ -139,10 +139,10 @@ describe('public notices and the screening (Art. 49, 50)', () => {
       { itemNo: 7, reason: '不符合条件' },
       { 'content-type': 'application/json' },
     );
-    expect(bad.status).toBe(400);
-    expect(((await bad.json()) as { error: { fields: unknown[] } }).error.fields).toEqual([
-      { path: 'itemNo', message: '公示中没有第7条' },
-    ]);
+    expect(bad.status).toBe(422);
+    const badBody = (await bad.json()) as { error: { code: string; fields: unknown[] } };
+    expect(badBody.error.code).toBe('notice_item_unknown');
+    expect(badBody.error.fields).toEqual([{ path: 'itemNo', message: '公示中没有第7条' }]);
     const empty = await post(
       '/public/notices/GSH-2026-210100-TEST000001/objections',
       { itemNo: 1, reason: '' },

@@ -356,7 +356,8 @@ describe('复核 of every case type (Art. 13)', () => {
       headers: ownAgent,
       body: { subject: 'refusal', objector: 'person', grounds: '原决定有误，附证明材料', evidence: EVIDENCE },
     });
-    expect(asPerson.status).toBe(400);
+    expect(asPerson.status).toBe(409);
+    expect(asPerson.body.error.code).toBe('objector_not_party');
     expect(asPerson.body.error.fields.map((f: { path: string }) => f.path)).toEqual(['objector']);
   });
 
