@@ -100,6 +100,9 @@ export function buildOpenApiDocument(): OpenApiDocument {
       202: { description: 'The case is started; it appears in GET /cases shortly', content: json(ClaimCreatedSchema) },
       400: error('The body is not valid: every field and rule is listed'),
       409: error('The Idempotency-Key was used for another request'),
+      422: error(
+        'date_in_future: the separation date is after today; agency_not_paying: no city or county agency has the paying agencyCode',
+      ),
       413: error('The body is too large'),
       415: error('The body is not application/json'),
       503: error('Temporal or PostgreSQL is unavailable (Retry-After)'),
@@ -261,6 +264,9 @@ export function buildOpenApiDocument(): OpenApiDocument {
         400: error('The body is not valid'),
         404: error('No such benefit claim for you'),
         409: error('The Idempotency-Key was used for another body'),
+        422: error(
+          "date_in_future: the birth or death is after today; survivor_is_deceased: the survivor is the case's own person",
+        ),
       },
     });
   }
@@ -663,6 +669,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
         content: json(z.object({ taskId: z.string(), completedAt: z.string() }).loose()),
       },
       ...refused,
+      422: error("invalid_form: the form does not fit this task's decision form (its JSON Schema: GET /tasks/{id})"),
     },
   });
   registry.registerPath({

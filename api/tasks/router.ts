@@ -232,7 +232,9 @@ const REFUSAL_STATUS: Record<TaskRefusalDetails['code'] | TaskRefusalCode, numbe
   missing_role: 403,
   outside_scope: 403,
   separation_of_duties: 403,
-  invalid_form: 400,
+  // The decision form a task takes depends on the task (its step, GET /tasks/{id} gives its JSON Schema): the
+  // document can only say "a JSON object", so a form that does not fit this task is 422, not a 400 of the document.
+  invalid_form: 422,
 };
 
 /** A refusal from the workflow's validator becomes the matching HTTP answer. */
@@ -241,12 +243,7 @@ export function fromUpdateFailure(err: unknown): ApiError | undefined {
   if (err.cause.type !== 'TaskRefused') return undefined;
   const details = (err.cause.details?.[0] ?? { code: 'task_not_open' }) as TaskRefusalDetails;
   const status = REFUSAL_STATUS[details.code] ?? 409;
-  return new ApiError(
-    status,
-    details.code === 'invalid_form' ? 'validation_failed' : details.code,
-    err.cause.message,
-    details.fields ?? [],
-  );
+  return new ApiError(status, details.code, err.cause.message, details.fields ?? []);
 }
 
 /** A clerk's action the case accepted but had not finished applying when the wait ran out (see `update`). */

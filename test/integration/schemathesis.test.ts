@@ -67,6 +67,10 @@ describe('OpenAPI document', () => {
         // One worker: with the seed fixed, the same requests in the same order on every run.
         '--workers',
         '1',
+        // A case's Update waits up to 15 s for its worker before the API answers 503 (lib/temporal.ts): the client
+        // waits longer than that, so a slow answer is judged by its status, not cut off as a network error.
+        '--request-timeout',
+        '20',
         '--header',
         `Authorization: ${authorization}`,
         // Signing out would end the very session the run uses, and every later request would be answered 401; signing
