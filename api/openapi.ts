@@ -438,6 +438,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
       400: error('The body is not valid'),
       403: error('Not an administrator, or the agency is outside your scope'),
       409: error('The username is taken'),
+      422: error('agency_unknown: no agency has the agencyCode'),
     },
   });
   registry.registerPath({
@@ -452,6 +453,8 @@ export function buildOpenApiDocument(): OpenApiDocument {
       400: error('The body is not valid'),
       403: error('Not an administrator, or the user is outside your scope'),
       404: error('没有此用户'),
+      409: error('own_administration: an administrator may not remove their own administration'),
+      422: error('agency_unknown: no agency has the agencyCode'),
     },
   });
 

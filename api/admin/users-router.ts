@@ -128,7 +128,10 @@ const viewOf = async (db: Db, u: UserRow) => view(u, await accountLocks(db, [u.u
 
 async function assertAgencyExists(db: Db, code: string) {
   if (!(await db.agency.findUnique({ where: { code } }))) {
-    throw validationError([{ path: 'agencyCode', message: '不是已知的经办机构' }]);
+    // 422: whether a code names an agency is the agency table's to say, not the code's form.
+    throw new ApiError(422, 'agency_unknown', '不是已知的经办机构', [
+      { path: 'agencyCode', message: '不是已知的经办机构' },
+    ]);
   }
 }
 

@@ -38,7 +38,15 @@ export const RevocationRequestSchema = z
     }),
     reference: z.string().trim().min(2, '必须注明依据（复核案件号、稽核编号或记录）').max(200),
     reasons: z
-      .array(z.string().trim().min(2, '必须说明核定结果错在何处').max(200))
+      .array(
+        z
+          .string()
+          .trim()
+          .min(2, '必须说明核定结果错在何处')
+          .max(200)
+          // Two characters once trimmed: two that are not white space, stated (the pattern is unanchored).
+          .meta({ pattern: '\\S[\\s\\S]*\\S' }),
+      )
       .min(1, '必须说明撤销原因（第十一条：明确告知原因）')
       .max(20),
     effectiveFrom: isoDateField

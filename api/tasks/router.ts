@@ -68,7 +68,10 @@ export const TaskListQuerySchema = z.strictObject({
 /** GET /notifications: only the unread ones when `unread=true`. */
 export const NotificationsQuerySchema = z.strictObject({ unread: z.enum(['true', 'false']).optional() });
 export const TaskIdParamSchema = z.object({ id: z.uuid('须为任务编号') });
-export const CompleteTaskBodySchema = z.strictObject({ form: z.unknown() }).meta({ id: 'CompleteTask' });
+// `form` is required (any JSON value; the task's workflow checks it against the task's form): said in the document too.
+export const CompleteTaskBodySchema = z
+  .strictObject({ form: z.unknown() })
+  .meta({ id: 'CompleteTask', required: ['form'] });
 export const CommentBodySchema = z
   .strictObject({ text: z.string().trim().min(1).max(2000) })
   .meta({ id: 'TaskComment' });

@@ -67,9 +67,12 @@ describe('OpenAPI document', () => {
         // One worker: with the seed fixed, the same requests in the same order on every run.
         '--workers',
         '1',
-        // A case's Update waits up to 15 s for its worker before the API answers 503 (lib/temporal.ts): the client
-        // waits longer than that, so a slow answer is judged by its status, not cut off as a network error.
+        // A case's Update waits up to 15 s for its worker before the API answers 503 (lib/temporal.ts), a task action
+        // 10 s before it answers 202 (api/tasks/router.ts): the client waits, and the response time check allows,
+        // longer than those deadlines, so a slow answer is judged by its status, not cut off as a network error.
         '--request-timeout',
+        '25',
+        '--max-response-time',
         '20',
         '--header',
         `Authorization: ${authorization}`,
