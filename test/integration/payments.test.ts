@@ -429,7 +429,7 @@ describe('the funds request and the ledger over the API (Art. 62)', () => {
       fetch(`${api.url}/finance/payment-runs`, { method: 'POST', headers, body: JSON.stringify(body) });
     expect((await post(auditor.headers, { agencyCode: ANSHAN, month: '2026-12' })).status).toBe(403);
     const notCity = await post(province, { agencyCode: '210000', month: '2026-12' });
-    expect(notCity.status).toBe(400);
+    expect(notCity.status).toBe(422);
     expect(((await notCity.json()) as any).error.fields).toEqual([
       { path: 'agencyCode', message: expect.stringContaining('市级经办机构') },
     ]);

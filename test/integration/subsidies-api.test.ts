@@ -169,7 +169,7 @@ describe('public notices and the screening (Art. 49, 50)', () => {
     const thisYear = Number(new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 4));
     for (const year of [thisYear, thisYear + 1]) {
       const res = await post('/job-retention/screenings', { agencyCode: '210100', year }, boss);
-      expect(res.status).toBe(400);
+      expect(res.status).toBe(422);
       expect(((await res.json()) as { error: { fields: unknown[] } }).error.fields).toEqual([
         { path: 'year', message: expect.stringContaining('规程第四十九条') },
       ]);
