@@ -47,7 +47,7 @@ import { ApiError, errorHandler, notFoundHandler, sendError } from './errors';
 import { refuseNulCharacters } from './input-guard';
 import { refuseCrossSiteWrites, securityHeaders } from './security';
 import type { ApiMetrics } from './metrics';
-import { buildOpenApiDocument } from './openapi';
+import { buildOpenApiDocument, methodNotAllowed } from './openapi';
 import { systemRouter } from './system/router';
 
 export interface AppDeps {
@@ -133,6 +133,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(refuseNulCharacters);
 
   const openApiDocument = buildOpenApiDocument();
+  app.use(methodNotAllowed(openApiDocument));
   app.use(
     systemRouter({
       db: deps.db,

@@ -5,13 +5,16 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { CaseSearchResultSchema, CaseSearchSchema, CaseViewSchema } from './cases/router';
-import { CaseNumberParamSchema, ClaimCreatedSchema, ClaimRequestSchema } from './claims/schema';
-import { ErrorBodySchema } from './errors';
+import { CaseNumberParamSchema, ClaimCreatedSchema, ClaimRequestSchema, IdempotencyKeySchema } from './claims/schema';
+import type { RequestHandler } from 'express';
+import { ApiError, ErrorBodySchema, sendError } from './errors';
+import { FORMAT } from './formats';
 import {
   CreateUserSchema,
   IssueTokenSchema,
   UnlockUserSchema,
   UpdateUserSchema,
+  UserIdParamSchema,
   UserViewSchema,
 } from './admin/users-router';
 import {
@@ -28,7 +31,7 @@ import {
   StopReportSchema,
   SupplyMaterialsSchema,
 } from './cases/lifecycle-router';
-import { BatchTasksSchema, StuckQuerySchema } from './supervision/router';
+import { BatchTasksSchema, StuckQuerySchema, WORKFLOW_ID, WorkflowActionBodySchema } from './supervision/router';
 import {
   ChildbirthSubsidyRequestSchema,
   OtherBenefitCreatedSchema,
@@ -41,6 +44,7 @@ import {
   CalendarYearBodySchema,
   CalendarYearSchema,
   DueDateQuerySchema,
+  YearParam,
 } from './calendar/router';
 import { registerPolicyOpenApi } from './policy/router';
 import { registerPolicyEntriesOpenApi } from './admin/policy-entries-router';
@@ -58,17 +62,20 @@ import {
   ExtendBodySchema,
   ReassignBodySchema,
   TaskListQuerySchema,
+  NotificationsQuerySchema,
+  TaskIdParamSchema,
   TaskSummarySchema,
 } from './tasks/router';
 
 const json = (schema: z.ZodType) => ({ 'application/json': { schema } });
 const error = (description: string) => ({ description, content: json(ErrorBodySchema) });
 
-export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generateDocument']> {
+export function buildOpenApiDocument(): OpenApiDocument {
   const registry = new OpenAPIRegistry();
   registry.registerComponent('securitySchemes', 'session', { type: 'apiKey', in: 'cookie', name: 'ui_session' });
   registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
-  const signedIn: Record<string, string[]>[] = [{ session: [] }, { bearer: [] }];
+  // Either one: a bearer token (machine clients, listed first) or the session cookie of a signed-in browser.
+  const signedIn: Record<string, string[]>[] = [{ bearer: [] }, { session: [] }];
 
   registry.registerPath({
     method: 'post',
@@ -79,10 +86,9 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
     security: signedIn,
     request: {
       headers: z.object({
-        'Idempotency-Key': z
-          .string()
-          .optional()
-          .meta({ description: 'Same key and body on a retry return the same case' }),
+        'Idempotency-Key': IdempotencyKeySchema.meta({
+          description: 'Same key and body on a retry return the same case',
+        }),
       }),
       body: { required: true, content: json(ClaimRequestSchema) },
     },
@@ -95,6 +101,9 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
       202: { description: 'The case is started; it appears in GET /cases shortly', content: json(ClaimCreatedSchema) },
       400: error('The body is not valid: every field and rule is listed'),
       409: error('The Idempotency-Key was used for another request'),
+      422: error(
+        'date_in_future: the separation date is after today; agency_not_paying: no city or county agency has the paying agencyCode',
+      ),
       413: error('The body is too large'),
       415: error('The body is not application/json'),
       503: error('Temporal or PostgreSQL is unavailable (Retry-After)'),
@@ -195,7 +204,7 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
       429: error('Too many wrong codes from this address (client_locked, Retry-After)'),
     },
   });
-  const caseParam = z.object({ caseNumber: z.string() });
+  const caseParam = CaseNumberParamSchema;
   const lifecycle = [
     ['materials', SupplyMaterialsSchema, 'Supply the materials asked for in the one-time notice (Art. 37)'],
     [
@@ -247,7 +256,7 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
       security: signedIn,
       request: {
         params: caseParam,
-        headers: z.object({ 'Idempotency-Key': z.string().optional() }),
+        headers: z.object({ 'Idempotency-Key': IdempotencyKeySchema }),
         body: { required: true, content: json(schema) },
       },
       responses: {
@@ -256,12 +265,15 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
         400: error('The body is not valid'),
         404: error('No such benefit claim for you'),
         409: error('The Idempotency-Key was used for another body'),
+        422: error(
+          "date_in_future: the birth or death is after today; survivor_is_deceased: the survivor is the case's own person",
+        ),
       },
     });
   }
   // Supervision (issue 9; Art. 76-78): supervisors and auditors see; supervisors act, each action with a reason.
   const supervisors = { security: signedIn, tags: ['supervision'] };
-  const workflowParam = z.object({ workflowId: z.string() });
+  const workflowParam = z.object({ workflowId: WORKFLOW_ID });
   registry.registerPath({
     ...supervisors,
     method: 'get',
@@ -289,7 +301,7 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
       summary,
       request: {
         params: workflowParam,
-        body: { required: true, content: json(z.object({ reason: z.string().min(4) })) },
+        body: { required: true, content: json(WorkflowActionBodySchema) },
       },
       responses: {
         200: { description: 'Done', content: json(z.object({}).loose()) },
@@ -304,7 +316,11 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
     path: '/supervision/tasks/batch',
     summary: 'Reassign or extend the tasks a filter selects: preview the count, then a result per task',
     request: { body: { required: true, content: json(BatchTasksSchema) } },
-    responses: { 200: { description: 'Results', content: json(z.object({}).loose()) }, 400: error('Bad body') },
+    responses: {
+      200: { description: 'Results', content: json(z.object({}).loose()) },
+      400: error('Bad body'),
+      422: error('assignee_not_active: the assigneeId names no active user'),
+    },
   });
   registry.registerPath({
     ...supervisors,
@@ -393,7 +409,7 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
     summary: 'A bearer token for a machine client (online channel, kiosk); shown once; audited',
     tags: ['admin'],
     security: signedIn,
-    request: { params: z.object({ id: z.string() }), body: { required: true, content: json(IssueTokenSchema) } },
+    request: { params: UserIdParamSchema, body: { required: true, content: json(IssueTokenSchema) } },
     responses: {
       201: { description: 'Issued', content: json(z.object({ token: z.string(), expiresAt: z.string() })) },
       403: error('Not an administrator'),
@@ -423,6 +439,7 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
       400: error('The body is not valid'),
       403: error('Not an administrator, or the agency is outside your scope'),
       409: error('The username is taken'),
+      422: error('agency_unknown: no agency has the agencyCode'),
     },
   });
   registry.registerPath({
@@ -431,12 +448,14 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
     summary: 'Change roles, agency, password or deactivate a user (Art. 94; reason required; audited)',
     tags: ['admin'],
     security: signedIn,
-    request: { params: z.object({ id: z.string() }), body: { required: true, content: json(UpdateUserSchema) } },
+    request: { params: UserIdParamSchema, body: { required: true, content: json(UpdateUserSchema) } },
     responses: {
       200: { description: 'Updated', content: json(UserViewSchema) },
       400: error('The body is not valid'),
       403: error('Not an administrator, or the user is outside your scope'),
       404: error('没有此用户'),
+      409: error('own_administration: an administrator may not remove their own administration'),
+      422: error('agency_unknown: no agency has the agencyCode'),
     },
   });
 
@@ -447,7 +466,7 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
       'Unlock an account that failed sign-ins locked, from every client (Art. 95; reason required; audited); the same answer when it was not locked',
     tags: ['admin'],
     security: signedIn,
-    request: { params: z.object({ id: z.uuid() }), body: { required: true, content: json(UnlockUserSchema) } },
+    request: { params: UserIdParamSchema, body: { required: true, content: json(UnlockUserSchema) } },
     responses: {
       200: { description: 'The user, unlocked', content: json(UserViewSchema) },
       400: error('The id or the body is not valid'),
@@ -514,7 +533,7 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
     summary: "A year's statutory holidays and adjusted workdays (调休)",
     tags: ['calendar'],
     security: signedIn,
-    request: { params: z.object({ year: z.string() }) },
+    request: { params: YearParam },
     responses: {
       200: { description: 'The year', content: json(CalendarYearSchema) },
       404: error('No data for the year'),
@@ -527,12 +546,15 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
     tags: ['calendar'],
     security: signedIn,
     request: {
-      params: z.object({ year: z.string() }),
+      params: YearParam,
       body: { required: true, content: json(CalendarYearBodySchema) },
     },
     responses: {
       200: { description: 'Saved', content: json(CalendarYearSchema) },
-      400: error('Dates outside the year, or an adjusted workday that is not a weekend day'),
+      400: error('The body is not valid: a date that does not exist, a missing source or reason'),
+      422: error(
+        'calendar_dates_inconsistent: dates outside the year, an adjusted workday that is not a weekend day or is also a holiday',
+      ),
       403: error('Not an administrator'),
     },
   });
@@ -573,7 +595,7 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
     responses: { 200: { description: 'The state', content: json(CalendarStatusSchema) }, 401: error('Not signed in') },
   });
 
-  const taskId = z.object({ id: z.string().meta({ description: 'task ID' }) });
+  const taskId = TaskIdParamSchema;
   const refused = {
     400: error('The form or body is not valid: every field and rule'),
     403: error('Missing role, outside your agency scope, or 岗位不相容 (Art. 5, 77): the reason is given'),
@@ -608,6 +630,7 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
       },
       400: error('A filter is not valid'),
       403: error('The agency filter is outside your scope'),
+      422: error('invalid_cursor: the cursor is not one this list issued (nextCursor of an earlier page)'),
     },
   });
   registry.registerPath({
@@ -650,6 +673,7 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
         content: json(z.object({ taskId: z.string(), completedAt: z.string() }).loose()),
       },
       ...refused,
+      422: error("invalid_form: the form does not fit this task's decision form (its JSON Schema: GET /tasks/{id})"),
     },
   });
   registry.registerPath({
@@ -671,7 +695,11 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
     tags: ['tasks'],
     security: signedIn,
     request: { params: taskId, body: { required: true, content: json(ReassignBodySchema) } },
-    responses: { 200: { description: 'Reassigned', content: json(z.object({}).loose()) }, ...refused },
+    responses: {
+      200: { description: 'Reassigned', content: json(z.object({}).loose()) },
+      ...refused,
+      422: error('assignee_not_active: the assigneeId names no active user'),
+    },
   });
   registry.registerPath({
     method: 'post',
@@ -688,7 +716,7 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
     summary: 'Overdue tasks, reminders and escalations for me and my roles in my scope (Art. 78)',
     tags: ['tasks'],
     security: signedIn,
-    request: { query: z.object({ unread: z.enum(['true', 'false']).optional() }) },
+    request: { query: NotificationsQuerySchema },
     responses: {
       200: { description: 'Notifications', content: json(z.object({ items: z.array(z.object({}).loose()) })) },
     },
@@ -707,12 +735,139 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
   registerDataCorrectionsOpenApi(registry, { security: signedIn });
   registerRegisterOpenApi(registry, { security: signedIn });
 
-  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
-    openapi: '3.1.0',
-    info: {
-      title: '失业保险经办系统 API',
-      version: '0.1.0',
-      description: 'Case system for the procedures of 《辽宁省失业保险经办规程》 (辽人社〔2021〕33号).',
-    },
+  return withCommonAnswers(
+    new OpenApiGeneratorV31(registry.definitions).generateDocument({
+      openapi: '3.1.0',
+      info: {
+        title: '失业保险经办系统 API',
+        version: '0.1.0',
+        description: 'Case system for the procedures of 《辽宁省失业保险经办规程》 (辽人社〔2021〕33号).',
+      },
+    }),
+  );
+}
+
+type OpenApiDocument = ReturnType<OpenApiGeneratorV31['generateDocument']>;
+const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
+
+/**
+ * The answers that come from the layers every route passes through rather than from the route itself, added to each
+ * operation the layer applies to (issue 21: every status that can be answered is documented):
+ *   400  a parameter or body that breaks its schema (and a path whose percent-encoding is broken)
+ *   401  a signed-in operation called without a valid session or token (api/auth/middleware.ts)
+ *   403  a signed-in operation called by a role, agency or employer it is not for; a cross-site write (security.ts)
+ *   404  a path parameter that names nothing the caller may see
+ *   413, 415  a body over 64 kB, or not application/json (app.ts)
+ *   503  PostgreSQL or Temporal unavailable (errors.ts dependencyOutage), for every operation but liveness and metrics
+ * An operation without a security requirement says so with `security: []`.
+ */
+function withCommonAnswers(doc: OpenApiDocument): OpenApiDocument {
+  const components = ((doc.components ??= {}).schemas ??= {});
+  // Any JSON value (a task's decision form, checked by the case's workflow) — but no NUL in its strings and keys.
+  const anyJson = { $ref: '#/components/schemas/JsonWithoutNul' };
+  components.JsonWithoutNul = {
+    description: 'Any JSON value whose strings and keys contain no NUL character (U+0000)',
+    anyOf: [
+      { type: ['null', 'boolean', 'number'] },
+      { type: 'string', ...noNul() },
+      { type: 'array', items: anyJson },
+      { type: 'object', propertyNames: noNul(), additionalProperties: anyJson },
+    ],
+  };
+  const ref = { $ref: '#/components/schemas/Error' };
+  const answer = (description: string) => ({ description, content: { 'application/json': { schema: ref } } });
+  for (const [path, item] of Object.entries(doc.paths ?? {})) {
+    for (const method of METHODS) {
+      const op = item[method];
+      if (!op) continue;
+      const responses = (op.responses ??= {});
+      const add = (status: number, description: string) => {
+        responses[String(status)] ??= answer(description);
+      };
+      const secured = (op.security ?? []).length > 0;
+      if (!secured) op.security = [];
+      for (const p of op.parameters ?? []) if ('schema' in p) withoutNul(p.schema, components);
+      const body = op.requestBody && 'content' in op.requestBody ? op.requestBody.content : {};
+      for (const media of Object.values(body)) withoutNul(media.schema, components);
+      const hasInput = (op.parameters ?? []).length > 0 || op.requestBody !== undefined;
+      if (hasInput || path.includes('{')) add(400, '参数或请求内容不符合要求：列出每个字段及其规则');
+      if (secured) {
+        add(401, '未登录，或会话、令牌无效或已过期');
+        add(403, '岗位、经办机构或单位无权办理此项');
+      } else if (op.requestBody !== undefined) {
+        add(403, '拒绝来自其他网站的请求');
+      }
+      if (path.includes('{')) add(404, '没有此对象，或无权查看');
+      if (op.requestBody !== undefined) {
+        add(413, '请求内容过大');
+        add(415, '请求内容须为 application/json');
+      }
+      if (path !== '/healthz' && path !== '/metrics') add(503, '数据库或 Temporal 暂不可用，请稍后再试（Retry-After）');
+    }
+  }
+  return doc;
+}
+
+/** A NUL character, which input-guard.ts refuses in every string and key of a body and query (PostgreSQL cannot store it). */
+const noNul = () => ({ not: { type: 'string' as const, pattern: '\\u0000' } });
+
+/**
+ * Says in a request's schema what input-guard.ts enforces: no string, and no key of an open object, contains a NUL.
+ * Components a request refers to are marked too (they are request schemas; the error body is never one).
+ */
+function withoutNul(schema: unknown, components: Record<string, unknown>, seen = new Set<unknown>()): void {
+  if (!schema || typeof schema !== 'object' || seen.has(schema)) return;
+  seen.add(schema);
+  const node = schema as Record<string, unknown>;
+  // An unconstrained value (z.unknown()) is any JSON value without a NUL.
+  if (Object.keys(node).length === 0) return void (node.$ref = '#/components/schemas/JsonWithoutNul');
+  const ref = typeof node.$ref === 'string' ? /^#\/components\/schemas\/(.+)$/.exec(node.$ref) : null;
+  if (ref) return withoutNul(components[ref[1]!], components, seen);
+  const types = ([] as unknown[]).concat(node.type ?? []);
+  // A string of a custom format (api/formats.ts) has no NUL by its rule; its schema stays the format alone.
+  const customFormat = (Object.values(FORMAT) as unknown[]).includes(node.format);
+  if (types.includes('string') && node.not === undefined && !customFormat) Object.assign(node, noNul());
+  if (types.includes('object') && node.additionalProperties !== false && node.propertyNames === undefined) {
+    node.propertyNames = noNul();
+    // The values of the keys an open object does not name are any JSON without NUL too.
+    node.additionalProperties ??= { $ref: '#/components/schemas/JsonWithoutNul' };
+  }
+  for (const key of ['properties', 'patternProperties', '$defs']) {
+    for (const sub of Object.values((node[key] as Record<string, unknown> | undefined) ?? {}))
+      withoutNul(sub, components, seen);
+  }
+  for (const key of ['items', 'additionalProperties', 'contains']) withoutNul(node[key], components, seen);
+  for (const key of ['allOf', 'anyOf', 'oneOf', 'prefixItems']) {
+    for (const sub of (node[key] as unknown[] | undefined) ?? []) withoutNul(sub, components, seen);
+  }
+}
+
+/**
+ * The methods of the document's paths (issue 21), mounted before the routers: OPTIONS on a known path lists in `Allow`
+ * what the document declares (the routers' own OPTIONS answers would list only their part of a path), and a known
+ * path called with a method the document does not declare is answered 405 with `Allow` (RFC 9110 §15.5.6) — before a
+ * route of another template can take it (GET /cases/search is not GET /cases/{caseNumber}).
+ */
+export function methodNotAllowed(doc: OpenApiDocument): RequestHandler {
+  const routes = Object.entries(doc.paths ?? {}).map(([path, item]) => {
+    const params = (path.match(/\{/g) ?? []).length;
+    const source = path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+');
+    const methods = METHODS.filter((m) => item[m]).map((m) => m.toUpperCase());
+    if (methods.includes('GET') && !methods.includes('HEAD')) methods.push('HEAD');
+    return { pattern: new RegExp(`^${source}/?$`), params, methods };
   });
+  return (req, res, next) => {
+    const matches = routes.filter((r) => r.pattern.test(req.path));
+    if (matches.length === 0) return next();
+    // The most specific template wins: /cases/search over /cases/{caseNumber}.
+    const fewest = Math.min(...matches.map((r) => r.params));
+    const allowed = [...new Set(matches.filter((r) => r.params === fewest).flatMap((r) => r.methods))];
+    if (allowed.includes(req.method)) return next();
+    res.setHeader('Allow', allowed.join(', '));
+    if (req.method === 'OPTIONS') return void res.status(204).end();
+    sendError(
+      res,
+      new ApiError(405, 'method_not_allowed', `此接口不支持 ${req.method} 方法，可用：${allowed.join(', ')}`),
+    );
+  };
 }

@@ -115,7 +115,9 @@ export const CASE_REFUSALS = {
     code: 'separation_of_duties',
     message: '岗位不相容：同一案件的前后环节须由不同经办人员办理（第七十七条）',
   },
-  invalid_form: { status: 400, code: 'invalid_form', message: '审批表填写有误，请按提示修改' },
+  // The form a task takes depends on the task (GET /tasks/{id} gives its JSON Schema): the document can say only "a JSON
+  // object", so a form that does not fit this task is 422, not a 400 of the document.
+  invalid_form: { status: 422, code: 'invalid_form', message: '审批表填写有误，请按提示修改' },
   calendar_not_covered: {
     status: 422,
     code: 'calendar_not_covered',

@@ -58,8 +58,9 @@ export function isValidUscc(code: string): boolean {
 }
 
 /** Mainland mobile number (11 digits, 1[3-9]...): the number SMS notices go to (Art. 38, 42). */
+export const MAINLAND_MOBILE_PATTERN = /^1[3-9]\d{9}$/;
 export function isMainlandMobile(phone: string): boolean {
-  return /^1[3-9]\d{9}$/.test(phone);
+  return MAINLAND_MOBILE_PATTERN.test(phone);
 }
 
 /** Identity number masked for public notices and logs (Art. 50 身份证号码隐蔽部分数字): first 6 and last 4 kept. */
@@ -126,7 +127,7 @@ const HMT_ADDRESS_CODES = ['810000', '820000', '830000'];
  * 14/15 + 7 digits (older ordinary), PE/SE/DE + 7 digits, P/D + 7 digits, S + 7 or 8 digits (official, service,
  * diplomatic), K + 8 digits (HKSAR), MA + 7 digits (MSAR).
  */
-const CHINESE_PASSPORT =
+export const CHINESE_PASSPORT =
   /^(?:E\d{8}|E[A-HJ-NP-Z]\d{7}|G\d{8}|1[45]\d{7}|[PSD]E\d{7}|[PD]\d{7}|S\d{7,8}|K\d{8}|MA\d{7})$/;
 
 function problemOf(kind: IdentityDocumentKind, n: string): IdentityDocumentProblem | null {

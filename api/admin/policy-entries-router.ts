@@ -53,7 +53,22 @@ export const AddPolicyEntrySchema = z
     confirmed: z.boolean({ error: 'must be true or false: whether the value was checked against its source' }),
     note: z.string().trim().min(1).max(1000).optional(),
   })
-  .meta({ id: 'AddPolicyEntry', description: 'A dated policy parameter entry (Art. 12)' });
+  .meta({ description: 'A dated policy parameter entry (Art. 12)' });
+
+/**
+ * The body as the document states it: one variant per family, its `value` in that family's schema (the route checks
+ * the value by the same schema, domain/policy/schemas.ts).
+ */
+const AddPolicyEntryDocumentSchema = z
+  .union(
+    FAMILIES.map((family) =>
+      AddPolicyEntrySchema.extend({ family: z.literal(family), value: familyValueSchemas[family] }),
+    ) as unknown as [z.ZodType, z.ZodType, ...z.ZodType[]],
+  )
+  .meta({
+    id: 'AddPolicyEntry',
+    description: 'A dated policy parameter entry (Art. 12); value in the shape of its family',
+  });
 
 export const PolicyEntryViewSchema = z
   .object({
@@ -192,7 +207,9 @@ export function policyEntriesRouter(deps: PolicyEntriesDeps): Router {
         message: `不是${body.family}的参数（已有：${[...known].sort().join('、')}）`,
       });
     }
-    if (fields.length) throw validationError(fields, '政策参数取值有误，请按提示修改');
+    // 422: a well-formed entry that does not apply now — a date already past (time moves, Art. 12), a lapse before
+    // its start, or a key the family does not have (the policy data, not the schema, knows its keys).
+    if (fields.length) throw new ApiError(422, 'policy_entry_not_applicable', '政策参数取值有误，请按提示修改', fields);
     const entry = {
       key: body.key,
       effectiveFrom: body.effectiveFrom,
@@ -288,10 +305,13 @@ export function registerPolicyEntriesOpenApi(
     summary: 'Add a dated policy parameter entry, effective today or later (Art. 12; audited; history is not edited)',
     tags: ['admin', 'policy'],
     security: options.security,
-    request: { body: { required: true, content: json(AddPolicyEntrySchema) } },
+    request: { body: { required: true, content: json(AddPolicyEntryDocumentSchema) } },
     responses: {
       201: { description: 'Added; in force from its date without a restart', content: json(PolicyEntryViewSchema) },
-      400: error('Not valid: the field path and rule are named (value.monthlyFen, effectiveFrom before today, key)'),
+      400: error('Not valid: the field path and rule are named (value.monthlyFen)'),
+      422: error(
+        'policy_entry_not_applicable: effectiveFrom before today, effectiveUntil before effectiveFrom, or a key the family does not have',
+      ),
       401: error('Not signed in'),
       403: error('Not an administrator'),
       409: error('The parameter already has an entry effective on that date'),

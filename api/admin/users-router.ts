@@ -9,7 +9,7 @@ import { Prisma } from '../../generated/prisma/client';
 import type { Db } from '../../lib/db';
 import { audit } from '../../lib/audit';
 import { ROLES, agencyScopePrefix } from '../../domain/access';
-import { isValidUscc } from '../../domain/identity';
+import { usccSchema } from '../claims/schema';
 import { ApiError, parseOr400, validationError } from '../errors';
 import { assertAgencyScope, currentUser, requireRole } from '../auth/middleware';
 import { createUser, hashPassword, issueServiceToken } from '../auth/service';
@@ -19,6 +19,8 @@ import { accountLocks, clearAccount } from '../auth/throttle';
 const password = z.string().min(12, '至少12个字符').max(256);
 const roles = z.array(z.enum(ROLES)).min(1, '须至少有一个岗位').max(ROLES.length);
 const agencyCode = z.string().regex(/^\d{6}$/, '须为6位行政区划代码');
+
+export const UserIdParamSchema = z.object({ id: z.uuid('须为用户编号') });
 
 export const CreateUserSchema = z
   .strictObject({
@@ -31,7 +33,7 @@ export const CreateUserSchema = z
     roles,
     password,
     /** Art. 8: the employer an employer agent acts for (required for, and only for, employer agents). */
-    employerUscc: z.string().trim().toUpperCase().refine(isValidUscc, '须为统一社会信用代码（GB 32100）').optional(),
+    employerUscc: usccSchema('须为统一社会信用代码（GB 32100）').optional(),
   })
   .superRefine((u, ctx) => {
     const agent = u.roles.includes('employer_agent');
@@ -43,7 +45,17 @@ export const CreateUserSchema = z
     }
     if (!agent && u.employerUscc) ctx.addIssue({ code: 'custom', path: ['employerUscc'], message: '仅限单位经办人' });
   })
-  .meta({ id: 'CreateUser' });
+  .meta({
+    id: 'CreateUser',
+    // The rule above, stated (Art. 8): an employer agent has that role alone and the employer's code; no one else has one.
+    oneOf: [
+      { properties: { roles: { maxItems: 1, items: { const: 'employer_agent' } } }, required: ['employerUscc'] },
+      {
+        properties: { roles: { not: { contains: { const: 'employer_agent' } } } },
+        not: { required: ['employerUscc'] },
+      },
+    ],
+  });
 
 export const UpdateUserSchema = z
   .strictObject({
@@ -116,7 +128,10 @@ const viewOf = async (db: Db, u: UserRow) => view(u, await accountLocks(db, [u.u
 
 async function assertAgencyExists(db: Db, code: string) {
   if (!(await db.agency.findUnique({ where: { code } }))) {
-    throw validationError([{ path: 'agencyCode', message: '不是已知的经办机构' }]);
+    // 422: whether a code names an agency is the agency table's to say, not the code's form.
+    throw new ApiError(422, 'agency_unknown', '不是已知的经办机构', [
+      { path: 'agencyCode', message: '不是已知的经办机构' },
+    ]);
   }
 }
 
@@ -128,7 +143,7 @@ export function usersRouter(deps: { db: Db }): Router {
   /** The user of `:id`, if the administrator's agency covers theirs (Art. 5, 94); 404 if there is none. */
   async function userInScope(req: Request, opts: { active?: boolean } = {}) {
     const admin = currentUser(req);
-    const { id } = parseOr400(z.object({ id: z.uuid('须为用户编号') }), req.params, 'params');
+    const { id } = parseOr400(UserIdParamSchema, req.params, 'params');
     const user = await db.user.findUnique({ where: { id } });
     if (!user || (opts.active && !user.active))
       throw new ApiError(404, 'user_not_found', opts.active ? '没有此在岗用户' : '没有此用户');
@@ -190,11 +205,9 @@ export function usersRouter(deps: { db: Db }): Router {
       }
     }
     if (id === admin.id && (body.active === false || (body.roles && !body.roles.includes('administrator')))) {
-      throw validationError([
-        {
-          path: body.active === false ? 'active' : 'roles',
-          message: '不能取消您自己的系统管理权限',
-        },
+      // 409: the change is well formed; it conflicts with who is asking (the last say over one's own access).
+      throw new ApiError(409, 'own_administration', '不能取消您自己的系统管理权限', [
+        { path: body.active === false ? 'active' : 'roles', message: '不能取消您自己的系统管理权限' },
       ]);
     }
     const now = new Date();

@@ -9,8 +9,9 @@ import { z } from 'zod';
 import type { Db } from '../../lib/db';
 import { ApiError, dependencyOutage, parseOr400 } from '../errors';
 import type { SmsClient } from '../../integrations/sms';
-import { isMainlandMobile, isValidResidentIdNumber, maskIdNumber } from '../../domain/identity';
+import { MAINLAND_MOBILE_PATTERN, isValidResidentIdNumber, maskIdNumber } from '../../domain/identity';
 import { endApplicantSession, sendLoginCode, verifyLoginCode, type ApplicantAuthPolicy } from './applicant';
+import { FORMAT } from '../formats';
 import { DEVICE_COOKIE, SESSION_COOKIE, readCookie } from './middleware';
 import { login, logout, type AuthPolicy } from './service';
 import type { ThrottleScope } from './throttle';
@@ -49,8 +50,9 @@ const applicantIdentity = {
     .string()
     .trim()
     .toUpperCase()
-    .refine(isValidResidentIdNumber, '须为18位公民身份号码，校验码符合 GB 11643'),
-  phone: z.string().trim().refine(isMainlandMobile, '须为11位大陆手机号码（1[3-9]开头）'),
+    .refine(isValidResidentIdNumber, '须为18位公民身份号码，校验码符合 GB 11643')
+    .meta({ format: FORMAT.gb11643 }),
+  phone: z.string().trim().regex(MAINLAND_MOBILE_PATTERN, '须为11位大陆手机号码（1[3-9]开头）'),
 };
 export const ApplicantCodeRequestSchema = z.strictObject(applicantIdentity).meta({ id: 'ApplicantCodeRequest' });
 export const ApplicantLoginRequestSchema = z

@@ -6,7 +6,8 @@
  *
  * Errors: unknown kind 404 `unknown_calculation`; invalid body 400 with paths `input.…`; a parameter not in force on
  * the determination date 422 `parameter_not_in_force`; a working-day calendar year not covered 422
- * `calendar_not_covered`; an input the calculator refuses as out of range 422 `input_out_of_range`.
+ * `calendar_not_covered`; an input the calculator refuses as out of range 422 `input_out_of_range`; fields that
+ * each keep their schema but contradict each other 422 `input_inconsistent`.
  */
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { Router } from 'express';
@@ -22,7 +23,7 @@ import {
 import { unconfirmedParameters } from '../../domain/explanation';
 import { FAMILIES, ParameterNotInForceError, type Family } from '../../domain/policy';
 import type { PolicyStore } from '../../lib/policy-store';
-import { ApiError, ErrorBodySchema, parseOr400 } from '../errors';
+import { ApiError, ErrorBodySchema, parseOr400, validationError, zodFields } from '../errors';
 
 export interface CalculationsDeps {
   /** The parameters in force (policy/*.json and the entries administrators added). */
@@ -67,14 +68,6 @@ export const CALCULATION_REQUEST_SCHEMAS = (() => {
   for (const kind of CALCULATION_KIND_NAMES) schemas[kind] = requestSchemaOf(kind, calculationKind(kind).schema);
   return schemas;
 })();
-
-/** Any kind's request body, for the OpenAPI document (the path parameter says which one applies). */
-export const CalculationRequestSchema = z
-  .union(CALCULATION_KIND_NAMES.map((kind) => CALCULATION_REQUEST_SCHEMAS[kind]))
-  .meta({
-    id: 'CalculationRequest',
-    description: '{ determinationDate?, input }: the input schema is the one of the kind in the path',
-  });
 
 const FamilySchema = z.enum(FAMILIES as [Family, ...Family[]]);
 
@@ -149,7 +142,15 @@ export function calculationsRouter(deps: CalculationsDeps): Router {
   router.post('/calculations/:kind', async (req, res) => {
     const { kind } = parseOr400(KindParamSchema, req.params, 'params');
     if (!isCalculationKindName(kind)) throw unknownKind(kind);
-    const body = parseOr400(CALCULATION_REQUEST_SCHEMAS[kind], req.body);
+    const parsed = CALCULATION_REQUEST_SCHEMAS[kind].safeParse(req.body);
+    if (!parsed.success) {
+      // Every field keeps the document's schema, and only a rule between fields is broken (benefitLastMonth before
+      // benefitFirstMonth, more exclusions than layoffs): 422, as the schema cannot state it; else 400.
+      const between = parsed.error.issues.every((i) => i.code === 'custom');
+      if (between) throw new ApiError(422, 'input_inconsistent', '输入的各项互相矛盾', zodFields(parsed.error));
+      throw validationError(zodFields(parsed.error));
+    }
+    const body = parsed.data;
     const entry = calculationKind(kind);
     const determinationDate = body.determinationDate ?? entry.defaultDate?.(body.input) ?? deps.today();
     const calendar = deps.calendar ? await deps.calendar() : undefined;
@@ -181,34 +182,37 @@ export interface OpenApiRouteOptions {
   security?: Record<string, string[]>[];
 }
 
-/** Registers POST /calculations/{kind} in the OpenAPI document. */
+/**
+ * Registers POST /calculations/{kind} in the OpenAPI document: one operation per kind, each with its own body (the
+ * route serves them all from one template; the document states which input each kind takes, issue 21). Any other kind
+ * is answered 404 `unknown_calculation`.
+ */
 export function registerCalculationsOpenApi(registry: OpenAPIRegistry, options: OpenApiRouteOptions = {}): void {
-  registry.registerPath({
-    ...(options.security ? { security: options.security } : {}),
-    method: 'post',
-    path: '/calculations/{kind}',
-    summary: 'Run one calculator without opening a case (Art. 34, 38, 43, 45, 46, 47, 49, 50)',
-    description:
-      'Runs the calculator of `kind` with the policy parameters in force on `determinationDate` (default today; ' +
-      'for price-subsidy the first day of `input.month`) and answers the result with its explanation. Nothing is ' +
-      'stored. Unknown fields are refused.',
-    tags: ['calculations'],
-    request: {
-      params: z.object({ kind: CalculationKindSchema }),
-      body: { required: true, content: json(CalculationRequestSchema) },
-    },
-    responses: {
-      200: { description: 'The result and its explanation', content: json(CalculationResponseSchema) },
-      400: error('The body is not valid: every field is listed, input fields as input.<path>'),
-      404: error('unknown_calculation: no such kind; the message lists the kinds'),
-      ...(options.security
-        ? { 401: error('Not signed in'), 403: error('The signed-in user may not run calculations') }
-        : {}),
-      415: error('The body is not application/json'),
-      422: error(
-        'parameter_not_in_force (no policy parameter in force on the date), calendar_not_covered (no working-day ' +
-          'data for a year) or input_out_of_range',
-      ),
-    },
-  });
+  for (const kind of CALCULATION_KIND_NAMES) {
+    const entry = CALCULATION_KINDS[kind];
+    registry.registerPath({
+      ...(options.security ? { security: options.security } : {}),
+      method: 'post',
+      path: `/calculations/${kind}`,
+      summary: `Run the calculator ${entry.article} ${entry.title} without opening a case`,
+      description:
+        'Runs the calculator with the policy parameters in force on `determinationDate` (default today; ' +
+        'for price-subsidy the first day of `input.month`) and answers the result with its explanation. Nothing is ' +
+        'stored. Unknown fields are refused.',
+      tags: ['calculations'],
+      request: { body: { required: true, content: json(CALCULATION_REQUEST_SCHEMAS[kind]) } },
+      responses: {
+        200: { description: 'The result and its explanation', content: json(CalculationResponseSchema) },
+        400: error('The body is not valid: every field is listed, input fields as input.<path>'),
+        ...(options.security
+          ? { 401: error('Not signed in'), 403: error('The signed-in user may not run calculations') }
+          : {}),
+        415: error('The body is not application/json'),
+        422: error(
+          'parameter_not_in_force (no policy parameter in force on the date), calendar_not_covered (no working-day ' +
+            'data for a year), input_out_of_range, or input_inconsistent (fields that contradict each other)',
+        ),
+      },
+    });
+  }
 }

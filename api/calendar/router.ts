@@ -16,14 +16,7 @@ import { z } from 'zod';
 import { dbDate, type Db } from '../../lib/db';
 import { audit } from '../../lib/audit';
 import { storedYearData, type CalendarStore } from '../../lib/calendar-store';
-import {
-  businessDateOf,
-  CalendarNotCoveredError,
-  dayOfWeek,
-  deadlineInstantIso,
-  dueDate,
-  isIsoDate,
-} from '../../domain/calendar';
+import { businessDateOf, CalendarNotCoveredError, dayOfWeek, deadlineInstantIso, dueDate } from '../../domain/calendar';
 import { calendarStatus } from '../../domain/calendar-status';
 import { onCalendar } from '../../domain/deadlines';
 import { calendarYearCaseNumber } from '../../lib/calendar-year';
@@ -39,8 +32,9 @@ import { STAFF_ROLES } from '../../domain/access';
 import { ApiError, parseOr400 } from '../errors';
 import { currentUser, requireRole } from '../auth/middleware';
 
-const realDate = z.string().refine(isIsoDate, '须为存在的日期，格式 YYYY-MM-DD');
-const YearParam = z.object({ year: z.coerce.number({ error: '须为年份' }).int().min(2000).max(2100) });
+// A pattern that admits only existing dates, so the OpenAPI document says what is enforced (issue 21).
+const realDate = z.iso.date({ message: '须为存在的日期，格式 YYYY-MM-DD' });
+export const YearParam = z.object({ year: z.coerce.number({ error: '须为年份' }).int().min(2000).max(2100) });
 
 export const CalendarYearBodySchema = z
   .strictObject({
@@ -83,7 +77,13 @@ export const CalendarStatusSchema = z
 
 export const DueDateQuerySchema = z.strictObject({
   start: realDate,
-  amount: z.coerce.number({ error: 'must be a number' }).int().min(0).max(3650),
+  // A required whole number from 0 to 3650, written as the query string carries it: a pattern, so the document says
+  // what is enforced (a coerced number would be documented as optional and nullable; issue 21).
+  amount: z
+    .string({ error: '须为0至3650的整数' })
+    .regex(/^(?:0|[1-9]\d{0,2}|[12]\d{3}|3[0-5]\d{2}|36[0-4]\d|3650)$/, '须为0至3650的整数')
+    .transform(Number)
+    .meta({ description: 'Whole number of units, 0 to 3650' }),
   unit: z.enum(['workdays', 'days', 'months']),
 });
 
@@ -183,7 +183,9 @@ export function calendarRouter(deps: {
         return [];
       }),
     ];
-    if (fields.length) throw new ApiError(400, 'validation_failed', '日历年份无效', fields);
+    // 422: each date is a real date (the schema's 400); whether the dates fit this year — in the year, adjusted
+    // workdays on a weekend and not also holidays — is a rule between the path and the body the schema cannot state.
+    if (fields.length) throw new ApiError(422, 'calendar_dates_inconsistent', '日历年份无效', fields);
 
     const at = now();
     const holidays = [...new Set(body.holidays)].sort();

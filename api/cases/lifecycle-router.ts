@@ -17,8 +17,7 @@ import { reportStop } from '../../contracts/benefit-period';
 import { correctBankAccount } from '../../contracts/case';
 import { ApiError, parseOr400 } from '../errors';
 import { caseCommands, type CommandOptions } from '../case-commands';
-import { addBroken, CaseNumberParamSchema } from '../claims/schema';
-import { socialSecurityCardNumberProblem } from '../../domain/plausibility';
+import { CaseNumberParamSchema, paymentAccount } from '../claims/schema';
 
 const isoDate = z.iso.date({ message: '须为日期，格式 YYYY-MM-DD' });
 
@@ -28,24 +27,9 @@ export const SupplyMaterialsSchema = z
 export const ArrearsWaiverSchema = z
   .strictObject({ signed: z.literal(true, { message: '须为 true：已签署《个人放弃补缴失业保险欠费承诺书》' }) })
   .meta({ id: 'ArrearsWaiver' });
-export const BankAccountSchema = z
-  .strictObject({
-    method: z.enum(['social_security_card', 'bank_account']),
-    bankName: z.string().trim().min(1).max(64).optional(),
-    accountNumber: z
-      .string()
-      .trim()
-      .regex(/^\d{12,30}$/, '须为12至30位数字'),
-    reason: z.string().trim().min(2, '须说明理由').max(500),
-  })
-  .superRefine((b, ctx) => {
-    if (b.method === 'bank_account' && !b.bankName)
-      ctx.addIssue({ code: 'custom', path: ['bankName'], message: '银行账户必填' });
-    // Art. 39: a social security card's number is a UnionPay card number with its check digit.
-    if (b.method === 'social_security_card' && /^\d{12,30}$/.test(b.accountNumber))
-      addBroken(ctx, ['accountNumber'], socialSecurityCardNumberProblem(b.accountNumber));
-  })
-  .meta({ id: 'BankAccountCorrection' });
+export const BankAccountSchema = paymentAccount({
+  reason: z.string().trim().min(2, '须说明理由').max(500),
+}).meta({ id: 'BankAccountCorrection' });
 export const StopReportSchema = z
   .strictObject({
     date: isoDate.meta({ description: 'The day the stop condition began' }),

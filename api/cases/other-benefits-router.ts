@@ -21,7 +21,7 @@ import { dbDate, isoDate, type Db } from '../../lib/db';
 import { otherBenefit } from '../../workflows/other-benefit';
 import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from '../../contracts/search-attributes';
 import type { OtherBenefitKind } from '../../activities/other-benefits';
-import { ApiError, dependencyOutage, parseOr400, validationError } from '../errors';
+import { ApiError, dependencyOutage, parseOr400 } from '../errors';
 import { CaseNumberParamSchema, IdempotencyKeySchema, PaymentAccountSchema, PersonSchema } from '../claims/schema';
 import { openCase } from '../../lib/case-store';
 
@@ -173,7 +173,9 @@ export function otherBenefitsRouter(deps: { db: Db; temporal: Client; taskQueue:
   router.post('/cases/:caseNumber/childbirth-subsidy', async (req, res) => {
     const { c, actor } = await benefitCase(req, 'beneficiary_or_staff');
     const b = parseOr400(ChildbirthSubsidyRequestSchema, req.body);
-    if (b.birthDate > businessDateOf(now())) throw validationError([{ path: 'birthDate', message: '不能晚于今天' }]);
+    // 422: a date after today depends on today, which the schema cannot state.
+    if (b.birthDate > businessDateOf(now()))
+      throw new ApiError(422, 'date_in_future', '日期不能晚于今天', [{ path: 'birthDate', message: '不能晚于今天' }]);
     const pay = b.payment ?? {
       method: c.claim.paymentMethod as 'social_security_card' | 'bank_account',
       bankName: c.claim.bankName ?? undefined,
@@ -212,9 +214,12 @@ export function otherBenefitsRouter(deps: { db: Db; temporal: Client; taskQueue:
     const { c, actor } = await benefitCase(req, 'staff');
     const b = parseOr400(SurvivorBenefitsRequestSchema, req.body);
     if (b.dateOfDeath > businessDateOf(now()))
-      throw validationError([{ path: 'dateOfDeath', message: '不能晚于今天' }]);
+      throw new ApiError(422, 'date_in_future', '日期不能晚于今天', [{ path: 'dateOfDeath', message: '不能晚于今天' }]);
+    // 422: the survivor is told apart from the case's own person, whom the body does not name (Art. 47).
     if (b.survivor.idNumber === c.claim.idNumber)
-      throw validationError([{ path: 'survivor.idNumber', message: '须为遗属，而非死亡人员本人' }]);
+      throw new ApiError(422, 'survivor_is_deceased', '须为遗属，而非死亡人员本人', [
+        { path: 'survivor.idNumber', message: '须为遗属，而非死亡人员本人' },
+      ]);
     const r = await open(req, 'survivor_benefits', c.agencyCode, b, {
       benefitCaseNumber: c.caseNumber,
       channel: b.channel,

@@ -38,7 +38,15 @@ export const RevocationRequestSchema = z
     }),
     reference: z.string().trim().min(2, '必须注明依据（复核案件号、稽核编号或记录）').max(200),
     reasons: z
-      .array(z.string().trim().min(2, '必须说明核定结果错在何处').max(200))
+      .array(
+        z
+          .string()
+          .trim()
+          .min(2, '必须说明核定结果错在何处')
+          .max(200)
+          // Two characters once trimmed: two that are not white space, stated (the pattern is unanchored).
+          .meta({ pattern: '\\S[\\s\\S]*\\S' }),
+      )
       .min(1, '必须说明撤销原因（第十一条：明确告知原因）')
       .max(20),
     effectiveFrom: isoDateField
@@ -62,7 +70,8 @@ const PROPOSERS = ['reviewer', 'second_reviewer', 'auditor'] as const;
 
 export const RerunParamsSchema = z.strictObject({
   caseNumber: CaseNumberParamSchema.shape.caseNumber,
-  version: z.coerce.number().int('须为整数').min(1, '须不小于1'),
+  // At most PostgreSQL's integer, the column's type (a larger number was a 500, found by schemathesis).
+  version: z.coerce.number().int('须为整数').min(1, '须不小于1').max(2_147_483_647, '须为决定的版本号'),
 });
 
 /** Who may re-run a determination: those who audit, supervise or review determinations (Art. 28, 78). */
@@ -248,7 +257,7 @@ export function registerRevocationsOpenApi(registry: OpenAPIRegistry, options: O
       'period stops from the first wrong month, what was paid from it goes to recovery, the person is told.',
     tags: ['cases'],
     request: {
-      params: z.object({ caseNumber: z.string() }),
+      params: CaseNumberParamSchema,
       body: { required: true, content: json(RevocationRequestSchema) },
     },
     responses: {
@@ -288,6 +297,7 @@ export function registerRevocationsOpenApi(registry: OpenAPIRegistry, options: O
       200: { description: 'The decisions, newest first', content: loose },
       400: error('A query parameter is not valid'),
       403: error('Not a supervisor or auditor'),
+      404: error('agency_not_found: 没有此经办机构'),
     },
   });
 }

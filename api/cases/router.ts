@@ -16,7 +16,7 @@ import {
   agencyScopePrefix,
 } from '../../domain/access';
 import { audit } from '../../lib/audit';
-import { isCaseNumber } from '../../domain/case-number';
+import { CASE_NUMBER_PATTERN } from '../../domain/case-number';
 import { currentUser, requireRole } from '../auth/middleware';
 import { CaseNumberParamSchema } from '../claims/schema';
 import { caseSections, CaseSectionsSchema, maskName } from './views';
@@ -247,7 +247,7 @@ export const CaseSearchSchema = z
       .string()
       .trim()
       .toUpperCase()
-      .refine(isCaseNumber, '须为案件编号，如 SYJ-2026-210100-7K3M9Q2XHD')
+      .regex(CASE_NUMBER_PATTERN, '须为案件编号，如 SYJ-2026-210100-7K3M9Q2XHD')
       .optional(),
     idNumber: z
       .string()
@@ -259,7 +259,12 @@ export const CaseSearchSchema = z
     page: z.number().int('须为整数').min(1, '须不小于1').default(1),
     pageSize: z.number().int('须为整数').min(1, '须不小于1').max(50, '不能大于50').default(20),
   })
-  .meta({ id: 'CaseSearch', description: 'Exactly one of caseNumber, idNumber, name' });
+  .meta({
+    id: 'CaseSearch',
+    description: 'Exactly one of caseNumber, idNumber, name',
+    // The route's rule, stated: exactly one criterion.
+    oneOf: [{ required: ['caseNumber'] }, { required: ['idNumber'] }, { required: ['name'] }],
+  });
 
 export const CaseSearchResultSchema = z
   .object({
@@ -550,7 +555,11 @@ export const CASE_STATUS_LABELS: Record<string, string> = {
 
 export const PublicStatusQuerySchema = z
   .strictObject({
-    caseNumber: z.string().trim().toUpperCase().refine(isCaseNumber, '须为案件编号，如 SYJ-2026-210100-7K3M9Q2XHD'),
+    caseNumber: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .regex(CASE_NUMBER_PATTERN, '须为案件编号，如 SYJ-2026-210100-7K3M9Q2XHD'),
     idNumber: z.string().trim().toUpperCase().min(5).max(32),
   })
   .meta({ id: 'PublicClaimStatusQuery' });

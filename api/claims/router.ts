@@ -28,7 +28,7 @@ import {
   type BenefitClaimWorkflow,
   type FiledBy,
 } from '../../contracts/claim';
-import { ApiError, dependencyOutage, parseOr400, validationError } from '../errors';
+import { ApiError, dependencyOutage, parseOr400 } from '../errors';
 import { ClaimRequestSchema, IdempotencyKeySchema, type ClaimRequest } from './schema';
 
 export interface ClaimsDeps {
@@ -48,12 +48,10 @@ async function assertPayingAgency(db: Db, code: string, known: Map<string, numbe
   if ((known.get(code) ?? 0) > Date.now()) return;
   const agency = await db.agency.findUnique({ where: { code }, select: { level: true } });
   if (agency && agency.level !== 'province') known.set(code, Date.now() + PAYING_AGENCY_TTL_MS);
+  // 422: whether a code names a city or county agency is the agency table's to say, not the code's form.
   if (!agency || agency.level === 'province') {
-    throw validationError([
-      {
-        path: 'payingLocality.agencyCode',
-        message: '须为市级或县级经办机构的行政区划代码（第三十六条、第三十九条）',
-      },
+    throw new ApiError(422, 'agency_not_paying', '须为市级或县级经办机构的行政区划代码（第三十六条、第三十九条）', [
+      { path: 'payingLocality.agencyCode', message: '须为市级或县级经办机构的行政区划代码（第三十六条、第三十九条）' },
     ]);
   }
 }
@@ -174,7 +172,9 @@ export function claimsRouter(deps: ClaimsDeps): Router {
     const claim: ClaimRequest = parseOr400(ClaimRequestSchema, req.body);
     const filedBy = assertMayFile(req, claim);
     if (claim.separation.date > businessDateOf(now())) {
-      throw validationError([{ path: 'separation.date', message: '不能晚于今天' }]);
+      throw new ApiError(422, 'date_in_future', '日期不能晚于今天', [
+        { path: 'separation.date', message: '不能晚于今天' },
+      ]); // 422: depends on today, which the schema cannot state
     }
     const agencyCode = claim.payingLocality.agencyCode;
     await assertPayingAgency(deps.db, agencyCode, payingAgencies);

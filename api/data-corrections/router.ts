@@ -16,7 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { agencyCovers } from '../../domain/access';
 import { businessDateOf } from '../../domain/calendar';
-import { formatCaseNumber, isCaseNumber, serialFromBytes } from '../../domain/case-number';
+import { CASE_NUMBER_PATTERN, formatCaseNumber, serialFromBytes } from '../../domain/case-number';
 import { maskTail } from '../../domain/identity';
 import { personNameProblem } from '../../domain/plausibility';
 import {
@@ -35,6 +35,8 @@ import type { OpenApiRouteOptions } from '../calculations/router';
 import { ApiError, dependencyOutage, ErrorBodySchema, parseOr400, validationError } from '../errors';
 import { addBroken } from '../claims/schema';
 import { openCase } from '../../lib/case-store';
+import { FORMAT } from '../formats';
+import { MAINLAND_MOBILE_PATTERN } from '../../domain/identity';
 
 /** Who may ask for a correction; reviewers and approvers then decide (and the requester's role is not enough). */
 export const CORRECTION_REQUESTERS = ['intake', 'reviewer', 'supervisor'] as const;
@@ -44,7 +46,7 @@ const SEE_VALUES = ['reviewer', 'approver', 'auditor', 'supervisor'];
 export const DataCorrectionRequestSchema = z
   .strictObject({
     entity: z.enum(CORRECTION_ENTITIES).meta({ description: 'The table of the record' }),
-    caseNumber: z.string().refine(isCaseNumber, '须为案件编号，如 SYJ-2026-210100-7K3M9Q2XHD'),
+    caseNumber: z.string().regex(CASE_NUMBER_PATTERN, '须为案件编号，如 SYJ-2026-210100-7K3M9Q2XHD'),
     field: z.string().min(1).max(32).meta({ description: 'e.g. phone, accountNumber, bankName, name' }),
     oldValue: z.string().max(200).meta({ description: 'The value on record now (checked)' }),
     newValue: z.string().trim().min(1, '不能为空').max(200),
@@ -54,10 +56,25 @@ export const DataCorrectionRequestSchema = z
     // A corrected name is still a name (Art. 96; domain/plausibility.ts).
     if (b.field === 'name') addBroken(ctx, ['newValue'], personNameProblem(b.newValue));
   })
-  .meta({ id: 'DataCorrectionRequest', description: '数据维护 (Art. 93)' });
+  .meta({
+    id: 'DataCorrectionRequest',
+    description: '数据维护 (Art. 93)',
+    // The fields the code can correct, each with the rule of its new value (domain/monitoring.ts CORRECTABLE_FIELDS).
+    oneOf: [
+      { properties: { field: { const: 'phone' }, newValue: { pattern: MAINLAND_MOBILE_PATTERN.source } } },
+      {
+        properties: {
+          field: { const: 'name' },
+          newValue: { type: 'string', format: FORMAT.personName, maxLength: 64 },
+        },
+      },
+      { properties: { field: { const: 'accountNumber' }, newValue: { pattern: '^\\d{12,30}$' } } },
+      { properties: { field: { const: 'bankName' }, newValue: { pattern: '\\S', maxLength: 64 } } },
+    ] satisfies { properties: { field: { const: CorrectableField }; newValue: object } }[],
+  });
 
 export const DataCorrectionCaseParamSchema = z.object({
-  caseNumber: z.string().refine(isCaseNumber, '须为案件编号，如 SJW-2026-210100-7K3M9Q2XHD'),
+  caseNumber: z.string().regex(CASE_NUMBER_PATTERN, '须为案件编号，如 SJW-2026-210100-7K3M9Q2XHD'),
 });
 
 export function dataCorrectionsRouter(deps: {
@@ -76,11 +93,21 @@ export function dataCorrectionsRouter(deps: {
     const b = parseOr400(DataCorrectionRequestSchema, req.body);
     const today = businessDateOf(now());
     const rule = correctionRule(await deps.policy.current(), b.entity, b.field, today);
-    if (!rule.ok) throw validationError([{ path: 'field', message: rule.message }], '此字段不能通过数据维护更正');
+    if (!rule.ok) {
+      // A field the code cannot correct breaks the document (400); one the code can correct but the policy in force
+      // does not allow today is the policy's state (422, Art. 93).
+      const fields = [{ path: 'field', message: rule.message }];
+      if (!(b.field in CORRECTABLE_FIELDS)) throw validationError(fields, '此字段不能通过数据维护更正');
+      throw new ApiError(422, 'field_not_correctable', '此字段不能通过数据维护更正', fields);
+    }
     const field = b.field as CorrectableField;
     const invalid = CORRECTABLE_FIELDS[field].check(b.newValue);
     if (invalid) throw validationError([{ path: 'newValue', message: invalid }]);
-    if (b.newValue === b.oldValue) throw validationError([{ path: 'newValue', message: '须与原值（oldValue）不同' }]);
+    // 422: two fields that agree break no rule of either; the request changes nothing.
+    if (b.newValue === b.oldValue)
+      throw new ApiError(422, 'no_change', '新值与原值相同', [
+        { path: 'newValue', message: '须与原值（oldValue）不同' },
+      ]);
 
     const target =
       b.entity === 'benefit_claim'
@@ -207,7 +234,10 @@ export function registerDataCorrectionsOpenApi(registry: OpenAPIRegistry, option
         description: 'The correction case, awaiting review',
         content: json(z.object({ caseNumber: z.string(), status: z.string(), approvalAgencyCode: z.string() })),
       },
-      400: error('Not valid; a field that may not be corrected is named in `field` with the allowed ones'),
+      400: error('Not valid; a field the system cannot correct is named in `field` with the allowed ones'),
+      422: error(
+        'field_not_correctable: the policy in force does not allow correcting the field (Art. 93); no_change: newValue is oldValue',
+      ),
       403: error('Not a clerk who may request corrections'),
       404: error('No such record in your agency scope'),
       409: error('The record does not hold oldValue'),

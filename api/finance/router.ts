@@ -27,7 +27,7 @@ import { AGENCY_CODE, CASE_TYPE } from '../../contracts/search-attributes';
 import { assertAgencyScope, currentUser, requireRole } from '../auth/middleware';
 import type { OpenApiRouteOptions } from '../calculations/router';
 import { maskName } from '../cases/router';
-import { ApiError, dependencyOutage, ErrorBodySchema, parseOr400, validationError } from '../errors';
+import { ApiError, dependencyOutage, ErrorBodySchema, parseOr400 } from '../errors';
 
 export interface FinanceDeps {
   db: Db;
@@ -56,7 +56,7 @@ export const PayableListQuerySchema = z.strictObject({
   status: z.enum(PAYABLE_STATUSES).optional(),
   kind: z.enum(PAYABLE_KINDS).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
-  cursor: z.string().max(200).optional(),
+  cursor: z.string().max(200).optional().meta({ description: 'nextCursor of the previous page, as given (opaque)' }),
 });
 
 export const FundsRequestQuerySchema = z.strictObject({ agencyCode, month });
@@ -165,7 +165,10 @@ const encodeCursor = (id: bigint) => Buffer.from(`p:${id}`).toString('base64url'
 function decodeCursor(cursor: string): bigint {
   const m = /^p:(\d{1,19})$/.exec(Buffer.from(cursor, 'base64url').toString());
   if (!m) {
-    throw validationError([{ path: 'query.cursor', message: '不是本列表的翻页游标' }], '翻页游标无效');
+    // 422: a well-formed request whose cursor this list never issued (an opaque value; the schema cannot tell).
+    throw new ApiError(422, 'invalid_cursor', '翻页游标无效', [
+      { path: 'query.cursor', message: '不是本列表的翻页游标' },
+    ]);
   }
   return BigInt(m[1]!);
 }
@@ -185,7 +188,10 @@ export function financeRouter(deps: FinanceDeps): Router {
     assertScope(user, body.agencyCode);
     const agency = await db.agency.findUnique({ where: { code: body.agencyCode } });
     if (agency?.level !== 'city') {
-      throw validationError([{ path: 'agencyCode', message: '须为市级经办机构：待遇由市级发放（第三十九条）' }]);
+      // 422: whether a code names a city agency is the agency table's to say (Art. 39: benefits are paid by the city).
+      throw new ApiError(422, 'agency_not_city', '须为市级经办机构：待遇由市级发放（第三十九条）', [
+        { path: 'agencyCode', message: '须为市级经办机构：待遇由市级发放（第三十九条）' },
+      ]);
     }
     // An ad-hoc run (a re-issue): its own ID, next to the monthly run's `payment-run-<code>-<month>`.
     const runId = `${monthlyRunId(body.agencyCode, body.month)}-r${randomBytes(5).toString('hex')}`;
@@ -352,7 +358,8 @@ export function registerFinanceOpenApi(registry: OpenAPIRegistry, options: OpenA
         description: 'Started; the totals appear in GET /finance/payment-runs',
         content: json(PaymentRunStartedSchema),
       },
-      400: error('The body is not valid, or the agency is not a city agency: the field is named'),
+      400: error('The body is not valid: the field is named'),
+      422: error('agency_not_city: the agencyCode names no city agency (Art. 39)'),
       ...denied,
       503: error('Temporal is unavailable (Retry-After)'),
     },
@@ -382,7 +389,8 @@ export function registerFinanceOpenApi(registry: OpenAPIRegistry, options: OpenA
         description: 'A page of the ledger',
         content: json(z.object({ items: z.array(PayableSchema), nextCursor: z.string().nullable() })),
       },
-      400: error('A filter or the cursor is not valid'),
+      400: error('A filter is not valid'),
+      422: error('invalid_cursor: the cursor is not one this list issued (nextCursor of an earlier page)'),
       ...denied,
     },
   });

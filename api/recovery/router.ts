@@ -22,7 +22,7 @@ import { Router, type Request } from 'express';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { agencyCovers, type StaffRole } from '../../domain/access';
-import { formatCaseNumber, isCaseNumber, serialFromBytes } from '../../domain/case-number';
+import { CASE_NUMBER_PATTERN, formatCaseNumber, isCaseNumber, serialFromBytes } from '../../domain/case-number';
 import { RECOVERY_OPEN } from '../../domain/period-stops';
 import { businessDateOf } from '../../domain/calendar';
 import type { Actor } from '../../domain/tasks';
@@ -37,7 +37,6 @@ import {
   confirmRepayment,
   DELIVERY_METHODS,
   OBJECTION_SUBJECTS,
-  parseRecoveryId,
   recordDelivery,
   recoveryIdOf,
   redateStop,
@@ -107,10 +106,15 @@ export const RecoveryIdParamSchema = z.object({
     .string()
     .trim()
     .toUpperCase()
-    .refine(
-      (v) => isCaseNumber(v) || (parseRecoveryId(v) !== null && isCaseNumber(parseRecoveryId(v)!.caseNumber)),
-      'must be a recovery number like SYJ-2026-210100-7K3M9Q2XHD.R1, or the case number of a claim with one recovery',
-    ),
+    // A pattern (the case number, then .R and up to 4 digits, as parseRecoveryId reads it), so the OpenAPI document
+    // says what is enforced (issue 21).
+    .regex(
+      new RegExp(`${CASE_NUMBER_PATTERN.source.slice(0, -1)}(\\.R\\d{0,4})?$`),
+      '须为追回编号（如 SYJ-2026-210100-7K3M9Q2XHD.R1），或只有一笔追回的申领案件编号',
+    )
+    .meta({
+      description: "The recovery's number (<case>.R<stop seq>), or the claim's case number while it has one recovery",
+    }),
 });
 
 export const DeliverySchema = z
@@ -212,7 +216,8 @@ export function recoveryRouter(deps: {
       const message = party
         ? `只能以${objector === 'person' ? '本人' : '本单位'}名义申请复核`
         : `必须是该决定涉及的${concerned.map((o) => (o === 'person' ? '个人' : '单位')).join('或')}（规程第十三条）`;
-      throw new ApiError(400, 'validation_failed', '复核申请人与该决定不符', [{ path: 'objector', message }]);
+      // 409: who may object follows from the case (whom the decision concerns) and the caller, not the body's form.
+      throw new ApiError(409, 'objector_not_party', '复核申请人与该决定不符', [{ path: 'objector', message }]);
     }
     // The decision objected to must exist on the case.
     const missing = await missingDecision(db, c, body.subject);
@@ -510,7 +515,7 @@ const error = (description: string) => ({ description, content: json(ErrorBodySc
 
 export function registerRecoveryOpenApi(registry: OpenAPIRegistry, options: OpenApiRouteOptions = {}): void {
   const security = options.security ? { security: options.security } : {};
-  const caseParam = z.object({ caseNumber: z.string() });
+  const caseParam = CaseNumberParamSchema;
   const loose = json(z.object({}).loose());
   registry.registerPath({
     ...security,
@@ -573,11 +578,7 @@ export function registerRecoveryOpenApi(registry: OpenAPIRegistry, options: Open
       ),
     },
   });
-  const recoveryParam = z.object({
-    recoveryId: z.string().meta({
-      description: "The recovery's number (<case>.R<stop seq>), or the claim's case number while it has one recovery",
-    }),
-  });
+  const recoveryParam = RecoveryIdParamSchema;
   for (const [path, schema, summary] of [
     ['delivery', DeliverySchema, 'The recovery notice delivered (sms, post, in_person) with proof: the 30 days start'],
     ['repayments', RepaymentSchema, 'Finance: a repayment received (partial ones reduce the balance)'],

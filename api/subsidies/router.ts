@@ -19,7 +19,7 @@ import { z } from 'zod';
 import { agencyCovers } from '../../domain/access';
 import { businessDateOf } from '../../domain/calendar';
 import { formatCaseNumber, serialFromBytes, type CaseType } from '../../domain/case-number';
-import { isMainlandMobile, isValidUscc, validateIdentityDocument } from '../../domain/identity';
+import { MAINLAND_MOBILE_PATTERN, validateIdentityDocument } from '../../domain/identity';
 import { jobRetentionYearProblem, skillSubsidyParties, type InsuredEmployer } from '../../domain/subsidies';
 import { Prisma } from '../../generated/prisma/client';
 import { SourceError } from '../../integrations/errors';
@@ -35,17 +35,19 @@ import type { OpenApiRouteOptions } from '../calculations/router';
 import { ApiError, dependencyOutage, ErrorBodySchema, parseOr400, validationError } from '../errors';
 import { caseCommands } from '../case-commands';
 import { openCase } from '../../lib/case-store';
+import { ID_DOCUMENT_VARIANTS } from '../formats';
 import {
   IdempotencyKeySchema,
   IdTypeSchema,
   organisationName,
   PaymentAccountSchema,
   personName,
+  usccSchema,
 } from '../claims/schema';
 
 const divisionCode = z.string().regex(/^\d{4}00$/, '须为市级经办机构的6位行政区划代码');
-const uscc = z.string().trim().toUpperCase().refine(isValidUscc, '须为统一社会信用代码（GB 32100）');
-const mobile = z.string().trim().refine(isMainlandMobile, '须为11位大陆手机号码（1[3-9]开头）');
+const uscc = usccSchema('须为统一社会信用代码（GB 32100）');
+const mobile = z.string().trim().regex(MAINLAND_MOBILE_PATTERN, '须为11位大陆手机号码（1[3-9]开头）');
 
 export const SkillSubsidyRequestSchema = z
   .strictObject({
@@ -61,7 +63,8 @@ export const SkillSubsidyRequestSchema = z
       .superRefine((a, ctx) => {
         const check = validateIdentityDocument(a.idType, a.idNumber);
         if (!check.valid) ctx.addIssue({ code: 'custom', path: ['idNumber'], message: check.message });
-      }),
+      })
+      .meta(ID_DOCUMENT_VARIANTS),
     employer: z.strictObject({ uscc, name: organisationName(50) }),
     certificateNumber: z
       .string()
@@ -88,7 +91,7 @@ export const ScreeningRequestSchema = z
 
 export const NoticeObjectionSchema = z
   .strictObject({
-    itemNo: z.number().int('须为公示条目序号').positive('须为公示条目序号'),
+    itemNo: z.number().int('须为公示条目序号').positive('须为公示条目序号').max(1_000_000, '须为公示条目序号'),
     reason: z.string().trim().min(2, '须说明哪里有误').max(1000),
     contact: z.string().trim().max(100).optional(),
   })
@@ -157,7 +160,9 @@ export function subsidiesRouter(deps: {
 
   async function agencyOf(code: string, path: string) {
     const agency = await db.agency.findUnique({ where: { code } });
-    if (agency?.level !== 'city') throw validationError([{ path, message: '不是市级经办机构' }]);
+    // 422: whether a code names a city agency is the agency table's to say (Art. 49, 50: the city agency decides).
+    if (agency?.level !== 'city')
+      throw new ApiError(422, 'agency_not_city', '不是市级经办机构', [{ path, message: '不是市级经办机构' }]);
     return agency;
   }
   const requestKeyOf = (req: Request, scope: string) => {
@@ -294,7 +299,8 @@ export function subsidiesRouter(deps: {
       throw new ApiError(403, 'forbidden', '须由单位经办人为本单位申请（第八条、第四十九条）');
     const b = parseOr400(JobRetentionApplicationSchema, req.body);
     const yearProblem = jobRetentionYearProblem(b.year, businessDateOf(now()));
-    if (yearProblem) throw validationError([{ path: 'year', message: yearProblem }], yearProblem);
+    // 422: a year that has not ended yet depends on today, not on the request's form (Art. 49).
+    if (yearProblem) throw new ApiError(422, 'year_not_closed', yearProblem, [{ path: 'year', message: yearProblem }]);
     const agency = await agencyOf(b.agencyCode, 'agencyCode');
     const uscc = u.employerUscc;
     // The employer's open or granted case for the year; one refused or withdrawn does not hold the year (Art. 49).
@@ -368,7 +374,8 @@ export function subsidiesRouter(deps: {
     if (!u.roles.includes('supervisor')) throw new ApiError(403, 'forbidden', '须由业务监督人员发起筛查（第四十九条）');
     const b = parseOr400(ScreeningRequestSchema, req.body);
     const yearProblem = b.year === undefined ? null : jobRetentionYearProblem(b.year, businessDateOf(now()));
-    if (yearProblem) throw validationError([{ path: 'year', message: yearProblem }], yearProblem);
+    // 422: a year that has not ended yet depends on today, not on the request's form (Art. 49).
+    if (yearProblem) throw new ApiError(422, 'year_not_closed', yearProblem, [{ path: 'year', message: yearProblem }]);
     const agency = await agencyOf(b.agencyCode, 'agencyCode');
     if (!agencyCovers(u.agencyCode, agency.code))
       throw validationError([{ path: 'agencyCode', message: '不在您所在经办机构的管辖范围内' }]);
@@ -447,7 +454,10 @@ export function subsidiesRouter(deps: {
     const n = await db.publicNotice.findUnique({ where: { id }, include: { items: true } });
     if (!n) throw new ApiError(404, 'notice_not_found', `没有公示${id}`);
     if (!n.items.some((i) => i.itemNo === b.itemNo))
-      throw validationError([{ path: 'itemNo', message: `公示中没有第${b.itemNo}条` }]);
+      // 422: a well-formed item number this notice does not have.
+      throw new ApiError(422, 'notice_item_unknown', `公示中没有第${b.itemNo}条`, [
+        { path: 'itemNo', message: `公示中没有第${b.itemNo}条` },
+      ]);
     if (n.status !== 'open' || n.endsAt.getTime() <= now().getTime())
       throw new ApiError(409, 'notice_closed', `公示期已于${isoDate(n.endDate)}结束`);
     const r = await caseCommands(deps.temporal).update(id, objectToNoticeItem, {
@@ -468,7 +478,7 @@ const error = (description: string) => ({ description, content: json(ErrorBodySc
 export function registerSubsidiesOpenApi(registry: OpenAPIRegistry, options: OpenApiRouteOptions = {}): void {
   const security = options.security ? { security: options.security } : {};
   const loose = json(z.object({}).loose());
-  const idem = z.object({ 'Idempotency-Key': z.string().optional() });
+  const idem = z.object({ 'Idempotency-Key': IdempotencyKeySchema });
   const created = { description: 'The case opened', content: json(SubsidyCaseCreatedSchema) };
   registry.registerPath({
     ...security,
@@ -484,7 +494,9 @@ export function registerSubsidiesOpenApi(registry: OpenAPIRegistry, options: Ope
       403: error(
         'Not for you to apply for: an employer agent for another company’s employee (not_own_employee, Art. 8), a clerk outside its agency',
       ),
-      422: error('Not the agency where the person is insured (not_insured_here, Art. 50): the field agencyCode'),
+      422: error(
+        'not_insured_here: not the agency where the person is insured (Art. 50); agency_not_city: no city agency has the code',
+      ),
     },
   });
   registry.registerPath({
@@ -500,7 +512,10 @@ export function registerSubsidiesOpenApi(registry: OpenAPIRegistry, options: Ope
         description: 'The same request again, or the employer’s open or granted case for the year',
         content: json(SubsidyCaseCreatedSchema),
       },
-      400: error('The body is not valid: the field is named (year: only a year that has ended, Art. 49)'),
+      400: error('The body is not valid: the field is named'),
+      422: error(
+        'year_not_closed: the year has not ended (Art. 49: only a year that has ended is reviewed); agency_not_city: no city agency has the code',
+      ),
       403: error('Not an employer agent'),
     },
   });
@@ -513,7 +528,10 @@ export function registerSubsidiesOpenApi(registry: OpenAPIRegistry, options: Ope
     request: { body: { required: true, content: json(ScreeningRequestSchema) } },
     responses: {
       202: { description: 'Started: the screening ID', content: loose },
-      400: error('The body is not valid: the field is named (year: only a year that has ended, Art. 49)'),
+      400: error('The body is not valid: the field is named'),
+      422: error(
+        'year_not_closed: the year has not ended (Art. 49: only a year that has ended is reviewed); agency_not_city: no city agency has the code',
+      ),
       403: error('Not a supervisor'),
     },
   });
@@ -541,6 +559,7 @@ export function registerSubsidiesOpenApi(registry: OpenAPIRegistry, options: Ope
     responses: {
       201: { description: 'The item is held', content: loose },
       400: error('The body is not valid: the field is named'),
+      422: error('notice_item_unknown: the notice has no item of that number'),
       404: error('No such notice'),
       409: error('The notice period has ended'),
     },

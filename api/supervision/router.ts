@@ -32,8 +32,11 @@ import { ApiError, dependencyOutage, parseOr400 } from '../errors';
 import { actorOf } from '../tasks/router';
 import { caseCommands } from '../case-commands';
 
-const WORKFLOW_ID = z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, '须为流程编号（1至64位 A-Z a-z 0-9 _ . : -）');
+export const WORKFLOW_ID = z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, '须为流程编号（1至64位 A-Z a-z 0-9 _ . : -）');
 const reason = z.string().trim().min(4, '须说明理由（至少4个字）').max(500);
+
+/** POST /supervision/workflows/{id}/retry and /cancel: the reason, audited. */
+export const WorkflowActionBodySchema = z.strictObject({ reason });
 
 export const StuckQuerySchema = z.strictObject({
   agencyCode: z
@@ -427,7 +430,7 @@ export function supervisionRouter(deps: {
 
   router.post('/supervision/workflows/:workflowId/retry', requireRole('supervisor'), async (req, res) => {
     const { workflowId, d, user } = await workflowFor(req);
-    const body = parseOr400(z.strictObject({ reason }), req.body);
+    const body = parseOr400(WorkflowActionBodySchema, req.body);
     const failing = (d.raw.pendingActivities ?? []).filter((a) => (a.attempt ?? 0) > 1);
     if (!failing.length) throw new ApiError(409, 'nothing_failing', '此流程没有失败中的活动');
     for (const a of failing) {
@@ -457,7 +460,7 @@ export function supervisionRouter(deps: {
 
   router.post('/supervision/workflows/:workflowId/cancel', requireRole('supervisor'), async (req, res) => {
     const { workflowId, d, user } = await workflowFor(req);
-    const body = parseOr400(z.strictObject({ reason }), req.body);
+    const body = parseOr400(WorkflowActionBodySchema, req.body);
     if (d.status.name !== 'RUNNING') throw new ApiError(409, 'not_running', '案件未在办理中');
     try {
       await temporal.workflow.getHandle(workflowId).cancel();
@@ -518,7 +521,8 @@ export function supervisionRouter(deps: {
     if (b.action.kind === 'reassign') {
       assignee = await db.user.findUnique({ where: { id: b.action.assigneeId } });
       if (!assignee || !assignee.active)
-        throw new ApiError(400, 'validation_failed', '没有此在岗用户', [
+        // 422: the id is well formed; whether it names an active user is the state of the accounts.
+        throw new ApiError(422, 'assignee_not_active', '没有此在岗用户', [
           { path: 'action.assigneeId', message: '不是在岗用户' },
         ]);
     }

@@ -48,11 +48,16 @@ export const TaskListQuerySchema = z.strictObject({
   dueFrom: isoDate.optional(),
   dueTo: isoDate.optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().max(200).optional(),
+  cursor: z.string().max(200).optional().meta({ description: 'nextCursor of the previous page, as given (opaque)' }),
 });
 
+/** GET /notifications: only the unread ones when `unread=true`. */
+export const NotificationsQuerySchema = z.strictObject({ unread: z.enum(['true', 'false']).optional() });
 export const TaskIdParamSchema = z.object({ id: z.uuid('须为任务编号') });
-export const CompleteTaskBodySchema = z.strictObject({ form: z.unknown() }).meta({ id: 'CompleteTask' });
+// `form` is required (any JSON value; the task's workflow checks it against the task's form): said in the document too.
+export const CompleteTaskBodySchema = z
+  .strictObject({ form: z.unknown() })
+  .meta({ id: 'CompleteTask', required: ['form'] });
 export const CommentBodySchema = z
   .strictObject({ text: z.string().trim().min(1).max(2000) })
   .meta({ id: 'TaskComment' });
@@ -389,7 +394,10 @@ export function tasksRouter(deps: { db: Db; temporal: Client; actionWaitMs?: num
     const body = parseOr400(ReassignBodySchema, req.body);
     const assignee = await db.user.findUnique({ where: { id: body.assigneeId } });
     if (!assignee || !assignee.active) {
-      throw new ApiError(400, 'validation_failed', '没有此在岗用户', [{ path: 'assigneeId', message: '不是在岗用户' }]);
+      // 422: the id is well formed; whether it names an active user is the state of the accounts.
+      throw new ApiError(422, 'assignee_not_active', '没有此在岗用户', [
+        { path: 'assigneeId', message: '不是在岗用户' },
+      ]);
     }
     const actor = actorOf(currentUser(req));
     const view = await update(
@@ -423,7 +431,7 @@ export function tasksRouter(deps: { db: Db; temporal: Client; actionWaitMs?: num
 
   router.get('/notifications', async (req, res) => {
     const user = currentUser(req);
-    const unread = req.query.unread === 'true';
+    const unread = parseOr400(NotificationsQuerySchema, req.query, 'query').unread === 'true';
     const rows = await db.notification.findMany({
       where: {
         AND: [

@@ -76,7 +76,8 @@ function decodeCursor(cursor: string): { dueAt: string; id: string } {
   const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
   const dueAt = new Date(at ?? '');
   if (!id || !UUID.test(id) || Number.isNaN(dueAt.getTime())) {
-    throw new ApiError(400, 'validation_failed', '翻页游标无效', [
+    // 422: a well-formed request whose cursor this list never issued (an opaque value; the schema cannot tell).
+    throw new ApiError(422, 'invalid_cursor', '翻页游标无效', [
       { path: 'query.cursor', message: '不是本列表的翻页游标' },
     ]);
   }

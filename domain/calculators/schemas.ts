@@ -59,7 +59,12 @@ const fen = z
   .max(Number.MAX_SAFE_INTEGER, FEN_MESSAGE)
   .meta({ description: 'Amount in fen (分), integer', example: 189550 });
 
-const count = z.number({ error: COUNT_MESSAGE }).int(COUNT_MESSAGE).nonnegative(COUNT_MESSAGE);
+// The bound `.int()` enforces (a safe integer), stated so the OpenAPI document says it.
+const count = z
+  .number({ error: COUNT_MESSAGE })
+  .int(COUNT_MESSAGE)
+  .nonnegative(COUNT_MESSAGE)
+  .max(Number.MAX_SAFE_INTEGER, COUNT_MESSAGE);
 
 const months = z.number({ error: MONTHS_MESSAGE }).int(MONTHS_MESSAGE).min(0, MONTHS_MESSAGE).max(1200, MONTHS_MESSAGE);
 
@@ -74,8 +79,13 @@ const SIX_DIGITS = /^\d{6}$/;
 const divisionCode = z
   .string({ error: '须为6位行政区划代码' })
   .regex(SIX_DIGITS, '须为6位行政区划代码')
-  .refine((v) => !SIX_DIGITS.test(v) || v.startsWith('21'), '须为辽宁省行政区划代码（21xxxx）')
-  .meta({ description: 'Administrative division code (6 digits) of a Liaoning city or county', example: '210100' });
+  // A pattern, not a refinement (a six-digit code outside Liaoning is a 400 of the schema): the document says ^21\d{4}$.
+  .regex(/^(?:21|(?!\d{6}$))/, '须为辽宁省行政区划代码（21xxxx）')
+  .meta({
+    description: 'Administrative division code (6 digits) of a Liaoning city or county',
+    example: '210100',
+    pattern: '^21\\d{4}$',
+  });
 
 function monthRange<T extends { benefitFirstMonth: string; benefitLastMonth: string }>(v: T, ctx: z.RefinementCtx) {
   if (isIsoMonth(v.benefitFirstMonth) && isIsoMonth(v.benefitLastMonth) && v.benefitFirstMonth > v.benefitLastMonth) {

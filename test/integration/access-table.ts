@@ -9,6 +9,7 @@
  *   hidden           404: the record exists but is not shown to this caller (cases, tasks of other agencies)
  */
 import type { Role } from '../../domain/access';
+import { CALCULATION_KIND_NAMES } from '../../domain/calculators/schemas';
 
 export type Outcome = 'allowed' | 'unauthenticated' | 'forbidden' | 'hidden';
 export type Caller =
@@ -132,7 +133,7 @@ export const ACCESS_TABLE: Record<string, AccessRule> = {
   'GET /calendar/status': { roles: STAFF },
   'PUT /calendar/years/{year}': { roles: ['administrator'] },
   'GET /policy/parameters': { roles: STAFF },
-  'POST /calculations/{kind}': { roles: STAFF },
+  ...Object.fromEntries(CALCULATION_KIND_NAMES.map((kind) => [`POST /calculations/${kind}`, { roles: STAFF }])),
   // Supervision (Art. 76-78).
   'GET /supervision/stuck': { roles: SUPERVISION },
   'GET /supervision/sla': { roles: SUPERVISION },

@@ -146,7 +146,14 @@ describe('the working-day calendar', () => {
     expect(bad.status).toBe(400);
     const paths = ((await bad.json()) as any).error.fields.map((f: { path: string }) => f.path);
     expect(paths).toEqual(['holidays.1']);
+    const outside = await put({ ...year2027(), holidays: ['2026-12-31'] }, admin);
+    expect(outside.status).toBe(422);
+    expect(((await outside.json()) as any).error).toMatchObject({
+      code: 'calendar_dates_inconsistent',
+      fields: [{ path: 'holidays.0', message: '须在2027年内' }],
+    });
     const weekday = await put({ ...year2027(), adjustedWorkdays: ['2027-03-03'] }, admin);
+    expect(weekday.status).toBe(422);
     expect(((await weekday.json()) as any).error.fields).toEqual([
       { path: 'adjustedWorkdays.0', message: '调休上班日须为星期六或星期日' },
     ]);

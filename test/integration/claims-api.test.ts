@@ -181,18 +181,20 @@ describe('POST /claims (Art. 34-36)', () => {
 
   it('refuses an unknown paying agency (Art. 36, 39) with the field path, writing nothing', async () => {
     const res = await post(claimBody({ payingLocality: { basis: 'hukou', agencyCode: '999999' } }));
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(422);
+    expect(res.body.error.code).toBe('agency_not_paying');
     expect(res.body.error.fields).toEqual([
       { path: 'payingLocality.agencyCode', message: expect.stringContaining('市级或县级经办机构') },
     ]);
     const provincial = await post(claimBody({ payingLocality: { basis: 'hukou', agencyCode: '210000' } }));
-    expect(provincial.status).toBe(400);
+    expect(provincial.status).toBe(422);
     expect(await tdb.sql("SELECT 1 FROM \"case\" WHERE agency_code IN ('999999', '210000')")).toEqual([]);
   });
 
   it('refuses a separation date in the future (Asia/Shanghai)', async () => {
     const res = await post(claimBody({ separation: { date: '2999-01-01', reason: 'contract_expired' } }));
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(422);
+    expect(res.body.error.code).toBe('date_in_future');
     expect(res.body.error.fields).toEqual([{ path: 'separation.date', message: '不能晚于今天' }]);
   });
 

@@ -244,7 +244,7 @@ describe('monitoring rules (Art. 78-80)', () => {
       decision: 'confirmed',
       reasons: ['两人共用账户'],
     });
-    expect(incomplete.status).toBe(400);
+    expect(incomplete.status).toBe(422);
     expect(((await incomplete.json()) as any).error.fields.map((f: any) => f.path)).toContain('form.rectification');
     expect(
       (await complete(taskOf('sharedBankAccount').id, { decision: 'dismissed', reasons: ['x1'] }, clerk)).status,

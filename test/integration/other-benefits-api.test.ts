@@ -110,9 +110,9 @@ describe('POST /cases/:caseNumber/survivor-benefits (Art. 47)', () => {
       ...survivorBody(),
       dateOfDeath: '2099-01-01',
     });
-    expect(future.status).toBe(400);
+    expect(future.status).toBe(422);
     expect(await future.json()).toMatchObject({
-      error: { fields: [{ path: 'dateOfDeath', message: '不能晚于今天' }] },
+      error: { code: 'date_in_future', fields: [{ path: 'dateOfDeath', message: '不能晚于今天' }] },
     });
     expect(await tdb.sql('SELECT 1 FROM other_benefit_claim')).toHaveLength(0);
     expect(await tdb.sql(`SELECT 1 FROM "case" WHERE case_type = 'survivor_benefits'`)).toHaveLength(0);

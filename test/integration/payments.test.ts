@@ -429,7 +429,7 @@ describe('the funds request and the ledger over the API (Art. 62)', () => {
       fetch(`${api.url}/finance/payment-runs`, { method: 'POST', headers, body: JSON.stringify(body) });
     expect((await post(auditor.headers, { agencyCode: ANSHAN, month: '2026-12' })).status).toBe(403);
     const notCity = await post(province, { agencyCode: '210000', month: '2026-12' });
-    expect(notCity.status).toBe(400);
+    expect(notCity.status).toBe(422);
     expect(((await notCity.json()) as any).error.fields).toEqual([
       { path: 'agencyCode', message: expect.stringContaining('市级经办机构') },
     ]);
@@ -480,9 +480,10 @@ describe('the funds request and the ledger over the API (Art. 62)', () => {
     expect(premium.body.items).toEqual([
       expect.objectContaining({ payee: { name: '沈阳市医疗保险经办机构', accountNumber: null, bankName: null } }),
     ]);
-    expect((await get('/finance/payables?cursor=nonsense')).body.error.fields).toEqual([
-      { path: 'query.cursor', message: '不是本列表的翻页游标' },
-    ]);
+    const badCursor = await get('/finance/payables?cursor=nonsense');
+    expect(badCursor.status).toBe(422);
+    expect(badCursor.body.error.code).toBe('invalid_cursor');
+    expect(badCursor.body.error.fields).toEqual([{ path: 'query.cursor', message: '不是本列表的翻页游标' }]);
   });
 
   it('keeps a case a confirmed suspicious item holds out of the request and the run until released, then pays it once (Art. 62, 80)', async () => {

@@ -111,14 +111,15 @@ describe('policy entries administrators add (Art. 12)', () => {
     expect(await counts()).toEqual({ entries: 0, audits: 0 });
   });
 
-  it('refuses an effective date before today in Shanghai: history is not edited', async () => {
+  it('refuses an effective date before today in Shanghai (422): history is not edited', async () => {
     const past = await post('/admin/policy/entries', { ...raise, effectiveFrom: '2026-12-14' });
-    expect(past.status).toBe(400);
+    expect(past.status).toBe(422);
+    expect(past.body.error.code).toBe('policy_entry_not_applicable');
     expect(past.body.error.fields).toEqual([
       { path: 'effectiveFrom', message: expect.stringContaining('须为今天（2026-12-15，北京时间）或以后') },
     ]);
     const unknownKey = await post('/admin/policy/entries', { ...raise, key: 'tier4' });
-    expect(unknownKey.status).toBe(400);
+    expect(unknownKey.status).toBe(422);
     expect(unknownKey.body.error.fields).toEqual([{ path: 'key', message: expect.stringContaining('tier1、tier2') }]);
     expect(await counts()).toEqual({ entries: 0, audits: 0 });
   });
@@ -209,7 +210,7 @@ describe('policy entries administrators add (Art. 12)', () => {
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('policy_entry_exists');
     const fileDate = await post('/admin/policy/entries', { ...raise, effectiveFrom: '2025-12-01' });
-    expect(fileDate.status).toBe(400); // in the past as well
+    expect(fileDate.status).toBe(422); // in the past as well
     expect(await counts()).toEqual({ entries: 2, audits: 2 });
 
     await expect(tdb.sql('UPDATE policy_entry SET value = \'{"monthlyFen": 1}\'')).rejects.toThrow(/append-only/);

@@ -146,7 +146,7 @@ describe('objections over the API (Art. 13)', () => {
     const bad = await call('POST', `/tasks/${task!.id}/complete`, u['reviewer.sy']!, {
       form: { decision: 'correct', reasons: ['有误'] },
     });
-    expect(bad.status).toBe(400);
+    expect(bad.status).toBe(422);
     expect(bad.body.error.fields.map((f: { path: string }) => f.path)).toContain('form.correction');
 
     const ok = await call('POST', `/tasks/${task!.id}/complete`, u['reviewer.sy']!, {

@@ -139,10 +139,10 @@ describe('public notices and the screening (Art. 49, 50)', () => {
       { itemNo: 7, reason: '不符合条件' },
       { 'content-type': 'application/json' },
     );
-    expect(bad.status).toBe(400);
-    expect(((await bad.json()) as { error: { fields: unknown[] } }).error.fields).toEqual([
-      { path: 'itemNo', message: '公示中没有第7条' },
-    ]);
+    expect(bad.status).toBe(422);
+    const badBody = (await bad.json()) as { error: { code: string; fields: unknown[] } };
+    expect(badBody.error.code).toBe('notice_item_unknown');
+    expect(badBody.error.fields).toEqual([{ path: 'itemNo', message: '公示中没有第7条' }]);
     const empty = await post(
       '/public/notices/GSH-2026-210100-TEST000001/objections',
       { itemNo: 1, reason: '' },
@@ -169,7 +169,7 @@ describe('public notices and the screening (Art. 49, 50)', () => {
     const thisYear = Number(new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 4));
     for (const year of [thisYear, thisYear + 1]) {
       const res = await post('/job-retention/screenings', { agencyCode: '210100', year }, boss);
-      expect(res.status).toBe(400);
+      expect(res.status).toBe(422);
       expect(((await res.json()) as { error: { fields: unknown[] } }).error.fields).toEqual([
         { path: 'year', message: expect.stringContaining('规程第四十九条') },
       ]);

@@ -185,12 +185,13 @@ describe('tasks of a claim (Art. 37, 11, 65)', () => {
     const bad = await call('POST', `/tasks/${taskId}/complete`, u['intake.sy']!, {
       form: { decision: 'refuse', reasons: [] },
     });
-    expect(bad.status).toBe(400);
+    expect(bad.status).toBe(422);
+    expect(bad.body.error.code).toBe('invalid_form');
     expect(bad.body.error.fields).toEqual([
       { path: 'form.reasons', message: expect.stringContaining('至少写明一条原因') },
     ]);
     const unknown = await call('POST', `/tasks/${taskId}/complete`, u['intake.sy']!, { form: { decision: 'maybe' } });
-    expect(unknown.status).toBe(400);
+    expect(unknown.status).toBe(422);
     expect(await tdb.sql('SELECT status FROM task WHERE id = $1', [taskId])).toEqual([{ status: 'open' }]);
   });
 
@@ -332,7 +333,7 @@ describe('claiming, reassigning and extending', () => {
     expect(paged).toEqual(ids);
     const dues = all.body.items.map((t: { dueAt: string }) => t.dueAt);
     expect([...dues].sort()).toEqual(dues);
-    expect((await call('GET', '/tasks?cursor=garbage', u['intake.sy']!)).status).toBe(400);
+    expect((await call('GET', '/tasks?cursor=garbage', u['intake.sy']!)).status).toBe(422);
     expect((await call('GET', '/tasks?agencyCode=210200', u['intake.sy']!)).status).toBe(403);
   });
 });

@@ -107,7 +107,7 @@ describe('复核 of every case type (Art. 13)', () => {
       correction: { kind: 'reopen', step: 'determination' },
       reasons: ['票据日期系医院开具错误'],
     });
-    expect(unfit.status).toBe(400);
+    expect(unfit.status).toBe(422);
     expect(unfit.body.error.fields).toEqual([{ path: 'form.correction.step', message: expect.any(String) }]);
     const concluded = await s.complete(
       childbirthObjection,
@@ -248,7 +248,7 @@ describe('复核 of every case type (Art. 13)', () => {
       correction: { kind: 'resume', fromMonth: (await s.today()).slice(0, 7) },
       reasons: ['裁员人员系劳动合同期满终止，不计入裁员率'],
     });
-    expect(unfit.status).toBe(400);
+    expect(unfit.status).toBe(422);
     expect(unfit.body.error.fields).toEqual([{ path: 'form.correction.fromMonth', message: expect.any(String) }]);
     const concluded = await s.complete(filed.body.caseNumber, 'objection_review', 'reviewer', {
       decision: 'correct',
@@ -356,7 +356,8 @@ describe('复核 of every case type (Art. 13)', () => {
       headers: ownAgent,
       body: { subject: 'refusal', objector: 'person', grounds: '原决定有误，附证明材料', evidence: EVIDENCE },
     });
-    expect(asPerson.status).toBe(400);
+    expect(asPerson.status).toBe(409);
+    expect(asPerson.body.error.code).toBe('objector_not_party');
     expect(asPerson.body.error.fields.map((f: { path: string }) => f.path)).toEqual(['objector']);
   });
 

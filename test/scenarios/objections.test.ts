@@ -58,7 +58,7 @@ describe('复核 carries itself out (Art. 13)', () => {
       correction: { kind: 'resume' },
       reasons: ['停发有误'],
     });
-    expect(unfit.status).toBe(400);
+    expect(unfit.status).toBe(422);
     expect(unfit.body.error.fields).toEqual([{ path: 'form.correction.kind', message: expect.any(String) }]);
     const done = await s.complete(objection, 'objection_review', 'reviewer', {
       decision: 'correct',

@@ -224,7 +224,8 @@ describe('稳岗返还 (Art. 49)', () => {
     const [e] = (await employers('good_credit')).filter((x) => x.agencyDivisionCode === '210100');
     for (const y of [Number(today.slice(0, 4)), Number(today.slice(0, 4)) + 5]) {
       const res = await apply(e!.uscc, { agencyCode: '210100', year: y, contactPhone: phoneOf(0) });
-      expect(res.status, `year ${y}`).toBe(400);
+      expect(res.status, `year ${y}`).toBe(422);
+      expect(res.body.error.code).toBe('year_not_closed');
       expect(res.body.error.fields).toEqual([{ path: 'year', message: expect.stringContaining('第四十九条') }]);
     }
     expect(await s.tdb.sql('SELECT 1 FROM job_retention_case WHERE uscc = $1', [e!.uscc])).toHaveLength(0);

@@ -13,7 +13,8 @@ import { createTestDatabase, type TestDatabase } from './db';
 import { residentId } from './fixtures';
 import { allRequestsArb, checkAnswer, operationsOf, send, type GeneratedRequest } from './fuzz';
 import { insertBeneficiaries, syntheticBeneficiaries } from './payments';
-import { uniqueTaskQueue } from './temporal';
+import { devServerEnv, startWorker, uniqueTaskQueue } from './temporal';
+import { sourcesOf, startSimulator } from '../sources/support';
 import { PASSWORD, userWithToken } from './users';
 
 export interface FuzzEnvironment {
@@ -26,14 +27,28 @@ export interface FuzzEnvironment {
   close(): Promise<void>;
 }
 
-/** The API with no worker on its queue: cases start but never run, so the API's own answers are what is tested. */
-export async function fuzzEnvironment(): Promise<FuzzEnvironment> {
+/**
+ * The API with no worker on its queue: cases start but never run, so the API's own answers are what is tested.
+ * `withCases`: a worker on the queue and the simulators behind the SMS gateway and the sources, for a fuzzer that
+ * follows a created case to its other operations (schemathesis' links): the case then answers what it is sent,
+ * instead of the Update waiting out its deadline (503), and a sign-in code is sent.
+ */
+export async function fuzzEnvironment(opts: { withCases?: boolean } = {}): Promise<FuzzEnvironment> {
   const tdb = await createTestDatabase();
+  const taskQueue = uniqueTaskQueue('fuzz');
+  const sim = opts.withCases ? await startSimulator() : undefined;
+  const sources = sim ? sourcesOf(sim) : undefined;
+  const temporalEnv = opts.withCases ? await devServerEnv() : undefined;
+  const worker =
+    temporalEnv && sources
+      ? await startWorker(temporalEnv.nativeConnection, taskQueue, { db: tdb.db, sources, bank: sources.bank })
+      : undefined;
   const api = await startApi({
     db: tdb.db,
     temporalAddress: inject('devServerAddress'),
-    taskQueue: uniqueTaskQueue('fuzz'),
+    taskQueue,
     recordWaitMs: 200,
+    ...(sources ? { sms: sources.sms } : {}),
   });
   const all = await userWithToken(tdb.db, api.url, {
     username: 'fuzz.all',
@@ -106,6 +121,9 @@ export async function fuzzEnvironment(): Promise<FuzzEnvironment> {
     },
     async close() {
       await api.close();
+      await worker?.stop();
+      await sim?.close();
+      await temporalEnv?.teardown();
       await tdb.drop();
     },
   };

@@ -138,6 +138,7 @@ describe('POST /calculations/:kind', () => {
     ]);
 
     const outside = await calc('benefit', { input: { contributionMonths: 12, payingLocality: '110000' } });
+    expect(outside.status).toBe(400);
     expect(outside.body.error.fields).toEqual([
       { path: 'input.payingLocality', message: '须为辽宁省行政区划代码（21xxxx）' },
     ]);
@@ -290,7 +291,8 @@ describe('POST /calculations/:kind', () => {
     const reversed = await calc('childbirth-subsidy', {
       input: { ...childbirthInput, benefitFirstMonth: '2026-12', benefitLastMonth: '2026-01' },
     });
-    expect(reversed.status).toBe(400);
+    expect(reversed.status).toBe(422);
+    expect(reversed.body.error.code).toBe('input_inconsistent');
     expect(reversed.body.error.fields).toEqual([
       { path: 'input.benefitLastMonth', message: '不得早于领取失业保险金的首月（benefitFirstMonth）' },
     ]);
@@ -371,23 +373,24 @@ describe('policy changes and calculations (Art. 12)', () => {
 });
 
 describe('OpenAPI of /calculations (Art. 11)', () => {
-  it('documents POST /calculations/{kind} with every kind and input schema', () => {
+  it('documents POST /calculations/{kind} as one operation per kind, each with its input schema', () => {
     const registry = new OpenAPIRegistry();
     registerCalculationsOpenApi(registry);
     const doc = new OpenApiGeneratorV31(registry.definitions).generateDocument({
       openapi: '3.1.0',
       info: { title: 'test', version: '0' },
     });
-    const op = doc.paths?.['/calculations/{kind}']?.post;
-    expect(op).toBeDefined();
-    const kindParam = (op!.parameters as any[]).find((p) => p.name === 'kind');
-    expect(kindParam.in).toBe('path');
-    expect(kindParam.schema.enum).toEqual(CALCULATION_KIND_NAMES);
-    expect(Object.keys(op!.responses!)).toEqual(expect.arrayContaining(['200', '400', '404', '422']));
+    expect(Object.keys(doc.paths ?? {}).sort()).toEqual(CALCULATION_KIND_NAMES.map((k) => `/calculations/${k}`).sort());
+    for (const kind of CALCULATION_KIND_NAMES) {
+      const op = doc.paths?.[`/calculations/${kind}`]?.post;
+      expect(Object.keys(op!.responses!)).toEqual(expect.arrayContaining(['200', '400', '422']));
+      const body = (op!.requestBody as any).content['application/json'].schema;
+      expect(body.$ref).toBe(`#/components/schemas/CalculationRequest_${kind.replace(/-/g, '_')}`);
+      expect(op!.security).toBeUndefined();
+    }
     const schemas = Object.keys(doc.components?.schemas ?? {});
     expect(schemas).toEqual(
       expect.arrayContaining([
-        'CalculationRequest',
         'CalculationResponse',
         'EligibilityInput',
         'BenefitInput',
@@ -401,7 +404,6 @@ describe('OpenAPI of /calculations (Art. 11)', () => {
       ]),
     );
     expect(JSON.stringify(doc)).not.toContain('undefined');
-    expect(op!.security).toBeUndefined();
   });
 
   it('adds the security requirement and 401/403 when mounted behind sign-in (Art. 77)', () => {
@@ -411,7 +413,7 @@ describe('OpenAPI of /calculations (Art. 11)', () => {
       openapi: '3.1.0',
       info: { title: 'test', version: '0' },
     });
-    const op = doc.paths?.['/calculations/{kind}']?.post;
+    const op = doc.paths?.['/calculations/benefit']?.post;
     expect(op?.security).toEqual([{ session: [] }]);
     expect(Object.keys(op!.responses!)).toEqual(expect.arrayContaining(['401', '403']));
   });
