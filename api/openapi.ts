@@ -232,6 +232,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
         400: error('The body is not valid'),
         404: error('No such case for you'),
         409: error('案件不在此办理环节'),
+        422: error('What the case holds refuses it: materials it did not ask for (unknown_material)'),
       },
     });
   }
@@ -455,7 +456,9 @@ export function buildOpenApiDocument(): OpenApiDocument {
       403: error('Not an administrator, or the user is outside your scope'),
       404: error('没有此用户'),
       409: error('own_administration: an administrator may not remove their own administration'),
-      422: error('agency_unknown: no agency has the agencyCode'),
+      422: error(
+        'agency_unknown: no agency has the agencyCode; employer_agent_roles: an employer agent has that role alone, and only an employer agent has it (Art. 8)',
+      ),
     },
   });
 
@@ -708,7 +711,13 @@ export function buildOpenApiDocument(): OpenApiDocument {
     tags: ['tasks'],
     security: signedIn,
     request: { params: taskId, body: { required: true, content: json(ExtendBodySchema) } },
-    responses: { 200: { description: 'Extended', content: json(z.object({}).loose()) }, ...refused },
+    responses: {
+      200: { description: 'Extended', content: json(z.object({}).loose()) },
+      ...refused,
+      422: error(
+        'calendar_not_covered: the new due date falls in a year the working-day calendar does not cover (Art. 94)',
+      ),
+    },
   });
   registry.registerPath({
     method: 'get',

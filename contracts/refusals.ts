@@ -25,8 +25,9 @@ export const CASE_REFUSALS = {
     code: 'not_waiting_for_materials',
     message: '本案未在等待补正材料，无需提交',
   },
+  // Which materials are outstanding is the case's state, not the document's: 422.
   UnknownMaterial: {
-    status: 400,
+    status: 422,
     code: 'unknown_material',
     message: '所交材料不在一次性告知需补正的材料之内',
     field: 'kinds',

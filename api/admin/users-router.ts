@@ -10,7 +10,7 @@ import type { Db } from '../../lib/db';
 import { audit } from '../../lib/audit';
 import { ROLES, agencyScopePrefix } from '../../domain/access';
 import { usccSchema } from '../claims/schema';
-import { ApiError, parseOr400, validationError } from '../errors';
+import { ApiError, parseOr400 } from '../errors';
 import { assertAgencyScope, currentUser, requireRole } from '../auth/middleware';
 import { createUser, hashPassword, issueServiceToken } from '../auth/service';
 import { StaffUserSchema } from '../auth/router';
@@ -196,12 +196,13 @@ export function usersRouter(deps: { db: Db }): Router {
     if (body.roles) {
       const agent = body.roles.includes('employer_agent');
       if (agent !== Boolean(before.employerUscc) || (agent && body.roles.length > 1)) {
-        throw validationError([
-          {
-            path: 'roles',
-            message: '单位经办人只有这一个岗位，且只有单位经办人有此岗位（第八条）',
-          },
-        ]);
+        // Whether the user is an employer agent is the stored user's (its employer), not the request's: 422.
+        throw new ApiError(
+          422,
+          'employer_agent_roles',
+          '单位经办人只有这一个岗位，且只有单位经办人有此岗位（第八条）',
+          [{ path: 'roles', message: '单位经办人只有这一个岗位，且只有单位经办人有此岗位（第八条）' }],
+        );
       }
     }
     if (id === admin.id && (body.active === false || (body.roles && !body.roles.includes('administrator')))) {

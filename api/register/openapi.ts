@@ -55,6 +55,7 @@ export function registerRegisterOpenApi(registry: OpenAPIRegistry, options: Open
     responses: {
       200: { description: 'At most 50 entries', content: json(z.object({}).loose()) },
       400: error('Give the USCC or the start of the name'),
+      422: error('Neither the USCC nor the start of the name given (search_term_required)'),
     },
   });
   registry.registerPath({

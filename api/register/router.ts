@@ -65,6 +65,7 @@ import {
   EmployerRegistrationSchema,
   EmployerReviewedChangeSchema,
   EmployerSearchSchema,
+  searchTermGiven,
   EmployerSelfServiceChangeSchema,
   RegisterNumberParamSchema,
   type EmployerRegistration,
@@ -359,6 +360,8 @@ export function registerRouter(deps: RegisterDeps): Router {
   router.get('/employers', requireRole(...STAFF_ROLES), async (req, res) => {
     const user = currentUser(req);
     const q = parseOr400(EmployerSearchSchema, req.query, 'query');
+    // Either may be given, not none: a rule across parameters the document cannot state (as `input_inconsistent`).
+    if (!searchTermGiven(q)) throw new ApiError(422, 'search_term_required', '请输入统一社会信用代码或单位名称');
     const rows = await deps.db.employer.findMany({
       where: {
         agencyCode: { startsWith: agencyScopePrefix(user.agencyCode) },

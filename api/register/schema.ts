@@ -226,9 +226,9 @@ export const EmployerReviewedChangeSchema = z
 export type EmployerReviewedChange = z.infer<typeof EmployerReviewedChangeSchema>;
 
 /** Staff's search of the register (Art. 16): by USCC, or by the start of the name (at least 2 characters). */
-export const EmployerSearchSchema = z
-  .strictObject({
-    code: z.string().trim().toUpperCase().length(18, '统一社会信用代码应为18位').optional(),
-    name: z.string().trim().min(2, '单位名称至少输入2个字').max(200).optional(),
-  })
-  .refine((q) => q.code !== undefined || q.name !== undefined, { message: '请输入统一社会信用代码或单位名称' });
+export const EmployerSearchSchema = z.strictObject({
+  code: z.string().trim().toUpperCase().length(18, '统一社会信用代码应为18位').optional(),
+  name: z.string().trim().min(2, '单位名称至少输入2个字').max(200).optional(),
+});
+/** Art. 16: a search names the USCC or the start of the name (checked by the route: 422 `search_term_required`). */
+export const searchTermGiven = (q: { code?: string; name?: string }) => q.code !== undefined || q.name !== undefined;
