@@ -65,19 +65,8 @@ import {
   type StopFinding,
 } from '../contracts/benefit-period';
 
-export {
-  changeEntitlement,
-  changeMonthlyAmount,
-  periodState,
-  reportStop,
-  revokePeriod,
-  stopFound,
-  type BenefitPeriodInput,
-  type EntitlementChange,
-  type PeriodState,
-  type PeriodStatus,
-  type StopFinding,
-};
+/** The contract this workflow answers (see the module it comes from). */
+export * from '../contracts/benefit-period';
 
 /** Art. 39: a corrected account (every case type's, contracts/case.ts); its checks are the kernel's. */
 export { correctBankAccount } from '../contracts/case';

@@ -86,23 +86,12 @@ import {
   reassignTask,
   recomputeDeadlines,
   releaseTask,
-  type TaskActionInput,
   type TaskRefusalDetails,
   type TaskView,
 } from '../contracts/tasks';
 
-export {
-  claimTask,
-  completeTask,
-  extendTask,
-  openTasks,
-  reassignTask,
-  recomputeDeadlines,
-  releaseTask,
-  type TaskActionInput,
-  type TaskRefusalDetails,
-  type TaskView,
-};
+/** The contract this workflow answers (see the module it comes from). */
+export * from '../contracts/tasks';
 
 /** Who a deadline binds: a person's told date never moves earlier; the agency's moves either way. */
 export type DeadlineBinds = 'agency' | 'person';
