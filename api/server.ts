@@ -59,29 +59,24 @@ const app = createApp({
   credit,
 });
 
-// Art. 36: a claim written whose workflow did not start (its start failed and it could not be taken back, or answered
-// 202) is started by the system within minutes (lib/claim-starts.ts).
-const claimStarts = setInterval(() => {
-  startClaimsNotStarted(db, temporal, cfg.TEMPORAL_TASK_QUEUE)
-    .then((started) => {
-      if (started.length) logger.warn({ cases: started.length }, 'started claims left unstarted');
-    })
-    .catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'claims left unstarted: will try again'));
+// Art. 15, 36: a case written whose workflow did not start (its start failed and it could not be taken back, or
+// answered 202) is started by the system within minutes (lib/written-starts.ts): claims, employers' coordinations.
+const leftUnstarted = [
+  { what: 'claims', start: startClaimsNotStarted },
+  { what: 'pension coordinations', start: startPendingEmployerRegistrations },
+] as const;
+const writtenStarts = setInterval(() => {
+  for (const { what, start } of leftUnstarted) {
+    start(db, temporal, cfg.TEMPORAL_TASK_QUEUE)
+      .then((started) => {
+        if (started.length) logger.warn({ what, started: started.length }, 'started cases left unstarted');
+      })
+      .catch((err: unknown) =>
+        logger.warn({ what, err: (err as Error).message }, 'cases left unstarted: will try again'),
+      );
+  }
 }, 60_000);
-claimStarts.unref();
-
-// Art. 15: a registration whose coordination with the pension registration did not start (POST /employers answered
-// 202) is started by the system within minutes (lib/employer-registration-starts.ts).
-const registrationStarts = setInterval(() => {
-  startPendingEmployerRegistrations(db, temporal, cfg.TEMPORAL_TASK_QUEUE)
-    .then((started) => {
-      if (started.length) logger.warn({ employers: started.length }, 'started pension coordinations left unstarted');
-    })
-    .catch((err: unknown) =>
-      logger.warn({ err: (err as Error).message }, 'pension coordinations left unstarted: will try again'),
-    );
-}, 60_000);
-registrationStarts.unref();
+writtenStarts.unref();
 
 const server = app.listen(cfg.API_PORT, cfg.API_HOST, () => {
   logger.info({ url: `http://${cfg.API_HOST}:${cfg.API_PORT}` }, 'api listening');
@@ -96,8 +91,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     if (stopping) return;
     stopping = true;
-    clearInterval(claimStarts);
-    clearInterval(registrationStarts);
+    clearInterval(writtenStarts);
     logger.info({ signal }, 'api stopping');
     server.close(async () => {
       await Promise.allSettled([db.$disconnect(), temporal.connection.close()]);

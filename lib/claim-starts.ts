@@ -4,11 +4,11 @@
  * claim written and still untouched after a while gets its workflow, once (the workflow ID is the case number, and a
  * workflow already there is left as it is). The API process runs it every minute (api/server.ts).
  */
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Client } from '@temporalio/client';
-import { claimSearchAttributes, type BenefitClaimWorkflow, type ClaimChannel } from '../contracts/claim';
+import { claimSearchAttributes, type BenefitClaimInput, type ClaimChannel } from '../contracts/claim';
 import { claimsNotStarted } from './claim-received';
 import type { Db } from './db';
+import { startWritten } from './written-starts';
 
 /** Starts the claims written at least `olderThanMs` ago that have no workflow; answers the case numbers it started. */
 export async function startClaimsNotStarted(
@@ -17,29 +17,23 @@ export async function startClaimsNotStarted(
   taskQueue: string,
   olderThanMs = 120_000,
 ): Promise<string[]> {
-  const started: string[] = [];
-  for (const c of await claimsNotStarted(db, olderThanMs)) {
-    try {
-      await temporal.workflow.start<BenefitClaimWorkflow>('benefitClaim', {
+  const claims = await claimsNotStarted(db, olderThanMs);
+  return startWritten(
+    temporal,
+    taskQueue,
+    claims.map((c) => {
+      const input: BenefitClaimInput = {
+        caseNumber: c.caseNumber,
+        receivedAt: c.receivedAt,
+        agencyCode: c.agencyCode,
+        channel: c.channel as ClaimChannel,
+      };
+      return {
+        workflowType: 'benefitClaim',
         workflowId: c.caseNumber,
-        taskQueue,
-        args: [
-          {
-            caseNumber: c.caseNumber,
-            receivedAt: c.receivedAt,
-            agencyCode: c.agencyCode,
-            channel: c.channel as ClaimChannel,
-          },
-        ],
-        // Running already, or run and ended: nothing to start (the case number is its workflow's ID).
-        workflowIdConflictPolicy: 'FAIL',
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        args: [input],
         typedSearchAttributes: [...claimSearchAttributes(c.agencyCode)],
-      });
-      started.push(c.caseNumber);
-    } catch (err) {
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-    }
-  }
-  return started;
+      };
+    }),
+  );
 }

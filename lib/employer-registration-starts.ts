@@ -5,10 +5,10 @@
  * (the workflow ID is the register number's; one already there, running or ended, is left as it is). The API process
  * runs it every minute (api/server.ts).
  */
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Client } from '@temporalio/client';
 import { employerRegistrationWorkflowId, type EmployerRegistrationInput } from '../contracts/register';
 import type { Db } from './db';
+import { startWritten } from './written-starts';
 
 /** Starts the coordinations pending for at least `olderThanMs`; answers the register numbers it started. */
 export async function startPendingEmployerRegistrations(
@@ -23,21 +23,18 @@ export async function startPendingEmployerRegistrations(
     orderBy: { registeredAt: 'asc' },
     take: 500,
   });
-  const started: string[] = [];
-  for (const { registerNumber } of pending) {
-    const input: EmployerRegistrationInput = { registerNumber };
-    try {
-      await temporal.workflow.start('employerRegistration', {
+  const byWorkflow = new Map(pending.map((e) => [employerRegistrationWorkflowId(e.registerNumber), e.registerNumber]));
+  const started = await startWritten(
+    temporal,
+    taskQueue,
+    pending.map(({ registerNumber }) => {
+      const input: EmployerRegistrationInput = { registerNumber };
+      return {
+        workflowType: 'employerRegistration',
         workflowId: employerRegistrationWorkflowId(registerNumber),
-        taskQueue,
         args: [input],
-        workflowIdConflictPolicy: 'FAIL',
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      });
-      started.push(registerNumber);
-    } catch (err) {
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-    }
-  }
-  return started;
+      };
+    }),
+  );
+  return started.map((id) => byWorkflow.get(id)!);
 }

@@ -32,6 +32,7 @@ import type { Period } from '../domain/calendar';
 import { refusalToAct, refusalToSupervise, type Actor, type TaskStep } from '../domain/tasks';
 import type { StaffRole } from '../domain/access';
 import { NEXT_DEADLINE } from '../contracts/search-attributes';
+import { CASE_REFUSALS } from '../contracts/refusals';
 import { shanghaiDate } from '../domain/business-time';
 
 const acts = proxyActivities<Activities>({
@@ -284,9 +285,7 @@ function acceptTaskCommands(b: BoardState): void {
           err instanceof ActivityFailure &&
           (err.cause as ApplicationFailure | undefined)?.type === 'CalendarNotCovered'
         ) {
-          refuse('延长后的办理期限所在年度尚未录入工作日历，不能延长至该年度（第九十四条）', {
-            code: 'calendar_not_covered',
-          });
+          refuse(CASE_REFUSALS.calendar_not_covered.message, { code: 'calendar_not_covered' });
         }
         throw err;
       });
