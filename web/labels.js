@@ -211,7 +211,6 @@ export const LABELS = {
     employer_change_applied: '单位信息变更审核通过，已生效',
     employer_change_rejected: '单位信息变更审核不通过',
     employer_change_conflict: '统一社会信用代码已被其他单位登记，变更未生效',
-    employer_change_cancelled: '撤回单位信息变更申请',
     // 数据维护 (Art. 93)、疑点 (Art. 78-80)
     data_correction_requested: '提出数据维护申请',
     data_correction_reviewed: '数据维护审核通过',

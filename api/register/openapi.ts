@@ -40,7 +40,9 @@ export function registerRegisterOpenApi(registry: OpenAPIRegistry, options: Open
       400: error('Not valid: each field named with its rule'),
       403: error('Not the employer the agent acts for, a channel not permitted, or outside the agency scope'),
       409: error('The USCC is registered already (named), or the Idempotency-Key was used for another body'),
-      422: error('The tax record or the market registry disagrees, or the parent of a branch is not registered'),
+      422: error(
+        'The tax record or the market registry disagrees, the parent of a branch is not registered, a date is after today (date_in_future), or insured before founded (insured_before_founded)',
+      ),
       503: error('A source or Temporal is unavailable: nothing was written'),
     },
   });
@@ -101,6 +103,7 @@ export function registerRegisterOpenApi(registry: OpenAPIRegistry, options: Open
       400: error('Not valid, or documents missing (rule documents_required)'),
       404: error('No such employer for you'),
       409: error('A change is under review already, the USCC is registered, or deregistered'),
+      422: error('The day of the change is before the founding or after today (date_out_of_range)'),
       503: error('Temporal is unavailable: nothing was written'),
     },
   });
@@ -116,6 +119,7 @@ export function registerRegisterOpenApi(registry: OpenAPIRegistry, options: Open
       400: error('Not valid'),
       404: error('No such employer for you'),
       409: error('Arrears (each month with its amount), or deregistered already'),
+      422: error('The day the employer ended is before its founding or after today (date_out_of_range)'),
       503: error('The tax platform is unavailable: nothing was written'),
     },
   });

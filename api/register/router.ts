@@ -244,7 +244,14 @@ export function registerRouter(deps: RegisterDeps): Router {
       ...(r.foundedOn > today ? [{ path: 'foundedOn', message: '成立日期不能晚于今天' }] : []),
       ...(r.insuredSince > today ? [{ path: 'insuredSince', message: '参保时间不能晚于今天' }] : []),
     ];
-    if (late.length) throw validationError(late);
+    // Today is the state of the world, not a rule of the document: 422, as the claims answer it.
+    if (late.length) throw new ApiError(422, 'date_in_future', '日期不能晚于今天', late);
+    // Art. 16: insured from its founding (自成立之日起), never before.
+    if (r.insuredSince < r.foundedOn) {
+      throw new ApiError(422, 'insured_before_founded', '参保时间不能早于成立日期（第十六条：自成立之日起参保）', [
+        { path: 'insuredSince', message: '参保时间不能早于成立日期（第十六条：自成立之日起参保）' },
+      ]);
+    }
 
     const body = canonicalJson(r);
     const keyHash = key
@@ -499,7 +506,9 @@ export function registerRouter(deps: RegisterDeps): Router {
     }
     const today = businessDateOf(now());
     if (c.changedOn > today || c.changedOn < isoDate(e.foundedOn)) {
-      throw validationError([{ path: 'changedOn', message: '变更日期须在成立日期之后，且不能晚于今天' }]);
+      throw new ApiError(422, 'date_out_of_range', '变更日期须在成立日期之后，且不能晚于今天', [
+        { path: 'changedOn', message: '变更日期须在成立日期之后，且不能晚于今天' },
+      ]);
     }
     // Art. 17: declared within 30 days of the change (the one deadline function); a later one is taken, recorded late.
     const { dueDate } = deadlineFor(
@@ -606,7 +615,9 @@ export function registerRouter(deps: RegisterDeps): Router {
       }
       const today = businessDateOf(now());
       if (d.endedOn > today || d.endedOn < isoDate(e.foundedOn)) {
-        throw validationError([{ path: 'endedOn', message: '终止日期须在成立日期之后，且不能晚于今天' }]);
+        throw new ApiError(422, 'date_out_of_range', '终止日期须在成立日期之后，且不能晚于今天', [
+          { path: 'endedOn', message: '终止日期须在成立日期之后，且不能晚于今天' },
+        ]);
       }
       const arrears = await deps.tax.getEmployerArrears(e.code).catch(orUnavailable('税务部门数据共享平台'));
       const owed = arrears?.months ?? [];

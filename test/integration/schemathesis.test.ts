@@ -2,7 +2,7 @@
  * The OpenAPI document is exact (issue 21): schemathesis (pinned, scripts/schemathesis-bin.ts), an OpenAPI fuzzer no
  * one here wrote, runs every check with a fixed seed and at least 50 examples per operation against the real API
  * (PostgreSQL, the Temporal dev server) as a staff user with every staff role, and any failure fails the test.
- * SCHEMATHESIS_SEED and SCHEMATHESIS_EXAMPLES change the run.
+ * SCHEMATHESIS_SEED and SCHEMATHESIS_EXAMPLES change the run; SCHEMATHESIS_ONLY (a path regex) runs only those operations.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -83,8 +83,7 @@ describe('OpenAPI document', () => {
         // The employer register (issue 22, chapter 3, in progress) does not yet state its items' rules in the document
         // (telephones, economic type and industry codes, USCC check character, ID documents by type): it joins this run
         // when it does; until then its own tests hold it (test/scenarios/register.test.ts, access and fuzz tables).
-        '--exclude-path-regex',
-        '^/employers',
+        ...(process.env.SCHEMATHESIS_ONLY ? ['--include-path-regex', process.env.SCHEMATHESIS_ONLY] : []),
         '--report',
         'junit',
         '--report-junit-path',
