@@ -29,6 +29,7 @@ import { Prisma } from '../../generated/prisma/client';
 import type { Db } from '../../lib/db';
 import { asJson, dbDate, isoDate } from '../../lib/db';
 import { audit } from '../../lib/audit';
+import { cancelEmployerRelations } from '../../lib/person-register';
 import { canonicalJson } from '../../lib/canonical-json';
 import { agencyScopePrefix, PERSON_UNMASKED_ROLES, STAFF_ROLES, type StaffRole } from '../../domain/access';
 import {
@@ -632,6 +633,7 @@ export function registerRouter(deps: RegisterDeps): Router {
       const lateByDays = Math.max(0, daysBetween(dueOn, today));
       const at = now();
       const after = { reason: d.reason, endedOn: d.endedOn, channel: d.channel, dueOn, lateByDays };
+      let cancelled: string[] = [];
       await deps.db.$transaction(
         async (tx) => {
           const moved = await tx.employer.updateMany({
@@ -665,6 +667,15 @@ export function registerRouter(deps: RegisterDeps): Router {
             requestId: String(req.id),
             at,
           });
+          // Art. 18: every insured relation of the employer ends with it (注销), in the same transaction.
+          const actor = { id: user.id, username: user.username };
+          cancelled = await cancelEmployerRelations(tx, {
+            registerNumber: e.registerNumber,
+            endedOn: d.endedOn,
+            actor,
+            at,
+            requestId: String(req.id),
+          });
         },
         { maxWait: 10_000, timeout: 20_000 },
       );
@@ -690,6 +701,7 @@ export function registerRouter(deps: RegisterDeps): Router {
         dueOn,
         lateByDays,
         pension,
+        relationsCancelled: cancelled.length,
       });
     },
   );
