@@ -157,6 +157,13 @@ export function personsRouter(deps: PersonsDeps): Router {
     return p;
   }
 
+  /** The person, the employer and staff read a person (Art. 30); nobody else is asked for more than to sign in. */
+  function signedIn(req: Request): void {
+    if (!req.user && !req.applicant) {
+      throw new ApiError(401, 'unauthenticated', '请先登录', [], { 'WWW-Authenticate': 'Bearer' });
+    }
+  }
+
   /** A retried Idempotency-Key: 200 with the registration it made for the same body, 409 for another. */
   async function answerRetry(keyHash: string, fingerprint: string, res: Response): Promise<boolean> {
     const r = await deps.db.insuranceRelation.findUnique({ where: { requestKey: keyHash } });
@@ -462,7 +469,9 @@ export function personsRouter(deps: PersonsDeps): Router {
     res.json(personView(p, readerOf(req, p)));
   });
 
+  /** The signed-in person's own entry; staff and agents are not persons here (403). */
   async function mine(req: Request) {
+    if (req.user) throw new ApiError(403, 'applicants_only', '本功能仅供参保人员本人登录后使用');
     const a = currentApplicant(req);
     const p = await deps.db.insuredPerson.findUnique({ where: { idNumber: a.idNumber }, include: PERSON_INCLUDE });
     if (!p) throw new ApiError(404, 'person_not_registered', '您尚未办理失业保险个人参保登记');
@@ -516,6 +525,7 @@ export function personsRouter(deps: PersonsDeps): Router {
   });
 
   router.get('/persons/:personNumber', async (req, res) => {
+    signedIn(req);
     const { personNumber } = parseOr400(PersonNumberParamSchema, req.params);
     const p = await personOr404(personNumber);
     res.json(personView(p, readerOf(req, p)));
@@ -523,6 +533,7 @@ export function personsRouter(deps: PersonsDeps): Router {
 
   /** The person's history (append-only): the person and staff in scope; not the employer (Art. 30). */
   router.get('/persons/:personNumber/history', async (req, res) => {
+    signedIn(req);
     const { personNumber } = parseOr400(PersonNumberParamSchema, req.params);
     const p = await personOr404(personNumber);
     const reader = readerOf(req, p);

@@ -141,12 +141,10 @@ export const PersonTerminationSchema = z
 export type PersonTermination = z.infer<typeof PersonTerminationSchema>;
 
 /** Find a person by the ID number, in the body (never in a URL, Art. 30). */
-export const PersonSearchSchema = z
-  .strictObject({ idNumber })
-  .meta({
-    id: 'PersonSearch',
-    description: 'A person found by the ID number (Art. 30: in the body, never in the URL)',
-  });
+export const PersonSearchSchema = z.strictObject({ idNumber }).meta({
+  id: 'PersonSearch',
+  description: 'A person found by the ID number (Art. 30: in the body, never in the URL)',
+});
 
 export const PersonNumberParamSchema = z.object({
   personNumber: z.string().regex(/^\d{16}$/, '个人编号须为16位数字'),

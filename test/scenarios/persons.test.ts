@@ -7,7 +7,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays } from '../../domain/calendar';
-import { residentIdBirthDate, residentIdCheckChar, residentIdSex } from '../../domain/identity';
+import { residentIdBirthDate, residentIdSex } from '../../domain/identity';
+import { employerRegistrationBody, type SimEmployer } from '../support/employer-registration';
 import { personActivities } from '../../activities/persons';
 import { startScenario, type Person, type Scenario } from './harness';
 
@@ -27,10 +28,8 @@ interface Employer {
 }
 
 const handedOut = new Set<string>();
-let sequence = 0;
 /** A seeded employer of `city` without arrears, registered through the API by its own agent (Art. 16). */
 async function registeredEmployer(city: string): Promise<Employer> {
-  type SimEmployer = { uscc: string; name: string; type: string; agencyDivisionCode: string; bankAccount: any };
   let found: SimEmployer | undefined;
   for (let offset: number | null = 0; offset !== null && !found;) {
     const page: { items: SimEmployer[]; nextOffset: number | null } = await s.sim.admin(
@@ -44,36 +43,9 @@ async function registeredEmployer(city: string): Promise<Employer> {
   handedOut.add(found.uscc);
   const tax = await s.sim.clients.tax.getEmployer(found.uscc);
   const agent = await s.employerAgent(found.uscc, city);
-  sequence += 1;
-  const id = (birth: string) => {
-    const first17 = `210102${birth}${String(100 + sequence).slice(-3)}`;
-    return first17 + residentIdCheckChar(first17);
-  };
   const r = await s.call('POST', '/employers', {
     headers: agent,
-    body: {
-      channel: 'online',
-      codeType: 'uscc',
-      code: found.uscc,
-      name: found.name,
-      nature: found.type,
-      economicType: '150',
-      industry: 'C',
-      registrationAuthority: '市场监督管理局',
-      foundedOn: tax!.registeredDate,
-      insuredSince: tax!.registeredDate,
-      address: '辽宁省某市某区某街1号',
-      phone: '024-23456789',
-      email: 'hr@example.cn',
-      bankAccount: { ...found.bankAccount, bankCode: '102221000011' },
-      legalRepresentative: {
-        name: '王建国',
-        idType: 'resident_id_card',
-        idNumber: id('19700505'),
-        phone: '13800000001',
-      },
-      agent: { name: '李娜', idType: 'resident_id_card', idNumber: id('19880808'), phone: '13900000002' },
-    },
+    body: employerRegistrationBody(found, tax!.registeredDate),
   });
   if (r.status !== 201) throw new Error(`POST /employers: ${r.status} ${JSON.stringify(r.body)}`);
   return { registerNumber: r.body.registerNumber, uscc: found.uscc, agent };
