@@ -54,6 +54,7 @@ import type { AuthUser } from '../auth/service';
 import { ApiError, parseOr400, validationError } from '../errors';
 import { IdempotencyKeySchema } from '../claims/schema';
 import { mayRead } from './view';
+import { assertChannel, notRegistered } from './router';
 import { RegisterNumberParamSchema } from './schema';
 import {
   PersonIdentityChangeSchema,
@@ -93,17 +94,6 @@ const unavailable = () =>
   new ApiError(503, 'source_unavailable', '户籍信息（身份核验）暂不可用，未办理，请稍后再试', [], {
     'Retry-After': '30',
   });
-
-/** Art. 8: online by the employer's agent, at a window by an intake clerk. */
-function assertChannel(user: AuthUser, channel: 'online' | 'window'): void {
-  if (channel === 'online' && user.roles.includes('employer_agent')) return;
-  if (channel === 'window' && user.roles.includes('intake')) return;
-  throw new ApiError(403, 'channel_not_permitted', '网上办理由单位经办人办理，窗口办理由受理岗位办理（第八条）', [
-    { path: 'channel', message: '您不能使用此渠道' },
-  ]);
-}
-
-const notRegistered = (n: string) => new ApiError(404, 'employer_not_found', `没有单位编号为 ${n} 的参保单位`);
 
 export function personsRouter(deps: PersonsDeps): Router {
   const router = Router();

@@ -93,7 +93,7 @@ const orUnavailable = (what: string) => (err: unknown) => {
 };
 
 /** Art. 8: online by the employer's agent, at a window by an intake clerk. */
-function assertChannel(user: AuthUser, channel: 'online' | 'window'): void {
+export function assertChannel(user: AuthUser, channel: 'online' | 'window'): void {
   if (channel === 'online' && user.roles.includes('employer_agent')) return;
   if (channel === 'window' && user.roles.includes('intake')) return;
   throw new ApiError(403, 'channel_not_permitted', '网上办理由单位经办人办理，窗口办理由受理岗位办理（第八条）', [
@@ -101,7 +101,7 @@ function assertChannel(user: AuthUser, channel: 'online' | 'window'): void {
   ]);
 }
 
-const notRegistered = (n: string) => new ApiError(404, 'employer_not_found', `没有单位编号为 ${n} 的参保单位`);
+export const notRegistered = (n: string) => new ApiError(404, 'employer_not_found', `没有单位编号为 ${n} 的参保单位`);
 
 export function registerRouter(deps: RegisterDeps): Router {
   const router = Router();

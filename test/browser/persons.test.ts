@@ -84,21 +84,23 @@ describe.skipIf(SKIP)('the staff tab on the agent’s page and the clerk’s per
     const staff = page.locator('#staff');
     await staff.waitFor();
     await expect.poll(() => staff.textContent()).toContain('暂无参保职工');
-    await page.getByLabel('证件号码').fill(p!.idNumber);
-    await page.getByLabel('姓名').fill(`${p!.name}伟`);
-    await page.getByLabel('性别').selectOption(residentIdSex(p!.idNumber)!);
-    await page.getByLabel('出生日期').fill(residentIdBirthDate(p!.idNumber)!);
-    await page.getByLabel('联系方式（手机号码）').fill(p!.mobile);
-    await page.getByLabel('户籍所在地（行政区划代码）').fill(p!.hukouDivisionCode);
-    await page.getByLabel('户籍地址').fill('辽宁省沈阳市和平区某街道');
-    await page.getByLabel('居住地').fill('辽宁省沈阳市沈河区某小区1号楼');
+    const form = page.locator('#staff-form');
+    const labelled = (text: string) => form.getByLabel(text, { exact: true });
+    await labelled('证件号码').fill(p!.idNumber);
+    await labelled('姓名').fill(`${p!.name}伟`);
+    await labelled('性别').selectOption(residentIdSex(p!.idNumber)!);
+    await labelled('出生日期').fill(residentIdBirthDate(p!.idNumber)!);
+    await labelled('联系方式（手机号码）').fill(p!.mobile);
+    await labelled('户籍所在地（行政区划代码）').fill(p!.hukouDivisionCode);
+    await labelled('户籍地址').fill('辽宁省沈阳市和平区某街道');
+    await labelled('居住地').fill('辽宁省沈阳市沈河区某小区1号楼');
     expect(await unlabelledFields(page)).toEqual([]);
     // The identity source holds another name: refused, next to the name, in Chinese.
     await page.getByRole('button', { name: '提交增员' }).click();
     await expect.poll(() => page.locator('#p-name-error').textContent()).toContain('户籍信息');
     await screenshot(page, '40-staff-refused');
 
-    await page.getByLabel('姓名').fill(p!.name);
+    await labelled('姓名').fill(p!.name);
     await page.getByRole('button', { name: '提交增员' }).click();
     await expect.poll(() => page.locator('#messages').textContent()).toContain('已办理参保登记');
     await expect.poll(() => staff.textContent()).toContain(p!.name);
