@@ -39,6 +39,8 @@ import { dataCorrectionsRouter } from './data-corrections/router';
 import { financeRouter } from './finance/router';
 import { employerRouter } from './employer/router';
 import { registerRouter } from './register/router';
+import { personsRouter } from './register/persons-router';
+import type { HukouClient } from '../integrations/hukou';
 import type { CreditClient } from '../integrations/credit';
 import type { TaxClient } from '../integrations/tax';
 import { businessDateOf } from '../domain/calendar';
@@ -73,6 +75,8 @@ export interface AppDeps {
   tax: InsuranceSource & Pick<TaxClient, 'getEmployerArrears'>;
   /** The market registry's credit information: it must know an employer registering (Art. 16). */
   credit?: Pick<CreditClient, 'getEmployerCredit'>;
+  /** The household registration: a person registered is who the ID number says (Art. 19, 20). */
+  hukou?: Pick<HukouClient, 'checkIdentity'>;
   /**
    * Dated policy parameters (policy/*.json and the entries administrators added) and the working-day calendar, for
    * calculations and deadlines.
@@ -182,6 +186,15 @@ export function createApp(deps: AppDeps): express.Express {
       taskQueue: deps.taskQueue,
       tax: deps.tax,
       credit: deps.credit,
+      policy: deps.policy,
+      calendar: deps.calendar,
+      ...(deps.now ? { now: deps.now } : {}),
+    }),
+  );
+  app.use(
+    personsRouter({
+      db: deps.db,
+      hukou: deps.hukou,
       policy: deps.policy,
       calendar: deps.calendar,
       ...(deps.now ? { now: deps.now } : {}),

@@ -22,9 +22,9 @@ if (!cfg.DATABASE_URL) {
   process.exit(2);
 }
 
-let sms, tax, credit;
+let sms, tax, credit, hukou;
 try {
-  ({ sms, tax, credit } = createSourceClients(parseSourceConfig()));
+  ({ sms, tax, credit, hukou } = createSourceClients(parseSourceConfig()));
 } catch (err) {
   logger.fatal((err as Error).message);
   process.exit(2);
@@ -57,6 +57,7 @@ const app = createApp({
   sms,
   tax,
   credit,
+  hukou,
 });
 
 // Art. 15, 36: a case written whose workflow did not start (its start failed and it could not be taken back, or

@@ -128,6 +128,8 @@ export class Simulator {
   readonly world: World;
   readonly deaths = new Map<number, string>();
   readonly pensions = new Map<number, string>();
+  /** Names changed at the household registration since the seed (更名, Art. 20), by person index. */
+  readonly hukouNames = new Map<number, string>();
   readonly employment = new Map<number, EmploymentOverride>();
   private readonly backPayments: BackPayment[] = [];
   /** Records memoised per person; the version changes whenever a back payment changes what they hold. */
@@ -153,6 +155,7 @@ export class Simulator {
   reset(): void {
     this.deaths.clear();
     this.pensions.clear();
+    this.hukouNames.clear();
     this.employment.clear();
     this.backPayments.length = 0;
     this.recordsVersion++;

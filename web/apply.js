@@ -11,6 +11,7 @@ import { clearErrors, confirmInstead, field, formErrors, onSubmit, showErrors } 
 import { publicHeader } from './layout.js';
 import { table } from './tables.js';
 import { paymentLine } from './case-views.js';
+import { showOwnChange } from './persons.js';
 
 publicHeader();
 
@@ -28,6 +29,8 @@ async function start() {
   $('#signin').hidden = applicant;
   $('#signed-in').hidden = !applicant;
   if (applicant) await showMine();
+  // Art. 20 para 2: the person's own residence and phone (for a person in the register).
+  if (applicant) await showOwnChange($('#own-change'));
 }
 
 // Sign-in: the code goes to the mobile the ID number is registered with (Art. 35 网上服务平台).

@@ -6,6 +6,7 @@ import { clearErrors, field, onSubmit, showErrors } from './forms.js';
 import { eventKind } from './labels.js';
 import { staffHeader } from './layout.js';
 import { table } from './tables.js';
+import { showStaff } from './persons.js';
 
 async function start() {
   const me = await api('/auth/me');
@@ -65,6 +66,8 @@ async function showRegister() {
     ),
   );
   if (e.status === 'insured') showSelfChange(e);
+  // Art. 19, 22: the staff tab (增员, the staff list, 终止参保).
+  if (e.status === 'insured') await showStaff($('#staff'), e);
 }
 
 /** Art. 17 para 2: address, phone, email and the legal representative, changed by the agent, effective at once. */

@@ -49,6 +49,7 @@ export function staffLinks(me) {
   const links = [
     ['/app/tasks', '我的工作台'],
     ['/app/case', '案件查询'],
+    ['/app/persons', '参保人员'],
   ];
   if (me.roles.includes('supervisor') || me.roles.includes('auditor')) links.push(['/app/supervision', '业务监督']);
   if (me.roles.includes('administrator')) links.push(['/app/admin', '系统管理']);

@@ -29,6 +29,7 @@ import { Prisma } from '../../generated/prisma/client';
 import type { Db } from '../../lib/db';
 import { asJson, dbDate, isoDate } from '../../lib/db';
 import { audit } from '../../lib/audit';
+import { cancelEmployerRelations } from '../../lib/person-register';
 import { canonicalJson } from '../../lib/canonical-json';
 import { agencyScopePrefix, PERSON_UNMASKED_ROLES, STAFF_ROLES, type StaffRole } from '../../domain/access';
 import {
@@ -92,7 +93,7 @@ const orUnavailable = (what: string) => (err: unknown) => {
 };
 
 /** Art. 8: online by the employer's agent, at a window by an intake clerk. */
-function assertChannel(user: AuthUser, channel: 'online' | 'window'): void {
+export function assertChannel(user: AuthUser, channel: 'online' | 'window'): void {
   if (channel === 'online' && user.roles.includes('employer_agent')) return;
   if (channel === 'window' && user.roles.includes('intake')) return;
   throw new ApiError(403, 'channel_not_permitted', '网上办理由单位经办人办理，窗口办理由受理岗位办理（第八条）', [
@@ -100,7 +101,7 @@ function assertChannel(user: AuthUser, channel: 'online' | 'window'): void {
   ]);
 }
 
-const notRegistered = (n: string) => new ApiError(404, 'employer_not_found', `没有单位编号为 ${n} 的参保单位`);
+export const notRegistered = (n: string) => new ApiError(404, 'employer_not_found', `没有单位编号为 ${n} 的参保单位`);
 
 export function registerRouter(deps: RegisterDeps): Router {
   const router = Router();
@@ -643,6 +644,7 @@ export function registerRouter(deps: RegisterDeps): Router {
       const lateByDays = Math.max(0, daysBetween(dueOn, today));
       const at = now();
       const after = { reason: d.reason, endedOn: d.endedOn, channel: d.channel, dueOn, lateByDays };
+      let cancelled: string[] = [];
       await deps.db.$transaction(
         async (tx) => {
           const moved = await tx.employer.updateMany({
@@ -676,6 +678,15 @@ export function registerRouter(deps: RegisterDeps): Router {
             requestId: String(req.id),
             at,
           });
+          // Art. 18: every insured relation of the employer ends with it (注销), in the same transaction.
+          const actor = { id: user.id, username: user.username };
+          cancelled = await cancelEmployerRelations(tx, {
+            registerNumber: e.registerNumber,
+            endedOn: d.endedOn,
+            actor,
+            at,
+            requestId: String(req.id),
+          });
         },
         { maxWait: 10_000, timeout: 20_000 },
       );
@@ -701,6 +712,7 @@ export function registerRouter(deps: RegisterDeps): Router {
         dueOn,
         lateByDays,
         pension,
+        relationsCancelled: cancelled.length,
       });
     },
   );

@@ -184,3 +184,73 @@ export function selfServiceItemsOf(e: RegisterItemsRow) {
     },
   };
 }
+
+// ---------------------------------------------------------------------------------------------------------------------
+// The insured persons (个人参保登记, Art. 19-22, 33, 51)
+
+/**
+ * Art. 19 证件类型: the identity documents a person is registered with. Only those the household registration (the
+ * identity source, Art. 7) can check: the GB 11643 number of a mainland resident, on the ID card or the social
+ * security card.
+ */
+export const PERSON_ID_TYPE_LABELS = {
+  resident_id_card: '居民身份证',
+  social_security_card: '社会保障卡',
+} as const;
+export type PersonIdType = keyof typeof PERSON_ID_TYPE_LABELS;
+export const PERSON_ID_TYPES = Object.keys(PERSON_ID_TYPE_LABELS) as [PersonIdType, ...PersonIdType[]];
+
+/** Art. 19 性别, as GB 11643 encodes it (the 17th digit: odd male, even female). */
+export const SEX_LABELS = { male: '男', female: '女' } as const;
+export type Sex = keyof typeof SEX_LABELS;
+
+/** The person's insured status (参保状态): 参保 while a relation is open, 暂停 when none is, 终止 (Art. 22, 33). */
+export const PERSON_STATUS_LABELS = { insured: '参保', suspended: '暂停参保', terminated: '终止参保' } as const;
+export type PersonStatus = keyof typeof PERSON_STATUS_LABELS;
+
+/** A relation's status: 参保, 暂停 (Art. 21; or left for an employer of another agency, Art. 51), 终止 (Art. 22), 注销 (Art. 18). */
+export const RELATION_STATUS_LABELS = {
+  insured: '参保',
+  suspended: '暂停参保',
+  terminated: '终止参保',
+  cancelled: '注销',
+} as const;
+export type RelationStatus = keyof typeof RELATION_STATUS_LABELS;
+
+/** Art. 19: how a relation began: a first registration, 人员恢复参保, 系统内转入 (Art. 51). */
+export const RELATION_ORIGIN_LABELS = {
+  registration: '参保登记',
+  resumed: '恢复参保',
+  moved_in: '系统内转入',
+} as const;
+export type RelationOrigin = keyof typeof RELATION_ORIGIN_LABELS;
+
+/** Art. 22, 33: why insurance ends for good (退休、出国定居、死亡), the insured status then cancelled (注销变更). */
+export const TERMINATION_REASON_LABELS = { retirement: '退休', emigration: '出国定居', death: '死亡' } as const;
+export type TerminationReason = keyof typeof TERMINATION_REASON_LABELS;
+export const TERMINATION_REASONS = Object.keys(TERMINATION_REASON_LABELS) as [
+  TerminationReason,
+  ...TerminationReason[],
+];
+
+/** Art. 20 para 1: the important items (个人重要信息), changed by a clerk after checking the new identity document. */
+export const PERSON_IDENTITY_ITEMS = ['name', 'birthDate', 'idNumber'] as const;
+export type PersonIdentityItem = (typeof PERSON_IDENTITY_ITEMS)[number];
+/** Art. 20 para 2: the other items, changed by the person online, effective at once. */
+export const PERSON_SELF_SERVICE_ITEMS = ['residence', 'phone'] as const;
+export type PersonSelfServiceItem = (typeof PERSON_SELF_SERVICE_ITEMS)[number];
+
+/** The labels of the person's items (Art. 19), for the history and messages people read. */
+export const PERSON_ITEM_LABELS: Record<string, string> = {
+  idType: '证件类型',
+  idNumber: '证件号码',
+  name: '姓名',
+  sex: '性别',
+  birthDate: '出生日期',
+  phone: '联系方式',
+  hukouDivision: '户籍所在地',
+  hukouAddress: '户籍地址',
+  residence: '居住地',
+  insuredSince: '参加保险时间',
+  hiredOn: '用工日期',
+};

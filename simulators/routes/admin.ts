@@ -248,6 +248,14 @@ export function adminRoutes(sim: Simulator, faults: FaultRegistry): Router {
     res.status(201).json(summary(person));
   });
 
+  // Art. 20: the person changed their name at the household registration (更名); the identity check answers the new one.
+  router.post('/hukou/name-changes', (req, res) => {
+    const request = body(z.object({ idNumber: residentIdNumberSchema, name: z.string().min(1).max(64) }), req);
+    const person = personOf(request.idNumber);
+    sim.hukouNames.set(person.index, request.name);
+    res.status(201).json(summary(person));
+  });
+
   router.post('/pensions', (req, res) => {
     const request = body(z.object({ idNumber: residentIdNumberSchema, startDate: dateSchema }), req);
     const person = personOf(request.idNumber);

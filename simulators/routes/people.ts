@@ -21,7 +21,7 @@ export function hukouRoutes(sim: Simulator): Router {
     const person = sim.world.findPerson(request.idNumber);
     let answer: IdentityCheck;
     if (!person) answer = { result: 'not_found' };
-    else if (person.name !== request.name) answer = { result: 'name_mismatch' };
+    else if ((sim.hukouNames.get(person.index) ?? person.name) !== request.name) answer = { result: 'name_mismatch' };
     else {
       answer = {
         result: 'match',

@@ -194,6 +194,18 @@ export const ACCESS_TABLE: Record<string, AccessRule> = {
   'PATCH /employers/{registerNumber}': { roles: ['employer_agent'] },
   'POST /employers/{registerNumber}/changes': { roles: ['employer_agent', 'intake'] },
   'POST /employers/{registerNumber}/deregistration': { roles: ['employer_agent', 'intake'] },
+  // The person register (Art. 19-22, 30): the person's own entry only to the signed-in person (none in the test's
+  // register: 404); a person by number to anyone signed in, then judged by the record (the person, the employer,
+  // staff in scope: test/scenarios/persons.test.ts).
+  'POST /employers/{registerNumber}/persons': { roles: ['employer_agent', 'intake'] },
+  'GET /employers/{registerNumber}/persons': { roles: ['employer_agent', ...STAFF] },
+  'POST /persons/search': { roles: ['employer_agent', ...STAFF] },
+  'GET /persons/mine': { roles: [], applicant: 'any', absent: true },
+  'PATCH /persons/mine': { roles: [], applicant: 'any', absent: true },
+  'GET /persons/{personNumber}': { roles: 'signed_in' },
+  'GET /persons/{personNumber}/history': { roles: 'signed_in' },
+  'POST /persons/{personNumber}/identity-changes': { roles: ['intake'] },
+  'POST /persons/{personNumber}/termination': { roles: ['employer_agent', 'intake'] },
   'GET /data-corrections/{caseNumber}': { roles: ['intake', 'reviewer', 'approver', ...SUPERVISION], absent: true },
 };
 

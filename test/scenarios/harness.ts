@@ -169,6 +169,7 @@ export async function startScenario(
     sms: sources.sms,
     tax: sources.tax,
     credit: sources.credit,
+    hukou: sources.hukou,
     now: () => new Date(Date.now() + offsetMs),
     // As on a configured installation: staff get a link to the case in Temporal's UI, parties never (issue 21).
     temporalUiUrl: 'http://temporal-ui.invalid',

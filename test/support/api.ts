@@ -43,7 +43,7 @@ export async function startApi(
     calendar: createCalendarStore(opts.db, { ttlMs: 0 }),
     // No SMS gateway and no tax platform unless the test gives them: codes then fail as unavailable, and a
     // skill-subsidy application is left to the automatic review.
-    ...(({ sms, tax, credit }) => ({ sms, tax, credit }))(
+    ...(({ sms, tax, credit, hukou }) => ({ sms, tax, credit, hukou }))(
       createSourceClients(parseSourceConfig({ SIMULATOR_URL: 'http://127.0.0.1:1' })),
     ),
     ...opts,
