@@ -56,6 +56,7 @@ import { registerAssigneesOpenApi } from './supervision/assignees-router';
 import { registerMonitoringOpenApi } from './monitoring/router';
 import { registerDataCorrectionsOpenApi } from './data-corrections/router';
 import { registerRegisterOpenApi } from './register/openapi';
+import { registerDocumentsOpenApi } from './documents/openapi';
 import {
   CommentBodySchema,
   CompleteTaskBodySchema,
@@ -232,7 +233,9 @@ export function buildOpenApiDocument(): OpenApiDocument {
         400: error('The body is not valid'),
         404: error('No such case for you'),
         409: error('案件不在此办理环节'),
-        422: error('What the case holds refuses it: materials it did not ask for (unknown_material)'),
+        422: error(
+          'What the case holds refuses it: materials it did not ask for (unknown_material); kinds without their documents (documents_required); a document not uploaded to this case (document_not_in_case)',
+        ),
       },
     });
   }
@@ -743,6 +746,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
   registerMonitoringOpenApi(registry, { security: signedIn });
   registerDataCorrectionsOpenApi(registry, { security: signedIn });
   registerRegisterOpenApi(registry, { security: signedIn });
+  registerDocumentsOpenApi(registry, { security: signedIn });
 
   return withCommonAnswers(
     new OpenApiGeneratorV31(registry.definitions).generateDocument({

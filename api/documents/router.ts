@@ -114,8 +114,11 @@ export function documentsRouter(deps: { db: Db; store: DocumentStore; maxBytes: 
   }
 
   async function documentFor(req: Request, act: boolean) {
-    const { id } = parseOr400(DocumentIdParamSchema, req.params, 'params');
-    const d = await db.document.findUnique({ where: { id } });
+    if (!req.user && !req.applicant)
+      throw new ApiError(401, 'unauthenticated', '请先登录', [], { 'WWW-Authenticate': 'Bearer' });
+    // An ID that is not a document's names none: 404, as one that does not exist.
+    const parsed = DocumentIdParamSchema.safeParse(req.params);
+    const d = parsed.success ? await db.document.findUnique({ where: { id: parsed.data.id } }) : null;
     if (!d) throw new ApiError(404, 'document_not_found', '没有该材料');
     try {
       return { d, ...(await caseFor(req, d.caseNumber, act)) };
@@ -170,7 +173,11 @@ export function documentsRouter(deps: { db: Db; store: DocumentStore; maxBytes: 
     const sha256 = sha256Of(file.buffer);
     const person = await applicantOf(db, caseNumber);
     const at = now();
-    const fileName = file.originalname.replace(/[\u0000-\u001f\u007f]/g, '').slice(0, 255) || null;
+    const fileName =
+      [...file.originalname]
+        .filter((ch) => ch.charCodeAt(0) > 0x1f && ch !== '\u007f')
+        .join('')
+        .slice(0, 255) || null;
     // The bytes and the row in one transaction (the embedded store); the same file for the same case and kind is
     // the document already there.
     const { row, created } = await db.$transaction(async (tx) => {

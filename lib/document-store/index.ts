@@ -9,20 +9,12 @@
  *   s3                  an S3-compatible bucket (DOCUMENT_STORE=s3, S3_*), by the AWS SDK's client
  */
 import { createHash } from 'node:crypto';
-import type { Prisma } from '../../generated/prisma/client';
 import type { Db } from '../db';
 import { postgresDocumentStore } from './postgres';
 import { s3DocumentStore, type S3StoreConfig } from './s3';
 
-export type Tx = Db | Prisma.TransactionClient;
-
-export interface DocumentStore {
-  readonly kind: 'postgres' | 's3';
-  /** Keeps `bytes` under `sha256` (idempotent: a content stored already is left as it is). */
-  put(tx: Tx, sha256: string, bytes: Buffer): Promise<void>;
-  /** The bytes stored under `sha256`, or null. */
-  get(sha256: string): Promise<Buffer | null>;
-}
+export type { DocumentStore, Tx } from './types';
+import type { DocumentStore } from './types';
 
 export const sha256Of = (bytes: Buffer | Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 

@@ -1,6 +1,6 @@
 /** The embedded document store: the bytes in `document_content` of the project's own PostgreSQL (see index.ts). */
 import type { Db } from '../db';
-import type { DocumentStore, Tx } from './index';
+import type { DocumentStore, Tx } from './types';
 
 export function postgresDocumentStore(db: Db): DocumentStore {
   return {

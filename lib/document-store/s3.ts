@@ -11,7 +11,7 @@ import {
   S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
-import type { DocumentStore } from './index';
+import type { DocumentStore } from './types';
 
 export interface S3StoreConfig {
   bucket: string;
