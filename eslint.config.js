@@ -29,6 +29,8 @@ export default tseslint.config(
           'Node',
           'setInterval',
           'clearInterval',
+          'FormData',
+          'CustomEvent',
         ].map((g) => [g, 'readonly']),
       ),
     },

@@ -4,6 +4,7 @@
  * They take case numbers and read the person's identifiers from the read model, so no ID number or name enters
  * workflow histories.
  */
+import { recordDocumentsTaken, takeHeldDocuments } from './documents';
 import { ApplicationFailure } from '@temporalio/activity';
 import { cityOf } from '../domain/calculators/benefit';
 import { addDays, businessDateOf, endOfMonth, type IsoDate, type IsoMonth } from '../domain/calendar';
@@ -53,7 +54,7 @@ export function benefitActivities({ db, sources, policy: policies }: BenefitActi
       materials: MaterialRequest[];
       dueDate: IsoDate;
       at: string;
-    }): Promise<void> {
+    }): Promise<{ held: string[] }> {
       await db.caseMaterial.createMany({
         data: input.materials.map((m) => ({
           caseNumber: input.caseNumber,
@@ -65,18 +66,28 @@ export function benefitActivities({ db, sources, policy: policies }: BenefitActi
         })),
         skipDuplicates: true,
       });
+      // Art. 85: what a valid document held for the same person answers is not asked for again.
+      const held = await takeHeldDocuments(db, policies, {
+        caseNumber: input.caseNumber,
+        kinds: input.materials.map((m) => m.kind),
+        at: input.at,
+      });
+      return { held };
     },
 
+    /** Art. 37: the materials supplied; `documents`: the files they were supplied with (Art. 14, 84). */
     async recordMaterialsSupplied(input: {
       caseNumber: string;
       kinds: string[];
       by: string;
       at: string;
+      documents?: string[];
     }): Promise<void> {
       await db.caseMaterial.updateMany({
         where: { caseNumber: input.caseNumber, kind: { in: input.kinds } },
         data: { status: 'supplied', suppliedAt: new Date(input.at), suppliedBy: input.by },
       });
+      await recordDocumentsTaken(db, { caseNumber: input.caseNumber, documents: input.documents ?? [], at: input.at });
     },
 
     /** An SMS to the applicant (Art. 37, 38, 42): text from the template, sent once per message ID, logged. */

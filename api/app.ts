@@ -1,6 +1,8 @@
 /**
  * The Express application, built from its dependencies so tests run it over real HTTP against real servers.
  */
+import { documentsRouter, takesUpload } from './documents/router';
+import { postgresDocumentStore, type DocumentStore } from '../lib/document-store';
 import express, { type RequestHandler } from 'express';
 import compression from 'compression';
 import { pinoHttp } from 'pino-http';
@@ -83,6 +85,8 @@ export interface AppDeps {
    */
   policy: PolicyStore;
   calendar: CalendarStore;
+  /** Documents (Art. 14, 84): their store (default: the project's PostgreSQL) and the largest file taken. */
+  documents?: { store: DocumentStore; maxBytes: number };
 }
 
 const REQUEST_ID = /^[\w.-]{1,64}$/;
@@ -93,7 +97,8 @@ const requireJson: RequestHandler = (req, res, next) => {
   if (
     ['POST', 'PUT', 'PATCH'].includes(req.method) &&
     (hasBody || req.headers['content-type']) &&
-    !req.is('application/json')
+    !req.is('application/json') &&
+    !takesUpload(req)
   ) {
     return sendError(res, new ApiError(415, 'unsupported_media_type', '请求内容须为 application/json'));
   }
@@ -198,6 +203,14 @@ export function createApp(deps: AppDeps): express.Express {
       policy: deps.policy,
       calendar: deps.calendar,
       ...(deps.now ? { now: deps.now } : {}),
+    }),
+  );
+  app.use(
+    documentsRouter({
+      db: deps.db,
+      store: deps.documents?.store ?? postgresDocumentStore(deps.db),
+      maxBytes: deps.documents?.maxBytes ?? 10 * 1024 * 1024,
+      now: () => (deps.now ?? (() => new Date()))(),
     }),
   );
   app.use(lifecycleRouter({ db: deps.db, temporal: deps.temporal }));

@@ -57,6 +57,7 @@ import { registerMonitoringOpenApi } from './monitoring/router';
 import { registerDataCorrectionsOpenApi } from './data-corrections/router';
 import { registerRegisterOpenApi } from './register/openapi';
 import { registerPersonsOpenApi } from './register/persons-openapi';
+import { registerDocumentsOpenApi } from './documents/openapi';
 import {
   CommentBodySchema,
   CompleteTaskBodySchema,
@@ -233,7 +234,9 @@ export function buildOpenApiDocument(): OpenApiDocument {
         400: error('The body is not valid'),
         404: error('No such case for you'),
         409: error('案件不在此办理环节'),
-        422: error('What the case holds refuses it: materials it did not ask for (unknown_material)'),
+        422: error(
+          'What the case holds refuses it: materials it did not ask for (unknown_material); kinds without their documents (documents_required); a document not uploaded to this case (document_not_in_case)',
+        ),
       },
     });
   }
@@ -745,6 +748,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
   registerDataCorrectionsOpenApi(registry, { security: signedIn });
   registerRegisterOpenApi(registry, { security: signedIn });
   registerPersonsOpenApi(registry, { security: signedIn });
+  registerDocumentsOpenApi(registry, { security: signedIn });
 
   return withCommonAnswers(
     new OpenApiGeneratorV31(registry.definitions).generateDocument({

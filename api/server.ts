@@ -1,6 +1,7 @@
 /**
  * The API process. Starts even when Temporal or PostgreSQL is down (GET /readyz says which); stops cleanly on SIGTERM.
  */
+import { createDocumentStore } from '../lib/document-store';
 import { loadConfigOrExit } from '../config/env';
 import { createDb } from '../lib/db';
 import { createLogger } from '../lib/logger';
@@ -58,6 +59,7 @@ const app = createApp({
   tax,
   credit,
   hukou,
+  documents: { store: createDocumentStore(db, cfg), maxBytes: cfg.DOCUMENT_MAX_BYTES },
 });
 
 // Art. 15, 36: a case written whose workflow did not start (its start failed and it could not be taken back, or

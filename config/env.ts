@@ -79,6 +79,22 @@ export const envSchema = z.object({
     .string()
     .regex(/^[\w.:/, -]+$/, 'must be addresses, CIDRs or loopback/linklocal/uniquelocal, comma-separated')
     .optional(),
+  /**
+   * Documents (业务材料, Art. 14, 84): where their bytes are kept (postgres: the project's own database, the default;
+   * s3: an S3-compatible bucket, S3_BUCKET at S3_ENDPOINT, credentials by the AWS SDK's usual variables), and the
+   * largest file taken (bytes; a larger one is 413).
+   */
+  DOCUMENT_STORE: z.enum(['postgres', 's3']).default('postgres'),
+  DOCUMENT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(100 * 1024 * 1024)
+    .default(10 * 1024 * 1024),
+  S3_ENDPOINT: z.url().optional(),
+  S3_BUCKET: z.string().min(3).max(63).optional(),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  S3_FORCE_PATH_STYLE: bool.default(true),
   /** Password of the first administrator, created by the start command when there are no users (else generated). */
   ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
 

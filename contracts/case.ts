@@ -5,10 +5,14 @@
  */
 import { defineUpdate } from '@temporalio/workflow';
 
-/** Art. 37: the materials asked for, supplied (a clerk received them, or the applicant uploaded them). */
-export const supplyMaterials = defineUpdate<{ stillMissing: string[] }, [{ kinds: string[]; by: string }]>(
-  'supplyMaterials',
-);
+/**
+ * Art. 37: the materials asked for, supplied (a clerk received them, or the applicant uploaded them); `documents`: the
+ * uploaded files they were supplied with (Art. 14, 84; their kinds are `kinds`), absent in histories before them.
+ */
+export const supplyMaterials = defineUpdate<
+  { stillMissing: string[] },
+  [{ kinds: string[]; by: string; documents?: string[] }]
+>('supplyMaterials');
 
 /** Who corrects an account, and the account (Art. 39: 社会保障卡 first, else a bank account). */
 export interface AccountCorrection {

@@ -211,6 +211,7 @@ const FAMILY = {
   reviewThreshold: '大额支付复核标准',
   monitoringRule: '监控规则',
   dataCorrectionField: '数据维护字段',
+  documentValidity: '业务资料有效期',
   deadline: '办理时限',
 };
 const policyForm = $('#policy-form');

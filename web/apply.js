@@ -12,14 +12,10 @@ import { publicHeader } from './layout.js';
 import { table } from './tables.js';
 import { paymentLine } from './case-views.js';
 import { showOwnChange } from './persons.js';
+import { materialsForm } from './documents.js';
 
 publicHeader();
 
-const MATERIALS = {
-  hukou_certificate: '户籍所在地证明材料',
-  identity_verification: '本人有效身份证件（经办窗口核验）',
-  deemed_contribution_proof: '视同缴费年限证明材料',
-};
 /** Seconds before another code may be asked for after one was sent. */
 const RESEND_SECONDS = 60;
 
@@ -113,7 +109,7 @@ async function showMine() {
           title: '操作',
           // The claim's materials (Art. 37); other cases of the person are listed with their progress (Art. 31).
           cell: (c) =>
-            c.caseType === 'benefit_claim' && c.status === 'awaiting_materials'
+            c.status === 'awaiting_materials'
               ? h('button', { type: 'button', onclick: () => showMaterials(c.caseNumber) }, `补充材料 ${c.caseNumber}`)
               : '',
         },
@@ -124,45 +120,20 @@ async function showMine() {
   );
 }
 
-/** The materials the agency asked for last (the case's latest materials_requested_N event), as checkboxes. */
+/**
+ * The materials the agency asked for last (the case's latest materials_requested_N event), a file for each: uploaded
+ * and supplied as documents (Art. 14, 84); those held already are not asked for (Art. 85).
+ */
 async function showMaterials(caseNumber) {
   const res = await api(`/cases/${encodeURIComponent(caseNumber)}`);
   if (!res.ok) return notify(errorText(res), 'error');
   const asked = res.data.events.filter((e) => e.type.startsWith('materials_requested_')).at(-1);
-  const kinds = asked?.data?.materials ?? [];
-  const form = h(
-    'form',
-    { id: 'materials-form', novalidate: true },
-    h(
-      'fieldset',
-      { dataset: { rule: '请勾选已提交的材料（至少一项）' } },
-      h(
-        'legend',
-        {},
-        `${caseNumber} 需补充的材料${asked?.data?.dueDate ? `（请于 ${asked.data.dueDate} 前提交）` : ''}`,
-      ),
-      kinds.map((k) =>
-        h(
-          'div',
-          { class: 'check' },
-          h('input', { type: 'checkbox', id: `m-${k}`, name: 'kinds', value: k, 'aria-describedby': 'kinds-error' }),
-          h('label', { for: `m-${k}` }, MATERIALS[k] ?? '其他材料'),
-        ),
-      ),
-      h('span', { class: 'field-error', id: 'kinds-error', dataset: { errorFor: 'kinds' } }),
-    ),
-    h('button', { type: 'submit' }, '提交材料'),
-  );
-  onSubmit(form, async () => {
-    const chosen = [...form.querySelectorAll('input[name=kinds]:checked')].map((i) => i.value);
-    const r = await api(`/cases/${encodeURIComponent(caseNumber)}/materials`, {
-      method: 'POST',
-      body: { kinds: chosen },
-    });
-    if (!r.ok) return showErrors(form, r);
-    $('#materials').hidden = true;
-    await showMine();
-    notify(`${caseNumber}：材料已提交`, 'success');
+  const form = materialsForm(caseNumber, asked?.data?.materials ?? [], {
+    dueDate: asked?.data?.dueDate,
+    onDone: async () => {
+      $('#materials').hidden = true;
+      await showMine();
+    },
   });
   fill($('#materials'), h('h2', { id: 'materials-h' }, '补充材料'), form);
   $('#materials').hidden = false;

@@ -2,6 +2,7 @@
 // after every decision the focus goes to the message that says what happened.
 import { $, api, dateTime, errorText, fill, h, label, notify, param } from './app.js';
 import { caseSummary, determinationView, facts, refusalView, timelineView } from './case-views.js';
+import { documentsView } from './documents.js';
 import { field, formErrors, onSubmit, showErrors } from './forms.js';
 import { dueText, staffPage } from './layout.js';
 
@@ -208,6 +209,15 @@ async function render() {
     h('h2', { id: 'determination-h' }, '待遇核定'),
     ...(await determinationView(task.caseNumber)),
   );
+  // Art. 14: the case's documents, downloadable; the clerk marks a copy 与原件核对无误.
+  const showDocuments = async () =>
+    fill(
+      $('#documents'),
+      h('h2', { id: 'documents-h' }, '案件材料'),
+      ...(await documentsView(task.caseNumber, { clerk: true })),
+    );
+  document.addEventListener('documents-changed', showDocuments);
+  await showDocuments();
   fill(
     $('#timeline'),
     h('h2', { id: 'timeline-h' }, '办理过程'),

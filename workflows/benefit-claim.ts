@@ -246,8 +246,12 @@ async function askMaterials(
   const complete = await materials.ask({
     materials: q.materials,
     round,
-    notify: (dueDate) =>
-      tell('materials_requested', { materials: q.materials.map((m) => m.label), dueDate }, `materials.${round}`),
+    notify: (dueDate, missing) =>
+      tell(
+        'materials_requested',
+        { materials: q.materials.filter((m) => missing.includes(m.kind)).map((m) => m.label), dueDate },
+        `materials.${round}`,
+      ),
   });
   if (!complete) {
     await tell('materials_not_supplied', {});

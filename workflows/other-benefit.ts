@@ -351,7 +351,12 @@ function assessment(p: {
       const supplied = await materials.ask({
         materials: a.missingMaterials,
         round,
-        notify: (dueDate) => p.askForMaterials(a.missingMaterials, round, dueDate),
+        notify: (dueDate, missing) =>
+          p.askForMaterials(
+            a.missingMaterials.filter((m) => missing.includes(m.kind)),
+            round,
+            dueDate,
+          ),
       });
       if (!supplied) return p.ended();
     }

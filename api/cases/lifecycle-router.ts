@@ -21,8 +21,19 @@ import { CaseNumberParamSchema, paymentAccount } from '../claims/schema';
 
 const isoDate = z.iso.date({ message: '须为日期，格式 YYYY-MM-DD' });
 
+/**
+ * Art. 14, 84: a material is supplied as its document, uploaded first (POST /cases/:caseNumber/documents); the kinds
+ * are the documents'. A list of kinds without files is refused (422 documents_required): paper taken at a window is
+ * scanned as it is taken (Art. 84), so there is always a file to refer to.
+ */
 export const SupplyMaterialsSchema = z
-  .strictObject({ kinds: z.array(z.string().min(1).max(48)).min(1, '须至少列明一项材料').max(20) })
+  .strictObject({
+    documents: z
+      .array(z.uuid({ message: '须为材料编号（UUID）' }))
+      .min(1, '须至少提交一份材料')
+      .max(20)
+      .meta({ description: 'IDs of documents uploaded to this case (POST /cases/{caseNumber}/documents)' }),
+  })
   .meta({ id: 'SupplyMaterials' });
 export const ArrearsWaiverSchema = z
   .strictObject({ signed: z.literal(true, { message: '须为 true：已签署《个人放弃补缴失业保险欠费承诺书》' }) })
@@ -40,6 +51,30 @@ export const StopReportSchema = z
     ),
   })
   .meta({ id: 'StopReport' });
+
+/** The old form (kinds without files) answered with what to do instead (Art. 14, 84). */
+function documentsOnly(body: unknown): unknown {
+  const b = body as Record<string, unknown> | undefined;
+  if (b && typeof b === 'object' && 'kinds' in b && !('documents' in b))
+    throw new ApiError(
+      422,
+      'documents_required',
+      '补充材料须先上传材料的扫描件或照片，再按材料编号提交（第十四条、第八十四条）',
+      [{ path: 'kinds', message: '须改为 documents：已上传材料的编号', rule: 'documents_required' }],
+    );
+  return body;
+}
+
+/** The kinds of the documents, each uploaded to this case (else 422 naming it). */
+async function documentKinds(db: Db, caseNumber: string, ids: string[]): Promise<string[]> {
+  const docs = await db.document.findMany({ where: { id: { in: ids }, caseNumber }, select: { id: true, kind: true } });
+  const unknown = ids.findIndex((id) => !docs.some((d) => d.id === id));
+  if (unknown >= 0)
+    throw new ApiError(422, 'document_not_in_case', '所提交的材料不是为本案件上传的', [
+      { path: `documents.${unknown}`, message: '须为本案件已上传材料的编号', rule: 'document_in_case' },
+    ]);
+  return [...new Set(docs.map((d) => d.kind))];
+}
 
 const STAFF_WHO_ACT = ['intake', 'reviewer', 'second_reviewer', 'approver', 'supervisor'];
 
@@ -82,11 +117,12 @@ export function lifecycleRouter(deps: { db: Db; temporal: Client }): Router {
 
   router.post('/cases/:caseNumber/materials', async (req, res) => {
     const { caseNumber, actor } = await caseFor(req);
-    const body = parseOr400(SupplyMaterialsSchema, req.body);
+    const body = parseOr400(SupplyMaterialsSchema, documentsOnly(req.body));
+    const kinds = await documentKinds(db, caseNumber, body.documents);
     const r = await commands.update(
       caseNumber,
       supplyMaterials,
-      { kinds: body.kinds, by: actor.username },
+      { kinds, by: actor.username, documents: body.documents },
       sameRequest(req),
     );
     await audit(db, {
@@ -95,7 +131,7 @@ export function lifecycleRouter(deps: { db: Db; temporal: Client }): Router {
       entity: 'case',
       entityId: caseNumber,
       caseNumber,
-      after: body,
+      after: { kinds, documents: body.documents },
       requestId: String(req.id),
     });
     res.json(r);

@@ -95,7 +95,12 @@ export const PersonIdentityChangeSchema = z
       });
     }
   })
-  .meta({ id: 'PersonIdentityChange', description: '个人重要信息变更，审核无误后即时办结 (Art. 20 para 1)' });
+  .meta({
+    id: 'PersonIdentityChange',
+    description: '个人重要信息变更，审核无误后即时办结 (Art. 20 para 1)',
+    // The document states the rule the superRefine holds: at least one of the items (nothing_to_change).
+    anyOf: PERSON_IDENTITY_ITEMS.map((k) => ({ required: [k] })),
+  });
 export type PersonIdentityChange = z.infer<typeof PersonIdentityChangeSchema>;
 
 /**

@@ -148,6 +148,12 @@ export const familyValueSchemas = {
       .min(1),
     makeUpWeekendDays: z.boolean(),
   }),
+  /**
+   * Art. 85 业务资料简化: how long a document held in the system stays valid for the same person's later cases (it is
+   * not asked for again while valid). Keys: the material kinds (domain/documents.ts). `validityMonths` 0: valid only
+   * for the case it was supplied to (it concerns one event); null: it does not expire.
+   */
+  documentValidity: z.object({ validityMonths: months.nullable(), description: z.string().min(1) }),
   /** The 规程's own deadlines. Keys: 'art13.reviewConclusion' …. */
   deadline: z.union([
     z.object({

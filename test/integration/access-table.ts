@@ -108,6 +108,12 @@ export const ACCESS_TABLE: Record<string, AccessRule> = {
   'GET /cases/{caseNumber}/determination': caseAction(CASE_WORKERS, 'own'),
   'GET /cases/{caseNumber}/other-benefits': caseAction(['intake', 'supervisor'], 'own'),
   'POST /cases/{caseNumber}/materials': caseAction(CASE_WORKERS, 'own'),
+  // Documents (Art. 14, 30): upload by those who act on the case, list by those who see it; a document of the test
+  // (none here) is hidden from everyone signed in.
+  'POST /cases/{caseNumber}/documents': caseAction(CASE_WORKERS, 'own'),
+  'GET /cases/{caseNumber}/documents': caseAction(STAFF, 'own'),
+  'GET /documents/{id}/content': { roles: 'signed_in', applicant: 'any', absent: true },
+  'POST /documents/{id}/certification': { roles: 'signed_in', applicant: 'any', absent: true },
   'POST /cases/{caseNumber}/arrears-waiver': caseAction(CASE_WORKERS, 'own'),
   'POST /cases/{caseNumber}/bank-account': caseAction(CASE_WORKERS, 'own'),
   'POST /cases/{caseNumber}/stop-report': caseAction(CASE_WORKERS, 'own'),

@@ -39,6 +39,7 @@ function expectedType(field: Dmmf['datamodel']['models'][number]['fields'][numbe
   switch (field.type) {
     case 'String':
       if (native === 'Uuid') return 'uuid';
+      if (native === 'Char') return 'character';
       return native === 'VarChar' ? `character varying(${args[0]})` : 'text';
     case 'DateTime':
       if (native === 'Date') return 'date';
@@ -53,6 +54,8 @@ function expectedType(field: Dmmf['datamodel']['models'][number]['fields'][numbe
       return 'boolean';
     case 'Json':
       return 'jsonb';
+    case 'Bytes':
+      return 'bytea';
     case 'Decimal':
       return `numeric(${args.join(',')})`;
     default:

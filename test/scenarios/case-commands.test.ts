@@ -23,9 +23,16 @@ describe('commands to a case (Art. 37, 42)', () => {
     const [person] = await s.people(CLEAN, 1, (p) => p.paidMonths >= 12);
     const caseNumber = await s.approvedClaim(person!);
     const staff = await s.staffOf(s.agencyOf(caseNumber));
+    // A document uploaded to the case (Art. 14, 84), supplied when nothing is asked for.
+    const form = new FormData();
+    form.set('kind', 'identity_verification');
+    form.set('file', new Blob(['%PDF-1.4\n%%EOF\n']), 'id.pdf');
+    const { 'content-type': _json, ...auth } = staff.intake.headers;
+    const up = await fetch(`${s.api.url}/cases/${caseNumber}/documents`, { method: 'POST', headers: auth, body: form });
+    expect(up.status).toBe(201);
     const r = await s.call('POST', `/cases/${caseNumber}/materials`, {
       headers: staff.intake.headers,
-      body: { kinds: ['separation_certificate'] },
+      body: { documents: [((await up.json()) as { id: string }).id] },
     });
     expect(r.status, JSON.stringify(r.body)).toBe(409);
     expect(r.body.error.code).toBe('not_waiting_for_materials');

@@ -165,9 +165,24 @@ describe('Who did it: the person, on the timeline and the audit trail (Art. 37, 
     const staff = await s.staffOf(CITY);
     const { caseNumber, view: asked } = await claimAwaitingMaterials('927');
     const kinds = asked.events.find((e: any) => e.type.startsWith('materials_requested')).data.materials as string[];
+    // Each material as its scan (Art. 14, 84), taken by the clerk.
+    const documents: string[] = [];
+    for (const kind of kinds) {
+      const form = new FormData();
+      form.set('kind', kind);
+      form.set('file', new Blob([`%PDF-1.4\n% ${kind}\n%%EOF\n`]), `${kind}.pdf`);
+      const { 'content-type': _json, ...auth } = staff.intake.headers;
+      const up = await fetch(`${s.api.url}/cases/${caseNumber}/documents`, {
+        method: 'POST',
+        headers: auth,
+        body: form,
+      });
+      expect(up.status).toBe(201);
+      documents.push(((await up.json()) as { id: string }).id);
+    }
     const supplied = await s.call('POST', `/cases/${caseNumber}/materials`, {
       headers: staff.intake.headers,
-      body: { kinds },
+      body: { documents },
     });
     expect(supplied.status, JSON.stringify(supplied.body)).toBe(200);
     const view = await s.caseWhen(caseNumber, (v) =>

@@ -123,7 +123,8 @@ export interface Materials {
   ask(request: {
     materials: MaterialRequest[];
     round: number;
-    notify: (dueDate: string) => Promise<void>;
+    /** The notice of the materials still `missing` (Art. 85: those held are not asked for). */
+    notify: (dueDate: string, missing: readonly string[]) => Promise<void>;
   }): Promise<boolean>;
 }
 
@@ -141,9 +142,9 @@ export function acceptMaterials<S extends string>(
   const { caseNumber } = life;
   setHandler(
     supplyMaterials,
-    async ({ kinds, by }) => {
+    async ({ kinds, by, documents }) => {
       suppliedBy = by;
-      await acts.recordMaterialsSupplied({ caseNumber, kinds, by, at: iso() });
+      await acts.recordMaterialsSupplied({ caseNumber, kinds, by, at: iso(), ...(documents ? { documents } : {}) });
       for (const k of kinds) if (!supplied.includes(k)) supplied.push(k);
       return { stillMissing: requested.filter((k) => !supplied.includes(k)) };
     },
@@ -168,10 +169,15 @@ export function acceptMaterials<S extends string>(
     async ask({ materials, round, notify }) {
       requested = materials.map((m) => m.kind);
       const due = await acts.computeDeadline({ key: 'claim.materials', start: shanghaiDate(Date.now()) });
-      await acts.recordMaterialsRequested({ caseNumber, materials, dueDate: due.dueDate, at: iso() });
-      await notify(due.dueDate);
+      // Art. 85: what a valid document held for the same person answers is not asked again (histories before it:
+      // no answer, nothing held, the same commands as before).
+      const recorded = await acts.recordMaterialsRequested({ caseNumber, materials, dueDate: due.dueDate, at: iso() });
+      for (const k of recorded?.held ?? []) if (!supplied.includes(k)) supplied.push(k);
+      const missing = requested.filter((k) => !supplied.includes(k));
+      if (!missing.length) return true;
+      await notify(due.dueDate, missing);
       await life.moveTo('awaiting_materials', `materials_requested_${round}`, {
-        materials: requested,
+        materials: missing,
         dueDate: due.dueDate,
         ...(due.provisional ? { provisional: true } : {}),
       });
