@@ -20,6 +20,8 @@ import { sourceActivities, type SourceActivityDeps } from './sources';
 import { subsidyActivities } from './subsidies';
 import { taskActivities } from './tasks';
 import { registerActivities } from './register';
+import { separationActivities } from './separations';
+import { staffComparisonActivities } from './staff-comparison';
 
 export type ActivityDeps = CaseActivityDeps & CalendarActivityDeps & SourceActivityDeps & PaymentActivityDeps;
 
@@ -46,6 +48,8 @@ export function createActivities(deps: ActivityDeps) {
     ...dataCorrectionActivities(deps),
     ...subsidyActivities(deps),
     ...registerActivities(deps),
+    ...separationActivities(deps),
+    ...staffComparisonActivities(deps),
   });
 }
 

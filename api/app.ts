@@ -39,6 +39,7 @@ import { dataCorrectionsRouter } from './data-corrections/router';
 import { financeRouter } from './finance/router';
 import { employerRouter } from './employer/router';
 import { registerRouter } from './register/router';
+import { separationRouter } from './register/separations';
 import type { CreditClient } from '../integrations/credit';
 import type { TaxClient } from '../integrations/tax';
 import { businessDateOf } from '../domain/calendar';
@@ -182,6 +183,16 @@ export function createApp(deps: AppDeps): express.Express {
       taskQueue: deps.taskQueue,
       tax: deps.tax,
       credit: deps.credit,
+      policy: deps.policy,
+      calendar: deps.calendar,
+      ...(deps.now ? { now: deps.now } : {}),
+    }),
+  );
+  app.use(
+    separationRouter({
+      db: deps.db,
+      temporal: deps.temporal,
+      taskQueue: deps.taskQueue,
       policy: deps.policy,
       calendar: deps.calendar,
       ...(deps.now ? { now: deps.now } : {}),

@@ -1,0 +1,105 @@
+/**
+ * The register's daily comparison with the shared data (Art. 17, 19, 22, 33), on a Temporal Schedule
+ * (lib/register-schedule.ts) and on demand (POST /register/comparisons). Its ID carries no personal data; it passes
+ * cursors and counts, the activities do the I/O a page at a time (activities/staff-comparison.ts).
+ *
+ *   1. staff       Art. 19: each registered employer's staff list (tax platform) against the register: staff hired
+ *                  more than 30 days ago and not registered → a reminder to the employer
+ *   2. changes     Art. 17: the market registry's changes not declared within 30 days → a reminder to the employer
+ *   3. ends        Art. 22, 33: persons with an open relation who receive a pension or died → relation and person
+ *                  terminated, with the reason and the source
+ *   4. follow-ups  findings still unresolved after the reminder period → a follow-up case for a clerk, this run's child
+ *                  (the run closes once they are concluded; the schedule lets the next day's run start meanwhile)
+ */
+import { proxyActivities } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type { RegisterDailyRunInput, RegisterDailyRunResult } from '../contracts/separations';
+import { shanghaiDate } from '../domain/business-time';
+import { LONG_ACTIVITY } from './activity-options';
+import { startChildCase } from './child-case';
+import { registerFollowUp } from './separations';
+
+const acts = proxyActivities<Activities>(LONG_ACTIVITY);
+
+/** Employers per page (each one staff list from the tax platform), persons per batch query (the sources' limit). */
+const EMPLOYERS_PER_PAGE = 200;
+const PERSONS_PER_PAGE = 500;
+const CASES_PER_PAGE = 100;
+
+export async function registerDailyRun(input: RegisterDailyRunInput): Promise<RegisterDailyRunResult> {
+  void input;
+  const asOf = shanghaiDate(Date.now());
+  const result: RegisterDailyRunResult = {
+    asOf,
+    staff: { employers: 0, staff: 0, found: 0, reminders: 0 },
+    changes: { employers: 0, found: 0, reminders: 0 },
+    terminations: { checked: 0, terminated: 0 },
+    followUps: 0,
+  };
+
+  // 1. Art. 19: the staff lists.
+  let after: string | null = null;
+  do {
+    const page: Awaited<ReturnType<typeof acts.compareStaffPage>> = await acts.compareStaffPage({
+      asOf,
+      after,
+      limit: EMPLOYERS_PER_PAGE,
+    });
+    result.staff.employers += page.employers;
+    result.staff.staff += page.staff;
+    result.staff.found += page.found;
+    result.staff.reminders += page.reminders;
+    after = page.next;
+  } while (after);
+
+  // 2. Art. 17: the market registry's changes.
+  do {
+    const page: Awaited<ReturnType<typeof acts.compareMarketChangesPage>> = await acts.compareMarketChangesPage({
+      asOf,
+      after,
+      limit: EMPLOYERS_PER_PAGE,
+    });
+    result.changes.employers += page.employers;
+    result.changes.found += page.found;
+    result.changes.reminders += page.reminders;
+    after = page.next;
+  } while (after);
+
+  // 3. Art. 22, 33: pension and death.
+  do {
+    const page: Awaited<ReturnType<typeof acts.compareTerminationsPage>> = await acts.compareTerminationsPage({
+      asOf,
+      after,
+      limit: PERSONS_PER_PAGE,
+    });
+    result.terminations.checked += page.checked;
+    result.terminations.terminated += page.terminated;
+    after = page.next;
+  } while (after);
+
+  // 4. The follow-ups, each a case of its own (once: its ID is derived from the reminder).
+  const followUps: Promise<unknown>[] = [];
+  for (;;) {
+    const due: Awaited<ReturnType<typeof acts.openDueFollowUps>> = await acts.openDueFollowUps({
+      asOf,
+      after,
+      limit: CASES_PER_PAGE,
+    });
+    for (const f of due) {
+      const child = await startChildCase(registerFollowUp, {
+        workflowId: f.caseNumber,
+        caseType: 'register_follow_up',
+        agencyCode: f.agencyCode,
+        status: 'opened',
+        args: [f],
+        reuse: 'REJECT_DUPLICATE',
+      });
+      if (child) followUps.push(child.result().catch(() => undefined));
+    }
+    if (due.length < CASES_PER_PAGE) break;
+    after = due.at(-1)!.caseNumber;
+  }
+  result.followUps = followUps.length;
+  await Promise.all(followUps);
+  return result;
+}
