@@ -294,6 +294,13 @@ export function staffComparisonActivities({ db, sources, policy, calendar }: Sta
       };
     },
 
+    ...terminationAndFollowUpActivities({ db, sources }),
+  };
+}
+
+/** Art. 22, 33: the ends the shared data shows; the follow-ups of findings reminded in vain (Art. 17, 19). */
+function terminationAndFollowUpActivities({ db, sources }: Pick<StaffComparisonDeps, 'db' | 'sources'>) {
+  return {
     /**
      * Art. 22, 33: persons with an open relation, in batches, against pension receipts and civil affairs' deaths. A
      * person who died or whose pension began: each open relation terminated (ended on that day, by that source), the

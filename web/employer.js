@@ -6,6 +6,7 @@ import { clearErrors, field, onSubmit, showErrors } from './forms.js';
 import { eventKind } from './labels.js';
 import { staffHeader } from './layout.js';
 import { table } from './tables.js';
+import { showSeparations } from './employer-separations.js';
 
 async function start() {
   const me = await api('/auth/me');
@@ -64,7 +65,10 @@ async function showRegister() {
       rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]),
     ),
   );
-  if (e.status === 'insured') showSelfChange(e);
+  if (e.status === 'insured') {
+    showSelfChange(e);
+    await showSeparations(e.registerNumber);
+  }
 }
 
 /** Art. 17 para 2: address, phone, email and the legal representative, changed by the agent, effective at once. */
