@@ -111,49 +111,48 @@ export function staffComparisonActivities({ db, sources, policy, calendar }: Sta
       asOf,
       await calendar.current(),
     );
-    let sent = 0;
-    for (const d of due) {
+    const at = new Date();
+    const messages = due.map((d) => {
       const e = byNumber.get(d.register_number)!;
       const id = `register-reminder-${rule === 'unregistered_staff' ? '19' : '17'}-${e.register_number}-${asOf}`;
+      const changes = d.subjects as { item: MarketChangeItem; changedOn: string }[];
       const text =
         rule === 'unregistered_staff'
           ? unregisteredStaffReminderSms({ registerNumber: e.register_number, count: d.n, until })
-          : (() => {
-              const changes = d.subjects as { item: MarketChangeItem; changedOn: string }[];
-              const items = [...new Set(changes.map((c) => c.item))].filter((i) => i in MARKET_CHANGE_ITEMS);
-              return undeclaredChangeReminderSms({
-                registerNumber: e.register_number,
-                items,
-                changedOn: changes[0]!.changedOn,
-                until,
-              });
-            })();
-      await guarded(() => sources.sms.send({ messageId: id, mobile: e.agent_phone, text }, callOptions()));
-      const at = new Date();
-      await db.$transaction([
-        db.registerMessage.createMany({
-          data: [
-            {
-              id,
-              kind: rule === 'unregistered_staff' ? 'unregistered_staff_reminder' : 'undeclared_change_reminder',
+          : undeclaredChangeReminderSms({
               registerNumber: e.register_number,
-              findings: d.n,
-              mobileMasked: maskTail(e.agent_phone),
-              text,
-              sentAt: at,
-              remindUntil: dbDate(until),
-            },
-          ],
-          skipDuplicates: true,
-        }),
-        db.registerFinding.updateMany({
-          where: { rule, registerNumber: e.register_number, reminderId: null, resolvedOn: null },
-          data: { reminderId: id },
-        }),
-      ]);
-      sent++;
-    }
-    return sent;
+              items: [...new Set(changes.map((c) => c.item))].filter((i) => i in MARKET_CHANGE_ITEMS),
+              changedOn: changes[0]!.changedOn,
+              until,
+            });
+      return { id, e, n: d.n, text };
+    });
+    // Sent once per message ID (a retried page sends nothing twice), then recorded in one transaction.
+    await inParallel(messages, (m) =>
+      guarded(() => sources.sms.send({ messageId: m.id, mobile: m.e.agent_phone, text: m.text }, callOptions())),
+    );
+    await db.$transaction([
+      db.registerMessage.createMany({
+        data: messages.map((m) => ({
+          id: m.id,
+          kind: rule === 'unregistered_staff' ? 'unregistered_staff_reminder' : 'undeclared_change_reminder',
+          registerNumber: m.e.register_number,
+          findings: m.n,
+          mobileMasked: maskTail(m.e.agent_phone),
+          text: m.text,
+          sentAt: at,
+          remindUntil: dbDate(until),
+        })),
+        skipDuplicates: true,
+      }),
+      db.$executeRaw`
+        UPDATE register_finding f SET reminder_id = m.id
+        FROM unnest(${messages.map((m) => m.e.register_number)}::text[], ${messages.map((m) => m.id)}::text[])
+          AS m(register_number, id)
+        WHERE f.rule = ${rule} AND f.register_number = m.register_number AND f.reminder_id IS NULL
+          AND f.resolved_on IS NULL`,
+    ]);
+    return messages.length;
   }
 
   return {

@@ -46,40 +46,51 @@ export function employerHelpers(scenario: () => Scenario) {
     const tax = await s.sim.clients.tax.getEmployer(e.uscc);
     sequence += 1;
     return {
-      channel: 'online',
-      codeType: 'uscc',
-      code: e.uscc,
-      name: e.name,
-      nature: e.type,
-      economicType: '150',
-      industry: 'C',
-      registrationAuthority: '沈阳市市场监督管理局',
-      foundedOn: tax!.registeredDate,
-      insuredSince: await s.today(),
-      address: '沈阳市和平区南京北街1号',
-      phone: '024-23456789',
-      email: 'hr@example.cn',
-      bankAccount: {
-        bankName: e.bankAccount.bankName,
-        bankCode: '102221000011',
-        accountName: e.bankAccount.accountName,
-        accountNumber: e.bankAccount.accountNumber,
-      },
-      legalRepresentative: {
-        name: '王建国',
-        idType: 'resident_id_card',
-        idNumber: generateResidentId({ birthDate: '1970-05-0' + ((sequence % 9) + 1), sequence }),
-        phone: '13800000001',
-      },
-      agent: {
-        name: '李娜',
-        idType: 'resident_id_card',
-        idNumber: generateResidentId({ birthDate: '1988-08-0' + ((sequence % 9) + 1), sequence, sex: 'female' }),
-        phone: agentPhone,
-      },
+      ...registrationBody(e, { foundedOn: tax!.registeredDate, insuredSince: await s.today(), sequence, agentPhone }),
       ...change,
     };
   }
 
   return { employer, registrationOf };
+}
+
+/** Every item of Art. 16 for a seeded employer (its tax record's founding day), as its agent would declare them. */
+export function registrationBody(
+  e: SimEmployer,
+  o: { foundedOn: string; insuredSince: string; sequence: number; agentPhone: string },
+) {
+  const { sequence } = o;
+  return {
+    channel: 'online',
+    codeType: 'uscc',
+    code: e.uscc,
+    name: e.name,
+    nature: e.type,
+    economicType: '150',
+    industry: 'C',
+    registrationAuthority: '沈阳市市场监督管理局',
+    foundedOn: o.foundedOn,
+    insuredSince: o.insuredSince,
+    address: '沈阳市和平区南京北街1号',
+    phone: '024-23456789',
+    email: 'hr@example.cn',
+    bankAccount: {
+      bankName: e.bankAccount.bankName,
+      bankCode: '102221000011',
+      accountName: e.bankAccount.accountName,
+      accountNumber: e.bankAccount.accountNumber,
+    },
+    legalRepresentative: {
+      name: '王建国',
+      idType: 'resident_id_card',
+      idNumber: generateResidentId({ birthDate: '1970-05-0' + ((sequence % 9) + 1), sequence }),
+      phone: '13800000001',
+    },
+    agent: {
+      name: '李娜',
+      idType: 'resident_id_card',
+      idNumber: generateResidentId({ birthDate: '1988-08-0' + ((sequence % 9) + 1), sequence, sex: 'female' }),
+      phone: o.agentPhone,
+    },
+  };
 }
