@@ -5,9 +5,9 @@
  * (overlap ALLOW_ALL; each run's ID carries its start time; each finding is reminded and followed up once); a missed run
  * is caught up within a day.
  */
-import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
-import { AGENCY_CODE, CASE_TYPE } from '../contracts/search-attributes';
+import type { Client } from '@temporalio/client';
 import { REGISTER_DAILY_SCHEDULE_ID, type RegisterDailyRunInput } from '../contracts/separations';
+import { ensureDailySchedule } from './daily-schedule';
 import { withTemporalClient, type TemporalTarget } from './temporal';
 
 export async function ensureRegisterSchedule(opts: {
@@ -17,29 +17,18 @@ export async function ensureRegisterSchedule(opts: {
 }): Promise<{ scheduleId: string; created: boolean }> {
   const scheduleId = opts.scheduleId ?? REGISTER_DAILY_SCHEDULE_ID;
   const input: RegisterDailyRunInput = { trigger: 'schedule' };
-  try {
-    await opts.client.schedule.create({
-      scheduleId,
-      spec: { calendars: [{ hour: 5, minute: 0 }], timezone: 'Asia/Shanghai' },
-      action: {
-        type: 'startWorkflow',
-        workflowType: 'registerDailyRun',
-        args: [input],
-        taskQueue: opts.taskQueue,
-        // The schedule appends the start time: register-comparison-register-comparison-daily-2026-12-09T21:00:00Z.
-        workflowId: `register-comparison-${scheduleId}`,
-        typedSearchAttributes: [
-          { key: CASE_TYPE, value: 'register_comparison' },
-          { key: AGENCY_CODE, value: '210000' },
-        ],
-      },
-      policies: { overlap: ScheduleOverlapPolicy.ALLOW_ALL, catchupWindow: '1 day' },
-    });
-    return { scheduleId, created: true };
-  } catch (err) {
-    if (err instanceof ScheduleAlreadyRunning) return { scheduleId, created: false };
-    throw err;
-  }
+  return ensureDailySchedule({
+    client: opts.client,
+    taskQueue: opts.taskQueue,
+    scheduleId,
+    hour: 5,
+    workflowType: 'registerDailyRun',
+    args: [input],
+    // The schedule appends the start time: register-comparison-register-comparison-daily-2026-12-09T21:00:00Z.
+    workflowIdPrefix: `register-comparison-${scheduleId}`,
+    caseType: 'register_comparison',
+    overlap: 'ALLOW_ALL',
+  });
 }
 
 /** For the start command: connects, ensures the schedule, disconnects. */

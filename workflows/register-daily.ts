@@ -38,48 +38,41 @@ export async function registerDailyRun(input: RegisterDailyRunInput): Promise<Re
   };
 
   // 1. Art. 19: the staff lists.
-  let after: string | null = null;
-  do {
-    const page: Awaited<ReturnType<typeof acts.compareStaffPage>> = await acts.compareStaffPage({
-      asOf,
-      after,
-      limit: EMPLOYERS_PER_PAGE,
-    });
-    result.staff.employers += page.employers;
-    result.staff.staff += page.staff;
-    result.staff.found += page.found;
-    result.staff.reminders += page.reminders;
-    after = page.next;
-  } while (after);
+  await eachPage(
+    EMPLOYERS_PER_PAGE,
+    (page) => acts.compareStaffPage({ asOf, ...page }),
+    (p) => {
+      result.staff.employers += p.employers;
+      result.staff.staff += p.staff;
+      result.staff.found += p.found;
+      result.staff.reminders += p.reminders;
+    },
+  );
 
   // 2. Art. 17: the market registry's changes.
-  do {
-    const page: Awaited<ReturnType<typeof acts.compareMarketChangesPage>> = await acts.compareMarketChangesPage({
-      asOf,
-      after,
-      limit: EMPLOYERS_PER_PAGE,
-    });
-    result.changes.employers += page.employers;
-    result.changes.found += page.found;
-    result.changes.reminders += page.reminders;
-    after = page.next;
-  } while (after);
+  await eachPage(
+    EMPLOYERS_PER_PAGE,
+    (page) => acts.compareMarketChangesPage({ asOf, ...page }),
+    (p) => {
+      result.changes.employers += p.employers;
+      result.changes.found += p.found;
+      result.changes.reminders += p.reminders;
+    },
+  );
 
   // 3. Art. 22, 33: pension and death.
-  do {
-    const page: Awaited<ReturnType<typeof acts.compareTerminationsPage>> = await acts.compareTerminationsPage({
-      asOf,
-      after,
-      limit: PERSONS_PER_PAGE,
-    });
-    result.terminations.checked += page.checked;
-    result.terminations.terminated += page.terminated;
-    after = page.next;
-  } while (after);
+  await eachPage(
+    PERSONS_PER_PAGE,
+    (page) => acts.compareTerminationsPage({ asOf, ...page }),
+    (p) => {
+      result.terminations.checked += p.checked;
+      result.terminations.terminated += p.terminated;
+    },
+  );
 
   // 4. The follow-ups, each a case of its own (once: its ID is derived from the reminder).
   const followUps: Promise<unknown>[] = [];
-  for (;;) {
+  for (let after: string | null = null; ;) {
     const due: Awaited<ReturnType<typeof acts.openDueFollowUps>> = await acts.openDueFollowUps({
       asOf,
       after,
@@ -102,4 +95,18 @@ export async function registerDailyRun(input: RegisterDailyRunInput): Promise<Re
   result.followUps = followUps.length;
   await Promise.all(followUps);
   return result;
+}
+
+/** Every page of a comparison, one activity each, from the first to the one that answers no next cursor. */
+async function eachPage<P extends { next: string | null }>(
+  limit: number,
+  page: (cursor: { after: string | null; limit: number }) => Promise<P>,
+  add: (p: P) => void,
+): Promise<void> {
+  let after: string | null = null;
+  do {
+    const p: P = await page({ after, limit });
+    add(p);
+    after = p.next;
+  } while (after);
 }

@@ -21,7 +21,11 @@ export function registerSeparationOpenApi(registry: OpenAPIRegistry, options: Op
       "The employer's staff in the register (open and suspended relations): its own agent, staff in scope; ID numbers masked for staff who do not check documents (Art. 19, 21, 30)",
     tags,
     request: { params },
-    responses: { 200: loose('At most 500 relations, open first'), 404: error('No such employer for you') },
+    responses: {
+      200: loose('At most 500 relations, open first'),
+      400: error('The register number is not 14 digits'),
+      404: error('No such employer for you'),
+    },
   });
   registry.registerPath({
     ...security,
@@ -56,7 +60,11 @@ export function registerSeparationOpenApi(registry: OpenAPIRegistry, options: Op
       'The reminders the daily comparison sent the employer: staff hired more than 30 days ago and not registered (Art. 19), market-registration changes not declared within 30 days (Art. 17), each with the last day of the reminder period',
     tags,
     request: { params },
-    responses: { 200: loose('Newest first, at most 100'), 404: error('No such employer for you') },
+    responses: {
+      200: loose('Newest first, at most 100'),
+      400: error('The register number is not 14 digits'),
+      404: error('No such employer for you'),
+    },
   });
   registry.registerPath({
     ...security,
@@ -66,7 +74,11 @@ export function registerSeparationOpenApi(registry: OpenAPIRegistry, options: Op
       'The 《失业保险金申领告知书》 of a suspended relation, to print (Art. 21; who may claim, where and how: Art. 34, 35): the employer’s agent, staff in scope',
     tags,
     request: { params: RelationParamSchema },
-    responses: { 200: loose('The notice letter'), 404: error('No reduction of this relation for you') },
+    responses: {
+      200: loose('The notice letter'),
+      400: error('The relation ID is not a number'),
+      404: error('No reduction of this relation for you'),
+    },
   });
   registry.registerPath({
     ...security,

@@ -28,8 +28,8 @@ import { canonicalJson } from '../../lib/canonical-json';
 import type { CalendarStore } from '../../lib/calendar-store';
 import type { PolicyStore } from '../../lib/policy-store';
 import { PERSON_UNMASKED_ROLES, STAFF_ROLES, type StaffRole } from '../../domain/access';
-import { businessDateOf, daysBetween } from '../../domain/calendar';
-import { deadlineFor } from '../../domain/deadlines';
+import { businessDateOf } from '../../domain/calendar';
+import { lateness } from '../../domain/deadlines';
 import { maskIdNumber } from '../../domain/identity';
 import { CLAIM_NOTICE_LETTER } from '../../domain/register/notices';
 import { SEPARATION_REASON_LABELS, separationReasonSchema, type SeparationReason } from '../../domain/separation';
@@ -228,13 +228,13 @@ export function separationRouter(deps: SeparationDeps): Router {
       ]);
     }
     // Art. 21: within 15 days of the separation (the one deadline function); a later one is taken and flagged.
-    const { dueDate } = deadlineFor(
+    const { dueDate, lateByDays } = lateness(
       await deps.policy.current(),
       'art21.staffReduction',
       d.separationDate,
       await deps.calendar.current(),
+      today,
     );
-    const lateByDays = Math.max(0, daysBetween(dueDate, today));
     const at = now();
     const after = {
       status: 'suspended',

@@ -3,55 +3,28 @@
  * field, the declaration taken, the staff list showing the suspension, and the printable 《失业保险金申领告知书》; in
  * Chinese, WCAG 2.1 AA checked on each state.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { addDays, businessDateOf } from '../../domain/calendar';
-import { startApi, type RunningApi } from '../support/api';
-import { createTestDatabase, type TestDatabase } from '../support/db';
-import { devServerEnv, startWorker, uniqueTaskQueue, type RunningWorker } from '../support/temporal';
 import { userWithToken } from '../support/users';
-import { sourcesOf, startSimulator, type RunningSimulator } from '../sources/support';
 import { registrationBody, type SimEmployer } from '../scenarios/employers';
-import { launchBrowser, screenshot, signIn, signOut, SKIP, unlabelledFields, type Browser } from './support';
+import { screenshot, signIn, signOut, SKIP, unlabelledFields } from './support';
+import { startRegisterServers, type RegisterServers } from './servers';
 
-let env: TestWorkflowEnvironment;
-let tdb: TestDatabase;
-let sim: RunningSimulator;
-let worker: RunningWorker;
-let api: RunningApi;
-let browser: Browser;
+let servers: RegisterServers;
 let page: Page;
-const taskQueue = uniqueTaskQueue('browser-separations');
 
 describe.skipIf(SKIP)('the staff reduction on the agent’s page (Art. 21)', () => {
   beforeAll(async () => {
-    browser = await launchBrowser();
-    page = browser.page;
-    env = await devServerEnv();
-    tdb = await createTestDatabase();
-    sim = await startSimulator();
-    const sources = sourcesOf(sim);
-    worker = await startWorker(env.nativeConnection, taskQueue, { db: tdb.db, sources, bank: sources.bank });
-    api = await startApi({
-      db: tdb.db,
-      temporalAddress: inject('devServerAddress'),
-      taskQueue,
-      sms: sources.sms,
-      tax: sources.tax,
-      credit: sources.credit,
-    });
+    servers = await startRegisterServers('browser-separations');
+    page = servers.browser.page;
   });
   afterAll(async () => {
-    await browser?.close();
-    await api?.close();
-    await worker?.stop();
-    await sim?.close();
-    await tdb?.drop();
-    await env?.teardown();
+    await servers?.close();
   });
 
   it('declares a separation with the date and reason of the termination certificate and prints the claim notice letter (Art. 21)', async () => {
+    const { sim, tdb, api } = servers;
     const ours = (
       await sim.admin<{ items: SimEmployer[] }>('GET', '/employers?limit=200&filter=good_credit')
     ).items.find((e) => e.agencyDivisionCode === '210100')!;
