@@ -178,6 +178,22 @@ export function separationActivities({ db, sources }: SeparationActivityDeps) {
       });
     },
 
+    /**
+     * Art. 21: reductions declared more than `minutes` ago whose notice letter was never sent (their workflow could not
+     * be started when they were declared, and no retry came): their relation IDs, for the daily run to start them.
+     */
+    async unnotifiedReductions(input: {
+      minutes: number;
+      limit: number;
+    }): Promise<{ relationId: string; agencyCode: string }[]> {
+      const rows = await db.$queryRaw<{ id: bigint; agency_code: string }[]>`
+        SELECT r.id, e.agency_code FROM insurance_relation r JOIN employer e ON e.register_number = r.register_number
+        WHERE r.status = 'suspended' AND r.declared_at < now() - make_interval(mins => ${input.minutes}::int)
+          AND NOT EXISTS (SELECT 1 FROM register_message m WHERE m.id = 'claim-notice-' || r.id)
+        ORDER BY r.id LIMIT ${input.limit}`;
+      return rows.map((r) => ({ relationId: String(r.id), agencyCode: r.agency_code }));
+    },
+
     /** The follow-up's task is open: the case waits for the clerk. */
     async markFollowUpAwaiting(input: { caseNumber: string; at: string }): Promise<void> {
       await db.case.updateMany({

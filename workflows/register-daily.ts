@@ -8,16 +8,21 @@
  *   2. changes     Art. 17: the market registry's changes not declared within 30 days → a reminder to the employer
  *   3. ends        Art. 22, 33: persons with an open relation who receive a pension or died → relation and person
  *                  terminated, with the reason and the source
+ *   (Art. 21)      a reduction whose notice letter never went out (its workflow not started when declared) starts
  *   4. follow-ups  findings still unresolved after the reminder period → a follow-up case for a clerk, this run's child
  *                  (the run closes once they are concluded; the schedule lets the next day's run start meanwhile)
  */
 import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { RegisterDailyRunInput, RegisterDailyRunResult } from '../contracts/separations';
+import {
+  staffReductionWorkflowId,
+  type RegisterDailyRunInput,
+  type RegisterDailyRunResult,
+} from '../contracts/separations';
 import { shanghaiDate } from '../domain/business-time';
 import { LONG_ACTIVITY } from './activity-options';
 import { startChildCase } from './child-case';
-import { registerFollowUp } from './separations';
+import { registerFollowUp, staffReduction } from './separations';
 
 const acts = proxyActivities<Activities>(LONG_ACTIVITY);
 
@@ -70,6 +75,21 @@ export async function registerDailyRun(input: RegisterDailyRunInput): Promise<Re
     },
   );
 
+  // Art. 21: a reduction whose notice letter never went out (its workflow not started when declared) starts now;
+  // a workflow of that relation started before is left as it is.
+  const reductions: Promise<unknown>[] = [];
+  for (const { relationId, agencyCode } of await acts.unnotifiedReductions({ minutes: 10, limit: CASES_PER_PAGE })) {
+    const child = await startChildCase(staffReduction, {
+      workflowId: staffReductionWorkflowId(relationId),
+      caseType: 'staff_reduction',
+      agencyCode,
+      status: 'declared',
+      args: [{ relationId }],
+      reuse: 'REJECT_DUPLICATE',
+    });
+    if (child) reductions.push(child.result().catch(() => undefined));
+  }
+
   // 4. The follow-ups, each a case of its own (once: its ID is derived from the reminder).
   const followUps: Promise<unknown>[] = [];
   for (let after: string | null = null; ;) {
@@ -93,7 +113,7 @@ export async function registerDailyRun(input: RegisterDailyRunInput): Promise<Re
     after = due.at(-1)!.caseNumber;
   }
   result.followUps = followUps.length;
-  await Promise.all(followUps);
+  await Promise.all([...followUps, ...reductions]);
   return result;
 }
 

@@ -284,6 +284,29 @@ describe('暂停参保 (Art. 21)', () => {
       (f) => f[0]?.resolved_on !== null,
     );
   });
+
+  it('sends the claim notice letter of a reduction whose workflow could not be started with the next daily run, once (Art. 21)', async () => {
+    const { registerNumber } = await registered();
+    const [person] = await s.people('employed,!pensioner,!deceased', 1);
+    const { personNumber, relationId } = await seedInsured(person!, registerNumber, '2021-01-01');
+    const separationDate = addDays(await s.today(), -5);
+    // Declared (as the API writes it) an hour ago, its workflow never started: Temporal was unreachable, no retry came.
+    await s.tdb.sql(
+      `UPDATE insurance_relation SET status = 'suspended', ended_on = $2, separation_reason = 'contract_expired',
+         declared_at = now() - interval '1 hour', declared_late_by_days = 0, ended_by = 'employer' WHERE id = $1`,
+      [relationId, separationDate],
+    );
+    await s.tdb.sql(`UPDATE insured_person SET status = 'suspended' WHERE person_number = $1`, [personNumber]);
+    expect((await s.smsTo(person!.mobile)).filter((m) => m.text.includes('失业保险金申领告知书'))).toEqual([]);
+    await compare();
+    const letters = await eventually(
+      async () => (await s.smsTo(person!.mobile)).filter((m) => m.text.includes('失业保险金申领告知书')),
+      (m) => m.length > 0,
+    );
+    expect(letters[0]!.text).toContain(`失业时间${separationDate}`);
+    await compare();
+    expect((await s.smsTo(person!.mobile)).filter((m) => m.text.includes('失业保险金申领告知书'))).toHaveLength(1);
+  });
 });
 
 describe('待遇核定读取减员申报 (Art. 38)', () => {
