@@ -56,6 +56,26 @@ function summaryOf(version: number, determinedOn: IsoDate, v: ClaimVerdict, rout
   return { ...base, verdict: 'pending', open: v.open };
 }
 
+/**
+ * Art. 21, 38: the staff reduction the person's employer declared (the latest suspended relation in the register),
+ * which a claim reads first for its separation date and reason; null when none was declared.
+ */
+async function reductionOf(db: Db, idNumber: string): Promise<NonNullable<ClaimFacts['register']>['reduction']> {
+  const [r] = await db.$queryRaw<{ uscc: string; ended_on: Date; reason: string; declared_at: Date }[]>`
+    SELECT e.code AS uscc, r.ended_on, r.separation_reason AS reason, r.declared_at
+    FROM insured_person p JOIN insurance_relation r ON r.person_number = p.person_number
+      JOIN employer e ON e.register_number = r.register_number
+    WHERE p.id_number = ${idNumber} AND r.status = 'suspended' AND r.separation_reason IS NOT NULL
+    ORDER BY r.ended_on DESC, r.declared_at DESC LIMIT 1`;
+  if (!r) return null;
+  return {
+    employerUscc: r.uscc,
+    separationDate: isoDate(r.ended_on),
+    separationReason: r.reason as SeparationReason,
+    declaredAt: r.declared_at.toISOString(),
+  };
+}
+
 export function determinationActivities({ db, sources, policy: policies }: DeterminationActivityDeps) {
   /** Art. 7, 37, 38: every fact the verdict needs, from its source, with the declaration. */
   async function gatherFacts(caseNumber: string, gatheredOn: IsoDate): Promise<ClaimFacts> {
@@ -77,7 +97,12 @@ export function determinationActivities({ db, sources, policy: policies }: Deter
       .filter((e) => e.endDate !== null && e.endDate <= gatheredOn)
       .sort((a, b) => (a.endDate! < b.endDate! ? -1 : 1))
       .at(-1);
-    const usccs = [...new Set([lastEnded?.employerUscc, claim.employerUscc].filter((u): u is string => !!u))];
+    const reduction = await reductionOf(db, id);
+    const usccs = [
+      ...new Set(
+        [reduction?.employerUscc, lastEnded?.employerUscc, claim.employerUscc].filter((u): u is string => !!u),
+      ),
+    ];
     const employerDivisions: Record<string, string | null> = {};
     for (const uscc of usccs) {
       const employer = await guarded(() => sources.tax.getEmployer(uscc, o()));
@@ -113,6 +138,8 @@ export function determinationActivities({ db, sources, policy: policies }: Deter
         paid: paid.records.map((r) => ({ employerUscc: r.employerUscc, month: r.month, amountFen: r.amountPaidFen })),
         arrears: owed.records.map((r) => ({ employerUscc: r.employerUscc, month: r.month })),
       },
+      // Only when there is one: the facts of a claim without it stay as they were recorded (same content hash).
+      ...(reduction ? { register: { reduction } } : {}),
       pension: { receivesPension: pension.receivesPension, startDate: pension.startDate },
       employment: { employed: employment.employed, startDate: employment.startDate },
       civil: { deceased: death.deceased, dateOfDeath: death.dateOfDeath },

@@ -21,6 +21,8 @@ import { subsidyActivities } from './subsidies';
 import { taskActivities } from './tasks';
 import { registerActivities } from './register';
 import { personActivities } from './persons';
+import { separationActivities } from './separations';
+import { staffComparisonActivities } from './staff-comparison';
 
 export type ActivityDeps = CaseActivityDeps & CalendarActivityDeps & SourceActivityDeps & PaymentActivityDeps;
 
@@ -48,6 +50,8 @@ export function createActivities(deps: ActivityDeps) {
     ...subsidyActivities(deps),
     ...registerActivities(deps),
     ...personActivities(deps),
+    ...separationActivities(deps),
+    ...staffComparisonActivities(deps),
   });
 }
 

@@ -43,6 +43,7 @@ import { employerRouter } from './employer/router';
 import { registerRouter } from './register/router';
 import { personsRouter } from './register/persons-router';
 import type { HukouClient } from '../integrations/hukou';
+import { separationRouter } from './register/separations';
 import type { CreditClient } from '../integrations/credit';
 import type { TaxClient } from '../integrations/tax';
 import { businessDateOf } from '../domain/calendar';
@@ -200,6 +201,16 @@ export function createApp(deps: AppDeps): express.Express {
     personsRouter({
       db: deps.db,
       hukou: deps.hukou,
+      policy: deps.policy,
+      calendar: deps.calendar,
+      ...(deps.now ? { now: deps.now } : {}),
+    }),
+  );
+  app.use(
+    separationRouter({
+      db: deps.db,
+      temporal: deps.temporal,
+      taskQueue: deps.taskQueue,
       policy: deps.policy,
       calendar: deps.calendar,
       ...(deps.now ? { now: deps.now } : {}),

@@ -58,6 +58,7 @@ import { registerDataCorrectionsOpenApi } from './data-corrections/router';
 import { registerRegisterOpenApi } from './register/openapi';
 import { registerPersonsOpenApi } from './register/persons-openapi';
 import { registerDocumentsOpenApi } from './documents/openapi';
+import { registerSeparationOpenApi } from './register/separations-openapi';
 import {
   CommentBodySchema,
   CompleteTaskBodySchema,
@@ -749,6 +750,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
   registerRegisterOpenApi(registry, { security: signedIn });
   registerPersonsOpenApi(registry, { security: signedIn });
   registerDocumentsOpenApi(registry, { security: signedIn });
+  registerSeparationOpenApi(registry, { security: signedIn });
 
   return withCommonAnswers(
     new OpenApiGeneratorV31(registry.definitions).generateDocument({

@@ -17,6 +17,7 @@
  *   3 worklist     GET /tasks p50/p95/p99 at T tasks vs the same query as SQL straight to PostgreSQL
  *   4 history      events of the largest run of a 24-month benefit period (bounded by continue-as-new)
  *   5 stuck view   GET /supervision/stuck at T tasks and C open cases
+ *   6 staff comparison  the daily staff-list comparison of a city (Art. 19) at N staff (bench/staff-comparison.ts)
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -27,6 +28,7 @@ import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { Writable } from 'node:stream';
+import { benchStaffComparison } from './staff-comparison';
 import cliProgress from 'cli-progress';
 import pg from 'pg';
 import { Client, Connection } from '@temporalio/client';
@@ -59,18 +61,18 @@ import { WORKER_TUNING } from '../worker/options';
 const ROOT = resolve(fileURLToPath(import.meta.url), '..', '..');
 const args = new Set(process.argv.slice(2));
 const MODE = args.has('--quick') ? 'quick' : args.has('--large') ? 'large' : 'default';
-/** `--only=intake,payment,worklist,history`: those measures alone (to profile one); the README table is left as it is. */
+/** `--only=intake,payment,worklist,history,staff`: those measures alone (to profile one); the README table is left as it is. */
 const ONLY = new Set(
   [...args]
     .filter((a) => a.startsWith('--only='))
     .flatMap((a) => a.slice('--only='.length).split(','))
     .filter(Boolean),
 );
-const runs = (measure: 'intake' | 'payment' | 'worklist' | 'history') => ONLY.size === 0 || ONLY.has(measure);
+const runs = (measure: 'intake' | 'payment' | 'worklist' | 'history' | 'staff') => ONLY.size === 0 || ONLY.has(measure);
 const SIZES = {
-  quick: { claims: 200, beneficiaries: 2_000, tasks: 100_000, openCases: 20_000, samples: 100 },
-  default: { claims: 1_000, beneficiaries: 10_000, tasks: 300_000, openCases: 100_000, samples: 300 },
-  large: { claims: 2_000, beneficiaries: 100_000, tasks: 1_000_000, openCases: 200_000, samples: 500 },
+  quick: { claims: 200, beneficiaries: 2_000, tasks: 100_000, openCases: 20_000, samples: 100, staff: 20_000 },
+  default: { claims: 1_000, beneficiaries: 10_000, tasks: 300_000, openCases: 100_000, samples: 300, staff: 200_000 },
+  large: { claims: 2_000, beneficiaries: 100_000, tasks: 1_000_000, openCases: 200_000, samples: 500, staff: 200_000 },
 }[MODE];
 const AGENCY = '210100';
 const BANK_KEY_ID = 'bench-key';
@@ -696,6 +698,21 @@ async function main() {
     };
   }
 
+  // 6. The daily staff-list comparison of a city (Art. 19, issue 22).
+  if (runs('staff')) {
+    const bar = bars.create(1, 0, { task: `staff comparison (${SIZES.staff} staff)` });
+    results.staffComparison = await benchStaffComparison({
+      sql,
+      db,
+      policy,
+      calendar,
+      staff: SIZES.staff,
+      agencyCode: '210200',
+      asOf: new Date().toISOString().slice(0, 10),
+    });
+    bar.increment();
+  }
+
   bars.stop();
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const report = {
@@ -740,6 +757,8 @@ function writeReadmeTable(report: {
       `| 3 worklist | GET /tasks p50/p95/p99 ${r.worklist.apiMs.p50}/${r.worklist.apiMs.p95}/${r.worklist.apiMs.p99} ms vs SQL ${r.worklist.sqlMs.p50}/${r.worklist.sqlMs.p95}/${r.worklist.sqlMs.p99} ms (${r.worklist.tasks} tasks) | p95 ratio ${r.worklist.ratioP95} | ${r.worklist.target} | ${ok(r.worklist.apiMs.p95 <= 50 && r.worklist.ratioP95 <= 2)} |`,
     r.history &&
       `| 4 history | largest run of a 24-month period: ${r.history.largestRunEvents} events (${r.history.runs} runs) | — | ${r.history.target} | ${ok(r.history.largestRunEvents <= 2000)} |`,
+    r.staffComparison &&
+      `| 6 staff comparison | ${r.staffComparison.staff} staff of ${r.staffComparison.employers} employers compared in ${r.staffComparison.seconds} s (${r.staffComparison.staffPerSecond} staff/s, ${r.staffComparison.found} unregistered found, ${r.staffComparison.reminders} reminders) | bare anti-join ${r.staffComparison.bareSeconds} s | ${r.staffComparison.target} | ${ok(r.staffComparison.seconds <= 60)} |`,
     r.stuckView &&
       `| 5 stuck view | GET /supervision/stuck p50/p95 ${r.stuckView.ms.p50}/${r.stuckView.ms.p95} ms at ${r.stuckView.openCases} open cases, ${r.stuckView.tasks} tasks | — | (no target) | — |`,
   ].filter(Boolean);

@@ -18,6 +18,7 @@ export const CASE_TYPE_CODES = {
   skill_subsidy: 'JNB', // 技能提升补贴 (Art. 50)
   calendar_year: 'GZR', // 工作日历: a year's State Council holiday notice awaited and entered (Art. 94)
   public_notice: 'GSH', // 公示 (Art. 49, 50): a notice is numbered like a case; its tasks are filed under it
+  register_follow_up: 'DJC', // 登记督办: an overdue registration, change or late staff reduction a clerk follows up (Art. 17, 19, 21)
 } as const;
 export type CaseType = keyof typeof CASE_TYPE_CODES;
 

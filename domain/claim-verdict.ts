@@ -53,6 +53,19 @@ export interface ClaimFacts {
     paid: { employerUscc: string; month: IsoMonth; amountFen: number }[];
     arrears: { employerUscc: string; month: IsoMonth }[];
   };
+  /**
+   * The register (Art. 21, 38): the staff reduction the employer declared for the person (the latest suspended
+   * relation), with the separation date and reason from the termination certificate. Claims read it first; absent in
+   * facts recorded before the register kept it.
+   */
+  register?: {
+    reduction: {
+      employerUscc: string;
+      separationDate: IsoDate;
+      separationReason: SeparationReason;
+      declaredAt: string;
+    } | null;
+  };
   /** The pension agency (Art. 38): a basic pension and since when. */
   pension: { receivesPension: boolean; startDate: IsoDate | null };
   /** The employment service (Art. 38 失业状态): employed again, since when. */
@@ -115,18 +128,22 @@ export interface Conflict {
   fact: 'separation_date' | 'separation_reason' | 'employer';
   declared: string;
   recorded: string;
-  source: 'tax';
+  /** The record that prevails: the employer's staff reduction (Art. 21) or the tax employment record. */
+  source: 'register' | 'tax';
   resolution: 'record_prevails';
   message: string;
   article: ArticleRef;
 }
 
-/** The separation the verdict rests on: from the record, or from a ruling when the record has no reason. */
+/**
+ * The separation the verdict rests on: the employer's staff reduction (register, Art. 21), else the tax employment
+ * record (record), else the person's declaration; a ruling when the record has no reason.
+ */
 export interface EffectiveSeparation {
   date: IsoDate;
   reason: SeparationReason | null;
   employerUscc: string;
-  basis: 'record' | 'declaration' | 'ruling';
+  basis: 'register' | 'record' | 'declaration' | 'ruling';
   /** Art. 38 para 3: the reason rests on the person's own written commitment (flagged for audit). */
   selfDeclared: boolean;
 }
@@ -180,7 +197,7 @@ export function claimVerdict(
       materials.push({ kind, label: MATERIAL_LABELS[kind] ?? kind, article });
   };
   const agencyCity = cityOf(facts.declared.payingLocality.agencyCode);
-  const separation = effectiveSeparation(facts, inputs, conflicts);
+  const separation = effectiveSeparation(facts, conflicts);
 
   // Identity and hukou (Art. 35, 37, 96). Until the identity is verified nothing else is judged on it.
   const { hukou } = facts;
@@ -220,10 +237,15 @@ export function claimVerdict(
     }
   }
 
-  // Art. 38: the separation as the record has it; a contradicting declaration is shown, the record prevails.
+  // Art. 38: the separation as the record has it (the employer's staff reduction first, Art. 21; else the tax
+  // employment record); a contradicting declaration is shown, the record prevails.
   x.step(
     'Art. 38',
-    '比对核查失业时间、失业原因和原参保单位：申报与记录不一致的，以记录为准',
+    separation.basis === 'register'
+      ? '比对核查失业时间、失业原因和原参保单位：以参保单位减员申报记录（第二十一条）为准；申报与记录不一致的，以记录为准'
+      : separation.basis === 'record'
+        ? '比对核查失业时间、失业原因和原参保单位：无参保单位减员申报记录，以税务部门参保记录为准；申报与记录不一致的，以记录为准'
+        : '比对核查失业时间、失业原因和原参保单位：无减员申报和参保记录，以本人申报为准',
     {
       declared: {
         date: facts.declared.separationDate,
@@ -239,7 +261,17 @@ export function claimVerdict(
       conflicts: conflicts.map((c) => c.fact),
     },
   );
-  const ongoing = facts.tax.employments.find((e) => e.endDate === null && e.startDate <= facts.gatheredOn);
+  // An open spell at the employer that declared the reduction is the tax record not yet updated: the reduction stands.
+  const ongoing = facts.tax.employments.find(
+    (e) =>
+      e.endDate === null &&
+      e.startDate <= facts.gatheredOn &&
+      !(
+        separation.basis === 'register' &&
+        e.employerUscc === separation.employerUscc &&
+        e.startDate <= separation.date
+      ),
+  );
   if (ongoing) {
     reasons.push({
       code: 'still_insured',
@@ -424,16 +456,35 @@ function withRuling(s: EffectiveSeparation, ruling: SeparationRuling | null): Ef
 }
 
 /**
- * Art. 38: the separation as recorded (the last employment spell that ended), against the declaration. The record
- * prevails for the date, the employer and, where it has one, the reason; each difference is a conflict shown on the
- * case. With no ended spell on record the declaration stands (and the count of contributions decides).
+ * Art. 38: the separation as recorded, against the declaration: the employer's staff reduction first (the shared data
+ * of Art. 21), else the last employment spell that ended in the tax record. The record prevails for the date, the
+ * employer and, where it has one, the reason; each difference is a conflict shown on the case. With neither on record
+ * the declaration stands (and the count of contributions decides).
  */
-function effectiveSeparation(facts: ClaimFacts, inputs: ClaimInputs, conflicts: Conflict[]): EffectiveSeparation {
+function effectiveSeparation(facts: ClaimFacts, conflicts: Conflict[]): EffectiveSeparation {
   const d = facts.declared;
   const ended = facts.tax.employments
     .filter((e): e is typeof e & { endDate: IsoDate } => e.endDate !== null && e.endDate <= facts.gatheredOn)
     .sort((a, b) => (a.endDate === b.endDate ? (a.startDate < b.startDate ? -1 : 1) : a.endDate < b.endDate ? -1 : 1));
   const last = ended.at(-1);
+  // Art. 21, 38: the employer's staff reduction is read first, unless the tax record shows a later separation.
+  const reduction = facts.register?.reduction ?? null;
+  if (
+    reduction &&
+    reduction.separationDate <= facts.gatheredOn &&
+    (!last || reduction.separationDate >= last.endDate)
+  ) {
+    return fromRecord(
+      {
+        employerUscc: reduction.employerUscc,
+        endDate: reduction.separationDate,
+        separationReason: reduction.separationReason,
+      },
+      d,
+      'register',
+      conflicts,
+    );
+  }
   if (!last) {
     return {
       date: d.separationDate,
@@ -443,17 +494,32 @@ function effectiveSeparation(facts: ClaimFacts, inputs: ClaimInputs, conflicts: 
       selfDeclared: true,
     };
   }
+  return fromRecord(last, d, 'record', conflicts);
+}
+
+/** The separation as a record has it, each difference from the declaration a conflict where the record prevails. */
+function fromRecord(
+  last: { employerUscc: string; endDate: IsoDate; separationReason: SeparationReason | null },
+  d: ClaimFacts['declared'],
+  source: 'register' | 'record',
+  conflicts: Conflict[],
+): EffectiveSeparation {
+  const from = source === 'register' ? 'register' : 'tax';
+  const recordName = source === 'register' ? '单位减员申报记录' : '参保记录';
   if (last.endDate !== d.separationDate) {
     const later = last.endDate > d.separationDate;
     conflicts.push({
       fact: 'separation_date',
       declared: d.separationDate,
       recorded: last.endDate,
-      source: 'tax',
+      source: from,
       resolution: 'record_prevails',
-      message: later
-        ? `申报失业时间${d.separationDate}，但参保缴费记录显示其后仍在职至${last.endDate}（${monthOf(d.separationDate)}以后仍有缴费），以记录为准`
-        : `申报失业时间${d.separationDate}，参保记录显示劳动关系于${last.endDate}解除（终止），以记录为准`,
+      message:
+        source === 'register'
+          ? `申报失业时间${d.separationDate}，${recordName}中的失业时间为${last.endDate}，以记录为准`
+          : later
+            ? `申报失业时间${d.separationDate}，但参保缴费记录显示其后仍在职至${last.endDate}（${monthOf(d.separationDate)}以后仍有缴费），以记录为准`
+            : `申报失业时间${d.separationDate}，参保记录显示劳动关系于${last.endDate}解除（终止），以记录为准`,
       article: 'Art. 38',
     });
   }
@@ -462,9 +528,9 @@ function effectiveSeparation(facts: ClaimFacts, inputs: ClaimInputs, conflicts: 
       fact: 'employer',
       declared: d.employerUscc,
       recorded: last.employerUscc,
-      source: 'tax',
+      source: from,
       resolution: 'record_prevails',
-      message: `申报的原参保单位（${d.employerUscc}）与参保记录中最后参保单位（${last.employerUscc}）不一致，以记录为准`,
+      message: `申报的原参保单位（${d.employerUscc}）与${recordName}中最后参保单位（${last.employerUscc}）不一致，以记录为准`,
       article: 'Art. 38',
     });
   }
@@ -473,18 +539,17 @@ function effectiveSeparation(facts: ClaimFacts, inputs: ClaimInputs, conflicts: 
       fact: 'separation_reason',
       declared: d.separationReason,
       recorded: last.separationReason,
-      source: 'tax',
+      source: from,
       resolution: 'record_prevails',
       message: `申报失业原因为“${SEPARATION_REASON_LABELS[d.separationReason]}”，单位减员记录为“${SEPARATION_REASON_LABELS[last.separationReason]}”，以记录为准`,
       article: 'Art. 38',
     });
   }
-  void inputs;
   return {
     date: last.endDate,
     reason: last.separationReason,
     employerUscc: last.employerUscc,
-    basis: 'record',
+    basis: source,
     selfDeclared: false,
   };
 }

@@ -2,7 +2,15 @@
  * The one deadline function: the due date of a deadline of the 规程 (policy/deadline.json) from its start date, with
  * the instant its timer fires and the citation. Art. 13, 17, 18, 19, 21, 38, 43, 49, 50, 52, 53, 56, 61, 62, 63, 64.
  */
-import { deadlineInstantIso, dueDate, monthOf, type IsoDate, type IsoMonth, type WorkdayCalendar } from './calendar';
+import {
+  daysBetween,
+  deadlineInstantIso,
+  dueDate,
+  monthOf,
+  type IsoDate,
+  type IsoMonth,
+  type WorkdayCalendar,
+} from './calendar';
 import { citationOf, resolveParameter, type ParameterCitation } from './policy/resolve';
 import type { PolicyData } from './policy/schemas';
 
@@ -51,4 +59,19 @@ export function deadlineFor(
     provisional: onCalendar(v) && calendar.spansProvisional(start, due),
     parameter: citationOf(p),
   };
+}
+
+/**
+ * How late a step done on `doneOn` is against deadline `key` counted from `start` (Art. 17, 18, 19, 21: a declaration
+ * after its 30 or 15 days is taken and recorded as late): the due date and the days after it, 0 when in time.
+ */
+export function lateness(
+  policy: PolicyData,
+  key: string,
+  start: IsoDate,
+  calendar: WorkdayCalendar,
+  doneOn: IsoDate,
+): { dueDate: IsoDate; lateByDays: number } {
+  const { dueDate: due } = deadlineFor(policy, key, start, calendar);
+  return { dueDate: due, lateByDays: Math.max(0, daysBetween(due, doneOn)) };
 }

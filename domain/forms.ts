@@ -191,6 +191,22 @@ export const MonitoringRectificationFormSchema = z
   });
 export type MonitoringRectificationForm = z.infer<typeof MonitoringRectificationFormSchema>;
 
+/**
+ * Art. 17, 19, 21 登记督办: the clerk who followed up an employer's overdue registration, undeclared change or late
+ * staff reduction records what was done (督促办理, with what) or why nothing is to be done (核实无需办理).
+ */
+export const RegisterFollowUpFormSchema = z
+  .discriminatedUnion('decision', [
+    z.strictObject({ decision: z.literal('handled'), reasons, comment }),
+    z.strictObject({ decision: z.literal('dismissed'), reasons, comment }),
+  ])
+  .meta({
+    id: 'RegisterFollowUpForm',
+    description:
+      '登记督办: handled (what was done) or dismissed (why nothing is to be done), with the reasons (Art. 17, 19, 21)',
+  });
+export type RegisterFollowUpForm = z.infer<typeof RegisterFollowUpFormSchema>;
+
 export const FORM_SCHEMAS = {
   acceptance: AcceptanceFormSchema,
   review: ReviewFormSchema,
@@ -203,6 +219,7 @@ export const FORM_SCHEMAS = {
   monitoringRectification: MonitoringRectificationFormSchema,
   noticeVerification: NoticeVerificationFormSchema,
   calendarYearNotice: CalendarYearNoticeFormSchema,
+  registerFollowUp: RegisterFollowUpFormSchema,
 } as const;
 export type FormName = keyof typeof FORM_SCHEMAS;
 export type FormOf<N extends FormName> = z.infer<(typeof FORM_SCHEMAS)[N]>;

@@ -5,8 +5,8 @@
  * notice is not entered: the administrators' task (workflows/calendar-year.ts). Overlapping runs are skipped; a missed
  * run is caught up within a day.
  */
-import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
-import { AGENCY_CODE, CASE_TYPE } from '../contracts/search-attributes';
+import type { Client } from '@temporalio/client';
+import { ensureDailySchedule } from './daily-schedule';
 import { withTemporalClient, type TemporalTarget } from './temporal';
 
 export const CALENDAR_SCHEDULE_ID = 'calendar-check-daily';
@@ -17,30 +17,19 @@ export async function ensureCalendarSchedule(opts: {
   scheduleId?: string;
 }): Promise<{ scheduleId: string; created: boolean }> {
   const scheduleId = opts.scheduleId ?? CALENDAR_SCHEDULE_ID;
-  try {
-    const handle = await opts.client.schedule.create({
-      scheduleId,
-      spec: { calendars: [{ hour: 7, minute: 0 }], timezone: 'Asia/Shanghai' },
-      action: {
-        type: 'startWorkflow',
-        workflowType: 'calendarCheck',
-        args: [{ trigger: 'schedule' }],
-        taskQueue: opts.taskQueue,
-        // The schedule appends the start time: calendar-check-calendar-check-daily-2026-12-07T07:00:00Z.
-        workflowId: `calendar-check-${scheduleId}`,
-        typedSearchAttributes: [
-          { key: CASE_TYPE, value: 'calendar_check' },
-          { key: AGENCY_CODE, value: '210000' },
-        ],
-      },
-      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 day' },
-    });
-    await handle.trigger();
-    return { scheduleId, created: true };
-  } catch (err) {
-    if (err instanceof ScheduleAlreadyRunning) return { scheduleId, created: false };
-    throw err;
-  }
+  return ensureDailySchedule({
+    client: opts.client,
+    taskQueue: opts.taskQueue,
+    scheduleId,
+    hour: 7,
+    workflowType: 'calendarCheck',
+    args: [{ trigger: 'schedule' }],
+    // The schedule appends the start time: calendar-check-calendar-check-daily-2026-12-07T07:00:00Z.
+    workflowIdPrefix: `calendar-check-${scheduleId}`,
+    caseType: 'calendar_check',
+    overlap: 'SKIP',
+    triggerOnCreate: true,
+  });
 }
 
 /** For the start command: connects, ensures the schedule, disconnects. */

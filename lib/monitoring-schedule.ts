@@ -5,8 +5,8 @@
  * run's ID carries its start time, and an item is verified once); a missed run (server down) is caught up within a day.
  * The rules and thresholds themselves are policy data (policy/monitoring-rule.json), not part of the schedule.
  */
-import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
-import { AGENCY_CODE, CASE_TYPE } from '../contracts/search-attributes';
+import type { Client } from '@temporalio/client';
+import { ensureDailySchedule } from './daily-schedule';
 import { withTemporalClient, type TemporalTarget } from './temporal';
 
 export const MONITORING_SCHEDULE_ID = 'monitoring-daily';
@@ -18,29 +18,18 @@ export async function ensureMonitoringSchedule(opts: {
   scheduleId?: string;
 }): Promise<{ scheduleId: string; created: boolean }> {
   const scheduleId = opts.scheduleId ?? MONITORING_SCHEDULE_ID;
-  try {
-    await opts.client.schedule.create({
-      scheduleId,
-      spec: { calendars: [{ hour: opts.hour ?? 6, minute: 0 }], timezone: 'Asia/Shanghai' },
-      action: {
-        type: 'startWorkflow',
-        workflowType: 'monitoringRun',
-        args: [{ trigger: 'schedule' }],
-        taskQueue: opts.taskQueue,
-        // The schedule appends the start time: monitoring-run-daily-2026-11-28T06:00:00Z.
-        workflowId: `monitoring-run-${scheduleId}`,
-        typedSearchAttributes: [
-          { key: CASE_TYPE, value: 'monitoring_run' },
-          { key: AGENCY_CODE, value: '210000' },
-        ],
-      },
-      policies: { overlap: ScheduleOverlapPolicy.ALLOW_ALL, catchupWindow: '1 day' },
-    });
-    return { scheduleId, created: true };
-  } catch (err) {
-    if (err instanceof ScheduleAlreadyRunning) return { scheduleId, created: false };
-    throw err;
-  }
+  return ensureDailySchedule({
+    client: opts.client,
+    taskQueue: opts.taskQueue,
+    scheduleId,
+    hour: opts.hour ?? 6,
+    workflowType: 'monitoringRun',
+    args: [{ trigger: 'schedule' }],
+    // The schedule appends the start time: monitoring-run-daily-2026-11-28T06:00:00Z.
+    workflowIdPrefix: `monitoring-run-${scheduleId}`,
+    caseType: 'monitoring_run',
+    overlap: 'ALLOW_ALL',
+  });
 }
 
 /** For the start command: connects, ensures the schedule, disconnects. */

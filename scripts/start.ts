@@ -24,6 +24,7 @@ import { ensurePaymentCycles } from '../lib/payment-cycles';
 import { ensureMonitoringScheduleAt } from '../lib/monitoring-schedule';
 import { ensureJobRetentionSchedulesAt } from '../lib/job-retention-schedule';
 import { ensureCalendarScheduleAt } from '../lib/calendar-schedule';
+import { ensureRegisterScheduleAt } from '../lib/register-schedule';
 import { ensureWorkflowBundle } from '../worker/bundle';
 import { searchAttributeCliFlags } from '../contracts/search-attributes';
 import { portInUse, startService, waitUntil, type Service } from './services';
@@ -193,6 +194,14 @@ async function main() {
     say(`monitoring rules run daily at 06:00 Asia/Shanghai (schedule ${scheduleId})`);
   } catch (err) {
     say(`could not create the monitoring schedule (${(err as Error).message}); restart to try again`);
+  }
+
+  // Art. 17, 19, 22, 33: the register compared daily with the shared data at 05:00 (a Temporal Schedule, created once).
+  try {
+    const { scheduleId } = await ensureRegisterScheduleAt(target, cfg.TEMPORAL_TASK_QUEUE);
+    say(`register compared with the shared data daily at 05:00 Asia/Shanghai (schedule ${scheduleId})`);
+  } catch (err) {
+    say(`could not create the register comparison schedule (${(err as Error).message}); restart to try again`);
   }
 
   // Art. 49 免申即享: each city's job-retention screening once a year (1 March, a Temporal Schedule, created once).

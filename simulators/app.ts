@@ -24,6 +24,7 @@ import { employmentRoutes, medicalRoutes, smsRoutes } from './routes/services';
 import { taxRoutes } from './routes/tax';
 import { transferRoutes } from './routes/transfer';
 import { pensionRegistrationAdminRoutes, pensionRegistrationRoutes } from './routes/pension-registration';
+import { marketRegistrationAdminRoutes, marketRegistrationRoutes } from './routes/market-registration';
 import { Simulator } from './simulator';
 
 export const DEFAULT_PERSONS = 10_000;
@@ -70,10 +71,12 @@ export function createSimulatorApp(options: SimulatorAppOptions): Express {
   app.use(SOURCE_PREFIXES.employment, employmentRoutes(simulator));
   app.use(SOURCE_PREFIXES.certificates, certificateRoutes(simulator));
   app.use(SOURCE_PREFIXES.credit, creditRoutes(simulator));
+  app.use(SOURCE_PREFIXES.credit, marketRegistrationRoutes(simulator));
   app.use(SOURCE_PREFIXES.sms, smsRoutes(simulator));
   app.use(SOURCE_PREFIXES.transfer, transferRoutes(simulator));
   app.use('/admin', adminRoutes(simulator, faults));
   app.use('/admin', pensionRegistrationAdminRoutes(simulator));
+  app.use('/admin', marketRegistrationAdminRoutes(simulator));
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });

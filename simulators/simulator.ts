@@ -3,6 +3,7 @@
  * payments, deaths, pensions, re-employment), and the ledgers of what the case system sent (bank payments, SMS,
  * medical enrolments and premiums, unemployment registrations, transfer letters).
  */
+import type { MarketChange } from '../integrations/credit';
 import type { PensionEmployerEntry, PensionEmployerUpdateEntry } from './routes/pension-registration';
 import type { PaymentPurpose, PaymentResult } from '../integrations/bank';
 import type { Beneficiary } from '../integrations/medical';
@@ -144,6 +145,8 @@ export class Simulator {
   readonly pensionEmployerRegistrations = new Map<string, PensionEmployerEntry>();
   /** Changes and deregistrations of employers told to the pension registration (Art. 15), by notice ID. */
   readonly pensionEmployerUpdates = new Map<string, PensionEmployerUpdateEntry>();
+  /** Changes registered in the market registry by tests (Art. 17), by USCC; the seeded ones are generated. */
+  readonly marketChanges = new Map<string, MarketChange[]>();
   /** Letters sent by the case system, and generated inbound letters once something changed them. */
   readonly letters = new Map<string, LetterRecord>();
 
@@ -167,6 +170,7 @@ export class Simulator {
     this.pensionEmployerRegistrations.clear();
     this.pensionEmployerUpdates.clear();
     this.letters.clear();
+    this.marketChanges.clear();
   }
 
   /** Art. 24-26: the person's paid records and arrears, with the back payments ordered so far. */

@@ -7,6 +7,7 @@ import { eventKind } from './labels.js';
 import { staffHeader } from './layout.js';
 import { table } from './tables.js';
 import { showStaff } from './persons.js';
+import { showSeparations } from './employer-separations.js';
 
 async function start() {
   const me = await api('/auth/me');
@@ -65,9 +66,12 @@ async function showRegister() {
       rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]),
     ),
   );
-  if (e.status === 'insured') showSelfChange(e);
-  // Art. 19, 22: the staff tab (增员, the staff list, 终止参保).
-  if (e.status === 'insured') await showStaff($('#staff'), e);
+  if (e.status === 'insured') {
+    showSelfChange(e);
+    // Art. 19, 22: the staff tab (增员, the staff list, 终止参保); Art. 21: 减员 and the agency's reminders.
+    await showStaff($('#staff'), e);
+    await showSeparations(e.registerNumber);
+  }
 }
 
 /** Art. 17 para 2: address, phone, email and the legal representative, changed by the agent, effective at once. */

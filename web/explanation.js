@@ -54,7 +54,8 @@ const WORDS = {
   active: '正常',
   cancelled: '已注销',
   // where a fact comes from
-  record: '参保记录',
+  record: '税务部门参保记录',
+  register: '参保单位减员申报记录（第二十一条）',
   declaration: '本人申报',
   ruling: '经办人员认定',
   termination_certificate: '解除（终止）劳动关系证明',

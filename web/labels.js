@@ -39,6 +39,7 @@ export const LABELS = {
     data_correction_review: '数据维护审核',
     data_correction_approval: '数据维护审批',
     employer_change_review: '单位信息变更审核',
+    register_follow_up: '登记督办（逾期未参保登记、未申报变更或逾期减员）',
     monitoring_verification: '疑点核查',
     monitoring_rectification: '整改意见审批',
     recovery_litigation: '逾期未退还的处理',
@@ -69,6 +70,8 @@ export const LABELS = {
     public_notice: '公示',
     data_correction: '数据维护',
     employer_change: '单位信息变更',
+    register_follow_up: '登记督办',
+    register_comparison: '参保登记每日比对',
     monitoring: '疑点核查',
   },
   caseStatus: {
@@ -96,6 +99,10 @@ export const LABELS = {
     in_correction: '更正中',
     upheld: '维持原决定',
     corrected: '纠正原决定',
+    opened: '已立案',
+    awaiting_follow_up: '待督办',
+    handled: '已督促办理',
+    dismissed: '经核实不予处理',
   },
   taskStatus: { open: '待办', completed: '已办结', cancelled: '已撤销' },
   event: {
@@ -211,6 +218,10 @@ export const LABELS = {
     employer_change_applied: '单位信息变更审核通过，已生效',
     employer_change_rejected: '单位信息变更审核不通过',
     employer_change_conflict: '统一社会信用代码已被其他单位登记，变更未生效',
+    // 登记督办 (Art. 17, 19, 21)
+    register_follow_up_opened: '比对发现逾期未办理，转经办人员督办',
+    register_follow_up_handled: '已督促单位办理',
+    register_follow_up_dismissed: '核实无需办理',
     // 数据维护 (Art. 93)、疑点 (Art. 78-80)
     data_correction_requested: '提出数据维护申请',
     data_correction_reviewed: '数据维护审核通过',
@@ -278,6 +289,7 @@ export const LABELS = {
     dismissed: '不属实',
     release: '恢复发放',
     stop: '停止发放',
+    handled: '已督促办理',
   },
   payableStatus: { pending: '待发放', sent: '已报送银行', paid: '已发放', failed: '发放失败', cancelled: '已取消' },
   bucket: { overdue: '已超期', due_today: '今日到期', within_2_workdays: '2个工作日内到期', later: '其后到期' },

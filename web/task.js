@@ -36,6 +36,13 @@ const FORMS = {
       ['reject', '不通过', { reasons: true }],
     ],
   },
+  // Art. 17, 19, 21 登记督办: what was done, or why nothing is to be done.
+  registerFollowUp: {
+    decisions: [
+      ['handled', '已督促单位办理', { reasons: true }],
+      ['dismissed', '核实无需办理', { reasons: true }],
+    ],
+  },
 };
 
 function decisionForm(task, formName) {

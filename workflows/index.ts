@@ -14,3 +14,5 @@ export { skillSubsidy } from './skill-subsidy';
 export { calendarYear, calendarCheck } from './calendar-year';
 export { employerDeregistration, employerRegistration } from './employer-registration';
 export { employerChange } from './employer-change';
+export { staffReduction, registerFollowUp } from './separations';
+export { registerDailyRun } from './register-daily';

@@ -39,9 +39,9 @@ import {
   reviewedItemsOf,
   selfServiceItemsOf,
 } from '../../domain/register/items';
-import { businessDateOf, daysBetween } from '../../domain/calendar';
+import { businessDateOf } from '../../domain/calendar';
 import { formatYuanCn, sumFen } from '../../domain/money';
-import { deadlineFor } from '../../domain/deadlines';
+import { lateness } from '../../domain/deadlines';
 import { formatCaseNumber, serialFromBytes } from '../../domain/case-number';
 import type { CalendarStore } from '../../lib/calendar-store';
 import type { PolicyStore } from '../../lib/policy-store';
@@ -512,13 +512,13 @@ export function registerRouter(deps: RegisterDeps): Router {
       ]);
     }
     // Art. 17: declared within 30 days of the change (the one deadline function); a later one is taken, recorded late.
-    const { dueDate } = deadlineFor(
+    const { dueDate, lateByDays } = lateness(
       await deps.policy.current(),
       'art17.employerInformationChange',
       c.changedOn,
       await deps.calendar.current(),
+      today,
     );
-    const lateByDays = Math.max(0, daysBetween(dueDate, today));
     const at = now();
     const caseNumber = formatCaseNumber(
       'employer_change',
@@ -635,13 +635,13 @@ export function registerRouter(deps: RegisterDeps): Router {
         );
       }
       // Art. 18: due within 30 days of the end (the one deadline function, policy `deadline`).
-      const { dueDate: dueOn } = deadlineFor(
+      const { dueDate: dueOn, lateByDays } = lateness(
         await deps.policy.current(),
         'art18.employerDeregistration',
         d.endedOn,
         await deps.calendar.current(),
+        today,
       );
-      const lateByDays = Math.max(0, daysBetween(dueOn, today));
       const at = now();
       const after = { reason: d.reason, endedOn: d.endedOn, channel: d.channel, dueOn, lateByDays };
       let cancelled: string[] = [];

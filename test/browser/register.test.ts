@@ -2,54 +2,27 @@
  * The employer agent's page shows the company's registration (Art. 16) and changes the self-service items at once
  * (Art. 17 para 2), in Chinese, with the field errors of a refused change next to their fields; WCAG 2.1 AA checked.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { generateResidentId } from '../../domain/identity';
-import { startApi, type RunningApi } from '../support/api';
-import { createTestDatabase, type TestDatabase } from '../support/db';
-import { devServerEnv, startWorker, uniqueTaskQueue, type RunningWorker } from '../support/temporal';
 import { userWithToken } from '../support/users';
-import { sourcesOf, startSimulator, type RunningSimulator } from '../sources/support';
-import { launchBrowser, screenshot, signIn, signOut, SKIP, unlabelledFields, type Browser } from './support';
+import { screenshot, signIn, signOut, SKIP, unlabelledFields } from './support';
+import { startRegisterServers, type RegisterServers } from './servers';
 
-let env: TestWorkflowEnvironment;
-let tdb: TestDatabase;
-let sim: RunningSimulator;
-let worker: RunningWorker;
-let api: RunningApi;
-let browser: Browser;
+let servers: RegisterServers;
 let page: Page;
-const taskQueue = uniqueTaskQueue('browser-register');
 
 describe.skipIf(SKIP)('the employer register on the agent’s page (Art. 16, 17)', () => {
   beforeAll(async () => {
-    browser = await launchBrowser();
-    page = browser.page;
-    env = await devServerEnv();
-    tdb = await createTestDatabase();
-    sim = await startSimulator();
-    const sources = sourcesOf(sim);
-    worker = await startWorker(env.nativeConnection, taskQueue, { db: tdb.db, sources, bank: sources.bank });
-    api = await startApi({
-      db: tdb.db,
-      temporalAddress: inject('devServerAddress'),
-      taskQueue,
-      sms: sources.sms,
-      tax: sources.tax,
-      credit: sources.credit,
-    });
+    servers = await startRegisterServers('browser-register');
+    page = servers.browser.page;
   });
   afterAll(async () => {
-    await browser?.close();
-    await api?.close();
-    await worker?.stop();
-    await sim?.close();
-    await tdb?.drop();
-    await env?.teardown();
+    await servers?.close();
   });
 
   it('shows the company’s registration to its agent and changes the address and the legal representative at once (Art. 16, 17 para 2)', async () => {
+    const { sim, tdb, api } = servers;
     const companies = (
       await sim.admin<{
         items: { uscc: string; name: string; type: string; agencyDivisionCode: string; bankAccount: any }[];

@@ -456,7 +456,8 @@ export async function startScenario(
         .sql<{ id: string }>(
           `SELECT workflow_id AS id FROM "case" UNION SELECT id FROM benefit_period UNION SELECT id FROM recovery
            UNION SELECT 'employer-registration-' || register_number FROM employer
-           UNION SELECT 'employer-deregistration-' || register_number FROM employer WHERE status = 'deregistered'`,
+           UNION SELECT 'employer-deregistration-' || register_number FROM employer WHERE status = 'deregistered'
+           UNION SELECT 'staff-reduction-' || id FROM insurance_relation WHERE declared_at IS NOT NULL`,
         )
         .catch(() => [] as { id: string }[]);
       // Art. 30: no ID number, name, phone or account of anyone the file used in any history, of any case type.

@@ -12,17 +12,9 @@ import { employerRegistrationWorkflowId } from '../../contracts/register';
 import { eventually } from '../support/wait';
 import { startPendingEmployerRegistrations } from '../../lib/employer-registration-starts';
 import { startScenario, type Scenario } from './harness';
+import { employerHelpers } from './employers';
 
 let s: Scenario;
-
-interface SimEmployer {
-  uscc: string;
-  name: string;
-  type: string;
-  agencyDivisionCode: string;
-  traits: string[];
-  bankAccount: { bankName: string; accountName: string; accountNumber: string };
-}
 
 beforeAll(async () => {
   s = await startScenario({ name: 'register', cities: [] });
@@ -31,64 +23,7 @@ afterAll(async () => {
   await s?.close();
 });
 
-const handedOut = new Set<string>();
-/** A seeded employer of `city` with the traits, never one handed out before in this file. */
-async function employer(city: string, filter: string): Promise<SimEmployer> {
-  for (let offset: number | null = 0; offset !== null;) {
-    const page: { items: SimEmployer[]; nextOffset: number | null } = await s.sim.admin(
-      'GET',
-      `/employers?limit=200&offset=${offset}&filter=${filter}`,
-    );
-    const found = page.items.find((e) => e.agencyDivisionCode === city && !handedOut.has(e.uscc));
-    if (found) {
-      handedOut.add(found.uscc);
-      return found;
-    }
-    offset = page.nextOffset;
-  }
-  throw new Error(`no employer of ${city} with ${filter}`);
-}
-
-let sequence = 0;
-/** Every item of Art. 16 for a seeded employer, as its agent would declare them. */
-async function registrationOf(e: SimEmployer, change: Record<string, unknown> = {}) {
-  const tax = await s.sim.clients.tax.getEmployer(e.uscc);
-  sequence += 1;
-  return {
-    channel: 'online',
-    codeType: 'uscc',
-    code: e.uscc,
-    name: e.name,
-    nature: e.type,
-    economicType: '150',
-    industry: 'C',
-    registrationAuthority: '沈阳市市场监督管理局',
-    foundedOn: tax!.registeredDate,
-    insuredSince: await s.today(),
-    address: '沈阳市和平区南京北街1号',
-    phone: '024-23456789',
-    email: 'hr@example.cn',
-    bankAccount: {
-      bankName: e.bankAccount.bankName,
-      bankCode: '102221000011',
-      accountName: e.bankAccount.accountName,
-      accountNumber: e.bankAccount.accountNumber,
-    },
-    legalRepresentative: {
-      name: '王建国',
-      idType: 'resident_id_card',
-      idNumber: generateResidentId({ birthDate: '1970-05-0' + ((sequence % 9) + 1), sequence }),
-      phone: '13800000001',
-    },
-    agent: {
-      name: '李娜',
-      idType: 'resident_id_card',
-      idNumber: generateResidentId({ birthDate: '1988-08-0' + ((sequence % 9) + 1), sequence, sex: 'female' }),
-      phone: '13900000002',
-    },
-    ...change,
-  };
-}
+const { employer, registrationOf } = employerHelpers(() => s);
 
 const rowsOf = (code: string) => s.tdb.sql('SELECT register_number FROM employer WHERE code = $1', [code]);
 const historyOf = (registerNumber: string) =>
