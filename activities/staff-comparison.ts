@@ -18,8 +18,8 @@ import type { SourceClients } from '../integrations/config';
 import type { MarketChange } from '../integrations/credit';
 import type { Db } from '../lib/db';
 import { dbDate, isoDate } from '../lib/db';
-import { audit } from '../lib/audit';
 import { openCase } from '../lib/case-store';
+import { terminatePerson } from '../lib/person-register';
 import type { PolicyStore } from '../lib/policy-store';
 import type { CalendarStore } from '../lib/calendar-store';
 import { addDays, type IsoDate } from '../domain/calendar';
@@ -337,45 +337,19 @@ function terminationAndFollowUpActivities({ db, sources }: Pick<StaffComparisonD
                 }
               : null;
         if (!end) continue;
-        const at = new Date();
-        const done = await db.$transaction(async (tx) => {
-          const ended = await tx.$queryRaw<{ id: bigint; register_number: string; ended_on: Date }[]>`
-            UPDATE insurance_relation SET status = 'terminated', ended_on = GREATEST(${end.on}::date, hired_on),
-              ended_by = ${end.source}, updated_at = ${at}
-            WHERE person_number = ${p.person_number} AND status = 'insured'
-            RETURNING id, register_number, ended_on`;
-          if (!ended.length) return false;
-          await tx.insuredPerson.update({
-            where: { personNumber: p.person_number },
-            data: { status: 'terminated', terminatedOn: dbDate(end.on), terminationReason: end.reason, updatedAt: at },
-          });
-          const after = { reason: end.reason, source: end.source, endedOn: end.on };
-          await tx.personChange.createMany({
-            data: ended.map((r) => ({
-              personNumber: p.person_number,
-              at,
-              kind: 'terminated',
-              article: '22',
-              actorId: null,
-              actorName: '系统',
-              relationId: r.id,
-              fields: ['status'],
-              before: { status: 'insured' },
-              after: { ...after, registerNumber: r.register_number },
-            })),
-          });
-          await audit(tx, {
+        // The one write of a termination (lib/person-register.ts), as the employer's declaration makes it: a day
+        // before an open relation's hiring changes nothing (`before_hiring`) and is left for a clerk.
+        const outcome = await db.$transaction((tx) =>
+          terminatePerson(tx, {
+            personNumber: p.person_number,
+            reason: end.reason,
+            on: end.on,
+            source: end.source,
             actor: { id: null, username: '系统' },
-            action: 'person.terminate',
-            entity: 'insured_person',
-            entityId: p.person_number,
-            before: { status: 'insured' },
-            after: { status: 'terminated', ...after, relations: ended.map((r) => String(r.id)) },
-            reason: `第二十二条、第三十三条：${end.label}（${end.source === 'pension' ? '养老保险待遇领取信息' : '民政部门死亡信息'}，共享数据）`,
-            at,
-          });
-          return true;
-        });
+            at: new Date(),
+          }),
+        );
+        const done = outcome.outcome === 'terminated';
         if (done) terminated++;
       }
       return {

@@ -29,6 +29,14 @@ export const TERMINATION_SOURCE_LABELS = {
 } as const;
 export type TerminationSource = keyof typeof TERMINATION_SOURCE_LABELS;
 
+/** Who ended the relation, as `insurance_relation.ended_by` names it. */
+const ENDED_BY: Record<TerminationSource, string> = {
+  employer: 'employer',
+  window: 'agency',
+  pension: 'pension',
+  civil_affairs: 'civil_affairs',
+};
+
 export type TerminationOutcome =
   | { outcome: 'terminated'; personNumber: string; endedRelations: string[] }
   | { outcome: 'already_terminated'; personNumber: string; reason: string; on: string }
@@ -77,7 +85,7 @@ export async function terminatePerson(
   for (const r of open) {
     await tx.insuranceRelation.update({
       where: { id: r.id },
-      data: { status: 'terminated', endedOn: dbDate(t.on), updatedAt: t.at },
+      data: { status: 'terminated', endedOn: dbDate(t.on), endedBy: ENDED_BY[t.source], updatedAt: t.at },
     });
     await tx.personChange.create({
       data: {

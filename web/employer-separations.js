@@ -11,9 +11,19 @@ export async function showSeparations(registerNumber) {
 }
 
 async function showReduction(registerNumber) {
-  const staff = await api(`/employers/${encodeURIComponent(registerNumber)}/staff`);
+  // The one staff list of the register (api/register/persons-router.ts), every relation with this employer.
+  const staff = await api(`/employers/${encodeURIComponent(registerNumber)}/persons?status=all`);
   if (!staff.ok) return notify(errorText(staff), 'error');
-  const insured = staff.data.items.filter((p) => p.status === 'insured');
+  const rows = staff.data.items.map((r) => ({
+    ...r,
+    relationId: r.id,
+    personNumber: r.person.personNumber,
+    name: r.person.name,
+    idNumber: r.person.idNumber,
+    separationReasonLabel: r.separationReason ? label('separationReason', r.separationReason) : '',
+  }));
+  const insured = rows.filter((p) => p.status === 'insured');
+  const reduced = rows.filter((p) => p.status === 'suspended');
   const person = h(
     'select',
     { id: 'r-person' },
@@ -68,7 +78,7 @@ async function showReduction(registerNumber) {
     ),
     form,
     table(
-      '本单位参保职工',
+      '已减员职工（告知书可打印）',
       [
         { title: '姓名', cell: (p) => p.name },
         { title: '个人编号', cell: (p) => p.personNumber },
@@ -88,8 +98,8 @@ async function showReduction(registerNumber) {
               : '',
         },
       ],
-      staff.data.items,
-      '本单位尚无参保职工登记信息',
+      reduced,
+      '本单位尚无减员职工',
     ),
   );
   $('#reduction').hidden = false;

@@ -80,6 +80,8 @@ export function relationView(r: RelationRow) {
     statusLabel: label(RELATION_STATUS_LABELS, r.status),
     endedOn: r.endedOn ? isoDate(r.endedOn) : null,
     separationReason: r.separationReason,
+    /** Art. 21: the days the staff reduction came after the 15 allowed (null when not declared). */
+    declaredLateByDays: r.declaredLateByDays,
     origin: r.origin,
     originLabel: label(RELATION_ORIGIN_LABELS, r.origin),
   };

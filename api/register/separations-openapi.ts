@@ -15,20 +15,6 @@ export function registerSeparationOpenApi(registry: OpenAPIRegistry, options: Op
   const tags = ['employer register'];
   registry.registerPath({
     ...security,
-    method: 'get',
-    path: '/employers/{registerNumber}/staff',
-    summary:
-      "The employer's staff in the register (open and suspended relations): its own agent, staff in scope; ID numbers masked for staff who do not check documents (Art. 19, 21, 30)",
-    tags,
-    request: { params },
-    responses: {
-      200: loose('At most 500 relations, open first'),
-      400: error('The register number is not 14 digits'),
-      404: error('No such employer for you'),
-    },
-  });
-  registry.registerPath({
-    ...security,
     method: 'post',
     path: '/employers/{registerNumber}/reductions',
     summary:

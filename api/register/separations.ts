@@ -3,7 +3,6 @@
  *
  * | request | who | article |
  * | --- | --- | --- |
- * | `GET /employers/:registerNumber/staff` | the employer's agent; staff of the agency in scope | 19, 21 |
  * | `POST /employers/:registerNumber/reductions` | the employer's agent online (its own staff only), an intake clerk at a window | 21 |
  * | `GET /employers/:registerNumber/reminders` | the employer's agent; staff in scope: the reminders of the daily comparison | 17, 19 |
  * | `GET /register/claim-notices/:relationId` | the employer's agent; staff in scope: the 《失业保险金申领告知书》 to print | 21 |
@@ -31,6 +30,8 @@ import { PERSON_UNMASKED_ROLES, STAFF_ROLES, type StaffRole } from '../../domain
 import { businessDateOf } from '../../domain/calendar';
 import { lateness } from '../../domain/deadlines';
 import { maskIdNumber } from '../../domain/identity';
+import { RELATION_STATUS_LABELS, type RelationStatus } from '../../domain/register/items';
+import { assertChannel } from './router';
 import { CLAIM_NOTICE_LETTER } from '../../domain/register/notices';
 import { SEPARATION_REASON_LABELS, separationReasonSchema, type SeparationReason } from '../../domain/separation';
 import {
@@ -76,21 +77,6 @@ export const StaffReductionSchema = z
 export type StaffReduction = z.infer<typeof StaffReductionSchema>;
 export const RelationParamSchema = z.object({ relationId: z.string().regex(/^\d{1,18}$/, '须为数字') });
 
-const RELATION_STATUS: Record<string, string> = {
-  insured: '参保',
-  suspended: '暂停参保',
-  terminated: '终止参保',
-  cancelled: '注销',
-};
-
-/** Art. 8: online by the employer's own agent, at a window by an intake clerk. */
-function assertChannel(user: AuthUser, channel: 'online' | 'window'): void {
-  if (channel === 'online' && user.roles.includes('employer_agent')) return;
-  if (channel === 'window' && user.roles.includes('intake')) return;
-  throw new ApiError(403, 'channel_not_permitted', '网上办理由单位经办人办理，窗口办理由受理岗位办理（第八条）', [
-    { path: 'channel', message: '您不能使用此渠道' },
-  ]);
-}
 
 const unmaskedFor = (user: AuthUser) =>
   user.roles.includes('employer_agent') || user.roles.some((r) => PERSON_UNMASKED_ROLES.includes(r as StaffRole));
@@ -139,7 +125,7 @@ export function separationRouter(deps: SeparationDeps): Router {
       relationId: String(r.id),
       personNumber: r.personNumber,
       status: 'suspended',
-      statusLabel: RELATION_STATUS.suspended,
+      statusLabel: RELATION_STATUS_LABELS.suspended,
       separationDate: r.endedOn ? isoDate(r.endedOn) : null,
       separationReason: r.separationReason,
       lateByDays: r.declaredLateByDays ?? 0,
@@ -148,35 +134,6 @@ export function separationRouter(deps: SeparationDeps): Router {
   }
 
   /** The employer's staff in the register (open and suspended relations), to choose whom a reduction concerns. */
-  router.get('/employers/:registerNumber/staff', requireRole('employer_agent', ...STAFF_ROLES), async (req, res) => {
-    const user = currentUser(req);
-    const e = await employerOf(req);
-    const rows = await deps.db.insuranceRelation.findMany({
-      where: { registerNumber: e.registerNumber, status: { in: ['insured', 'suspended'] } },
-      include: { person: { select: { name: true, idNumber: true } } },
-      orderBy: [{ status: 'asc' }, { hiredOn: 'asc' }],
-      take: 500,
-    });
-    const unmasked = unmaskedFor(user);
-    res.json({
-      items: rows.map((r) => ({
-        relationId: String(r.id),
-        personNumber: r.personNumber,
-        name: r.person.name,
-        idNumber: unmasked ? r.person.idNumber : maskIdNumber(r.person.idNumber),
-        hiredOn: isoDate(r.hiredOn),
-        status: r.status,
-        statusLabel: RELATION_STATUS[r.status] ?? r.status,
-        endedOn: r.endedOn ? isoDate(r.endedOn) : null,
-        separationReason: r.separationReason,
-        separationReasonLabel: r.separationReason
-          ? SEPARATION_REASON_LABELS[r.separationReason as SeparationReason]
-          : null,
-        lateByDays: r.declaredLateByDays,
-      })),
-    });
-  });
-
   router.post('/employers/:registerNumber/reductions', requireRole('employer_agent', 'intake'), async (req, res) => {
     const user = currentUser(req);
     const e = await employerOf(req);
@@ -211,8 +168,8 @@ export function separationRouter(deps: SeparationDeps): Router {
       throw new ApiError(
         409,
         'already_suspended',
-        `该职工在本单位的参保关系已${RELATION_STATUS[relation.status] ?? relation.status}（失业时间 ${relation.endedOn ? isoDate(relation.endedOn) : '—'}），不能重复办理减员`,
-        [{ path: 'personNumber', message: `已${RELATION_STATUS[relation.status] ?? relation.status}` }],
+        `该职工在本单位的参保关系已${RELATION_STATUS_LABELS[relation.status as RelationStatus] ?? relation.status}（失业时间 ${relation.endedOn ? isoDate(relation.endedOn) : '—'}），不能重复办理减员`,
+        [{ path: 'personNumber', message: `已${RELATION_STATUS_LABELS[relation.status as RelationStatus] ?? relation.status}` }],
       );
     }
     const today = businessDateOf(now());

@@ -213,7 +213,6 @@ export const ACCESS_TABLE: Record<string, AccessRule> = {
   'POST /persons/{personNumber}/identity-changes': { roles: ['intake'] },
   'POST /persons/{personNumber}/termination': { roles: ['employer_agent', 'intake'] },
   // Staff reduction and the register's reminders (Art. 17, 19, 21): the same scope as the employer's entry.
-  'GET /employers/{registerNumber}/staff': { roles: ['employer_agent', ...STAFF] },
   'POST /employers/{registerNumber}/reductions': { roles: ['employer_agent', 'intake'] },
   'GET /employers/{registerNumber}/reminders': { roles: ['employer_agent', ...STAFF] },
   'GET /register/claim-notices/{relationId}': { roles: ['employer_agent', ...STAFF], absent: true },
