@@ -39,6 +39,9 @@ import { dataCorrectionsRouter } from './data-corrections/router';
 import { financeRouter } from './finance/router';
 import { employerRouter } from './employer/router';
 import { registerRouter } from './register/router';
+import { recordsRouter } from './records/router';
+import { loadSeal, type Seal } from '../lib/seal';
+import { resolvePdfFont } from '../lib/pdf/font';
 import type { CreditClient } from '../integrations/credit';
 import type { TaxClient } from '../integrations/tax';
 import { businessDateOf } from '../domain/calendar';
@@ -70,7 +73,12 @@ export interface AppDeps {
   /** The SMS gateway, for applicants' sign-in codes. */
   sms: Pick<SmsClient, 'send'>;
   /** The tax data platform: a skill-subsidy application's insured employer and place, before it is received (Art. 50). */
-  tax: InsuranceSource & Pick<TaxClient, 'getEmployerArrears'>;
+  tax: InsuranceSource & Pick<TaxClient, 'getEmployerArrears'> & Partial<Pick<TaxClient, 'getEmployerContributions'>>;
+  /**
+   * The entitlement record's seal and font (Art. 10): the agency's PKCS#12 or the development seal kept in `sealDir`
+   * (default `.data/seal`), and `RECORD_PDF_FONT` or a Chinese font of the machine (lib/pdf/font.ts).
+   */
+  records?: { sealDir?: string; sealP12Path?: string; sealPassphrase?: string; font?: string };
   /** The market registry's credit information: it must know an employer registering (Art. 16). */
   credit?: Pick<CreditClient, 'getEmployerCredit'>;
   /**
@@ -184,6 +192,23 @@ export function createApp(deps: AppDeps): express.Express {
       credit: deps.credit,
       policy: deps.policy,
       calendar: deps.calendar,
+      ...(deps.now ? { now: deps.now } : {}),
+    }),
+  );
+  let seal: Seal | undefined;
+  app.use(
+    recordsRouter({
+      db: deps.db,
+      temporal: deps.temporal,
+      taskQueue: deps.taskQueue,
+      tax: deps.tax,
+      seal: () =>
+        (seal ??= loadSeal({
+          dir: deps.records?.sealDir ?? '.data/seal',
+          p12Path: deps.records?.sealP12Path,
+          passphrase: deps.records?.sealPassphrase,
+        })),
+      font: () => resolvePdfFont(deps.records?.font),
       ...(deps.now ? { now: deps.now } : {}),
     }),
   );

@@ -39,6 +39,7 @@ export const LABELS = {
     data_correction_review: '数据维护审核',
     data_correction_approval: '数据维护审批',
     employer_change_review: '单位信息变更审核',
+    record_objection_check: '权益记录核查',
     monitoring_verification: '疑点核查',
     monitoring_rectification: '整改意见审批',
     recovery_litigation: '逾期未退还的处理',
