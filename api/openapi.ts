@@ -56,6 +56,7 @@ import { registerAssigneesOpenApi } from './supervision/assignees-router';
 import { registerMonitoringOpenApi } from './monitoring/router';
 import { registerDataCorrectionsOpenApi } from './data-corrections/router';
 import { registerRegisterOpenApi } from './register/openapi';
+import { registerRecordsOpenApi } from './records/openapi';
 import {
   CommentBodySchema,
   CompleteTaskBodySchema,
@@ -743,6 +744,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
   registerMonitoringOpenApi(registry, { security: signedIn });
   registerDataCorrectionsOpenApi(registry, { security: signedIn });
   registerRegisterOpenApi(registry, { security: signedIn });
+  registerRecordsOpenApi(registry, { security: signedIn });
 
   return withCommonAnswers(
     new OpenApiGeneratorV31(registry.definitions).generateDocument({

@@ -139,10 +139,25 @@ export function recordsRouter(deps: RecordsDeps): Router {
     });
   }
 
-  async function personFor(req: Request, personNumber: string, reason: string | undefined) {
+  /** Who asks first (401, 404), then what (400): the answer never tells someone not entitled that a record exists. */
+  function lookOf(req: Request, param: 'person' | 'employer') {
     const user = currentUser(req);
+    const agent = user.roles.includes('employer_agent');
+    if (!agent && (!isStaff(user) || !inProvince(user))) throw notFound();
+    const schema = param === 'person' ? PersonNumberParamSchema : RegisterNumberParamSchema;
+    if (agent && !schema.safeParse(req.params).success) throw notFound();
+    const id =
+      param === 'person'
+        ? parseOr400(PersonNumberParamSchema, req.params, 'params').personNumber
+        : parseOr400(RegisterNumberParamSchema, req.params, 'params').registerNumber;
+    const { reason } = parseOr400(StaffLookQuerySchema, req.query, 'query');
+    return { user, agent, id, reason };
+  }
+
+  async function personFor(req: Request) {
+    const { user, agent, id: personNumber, reason } = lookOf(req, 'person');
     const asOf = businessDateOf(now());
-    if (user.roles.includes('employer_agent')) {
+    if (agent) {
       // Art. 30: the employer for its own staff, and only what concerns it.
       const mine = await agentEmployers(user);
       const registerNumbers = mine.map((e) => e.registerNumber);
@@ -170,11 +185,11 @@ export function recordsRouter(deps: RecordsDeps): Router {
     return { v, r };
   }
 
-  async function employerFor(req: Request, registerNumber: string, reason: string | undefined) {
-    const user = currentUser(req);
+  async function employerFor(req: Request) {
+    const { user, agent, id: registerNumber, reason } = lookOf(req, 'employer');
     const asOf = businessDateOf(now());
     let v: Viewer;
-    if (user.roles.includes('employer_agent')) {
+    if (agent) {
       const mine = await agentEmployers(user);
       if (!mine.some((e) => e.registerNumber === registerNumber)) throw notFound();
       v = {
@@ -278,9 +293,9 @@ export function recordsRouter(deps: RecordsDeps): Router {
   // Staff at any agency of the province (Art. 9) with the reason; the employer for its own staff (Art. 30).
   router.post('/records/persons/query', async (req, res) => {
     const user = currentUser(req);
+    if (!isStaff(user) || !inProvince(user)) throw notFound();
     const q = parseOr400(PersonRecordQueryBodySchema, req.body);
     const v = staffViewer(req, q.reason);
-    if (!isStaff(user)) throw notFound();
     const r = await safely(
       personRecord(deps.db, deps.tax, { idNumber: q.idNumber, asOf: businessDateOf(now()), statusLabels }),
     );
@@ -290,31 +305,23 @@ export function recordsRouter(deps: RecordsDeps): Router {
     res.json(r);
   });
   router.get('/records/persons/:personNumber', async (req, res) => {
-    const { personNumber } = parseOr400(PersonNumberParamSchema, req.params, 'params');
-    const q = parseOr400(StaffLookQuerySchema, req.query, 'query');
-    const { v, r } = await personFor(req, personNumber, q.reason);
+    const { v, r } = await personFor(req);
     await audited(v, r, 'entitlement_record_viewed');
     res.setHeader('Cache-Control', 'no-store');
     res.json(r);
   });
   router.get('/records/persons/:personNumber/pdf', async (req, res) => {
-    const { personNumber } = parseOr400(PersonNumberParamSchema, req.params, 'params');
-    const q = parseOr400(StaffLookQuerySchema, req.query, 'query');
-    const { v, r } = await personFor(req, personNumber, q.reason);
+    const { v, r } = await personFor(req);
     await issuePdf(req, res, v, r);
   });
   router.get('/records/employers/:registerNumber', async (req, res) => {
-    const { registerNumber } = parseOr400(RegisterNumberParamSchema, req.params, 'params');
-    const q = parseOr400(StaffLookQuerySchema, req.query, 'query');
-    const { v, r } = await employerFor(req, registerNumber, q.reason);
+    const { v, r } = await employerFor(req);
     await audited(v, r, 'entitlement_record_viewed');
     res.setHeader('Cache-Control', 'no-store');
     res.json(r);
   });
   router.get('/records/employers/:registerNumber/pdf', async (req, res) => {
-    const { registerNumber } = parseOr400(RegisterNumberParamSchema, req.params, 'params');
-    const q = parseOr400(StaffLookQuerySchema, req.query, 'query');
-    const { v, r } = await employerFor(req, registerNumber, q.reason);
+    const { v, r } = await employerFor(req);
     await issuePdf(req, res, v, r);
   });
 
@@ -344,6 +351,7 @@ export function recordsRouter(deps: RecordsDeps): Router {
 
   // Art. 31 para 2: a written objection to the record opens a check case.
   router.post('/records/objections', async (req, res) => {
+    if (!req.applicant) currentUser(req);
     const key = parseOr400(IdempotencyKeySchema, req.get('Idempotency-Key') ?? undefined, 'headers.Idempotency-Key');
     const b = parseOr400(RecordObjectionBodySchema, req.body);
     let filedBy: string;
@@ -478,6 +486,7 @@ export function recordsRouter(deps: RecordsDeps): Router {
   });
 
   router.get('/records/objections/:caseNumber', async (req, res) => {
+    if (!req.applicant) currentUser(req);
     const caseNumber = String(req.params.caseNumber);
     if (!CASE_NUMBER_PATTERN.test(caseNumber)) throw notFound();
     const o = await deps.db.recordObjection.findUnique({ where: { caseNumber } });

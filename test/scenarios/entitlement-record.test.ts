@@ -118,9 +118,11 @@ async function seedPerson(p: Person, o: { terminated?: { on: string; reason: str
       o.terminated?.reason ?? null,
     ],
   );
-  for (const e of d.employments) {
+  for (const [i, e] of d.employments.entries()) {
     const { registerNumber } = await registeredEmployer(e.employerUscc);
-    const ended = o.terminated && e.endDate === null ? o.terminated.on : e.endDate;
+    // Art. 22, 33: the last relation ends with the insured status.
+    const ends = o.terminated && i === d.employments.length - 1;
+    const ended = ends ? o.terminated!.on : e.endDate;
     await s.tdb.sql(
       `INSERT INTO insurance_relation (person_number, register_number, hired_on, late_by_days, status, ended_on,
          separation_reason, origin, created_at, updated_at)
@@ -129,9 +131,9 @@ async function seedPerson(p: Person, o: { terminated?: { on: string; reason: str
         personNumber,
         registerNumber,
         e.startDate,
-        ended === null ? 'insured' : o.terminated && e.endDate === null ? 'terminated' : 'suspended',
+        ends ? 'terminated' : ended === null ? 'insured' : 'suspended',
         ended,
-        ended === null || (o.terminated && e.endDate === null) ? null : 'contract_expired',
+        ends || ended === null ? null : 'contract_expired',
       ],
     );
   }
