@@ -713,6 +713,8 @@ async function main() {
       jsonMs.push(await look(`/records/persons/${sampled[i % sampled.length]!.personNumber}?reason=${reason}`));
     }
     bar.increment();
+    // The first PDF makes the development seal (an RSA key) and reads the font: not counted.
+    await look(`/records/persons/${sampled[0]!.personNumber}/pdf?reason=${reason}`);
     const pdfMs: number[] = [];
     for (const p of sampled.slice(0, 20))
       pdfMs.push(await look(`/records/persons/${p.personNumber}/pdf?reason=${reason}`));

@@ -14,6 +14,40 @@ import { generateKeyPairSync, randomBytes, createHash } from 'node:crypto';
 import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import forge from 'node-forge';
+import { Signer } from '@signpdf/utils';
+
+/**
+ * @signpdf/signer-p12's signature (a detached PKCS#7 with SHA-256, the authenticated attributes in the order EU
+ * validators expect: content type, signing time, message digest), with the PKCS#12 opened once: opening it derives
+ * its key in JavaScript, which costs more than the signature itself.
+ */
+class SealSigner extends Signer {
+  constructor(
+    private readonly key: forge.pki.rsa.PrivateKey,
+    private readonly certificate: forge.pki.Certificate,
+    private readonly chain: forge.pki.Certificate[],
+  ) {
+    super();
+  }
+
+  override async sign(pdfBuffer: Buffer, signingTime?: Date): Promise<Buffer> {
+    const p7 = forge.pkcs7.createSignedData();
+    p7.content = forge.util.createBuffer(pdfBuffer.toString('binary'));
+    for (const c of this.chain) p7.addCertificate(c);
+    p7.addSigner({
+      key: this.key,
+      certificate: this.certificate,
+      digestAlgorithm: forge.pki.oids.sha256!,
+      authenticatedAttributes: [
+        { type: forge.pki.oids.contentType!, value: forge.pki.oids.data },
+        { type: forge.pki.oids.signingTime!, value: (signingTime ?? new Date()) as unknown as string },
+        { type: forge.pki.oids.messageDigest! },
+      ],
+    });
+    p7.sign({ detached: true });
+    return Buffer.from(forge.asn1.toDer(p7.toAsn1()).getBytes(), 'binary');
+  }
+}
 
 export interface Seal {
   /** PKCS#12 (key and certificate). */
@@ -21,6 +55,8 @@ export interface Seal {
   passphrase: string;
   /** The certificate's subject common name (the signer a reader shows). */
   signer: string;
+  /** Signs a PDF's byte ranges (@signpdf's Signer): the key and certificates opened once, not per document. */
+  pdfSigner: Signer;
   /** SHA-256 of the certificate (DER), hex: printed on the document and shown by the verification. */
   certificateFingerprint: string;
   development: boolean;
@@ -39,8 +75,17 @@ function describe(p12: Buffer, passphrase: string, development: boolean): Seal {
   const asn1 = forge.asn1.fromDer(forge.util.createBuffer(p12.toString('binary')));
   const parsed = forge.pkcs12.pkcs12FromAsn1(asn1, passphrase);
   const certBag = forge.pki.oids.certBag!;
-  const bag = parsed.getBags({ bagType: certBag })[certBag]?.[0];
-  if (!bag?.cert) throw new Error('the seal file holds no certificate');
+  const keyBag = forge.pki.oids.pkcs8ShroudedKeyBag!;
+  const certs = (parsed.getBags({ bagType: certBag })[certBag] ?? []).flatMap((b) => (b.cert ? [b.cert] : []));
+  const key = parsed.getBags({ bagType: keyBag })[keyBag]?.[0]?.key as forge.pki.rsa.PrivateKey | undefined;
+  if (!key) throw new Error('the seal file holds no private key');
+  // The certificate of the key (the others are its chain).
+  const own = certs.find((c) => {
+    const pub = c.publicKey as forge.pki.rsa.PublicKey;
+    return pub.n.compareTo(key.n) === 0 && pub.e.compareTo(key.e) === 0;
+  });
+  if (!own) throw new Error('the seal file holds no certificate of its key');
+  const bag = { cert: own };
   const der = forge.asn1.toDer(forge.pki.certificateToAsn1(bag.cert)).getBytes();
   const cn = bag.cert.subject.getField('CN');
   let signer = cn ? String(cn.value) : 'seal';
@@ -53,6 +98,7 @@ function describe(p12: Buffer, passphrase: string, development: boolean): Seal {
     p12,
     passphrase,
     signer,
+    pdfSigner: new SealSigner(key, own, certs),
     certificateFingerprint: createHash('sha256').update(Buffer.from(der, 'binary')).digest('hex'),
     development,
   };

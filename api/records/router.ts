@@ -154,7 +154,24 @@ export function recordsRouter(deps: RecordsDeps): Router {
     return { user, agent, id, reason };
   }
 
-  async function personFor(req: Request) {
+  /** The look audited while the record is read (who, whom, when, why: Art. 30); the record is the look's object. */
+  async function withLook<T>(view: boolean, v: Viewer, kind: 'person' | 'employer', whom: string, read: Promise<T>) {
+    if (!view) return read;
+    const [r] = await Promise.all([
+      read,
+      audit(deps.db, {
+        actor: v.actor,
+        action: 'entitlement_record_viewed',
+        entity: kind === 'person' ? 'insured_person' : 'employer',
+        entityId: whom,
+        after: { scope: v.scope.kind, channel: v.channel },
+        reason: v.reason,
+      }),
+    ]);
+    return r;
+  }
+
+  async function personFor(req: Request, view: boolean) {
     const { user, agent, id: personNumber, reason } = lookOf(req, 'person');
     const asOf = businessDateOf(now());
     if (agent) {
@@ -175,17 +192,29 @@ export function recordsRouter(deps: RecordsDeps): Router {
         reason: reason ?? '本单位职工权益记录查询',
         channel: 'online',
       };
-      const r = await safely(personRecord(deps.db, deps.tax, { personNumber, asOf, statusLabels }, v.scope));
+      const r = await withLook(
+        view,
+        v,
+        'person',
+        personNumber,
+        safely(personRecord(deps.db, deps.tax, { personNumber, asOf, statusLabels }, v.scope)),
+      );
       if (!r) throw notFound();
       return { v, r };
     }
     const v = staffViewer(req, reason);
-    const r = await safely(personRecord(deps.db, deps.tax, { personNumber, asOf, statusLabels }));
+    const r = await withLook(
+      view,
+      v,
+      'person',
+      personNumber,
+      safely(personRecord(deps.db, deps.tax, { personNumber, asOf, statusLabels })),
+    );
     if (!r) throw notFound();
     return { v, r };
   }
 
-  async function employerFor(req: Request) {
+  async function employerFor(req: Request, view: boolean) {
     const { user, agent, id: registerNumber, reason } = lookOf(req, 'employer');
     const asOf = businessDateOf(now());
     let v: Viewer;
@@ -200,7 +229,13 @@ export function recordsRouter(deps: RecordsDeps): Router {
         channel: 'online',
       };
     } else v = staffViewer(req, reason);
-    const r = await safely(employerRecord(deps.db, deps.tax, { registerNumber, asOf, statusLabels }));
+    const r = await withLook(
+      view,
+      v,
+      'employer',
+      registerNumber,
+      safely(employerRecord(deps.db, deps.tax, { registerNumber, asOf, statusLabels })),
+    );
     if (!r) throw notFound();
     return { v, r };
   }
@@ -305,23 +340,21 @@ export function recordsRouter(deps: RecordsDeps): Router {
     res.json(r);
   });
   router.get('/records/persons/:personNumber', async (req, res) => {
-    const { v, r } = await personFor(req);
-    await audited(v, r, 'entitlement_record_viewed');
+    const { r } = await personFor(req, true);
     res.setHeader('Cache-Control', 'no-store');
     res.json(r);
   });
   router.get('/records/persons/:personNumber/pdf', async (req, res) => {
-    const { v, r } = await personFor(req);
+    const { v, r } = await personFor(req, false);
     await issuePdf(req, res, v, r);
   });
   router.get('/records/employers/:registerNumber', async (req, res) => {
-    const { v, r } = await employerFor(req);
-    await audited(v, r, 'entitlement_record_viewed');
+    const { r } = await employerFor(req, true);
     res.setHeader('Cache-Control', 'no-store');
     res.json(r);
   });
   router.get('/records/employers/:registerNumber/pdf', async (req, res) => {
-    const { v, r } = await employerFor(req);
+    const { v, r } = await employerFor(req, false);
     await issuePdf(req, res, v, r);
   });
 

@@ -6,15 +6,15 @@
  *            hash and the seal's certificate fingerprint printed on every page's foot
  *   sign     pdf-lib adds the signature field and placeholder (@signpdf/placeholder-pdf-lib), @signpdf/signpdf fills
  *            it with a detached CMS signature (adbe.pkcs7.detached) made by the agency's seal (lib/seal.ts,
- *            @signpdf/signer-p12 on node-forge): any reader verifies it, and a changed byte breaks it
+ *            on node-forge): any reader verifies it, and a changed byte breaks it
  *
  * Why pdfkit: it embeds a face of a TrueType collection (the CJK fonts Debian ships are .ttc) and subsets it, and lays
  * text out in pages; pdf-lib cannot open a collection, and Chromium's print would start a browser per document.
  */
+import { readFileSync } from 'node:fs';
 import PDFDocument from 'pdfkit';
 import { PDFDocument as PdfLibDocument } from 'pdf-lib';
 import { pdflibAddPlaceholder } from '@signpdf/placeholder-pdf-lib';
-import { P12Signer } from '@signpdf/signer-p12';
 import { SignPdf } from '@signpdf/signpdf';
 import { formatYuan } from '../../domain/money';
 import {
@@ -268,7 +268,7 @@ export function renderRecordPdf(record: EntitlementRecord, meta: IssueMeta, font
     doc.on('data', (c: Buffer) => chunks.push(c));
     doc.on('end', () => resolve(Buffer.concat(chunks)));
     doc.on('error', reject);
-    doc.registerFont('cjk', font.path, font.family);
+    doc.registerFont('cjk', fontOf(font), font.family);
     doc.font('cjk');
 
     doc
@@ -325,6 +325,14 @@ export function renderRecordPdf(record: EntitlementRecord, meta: IssueMeta, font
   });
 }
 
+/** The font file, read once per path. */
+const fontData = new Map<string, Buffer>();
+const fontOf = (font: PdfFont) => {
+  let data = fontData.get(font.path);
+  if (!data) fontData.set(font.path, (data = readFileSync(font.path)));
+  return data;
+};
+
 /** Art. 10: the PDF signed with the agency's seal (PAdES, adbe.pkcs7.detached). */
 export async function signRecordPdf(
   pdf: Buffer,
@@ -343,5 +351,5 @@ export async function signRecordPdf(
     appName: 'ui-case-system',
   });
   const withPlaceholder = Buffer.from(await pdfDoc.save({ useObjectStreams: false }));
-  return new SignPdf().sign(withPlaceholder, new P12Signer(seal.p12, { passphrase: seal.passphrase }), info.at);
+  return new SignPdf().sign(withPlaceholder, seal.pdfSigner, info.at);
 }
