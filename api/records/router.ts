@@ -14,7 +14,7 @@
  * Every look is audited (who, whom, when, why: `entitlement_record_viewed` / `entitlement_record_issued`). Anyone not
  * entitled learns nothing: 404, as for a record that does not exist.
  */
-import { Router, type Request } from 'express';
+import { Router, type Request, type Response } from 'express';
 import type { Client } from '@temporalio/client';
 import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from '../../lib/db';
@@ -259,7 +259,7 @@ export function recordsRouter(deps: RecordsDeps): Router {
   }
 
   /** Art. 9, 10, 31: the 权益记录单 issued, signed with the seal, its code kept; the issue audited. */
-  async function issuePdf(req: Request, res: import('express').Response, v: Viewer, r: EntitlementRecord) {
+  async function issuePdf(req: Request, res: Response, v: Viewer, r: EntitlementRecord) {
     const font = deps.font();
     if (!font) {
       throw new ApiError(
@@ -524,7 +524,7 @@ export function recordsRouter(deps: RecordsDeps): Router {
     if (!CASE_NUMBER_PATTERN.test(caseNumber)) throw notFound();
     const o = await deps.db.recordObjection.findUnique({ where: { caseNumber } });
     if (!o) throw notFound();
-    let may = false;
+    let may: boolean;
     if (req.applicant) {
       const p = await deps.db.insuredPerson.findUnique({ where: { idNumber: req.applicant.idNumber } });
       may = !!p && p.personNumber === o.personNumber;
