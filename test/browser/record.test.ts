@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Page } from 'playwright-core';
 import { createHash, randomBytes } from 'node:crypto';
-import { generateResidentId, residentIdBirthDate, residentIdSex } from '../../domain/identity';
+import { residentIdBirthDate, residentIdSex } from '../../domain/identity';
+import { employerRegistrationBody } from '../support/employers';
 import { startApi, type RunningApi } from '../support/api';
 import { findPeople } from '../support/claimants';
 import { createTestDatabase, type TestDatabase } from '../support/db';
@@ -69,39 +70,7 @@ describe.skipIf(SKIP)('the entitlement record on the person’s page (Art. 29, 3
     const reg = await fetch(`${api.url}/employers`, {
       method: 'POST',
       headers: { ...agent.headers, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        channel: 'online',
-        codeType: 'uscc',
-        code: uscc,
-        name: tax.name,
-        nature: tax.type,
-        economicType: '150',
-        industry: 'C',
-        registrationAuthority: '沈阳市市场监督管理局',
-        foundedOn: tax.registeredDate,
-        insuredSince: tax.registeredDate,
-        address: '沈阳市和平区南京北街1号',
-        phone: '024-23456789',
-        email: 'hr@example.cn',
-        bankAccount: {
-          bankName: tax.bankAccount.bankName,
-          bankCode: '102221000011',
-          accountName: tax.bankAccount.accountName,
-          accountNumber: tax.bankAccount.accountNumber,
-        },
-        legalRepresentative: {
-          name: '王建国',
-          idType: 'resident_id_card',
-          idNumber: generateResidentId({ birthDate: '1970-05-01', sequence: 321 }),
-          phone: '13800000001',
-        },
-        agent: {
-          name: '李娜',
-          idType: 'resident_id_card',
-          idNumber: generateResidentId({ birthDate: '1988-08-01', sequence: 322, sex: 'female' }),
-          phone: '13900000002',
-        },
-      }),
+      body: JSON.stringify(employerRegistrationBody(tax, 1)),
     });
     expect(reg.status).toBe(201);
     const { registerNumber } = (await reg.json()) as { registerNumber: string };

@@ -5,7 +5,8 @@
  * province with a reason; the signed 权益记录单 read back; an objection checked and told.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateResidentId, residentIdBirthDate, residentIdSex } from '../../domain/identity';
+import { residentIdBirthDate, residentIdSex } from '../../domain/identity';
+import { employerRegistrationBody } from '../support/employers';
 import { eventually } from '../support/wait';
 import { pdfText, verifyPdfSignature } from '../support/pdf';
 import { startScenario, type Person, type Scenario } from './harness';
@@ -38,45 +39,7 @@ async function registeredEmployer(uscc: string) {
   sequence += 1;
   const r = await s.call('POST', '/employers', {
     headers: { ...agent, 'idempotency-key': `rec-${uscc}` },
-    body: {
-      channel: 'online',
-      codeType: 'uscc',
-      code: uscc,
-      name: tax.name,
-      nature: tax.type,
-      economicType: '150',
-      industry: 'C',
-      registrationAuthority: '沈阳市市场监督管理局',
-      foundedOn: tax.registeredDate,
-      insuredSince: tax.registeredDate,
-      address: '沈阳市和平区南京北街1号',
-      phone: '024-23456789',
-      email: 'hr@example.cn',
-      bankAccount: {
-        bankName: tax.bankAccount.bankName,
-        bankCode: '102221000011',
-        accountName: tax.bankAccount.accountName,
-        accountNumber: tax.bankAccount.accountNumber,
-      },
-      legalRepresentative: {
-        name: '王建国',
-        idType: 'resident_id_card',
-        idNumber: generateResidentId({
-          birthDate: '1970-05-0' + ((sequence % 9) + 1),
-          sequence: 400 + (sequence % 99),
-        }),
-        phone: '13800000001',
-      },
-      agent: {
-        name: '李娜',
-        idType: 'resident_id_card',
-        idNumber: generateResidentId({
-          birthDate: '1988-08-0' + ((sequence % 9) + 1),
-          sequence: 400 + (sequence % 99),
-        }),
-        phone: '13900000002',
-      },
-    },
+    body: employerRegistrationBody(tax, sequence),
   });
   if (r.status !== 201 && r.status !== 200)
     throw new Error(`POST /employers ${uscc}: ${r.status} ${JSON.stringify(r.body)}`);
