@@ -70,6 +70,7 @@ export const LABELS = {
     public_notice: '公示',
     data_correction: '数据维护',
     employer_change: '单位信息变更',
+    record_objection: '权益记录核查',
     monitoring: '疑点核查',
   },
   caseStatus: {
@@ -97,6 +98,9 @@ export const LABELS = {
     in_correction: '更正中',
     upheld: '维持原决定',
     corrected: '纠正原决定',
+    // Art. 31: an objection to the entitlement record.
+    awaiting_check: '核查中',
+    explained: '已核查说明',
   },
   taskStatus: { open: '待办', completed: '已办结', cancelled: '已撤销' },
   event: {
@@ -213,6 +217,11 @@ export const LABELS = {
     employer_change_rejected: '单位信息变更审核不通过',
     employer_change_conflict: '统一社会信用代码已被其他单位登记，变更未生效',
     employer_change_cancelled: '撤回单位信息变更申请',
+    // 权益记录核查 (Art. 31)
+    record_objection_received: '提出权益记录核查申请',
+    record_objection_corrected: '经复核确认，记录有误，已予更正',
+    record_objection_explained: '经复核确认，记录无误，已作说明',
+    record_objection_cancelled: '权益记录核查已撤销',
     // 数据维护 (Art. 93)、疑点 (Art. 78-80)
     data_correction_requested: '提出数据维护申请',
     data_correction_reviewed: '数据维护审核通过',
@@ -280,6 +289,8 @@ export const LABELS = {
     dismissed: '不属实',
     release: '恢复发放',
     stop: '停止发放',
+    corrected: '记录有误，予以更正',
+    explained: '记录无误，作出说明',
   },
   payableStatus: { pending: '待发放', sent: '已报送银行', paid: '已发放', failed: '发放失败', cancelled: '已取消' },
   bucket: { overdue: '已超期', due_today: '今日到期', within_2_workdays: '2个工作日内到期', later: '其后到期' },

@@ -47,7 +47,12 @@ export async function recordObjection(input: RecordObjectionInput): Promise<Stat
       by: { userId: check.by.userId, username: check.by.username },
       at: check.at,
     });
-    await life.moveTo(d.decision, `record_objection_${d.decision}`, {}, check.by.username);
+    await life.moveTo(
+      d.decision,
+      d.decision === 'corrected' ? 'record_objection_corrected' : 'record_objection_explained',
+      {},
+      check.by.username,
+    );
     await acts.notifyRecordObjector({ caseNumber, messageId: `${caseNumber}.outcome`, at: new Date().toISOString() });
     return await life.finish();
   } catch (err) {
