@@ -8,7 +8,7 @@ import {
   PersonRecordQueryBodySchema,
   RecordObjectionBodySchema,
   RegisterNumberParamSchema,
-  StaffLookQuerySchema,
+  StaffLookQueryDocSchema,
   VerificationCodeParamSchema,
 } from './schema';
 
@@ -70,7 +70,7 @@ export function registerRecordsOpenApi(registry: OpenAPIRegistry, options: OpenA
       path,
       summary: `${what}: ${staffRule}`,
       tags,
-      request: { params, query: StaffLookQuerySchema },
+      request: { params, query: StaffLookQueryDocSchema },
       responses: { 200: record, 400: error('The reason is required (reason_required)'), 404: hidden, 503: noFont },
     });
     registry.registerPath({
@@ -79,7 +79,7 @@ export function registerRecordsOpenApi(registry: OpenAPIRegistry, options: OpenA
       path: `${path}/pdf`,
       summary: `${what} as a signed 权益记录单 (Art. 10): ${staffRule}`,
       tags,
-      request: { params, query: StaffLookQuerySchema },
+      request: { params, query: StaffLookQueryDocSchema },
       responses: { 200: pdf, 400: error('The reason is required (reason_required)'), 404: hidden, 503: noFont },
     });
   }
@@ -95,8 +95,9 @@ export function registerRecordsOpenApi(registry: OpenAPIRegistry, options: OpenA
       200: { description: 'A retried Idempotency-Key: the case it opened', content: json(z.object({}).loose()) },
       201: { description: 'The check case, awaiting the check', content: json(z.object({}).loose()) },
       400: error('Not valid: each field named with its rule'),
-      403: error('Not a person, employer agent or intake clerk'),
+      403: error('Not a person, employer agent or intake clerk, or a channel not theirs (channel_not_permitted)'),
       404: error('Not in the register, or not your employer'),
+      422: error('At a window: no such person (person_not_registered) or employer (employer_not_registered)'),
       503: error('Temporal is unavailable: nothing was written'),
     },
   });

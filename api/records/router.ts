@@ -394,7 +394,12 @@ export function recordsRouter(deps: RecordsDeps): Router {
     let agencyCode: string;
     if (req.applicant) {
       if (b.channel !== 'online' || b.kind !== 'person') {
-        throw validationError([{ path: 'channel', message: '本人网上提出的核查申请，渠道为 online，对象为本人记录' }]);
+        throw new ApiError(
+          403,
+          'channel_not_permitted',
+          '本人网上提出的核查申请，渠道为 online，对象为本人记录（第三十一条）',
+          [{ path: 'channel', message: '本人只能网上对本人记录提出核查申请' }],
+        );
       }
       const p = await deps.db.insuredPerson.findUnique({ where: { idNumber: req.applicant.idNumber } });
       if (!p) throw new ApiError(404, 'person_not_registered', '您尚未办理失业保险参保登记，暂无权益记录（第十九条）');
@@ -414,13 +419,19 @@ export function recordsRouter(deps: RecordsDeps): Router {
         phone = phone ?? e.agentPhone;
       } else if (user.roles.includes('intake') && inProvince(user)) {
         if (b.channel !== 'window') {
-          throw validationError([{ path: 'channel', message: '窗口受理的核查申请，渠道为 window' }]);
+          throw new ApiError(403, 'channel_not_permitted', '经办窗口受理的核查申请，渠道为 window（第三十一条）', [
+            { path: 'channel', message: '窗口受理的渠道为 window' },
+          ]);
         }
         if (b.kind === 'person') {
           const p = b.personNumber
             ? await deps.db.insuredPerson.findUnique({ where: { personNumber: b.personNumber } })
             : null;
-          if (!p) throw validationError([{ path: 'personNumber', message: '没有此个人编号的参保人员' }]);
+          if (!p) {
+            throw new ApiError(422, 'person_not_registered', '没有此个人编号的参保人员', [
+              { path: 'personNumber', message: '须为已登记的参保人员的个人编号' },
+            ]);
+          }
           personNumber = p.personNumber;
           agencyCode = p.agencyCode;
           phone = phone ?? p.phone;
@@ -428,7 +439,11 @@ export function recordsRouter(deps: RecordsDeps): Router {
           const e = b.registerNumber
             ? await deps.db.employer.findUnique({ where: { registerNumber: b.registerNumber } })
             : null;
-          if (!e) throw validationError([{ path: 'registerNumber', message: '没有此单位编号的参保单位' }]);
+          if (!e) {
+            throw new ApiError(422, 'employer_not_registered', '没有此单位编号的参保单位', [
+              { path: 'registerNumber', message: '须为已登记的参保单位的单位编号' },
+            ]);
+          }
           registerNumber = e.registerNumber;
           agencyCode = e.agencyCode;
           phone = phone ?? e.agentPhone;

@@ -10,8 +10,10 @@ const reason = z
   .min(2, '须写明查询理由（第三十条）')
   .max(200, '查询理由不超过200字');
 
-export const StaffLookQuerySchema = z
-  .object({ reason: reason.optional() })
+export const StaffLookQuerySchema = z.object({ reason: reason.optional() });
+/** As documented: staff give the reason (the employer's agent may leave it out: its own staff). */
+export const StaffLookQueryDocSchema = z
+  .object({ reason })
   .meta({ id: 'RecordLookQuery', description: 'Staff: the reason for looking (Art. 9, 30), required' });
 
 export const PersonNumberParamSchema = z.object({
