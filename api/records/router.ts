@@ -97,7 +97,7 @@ function staffViewer(req: Request, reason: string | undefined): Viewer {
     actor: { id: user.id, username: user.username },
     scope: { kind: 'full' },
     agencyCode: user.agencyCode,
-    reason,
+    reason: reason.trim(),
     channel: 'window',
   };
 }
@@ -332,7 +332,11 @@ export function recordsRouter(deps: RecordsDeps): Router {
     const q = parseOr400(PersonRecordQueryBodySchema, req.body);
     const v = staffViewer(req, q.reason);
     const r = await safely(
-      personRecord(deps.db, deps.tax, { idNumber: q.idNumber, asOf: businessDateOf(now()), statusLabels }),
+      personRecord(deps.db, deps.tax, {
+        idNumber: q.idNumber.toUpperCase(),
+        asOf: businessDateOf(now()),
+        statusLabels,
+      }),
     );
     if (!r) throw notFound();
     await audited(v, r, 'entitlement_record_viewed');
@@ -489,8 +493,8 @@ export function recordsRouter(deps: RecordsDeps): Router {
           agencyCode,
           channel: b.channel,
           sections: b.sections,
-          statement: b.statement,
-          materials: b.materials,
+          statement: b.statement.trim(),
+          materials: b.materials.map((m) => m.trim()),
           phone,
           status: 'awaiting_check',
           filedBy,

@@ -4,11 +4,12 @@ import '../../domain/zod-locale';
 import { RECORD_SECTIONS } from '../../domain/records/record';
 
 /** Art. 9, 30: staff look at a record only with a stated reason, kept in the audit trail. */
+// No trim(): the document states the rule as it is checked (at least two characters, one of them not blank).
 const reason = z
   .string({ error: '须写明查询理由（第三十条）' })
-  .trim()
   .min(2, '须写明查询理由（第三十条）')
-  .max(200, '查询理由不超过200字');
+  .max(200, '查询理由不超过200字')
+  .regex(/\S/, '须写明查询理由（第三十条）');
 
 export const StaffLookQuerySchema = z.object({ reason: reason.optional() });
 /** As documented: staff give the reason (the employer's agent may leave it out: its own staff). */
@@ -25,7 +26,7 @@ export const RegisterNumberParamSchema = z.object({
 
 export const PersonRecordQueryBodySchema = z
   .strictObject({
-    idNumber: z.string().trim().toUpperCase().min(5, '须为证件号码').max(32),
+    idNumber: z.string().regex(/^[0-9A-Za-z]{5,32}$/, '须为证件号码（5至32位字母或数字）'),
     reason,
   })
   .meta({
@@ -52,8 +53,12 @@ export const RecordObjectionBodySchema = z
       .array(z.enum(RECORD_SECTIONS, { message: `须为 ${RECORD_SECTIONS.join('、')} 之一` }))
       .min(1, '须至少指明一项有异议的记录')
       .max(RECORD_SECTIONS.length),
-    statement: z.string().trim().min(10, '请写明异议的内容和理由（不少于10字，第三十一条）').max(2000),
-    materials: z.array(z.string().trim().min(1).max(100)).max(20).default([]),
+    statement: z
+      .string()
+      .min(10, '请写明异议的内容和理由（不少于10字，第三十一条）')
+      .max(2000)
+      .regex(/\S/, '请写明异议的内容和理由（第三十一条）'),
+    materials: z.array(z.string().min(1).max(100).regex(/\S/, '须写明材料名称')).max(20).default([]),
     /** Where the outcome is told (a window objection by an employer: its contact). */
     phone: z
       .string()
