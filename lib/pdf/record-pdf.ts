@@ -2,8 +2,8 @@
  * 权益记录单 (Art. 9, 10, 29-33) as a signed PDF.
  *
  *   render   pdfkit lays the record out on A4 in Chinese (the font of lib/pdf/font.ts, subset-embedded with a
- *            ToUnicode map, so readers search and copy the text); amounts in 元; the verification code, the content
- *            hash and the seal's certificate fingerprint printed on every page's foot
+ *            ToUnicode map, so readers search and copy the text); amounts in 元; the verification code, the
+ *            verification address and the content hash printed on every page's foot
  *   sign     pdf-lib adds the signature field and placeholder (@signpdf/placeholder-pdf-lib), @signpdf/signpdf fills
  *            it with a detached CMS signature (adbe.pkcs7.detached) made by the agency's seal (lib/seal.ts,
  *            on node-forge): any reader verifies it, and a changed byte breaks it
