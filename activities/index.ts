@@ -23,6 +23,7 @@ import { registerActivities } from './register';
 import { personActivities } from './persons';
 import { separationActivities } from './separations';
 import { staffComparisonActivities } from './staff-comparison';
+import { recordActivities } from './records';
 
 export type ActivityDeps = CaseActivityDeps & CalendarActivityDeps & SourceActivityDeps & PaymentActivityDeps;
 
@@ -52,6 +53,7 @@ export function createActivities(deps: ActivityDeps) {
     ...personActivities(deps),
     ...separationActivities(deps),
     ...staffComparisonActivities(deps),
+    ...recordActivities(deps),
   });
 }
 

@@ -44,6 +44,9 @@ import { registerRouter } from './register/router';
 import { personsRouter } from './register/persons-router';
 import type { HukouClient } from '../integrations/hukou';
 import { separationRouter } from './register/separations';
+import { recordsRouter } from './records/router';
+import { loadSeal, type Seal } from '../lib/seal';
+import { resolvePdfFont } from '../lib/pdf/font';
 import type { CreditClient } from '../integrations/credit';
 import type { TaxClient } from '../integrations/tax';
 import { businessDateOf } from '../domain/calendar';
@@ -75,7 +78,12 @@ export interface AppDeps {
   /** The SMS gateway, for applicants' sign-in codes. */
   sms: Pick<SmsClient, 'send'>;
   /** The tax data platform: a skill-subsidy application's insured employer and place, before it is received (Art. 50). */
-  tax: InsuranceSource & Pick<TaxClient, 'getEmployerArrears'>;
+  tax: InsuranceSource & Pick<TaxClient, 'getEmployerArrears'> & Partial<Pick<TaxClient, 'getEmployerContributions'>>;
+  /**
+   * The entitlement record's seal and font (Art. 10): the agency's PKCS#12 or the development seal kept in `sealDir`
+   * (default `.data/seal`), and `RECORD_PDF_FONT` or a Chinese font of the machine (lib/pdf/font.ts).
+   */
+  records?: { sealDir?: string; sealP12Path?: string; sealPassphrase?: string; font?: string };
   /** The market registry's credit information: it must know an employer registering (Art. 16). */
   credit?: Pick<CreditClient, 'getEmployerCredit'>;
   /** The household registration: a person registered is who the ID number says (Art. 19, 20). */
@@ -222,6 +230,23 @@ export function createApp(deps: AppDeps): express.Express {
       store: deps.documents?.store ?? postgresDocumentStore(deps.db),
       maxBytes: deps.documents?.maxBytes ?? 10 * 1024 * 1024,
       now: () => (deps.now ?? (() => new Date()))(),
+    }),
+  );
+  let seal: Seal | undefined;
+  app.use(
+    recordsRouter({
+      db: deps.db,
+      temporal: deps.temporal,
+      taskQueue: deps.taskQueue,
+      tax: deps.tax,
+      seal: () =>
+        (seal ??= loadSeal({
+          dir: deps.records?.sealDir ?? '.data/seal',
+          p12Path: deps.records?.sealP12Path,
+          passphrase: deps.records?.sealPassphrase,
+        })),
+      font: () => resolvePdfFont(deps.records?.font),
+      ...(deps.now ? { now: deps.now } : {}),
     }),
   );
   app.use(lifecycleRouter({ db: deps.db, temporal: deps.temporal }));

@@ -59,6 +59,7 @@ import { registerRegisterOpenApi } from './register/openapi';
 import { registerPersonsOpenApi } from './register/persons-openapi';
 import { registerDocumentsOpenApi } from './documents/openapi';
 import { registerSeparationOpenApi } from './register/separations-openapi';
+import { registerRecordsOpenApi } from './records/openapi';
 import {
   CommentBodySchema,
   CompleteTaskBodySchema,
@@ -751,6 +752,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
   registerPersonsOpenApi(registry, { security: signedIn });
   registerDocumentsOpenApi(registry, { security: signedIn });
   registerSeparationOpenApi(registry, { security: signedIn });
+  registerRecordsOpenApi(registry, { security: signedIn });
 
   return withCommonAnswers(
     new OpenApiGeneratorV31(registry.definitions).generateDocument({

@@ -2,6 +2,7 @@
  * The API process. Starts even when Temporal or PostgreSQL is down (GET /readyz says which); stops cleanly on SIGTERM.
  */
 import { createDocumentStore } from '../lib/document-store';
+import { join } from 'node:path';
 import { loadConfigOrExit } from '../config/env';
 import { createDb } from '../lib/db';
 import { createLogger } from '../lib/logger';
@@ -60,6 +61,11 @@ const app = createApp({
   credit,
   hukou,
   documents: { store: createDocumentStore(db, cfg), maxBytes: cfg.DOCUMENT_MAX_BYTES },
+  records: {
+    sealDir: join(cfg.DATA_DIR, 'seal'),
+    ...(cfg.SEAL_P12_PATH ? { sealP12Path: cfg.SEAL_P12_PATH, sealPassphrase: cfg.SEAL_P12_PASSWORD ?? '' } : {}),
+    ...(cfg.RECORD_PDF_FONT ? { font: cfg.RECORD_PDF_FONT } : {}),
+  },
 });
 
 // Art. 15, 36: a case written whose workflow did not start (its start failed and it could not be taken back, or

@@ -61,18 +61,46 @@ import { WORKER_TUNING } from '../worker/options';
 const ROOT = resolve(fileURLToPath(import.meta.url), '..', '..');
 const args = new Set(process.argv.slice(2));
 const MODE = args.has('--quick') ? 'quick' : args.has('--large') ? 'large' : 'default';
-/** `--only=intake,payment,worklist,history,staff`: those measures alone (to profile one); the README table is left as it is. */
+/** `--only=intake,payment,worklist,history,staff,record`: those measures alone (to profile one); the README table is left as it is. */
 const ONLY = new Set(
   [...args]
     .filter((a) => a.startsWith('--only='))
     .flatMap((a) => a.slice('--only='.length).split(','))
     .filter(Boolean),
 );
-const runs = (measure: 'intake' | 'payment' | 'worklist' | 'history' | 'staff') => ONLY.size === 0 || ONLY.has(measure);
+const runs = (measure: 'intake' | 'payment' | 'worklist' | 'history' | 'staff' | 'record') =>
+  ONLY.size === 0 || ONLY.has(measure);
 const SIZES = {
-  quick: { claims: 200, beneficiaries: 2_000, tasks: 100_000, openCases: 20_000, samples: 100, staff: 20_000 },
-  default: { claims: 1_000, beneficiaries: 10_000, tasks: 300_000, openCases: 100_000, samples: 300, staff: 200_000 },
-  large: { claims: 2_000, beneficiaries: 100_000, tasks: 1_000_000, openCases: 200_000, samples: 500, staff: 200_000 },
+  quick: {
+    claims: 200,
+    beneficiaries: 2_000,
+    tasks: 100_000,
+    openCases: 20_000,
+    samples: 100,
+    staff: 20_000,
+    employers: 2_000,
+    persons: 50_000,
+  },
+  default: {
+    claims: 1_000,
+    beneficiaries: 10_000,
+    tasks: 300_000,
+    openCases: 100_000,
+    samples: 300,
+    staff: 200_000,
+    employers: 10_000,
+    persons: 250_000,
+  },
+  large: {
+    claims: 2_000,
+    beneficiaries: 100_000,
+    tasks: 1_000_000,
+    openCases: 200_000,
+    samples: 500,
+    staff: 200_000,
+    employers: 40_000,
+    persons: 1_000_000,
+  },
 }[MODE];
 const AGENCY = '210100';
 const BANK_KEY_ID = 'bench-key';
@@ -615,6 +643,121 @@ async function main() {
     results.stuckView = { openCases: c, tasks: t, ms: stat(stuckTimes), counts };
   }
 
+  // 6. The entitlement record (Art. 29): a person's record and its signed PDF at E employers and P persons, each with
+  // three insured relations over ten years, generated straight into PostgreSQL; the sampled persons are the
+  // simulator's, so their contributions come from the tax source as they do in production (lib/records.ts).
+  if (runs('record')) {
+    const { employers: e, persons: n } = SIZES;
+    const bar = bars.create(4, 0, { task: `record (${e} employers, ${n} persons)` });
+    await sql.query(
+      `INSERT INTO employer (register_number, agency_code, code_type, code, name, nature, economic_type, industry,
+         registration_authority, founded_on, insured_since, address, phone, email, bank_name, bank_code,
+         bank_account_name, bank_account_number, legal_rep_name, legal_rep_id_type, legal_rep_id_number,
+         legal_rep_phone, agent_name, agent_id_type, agent_id_number, agent_phone, status, channel, pension_status,
+         fingerprint, registered_at, updated_at)
+       SELECT '210100' || lpad(g::text, 8, '0'), '210100', 'other', 'BENCH' || g, '基准单位' || g, 'enterprise', '150', 'C',
+              '登记机关', '2010-01-01', '2012-01-01', '地址', '024-0000000', 'a@example.cn', '银行', '102221000011', '户名',
+              '6222' || g, '法人', 'resident_id_card', 'X', '1', '经办人', 'resident_id_card', 'X', '1', 'insured',
+              'window', 'informed', 'f', now(), now()
+         FROM generate_series(1, $1::int) AS g`,
+      [e],
+    );
+    await sql.query(
+      `INSERT INTO insured_person (person_number, id_type, id_number, name, sex, birth_date, phone, hukou_division,
+         hukou_address, residence, insured_since, agency_code, status, registered_at, updated_at)
+       SELECT '210100' || lpad(g::text, 8, '0'), 'resident_id_card', 'BENCH' || g, '基准' || g, 'male', '1980-01-01',
+              '13800000000', '210100', '辽宁省', '辽宁省', '2016-01-01', '210100', 'insured', now(), now()
+         FROM generate_series(1, $1::int) AS g`,
+      [n],
+    );
+    await sql.query(
+      `INSERT INTO insurance_relation (person_number, register_number, hired_on, late_by_days, status, ended_on,
+         separation_reason, origin, created_at, updated_at)
+       SELECT '210100' || lpad(g::text, 8, '0'), '210100' || lpad((1 + (g * 7 + k * 13) % $2)::text, 8, '0'),
+              ('2016-01-01'::date + (k * 1200)), 0, CASE WHEN k = 2 THEN 'insured' ELSE 'suspended' END,
+              CASE WHEN k = 2 THEN NULL ELSE ('2016-01-01'::date + (k * 1200 + 1100)) END,
+              CASE WHEN k = 2 THEN NULL ELSE 'contract_expired' END, 'registration', now(), now()
+         FROM generate_series(1, $1::int) AS g, generate_series(0, 2) AS k`,
+      [n, e],
+    );
+    await sql.query('VACUUM ANALYZE employer, insured_person, insurance_relation');
+    bar.increment();
+    // The sampled persons: the simulator's, whose contributions the tax source knows, put among the bulk.
+    const sims = (await (await fetch(`${simUrl}/admin/persons?limit=50&filter=long_history`)).json()) as {
+      items: { idNumber: string; name: string; mobile: string }[];
+    };
+    const sampled = sims.items.map((p, i) => ({ ...p, personNumber: `21010099${String(i).padStart(6, '0')}` }));
+    for (const [i, p] of sampled.entries()) {
+      await sql.query(
+        `INSERT INTO insured_person (person_number, id_type, id_number, name, sex, birth_date, phone, hukou_division,
+           hukou_address, residence, insured_since, agency_code, status, registered_at, updated_at)
+         VALUES ($1, 'resident_id_card', $2, $3, 'male', '1980-01-01', $4, '210100', '辽宁省', '辽宁省', '2016-01-01',
+           '210100', 'insured', now(), now())`,
+        [p.personNumber, p.idNumber, p.name, p.mobile],
+      );
+      await sql.query(
+        `INSERT INTO insurance_relation (person_number, register_number, hired_on, late_by_days, status, origin,
+           created_at, updated_at)
+         VALUES ($1, $2, '2016-01-01', 0, 'insured', 'registration', now(), now())`,
+        [p.personNumber, `210100${String(1 + (i % e)).padStart(8, '0')}`],
+      );
+    }
+    const clerk = await signIn('bench-record-clerk', '210200', ['intake']);
+    const reason = encodeURIComponent('基准测试');
+    const look = async (path: string) => {
+      const a = performance.now();
+      const r = await fetch(`${api}${path}`, { headers: { authorization: clerk } });
+      await r.arrayBuffer();
+      if (r.status !== 200) throw new Error(`${path}: ${r.status}`);
+      return performance.now() - a;
+    };
+    // Warm-up, then the samples (the person's record as JSON, a look audited each time).
+    for (const p of sampled.slice(0, 5)) await look(`/records/persons/${p.personNumber}?reason=${reason}`);
+    const jsonMs: number[] = [];
+    for (let i = 0; i < SIZES.samples; i++) {
+      jsonMs.push(await look(`/records/persons/${sampled[i % sampled.length]!.personNumber}?reason=${reason}`));
+    }
+    bar.increment();
+    // The first PDF makes the development seal (an RSA key) and reads the font: not counted.
+    await look(`/records/persons/${sampled[0]!.personNumber}/pdf?reason=${reason}`);
+    const pdfMs: number[] = [];
+    for (const p of sampled.slice(0, 20))
+      pdfMs.push(await look(`/records/persons/${p.personNumber}/pdf?reason=${reason}`));
+    bar.increment();
+    // The plans of the record's register queries: each on an index.
+    const plans: Record<string, string> = {};
+    for (const [name, q, arg] of [
+      ['person by number', 'SELECT * FROM insured_person WHERE person_number = $1', sampled[0]!.personNumber],
+      ['person by ID number', 'SELECT * FROM insured_person WHERE id_number = $1', sampled[0]!.idNumber],
+      ['relations of a person', 'SELECT * FROM insurance_relation WHERE person_number = $1', sampled[0]!.personNumber],
+      ['claims of a person', 'SELECT * FROM benefit_claim WHERE id_number = $1', sampled[0]!.idNumber],
+      ['other benefits of a person', 'SELECT * FROM other_benefit_claim WHERE id_number = $1', sampled[0]!.idNumber],
+      ['skill subsidies of a person', 'SELECT * FROM skill_subsidy_claim WHERE id_number = $1', sampled[0]!.idNumber],
+    ] as const) {
+      const rows = (await sql.query(`EXPLAIN ${q}`, [arg])).rows as { 'QUERY PLAN': string }[];
+      plans[name] = rows.map((r) => r['QUERY PLAN']).join(' / ');
+    }
+    bar.increment();
+    const stat = (xs: number[]) => {
+      const sorted = [...xs].sort((a, b) => a - b);
+      return {
+        p50: round(percentile(sorted, 50)),
+        p95: round(percentile(sorted, 95)),
+        p99: round(percentile(sorted, 99)),
+      };
+    };
+    results.record = {
+      employers: e,
+      persons: n,
+      relations: n * 3,
+      jsonMs: stat(jsonMs),
+      pdfMs: stat(pdfMs),
+      plans,
+      indexed: Object.values(plans).every((p) => /Index/.test(p)),
+      target: 'record p95 ≤ 100 ms, PDF ≤ 1 s (at 40,000 employers, 1,000,000 persons: --large)',
+    };
+  }
+
   // 4. History growth of a 24-month benefit period, on the time-skipping test server.
   if (runs('history')) {
     const bar = bars.create(1, 0, { task: 'history (24-month period)' });
@@ -759,6 +902,8 @@ function writeReadmeTable(report: {
       `| 4 history | largest run of a 24-month period: ${r.history.largestRunEvents} events (${r.history.runs} runs) | — | ${r.history.target} | ${ok(r.history.largestRunEvents <= 2000)} |`,
     r.staffComparison &&
       `| 6 staff comparison | ${r.staffComparison.staff} staff of ${r.staffComparison.employers} employers compared in ${r.staffComparison.seconds} s (${r.staffComparison.staffPerSecond} staff/s, ${r.staffComparison.found} unregistered found, ${r.staffComparison.reminders} reminders) | bare anti-join ${r.staffComparison.bareSeconds} s | ${r.staffComparison.target} | ${ok(r.staffComparison.seconds <= 60)} |`,
+    r.record &&
+      `| 7 entitlement record | GET /records/persons/:n p50/p95 ${r.record.jsonMs.p50}/${r.record.jsonMs.p95} ms, its signed PDF p50/p95 ${r.record.pdfMs.p50}/${r.record.pdfMs.p95} ms at ${r.record.employers} employers, ${r.record.persons} persons (${r.record.relations} relations); queries on indexes: ${r.record.indexed ? 'yes' : 'no'} | — | ${r.record.target} | ${ok(r.record.jsonMs.p95 <= 100 && r.record.pdfMs.p95 <= 1000)} |`,
     r.stuckView &&
       `| 5 stuck view | GET /supervision/stuck p50/p95 ${r.stuckView.ms.p50}/${r.stuckView.ms.p95} ms at ${r.stuckView.openCases} open cases, ${r.stuckView.tasks} tasks | — | (no target) | — |`,
   ].filter(Boolean);

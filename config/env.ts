@@ -70,6 +70,11 @@ export const envSchema = z.object({
     .max(24 * 60)
     .default(15),
   COOKIE_SECURE: bool.default(false),
+  /** Art. 10: the agency's electronic seal (PKCS#12) that signs the 权益记录单; unset: a development seal in DATA_DIR/seal. */
+  SEAL_P12_PATH: z.string().min(1).optional(),
+  SEAL_P12_PASSWORD: z.string().optional(),
+  /** The Chinese font of the 权益记录单 PDF: a TTF/OTF, or a TTC followed by #PostScriptName (lib/pdf/font.ts). */
+  RECORD_PDF_FONT: z.string().min(1).optional(),
   /**
    * Proxies in front of the API whose X-Forwarded-For names the client (Express "trust proxy": addresses, CIDRs or
    * loopback/linklocal/uniquelocal, comma-separated). Unset: the client is the connecting address. Sign-in is counted

@@ -17,6 +17,7 @@ export const CASE_TYPE_CODES = {
   job_retention_refund: 'WGF', // 稳岗返还 (Art. 49)
   skill_subsidy: 'JNB', // 技能提升补贴 (Art. 50)
   calendar_year: 'GZR', // 工作日历: a year's State Council holiday notice awaited and entered (Art. 94)
+  record_objection: 'QYH', // 权益记录核查 (Art. 31)
   public_notice: 'GSH', // 公示 (Art. 49, 50): a notice is numbered like a case; its tasks are filed under it
   register_follow_up: 'DJC', // 登记督办: an overdue registration, change or late staff reduction a clerk follows up (Art. 17, 19, 21)
 } as const;

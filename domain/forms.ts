@@ -207,6 +207,29 @@ export const RegisterFollowUpFormSchema = z
   });
 export type RegisterFollowUpForm = z.infer<typeof RegisterFollowUpFormSchema>;
 
+/**
+ * Art. 31 复核确认: the check of a written objection to an entitlement record ends corrected (what was corrected) or
+ * explained (the record stands, with the explanation the person is given).
+ */
+export const RecordCheckFormSchema = z
+  .discriminatedUnion('decision', [
+    z.strictObject({
+      decision: z.literal('corrected'),
+      corrected: z.string().trim().min(4, '须写明更正的内容（第三十一条）').max(2000),
+      comment,
+    }),
+    z.strictObject({
+      decision: z.literal('explained'),
+      explanation: z.string().trim().min(4, '须写明对记录的说明（第三十一条）').max(2000),
+      comment,
+    }),
+  ])
+  .meta({
+    id: 'RecordCheckForm',
+    description: '权益记录核查: corrected with what was corrected, or explained with the explanation (Art. 31)',
+  });
+export type RecordCheckForm = z.infer<typeof RecordCheckFormSchema>;
+
 export const FORM_SCHEMAS = {
   acceptance: AcceptanceFormSchema,
   review: ReviewFormSchema,
@@ -220,6 +243,7 @@ export const FORM_SCHEMAS = {
   noticeVerification: NoticeVerificationFormSchema,
   calendarYearNotice: CalendarYearNoticeFormSchema,
   registerFollowUp: RegisterFollowUpFormSchema,
+  recordCheck: RecordCheckFormSchema,
 } as const;
 export type FormName = keyof typeof FORM_SCHEMAS;
 export type FormOf<N extends FormName> = z.infer<(typeof FORM_SCHEMAS)[N]>;

@@ -40,6 +40,7 @@ export const LABELS = {
     data_correction_approval: '数据维护审批',
     employer_change_review: '单位信息变更审核',
     register_follow_up: '登记督办（逾期未参保登记、未申报变更或逾期减员）',
+    record_objection_check: '权益记录核查',
     monitoring_verification: '疑点核查',
     monitoring_rectification: '整改意见审批',
     recovery_litigation: '逾期未退还的处理',
@@ -72,6 +73,7 @@ export const LABELS = {
     employer_change: '单位信息变更',
     register_follow_up: '登记督办',
     register_comparison: '参保登记每日比对',
+    record_objection: '权益记录核查',
     monitoring: '疑点核查',
   },
   caseStatus: {
@@ -103,6 +105,9 @@ export const LABELS = {
     awaiting_follow_up: '待督办',
     handled: '已督促办理',
     dismissed: '经核实不予处理',
+    // Art. 31: an objection to the entitlement record.
+    awaiting_check: '核查中',
+    explained: '已核查说明',
   },
   taskStatus: { open: '待办', completed: '已办结', cancelled: '已撤销' },
   event: {
@@ -222,6 +227,11 @@ export const LABELS = {
     register_follow_up_opened: '比对发现逾期未办理，转经办人员督办',
     register_follow_up_handled: '已督促单位办理',
     register_follow_up_dismissed: '核实无需办理',
+    // 权益记录核查 (Art. 31)
+    record_objection_received: '提出权益记录核查申请',
+    record_objection_corrected: '经复核确认，记录有误，已予更正',
+    record_objection_explained: '经复核确认，记录无误，已作说明',
+    record_objection_cancelled: '权益记录核查已撤销',
     // 数据维护 (Art. 93)、疑点 (Art. 78-80)
     data_correction_requested: '提出数据维护申请',
     data_correction_reviewed: '数据维护审核通过',
@@ -290,6 +300,8 @@ export const LABELS = {
     release: '恢复发放',
     stop: '停止发放',
     handled: '已督促办理',
+    corrected: '记录有误，予以更正',
+    explained: '记录无误，作出说明',
   },
   payableStatus: { pending: '待发放', sent: '已报送银行', paid: '已发放', failed: '发放失败', cancelled: '已取消' },
   bucket: { overdue: '已超期', due_today: '今日到期', within_2_workdays: '2个工作日内到期', later: '其后到期' },

@@ -16,3 +16,4 @@ export { employerDeregistration, employerRegistration } from './employer-registr
 export { employerChange } from './employer-change';
 export { staffReduction, registerFollowUp } from './separations';
 export { registerDailyRun } from './register-daily';
+export { recordObjection } from './record-objection';

@@ -551,6 +551,9 @@ export const CASE_STATUS_LABELS: Record<string, string> = {
   upheld: '维持原决定',
   corrected: '纠正原决定',
   closed: '已办结',
+  // Art. 31: an objection to the entitlement record.
+  awaiting_check: '核查中',
+  explained: '已核查说明',
 };
 
 export const PublicStatusQuerySchema = z

@@ -60,6 +60,8 @@ const STAFF = [
 /** Staff who act on a claim for the person (Art. 37-42): not finance, audit or administration. */
 const CASE_WORKERS = ['intake', 'reviewer', 'second_reviewer', 'approver', 'supervisor'] as const;
 const SUPERVISION = ['auditor', 'supervisor'] as const;
+/** Art. 9, 30: staff who read an entitlement record with a reason (PERSON_SEARCH_ROLES). */
+const RECORD_READERS = ['intake', 'reviewer', 'second_reviewer', 'approver', 'auditor', 'supervisor'] as const;
 const publicEndpoint: AccessRule = { roles: 'public' };
 /** A case of the person or of the agency: other agencies, other roles and other applicants are told it does not exist. */
 const caseAction = (roles: readonly Role[], applicant?: 'own'): AccessRule => ({
@@ -218,6 +220,31 @@ export const ACCESS_TABLE: Record<string, AccessRule> = {
   'GET /register/claim-notices/{relationId}': { roles: ['employer_agent', ...STAFF], absent: true },
   'POST /register/comparisons': { roles: ['supervisor', 'administrator'] },
   'GET /data-corrections/{caseNumber}': { roles: ['intake', 'reviewer', 'approver', ...SUPERVISION], absent: true },
+  // The entitlement record (Art. 9, 29-31): the person (not in the register here: 404), staff of any agency of the
+  // province who handle, audit or supervise claims (the empty reason: 400), the employer's agent for its own staff
+  // (this test's person is not its staff: 404); everyone else is told there is no such record (Art. 30).
+  'GET /my/record': {
+    roles: [],
+    applicant: 'any',
+    absent: true,
+    wrongRole: 'unauthenticated',
+    wrongClient: 'unauthenticated',
+  },
+  'GET /my/record/pdf': {
+    roles: [],
+    applicant: 'any',
+    absent: true,
+    wrongRole: 'unauthenticated',
+    wrongClient: 'unauthenticated',
+  },
+  'POST /records/persons/query': { roles: RECORD_READERS, wrongRole: 'hidden', wrongClient: 'hidden' },
+  'GET /records/persons/{personNumber}': { roles: RECORD_READERS, wrongRole: 'hidden', wrongClient: 'hidden' },
+  'GET /records/persons/{personNumber}/pdf': { roles: RECORD_READERS, wrongRole: 'hidden', wrongClient: 'hidden' },
+  'GET /records/employers/{registerNumber}': { roles: RECORD_READERS, wrongRole: 'hidden', wrongClient: 'hidden' },
+  'GET /records/employers/{registerNumber}/pdf': { roles: RECORD_READERS, wrongRole: 'hidden', wrongClient: 'hidden' },
+  'POST /records/objections': { roles: 'signed_in' },
+  'GET /records/objections/{caseNumber}': { roles: 'signed_in', absent: true },
+  'GET /public/records/verify/{code}': { roles: 'public', absent: true },
 };
 
 export function expectedOutcome(operation: string, caller: Caller): Outcome | undefined {
