@@ -509,16 +509,23 @@ describe('每日比对 (Art. 17, 19, 22, 33)', () => {
       ended_by: 'civil_affairs',
     });
     expect((await personRow(b.personNumber)).termination_reason).toBe('death');
+    // The one write of a termination (lib/person-register.ts), as for the employer's declaration: the relation's end
+    // (Art. 22) and the insured status cancelled with its source (Art. 33).
     expect(await changesOf(b.personNumber)).toEqual([
       expect.objectContaining({
         kind: 'terminated',
         article: '22',
+        after: expect.objectContaining({ reason: 'death', status: 'terminated' }),
+      }),
+      expect.objectContaining({
+        kind: 'terminated',
+        article: '33',
         after: expect.objectContaining({ reason: 'death', source: 'civil_affairs' }),
       }),
     ]);
 
     await compare();
-    expect(await changesOf(a.personNumber)).toHaveLength(1);
-    expect(await changesOf(b.personNumber)).toHaveLength(1);
+    expect(await changesOf(a.personNumber)).toHaveLength(2);
+    expect(await changesOf(b.personNumber)).toHaveLength(2);
   });
 });
