@@ -20,6 +20,7 @@ import { sourceActivities, type SourceActivityDeps } from './sources';
 import { subsidyActivities } from './subsidies';
 import { taskActivities } from './tasks';
 import { registerActivities } from './register';
+import { contributionActivities } from './contributions';
 
 export type ActivityDeps = CaseActivityDeps & CalendarActivityDeps & SourceActivityDeps & PaymentActivityDeps;
 
@@ -46,6 +47,7 @@ export function createActivities(deps: ActivityDeps) {
     ...dataCorrectionActivities(deps),
     ...subsidyActivities(deps),
     ...registerActivities(deps),
+    ...contributionActivities(deps),
   });
 }
 

@@ -39,6 +39,7 @@ import { dataCorrectionsRouter } from './data-corrections/router';
 import { financeRouter } from './finance/router';
 import { employerRouter } from './employer/router';
 import { registerRouter } from './register/router';
+import { contributionsRouter } from './contributions/router';
 import type { CreditClient } from '../integrations/credit';
 import type { TaxClient } from '../integrations/tax';
 import { businessDateOf } from '../domain/calendar';
@@ -175,6 +176,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(tasksRouter({ db: deps.db, temporal: deps.temporal, actionWaitMs: deps.actionWaitMs }));
   app.use(financeRouter({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue }));
   app.use(employerRouter({ db: deps.db }));
+  app.use(contributionsRouter({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue }));
   app.use(
     registerRouter({
       db: deps.db,
