@@ -351,6 +351,15 @@ export function contributionActivities({ db, sources }: ContributionActivityDeps
       if (it.ok) continue;
       n++;
       const raw = JSON.stringify(raws[k]) ?? 'null';
+      // The employer-month of a garbled row, when it can be read, is reconciled too: its total shows the row missing.
+      const r = raws[k] as { employerUscc?: unknown; month?: unknown } | null;
+      if (typeof r?.employerUscc === 'string' && typeof r.month === 'string' && /^\d{4}-\d{2}$/.test(r.month)) {
+        await c.query(
+          `INSERT INTO contribution_sync_touched (employer_uscc, month, run_id) VALUES ($1, $2, $3)
+           ON CONFLICT DO NOTHING`,
+          [r.employerUscc.slice(0, 30), r.month, runId],
+        );
+      }
       const key = it.seq !== null ? `seq:${it.seq}` : `hash:${createHash('sha256').update(raw).digest('hex')}`;
       await c.query(
         `INSERT INTO contribution_sync_problem (problem_key, run_id, tax_seq, raw, issues, status, found_at)
@@ -436,7 +445,9 @@ export function contributionActivities({ db, sources }: ContributionActivityDeps
       let resolved = 0;
       for (const p of open.rows) {
         const seq = Number(p.tax_seq);
-        const page = await guarded(() => sources.tax.getContributionChanges({ after: seq - 1, limit: 1 }, callOptions()));
+        const page = await guarded(() =>
+          sources.tax.getContributionChanges({ after: seq - 1, limit: 1 }, callOptions()),
+        );
         const item = page.items[0] === undefined ? null : parseItem(page.items[0]);
         if (!item?.ok || item.row.taxSeq !== seq) continue;
         await inFeedTransaction(async (c) => {
@@ -460,7 +471,10 @@ export function contributionActivities({ db, sources }: ContributionActivityDeps
      * Art. 24, 25: once the feed is read to its end, each employer-month brought since the last reconciliation is
      * compared with the platform's totals (headcount, bases, amounts paid); each difference is listed for a clerk.
      */
-    async reconcileContributions(input: { runId: string; at: string }): Promise<{ checked: number; differences: number }> {
+    async reconcileContributions(input: {
+      runId: string;
+      at: string;
+    }): Promise<{ checked: number; differences: number }> {
       let checked = 0;
       let differences = 0;
       for (;;) {
@@ -477,7 +491,13 @@ export function contributionActivities({ db, sources }: ContributionActivityDeps
             callOptions(),
           ),
         );
-        const kept = await pool.query<{ employer_uscc: string; month: string; n: number; base: string; amount: string }>(
+        const kept = await pool.query<{
+          employer_uscc: string;
+          month: string;
+          n: number;
+          base: string;
+          amount: string;
+        }>(
           `SELECT r.employer_uscc, r.month, count(*)::int AS n, sum(r.base_fen) AS base, sum(r.amount_paid_fen) AS amount
              FROM contribution_record r
              JOIN unnest($1::text[], $2::text[]) AS t(employer_uscc, month) USING (employer_uscc, month)

@@ -165,7 +165,10 @@ export type ContributionChangesPage = z.infer<typeof contributionChangesPageSche
 /** Art. 25 单位缴费信息 for reconciliation: the platform's totals of employer-months, up to 500 at once. */
 export const CONTRIBUTION_TOTALS_MAX = 500;
 export const contributionTotalsQuerySchema = z.object({
-  employerMonths: z.array(z.object({ uscc: z.string(), month: monthSchema })).min(1).max(CONTRIBUTION_TOTALS_MAX),
+  employerMonths: z
+    .array(z.object({ uscc: z.string(), month: monthSchema }))
+    .min(1)
+    .max(CONTRIBUTION_TOTALS_MAX),
 });
 export const contributionTotalsSchema = z.object({
   items: z.array(

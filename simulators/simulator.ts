@@ -214,7 +214,10 @@ export class Simulator {
   }
 
   /** Art. 23, 24: the feed's items after sequence number `after`, at most `limit`; see FEED_STRIDE. */
-  contributionFeed(after: number, limit: number): { items: (ContributionRecord & { seq: number; idNumber: string })[]; nextCursor: number; hasMore: boolean } {
+  contributionFeed(
+    after: number,
+    limit: number,
+  ): { items: (ContributionRecord & { seq: number; idNumber: string })[]; nextCursor: number; hasMore: boolean } {
     const items: (ContributionRecord & { seq: number; idNumber: string })[] = [];
     const tail = this.world.personCount * FEED_STRIDE;
     for (let p = Math.floor(after / FEED_STRIDE); p < this.world.personCount && items.length < limit; p++) {
@@ -231,7 +234,11 @@ export class Simulator {
     }
     const last = items.at(-1)?.seq ?? Math.max(after, 0);
     const end = this.contributionChanges.at(-1)?.seq ?? tail;
-    return { items, nextCursor: items.length < limit ? Math.max(last, after) : last, hasMore: items.length >= limit && last < end };
+    return {
+      items,
+      nextCursor: items.length < limit ? Math.max(last, after) : last,
+      hasMore: items.length >= limit && last < end,
+    };
   }
 
   dateOfDeath(person: PersonCore): string | null {

@@ -113,8 +113,16 @@ export function contributionsRouter(deps: { db: Db; temporal: Client; taskQueue:
         runId: d.runId,
         employerUscc: d.employerUscc,
         month: d.month,
-        kept: { insuredCount: d.keptCount, baseTotalFen: Number(d.keptBaseFen), amountPaidTotalFen: Number(d.keptAmountFen) },
-        tax: { insuredCount: d.taxCount, baseTotalFen: Number(d.taxBaseFen), amountPaidTotalFen: Number(d.taxAmountFen) },
+        kept: {
+          insuredCount: d.keptCount,
+          baseTotalFen: Number(d.keptBaseFen),
+          amountPaidTotalFen: Number(d.keptAmountFen),
+        },
+        tax: {
+          insuredCount: d.taxCount,
+          baseTotalFen: Number(d.taxBaseFen),
+          amountPaidTotalFen: Number(d.taxAmountFen),
+        },
         status: d.status,
         foundAt: d.foundAt.toISOString(),
       })),
