@@ -31,7 +31,12 @@ import {
   type TaxClient,
 } from '../integrations/tax';
 import type { CallOptions } from '../integrations/http';
-import { sqlOf, type Db } from '../lib/db';
+import { asJson, sqlOf, type Db } from '../lib/db';
+import { openCase } from '../lib/case-store';
+import { recordCaseEvent } from '../lib/case-events';
+import { audit } from '../lib/audit';
+import { formatCaseNumber, serialFromBytes } from '../domain/case-number';
+import type { ContributionReconciliationForm } from '../domain/forms';
 import { callOptions, guarded } from './source-call';
 
 /** The feed's name in contribution_sync_state. */
@@ -558,6 +563,75 @@ export function contributionActivities({ db, sources }: ContributionActivityDeps
         ]);
       }
       return { checked, differences };
+    },
+
+    /**
+     * Art. 24, 25: the case of a run whose records disagree with tax's totals or whose rows could not be read, for the
+     * clerks of the province (its number derived from the run: a retry opens no second case).
+     */
+    async openContributionReconciliationCase(input: { runId: string; at: string }): Promise<{ caseNumber: string }> {
+      const serial = serialFromBytes(createHash('sha256').update(input.runId).digest());
+      const at = new Date(input.at);
+      const caseNumber = formatCaseNumber(
+        'contribution_reconciliation',
+        Number(input.at.slice(0, 4)),
+        '210000',
+        serial,
+      );
+      const run = await db.contributionSyncRun.findUniqueOrThrow({ where: { runId: input.runId } });
+      await db.$transaction(async (tx) => {
+        await openCase(tx, {
+          caseNumber,
+          caseType: 'contribution_reconciliation',
+          status: 'awaiting_review',
+          agencyCode: '210000',
+          at,
+          event: {
+            type: 'contribution_differences_found',
+            actor: 'system',
+            data: { runId: input.runId, differences: run.differences, garbled: run.garbled, article: 'Art. 24, 25' },
+          },
+        });
+      });
+      return { caseNumber };
+    },
+
+    /** The clerk's outcome: the run's differences are closed with it, on the case and in the audit trail. */
+    async recordContributionReconciliation(input: {
+      caseNumber: string;
+      runId: string;
+      decision: ContributionReconciliationForm;
+      by: { userId: string; username: string };
+      at: string;
+    }): Promise<void> {
+      const at = new Date(input.at);
+      await db.$transaction(async (tx) => {
+        await tx.contributionReconciliationDifference.updateMany({
+          where: { runId: input.runId, status: 'open' },
+          data: { status: 'resolved' },
+        });
+        await tx.case.updateMany({
+          where: { caseNumber: input.caseNumber },
+          data: { status: input.decision.decision, updatedAt: at },
+        });
+        await recordCaseEvent(tx, {
+          caseNumber: input.caseNumber,
+          key: `${input.caseNumber}/contribution_differences_${input.decision.decision}`,
+          type: `contribution_differences_${input.decision.decision}`,
+          at,
+          actor: input.by.username,
+          data: { runId: input.runId, decision: asJson(input.decision) },
+        });
+        await audit(tx, {
+          actor: { id: input.by.userId, username: input.by.username },
+          action: `contribution_differences_${input.decision.decision}`,
+          entity: 'contribution_sync_run',
+          entityId: input.runId,
+          caseNumber: input.caseNumber,
+          after: { decision: input.decision },
+          at,
+        });
+      });
     },
 
     /** The run's end: completed, or interrupted with the reason (the next run resumes from the stored cursor). */

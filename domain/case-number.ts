@@ -17,6 +17,7 @@ export const CASE_TYPE_CODES = {
   job_retention_refund: 'WGF', // 稳岗返还 (Art. 49)
   skill_subsidy: 'JNB', // 技能提升补贴 (Art. 50)
   calendar_year: 'GZR', // 工作日历: a year's State Council holiday notice awaited and entered (Art. 94)
+  contribution_reconciliation: 'JFD', // 缴费对账: a sync run's differences with tax's totals looked into (Art. 24, 25)
   public_notice: 'GSH', // 公示 (Art. 49, 50): a notice is numbered like a case; its tasks are filed under it
 } as const;
 export type CaseType = keyof typeof CASE_TYPE_CODES;

@@ -35,6 +35,12 @@ const FORMS = {
       ['reject', '不通过', { reasons: true }],
     ],
   },
+  contributionReconciliation: {
+    decisions: [
+      ['explained', '已核实说明'],
+      ['referred', '转税务部门核实', { reasons: true }],
+    ],
+  },
 };
 
 function decisionForm(task, formName) {

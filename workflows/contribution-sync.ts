@@ -11,10 +11,19 @@
  *                   resumes from the stored cursor
  *   4. reconcile    once the feed is read to its end: each employer-month brought against the platform's totals
  *                   (Art. 25 单位缴费信息); the differences and the garbled rows are listed for a clerk
+ *   5. clerk        a run with differences or unreadable rows opens a reconciliation case (JFD-…) with a task for a
+ *                   reviewer of the province, and closes once it is done
  */
 import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
-import { continueAsNew, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { continueAsNew, proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { CASE_ACTIVITY } from './activity-options';
+import { startChildCase } from './child-case';
+import { createTaskBoard } from './tasks';
+import { CASE_STATUS } from '../contracts/search-attributes';
+
+/** The reconciliation case's own steps (a clerk's task, the outcome recorded): retried until they succeed. */
+const caseActs = proxyActivities<Activities>(CASE_ACTIVITY);
 
 /**
  * The platform may be late (retried, backing off) but not away for long: after 6 attempts the run stops and the next
@@ -40,7 +49,11 @@ export interface ContributionSyncInput {
   /** Set when the run continues as new: its first ID and what it counted so far. */
   runId?: string;
   pagesDone?: number;
+  garbledSeen?: boolean;
 }
+
+/** The province agency keeps the records (省级数据共享平台, Art. 23) and its clerks look into the differences. */
+const RECORDS_AGENCY = '210000';
 
 export interface ContributionSyncResult {
   runId: string;
@@ -57,6 +70,7 @@ export async function contributionSync(input: ContributionSyncInput): Promise<Co
   const at = () => new Date().toISOString();
   let pages = input.pagesDone ?? 0;
   let cursor = 0;
+  let garbledSeen = input.garbledSeen ?? false;
   try {
     if (input.runId === undefined) {
       // 1. Begin (Art. 24), 2. the garbled rows of earlier runs fetched again.
@@ -72,14 +86,29 @@ export async function contributionSync(input: ContributionSyncInput): Promise<Co
       const p = await acts.syncContributionPage({ runId, limit: input.pageSize ?? 2000 });
       pages++;
       cursor = p.cursor;
+      if (p.garbled > 0) garbledSeen = true;
       if (!p.hasMore) break;
       if (workflowInfo().continueAsNewSuggested) {
-        await continueAsNew<typeof contributionSync>({ ...input, runId, pagesDone: pages });
+        await continueAsNew<typeof contributionSync>({ ...input, runId, pagesDone: pages, garbledSeen });
       }
     }
     // 4. Reconciliation against the platform's totals (Art. 24, 25).
     const r = await acts.reconcileContributions({ runId, at: at() });
     const end = await acts.finishContributionSync({ runId, status: 'completed', at: at() });
+    // 5. Differences or unreadable rows: a case with a task for the clerks (the run closes once it is done: no
+    // parent closes under a running child).
+    if (r.differences > 0 || garbledSeen) {
+      const { caseNumber } = await caseActs.openContributionReconciliationCase({ runId, at: at() });
+      const child = await startChildCase(contributionReconciliation, {
+        workflowId: caseNumber,
+        caseType: 'contribution_reconciliation',
+        agencyCode: RECORDS_AGENCY,
+        status: 'awaiting_review',
+        args: [{ caseNumber, runId }],
+        reuse: 'REJECT_DUPLICATE',
+      });
+      if (child) await child.result();
+    }
     return { runId, status: 'completed', pages, cursor, differences: r.differences, ...end };
   } catch (err) {
     if (!(err instanceof ActivityFailure)) throw err;
@@ -88,4 +117,33 @@ export async function contributionSync(input: ContributionSyncInput): Promise<Co
     const end = await acts.finishContributionSync({ runId, status: 'interrupted', reason: cause, at: at() });
     return { runId, status: 'interrupted', pages, cursor, differences: 0, ...end };
   }
+}
+
+/**
+ * 缴费对账 (Art. 24, 25): one per sync run with differences or unreadable rows, ID its case number (JFD-…). A reviewer
+ * of the province looks into them with tax and records the outcome; the run's differences close with it.
+ */
+export async function contributionReconciliation(input: { caseNumber: string; runId: string }): Promise<string> {
+  const tasks = createTaskBoard({
+    caseNumber: input.caseNumber,
+    workflowId: workflowInfo().workflowId,
+    caseType: 'contribution_reconciliation',
+  });
+  const t = await tasks.humanTask({
+    type: 'contribution_reconciliation',
+    form: 'contributionReconciliation',
+    step: 'review',
+    role: 'reviewer',
+    agencyCode: RECORDS_AGENCY,
+    dueKey: 'task.contributionReconciliation',
+  });
+  await caseActs.recordContributionReconciliation({
+    caseNumber: input.caseNumber,
+    runId: input.runId,
+    decision: t.decision,
+    by: { userId: t.by.userId, username: t.by.username },
+    at: new Date().toISOString(),
+  });
+  upsertSearchAttributes([{ key: CASE_STATUS, value: t.decision.decision }]);
+  return t.decision.decision;
 }

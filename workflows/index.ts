@@ -14,4 +14,4 @@ export { skillSubsidy } from './skill-subsidy';
 export { calendarYear, calendarCheck } from './calendar-year';
 export { employerDeregistration, employerRegistration } from './employer-registration';
 export { employerChange } from './employer-change';
-export { contributionSync } from './contribution-sync';
+export { contributionSync, contributionReconciliation } from './contribution-sync';

@@ -14,21 +14,52 @@ import { eventually } from '../support/wait';
 import { startScenario, type Scenario } from './harness';
 
 let s: Scenario;
+let firstDay: string;
 
 beforeAll(async () => {
   s = await startScenario({ name: 'contributions', cities: [], persons: 300 });
+  firstDay = await s.today();
 });
 afterAll(async () => {
   await s?.close();
 });
 
 let runs = 0;
+
 /**
- * One sync run to its end, as the schedule starts it (small pages, so that a run has many). Waited for by polling,
- * as a clerk would, not by awaiting the result (that lets the time-skipping server jump to far timers); `skipMs` moves
- * the clock for the run's retries to back off.
+ * The run as recorded (status, counts). Waited for by polling, as a clerk would: awaiting a workflow's result lets the
+ * time-skipping server jump to the next timer it holds (years ahead), and the scenario's clock with it.
  */
-async function sync(o: Partial<ContributionSyncInput> = {}, skipMs = 0): Promise<ContributionSyncResult> {
+async function recorded(runId: string) {
+  const [run] = await eventually(
+    () =>
+      s.tdb.sql<{ status: string; stopped_reason: string | null; differences: number; garbled: number; pages: number }>(
+        'SELECT status, stopped_reason, differences, garbled, pages FROM contribution_sync_run WHERE run_id = $1',
+        [runId],
+      ),
+    (rows) => rows[0] !== undefined && rows[0].status !== 'running',
+    600,
+  );
+  return {
+    runId,
+    status: run!.stopped_reason === 'paused' ? 'paused' : run!.status,
+    reason: run!.stopped_reason,
+    differences: run!.differences,
+    garbled: run!.garbled,
+  };
+}
+
+async function closed(workflowId: string) {
+  const status = await eventually(
+    async () => (await s.env.client.workflow.getHandle(workflowId).describe()).status.name,
+    (st) => st !== 'RUNNING',
+    600,
+  );
+  expect(status).toBe('COMPLETED');
+}
+
+/** Starts a sync run as the schedule does (small pages, so that a run has many); `skipMs` lets its retries back off. */
+async function start(o: Partial<ContributionSyncInput> = {}, skipMs = 0): Promise<string> {
   runs += 1;
   const handle = await s.env.client.workflow.start(contributionSync, {
     workflowId: `contribution-sync-test-${runs}`,
@@ -36,13 +67,15 @@ async function sync(o: Partial<ContributionSyncInput> = {}, skipMs = 0): Promise
     args: [{ trigger: 'manual', pageSize: 1000, ...o }],
   });
   if (skipMs > 0) await s.env.sleep(skipMs);
-  const closed = await eventually(
-    async () => (await handle.describe()).status.name,
-    (status) => status !== 'RUNNING',
-    600,
-  );
-  expect(closed).toBe('COMPLETED');
-  return handle.result();
+  return handle.workflowId;
+}
+
+/** One sync run to its end. */
+async function sync(o: Partial<ContributionSyncInput> = {}, skipMs = 0) {
+  const runId = await start(o, skipMs);
+  const r = await recorded(runId);
+  await closed(runId);
+  return r;
 }
 
 /** Every record the tax platform holds, by natural key (read from its feed to the end). */
@@ -113,6 +146,7 @@ describe('缴费信息记录 (Art. 23-25)', () => {
       expect.arrayContaining(['completed', 'interrupted', 'completed']),
     );
     expect(list.body.items.find((r: any) => r.stoppedReason === 'SourceMalformed')).toBeTruthy();
+    expect(garbledPage.reason).toBe('SourceMalformed');
   });
 
   it('Art. 24: a re-run, and the platform answering everything twice, doubles nothing', async () => {
@@ -146,9 +180,9 @@ describe('缴费信息记录 (Art. 23-25)', () => {
       field: 'items.0.amountPaidFen',
       count: 1,
     });
-    const r = await sync();
-    expect(r.status).toBe('completed');
-    expect(r.differences).toBe(1);
+    // The run records its counts, then waits for its reconciliation case (a task for a reviewer of the province).
+    const runId = await start();
+    expect(await recorded(runId)).toMatchObject({ status: 'completed', differences: 1, garbled: 1 });
     const problems = await s.call('GET', '/contributions/sync/problems?status=open', { headers: await clerk() });
     expect(problems.status).toBe(200);
     expect(problems.body.items).toHaveLength(1);
@@ -160,13 +194,30 @@ describe('缴费信息记录 (Art. 23-25)', () => {
     expect(d.employerUscc).toBe(uscc);
     expect(d.tax.insuredCount).toBe(d.kept.insuredCount + 1);
     expect(d.tax.amountPaidTotalFen).toBeGreaterThan(d.kept.amountPaidTotalFen);
-    // A task for the clerks of the records (Art. 24): the differences and garbled rows to look into with tax.
-    expect(r.openDifferences).toBe(1);
-    expect(r.openProblems).toBe(1);
+    // The reconciliation case (JFD-…) and its task: the reviewer refers the difference to tax; it closes with it.
+    const [reconciliation] = await eventually(
+      () =>
+        s.tdb.sql<{ case_number: string }>(
+          'SELECT case_number FROM "case" WHERE case_type = \'contribution_reconciliation\'',
+        ),
+      (rows) => rows.length > 0,
+    );
+    const caseNumber = reconciliation!.case_number;
+    expect(caseNumber).toMatch(/^JFD-\d{4}-210000-/);
+    const done = await s.complete(caseNumber, 'contribution_reconciliation', 'reviewer', {
+      decision: 'referred',
+      reasons: ['税务部门该单位该月缴费人数比本系统多一人，该条数据无法读取，请税务部门核实后重新推送'],
+    });
+    expect(done.status, JSON.stringify(done.body)).toBe(200);
+    await closed(runId);
+    const after = await s.call('GET', '/contributions/sync/differences?status=open', { headers: await clerk() });
+    expect(after.body.items).toHaveLength(0);
+    expect((await s.caseView(caseNumber)).status).toBe('referred');
 
     const next = await sync();
     expect(next.differences).toBe(0);
-    expect(next.openProblems).toBe(0);
+    const open = await s.call('GET', '/contributions/sync/problems?status=open', { headers: await clerk() });
+    expect(open.body.items).toHaveLength(0);
     const k = await kept();
     expect(k.duplicates).toBe(0);
     expect(k.current).toBe((await taxRecords()).size);
@@ -236,5 +287,7 @@ describe('缴费信息记录 (Art. 23-25)', () => {
     expect(latest.contributionMonths).toBe(months);
     const live = await s.sim.clients.tax.getPersonContributions(person!.idNumber);
     expect(current.length).toBe(live.records.length);
+    // The file's clock stayed near its first day (the runs are waited for by polling, not by their results).
+    expect(latest.determinedOn).toBe(firstDay);
   });
 });
