@@ -53,7 +53,8 @@ export interface StoreResult {
 /**
  * Art. 24: stores records as tax passed them on: a new key is version 1; a key whose current version differs is a new
  * version (an item older than the kept one, by the platform's sequence number, is stale and left); an identical one is
- * left as it is. With `touchRun`, the employer-months are queued for reconciliation.
+ * left as it is. With `touchRun`, the employer-months are queued for reconciliation. Two statements at most per page,
+ * each over the whole page (unnest), the second only when some keys were kept already.
  */
 export async function storeContributionRecords(
   q: Queryable,
@@ -62,58 +63,71 @@ export async function storeContributionRecords(
 ): Promise<StoreResult> {
   const rows = latestPerKey(input);
   if (rows.length === 0) return { received: 0, inserted: 0, revised: 0 };
-  const r = await q.query<{ inserted: number; revised: number }>(
-    `WITH i AS (
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::date[],
-                            $8::boolean[], $9::bigint[])
+  const params = [
+    rows.map((x) => x.idNumber),
+    rows.map((x) => x.employerUscc),
+    rows.map((x) => x.employerName),
+    rows.map((x) => x.month),
+    rows.map((x) => x.baseFen),
+    rows.map((x) => x.amountPaidFen),
+    rows.map((x) => x.receiptDate),
+    rows.map((x) => x.backPayment),
+    rows.map((x) => x.taxSeq),
+    meta.source,
+    meta.sourceRun,
+  ];
+  const incoming = `SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[],
+                                       $7::date[], $8::boolean[], $9::bigint[])
          AS t(id_number, employer_uscc, employer_name, month, base_fen, amount_paid_fen, receipt_date, back_payment,
-              tax_seq)
-     ), c AS (
-       SELECT r.* FROM contribution_record r JOIN i USING (id_number, employer_uscc, month)
-        WHERE r.superseded_by IS NULL
-     ), todo AS (
-       SELECT i.*, COALESCE(c.version, 0) + 1 AS version
-         FROM i LEFT JOIN c USING (id_number, employer_uscc, month)
-        WHERE c.id IS NULL
-           OR ((i.tax_seq IS NULL OR c.tax_seq IS NULL OR i.tax_seq > c.tax_seq)
-               AND (i.employer_name, i.base_fen, i.amount_paid_fen, i.receipt_date, i.back_payment)
-                   IS DISTINCT FROM (c.employer_name, c.base_fen, c.amount_paid_fen, c.receipt_date, c.back_payment))
-     ), ins AS (
-       INSERT INTO contribution_record (id_number, person_number, employer_uscc, employer_name, month, base_fen,
-                                        amount_paid_fen, receipt_date, back_payment, source, source_run, tax_seq,
-                                        version, recorded_at)
-       SELECT t.id_number, p.person_number, t.employer_uscc, t.employer_name, t.month, t.base_fen, t.amount_paid_fen,
-              t.receipt_date, t.back_payment, $10::text, $11::text, t.tax_seq, t.version, now()
-         FROM todo t LEFT JOIN insured_person p ON p.id_number = t.id_number
-       ON CONFLICT (id_number, employer_uscc, month, version) DO NOTHING
-       RETURNING id, id_number, employer_uscc, month, version
-     ), sup AS (
-       UPDATE contribution_record r SET superseded_by = ins.id FROM ins
-        WHERE ins.version > 1 AND r.id_number = ins.id_number AND r.employer_uscc = ins.employer_uscc
-          AND r.month = ins.month AND r.version = ins.version - 1 AND r.superseded_by IS NULL
-       RETURNING r.id
-     ), touched AS (
-       INSERT INTO contribution_sync_touched (employer_uscc, month, run_id)
-       SELECT DISTINCT employer_uscc, month, $12::text FROM i WHERE $12::text IS NOT NULL
-       ON CONFLICT DO NOTHING
-     )
-     SELECT (SELECT count(*) FROM ins WHERE version = 1)::int AS inserted, (SELECT count(*) FROM sup)::int AS revised`,
-    [
-      rows.map((x) => x.idNumber),
-      rows.map((x) => x.employerUscc),
-      rows.map((x) => x.employerName),
-      rows.map((x) => x.month),
-      rows.map((x) => x.baseFen),
-      rows.map((x) => x.amountPaidFen),
-      rows.map((x) => x.receiptDate),
-      rows.map((x) => x.backPayment),
-      rows.map((x) => x.taxSeq),
-      meta.source,
-      meta.sourceRun,
-      meta.touchRun ?? null,
-    ],
+              tax_seq)`;
+  const columns = `id_number, person_number, employer_uscc, employer_name, month, base_fen, amount_paid_fen,
+                   receipt_date, back_payment, source, source_run, tax_seq`;
+  // 1. Keys not kept yet: version 1, in one statement against the index of current versions.
+  const first = await q.query<{ inserted: number }>(
+    `WITH i AS (${incoming}), ins AS (
+       INSERT INTO contribution_record (${columns}, version, recorded_at)
+       SELECT i.id_number, p.person_number, i.employer_uscc, i.employer_name, i.month, i.base_fen, i.amount_paid_fen,
+              i.receipt_date, i.back_payment, $10::text, $11::text, i.tax_seq, 1, now()
+         FROM i LEFT JOIN insured_person p ON p.id_number = i.id_number
+       ON CONFLICT (id_number, month, employer_uscc) WHERE superseded_by IS NULL DO NOTHING
+       RETURNING 1
+     ) SELECT count(*)::int AS inserted FROM ins`,
+    params,
   );
-  return { received: rows.length, inserted: r.rows[0]!.inserted, revised: r.rows[0]!.revised };
+  const inserted = first.rows[0]!.inserted;
+  if (meta.touchRun) {
+    await q.query(
+      `INSERT INTO contribution_sync_touched (employer_uscc, month, run_id)
+       SELECT DISTINCT u, m, $3::text FROM unnest($1::text[], $2::text[]) AS t(u, m) ON CONFLICT DO NOTHING`,
+      [params[1], params[3], meta.touchRun],
+    );
+  }
+  if (inserted === rows.length) return { received: rows.length, inserted, revised: 0 };
+  // 2. Keys kept already: a record that differs is a new version, the current one superseded by it in the same
+  // statement; an identical one, or one older than the kept one (the platform's sequence number), is left.
+  const second = await q.query<{ revised: number }>(
+    `WITH i AS (${incoming}), todo AS (
+       SELECT i.*, c.id AS old_id, c.version + 1 AS version, c.person_number,
+              nextval(pg_get_serial_sequence('contribution_record', 'id')) AS new_id
+         FROM i JOIN contribution_record c USING (id_number, month, employer_uscc)
+        WHERE c.superseded_by IS NULL
+          AND (i.tax_seq IS NULL OR c.tax_seq IS NULL OR i.tax_seq > c.tax_seq)
+          AND (i.employer_name, i.base_fen, i.amount_paid_fen, i.receipt_date, i.back_payment)
+              IS DISTINCT FROM (c.employer_name, c.base_fen, c.amount_paid_fen, c.receipt_date, c.back_payment)
+     ), sup AS (
+       UPDATE contribution_record r SET superseded_by = todo.new_id FROM todo
+        WHERE r.id = todo.old_id AND r.superseded_by IS NULL
+       RETURNING todo.*
+     ), ins AS (
+       INSERT INTO contribution_record (id, ${columns}, version, recorded_at)
+       SELECT new_id, id_number, person_number, employer_uscc, employer_name, month, base_fen, amount_paid_fen,
+              receipt_date, back_payment, $10::text, $11::text, tax_seq, version, now()
+         FROM sup
+       RETURNING 1
+     ) SELECT count(*)::int AS revised FROM ins`,
+    params,
+  );
+  return { received: rows.length, inserted, revised: second.rows[0]!.revised };
 }
 
 /** A record kept, as readers see it. */

@@ -18,6 +18,7 @@
  *   4 history      events of the largest run of a 24-month benefit period (bounded by continue-as-new)
  *   5 stuck view   GET /supervision/stuck at T tasks and C open cases
  */
+import { benchContributionImport } from './contributions';
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -66,11 +67,26 @@ const ONLY = new Set(
     .flatMap((a) => a.slice('--only='.length).split(','))
     .filter(Boolean),
 );
-const runs = (measure: 'intake' | 'payment' | 'worklist' | 'history') => ONLY.size === 0 || ONLY.has(measure);
+const runs = (measure: 'intake' | 'payment' | 'worklist' | 'history' | 'contributions') =>
+  ONLY.size === 0 || ONLY.has(measure);
 const SIZES = {
-  quick: { claims: 200, beneficiaries: 2_000, tasks: 100_000, openCases: 20_000, samples: 100 },
-  default: { claims: 1_000, beneficiaries: 10_000, tasks: 300_000, openCases: 100_000, samples: 300 },
-  large: { claims: 2_000, beneficiaries: 100_000, tasks: 1_000_000, openCases: 200_000, samples: 500 },
+  quick: { claims: 200, beneficiaries: 2_000, tasks: 100_000, openCases: 20_000, samples: 100, records: 120_000 },
+  default: {
+    claims: 1_000,
+    beneficiaries: 10_000,
+    tasks: 300_000,
+    openCases: 100_000,
+    samples: 300,
+    records: 1_000_000,
+  },
+  large: {
+    claims: 2_000,
+    beneficiaries: 100_000,
+    tasks: 1_000_000,
+    openCases: 200_000,
+    samples: 500,
+    records: 10_000_000,
+  },
 }[MODE];
 const AGENCY = '210100';
 const BANK_KEY_ID = 'bench-key';
@@ -696,6 +712,13 @@ async function main() {
     };
   }
 
+  // 6. Contribution records (Art. 24, 25): import vs COPY of the same rows; a determination's 10-year read.
+  if (runs('contributions')) {
+    const bar = bars.create(SIZES.records, 0, { task: 'contribution import (twice, and COPY twice)' });
+    const c = await benchContributionImport(sql, SIZES.records, (done) => bar.update(done));
+    results.contributions = { ...c, target: 'import ≥ 0.5× COPY' };
+  }
+
   bars.stop();
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const report = {
@@ -740,6 +763,8 @@ function writeReadmeTable(report: {
       `| 3 worklist | GET /tasks p50/p95/p99 ${r.worklist.apiMs.p50}/${r.worklist.apiMs.p95}/${r.worklist.apiMs.p99} ms vs SQL ${r.worklist.sqlMs.p50}/${r.worklist.sqlMs.p95}/${r.worklist.sqlMs.p99} ms (${r.worklist.tasks} tasks) | p95 ratio ${r.worklist.ratioP95} | ${r.worklist.target} | ${ok(r.worklist.apiMs.p95 <= 50 && r.worklist.ratioP95 <= 2)} |`,
     r.history &&
       `| 4 history | largest run of a 24-month period: ${r.history.largestRunEvents} events (${r.history.runs} runs) | — | ${r.history.target} | ${ok(r.history.largestRunEvents <= 2000)} |`,
+    r.contributions &&
+      `| 6 contribution import | ${r.contributions.importRecordsPerSecond} records/s imported vs ${r.contributions.copyRecordsPerSecond} by COPY (${r.contributions.records} records); a person's 10 years read p50/p95 ${r.contributions.readP50Ms}/${r.contributions.readP95Ms} ms | ratio ${r.contributions.ratio} | ${r.contributions.target} | ${ok(r.contributions.ratio >= 0.5)} |`,
     r.stuckView &&
       `| 5 stuck view | GET /supervision/stuck p50/p95 ${r.stuckView.ms.p50}/${r.stuckView.ms.p95} ms at ${r.stuckView.openCases} open cases, ${r.stuckView.tasks} tasks | — | (no target) | — |`,
   ].filter(Boolean);

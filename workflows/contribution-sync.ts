@@ -42,7 +42,7 @@ const acts = proxyActivities<Activities>({
 
 export interface ContributionSyncInput {
   trigger: 'schedule' | 'manual';
-  /** Records per page (default 2,000). */
+  /** Records per page (default 5,000, the platform's largest). */
   pageSize?: number;
   /** Stop after this many pages (a bounded run); the next run goes on from the cursor. */
   maxPages?: number;
@@ -83,7 +83,7 @@ export async function contributionSync(input: ContributionSyncInput): Promise<Co
         const end = await acts.finishContributionSync({ runId, status: 'completed', reason: 'paused', at: at() });
         return { runId, status: 'paused', pages, cursor, differences: 0, ...end };
       }
-      const p = await acts.syncContributionPage({ runId, limit: input.pageSize ?? 2000 });
+      const p = await acts.syncContributionPage({ runId, limit: input.pageSize ?? 5000 });
       pages++;
       cursor = p.cursor;
       if (p.garbled > 0) garbledSeen = true;

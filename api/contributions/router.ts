@@ -17,7 +17,7 @@ import { z } from 'zod';
 import { maskIdNumber } from '../../domain/identity';
 import { audit } from '../../lib/audit';
 import { sqlOf, type Db } from '../../lib/db';
-import { contributionRecordsOf, employerMonthsOf } from '../../activities/contributions';
+import { employerMonthsOf } from '../../activities/contributions';
 import { contributionSync } from '../../workflows/contribution-sync';
 import { AGENCY_CODE, CASE_TYPE } from '../../contracts/search-attributes';
 import { currentUser, requireRole } from '../auth/middleware';

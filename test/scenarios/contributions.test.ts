@@ -5,11 +5,7 @@
  * an employer agent seeing its own staff, and a claim's determination using the records kept.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  contributionSync,
-  type ContributionSyncInput,
-  type ContributionSyncResult,
-} from '../../workflows/contribution-sync';
+import { contributionSync, type ContributionSyncInput } from '../../workflows/contribution-sync';
 import { eventually } from '../support/wait';
 import { startScenario, type Scenario } from './harness';
 

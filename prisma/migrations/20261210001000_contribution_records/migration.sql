@@ -33,9 +33,10 @@ CREATE TABLE "contribution_record" (
 -- CreateIndex
 CREATE UNIQUE INDEX "contribution_record_id_number_employer_uscc_month_version_key" ON "contribution_record"("id_number", "employer_uscc", "month", "version");
 
--- The current versions, as a determination reads them (a person's months in a range) and as an employer sees its
--- staff's (Art. 23): partial indexes (not modelled by Prisma: *_partial).
-CREATE INDEX "contribution_record_current_person_partial" ON "contribution_record"("id_number", "month") WHERE "superseded_by" IS NULL;
+-- The current versions: one per person, month and employer (the key a bulk import inserts against: ON CONFLICT), as
+-- a determination reads them (a person's months in a range, in order) and as an employer sees its staff's (Art. 23):
+-- partial indexes (not modelled by Prisma: *_partial).
+CREATE UNIQUE INDEX "contribution_record_current_person_partial" ON "contribution_record"("id_number", "month", "employer_uscc") WHERE "superseded_by" IS NULL;
 CREATE INDEX "contribution_record_current_employer_partial" ON "contribution_record"("employer_uscc", "month") WHERE "superseded_by" IS NULL;
 
 -- CreateTable
