@@ -409,23 +409,28 @@ export function contributionActivities({ db, sources }: ContributionActivityDeps
     },
 
     /**
-     * Art. 23, 24: the next page after the stored cursor, stored with the cursor in one transaction. Another run that
-     * stored the same page first leaves nothing to do here but to move the cursor no further back.
+     * Art. 23, 24: the next page after the stored cursor, stored with the cursor in one transaction: a retried page
+     * that was stored already stores nothing twice (same keys, same values) and moves the cursor no further back.
      */
     async syncContributionPage(input: { runId: string; limit: number }): Promise<SyncPageResult> {
-      const s = await pool.query<{ cursor: string }>('SELECT cursor FROM contribution_sync_state WHERE feed = $1', [
-        TAX_FEED,
-      ]);
-      const after = Number(s.rows[0]?.cursor ?? 0);
-      const page = await guarded(() =>
-        sources.tax.getContributionChanges({ after, limit: input.limit }, callOptions()),
-      );
-      if (page.nextCursor < after) {
-        throw ApplicationFailure.nonRetryable('the feed answered a cursor before the one asked for', 'SourceMalformed');
-      }
-      const items = page.items.map(parseItem);
-      const at = new Date();
+      // Under the feed's lock from reading the cursor to storing the page: an overlapping run waits, then goes on
+      // from where this one left the cursor, instead of fetching the same page for nothing.
       return inFeedTransaction(async (c) => {
+        const s = await c.query<{ cursor: string }>('SELECT cursor FROM contribution_sync_state WHERE feed = $1', [
+          TAX_FEED,
+        ]);
+        const after = Number(s.rows[0]?.cursor ?? 0);
+        const page = await guarded(() =>
+          sources.tax.getContributionChanges({ after, limit: input.limit }, callOptions()),
+        );
+        if (page.nextCursor < after) {
+          throw ApplicationFailure.nonRetryable(
+            'the feed answered a cursor before the one asked for',
+            'SourceMalformed',
+          );
+        }
+        const items = page.items.map(parseItem);
+        const at = new Date();
         const stored = await storeContributionRecords(
           c,
           items.flatMap((i) => (i.ok ? [i.row] : [])),

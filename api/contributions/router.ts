@@ -49,6 +49,21 @@ export function contributionsRouter(deps: { db: Db; temporal: Client; taskQueue:
 
   router.post('/contributions/sync/runs', async (req, res) => {
     const user = currentUser(req);
+    // One manual run at a time: another would fetch the same pages for nothing (the schedule's runs skip overlaps too).
+    const running = await db.contributionSyncRun.findFirst({
+      where: { status: 'running' },
+      orderBy: { startedAt: 'desc' },
+    });
+    const stillRunning =
+      running &&
+      (await deps.temporal.workflow
+        .getHandle(running.runId)
+        .describe()
+        .then((d) => d.status.name === 'RUNNING')
+        .catch(() => false));
+    if (running && stillRunning) {
+      throw new ApiError(409, 'sync_running', `缴费信息同步（${running.runId}）正在进行，请待其结束后再发起`);
+    }
     const runId = `contribution-sync-manual-${randomUUID()}`;
     try {
       await deps.temporal.workflow.start(contributionSync, {
@@ -297,6 +312,7 @@ export function registerContributionsOpenApi(registry: OpenAPIRegistry, options:
     responses: {
       202: { description: 'Started: the run ID', content: json(z.object({ runId: z.string() })) },
       403: error('Not a clerk of the records'),
+      409: error('A run is going on (its run ID)'),
       503: error('Temporal is unavailable'),
     },
   });
