@@ -5,7 +5,7 @@
  * an employer agent seeing its own staff, and a claim's determination using the records kept.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contributionSync, type ContributionSyncInput } from '../../workflows/contribution-sync';
+import type { ContributionSyncInput } from '../../workflows/contribution-sync';
 import { eventually } from '../support/wait';
 import { startScenario, type Scenario } from './harness';
 
@@ -57,7 +57,7 @@ async function closed(workflowId: string) {
 /** Starts a sync run as the schedule does (small pages, so that a run has many); `skipMs` lets its retries back off. */
 async function start(o: Partial<ContributionSyncInput> = {}, skipMs = 0): Promise<string> {
   runs += 1;
-  const handle = await s.env.client.workflow.start(contributionSync, {
+  const handle = await s.env.client.workflow.start('contributionSync', {
     workflowId: `contribution-sync-test-${runs}`,
     taskQueue: s.taskQueue,
     args: [{ trigger: 'manual', pageSize: 1000, ...o }],
