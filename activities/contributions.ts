@@ -133,20 +133,25 @@ export async function storeContributionRecords(
 /** A record kept, as readers see it. */
 export interface KeptContributionRecord extends ContributionRecord {
   version: number;
+  /** False for a version a later one replaced (shown with `allVersions`). */
+  current: boolean;
   source: string;
+  sourceRun: string;
   recordedAt: string;
 }
 
 /**
  * THE reader of a person's contribution records (Art. 25, 29, 38): the current version of every record kept for the
- * ID number, months `from`..`to` inclusive (both optional, YYYY-MM), by month then employer. Other parts (the
- * entitlement record, claims, subsidies) read through this function.
+ * ID number, months `from`..`to` inclusive (both optional, YYYY-MM), by month then employer; with `allVersions`, the
+ * versions replaced too (a clerk sees what a correction changed). Other parts (the entitlement record, claims,
+ * subsidies) read through this function.
  */
 export async function contributionRecordsOf(
   db: Db,
   idNumber: string,
   from?: string,
   to?: string,
+  opts: { allVersions?: boolean } = {},
 ): Promise<KeptContributionRecord[]> {
   const r = await sqlOf(db).query<{
     employer_uscc: string;
@@ -157,15 +162,17 @@ export async function contributionRecordsOf(
     receipt_date: string;
     back_payment: boolean;
     version: number;
+    current: boolean;
     source: string;
+    source_run: string;
     recorded_at: Date;
   }>(
     `SELECT employer_uscc, employer_name, month, base_fen, amount_paid_fen, to_char(receipt_date, 'YYYY-MM-DD') AS receipt_date,
-            back_payment, version, source, recorded_at
+            back_payment, version, superseded_by IS NULL AS current, source, source_run, recorded_at
        FROM contribution_record
-      WHERE id_number = $1 AND superseded_by IS NULL AND month >= $2 AND month <= $3
-      ORDER BY month, employer_uscc`,
-    [idNumber, from ?? '0000-01', to ?? '9999-12'],
+      WHERE id_number = $1 AND ($4 OR superseded_by IS NULL) AND month >= $2 AND month <= $3
+      ORDER BY month, employer_uscc, version`,
+    [idNumber, from ?? '0000-01', to ?? '9999-12', opts.allVersions === true],
   );
   return r.rows.map((x) => ({
     employerUscc: x.employer_uscc,
@@ -176,7 +183,9 @@ export async function contributionRecordsOf(
     receiptDate: x.receipt_date,
     backPayment: x.back_payment,
     version: x.version,
+    current: x.current,
     source: x.source,
+    sourceRun: x.source_run,
     recordedAt: x.recorded_at.toISOString(),
   }));
 }

@@ -17,7 +17,7 @@ import { z } from 'zod';
 import { maskIdNumber } from '../../domain/identity';
 import { audit } from '../../lib/audit';
 import { sqlOf, type Db } from '../../lib/db';
-import { employerMonthsOf } from '../../activities/contributions';
+import { contributionRecordsOf, employerMonthsOf } from '../../activities/contributions';
 import { contributionSync } from '../../workflows/contribution-sync';
 import { AGENCY_CODE, CASE_TYPE } from '../../contracts/search-attributes';
 import { currentUser, requireRole } from '../auth/middleware';
@@ -179,27 +179,7 @@ export function contributionsRouter(deps: { db: Db; temporal: Client; taskQueue:
   router.post('/contributions/persons/query', async (req, res) => {
     const user = currentUser(req);
     const q = parseOr400(PersonQuerySchema, req.body, 'body');
-    const r = await pool.query<{
-      employer_uscc: string;
-      employer_name: string;
-      month: string;
-      base_fen: string;
-      amount_paid_fen: string;
-      receipt_date: string;
-      back_payment: boolean;
-      version: number;
-      superseded_by: string | null;
-      source: string;
-      source_run: string;
-      recorded_at: Date;
-    }>(
-      `SELECT employer_uscc, employer_name, month, base_fen, amount_paid_fen,
-              to_char(receipt_date, 'YYYY-MM-DD') AS receipt_date, back_payment, version, superseded_by, source,
-              source_run, recorded_at
-         FROM contribution_record WHERE id_number = $1 AND month >= $2 AND month <= $3
-        ORDER BY month, employer_uscc, version`,
-      [q.idNumber, q.from ?? '0000-01', q.to ?? '9999-12'],
-    );
+    const items = await contributionRecordsOf(db, q.idNumber, q.from, q.to, { allVersions: true });
     await audit(db, {
       actor: user,
       action: 'contribution_records_viewed',
@@ -207,23 +187,7 @@ export function contributionsRouter(deps: { db: Db; temporal: Client; taskQueue:
       entityId: maskIdNumber(q.idNumber),
       requestId: String(req.id),
     });
-    res.json({
-      idNumberMasked: maskIdNumber(q.idNumber),
-      items: r.rows.map((x) => ({
-        employerUscc: x.employer_uscc,
-        employerName: x.employer_name,
-        month: x.month,
-        contributionBaseFen: Number(x.base_fen),
-        amountPaidFen: Number(x.amount_paid_fen),
-        receiptDate: x.receipt_date,
-        backPayment: x.back_payment,
-        version: x.version,
-        current: x.superseded_by === null,
-        source: x.source,
-        sourceRun: x.source_run,
-        recordedAt: x.recorded_at.toISOString(),
-      })),
-    });
+    res.json({ idNumberMasked: maskIdNumber(q.idNumber), items });
   });
 
   // Art. 23: an employer agent sees its own employer's records only (the USCC its authorisation names, Art. 8).

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contributionRecordsOf, employerMonthsOf, storeContributionRecords } from '../../activities/contributions';
-import type { ContributionRecordRow } from '../../domain/contributions';
+import { RECORD_ID_NUMBER as ID, contributionRow as row } from '../support/contributions';
 import { sqlOf } from '../../lib/db';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 
@@ -13,20 +13,6 @@ beforeAll(async () => {
   tdb = await createTestDatabase();
 });
 afterAll(async () => tdb?.drop());
-
-const ID = '210102198503151235';
-const row = (o: Partial<ContributionRecordRow> = {}): ContributionRecordRow => ({
-  idNumber: ID,
-  employerUscc: '91210100MA0XYP12AD',
-  employerName: '沈阳某机械有限公司',
-  month: '2025-03',
-  baseFen: 500_000,
-  amountPaidFen: 5_000,
-  receiptDate: '2025-04-15',
-  backPayment: false,
-  taxSeq: 10,
-  ...o,
-});
 
 describe('contribution records (Art. 24, 25)', () => {
   it('a changed record is a new version; the old one is kept and names it; stale and repeated items write nothing (Art. 25)', async () => {

@@ -1,23 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  latestPerKey,
-  reconcile,
-  receiptFollowsMonth,
-  type ContributionRecordRow,
-} from '../../../domain/contributions';
-
-const row = (o: Partial<ContributionRecordRow> = {}): ContributionRecordRow => ({
-  idNumber: '210102198503151235',
-  employerUscc: '91210100MA0XYP12AD',
-  employerName: '沈阳某机械有限公司',
-  month: '2025-03',
-  baseFen: 500_000,
-  amountPaidFen: 5_000,
-  receiptDate: '2025-04-15',
-  backPayment: false,
-  taxSeq: 10,
-  ...o,
-});
+import { latestPerKey, reconcile, receiptFollowsMonth } from '../../../domain/contributions';
+import { contributionRow as row } from '../../support/contributions';
 
 describe('contribution records (Art. 24, 25)', () => {
   it('keeps one record per person, employer and month: the item tax sent last (Art. 25)', () => {
