@@ -109,9 +109,15 @@ export async function storeContributionRecords(
     `WITH i AS (${incoming}), todo AS (
        SELECT i.*, c.id AS old_id, c.version + 1 AS version, c.person_number,
               nextval(pg_get_serial_sequence('contribution_record', 'id')) AS new_id
-         FROM i JOIN contribution_record c USING (id_number, month, employer_uscc)
-        WHERE c.superseded_by IS NULL
-          AND (i.tax_seq IS NULL OR c.tax_seq IS NULL OR i.tax_seq > c.tax_seq)
+         FROM i CROSS JOIN LATERAL (
+                -- Each key looked up in the index of current versions (LIMIT 1 keeps the planner from flattening it
+                -- into a merge join over a whole employer's index: seconds per page).
+                SELECT * FROM contribution_record r
+                 WHERE r.id_number = i.id_number AND r.month = i.month AND r.employer_uscc = i.employer_uscc
+                   AND r.superseded_by IS NULL
+                 LIMIT 1
+              ) c
+        WHERE (i.tax_seq IS NULL OR c.tax_seq IS NULL OR i.tax_seq > c.tax_seq)
           AND (i.employer_name, i.base_fen, i.amount_paid_fen, i.receipt_date, i.back_payment)
               IS DISTINCT FROM (c.employer_name, c.base_fen, c.amount_paid_fen, c.receipt_date, c.back_payment)
      ), sup AS (
