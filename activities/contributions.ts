@@ -227,7 +227,12 @@ export async function employerMonthsOf(
   }));
 }
 
-const rowOf = (idNumber: string, r: ContributionRecord, taxSeq: number | null): ContributionRecordRow => ({
+/** A record as tax passes it on (Art. 24), as the store takes it: the person's, with the feed's sequence number. */
+export const contributionRowOf = (
+  idNumber: string,
+  r: ContributionRecord,
+  taxSeq: number | null,
+): ContributionRecordRow => ({
   idNumber,
   employerUscc: r.employerUscc,
   employerName: r.employerName,
@@ -266,7 +271,7 @@ export async function refreshedContributionsOf(
     const pulled = await tax.getPersonContributions(idNumber, {}, options);
     await storeContributionRecords(
       pool,
-      pulled.records.map((r) => rowOf(idNumber, r, null)),
+      pulled.records.map((r) => contributionRowOf(idNumber, r, null)),
       { source: 'person_pull', sourceRun },
     );
     await pool.query(
@@ -341,7 +346,7 @@ function parseItem(raw: unknown): ParsedItem {
   if (!receiptFollowsMonth(c.month, c.receiptDate)) {
     return { ok: false, seq: c.seq, issues: ['receiptDate: 到账日期早于费款所属期'] };
   }
-  return { ok: true, row: rowOf(c.idNumber, c, c.seq) };
+  return { ok: true, row: contributionRowOf(c.idNumber, c, c.seq) };
 }
 
 export interface ContributionActivityDeps {

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Page } from 'playwright-core';
-import { storeContributionRecords } from '../../activities/contributions';
+import { contributionRowOf, storeContributionRecords } from '../../activities/contributions';
 import { sqlOf } from '../../lib/db';
 import { startApi, type RunningApi } from '../support/api';
 import { createTestDatabase, type TestDatabase } from '../support/db';
@@ -57,17 +57,7 @@ describe.skipIf(SKIP)('the staff’s contribution records on the agent’s page 
       const { records } = await sim.clients.tax.getPersonContributions(idNumber);
       await storeContributionRecords(
         sqlOf(tdb.db),
-        records.map((r) => ({
-          idNumber,
-          employerUscc: r.employerUscc,
-          employerName: r.employerName,
-          month: r.month,
-          baseFen: r.contributionBaseFen,
-          amountPaidFen: r.amountPaidFen,
-          receiptDate: r.receiptDate,
-          backPayment: r.backPayment,
-          taxSeq: null,
-        })),
+        records.map((r) => contributionRowOf(idNumber, r, null)),
         { source: 'person_pull', sourceRun: 'browser-test' },
       );
     }
