@@ -23,6 +23,7 @@ import { canonicalJson } from '../lib/canonical-json';
 import { asJson, dbDate, isoDate, type Db } from '../lib/db';
 import type { PolicyStore } from '../lib/policy-store';
 import { callOptions, claimOf, guarded } from './source-call';
+import { keptContributionSource } from './contributions';
 
 export interface DeterminationActivityDeps {
   db: Db;
@@ -82,9 +83,11 @@ export function determinationActivities({ db, sources, policy: policies }: Deter
     const claim = await claimOf(db, caseNumber);
     const id = claim.idNumber;
     const o = () => callOptions();
+    // Art. 24, 38: the records the agency keeps, refreshed from tax first; the determination uses what a clerk sees.
+    const kept = keptContributionSource({ db, tax: sources.tax, freshMs: 0 }, `pull:${caseNumber}`);
     const [identity, paid, owed, employments, pension, employment, death, active] = await Promise.all([
       guarded(() => sources.hukou.checkIdentity({ idNumber: id, name: claim.name }, o())),
-      guarded(() => sources.tax.getPersonContributions(id, {}, o())),
+      guarded(() => kept.getPersonContributions(id, {}, o())),
       guarded(() => sources.tax.getPersonArrears(id, o())),
       guarded(() => sources.tax.getPersonEmployments(id, o())),
       guarded(() => sources.pension.getPensionReceipt(id, o())),

@@ -24,6 +24,7 @@ import { personActivities } from './persons';
 import { separationActivities } from './separations';
 import { staffComparisonActivities } from './staff-comparison';
 import { recordActivities } from './records';
+import { contributionActivities } from './contributions';
 
 export type ActivityDeps = CaseActivityDeps & CalendarActivityDeps & SourceActivityDeps & PaymentActivityDeps;
 
@@ -54,6 +55,7 @@ export function createActivities(deps: ActivityDeps) {
     ...separationActivities(deps),
     ...staffComparisonActivities(deps),
     ...recordActivities(deps),
+    ...contributionActivities(deps),
   });
 }
 

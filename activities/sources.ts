@@ -8,6 +8,7 @@ import type { SourceClients } from '../integrations/config';
 import type { ContributionRecord } from '../integrations/tax';
 import { callOptions, claimOf, guarded } from './source-call';
 import type { Db } from '../lib/db';
+import { keptContributionSource } from './contributions';
 
 export interface SourceActivityDeps {
   db: Db;
@@ -26,10 +27,11 @@ export function sourceActivities({ db, sources }: SourceActivityDeps) {
       return { result: r.result, hukouDivisionCode: r.result === 'match' ? r.hukouDivisionCode : null };
     },
 
-    /** Art. 24, 32, 34: the applicant's monthly contribution records, from the tax data platform. */
+    /** Art. 24, 32, 34: the applicant's monthly contribution records as the agency keeps them (refreshed from tax). */
     async fetchContributionRecords(input: { caseNumber: string }): Promise<{ records: ContributionRecord[] }> {
       const a = await claimOf(db, input.caseNumber);
-      const r = await guarded(() => sources.tax.getPersonContributions(a.idNumber, {}, callOptions()));
+      const kept = keptContributionSource({ db, tax: sources.tax, freshMs: 0 }, `pull:${input.caseNumber}`);
+      const r = await guarded(() => kept.getPersonContributions(a.idNumber, {}, callOptions()));
       return { records: r.records };
     },
   };

@@ -30,6 +30,7 @@ import type { CalendarStore } from '../lib/calendar-store';
 import { recordCaseEvent } from '../lib/case-events';
 import { asJson, dbDate, isoDate, type Db } from '../lib/db';
 import { callOptions, guarded } from './source-call';
+import { employerContributionsOf, keptContributionSource } from './contributions';
 import { correctAccount, openCase, type AccountCorrectionRecord } from '../lib/case-store';
 
 export interface SubsidyDeps {
@@ -89,7 +90,12 @@ function jobRetentionActivities({ db, sources, policy: policies }: SubsidyDeps) 
     const [staff, paid, arrears, credit] = await Promise.all([
       guarded(() => sources.tax.getEmployerStaff(uscc, callOptions())),
       guarded(() =>
-        sources.tax.getEmployerContributions(uscc, { from: `${year}-01`, to: `${year}-12` }, callOptions()),
+        employerContributionsOf(
+          { db, tax: sources.tax, freshMs: 86_400_000 },
+          uscc,
+          { from: `${year}-01`, to: `${year}-12` },
+          callOptions(),
+        ),
       ),
       guarded(() => sources.tax.getEmployerArrears(uscc, callOptions())),
       guarded(() => sources.credit.getEmployerCredit(uscc, callOptions())),
@@ -413,7 +419,22 @@ function skillSubsidyActivities({ db, sources, policy: policies }: SubsidyDeps) 
       }
       const [certs, insurance] = await Promise.all([
         guarded(() => sources.certificates.getCertificates(app.idNumber, callOptions())),
-        guarded(() => insuranceOf(sources.tax, app.idNumber, input.asOf, callOptions())),
+        guarded(() =>
+          insuranceOf(
+            {
+              getEmployer: (u, o) => sources.tax.getEmployer(u, o),
+              getPersonEmployments: (i, o) => sources.tax.getPersonEmployments(i, o),
+              // Art. 24, 50: the cumulative months from the records the agency keeps (refreshed from tax first).
+              getPersonContributions: keptContributionSource(
+                { db, tax: sources.tax, freshMs: 0 },
+                `pull:${input.caseNumber}`,
+              ).getPersonContributions,
+            },
+            app.idNumber,
+            input.asOf,
+            callOptions(),
+          ),
+        ),
       ]);
       const { insured, contributions } = insurance;
       const parties = skillSubsidyParties(

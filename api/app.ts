@@ -47,6 +47,7 @@ import { separationRouter } from './register/separations';
 import { recordsRouter } from './records/router';
 import { loadSeal, type Seal } from '../lib/seal';
 import { resolvePdfFont } from '../lib/pdf/font';
+import { contributionsRouter } from './contributions/router';
 import type { CreditClient } from '../integrations/credit';
 import type { TaxClient } from '../integrations/tax';
 import { businessDateOf } from '../domain/calendar';
@@ -193,6 +194,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(tasksRouter({ db: deps.db, temporal: deps.temporal, actionWaitMs: deps.actionWaitMs }));
   app.use(financeRouter({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue }));
   app.use(employerRouter({ db: deps.db }));
+  app.use(contributionsRouter({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue }));
   app.use(
     registerRouter({
       db: deps.db,

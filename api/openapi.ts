@@ -2,6 +2,7 @@
  * The OpenAPI document, generated from the same zod schemas that validate requests. Served at /openapi.json and
  * browsable at /docs. Every route registers itself here, so a route without a document entry stands out in review.
  */
+import { registerContributionsOpenApi } from './contributions/router';
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { CaseSearchResultSchema, CaseSearchSchema, CaseViewSchema } from './cases/router';
@@ -753,6 +754,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
   registerDocumentsOpenApi(registry, { security: signedIn });
   registerSeparationOpenApi(registry, { security: signedIn });
   registerRecordsOpenApi(registry, { security: signedIn });
+  registerContributionsOpenApi(registry, { security: signedIn });
 
   return withCommonAnswers(
     new OpenApiGeneratorV31(registry.definitions).generateDocument({

@@ -18,6 +18,7 @@ export const CASE_TYPE_CODES = {
   skill_subsidy: 'JNB', // 技能提升补贴 (Art. 50)
   calendar_year: 'GZR', // 工作日历: a year's State Council holiday notice awaited and entered (Art. 94)
   record_objection: 'QYH', // 权益记录核查 (Art. 31)
+  contribution_reconciliation: 'JFD', // 缴费对账: a sync run's differences with tax's totals looked into (Art. 24, 25)
   public_notice: 'GSH', // 公示 (Art. 49, 50): a notice is numbered like a case; its tasks are filed under it
   register_follow_up: 'DJC', // 登记督办: an overdue registration, change or late staff reduction a clerk follows up (Art. 17, 19, 21)
 } as const;

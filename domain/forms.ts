@@ -168,6 +168,21 @@ export const CalendarYearNoticeFormSchema = z
   });
 
 /**
+ * Art. 24, 25 缴费对账: the clerk's outcome for a sync run whose records disagree with tax's totals (or whose rows
+ * could not be read): looked into and explained, or referred to the tax authority to check its data, with the reasons.
+ */
+export const ContributionReconciliationFormSchema = z
+  .discriminatedUnion('decision', [
+    z.strictObject({ decision: z.literal('explained'), comment: z.string().trim().min(1, '须说明核实情况').max(1000) }),
+    z.strictObject({ decision: z.literal('referred'), reasons, comment }),
+  ])
+  .meta({
+    id: 'ContributionReconciliationForm',
+    description: '缴费对账: explained, or referred to the tax authority with the reasons (Art. 24, 25)',
+  });
+export type ContributionReconciliationForm = z.infer<typeof ContributionReconciliationFormSchema>;
+
+/**
  * Art. 80 整改意见按程序报批后送相关环节执行: the decision, by another person than the auditor who confirmed the item,
  * on the payments the item holds: released to the next run, or stopped (a benefit period from `stopDate`: the months
  * after its month are not paid and what was paid for them is recovered, Art. 42, 43; a one-off grant withdrawn).
@@ -244,6 +259,7 @@ export const FORM_SCHEMAS = {
   calendarYearNotice: CalendarYearNoticeFormSchema,
   registerFollowUp: RegisterFollowUpFormSchema,
   recordCheck: RecordCheckFormSchema,
+  contributionReconciliation: ContributionReconciliationFormSchema,
 } as const;
 export type FormName = keyof typeof FORM_SCHEMAS;
 export type FormOf<N extends FormName> = z.infer<(typeof FORM_SCHEMAS)[N]>;

@@ -137,6 +137,52 @@ export const personContributionsQuerySchema = z.object({
 export type PersonContributionsQuery = z.infer<typeof personContributionsQuerySchema>;
 export const usccParamSchema = usccSchema;
 
+/**
+ * Art. 23, 24: the platform's feed of contribution records for every person, in the order it received them: each item
+ * carries its sequence number `seq` (increasing); `after` is the last sequence number the agency stored. An item may
+ * come again (a record changed since, or a page asked twice); the agency keeps one record per person, employer and
+ * month. Items are validated one by one by the reader (a garbled row is listed, not the page refused).
+ */
+export const CONTRIBUTION_CHANGES_MAX = 5000;
+export const contributionChangesQuerySchema = z.object({
+  after: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(CONTRIBUTION_CHANGES_MAX).default(1000),
+});
+export const contributionChangeSchema = contributionRecordSchema.extend({
+  seq: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+  idNumber: residentIdNumberSchema,
+  employerUscc: usccSchema,
+});
+export type ContributionChange = z.infer<typeof contributionChangeSchema>;
+/** The page as sent: the envelope is checked, the items one by one (contributionChangeSchema). */
+export const contributionChangesPageSchema = z.object({
+  items: z.array(z.unknown()),
+  nextCursor: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  hasMore: z.boolean(),
+});
+export type ContributionChangesPage = z.infer<typeof contributionChangesPageSchema>;
+
+/** Art. 25 单位缴费信息 for reconciliation: the platform's totals of employer-months, up to 500 at once. */
+export const CONTRIBUTION_TOTALS_MAX = 500;
+export const contributionTotalsQuerySchema = z.object({
+  employerMonths: z
+    .array(z.object({ uscc: z.string(), month: monthSchema }))
+    .min(1)
+    .max(CONTRIBUTION_TOTALS_MAX),
+});
+export const contributionTotalsSchema = z.object({
+  items: z.array(
+    z.object({
+      uscc: z.string(),
+      month: monthSchema,
+      insuredCount: z.number().int().nonnegative(),
+      contributionBaseTotalFen: fenSchema,
+      amountPaidTotalFen: fenSchema,
+    }),
+  ),
+});
+export type ContributionTotals = z.infer<typeof contributionTotalsSchema>;
+
 export class TaxClient {
   constructor(private readonly http: SourceHttpClient) {}
 
@@ -193,6 +239,36 @@ export class TaxClient {
       path: `/employers/${segment(uscc)}/contributions`,
       query: { from: range.from, to: range.to },
       response: employerContributionsSchema,
+      options,
+    });
+  }
+
+  /** Art. 23, 24: the next page of the platform's contribution feed after sequence number `after`. */
+  getContributionChanges(
+    query: { after: number; limit: number },
+    options?: CallOptions,
+  ): Promise<ContributionChangesPage> {
+    return this.http.call({
+      operation: 'getContributionChanges',
+      method: 'GET',
+      path: '/contributions/changes',
+      query: { after: String(query.after), limit: String(query.limit) },
+      response: contributionChangesPageSchema,
+      options,
+    });
+  }
+
+  /** Art. 24, 25: the platform's totals per employer-month (count, bases, amounts paid), for reconciliation. */
+  getContributionTotals(
+    employerMonths: { uscc: string; month: string }[],
+    options?: CallOptions,
+  ): Promise<ContributionTotals> {
+    return this.http.call({
+      operation: 'getContributionTotals',
+      method: 'POST',
+      path: '/contributions/totals/query',
+      body: { employerMonths },
+      response: contributionTotalsSchema,
       options,
     });
   }

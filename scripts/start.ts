@@ -25,6 +25,7 @@ import { ensureMonitoringScheduleAt } from '../lib/monitoring-schedule';
 import { ensureJobRetentionSchedulesAt } from '../lib/job-retention-schedule';
 import { ensureCalendarScheduleAt } from '../lib/calendar-schedule';
 import { ensureRegisterScheduleAt } from '../lib/register-schedule';
+import { ensureContributionSyncScheduleAt } from '../lib/contribution-sync-schedule';
 import { ensureWorkflowBundle } from '../worker/bundle';
 import { searchAttributeCliFlags } from '../contracts/search-attributes';
 import { portInUse, startService, waitUntil, type Service } from './services';
@@ -219,6 +220,13 @@ async function main() {
     say(`working-day calendar checked daily at 07:00 Asia/Shanghai (schedule ${scheduleId})`);
   } catch (err) {
     say(`could not create the calendar check schedule (${(err as Error).message}); restart to try again`);
+  }
+  // Art. 23, 24: contribution records pulled from the tax platform hourly (a Temporal Schedule, created once).
+  try {
+    const { scheduleId } = await ensureContributionSyncScheduleAt(target, cfg.TEMPORAL_TASK_QUEUE);
+    say(`contribution records pulled from the tax platform hourly (schedule ${scheduleId})`);
+  } catch (err) {
+    say(`could not create the contribution sync schedule (${(err as Error).message}); restart to try again`);
   }
   for (const s of services) {
     void s.exited.then((code) => {

@@ -12,6 +12,20 @@ import { addDays, toDays } from './calendar';
 import { hashString } from './prng';
 import { INVOLUNTARY_REASONS, World, isLuhnValid } from './world';
 import type { BackPayment, PersonCore, PersonRecords } from './world';
+import type { ContributionRecord } from '../integrations/tax';
+
+/**
+ * The feed's sequence numbers (Art. 23, 24): the records the platform held at start come person by person, each
+ * person's records in order, numbered `index × FEED_STRIDE + position + 1`; what changes later (back payments) is
+ * appended after all of them, numbered from `persons × FEED_STRIDE + 1`.
+ */
+export const FEED_STRIDE = 10_000;
+
+export interface ContributionChangeEntry {
+  seq: number;
+  idNumber: string;
+  record: ContributionRecord;
+}
 
 export interface SimulatorOptions {
   seed: string;
@@ -149,6 +163,8 @@ export class Simulator {
   readonly marketChanges = new Map<string, MarketChange[]>();
   /** Letters sent by the case system, and generated inbound letters once something changed them. */
   readonly letters = new Map<string, LetterRecord>();
+  /** Records that changed after start (back payments), in the order the platform received them (the feed's tail). */
+  readonly contributionChanges: ContributionChangeEntry[] = [];
 
   constructor(options: SimulatorOptions) {
     this.world = new World(options);
@@ -171,6 +187,7 @@ export class Simulator {
     this.pensionEmployerUpdates.clear();
     this.letters.clear();
     this.marketChanges.clear();
+    this.contributionChanges.length = 0;
   }
 
   /** Art. 24-26: the person's paid records and arrears, with the back payments ordered so far. */
@@ -184,8 +201,51 @@ export class Simulator {
   }
 
   addBackPayment(backPayment: BackPayment): void {
+    const persons =
+      backPayment.personIndex === null
+        ? this.world.staffOf(backPayment.employerIndex)
+        : [this.world.person(backPayment.personIndex)];
+    const key = (r: ContributionRecord) => `${r.employerUscc}/${r.month}/${r.receiptDate}/${r.amountPaidFen}`;
+    const before = new Map(persons.map((p) => [p.index, new Set(this.records(p).paid.map(key))]));
     this.backPayments.push(backPayment);
     this.recordsVersion++;
+    // Art. 26: the months paid back reach the feed as new records (补记到对应费款所属期, with their receipt date).
+    for (const person of persons) {
+      const had = before.get(person.index)!;
+      for (const record of this.records(person).paid) {
+        if (had.has(key(record))) continue;
+        const seq = this.world.personCount * FEED_STRIDE + this.contributionChanges.length + 1;
+        this.contributionChanges.push({ seq, idNumber: person.idNumber, record });
+      }
+    }
+  }
+
+  /** Art. 23, 24: the feed's items after sequence number `after`, at most `limit`; see FEED_STRIDE. */
+  contributionFeed(
+    after: number,
+    limit: number,
+  ): { items: (ContributionRecord & { seq: number; idNumber: string })[]; nextCursor: number; hasMore: boolean } {
+    const items: (ContributionRecord & { seq: number; idNumber: string })[] = [];
+    const tail = this.world.personCount * FEED_STRIDE;
+    for (let p = Math.floor(after / FEED_STRIDE); p < this.world.personCount && items.length < limit; p++) {
+      const person = this.world.person(p);
+      const paid = this.records(person).paid;
+      for (let k = 0; k < paid.length && items.length < limit; k++) {
+        const seq = p * FEED_STRIDE + k + 1;
+        if (seq > after) items.push({ seq, idNumber: person.idNumber, ...paid[k]! });
+      }
+    }
+    for (const change of this.contributionChanges) {
+      if (items.length >= limit) break;
+      if (change.seq > after) items.push({ seq: change.seq, idNumber: change.idNumber, ...change.record });
+    }
+    const last = items.at(-1)?.seq ?? Math.max(after, 0);
+    const end = this.contributionChanges.at(-1)?.seq ?? tail;
+    return {
+      items,
+      nextCursor: items.length < limit ? Math.max(last, after) : last,
+      hasMore: items.length >= limit && last < end,
+    };
   }
 
   dateOfDeath(person: PersonCore): string | null {

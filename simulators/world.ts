@@ -263,10 +263,14 @@ export class World {
     const rng = streamFor(this.seed, 'contributions', person.index);
     const paid: ContributionRecord[] = [];
     const arrears: ArrearsRecord[] = [];
+    // One record per person, employer and month (Art. 25): two spells at the same employer that overlap pay once.
+    const kept = new Set<string>();
     for (const spell of person.spells) {
       const employer = this.employers[spell.employerIndex]!;
       for (let month = spell.startMonth; month <= spell.endMonth; month++) {
         const receiptDay = rng.int(8, 25);
+        if (kept.has(`${employer.index}/${month}`)) continue;
+        kept.add(`${employer.index}/${month}`);
         const contributionBaseFen = this.baseFen(person, month);
         const amountFen = Math.round(contributionBaseFen * contributionRate(month));
         let block: ArrearsBlock | undefined;

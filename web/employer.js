@@ -17,7 +17,70 @@ async function start() {
   }
   staffHeader(me.data);
   await showRegister();
+  await showContributions();
   await showMine();
+}
+
+/**
+ * Art. 23, 25: the company's contribution records per month as the agency keeps them from the tax platform (单位缴费
+ *信息: 缴费人数, 缴费基数总额, 实际缴费金额, 费款所属期, 到账日期), the last 24 months; each month opens its staff's
+ * records (缴费人员明细).
+ */
+async function showContributions() {
+  const res = await api('/employer/contributions');
+  if (!res.ok) return notify(errorText(res), 'error');
+  const months = res.data.months.slice(-24).reverse();
+  fill(
+    $('#contributions'),
+    h('h2', { id: 'contributions-h' }, '本单位缴费信息（规程第二十三条、第二十五条）'),
+    h('p', {}, '以下为经办机构按税务部门传递的缴费信息生成的缴费记录（最近24个月）。'),
+    table(
+      '单位缴费信息',
+      [
+        { title: '费款所属期', cell: (m) => m.month },
+        { title: '缴费人数', cell: (m) => String(m.insuredCount) },
+        { title: '缴费基数总额', cell: (m) => yuan(m.baseTotalFen) },
+        { title: '实际缴费金额', cell: (m) => yuan(m.amountPaidTotalFen) },
+        { title: '到账日期', cell: (m) => m.receiptDate },
+        {
+          title: '明细',
+          cell: (m) =>
+            h(
+              'button',
+              { type: 'button', onclick: () => showContributionStaff(m.month) },
+              `查看${m.month}缴费人员明细`,
+            ),
+        },
+      ],
+      months,
+      '暂无缴费记录',
+    ),
+  );
+}
+
+/** Art. 23 缴费人员明细: the staff's records of one month (identity numbers masked). */
+async function showContributionStaff(month) {
+  const res = await api(`/employer/contributions/${encodeURIComponent(month)}`);
+  if (!res.ok) return notify(errorText(res), 'error');
+  fill(
+    $('#contribution-staff'),
+    h('h2', { id: 'contribution-staff-h' }, `缴费人员明细（费款所属期 ${month}）`),
+    table(
+      `${month} 缴费人员明细`,
+      [
+        { title: '公民身份号码', cell: (i) => i.idNumberMasked },
+        { title: '姓名', cell: (i) => i.name ?? '—' },
+        { title: '缴费基数', cell: (i) => yuan(i.contributionBaseFen) },
+        { title: '实际缴费金额', cell: (i) => yuan(i.amountPaidFen) },
+        { title: '到账日期', cell: (i) => i.receiptDate },
+        { title: '补缴', cell: (i) => (i.backPayment ? '是' : '否') },
+      ],
+      res.data.items,
+      '本月暂无缴费人员',
+    ),
+  );
+  $('#contribution-staff').hidden = false;
+  $('#contribution-staff').focus();
 }
 
 /** Art. 16: the company's registration, every item; the representative's and agent's documents by their kind. */

@@ -25,6 +25,7 @@ export const LABELS = {
     claim_approve: '失业保险金审批',
     revocation_approval: '撤销核定审批',
     calendar_year_notice: '录入国务院办公厅节假日安排通知（工作日历）',
+    contribution_reconciliation: '缴费对账差异核实',
     childbirth_subsidy_review: '医疗补助金审核',
     childbirth_subsidy_approval: '医疗补助金审批',
     survivor_benefits_review: '丧葬补助金和抚恤金审核',
@@ -64,6 +65,8 @@ export const LABELS = {
     overpayment_recovery: '待遇追回',
     determination_revocation: '撤销核定',
     calendar_year: '工作日历',
+    contribution_reconciliation: '缴费对账',
+    contribution_sync: '缴费信息同步',
     childbirth_subsidy: '医疗补助金',
     survivor_benefits: '丧葬补助金和抚恤金',
     skill_subsidy: '技能提升补贴',
@@ -78,6 +81,8 @@ export const LABELS = {
   },
   caseStatus: {
     received: '已收到申请',
+    explained: '已核实说明', // a reconciliation looked into, an objection to the entitlement record answered (Art. 24, 31)
+    referred: '已转税务部门核实',
     awaiting_acceptance: '待受理',
     awaiting_materials: '待补充材料',
     awaiting_arrears: '待补缴欠费',
@@ -107,7 +112,6 @@ export const LABELS = {
     dismissed: '经核实不予处理',
     // Art. 31: an objection to the entitlement record.
     awaiting_check: '核查中',
-    explained: '已核查说明',
   },
   taskStatus: { open: '待办', completed: '已办结', cancelled: '已撤销' },
   event: {
@@ -146,6 +150,9 @@ export const LABELS = {
     deadline_recomputed: '工作日历录入后重新计算期限',
     // 工作日历
     calendar_notice_awaited: '待录入国务院办公厅节假日安排通知',
+    contribution_differences_found: '缴费记录与税务部门合计不符，待核实',
+    contribution_differences_explained: '缴费对账差异已核实说明',
+    contribution_differences_referred: '缴费对账差异已转税务部门核实',
     calendar_notice_entered: '已录入节假日安排通知',
     // 发放 (Art. 39, 42, 80)
     account_corrected: '更正待遇发放账户',
@@ -302,6 +309,7 @@ export const LABELS = {
     handled: '已督促办理',
     corrected: '记录有误，予以更正',
     explained: '记录无误，作出说明',
+    referred: '转税务部门核实',
   },
   payableStatus: { pending: '待发放', sent: '已报送银行', paid: '已发放', failed: '发放失败', cancelled: '已取消' },
   bucket: { overdue: '已超期', due_today: '今日到期', within_2_workdays: '2个工作日内到期', later: '其后到期' },

@@ -43,6 +43,12 @@ const FORMS = {
       ['dismissed', '核实无需办理', { reasons: true }],
     ],
   },
+  contributionReconciliation: {
+    decisions: [
+      ['explained', '已核实说明'],
+      ['referred', '转税务部门核实', { reasons: true }],
+    ],
+  },
 };
 
 function decisionForm(task, formName) {

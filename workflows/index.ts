@@ -17,3 +17,4 @@ export { employerChange } from './employer-change';
 export { staffReduction, registerFollowUp } from './separations';
 export { registerDailyRun } from './register-daily';
 export { recordObjection } from './record-objection';
+export { contributionSync, contributionReconciliation } from './contribution-sync';

@@ -3,8 +3,14 @@ import { Router } from 'express';
 import type { Request } from 'express';
 import { z } from 'zod';
 import { divisionCodeSchema, personQuerySchema } from '../../integrations/schemas';
-import { monthRangeSchema, personContributionsQuerySchema } from '../../integrations/tax';
+import {
+  contributionChangesQuerySchema,
+  contributionTotalsQuerySchema,
+  monthRangeSchema,
+  personContributionsQuerySchema,
+} from '../../integrations/tax';
 import type {
+  ContributionTotals,
   EmployerArrears,
   EmployerContributions,
   EmployerList,
@@ -83,9 +89,8 @@ export function taxRoutes(sim: Simulator): Router {
     res.json(answer);
   });
 
-  router.get('/employers/:uscc/contributions', (req, res) => {
-    const employer = employerOf(req);
-    const range = parse(monthRangeSchema, req.query);
+  /** Art. 25 单位缴费信息 of one employer per month in the range, from its staff's records. */
+  const employerMonths = (employer: EmployerCore, range: { from?: string | undefined; to?: string | undefined }) => {
     const months = new Map<string, EmployerContributions['months'][number]>();
     for (const person of world.staffOf(employer.index)) {
       for (const r of sim.records(person).paid) {
@@ -104,11 +109,44 @@ export function taxRoutes(sim: Simulator): Router {
         months.set(r.month, row);
       }
     }
+    return months;
+  };
+
+  router.get('/employers/:uscc/contributions', (req, res) => {
+    const employer = employerOf(req);
+    const months = employerMonths(employer, parse(monthRangeSchema, req.query));
     const answer: EmployerContributions = {
       uscc: employer.uscc,
       months: [...months.values()].sort((a, b) => a.month.localeCompare(b.month)),
     };
     res.json(answer);
+  });
+
+  // Art. 23, 24: every person's records in the order received (simulator.ts FEED_STRIDE), a page after `after`.
+  router.get('/contributions/changes', (req, res) => {
+    const q = parse(contributionChangesQuerySchema, req.query);
+    res.json(sim.contributionFeed(q.after, q.limit));
+  });
+
+  // Art. 24, 25: the totals of employer-months (reconciliation); an employer-month without records answers zeros.
+  router.post('/contributions/totals/query', (req, res) => {
+    const q = body(contributionTotalsQuerySchema, req);
+    const byEmployer = new Map<string, ReturnType<typeof employerMonths> | null>();
+    const items: ContributionTotals['items'] = q.employerMonths.map(({ uscc, month }) => {
+      if (!byEmployer.has(uscc)) {
+        const employer = world.findEmployer(uscc);
+        byEmployer.set(uscc, employer ? employerMonths(employer, {}) : null);
+      }
+      const row = byEmployer.get(uscc)?.get(month);
+      return {
+        uscc,
+        month,
+        insuredCount: row?.insuredCount ?? 0,
+        contributionBaseTotalFen: row?.contributionBaseTotalFen ?? 0,
+        amountPaidTotalFen: row?.amountPaidTotalFen ?? 0,
+      };
+    });
+    res.json({ items });
   });
 
   router.get('/employers/:uscc/arrears', (req, res) => {

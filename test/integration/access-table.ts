@@ -62,6 +62,8 @@ const CASE_WORKERS = ['intake', 'reviewer', 'second_reviewer', 'approver', 'supe
 const SUPERVISION = ['auditor', 'supervisor'] as const;
 /** Art. 9, 30: staff who read an entitlement record with a reason (PERSON_SEARCH_ROLES). */
 const RECORD_READERS = ['intake', 'reviewer', 'second_reviewer', 'approver', 'auditor', 'supervisor'] as const;
+/** The records' clerks (api/contributions/router.ts). */
+const CONTRIBUTION_CLERKS = ['reviewer', 'second_reviewer', 'approver', ...SUPERVISION] as const;
 const publicEndpoint: AccessRule = { roles: 'public' };
 /** A case of the person or of the agency: other agencies, other roles and other applicants are told it does not exist. */
 const caseAction = (roles: readonly Role[], applicant?: 'own'): AccessRule => ({
@@ -162,6 +164,14 @@ export const ACCESS_TABLE: Record<string, AccessRule> = {
   'POST /admin/policy/entries': { roles: ['administrator'] },
   // Employers (Art. 8, 49).
   'GET /employer/claims': { roles: ['employer_agent'] },
+  // Contribution records (Art. 23-25): the employer's agent sees its own employer's; the records' clerks the sync.
+  'GET /employer/contributions': { roles: ['employer_agent'] },
+  'GET /employer/contributions/{month}': { roles: ['employer_agent'] },
+  'POST /contributions/sync/runs': { roles: CONTRIBUTION_CLERKS },
+  'GET /contributions/sync/runs': { roles: CONTRIBUTION_CLERKS },
+  'GET /contributions/sync/differences': { roles: CONTRIBUTION_CLERKS },
+  'GET /contributions/sync/problems': { roles: CONTRIBUTION_CLERKS },
+  'POST /contributions/persons/query': { roles: CONTRIBUTION_CLERKS },
   'POST /job-retention/applications': { roles: ['employer_agent'] },
   'POST /job-retention/screenings': { roles: ['supervisor'] },
   // Finance (Art. 39, 62, 63).
