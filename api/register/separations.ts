@@ -77,7 +77,6 @@ export const StaffReductionSchema = z
 export type StaffReduction = z.infer<typeof StaffReductionSchema>;
 export const RelationParamSchema = z.object({ relationId: z.string().regex(/^\d{1,18}$/, '须为数字') });
 
-
 const unmaskedFor = (user: AuthUser) =>
   user.roles.includes('employer_agent') || user.roles.some((r) => PERSON_UNMASKED_ROLES.includes(r as StaffRole));
 
@@ -169,7 +168,12 @@ export function separationRouter(deps: SeparationDeps): Router {
         409,
         'already_suspended',
         `该职工在本单位的参保关系已${RELATION_STATUS_LABELS[relation.status as RelationStatus] ?? relation.status}（失业时间 ${relation.endedOn ? isoDate(relation.endedOn) : '—'}），不能重复办理减员`,
-        [{ path: 'personNumber', message: `已${RELATION_STATUS_LABELS[relation.status as RelationStatus] ?? relation.status}` }],
+        [
+          {
+            path: 'personNumber',
+            message: `已${RELATION_STATUS_LABELS[relation.status as RelationStatus] ?? relation.status}`,
+          },
+        ],
       );
     }
     const today = businessDateOf(now());

@@ -3,54 +3,35 @@
  * Chinese with the contribution months counted once (Art. 32), amounts in 元, the signed 权益记录单 to download, and
  * the objection form (Art. 31); WCAG 2.1 AA checked, screenshot kept.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { createHash, randomBytes } from 'node:crypto';
 import { residentIdBirthDate, residentIdSex } from '../../domain/identity';
 import { employerRegistrationBody } from '../support/employers';
-import { startApi, type RunningApi } from '../support/api';
+import type { RunningApi } from '../support/api';
 import { findPeople } from '../support/claimants';
-import { createTestDatabase, type TestDatabase } from '../support/db';
-import { devServerEnv, startWorker, uniqueTaskQueue, type RunningWorker } from '../support/temporal';
+import type { TestDatabase } from '../support/db';
 import { userWithToken } from '../support/users';
-import { sourcesOf, startSimulator, type RunningSimulator } from '../sources/support';
-import { launchBrowser, screenshot, SKIP, type Browser } from './support';
+import type { RunningSimulator } from '../sources/support';
+import { screenshot, SKIP, type Browser } from './support';
+import { startRegisterServers, type RegisterServers } from './servers';
 
-let env: TestWorkflowEnvironment;
-let tdb: TestDatabase;
+let servers: RegisterServers;
 let sim: RunningSimulator;
-let worker: RunningWorker;
 let api: RunningApi;
+let tdb: TestDatabase;
 let browser: Browser;
 let page: Page;
-const taskQueue = uniqueTaskQueue('browser-record');
 
 describe.skipIf(SKIP)('the entitlement record on the person’s page (Art. 29, 31, 32)', () => {
+  // The servers of the register's page tests (test/browser/servers.ts), the person's sources among them.
   beforeAll(async () => {
-    browser = await launchBrowser();
+    servers = await startRegisterServers('browser-record');
+    ({ sim, api, tdb, browser } = servers);
     page = browser.page;
-    env = await devServerEnv();
-    tdb = await createTestDatabase();
-    sim = await startSimulator();
-    const sources = sourcesOf(sim);
-    worker = await startWorker(env.nativeConnection, taskQueue, { db: tdb.db, sources, bank: sources.bank });
-    api = await startApi({
-      db: tdb.db,
-      temporalAddress: inject('devServerAddress'),
-      taskQueue,
-      sms: sources.sms,
-      tax: sources.tax,
-      credit: sources.credit,
-    });
   });
   afterAll(async () => {
-    await browser?.close();
-    await api?.close();
-    await worker?.stop();
-    await sim?.close();
-    await tdb?.drop();
-    await env?.teardown();
+    await servers?.close();
   });
 
   it('shows the person their record, months counted once, and downloads the signed 权益记录单 (Art. 29, 32, 10)', async () => {

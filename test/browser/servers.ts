@@ -36,6 +36,7 @@ export async function startRegisterServers(name: string): Promise<RegisterServer
     sms: sources.sms,
     tax: sources.tax,
     credit: sources.credit,
+    hukou: sources.hukou,
   });
   return {
     browser,
