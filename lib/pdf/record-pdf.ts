@@ -12,6 +12,7 @@
  * text out in pages; pdf-lib cannot open a collection, and Chromium's print would start a browser per document.
  */
 import { readFileSync } from 'node:fs';
+import * as fontkit from 'fontkit';
 import PDFDocument from 'pdfkit';
 import { PDFDocument as PdfLibDocument } from 'pdf-lib';
 import { pdflibAddPlaceholder } from '@signpdf/placeholder-pdf-lib';
@@ -268,7 +269,8 @@ export function renderRecordPdf(record: EntitlementRecord, meta: IssueMeta, font
     doc.on('data', (c: Buffer) => chunks.push(c));
     doc.on('end', () => resolve(Buffer.concat(chunks)));
     doc.on('error', reject);
-    doc.registerFont('cjk', fontOf(font), font.family);
+    // pdfkit takes a parsed fontkit face as it takes a file (its PDFFontFactory); the typings know files only.
+    doc.registerFont('cjk', faceOf(font) as unknown as Buffer);
     doc.font('cjk');
 
     doc
@@ -325,13 +327,22 @@ export function renderRecordPdf(record: EntitlementRecord, meta: IssueMeta, font
   });
 }
 
-/** The font file, read once per path. */
-const fontData = new Map<string, Buffer>();
-const fontOf = (font: PdfFont) => {
-  let data = fontData.get(font.path);
-  if (!data) fontData.set(font.path, (data = readFileSync(font.path)));
-  return data;
-};
+/**
+ * The font face, parsed once per process (per path and face). Parsing it again for each document (what pdfkit does
+ * with a file or its bytes) decoded the collection's tables (loca, hmtx, cmap: tens of thousands of glyphs) every time,
+ * the largest cost of a document. The face is shared read-only: each document makes its own subset of it.
+ */
+const faces = new Map<string, fontkit.Font>();
+function faceOf(font: PdfFont): fontkit.Font {
+  const key = `${font.path}#${font.family ?? ''}`;
+  let face = faces.get(key);
+  if (!face) {
+    const parsed = fontkit.create(readFileSync(font.path), font.family);
+    if (!('layout' in parsed)) throw new Error(`${font.path} is a font collection: name its face (#PostScriptName)`);
+    faces.set(key, (face = parsed));
+  }
+  return face;
+}
 
 /** Art. 10: the PDF signed with the agency's seal (PAdES, adbe.pkcs7.detached). */
 export async function signRecordPdf(
