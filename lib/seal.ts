@@ -72,7 +72,20 @@ class SealSigner extends Signer {
       ],
     });
     p7.sign({ detached: true });
-    return Buffer.from(forge.asn1.toDer(p7.toAsn1()).getBytes(), 'binary');
+    const asn1 = p7.toAsn1();
+    // forge writes the signer's issuer (issuerAndSerialNumber) by encoding its UTF8String values a second time, so a
+    // Chinese name no longer matches the certificate and a reader answers "signer certificate not found" (openssl cms
+    // -verify). The issuer is put back as the certificate itself encodes it; the signature covers the signed
+    // attributes only, not this field.
+    const tbs = (forge.pki.certificateToAsn1(this.certificate).value as forge.asn1.Asn1[])[0]!;
+    const fields = tbs.value as forge.asn1.Asn1[];
+    const issuer = fields[fields[0]!.tagClass === forge.asn1.Class.CONTEXT_SPECIFIC ? 3 : 2]!;
+    const signedData = ((asn1.value as forge.asn1.Asn1[])[1]!.value as forge.asn1.Asn1[])[0]!;
+    const parts = signedData.value as forge.asn1.Asn1[];
+    for (const info of parts[parts.length - 1]!.value as forge.asn1.Asn1[]) {
+      ((info.value as forge.asn1.Asn1[])[1]!.value as forge.asn1.Asn1[])[0] = issuer;
+    }
+    return Buffer.from(forge.asn1.toDer(asn1).getBytes(), 'binary');
   }
 }
 
