@@ -89,6 +89,9 @@ export function documentsRouter(deps: { db: Db; store: DocumentStore; maxBytes: 
   const now = deps.now ?? (() => new Date());
   const upload = multer({
     storage: multer.memoryStorage(),
+    // Browsers (and fetch) write a file name in UTF-8 without RFC 5987's filename*: read it so, not as busboy's
+    // default latin1, so that 解除劳动合同证明.pdf is kept as it was named (Art. 84).
+    defParamCharset: 'utf8',
     limits: { fileSize: deps.maxBytes, files: 1, fields: 4, fieldSize: 256, parts: 5 },
   }).single('file');
 
