@@ -79,7 +79,8 @@ export function registerDocumentsOpenApi(registry: OpenAPIRegistry, options: Ope
   registry.registerPath({
     method: 'post',
     path: '/documents/{id}/certification',
-    summary: 'The clerk’s 与原件核对无误 mark on a copy of an original (Art. 14); marked once, the same answer after',
+    summary:
+      'The clerk’s 与原件核对无误 mark on a copy of an original (Art. 14); marked once: the same clerk again gets the same answer, another clerk 409',
     tags,
     ...security,
     request: { params: idParam, body: { required: true, content: json(CertificationSchema) } },
@@ -88,6 +89,9 @@ export function registerDocumentsOpenApi(registry: OpenAPIRegistry, options: Ope
       400: error('The body is not { "checked": true }'),
       403: error('Not a clerk of the case (clerk_only)'),
       404: error('No such document for you'),
+      409: error(
+        'Marked already by another clerk (document_already_certified, rule certified_once): the message names who and when; the first mark stands',
+      ),
     },
   });
 }

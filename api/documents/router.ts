@@ -76,6 +76,10 @@ export const documentView = (d: DocumentRow): z.infer<typeof DocumentSchema> => 
 export const takesUpload = (req: Request): boolean =>
   req.method === 'POST' && /^\/cases\/[^/]+\/documents\/?$/.test(req.path) && req.is('multipart/form-data') !== false;
 
+/** An instant as people in Liaoning read it: '2026-12-07 09:30' (Beijing time, UTC+8, no daylight saving). */
+const beijingMinute = (at: Date): string =>
+  new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
+
 interface Caller {
   role: string;
   id: string | null;
@@ -250,16 +254,23 @@ export function documentsRouter(deps: { db: Db; store: DocumentStore; maxBytes: 
     res.send(bytes);
   });
 
+  /**
+   * Art. 14: one 与原件核对无误 mark per document, by the clerk who checked the original. The mark is set by a
+   * conditional update (only while unmarked), so of two clerks at the same moment one mark stands and the other is
+   * not written over it: the same clerk again gets the same answer (a retry), another clerk 409 naming whose mark it is
+   * and when — a 200 would let them believe their own check was recorded.
+   */
   router.post('/documents/:id/certification', async (req, res) => {
     const { d, caller } = await documentFor(req, true);
     if (!caller.clerk) throw new ApiError(403, 'clerk_only', '“与原件核对无误”须由经办人员核对原件后注明（第十四条）');
     parseOr400(CertificationSchema, req.body ?? {});
-    if (d.certifiedAt) return res.json(documentView(d)); // marked already: the same answer
-    const row = await db.$transaction(async (tx) => {
-      const updated = await tx.document.update({
-        where: { id: d.id },
-        data: { certifiedById: caller.id, certifiedByName: caller.name, certifiedAt: now() },
+    const marked = await db.$transaction(async (tx) => {
+      const at = now();
+      const { count } = await tx.document.updateMany({
+        where: { id: d.id, certifiedAt: null },
+        data: { certifiedById: caller.id, certifiedByName: caller.name, certifiedAt: at },
       });
+      if (count === 0) return null;
       await audit(tx, {
         actor: { id: caller.id, username: caller.name },
         action: 'document_certified',
@@ -268,10 +279,22 @@ export function documentsRouter(deps: { db: Db; store: DocumentStore; maxBytes: 
         caseNumber: d.caseNumber,
         after: { certified: '与原件核对无误' },
         requestId: String(req.id),
+        at,
       });
-      return updated;
+      return tx.document.findUniqueOrThrow({ where: { id: d.id } });
     });
-    res.json(documentView(row));
+    if (marked) return res.json(documentView(marked));
+    const row = await db.document.findUniqueOrThrow({ where: { id: d.id } });
+    const sameClerk = caller.id !== null ? row.certifiedById === caller.id : row.certifiedByName === caller.name;
+    if (sameClerk) return res.json(documentView(row)); // marked already by this clerk: the same answer
+    const by = row.certifiedByName!;
+    const when = beijingMinute(row.certifiedAt!);
+    throw new ApiError(
+      409,
+      'document_already_certified',
+      `该材料已由${by}于${when}注明“与原件核对无误”，不再重复注明（第十四条）`,
+      [{ path: 'checked', message: `已由${by}于${when}核对`, rule: 'certified_once' }],
+    );
   });
 
   return router;
