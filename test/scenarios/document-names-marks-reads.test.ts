@@ -114,7 +114,7 @@ describe('Documents: the file name and the 与原件核对无误 mark (Art. 14, 
 describe('个人权益记录的查询留痕 (Art. 30)', () => {
   it('Art. 30: a clerk’s and an employer agent’s reads of a person’s entry each leave an audit row (who, whom, when); the person’s own does not', async () => {
     let found: SimEmployer | undefined;
-    for (let offset: number | null = 0; offset !== null && !found; ) {
+    for (let offset: number | null = 0; offset !== null && !found;) {
       const page: { items: SimEmployer[]; nextOffset: number | null } = await s.sim.admin(
         'GET',
         `/employers?limit=200&offset=${offset}&filter=!has_arrears`,
