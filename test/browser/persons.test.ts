@@ -11,7 +11,7 @@ import { startApi, type RunningApi } from '../support/api';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { devServerEnv, startWorker, uniqueTaskQueue, type RunningWorker } from '../support/temporal';
 import { userWithToken } from '../support/users';
-import { employerRegistrationBody, type SimEmployer } from '../support/employer-registration';
+import { employerRegistrationBody, personRegistrationBody, type SimEmployer } from '../support/employer-registration';
 import { findPeople } from '../support/claimants';
 import { sourcesOf, startSimulator, type RunningSimulator } from '../sources/support';
 import {
@@ -153,20 +153,7 @@ describe.skipIf(SKIP)('the staff tab on the agent’s page and the clerk’s per
     const registered = await fetch(`${api.url}/employers/${employer.registerNumber}/persons`, {
       method: 'POST',
       headers: { ...employer.agent, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        channel: 'online',
-        idType: 'resident_id_card',
-        idNumber: p!.idNumber,
-        name: p!.name,
-        sex: residentIdSex(p!.idNumber),
-        birthDate: residentIdBirthDate(p!.idNumber),
-        phone: p!.mobile,
-        hukouDivision: p!.hukouDivisionCode,
-        hukouAddress: '辽宁省沈阳市和平区某街道',
-        residence: '辽宁省沈阳市沈河区某小区1号楼',
-        insuredSince: today,
-        hiredOn: today,
-      }),
+      body: JSON.stringify(personRegistrationBody(p!, today)),
     });
     expect(registered.status).toBe(201);
     const { personNumber } = (await registered.json()) as { personNumber: string };

@@ -5,9 +5,8 @@
  * looked at whom and when (Art. 30). On the real servers: API, worker, workflows, PostgreSQL, the simulators.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { residentIdBirthDate, residentIdSex } from '../../domain/identity';
 import { residentId } from '../support/fixtures';
-import { employerRegistrationBody, type SimEmployer } from '../support/employer-registration';
+import { employerRegistrationBody, personRegistrationBody, type SimEmployer } from '../support/employer-registration';
 import { startScenario, type Scenario } from './harness';
 
 let s: Scenario;
@@ -133,20 +132,7 @@ describe('个人权益记录的查询留痕 (Art. 30)', () => {
     const today = await s.today();
     const registered = await s.call('POST', `/employers/${employer.body.registerNumber}/persons`, {
       headers: agent,
-      body: {
-        channel: 'online',
-        idType: 'resident_id_card',
-        idNumber: p!.idNumber,
-        name: p!.name,
-        sex: residentIdSex(p!.idNumber),
-        birthDate: residentIdBirthDate(p!.idNumber),
-        phone: p!.mobile,
-        hukouDivision: p!.hukouDivisionCode,
-        hukouAddress: '辽宁省沈阳市和平区某街道',
-        residence: '辽宁省沈阳市沈河区某小区1号楼',
-        insuredSince: today,
-        hiredOn: today,
-      },
+      body: personRegistrationBody(p!, today),
     });
     expect(registered.status, JSON.stringify(registered.body)).toBe(201);
     const pn = registered.body.personNumber as string;
