@@ -29,6 +29,9 @@ import { CaseNumberParamSchema } from '../claims/schema';
 /** The clerks who take materials at a window or in review and may mark a copy (Art. 14). */
 export const CLERKS_WHO_TAKE_MATERIALS = ['intake', 'reviewer', 'second_reviewer', 'approver', 'supervisor'];
 
+/** The text parts of an upload: the kind and nothing else (the file is the one file part). */
+const UploadFieldsSchema = z.strictObject({ kind: z.enum(DOCUMENT_KIND_NAMES, { message: '须为材料种类之一' }) });
+
 export const DocumentIdParamSchema = z.object({ id: z.uuid({ message: '须为材料编号（UUID）' }) });
 export const CertificationSchema = z
   .strictObject({
@@ -159,9 +162,10 @@ export function documentsRouter(deps: { db: Db; store: DocumentStore; maxBytes: 
         '上传内容有误',
       );
     }
-    const kind = parseOr400(z.object({ kind: z.enum(DOCUMENT_KIND_NAMES, { message: '须为材料种类之一' }) }), {
-      kind: (req.body as Record<string, unknown> | undefined)?.kind,
-    }).kind;
+    const fields = { ...((req.body as Record<string, unknown> | undefined) ?? {}) };
+    if ('file' in fields)
+      throw validationError([{ path: 'file', message: '材料须作为文件上传，不能是文字', rule: 'multipart' }]);
+    const { kind } = parseOr400(UploadFieldsSchema, fields);
     if (!KINDS_BY_CASE_TYPE[c.caseType]?.includes(kind))
       throw new ApiError(422, 'kind_not_for_case', `本案件不需要「${DOCUMENT_KINDS[kind].label}」`, [
         { path: 'kind', message: '该材料种类不属于本案件', rule: 'kind_not_for_case' },

@@ -62,6 +62,33 @@ describe('Documents: the file name and the 与原件核对无误 mark (Art. 14, 
     expect(decodeURIComponent(/filename\*=UTF-8''([^;]+)/.exec(disposition)?.[1] ?? '')).toBe(name);
   });
 
+  it('Art. 14, 84: an upload is the kind and the file alone: another part, or the file sent as text, is refused 400 naming it; nothing is written', async () => {
+    const caseNumber = await caseAwaitingMaterials('863');
+    const { 'content-type': _json, ...intake } = (await s.staffOf(CITY)).intake.headers;
+    const send = async (form: FormData) => {
+      const r = await fetch(`${s.api.url}/cases/${caseNumber}/documents`, {
+        method: 'POST',
+        headers: intake,
+        body: form,
+      });
+      return { status: r.status, body: (await r.json()) as any };
+    };
+    const extra = new FormData();
+    extra.set('kind', 'identity_verification');
+    extra.set('note', '补充说明');
+    extra.set('file', new Blob([new Uint8Array(PDF)], { type: 'application/pdf' }), 'scan.pdf');
+    const refused = await send(extra);
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.fields).toEqual([expect.objectContaining({ path: 'note' })]);
+    const asText = new FormData();
+    asText.set('kind', 'identity_verification');
+    asText.set('file', PDF.toString('latin1'));
+    const text = await send(asText);
+    expect(text.status).toBe(400);
+    expect(text.body.error.fields).toEqual([expect.objectContaining({ path: 'file', rule: 'multipart' })]);
+    expect(await s.tdb.sql('SELECT id FROM document WHERE case_number = $1', [caseNumber])).toEqual([]);
+  });
+
   it('Art. 14: two clerks marking the same copy at once — one mark stands, the other is told whose it is (409); the same clerk again gets the same answer', async () => {
     const caseNumber = await caseAwaitingMaterials('862');
     const staff = await s.staffOf(CITY);
