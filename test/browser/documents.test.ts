@@ -4,26 +4,29 @@
  * with its download link (the file comes back under its own name) and the 与原件核对无误 button, pressed: the mark
  * shows who and when. Over the real API, a worker on the Temporal dev server, PostgreSQL and the simulated sources.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { startApi, type RunningApi } from '../support/api';
+import type { RunningApi } from '../support/api';
 import { claimOf, findPeople, type Person } from '../support/claimants';
-import { createTestDatabase, type TestDatabase } from '../support/db';
-import { devServerEnv, startWorker, uniqueTaskQueue, type RunningWorker } from '../support/temporal';
+import type { TestDatabase } from '../support/db';
 import { userWithToken } from '../support/users';
 import { eventually } from '../support/wait';
-import { sourcesOf, startSimulator, type RunningSimulator } from '../sources/support';
-import { launchBrowser, screenshot, signIn, signInApplicant, SKIP, unlabelledFields, type Browser } from './support';
+import type { RunningSimulator } from '../sources/support';
+import {
+  screenshot,
+  signIn,
+  signInApplicant,
+  SKIP,
+  startBrowserStack,
+  unlabelledFields,
+  type BrowserStack,
+} from './support';
 
-let env: TestWorkflowEnvironment;
+let stack: BrowserStack;
 let tdb: TestDatabase;
 let sim: RunningSimulator;
-let worker: RunningWorker;
 let api: RunningApi;
-let browser: Browser;
 let page: Page;
-const taskQueue = uniqueTaskQueue('browser-documents');
 
 /** A small but real PDF (the content decides the type, not the name). */
 const PDF = Buffer.from(
@@ -34,22 +37,11 @@ const FILE_NAME = '居民身份证复印件.pdf';
 
 describe.skipIf(SKIP)('documents on the applicant’s page and the clerk’s task page (Art. 14, 84)', () => {
   beforeAll(async () => {
-    browser = await launchBrowser();
-    page = browser.page;
-    env = await devServerEnv();
-    tdb = await createTestDatabase();
-    sim = await startSimulator();
-    const sources = sourcesOf(sim);
-    worker = await startWorker(env.nativeConnection, taskQueue, { db: tdb.db, sources, bank: sources.bank });
-    api = await startApi({ db: tdb.db, temporalAddress: inject('devServerAddress'), taskQueue, sms: sources.sms });
+    stack = await startBrowserStack('browser-documents');
+    ({ tdb, sim, api, page } = stack);
   });
   afterAll(async () => {
-    await browser?.close();
-    await api?.close();
-    await worker?.stop();
-    await sim?.close();
-    await tdb?.drop();
-    await env?.teardown();
+    await stack?.close();
   });
 
   it('the applicant uploads the PDF asked for and the case moves on; the clerk downloads it and marks it 与原件核对无误 (Art. 14, 84)', async () => {

@@ -3,65 +3,46 @@
  * of Art. 19, sees a refusal of the identity source next to its field, the staff list, and declares a retirement;
  * the clerk's person page finds the person by ID number and shows the history. In Chinese, every field labelled.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { residentIdBirthDate, residentIdSex } from '../../domain/identity';
-import { startApi, type RunningApi } from '../support/api';
-import { createTestDatabase, type TestDatabase } from '../support/db';
-import { devServerEnv, startWorker, uniqueTaskQueue, type RunningWorker } from '../support/temporal';
+import type { RunningApi } from '../support/api';
+import type { TestDatabase } from '../support/db';
 import { userWithToken } from '../support/users';
 import { employerRegistrationBody, personRegistrationBody, type SimEmployer } from '../support/employer-registration';
 import { findPeople } from '../support/claimants';
-import { sourcesOf, startSimulator, type RunningSimulator } from '../sources/support';
+import type { RunningSimulator } from '../sources/support';
 import {
-  launchBrowser,
   screenshot,
   signIn,
   signInApplicant,
   signOut,
   SKIP,
+  startBrowserStack,
   unlabelledFields,
-  type Browser,
+  type BrowserStack,
 } from './support';
 
-let env: TestWorkflowEnvironment;
+let stack: BrowserStack;
 let tdb: TestDatabase;
 let sim: RunningSimulator;
-let worker: RunningWorker;
 let api: RunningApi;
-let browser: Browser;
 let page: Page;
-const taskQueue = uniqueTaskQueue('browser-persons');
 /** The employer the first test registers, and its agent's headers: the second registers its staff member there. */
 let employer: { registerNumber: string; agent: Record<string, string> };
 
 describe.skipIf(SKIP)('the staff tab on the agent’s page and the clerk’s person page (Art. 19, 20, 22)', () => {
   beforeAll(async () => {
-    browser = await launchBrowser();
-    page = browser.page;
-    env = await devServerEnv();
-    tdb = await createTestDatabase();
-    sim = await startSimulator();
-    const sources = sourcesOf(sim);
-    worker = await startWorker(env.nativeConnection, taskQueue, { db: tdb.db, sources, bank: sources.bank });
-    api = await startApi({
-      db: tdb.db,
-      temporalAddress: inject('devServerAddress'),
-      taskQueue,
-      sms: sources.sms,
-      tax: sources.tax,
-      credit: sources.credit,
-      hukou: sources.hukou,
-    });
+    stack = await startBrowserStack('browser-persons', (s) => ({
+      sms: s.sms,
+      tax: s.tax,
+      credit: s.credit,
+      hukou: s.hukou,
+    }));
+    ({ tdb, sim, api, page } = stack);
   });
   afterAll(async () => {
-    await browser?.close();
-    await api?.close();
-    await worker?.stop();
-    await sim?.close();
-    await tdb?.drop();
-    await env?.teardown();
+    await stack?.close();
   });
 
   it('registers a member of staff online, lists them and declares their retirement (Art. 19, 22)', async () => {
