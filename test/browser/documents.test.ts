@@ -12,17 +12,10 @@ import type { TestDatabase } from '../support/db';
 import { userWithToken } from '../support/users';
 import { eventually } from '../support/wait';
 import type { RunningSimulator } from '../sources/support';
-import {
-  screenshot,
-  signIn,
-  signInApplicant,
-  SKIP,
-  startBrowserStack,
-  unlabelledFields,
-  type BrowserStack,
-} from './support';
+import { screenshot, signIn, signInApplicant, SKIP, unlabelledFields } from './support';
+import { startRegisterServers, type RegisterServers } from './servers';
 
-let stack: BrowserStack;
+let servers: RegisterServers;
 let tdb: TestDatabase;
 let sim: RunningSimulator;
 let api: RunningApi;
@@ -37,11 +30,13 @@ const FILE_NAME = '居民身份证复印件.pdf';
 
 describe.skipIf(SKIP)('documents on the applicant’s page and the clerk’s task page (Art. 14, 84)', () => {
   beforeAll(async () => {
-    stack = await startBrowserStack('browser-documents');
-    ({ tdb, sim, api, page } = stack);
+    // The register's servers (test/browser/servers.ts): the household register among the sources (Art. 35, 37).
+    servers = await startRegisterServers('browser-documents');
+    ({ tdb, sim, api } = servers);
+    page = servers.browser.page;
   });
   afterAll(async () => {
-    await stack?.close();
+    await servers?.close();
   });
 
   it('the applicant uploads the PDF asked for and the case moves on; the clerk downloads it and marks it 与原件核对无误 (Art. 14, 84)', async () => {

@@ -12,37 +12,27 @@ import { userWithToken } from '../support/users';
 import { employerRegistrationBody, personRegistrationBody, type SimEmployer } from '../support/employer-registration';
 import { findPeople } from '../support/claimants';
 import type { RunningSimulator } from '../sources/support';
-import {
-  screenshot,
-  signIn,
-  signInApplicant,
-  signOut,
-  SKIP,
-  startBrowserStack,
-  unlabelledFields,
-  type BrowserStack,
-} from './support';
+import { screenshot, signIn, signInApplicant, signOut, SKIP, unlabelledFields, type Browser } from './support';
+import { startRegisterServers, type RegisterServers } from './servers';
 
-let stack: BrowserStack;
-let tdb: TestDatabase;
+let servers: RegisterServers;
 let sim: RunningSimulator;
 let api: RunningApi;
+let tdb: TestDatabase;
+let browser: Browser;
 let page: Page;
 /** The employer the first test registers, and its agent's headers: the second registers its staff member there. */
 let employer: { registerNumber: string; agent: Record<string, string> };
 
 describe.skipIf(SKIP)('the staff tab on the agent’s page and the clerk’s person page (Art. 19, 20, 22)', () => {
+  // The servers of the register's page tests (test/browser/servers.ts), the person's sources among them.
   beforeAll(async () => {
-    stack = await startBrowserStack('browser-persons', (s) => ({
-      sms: s.sms,
-      tax: s.tax,
-      credit: s.credit,
-      hukou: s.hukou,
-    }));
-    ({ tdb, sim, api, page } = stack);
+    servers = await startRegisterServers('browser-persons');
+    ({ sim, api, tdb, browser } = servers);
+    page = browser.page;
   });
   afterAll(async () => {
-    await stack?.close();
+    await servers?.close();
   });
 
   it('registers a member of staff online, lists them and declares their retirement (Art. 19, 22)', async () => {

@@ -8,13 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { PASSWORD } from '../support/users';
-import { inject } from 'vitest';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { AppDeps } from '../../api/app';
-import { startApi, type RunningApi } from '../support/api';
-import { createTestDatabase, type TestDatabase } from '../support/db';
-import { devServerEnv, startWorker, uniqueTaskQueue, type RunningWorker } from '../support/temporal';
-import { sourcesOf, startSimulator, type RunningSimulator } from '../sources/support';
+import type { RunningSimulator } from '../sources/support';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SKIP = process.env.SKIP_BROWSER_TESTS === '1';
@@ -59,58 +53,6 @@ export async function launchBrowser(): Promise<Browser> {
     async close() {
       await context.close();
       rmSync(profile, { recursive: true, force: true });
-    },
-  };
-}
-
-/** A browser test's servers: Chromium, the Temporal dev server, PostgreSQL, the simulators, a worker and the API. */
-export interface BrowserStack extends Browser {
-  env: TestWorkflowEnvironment;
-  tdb: TestDatabase;
-  sim: RunningSimulator;
-  worker: RunningWorker;
-  api: RunningApi;
-}
-
-/**
- * Starts them (the browser first: a missing Chromium fails at once); `sources` picks which simulated sources the API
- * talks to (SMS, tax, credit, hukou…). `close()` stops them all, in reverse.
- */
-export async function startBrowserStack(
-  name: string,
-  sources: (s: ReturnType<typeof sourcesOf>) => Partial<AppDeps> = (s) => ({ sms: s.sms }),
-): Promise<BrowserStack> {
-  const browser = await launchBrowser();
-  const env = await devServerEnv();
-  const tdb = await createTestDatabase();
-  const sim = await startSimulator();
-  const clients = sourcesOf(sim);
-  const taskQueue = uniqueTaskQueue(name);
-  const worker = await startWorker(env.nativeConnection, taskQueue, {
-    db: tdb.db,
-    sources: clients,
-    bank: clients.bank,
-  });
-  const api = await startApi({
-    db: tdb.db,
-    temporalAddress: inject('devServerAddress'),
-    taskQueue,
-    ...sources(clients),
-  });
-  return {
-    ...browser,
-    env,
-    tdb,
-    sim,
-    worker,
-    api,
-    async close() {
-      await browser.close();
-      await api.close();
-      await worker.stop();
-      await sim.close();
-      await tdb.drop();
-      await env.teardown();
     },
   };
 }
