@@ -147,12 +147,13 @@ export function createApp(deps: AppDeps): express.Express {
   );
   app.use(deps.metrics.httpMiddleware);
   app.use(refuseCrossSiteWrites);
+  // The method is judged before the body: a method the path does not have is 405 whatever it carries (a PUT with
+  // the multipart body of the path's POST is not 415).
+  const openApiDocument = buildOpenApiDocument();
+  app.use(methodNotAllowed(openApiDocument));
   app.use(requireJson);
   app.use(express.json({ limit: '64kb', strict: true }));
   app.use(refuseNulCharacters);
-
-  const openApiDocument = buildOpenApiDocument();
-  app.use(methodNotAllowed(openApiDocument));
   app.use(
     systemRouter({
       db: deps.db,

@@ -846,7 +846,8 @@ function withoutNul(schema: unknown, components: Record<string, unknown>, seen =
   if (ref) return withoutNul(components[ref[1]!], components, seen);
   const types = ([] as unknown[]).concat(node.type ?? []);
   // A string of a custom format (api/formats.ts) has no NUL by its rule; its schema stays the format alone.
-  const customFormat = (Object.values(FORMAT) as unknown[]).includes(node.format);
+  // A file's bytes (multipart, `format: binary`) are not text: a NUL in a scan is no NUL in a string.
+  const customFormat = (Object.values(FORMAT) as unknown[]).includes(node.format) || node.format === 'binary';
   if (types.includes('string') && node.not === undefined && !customFormat) Object.assign(node, noNul());
   if (types.includes('object') && node.additionalProperties !== false && node.propertyNames === undefined) {
     node.propertyNames = noNul();

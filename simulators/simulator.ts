@@ -145,6 +145,8 @@ export class Simulator {
   readonly pensions = new Map<number, string>();
   /** Names changed at the household registration since the seed (更名, Art. 20), by person index. */
   readonly hukouNames = new Map<number, string>();
+  /** Persons the household register has no record of (an identity check answers not_found, Art. 35, 37). */
+  readonly hukouUnrecorded = new Set<number>();
   readonly employment = new Map<number, EmploymentOverride>();
   private readonly backPayments: BackPayment[] = [];
   /** Records memoised per person; the version changes whenever a back payment changes what they hold. */
@@ -175,6 +177,7 @@ export class Simulator {
     this.deaths.clear();
     this.pensions.clear();
     this.hukouNames.clear();
+    this.hukouUnrecorded.clear();
     this.employment.clear();
     this.backPayments.length = 0;
     this.recordsVersion++;

@@ -79,8 +79,9 @@ onSubmit($('#login-form'), async () => {
   if (!res.ok) return showErrors(signin, res);
   clearErrors(signin);
   clearInterval(countdown);
-  await start();
+  // Said (and focused) first: the sign-in form is hidden under the focus, and the pages below load after it.
   notify('已登录', 'success');
+  await start();
 });
 
 $('#applicant-logout').addEventListener('click', async () => {

@@ -107,7 +107,12 @@ export async function documentsView(caseNumber, { clerk = false } = {}) {
         { title: '材料', cell: (d) => d.kindLabel },
         {
           title: '文件',
-          cell: (d) => h('a', { href: d.contentUrl, download: '' }, `下载（${Math.ceil(d.sizeBytes / 1024)}KB）`),
+          cell: (d) =>
+            h(
+              'a',
+              { href: d.contentUrl, download: d.fileName ?? '' },
+              `${d.fileName ?? '下载'}（${Math.ceil(d.sizeBytes / 1024)}KB）`,
+            ),
         },
         { title: '提交人', cell: (d) => (d.suppliedBy.role === 'applicant' ? '申请人' : d.suppliedBy.name) },
         { title: '提交时间', cell: (d) => dateTime(d.uploadedAt) },

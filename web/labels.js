@@ -127,6 +127,7 @@ export const LABELS = {
     separation_ruling_requested: '失业原因待认定',
     materials_requested: '一次性告知补充材料',
     materials_supplied: '已补充材料',
+    materials_held: '已有材料，不再重复提交（第八十五条）',
     materials_not_supplied: '逾期未补充材料，办结',
     acceptance_resumed: '继续受理',
     arrears_notified: '告知欠费',

@@ -4,6 +4,7 @@
 import { $, api, dateTime, errorText, fill, h, notify } from './app.js';
 import { clearErrors, field, onSubmit, showErrors } from './forms.js';
 import { table } from './tables.js';
+import { articleLabel } from './explanation.js';
 
 const input = (id, attrs = {}) => h('input', { id, autocomplete: 'off', ...attrs });
 const select = (id, options) =>
@@ -184,6 +185,12 @@ const KIND = {
   cancelled: '注销',
 };
 
+/** '20.1' → '规程第二十条第一款', '33' → '规程第三十三条': the article (and paragraph) in the 规程's words. */
+const articleText = (a) => {
+  const [article, paragraph] = String(a).split('.');
+  return `规程${articleLabel(article)}${paragraph ? articleLabel(paragraph).replace(/条$/, '款') : ''}`;
+};
+
 export async function historyTable(personNumber) {
   const res = await api(`/persons/${personNumber}/history`);
   if (!res.ok) return h('p', {}, errorText(res));
@@ -192,7 +199,7 @@ export async function historyTable(personNumber) {
     [
       { title: '时间', cell: (c) => dateTime(c.at) },
       { title: '事项', cell: (c) => KIND[c.kind] ?? c.kind },
-      { title: '依据', cell: (c) => `规程第${c.article}条` },
+      { title: '依据', cell: (c) => articleText(c.article) },
       { title: '变更项目', cell: (c) => c.fieldLabels.join('、') },
       { title: '经办人', cell: (c) => c.actor },
     ],

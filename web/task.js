@@ -8,6 +8,9 @@ import { dueText, staffPage } from './layout.js';
 
 const me = await staffPage();
 const id = param('id') ?? '';
+// Art. 14: a mark re-renders the case's documents (one listener; each render names what to show).
+let documentsShown = null;
+document.addEventListener('documents-changed', () => documentsShown?.());
 
 /** The decisions of each form, in the 规程's words; those that need reasons say so (Art. 11: 明确告知不通过原因). */
 const FORMS = {
@@ -229,7 +232,7 @@ async function render() {
       h('h2', { id: 'documents-h' }, '案件材料'),
       ...(await documentsView(task.caseNumber, { clerk: true })),
     );
-  document.addEventListener('documents-changed', showDocuments);
+  documentsShown = showDocuments;
   await showDocuments();
   fill(
     $('#timeline'),

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { OpenApiRouteOptions } from '../calculations/router';
 import { ErrorBodySchema } from '../errors';
 import { CaseNumberParamSchema } from '../claims/schema';
-import { DOCUMENT_KIND_NAMES } from '../../domain/documents';
+import { DOCUMENT_KIND_NAMES, DOCUMENT_MEDIA_TYPES } from '../../domain/documents';
 import { CertificationSchema, DocumentSchema } from './router';
 
 export function registerDocumentsOpenApi(registry: OpenAPIRegistry, options: OpenApiRouteOptions = {}): void {
@@ -13,8 +13,10 @@ export function registerDocumentsOpenApi(registry: OpenAPIRegistry, options: Ope
   const error = (description: string) => ({ description, content: json(ErrorBodySchema) });
   const tags = ['documents'];
   const idParam = z.object({ id: z.string().meta({ description: 'The document ID (UUID)' }) });
+  // Exactly the two parts: another field is refused 400 (the router's UploadFieldsSchema), and the file's part is one
+  // of the media types below (read by content: a PDF, JPEG or PNG whatever the part says).
   const upload = z
-    .object({
+    .strictObject({
       kind: z.enum(DOCUMENT_KIND_NAMES).meta({ description: 'The material this file is (domain/documents.ts)' }),
       file: z.string().meta({ format: 'binary', description: 'A scan or photo: PDF, JPEG or PNG, read by content' }),
     })
@@ -29,7 +31,15 @@ export function registerDocumentsOpenApi(registry: OpenAPIRegistry, options: Ope
     ...security,
     request: {
       params: CaseNumberParamSchema,
-      body: { required: true, content: { 'multipart/form-data': { schema: upload } } },
+      body: {
+        required: true,
+        content: {
+          'multipart/form-data': {
+            schema: upload,
+            encoding: { file: { contentType: DOCUMENT_MEDIA_TYPES.join(', ') } },
+          },
+        },
+      },
     },
     responses: {
       201: { description: 'Kept (by SHA-256; the same content is stored once)', content: json(DocumentSchema) },
@@ -37,7 +47,9 @@ export function registerDocumentsOpenApi(registry: OpenAPIRegistry, options: Ope
         description: 'The same file for the same case and kind: the document kept already',
         content: json(DocumentSchema),
       },
-      400: error('No file, no kind, or a form that is not multipart (fields[].rule: required, multipart)'),
+      400: error(
+        'No file, no kind, a field other than kind and file, or a form that is not multipart (fields[].rule: required, multipart)',
+      ),
       404: error('No such case for you'),
       413: error('Larger than DOCUMENT_MAX_BYTES (document_too_large, rule max_bytes)'),
       415: error('Not multipart, or the content is not PDF, JPEG or PNG (unsupported_document_type, rule media_type)'),
@@ -79,7 +91,8 @@ export function registerDocumentsOpenApi(registry: OpenAPIRegistry, options: Ope
   registry.registerPath({
     method: 'post',
     path: '/documents/{id}/certification',
-    summary: 'The clerk’s 与原件核对无误 mark on a copy of an original (Art. 14); marked once, the same answer after',
+    summary:
+      'The clerk’s 与原件核对无误 mark on a copy of an original (Art. 14); marked once: the same clerk again gets the same answer, another clerk 409',
     tags,
     ...security,
     request: { params: idParam, body: { required: true, content: json(CertificationSchema) } },
@@ -88,6 +101,9 @@ export function registerDocumentsOpenApi(registry: OpenAPIRegistry, options: Ope
       400: error('The body is not { "checked": true }'),
       403: error('Not a clerk of the case (clerk_only)'),
       404: error('No such document for you'),
+      409: error(
+        'Marked already by another clerk (document_already_certified, rule certified_once): the message names who and when; the first mark stands',
+      ),
     },
   });
 }

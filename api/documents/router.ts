@@ -29,6 +29,9 @@ import { CaseNumberParamSchema } from '../claims/schema';
 /** The clerks who take materials at a window or in review and may mark a copy (Art. 14). */
 export const CLERKS_WHO_TAKE_MATERIALS = ['intake', 'reviewer', 'second_reviewer', 'approver', 'supervisor'];
 
+/** The text parts of an upload: the kind and nothing else (the file is the one file part). */
+const UploadFieldsSchema = z.strictObject({ kind: z.enum(DOCUMENT_KIND_NAMES, { message: '须为材料种类之一' }) });
+
 export const DocumentIdParamSchema = z.object({ id: z.uuid({ message: '须为材料编号（UUID）' }) });
 export const CertificationSchema = z
   .strictObject({
@@ -76,6 +79,10 @@ export const documentView = (d: DocumentRow): z.infer<typeof DocumentSchema> => 
 export const takesUpload = (req: Request): boolean =>
   req.method === 'POST' && /^\/cases\/[^/]+\/documents\/?$/.test(req.path) && req.is('multipart/form-data') !== false;
 
+/** An instant as people in Liaoning read it: '2026-12-07 09:30' (Beijing time, UTC+8, no daylight saving). */
+const beijingMinute = (at: Date): string =>
+  new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
+
 interface Caller {
   role: string;
   id: string | null;
@@ -89,6 +96,9 @@ export function documentsRouter(deps: { db: Db; store: DocumentStore; maxBytes: 
   const now = deps.now ?? (() => new Date());
   const upload = multer({
     storage: multer.memoryStorage(),
+    // Browsers (and fetch) write a file name in UTF-8 without RFC 5987's filename*: read it so, not as busboy's
+    // default latin1, so that 解除劳动合同证明.pdf is kept as it was named (Art. 84).
+    defParamCharset: 'utf8',
     limits: { fileSize: deps.maxBytes, files: 1, fields: 4, fieldSize: 256, parts: 5 },
   }).single('file');
 
@@ -152,9 +162,10 @@ export function documentsRouter(deps: { db: Db; store: DocumentStore; maxBytes: 
         '上传内容有误',
       );
     }
-    const kind = parseOr400(z.object({ kind: z.enum(DOCUMENT_KIND_NAMES, { message: '须为材料种类之一' }) }), {
-      kind: (req.body as Record<string, unknown> | undefined)?.kind,
-    }).kind;
+    const fields = { ...((req.body as Record<string, unknown> | undefined) ?? {}) };
+    if ('file' in fields)
+      throw validationError([{ path: 'file', message: '材料须作为文件上传，不能是文字', rule: 'multipart' }]);
+    const { kind } = parseOr400(UploadFieldsSchema, fields);
     if (!KINDS_BY_CASE_TYPE[c.caseType]?.includes(kind))
       throw new ApiError(422, 'kind_not_for_case', `本案件不需要「${DOCUMENT_KINDS[kind].label}」`, [
         { path: 'kind', message: '该材料种类不属于本案件', rule: 'kind_not_for_case' },
@@ -247,16 +258,23 @@ export function documentsRouter(deps: { db: Db; store: DocumentStore; maxBytes: 
     res.send(bytes);
   });
 
+  /**
+   * Art. 14: one 与原件核对无误 mark per document, by the clerk who checked the original. The mark is set by a
+   * conditional update (only while unmarked), so of two clerks at the same moment one mark stands and the other is
+   * not written over it: the same clerk again gets the same answer (a retry), another clerk 409 naming whose mark it is
+   * and when — a 200 would let them believe their own check was recorded.
+   */
   router.post('/documents/:id/certification', async (req, res) => {
     const { d, caller } = await documentFor(req, true);
     if (!caller.clerk) throw new ApiError(403, 'clerk_only', '“与原件核对无误”须由经办人员核对原件后注明（第十四条）');
     parseOr400(CertificationSchema, req.body ?? {});
-    if (d.certifiedAt) return res.json(documentView(d)); // marked already: the same answer
-    const row = await db.$transaction(async (tx) => {
-      const updated = await tx.document.update({
-        where: { id: d.id },
-        data: { certifiedById: caller.id, certifiedByName: caller.name, certifiedAt: now() },
+    const marked = await db.$transaction(async (tx) => {
+      const at = now();
+      const { count } = await tx.document.updateMany({
+        where: { id: d.id, certifiedAt: null },
+        data: { certifiedById: caller.id, certifiedByName: caller.name, certifiedAt: at },
       });
+      if (count === 0) return null;
       await audit(tx, {
         actor: { id: caller.id, username: caller.name },
         action: 'document_certified',
@@ -265,10 +283,22 @@ export function documentsRouter(deps: { db: Db; store: DocumentStore; maxBytes: 
         caseNumber: d.caseNumber,
         after: { certified: '与原件核对无误' },
         requestId: String(req.id),
+        at,
       });
-      return updated;
+      return tx.document.findUniqueOrThrow({ where: { id: d.id } });
     });
-    res.json(documentView(row));
+    if (marked) return res.json(documentView(marked));
+    const row = await db.document.findUniqueOrThrow({ where: { id: d.id } });
+    const sameClerk = caller.id !== null ? row.certifiedById === caller.id : row.certifiedByName === caller.name;
+    if (sameClerk) return res.json(documentView(row)); // marked already by this clerk: the same answer
+    const by = row.certifiedByName!;
+    const when = beijingMinute(row.certifiedAt!);
+    throw new ApiError(
+      409,
+      'document_already_certified',
+      `该材料已由${by}于${when}注明“与原件核对无误”，不再重复注明（第十四条）`,
+      [{ path: 'checked', message: `已由${by}于${when}核对`, rule: 'certified_once' }],
+    );
   });
 
   return router;

@@ -154,6 +154,26 @@ export function personsRouter(deps: PersonsDeps): Router {
     }
   }
 
+  /**
+   * Art. 30: a look at a person's entry by staff or by an employer's agent is kept in the audit trail — who (the
+   * actor), whom (the person number), when, and which view. The person's own look is not someone else's and is not
+   * recorded. Written before the answer is sent, so no entry is shown without its row.
+   */
+  async function auditRead(req: Request, reader: Reader, personNumber: string, action: string): Promise<void> {
+    if (reader.kind === 'person' || !req.user) return;
+    await audit(deps.db, {
+      actor: { id: req.user.id, username: req.user.username },
+      action,
+      entity: 'insured_person',
+      entityId: personNumber,
+      reason:
+        reader.kind === 'employer'
+          ? '第三十条：参保单位查询本单位职工的登记信息'
+          : '第三十条：经办机构工作人员因经办业务查询',
+      requestId: String(req.id),
+    });
+  }
+
   /** A retried Idempotency-Key: 200 with the registration it made for the same body, 409 for another. */
   async function answerRetry(keyHash: string, fingerprint: string, res: Response): Promise<boolean> {
     const r = await deps.db.insuranceRelation.findUnique({ where: { requestKey: keyHash } });
@@ -422,6 +442,19 @@ export function personsRouter(deps: PersonsDeps): Router {
       include: { person: true, employer: { select: { name: true, code: true, codeType: true, agencyCode: true } } },
     });
     const reader = readerFor(user);
+    // Art. 30: the list shows each person's name and ID number: one audit row naming whom it showed.
+    await audit(deps.db, {
+      actor: { id: user.id, username: user.username },
+      action: 'person.read_list',
+      entity: 'employer',
+      entityId: e.registerNumber,
+      after: { personNumbers: rows.map((r) => r.personNumber) },
+      reason:
+        reader.kind === 'employer'
+          ? '第三十条：参保单位查询本单位职工的登记信息'
+          : '第三十条：经办机构工作人员因经办业务查询',
+      requestId: String(req.id),
+    });
     res.json({
       registerNumber: e.registerNumber,
       items: rows.map((r) => {
@@ -456,7 +489,9 @@ export function personsRouter(deps: PersonsDeps): Router {
     const { idNumber } = parseOr400(PersonSearchSchema, req.body);
     const p = await deps.db.insuredPerson.findUnique({ where: { idNumber }, include: PERSON_INCLUDE });
     if (!p) throw personNotFound();
-    res.json(personView(p, readerOf(req, p)));
+    const reader = readerOf(req, p);
+    await auditRead(req, reader, p.personNumber, 'person.read');
+    res.json(personView(p, reader));
   });
 
   /** The signed-in person's own entry; staff and agents are not persons here (403). */
@@ -518,7 +553,9 @@ export function personsRouter(deps: PersonsDeps): Router {
     signedIn(req);
     const { personNumber } = parseOr400(PersonNumberParamSchema, req.params);
     const p = await personOr404(personNumber);
-    res.json(personView(p, readerOf(req, p)));
+    const reader = readerOf(req, p);
+    await auditRead(req, reader, personNumber, 'person.read');
+    res.json(personView(p, reader));
   });
 
   /** The person's history (append-only): the person and staff in scope; not the employer (Art. 30). */
@@ -529,6 +566,7 @@ export function personsRouter(deps: PersonsDeps): Router {
     const reader = readerOf(req, p);
     if (reader.kind === 'employer') throw personNotFound();
     const rows = await deps.db.personChange.findMany({ where: { personNumber }, orderBy: { id: 'asc' } });
+    await auditRead(req, reader, personNumber, 'person.read_history');
     res.json({
       personNumber,
       items: rows.map((h) => ({

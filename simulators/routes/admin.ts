@@ -256,6 +256,15 @@ export function adminRoutes(sim: Simulator, faults: FaultRegistry): Router {
     res.status(201).json(summary(person));
   });
 
+  // Art. 35, 37: the household register has no record of the person (not yet entered, moved in from elsewhere): the
+  // identity check answers not_found, so a claim asks for the identity to be verified with a material.
+  router.post('/hukou/unrecorded', (req, res) => {
+    const request = body(z.object({ idNumber: residentIdNumberSchema }), req);
+    const person = personOf(request.idNumber);
+    sim.hukouUnrecorded.add(person.index);
+    res.status(201).json(summary(person));
+  });
+
   router.post('/pensions', (req, res) => {
     const request = body(z.object({ idNumber: residentIdNumberSchema, startDate: dateSchema }), req);
     const person = personOf(request.idNumber);

@@ -20,7 +20,7 @@ export function hukouRoutes(sim: Simulator): Router {
     const request = body(identityCheckRequestSchema, req);
     const person = sim.world.findPerson(request.idNumber);
     let answer: IdentityCheck;
-    if (!person) answer = { result: 'not_found' };
+    if (!person || sim.hukouUnrecorded.has(person.index)) answer = { result: 'not_found' };
     else if ((sim.hukouNames.get(person.index) ?? person.name) !== request.name) answer = { result: 'name_mismatch' };
     else {
       answer = {

@@ -591,16 +591,22 @@ describe.skipIf(SKIP)('web pages in a real browser (issue 10)', () => {
     const mine = page.locator('#mine tbody tr', { hasText: caseNumber });
     await expect.poll(() => mine.textContent()).toContain('待补充材料');
     await mine.getByRole('button', { name: `补充材料 ${caseNumber}` }).click();
-    await page.getByRole('button', { name: '提交材料' }).click();
-    await expect.poll(() => page.locator('#kinds-error').textContent()).toMatch(CHINESE);
-    expect(englishIn(await page.locator('#kinds-error').textContent())).toEqual([]);
-    await page.getByLabel('本人有效身份证件（经办窗口核验）').check();
-    await page.getByLabel('户籍所在地证明材料').check();
+    // Nothing chosen: said next to the fields, in Chinese (Art. 14, 84: the materials are the files themselves).
+    await page.getByRole('button', { name: '上传并提交材料' }).click();
+    await expect.poll(() => page.locator('#file-identity_verification-error').textContent()).toMatch(CHINESE);
+    expect(englishIn(await page.locator('#file-identity_verification-error').textContent())).toEqual([]);
+    const scan = (name: string) => ({
+      name,
+      mimeType: 'application/pdf',
+      buffer: Buffer.from(`%PDF-1.4\n% ${name}\ntrailer<<>>\n%%EOF\n`),
+    });
+    await page.getByLabel('本人有效身份证件（经办窗口核验）').setInputFiles(scan('身份证.pdf'));
+    await page.getByLabel('户籍所在地证明材料').setInputFiles(scan('户口簿.pdf'));
     expect(await unlabelledFields(page)).toEqual([]);
     await screenshot(page, '10-applicant-materials');
-    await page.getByRole('button', { name: '提交材料' }).click();
-    await expect.poll(() => page.locator('#messages').textContent()).toBe(`${caseNumber}：材料已提交`);
-    expect(await focused(page)).toBe(`P ${caseNumber}：材料已提交`);
+    await page.getByRole('button', { name: '上传并提交材料' }).click();
+    await expect.poll(() => page.locator('#messages').textContent()).toBe(`${caseNumber}：材料已上传并提交`);
+    expect(await focused(page)).toBe(`P ${caseNumber}：材料已上传并提交`);
     const supplied = await eventually(
       () =>
         tdb.sql<{ type: string }>(

@@ -9,10 +9,10 @@ import { residentIdBirthDate, residentIdSex } from '../../domain/identity';
 import type { RunningApi } from '../support/api';
 import type { TestDatabase } from '../support/db';
 import { userWithToken } from '../support/users';
-import { employerRegistrationBody, type SimEmployer } from '../support/employer-registration';
+import { employerRegistrationBody, personRegistrationBody, type SimEmployer } from '../support/employer-registration';
 import { findPeople } from '../support/claimants';
 import type { RunningSimulator } from '../sources/support';
-import { screenshot, signIn, signOut, SKIP, unlabelledFields, type Browser } from './support';
+import { screenshot, signIn, signInApplicant, signOut, SKIP, unlabelledFields, type Browser } from './support';
 import { startRegisterServers, type RegisterServers } from './servers';
 
 let servers: RegisterServers;
@@ -21,6 +21,8 @@ let api: RunningApi;
 let tdb: TestDatabase;
 let browser: Browser;
 let page: Page;
+/** The employer the first test registers, and its agent's headers: the second registers its staff member there. */
+let employer: { registerNumber: string; agent: Record<string, string> };
 
 describe.skipIf(SKIP)('the staff tab on the agent’s page and the clerk’s person page (Art. 19, 20, 22)', () => {
   // The servers of the register's page tests (test/browser/servers.ts), the person's sources among them.
@@ -58,6 +60,7 @@ describe.skipIf(SKIP)('the staff tab on the agent’s page and the clerk’s per
     });
     expect(registered.status).toBe(201);
     const { registerNumber } = (await registered.json()) as { registerNumber: string };
+    employer = { registerNumber, agent: agent.headers };
     const [p] = await findPeople(sim, 'employed', 1);
 
     await signIn(page, api.url, 'agent.staff');
@@ -111,8 +114,78 @@ describe.skipIf(SKIP)('the staff tab on the agent’s page and the clerk’s per
     await page.getByRole('button', { name: '查询' }).click();
     const person = page.locator('#person');
     await expect.poll(() => person.textContent()).toContain(row!.person_number);
-    for (const text of ['终止参保', '退休', '参保登记', '规程第33条'])
+    for (const text of ['终止参保', '退休', '参保登记', '规程第三十三条'])
       expect(await person.textContent()).toContain(text);
     await screenshot(page, '42-person-page');
+  });
+  it('the person changes their own residence and phone online; the clerk changes the name after the identity check, decided at once (Art. 20)', async () => {
+    const [p] = await findPeople(sim, 'employed,!deceased,!pensioner', 5).then((ps) => ps.slice(-1));
+    const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+    const registered = await fetch(`${api.url}/employers/${employer.registerNumber}/persons`, {
+      method: 'POST',
+      headers: { ...employer.agent, 'content-type': 'application/json' },
+      body: JSON.stringify(personRegistrationBody(p!, today)),
+    });
+    expect(registered.status).toBe(201);
+    const { personNumber } = (await registered.json()) as { personNumber: string };
+    const person = () =>
+      tdb
+        .sql<{ name: string; residence: string; phone: string }>(
+          'SELECT name, residence, phone FROM insured_person WHERE person_number = $1',
+          [personNumber],
+        )
+        .then((r) => r[0]!);
+    const changes = () =>
+      tdb.sql<{ article: string; actor_name: string; fields: string[] }>(
+        'SELECT article, actor_name, fields FROM person_change WHERE person_number = $1 ORDER BY id',
+        [personNumber],
+      );
+
+    // Art. 20 para 2: the person, signed in on the applicant's page, changes residence and phone, effective at once.
+    await signInApplicant(page, api.url, sim, { idNumber: p!.idNumber, phone: p!.mobile });
+    const own = page.locator('#own-change');
+    await expect.poll(() => own.textContent()).toContain(personNumber);
+    expect(await own.getByLabel('居住地').inputValue()).toBe('辽宁省沈阳市沈河区某小区1号楼');
+    expect(await own.getByLabel('联系电话').inputValue()).toBe(p!.mobile);
+    await own.getByLabel('居住地').fill('辽宁省沈阳市皇姑区某小区8号楼');
+    await own.getByLabel('联系电话').fill('1390000');
+    await own.getByRole('button', { name: '提交变更' }).click();
+    await expect.poll(() => page.locator('#o-phone-error').textContent()).toContain('手机号码');
+    expect((await person()).phone).toBe(p!.mobile);
+    expect(await unlabelledFields(page)).toEqual([]);
+    await screenshot(page, '43-own-change-refused');
+    const phone = p!.mobile === '13912345678' ? '13912345679' : '13912345678';
+    await own.getByLabel('联系电话').fill(phone);
+    await own.getByRole('button', { name: '提交变更' }).click();
+    await expect.poll(() => page.locator('#messages').textContent()).toContain('变更已生效');
+    expect(await person()).toMatchObject({ residence: '辽宁省沈阳市皇姑区某小区8号楼', phone });
+    expect((await changes()).at(-1)).toMatchObject({ article: '20.2', fields: ['residence', 'phone'] });
+    await screenshot(page, '44-own-change-done');
+    await page.getByRole('button', { name: '退出登录' }).click();
+
+    // Art. 20 para 1: the intake clerk changes the name after checking the new identity document; the identity
+    // source must hold the new name, else the refusal is next to the name.
+    await signIn(page, api.url, 'intake.persons', '/app/persons');
+    await page.locator('#search-form').getByLabel('证件号码').fill(p!.idNumber);
+    await page.getByRole('button', { name: '查询' }).click();
+    await expect.poll(() => page.locator('#person').textContent()).toContain(personNumber);
+    const form = page.locator('#identity-change-form');
+    await form.getByLabel('姓名').fill(`${p!.name}新`);
+    expect(await unlabelledFields(page)).toEqual([]);
+    await form.getByRole('button', { name: '审核无误，办结变更' }).click();
+    await expect.poll(() => page.locator('#c-name-error').textContent()).toContain('户籍信息');
+    expect((await person()).name).toBe(p!.name);
+    await screenshot(page, '45-identity-change-refused');
+    // The household registration records the new name (更名); the same form then succeeds.
+    await sim.admin('POST', '/hukou/name-changes', { idNumber: p!.idNumber, name: `${p!.name}新` });
+    await form.getByRole('button', { name: '审核无误，办结变更' }).click();
+    await expect.poll(() => page.locator('#messages').textContent()).toContain('变更已办结');
+    expect((await person()).name).toBe(`${p!.name}新`);
+    expect((await changes()).at(-1)).toMatchObject({ article: '20.1', actor_name: 'intake.persons', fields: ['name'] });
+    await expect.poll(() => page.locator('#person h2').first().textContent()).toContain(`${p!.name}新`);
+    const history = page.locator('#person table').last();
+    await expect.poll(() => history.textContent()).toContain('规程第二十条第一款');
+    expect(await history.textContent()).toContain('规程第二十条第二款');
+    await screenshot(page, '46-identity-change-done');
   });
 });

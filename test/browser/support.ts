@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { PASSWORD } from '../support/users';
+import type { RunningSimulator } from '../sources/support';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SKIP = process.env.SKIP_BROWSER_TESTS === '1';
@@ -64,6 +65,31 @@ export async function signIn(page: Page, baseUrl: string, username: string, next
   await page.getByRole('button', { name: '登录' }).click();
   await page.waitForURL((u) => u.pathname !== '/app/');
   await page.locator('header .who').waitFor();
+}
+
+/**
+ * Signs a person in on the applicant's page (/app/apply) by SMS code (Art. 35): the ID number and phone, the code the
+ * simulated SMS gateway received, and waits for the person's own cases.
+ */
+export async function signInApplicant(
+  page: Page,
+  baseUrl: string,
+  sim: Pick<RunningSimulator, 'admin'>,
+  who: { idNumber: string; phone: string },
+): Promise<void> {
+  await page.goto(`${baseUrl}/app/apply`);
+  const signin = page.locator('#signin');
+  await signin.getByLabel('居民身份证号码').fill(who.idNumber);
+  await signin.getByLabel('手机号码').fill(who.phone);
+  await page.getByRole('button', { name: '获取验证码' }).click();
+  await page.locator('#messages', { hasText: '验证码已发送' }).waitFor();
+  const { messages } = await sim.admin<{ messages: { mobile: string; text: string }[] }>('GET', '/sms/outbox');
+  const text = messages.filter((m) => m.mobile === who.phone && m.text.includes('验证码')).at(-1)?.text ?? '';
+  const code = /验证码为(\d{6})/.exec(text)?.[1];
+  if (!code) throw new Error(`no sign-in code reached ${who.phone}`);
+  await page.getByLabel('短信验证码').fill(code);
+  await page.getByRole('button', { name: '登录', exact: true }).click();
+  await page.locator('#mine h2').waitFor();
 }
 
 export async function signOut(page: Page): Promise<void> {

@@ -106,3 +106,15 @@ schemathesis.openapi.format(
         st.sampled_from(["有限公司", "股份有限公司", "集团有限公司", "厂", "商店", ""]),
     ),
 )
+
+
+# A document's file part (POST /cases/{caseNumber}/documents, encoding contentType "application/pdf, image/jpeg,
+# image/png"): the API reads the type from the content (npm file-type), so each media type is a file that starts as
+# that format does, with any bytes after the signature.
+def _file(head: bytes) -> st.SearchStrategy[bytes]:
+    return st.builds(lambda tail: head + tail, st.binary(max_size=256))
+
+
+schemathesis.openapi.media_type("application/pdf", _file(b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\n%"))
+schemathesis.openapi.media_type("image/jpeg", _file(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"))
+schemathesis.openapi.media_type("image/png", _file(bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489")))

@@ -7,10 +7,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays } from '../../domain/calendar';
-import { residentIdBirthDate, residentIdSex } from '../../domain/identity';
-import { employerRegistrationBody, type SimEmployer } from '../support/employer-registration';
+import { residentIdSex } from '../../domain/identity';
+import { employerRegistrationBody, personRegistrationBody, type SimEmployer } from '../support/employer-registration';
 import { personActivities } from '../../activities/persons';
-import { startScenario, type Person, type Scenario } from './harness';
+import { startScenario, type Scenario } from './harness';
 
 let s: Scenario;
 
@@ -52,23 +52,7 @@ async function registeredEmployer(city: string): Promise<Employer> {
 }
 
 /** Every item of Art. 19 for a simulator person, as the employer would declare them. */
-function itemsOf(p: Person, hiredOn: string, change: Record<string, unknown> = {}) {
-  return {
-    channel: 'online',
-    idType: 'resident_id_card',
-    idNumber: p.idNumber,
-    name: p.name,
-    sex: residentIdSex(p.idNumber),
-    birthDate: residentIdBirthDate(p.idNumber),
-    phone: p.mobile,
-    hukouDivision: p.hukouDivisionCode,
-    hukouAddress: '辽宁省沈阳市和平区某街道',
-    residence: '辽宁省沈阳市沈河区某小区1号楼',
-    insuredSince: hiredOn,
-    hiredOn,
-    ...change,
-  };
-}
+const itemsOf = personRegistrationBody;
 
 const register = (e: Employer, body: unknown, headers: Record<string, string> = e.agent) =>
   s.call('POST', `/employers/${e.registerNumber}/persons`, { headers, body });

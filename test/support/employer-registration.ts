@@ -1,5 +1,9 @@
-/** Every item of Art. 16 for a simulator employer, as its agent declares them online (for tests of the person register). */
-import { residentIdCheckChar } from '../../domain/identity';
+/**
+ * Every item of Art. 16 for a simulator employer, as its agent declares them online, and of Art. 19 for a simulator
+ * person as the employer declares them (for tests of the register).
+ */
+import { residentIdBirthDate, residentIdCheckChar, residentIdSex } from '../../domain/identity';
+import type { Person } from './claimants';
 
 export interface SimEmployer {
   uscc: string;
@@ -33,5 +37,28 @@ export function employerRegistrationBody(e: SimEmployer, registeredDate: string)
     bankAccount: { ...e.bankAccount, bankCode: '102221000011' },
     legalRepresentative: { name: '王建国', idType: 'resident_id_card', idNumber: id('19700505'), phone: '13800000001' },
     agent: { name: '李娜', idType: 'resident_id_card', idNumber: id('19880808'), phone: '13900000002' },
+  };
+}
+
+/** Every item of Art. 19 for a simulator person, as the employer declares them online (增员), with changes. */
+export function personRegistrationBody(
+  p: Pick<Person, 'idNumber' | 'name' | 'mobile' | 'hukouDivisionCode'>,
+  hiredOn: string,
+  change: Record<string, unknown> = {},
+) {
+  return {
+    channel: 'online',
+    idType: 'resident_id_card',
+    idNumber: p.idNumber,
+    name: p.name,
+    sex: residentIdSex(p.idNumber),
+    birthDate: residentIdBirthDate(p.idNumber),
+    phone: p.mobile,
+    hukouDivision: p.hukouDivisionCode,
+    hukouAddress: '辽宁省沈阳市和平区某街道',
+    residence: '辽宁省沈阳市沈河区某小区1号楼',
+    insuredSince: hiredOn,
+    hiredOn,
+    ...change,
   };
 }

@@ -17,6 +17,8 @@ export interface Operation {
   pathParams: { name: string; schema: JsonSchema }[];
   query: { name: string; schema: JsonSchema; required: boolean }[];
   body?: JsonSchema;
+  /** The media types its request body is declared in (application/json; multipart/form-data for an upload). */
+  mediaTypes: string[];
 }
 
 /** Every operation of an OpenAPI 3.1 document. */
@@ -33,6 +35,7 @@ export function operationsOf(doc: any): Operation[] {
           .filter((p) => p.in === 'query')
           .map((p) => ({ name: p.name, schema: p.schema ?? {}, required: !!p.required })),
         body: op.requestBody?.content?.['application/json']?.schema,
+        mediaTypes: Object.keys(op.requestBody?.content ?? {}),
       });
     }
   }
@@ -316,8 +319,13 @@ function bodyArb(ctx: FuzzContext, op: Operation): fc.Arbitrary<{ body?: string;
     { weight: 1, arbitrary: fc.constant({ variant: 'no-body' }) },
     {
       weight: 1,
+      // A type the operation does not take (multipart is the right one for an upload).
       arbitrary: fc
-        .constantFrom('text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x')
+        .constantFrom(
+          ...['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x'].filter(
+            (type) => !op.mediaTypes.includes(type.split(';')[0]!),
+          ),
+        )
         .map((type) => ({ body: 'a=1', variant: 'wrong-content-type', type })),
     },
   );
