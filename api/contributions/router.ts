@@ -14,7 +14,7 @@ import type { Client } from '@temporalio/client';
 import { Router } from 'express';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { maskIdNumber } from '../../domain/identity';
+import { isValidResidentIdNumber, maskIdNumber } from '../../domain/identity';
 import { audit } from '../../lib/audit';
 import { sqlOf, type Db } from '../../lib/db';
 import { contributionRecordsOf, employerMonthsOf } from '../../activities/contributions';
@@ -23,7 +23,7 @@ import { AGENCY_CODE, CASE_TYPE } from '../../contracts/search-attributes';
 import { currentUser, requireRole } from '../auth/middleware';
 import type { OpenApiRouteOptions } from '../calculations/router';
 import { ApiError, dependencyOutage, ErrorBodySchema, parseOr400 } from '../errors';
-import { residentIdNumberSchema } from '../../integrations/schemas';
+import { FORMAT } from '../formats';
 
 /** Who handles the records (征缴/记录 belongs to the agencies' review posts, their audit and supervision). */
 export const CONTRIBUTION_CLERKS = ['reviewer', 'second_reviewer', 'approver', 'auditor', 'supervisor'] as const;
@@ -34,7 +34,13 @@ export const ListQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 export const PersonQuerySchema = z.strictObject({
-  idNumber: residentIdNumberSchema.meta({ description: '公民身份号码' }),
+  // The rule stated in the document (api/formats.ts) and answered in Chinese, as the applicant's sign-in does.
+  idNumber: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .refine(isValidResidentIdNumber, '须为18位公民身份号码，校验码符合 GB 11643')
+    .meta({ format: FORMAT.gb11643, description: '公民身份号码' }),
   from: month.optional(),
   to: month.optional(),
 });
@@ -313,7 +319,7 @@ export function registerContributionsOpenApi(registry: OpenAPIRegistry, options:
     path: '/contributions/persons/query',
     summary: '个人缴费信息: a person’s kept records, every version (Art. 25, 30)',
     tags,
-    request: { body: { content: json(PersonQuerySchema) } },
+    request: { body: { required: true, content: json(PersonQuerySchema) } },
     responses: { 200: { description: 'The records', content: loose }, 400: error('Bad ID number or month') },
   });
   registry.registerPath({
