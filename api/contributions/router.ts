@@ -91,7 +91,8 @@ export function contributionsRouter(deps: { db: Db; temporal: Client; taskQueue:
       entityId: runId,
       requestId: String(req.id),
     });
-    res.status(202).json({ runId });
+    // `syncRunId`, not `runId`: a client (and the OpenAPI fuzzer's links) must not take it for a monitoring run's.
+    res.status(202).json({ syncRunId: runId });
   });
 
   router.get('/contributions/sync/runs', async (req, res) => {
@@ -280,7 +281,7 @@ export function registerContributionsOpenApi(registry: OpenAPIRegistry, options:
     summary: '缴费信息记录: pull contribution records from the tax platform now (Art. 23, 24)',
     tags,
     responses: {
-      202: { description: 'Started: the run ID', content: json(z.object({ runId: z.string() })) },
+      202: { description: 'Started: the sync run ID', content: json(z.object({ syncRunId: z.string() })) },
       403: error('Not a clerk of the records'),
       409: error('A run is going on (its run ID)'),
       503: error('Temporal is unavailable'),
