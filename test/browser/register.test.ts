@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { generateResidentId } from '../../domain/identity';
 import { userWithToken } from '../support/users';
+import { registrationBody } from '../support/employer-registration';
 import { screenshot, signIn, signOut, SKIP, unlabelledFields } from './support';
 import { startRegisterServers, type RegisterServers } from './servers';
 
@@ -48,32 +49,9 @@ describe.skipIf(SKIP)('the employer register on the agent’s page (Art. 16, 17)
       method: 'POST',
       headers: { ...agent.headers, 'content-type': 'application/json' },
       body: JSON.stringify({
-        channel: 'online',
-        codeType: 'uscc',
-        code: ours.uscc,
-        name: ours.name,
-        nature: ours.type,
+        ...registrationBody(ours, { foundedOn: tax!.registeredDate, insuredSince: tax!.registeredDate, sequence: 1 }),
         economicType: '173',
         industry: 'F',
-        registrationAuthority: '沈阳市市场监督管理局',
-        foundedOn: tax!.registeredDate,
-        insuredSince: tax!.registeredDate,
-        address: '沈阳市和平区南京北街1号',
-        phone: '024-23456789',
-        email: 'hr@example.cn',
-        bankAccount: { ...ours.bankAccount, bankCode: '102221000011' },
-        legalRepresentative: {
-          name: '王建国',
-          idType: 'resident_id_card',
-          idNumber: generateResidentId({ birthDate: '1970-05-01', sequence: 1 }),
-          phone: '13800000001',
-        },
-        agent: {
-          name: '李娜',
-          idType: 'resident_id_card',
-          idNumber: generateResidentId({ birthDate: '1988-08-08', sequence: 2, sex: 'female' }),
-          phone: '13900000002',
-        },
       }),
     });
     expect(registered.status).toBe(201);

@@ -1,25 +1,30 @@
 /**
- * Every item of Art. 16 for a simulator employer, as its agent declares them online, and of Art. 19 for a simulator
- * person as the employer declares them (for tests of the register).
+ * The one builder of registration bodies for tests: every item of Art. 16 for a simulator employer, as its agent
+ * declares them online (POST /employers), and of Art. 19 for a simulator person as the employer declares them.
+ * `test/support/employers.ts` and `test/scenarios/employers.ts` call it with their own seeds.
  */
-import { residentIdBirthDate, residentIdCheckChar, residentIdSex } from '../../domain/identity';
+import { generateResidentId, residentIdBirthDate, residentIdSex } from '../../domain/identity';
 import type { Person } from './claimants';
 
 export interface SimEmployer {
   uscc: string;
   name: string;
   type: string;
-  agencyDivisionCode: string;
+  agencyDivisionCode?: string;
   bankAccount: { bankName: string; accountName: string; accountNumber: string };
 }
 
-let sequence = 0;
-export function employerRegistrationBody(e: SimEmployer, registeredDate: string) {
-  sequence += 1;
-  const id = (birth: string) => {
-    const first17 = `210102${birth}${String(100 + (sequence % 900)).slice(-3)}`;
-    return first17 + residentIdCheckChar(first17);
-  };
+export interface RegistrationSeed {
+  foundedOn: string;
+  insuredSince: string;
+  /** Tells the legal representative's and the agent's ID numbers apart (0-499). */
+  sequence: number;
+  agentPhone?: string;
+}
+
+/** Every item of Art. 16 for a seeded employer, as its agent would declare them. */
+export function registrationBody(e: SimEmployer, o: RegistrationSeed) {
+  const day = (o.sequence % 9) + 1;
   return {
     channel: 'online',
     codeType: 'uscc',
@@ -28,16 +33,38 @@ export function employerRegistrationBody(e: SimEmployer, registeredDate: string)
     nature: e.type,
     economicType: '150',
     industry: 'C',
-    registrationAuthority: '市场监督管理局',
-    foundedOn: registeredDate,
-    insuredSince: registeredDate,
-    address: '辽宁省某市某区某街1号',
+    registrationAuthority: '沈阳市市场监督管理局',
+    foundedOn: o.foundedOn,
+    insuredSince: o.insuredSince,
+    address: '沈阳市和平区南京北街1号',
     phone: '024-23456789',
     email: 'hr@example.cn',
-    bankAccount: { ...e.bankAccount, bankCode: '102221000011' },
-    legalRepresentative: { name: '王建国', idType: 'resident_id_card', idNumber: id('19700505'), phone: '13800000001' },
-    agent: { name: '李娜', idType: 'resident_id_card', idNumber: id('19880808'), phone: '13900000002' },
+    bankAccount: {
+      bankName: e.bankAccount.bankName,
+      bankCode: '102221000011',
+      accountName: e.bankAccount.accountName,
+      accountNumber: e.bankAccount.accountNumber,
+    },
+    legalRepresentative: {
+      name: '王建国',
+      idType: 'resident_id_card',
+      idNumber: generateResidentId({ birthDate: `1970-05-0${day}`, sequence: o.sequence % 500 }),
+      phone: '13800000001',
+    },
+    agent: {
+      name: '李娜',
+      idType: 'resident_id_card',
+      idNumber: generateResidentId({ birthDate: `1988-08-0${day}`, sequence: o.sequence % 500, sex: 'female' }),
+      phone: o.agentPhone ?? '13900000002',
+    },
   };
+}
+
+let sequence = 0;
+/** An employer registered as insured since the day it was founded (`registeredDate`). */
+export function employerRegistrationBody(e: SimEmployer, registeredDate: string) {
+  sequence += 1;
+  return registrationBody(e, { foundedOn: registeredDate, insuredSince: registeredDate, sequence: 100 + sequence });
 }
 
 /** Every item of Art. 19 for a simulator person, as the employer declares them online (增员), with changes. */
