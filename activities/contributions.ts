@@ -147,6 +147,24 @@ export interface KeptContributionRecord extends ContributionRecord {
 }
 
 /**
+ * The statement of `contributionRecordsOf` and its parameters, exported so that the bench EXPLAINs the very query a
+ * determination runs (bench/contribution-read.ts). Each call is planned with its values (pg's unnamed statement), so
+ * `($4 OR superseded_by IS NULL)` folds to the predicate of `contribution_record_current_person_partial`.
+ */
+export const CONTRIBUTION_RECORDS_SQL = `SELECT employer_uscc, employer_name, month, base_fen, amount_paid_fen, to_char(receipt_date, 'YYYY-MM-DD') AS receipt_date,
+            back_payment, version, superseded_by IS NULL AS current, source, source_run, recorded_at
+       FROM contribution_record
+      WHERE id_number = $1 AND ($4 OR superseded_by IS NULL) AND month >= $2 AND month <= $3
+      ORDER BY month, employer_uscc, version`;
+
+export const contributionRecordsParams = (
+  idNumber: string,
+  from?: string,
+  to?: string,
+  opts: { allVersions?: boolean } = {},
+) => [idNumber, from ?? '0000-01', to ?? '9999-12', opts.allVersions === true];
+
+/**
  * THE reader of a person's contribution records (Art. 25, 29, 38): the current version of every record kept for the
  * ID number, months `from`..`to` inclusive (both optional, YYYY-MM), by month then employer; with `allVersions`, the
  * versions replaced too (a clerk sees what a correction changed). Other parts (the entitlement record, claims,
@@ -172,14 +190,7 @@ export async function contributionRecordsOf(
     source: string;
     source_run: string;
     recorded_at: Date;
-  }>(
-    `SELECT employer_uscc, employer_name, month, base_fen, amount_paid_fen, to_char(receipt_date, 'YYYY-MM-DD') AS receipt_date,
-            back_payment, version, superseded_by IS NULL AS current, source, source_run, recorded_at
-       FROM contribution_record
-      WHERE id_number = $1 AND ($4 OR superseded_by IS NULL) AND month >= $2 AND month <= $3
-      ORDER BY month, employer_uscc, version`,
-    [idNumber, from ?? '0000-01', to ?? '9999-12', opts.allVersions === true],
-  );
+  }>(CONTRIBUTION_RECORDS_SQL, contributionRecordsParams(idNumber, from, to, opts));
   return r.rows.map((x) => ({
     employerUscc: x.employer_uscc,
     employerName: x.employer_name,

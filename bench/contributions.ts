@@ -1,9 +1,9 @@
 /**
- * Measure 6 of `npm run bench` (issue 23): importing N person-month contribution records (Art. 24, 25) the way the sync
- * stores a feed page (activities/contributions.ts `storeContributionRecords`: one INSERT … SELECT FROM unnest per page,
- * versions checked against the current records), against PostgreSQL's COPY of the same rows into the same table with
- * the same indexes, in the same run. Then the read a determination makes (`contributionRecordsOf`: one person's 10
- * years), its index plan (EXPLAIN) and its p50/p95 at the size imported.
+ * Measure 8 of `npm run bench` (issue 23): importing N person-month contribution records (Art. 24, 25; 1,000,000 at
+ * `--large`) the way the sync stores a feed page (activities/contributions.ts `storeContributionRecords`: one
+ * INSERT … SELECT FROM unnest per page, versions checked against the current records), against PostgreSQL's COPY of the
+ * same rows into the same table with the same indexes, in the same run. A determination's read of a person's records
+ * is measure 9 (bench/contribution-read.ts), at sizes of its own.
  */
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
@@ -66,9 +66,6 @@ export interface ContributionBench {
   importRecordsPerSecond: number;
   ratio: number;
   reimportSeconds: number;
-  readP50Ms: number;
-  readP95Ms: number;
-  plan: string[];
 }
 
 export async function benchContributionImport(
@@ -119,30 +116,6 @@ export async function benchContributionImport(
     if (r.inserted + r.revised !== 0) throw new Error('a re-import wrote rows');
   }
   const reimportSeconds = (performance.now() - t2) / 1000;
-  await sql.query('ANALYZE contribution_record');
-
-  // Art. 38: a determination reads one person's 10 years of records (the query of contributionRecordsOf).
-  const persons = Math.max(1, Math.floor(n / MONTHS));
-  const read = `SELECT employer_uscc, employer_name, month, base_fen, amount_paid_fen, receipt_date, back_payment, version,
-                       source, recorded_at
-                  FROM contribution_record
-                 WHERE id_number = $1 AND superseded_by IS NULL AND month >= $2 AND month <= $3
-                 ORDER BY month, employer_uscc`;
-  const idOf = (p: number) => `2101021980${String(p).padStart(8, '0')}`;
-  const plan = (
-    await sql.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${read}`, [
-      idOf(Math.floor(persons / 2)),
-      '2016-01',
-      '2025-12',
-    ])
-  ).rows.map((r) => r['QUERY PLAN']);
-  const times: number[] = [];
-  for (let k = 0; k < 300; k++) {
-    const t = performance.now();
-    await sql.query(read, [idOf((k * 7919) % persons), '2016-01', '2025-12']);
-    times.push(performance.now() - t);
-  }
-  times.sort((a, b) => a - b);
   const copyRate = n / copySeconds;
   const importRate = n / importSeconds;
   return {
@@ -151,8 +124,5 @@ export async function benchContributionImport(
     importRecordsPerSecond: Math.round(importRate),
     ratio: Math.round((importRate / copyRate) * 100) / 100,
     reimportSeconds: Math.round(reimportSeconds * 100) / 100,
-    readP50Ms: Math.round(times[Math.floor(times.length / 2)]! * 100) / 100,
-    readP95Ms: Math.round(times[Math.floor(times.length * 0.95)]! * 100) / 100,
-    plan,
   };
 }

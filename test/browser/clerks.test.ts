@@ -169,11 +169,9 @@ describe.skipIf(SKIP)('web pages in a real browser (issue 10)', () => {
     expect(await summary.textContent()).toContain('待受理');
     // The timeline in Chinese: each event named, the verdict and the task it opened in words (issue 21).
     // The timeline is fetched apart from the summary: wait for it, do not read it once.
-    await expect.poll(() => page.locator('#timeline tbody tr td:nth-child(2)').allTextContents()).toEqual([
-      '收到申请',
-      '共享数据自动核验，核定待遇：符合申领条件',
-      '生成待办任务：失业保险金申领受理',
-    ]);
+    await expect
+      .poll(() => page.locator('#timeline tbody tr td:nth-child(2)').allTextContents())
+      .toEqual(['收到申请', '共享数据自动核验，核定待遇：符合申领条件', '生成待办任务：失业保险金申领受理']);
     expect(await page.locator('#timeline tbody tr td:nth-child(3)').allTextContents()).toEqual([
       'intake.sy',
       '系统',
