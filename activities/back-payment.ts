@@ -144,7 +144,8 @@ export function backPaymentActivities({ db, sources, policy }: BackPaymentActivi
         });
         await audit(tx, {
           actor: { id: input.by.userId, username: input.by.username },
-          action: input.decision === 'approve' ? 'back_payment_assessment_confirmed' : 'back_payment_assessment_rejected',
+          action:
+            input.decision === 'approve' ? 'back_payment_assessment_confirmed' : 'back_payment_assessment_rejected',
           entity: 'back_payment',
           entityId: input.caseNumber,
           caseNumber: input.caseNumber,
@@ -158,7 +159,10 @@ export function backPaymentActivities({ db, sources, policy }: BackPaymentActivi
     async sendBackPaymentToTax(input: { caseNumber: string; payBy: string }): Promise<{ status: string }> {
       const bp = await db.backPayment.findUniqueOrThrow({
         where: { caseNumber: input.caseNumber },
-        include: { monthRows: { orderBy: { month: 'asc' } }, personMonths: { orderBy: [{ month: 'asc' }, { idNumber: 'asc' }] } },
+        include: {
+          monthRows: { orderBy: { month: 'asc' } },
+          personMonths: { orderBy: [{ month: 'asc' }, { idNumber: 'asc' }] },
+        },
       });
       const answer = await guarded(() =>
         sources.tax.sendBackPaymentAssessment(
@@ -176,7 +180,11 @@ export function backPaymentActivities({ db, sources, policy }: BackPaymentActivi
               amountFen: Number(m.amountFen),
               lateFeeFen: Number(m.lateFeeFen),
             })),
-            persons: bp.personMonths.map((p) => ({ idNumber: p.idNumber, month: p.month, amountFen: Number(p.amountFen) })),
+            persons: bp.personMonths.map((p) => ({
+              idNumber: p.idNumber,
+              month: p.month,
+              amountFen: Number(p.amountFen),
+            })),
           },
           callOptions(),
         ),

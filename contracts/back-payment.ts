@@ -14,10 +14,4 @@ export interface BackPaymentInput {
  * (posted to the original months); rejected by the reviewer; lapsed when not paid in full by its date; cancelled.
  */
 export type BackPaymentStatus =
-  | 'received'
-  | 'awaiting_review'
-  | 'awaiting_payment'
-  | 'paid'
-  | 'rejected'
-  | 'lapsed'
-  | 'cancelled';
+  'received' | 'awaiting_review' | 'awaiting_payment' | 'paid' | 'rejected' | 'lapsed' | 'cancelled';

@@ -82,7 +82,8 @@ export function divideHalfUp(numerator: number, denominator: number): number {
 }
 
 const DAY_MS = 86_400_000;
-const utc = (date: string) => Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10)));
+const utc = (date: string) =>
+  Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10)));
 
 /** The last day of month `month` + `after` (YYYY-MM), as YYYY-MM-DD. */
 export function lastDayOfMonthAfter(month: string, after: number): string {

@@ -315,7 +315,8 @@ export class World {
           employerName: employer.name,
           month: fromMonthIndex(month),
           contributionBaseFen,
-          amountPaidFen: (backPayment ? collected(backPayments, employer.index, person.index, month) : undefined) ?? amountFen,
+          amountPaidFen:
+            (backPayment ? collected(backPayments, employer.index, person.index, month) : undefined) ?? amountFen,
           receiptDate,
           backPayment,
         });

@@ -160,7 +160,9 @@ export function backPaymentsRouter(deps: BackPaymentDeps): Router {
       .update(key ? `back_payment\n${user.id}\n${key}` : randomUUID())
       .digest('hex');
     const months = [...b.months].sort();
-    const bodyHash = createHash('sha256').update(JSON.stringify({ ...b, months })).digest('hex');
+    const bodyHash = createHash('sha256')
+      .update(JSON.stringify({ ...b, months }))
+      .digest('hex');
     // A retried request: the case it made (the same body), or 409.
     const retried = await db.backPayment.findUnique({ where: { requestKey }, include: { case: true } });
     if (retried) {
@@ -217,9 +219,12 @@ export function backPaymentsRouter(deps: BackPaymentDeps): Router {
         select: { caseNumber: true },
       });
       if (open) {
-        throw new ApiError(409, 'back_payment_open', `这些费款所属期已有办理中的补缴（案件 ${open.caseNumber}），请待其办结`, [
-          { path: 'months', message: `办理中：${open.caseNumber}` },
-        ]);
+        throw new ApiError(
+          409,
+          'back_payment_open',
+          `这些费款所属期已有办理中的补缴（案件 ${open.caseNumber}），请待其办结`,
+          [{ path: 'months', message: `办理中：${open.caseNumber}` }],
+        );
       }
       await openCase(tx, {
         caseNumber,
@@ -293,7 +298,9 @@ export function backPaymentsRouter(deps: BackPaymentDeps): Router {
     if (agent && !user.employerUscc) throw new ApiError(403, 'no_employer', '此账号未受任何单位委托');
     const rows = await db.backPayment.findMany({
       where: {
-        ...(agent ? { employerUscc: user.employerUscc! } : { agencyCode: { startsWith: agencyScopePrefix(user.agencyCode) } }),
+        ...(agent
+          ? { employerUscc: user.employerUscc! }
+          : { agencyCode: { startsWith: agencyScopePrefix(user.agencyCode) } }),
         ...(q.status ? { case: { status: q.status } } : {}),
       },
       include: { case: true },
@@ -379,7 +386,10 @@ export function registerBackPaymentsOpenApi(registry: OpenAPIRegistry, options: 
     },
     responses: {
       201: { description: 'The case (BJF-…)', content: json(BackPaymentCreatedSchema) },
-      200: { description: 'A retried request: the case this Idempotency-Key created', content: json(BackPaymentCreatedSchema) },
+      200: {
+        description: 'A retried request: the case this Idempotency-Key created',
+        content: json(BackPaymentCreatedSchema),
+      },
       400: error('Bad months, USCC or channel'),
       403: error('Not the agent’s own employer, or outside the clerk’s agency'),
       409: error('The months are in an open back payment, or the Idempotency-Key was used for another body'),

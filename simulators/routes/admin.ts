@@ -244,7 +244,10 @@ export function adminRoutes(sim: Simulator, faults: FaultRegistry): Router {
   // Art. 26: tax collects an assessment the agency sent: in full (the months owed become records paid back, with the
   // amounts assessed and the receipt date) or in part (nothing is recorded: the law asks for it all at once).
   router.post('/tax/back-payment-assessments/:caseNumber/payment', (req, res) => {
-    const request = body(z.object({ amountFen: z.number().int().min(0).optional(), receiptDate: dateSchema.optional() }), req);
+    const request = body(
+      z.object({ amountFen: z.number().int().min(0).optional(), receiptDate: dateSchema.optional() }),
+      req,
+    );
     const kept = sim.backPaymentAssessments.get(String(req.params.caseNumber));
     if (!kept) throw notFound('assessment');
     if (kept.status === 'withdrawn') throw new HttpError(409, 'withdrawn', 'the assessment was withdrawn');
