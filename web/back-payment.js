@@ -45,9 +45,9 @@ function showForm() {
   );
   $('#apply').hidden = false;
   // One key per filled-in form: a second click or a retry after a lost answer is the same application.
-  let key = crypto.randomUUID();
+  let key = globalThis.crypto.randomUUID();
   const form = $('#apply-form');
-  form.addEventListener('input', () => (key = crypto.randomUUID()));
+  form.addEventListener('input', () => (key = globalThis.crypto.randomUUID()));
   onSubmit(form, async () => {
     clearErrors(form);
     const body = {

@@ -9,7 +9,7 @@
  *                   through today (activities/back-payment.ts, domain/back-payment.ts)
  *   3. review       a reviewer of the employer's agency confirms the assessment or refuses it with reasons
  *   4. to tax       通过数据共享平台向税务部门传递补收信息, with the day it must be paid by (policy
- *                   `art26.backPaymentPayWithin`)
+ *                   `limit.backPaymentPayWithin`)
  *   5. payment      参保单位应一次性全额补足: tax is asked once a day what it collected. Paid in full: step 6. Paid in
  *                   part: noted on the case, nothing posted (the law asks for all of it at once), still waiting. Not
  *                   paid in full by the date: withdrawn at tax and the case `lapsed` (a new application is assessed
@@ -70,7 +70,7 @@ export async function backPayment(input: BackPaymentInput): Promise<BackPaymentS
     }
 
     // 4. To tax, with the day it must be paid by.
-    const due = await acts.computeDeadline({ key: 'art26.backPaymentPayWithin', start: shanghaiDate(Date.now()) });
+    const due = await acts.computeDeadline({ key: 'limit.backPaymentPayWithin', start: shanghaiDate(Date.now()) });
     await acts.sendBackPaymentToTax({ caseNumber, payBy: due.dueDate });
     await life.moveTo('awaiting_payment', 'back_payment_sent_to_tax', { payBy: due.dueDate }, by.username);
 
