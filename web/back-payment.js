@@ -17,7 +17,12 @@ async function start() {
   }
   me = res.data;
   staffHeader(me);
-  if (me.roles.includes('employer_agent') || me.roles.includes('intake')) showForm();
+  if (agent()) {
+    // The agent's own company (Art. 8), as its authorisation names it.
+    const own = await api('/employer/contributions?from=9999-12');
+    me.employerUscc = own.ok ? own.data.employer.uscc : '';
+  }
+  if (agent() || me.roles.includes('intake')) showForm();
   await showList();
   const n = param('case');
   if (n) await showDetail(n);
