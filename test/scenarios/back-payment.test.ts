@@ -11,7 +11,7 @@ import { startScenario, type Scenario } from './harness';
 let s: Scenario;
 
 beforeAll(async () => {
-  s = await startScenario({ name: 'back-payment', persons: 1500 });
+  s = await startScenario({ name: 'back-payment', persons: 4000 });
 });
 afterAll(async () => {
   await s?.close();
@@ -186,6 +186,24 @@ describe('补收补缴 (Art. 26)', () => {
     expect(open.body.error.message).toContain(first.body.caseNumber);
     const cases = await s.tdb.sql('SELECT 1 FROM back_payment WHERE employer_uscc = $1', [e.uscc]);
     expect(cases).toHaveLength(1);
+  });
+
+  it('Art. 26: not paid in full and at once by its date → withdrawn at tax and the case lapses; nothing posted', async () => {
+    const e = await owingEmployer(1);
+    const { caseNumber, agent, sent } = await appliedAndSent(e, [e.owed[0]!]);
+    expect(sent.tax.payBy).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    await s.sim.admin('POST', `/tax/back-payment-assessments/${caseNumber}/payment`, { amountFen: 1 });
+    // 15 working days (policy limit.backPaymentPayWithin) and a little more.
+    await s.advanceTo(Date.parse(`${sent.tax.payBy}T16:00:00Z`) + 3_600_000);
+    const lapsed = await viewWhen(caseNumber, agent, 'lapsed');
+    expect(lapsed.tax.status).toBe('withdrawn');
+    expect(lapsed.posted).toBeNull();
+    const none = await s.tdb.sql('SELECT 1 FROM contribution_record WHERE source_run = $1', [caseNumber]);
+    expect(none).toHaveLength(0);
+    // Paid after the withdrawal: tax refuses it.
+    await expect(s.sim.admin('POST', `/tax/back-payment-assessments/${caseNumber}/payment`, {})).rejects.toThrow(
+      /409|withdrawn/,
+    );
   });
 
   it('Art. 8, 26: bad input gets a 4xx naming the field and the rule in Chinese, and nothing is written', async () => {
