@@ -167,7 +167,7 @@ describe('补收补缴 (Art. 26)', () => {
     );
   });
 
-  it('Art. 26: a retried application with its Idempotency-Key is the same case (200); another body under the key 409; the same months again while open 409', async () => {
+  it('Art. 8, 26: a retried application with its Idempotency-Key is the same case (200); another body under the key 409; the same months again while open 409; an intake clerk applies at a window of the employer’s agency only', async () => {
     const e = await owingEmployer();
     const agent = await s.employerAgent(e.uscc, e.city);
     const body = { channel: 'online', uscc: e.uscc, months: [e.owed[0]] };
@@ -184,8 +184,25 @@ describe('补收补缴 (Art. 26)', () => {
     expect(open.status).toBe(409);
     expect(open.body.error.code).toBe('back_payment_open');
     expect(open.body.error.message).toContain(first.body.caseNumber);
-    const cases = await s.tdb.sql('SELECT 1 FROM back_payment WHERE employer_uscc = $1', [e.uscc]);
-    expect(cases).toHaveLength(1);
+    // At a window (Art. 8): an intake clerk of the employer's agency for another owed month; another city's is refused.
+    const otherCity = e.city === '210200' ? '210300' : '210200';
+    const outside = await s.call('POST', '/back-payments', {
+      headers: (await s.staffOf(otherCity)).intake.headers,
+      body: { channel: 'window', uscc: e.uscc, months: [e.owed[1]] },
+    });
+    expect(outside.status).toBe(403);
+    expect(outside.body.error.code).toBe('outside_agency');
+    const window = await s.call('POST', '/back-payments', {
+      headers: (await s.staffOf(e.city)).intake.headers,
+      body: { channel: 'window', uscc: e.uscc, months: [e.owed[1]] },
+    });
+    expect(window.status, JSON.stringify(window.body)).toBe(201);
+    expect(window.body.caseNumber).toContain(`-${e.city}-`);
+    const cases = await s.tdb.sql<{ channel: string }>(
+      'SELECT channel FROM back_payment WHERE employer_uscc = $1 ORDER BY applied_at',
+      [e.uscc],
+    );
+    expect(cases.map((c) => c.channel)).toEqual(['online', 'window']);
   });
 
   it('Art. 26: not paid in full and at once by its date → withdrawn at tax and the case lapses; nothing posted', async () => {
