@@ -59,7 +59,7 @@ export interface StoreResult {
 export async function storeContributionRecords(
   q: Queryable,
   input: readonly ContributionRecordRow[],
-  meta: { source: 'feed' | 'person_pull'; sourceRun: string; touchRun?: string },
+  meta: { source: 'feed' | 'person_pull' | 'back_payment'; sourceRun: string; touchRun?: string },
 ): Promise<StoreResult> {
   const rows = latestPerKey(input);
   if (rows.length === 0) return { received: 0, inserted: 0, revised: 0 };

@@ -48,6 +48,7 @@ import { recordsRouter } from './records/router';
 import { loadSeal, type Seal } from '../lib/seal';
 import { resolvePdfFont } from '../lib/pdf/font';
 import { contributionsRouter } from './contributions/router';
+import { backPaymentsRouter } from './back-payments/router';
 import type { CreditClient } from '../integrations/credit';
 import type { TaxClient } from '../integrations/tax';
 import { businessDateOf } from '../domain/calendar';
@@ -196,6 +197,15 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(financeRouter({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue }));
   app.use(employerRouter({ db: deps.db }));
   app.use(contributionsRouter({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue }));
+  app.use(
+    backPaymentsRouter({
+      db: deps.db,
+      temporal: deps.temporal,
+      taskQueue: deps.taskQueue,
+      tax: deps.tax,
+      ...(deps.now ? { now: deps.now } : {}),
+    }),
+  );
   app.use(
     registerRouter({
       db: deps.db,

@@ -2,7 +2,7 @@
  * The contract of a benefit claim (Art. 35-41) between the API, the workflow and the activities: its input, status,
  * messages and search attributes. Workflow-safe: definitions only.
  */
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { IdentityDocumentKind } from '../domain/identity';
 import type { SeparationReason } from '../domain/separation';
 import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from './search-attributes';
@@ -70,6 +70,13 @@ export const claimStatus = defineQuery<ClaimStatus>('claimStatus');
 export { supplyMaterials } from './case';
 /** Art. 41: 《个人放弃补缴失业保险欠费承诺书》 signed: the months in arrears will not count. */
 export const waiveArrears = defineUpdate<{ waivedMonths: string[] }, [{ by: string }]>('waiveArrears');
+
+/**
+ * Art. 26, 41: a back payment covering the person's months in arrears was paid in full and posted to the original
+ * months (sent by the back payment's workflow, BJF-…): the claim waiting on arrears determines again now, rather than
+ * at its next daily look.
+ */
+export const arrearsBackPaid = defineSignal<[{ backPaymentCaseNumber: string }]>('arrearsBackPaid');
 
 /** The claim's workflow as the client starts it by name (`benefitClaim`). */
 export type BenefitClaimWorkflow = (input: BenefitClaimInput) => Promise<ClaimStatus>;

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { resultsByPerson } from './batch';
 import type { CallOptions, SourceHttpClient } from './http';
-import { dateSchema, fenSchema } from './schemas';
+import { dateSchema, fenSchema, monthSchema } from './schemas';
 import { segment } from './http';
 import {
   pensionEmployerRegistrationAnswerSchema,
@@ -35,8 +35,36 @@ export type FuneralGrant = z.infer<typeof funeralGrantSchema>;
 export const funeralGrantsSchema = z.object({ grants: z.array(funeralGrantSchema) });
 export type FuneralGrants = z.infer<typeof funeralGrantsSchema>;
 
+/**
+ * Art. 26: the pension insurance base (养老保险缴费基数) of an employer's staff in given months, person by person: the
+ * base and headcount a back payment of unemployment insurance is assessed from.
+ */
+export const employerBasesQuerySchema = z.object({ months: z.array(monthSchema).min(1).max(120) });
+export const employerBasesSchema = z.object({
+  uscc: z.string(),
+  months: z.array(
+    z.object({
+      month: monthSchema,
+      persons: z.array(z.object({ idNumber: z.string(), baseFen: fenSchema })),
+    }),
+  ),
+});
+export type EmployerBases = z.infer<typeof employerBasesSchema>;
+
 export class PensionClient {
   constructor(private readonly http: SourceHttpClient) {}
+
+  /** Art. 26: the pension bases of the employer's staff in the months (null when pension does not know it). */
+  getEmployerBases(uscc: string, months: string[], options?: CallOptions): Promise<EmployerBases | null> {
+    return this.http.find({
+      operation: 'getEmployerBases',
+      method: 'POST',
+      path: `/employers/${segment(uscc)}/bases/query`,
+      body: { months },
+      response: employerBasesSchema,
+      options,
+    });
+  }
 
   /** Art. 38, 42: whether the person receives a basic pension, and since when. */
   getPensionReceipt(idNumber: string, options?: CallOptions): Promise<PensionReceipt> {

@@ -183,6 +183,47 @@ export const contributionTotalsSchema = z.object({
 });
 export type ContributionTotals = z.infer<typeof contributionTotalsSchema>;
 
+/**
+ * Art. 26 补收信息: the assessment of a back payment the agency sends to tax through the platform, one per case
+ * number (a repeat of the same assessment is answered `duplicate: true`; another under the same number, 409). What
+ * the employer owes per month and person, and the late fee; tax collects it in full and at once.
+ */
+export const backPaymentAssessmentSchema = z.object({
+  caseNumber: z.string().min(1).max(40),
+  uscc: usccSchema,
+  contributionsFen: fenSchema,
+  lateFeeFen: fenSchema,
+  totalFen: fenSchema,
+  lateFeeThrough: dateSchema,
+  payBy: dateSchema,
+  months: z
+    .array(
+      z.object({
+        month: monthSchema,
+        insuredCount: z.number().int().nonnegative(),
+        amountFen: fenSchema,
+        lateFeeFen: fenSchema,
+      }),
+    )
+    .min(1),
+  persons: z.array(z.object({ idNumber: residentIdNumberSchema, month: monthSchema, amountFen: fenSchema })),
+});
+export type BackPaymentAssessment = z.infer<typeof backPaymentAssessmentSchema>;
+export const backPaymentAssessmentAnswerSchema = z.object({
+  caseNumber: z.string(),
+  status: z.enum(['assessed', 'partial', 'paid', 'withdrawn']),
+  duplicate: z.boolean().optional(),
+});
+/** Art. 26: what tax says of an assessment: paid in full (with the receipt date), in part, not yet, withdrawn. */
+export const backPaymentStatusSchema = z.object({
+  caseNumber: z.string(),
+  status: z.enum(['assessed', 'partial', 'paid', 'withdrawn']),
+  totalFen: fenSchema,
+  amountPaidFen: fenSchema,
+  receiptDate: dateSchema.nullable(),
+});
+export type BackPaymentStatus = z.infer<typeof backPaymentStatusSchema>;
+
 export class TaxClient {
   constructor(private readonly http: SourceHttpClient) {}
 
@@ -308,6 +349,41 @@ export class TaxClient {
       path: '/persons/arrears/query',
       body: { idNumber },
       response: personArrearsSchema,
+      options,
+    });
+  }
+
+  /** Art. 26: the assessment sent to tax (补收信息), idempotent by its case number. */
+  sendBackPaymentAssessment(assessment: BackPaymentAssessment, options?: CallOptions) {
+    return this.http.call({
+      operation: 'sendBackPaymentAssessment',
+      method: 'POST',
+      path: '/back-payment-assessments',
+      body: assessment,
+      response: backPaymentAssessmentAnswerSchema,
+      options,
+    });
+  }
+
+  /** Art. 26: whether the assessment was paid (in full, with its receipt date), null when tax does not know it. */
+  getBackPaymentStatus(caseNumber: string, options?: CallOptions): Promise<BackPaymentStatus | null> {
+    return this.http.find({
+      operation: 'getBackPaymentStatus',
+      method: 'GET',
+      path: `/back-payment-assessments/${segment(caseNumber)}`,
+      response: backPaymentStatusSchema,
+      options,
+    });
+  }
+
+  /** Art. 26: an assessment not paid by its date is withdrawn at tax (a new application assesses again). */
+  withdrawBackPaymentAssessment(caseNumber: string, options?: CallOptions) {
+    return this.http.call({
+      operation: 'withdrawBackPaymentAssessment',
+      method: 'POST',
+      path: `/back-payment-assessments/${segment(caseNumber)}/withdrawal`,
+      body: {},
+      response: backPaymentStatusSchema,
       options,
     });
   }

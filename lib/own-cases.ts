@@ -2,7 +2,7 @@
  * 记录查询 (Art. 31): whose a case is. A person (signed in by SMS code, Art. 8) owns the cases filed under their ID
  * number and mobile: their claims, other benefits (Art. 46, 47), skill-upgrade subsidies (Art. 50, also when their
  * employer applied), and the objections to any of these (Art. 13). An employer (its agent, Art. 8) owns its
- * job-retention refunds (Art. 49), the skill-upgrade subsidies it applied for, and the objections it made to its own
+ * job-retention refunds (Art. 49), its back payments (Art. 26), the skill-upgrade subsidies it applied for, and the objections it made to its own
  * cases or to the claims that name it as the last employer. Nobody else's: the API answers those as absent (404).
  * One rule for the list (`GET /my/cases`) and for reading one case (`GET /cases/:caseNumber`).
  */
@@ -40,8 +40,9 @@ export async function ownCaseNumbers(db: Db, party: Party): Promise<string[]> {
       : [];
     return [...own, ...numbers(objections)];
   }
-  const [refunds, subsidies, objections] = await Promise.all([
+  const [refunds, backPayments, subsidies, objections] = await Promise.all([
     db.jobRetentionCase.findMany({ where: { uscc: party.uscc }, select }),
+    db.backPayment.findMany({ where: { employerUscc: party.uscc }, select }),
     db.skillSubsidyClaim.findMany({ where: { appliedBy: 'employer', employerUscc: party.uscc }, select }),
     db.$queryRaw<{ caseNumber: string }[]>`
       SELECT o.case_number AS "caseNumber" FROM objection o
@@ -52,7 +53,7 @@ export async function ownCaseNumbers(db: Db, party: Party): Promise<string[]> {
          AND (c.employer_uscc = ${party.uscc} OR j.uscc = ${party.uscc}
               OR (s.applied_by = 'employer' AND s.employer_uscc = ${party.uscc}))`,
   ]);
-  return [...numbers(refunds), ...numbers(subsidies), ...numbers(objections)];
+  return [...numbers(refunds), ...numbers(backPayments), ...numbers(subsidies), ...numbers(objections)];
 }
 
 /** Whether `party` owns the case `caseNumber`. */

@@ -4,6 +4,7 @@
  * medical enrolments and premiums, unemployment registrations, transfer letters).
  */
 import type { MarketChange } from '../integrations/credit';
+import type { BackPaymentAssessment } from '../integrations/tax';
 import type { PensionEmployerEntry, PensionEmployerUpdateEntry } from './routes/pension-registration';
 import type { PaymentPurpose, PaymentResult } from '../integrations/bank';
 import type { Beneficiary } from '../integrations/medical';
@@ -139,6 +140,16 @@ export function smsDelivery(mobile: string): 'delivered' | 'undeliverable' {
   return hashString(`sms:${mobile}`) % 100 === 0 ? 'undeliverable' : 'delivered';
 }
 
+/** An assessment as tax keeps it (Art. 26): the body sent, its fingerprint, and what was paid when. */
+export interface BackPaymentAssessmentEntry {
+  assessment: BackPaymentAssessment;
+  fingerprint: string;
+  status: 'assessed' | 'partial' | 'paid' | 'withdrawn';
+  amountPaidFen: number;
+  receiptDate: string | null;
+  receivedAt: string;
+}
+
 export class Simulator {
   readonly world: World;
   readonly deaths = new Map<number, string>();
@@ -165,6 +176,8 @@ export class Simulator {
   readonly marketChanges = new Map<string, MarketChange[]>();
   /** Letters sent by the case system, and generated inbound letters once something changed them. */
   readonly letters = new Map<string, LetterRecord>();
+  /** Art. 26: the back-payment assessments the agency sent (补收信息), by case number, with what was paid. */
+  readonly backPaymentAssessments = new Map<string, BackPaymentAssessmentEntry>();
   /** Records that changed after start (back payments), in the order the platform received them (the feed's tail). */
   readonly contributionChanges: ContributionChangeEntry[] = [];
 
@@ -191,6 +204,7 @@ export class Simulator {
     this.letters.clear();
     this.marketChanges.clear();
     this.contributionChanges.length = 0;
+    this.backPaymentAssessments.clear();
   }
 
   /** Art. 24-26: the person's paid records and arrears, with the back payments ordered so far. */

@@ -149,6 +149,11 @@ export interface BackPayment {
   personIndex: number | null;
   months: ReadonlySet<number> | null;
   receiptDate: string;
+  /**
+   * The amounts tax collected per person and month (`personIndex/monthIndex`), when an assessment named them (Art.
+   * 26: what the agency assessed is what is paid and recorded); else the world's own amount.
+   */
+  amounts?: ReadonlyMap<string, number>;
 }
 
 /** Bounded memo: keeps the most recently generated records. */
@@ -279,14 +284,16 @@ export class World {
         let backPayment = false;
         if (block) {
           // A month the employer did not pay when due: owed (Art. 41) until paid back (Art. 26).
-          const paidOn =
-            block.settledOn ??
-            backPayments.find(
-              (bp) =>
-                bp.employerIndex === employer.index &&
-                (bp.personIndex === null || bp.personIndex === person.index) &&
-                (bp.months === null || bp.months.has(month)),
-            )?.receiptDate;
+          const bp =
+            block.settledOn === null
+              ? backPayments.find(
+                  (b) =>
+                    b.employerIndex === employer.index &&
+                    (b.personIndex === null || b.personIndex === person.index) &&
+                    (b.months === null || b.months.has(month)),
+                )
+              : undefined;
+          const paidOn = block.settledOn ?? bp?.receiptDate;
           if (paidOn === undefined) {
             arrears.push({
               employerUscc: employer.uscc,
@@ -308,7 +315,8 @@ export class World {
           employerName: employer.name,
           month: fromMonthIndex(month),
           contributionBaseFen,
-          amountPaidFen: amountFen,
+          amountPaidFen:
+            (backPayment ? collected(backPayments, employer.index, person.index, month) : undefined) ?? amountFen,
           receiptDate,
           backPayment,
         });
@@ -667,6 +675,21 @@ export class World {
 export interface WorldIndex {
   staff: Map<number, number[]>;
   inbound: number[];
+}
+
+/** The amount an assessment's back payment collected for the person's month, if one named it (Art. 26). */
+function collected(
+  backPayments: readonly BackPayment[],
+  employerIndex: number,
+  personIndex: number,
+  month: number,
+): number | undefined {
+  for (const b of backPayments) {
+    if (b.employerIndex !== employerIndex || !b.amounts) continue;
+    const amount = b.amounts.get(`${personIndex}/${month}`);
+    if (amount !== undefined) return amount;
+  }
+  return undefined;
 }
 
 /** Combined employer and personal share of the contribution (plausible, not policy: the rates fell over time). */

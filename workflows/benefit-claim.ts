@@ -51,7 +51,13 @@ import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from '../contracts/search-attribu
 import { createTaskBoard, type TaskBoard } from './tasks';
 import { shanghaiDate } from '../domain/business-time';
 import { payDayOf, payingRunMonth } from '../contracts/pay-day';
-import { claimStatus, waiveArrears, type BenefitClaimInput, type ClaimStatus } from '../contracts/claim';
+import {
+  arrearsBackPaid,
+  claimStatus,
+  waiveArrears,
+  type BenefitClaimInput,
+  type ClaimStatus,
+} from '../contracts/claim';
 import { acceptMaterials, caseLife, untilCancelled, type CaseLife, type Materials } from './kernel/case';
 
 const acts = proxyActivities<Activities>(CASE_ACTIVITY);
@@ -101,8 +107,13 @@ export async function benefitClaim(input: BenefitClaimInput): Promise<ClaimStatu
     materials,
     objections,
     recoveriesAsked,
-    state: { arrearsMonths: [], reopenings: 0 },
+    state: { arrearsMonths: [], reopenings: 0, backPaidBy: [] },
   };
+  // Art. 26, 41: a back payment paid and posted; the wait on arrears ends and the case determines again.
+  setHandler(arrearsBackPaid, ({ backPaymentCaseNumber }) => {
+    if (!c.state.backPaidBy.includes(backPaymentCaseNumber)) c.state.backPaidBy.push(backPaymentCaseNumber);
+    c.state.backPaidSeen = false;
+  });
   setHandler(recoveryNeeded, (r) => {
     recoveriesAsked.push(r);
   });
@@ -148,7 +159,14 @@ interface ClaimCase {
   objections: ReturnType<typeof createObjectionWindow>;
   /** Art. 43: recoveries asked for by whoever stopped the period, started in the payment phase (approve). */
   recoveriesAsked: RecoveryInput[];
-  state: { waivedBy?: string; arrearsMonths: string[]; reopenings: number };
+  /** `backPaidBy`: the back payments (BJF-…) that signalled; `backPaidSeen`: the latest was looked at already. */
+  state: {
+    waivedBy?: string;
+    arrearsMonths: string[];
+    reopenings: number;
+    backPaidBy: string[];
+    backPaidSeen?: boolean;
+  };
 }
 
 /**
@@ -272,9 +290,15 @@ async function awaitArrears(c: ClaimCase, q: Extract<OpenQuestion, { kind: 'arre
     await moveTo('awaiting_arrears', 'arrears_notified', { months: c.state.arrearsMonths });
   }
   const waived = () => c.state.arrearsMonths.every((m) => inputs.waivedMonths.includes(m));
-  await condition(waived, ARREARS_RECHECK);
+  const backPaid = () => c.state.backPaidBy.length > 0 && c.state.backPaidSeen === false;
+  await condition(() => waived() || backPaid(), ARREARS_RECHECK);
   if (waived())
     await note(`arrears_waived_${inputs.waivedMonths.length}`, { months: [...inputs.waivedMonths] }, c.state.waivedBy);
+  else if (backPaid()) {
+    // Art. 26, 41: the back payment was posted to the original months; the next determination reads them.
+    c.state.backPaidSeen = true;
+    await note(`arrears_back_paid_${c.state.backPaidBy.length}`, { backPaymentCaseNumber: c.state.backPaidBy.at(-1) });
+  }
 }
 
 /**

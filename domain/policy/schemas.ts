@@ -51,6 +51,15 @@ export const familyValueSchemas = {
   minimumWageTier: z.object({ cityName: z.string().min(1), tier: minimumWageTierSchema }),
   /** Contribution rates. Keys: 'employer', 'person'. */
   contributionRate: z.object({ rateBp: basisPoints }),
+  /**
+   * Art. 26 补收补缴. Key 'lateFee': 社会保险法 Art. 86 滞纳金, a share of the amount owed per calendar day from the
+   * day after the due date. Key 'dueDate': when a contribution month falls due (the last day of the month
+   * `monthsAfter` it).
+   */
+  backPayment: z.union([
+    z.strictObject({ dailyRateBp: basisPoints, from: z.literal('dayAfterDue') }),
+    z.strictObject({ monthsAfter: z.number().int().min(0).max(12), day: z.literal('last') }),
+  ]),
   /** Art. 46 childbirth medical subsidy. Key: '210000'. */
   childbirthSubsidy: z.object({
     shareBp: share,

@@ -241,6 +241,57 @@ export function adminRoutes(sim: Simulator, faults: FaultRegistry): Router {
     res.status(201).json({ uscc: employer.uscc, recordsSettled: before - owed() });
   });
 
+  // Art. 26: tax collects an assessment the agency sent: in full (the months owed become records paid back, with the
+  // amounts assessed and the receipt date) or in part (nothing is recorded: the law asks for it all at once).
+  router.post('/tax/back-payment-assessments/:caseNumber/payment', (req, res) => {
+    const request = body(
+      z.object({ amountFen: z.number().int().min(0).optional(), receiptDate: dateSchema.optional() }),
+      req,
+    );
+    const kept = sim.backPaymentAssessments.get(String(req.params.caseNumber));
+    if (!kept) throw notFound('assessment');
+    if (kept.status === 'withdrawn') throw new HttpError(409, 'withdrawn', 'the assessment was withdrawn');
+    if (kept.status === 'paid') throw new HttpError(409, 'already_paid', 'the assessment was paid in full');
+    const { assessment } = kept;
+    const amountFen = request.amountFen ?? assessment.totalFen;
+    const receiptDate = request.receiptDate ?? world.asOf;
+    if (amountFen < assessment.totalFen) {
+      kept.status = 'partial';
+      kept.amountPaidFen = amountFen;
+    } else {
+      const employer = world.findEmployer(assessment.uscc)!;
+      const amounts = new Map<string, number>();
+      for (const p of assessment.persons) {
+        amounts.set(`${personOf(p.idNumber).index}/${toMonthIndex(p.month)}`, p.amountFen);
+      }
+      sim.addBackPayment({
+        employerIndex: employer.index,
+        personIndex: null,
+        months: new Set(assessment.months.map((m) => toMonthIndex(m.month))),
+        receiptDate,
+        amounts,
+      });
+      kept.status = 'paid';
+      kept.amountPaidFen = amountFen;
+      kept.receiptDate = receiptDate;
+    }
+    res.json({ caseNumber: assessment.caseNumber, status: kept.status, amountPaidFen: kept.amountPaidFen });
+  });
+
+  router.get('/tax/back-payment-assessments', (_req, res) => {
+    res.json({
+      items: [...sim.backPaymentAssessments.values()].map((k) => ({
+        caseNumber: k.assessment.caseNumber,
+        uscc: k.assessment.uscc,
+        totalFen: k.assessment.totalFen,
+        status: k.status,
+        amountPaidFen: k.amountPaidFen,
+        receiptDate: k.receiptDate,
+        receivedAt: k.receivedAt,
+      })),
+    });
+  });
+
   router.post('/deaths', (req, res) => {
     const request = body(z.object({ idNumber: residentIdNumberSchema, dateOfDeath: dateSchema }), req);
     const person = personOf(request.idNumber);

@@ -9,7 +9,8 @@ import type { DeathRecord, DeathRecords } from '../../integrations/civil';
 import type { EmployerCredit } from '../../integrations/credit';
 import { identityCheckRequestSchema } from '../../integrations/hukou';
 import type { IdentityCheck } from '../../integrations/hukou';
-import type { FuneralGrants, PensionReceipt, PensionReceipts } from '../../integrations/pension';
+import { employerBasesQuerySchema } from '../../integrations/pension';
+import type { EmployerBases, FuneralGrants, PensionReceipt, PensionReceipts } from '../../integrations/pension';
 import { batchQuerySchema, personQuerySchema } from '../../integrations/schemas';
 import { body, notFound, parse } from '../http';
 import type { Simulator } from '../simulator';
@@ -60,6 +61,27 @@ export function civilRoutes(sim: Simulator): Router {
 
 export function pensionRoutes(sim: Simulator): Router {
   const router = Router();
+  // Art. 26: the pension base of each person the employer insured in each month asked (paid or owed alike): the
+  // base and headcount a back payment of unemployment insurance is assessed from.
+  router.post('/employers/:uscc/bases/query', (req, res) => {
+    const employer = sim.world.findEmployer(String(req.params.uscc));
+    if (!employer) throw notFound('employer');
+    const { months } = body(employerBasesQuerySchema, req);
+    const wanted = new Set(months);
+    const byMonth = new Map<string, { idNumber: string; baseFen: number }[]>(months.map((m) => [m, []]));
+    for (const person of sim.world.staffOf(employer.index)) {
+      const { paid, arrears } = sim.records(person);
+      for (const r of [...paid, ...arrears]) {
+        if (r.employerUscc !== employer.uscc || !wanted.has(r.month)) continue;
+        byMonth.get(r.month)!.push({ idNumber: person.idNumber, baseFen: r.contributionBaseFen });
+      }
+    }
+    const answer: EmployerBases = {
+      uscc: employer.uscc,
+      months: [...byMonth].sort(([a], [b]) => a.localeCompare(b)).map(([month, persons]) => ({ month, persons })),
+    };
+    res.json(answer);
+  });
   router.post('/receipts/query', (req, res) => {
     const { idNumber } = body(personQuerySchema, req);
     const person = sim.world.findPerson(idNumber);

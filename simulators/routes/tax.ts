@@ -4,6 +4,7 @@ import type { Request } from 'express';
 import { z } from 'zod';
 import { divisionCodeSchema, personQuerySchema } from '../../integrations/schemas';
 import {
+  backPaymentAssessmentSchema,
   contributionChangesQuerySchema,
   contributionTotalsQuerySchema,
   monthRangeSchema,
@@ -21,10 +22,12 @@ import type {
   PersonEmployments,
   TaxEmployer,
 } from '../../integrations/tax';
-import { body, notFound, parse } from '../http';
-import type { Simulator } from '../simulator';
+import { body, HttpError, notFound, nowIso, parse } from '../http';
+import type { BackPaymentAssessmentEntry, Simulator } from '../simulator';
 import type { EmployerCore } from '../world';
 
+/** The same assessment sent again is the same body (zod's output keeps the schema's key order). */
+const canonical = (v: unknown) => JSON.stringify(v);
 const usccParams = z.object({ uscc: z.string() });
 const employerListQuery = z.object({
   agencyDivisionCode: divisionCodeSchema,
@@ -166,6 +169,55 @@ export function taxRoutes(sim: Simulator): Router {
       months: [...months.values()].sort((a, b) => a.month.localeCompare(b.month)),
     };
     res.json(answer);
+  });
+
+  // Art. 26 补收信息: the agency's assessment, kept once per case number (the same again: duplicate; another: 409).
+  router.post('/back-payment-assessments', (req, res) => {
+    const assessment = body(backPaymentAssessmentSchema, req);
+    if (!world.findEmployer(assessment.uscc)) throw notFound('employer');
+    const fingerprint = canonical(assessment);
+    const kept = sim.backPaymentAssessments.get(assessment.caseNumber);
+    if (kept) {
+      if (kept.fingerprint !== fingerprint) {
+        throw new HttpError(409, 'assessment_conflict', 'another assessment was sent under this case number');
+      }
+      res.json({ caseNumber: assessment.caseNumber, status: kept.status, duplicate: true });
+      return;
+    }
+    sim.backPaymentAssessments.set(assessment.caseNumber, {
+      assessment,
+      fingerprint,
+      status: 'assessed',
+      amountPaidFen: 0,
+      receiptDate: null,
+      receivedAt: nowIso(),
+    });
+    res.status(201).json({ caseNumber: assessment.caseNumber, status: 'assessed', duplicate: false });
+  });
+
+  const assessmentOf = (req: Request) => {
+    const kept = sim.backPaymentAssessments.get(String(req.params.caseNumber));
+    if (!kept) throw notFound('assessment');
+    return kept;
+  };
+  const statusOf = (caseNumber: string, kept: BackPaymentAssessmentEntry) => ({
+    caseNumber,
+    status: kept.status,
+    totalFen: kept.assessment.totalFen,
+    amountPaidFen: kept.amountPaidFen,
+    receiptDate: kept.receiptDate,
+  });
+
+  router.get('/back-payment-assessments/:caseNumber', (req, res) => {
+    res.json(statusOf(String(req.params.caseNumber), assessmentOf(req)));
+  });
+
+  // Art. 26: not paid by its date, the assessment is withdrawn; one paid in full cannot be.
+  router.post('/back-payment-assessments/:caseNumber/withdrawal', (req, res) => {
+    const kept = assessmentOf(req);
+    if (kept.status === 'paid') throw new HttpError(409, 'already_paid', 'the assessment was paid in full');
+    kept.status = 'withdrawn';
+    res.json(statusOf(String(req.params.caseNumber), kept));
   });
 
   router.post('/persons/contributions/query', (req, res) => {

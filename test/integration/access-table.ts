@@ -172,6 +172,10 @@ export const ACCESS_TABLE: Record<string, AccessRule> = {
   'GET /contributions/sync/differences': { roles: CONTRIBUTION_CLERKS },
   'GET /contributions/sync/problems': { roles: CONTRIBUTION_CLERKS },
   'POST /contributions/persons/query': { roles: CONTRIBUTION_CLERKS },
+  // Back payments (Art. 26): the employer's agent online, an intake clerk at a window; read by both and the agency's staff.
+  'POST /back-payments': { roles: ['employer_agent', 'intake'] },
+  'GET /back-payments': { roles: ['employer_agent', ...STAFF] },
+  'GET /back-payments/{caseNumber}': { roles: ['employer_agent', ...STAFF], absent: true },
   'POST /job-retention/applications': { roles: ['employer_agent'] },
   'POST /job-retention/screenings': { roles: ['supervisor'] },
   // Finance (Art. 39, 62, 63).
