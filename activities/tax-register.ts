@@ -113,8 +113,9 @@ export function taxRegisterActivities({ db, sources }: { db: Db; sources: Source
           await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [OUTBOX_LOCK]);
           row = (
             await c.query<OutboxRow>(
-              `SELECT id::text, subject, kind, register_number, person_number, employer_change_id::text,
-                      person_change_id::text, relation_id::text, occurred_at
+              // Ids as they are (bigint, given as strings by pg): ordered by number, not by text (10 after 9).
+              `SELECT id, subject, kind, register_number, person_number, employer_change_id, person_change_id,
+                      relation_id, occurred_at
                  FROM tax_register_message WHERE delivered_at IS NULL ORDER BY id LIMIT 1 FOR UPDATE`,
             )
           ).rows[0];
