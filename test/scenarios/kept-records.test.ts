@@ -248,7 +248,7 @@ describe('缴费记录问题由经办人员处理 (Art. 24, 25)', () => {
       body: { reason: '差异系该条数据无法读取所致' },
     });
     expect(ddone.status, JSON.stringify(ddone.body)).toBe(200);
-    expect((await s.call('POST', dpath, { headers: clerk.headers, body: { reason: '再次' } })).status).toBe(409);
+    expect((await s.call('POST', dpath, { headers: clerk.headers, body: { reason: '再次处理' } })).status).toBe(409);
     const audits = await s.tdb.sql<{ action: string }>(
       `SELECT action FROM audit_log WHERE action IN ('contribution_problem_resolved', 'contribution_difference_resolved')`,
     );
