@@ -171,6 +171,9 @@ export const ACCESS_TABLE: Record<string, AccessRule> = {
   'GET /contributions/sync/runs': { roles: CONTRIBUTION_CLERKS },
   'GET /contributions/sync/differences': { roles: CONTRIBUTION_CLERKS },
   'GET /contributions/sync/problems': { roles: CONTRIBUTION_CLERKS },
+  // Art. 24, 25: the row is looked for in the clerk's agency after the reason is read: an empty body is a 400 to all.
+  'POST /contributions/sync/problems/{id}/resolution': { roles: CONTRIBUTION_CLERKS },
+  'POST /contributions/sync/differences/{id}/resolution': { roles: CONTRIBUTION_CLERKS },
   'POST /contributions/persons/query': { roles: CONTRIBUTION_CLERKS },
   'POST /job-retention/applications': { roles: ['employer_agent'] },
   'POST /job-retention/screenings': { roles: ['supervisor'] },
