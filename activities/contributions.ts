@@ -350,17 +350,19 @@ export async function employerContributionsOf(
     };
   }
   const months = await employerMonthsOf(deps.db, uscc, range.from, range.to);
-  return {
-    source: 'kept',
-    months: months.map((m) => ({
-      month: m.month,
-      insuredCount: m.insuredCount,
-      baseTotalFen: m.baseTotalFen,
-      amountPaidTotalFen: m.amountPaidTotalFen,
-      receiptDate: m.lastReceiptDate,
-    })),
-  };
+  return { source: 'kept', months: months.map(employerMonthForReaders) };
 }
+
+/** A kept employer-month (`employerMonthsOf`) as readers and the employer agent see it. */
+export const employerMonthForReaders = (
+  m: EmployerMonthTotals & { lastReceiptDate: string },
+): EmployerMonthForReaders => ({
+  month: m.month,
+  insuredCount: m.insuredCount,
+  baseTotalFen: m.baseTotalFen,
+  amountPaidTotalFen: m.amountPaidTotalFen,
+  receiptDate: m.lastReceiptDate,
+});
 
 /** A feed item read: a record, or a garbled row with what is wrong (never its values). */
 type ParsedItem = { ok: true; row: ContributionRecordRow } | { ok: false; seq: number | null; issues: string[] };

@@ -16,31 +16,45 @@ import { withTemporalClient, type TemporalTarget } from './temporal';
 export const CONTRIBUTION_SYNC_SCHEDULE_ID = 'contribution-sync-hourly';
 export const TAX_REGISTER_PUSH_SCHEDULE_ID = 'tax-register-push';
 
-/** A schedule starting `workflowType` every `every`, its runs never overlapping, for the province (210000). */
-async function ensureIntervalSchedule(opts: {
-  client: Client;
-  taskQueue: string;
-  scheduleId: string;
-  every: string;
-  offset?: string;
-  workflowType: string;
-  args: unknown[];
-  caseType: string;
-}): Promise<{ scheduleId: string; created: boolean }> {
-  const { scheduleId } = opts;
+/** The schedules, by the workflow each starts. */
+const SCHEDULES = {
+  contributionSync: {
+    scheduleId: CONTRIBUTION_SYNC_SCHEDULE_ID,
+    every: '1 hour',
+    offset: '7 minutes',
+    args: [{ trigger: 'schedule' }],
+    caseType: 'contribution_sync',
+  },
+  // Art. 23 信息实时交互: the register's changes reach tax within a minute of their commit.
+  taxRegisterPush: {
+    scheduleId: TAX_REGISTER_PUSH_SCHEDULE_ID,
+    every: '1 minute',
+    args: [{}],
+    caseType: 'tax_register_push',
+  },
+} as const;
+
+/** The schedule starting `workflowType`, its runs never overlapping, for the province (210000). */
+export async function ensureTaxSchedule(
+  workflowType: keyof typeof SCHEDULES,
+  opts: { client: Client; taskQueue: string; scheduleId?: string },
+): Promise<{ scheduleId: string; created: boolean }> {
+  const s: { scheduleId: string; every: string; offset?: string; args: readonly unknown[]; caseType: string } =
+    SCHEDULES[workflowType];
+  const scheduleId = opts.scheduleId ?? s.scheduleId;
   try {
     await opts.client.schedule.create({
       scheduleId,
-      spec: { intervals: [{ every: opts.every, ...(opts.offset ? { offset: opts.offset } : {}) }] },
+      spec: { intervals: [{ every: s.every, ...(s.offset ? { offset: s.offset } : {}) }] },
       action: {
         type: 'startWorkflow',
-        workflowType: opts.workflowType,
-        args: opts.args,
+        workflowType,
+        args: [...s.args],
         taskQueue: opts.taskQueue,
         // The schedule appends the start time: contribution-sync-hourly-2026-12-10T01:07:00Z.
         workflowId: scheduleId,
         typedSearchAttributes: [
-          { key: CASE_TYPE, value: opts.caseType },
+          { key: CASE_TYPE, value: s.caseType },
           { key: AGENCY_CODE, value: '210000' },
         ],
       },
@@ -53,39 +67,8 @@ async function ensureIntervalSchedule(opts: {
   }
 }
 
-export async function ensureContributionSyncSchedule(opts: {
-  client: Client;
-  taskQueue: string;
-  scheduleId?: string;
-}): Promise<{ scheduleId: string; created: boolean }> {
-  return ensureIntervalSchedule({
-    client: opts.client,
-    taskQueue: opts.taskQueue,
-    scheduleId: opts.scheduleId ?? CONTRIBUTION_SYNC_SCHEDULE_ID,
-    every: '1 hour',
-    offset: '7 minutes',
-    workflowType: 'contributionSync',
-    args: [{ trigger: 'schedule' }],
-    caseType: 'contribution_sync',
-  });
-}
-
-/** Art. 23 信息实时交互: the register's changes reach tax within a minute of their commit. */
-export async function ensureTaxRegisterPushSchedule(opts: {
-  client: Client;
-  taskQueue: string;
-  scheduleId?: string;
-}): Promise<{ scheduleId: string; created: boolean }> {
-  return ensureIntervalSchedule({
-    client: opts.client,
-    taskQueue: opts.taskQueue,
-    scheduleId: opts.scheduleId ?? TAX_REGISTER_PUSH_SCHEDULE_ID,
-    every: '1 minute',
-    workflowType: 'taxRegisterPush',
-    args: [{}],
-    caseType: 'tax_register_push',
-  });
-}
+export const ensureContributionSyncSchedule = (opts: { client: Client; taskQueue: string; scheduleId?: string }) =>
+  ensureTaxSchedule('contributionSync', opts);
 
 /** For the start command: connects, ensures both schedules, disconnects. */
 export async function ensureContributionSyncScheduleAt(
@@ -93,7 +76,7 @@ export async function ensureContributionSyncScheduleAt(
   taskQueue: string,
 ): Promise<{ scheduleId: string; created: boolean }[]> {
   return withTemporalClient(target, async (client) => [
-    await ensureContributionSyncSchedule({ client, taskQueue }),
-    await ensureTaxRegisterPushSchedule({ client, taskQueue }),
+    await ensureTaxSchedule('contributionSync', { client, taskQueue }),
+    await ensureTaxSchedule('taxRegisterPush', { client, taskQueue }),
   ]);
 }

@@ -21,7 +21,7 @@ import { isValidResidentIdNumber, maskIdNumber } from '../../domain/identity';
 import { agencyLevelOf, agencyScopePrefix } from '../../domain/access';
 import { audit } from '../../lib/audit';
 import { sqlOf, type Db } from '../../lib/db';
-import { contributionRecordsOf, employerMonthsOf } from '../../activities/contributions';
+import { contributionRecordsOf, employerMonthForReaders, employerMonthsOf } from '../../activities/contributions';
 import { contributionSync } from '../../workflows/contribution-sync';
 import { AGENCY_CODE, CASE_TYPE } from '../../contracts/search-attributes';
 import { currentUser, requireRole } from '../auth/middleware';
@@ -56,8 +56,11 @@ export const ResolutionBodySchema = z.strictObject({
   reason: z.string().trim().min(4, '须写明处理情况（至少4个字）').max(500),
 });
 
-/** The employer a garbled row names, when it can be read (its raw text is JSON as tax sent it). */
-const PROBLEM_USCC = `(p.raw::jsonb ->> 'employerUscc')`;
+/**
+ * The employer a garbled row names, when it can be read: its raw text is JSON as JSON.stringify wrote it (no spaces),
+ * read by pattern rather than cast to jsonb, which refuses some rows tax may garble (a \u0000 in a string).
+ */
+const PROBLEM_USCC = `substring(p.raw from '"employerUscc":"([0-9A-Za-z]{1,30})"')`;
 
 /**
  * Art. 5 分级管理: the employers a clerk's lists hold. The province's clerks every one (the records are the province's,
@@ -344,13 +347,7 @@ export function contributionsRouter(deps: { db: Db; temporal: Client; taskQueue:
       null;
     res.json({
       employer: { ...employer, name },
-      months: months.map((m) => ({
-        month: m.month,
-        insuredCount: m.insuredCount,
-        baseTotalFen: m.baseTotalFen,
-        amountPaidTotalFen: m.amountPaidTotalFen,
-        receiptDate: m.lastReceiptDate,
-      })),
+      months: months.map(employerMonthForReaders),
     });
   });
 

@@ -6,7 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays } from '../../domain/calendar';
-import { employerRegistrationBody, personRegistrationBody, type SimEmployer } from '../support/employer-registration';
+import { personRegistrationBody } from '../support/employer-registration';
+import { registeredEmployers, type RegisteredEmployer } from './employers';
 import { eventually } from '../support/wait';
 import { startScenario, type Scenario } from './harness';
 
@@ -19,38 +20,9 @@ afterAll(async () => {
   await s?.close();
 });
 
-interface Employer {
-  registerNumber: string;
-  uscc: string;
-  agencyCode: string;
-  agent: Record<string, string>;
-}
+const registeredEmployer = registeredEmployers(() => s);
 
-const handedOut = new Set<string>();
-/** A seeded employer of `city` without arrears, registered through the API by its own agent (Art. 16). */
-async function registeredEmployer(city: string, pick: (e: SimEmployer) => boolean = () => true): Promise<Employer> {
-  let found: SimEmployer | undefined;
-  for (let offset: number | null = 0; offset !== null && !found;) {
-    const page: { items: SimEmployer[]; nextOffset: number | null } = await s.sim.admin(
-      'GET',
-      `/employers?limit=200&offset=${offset}&filter=!has_arrears`,
-    );
-    found = page.items.find((e) => e.agencyDivisionCode === city && !handedOut.has(e.uscc) && pick(e));
-    offset = page.nextOffset;
-  }
-  if (!found) throw new Error(`no employer in ${city}`);
-  handedOut.add(found.uscc);
-  const tax = await s.sim.clients.tax.getEmployer(found.uscc);
-  const agent = await s.employerAgent(found.uscc, city);
-  const r = await s.call('POST', '/employers', {
-    headers: agent,
-    body: employerRegistrationBody(found, tax!.registeredDate),
-  });
-  if (r.status !== 201) throw new Error(`POST /employers: ${r.status} ${JSON.stringify(r.body)}`);
-  return { registerNumber: r.body.registerNumber, uscc: found.uscc, agencyCode: city, agent };
-}
-
-const register = (e: Employer, body: unknown) =>
+const register = (e: RegisteredEmployer, body: unknown) =>
   s.call('POST', `/employers/${e.registerNumber}/persons`, { headers: e.agent, body });
 
 /** What the tax platform received from the register (its ledger), in the order received. */
