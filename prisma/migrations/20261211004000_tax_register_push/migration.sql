@@ -52,3 +52,20 @@ END;
 $$;
 CREATE TRIGGER "person_change_outbox" AFTER INSERT ON "person_change"
     FOR EACH ROW EXECUTE FUNCTION "person_change_to_tax"();
+
+-- The changes made before the outbox existed are told too, in the order they happened (employers first at a tie, as
+-- an employer's registration comes before its staff's).
+INSERT INTO "tax_register_message" ("subject", "kind", "register_number", "person_number", "employer_change_id",
+                                    "person_change_id", "relation_id", "occurred_at")
+SELECT subject, kind, register_number, person_number, employer_change_id, person_change_id, relation_id, at
+  FROM (
+    SELECT 'employer' AS subject, 'employer.' || kind AS kind, register_number, NULL::varchar AS person_number,
+           id AS employer_change_id, NULL::bigint AS person_change_id, NULL::bigint AS relation_id, at, 0 AS side, id
+      FROM "employer_change" WHERE kind IN ('registered', 'changed', 'deregistered')
+    UNION ALL
+    SELECT s.subject, s.subject || '.' || kind, NULL, person_number, NULL, id, relation_id, at, 1, id
+      FROM "person_change",
+           LATERAL (SELECT CASE WHEN relation_id IS NOT NULL AND kind IN ('suspended', 'terminated', 'cancelled')
+                                THEN 'relation' ELSE 'person' END AS subject) s
+  ) changes
+ ORDER BY at, side, id;
