@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays } from '../../domain/calendar';
 import { personRegistrationBody } from '../support/employer-registration';
-import { registeredEmployers, type RegisteredEmployer } from './employers';
+import { registeredEmployers, type RegisteredEmployer } from './registered-employers';
 import { eventually } from '../support/wait';
 import { startScenario, type Scenario } from './harness';
 

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays } from '../../domain/calendar';
 import { residentIdSex } from '../../domain/identity';
 import { personRegistrationBody } from '../support/employer-registration';
-import { registeredEmployers } from './employers';
+import { registeredEmployers } from './registered-employers';
 import { personActivities } from '../../activities/persons';
 import { startScenario, type Scenario } from './harness';
 
