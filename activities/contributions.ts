@@ -321,25 +321,59 @@ export function keptContributionSource(
   };
 }
 
+/** Art. 25 单位缴费信息 of one month, as the readers see it, and where it came from. */
+export interface EmployerMonthForReaders {
+  month: string;
+  insuredCount: number;
+  baseTotalFen: number;
+  amountPaidTotalFen: number;
+  receiptDate: string;
+}
+
 /**
- * Art. 25 单位缴费信息 of an employer for the readers (the job-retention review, Art. 49): from the kept records when
- * the feed was read to its end within `freshMs` (every record the platform had then is kept); else the platform's own
- * totals, as before any sync ran (an employer's staff cannot be pulled one by one at a screening's scale).
+ * Art. 25 单位缴费信息 of an employer for the readers (the job-retention review, Art. 49; the employer's entitlement
+ * record, Art. 29): from the kept records when the feed was read to its end within `freshMs` (every record the platform
+ * had then is kept); else the platform's own totals, as before any sync ran (an employer's staff cannot be pulled one by
+ * one at a screening's scale). `source` says which.
  */
 export async function employerContributionsOf(
   deps: { db: Db; tax: Pick<TaxClient, 'getEmployerContributions'>; freshMs: number },
   uscc: string,
-  range: { from: string; to: string },
+  range: { from?: string; to?: string },
   options?: CallOptions,
-): Promise<{ months: { month: string; amountPaidTotalFen: number }[] } | null> {
+): Promise<{ source: 'kept' | 'tax'; months: EmployerMonthForReaders[] } | null> {
   const synced = await sqlOf(deps.db).query(
     'SELECT 1 FROM contribution_sync_state WHERE feed = $1 AND drained_at >= $2',
     [TAX_FEED, new Date(Date.now() - deps.freshMs)],
   );
-  if (synced.rowCount === 0) return deps.tax.getEmployerContributions(uscc, range, options);
+  if (synced.rowCount === 0) {
+    const found = await deps.tax.getEmployerContributions(uscc, range, options);
+    if (!found) return null;
+    return {
+      source: 'tax',
+      months: found.months.map((m) => ({
+        month: m.month,
+        insuredCount: m.insuredCount,
+        baseTotalFen: m.contributionBaseTotalFen,
+        amountPaidTotalFen: m.amountPaidTotalFen,
+        receiptDate: m.receiptDate,
+      })),
+    };
+  }
   const months = await employerMonthsOf(deps.db, uscc, range.from, range.to);
-  return { months: months.map((m) => ({ month: m.month, amountPaidTotalFen: m.amountPaidTotalFen })) };
+  return { source: 'kept', months: months.map(employerMonthForReaders) };
 }
+
+/** A kept employer-month (`employerMonthsOf`) as readers and the employer agent see it. */
+export const employerMonthForReaders = (
+  m: EmployerMonthTotals & { lastReceiptDate: string },
+): EmployerMonthForReaders => ({
+  month: m.month,
+  insuredCount: m.insuredCount,
+  baseTotalFen: m.baseTotalFen,
+  amountPaidTotalFen: m.amountPaidTotalFen,
+  receiptDate: m.lastReceiptDate,
+});
 
 /** A feed item read: a record, or a garbled row with what is wrong (never its values). */
 type ParsedItem = { ok: true; row: ContributionRecordRow } | { ok: false; seq: number | null; issues: string[] };

@@ -26,6 +26,7 @@ import { staffComparisonActivities } from './staff-comparison';
 import { recordActivities } from './records';
 import { contributionActivities } from './contributions';
 import { backPaymentActivities } from './back-payment';
+import { taxRegisterActivities } from './tax-register';
 
 export type ActivityDeps = CaseActivityDeps & CalendarActivityDeps & SourceActivityDeps & PaymentActivityDeps;
 
@@ -58,6 +59,7 @@ export function createActivities(deps: ActivityDeps) {
     ...recordActivities(deps),
     ...contributionActivities(deps),
     ...backPaymentActivities(deps),
+    ...taxRegisterActivities(deps),
   });
 }
 

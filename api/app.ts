@@ -196,7 +196,14 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(tasksRouter({ db: deps.db, temporal: deps.temporal, actionWaitMs: deps.actionWaitMs }));
   app.use(financeRouter({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue }));
   app.use(employerRouter({ db: deps.db }));
-  app.use(contributionsRouter({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue }));
+  app.use(
+    contributionsRouter({
+      db: deps.db,
+      temporal: deps.temporal,
+      taskQueue: deps.taskQueue,
+      ...(deps.now ? { now: deps.now } : {}),
+    }),
+  );
   app.use(
     backPaymentsRouter({
       db: deps.db,

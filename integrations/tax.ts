@@ -223,6 +223,47 @@ export const backPaymentStatusSchema = z.object({
   receiptDate: dateSchema.nullable(),
 });
 export type BackPaymentStatus = z.infer<typeof backPaymentStatusSchema>;
+ * Art. 23: the register's information passed to the platform (参保单位和参保单位缴费人员信息) as it changes: one message
+ * per change of the register, once per `messageId` (a repeat answers `duplicate: true`). `subject` employer: its
+ * registration, change, deregistration; person: the person's registration, change, termination; relation: a person's
+ * relation with an employer suspended, terminated or cancelled. `fields`: the items the change concerned.
+ */
+export const registerMessageSchema = z.object({
+  messageId: z.string().min(1).max(64),
+  subject: z.enum(['employer', 'person', 'relation']),
+  kind: z.string().regex(/^(employer|person|relation)\.[a-z_]+$/),
+  occurredAt: z.string(),
+  fields: z.array(z.string()),
+  employer: z
+    .object({
+      registerNumber: z.string(),
+      codeType: z.string(),
+      code: z.string(),
+      name: z.string(),
+      agencyCode: divisionCodeSchema,
+      status: z.string(),
+      insuredSince: dateSchema,
+      endedOn: dateSchema.nullable(),
+    })
+    .optional(),
+  person: z
+    .object({
+      personNumber: z.string(),
+      idType: z.string(),
+      idNumber: z.string(),
+      name: z.string(),
+      agencyCode: divisionCodeSchema,
+      status: z.string(),
+      insuredSince: dateSchema,
+    })
+    .optional(),
+  relation: z
+    .object({ registerNumber: z.string(), hiredOn: dateSchema, status: z.string(), endedOn: dateSchema.nullable() })
+    .optional(),
+});
+export type RegisterMessage = z.infer<typeof registerMessageSchema>;
+export const registerMessageAnswerSchema = z.object({ messageId: z.string(), duplicate: z.boolean() });
+export type RegisterMessageAnswer = z.infer<typeof registerMessageAnswerSchema>;
 
 export class TaxClient {
   constructor(private readonly http: SourceHttpClient) {}
@@ -295,6 +336,18 @@ export class TaxClient {
       path: '/contributions/changes',
       query: { after: String(query.after), limit: String(query.limit) },
       response: contributionChangesPageSchema,
+      options,
+    });
+  }
+
+  /** Art. 23: a change of the register passed to the platform, once per message ID (a repeat: `duplicate`). */
+  sendRegisterMessage(message: RegisterMessage, options?: CallOptions): Promise<RegisterMessageAnswer> {
+    return this.http.call({
+      operation: 'sendRegisterMessage',
+      method: 'POST',
+      path: '/register-messages',
+      body: message,
+      response: registerMessageAnswerSchema,
       options,
     });
   }

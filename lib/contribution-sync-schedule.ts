@@ -1,34 +1,60 @@
 /**
- * Art. 23, 24: the contribution records pulled from the tax platform every hour (a Temporal Schedule, ID
- * `contribution-sync-hourly`), created once however often the system starts. Runs do not overlap (SKIP: the next one
- * resumes from the stored cursor anyway; an overlapping run would store nothing twice, activities/contributions.ts);
- * a missed run is caught up within a day.
+ * The exchanges with the tax platform on Temporal Schedules, each created once however often the system starts:
+ *
+ * | schedule | what | every |
+ * | --- | --- | --- |
+ * | `contribution-sync-hourly` | Art. 23, 24: contribution records pulled (`contributionSync`) | hour, at :07 |
+ * | `tax-register-push` | Art. 23: the register's changes passed to tax from the outbox (`taxRegisterPush`) | minute |
+ *
+ * Runs do not overlap (SKIP: the next one resumes from the stored cursor or the outbox anyway; an overlapping run would
+ * store or send nothing twice); a missed run is caught up within a day.
  */
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
 import { AGENCY_CODE, CASE_TYPE } from '../contracts/search-attributes';
 import { withTemporalClient, type TemporalTarget } from './temporal';
 
 export const CONTRIBUTION_SYNC_SCHEDULE_ID = 'contribution-sync-hourly';
+export const TAX_REGISTER_PUSH_SCHEDULE_ID = 'tax-register-push';
 
-export async function ensureContributionSyncSchedule(opts: {
-  client: Client;
-  taskQueue: string;
-  scheduleId?: string;
-}): Promise<{ scheduleId: string; created: boolean }> {
-  const scheduleId = opts.scheduleId ?? CONTRIBUTION_SYNC_SCHEDULE_ID;
+/** The schedules, by the workflow each starts. */
+const SCHEDULES = {
+  contributionSync: {
+    scheduleId: CONTRIBUTION_SYNC_SCHEDULE_ID,
+    every: '1 hour',
+    offset: '7 minutes',
+    args: [{ trigger: 'schedule' }],
+    caseType: 'contribution_sync',
+  },
+  // Art. 23 信息实时交互: the register's changes reach tax within a minute of their commit.
+  taxRegisterPush: {
+    scheduleId: TAX_REGISTER_PUSH_SCHEDULE_ID,
+    every: '1 minute',
+    args: [{}],
+    caseType: 'tax_register_push',
+  },
+} as const;
+
+/** The schedule starting `workflowType`, its runs never overlapping, for the province (210000). */
+export async function ensureTaxSchedule(
+  workflowType: keyof typeof SCHEDULES,
+  opts: { client: Client; taskQueue: string; scheduleId?: string },
+): Promise<{ scheduleId: string; created: boolean }> {
+  const s: { scheduleId: string; every: string; offset?: string; args: readonly unknown[]; caseType: string } =
+    SCHEDULES[workflowType];
+  const scheduleId = opts.scheduleId ?? s.scheduleId;
   try {
     await opts.client.schedule.create({
       scheduleId,
-      spec: { intervals: [{ every: '1 hour', offset: '7 minutes' }] },
+      spec: { intervals: [{ every: s.every, ...(s.offset ? { offset: s.offset } : {}) }] },
       action: {
         type: 'startWorkflow',
-        workflowType: 'contributionSync',
-        args: [{ trigger: 'schedule' }],
+        workflowType,
+        args: [...s.args],
         taskQueue: opts.taskQueue,
         // The schedule appends the start time: contribution-sync-hourly-2026-12-10T01:07:00Z.
         workflowId: scheduleId,
         typedSearchAttributes: [
-          { key: CASE_TYPE, value: 'contribution_sync' },
+          { key: CASE_TYPE, value: s.caseType },
           { key: AGENCY_CODE, value: '210000' },
         ],
       },
@@ -41,10 +67,16 @@ export async function ensureContributionSyncSchedule(opts: {
   }
 }
 
-/** For the start command: connects, ensures the schedule, disconnects. */
+export const ensureContributionSyncSchedule = (opts: { client: Client; taskQueue: string; scheduleId?: string }) =>
+  ensureTaxSchedule('contributionSync', opts);
+
+/** For the start command: connects, ensures both schedules, disconnects. */
 export async function ensureContributionSyncScheduleAt(
   target: TemporalTarget,
   taskQueue: string,
-): Promise<{ scheduleId: string; created: boolean }> {
-  return withTemporalClient(target, (client) => ensureContributionSyncSchedule({ client, taskQueue }));
+): Promise<{ scheduleId: string; created: boolean }[]> {
+  return withTemporalClient(target, async (client) => [
+    await ensureTaxSchedule('contributionSync', { client, taskQueue }),
+    await ensureTaxSchedule('taxRegisterPush', { client, taskQueue }),
+  ]);
 }

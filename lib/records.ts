@@ -2,16 +2,15 @@
  * The entitlement record (权益记录, Art. 29-33) assembled from the register, the contributions and the benefits held in
  * the read model. Pure shape and rules: domain/records/record.ts.
  *
- * Contributions are read through `contributionsForRecord` / `employerContributionsForRecord` only: today the tax
- * platform's records (Art. 24, 25), read live; when the agency keeps contribution records of its own (issue 23) these
- * two functions read them instead, and nothing else changes.
+ * Contributions are the records the agency keeps (Art. 24, 25), read through `RecordContributionSource`: the API
+ * builds it on the determination's own reader (activities/contributions.ts `refreshedContributionsOf`, the person's
+ * records refreshed from tax when not yet synced), so the record a person prints lists the months a determination used
+ * (Art. 38), each with its version and source.
  *
  * Every query runs on an index: insured_person (person_number, id_number), insurance_relation (person_number;
  * register_number, status), benefit_claim (id_number), benefit_period (case_number), payable (period_id, …),
  * other_benefit_claim (id_number), skill_subsidy_claim (id_number), job_retention_case (uscc, year).
  */
-import type { TaxClient } from '../integrations/tax';
-import type { CallOptions } from '../integrations/http';
 import {
   CERTIFICATE_LEVEL_LABELS,
   OTHER_BENEFIT_LABELS,
@@ -31,16 +30,44 @@ import { SEPARATION_REASON_LABELS, type SeparationReason } from '../domain/separ
 import type { IsoDate } from '../domain/calendar';
 import { isoDate, type Db } from './db';
 
-export type RecordContributionSource = Pick<TaxClient, 'getPersonContributions'> &
-  Partial<Pick<TaxClient, 'getEmployerContributions'>>;
+/** A kept contribution record as the record lists it (activities/contributions.ts `KeptContributionRecord`). */
+export interface KeptContributionLine {
+  employerUscc: string;
+  employerName: string;
+  month: string;
+  contributionBaseFen: number;
+  amountPaidFen: number;
+  receiptDate: string;
+  backPayment: boolean;
+  /** 1 as tax first passed it on; higher when tax revised it or a correction replaced it (Art. 28). */
+  version: number;
+  /** feed (the sync) | person_pull (refreshed for a reader) | … */
+  source: string;
+}
 
-/** Art. 25, 29: the person's contribution records, every employer, each employer's month once. */
+/** Art. 25 单位缴费信息 of one month (activities/contributions.ts `EmployerMonthForReaders`). */
+export interface KeptEmployerMonth {
+  month: string;
+  insuredCount: number;
+  baseTotalFen: number;
+  amountPaidTotalFen: number;
+  receiptDate: string;
+}
+
+/** Where the record's contributions come from: the records the agency keeps (Art. 24, 25). */
+export interface RecordContributionSource {
+  /** The person's current records, refreshed from tax when not yet synced (the determination's reader, Art. 38). */
+  personContributions(idNumber: string): Promise<KeptContributionLine[]>;
+  /** The employer's months; null when neither the kept records nor tax know the employer. */
+  employerContributions(uscc: string): Promise<KeptEmployerMonth[] | null>;
+}
+
+/** Art. 25, 29: the person's contribution records, every employer, each employer's month once, version and source. */
 export async function contributionsForRecord(
   source: RecordContributionSource,
   idNumber: string,
-  options?: CallOptions,
 ): Promise<ContributionLine[]> {
-  const { records } = await source.getPersonContributions(idNumber, {}, options);
+  const records = await source.personContributions(idNumber);
   return sortContributions(
     records.map((r) => ({
       month: r.month,
@@ -50,6 +77,8 @@ export async function contributionsForRecord(
       amountFen: r.amountPaidFen,
       receiptDate: r.receiptDate,
       backPayment: r.backPayment,
+      version: r.version,
+      source: r.source,
     })),
   );
 }
@@ -58,15 +87,13 @@ export async function contributionsForRecord(
 export async function employerContributionsForRecord(
   source: RecordContributionSource,
   uscc: string,
-  options?: CallOptions,
 ): Promise<EmployerContributionMonth[]> {
-  if (!source.getEmployerContributions) return [];
-  const found = await source.getEmployerContributions(uscc, {}, options);
-  return (found?.months ?? [])
+  const months = await source.employerContributions(uscc);
+  return (months ?? [])
     .map((m) => ({
       month: m.month,
       insuredCount: m.insuredCount,
-      baseTotalFen: m.contributionBaseTotalFen,
+      baseTotalFen: m.baseTotalFen,
       amountFen: m.amountPaidTotalFen,
       receiptDate: m.receiptDate,
     }))

@@ -221,10 +221,12 @@ async function main() {
   } catch (err) {
     say(`could not create the calendar check schedule (${(err as Error).message}); restart to try again`);
   }
-  // Art. 23, 24: contribution records pulled from the tax platform hourly (a Temporal Schedule, created once).
+  // Art. 23, 24: contribution records pulled from the tax platform hourly, the register's changes pushed to it every
+  // minute (Temporal Schedules, created once).
   try {
-    const { scheduleId } = await ensureContributionSyncScheduleAt(target, cfg.TEMPORAL_TASK_QUEUE);
-    say(`contribution records pulled from the tax platform hourly (schedule ${scheduleId})`);
+    const [sync, push] = await ensureContributionSyncScheduleAt(target, cfg.TEMPORAL_TASK_QUEUE);
+    say(`contribution records pulled from the tax platform hourly (schedule ${sync!.scheduleId})`);
+    say(`the register's changes passed to the tax platform every minute (schedule ${push!.scheduleId})`);
   } catch (err) {
     say(`could not create the contribution sync schedule (${(err as Error).message}); restart to try again`);
   }

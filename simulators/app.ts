@@ -21,7 +21,7 @@ import {
   pensionRoutes,
 } from './routes/people';
 import { employmentRoutes, medicalRoutes, smsRoutes } from './routes/services';
-import { taxRoutes } from './routes/tax';
+import { taxAdminRoutes, taxRoutes } from './routes/tax';
 import { transferRoutes } from './routes/transfer';
 import { pensionRegistrationAdminRoutes, pensionRegistrationRoutes } from './routes/pension-registration';
 import { marketRegistrationAdminRoutes, marketRegistrationRoutes } from './routes/market-registration';
@@ -76,6 +76,7 @@ export function createSimulatorApp(options: SimulatorAppOptions): Express {
   app.use(SOURCE_PREFIXES.transfer, transferRoutes(simulator));
   app.use('/admin', adminRoutes(simulator, faults));
   app.use('/admin', pensionRegistrationAdminRoutes(simulator));
+  app.use('/admin', taxAdminRoutes(simulator));
   app.use('/admin', marketRegistrationAdminRoutes(simulator));
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });

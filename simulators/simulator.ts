@@ -6,6 +6,7 @@
 import type { MarketChange } from '../integrations/credit';
 import type { BackPaymentAssessment } from '../integrations/tax';
 import type { PensionEmployerEntry, PensionEmployerUpdateEntry } from './routes/pension-registration';
+import type { RegisterMessageEntry } from './routes/tax';
 import type { PaymentPurpose, PaymentResult } from '../integrations/bank';
 import type { Beneficiary } from '../integrations/medical';
 import type { TransferLetter } from '../integrations/transfer';
@@ -172,6 +173,8 @@ export class Simulator {
   readonly pensionEmployerRegistrations = new Map<string, PensionEmployerEntry>();
   /** Changes and deregistrations of employers told to the pension registration (Art. 15), by notice ID. */
   readonly pensionEmployerUpdates = new Map<string, PensionEmployerUpdateEntry>();
+  /** Art. 23: the register's changes the case system passed to tax, by message ID, in the order received. */
+  readonly taxRegisterMessages = new Map<string, RegisterMessageEntry>();
   /** Changes registered in the market registry by tests (Art. 17), by USCC; the seeded ones are generated. */
   readonly marketChanges = new Map<string, MarketChange[]>();
   /** Letters sent by the case system, and generated inbound letters once something changed them. */
@@ -201,6 +204,7 @@ export class Simulator {
     this.registrations.clear();
     this.pensionEmployerRegistrations.clear();
     this.pensionEmployerUpdates.clear();
+    this.taxRegisterMessages.clear();
     this.letters.clear();
     this.marketChanges.clear();
     this.contributionChanges.length = 0;

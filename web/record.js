@@ -76,7 +76,13 @@ function showRecord(r, pdf) {
         {
           title: '备注',
           cell: (c) =>
-            [c.backPayment ? '补缴' : '', overlapping.has(c.month) ? '同月多单位' : ''].filter(Boolean).join('，'),
+            [
+              c.backPayment ? '补缴' : '',
+              overlapping.has(c.month) ? '同月多单位' : '',
+              c.version > 1 ? `第${c.version}版` : '',
+            ]
+              .filter(Boolean)
+              .join('，'),
         },
       ],
       r.contributions.records,

@@ -19,3 +19,4 @@ export { registerDailyRun } from './register-daily';
 export { recordObjection } from './record-objection';
 export { contributionSync, contributionReconciliation } from './contribution-sync';
 export { backPayment } from './back-payment';
+export { taxRegisterPush } from './tax-register-push';

@@ -5,19 +5,23 @@
  *   GET  /contributions/sync/runs            staff: the latest runs, with their cursors and counts
  *   GET  /contributions/sync/differences     staff: employer-months whose records disagree with tax's totals
  *   GET  /contributions/sync/problems        staff: rows of the feed that could not be read (garbled)
+ *   POST /contributions/sync/{problems|differences}/{id}/resolution   staff: marked resolved with the reason, once
+ *
+ * The lists hold the clerk's own agency's employers (Art. 5: the province's clerks every one).
  *   POST /contributions/persons/query        staff: a person's kept records, every version (ID number in the body)
  *   GET  /employer/contributions             employer agent: its own employer's months (Art. 25 单位缴费信息)
  *   GET  /employer/contributions/{month}     employer agent: its staff's records of a month (Art. 23 缴费人员明细)
  */
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { Client } from '@temporalio/client';
-import { Router } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { isValidResidentIdNumber, maskIdNumber } from '../../domain/identity';
+import { agencyLevelOf, agencyScopePrefix } from '../../domain/access';
 import { audit } from '../../lib/audit';
 import { sqlOf, type Db } from '../../lib/db';
-import { contributionRecordsOf, employerMonthsOf } from '../../activities/contributions';
+import { contributionRecordsOf, employerMonthForReaders, employerMonthsOf } from '../../activities/contributions';
 import { contributionSync } from '../../workflows/contribution-sync';
 import { AGENCY_CODE, CASE_TYPE } from '../../contracts/search-attributes';
 import { currentUser, requireRole } from '../auth/middleware';
@@ -47,9 +51,110 @@ export const PersonQuerySchema = z.strictObject({
 export const EmployerMonthsQuerySchema = z.strictObject({ from: month.optional(), to: month.optional() });
 export const MonthParamSchema = z.object({ month });
 
-export function contributionsRouter(deps: { db: Db; temporal: Client; taskQueue: string }): Router {
+export const IdParamSchema = z.object({ id: z.string().regex(/^[1-9]\d{0,17}$/, '须为列表中的编号') });
+export const ResolutionBodySchema = z.strictObject({
+  reason: z.string().trim().min(4, '须写明处理情况（至少4个字）').max(500),
+});
+
+/**
+ * The employer a garbled row names, when it can be read: its raw text is JSON as JSON.stringify wrote it (no spaces),
+ * read by pattern rather than cast to jsonb, which refuses some rows tax may garble (a \u0000 in a string).
+ */
+const PROBLEM_USCC = `substring(p.raw from '"employerUscc":"([0-9A-Za-z]{1,30})"')`;
+
+/**
+ * Art. 5 分级管理: the employers a clerk's lists hold. The province's clerks every one (the records are the province's,
+ * Art. 23, registered or not); a city's or county's those registered with an agency it covers (null: no filter).
+ */
+function employerScopeOf(agencyCode: string): string | null {
+  return agencyLevelOf(agencyCode) === 'province' ? null : `${agencyScopePrefix(agencyCode)}%`;
+}
+/** The SQL condition: `uscc` is an employer in the scope given as parameter `param`. */
+const inScope = (uscc: string, param: string) =>
+  `(${param}::text IS NULL OR EXISTS (SELECT 1 FROM employer e WHERE e.code_type = 'uscc' AND e.code = ${uscc}
+     AND e.agency_code LIKE ${param}))`;
+
+interface DifferenceRow {
+  id: string;
+  run_id: string;
+  employer_uscc: string;
+  month: string;
+  kept_count: number;
+  kept_base_fen: string;
+  kept_amount_fen: string;
+  tax_count: number;
+  tax_base_fen: string;
+  tax_amount_fen: string;
+  status: string;
+  found_at: Date;
+  resolved_at: Date | null;
+  resolved_by: string | null;
+  resolution_reason: string | null;
+}
+
+const differenceView = (d: DifferenceRow) => ({
+  id: String(d.id),
+  runId: d.run_id,
+  employerUscc: d.employer_uscc,
+  month: d.month,
+  kept: {
+    insuredCount: d.kept_count,
+    baseTotalFen: Number(d.kept_base_fen),
+    amountPaidTotalFen: Number(d.kept_amount_fen),
+  },
+  tax: {
+    insuredCount: d.tax_count,
+    baseTotalFen: Number(d.tax_base_fen),
+    amountPaidTotalFen: Number(d.tax_amount_fen),
+  },
+  status: d.status,
+  foundAt: d.found_at.toISOString(),
+  resolvedAt: d.resolved_at?.toISOString() ?? null,
+  resolvedBy: d.resolved_by,
+  resolutionReason: d.resolution_reason,
+});
+
+interface ProblemRow {
+  id: string;
+  run_id: string;
+  tax_seq: string | null;
+  raw: string;
+  issues: unknown;
+  status: string;
+  found_at: Date;
+  resolved_at: Date | null;
+  resolved_by_run: string | null;
+  resolved_by: string | null;
+  resolution_reason: string | null;
+}
+
+function problemView(p: ProblemRow) {
+  let row: { idNumber?: unknown; employerUscc?: unknown } | null;
+  try {
+    row = JSON.parse(p.raw) as typeof row;
+  } catch {
+    row = null;
+  }
+  return {
+    id: String(p.id),
+    runId: p.run_id,
+    taxSeq: p.tax_seq === null ? null : Number(p.tax_seq),
+    idNumberMasked: typeof row?.idNumber === 'string' ? maskIdNumber(row.idNumber) : null,
+    employerUscc: typeof row?.employerUscc === 'string' ? row.employerUscc : null,
+    issues: p.issues,
+    status: p.status,
+    foundAt: p.found_at.toISOString(),
+    resolvedAt: p.resolved_at?.toISOString() ?? null,
+    resolvedByRun: p.resolved_by_run,
+    resolvedBy: p.resolved_by,
+    resolutionReason: p.resolution_reason,
+  };
+}
+
+export function contributionsRouter(deps: { db: Db; temporal: Client; taskQueue: string; now?: () => Date }): Router {
   const router = Router();
   const { db } = deps;
+  const now = deps.now ?? (() => new Date());
   const pool = sqlOf(db);
   router.use('/contributions', requireRole(...CONTRIBUTION_CLERKS));
 
@@ -121,66 +226,87 @@ export function contributionsRouter(deps: { db: Db; temporal: Client; taskQueue:
     });
   });
 
-  // Art. 24, 25: the reconciliation's differences, for a clerk to look into with tax.
+  // Art. 24, 25: the reconciliation's differences, for a clerk to look into with tax; the clerk's own agency's.
   router.get('/contributions/sync/differences', async (req, res) => {
     const q = parseOr400(ListQuerySchema, req.query, 'query');
-    const rows = await db.contributionReconciliationDifference.findMany({
-      where: q.status ? { status: q.status } : {},
-      orderBy: [{ foundAt: 'desc' }, { employerUscc: 'asc' }, { month: 'asc' }],
-      take: q.limit,
-    });
-    res.json({
-      items: rows.map((d) => ({
-        id: String(d.id),
-        runId: d.runId,
-        employerUscc: d.employerUscc,
-        month: d.month,
-        kept: {
-          insuredCount: d.keptCount,
-          baseTotalFen: Number(d.keptBaseFen),
-          amountPaidTotalFen: Number(d.keptAmountFen),
-        },
-        tax: {
-          insuredCount: d.taxCount,
-          baseTotalFen: Number(d.taxBaseFen),
-          amountPaidTotalFen: Number(d.taxAmountFen),
-        },
-        status: d.status,
-        foundAt: d.foundAt.toISOString(),
-      })),
-    });
+    const scope = employerScopeOf(currentUser(req).agencyCode);
+    const rows = await pool.query<DifferenceRow>(
+      `SELECT d.* FROM contribution_reconciliation_difference d
+        WHERE ($1::text IS NULL OR d.status = $1) AND ${inScope('d.employer_uscc', '$3')}
+        ORDER BY d.found_at DESC, d.employer_uscc, d.month LIMIT $2`,
+      [q.status ?? null, q.limit, scope],
+    );
+    res.json({ items: rows.rows.map(differenceView) });
   });
 
-  // Garbled rows: what is wrong with each and its sequence number; the row's ID number masked.
+  // Garbled rows: what is wrong with each and its sequence number; the row's ID number masked; the clerk's own
+  // agency's (by the employer the row names, when it can be read).
   router.get('/contributions/sync/problems', async (req, res) => {
     const q = parseOr400(ListQuerySchema, req.query, 'query');
-    const rows = await db.contributionSyncProblem.findMany({
-      where: q.status ? { status: q.status } : {},
-      orderBy: { foundAt: 'desc' },
-      take: q.limit,
-    });
-    res.json({
-      items: rows.map((p) => {
-        let idNumber: unknown;
-        try {
-          idNumber = (JSON.parse(p.raw) as { idNumber?: unknown } | null)?.idNumber;
-        } catch {
-          idNumber = undefined;
-        }
-        return {
-          id: String(p.id),
-          runId: p.runId,
-          taxSeq: p.taxSeq === null ? null : Number(p.taxSeq),
-          idNumberMasked: typeof idNumber === 'string' ? maskIdNumber(idNumber) : null,
-          issues: p.issues,
-          status: p.status,
-          foundAt: p.foundAt.toISOString(),
-          resolvedAt: p.resolvedAt?.toISOString() ?? null,
-          resolvedByRun: p.resolvedByRun,
-        };
-      }),
-    });
+    const scope = employerScopeOf(currentUser(req).agencyCode);
+    const rows = await pool.query<ProblemRow>(
+      `SELECT p.* FROM contribution_sync_problem p
+        WHERE ($1::text IS NULL OR p.status = $1) AND ${inScope(PROBLEM_USCC, '$3')}
+        ORDER BY p.found_at DESC LIMIT $2`,
+      [q.status ?? null, q.limit, scope],
+    );
+    res.json({ items: rows.rows.map(problemView) });
   });
+
+  /**
+   * Art. 24, 25: a clerk marks a garbled row or a difference resolved, with the reason (looked into with tax, a
+   * correction applied…): once (409 `already_resolved` naming who and when), audited, the clerk's own agency's (else 404).
+   */
+  const resolution = (kind: 'problem' | 'difference') =>
+    async function resolve(req: Request, res: Response) {
+      const user = currentUser(req);
+      const { id } = parseOr400(IdParamSchema, req.params, 'params');
+      const { reason } = parseOr400(ResolutionBodySchema, req.body, 'body');
+      const table = kind === 'problem' ? 'contribution_sync_problem' : 'contribution_reconciliation_difference';
+      const uscc = kind === 'problem' ? PROBLEM_USCC : 'p.employer_uscc';
+      const found = await pool.query<{ status: string; resolved_by: string | null; resolved_at: Date | null }>(
+        `SELECT p.status, p.resolved_by, p.resolved_at FROM ${table} p WHERE p.id = $1 AND ${inScope(uscc, '$2')}`,
+        [id, employerScopeOf(user.agencyCode)],
+      );
+      if (!found.rows[0]) throw new ApiError(404, `contribution_${kind}_not_found`, '没有此条记录，或不属本经办机构');
+      const at = now();
+      const data = { status: 'resolved', resolvedAt: at, resolvedBy: user.username, resolutionReason: reason };
+      const done = await db.$transaction(async (tx) => {
+        const where = { id: BigInt(id), status: 'open' };
+        const n =
+          kind === 'problem'
+            ? await tx.contributionSyncProblem.updateMany({ where, data })
+            : await tx.contributionReconciliationDifference.updateMany({ where, data });
+        if (n.count === 0) return false;
+        await audit(tx, {
+          actor: user,
+          action: `contribution_${kind}_resolved`,
+          entity: `contribution_${kind}`,
+          entityId: id,
+          before: { status: 'open' },
+          after: { status: 'resolved' },
+          reason,
+          requestId: String(req.id),
+          at,
+        });
+        return true;
+      });
+      if (!done) {
+        const was = found.rows[0];
+        const when = was.resolved_at ? `于${was.resolved_at.toISOString()}` : '';
+        throw new ApiError(
+          409,
+          'already_resolved',
+          `该条已${when}由${was.resolved_by ?? '后续同步'}处理完毕，不能重复处理`,
+        );
+      }
+      const after = await pool.query(`SELECT * FROM ${table} WHERE id = $1`, [id]);
+      res.json(
+        kind === 'problem' ? problemView(after.rows[0] as ProblemRow) : differenceView(after.rows[0] as DifferenceRow),
+      );
+    };
+  router.post('/contributions/sync/problems/:id/resolution', resolution('problem'));
+  router.post('/contributions/sync/differences/:id/resolution', resolution('difference'));
 
   // Art. 25, 30: a person's records as kept, each version (a corrected record shows the old one too); audited.
   router.post('/contributions/persons/query', async (req, res) => {
@@ -221,13 +347,7 @@ export function contributionsRouter(deps: { db: Db; temporal: Client; taskQueue:
       null;
     res.json({
       employer: { ...employer, name },
-      months: months.map((m) => ({
-        month: m.month,
-        insuredCount: m.insuredCount,
-        baseTotalFen: m.baseTotalFen,
-        amountPaidTotalFen: m.amountPaidTotalFen,
-        receiptDate: m.lastReceiptDate,
-      })),
+      months: months.map(employerMonthForReaders),
     });
   });
 
@@ -314,6 +434,26 @@ export function registerContributionsOpenApi(registry: OpenAPIRegistry, options:
     request: { query: ListQuerySchema },
     responses: { 200: { description: 'The garbled rows', content: loose } },
   });
+  for (const [kind, what] of [
+    ['problems', 'a garbled row'],
+    ['differences', 'a reconciliation difference'],
+  ] as const) {
+    registry.registerPath({
+      ...security,
+      method: 'post',
+      path: `/contributions/sync/${kind}/{id}/resolution`,
+      summary: `A clerk marks ${what} resolved, with the reason (Art. 24, 25); audited`,
+      tags,
+      request: { params: IdParamSchema, body: { required: true, content: json(ResolutionBodySchema) } },
+      responses: {
+        200: { description: 'Resolved: the row as now listed', content: loose },
+        400: error('No reason, or a bad ID'),
+        403: error('Not a clerk of the records'),
+        404: error('No such row in the clerk’s agency'),
+        409: error('Resolved already (who and when)'),
+      },
+    });
+  }
   registry.registerPath({
     ...security,
     method: 'post',

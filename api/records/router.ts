@@ -22,6 +22,8 @@ import { dbDate } from '../../lib/db';
 import { audit } from '../../lib/audit';
 import { canonicalJson } from '../../lib/canonical-json';
 import { personRecord, employerRecord, type RecordContributionSource } from '../../lib/records';
+import { employerContributionsOf, refreshedContributionsOf } from '../../activities/contributions';
+import type { TaxClient } from '../../integrations/tax';
 import { openCase } from '../../lib/case-store';
 import type { Seal } from '../../lib/seal';
 import type { PdfFont } from '../../lib/pdf/font';
@@ -59,7 +61,8 @@ export interface RecordsDeps {
   db: Db;
   temporal: Client;
   taskQueue: string;
-  tax: RecordContributionSource;
+  /** The tax platform: the kept records are refreshed from it when not yet synced (Art. 24, 38). */
+  tax: Pick<TaxClient, 'getPersonContributions'> & Partial<Pick<TaxClient, 'getEmployerContributions'>>;
   /** The agency's seal (lib/seal.ts), loaded when the first document is signed. */
   seal: () => Seal;
   /** The Chinese font (lib/pdf/font.ts); null: the PDF is refused (503), the record stays readable. */
@@ -82,6 +85,25 @@ const tax503 = () =>
   new ApiError(503, 'source_unavailable', '税务部门数据共享平台暂不可用，暂不能出具缴费记录，请稍后再试', [], {
     'Retry-After': '30',
   });
+
+/**
+ * Art. 25, 29, 38: the record's contributions are the records the agency keeps, through the determination's own reader:
+ * the person's refreshed from tax at each look (as a determination does, `freshMs` 0), so the record lists the months a
+ * determination would use; the employer's months kept when the feed was read to its end within a day (as the
+ * job-retention review reads them), else tax's totals.
+ */
+function keptContributions(db: Db, tax: RecordsDeps['tax']): RecordContributionSource {
+  // A tax client without the employer query (a narrow test double) knows no employer's months.
+  const employerTax = {
+    getEmployerContributions: tax.getEmployerContributions?.bind(tax) ?? (() => Promise.resolve(null)),
+  };
+  return {
+    personContributions: (idNumber) =>
+      refreshedContributionsOf({ db, tax, freshMs: 0 }, idNumber, 'pull:entitlement-record'),
+    employerContributions: async (uscc) =>
+      (await employerContributionsOf({ db, tax: employerTax, freshMs: 86_400_000 }, uscc, {}))?.months ?? null,
+  };
+}
 
 const isStaff = (u: AuthUser) => u.roles.some((r) => PERSON_SEARCH_ROLES.includes(r as never));
 /** Art. 9: staff of any agency of the province (Liaoning: division codes 21…). */
@@ -106,6 +128,7 @@ export function recordsRouter(deps: RecordsDeps): Router {
   const router = Router();
   const now = deps.now ?? (() => new Date());
   const statusLabels = CASE_STATUS_LABELS;
+  const contributions = keptContributions(deps.db, deps.tax);
 
   const safely = <T>(p: Promise<T>) =>
     p.catch((err: unknown) => {
@@ -197,7 +220,7 @@ export function recordsRouter(deps: RecordsDeps): Router {
         v,
         'person',
         personNumber,
-        safely(personRecord(deps.db, deps.tax, { personNumber, asOf, statusLabels }, v.scope)),
+        safely(personRecord(deps.db, contributions, { personNumber, asOf, statusLabels }, v.scope)),
       );
       if (!r) throw notFound();
       return { v, r };
@@ -208,7 +231,7 @@ export function recordsRouter(deps: RecordsDeps): Router {
       v,
       'person',
       personNumber,
-      safely(personRecord(deps.db, deps.tax, { personNumber, asOf, statusLabels })),
+      safely(personRecord(deps.db, contributions, { personNumber, asOf, statusLabels })),
     );
     if (!r) throw notFound();
     return { v, r };
@@ -234,7 +257,7 @@ export function recordsRouter(deps: RecordsDeps): Router {
       v,
       'employer',
       registerNumber,
-      safely(employerRecord(deps.db, deps.tax, { registerNumber, asOf, statusLabels })),
+      safely(employerRecord(deps.db, contributions, { registerNumber, asOf, statusLabels })),
     );
     if (!r) throw notFound();
     return { v, r };
@@ -243,7 +266,7 @@ export function recordsRouter(deps: RecordsDeps): Router {
   async function applicantRecord(req: Request) {
     const a = currentApplicant(req);
     const r = await safely(
-      personRecord(deps.db, deps.tax, { idNumber: a.idNumber, asOf: businessDateOf(now()), statusLabels }),
+      personRecord(deps.db, contributions, { idNumber: a.idNumber, asOf: businessDateOf(now()), statusLabels }),
     );
     if (!r) {
       throw new ApiError(404, 'person_not_registered', '您尚未办理失业保险参保登记，暂无权益记录（第十九条）');
@@ -332,7 +355,7 @@ export function recordsRouter(deps: RecordsDeps): Router {
     const q = parseOr400(PersonRecordQueryBodySchema, req.body);
     const v = staffViewer(req, q.reason);
     const r = await safely(
-      personRecord(deps.db, deps.tax, {
+      personRecord(deps.db, contributions, {
         idNumber: q.idNumber.toUpperCase(),
         asOf: businessDateOf(now()),
         statusLabels,

@@ -23,6 +23,9 @@ export interface ContributionLine {
   amountFen: number;
   receiptDate: string;
   backPayment: boolean;
+  /** The kept record's version (Art. 25: never edited in place; a revision is a new version) and its source. */
+  version: number;
+  source: string;
 }
 
 /** One month of an employer's contributions (Art. 25 单位缴费信息). */

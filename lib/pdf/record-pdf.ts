@@ -143,7 +143,13 @@ function personBody(doc: Doc, r: PersonRecord): void {
       yuan(c.baseFen),
       yuan(c.amountFen),
       c.receiptDate,
-      [c.backPayment ? '补缴' : '', overlapping.has(c.month) ? '同月多单位' : ''].filter(Boolean).join('，'),
+      [
+        c.backPayment ? '补缴' : '',
+        overlapping.has(c.month) ? '同月多单位' : '',
+        c.version > 1 ? `第${c.version}版` : '',
+      ]
+        .filter(Boolean)
+        .join('，'),
     ]),
   );
 

@@ -9,6 +9,9 @@ import {
   contributionTotalsQuerySchema,
   monthRangeSchema,
   personContributionsQuerySchema,
+  registerMessageSchema,
+  type RegisterMessage,
+  type RegisterMessageAnswer,
 } from '../../integrations/tax';
 import type {
   ContributionTotals,
@@ -252,6 +255,33 @@ export function taxRoutes(sim: Simulator): Router {
     res.json(answer);
   });
 
+  // Art. 23: the register's changes, kept once per message ID; a repeat answers as the first did, marked duplicate.
+  router.post('/register-messages', (req, res) => {
+    const message = body(registerMessageSchema, req);
+    if (sim.taxRegisterMessages.has(message.messageId)) {
+      const answer: RegisterMessageAnswer = { messageId: message.messageId, duplicate: true };
+      res.json(answer);
+      return;
+    }
+    sim.taxRegisterMessages.set(message.messageId, { ...message, receivedAt: nowIso() });
+    const answer: RegisterMessageAnswer = { messageId: message.messageId, duplicate: false };
+    res.status(201).json(answer);
+  });
+
+  return router;
+}
+
+/** A register message as tax keeps it (Art. 23). */
+export interface RegisterMessageEntry extends RegisterMessage {
+  receivedAt: string;
+}
+
+/** /admin/tax/register-messages: what the case system passed to tax, in the order received (never faulted). */
+export function taxAdminRoutes(sim: Simulator): Router {
+  const router = Router();
+  router.get('/tax/register-messages', (_req, res) => {
+    res.json({ items: [...sim.taxRegisterMessages.values()] });
+  });
   return router;
 }
 

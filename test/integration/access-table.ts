@@ -171,6 +171,9 @@ export const ACCESS_TABLE: Record<string, AccessRule> = {
   'GET /contributions/sync/runs': { roles: CONTRIBUTION_CLERKS },
   'GET /contributions/sync/differences': { roles: CONTRIBUTION_CLERKS },
   'GET /contributions/sync/problems': { roles: CONTRIBUTION_CLERKS },
+  // Art. 24, 25: the row is looked for in the clerk's agency after the reason is read: an empty body is a 400 to all.
+  'POST /contributions/sync/problems/{id}/resolution': { roles: CONTRIBUTION_CLERKS },
+  'POST /contributions/sync/differences/{id}/resolution': { roles: CONTRIBUTION_CLERKS },
   'POST /contributions/persons/query': { roles: CONTRIBUTION_CLERKS },
   // Back payments (Art. 26): the employer's agent online, an intake clerk at a window; read by both and the agency's staff.
   'POST /back-payments': { roles: ['employer_agent', 'intake'] },

@@ -8,7 +8,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays } from '../../domain/calendar';
 import { residentIdSex } from '../../domain/identity';
-import { employerRegistrationBody, personRegistrationBody, type SimEmployer } from '../support/employer-registration';
+import { personRegistrationBody } from '../support/employer-registration';
+import { registeredEmployers } from './registered-employers';
 import { personActivities } from '../../activities/persons';
 import { startScenario, type Scenario } from './harness';
 
@@ -27,29 +28,7 @@ interface Employer {
   agent: Record<string, string>;
 }
 
-const handedOut = new Set<string>();
-/** A seeded employer of `city` without arrears, registered through the API by its own agent (Art. 16). */
-async function registeredEmployer(city: string): Promise<Employer> {
-  let found: SimEmployer | undefined;
-  for (let offset: number | null = 0; offset !== null && !found;) {
-    const page: { items: SimEmployer[]; nextOffset: number | null } = await s.sim.admin(
-      'GET',
-      `/employers?limit=200&offset=${offset}&filter=!has_arrears`,
-    );
-    found = page.items.find((e) => e.agencyDivisionCode === city && !handedOut.has(e.uscc));
-    offset = page.nextOffset;
-  }
-  if (!found) throw new Error(`no employer in ${city}`);
-  handedOut.add(found.uscc);
-  const tax = await s.sim.clients.tax.getEmployer(found.uscc);
-  const agent = await s.employerAgent(found.uscc, city);
-  const r = await s.call('POST', '/employers', {
-    headers: agent,
-    body: employerRegistrationBody(found, tax!.registeredDate),
-  });
-  if (r.status !== 201) throw new Error(`POST /employers: ${r.status} ${JSON.stringify(r.body)}`);
-  return { registerNumber: r.body.registerNumber, uscc: found.uscc, agent };
-}
+const registeredEmployer = registeredEmployers(() => s);
 
 /** Every item of Art. 19 for a simulator person, as the employer would declare them. */
 const itemsOf = personRegistrationBody;
