@@ -223,6 +223,8 @@ export const backPaymentStatusSchema = z.object({
   receiptDate: dateSchema.nullable(),
 });
 export type BackPaymentStatus = z.infer<typeof backPaymentStatusSchema>;
+
+/**
  * Art. 23: the register's information passed to the platform (参保单位和参保单位缴费人员信息) as it changes: one message
  * per change of the register, once per `messageId` (a repeat answers `duplicate: true`). `subject` employer: its
  * registration, change, deregistration; person: the person's registration, change, termination; relation: a person's
