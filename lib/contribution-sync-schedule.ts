@@ -15,20 +15,42 @@ export async function ensureContributionSyncSchedule(opts: {
   taskQueue: string;
   scheduleId?: string;
 }): Promise<{ scheduleId: string; created: boolean }> {
-  const scheduleId = opts.scheduleId ?? CONTRIBUTION_SYNC_SCHEDULE_ID;
+  return ensureHourlySchedule({
+    ...opts,
+    scheduleId: opts.scheduleId ?? CONTRIBUTION_SYNC_SCHEDULE_ID,
+    workflowType: 'contributionSync',
+    caseType: 'contribution_sync',
+    offset: '7 minutes',
+  });
+}
+
+/**
+ * An hourly exchange with the tax platform (the contribution feed, Art. 23, 24; the refund requests, Art. 27): one
+ * Schedule started as `workflowType` with `{ trigger: 'schedule' }`, runs never overlapping, missed runs caught up
+ * within a day; created once however often the system starts.
+ */
+export async function ensureHourlySchedule(opts: {
+  client: Client;
+  taskQueue: string;
+  scheduleId: string;
+  workflowType: string;
+  caseType: string;
+  offset: string;
+}): Promise<{ scheduleId: string; created: boolean }> {
+  const { scheduleId } = opts;
   try {
     await opts.client.schedule.create({
       scheduleId,
-      spec: { intervals: [{ every: '1 hour', offset: '7 minutes' }] },
+      spec: { intervals: [{ every: '1 hour', offset: opts.offset }] },
       action: {
         type: 'startWorkflow',
-        workflowType: 'contributionSync',
+        workflowType: opts.workflowType,
         args: [{ trigger: 'schedule' }],
         taskQueue: opts.taskQueue,
         // The schedule appends the start time: contribution-sync-hourly-2026-12-10T01:07:00Z.
         workflowId: scheduleId,
         typedSearchAttributes: [
-          { key: CASE_TYPE, value: 'contribution_sync' },
+          { key: CASE_TYPE, value: opts.caseType },
           { key: AGENCY_CODE, value: '210000' },
         ],
       },

@@ -26,6 +26,7 @@ import { ensureJobRetentionSchedulesAt } from '../lib/job-retention-schedule';
 import { ensureCalendarScheduleAt } from '../lib/calendar-schedule';
 import { ensureRegisterScheduleAt } from '../lib/register-schedule';
 import { ensureContributionSyncScheduleAt } from '../lib/contribution-sync-schedule';
+import { ensureRefundRequestsScheduleAt } from '../lib/refund-schedule';
 import { ensureWorkflowBundle } from '../worker/bundle';
 import { searchAttributeCliFlags } from '../contracts/search-attributes';
 import { portInUse, startService, waitUntil, type Service } from './services';
@@ -227,6 +228,13 @@ async function main() {
     say(`contribution records pulled from the tax platform hourly (schedule ${scheduleId})`);
   } catch (err) {
     say(`could not create the contribution sync schedule (${(err as Error).message}); restart to try again`);
+  }
+  // Art. 27: tax's whole-month refund requests fetched hourly and answered (a Temporal Schedule, created once).
+  try {
+    const { scheduleId } = await ensureRefundRequestsScheduleAt(target, cfg.TEMPORAL_TASK_QUEUE);
+    say(`refund requests fetched from the tax platform hourly (schedule ${scheduleId})`);
+  } catch (err) {
+    say(`could not create the refund requests schedule (${(err as Error).message}); restart to try again`);
   }
   for (const s of services) {
     void s.exited.then((code) => {

@@ -7,6 +7,8 @@ import {
   contributionChangesQuerySchema,
   contributionTotalsQuerySchema,
   monthRangeSchema,
+  refundAnswerSchema,
+  refundRequestsQuerySchema,
   personContributionsQuerySchema,
 } from '../../integrations/tax';
 import type {
@@ -19,9 +21,11 @@ import type {
   PersonArrears,
   PersonContributions,
   PersonEmployments,
+  RefundAnswerReceipt,
+  RefundRequestsPage,
   TaxEmployer,
 } from '../../integrations/tax';
-import { body, notFound, parse } from '../http';
+import { HttpError, body, notFound, nowIso, parse } from '../http';
 import type { Simulator } from '../simulator';
 import type { EmployerCore } from '../world';
 
@@ -147,6 +151,45 @@ export function taxRoutes(sim: Simulator): Router {
       };
     });
     res.json({ items });
+  });
+
+  // Art. 27: the whole-month refund requests tax accepted, a page after `after` (the admin API raises them).
+  router.get('/refund-requests', (req, res) => {
+    const q = parse(refundRequestsQuerySchema, req.query);
+    const after = sim.refundRequests.filter((r) => r.seq > q.after);
+    const items = after.slice(0, q.limit);
+    const answer: RefundRequestsPage = {
+      items,
+      nextCursor: items.length ? items[items.length - 1]!.seq : q.after,
+      hasMore: after.length > items.length,
+    };
+    res.json(answer);
+  });
+
+  // Art. 27 及时反馈税务部门: the agency's answer, taken once; the same answer again is acknowledged (duplicate), another
+  // answer to a request answered already is refused (409 already_answered).
+  router.post('/refund-requests/:requestId/answer', (req, res) => {
+    const requestId = String(req.params.requestId);
+    const request = sim.refundRequests.find((r) => r.requestId === requestId);
+    if (!request) throw notFound('refund request');
+    const a = body(refundAnswerSchema, req);
+    const known = new Set(request.persons.map((p) => p.idNumber));
+    if (a.refusals.some((r) => !known.has(r.idNumber))) {
+      throw new HttpError(422, 'unknown_person', 'a refused person is not on the request');
+    }
+    const earlier = sim.refundAnswers.get(requestId);
+    if (earlier) {
+      const same =
+        earlier.decision === a.decision &&
+        earlier.caseNumber === a.caseNumber &&
+        JSON.stringify(earlier.refusals) === JSON.stringify(a.refusals);
+      if (!same) throw new HttpError(409, 'already_answered', 'the request was answered already, otherwise');
+      res.json({ ...earlier, duplicate: true });
+      return;
+    }
+    const receipt: RefundAnswerReceipt = { ...a, requestId, answeredAt: nowIso(), duplicate: false };
+    sim.refundAnswers.set(requestId, receipt);
+    res.status(201).json(receipt);
   });
 
   router.get('/employers/:uscc/arrears', (req, res) => {
