@@ -26,13 +26,7 @@ import { callOptions, guarded } from './source-call';
 /** The feed's name in contribution_sync_state (the cursor of the refund requests stored). */
 export const TAX_REFUND_FEED = 'tax-refund-requests';
 
-export type RefundStatus =
-  | 'checking'
-  | 'awaiting_review'
-  | 'awaiting_fund'
-  | 'refused'
-  | 'rejected'
-  | 'cancelled';
+export type RefundStatus = 'checking' | 'awaiting_review' | 'awaiting_fund' | 'refused' | 'rejected' | 'cancelled';
 
 /** The case number of a tax request: derived from its ID, so the same request never opens a second case. */
 export function refundCaseNumberOf(requestId: string, receivedAt: string, agencyCode: string): string {
@@ -91,7 +85,10 @@ export function refundActivities({ db, sources }: { db: Db; sources: SourceClien
 
   /** The agency of an employer: where it is registered, else where tax has it (属地原则, Art. 16). */
   async function agencyOf(uscc: string): Promise<{ agencyCode: string; registerNumber: string | null }> {
-    const e = await db.employer.findFirst({ where: { code: uscc }, select: { agencyCode: true, registerNumber: true } });
+    const e = await db.employer.findFirst({
+      where: { code: uscc },
+      select: { agencyCode: true, registerNumber: true },
+    });
     if (e) return e;
     const t = await guarded(() => sources.tax.getEmployer(uscc, callOptions()));
     return { agencyCode: t?.agencyDivisionCode ?? '210000', registerNumber: null };
@@ -185,7 +182,11 @@ export function refundActivities({ db, sources }: { db: Db; sources: SourceClien
           }
           await tx.contributionSyncState.update({
             where: { feed: TAX_REFUND_FEED },
-            data: { cursor: page.nextCursor, updatedAt: new Date(), ...(page.hasMore ? {} : { drainedAt: new Date() }) },
+            data: {
+              cursor: page.nextCursor,
+              updatedAt: new Date(),
+              ...(page.hasMore ? {} : { drainedAt: new Date() }),
+            },
           });
         },
         { timeout: 60_000 },

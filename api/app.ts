@@ -48,6 +48,7 @@ import { recordsRouter } from './records/router';
 import { loadSeal, type Seal } from '../lib/seal';
 import { resolvePdfFont } from '../lib/pdf/font';
 import { contributionsRouter } from './contributions/router';
+import { refundsRouter } from './refunds/router';
 import type { CreditClient } from '../integrations/credit';
 import type { TaxClient } from '../integrations/tax';
 import { businessDateOf } from '../domain/calendar';
@@ -196,6 +197,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(financeRouter({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue }));
   app.use(employerRouter({ db: deps.db }));
   app.use(contributionsRouter({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue }));
+  app.use(refundsRouter({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, ...(deps.now ? { now: deps.now } : {}) }));
   app.use(
     registerRouter({
       db: deps.db,

@@ -3,6 +3,7 @@
  * browsable at /docs. Every route registers itself here, so a route without a document entry stands out in review.
  */
 import { registerContributionsOpenApi } from './contributions/router';
+import { registerRefundsOpenApi } from './refunds/router';
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { CaseSearchResultSchema, CaseSearchSchema, CaseViewSchema } from './cases/router';
@@ -755,6 +756,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
   registerSeparationOpenApi(registry, { security: signedIn });
   registerRecordsOpenApi(registry, { security: signedIn });
   registerContributionsOpenApi(registry, { security: signedIn });
+  registerRefundsOpenApi(registry, { security: signedIn });
 
   return withCommonAnswers(
     new OpenApiGeneratorV31(registry.definitions).generateDocument({

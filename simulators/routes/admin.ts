@@ -261,7 +261,8 @@ export function adminRoutes(sim: Simulator, faults: FaultRegistry): Router {
         .paid.filter((r) => r.employerUscc === employer.uscc && r.month === request.month)
         .map((r) => ({ idNumber: p.idNumber, name: p.name, amountPaidFen: r.amountPaidFen })),
     );
-    if (!persons.length) throw new HttpError(422, 'nothing_paid', 'nobody named was paid for at the employer that month');
+    if (!persons.length)
+      throw new HttpError(422, 'nothing_paid', 'nobody named was paid for at the employer that month');
     const seq = sim.refundRequests.length + 1;
     const entry = {
       seq,
