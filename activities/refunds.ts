@@ -117,7 +117,7 @@ export function refundActivities({ db, sources }: { db: Db; sources: SourceClien
       let garbled = 0;
       await db.$transaction(
         async (tx) => {
-          await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtext(${TAX_REFUND_FEED}))`;
+          await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${TAX_REFUND_FEED}))`;
           const now = await tx.contributionSyncState.findUniqueOrThrow({ where: { feed: TAX_REFUND_FEED } });
           if (Number(now.cursor) !== after) return; // another run stored this page meanwhile
           for (const raw of page.items) {

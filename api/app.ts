@@ -197,7 +197,15 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(financeRouter({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue }));
   app.use(employerRouter({ db: deps.db }));
   app.use(contributionsRouter({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue }));
-  app.use(refundsRouter({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, ...(deps.now ? { now: deps.now } : {}) }));
+  app.use(
+    refundsRouter({
+      db: deps.db,
+      tax: deps.tax,
+      temporal: deps.temporal,
+      taskQueue: deps.taskQueue,
+      ...(deps.now ? { now: deps.now } : {}),
+    }),
+  );
   app.use(
     registerRouter({
       db: deps.db,

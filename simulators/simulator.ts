@@ -171,6 +171,8 @@ export class Simulator {
   readonly refundRequests: RefundRequest[] = [];
   /** The agency's answers to them, by request ID: the first one kept. */
   readonly refundAnswers = new Map<string, RefundAnswerReceipt>();
+  /** How often each request was answered (the same answer again included): a test counts the agency's calls. */
+  readonly refundAnswerCalls = new Map<string, number>();
 
   constructor(options: SimulatorOptions) {
     this.world = new World(options);
@@ -197,6 +199,7 @@ export class Simulator {
     this.contributionChanges.length = 0;
     this.refundRequests.length = 0;
     this.refundAnswers.clear();
+    this.refundAnswerCalls.clear();
   }
 
   /** Art. 24-26: the person's paid records and arrears, with the back payments ordered so far. */

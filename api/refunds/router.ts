@@ -33,6 +33,9 @@ import { isValidResidentIdNumber, maskIdNumber } from '../../domain/identity';
 import { formatYuanCn } from '../../domain/money';
 import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from '../../contracts/search-attributes';
 import type { RefundCaseInput } from '../../workflows/refunds';
+import { refreshedContributionsOf } from '../../activities/contributions';
+import type { TaxClient } from '../../integrations/tax';
+import { SourceError } from '../../integrations/errors';
 import { currentUser, requireRole } from '../auth/middleware';
 import type { AuthUser } from '../auth/service';
 import type { OpenApiRouteOptions } from '../calculations/router';
@@ -108,6 +111,8 @@ export const RefundCaseParamSchema = z.object({
 
 export interface RefundsDeps {
   db: Db;
+  /** The tax platform: a person's records pulled and kept when the feed has not brought them within a day (Art. 24). */
+  tax: Pick<TaxClient, 'getPersonContributions'>;
   temporal: Client;
   taskQueue: string;
   now?: () => Date;
@@ -200,7 +205,17 @@ export function refundsRouter(deps: RefundsDeps): Router {
       }
     }
     const e = await employerFor(user, b);
-    // Art. 24, 25: the amounts are the agency's records of the person, employer and month (current versions).
+    // Art. 24, 25: the amounts are the agency's records of the person, employer and month (current versions), the
+    // person's pulled from tax and kept first when the feed has not brought them within a day.
+    for (const id of new Set(b.items.map((i) => i.idNumber))) {
+      await refreshedContributionsOf({ db, tax: deps.tax, freshMs: 86_400_000 }, id, 'pull:refund').catch((err) => {
+        throw err instanceof SourceError
+          ? new ApiError(503, 'source_unavailable', '税务部门数据共享平台暂不可用，未受理退费申请，请稍后再试', [], {
+              'Retry-After': '30',
+            })
+          : err;
+      });
+    }
     const wanted = b.items.flatMap((i) => i.months.map((m) => ({ idNumber: i.idNumber, month: m })));
     const kept = await sqlOf(db).query<{ id_number: string; month: string; amount: string; name: string | null }>(
       `SELECT r.id_number, r.month, r.amount_paid_fen AS amount, p.name

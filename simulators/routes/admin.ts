@@ -280,7 +280,11 @@ export function adminRoutes(sim: Simulator, faults: FaultRegistry): Router {
   });
   router.get('/tax/refund-requests', (_req, res) => {
     res.json({
-      requests: sim.refundRequests.map((r) => ({ ...r, answer: sim.refundAnswers.get(r.requestId) ?? null })),
+      requests: sim.refundRequests.map((r) => ({
+        ...r,
+        answer: sim.refundAnswers.get(r.requestId) ?? null,
+        answerCalls: sim.refundAnswerCalls.get(r.requestId) ?? 0,
+      })),
     });
   });
 

@@ -177,6 +177,7 @@ export function taxRoutes(sim: Simulator): Router {
     if (a.refusals.some((r) => !known.has(r.idNumber))) {
       throw new HttpError(422, 'unknown_person', 'a refused person is not on the request');
     }
+    sim.refundAnswerCalls.set(requestId, (sim.refundAnswerCalls.get(requestId) ?? 0) + 1);
     const earlier = sim.refundAnswers.get(requestId);
     if (earlier) {
       const same =
