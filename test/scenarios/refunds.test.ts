@@ -183,8 +183,13 @@ describe('退收退款 (Art. 27, 64)', () => {
     staffIdNumber = idNumber;
     staffMonth = month;
     agent = await s.employerAgent(e.uscc);
-    const reg = await s.call('POST', '/employers', { headers: agent, body: await registrationOf(e) });
-    expect(reg.status).toBe(201);
+    // Insured since its founding: the scenario's clock may stand ahead of the API's after the claim's period began.
+    const founded = (await s.sim.clients.tax.getEmployer(e.uscc))!.registeredDate;
+    const reg = await s.call('POST', '/employers', {
+      headers: agent,
+      body: await registrationOf(e, { insuredSince: founded }),
+    });
+    expect(reg.status, JSON.stringify(reg.body)).toBe(201);
 
     const body = { channel: 'online', reason: '职工离职当月多缴', items: [{ idNumber, months: [month] }] };
     const headers = { ...agent, 'idempotency-key': `refund-${e.uscc}` };
@@ -230,6 +235,7 @@ describe('退收退款 (Art. 27, 64)', () => {
     expect(audited.map((a) => a.action)).toEqual([
       'refund_applied',
       'refund_review_requested',
+      'task_completed',
       'refund_review_approved',
     ]);
   });
