@@ -81,8 +81,6 @@ export async function refundFactsOf(
 }
 
 export function refundActivities({ db, sources }: { db: Db; sources: SourceClients }) {
-  const pool = sqlOf(db);
-
   /** The agency of an employer: where it is registered, else where tax has it (属地原则, Art. 16). */
   async function agencyOf(uscc: string): Promise<{ agencyCode: string; registerNumber: string | null }> {
     const e = await db.employer.findFirst({
