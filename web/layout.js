@@ -44,6 +44,7 @@ export function staffLinks(me) {
   if (agent)
     return [
       ['/app/employer', '单位办件'],
+      ['/app/refunds', '退费'],
       ['/app/notices', '公示'],
     ];
   const links = [
@@ -51,6 +52,7 @@ export function staffLinks(me) {
     ['/app/case', '案件查询'],
     ['/app/persons', '参保人员'],
   ];
+  if (!me.roles.every((r) => r === 'administrator')) links.push(['/app/refunds', '退费']);
   if (me.roles.includes('supervisor') || me.roles.includes('auditor')) links.push(['/app/supervision', '业务监督']);
   if (me.roles.includes('administrator')) links.push(['/app/admin', '系统管理']);
   links.push(['/app/public', '办件进度查询']);
