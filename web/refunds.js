@@ -189,7 +189,7 @@ async function showDetail(caseNumber) {
         { title: '姓名', cell: (i) => i.nameMasked ?? '—' },
         { title: '费款所属期', cell: (i) => i.month },
         { title: '退费金额', cell: (i) => yuan(i.amountFen) },
-        { title: '核实结果', cell: (i) => i.refusalReason ?? '可办理退费' },
+        { title: '核实结果', cell: (i) => i.refusalReason ?? (c.verdict ? '可办理退费' : '核实中') },
       ],
       c.items,
       '无退费人员',

@@ -90,6 +90,8 @@ async function employerWithStaff(filter: string) {
 
 describe('退收退款 (Art. 27, 64)', () => {
   let acceptedCase = '';
+  /** The claimant of the refused whole month, its employer and month (for the individual refund refused alike). */
+  let claimant = { idNumber: '', uscc: '', month: '' };
 
   it('Art. 27: a whole-month refund request from tax with nobody paid benefits is accepted, tax is answered, and it waits for the fund (Art. 64)', async () => {
     const { e, month } = await employerWithStaff('good_credit');
@@ -124,6 +126,7 @@ describe('退收退款 (Art. 27, 64)', () => {
     const claim = await s.approvedClaim(person!);
     const uscc = person!.lastEmployerUscc!;
     const month = await lastPaidMonth(person!.idNumber, uscc);
+    claimant = { idNumber: person!.idNumber, uscc, month };
     const request = await raise(uscc, month);
     expect(request.persons.map((p) => p.idNumber)).toContain(person!.idNumber);
 
@@ -171,6 +174,33 @@ describe('退收退款 (Art. 27, 64)', () => {
     expect(again).toMatchObject({ received: requests.length, opened: 0, started: 0 });
     for (const r of await taxRequests()) expect(r.answerCalls).toBe(1);
     expect((await s.tdb.sql<{ n: number }>('SELECT count(*)::int AS n FROM refund_case'))[0]!.n).toBe(before[0]!.n);
+  });
+
+  it('Art. 27: a refund for an individual person who has received benefits is refused by the same verdict, without a review', async () => {
+    const tax = (await s.sim.clients.tax.getEmployer(claimant.uscc))!;
+    const e = { ...tax, traits: [] };
+    const claimantAgent = await s.employerAgent(claimant.uscc, tax.agencyDivisionCode);
+    const reg = await s.call('POST', '/employers', {
+      headers: claimantAgent,
+      body: await registrationOf(e, { insuredSince: tax.registeredDate }),
+    });
+    expect(reg.status, JSON.stringify(reg.body)).toBe(201);
+    const r = await s.call('POST', '/refunds', {
+      headers: claimantAgent,
+      body: { channel: 'online', reason: '多缴', items: [{ idNumber: claimant.idNumber, months: [claimant.month] }] },
+    });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    const refused = await eventually(
+      () => s.call('GET', `/refunds/${r.body.caseNumber}`, { headers: claimantAgent }),
+      (v) => v.body.status !== 'checking',
+    );
+    expect(refused.body).toMatchObject({ status: 'refused', verdict: 'refused', acceptedFen: 0 });
+    expect(refused.body.items[0]).toMatchObject({
+      idNumberMasked: maskIdNumber(claimant.idNumber),
+      refusalRule: 'benefits_received',
+    });
+    expect(refused.body.items[0].refusalReason).toContain('已有领取失业保险待遇');
+    expect(await s.openTasks(r.body.caseNumber)).toEqual([]);
   });
 
   let individual = '';
