@@ -14,27 +14,19 @@
  *   3. waits     accepted: `awaiting_fund`, listed with its amount for the fund's refund flow (Art. 64: 5 + 5 workdays),
  *                which the fund finance chapter builds
  */
+import { ActivityFailure } from '@temporalio/common';
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { RefundStatus } from '../activities/refunds';
-import { CASE_ACTIVITY } from './activity-options';
+import { CASE_ACTIVITY, FEED_ACTIVITY } from './activity-options';
 import { startChildCase } from './child-case';
 import { caseLife, untilCancelled } from './kernel/case';
 import { createTaskBoard } from './tasks';
 
 const caseActs = proxyActivities<Activities>(CASE_ACTIVITY);
 
-/** Tax may be late (retried, backing off); a run that cannot reach it stops, and the next resumes from the cursor. */
-const feedActs = proxyActivities<Activities>({
-  startToCloseTimeout: '2 minutes',
-  retry: {
-    initialInterval: '1 second',
-    backoffCoefficient: 2,
-    maximumInterval: '30 seconds',
-    maximumAttempts: 6,
-    nonRetryableErrorTypes: ['SourceMalformed', 'SourceRejected'],
-  },
-});
+/** Tax may be late (retried a while); a run that cannot reach it stops, and the next resumes from the cursor. */
+const feedActs = proxyActivities<Activities>(FEED_ACTIVITY);
 
 export interface RefundCaseInput {
   caseNumber: string;
@@ -47,6 +39,8 @@ export interface RefundRequestSyncResult {
   opened: number;
   garbled: number;
   started: number;
+  /** Tax stayed away: the run stopped paging (the next resumes from the stored cursor). */
+  interrupted: boolean;
 }
 
 export async function refundRequestSync(
@@ -56,13 +50,20 @@ export async function refundRequestSync(
   let received = 0;
   let opened = 0;
   let garbled = 0;
-  // 1. Art. 27 依据税务部门传递的退费申请: the requests after the cursor, each a case, page by page.
-  for (;;) {
-    const p = await feedActs.pullRefundRequests({ runId, limit: input.pageSize ?? 100 });
-    received += p.received;
-    opened += p.opened;
-    garbled += p.garbled;
-    if (!p.hasMore) break;
+  let interrupted = false;
+  // 1. Art. 27 依据税务部门传递的退费申请: the requests after the cursor, each a case, page by page. Tax away for
+  // longer than the retries wait: the pages stop (the next run resumes from the cursor); the cases stored go on.
+  try {
+    for (;;) {
+      const p = await feedActs.pullRefundRequests({ runId, limit: input.pageSize ?? 100 });
+      received += p.received;
+      opened += p.opened;
+      garbled += p.garbled;
+      if (!p.hasMore) break;
+    }
+  } catch (err) {
+    if (!(err instanceof ActivityFailure)) throw err;
+    interrupted = true;
   }
   // 2. Every case stored and not checked yet (this run's, or one a stopped run left) started once, by its number.
   const todo = await caseActs.refundCasesToStart();
@@ -80,7 +81,7 @@ export async function refundRequestSync(
   }
   // No parent closes under a running child (workflows/child-case.ts); a whole-month case has no human step.
   for (const child of children) await child.result();
-  return { received, opened, garbled, started: children.length };
+  return { received, opened, garbled, started: children.length, interrupted };
 }
 
 export async function refundCase(input: RefundCaseInput): Promise<RefundStatus> {
