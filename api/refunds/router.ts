@@ -183,6 +183,33 @@ export function refundsRouter(deps: RefundsDeps): Router {
     return e;
   }
 
+  /**
+   * A person-month refunded already, or being refunded, is not refunded twice: checked in the transaction that writes
+   * the case, under the employer's lock, so two applications at once cannot both pass (409 naming the case).
+   */
+  async function refuseOpenRefunds(
+    tx: Parameters<Parameters<Db['$transaction']>[0]>[0],
+    uscc: string,
+    wanted: { idNumber: string; month: string }[],
+  ) {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`refund:${uscc}`}))`;
+    const open = await tx.refundItem.findMany({
+      where: {
+        OR: wanted.map((w) => ({ idNumber: w.idNumber, month: w.month })),
+        refund: { employerUscc: uscc, status: { in: OPEN_STATUSES } },
+      },
+      select: { idNumber: true, month: true, caseNumber: true },
+    });
+    if (open.length) {
+      throw new ApiError(
+        409,
+        'refund_exists',
+        `所申请的人员和所属期已有退费案件（${[...new Set(open.map((r) => r.caseNumber))].join('、')}），不能重复申请`,
+        open.map((r) => ({ path: 'items', message: `${maskIdNumber(r.idNumber)} ${r.month}：${r.caseNumber}` })),
+      );
+    }
+  }
+
   // Art. 27 参保单位申请个别人员退费的，由经办机构受理，审核通过后按照退费流程办理.
   router.post('/refunds', requireRole('employer_agent', 'intake'), async (req, res) => {
     const user = currentUser(req);
@@ -244,21 +271,6 @@ export function refundsRouter(deps: RefundsDeps): Router {
         missing,
       );
     }
-    // A person-month refunded already, or being refunded, is not refunded twice.
-    const open = await sqlOf(db).query<{ id_number: string; month: string; case_number: string }>(
-      `SELECT i.id_number, i.month, i.case_number FROM refund_item i JOIN refund_case c USING (case_number)
-         JOIN unnest($1::text[], $2::text[]) AS t(id_number, month) USING (id_number, month)
-        WHERE c.employer_uscc = $3 AND c.status = ANY($4::text[])`,
-      [wanted.map((w) => w.idNumber), wanted.map((w) => w.month), e.code, OPEN_STATUSES],
-    );
-    if (open.rows.length) {
-      throw new ApiError(
-        409,
-        'refund_exists',
-        `所申请的人员和所属期已有退费案件（${[...new Set(open.rows.map((r) => r.case_number))].join('、')}），不能重复申请`,
-        open.rows.map((r) => ({ path: 'items', message: `${maskIdNumber(r.id_number)} ${r.month}：${r.case_number}` })),
-      );
-    }
     const at = now();
     const caseNumber = formatCaseNumber(
       'refund',
@@ -271,55 +283,59 @@ export function refundsRouter(deps: RefundsDeps): Router {
       return { ...w, amountFen: BigInt(r.amount), personName: r.name };
     });
     const totalFen = items.reduce((s, i) => s + i.amountFen, 0n);
-    await db.$transaction(async (tx) => {
-      await openCase(tx, {
-        caseNumber,
-        caseType: 'refund',
-        status: 'checking',
-        agencyCode: e.agencyCode,
-        at,
-        event: {
-          type: 'refund_received',
-          actor: user.username,
-          data: { channel: b.channel, persons: b.items.length, months: wanted.length, totalFen: Number(totalFen) },
-        },
-        ifOpen: 'fail',
-      });
-      await tx.refundCase.create({
-        data: {
+    await db.$transaction(
+      async (tx) => {
+        await refuseOpenRefunds(tx, e.code, wanted);
+        await openCase(tx, {
           caseNumber,
-          kind: 'individual',
-          registerNumber: e.registerNumber,
-          employerUscc: e.code,
-          employerName: e.name,
-          agencyCode: e.agencyCode,
-          channel: b.channel,
-          reason: b.reason,
+          caseType: 'refund',
           status: 'checking',
-          totalFen,
-          requestedBy: user.username,
-          requestedAt: at,
-          requestKey,
-          fingerprint,
-          reviewReasons: [],
-          items: { create: items },
-        },
-      });
-      await audit(tx, {
-        actor: user,
-        action: 'refund_applied',
-        entity: 'refund_case',
-        entityId: caseNumber,
-        caseNumber,
-        after: {
-          channel: b.channel,
-          registerNumber: e.registerNumber,
-          months: wanted.length,
-          totalFen: Number(totalFen),
-        },
-        at,
-      });
-    });
+          agencyCode: e.agencyCode,
+          at,
+          event: {
+            type: 'refund_received',
+            actor: user.username,
+            data: { channel: b.channel, persons: b.items.length, months: wanted.length, totalFen: Number(totalFen) },
+          },
+          ifOpen: 'fail',
+        });
+        await tx.refundCase.create({
+          data: {
+            caseNumber,
+            kind: 'individual',
+            registerNumber: e.registerNumber,
+            employerUscc: e.code,
+            employerName: e.name,
+            agencyCode: e.agencyCode,
+            channel: b.channel,
+            reason: b.reason,
+            status: 'checking',
+            totalFen,
+            requestedBy: user.username,
+            requestedAt: at,
+            requestKey,
+            fingerprint,
+            reviewReasons: [],
+            items: { create: items },
+          },
+        });
+        await audit(tx, {
+          actor: user,
+          action: 'refund_applied',
+          entity: 'refund_case',
+          entityId: caseNumber,
+          caseNumber,
+          after: {
+            channel: b.channel,
+            registerNumber: e.registerNumber,
+            months: wanted.length,
+            totalFen: Number(totalFen),
+          },
+          at,
+        });
+      },
+      { maxWait: 10_000, timeout: 20_000 },
+    );
     const input: RefundCaseInput = { caseNumber, agencyCode: e.agencyCode, kind: 'individual' };
     try {
       await deps.temporal.workflow.start('refundCase', {
