@@ -176,6 +176,57 @@ describe('退收退款 (Art. 27, 64)', () => {
     expect((await s.tdb.sql<{ n: number }>('SELECT count(*)::int AS n FROM refund_case'))[0]!.n).toBe(before[0]!.n);
   });
 
+  it('Art. 27: tax away stops the fetch, the next run resumes; an answer tax cannot take now is given once it can, once', async () => {
+    const { e, month } = await employerWithStaff('good_credit');
+    const request = await raise(e.uscc, month);
+    // The requests' feed away for longer than the run's retries wait: the run stops, nothing opened.
+    await s.sim.admin('PUT', '/faults', { route: '/tax/refund-requests', status: 503 });
+    runs += 1;
+    const away = await s.env.client.workflow.start('refundRequestSync', {
+      workflowId: `refund-requests-test-${runs}`,
+      taskQueue: s.taskQueue,
+      args: [{ trigger: 'manual' }],
+    });
+    await s.env.sleep(120_000);
+    const stopped = await eventually(
+      async () => (await away.describe()).status.name,
+      (st) => st !== 'RUNNING',
+      600,
+    );
+    expect(stopped).toBe('COMPLETED');
+    expect(await away.result()).toMatchObject({ interrupted: true, opened: 0 });
+    expect(await refundOf(request.requestId)).toEqual([]);
+    await s.sim.admin('DELETE', '/faults');
+
+    // The answer's endpoint away: the case is opened and checked, and waits to answer.
+    await s.sim.admin('PUT', '/faults', { route: '/tax/refund-requests/:requestId/answer', status: 503 });
+    runs += 1;
+    const later = await s.env.client.workflow.start('refundRequestSync', {
+      workflowId: `refund-requests-test-${runs}`,
+      taskQueue: s.taskQueue,
+      args: [{ trigger: 'manual' }],
+    });
+    const [opened] = await eventually(
+      () => refundOf(request.requestId),
+      (rows) => rows.length === 1,
+      300,
+    );
+    expect(opened!.status).toBe('checking');
+    expect((await taxRequests()).find((r) => r.requestId === request.requestId)!.answerCalls).toBe(0);
+    await s.sim.admin('DELETE', '/faults');
+    await s.env.sleep(15 * 60_000);
+    const done = await eventually(
+      async () => (await later.describe()).status.name,
+      (st) => st !== 'RUNNING',
+      600,
+    );
+    expect(done).toBe('COMPLETED');
+    expect((await refundOf(request.requestId))[0]!.status).toBe('awaiting_fund');
+    const answered = (await taxRequests()).find((r) => r.requestId === request.requestId)!;
+    expect(answered.answerCalls).toBe(1);
+    expect(answered.answer).toMatchObject({ decision: 'accepted', caseNumber: opened!.case_number });
+  });
+
   it('Art. 27: a refund for an individual person who has received benefits is refused by the same verdict, without a review', async () => {
     const tax = (await s.sim.clients.tax.getEmployer(claimant.uscc))!;
     const e = { ...tax, traits: [] };
