@@ -77,13 +77,19 @@ async function refundOf(requestId: string) {
   return rows;
 }
 
-/** An employer of Shenyang with a member of staff paid for there, and that person's last month. */
-async function employerWithStaff(filter: string) {
+/** An employer of Shenyang with a member of staff paid for there (at least `months` months), and that person's last month. */
+async function employerWithStaff(filter: string, months = 1) {
   let staffer: { idNumber: string } | undefined;
   const e = await employer('210100', filter, async (x) => {
     const staff = await s.sim.clients.tax.getEmployerStaff(x.uscc);
-    staffer = staff?.staff.find((p) => p.endDate === null);
-    return staffer !== undefined;
+    for (const p of staff?.staff.filter((m) => m.endDate === null) ?? []) {
+      const paid = (await s.sim.clients.tax.getPersonContributions(p.idNumber)).records;
+      if (paid.filter((r) => r.employerUscc === x.uscc).length >= months) {
+        staffer = p;
+        return true;
+      }
+    }
+    return false;
   });
   return { e, idNumber: staffer!.idNumber, month: await lastPaidMonth(staffer!.idNumber, e.uscc) };
 }
@@ -258,9 +264,11 @@ describe('退收退款 (Art. 27, 64)', () => {
   let staffIdNumber = '';
   let staffMonth = '';
   let agent: Record<string, string> = {};
+  let registerNumber = '';
+  let staffUscc = '';
 
   it('Art. 27: a refund for an individual person, applied for online, reviewed and accepted, waits for the fund with its amount (Art. 64)', async () => {
-    const { e, idNumber, month } = await employerWithStaff('pension_registered');
+    const { e, idNumber, month } = await employerWithStaff('pension_registered', 2);
     staffIdNumber = idNumber;
     staffMonth = month;
     agent = await s.employerAgent(e.uscc);
@@ -271,6 +279,8 @@ describe('退收退款 (Art. 27, 64)', () => {
       body: await registrationOf(e, { insuredSince: founded }),
     });
     expect(reg.status, JSON.stringify(reg.body)).toBe(201);
+    registerNumber = reg.body.registerNumber;
+    staffUscc = e.uscc;
 
     const body = { channel: 'online', reason: '职工离职当月多缴', items: [{ idNumber, months: [month] }] };
     const headers = { ...agent, 'idempotency-key': `refund-${e.uscc}` };
@@ -319,6 +329,38 @@ describe('退收退款 (Art. 27, 64)', () => {
       'task_completed',
       'refund_review_approved',
     ]);
+  });
+
+  it('Art. 27: a refund taken at a window by an intake clerk and rejected by the reviewer does not wait for the fund', async () => {
+    const months = (await s.sim.clients.tax.getPersonContributions(staffIdNumber)).records
+      .filter((r) => r.employerUscc === staffUscc && r.month !== staffMonth)
+      .map((r) => r.month)
+      .sort();
+    const month = months.at(-1)!;
+    const clerks = await s.staffOf('210100');
+    const r = await s.call('POST', '/refunds', {
+      headers: clerks.intake.headers,
+      body: {
+        channel: 'window',
+        registerNumber,
+        reason: '单位多缴',
+        items: [{ idNumber: staffIdNumber, months: [month] }],
+      },
+    });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    expect(r.body).toMatchObject({ channel: 'window', kind: 'individual' });
+    const rejected = await s.complete(r.body.caseNumber, 'refund_review', 'reviewer', {
+      decision: 'reject',
+      reasons: ['退费原因与缴费记录不符'],
+    });
+    expect(rejected.status).toBe(200);
+    const view = await eventually(
+      () => s.call('GET', `/refunds/${r.body.caseNumber}`, { headers: clerks.reviewer.headers }),
+      (v) => v.body.status === 'rejected',
+    );
+    expect(view.body).toMatchObject({ status: 'rejected', reviewReasons: ['退费原因与缴费记录不符'] });
+    const list = await s.call('GET', '/refunds/awaiting-fund', { headers: clerks.finance.headers });
+    expect(list.body.cases.map((c: any) => c.caseNumber)).not.toContain(r.body.caseNumber);
   });
 
   it('Art. 27: bad input is refused with a Chinese message and a stable code, and nothing is written', async () => {
