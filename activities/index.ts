@@ -27,6 +27,7 @@ import { recordActivities } from './records';
 import { contributionActivities } from './contributions';
 import { backPaymentActivities } from './back-payment';
 import { taxRegisterActivities } from './tax-register';
+import { refundActivities } from './refunds';
 
 export type ActivityDeps = CaseActivityDeps & CalendarActivityDeps & SourceActivityDeps & PaymentActivityDeps;
 
@@ -60,6 +61,7 @@ export function createActivities(deps: ActivityDeps) {
     ...contributionActivities(deps),
     ...backPaymentActivities(deps),
     ...taxRegisterActivities(deps),
+    ...refundActivities(deps),
   });
 }
 

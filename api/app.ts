@@ -49,6 +49,7 @@ import { loadSeal, type Seal } from '../lib/seal';
 import { resolvePdfFont } from '../lib/pdf/font';
 import { contributionsRouter } from './contributions/router';
 import { backPaymentsRouter } from './back-payments/router';
+import { refundsRouter } from './refunds/router';
 import type { CreditClient } from '../integrations/credit';
 import type { TaxClient } from '../integrations/tax';
 import { businessDateOf } from '../domain/calendar';
@@ -210,6 +211,15 @@ export function createApp(deps: AppDeps): express.Express {
       temporal: deps.temporal,
       taskQueue: deps.taskQueue,
       tax: deps.tax,
+      ...(deps.now ? { now: deps.now } : {}),
+    }),
+  );
+  app.use(
+    refundsRouter({
+      db: deps.db,
+      tax: deps.tax,
+      temporal: deps.temporal,
+      taskQueue: deps.taskQueue,
       ...(deps.now ? { now: deps.now } : {}),
     }),
   );

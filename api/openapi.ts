@@ -4,6 +4,7 @@
  */
 import { registerContributionsOpenApi } from './contributions/router';
 import { registerBackPaymentsOpenApi } from './back-payments/router';
+import { registerRefundsOpenApi } from './refunds/router';
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { CaseSearchResultSchema, CaseSearchSchema, CaseViewSchema } from './cases/router';
@@ -757,6 +758,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
   registerRecordsOpenApi(registry, { security: signedIn });
   registerContributionsOpenApi(registry, { security: signedIn });
   registerBackPaymentsOpenApi(registry, { security: signedIn });
+  registerRefundsOpenApi(registry, { security: signedIn });
 
   return withCommonAnswers(
     new OpenApiGeneratorV31(registry.definitions).generateDocument({

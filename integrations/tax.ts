@@ -267,6 +267,51 @@ export type RegisterMessage = z.infer<typeof registerMessageSchema>;
 export const registerMessageAnswerSchema = z.object({ messageId: z.string(), duplicate: z.boolean() });
 export type RegisterMessageAnswer = z.infer<typeof registerMessageAnswerSchema>;
 
+/**
+ * Art. 27 按月整体退费: the refund requests tax accepted from employers (a whole employer-month), passed on to the
+ * agency in the order received (`seq`, increasing; `after` is the last one the agency stored), each with the persons
+ * and the amounts paid for the month. The agency answers each once: accepted, or refused naming the persons and why.
+ */
+export const REFUND_REQUESTS_MAX = 500;
+export const refundRequestsQuerySchema = z.object({
+  after: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(REFUND_REQUESTS_MAX).default(100),
+});
+export const refundRequestSchema = z.object({
+  seq: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+  requestId: z.string().regex(/^[A-Za-z0-9-]{1,64}$/),
+  uscc: usccSchema,
+  employerName: z.string().min(1).max(200),
+  month: monthSchema,
+  reason: z.string().max(500),
+  receivedAt: z.string(),
+  persons: z
+    .array(z.object({ idNumber: residentIdNumberSchema, name: z.string().max(100), amountPaidFen: fenSchema }))
+    .min(1),
+  totalFen: fenSchema,
+});
+export type RefundRequest = z.infer<typeof refundRequestSchema>;
+export const refundRequestsPageSchema = z.object({
+  items: z.array(refundRequestSchema),
+  nextCursor: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  hasMore: z.boolean(),
+});
+export type RefundRequestsPage = z.infer<typeof refundRequestsPageSchema>;
+/** The agency's answer (反馈税务部门): accepted, or refused with each person refused and the reason. */
+export const refundAnswerSchema = z.object({
+  caseNumber: z.string().min(1).max(32),
+  decision: z.enum(['accepted', 'refused']),
+  refusals: z.array(z.object({ idNumber: residentIdNumberSchema, reason: z.string().min(1).max(200) })),
+  message: z.string().min(1).max(2000),
+});
+export type RefundAnswer = z.infer<typeof refundAnswerSchema>;
+export const refundAnswerReceiptSchema = refundAnswerSchema.extend({
+  requestId: z.string(),
+  answeredAt: z.string(),
+  duplicate: z.boolean(),
+});
+export type RefundAnswerReceipt = z.infer<typeof refundAnswerReceiptSchema>;
+
 export class TaxClient {
   constructor(private readonly http: SourceHttpClient) {}
 
@@ -365,6 +410,30 @@ export class TaxClient {
       path: '/contributions/totals/query',
       body: { employerMonths },
       response: contributionTotalsSchema,
+      options,
+    });
+  }
+
+  /** Art. 27: the next page of whole-month refund requests after sequence number `after`. */
+  getRefundRequests(query: { after: number; limit: number }, options?: CallOptions): Promise<RefundRequestsPage> {
+    return this.http.call({
+      operation: 'getRefundRequests',
+      method: 'GET',
+      path: '/refund-requests',
+      query: { after: String(query.after), limit: String(query.limit) },
+      response: refundRequestsPageSchema,
+      options,
+    });
+  }
+
+  /** Art. 27 及时反馈税务部门: the agency's answer to a refund request; the same answer again is taken once. */
+  answerRefundRequest(requestId: string, answer: RefundAnswer, options?: CallOptions): Promise<RefundAnswerReceipt> {
+    return this.http.call({
+      operation: 'answerRefundRequest',
+      method: 'POST',
+      path: `/refund-requests/${segment(requestId)}/answer`,
+      body: answer,
+      response: refundAnswerReceiptSchema,
       options,
     });
   }

@@ -5,9 +5,12 @@
  * | --- | --- | --- |
  * | `contribution-sync-hourly` | Art. 23, 24: contribution records pulled (`contributionSync`) | hour, at :07 |
  * | `tax-register-push` | Art. 23: the register's changes passed to tax from the outbox (`taxRegisterPush`) | minute |
+ * | `refund-requests-hourly` | Art. 27: tax's whole-month refund requests fetched (`refundRequestSync`) | hour, at :37 |
  *
  * Runs do not overlap (SKIP: the next one resumes from the stored cursor or the outbox anyway; an overlapping run would
- * store or send nothing twice); a missed run is caught up within a day.
+ * store or send nothing twice); a missed run is caught up within a day. The refund requests have their own Schedule,
+ * not a step of the contribution sync: a request is answered within the hour even while a long contribution run pages
+ * through its feed or stopped because tax stayed away (a repeated run opens no case twice: activities/refunds.ts).
  */
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
 import { AGENCY_CODE, CASE_TYPE } from '../contracts/search-attributes';
@@ -15,6 +18,7 @@ import { withTemporalClient, type TemporalTarget } from './temporal';
 
 export const CONTRIBUTION_SYNC_SCHEDULE_ID = 'contribution-sync-hourly';
 export const TAX_REGISTER_PUSH_SCHEDULE_ID = 'tax-register-push';
+export const REFUND_REQUESTS_SCHEDULE_ID = 'refund-requests-hourly';
 
 /** The schedules, by the workflow each starts. */
 const SCHEDULES = {
@@ -31,6 +35,13 @@ const SCHEDULES = {
     every: '1 minute',
     args: [{}],
     caseType: 'tax_register_push',
+  },
+  refundRequestSync: {
+    scheduleId: REFUND_REQUESTS_SCHEDULE_ID,
+    every: '1 hour',
+    offset: '37 minutes',
+    args: [{ trigger: 'schedule' }],
+    caseType: 'refund_request_sync',
   },
 } as const;
 
@@ -70,13 +81,17 @@ export async function ensureTaxSchedule(
 export const ensureContributionSyncSchedule = (opts: { client: Client; taskQueue: string; scheduleId?: string }) =>
   ensureTaxSchedule('contributionSync', opts);
 
-/** For the start command: connects, ensures both schedules, disconnects. */
-export async function ensureContributionSyncScheduleAt(
+export const ensureRefundRequestsSchedule = (opts: { client: Client; taskQueue: string; scheduleId?: string }) =>
+  ensureTaxSchedule('refundRequestSync', opts);
+
+/** For the start command: connects, ensures every schedule of the table, disconnects. */
+export async function ensureTaxSchedulesAt(
   target: TemporalTarget,
   taskQueue: string,
-): Promise<{ scheduleId: string; created: boolean }[]> {
-  return withTemporalClient(target, async (client) => [
-    await ensureTaxSchedule('contributionSync', { client, taskQueue }),
-    await ensureTaxSchedule('taxRegisterPush', { client, taskQueue }),
-  ]);
+): Promise<Record<keyof typeof SCHEDULES, { scheduleId: string; created: boolean }>> {
+  return withTemporalClient(target, async (client) => ({
+    contributionSync: await ensureTaxSchedule('contributionSync', { client, taskQueue }),
+    taxRegisterPush: await ensureTaxSchedule('taxRegisterPush', { client, taskQueue }),
+    refundRequestSync: await ensureTaxSchedule('refundRequestSync', { client, taskQueue }),
+  }));
 }

@@ -25,7 +25,7 @@ import { ensureMonitoringScheduleAt } from '../lib/monitoring-schedule';
 import { ensureJobRetentionSchedulesAt } from '../lib/job-retention-schedule';
 import { ensureCalendarScheduleAt } from '../lib/calendar-schedule';
 import { ensureRegisterScheduleAt } from '../lib/register-schedule';
-import { ensureContributionSyncScheduleAt } from '../lib/contribution-sync-schedule';
+import { ensureTaxSchedulesAt } from '../lib/contribution-sync-schedule';
 import { ensureWorkflowBundle } from '../worker/bundle';
 import { searchAttributeCliFlags } from '../contracts/search-attributes';
 import { portInUse, startService, waitUntil, type Service } from './services';
@@ -221,14 +221,15 @@ async function main() {
   } catch (err) {
     say(`could not create the calendar check schedule (${(err as Error).message}); restart to try again`);
   }
-  // Art. 23, 24: contribution records pulled from the tax platform hourly, the register's changes pushed to it every
-  // minute (Temporal Schedules, created once).
+  // Art. 23, 24, 27: contribution records pulled from the tax platform hourly, the register's changes pushed to it every
+  // minute, tax's whole-month refund requests fetched hourly and answered (Temporal Schedules, created once).
   try {
-    const [sync, push] = await ensureContributionSyncScheduleAt(target, cfg.TEMPORAL_TASK_QUEUE);
-    say(`contribution records pulled from the tax platform hourly (schedule ${sync!.scheduleId})`);
-    say(`the register's changes passed to the tax platform every minute (schedule ${push!.scheduleId})`);
+    const tax = await ensureTaxSchedulesAt(target, cfg.TEMPORAL_TASK_QUEUE);
+    say(`contribution records pulled from the tax platform hourly (schedule ${tax.contributionSync.scheduleId})`);
+    say(`the register's changes passed to the tax platform every minute (schedule ${tax.taxRegisterPush.scheduleId})`);
+    say(`refund requests fetched from the tax platform hourly (schedule ${tax.refundRequestSync.scheduleId})`);
   } catch (err) {
-    say(`could not create the contribution sync schedule (${(err as Error).message}); restart to try again`);
+    say(`could not create the tax platform's schedules (${(err as Error).message}); restart to try again`);
   }
   for (const s of services) {
     void s.exited.then((code) => {

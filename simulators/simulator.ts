@@ -14,7 +14,7 @@ import { addDays, toDays } from './calendar';
 import { hashString } from './prng';
 import { INVOLUNTARY_REASONS, World, isLuhnValid } from './world';
 import type { BackPayment, PersonCore, PersonRecords } from './world';
-import type { ContributionRecord } from '../integrations/tax';
+import type { ContributionRecord, RefundAnswerReceipt, RefundRequest } from '../integrations/tax';
 
 /**
  * The feed's sequence numbers (Art. 23, 24): the records the platform held at start come person by person, each
@@ -183,6 +183,12 @@ export class Simulator {
   readonly backPaymentAssessments = new Map<string, BackPaymentAssessmentEntry>();
   /** Records that changed after start (back payments), in the order the platform received them (the feed's tail). */
   readonly contributionChanges: ContributionChangeEntry[] = [];
+  /** Art. 27: whole-month refund requests tax accepted (raised by tests), in the order received (`seq` from 1). */
+  readonly refundRequests: RefundRequest[] = [];
+  /** The agency's answers to them, by request ID: the first one kept. */
+  readonly refundAnswers = new Map<string, RefundAnswerReceipt>();
+  /** How often each request was answered (the same answer again included): a test counts the agency's calls. */
+  readonly refundAnswerCalls = new Map<string, number>();
 
   constructor(options: SimulatorOptions) {
     this.world = new World(options);
@@ -209,6 +215,9 @@ export class Simulator {
     this.marketChanges.clear();
     this.contributionChanges.length = 0;
     this.backPaymentAssessments.clear();
+    this.refundRequests.length = 0;
+    this.refundAnswers.clear();
+    this.refundAnswerCalls.clear();
   }
 
   /** Art. 24-26: the person's paid records and arrears, with the back payments ordered so far. */

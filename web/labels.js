@@ -43,6 +43,7 @@ export const LABELS = {
     employer_change_review: '单位信息变更审核',
     register_follow_up: '登记督办（逾期未参保登记、未申报变更或逾期减员）',
     record_objection_check: '权益记录核查',
+    refund_review: '个别人员退费审核',
     monitoring_verification: '疑点核查',
     monitoring_rectification: '整改意见审批',
     recovery_litigation: '逾期未退还的处理',
@@ -79,6 +80,8 @@ export const LABELS = {
     register_follow_up: '登记督办',
     register_comparison: '参保登记每日比对',
     record_objection: '权益记录核查',
+    refund: '退费',
+    refund_request_sync: '退费申请接收',
     monitoring: '疑点核查',
   },
   caseStatus: {
@@ -116,6 +119,10 @@ export const LABELS = {
     dismissed: '经核实不予处理',
     // Art. 31: an objection to the entitlement record.
     awaiting_check: '核查中',
+    // Art. 27, 64: a refund of contributions.
+    checking: '核实中',
+    awaiting_fund: '待退费（等待基金退费流程）',
+    rejected: '审核不通过',
   },
   taskStatus: { open: '待办', completed: '已办结', cancelled: '已撤销' },
   // 补收补缴 (Art. 26): the case's statuses in its own words ('paid' is 已补缴到账 here, not a benefit paid out).
@@ -272,6 +279,17 @@ export const LABELS = {
     record_objection_corrected: '经复核确认，记录有误，已予更正',
     record_objection_explained: '经复核确认，记录无误，已作说明',
     record_objection_cancelled: '权益记录核查已撤销',
+    // 退收退款 (Art. 27, 64)
+    refund_requested_by_tax: '税务部门传递按月整体退费申请',
+    refund_received: '受理个别人员退费申请',
+    refund_check_passed: '核实退费人员无领取待遇、关系转移等后续业务，可受理',
+    refund_check_refused: '退费人员已有领取失业保险待遇、失业保险关系转移等后续业务发生，不能办理退费',
+    refund_accepted_answered: '已反馈税务部门：可受理，待退费',
+    refund_refused_answered: '已反馈税务部门：不能办理退费',
+    refund_refused: '不能办理退费',
+    refund_review_requested: '待审核',
+    refund_review_approved: '审核通过，待退费',
+    refund_review_rejected: '审核不通过',
     // 数据维护 (Art. 93)、疑点 (Art. 78-80)
     data_correction_requested: '提出数据维护申请',
     data_correction_reviewed: '数据维护审核通过',

@@ -45,6 +45,7 @@ export function staffLinks(me) {
     return [
       ['/app/employer', '单位办件'],
       ['/app/back-payment', '补缴申请'],
+      ['/app/refunds', '退费'],
       ['/app/notices', '公示'],
     ];
   const links = [
@@ -54,6 +55,7 @@ export function staffLinks(me) {
   ];
   if (me.roles.some((r) => ['intake', 'reviewer', 'supervisor'].includes(r)))
     links.push(['/app/back-payment', '补收补缴']);
+  if (!me.roles.every((r) => r === 'administrator')) links.push(['/app/refunds', '退费']);
   if (me.roles.includes('supervisor') || me.roles.includes('auditor')) links.push(['/app/supervision', '业务监督']);
   if (me.roles.includes('administrator')) links.push(['/app/admin', '系统管理']);
   links.push(['/app/public', '办件进度查询']);

@@ -13,3 +13,19 @@ export const CASE_ACTIVITY = { startToCloseTimeout: '1 minute', retry: RETRY } a
 
 /** A step over many rows (a screening, a monitoring run). */
 export const LONG_ACTIVITY = { startToCloseTimeout: '5 minutes', retry: RETRY } as const satisfies ActivityOptions;
+
+/**
+ * A read of the tax platform's feeds (contributions, Art. 23, 24; refund requests, Art. 27): the platform may be late
+ * (retried, backing off) but not away for long; after 6 attempts the run stops and the next one resumes from the
+ * stored cursor. An answer that cannot be read is not asked again in this run.
+ */
+export const FEED_ACTIVITY = {
+  startToCloseTimeout: '2 minutes',
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '30 seconds',
+    maximumAttempts: 6,
+    nonRetryableErrorTypes: ['SourceMalformed', 'SourceRejected'],
+  },
+} as const satisfies ActivityOptions;

@@ -17,7 +17,7 @@
 import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
 import { continueAsNew, proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { CASE_ACTIVITY } from './activity-options';
+import { CASE_ACTIVITY, FEED_ACTIVITY } from './activity-options';
 import { startChildCase } from './child-case';
 import { createTaskBoard } from './tasks';
 import { CASE_STATUS } from '../contracts/search-attributes';
@@ -25,20 +25,8 @@ import { CASE_STATUS } from '../contracts/search-attributes';
 /** The reconciliation case's own steps (a clerk's task, the outcome recorded): retried until they succeed. */
 const caseActs = proxyActivities<Activities>(CASE_ACTIVITY);
 
-/**
- * The platform may be late (retried, backing off) but not away for long: after 6 attempts the run stops and the next
- * one resumes from the stored cursor. An answer that cannot be read is not asked again in this run.
- */
-const acts = proxyActivities<Activities>({
-  startToCloseTimeout: '2 minutes',
-  retry: {
-    initialInterval: '1 second',
-    backoffCoefficient: 2,
-    maximumInterval: '30 seconds',
-    maximumAttempts: 6,
-    nonRetryableErrorTypes: ['SourceMalformed', 'SourceRejected'],
-  },
-});
+/** The feed's reads (retried a while, then the run stops: the next resumes from the stored cursor). */
+const acts = proxyActivities<Activities>(FEED_ACTIVITY);
 
 export interface ContributionSyncInput {
   trigger: 'schedule' | 'manual';

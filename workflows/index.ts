@@ -20,3 +20,4 @@ export { recordObjection } from './record-objection';
 export { contributionSync, contributionReconciliation } from './contribution-sync';
 export { backPayment } from './back-payment';
 export { taxRegisterPush } from './tax-register-push';
+export { refundRequestSync, refundCase } from './refunds';

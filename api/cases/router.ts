@@ -554,6 +554,10 @@ export const CASE_STATUS_LABELS: Record<string, string> = {
   // Art. 31: an objection to the entitlement record.
   awaiting_check: '核查中',
   explained: '已核查说明',
+  // Art. 27, 64: a refund of contributions.
+  checking: '核实中',
+  awaiting_fund: '待退费（等待基金退费流程）',
+  rejected: '审核不通过',
 };
 
 export const PublicStatusQuerySchema = z

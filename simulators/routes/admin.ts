@@ -292,6 +292,53 @@ export function adminRoutes(sim: Simulator, faults: FaultRegistry): Router {
     });
   });
 
+  // Art. 27: tax accepts an employer's whole-month refund of a month (its staff paid for then, or the persons named).
+  router.post('/tax/refund-requests', (req, res) => {
+    const request = body(
+      z.object({
+        uscc: usccSchema,
+        month: monthSchema,
+        idNumbers: z.array(residentIdNumberSchema).min(1).optional(),
+        reason: z.string().max(500).default('单位多缴'),
+      }),
+      req,
+    );
+    const employer = world.findEmployer(request.uscc);
+    if (!employer) throw notFound('employer');
+    const staff = request.idNumbers ? request.idNumbers.map(personOf) : world.staffOf(employer.index);
+    const persons = staff.flatMap((p) =>
+      sim
+        .records(p)
+        .paid.filter((r) => r.employerUscc === employer.uscc && r.month === request.month)
+        .map((r) => ({ idNumber: p.idNumber, name: p.name, amountPaidFen: r.amountPaidFen })),
+    );
+    if (!persons.length)
+      throw new HttpError(422, 'nothing_paid', 'nobody named was paid for at the employer that month');
+    const seq = sim.refundRequests.length + 1;
+    const entry = {
+      seq,
+      requestId: `TF${request.month.replace('-', '')}-${employer.index}-${seq}`,
+      uscc: employer.uscc,
+      employerName: employer.name,
+      month: request.month,
+      reason: request.reason,
+      receivedAt: nowIso(),
+      persons,
+      totalFen: persons.reduce((n, p) => n + p.amountPaidFen, 0),
+    };
+    sim.refundRequests.push(entry);
+    res.status(201).json(entry);
+  });
+  router.get('/tax/refund-requests', (_req, res) => {
+    res.json({
+      requests: sim.refundRequests.map((r) => ({
+        ...r,
+        answer: sim.refundAnswers.get(r.requestId) ?? null,
+        answerCalls: sim.refundAnswerCalls.get(r.requestId) ?? 0,
+      })),
+    });
+  });
+
   router.post('/deaths', (req, res) => {
     const request = body(z.object({ idNumber: residentIdNumberSchema, dateOfDeath: dateSchema }), req);
     const person = personOf(request.idNumber);

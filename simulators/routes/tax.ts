@@ -8,6 +8,8 @@ import {
   contributionChangesQuerySchema,
   contributionTotalsQuerySchema,
   monthRangeSchema,
+  refundAnswerSchema,
+  refundRequestsQuerySchema,
   personContributionsQuerySchema,
   registerMessageSchema,
   type RegisterMessage,
@@ -23,6 +25,8 @@ import type {
   PersonArrears,
   PersonContributions,
   PersonEmployments,
+  RefundAnswerReceipt,
+  RefundRequestsPage,
   TaxEmployer,
 } from '../../integrations/tax';
 import { body, HttpError, notFound, nowIso, parse } from '../http';
@@ -153,6 +157,46 @@ export function taxRoutes(sim: Simulator): Router {
       };
     });
     res.json({ items });
+  });
+
+  // Art. 27: the whole-month refund requests tax accepted, a page after `after` (the admin API raises them).
+  router.get('/refund-requests', (req, res) => {
+    const q = parse(refundRequestsQuerySchema, req.query);
+    const after = sim.refundRequests.filter((r) => r.seq > q.after);
+    const items = after.slice(0, q.limit);
+    const answer: RefundRequestsPage = {
+      items,
+      nextCursor: items.length ? items[items.length - 1]!.seq : q.after,
+      hasMore: after.length > items.length,
+    };
+    res.json(answer);
+  });
+
+  // Art. 27 及时反馈税务部门: the agency's answer, taken once; the same answer again is acknowledged (duplicate), another
+  // answer to a request answered already is refused (409 already_answered).
+  router.post('/refund-requests/:requestId/answer', (req, res) => {
+    const requestId = String(req.params.requestId);
+    const request = sim.refundRequests.find((r) => r.requestId === requestId);
+    if (!request) throw notFound('refund request');
+    const a = body(refundAnswerSchema, req);
+    const known = new Set(request.persons.map((p) => p.idNumber));
+    if (a.refusals.some((r) => !known.has(r.idNumber))) {
+      throw new HttpError(422, 'unknown_person', 'a refused person is not on the request');
+    }
+    sim.refundAnswerCalls.set(requestId, (sim.refundAnswerCalls.get(requestId) ?? 0) + 1);
+    const earlier = sim.refundAnswers.get(requestId);
+    if (earlier) {
+      const same =
+        earlier.decision === a.decision &&
+        earlier.caseNumber === a.caseNumber &&
+        JSON.stringify(earlier.refusals) === JSON.stringify(a.refusals);
+      if (!same) throw new HttpError(409, 'already_answered', 'the request was answered already, otherwise');
+      res.json({ ...earlier, duplicate: true });
+      return;
+    }
+    const receipt: RefundAnswerReceipt = { ...a, requestId, answeredAt: nowIso(), duplicate: false };
+    sim.refundAnswers.set(requestId, receipt);
+    res.status(201).json(receipt);
   });
 
   router.get('/employers/:uscc/arrears', (req, res) => {

@@ -64,6 +64,8 @@ const SUPERVISION = ['auditor', 'supervisor'] as const;
 const RECORD_READERS = ['intake', 'reviewer', 'second_reviewer', 'approver', 'auditor', 'supervisor'] as const;
 /** The records' clerks (api/contributions/router.ts). */
 const CONTRIBUTION_CLERKS = ['reviewer', 'second_reviewer', 'approver', ...SUPERVISION] as const;
+/** Who reads refund cases (api/refunds/router.ts): every post but the system administrator. */
+const REFUND_READERS = STAFF.filter((r) => r !== 'administrator');
 const publicEndpoint: AccessRule = { roles: 'public' };
 /** A case of the person or of the agency: other agencies, other roles and other applicants are told it does not exist. */
 const caseAction = (roles: readonly Role[], applicant?: 'own'): AccessRule => ({
@@ -179,6 +181,13 @@ export const ACCESS_TABLE: Record<string, AccessRule> = {
   'POST /back-payments': { roles: ['employer_agent', 'intake'] },
   'GET /back-payments': { roles: ['employer_agent', ...STAFF] },
   'GET /back-payments/{caseNumber}': { roles: ['employer_agent', ...STAFF], absent: true },
+  // Refunds (Art. 27, 64): applied for by the employer's agent or at a window; read by the agent (its own) and staff
+  // but the administrator; the list waiting for the fund is finance's; tax's requests fetched by the records' clerks.
+  'POST /refunds': { roles: ['employer_agent', 'intake'] },
+  'GET /refunds': { roles: [...REFUND_READERS, 'employer_agent'] },
+  'GET /refunds/awaiting-fund': { roles: ['finance', ...SUPERVISION] },
+  'GET /refunds/{caseNumber}': { roles: [...REFUND_READERS, 'employer_agent'], absent: true },
+  'POST /refunds/tax-requests/runs': { roles: CONTRIBUTION_CLERKS },
   'POST /job-retention/applications': { roles: ['employer_agent'] },
   'POST /job-retention/screenings': { roles: ['supervisor'] },
   // Finance (Art. 39, 62, 63).
