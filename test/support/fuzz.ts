@@ -394,8 +394,9 @@ export function checkAnswer(req: GeneratedRequest, answer: Answer): string | und
     }
   }
   if (answer.status === 413 && e.code !== 'payload_too_large') return `413 with code ${e.code}`;
-  // Bodies that are not JSON are refused before anything else reads them.
-  if (req.variant === 'wrong-content-type' && answer.status !== 415)
+  // Bodies that are not JSON are refused before anything else reads them; only the method is judged first (405, api/app.ts:
+  // a path segment '.' the URL drops can turn a POST path into a GET-only one, /employers/./persons → /employers/persons).
+  if (req.variant === 'wrong-content-type' && answer.status !== 415 && answer.status !== 405)
     return `wrong content type answered ${answer.status}`;
   return undefined;
 }
