@@ -62,4 +62,30 @@ describe('contribution records (Art. 24, 25)', () => {
       expect.objectContaining({ month: '2025-04', insuredCount: 1, amountPaidTotalFen: 5_000 }),
     ]);
   });
+
+  it("a registered person's records carry the register's person number, an unregistered one's none (Art. 25)", async () => {
+    const q = sqlOf(tdb.db);
+    const registered = '210102199001011236';
+    await tdb.sql(
+      `INSERT INTO insured_person (person_number, id_type, id_number, name, sex, birth_date, phone, hukou_division,
+         hukou_address, residence, insured_since, agency_code, status, registered_at, updated_at)
+       VALUES ('21010000000777', 'resident_id_card', $1, '李四', 'male', '1990-01-01', '13800000000', '210100',
+         '辽宁省', '辽宁省', '2016-01-01', '210100', 'insured', now(), now())`,
+      [registered],
+    );
+    const unregistered = '210102199202021230';
+    await storeContributionRecords(
+      q,
+      [row({ idNumber: registered, month: '2025-05', taxSeq: 31 }), row({ idNumber: unregistered, taxSeq: 32 })],
+      { source: 'feed', sourceRun: 'test-run' },
+    );
+    const linked = await tdb.sql<{ id_number: string; person_number: string | null }>(
+      `SELECT id_number, person_number FROM contribution_record WHERE id_number IN ($1, $2) ORDER BY id_number`,
+      [registered, unregistered],
+    );
+    expect(linked).toEqual([
+      { id_number: registered, person_number: '21010000000777' },
+      { id_number: unregistered, person_number: null },
+    ]);
+  });
 });
