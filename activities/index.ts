@@ -25,6 +25,7 @@ import { separationActivities } from './separations';
 import { staffComparisonActivities } from './staff-comparison';
 import { recordActivities } from './records';
 import { contributionActivities } from './contributions';
+import { contributionCorrectionActivities } from './contribution-correction';
 
 export type ActivityDeps = CaseActivityDeps & CalendarActivityDeps & SourceActivityDeps & PaymentActivityDeps;
 
@@ -56,6 +57,7 @@ export function createActivities(deps: ActivityDeps) {
     ...staffComparisonActivities(deps),
     ...recordActivities(deps),
     ...contributionActivities(deps),
+    ...contributionCorrectionActivities(deps),
   });
 }
 

@@ -20,6 +20,7 @@ export const CASE_TYPE_CODES = {
   record_objection: 'QYH', // 权益记录核查 (Art. 31)
   contribution_reconciliation: 'JFD', // 缴费对账: a sync run's differences with tax's totals looked into (Art. 24, 25)
   public_notice: 'GSH', // 公示 (Art. 49, 50): a notice is numbered like a case; its tasks are filed under it
+  contribution_correction: 'JFX', // 个人缴费记录修改: a record created, added or amended on three levels (Art. 28)
   register_follow_up: 'DJC', // 登记督办: an overdue registration, change or late staff reduction a clerk follows up (Art. 17, 19, 21)
 } as const;
 export type CaseType = keyof typeof CASE_TYPE_CODES;

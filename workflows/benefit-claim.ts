@@ -43,6 +43,7 @@ import type { ClaimInputs, OpenQuestion, SeparationRuling } from '../domain/clai
 import { articleLabel } from '../domain/messages';
 import { benefitPeriod, changeEntitlement } from './benefit-period';
 import type { AppliedCorrection, CorrectionToCarryOut } from '../contracts/objection';
+import { contributionsCorrected, type ContributionsCorrected } from '../contracts/record-correction';
 import { createObjectionWindow } from './objection-window';
 import { recoveryNeeded, startRecoveryChild } from './recovery-request';
 import type { RecoveryInput } from '../contracts/recovery';
@@ -101,10 +102,16 @@ export async function benefitClaim(input: BenefitClaimInput): Promise<ClaimStatu
     materials,
     objections,
     recoveriesAsked,
+    recordCorrections: [],
     state: { arrearsMonths: [], reopenings: 0 },
   };
   setHandler(recoveryNeeded, (r) => {
     recoveriesAsked.push(r);
+  });
+  // Art. 28, 38: a correction of the person's record approved: determined again once the claim pays (an earlier
+  // determination reads the corrected record anyway).
+  setHandler(contributionsCorrected, (k) => {
+    c.recordCorrections.push(k);
   });
   setHandler(
     waiveArrears,
@@ -148,7 +155,10 @@ interface ClaimCase {
   objections: ReturnType<typeof createObjectionWindow>;
   /** Art. 43: recoveries asked for by whoever stopped the period, started in the payment phase (approve). */
   recoveriesAsked: RecoveryInput[];
-  state: { waivedBy?: string; arrearsMonths: string[]; reopenings: number };
+  /** Art. 28, 38: record corrections approved, to determine the claim again from (while it pays). */
+  recordCorrections: ContributionsCorrected[];
+  /** `paying`: the determination version the period pays (set at approval, changed by each correction). */
+  state: { waivedBy?: string; arrearsMonths: string[]; reopenings: number; paying?: number };
 }
 
 /**
@@ -428,6 +438,7 @@ async function approve(c: ClaimCase, d: EligibleDetermination): Promise<ClaimSta
     firstPayDate: shanghaiDate(payDayOf(payingRunMonth(f.startDate.slice(0, 7), Date.now()))),
   });
   await acts.registerUnemployment({ caseNumber, startDate: f.startDate, endDate: f.endDate });
+  c.state.paying = d.version;
   const period = await startChild(benefitPeriod, {
     workflowId: `${caseNumber}.P`,
     parentClosePolicy: ParentClosePolicy.ABANDON,
@@ -464,10 +475,19 @@ async function approve(c: ClaimCase, d: EligibleDetermination): Promise<ClaimSta
   await CancellationScope.nonCancellable(async () => {
     for (;;) {
       await condition(
-        () => objections.pending() > 0 || c.recoveriesAsked.length > 0 || (periodEnded && openRecoveries === 0),
+        () =>
+          objections.pending() > 0 ||
+          c.recordCorrections.length > 0 ||
+          c.recoveriesAsked.length > 0 ||
+          (periodEnded && openRecoveries === 0),
       );
       if (objections.pending()) {
         await correctWhilePaying(c, objections.take()!, period);
+        continue;
+      }
+      const corrected = c.recordCorrections.shift();
+      if (corrected) {
+        if (!periodEnded) await redetermineOnRecordCorrection(c, corrected, period);
         continue;
       }
       const asked = c.recoveriesAsked.shift();
@@ -513,6 +533,7 @@ async function correctWhilePaying(
     });
   }
   const f = d.figures;
+  c.state.paying = d.version;
   await period.signal(changeEntitlement, {
     version: d.version,
     months: f.months,
@@ -534,6 +555,66 @@ async function correctWhilePaying(
     endDate: f.endDate,
     monthlyAmountFen: f.monthlyAmountFen,
   });
+}
+
+/**
+ * Art. 28, 38: the person's contribution record was corrected (three levels, workflows/record-correction.ts): the
+ * claim is determined again from the corrected record. A new version (with its explanation) that stays eligible
+ * changes what the period pays (months, end date, amount) and the person is told by SMS; the same facts make no new
+ * version and change nothing; a verdict no longer eligible is noted for a person to act on (Art. 42, 43).
+ */
+async function redetermineOnRecordCorrection(
+  c: ClaimCase,
+  k: ContributionsCorrected,
+  period: ChildWorkflowHandle<typeof benefitPeriod>,
+): Promise<void> {
+  const { note, tell } = c.life;
+  const d = await determine(c, 'record_correction', k.by.username);
+  if (d.version === c.state.paying) {
+    await note(`claim_redetermination_unchanged_${k.correctionNumber}`, {
+      correctionNumber: k.correctionNumber,
+      determinationVersion: d.version,
+      article: 'Art. 38',
+    });
+    return;
+  }
+  if (d.verdict !== 'eligible') {
+    await note(`claim_redetermined_${d.version}`, {
+      correctionNumber: k.correctionNumber,
+      determinationVersion: d.version,
+      verdict: d.verdict,
+      applied: false,
+      article: 'Art. 38',
+    });
+    return;
+  }
+  const f = d.figures;
+  c.state.paying = d.version;
+  await period.signal(changeEntitlement, {
+    version: d.version,
+    months: f.months,
+    endDate: f.endDate,
+    monthlyAmountFen: f.monthlyAmountFen,
+    reason: `缴费记录修改 ${k.correctionNumber}`,
+    by: k.by.username,
+  });
+  await note(`claim_redetermined_${d.version}`, {
+    correctionNumber: k.correctionNumber,
+    determinationVersion: d.version,
+    determination: f,
+    article: 'Art. 28, 38',
+  });
+  await tell(
+    'claim_redetermined',
+    {
+      correctionNumber: k.correctionNumber,
+      contributionMonths: f.contributionMonths,
+      months: f.months,
+      monthlyAmountFen: f.monthlyAmountFen,
+      endDate: f.endDate,
+    },
+    `redetermined.${d.version}`,
+  );
 }
 
 /**

@@ -18,3 +18,4 @@ export { staffReduction, registerFollowUp } from './separations';
 export { registerDailyRun } from './register-daily';
 export { recordObjection } from './record-objection';
 export { contributionSync, contributionReconciliation } from './contribution-sync';
+export { recordCorrection } from './record-correction';
