@@ -184,7 +184,9 @@ export type CorrectionWrite =
  */
 export async function storeCorrectedContribution(q: SqlRunner, c: CorrectedContribution): Promise<CorrectionWrite> {
   // Both keys locked for the transaction: two corrections of one record never both supersede it.
-  await q.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`${c.idNumber}/${c.month}`]);
+  await q.query(`SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(hashtext($1))) AS l`, [
+    `${c.idNumber}/${c.month}`,
+  ]);
   const current = await q.query<{ id: string; version: number; employer_uscc: string; back_payment: boolean }>(
     `SELECT id, version, employer_uscc, back_payment FROM contribution_record
       WHERE id_number = $1 AND month = $2 AND employer_uscc = ANY($3::text[]) AND superseded_by IS NULL`,

@@ -37,6 +37,10 @@ export const LABELS = {
     record_correction_review: '参保记录更正审核',
     record_correction_second_review: '参保记录更正复核',
     record_correction_approve: '参保记录更正审批',
+    // 个人缴费记录修改 (Art. 28): 初审、复核、审批
+    contribution_correction_review: '个人缴费记录修改初审',
+    contribution_correction_second_review: '个人缴费记录修改复核',
+    contribution_correction_approve: '个人缴费记录修改审批',
     data_correction_review: '数据维护审核',
     data_correction_approval: '数据维护审批',
     employer_change_review: '单位信息变更审核',
@@ -77,6 +81,7 @@ export const LABELS = {
     register_follow_up: '登记督办',
     register_comparison: '参保登记每日比对',
     record_objection: '权益记录核查',
+    contribution_correction: '个人缴费记录修改',
     monitoring: '疑点核查',
   },
   caseStatus: {
@@ -112,6 +117,10 @@ export const LABELS = {
     dismissed: '经核实不予处理',
     // Art. 31: an objection to the entitlement record.
     awaiting_check: '核查中',
+    // Art. 28, 93: a correction approved and written, refused at a level, or the record changed meanwhile.
+    applied: '审批通过，已生效',
+    rejected: '不予通过',
+    conflict: '记录已被他人修改，未生效',
   },
   taskStatus: { open: '待办', completed: '已办结', cancelled: '已撤销' },
   event: {
@@ -238,6 +247,19 @@ export const LABELS = {
     // 权益记录核查 (Art. 31)
     record_objection_received: '提出权益记录核查申请',
     record_objection_corrected: '经复核确认，记录有误，已予更正',
+    record_objection_correction_opened: '缴费月份有误，转个人缴费记录修改办理',
+    // 个人缴费记录修改 (Art. 28): 初审、复核、审批, a new version of the record; open claims determined again (Art. 38).
+    contribution_correction_requested: '受理个人缴费记录修改申请',
+    contribution_correction_review_passed: '个人缴费记录修改初审通过',
+    contribution_correction_second_review_passed: '个人缴费记录修改复核通过',
+    contribution_correction_rejected_in_review: '个人缴费记录修改初审不通过',
+    contribution_correction_rejected_in_second_review: '个人缴费记录修改复核不通过',
+    contribution_correction_rejected_in_approve: '个人缴费记录修改审批不通过',
+    contribution_correction_applied: '个人缴费记录修改审批通过，已生成新版本缴费记录',
+    contribution_correction_conflict: '缴费记录已有新版本，修改未生效',
+    contribution_correction_cancelled: '撤回个人缴费记录修改申请',
+    contribution_correction_claim_redetermination: '通知在办的失业保险金申领重新核定',
+    claim_redetermination_unchanged: '缴费记录修改后重新核定，核定结果未变',
     record_objection_explained: '经复核确认，记录无误，已作说明',
     record_objection_cancelled: '权益记录核查已撤销',
     // 数据维护 (Art. 93)、疑点 (Art. 78-80)

@@ -51,6 +51,8 @@ export function staffLinks(me) {
     ['/app/case', '案件查询'],
     ['/app/persons', '参保人员'],
   ];
+  // Art. 28: the window receives an application to correct a contribution record.
+  if (me.roles.includes('intake')) links.push(['/app/correction', '缴费记录修改']);
   if (me.roles.includes('supervisor') || me.roles.includes('auditor')) links.push(['/app/supervision', '业务监督']);
   if (me.roles.includes('administrator')) links.push(['/app/admin', '系统管理']);
   links.push(['/app/public', '办件进度查询']);

@@ -3,6 +3,7 @@
 import { $, api, dateTime, errorText, fill, h, label, notify, param } from './app.js';
 import { caseSummary, determinationView, facts, refusalView, timelineView } from './case-views.js';
 import { documentsView } from './documents.js';
+import { correctionView } from './correction-view.js';
 import { field, formErrors, onSubmit, showErrors } from './forms.js';
 import { dueText, staffPage } from './layout.js';
 
@@ -220,10 +221,12 @@ async function render() {
     c ? caseSummary(c) : h('p', {}, '无案件信息'),
     ...refusalView(c?.timeline),
   );
+  // Art. 28: a record correction's levels see the record's old values beside the new ones, not a determination.
   fill(
     $('#determination'),
-    h('h2', { id: 'determination-h' }, '待遇核定'),
-    ...(await determinationView(task.caseNumber)),
+    ...(task.type.startsWith('contribution_correction_')
+      ? [h('h2', { id: 'determination-h' }, '缴费记录修改内容'), ...(await correctionView(task.caseNumber))]
+      : [h('h2', { id: 'determination-h' }, '待遇核定'), ...(await determinationView(task.caseNumber))]),
   );
   // Art. 14: the case's documents, downloadable; the clerk marks a copy 与原件核对无误.
   const showDocuments = async () =>

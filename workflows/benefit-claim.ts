@@ -571,7 +571,7 @@ async function redetermineOnRecordCorrection(
   const { note, tell } = c.life;
   const d = await determine(c, 'record_correction', k.by.username);
   if (d.version === c.state.paying) {
-    await note(`claim_redetermination_unchanged_${k.correctionNumber}`, {
+    await note(`claim_redetermination_unchanged_${d.version}`, {
       correctionNumber: k.correctionNumber,
       determinationVersion: d.version,
       article: 'Art. 38',

@@ -132,7 +132,7 @@ describe('个人缴费记录修改 (Art. 28)', () => {
     });
     expect(applied.status, JSON.stringify(applied.body)).toBe(201);
     const { caseNumber } = applied.body;
-    expect(caseNumber).toMatch(/^JFX-\d{4}-210\d{3}-/);
+    expect(caseNumber).toMatch(/^JFX-\d{4}-21\d{4}-/);
 
     // 初审 by the reviewer.
     expect(
@@ -200,10 +200,11 @@ describe('个人缴费记录修改 (Art. 28)', () => {
       body: { form: { decision: 'reject', reasons: ['缴费资料不能证明2003年1月已缴费'] } },
     });
     expect(rejected.status, JSON.stringify(rejected.body)).toBe(200);
-    await eventually(
+    const secondView = await eventually(
       () => s.call('GET', `/contribution-corrections/${second.body.caseNumber}`, { headers: staff.reviewer.headers }),
       (r) => r.body?.status === 'rejected',
     );
+    expect(secondView.body.status).toBe('rejected');
     expect(await versionsOf(p!.idNumber, '2003-01')).toEqual([]);
 
     // The first correction: 复核 and 审批 by two more people.
@@ -218,6 +219,7 @@ describe('个人缴费记录修改 (Art. 28)', () => {
       () => s.call('GET', `/contribution-corrections/${caseNumber}`, { headers: staff.auditor.headers }),
       (r) => r.body?.status === 'applied',
     );
+    expect(view.body.status).toBe('applied');
     expect(view.body.levels.map((l: { by: string }) => l.by)).toEqual([
       staff.reviewer.username,
       staff.secondReviewer.username,
@@ -360,10 +362,11 @@ describe('个人缴费记录修改 (Art. 28)', () => {
     await s.complete(correction, 'contribution_correction_review', 'reviewer', { decision: 'approve' });
     await s.complete(correction, 'contribution_correction_second_review', 'secondReviewer', { decision: 'approve' });
     await s.complete(correction, 'contribution_correction_approve', 'approver', { decision: 'approve' });
-    await eventually(
+    const written = await eventually(
       () => versionsOf(p!.idNumber, month),
       (r) => r.length === 1 && r[0]!.source_run === correction,
     );
+    expect(written).toMatchObject([{ version: 1, source: 'correction', source_run: correction, base_fen: '350000' }]);
   });
 
   it('refuses bad input with a 4xx naming the field, and writes nothing (Art. 28)', async () => {
@@ -402,7 +405,10 @@ describe('个人缴费记录修改 (Art. 28)', () => {
     expect(swapped.status).toBe(422);
     expect(swapped.body.error.code).toBe('evidence_invalid');
     expect(paths(swapped)).toEqual(['evidence.identity']);
-    const exists = await post({ ...body, change: { ...change, month: kept!.month } });
+    const exists = await post({
+      ...body,
+      change: { ...change, month: kept!.month, receiptDate: `${addMonthsToMonth(kept!.month, 1)}-10` },
+    });
     expect(exists.status).toBe(409);
     expect(exists.body.error.code).toBe('record_exists');
     const missing = await post({ ...body, change: { ...change, kind: 'amend' } });

@@ -18,7 +18,7 @@ CREATE TABLE "contribution_correction" (
     "reason" TEXT NOT NULL,
     "evidence" JSONB NOT NULL,
     "objection_case_number" VARCHAR(32),
-    "status" VARCHAR(20) NOT NULL,
+    "status" VARCHAR(24) NOT NULL,
     "requested_by_id" VARCHAR(64),
     "requested_by" VARCHAR(64) NOT NULL,
     "requested_at" TIMESTAMPTZ(3) NOT NULL,
