@@ -188,7 +188,7 @@ export async function storeCorrectedContribution(q: SqlRunner, c: CorrectedContr
     `${c.idNumber}/${c.month}`,
   ]);
   const current = await q.query<{ id: string; version: number; employer_uscc: string; back_payment: boolean }>(
-    `SELECT id, version, employer_uscc, back_payment FROM contribution_record
+    `SELECT id::text AS id, version, employer_uscc, back_payment FROM contribution_record
       WHERE id_number = $1 AND month = $2 AND employer_uscc = ANY($3::text[]) AND superseded_by IS NULL`,
     [c.idNumber, c.month, [c.employerUscc, c.newEmployerUscc]],
   );

@@ -28,8 +28,8 @@ export async function correctionView(caseNumber) {
       o ? `${o.employerName}（${o.employerUscc}）` : null,
       `${c.new.employerName}（${c.new.employerUscc}）`,
     ),
-    row('缴费基数', o ? `${yuan(o.baseFen)}元` : null, `${yuan(c.new.baseFen)}元`),
-    row('实际缴费金额', o ? `${yuan(o.amountPaidFen)}元` : null, `${yuan(c.new.amountPaidFen)}元`),
+    row('缴费基数', o ? yuan(o.baseFen) : null, yuan(c.new.baseFen)),
+    row('实际缴费金额', o ? yuan(o.amountPaidFen) : null, yuan(c.new.amountPaidFen)),
     row('到账日期', o ? o.receiptDate : null, c.new.receiptDate),
   ];
   const evidence = c.evidence.objectionNumber
@@ -80,8 +80,8 @@ export async function correctionView(caseNumber) {
       [
         { title: '版本', cell: (v) => String(v.version) },
         { title: '单位', cell: (v) => v.employerName },
-        { title: '缴费基数', cell: (v) => `${yuan(v.baseFen)}元` },
-        { title: '实际缴费金额', cell: (v) => `${yuan(v.amountPaidFen)}元` },
+        { title: '缴费基数', cell: (v) => yuan(v.baseFen) },
+        { title: '实际缴费金额', cell: (v) => yuan(v.amountPaidFen) },
         { title: '到账日期', cell: (v) => v.receiptDate },
         {
           title: '来源',

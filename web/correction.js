@@ -1,7 +1,7 @@
 // 个人缴费记录修改 (Art. 28): the window's application (the person, the month and employer, the values after the
 // correction in 元, the reason and the three materials by their numbers), and a correction's page (?n=JFX-…) with its
 // old and new values, evidence, levels and the record's versions.
-import { $, api, fill, h, param } from './app.js';
+import { $, fill, h, param } from './app.js';
 import { correctionView } from './correction-view.js';
 import { clearErrors, confirmInstead, field, onSubmit, showErrors } from './forms.js';
 import { staffPage } from './layout.js';

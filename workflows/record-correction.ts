@@ -64,7 +64,7 @@ export async function recordCorrection(input: RecordCorrectionInput): Promise<Co
       await acts.recordContributionCorrectionStep({
         caseNumber,
         status: 'rejected',
-        event: `contribution_correction_rejected_in_${outcome.step}`,
+        event: `contribution_correction_rejected_${outcome.step}`,
         by: { userId: outcome.by.userId, username: outcome.by.username },
         step: outcome.step,
         reasons: [`${STEP_NAMES[outcome.step]}不通过`, ...outcome.reasons],

@@ -206,6 +206,10 @@ describe('个人缴费记录修改 (Art. 28)', () => {
     );
     expect(secondView.body.status).toBe('rejected');
     expect(await versionsOf(p!.idNumber, '2003-01')).toEqual([]);
+    const secondCase = await s.caseView(second.body.caseNumber);
+    expect(secondCase.events.map((e: { type: string }) => e.type)).toContain(
+      'contribution_correction_rejected_second_review',
+    );
 
     // The first correction: 复核 and 审批 by two more people.
     expect(
