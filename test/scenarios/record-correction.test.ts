@@ -250,8 +250,11 @@ describe('个人缴费记录修改 (Art. 28)', () => {
     );
     expect(audited.map((a) => a.action)).toEqual([
       'contribution_correction_requested',
+      'task_completed',
       'contribution_correction_review_passed',
+      'task_completed',
       'contribution_correction_second_review_passed',
+      'task_completed',
       'contribution_correction_applied',
     ]);
   });
