@@ -532,16 +532,7 @@ async function correctWhilePaying(
       note: `the corrected determination is ${d.verdict}`,
     });
   }
-  const f = d.figures;
-  c.state.paying = d.version;
-  await period.signal(changeEntitlement, {
-    version: d.version,
-    months: f.months,
-    endDate: f.endDate,
-    monthlyAmountFen: f.monthlyAmountFen,
-    reason: `复核 ${k.objectionNumber}`,
-    by: k.by.username,
-  });
+  const f = await payRedetermined(c, d, period, `复核 ${k.objectionNumber}`, k.by.username);
   await note(`claim_redetermined_${d.version}`, {
     objectionNumber: k.objectionNumber,
     determinationVersion: d.version,
@@ -555,6 +546,27 @@ async function correctWhilePaying(
     endDate: f.endDate,
     monthlyAmountFen: f.monthlyAmountFen,
   });
+}
+
+/** Art. 38: the period pays a determination made again while it runs (its months, end date and amount). */
+async function payRedetermined(
+  c: ClaimCase,
+  d: EligibleDetermination,
+  period: ChildWorkflowHandle<typeof benefitPeriod>,
+  reason: string,
+  by: string,
+): Promise<EligibleDetermination['figures']> {
+  const f = d.figures;
+  c.state.paying = d.version;
+  await period.signal(changeEntitlement, {
+    version: d.version,
+    months: f.months,
+    endDate: f.endDate,
+    monthlyAmountFen: f.monthlyAmountFen,
+    reason,
+    by,
+  });
+  return f;
 }
 
 /**
@@ -588,16 +600,7 @@ async function redetermineOnRecordCorrection(
     });
     return;
   }
-  const f = d.figures;
-  c.state.paying = d.version;
-  await period.signal(changeEntitlement, {
-    version: d.version,
-    months: f.months,
-    endDate: f.endDate,
-    monthlyAmountFen: f.monthlyAmountFen,
-    reason: `缴费记录修改 ${k.correctionNumber}`,
-    by: k.by.username,
-  });
+  const f = await payRedetermined(c, d, period, `缴费记录修改 ${k.correctionNumber}`, k.by.username);
   await note(`claim_redetermined_${d.version}`, {
     correctionNumber: k.correctionNumber,
     determinationVersion: d.version,

@@ -6,12 +6,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { residentIdBirthDate, residentIdSex } from '../../domain/identity';
 import { addMonthsToMonth } from '../../domain/calendar';
 import type { RunningApi } from '../support/api';
 import { findPeople } from '../support/claimants';
 import type { TestDatabase } from '../support/db';
 import { userWithToken } from '../support/users';
+import { insertInsuredPerson, openTaskId } from '../support/register-rows';
 import type { RunningSimulator } from '../sources/support';
 import { screenshot, signIn, signOut, SKIP } from './support';
 import { startRegisterServers, type RegisterServers } from './servers';
@@ -42,18 +42,6 @@ describe.skipIf(SKIP)('the record correction’s pages (Art. 28, 31)', () => {
     await servers?.close();
   });
 
-  async function openTaskOf(caseNumber: string, type: string): Promise<string> {
-    for (let i = 0; i < 150; i++) {
-      const rows = await tdb.sql<{ id: string }>(
-        "SELECT id FROM task WHERE case_number = $1 AND type = $2 AND status = 'open'",
-        [caseNumber, type],
-      );
-      if (rows[0]) return rows[0].id;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`no open ${type} task for ${caseNumber}`);
-  }
-
   async function post(path: string, who: string, body: unknown) {
     const r = await fetch(`${api.url}${path}`, {
       method: 'POST',
@@ -82,21 +70,7 @@ describe.skipIf(SKIP)('the record correction’s pages (Art. 28, 31)', () => {
       contributions: { month: string }[];
     }>('GET', `/persons/${p!.idNumber}`);
     const personNumber = `${AGENCY}70000001`;
-    await tdb.sql(
-      `INSERT INTO insured_person (person_number, id_type, id_number, name, sex, birth_date, phone, hukou_division,
-         hukou_address, residence, insured_since, agency_code, status, registered_at, updated_at)
-       VALUES ($1, 'resident_id_card', $2, $3, $4, $5, $6, $7, '辽宁省', '辽宁省', '2010-01-01', $8, 'suspended', now(), now())`,
-      [
-        personNumber,
-        p!.idNumber,
-        p!.name,
-        residentIdSex(p!.idNumber),
-        residentIdBirthDate(p!.idNumber),
-        p!.mobile,
-        p!.hukouDivisionCode,
-        AGENCY,
-      ],
-    );
+    await insertInsuredPerson(tdb, p!, { personNumber, agencyCode: AGENCY });
     const month = addMonthsToMonth(detail.contributions.map((c) => c.month).sort()[0]!, -1);
     const employer = detail.employments[0]!;
     const filed = await post('/records/objections', 'intake.corr', {
@@ -107,7 +81,7 @@ describe.skipIf(SKIP)('the record correction’s pages (Art. 28, 31)', () => {
       materials: ['劳动合同', '缴费凭证'],
     });
     expect(filed.status).toBe(201);
-    const check = await openTaskOf(filed.body.caseNumber, 'record_objection_check');
+    const check = await openTaskId(tdb, filed.body.caseNumber, 'record_objection_check');
     const done = await post(`/tasks/${check}/complete`, 'reviewer.corr', {
       form: {
         decision: 'corrected',
@@ -140,7 +114,7 @@ describe.skipIf(SKIP)('the record correction’s pages (Art. 28, 31)', () => {
       ['second.corr', 'contribution_correction_second_review', '个人缴费记录修改复核'],
       ['approver.corr', 'contribution_correction_approve', '个人缴费记录修改审批'],
     ] as const) {
-      const taskId = await openTaskOf(correction, type);
+      const taskId = await openTaskId(tdb, correction, type);
       await signIn(page, api.url, username, `/app/task?id=${taskId}`);
       await expect.poll(() => page.locator('h1').textContent()).toContain(title);
       // The level sees what changes: 修改前 (none: a missing month) beside 修改后, in 元.

@@ -6,9 +6,9 @@
  * wrong ends by opening the correction. Bad input: a 4xx naming the field.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { residentIdBirthDate, residentIdSex } from '../../domain/identity';
 import { addMonthsToMonth } from '../../domain/calendar';
 import { userWithToken } from '../support/users';
+import { insertInsuredPerson } from '../support/register-rows';
 import { eventually } from '../support/wait';
 import { startScenario, type Person, type Scenario } from './harness';
 
@@ -42,21 +42,7 @@ let serial = 0;
 async function registered(p: Person, agencyCode: string): Promise<string> {
   serial += 1;
   const personNumber = `${agencyCode}${String(80_000_000 + serial)}`;
-  await s.tdb.sql(
-    `INSERT INTO insured_person (person_number, id_type, id_number, name, sex, birth_date, phone, hukou_division,
-       hukou_address, residence, insured_since, agency_code, status, registered_at, updated_at)
-     VALUES ($1, 'resident_id_card', $2, $3, $4, $5, $6, $7, '辽宁省', '辽宁省', '2010-01-01', $8, 'suspended', now(), now())`,
-    [
-      personNumber,
-      p.idNumber,
-      p.name,
-      residentIdSex(p.idNumber),
-      residentIdBirthDate(p.idNumber),
-      p.mobile,
-      p.hukouDivisionCode,
-      agencyCode,
-    ],
-  );
+  await insertInsuredPerson(s.tdb, p, { personNumber, agencyCode });
   return personNumber;
 }
 
@@ -100,14 +86,20 @@ async function determinedClaim(p: Person): Promise<string> {
   return caseNumber;
 }
 
+/** A registered person whose claim is determined, with the three materials held for them (Art. 28). */
+async function applicant() {
+  const [p] = await s.people('eligible,!has_arrears', 1);
+  const claim = await determinedClaim(p!);
+  const agency = s.agencyOf(claim);
+  const staff = await s.staffOf(agency);
+  const personNumber = await registered(p!, agency);
+  const evidence = await evidenceOn(claim, staff.intake.headers);
+  return { p, agency, staff, personNumber, evidence };
+}
+
 describe('个人缴费记录修改 (Art. 28)', () => {
   it('is decided on three levels by three people, the same person refused at two levels; approved, it is a new version of the record and the old one is kept (Art. 28)', async () => {
-    const [p] = await s.people('eligible,!has_arrears', 1);
-    const claim = await determinedClaim(p!);
-    const agency = s.agencyOf(claim);
-    const staff = await s.staffOf(agency);
-    const personNumber = await registered(p!, agency);
-    const evidence = await evidenceOn(claim, staff.intake.headers);
+    const { p, agency, staff, personNumber, evidence } = await applicant();
     const [kept] = await s.tdb.sql<{ month: string; employer_uscc: string; base_fen: string }>(
       `SELECT month, employer_uscc, base_fen::text FROM contribution_record
         WHERE id_number = $1 AND superseded_by IS NULL ORDER BY month LIMIT 1`,
@@ -377,12 +369,7 @@ describe('个人缴费记录修改 (Art. 28)', () => {
   });
 
   it('refuses bad input with a 4xx naming the field, and writes nothing (Art. 28)', async () => {
-    const [p] = await s.people('eligible,!has_arrears', 1);
-    const claim = await determinedClaim(p!);
-    const agency = s.agencyOf(claim);
-    const staff = await s.staffOf(agency);
-    const personNumber = await registered(p!, agency);
-    const evidence = await evidenceOn(claim, staff.intake.headers);
+    const { p, staff, personNumber, evidence } = await applicant();
     const [kept] = await s.tdb.sql<{ month: string; employer_uscc: string }>(
       `SELECT month, employer_uscc FROM contribution_record WHERE id_number = $1 AND superseded_by IS NULL LIMIT 1`,
       [p!.idNumber],
