@@ -81,23 +81,23 @@ describe.skipIf(SKIP)('the record correction’s pages (Art. 28, 31)', () => {
       materials: ['劳动合同', '缴费凭证'],
     });
     expect(filed.status).toBe(201);
+    // The reviewer checks the record on the task page: the month is wrong, the correction's values entered (Art. 31).
     const check = await openTaskId(tdb, filed.body.caseNumber, 'record_objection_check');
-    const done = await post(`/tasks/${check}/complete`, 'reviewer.corr', {
-      form: {
-        decision: 'corrected',
-        corrected: `${month}缴费记录缺失，转个人缴费记录修改补建`,
-        contribution: {
-          kind: 'create',
-          month,
-          employerUscc: employer.employerUscc,
-          employerName: employer.employerName,
-          baseFen: 350_000,
-          amountPaidFen: 3_500,
-          receiptDate: `${addMonthsToMonth(month, 1)}-05`,
-        },
-      },
-    });
-    expect(done.status).toBe(200);
+    await signIn(page, api.url, 'reviewer.corr', `/app/task?id=${check}`);
+    await expect.poll(() => page.locator('h1').textContent()).toContain('权益记录核查');
+    await page.getByLabel('记录有误，予以更正').check();
+    await page.getByLabel('更正的内容或对记录的说明').fill(`${month}缴费记录缺失，转个人缴费记录修改补建`);
+    await page.getByLabel('有误的是缴费月份').check();
+    await page.getByLabel('费款所属期').fill(month);
+    await page.getByLabel('参保单位统一社会信用代码').fill(employer.employerUscc);
+    await page.getByLabel('参保单位名称').fill(employer.employerName);
+    await page.getByLabel('缴费基数（元）').fill('3500');
+    await page.getByLabel('实际缴费金额（元）').fill('35');
+    await page.getByLabel('到账日期').fill(`${addMonthsToMonth(month, 1)}-05`);
+    await screenshot(page, 'record-objection-check-contribution');
+    await page.getByRole('button', { name: '提交办理意见' }).click();
+    await expect.poll(() => page.locator('#decision').textContent()).toContain('记录有误，予以更正');
+    await signOut(page);
     let correction = '';
     for (let i = 0; i < 150 && !correction; i++) {
       const rows = await tdb.sql<{ case_number: string }>(
