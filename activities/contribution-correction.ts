@@ -202,7 +202,18 @@ export function contributionCorrectionActivities({ db }: ContributionCorrectionA
         include: { person: true },
       });
       if (!o) throw ApplicationFailure.nonRetryable(`no record objection ${input.objectionNumber}`, 'CaseNotFound');
-      if (!o.person) return { refused: 'the objection names no person: a contribution record is a person’s' };
+      if (!o.person) {
+        // An employer's objection names no person: its timeline says the month could not be corrected here.
+        await recordCaseEvent(db, {
+          caseNumber: input.objectionNumber,
+          key: `${input.objectionNumber}/record_objection_correction_refused`,
+          type: 'record_objection_correction_refused',
+          at,
+          actor: input.by.username,
+          data: { reason: 'no_person', article: 'Art. 28' },
+        });
+        return { refused: 'the objection names no person: a contribution record is a person’s' };
+      }
       const earlier = await db.contributionCorrection.findUnique({
         where: { objectionCaseNumber: input.objectionNumber },
       });

@@ -248,6 +248,7 @@ export const LABELS = {
     record_objection_received: '提出权益记录核查申请',
     record_objection_corrected: '经复核确认，记录有误，已予更正',
     record_objection_correction_opened: '缴费月份有误，转个人缴费记录修改办理',
+    record_objection_correction_refused: '核查申请未指明参保人员，缴费记录无法转个人缴费记录修改',
     // 个人缴费记录修改 (Art. 28): 初审、复核、审批, a new version of the record; open claims determined again (Art. 38).
     contribution_correction_requested: '受理个人缴费记录修改申请',
     contribution_correction_review_passed: '个人缴费记录修改初审通过',
