@@ -28,36 +28,44 @@ const date = z
   .regex(/^\d{4}-\d{2}-\d{2}$/, '须为日期（YYYY-MM-DD）')
   .refine((v) => !Number.isNaN(Date.parse(v)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), '须为日期');
 
-/** The change asked for: the record (month, employer) and its values after the correction (Art. 25's contents). */
-export const ContributionChangeSchema = z
-  .strictObject({
-    kind: z.enum(CONTRIBUTION_CORRECTION_KINDS, { message: '须为 create（补建）或 amend（补记、更改）' }),
-    month,
-    /** The employer of the record (create: of the new record). */
-    employerUscc: uscc,
-    /** amend: the month's employer after the correction, when it is the employer that was wrong. */
-    newEmployerUscc: uscc.optional(),
-    /** The employer's name on the new record (create, or a new employer). */
-    employerName: z.string().trim().min(1, '不能为空').max(200).optional(),
-    baseFen: fen.meta({ description: '缴费基数（分）' }),
-    amountPaidFen: fen.meta({ description: '实际缴费金额（分）' }),
-    receiptDate: date.meta({ description: '到账日期' }),
-  })
-  .superRefine((c, ctx) => {
-    if (!receiptFollowsMonth(c.month, c.receiptDate)) {
-      ctx.addIssue({ code: 'custom', path: ['receiptDate'], message: '到账日期不得早于费款所属期（第二十五条）' });
-    }
-    if (c.kind === 'create' && !c.employerName) {
-      ctx.addIssue({ code: 'custom', path: ['employerName'], message: '补建缴费记录须写明参保单位名称（第二十五条）' });
-    }
-    if (c.kind === 'create' && c.newEmployerUscc) {
-      ctx.addIssue({ code: 'custom', path: ['newEmployerUscc'], message: '补建缴费记录只写 employerUscc' });
-    }
-    if (c.newEmployerUscc && c.newEmployerUscc !== c.employerUscc && !c.employerName) {
-      ctx.addIssue({ code: 'custom', path: ['employerName'], message: '更改所属单位须写明新单位名称（第二十五条）' });
-    }
-  })
-  .meta({ id: 'ContributionChange', description: '个人缴费记录修改的内容：补建、补记或更改 (Art. 25, 28)' });
+/**
+ * The change asked for: the record (month, employer) and its values after the correction (Art. 25's contents), field
+ * by field. The rules across fields are `contributionChangeProblems` (the API answers them with a 422).
+ */
+export const ContributionChangeFields = z.strictObject({
+  kind: z.enum(CONTRIBUTION_CORRECTION_KINDS, { message: '须为 create（补建）或 amend（补记、更改）' }),
+  month,
+  /** The employer of the record (create: of the new record). */
+  employerUscc: uscc,
+  /** amend: the month's employer after the correction, when it is the employer that was wrong. */
+  newEmployerUscc: uscc.optional(),
+  /** The employer's name on the new record (create, or a new employer). No trim(): the rule as it is checked. */
+  employerName: z.string().min(1, '不能为空').max(200).regex(/\S/, '不能为空').optional(),
+  baseFen: fen.meta({ description: '缴费基数（分）' }),
+  amountPaidFen: fen.meta({ description: '实际缴费金额（分）' }),
+  receiptDate: date.meta({ description: '到账日期', format: 'date' }),
+});
+
+/** The rules across the change's fields (Art. 25, 28), each naming its field; empty when it holds together. */
+export function contributionChangeProblems(
+  c: z.infer<typeof ContributionChangeFields>,
+): { path: string; message: string }[] {
+  const out: { path: string; message: string }[] = [];
+  if (!receiptFollowsMonth(c.month, c.receiptDate))
+    out.push({ path: 'receiptDate', message: '到账日期不得早于费款所属期（第二十五条）' });
+  if (c.kind === 'create' && !c.employerName)
+    out.push({ path: 'employerName', message: '补建缴费记录须写明参保单位名称（第二十五条）' });
+  if (c.kind === 'create' && c.newEmployerUscc)
+    out.push({ path: 'newEmployerUscc', message: '补建缴费记录只写 employerUscc' });
+  if (c.newEmployerUscc && c.newEmployerUscc !== c.employerUscc && !c.employerName)
+    out.push({ path: 'employerName', message: '更改所属单位须写明新单位名称（第二十五条）' });
+  return out;
+}
+
+/** The change with its rules across fields: the record check's form (Art. 31) refuses it whole. */
+export const ContributionChangeSchema = ContributionChangeFields.superRefine((c, ctx) => {
+  for (const p of contributionChangeProblems(c)) ctx.addIssue({ code: 'custom', path: [p.path], message: p.message });
+}).meta({ id: 'ContributionChange', description: '个人缴费记录修改的内容：补建、补记或更改 (Art. 25, 28)' });
 export type ContributionChange = z.infer<typeof ContributionChangeSchema>;
 
 const documentId = (what: string) => z.uuid({ message: `须为${what}的材料编号` });

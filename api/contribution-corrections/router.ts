@@ -20,7 +20,8 @@ import { agencyCovers } from '../../domain/access';
 import { businessDateOf } from '../../domain/calendar';
 import { CASE_NUMBER_PATTERN, formatCaseNumber, serialFromBytes } from '../../domain/case-number';
 import {
-  ContributionChangeSchema,
+  ContributionChangeFields,
+  contributionChangeProblems,
   ContributionEvidenceSchema,
   EVIDENCE_KINDS,
   type ContributionEvidence,
@@ -40,6 +41,7 @@ import { currentUser, requireRole } from '../auth/middleware';
 import type { OpenApiRouteOptions } from '../calculations/router';
 import { ApiError, dependencyOutage, ErrorBodySchema, parseOr400 } from '../errors';
 import { IdempotencyKeySchema } from '../claims/schema';
+import { FORMAT } from '../formats';
 
 /** Art. 28: the application is received at the window (经办窗口受理). */
 export const CORRECTION_APPLICANTS = ['intake'] as const;
@@ -56,8 +58,17 @@ export const CORRECTION_READERS = [
 export const ContributionCorrectionRequestSchema = z
   .strictObject({
     personNumber: z.string().regex(/^\d{6,16}$/, '须为个人编号'),
-    change: ContributionChangeSchema,
-    reason: z.string().trim().min(4, '须写明申请补建、补记或更改的理由（第二十八条）').max(1000),
+    // The employers by their code as the document names its format (api/formats.ts); the rules across fields: 422.
+    change: ContributionChangeFields.extend({
+      employerUscc: ContributionChangeFields.shape.employerUscc.meta({ format: FORMAT.uscc }),
+      newEmployerUscc: ContributionChangeFields.shape.newEmployerUscc.unwrap().meta({ format: FORMAT.uscc }).optional(),
+    }).meta({ id: 'ContributionChangeRequest', description: '个人缴费记录修改的内容：补建、补记或更改 (Art. 25, 28)' }),
+    // No trim(): the rule as it is checked (four characters, one of them not blank).
+    reason: z
+      .string()
+      .min(4, '须写明申请补建、补记或更改的理由（第二十八条）')
+      .max(1000)
+      .regex(/\S/, '须写明申请补建、补记或更改的理由（第二十八条）'),
     evidence: ContributionEvidenceSchema,
   })
   .meta({
@@ -96,7 +107,15 @@ export function contributionCorrectionsRouter(deps: {
         { path: 'personNumber', message: '须为已登记的参保人员的个人编号（第十九条）' },
       ]);
     }
-    const ch = b.change;
+    const ch = { ...b.change, ...(b.change.employerName ? { employerName: b.change.employerName.trim() } : {}) };
+    const inconsistent = contributionChangeProblems(ch).map((p) => ({ ...p, path: `change.${p.path}` }));
+    if (inconsistent.length)
+      throw new ApiError(
+        422,
+        'change_inconsistent',
+        '申请修改的内容前后不一致（第二十五条、第二十八条）',
+        inconsistent,
+      );
     const current = await currentRecord(db, person.idNumber, ch.month, ch.employerUscc);
     if (ch.kind === 'create' && current) {
       throw new ApiError(409, 'record_exists', '该月份已有此单位的缴费记录，请申请补记或更改（amend）', [
@@ -156,7 +175,7 @@ export function contributionCorrectionsRouter(deps: {
       await tx.contributionCorrection.create({
         data: {
           ...correctionRow(caseNumber, person.idNumber, person.personNumber, person.agencyCode, ch, current),
-          reason: b.reason,
+          reason: b.reason.trim(),
           evidence: b.evidence,
           requestedById: user.id,
           requestedBy: user.username,
@@ -171,7 +190,7 @@ export function contributionCorrectionsRouter(deps: {
         entityId: caseNumber,
         caseNumber,
         after: { kind: ch.kind, month: ch.month, evidence: b.evidence },
-        reason: b.reason,
+        reason: b.reason.trim(),
         at,
       });
     });
@@ -279,7 +298,7 @@ export function registerContributionCorrectionsOpenApi(
       403: error('Not an intake clerk (the window receives the application)'),
       409: error('record_exists: the month is recorded with the employer (apply to amend)'),
       422: error(
-        'person_not_registered; record_not_found (apply to create); no_change; evidence_invalid: a document is not the person’s or not of its kind',
+        'change_inconsistent: the receipt date before the month, no employer name for a new record (each field named); person_not_registered; record_not_found (apply to create); no_change; evidence_invalid: a document is not the person’s or not of its kind',
       ),
       503: error('Temporal is unavailable: nothing was written'),
     },

@@ -392,9 +392,13 @@ describe('个人缴费记录修改 (Art. 28)', () => {
     expect(noEvidence.status).toBe(400);
     expect(paths(noEvidence)).toEqual(expect.arrayContaining(['evidence.identity', 'evidence.paymentProof']));
     const early = await post({ ...body, change: { ...change, receiptDate: '2004-01-31' } });
-    expect(early.status).toBe(400);
+    expect(early.status).toBe(422);
+    expect(early.body.error.code).toBe('change_inconsistent');
     expect(paths(early)).toContain('change.receiptDate');
     expect(early.body.error.fields[0].message).toContain('到账日期');
+    const badMonth = await post({ ...body, change: { ...change, month: '2004-13' } });
+    expect(badMonth.status).toBe(400);
+    expect(paths(badMonth)).toEqual(['change.month']);
     const swapped = await post({ ...body, evidence: { ...evidence, identity: evidence.labourContract } });
     expect(swapped.status).toBe(422);
     expect(swapped.body.error.code).toBe('evidence_invalid');
