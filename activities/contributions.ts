@@ -50,6 +50,10 @@ export interface StoreResult {
   revised: number;
 }
 
+/** The columns a version of a record is written with (besides id, version and recorded_at). */
+const RECORD_COLUMNS = `id_number, person_number, employer_uscc, employer_name, month, base_fen, amount_paid_fen,
+                   receipt_date, back_payment, source, source_run, tax_seq`;
+
 /**
  * Art. 24: stores records as tax passed them on: a new key is version 1; a key whose current version differs is a new
  * version (an item older than the kept one, by the platform's sequence number, is stale and left); an identical one is
@@ -80,8 +84,7 @@ export async function storeContributionRecords(
                                        $7::date[], $8::boolean[], $9::bigint[])
          AS t(id_number, employer_uscc, employer_name, month, base_fen, amount_paid_fen, receipt_date, back_payment,
               tax_seq)`;
-  const columns = `id_number, person_number, employer_uscc, employer_name, month, base_fen, amount_paid_fen,
-                   receipt_date, back_payment, source, source_run, tax_seq`;
+  const columns = RECORD_COLUMNS;
   // 1. Keys not kept yet: version 1, in one statement against the index of current versions.
   const first = await q.query<{ inserted: number }>(
     `WITH i AS (${incoming}), ins AS (
@@ -121,7 +124,10 @@ export async function storeContributionRecords(
                    AND r.superseded_by IS NULL
                  LIMIT 1
               ) c
-        WHERE (i.tax_seq IS NULL OR c.tax_seq IS NULL OR i.tax_seq > c.tax_seq)
+        -- Art. 28: a version a correction wrote is the agency's decision on three levels: tax sending the record as it
+        -- had it before does not undo it (a later correction does).
+        WHERE c.source <> 'correction'
+          AND (i.tax_seq IS NULL OR c.tax_seq IS NULL OR i.tax_seq > c.tax_seq)
           AND (i.employer_name, i.base_fen, i.amount_paid_fen, i.receipt_date, i.back_payment)
               IS DISTINCT FROM (c.employer_name, c.base_fen, c.amount_paid_fen, c.receipt_date, c.back_payment)
      ), sup AS (
@@ -138,6 +144,105 @@ export async function storeContributionRecords(
     params,
   );
   return { received: rows.length, inserted, revised: second.rows[0]!.revised };
+}
+
+/** What the correction's writer needs of a connection: a pg client, or a Prisma transaction (`sqlRunnerOf`). */
+export interface SqlRunner {
+  query<R>(text: string, values: unknown[]): Promise<{ rows: R[] }>;
+}
+
+/** A Prisma interactive transaction as a SqlRunner: the correction is written with the case's audit entry. */
+export const sqlRunnerOf = (tx: {
+  $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T>;
+}): SqlRunner => ({
+  async query<R>(text: string, values: unknown[]) {
+    return { rows: await tx.$queryRawUnsafe<R[]>(text, ...values) };
+  },
+});
+
+/** A correction to write (Art. 28): the record's key, the values after it, and the version it was asked against. */
+export interface CorrectedContribution {
+  caseNumber: string;
+  idNumber: string;
+  kind: 'create' | 'amend';
+  month: string;
+  employerUscc: string;
+  newEmployerUscc: string;
+  newEmployerName: string;
+  baseFen: number;
+  amountPaidFen: number;
+  receiptDate: string;
+  /** amend: the version the application showed (null: the current one, whichever it is). */
+  expectedVersion: number | null;
+}
+
+export type CorrectionWrite =
+  { ok: true; recordId: string; version: number; supersededId: string | null } | { ok: false; conflict: string };
+
+/**
+ * Art. 28: the one writer of a correction: a NEW version of the person's record (source `correction`, source run the
+ * case number), never an edit in place. An amended record's current version is superseded by it in the same
+ * statement (kept, shown in the record's history); a created month must have no current record with the employer.
+ * Written with the store's columns. On a client in a transaction (the caller's, with its audit entry); a record that
+ * changed since the application (another version, or the month now recorded) writes nothing: a conflict.
+ */
+export async function storeCorrectedContribution(q: SqlRunner, c: CorrectedContribution): Promise<CorrectionWrite> {
+  // Both keys locked for the transaction: two corrections of one record never both supersede it.
+  await q.query(`SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(hashtext($1))) AS l`, [
+    `${c.idNumber}/${c.month}`,
+  ]);
+  const current = await q.query<{ id: string; version: number; employer_uscc: string; back_payment: boolean }>(
+    `SELECT id::text AS id, version, employer_uscc, back_payment FROM contribution_record
+      WHERE id_number = $1 AND month = $2 AND employer_uscc = ANY($3::text[]) AND superseded_by IS NULL`,
+    [c.idNumber, c.month, [c.employerUscc, c.newEmployerUscc]],
+  );
+  const old = current.rows.find((r) => r.employer_uscc === c.employerUscc) ?? null;
+  const atNew =
+    c.newEmployerUscc !== c.employerUscc ? current.rows.find((r) => r.employer_uscc === c.newEmployerUscc) : undefined;
+  if (c.kind === 'create' && old) return { ok: false, conflict: '该月份已有此单位的缴费记录' };
+  if (c.kind === 'amend' && !old) return { ok: false, conflict: '该月份没有此单位的缴费记录' };
+  if (c.kind === 'amend' && c.expectedVersion !== null && old!.version !== c.expectedVersion)
+    return { ok: false, conflict: '申请后缴费记录已有新版本，请重新申请' };
+  if (atNew) return { ok: false, conflict: '该月份已有新单位的缴费记录' };
+  const prior = await q.query<{ v: number }>(
+    `SELECT coalesce(max(version), 0)::int AS v FROM contribution_record
+      WHERE id_number = $1 AND month = $2 AND employer_uscc = $3`,
+    [c.idNumber, c.month, c.newEmployerUscc],
+  );
+  const version = prior.rows[0]!.v + 1;
+  // The new version's ID first: the current one names it before the new one becomes current (one current per key).
+  const next = await q.query<{ id: string }>(
+    `SELECT nextval(pg_get_serial_sequence('contribution_record', 'id'))::text AS id`,
+    [],
+  );
+  const recordId = next.rows[0]!.id;
+  if (old) {
+    await q.query('UPDATE contribution_record SET superseded_by = $2 WHERE id = $1 AND superseded_by IS NULL', [
+      old.id,
+      recordId,
+    ]);
+  }
+  // 补缴 (Art. 26) stays what the record said; a created month is not one (a back payment comes from tax).
+  await q.query(
+    `INSERT INTO contribution_record (id, ${RECORD_COLUMNS}, version, recorded_at)
+     SELECT $10::bigint, $1::text, p.person_number, $2::text, $3::text, $4::text, $5::bigint, $6::bigint, $7::date,
+            $11::boolean, 'correction', $8::text, NULL, $9::int, now()
+       FROM (SELECT 1) AS one LEFT JOIN insured_person p ON p.id_number = $1`,
+    [
+      c.idNumber,
+      c.newEmployerUscc,
+      c.newEmployerName,
+      c.month,
+      c.baseFen,
+      c.amountPaidFen,
+      c.receiptDate,
+      c.caseNumber,
+      version,
+      recordId,
+      old?.back_payment ?? false,
+    ],
+  );
+  return { ok: true, recordId, version, supersededId: old?.id ?? null };
 }
 
 /** A record kept, as readers see it. */

@@ -31,7 +31,8 @@ export interface DeterminationActivityDeps {
   policy: PolicyStore;
 }
 
-export type DeterminationReason = 'initial' | 'recheck' | 'ruling' | 'correction' | 'objection';
+/** `record_correction`: the person's contribution record was corrected (Art. 28, 38). */
+export type DeterminationReason = 'initial' | 'recheck' | 'ruling' | 'correction' | 'objection' | 'record_correction';
 
 /** What the workflow learns of a determination version: the verdict and what it needs, never the facts. */
 export type Determination = {

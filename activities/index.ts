@@ -28,6 +28,7 @@ import { contributionActivities } from './contributions';
 import { backPaymentActivities } from './back-payment';
 import { taxRegisterActivities } from './tax-register';
 import { refundActivities } from './refunds';
+import { contributionCorrectionActivities } from './contribution-correction';
 
 export type ActivityDeps = CaseActivityDeps & CalendarActivityDeps & SourceActivityDeps & PaymentActivityDeps;
 
@@ -62,6 +63,7 @@ export function createActivities(deps: ActivityDeps) {
     ...backPaymentActivities(deps),
     ...taxRegisterActivities(deps),
     ...refundActivities(deps),
+    ...contributionCorrectionActivities(deps),
   });
 }
 

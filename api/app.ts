@@ -38,6 +38,7 @@ import { revocationsRouter } from './cases/revocations-router';
 import { auditRouter } from './audit/router';
 import { monitoringRouter } from './monitoring/router';
 import { dataCorrectionsRouter } from './data-corrections/router';
+import { contributionCorrectionsRouter } from './contribution-corrections/router';
 import { financeRouter } from './finance/router';
 import { employerRouter } from './employer/router';
 import { registerRouter } from './register/router';
@@ -335,6 +336,7 @@ export function createApp(deps: AppDeps): express.Express {
   };
   app.use(monitoringRouter(internalControl));
   app.use(dataCorrectionsRouter(internalControl));
+  app.use(contributionCorrectionsRouter(internalControl));
   app.use(policyRouter({ policy: deps.policy, today }));
   app.use(
     claimsRouter({

@@ -58,6 +58,7 @@ import { registerAuditOpenApi } from './audit/router';
 import { registerAssigneesOpenApi } from './supervision/assignees-router';
 import { registerMonitoringOpenApi } from './monitoring/router';
 import { registerDataCorrectionsOpenApi } from './data-corrections/router';
+import { registerContributionCorrectionsOpenApi } from './contribution-corrections/router';
 import { registerRegisterOpenApi } from './register/openapi';
 import { registerPersonsOpenApi } from './register/persons-openapi';
 import { registerDocumentsOpenApi } from './documents/openapi';
@@ -751,6 +752,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
   registerAssigneesOpenApi(registry, { security: signedIn });
   registerMonitoringOpenApi(registry, { security: signedIn });
   registerDataCorrectionsOpenApi(registry, { security: signedIn });
+  registerContributionCorrectionsOpenApi(registry, { security: signedIn });
   registerRegisterOpenApi(registry, { security: signedIn });
   registerPersonsOpenApi(registry, { security: signedIn });
   registerDocumentsOpenApi(registry, { security: signedIn });

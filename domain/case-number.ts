@@ -21,6 +21,7 @@ export const CASE_TYPE_CODES = {
   contribution_reconciliation: 'JFD', // 缴费对账: a sync run's differences with tax's totals looked into (Art. 24, 25)
   public_notice: 'GSH', // 公示 (Art. 49, 50): a notice is numbered like a case; its tasks are filed under it
   refund: 'TFK', // 退费 (Art. 27): a whole-month request from tax or a refund for individual persons; waits for the fund (Art. 64)
+  contribution_correction: 'JFX', // 个人缴费记录修改: a record created, added or amended on three levels (Art. 28)
   register_follow_up: 'DJC', // 登记督办: an overdue registration, change or late staff reduction a clerk follows up (Art. 17, 19, 21)
   back_payment: 'BJF', // 补收补缴: an employer's back payment of owed months, assessed and collected by tax (Art. 26)
 } as const;

@@ -12,6 +12,9 @@ export const DOCUMENT_KINDS = {
   // The benefit claim (Art. 35, 37).
   identity_verification: { label: '本人有效身份证件（经办窗口核验）', article: 'Art. 35' },
   hukou_certificate: { label: '户籍所在地证明材料', article: 'Art. 35' },
+  // 个人缴费记录修改 (Art. 28): with the identity above, what the window checks.
+  labour_contract: { label: '劳动合同（聘用合同）', article: 'Art. 28' },
+  contribution_proof: { label: '原已缴纳失业保险费的有效资料', article: 'Art. 28' },
   // 医疗补助金 (Art. 46).
   birthRegistration: { label: '生育登记单', article: 'Art. 46' },
   medicalBirthCertificate: { label: '医学出生证明', article: 'Art. 46' },
@@ -26,7 +29,8 @@ export const DOCUMENT_KIND_NAMES = Object.keys(DOCUMENT_KINDS) as [DocumentKind,
 
 /** The kinds each case type may ask for (a document of another kind has nothing to answer there). */
 export const KINDS_BY_CASE_TYPE: Record<string, readonly DocumentKind[]> = {
-  benefit_claim: ['identity_verification', 'hukou_certificate'],
+  // A claim's person may have a month of the record corrected (Art. 28): its evidence is held with the claim.
+  benefit_claim: ['identity_verification', 'hukou_certificate', 'labour_contract', 'contribution_proof'],
   childbirth_subsidy: ['birthRegistration', 'medicalBirthCertificate', 'hospitalBills'],
   survivor_benefits: ['survivorIdentity', 'deathCertificate', 'relationshipProof'],
 };

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import './zod-locale';
 import { LitigationFormSchema, ObjectionFormSchema, comment, reasons } from './objection-forms';
+import { ContributionChangeSchema } from './contribution-correction';
 
 export { ObjectionFormSchema, LitigationFormSchema, type ObjectionForm, type LitigationForm } from './objection-forms';
 
@@ -231,6 +232,11 @@ export const RecordCheckFormSchema = z
     z.strictObject({
       decision: z.literal('corrected'),
       corrected: z.string().trim().min(4, '须写明更正的内容（第三十一条）').max(2000),
+      /**
+       * A contribution month found wrong: the correction of the record it opens (Art. 28: 初审、复核、审批), with the
+       * dispute's materials as its evidence. Without it, the outcome is what the checker states.
+       */
+      contribution: ContributionChangeSchema.optional(),
       comment,
     }),
     z.strictObject({
@@ -241,7 +247,8 @@ export const RecordCheckFormSchema = z
   ])
   .meta({
     id: 'RecordCheckForm',
-    description: '权益记录核查: corrected with what was corrected, or explained with the explanation (Art. 31)',
+    description:
+      '权益记录核查: corrected with what was corrected (a contribution month: the record correction it opens, Art. 28), or explained with the explanation (Art. 31)',
   });
 export type RecordCheckForm = z.infer<typeof RecordCheckFormSchema>;
 

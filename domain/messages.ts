@@ -15,6 +15,7 @@ export type MessageKind =
   | 'materials_not_supplied'
   | 'arrears_notice'
   | 'claim_approved'
+  | 'claim_redetermined'
   | 'payment_stopped'
   | 'account_correction'
   | 'expiry_reminder'
@@ -57,6 +58,15 @@ export type MessageParams = {
     endDate: string;
     /** Art. 39, 63: the pay day of the first month (absent in notices sent before it was told). */
     firstPayDate?: string;
+  };
+  /** Art. 28, 38: determined again after a correction of the contribution record (the correction's case number). */
+  claim_redetermined: {
+    caseNumber: string;
+    correctionNumber: string;
+    contributionMonths: number;
+    months: number;
+    monthlyAmountFen: number;
+    endDate: string;
   };
   payment_stopped: { caseNumber: string; reason: string; date: string };
   account_correction: { caseNumber: string; month: string };
@@ -151,6 +161,8 @@ export function messageText<K extends MessageKind>(kind: K, p: MessageParams[K])
       return `${SIGN}您的失业保险金申领（${q.caseNumber}）：原单位有${q.months}个月失业保险费欠缴，请与原单位沟通补缴；放弃补缴的，请签署《个人放弃补缴失业保险欠费承诺书》，欠费期限不计入缴费期限。`;
     case 'claim_approved':
       return `${SIGN}您的失业保险金（${q.caseNumber}）已核定：领取期限${q.months}个月，每月${formatYuan(q.monthlyAmountFen as number)}元，自${q.startDate}至${q.endDate}。${q.firstPayDate ? `首次发放日为${q.firstPayDate}，此后按月发放至社会保障卡或银行账户。` : ''}${REMEDIES}`;
+    case 'claim_redetermined':
+      return `${SIGN}您的个人缴费记录已更正（${q.correctionNumber}），失业保险金（${q.caseNumber}）已重新核定：累计缴费${q.contributionMonths}个月，领取期限${q.months}个月，每月${formatYuan(q.monthlyAmountFen as number)}元，至${q.endDate}止。${REMEDIES}`;
     case 'payment_stopped':
       return `${SIGN}您的失业保险金（${q.caseNumber}）自${q.date}起停止发放，原因：${q.reason}。${REMEDIES}`;
     case 'account_correction':

@@ -38,6 +38,10 @@ export const LABELS = {
     record_correction_review: '参保记录更正审核',
     record_correction_second_review: '参保记录更正复核',
     record_correction_approve: '参保记录更正审批',
+    // 个人缴费记录修改 (Art. 28): 初审、复核、审批
+    contribution_correction_review: '个人缴费记录修改初审',
+    contribution_correction_second_review: '个人缴费记录修改复核',
+    contribution_correction_approve: '个人缴费记录修改审批',
     data_correction_review: '数据维护审核',
     data_correction_approval: '数据维护审批',
     employer_change_review: '单位信息变更审核',
@@ -82,6 +86,7 @@ export const LABELS = {
     record_objection: '权益记录核查',
     refund: '退费',
     refund_request_sync: '退费申请接收',
+    contribution_correction: '个人缴费记录修改',
     monitoring: '疑点核查',
   },
   caseStatus: {
@@ -123,6 +128,9 @@ export const LABELS = {
     checking: '核实中',
     awaiting_fund: '待退费（等待基金退费流程）',
     rejected: '审核不通过',
+    // Art. 28, 93: a correction approved and written, refused at a level (rejected, above), or the record changed meanwhile.
+    applied: '审批通过，已生效',
+    conflict: '记录已被他人修改，未生效',
   },
   taskStatus: { open: '待办', completed: '已办结', cancelled: '已撤销' },
   // 补收补缴 (Art. 26): the case's statuses in its own words ('paid' is 已补缴到账 here, not a benefit paid out).
@@ -277,6 +285,20 @@ export const LABELS = {
     // 权益记录核查 (Art. 31)
     record_objection_received: '提出权益记录核查申请',
     record_objection_corrected: '经复核确认，记录有误，已予更正',
+    record_objection_correction_opened: '缴费月份有误，转个人缴费记录修改办理',
+    record_objection_correction_refused: '核查申请未指明参保人员，缴费记录无法转个人缴费记录修改',
+    // 个人缴费记录修改 (Art. 28): 初审、复核、审批, a new version of the record; open claims determined again (Art. 38).
+    contribution_correction_requested: '受理个人缴费记录修改申请',
+    contribution_correction_review_passed: '个人缴费记录修改初审通过',
+    contribution_correction_second_review_passed: '个人缴费记录修改复核通过',
+    contribution_correction_rejected_review: '个人缴费记录修改初审不通过',
+    contribution_correction_rejected_second_review: '个人缴费记录修改复核不通过',
+    contribution_correction_rejected_approve: '个人缴费记录修改审批不通过',
+    contribution_correction_applied: '个人缴费记录修改审批通过，已生成新版本缴费记录',
+    contribution_correction_conflict: '缴费记录已有新版本，修改未生效',
+    contribution_correction_cancelled: '撤回个人缴费记录修改申请',
+    contribution_correction_claim_redetermination: '通知在办的失业保险金申领重新核定',
+    claim_redetermination_unchanged: '缴费记录修改后重新核定，核定结果未变',
     record_objection_explained: '经复核确认，记录无误，已作说明',
     record_objection_cancelled: '权益记录核查已撤销',
     // 退收退款 (Art. 27, 64)

@@ -56,6 +56,8 @@ export function staffLinks(me) {
   if (me.roles.some((r) => ['intake', 'reviewer', 'supervisor'].includes(r)))
     links.push(['/app/back-payment', '补收补缴']);
   if (!me.roles.every((r) => r === 'administrator')) links.push(['/app/refunds', '退费']);
+  // Art. 28: the window receives an application to correct a contribution record.
+  if (me.roles.includes('intake')) links.push(['/app/correction', '缴费记录修改']);
   if (me.roles.includes('supervisor') || me.roles.includes('auditor')) links.push(['/app/supervision', '业务监督']);
   if (me.roles.includes('administrator')) links.push(['/app/admin', '系统管理']);
   links.push(['/app/public', '办件进度查询']);

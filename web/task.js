@@ -3,6 +3,7 @@
 import { $, api, dateTime, errorText, fill, h, label, notify, param } from './app.js';
 import { caseSummary, determinationView, facts, refusalView, timelineView } from './case-views.js';
 import { documentsView } from './documents.js';
+import { correctionView } from './correction-view.js';
 import { field, formErrors, onSubmit, showErrors } from './forms.js';
 import { dueText, staffPage } from './layout.js';
 
@@ -54,8 +55,97 @@ const FORMS = {
   },
 };
 
+/** 元 as typed (two decimals at most) to fen; null when it is not an amount (the API names the field). */
+const fenOf = (v) => (/^\d+(\.\d{1,2})?$/.test(v.trim()) ? Math.round(Number(v.trim()) * 100) : null);
+
+/**
+ * Art. 31 复核确认: corrected (what was corrected; a contribution month found wrong opens the record correction of
+ * Art. 28 with the month, employer and values after it) or explained (the explanation the person is given).
+ */
+function recordCheckForm(task) {
+  const choice = (code, text) =>
+    h(
+      'span',
+      { class: 'choice' },
+      h('input', { type: 'radio', name: 'decision', id: `decision-${code}`, value: code, required: true }),
+      h('label', { for: `decision-${code}` }, text),
+    );
+  const text = h('textarea', { id: 'check-text', rows: 3 });
+  const month = h('input', { id: 'cc-month', type: 'month' });
+  const kind = h(
+    'select',
+    { id: 'cc-kind' },
+    h('option', { value: 'create' }, '补建（该月份没有缴费记录）'),
+    h('option', { value: 'amend' }, '补记或更改（该月份的缴费记录有误）'),
+  );
+  const uscc = h('input', { id: 'cc-uscc' });
+  const employerName = h('input', { id: 'cc-employer-name' });
+  const base = h('input', { id: 'cc-base', inputmode: 'decimal' });
+  const amount = h('input', { id: 'cc-amount', inputmode: 'decimal' });
+  const receipt = h('input', { id: 'cc-receipt', type: 'date' });
+  const monthWrong = h('input', { type: 'checkbox', id: 'cc-wrong' });
+  const contribution = h(
+    'fieldset',
+    { id: 'cc-fields' },
+    h('legend', {}, '缴费月份有误：转个人缴费记录修改（第二十八条，初审、复核、审批）'),
+    field('申请事项', kind, 'form.contribution.kind'),
+    field('费款所属期', month, 'form.contribution.month'),
+    field('参保单位统一社会信用代码', uscc, 'form.contribution.employerUscc'),
+    field('参保单位名称', employerName, 'form.contribution.employerName'),
+    field('缴费基数（元）', base, 'form.contribution.baseFen'),
+    field('实际缴费金额（元）', amount, 'form.contribution.amountPaidFen'),
+    field('到账日期', receipt, 'form.contribution.receiptDate'),
+  );
+  const wrongField = h('p', {}, h('label', { class: 'check' }, monthWrong, '有误的是缴费月份'));
+  const textField = field('更正的内容或对记录的说明', text, 'form', { rule: '请写明更正的内容或说明（不少于4字）' });
+  const form = h(
+    'form',
+    { id: 'decision-form', novalidate: true },
+    h(
+      'fieldset',
+      {},
+      h('legend', {}, '办理结果'),
+      choice('corrected', '记录有误，予以更正'),
+      choice('explained', '记录无误，予以说明'),
+      h('span', { class: 'field-error', id: 'decision-error', dataset: { errorFor: 'form.decision' } }),
+    ),
+    textField,
+    wrongField,
+    contribution,
+    h('button', { type: 'submit' }, '提交办理意见'),
+  );
+  const sync = () => {
+    const corrected = form.elements.decision.value === 'corrected';
+    wrongField.hidden = !corrected;
+    contribution.hidden = !corrected || !monthWrong.checked;
+  };
+  form.addEventListener('change', sync);
+  sync();
+  onSubmit(form, async () => {
+    const decision = form.elements.decision.value;
+    if (!decision) return formErrors(form, [{ path: 'form.decision', message: '请选择办理结果' }]);
+    const body =
+      decision === 'corrected'
+        ? { decision, corrected: text.value.trim() }
+        : { decision, explanation: text.value.trim() };
+    if (decision === 'corrected' && monthWrong.checked)
+      body.contribution = {
+        kind: kind.value,
+        month: month.value,
+        employerUscc: uscc.value.trim(),
+        ...(employerName.value.trim() ? { employerName: employerName.value.trim() } : {}),
+        baseFen: fenOf(base.value),
+        amountPaidFen: fenOf(amount.value),
+        receiptDate: receipt.value,
+      };
+    await submit(task, form, body);
+  });
+  return form;
+}
+
 function decisionForm(task, formName) {
   const spec = FORMS[formName];
+  if (formName === 'recordCheck') return recordCheckForm(task);
   if (formName === 'calendarYearNotice') {
     // Art. 94: done by entering the year's State Council notice, not by a form.
     return h(
@@ -220,10 +310,12 @@ async function render() {
     c ? caseSummary(c) : h('p', {}, '无案件信息'),
     ...refusalView(c?.timeline),
   );
+  // Art. 28: a record correction's levels see the record's old values beside the new ones, not a determination.
   fill(
     $('#determination'),
-    h('h2', { id: 'determination-h' }, '待遇核定'),
-    ...(await determinationView(task.caseNumber)),
+    ...(task.type.startsWith('contribution_correction_')
+      ? [h('h2', { id: 'determination-h' }, '缴费记录修改内容'), ...(await correctionView(task.caseNumber))]
+      : [h('h2', { id: 'determination-h' }, '待遇核定'), ...(await determinationView(task.caseNumber))]),
   );
   // Art. 14: the case's documents, downloadable; the clerk marks a copy 与原件核对无误.
   const showDocuments = async () =>

@@ -43,6 +43,7 @@ import type { ClaimInputs, OpenQuestion, SeparationRuling } from '../domain/clai
 import { articleLabel } from '../domain/messages';
 import { benefitPeriod, changeEntitlement } from './benefit-period';
 import type { AppliedCorrection, CorrectionToCarryOut } from '../contracts/objection';
+import { contributionsCorrected, type ContributionsCorrected } from '../contracts/record-correction';
 import { createObjectionWindow } from './objection-window';
 import { recoveryNeeded, startRecoveryChild } from './recovery-request';
 import type { RecoveryInput } from '../contracts/recovery';
@@ -107,6 +108,7 @@ export async function benefitClaim(input: BenefitClaimInput): Promise<ClaimStatu
     materials,
     objections,
     recoveriesAsked,
+    recordCorrections: [],
     state: { arrearsMonths: [], reopenings: 0, backPaidBy: [] },
   };
   // Art. 26, 41: a back payment paid and posted; the wait on arrears ends and the case determines again.
@@ -116,6 +118,11 @@ export async function benefitClaim(input: BenefitClaimInput): Promise<ClaimStatu
   });
   setHandler(recoveryNeeded, (r) => {
     recoveriesAsked.push(r);
+  });
+  // Art. 28, 38: a correction of the person's record approved: determined again once the claim pays (an earlier
+  // determination reads the corrected record anyway).
+  setHandler(contributionsCorrected, (k) => {
+    c.recordCorrections.push(k);
   });
   setHandler(
     waiveArrears,
@@ -159,13 +166,17 @@ interface ClaimCase {
   objections: ReturnType<typeof createObjectionWindow>;
   /** Art. 43: recoveries asked for by whoever stopped the period, started in the payment phase (approve). */
   recoveriesAsked: RecoveryInput[];
-  /** `backPaidBy`: the back payments (BJF-…) that signalled; `backPaidSeen`: the latest was looked at already. */
+  /** Art. 28, 38: record corrections approved, to determine the claim again from (while it pays). */
+  recordCorrections: ContributionsCorrected[];
+  /** `backPaidBy`: the back payments (BJF-…) that signalled; `backPaidSeen`: the latest was looked at already.
+   * `paying`: the determination version the period pays (set at approval, changed by each correction). */
   state: {
     waivedBy?: string;
     arrearsMonths: string[];
     reopenings: number;
     backPaidBy: string[];
     backPaidSeen?: boolean;
+    paying?: number;
   };
 }
 
@@ -452,6 +463,7 @@ async function approve(c: ClaimCase, d: EligibleDetermination): Promise<ClaimSta
     firstPayDate: shanghaiDate(payDayOf(payingRunMonth(f.startDate.slice(0, 7), Date.now()))),
   });
   await acts.registerUnemployment({ caseNumber, startDate: f.startDate, endDate: f.endDate });
+  c.state.paying = d.version;
   const period = await startChild(benefitPeriod, {
     workflowId: `${caseNumber}.P`,
     parentClosePolicy: ParentClosePolicy.ABANDON,
@@ -488,10 +500,19 @@ async function approve(c: ClaimCase, d: EligibleDetermination): Promise<ClaimSta
   await CancellationScope.nonCancellable(async () => {
     for (;;) {
       await condition(
-        () => objections.pending() > 0 || c.recoveriesAsked.length > 0 || (periodEnded && openRecoveries === 0),
+        () =>
+          objections.pending() > 0 ||
+          c.recordCorrections.length > 0 ||
+          c.recoveriesAsked.length > 0 ||
+          (periodEnded && openRecoveries === 0),
       );
       if (objections.pending()) {
         await correctWhilePaying(c, objections.take()!, period);
+        continue;
+      }
+      const corrected = c.recordCorrections.shift();
+      if (corrected) {
+        if (!periodEnded) await redetermineOnRecordCorrection(c, corrected, period);
         continue;
       }
       const asked = c.recoveriesAsked.shift();
@@ -536,15 +557,7 @@ async function correctWhilePaying(
       note: `the corrected determination is ${d.verdict}`,
     });
   }
-  const f = d.figures;
-  await period.signal(changeEntitlement, {
-    version: d.version,
-    months: f.months,
-    endDate: f.endDate,
-    monthlyAmountFen: f.monthlyAmountFen,
-    reason: `复核 ${k.objectionNumber}`,
-    by: k.by.username,
-  });
+  const f = await payRedetermined(c, d, period, `复核 ${k.objectionNumber}`, k.by.username);
   await note(`claim_redetermined_${d.version}`, {
     objectionNumber: k.objectionNumber,
     determinationVersion: d.version,
@@ -558,6 +571,78 @@ async function correctWhilePaying(
     endDate: f.endDate,
     monthlyAmountFen: f.monthlyAmountFen,
   });
+}
+
+/** Art. 38: the period pays a determination made again while it runs (its months, end date and amount). */
+async function payRedetermined(
+  c: ClaimCase,
+  d: EligibleDetermination,
+  period: ChildWorkflowHandle<typeof benefitPeriod>,
+  reason: string,
+  by: string,
+): Promise<EligibleDetermination['figures']> {
+  const f = d.figures;
+  c.state.paying = d.version;
+  await period.signal(changeEntitlement, {
+    version: d.version,
+    months: f.months,
+    endDate: f.endDate,
+    monthlyAmountFen: f.monthlyAmountFen,
+    reason,
+    by,
+  });
+  return f;
+}
+
+/**
+ * Art. 28, 38: the person's contribution record was corrected (three levels, workflows/record-correction.ts): the
+ * claim is determined again from the corrected record. A new version (with its explanation) that stays eligible
+ * changes what the period pays (months, end date, amount) and the person is told by SMS; the same facts make no new
+ * version and change nothing; a verdict no longer eligible is noted for a person to act on (Art. 42, 43).
+ */
+async function redetermineOnRecordCorrection(
+  c: ClaimCase,
+  k: ContributionsCorrected,
+  period: ChildWorkflowHandle<typeof benefitPeriod>,
+): Promise<void> {
+  const { note, tell } = c.life;
+  const d = await determine(c, 'record_correction', k.by.username);
+  if (d.version === c.state.paying) {
+    await note(`claim_redetermination_unchanged_${d.version}`, {
+      correctionNumber: k.correctionNumber,
+      determinationVersion: d.version,
+      article: 'Art. 38',
+    });
+    return;
+  }
+  if (d.verdict !== 'eligible') {
+    await note(`claim_redetermined_${d.version}`, {
+      correctionNumber: k.correctionNumber,
+      determinationVersion: d.version,
+      verdict: d.verdict,
+      applied: false,
+      article: 'Art. 38',
+    });
+    return;
+  }
+  const f = await payRedetermined(c, d, period, `缴费记录修改 ${k.correctionNumber}`, k.by.username);
+  await note(`claim_redetermined_${d.version}`, {
+    correctionNumber: k.correctionNumber,
+    determinationVersion: d.version,
+    determination: f,
+    article: 'Art. 28, 38',
+  });
+  await tell(
+    'claim_redetermined',
+    {
+      correctionNumber: k.correctionNumber,
+      contributionMonths: f.contributionMonths,
+      months: f.months,
+      monthlyAmountFen: f.monthlyAmountFen,
+      endDate: f.endDate,
+    },
+    `redetermined.${d.version}`,
+  );
 }
 
 /**

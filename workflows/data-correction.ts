@@ -21,7 +21,7 @@ import type { Activities } from '../activities';
 import { CASE_ACTIVITY } from './activity-options';
 import type { DataCorrectionStatus } from '../activities/data-correction';
 import { CASE_STATUS } from '../contracts/search-attributes';
-import { createTaskBoard } from './tasks';
+import { createTaskBoard, throughLevels } from './tasks';
 
 const acts = proxyActivities<Activities>(CASE_ACTIVITY);
 
@@ -48,57 +48,49 @@ export async function dataCorrection(input: DataCorrectionInput): Promise<DataCo
     });
     show('awaiting_review');
 
-    // 2. Review.
-    const review = await tasks.humanTask({
-      type: 'data_correction_review',
-      form: 'approval',
-      step: 'review',
-      role: 'reviewer',
-      agencyCode,
-      dueKey: 'task.dataCorrectionReview',
-    });
-    const reviewer = { userId: review.by.userId, username: review.by.username };
-    if (review.decision.decision === 'reject') {
+    // 2-3. Review, then approval by another person (the task primitive's levels refuse the reviewer: step approve
+    // after review); the review recorded before the approval opens.
+    const outcome = await throughLevels(
+      tasks,
+      [
+        {
+          type: 'data_correction_review',
+          step: 'review',
+          role: 'reviewer',
+          agencyCode,
+          dueKey: 'task.dataCorrectionReview',
+        },
+        {
+          type: 'data_correction_approval',
+          step: 'approve',
+          role: 'approver',
+          agencyCode: approvalAgencyCode,
+          dueKey: 'task.dataCorrectionApproval',
+        },
+      ],
+      async (level, by) => {
+        if (level.step !== 'review') return;
+        await acts.recordDataCorrectionStep({
+          caseNumber,
+          status: 'awaiting_approval',
+          event: 'data_correction_reviewed',
+          by: { userId: by.userId, username: by.username },
+          step: 'review',
+          at: iso(),
+        });
+        show('awaiting_approval');
+      },
+    );
+    const approver = { userId: outcome.by.userId, username: outcome.by.username };
+    if (outcome.decision === 'reject') {
+      const inReview = outcome.step === 'review';
       await acts.recordDataCorrectionStep({
         caseNumber,
         status: 'rejected',
-        event: 'data_correction_rejected_in_review',
-        by: reviewer,
-        step: 'review',
-        reasons: review.decision.reasons,
-        at: iso(),
-      });
-      show('rejected');
-      return 'rejected';
-    }
-    await acts.recordDataCorrectionStep({
-      caseNumber,
-      status: 'awaiting_approval',
-      event: 'data_correction_reviewed',
-      by: reviewer,
-      step: 'review',
-      at: iso(),
-    });
-    show('awaiting_approval');
-
-    // 3. Approval by another person (the primitive refuses the reviewer: step approve after review).
-    const approval = await tasks.humanTask({
-      type: 'data_correction_approval',
-      form: 'approval',
-      step: 'approve',
-      role: 'approver',
-      agencyCode: approvalAgencyCode,
-      dueKey: 'task.dataCorrectionApproval',
-    });
-    const approver = { userId: approval.by.userId, username: approval.by.username };
-    if (approval.decision.decision === 'reject') {
-      await acts.recordDataCorrectionStep({
-        caseNumber,
-        status: 'rejected',
-        event: 'data_correction_rejected_in_approval',
+        event: inReview ? 'data_correction_rejected_in_review' : 'data_correction_rejected_in_approval',
         by: approver,
-        step: 'approve',
-        reasons: approval.decision.reasons,
+        step: inReview ? 'review' : 'approve',
+        reasons: outcome.reasons,
         at: iso(),
       });
       show('rejected');

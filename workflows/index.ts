@@ -21,3 +21,4 @@ export { contributionSync, contributionReconciliation } from './contribution-syn
 export { backPayment } from './back-payment';
 export { taxRegisterPush } from './tax-register-push';
 export { refundRequestSync, refundCase } from './refunds';
+export { recordCorrection } from './record-correction';

@@ -46,7 +46,7 @@ import type { ObjectionInput, ObjectionStatus } from '../contracts/recovery';
 import { benefitPeriod } from './benefit-period';
 import { CASE_STATUS } from '../contracts/search-attributes';
 import { startChildCase } from './child-case';
-import { createTaskBoard } from './tasks';
+import { createTaskBoard, throughLevels } from './tasks';
 import { shanghaiDate } from '../domain/business-time';
 
 export type { AppliedCorrection };
@@ -148,24 +148,23 @@ export async function objectionReview(input: ObjectionInput): Promise<ObjectionS
       by: review.by.username,
       at: iso(),
     });
-    for (const [step, role, dueKey] of [
-      ['second_review', 'second_reviewer', 'task.claimSecondReview'],
-      ['approve', 'approver', 'task.claimApproval'],
-    ] as const) {
-      const level = await tasks.humanTask({
-        type: `record_correction_${step}`,
-        form: 'approval',
-        step,
-        role,
+    // The first level is the reviewer's conclusion; the other two go through the task primitive's levels.
+    return throughLevels(tasks, [
+      {
+        type: 'record_correction_second_review',
+        step: 'second_review',
+        role: 'second_reviewer',
         agencyCode,
-        dueKey,
-      });
-      if (level.decision.decision === 'reject') {
-        return { decision: 'reject', reasons: level.decision.reasons, by: level.by };
-      }
-      if (step === 'approve') return { decision: 'approve', by: level.by };
-    }
-    throw new Error('unreachable');
+        dueKey: 'task.claimSecondReview',
+      },
+      {
+        type: 'record_correction_approve',
+        step: 'approve',
+        role: 'approver',
+        agencyCode,
+        dueKey: 'task.claimApproval',
+      },
+    ]);
   }
 
   function correctionOf(c: Correct, correction: CorrectionToCarryOut['correction']) {

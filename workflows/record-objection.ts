@@ -8,8 +8,10 @@
  *   3. outcome    corrected (what was corrected) or explained (the record stands, with the explanation), recorded
  *                 with the audit entry; the person or employer told by SMS
  *
- * Contribution months themselves are corrected by the record correction of Art. 28 (issue 23); this case records
- * the outcome the clerk states.
+ * A contribution month found wrong ends here by opening the record correction of Art. 28 (the check names the
+ * change): its case (JFX-…) is opened with the dispute's materials as evidence and runs as this case's child, decided
+ * on its three levels; the dispute is corrected once it is opened (its timeline says which correction), and closes
+ * after it. Other parts of the record: the outcome the clerk states.
  */
 import { CancellationScope, isCancellation, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
@@ -17,6 +19,8 @@ import type { RecordObjectionInput, RecordObjectionOutcome } from '../contracts/
 import { CASE_ACTIVITY } from './activity-options';
 import { caseLife } from './kernel/case';
 import { createTaskBoard } from './tasks';
+import { startChildCase } from './child-case';
+import { recordCorrection } from './record-correction';
 
 const acts = proxyActivities<Activities>(CASE_ACTIVITY);
 
@@ -54,6 +58,27 @@ export async function recordObjection(input: RecordObjectionInput): Promise<Stat
       check.by.username,
     );
     await acts.notifyRecordObjector({ caseNumber, messageId: `${caseNumber}.outcome`, at: new Date().toISOString() });
+    // Art. 28: the month found wrong is corrected by its own case, this one's child (it closes after it).
+    if (d.decision === 'corrected' && d.contribution) {
+      const opened = await acts.openCorrectionFromObjection({
+        objectionNumber: caseNumber,
+        change: d.contribution,
+        reason: d.corrected,
+        by: { userId: check.by.userId, username: check.by.username },
+        at: check.at,
+      });
+      if ('caseNumber' in opened) {
+        const child = await startChildCase(recordCorrection, {
+          workflowId: opened.caseNumber,
+          caseType: 'contribution_correction',
+          agencyCode: opened.agencyCode,
+          status: 'awaiting_review',
+          args: [{ caseNumber: opened.caseNumber, agencyCode: opened.agencyCode }],
+          reuse: 'REJECT_DUPLICATE',
+        });
+        await child?.result().catch(() => undefined);
+      }
+    }
     return await life.finish();
   } catch (err) {
     if (isCancellation(err)) {

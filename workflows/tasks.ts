@@ -597,3 +597,32 @@ export function createTaskBoard(ctx: { caseNumber: string; workflowId: string; c
 }
 
 export type TaskBoard = ReturnType<typeof createTaskBoard>;
+
+/** One level of a case decided on levels (Art. 28, 65): its task, with the approval form. */
+export type DecisionLevel = Omit<TaskSpec<'approval'>, 'form'>;
+
+export type LevelsOutcome =
+  { decision: 'approve'; by: Actor } | { decision: 'reject'; step: TaskStep; reasons: string[]; by: Actor };
+
+/**
+ * 初审、复核、审批 (Art. 28, 65): the levels of one case decided in turn, each a task of this primitive, which refuses a
+ * person who did an incompatible earlier step of the case (岗位不相容, domain/tasks.ts INCOMPATIBLE_STEPS): three
+ * levels are three people. Stops at the first level that rejects; `passed` records each level that approved before
+ * the next opens. The one way a case goes through levels (the record correction, the objection's confirmation).
+ */
+export async function throughLevels(
+  board: Pick<TaskBoard, 'humanTask'>,
+  levels: readonly DecisionLevel[],
+  passed?: (level: DecisionLevel, by: Actor, index: number) => Promise<void>,
+): Promise<LevelsOutcome> {
+  let by: Actor | undefined;
+  for (const [i, level] of levels.entries()) {
+    const r = await board.humanTask({ ...level, form: 'approval' });
+    by = r.by;
+    if (r.decision.decision === 'reject')
+      return { decision: 'reject', step: level.step, reasons: r.decision.reasons, by };
+    await passed?.(level, r.by, i);
+  }
+  if (!by) throw new Error('throughLevels needs at least one level');
+  return { decision: 'approve', by };
+}

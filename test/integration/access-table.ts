@@ -218,6 +218,12 @@ export const ACCESS_TABLE: Record<string, AccessRule> = {
   'GET /monitoring/items': { roles: SUPERVISION },
   'GET /monitoring/rules': { roles: SUPERVISION },
   'POST /data-corrections': { roles: ['intake', 'reviewer', 'supervisor'] },
+  // Art. 28: the window receives a record correction; the window, its three levels, audit and supervision read it.
+  'POST /contribution-corrections': { roles: ['intake'] },
+  'GET /contribution-corrections/{caseNumber}': {
+    roles: ['intake', 'reviewer', 'second_reviewer', 'approver', 'auditor', 'supervisor'],
+    absent: true,
+  },
   // The register (Art. 8, 16-18): the employer's agent for its own employer, the window's intake clerk; staff in scope
   // read it. The test names no registered employer: `/employers/mine` is 404 for the agent, a register number of
   // another's (and of another agency's) is 404 in test/scenarios/register.test.ts.
