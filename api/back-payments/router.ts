@@ -31,7 +31,7 @@ import type { BackPaymentInput } from '../../contracts/back-payment';
 import { currentUser, requireRole } from '../auth/middleware';
 import type { AuthUser } from '../auth/service';
 import type { OpenApiRouteOptions } from '../calculations/router';
-import { CaseNumberParamSchema, IdempotencyKeySchema } from '../claims/schema';
+import { CaseNumberParamSchema, IdempotencyKeySchema, usccSchema } from '../claims/schema';
 import { ApiError, dependencyOutage, ErrorBodySchema, parseOr400 } from '../errors';
 import { assertChannel } from '../register/router';
 
@@ -40,16 +40,15 @@ const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, '须为费款所属期
 export const BackPaymentRequestSchema = z
   .strictObject({
     channel: z.enum(['online', 'window'], { error: '须为 online（网上）或 window（窗口）' }),
-    uscc: z
-      .string()
-      .regex(/^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$/, '须为18位统一社会信用代码')
-      .meta({ description: '统一社会信用代码 of the employer (the agent: its own)' }),
+    uscc: usccSchema('须为统一社会信用代码（GB 32100）').meta({
+      description: '统一社会信用代码 of the employer (the agent: its own)',
+    }),
     months: z
       .array(month)
       .min(1, '至少申请一个费款所属期')
       .max(60, '一次最多申请60个费款所属期')
       .refine((ms) => new Set(ms).size === ms.length, '费款所属期不能重复')
-      .meta({ description: 'The owed months to pay back (费款所属期)' }),
+      .meta({ description: 'The owed months to pay back (费款所属期), each once', uniqueItems: true }),
   })
   .meta({ id: 'BackPaymentRequest', description: 'Art. 26 补缴申请' });
 

@@ -53,7 +53,8 @@ export const MonthParamSchema = z.object({ month });
 
 export const IdParamSchema = z.object({ id: z.string().regex(/^[1-9]\d{0,17}$/, '须为列表中的编号') });
 export const ResolutionBodySchema = z.strictObject({
-  reason: z.string().trim().min(4, '须写明处理情况（至少4个字）').max(500),
+  // Not trimmed before the length rule: the document states it as it is checked (minLength and a written character).
+  reason: z.string().min(4, '须写明处理情况（至少4个字）').max(500).regex(/\S/, '须写明处理情况'),
 });
 
 /**

@@ -41,9 +41,10 @@ import type { AuthUser } from '../auth/service';
 import type { OpenApiRouteOptions } from '../calculations/router';
 import { IdempotencyKeySchema } from '../claims/schema';
 import { CONTRIBUTION_CLERKS } from '../contributions/router';
-import { ApiError, dependencyOutage, ErrorBodySchema, parseOr400, validationError } from '../errors';
+import { ApiError, dependencyOutage, ErrorBodySchema, parseOr400 } from '../errors';
 import { FORMAT } from '../formats';
 import { maskName } from '../cases/views';
+import { writtenAtLeast } from '../../domain/written-text';
 
 /** Who sees the refunds of their agency's scope: every post but the system administrator (Art. 94). */
 export const REFUND_READERS = STAFF_ROLES.filter((r) => r !== 'administrator');
@@ -76,28 +77,26 @@ export const RefundApplicationSchema = z
       .regex(/^\d{14}$/, '单位编号须为14位数字')
       .optional()
       .meta({ description: '单位编号 (window: required; online: the agent’s own employer)' }),
-    reason: z.string().trim().min(2, '请填写退费原因').max(500, '退费原因不超过500字'),
+    reason: z
+      .string()
+      .regex(writtenAtLeast(2), { error: '请填写退费原因', abort: true })
+      .trim()
+      .min(2, '请填写退费原因')
+      .max(500, '退费原因不超过500字'),
     items: z
       .array(
         z.strictObject({
           idNumber,
-          months: z.array(month).min(1, '请至少选择一个费款所属期').max(36, '一次最多申请36个月'),
+          months: z
+            .array(month)
+            .min(1, '请至少选择一个费款所属期')
+            .max(36, '一次最多申请36个月')
+            .refine((ms) => new Set(ms).size === ms.length, '费款所属期不能重复')
+            .meta({ uniqueItems: true }),
         }),
       )
       .min(1, '请至少填写一名退费人员')
       .max(100, '一次最多申请100名退费人员'),
-  })
-  .superRefine((b, ctx) => {
-    const seen = new Set<string>();
-    b.items.forEach((i, n) => {
-      if (seen.has(i.idNumber)) {
-        ctx.addIssue({ code: 'custom', path: ['items', n, 'idNumber'], message: '同一人员只填写一次，所属期写在一起' });
-      }
-      seen.add(i.idNumber);
-      if (new Set(i.months).size !== i.months.length) {
-        ctx.addIssue({ code: 'custom', path: ['items', n, 'months'], message: '费款所属期不能重复' });
-      }
-    });
   })
   .meta({ id: 'RefundApplication', description: '个别人员退费申请 (Art. 27)' });
 
@@ -172,7 +171,10 @@ export function refundsRouter(deps: RefundsDeps): Router {
       ]);
     }
     if (!b.registerNumber) {
-      throw validationError([{ path: 'registerNumber', message: '窗口受理须填写单位编号' }]);
+      // What channel and registerNumber say together: 422, not 400 (the document states each field alone).
+      throw new ApiError(422, 'register_number_required', '窗口受理须填写单位编号', [
+        { path: 'registerNumber', message: '窗口受理须填写单位编号' },
+      ]);
     }
     const e = await db.employer.findUnique({ where: { registerNumber: b.registerNumber } });
     if (!e || !e.agencyCode.startsWith(agencyScopePrefix(user.agencyCode))) {
@@ -215,6 +217,13 @@ export function refundsRouter(deps: RefundsDeps): Router {
     const user = currentUser(req);
     const key = parseOr400(IdempotencyKeySchema, req.get('Idempotency-Key') ?? undefined, 'headers.Idempotency-Key');
     const b = parseOr400(RefundApplicationSchema, req.body);
+    // One item per person (the document cannot say it of one field of the items: 422, not 400).
+    const twice = b.items.findIndex((i, n) => b.items.findIndex((j) => j.idNumber === i.idNumber) !== n);
+    if (twice >= 0) {
+      throw new ApiError(422, 'person_repeated', '同一人员只填写一次，所属期写在一起', [
+        { path: `items.${twice}.idNumber`, message: '同一人员只填写一次，所属期写在一起' },
+      ]);
+    }
     const requestKey = key ? createHash('sha256').update(`user:${user.id}|${key}`).digest('hex') : null;
     const fingerprint = createHash('sha256').update(canonicalJson(b)).digest('hex');
     if (requestKey) {

@@ -48,7 +48,8 @@ export async function fuzzEnvironment(opts: { withCases?: boolean } = {}): Promi
     temporalAddress: inject('devServerAddress'),
     taskQueue,
     recordWaitMs: 200,
-    ...(sources ? { sms: sources.sms } : {}),
+    // The tax platform too: an intake clerk's back payment or refund reaches its core, not a 503 of a missing source.
+    ...(sources ? { sms: sources.sms, tax: sources.tax } : {}),
   });
   const all = await userWithToken(tdb.db, api.url, {
     username: 'fuzz.all',
