@@ -15,6 +15,7 @@ import { assertAgencyScope, currentUser, requireRole } from '../auth/middleware'
 import { createUser, hashPassword, issueServiceToken } from '../auth/service';
 import { StaffUserSchema } from '../auth/router';
 import { accountLocks, clearAccount } from '../auth/throttle';
+import { writtenAtLeast } from '../../domain/written-text';
 
 const password = z.string().min(12, '至少12个字符').max(256);
 const roles = z.array(z.enum(ROLES)).min(1, '须至少有一个岗位').max(ROLES.length);
@@ -28,7 +29,7 @@ export const CreateUserSchema = z
       .string()
       .trim()
       .regex(/^[a-z0-9._-]{3,64}$/, '须为3至64位 a-z 0-9 . _ -'),
-    displayName: z.string().trim().min(1).max(64),
+    displayName: z.string().regex(writtenAtLeast(1), { error: '不能只填空白', abort: true }).trim().min(1).max(64),
     agencyCode,
     roles,
     password,
@@ -59,24 +60,47 @@ export const CreateUserSchema = z
 
 export const UpdateUserSchema = z
   .strictObject({
-    displayName: z.string().trim().min(1).max(64).optional(),
+    displayName: z
+      .string()
+      .regex(writtenAtLeast(1), { error: '不能只填空白', abort: true })
+      .trim()
+      .min(1)
+      .max(64)
+      .optional(),
     agencyCode: agencyCode.optional(),
     roles: roles.optional(),
     active: z.boolean().optional(),
     password: password.optional(),
-    reason: z.string().trim().min(2, '须说明理由').max(500),
+    reason: z
+      .string()
+      .regex(writtenAtLeast(2), { error: '须说明理由', abort: true })
+      .trim()
+      .min(2, '须说明理由')
+      .max(500),
   })
   .meta({ id: 'UpdateUser' });
 
 export const IssueTokenSchema = z
   .strictObject({
     days: z.number().int().min(1).max(730).meta({ description: 'How long the token is valid' }),
-    reason: z.string().trim().min(2, '须说明理由').max(500),
+    reason: z
+      .string()
+      .regex(writtenAtLeast(2), { error: '须说明理由', abort: true })
+      .trim()
+      .min(2, '须说明理由')
+      .max(500),
   })
   .meta({ id: 'IssueToken', description: 'A bearer token for a machine client (online channel, kiosk)' });
 
 export const UnlockUserSchema = z
-  .strictObject({ reason: z.string().trim().min(2, '须说明理由').max(500) })
+  .strictObject({
+    reason: z
+      .string()
+      .regex(writtenAtLeast(2), { error: '须说明理由', abort: true })
+      .trim()
+      .min(2, '须说明理由')
+      .max(500),
+  })
   .meta({ id: 'UnlockUser', description: 'Art. 95: why the account is unlocked (audited)' });
 
 const SignInLockSchema = z

@@ -20,6 +20,7 @@ import {
   type RuleBroken,
 } from '../../domain/plausibility';
 import { FORMAT, ID_DOCUMENT_VARIANTS } from '../formats';
+import { writtenAtLeast } from '../../domain/written-text';
 
 export const IdTypeSchema = z.enum(IDENTITY_DOCUMENT_KINDS).meta({
   description: 'Art. 96 身份证件: 居民身份证, 社会保障卡, 港澳台居民居住证, 外国人永久居留身份证, 中国护照, 外国护照',
@@ -85,7 +86,13 @@ export const paymentAccount = <E extends z.ZodRawShape>(extra: E) =>
   z.discriminatedUnion('method', [
     z.strictObject({
       method: z.literal('social_security_card').meta({ description: 'Art. 39: social security card first' }),
-      bankName: z.string().trim().min(1).max(64).optional(),
+      bankName: z
+        .string()
+        .regex(writtenAtLeast(1), { error: '不能只填空白', abort: true })
+        .trim()
+        .min(1)
+        .max(64)
+        .optional(),
       accountNumber: z
         .string()
         .trim()

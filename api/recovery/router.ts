@@ -49,6 +49,7 @@ import { CaseNumberParamSchema } from '../claims/schema';
 import { missingDecision, objectorsOf, SUBJECT_LABELS } from './objection-rules';
 import { ApiError, dependencyOutage, ErrorBodySchema, parseOr400 } from '../errors';
 import { caseCommands } from '../case-commands';
+import { writtenAtLeast } from '../../domain/written-text';
 
 const isoDateField = z.iso.date({ message: '须为日期，格式 YYYY-MM-DD' });
 
@@ -67,12 +68,17 @@ export const ObjectionRequestSchema = z
           'Who objects: the person or employer the decision concerns. Default: the caller (a person signed in, an ' +
           'employer agent); staff filing at the window: the person, or the employer of a job-retention refund',
       }),
-    grounds: z.string().trim().min(4, '须说明决定有何错误').max(2000),
+    grounds: z
+      .string()
+      .regex(writtenAtLeast(4), { error: '须说明决定有何错误', abort: true })
+      .trim()
+      .min(4, '须说明决定有何错误')
+      .max(2000),
     evidence: z
       .array(
         z.strictObject({
-          kind: z.string().trim().min(1).max(48),
-          title: z.string().trim().min(1).max(200),
+          kind: z.string().regex(writtenAtLeast(1), { error: '不能只填空白', abort: true }).trim().min(1).max(48),
+          title: z.string().regex(writtenAtLeast(1), { error: '不能只填空白', abort: true }).trim().min(1).max(200),
           pages: z.number().int().min(1).max(999).optional(),
           receivedOn: isoDateField.optional(),
         }),
@@ -97,7 +103,12 @@ export const StartRecoverySchema = z
       )
       .optional()
       .meta({ description: "The period's stop (needed when more than one is in force)" }),
-    reason: z.string().trim().min(2, '须说明停发情形是如何发现的').max(500),
+    reason: z
+      .string()
+      .regex(writtenAtLeast(2), { error: '须说明停发情形是如何发现的', abort: true })
+      .trim()
+      .min(2, '须说明停发情形是如何发现的')
+      .max(500),
   })
   .meta({ id: 'StartRecovery' });
 
@@ -122,8 +133,20 @@ export const DeliverySchema = z
     method: z.enum(DELIVERY_METHODS),
     deliveredOn: isoDateField,
     proof: z.strictObject({
-      reference: z.string().trim().min(1).max(64).optional(),
-      receivedBy: z.string().trim().min(1).max(64).optional(),
+      reference: z
+        .string()
+        .regex(writtenAtLeast(1), { error: '不能只填空白', abort: true })
+        .trim()
+        .min(1)
+        .max(64)
+        .optional(),
+      receivedBy: z
+        .string()
+        .regex(writtenAtLeast(1), { error: '不能只填空白', abort: true })
+        .trim()
+        .min(1)
+        .max(64)
+        .optional(),
       note: z.string().trim().max(500).optional(),
     }),
   })
@@ -143,7 +166,12 @@ export const RepaymentSchema = z
   .strictObject({
     amountFen: z.number().int('须为整数（单位：分）').positive('须大于0'),
     receivedOn: isoDateField,
-    reference: z.string().trim().min(1, '须填写银行回单号').max(64),
+    reference: z
+      .string()
+      .regex(writtenAtLeast(1), { error: '须填写银行回单号', abort: true })
+      .trim()
+      .min(1, '须填写银行回单号')
+      .max(64),
   })
   .meta({ id: 'Repayment' });
 

@@ -17,6 +17,7 @@ import {
 import { disagreementsWithIdNumber } from '../../domain/register/persons';
 import { FORMAT } from '../formats';
 import { personName } from '../claims/schema';
+import { writtenAtLeast } from '../../domain/written-text';
 
 const isoDate = z.iso.date({ message: '须为日期，格式 YYYY-MM-DD' });
 const channel = z.enum(['online', 'window']).meta({ description: 'Art. 8: 网上服务平台 (agent) or 经办窗口 (clerk)' });
@@ -33,7 +34,13 @@ const idNumber = z
   .meta({ format: FORMAT.mainlandId, description: 'GB 11643 公民身份号码 with its check character' });
 
 const mobile = z.string().trim().regex(MAINLAND_MOBILE_PATTERN, '联系方式须为11位大陆手机号码（1[3-9]开头）');
-const place = (label: string) => z.string().trim().min(4, `请填写完整的${label}`).max(200);
+const place = (label: string) =>
+  z
+    .string()
+    .regex(writtenAtLeast(4), { error: `请填写完整的${label}`, abort: true })
+    .trim()
+    .min(4, `请填写完整的${label}`)
+    .max(200);
 
 /** The declared sex and birth date must be what the ID number says (Art. 19). */
 function agreeWithIdNumber(

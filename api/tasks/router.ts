@@ -31,6 +31,7 @@ import { ApiError, parseOr400 } from '../errors';
 import { caseCommands, PENDING } from '../case-commands';
 import { refusalRule } from '../../contracts/refusals';
 import { cursorOf, worklistQuery, type WorklistRow } from './worklist-sql';
+import { writtenAtLeast } from '../../domain/written-text';
 
 const isoDate = z.iso.date({ message: '须为日期，格式 YYYY-MM-DD' });
 
@@ -59,16 +60,31 @@ export const CompleteTaskBodySchema = z
   .strictObject({ form: z.unknown() })
   .meta({ id: 'CompleteTask', required: ['form'] });
 export const CommentBodySchema = z
-  .strictObject({ text: z.string().trim().min(1).max(2000) })
+  .strictObject({
+    text: z.string().regex(writtenAtLeast(1), { error: '不能只填空白', abort: true }).trim().min(1).max(2000),
+  })
   .meta({ id: 'TaskComment' });
 export const ReassignBodySchema = z
-  .strictObject({ assigneeId: z.uuid('须为用户编号'), reason: z.string().trim().min(2, '须说明理由').max(500) })
+  .strictObject({
+    assigneeId: z.uuid('须为用户编号'),
+    reason: z
+      .string()
+      .regex(writtenAtLeast(2), { error: '须说明理由', abort: true })
+      .trim()
+      .min(2, '须说明理由')
+      .max(500),
+  })
   .meta({ id: 'ReassignTask' });
 export const ExtendBodySchema = z
   .strictObject({
     amount: z.number().int().min(1).max(60),
     unit: z.enum(['workdays', 'days']),
-    reason: z.string().trim().min(2, '须说明理由').max(500),
+    reason: z
+      .string()
+      .regex(writtenAtLeast(2), { error: '须说明理由', abort: true })
+      .trim()
+      .min(2, '须说明理由')
+      .max(500),
   })
   .meta({ id: 'ExtendTask' });
 

@@ -19,6 +19,7 @@ import { calculateOverpayment, PAYMENT_KINDS, type OverpaymentInput } from './ov
 import { calculatePriceSubsidy, type PriceSubsidyInput } from './price-subsidy';
 import { calculateSkillSubsidy, type SkillSubsidyInput } from './skill-subsidy';
 import { calculateSurvivorBenefits, type SurvivorBenefitInput } from './survivor-benefits';
+import { writtenAtLeast } from '../written-text';
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Type tests: the inferred type of a schema must be exactly the calculator's input type (arrays made mutable, since
@@ -73,7 +74,12 @@ const basisPoints = z.number({ error: BP_MESSAGE }).int(BP_MESSAGE);
 const flag = z.boolean({ error: '须为 true 或 false' });
 
 const text = (max: number) =>
-  z.string({ error: '须为文本' }).trim().min(1, '不能为空').max(max, `不得超过${max}个字符`);
+  z
+    .string({ error: '须为文本' })
+    .regex(writtenAtLeast(1), { error: '不能为空', abort: true })
+    .trim()
+    .min(1, '不能为空')
+    .max(max, `不得超过${max}个字符`);
 
 const SIX_DIGITS = /^\d{6}$/;
 const divisionCode = z
