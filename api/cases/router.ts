@@ -25,6 +25,7 @@ import { stopsAndRecoveriesOf } from '../../lib/period-stops';
 import { eventsForParty } from './party-view';
 import { nextPaymentOf } from '../../contracts/pay-day';
 import type { AmountChange } from '../../domain/period-amounts';
+import { writtenAtLeast } from '../../domain/written-text';
 
 export interface CasesDeps {
   db: Db;
@@ -255,8 +256,14 @@ export const CaseSearchSchema = z
       .toUpperCase()
       .regex(/^[0-9A-Z]{5,32}$/, '须为证件号码（5至32位数字或大写字母）')
       .optional(),
-    name: z.string().trim().min(1, '不能为空').max(50, '不能超过50个字符').optional(),
-    page: z.number().int('须为整数').min(1, '须不小于1').default(1),
+    name: z
+      .string()
+      .regex(writtenAtLeast(1), { error: '不能为空', abort: true })
+      .trim()
+      .min(1, '不能为空')
+      .max(50, '不能超过50个字符')
+      .optional(),
+    page: z.number().int('须为整数').min(1, '须不小于1').max(10_000, '不能大于10000').default(1),
     pageSize: z.number().int('须为整数').min(1, '须不小于1').max(50, '不能大于50').default(20),
   })
   .meta({

@@ -33,10 +33,10 @@ import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from '../../contracts/search-attr
 import { currentUser, requireRole } from '../auth/middleware';
 import type { OpenApiRouteOptions } from '../calculations/router';
 import { ApiError, dependencyOutage, ErrorBodySchema, parseOr400, validationError } from '../errors';
-import { addBroken } from '../claims/schema';
 import { openCase } from '../../lib/case-store';
 import { FORMAT } from '../formats';
 import { MAINLAND_MOBILE_PATTERN } from '../../domain/identity';
+import { writtenAtLeast } from '../../domain/written-text';
 
 /** Who may ask for a correction; reviewers and approvers then decide (and the requester's role is not enough). */
 export const CORRECTION_REQUESTERS = ['intake', 'reviewer', 'supervisor'] as const;
@@ -49,12 +49,18 @@ export const DataCorrectionRequestSchema = z
     caseNumber: z.string().regex(CASE_NUMBER_PATTERN, '须为案件编号，如 SYJ-2026-210100-7K3M9Q2XHD'),
     field: z.string().min(1).max(32).meta({ description: 'e.g. phone, accountNumber, bankName, name' }),
     oldValue: z.string().max(200).meta({ description: 'The value on record now (checked)' }),
-    newValue: z.string().trim().min(1, '不能为空').max(200),
-    reason: z.string().trim().min(4, '须说明为何不能通过正常业务流程更正（第九十三条）').max(1000),
-  })
-  .superRefine((b, ctx) => {
-    // A corrected name is still a name (Art. 96; domain/plausibility.ts).
-    if (b.field === 'name') addBroken(ctx, ['newValue'], personNameProblem(b.newValue));
+    newValue: z
+      .string()
+      .regex(writtenAtLeast(1), { error: '不能为空', abort: true })
+      .trim()
+      .min(1, '不能为空')
+      .max(200),
+    reason: z
+      .string()
+      .regex(writtenAtLeast(4), { error: '须说明为何不能通过正常业务流程更正（第九十三条）', abort: true })
+      .trim()
+      .min(4, '须说明为何不能通过正常业务流程更正（第九十三条）')
+      .max(1000),
   })
   .meta({
     id: 'DataCorrectionRequest',
@@ -91,6 +97,14 @@ export function dataCorrectionsRouter(deps: {
   router.post('/data-corrections', requireRole(...CORRECTION_REQUESTERS), async (req, res) => {
     const user = currentUser(req);
     const b = parseOr400(DataCorrectionRequestSchema, req.body);
+    // A corrected name is still a name (Art. 96; domain/plausibility.ts): what field and newValue say together, 422
+    // (the document states it per field in its oneOf).
+    const notAName = b.field === 'name' ? personNameProblem(b.newValue) : null;
+    if (notAName) {
+      throw new ApiError(422, 'new_value_implausible', notAName.message, [
+        { path: 'newValue', message: notAName.message, rule: notAName.code },
+      ]);
+    }
     const today = businessDateOf(now());
     const rule = correctionRule(await deps.policy.current(), b.entity, b.field, today);
     if (!rule.ok) {
@@ -236,7 +250,7 @@ export function registerDataCorrectionsOpenApi(registry: OpenAPIRegistry, option
       },
       400: error('Not valid; a field the system cannot correct is named in `field` with the allowed ones'),
       422: error(
-        'field_not_correctable: the policy in force does not allow correcting the field (Art. 93); no_change: newValue is oldValue',
+        'field_not_correctable: the policy in force does not allow correcting the field (Art. 93); no_change: newValue is oldValue; new_value_implausible: a corrected name that is not a name (Art. 96)',
       ),
       403: error('Not a clerk who may request corrections'),
       404: error('No such record in your agency scope'),
