@@ -36,12 +36,12 @@ import { openCase } from '../../lib/case-store';
 import { contributionRecordsOf } from '../../activities/contributions';
 import { correctionRow, currentRecord } from '../../activities/contribution-correction';
 import type { RecordCorrectionInput } from '../../contracts/record-correction';
-import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from '../../contracts/search-attributes';
 import { currentUser, requireRole } from '../auth/middleware';
 import type { OpenApiRouteOptions } from '../calculations/router';
-import { ApiError, dependencyOutage, ErrorBodySchema, parseOr400 } from '../errors';
+import { ApiError, ErrorBodySchema, parseOr400 } from '../errors';
 import { IdempotencyKeySchema } from '../claims/schema';
 import { FORMAT } from '../formats';
+import { startCaseOrTakeBack } from '../case-start';
 
 /** Art. 28: the application is received at the window (经办窗口受理). */
 export const CORRECTION_APPLICANTS = ['intake'] as const;
@@ -195,26 +195,26 @@ export function contributionCorrectionsRouter(deps: {
       });
     });
     const input: RecordCorrectionInput = { caseNumber, agencyCode: person.agencyCode };
-    try {
-      await deps.temporal.workflow.start('recordCorrection', {
-        workflowId: caseNumber,
+    // Nothing half-written: without its workflow the application is taken back.
+    await startCaseOrTakeBack(
+      deps.temporal,
+      {
+        workflowType: 'recordCorrection',
+        caseNumber,
         taskQueue: deps.taskQueue,
         args: [input],
-        typedSearchAttributes: [
-          { key: CASE_TYPE, value: 'contribution_correction' },
-          { key: AGENCY_CODE, value: person.agencyCode },
-          { key: CASE_STATUS, value: 'awaiting_review' },
-        ],
-      });
-    } catch (err) {
-      // Nothing half-written: without its workflow the application is taken back.
-      await db.$transaction([
-        db.contributionCorrection.delete({ where: { caseNumber } }),
-        db.caseEvent.deleteMany({ where: { caseNumber } }),
-        db.case.delete({ where: { caseNumber } }),
-      ]);
-      throw dependencyOutage(err) ?? err;
-    }
+        caseType: 'contribution_correction',
+        agencyCode: person.agencyCode,
+        status: 'awaiting_review',
+      },
+      async () => {
+        await db.$transaction([
+          db.contributionCorrection.delete({ where: { caseNumber } }),
+          db.caseEvent.deleteMany({ where: { caseNumber } }),
+          db.case.delete({ where: { caseNumber } }),
+        ]);
+      },
+    );
     res.location(`/contribution-corrections/${caseNumber}`);
     res.status(201).json({ caseNumber, status: 'awaiting_review' });
   });

@@ -28,15 +28,14 @@ import {
 } from '../../domain/monitoring';
 import type { PolicyStore } from '../../lib/policy-store';
 import type { Db } from '../../lib/db';
-import { dataCorrection } from '../../workflows/data-correction';
-import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from '../../contracts/search-attributes';
 import { currentUser, requireRole } from '../auth/middleware';
 import type { OpenApiRouteOptions } from '../calculations/router';
-import { ApiError, dependencyOutage, ErrorBodySchema, parseOr400, validationError } from '../errors';
+import { ApiError, ErrorBodySchema, parseOr400, validationError } from '../errors';
 import { openCase } from '../../lib/case-store';
 import { FORMAT } from '../formats';
 import { MAINLAND_MOBILE_PATTERN } from '../../domain/identity';
 import { writtenAtLeast } from '../../domain/written-text';
+import { startCaseOrTakeBack } from '../case-start';
 
 /** Who may ask for a correction; reviewers and approvers then decide (and the requester's role is not enough). */
 export const CORRECTION_REQUESTERS = ['intake', 'reviewer', 'supervisor'] as const;
@@ -175,25 +174,25 @@ export function dataCorrectionsRouter(deps: {
         },
       });
     });
-    try {
-      await deps.temporal.workflow.start(dataCorrection, {
-        workflowId: caseNumber,
+    // Nothing half-written: without its workflow the request is removed again.
+    await startCaseOrTakeBack(
+      deps.temporal,
+      {
+        workflowType: 'dataCorrection',
+        caseNumber,
         taskQueue: deps.taskQueue,
         args: [{ caseNumber, agencyCode, approvalAgencyCode }],
-        typedSearchAttributes: [
-          { key: CASE_TYPE, value: 'data_correction' },
-          { key: AGENCY_CODE, value: agencyCode },
-          { key: CASE_STATUS, value: 'received' },
-        ],
-      });
-    } catch (err) {
-      // Nothing half-written: without its workflow the request is removed again.
-      await db.$transaction([
-        db.dataCorrection.delete({ where: { caseNumber } }),
-        db.case.delete({ where: { caseNumber } }),
-      ]);
-      throw dependencyOutage(err) ?? err;
-    }
+        caseType: 'data_correction',
+        agencyCode: agencyCode,
+        status: 'received',
+      },
+      async () => {
+        await db.$transaction([
+          db.dataCorrection.delete({ where: { caseNumber } }),
+          db.case.delete({ where: { caseNumber } }),
+        ]);
+      },
+    );
     res.location(`/data-corrections/${caseNumber}`);
     res.status(201).json({ caseNumber, status: 'awaiting_review', approvalAgencyCode });
   });

@@ -41,11 +41,10 @@ import { PERSON_SEARCH_ROLES, STAFF_ROLES } from '../../domain/access';
 import { businessDateOf } from '../../domain/calendar';
 import { formatCaseNumber, serialFromBytes, CASE_NUMBER_PATTERN } from '../../domain/case-number';
 import type { RecordObjectionInput } from '../../contracts/record-objection';
-import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from '../../contracts/search-attributes';
 import { SourceError } from '../../integrations/errors';
 import { currentApplicant, currentUser } from '../auth/middleware';
 import type { AuthUser } from '../auth/service';
-import { ApiError, dependencyOutage, parseOr400, validationError } from '../errors';
+import { ApiError, parseOr400, validationError } from '../errors';
 import { IdempotencyKeySchema } from '../claims/schema';
 import { CASE_STATUS_LABELS } from '../cases/router';
 import {
@@ -56,6 +55,7 @@ import {
   StaffLookQuerySchema,
   VerificationCodeParamSchema,
 } from './schema';
+import { startCaseOrTakeBack } from '../case-start';
 
 export interface RecordsDeps {
   db: Db;
@@ -536,26 +536,26 @@ export function recordsRouter(deps: RecordsDeps): Router {
       });
     });
     const input: RecordObjectionInput = { caseNumber, agencyCode };
-    try {
-      await deps.temporal.workflow.start('recordObjection', {
-        workflowId: caseNumber,
+    // Nothing half-written: without its workflow the objection is taken back.
+    await startCaseOrTakeBack(
+      deps.temporal,
+      {
+        workflowType: 'recordObjection',
+        caseNumber,
         taskQueue: deps.taskQueue,
         args: [input],
-        typedSearchAttributes: [
-          { key: CASE_TYPE, value: 'record_objection' },
-          { key: AGENCY_CODE, value: agencyCode },
-          { key: CASE_STATUS, value: 'awaiting_check' },
-        ],
-      });
-    } catch (err) {
-      // Nothing half-written: without its workflow the objection is taken back.
-      await deps.db.$transaction([
-        deps.db.recordObjection.delete({ where: { caseNumber } }),
-        deps.db.caseEvent.deleteMany({ where: { caseNumber } }),
-        deps.db.case.delete({ where: { caseNumber } }),
-      ]);
-      throw dependencyOutage(err) ?? err;
-    }
+        caseType: 'record_objection',
+        agencyCode: agencyCode,
+        status: 'awaiting_check',
+      },
+      async () => {
+        await deps.db.$transaction([
+          deps.db.recordObjection.delete({ where: { caseNumber } }),
+          deps.db.caseEvent.deleteMany({ where: { caseNumber } }),
+          deps.db.case.delete({ where: { caseNumber } }),
+        ]);
+      },
+    );
     res.location(`/records/objections/${caseNumber}`);
     res.status(201).json({ caseNumber, status: 'awaiting_check' });
   });

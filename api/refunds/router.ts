@@ -31,7 +31,7 @@ import { businessDateOf } from '../../domain/calendar';
 import { CASE_NUMBER_PATTERN, formatCaseNumber, serialFromBytes } from '../../domain/case-number';
 import { isValidResidentIdNumber, maskIdNumber } from '../../domain/identity';
 import { formatYuanCn } from '../../domain/money';
-import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from '../../contracts/search-attributes';
+import { AGENCY_CODE, CASE_TYPE } from '../../contracts/search-attributes';
 import type { RefundCaseInput } from '../../workflows/refunds';
 import { refreshedContributionsOf } from '../../activities/contributions';
 import type { TaxClient } from '../../integrations/tax';
@@ -45,6 +45,7 @@ import { ApiError, dependencyOutage, ErrorBodySchema, parseOr400 } from '../erro
 import { FORMAT } from '../formats';
 import { maskName } from '../cases/views';
 import { writtenAtLeast } from '../../domain/written-text';
+import { startCaseOrTakeBack } from '../case-start';
 
 /** Who sees the refunds of their agency's scope: every post but the system administrator (Art. 94). */
 export const REFUND_READERS = STAFF_ROLES.filter((r) => r !== 'administrator');
@@ -346,22 +347,20 @@ export function refundsRouter(deps: RefundsDeps): Router {
       { maxWait: 10_000, timeout: 20_000 },
     );
     const input: RefundCaseInput = { caseNumber, agencyCode: e.agencyCode, kind: 'individual' };
-    try {
-      await deps.temporal.workflow.start('refundCase', {
-        workflowId: caseNumber,
+    // Nothing half-written: without its workflow the application is removed again.
+    await startCaseOrTakeBack(
+      deps.temporal,
+      {
+        workflowType: 'refundCase',
+        caseNumber,
         taskQueue: deps.taskQueue,
         args: [input],
-        typedSearchAttributes: [
-          { key: CASE_TYPE, value: 'refund' },
-          { key: AGENCY_CODE, value: e.agencyCode },
-          { key: CASE_STATUS, value: 'checking' },
-        ],
-      });
-    } catch (err) {
-      // Nothing half-written: without its workflow the application is removed again.
-      await db.case.delete({ where: { caseNumber } });
-      throw dependencyOutage(err) ?? err;
-    }
+        caseType: 'refund',
+        agencyCode: e.agencyCode,
+        status: 'checking',
+      },
+      () => db.case.delete({ where: { caseNumber } }),
+    );
     const c = await db.refundCase.findUniqueOrThrow({ where: { caseNumber } });
     res.location(`/refunds/${caseNumber}`);
     res.status(201).json(summary(c));

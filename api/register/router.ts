@@ -54,7 +54,6 @@ import {
   type EmployerChangeInput,
   type EmployerRegistrationInput,
 } from '../../contracts/register';
-import { AGENCY_CODE, CASE_STATUS, CASE_TYPE } from '../../contracts/search-attributes';
 import { assertAgencyScope, currentUser, requireRole } from '../auth/middleware';
 import type { AuthUser } from '../auth/service';
 import { openCase } from '../../lib/case-store';
@@ -72,6 +71,7 @@ import {
   type EmployerRegistration,
   type EmployerSelfServiceChange,
 } from './schema';
+import { startCaseOrTakeBack } from '../case-start';
 
 export interface RegisterDeps {
   db: Db;
@@ -565,25 +565,25 @@ export function registerRouter(deps: RegisterDeps): Router {
       });
     });
     const input: EmployerChangeInput = { caseNumber, agencyCode: e.agencyCode };
-    try {
-      await deps.temporal.workflow.start('employerChange', {
-        workflowId: caseNumber,
+    // Nothing half-written: without its workflow the request is removed again.
+    await startCaseOrTakeBack(
+      deps.temporal,
+      {
+        workflowType: 'employerChange',
+        caseNumber,
         taskQueue: deps.taskQueue,
         args: [input],
-        typedSearchAttributes: [
-          { key: CASE_TYPE, value: 'employer_change' },
-          { key: AGENCY_CODE, value: e.agencyCode },
-          { key: CASE_STATUS, value: 'received' },
-        ],
-      });
-    } catch (err) {
-      // Nothing half-written: without its workflow the request is removed again.
-      await deps.db.$transaction([
-        deps.db.employerChangeRequest.delete({ where: { caseNumber } }),
-        deps.db.case.delete({ where: { caseNumber } }),
-      ]);
-      throw dependencyOutage(err) ?? err;
-    }
+        caseType: 'employer_change',
+        agencyCode: e.agencyCode,
+        status: 'received',
+      },
+      async () => {
+        await deps.db.$transaction([
+          deps.db.employerChangeRequest.delete({ where: { caseNumber } }),
+          deps.db.case.delete({ where: { caseNumber } }),
+        ]);
+      },
+    );
     res.location(`/cases/${caseNumber}`);
     res.status(201).json({ caseNumber, status: 'awaiting_review', items, dueOn: dueDate, lateByDays });
   });
