@@ -647,17 +647,33 @@ async function main() {
       target: 'p95 ≤ 50 ms, ratio ≤ 2',
     };
     const supervisor = await signIn('bench-supervisor', AGENCY, ['supervisor']);
-    const stuckTimes: number[] = [];
-    let counts: unknown = null;
-    for (let i = 0; i < 5; i++) {
+    // The overdue tasks alone, and the page's default view (every reason: overdue tasks, idle cases, failing
+    // activities and workflow tasks), 50 requests each, alternating.
+    const stuckViews = { overdue: '?reason=task_overdue', all: '' };
+    const stuckTimes = { overdue: [] as number[], all: [] as number[] };
+    const counts: Record<string, unknown> = {};
+    for (let i = 0; i < 100; i++) {
+      const view = i % 2 ? 'all' : 'overdue';
       const a = performance.now();
-      const r = await fetch(`${api}/supervision/stuck?reason=task_overdue`, { headers: { authorization: supervisor } });
+      const r = await fetch(`${api}/supervision/stuck${stuckViews[view]}`, { headers: { authorization: supervisor } });
       const json = (await r.json()) as { total: number; counts: unknown };
-      stuckTimes.push(performance.now() - a);
-      counts = { total: json.total, ...(json.counts as object) };
+      stuckTimes[view].push(performance.now() - a);
+      counts[view] = { total: json.total, ...(json.counts as object) };
     }
     bar.increment();
-    results.stuckView = { openCases: c, tasks: t, ms: stat(stuckTimes), counts };
+    const stuckStat = (xs: number[]) => {
+      const { p50, p95 } = stat(xs);
+      return { p50, p95 };
+    };
+    results.stuckView = {
+      openCases: c,
+      tasks: t,
+      ms: stuckStat(stuckTimes.overdue),
+      allReasonsMs: stuckStat(stuckTimes.all),
+      samples: stuckTimes.overdue.length,
+      counts,
+      target: 'p95 ≤ 100 ms',
+    };
   }
 
   // 7. The entitlement record (Art. 29): a person's record and its signed PDF at E employers and P persons, each with
@@ -949,7 +965,7 @@ function writeReadmeTable(report: {
     r.contributionRead &&
       `| 9 contribution read | a person's records (${r.contributionRead.rowsPerRead} rows) p50/p95/max ${r.contributionRead.readMs.p50}/${r.contributionRead.readMs.p95}/${r.contributionRead.readMs.max} ms over ${r.contributionRead.reads} reads at ${r.contributionRead.records} records; Index Scan on the person index: ${r.contributionRead.indexed ? 'yes' : 'no'} | — | ${r.contributionRead.target} | ${ok(r.contributionRead.readMs.p95 <= 20)} |`,
     r.stuckView &&
-      `| 5 stuck view | GET /supervision/stuck p50/p95 ${r.stuckView.ms.p50}/${r.stuckView.ms.p95} ms at ${r.stuckView.openCases} open cases, ${r.stuckView.tasks} tasks | — | (no target) | — |`,
+      `| 5 stuck view | GET /supervision/stuck p50/p95 ${r.stuckView.ms.p50}/${r.stuckView.ms.p95} ms (overdue tasks), ${r.stuckView.allReasonsMs?.p50}/${r.stuckView.allReasonsMs?.p95} ms (every reason) at ${r.stuckView.openCases} open cases, ${r.stuckView.tasks} tasks | — | p95 ≤ 100 ms | ${ok(Math.max(r.stuckView.ms.p95, r.stuckView.allReasonsMs?.p95 ?? Infinity) <= 100)} |`,
   ].filter(Boolean);
   const table = [
     `<!-- results:start -->`,
