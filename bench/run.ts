@@ -469,20 +469,36 @@ async function main() {
       apiMs: apiStat,
       sqlMs: sqlStat,
       ratioP95: round(apiStat.p95 / Math.max(sqlStat.p95, 0.1), 2),
-      target: 'p95 ≤ 50 ms, ratio ≤ 2',
+      target: 'p95 ≤ 20 ms, ratio ≤ 2',
     };
     const supervisor = await signIn('bench-supervisor', AGENCY, ['supervisor']);
-    const stuckTimes: number[] = [];
-    let counts: unknown = null;
-    for (let i = 0; i < 5; i++) {
+    // The overdue tasks alone, and the page's default view (every reason: overdue tasks, idle cases, failing
+    // activities and workflow tasks), 50 requests each, alternating.
+    const stuckViews = { overdue: '?reason=task_overdue', all: '' };
+    const stuckTimes = { overdue: [] as number[], all: [] as number[] };
+    const counts: Record<string, unknown> = {};
+    for (let i = 0; i < 100; i++) {
+      const view = i % 2 ? 'all' : 'overdue';
       const a = performance.now();
-      const r = await fetch(`${api}/supervision/stuck?reason=task_overdue`, { headers: { authorization: supervisor } });
+      const r = await fetch(`${api}/supervision/stuck${stuckViews[view]}`, { headers: { authorization: supervisor } });
       const json = (await r.json()) as { total: number; counts: unknown };
-      stuckTimes.push(performance.now() - a);
-      counts = { total: json.total, ...(json.counts as object) };
+      stuckTimes[view].push(performance.now() - a);
+      counts[view] = { total: json.total, ...(json.counts as object) };
     }
     bar.increment();
-    results.stuckView = { openCases: c, tasks: t, ms: stat(stuckTimes), counts };
+    const stuckStat = (xs: number[]) => {
+      const { p50, p95 } = stat(xs);
+      return { p50, p95 };
+    };
+    results.stuckView = {
+      openCases: c,
+      tasks: t,
+      ms: stuckStat(stuckTimes.overdue),
+      allReasonsMs: stuckStat(stuckTimes.all),
+      samples: stuckTimes.overdue.length,
+      counts,
+      target: 'p95 ≤ 100 ms',
+    };
   }
 
   // 7. The entitlement record (Art. 29): a person's record and its signed PDF at E employers and P persons, each with
@@ -783,7 +799,8 @@ const MEASURES: Record<number, { name: string; definition: string; baseline: str
   },
   5: {
     name: 'stuck view',
-    definition: "`GET /supervision/stuck` p95, a supervisor's page",
+    definition:
+      "`GET /supervision/stuck` p95 of a city supervisor, overdue tasks and the page's default view (every reason)",
     baseline: '—',
     target: 'p95 ≤ 100 ms at 200,000 open cases',
   },
@@ -846,8 +863,8 @@ function writeReadmeTable(report: {
       r.history.largestRunEvents <= 2000,
     ],
     5: r.stuckView && [
-      `p95 ${r.stuckView.ms.p95} ms at ${n(r.stuckView.openCases)} open cases, ${n(r.stuckView.tasks)} tasks`,
-      r.stuckView.ms.p95 <= 100 || r.stuckView.openCases < 200_000,
+      `p95 ${r.stuckView.ms.p95} ms (overdue tasks), ${r.stuckView.allReasonsMs.p95} ms (every reason) at ${n(r.stuckView.openCases)} open cases, ${n(r.stuckView.tasks)} tasks`,
+      Math.max(r.stuckView.ms.p95, r.stuckView.allReasonsMs.p95) <= 100 || r.stuckView.openCases < 200_000,
     ],
     6: r.staffComparison && [
       `${r.staffComparison.seconds} s at ${n(r.staffComparison.staff)} staff vs ${r.staffComparison.bareSeconds} s`,

@@ -20,13 +20,13 @@ import { Router, type Request } from 'express';
 import type { Client, WorkflowExecutionDescription } from '@temporalio/client';
 import { z } from 'zod';
 import { agencyCovers, agencyScopePrefix } from '../../domain/access';
-import { businessDateOf, type WorkdayCalendar } from '../../domain/calendar';
+import { addDays, businessDateOf, deadlineInstant, type IsoDate, type WorkdayCalendar } from '../../domain/calendar';
 import { extendTask, reassignTask } from '../../contracts/tasks';
 import { audit } from '../../lib/audit';
 import { recordCaseEvent } from '../../lib/case-events';
 import { mapLimited } from '../../domain/concurrency';
 import type { CalendarStore } from '../../lib/calendar-store';
-import type { Db } from '../../lib/db';
+import { sqlOf, type Db } from '../../lib/db';
 import { currentUser, requireRole } from '../auth/middleware';
 import { ApiError, dependencyOutage, parseOr400 } from '../errors';
 import { actorOf } from '../tasks/router';
@@ -87,6 +87,7 @@ export const BatchTasksSchema = z
   })
   .meta({ id: 'BatchTasks', description: 'Reassign or extend the tasks a filter selects (Art. 76)' });
 
+/** Final statuses; also the predicate of the index case_idle_partial (migration 20261212000100_stuck_view). */
 const FINAL = ['approved', 'refused', 'closed', 'cancelled', 'completed', 'paid', 'stopped'];
 /** Auditors see what supervisors see (Art. 78-80); only supervisors act. */
 const SUPERVISORS = ['supervisor', 'auditor'] as const;
@@ -103,6 +104,34 @@ interface StuckItem {
   since: string | null;
   ageWorkdays: number | null;
   detail: Record<string, unknown>;
+}
+
+/**
+ * The instant before which a case without any event is idle (issue 9): `idleWorkdays` calendar days ago, and no later
+ * than the end of the latest business date at least `idleWorkdays` workdays before today (counting from the next day,
+ * as workdaysSince does) or not covered by the calendar (its age unknown, so shown). The dates that qualify are all
+ * those up to one date: fewer workdays lie between today and a later one, and a date before an uncovered day is
+ * uncovered too, so the test of every case's age on the calendar is this one instant.
+ */
+export function idleBefore(calendar: WorkdayCalendar, now: Date, idleWorkdays: number): Date {
+  const byDays = new Date(now.getTime() - idleWorkdays * 86_400_000);
+  const covered = (date: IsoDate) => {
+    try {
+      calendar.isWorkday(date);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  // Walking back from today, `workdays` is workdaysBetween(date, today).
+  let date = businessDateOf(now);
+  let workdays = 0;
+  while (covered(date) && workdays < idleWorkdays) {
+    if (calendar.isWorkday(date)) workdays++;
+    date = addDays(date, -1);
+  }
+  const byWorkdays = deadlineInstant(date);
+  return byWorkdays < byDays ? byWorkdays : byDays;
 }
 
 /** Workdays from `since` to today (counting from the next day, as the 规程 does), or null outside the calendar. */
@@ -265,64 +294,102 @@ export function supervisionRouter(deps: {
     const prefix = agencyScopePrefix(scope);
     const items: StuckItem[] = [];
 
-    /** Overdue tasks are counted in PostgreSQL (they can be many); only the page of them is read. */
-    const overdueGroups: { agencyCode: string; caseType: string; n: number }[] = [];
+    // Overdue tasks and idle cases can be many (a city's 150,000): counted in PostgreSQL per agency and case type,
+    // only the page of each is read (issue 24).
+    const groups: { agencyCode: string; caseType: string; n: number; reason: 'task_overdue' | 'idle' }[] = [];
+    const sql = sqlOf(db);
+    const like = `${prefix}%`;
     if (!q.reason || q.reason === 'task_overdue') {
-      const where = {
-        status: 'open',
-        dueAt: { lt: at },
-        OR: [{ agencyCode: { startsWith: prefix } }, { escalatedTo: { startsWith: prefix } }],
-        ...(q.caseType ? { caseType: q.caseType } : {}),
-      };
-      const [overdue, groups] = await Promise.all([
-        db.task.findMany({ where, orderBy: [{ dueAt: 'asc' }, { id: 'asc' }], take: q.limit }),
-        db.task.groupBy({ by: ['agencyCode', 'caseType'], where, _count: { _all: true } }),
+      const [overdue, counted] = await Promise.all([
+        sql.query<{
+          id: string;
+          workflow_id: string;
+          case_number: string;
+          case_type: string;
+          agency_code: string;
+          type: string;
+          due_at: Date;
+          role: string;
+          assignee_name: string | null;
+          escalated_to: string | null;
+          reminders: number;
+        }>(
+          `SELECT id, workflow_id, case_number, case_type, agency_code, type, due_at, role, assignee_name, escalated_to,
+                  reminders
+             FROM task
+            WHERE status = 'open' AND due_at < $1 AND (agency_code LIKE $2 OR escalated_to LIKE $2)${q.caseType ? ' AND case_type = $3' : ''}
+            ORDER BY due_at, id LIMIT ${q.limit}`,
+          [at, like, ...(q.caseType ? [q.caseType] : [])],
+        ),
+        // task_due_tally (kept by triggers on task) holds the open tasks per due instant: the rows due before now
+        // are the overdue tasks, counted the instant they fall due.
+        sql.query<{ agency_code: string; case_type: string; n: number }>(
+          `SELECT agency_code, case_type, sum(open)::int AS n
+             FROM task_due_tally
+            WHERE due_at < $1 AND (agency_code LIKE $2 OR escalated_to LIKE $2)${q.caseType ? ' AND case_type = $3' : ''}
+            GROUP BY 1, 2 HAVING sum(open) > 0 ORDER BY 1, 2`,
+          [at, like, ...(q.caseType ? [q.caseType] : [])],
+        ),
       ]);
-      for (const g of groups) overdueGroups.push({ agencyCode: g.agencyCode, caseType: g.caseType, n: g._count._all });
-      for (const t of overdue) {
+      for (const g of counted.rows)
+        groups.push({ agencyCode: g.agency_code, caseType: g.case_type, n: g.n, reason: 'task_overdue' });
+      for (const t of overdue.rows) {
         items.push({
-          workflowId: t.workflowId,
-          caseNumber: t.caseNumber,
-          caseType: t.caseType,
-          agencyCode: t.agencyCode,
+          workflowId: t.workflow_id,
+          caseNumber: t.case_number,
+          caseType: t.case_type,
+          agencyCode: t.agency_code,
           reason: 'task_overdue',
           step: t.type,
-          since: t.dueAt.toISOString(),
-          ageWorkdays: workdaysSince(calendar, t.dueAt, at),
+          since: t.due_at.toISOString(),
+          ageWorkdays: workdaysSince(calendar, t.due_at, at),
           detail: {
             taskId: t.id,
             role: t.role,
-            assignee: t.assigneeName,
-            escalatedTo: t.escalatedTo,
+            assignee: t.assignee_name,
+            escalatedTo: t.escalated_to,
             reminders: t.reminders,
           },
         });
       }
     }
     if (!q.reason || q.reason === 'idle') {
-      // Idle: no event for `idleWorkdays` (approximated by calendar days first, then counted on the calendar).
-      const cutoff = new Date(at.getTime() - q.idleWorkdays * 86_400_000);
-      const idle = await db.case.findMany({
-        where: {
-          agencyCode: { startsWith: prefix },
-          status: { notIn: FINAL },
-          updatedAt: { lt: cutoff },
-          ...(q.caseType ? { caseType: q.caseType } : {}),
-        },
-        take: 5000,
-      });
-      for (const c of idle) {
-        const age = workdaysSince(calendar, c.updatedAt, at);
-        if (age !== null && age < q.idleWorkdays) continue;
+      // Idle: no event for `idleWorkdays` calendar days and as many workdays (or on days the calendar does not cover),
+      // which is one instant computed once from the calendar (idleBefore); the case table's index answers the rest.
+      const before = idleBefore(calendar, at, q.idleWorkdays);
+      const where = `agency_code LIKE $1 AND status NOT IN (${FINAL.map((f) => `'${f}'`).join(', ')})
+                     AND updated_at < $2${q.caseType ? ' AND case_type = $3' : ''}`;
+      const values = [like, before, ...(q.caseType ? [q.caseType] : [])];
+      const [idle, counted] = await Promise.all([
+        sql.query<{
+          case_number: string;
+          case_type: string;
+          agency_code: string;
+          workflow_id: string;
+          status: string;
+          updated_at: Date;
+        }>(
+          `SELECT case_number, case_type, agency_code, workflow_id, status, updated_at FROM "case"
+            WHERE ${where} ORDER BY updated_at, case_number LIMIT ${q.limit}`,
+          values,
+        ),
+        sql.query<{ agency_code: string; case_type: string; n: number }>(
+          `SELECT agency_code, case_type, count(*)::int AS n FROM "case" WHERE ${where} GROUP BY 1, 2 ORDER BY 1, 2`,
+          values,
+        ),
+      ]);
+      for (const g of counted.rows)
+        groups.push({ agencyCode: g.agency_code, caseType: g.case_type, n: g.n, reason: 'idle' });
+      for (const c of idle.rows) {
         items.push({
-          workflowId: c.workflowId,
-          caseNumber: c.caseNumber,
-          caseType: c.caseType,
-          agencyCode: c.agencyCode,
+          workflowId: c.workflow_id,
+          caseNumber: c.case_number,
+          caseType: c.case_type,
+          agencyCode: c.agency_code,
           reason: 'idle',
           step: c.status,
-          since: c.updatedAt.toISOString(),
-          ageWorkdays: age,
+          since: c.updated_at.toISOString(),
+          ageWorkdays: workdaysSince(calendar, c.updated_at, at),
           detail: {},
         });
       }
@@ -337,18 +404,18 @@ export function supervisionRouter(deps: {
       scanned = m.scanned;
       truncated = m.truncated;
     }
-    // Counts of everything found: overdue tasks from their groups, the others item by item.
-    const others = items.filter((i) => i.reason !== 'task_overdue');
-    const count = (key: (i: StuckItem) => string | null, overdueKey: (g: (typeof overdueGroups)[number]) => string) => {
+    // Counts of everything found: overdue tasks and idle cases from their groups, the others item by item.
+    const others = items.filter((i) => i.reason !== 'task_overdue' && i.reason !== 'idle');
+    const count = (key: (i: StuckItem) => string | null, groupKey: (g: (typeof groups)[number]) => string) => {
       const out: Record<string, number> = {};
-      for (const g of overdueGroups) out[overdueKey(g)] = (out[overdueKey(g)] ?? 0) + g.n;
+      for (const g of groups) out[groupKey(g)] = (out[groupKey(g)] ?? 0) + g.n;
       for (const i of others) {
         const k = key(i) ?? 'unknown';
         out[k] = (out[k] ?? 0) + 1;
       }
       return out;
     };
-    const total = overdueGroups.reduce((n, g) => n + g.n, 0) + others.length;
+    const total = groups.reduce((n, g) => n + g.n, 0) + others.length;
     // The page: each reason's longest stuck first, up to `limit` in all.
     const page = items.slice(0, q.limit);
     res.json({
@@ -357,7 +424,7 @@ export function supervisionRouter(deps: {
       counts: {
         byReason: count(
           (i) => i.reason,
-          () => 'task_overdue',
+          (g) => g.reason,
         ),
         byAgency: count(
           (i) => i.agencyCode,
