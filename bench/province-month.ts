@@ -18,7 +18,6 @@ import type { Activities } from '../activities';
 import { mapLimited } from '../domain/concurrency';
 import { BATCHES_IN_FLIGHT, CHECK_BATCHES_IN_FLIGHT } from '../workflows/payments';
 import { accountsWithOutcome } from '../test/support/payments';
-import type { Simulator } from '../simulators/simulator';
 import type { createSourceClients } from '../integrations/config';
 
 /** The 14 city agencies of Liaoning (migration 20261127000100_liaoning_agencies). */
@@ -37,7 +36,6 @@ export interface ProvinceMonthDeps {
   taskQueue: string;
   /** The project's activities, in this process: what the plain script calls. */
   activities: Activities;
-  simulator: Simulator;
   medical: Pick<ReturnType<typeof createSourceClients>['medical'], 'enrol'>;
   simUrl: string;
   /** Beneficiaries in the whole province (each side). */
@@ -239,9 +237,21 @@ export async function benchProvinceMonth(d: ProvinceMonthDeps) {
 
   // The plain script first: the same month of the twin cities, every city at once, in the workflows' lanes.
   const at = () => new Date().toISOString();
-  const act = <A extends unknown[], R>(fn: (...a: A) => Promise<R>, ...args: A): Promise<R> =>
-    new MockActivityEnvironment().run(fn, ...args);
+  // An activity's call, retried as the workflows' retry policies retry it (1 s, doubling), so a source that is slow
+  // under the load costs the plain script what it costs the engine.
+  const act = async <A extends unknown[], R>(fn: (...a: A) => Promise<R>, ...args: A): Promise<R> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await new MockActivityEnvironment().run(fn, ...args);
+      } catch (err) {
+        if (attempt >= 10 || (err as { nonRetryable?: boolean }).nonRetryable) throw err;
+        plainRetries += 1;
+        await new Promise((r) => setTimeout(r, 1_000 * 2 ** (attempt - 1)));
+      }
+    }
+  };
   const a = d.activities;
+  let plainRetries = 0;
   const [[plainChecks, plainCheckSeconds], [, plainRunSeconds]] = await watching(
     plain,
     0,
@@ -345,13 +355,13 @@ export async function benchProvinceMonth(d: ProvinceMonthDeps) {
     );
     const accounts = new Set(side.accounts);
     const paidTo = new Map<string, number>();
-    for (const e of d.simulator.bankLedger.values()) {
+    for (const e of bankLedger.values()) {
       if (e.result === 'paid' && accounts.has(e.payeeAccount) && !earlier.has(e.paymentId)) {
         paidTo.set(e.payeeAccount, (paidTo.get(e.payeeAccount) ?? 0) + 1);
       }
     }
-    const bankPaid = (ledger.benefits ?? []).filter((id) => d.simulator.bankLedger.get(id)?.result === 'paid').length;
-    const premiumsReceived = (ledger.premiums ?? []).filter((id) => d.simulator.medicalPremiums.has(id)).length;
+    const bankPaid = (ledger.benefits ?? []).filter((id) => bankLedger.get(id)?.result === 'paid').length;
+    const premiumsReceived = (ledger.premiums ?? []).filter((id) => premiums.has(id)).length;
     return {
       beneficiaries: side.cases.length,
       periodsInLedger: ledger.periods,
@@ -371,6 +381,19 @@ export async function benchProvinceMonth(d: ProvinceMonthDeps) {
         premiumsReceived === side.cases.length,
     };
   };
+  // The simulators' ledgers, read once: the bank's payments and the medical insurance agency's premiums.
+  const bankLedger = new Map(
+    (
+      (await (await fetch(`${d.simUrl}/admin/bank/ledger`)).json()) as {
+        payments: { paymentId: string; payeeAccount: string; result: string }[];
+      }
+    ).payments.map((p) => [p.paymentId, p]),
+  );
+  const premiums = new Set(
+    (
+      (await (await fetch(`${d.simUrl}/admin/medical/ledger`)).json()) as { premiums: { paymentId: string }[] }
+    ).premiums.map((p) => p.paymentId),
+  );
   const engineOnce = await exactlyOnce(engine);
   const plainOnce = await exactlyOnce(plain);
 
@@ -393,6 +416,7 @@ export async function benchProvinceMonth(d: ProvinceMonthDeps) {
     checked: checks.reduce((n, c) => n + c.checked, 0),
     queued: checks.reduce((n, c) => n + c.queued, 0),
     plainQueued: plainChecks.reduce((n, q) => n + q, 0),
+    plainRetries,
     stops: checks.reduce((n, c) => n + c.stops, 0),
     unreadable: checks.reduce((n, c) => n + c.unreadable, 0),
     seconds: { check: round(checkSeconds), run: round(runSeconds), total: round(seconds) },

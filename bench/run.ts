@@ -1,23 +1,23 @@
 /**
- * Benchmarks (issue 11): how fast and how big, each measure against its baseline in the same run on the same servers.
+ * Benchmarks (issues 11, 24): how fast and how big, each measure against its baseline in the same run on the same servers.
  *
  *   npm run bench                      default sizes (see SIZES)
- *   npm run bench -- --quick           about 30-70 seconds (the issue asks for about 2 minutes)
- *   npm run bench -- --large           100,000 beneficiaries, 1,000,000 tasks
- *   npm run bench -- --quick --only=payment   one measure (intake, payment, worklist, history, staff, record,
- *                                             contributions, contribution-read)
+ *   npm run bench -- --quick           a few minutes
+ *   npm run bench -- --large           the province: 300,000 beneficiaries, 1,000,000 tasks, 10,000,000 records
+ *   npm run bench -- --quick --only=payment   some measures (intake, payment, worklist, history, staff, record,
+ *                                             contributions, contribution-read); their rows of the table alone
  *
- * Starts its own servers (embedded PostgreSQL, Temporal dev server in memory, the simulators, a worker, the API) unless
- * BENCH_DATABASE_URL / BENCH_TEMPORAL_ADDRESS point at existing ones. Results go to bench/results/<stamp>.json and the
- * table in bench/README.md. Measures:
- *   1 intake       N claims through POST /claims (autocannon, a separate process) vs N bare workflow starts
- *   2 monthly cycle  the city's monthly comparison of M beneficiaries (Art. 42: comparison lists to the sources, benefit
- *                  and premium into the ledger) and its payment run paying them (bank and medical insurance over
- *                  HTTP), 20 real benefit periods among them that must not wake, vs bare workflows running the same
- *                  number of no-op activities in the same lanes
+ * Starts its own servers (embedded PostgreSQL, Temporal dev server in memory, the simulators in this process, a worker
+ * and the API each in its own process as `npm start` runs them) unless BENCH_DATABASE_URL / BENCH_TEMPORAL_ADDRESS
+ * point at existing ones. Results go to bench/results/<stamp>.json and the table in bench/README.md. Measures:
+ *   1 intake       N claims through POST /claims (autocannon, a separate process) vs N bare workflow starts after the
+ *                  claims' own work has drained
+ *   2 province's month  the 14 cities' monthly comparison (Art. 42) and payment run (Art. 39, 44, 63) at once, every
+ *                  beneficiary-month paid exactly once, vs a plain script making the same statements and requests
+ *                  without Temporal on twin cities (bench/province-month.ts)
  *   3 worklist     GET /tasks p50/p95/p99 at T tasks vs the same query as SQL straight to PostgreSQL
  *   4 history      events of the largest run of a 24-month benefit period (bounded by continue-as-new)
- *   5 stuck view   GET /supervision/stuck at T tasks and C open cases
+ *   5 stuck view   GET /supervision/stuck at T tasks and C open cases, overdue tasks and every reason
  *   6 staff comparison  the daily staff-list comparison of a city (Art. 19) at N staff (bench/staff-comparison.ts)
  *   7 entitlement record  GET /records/persons/:n and its signed PDF at P persons
  *   8 contribution import  N person-month records stored as the sync stores feed pages vs COPY (bench/contributions.ts)
@@ -33,7 +33,7 @@ import { join, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import { benchStaffComparison } from './staff-comparison';
 import cliProgress from 'cli-progress';
 import pg from 'pg';
@@ -54,12 +54,10 @@ import { createPolicyStore } from '../lib/policy-store';
 import { startThrowawayPostgres, startThrowawayTemporal } from '../scripts/throwaway-servers';
 import { accountsWithOutcome } from '../test/support/payments';
 import { temporalBinary } from '../scripts/temporal-bin';
-import { createSimulatorApp } from '../simulators/app';
 import { createSourceClients, parseSourceConfig } from '../integrations/config';
 import { ensureWorkflowBundle } from '../worker/bundle';
 import { mapLimited } from '../domain/concurrency';
 import { startService } from '../scripts/services';
-import type { Simulator } from '../simulators/simulator';
 import { benchProvinceMonth, processMemory, seedEligibleDeterminations } from './province-month';
 
 /** The worker's PostgreSQL pool (DB_POOL_MAX), and the plain script's. */
@@ -90,7 +88,7 @@ const runs = (
 const SIZES = {
   quick: {
     claims: 200,
-    beneficiaries: 2_000,
+    beneficiaries: 2_800,
     tasks: 100_000,
     openCases: 20_000,
     samples: 100,
@@ -103,7 +101,7 @@ const SIZES = {
   },
   default: {
     claims: 1_000,
-    beneficiaries: 10_000,
+    beneficiaries: 28_000,
     tasks: 300_000,
     openCases: 100_000,
     samples: 300,
@@ -116,7 +114,7 @@ const SIZES = {
   },
   large: {
     claims: 2_000,
-    beneficiaries: 100_000,
+    beneficiaries: 300_000,
     tasks: 1_000_000,
     openCases: 200_000,
     samples: 500,
@@ -196,18 +194,39 @@ async function main() {
   stops.push(() => db.$disconnect());
   setup.increment();
 
-  // The simulators, in this process, over HTTP.
-  const simApp = createSimulatorApp({
-    seed: 'bench',
-    persons: 3000,
-    asOf: '2026-06-15',
-    bankKeys: { [BANK_KEY_ID]: BANK_KEY },
-  });
-  const simServer: Server = await new Promise((r) => {
-    const s = simApp.listen(0, '127.0.0.1', () => r(s));
-  });
-  stops.push(() => new Promise((r) => simServer.close(r)));
-  const simUrl = `http://127.0.0.1:${(simServer.address() as AddressInfo).port}`;
+  // The simulators in their own process, as `npm start` runs them (simulators/main.ts): the plain script of measure 2
+  // runs in this process and must not share its event loop with them.
+  const simPort = await freePort();
+  const simRunDir = mkdtempSync(join(tmpdir(), 'ui-bench-sim-'));
+  const simProcess = startService(
+    'simulators',
+    process.execPath,
+    ['--import', 'tsx', join(ROOT, 'simulators/main.ts')],
+    {
+      env: {
+        ...process.env,
+        SIMULATOR_HOST: '127.0.0.1',
+        SIMULATOR_PORT: String(simPort),
+        SIMULATOR_SEED: 'bench',
+        SIMULATOR_PERSONS: '3000',
+        SIMULATOR_AS_OF: '2026-06-15',
+        BANK_SIGNING_KEY_ID: BANK_KEY_ID,
+        BANK_SIGNING_KEY: BANK_KEY,
+      },
+      logFile: join(simRunDir, 'simulators.log'),
+    },
+  );
+  stops.push(() => simProcess.stop());
+  const simUrl = `http://127.0.0.1:${simPort}`;
+  for (
+    const started = Date.now();
+    !(await fetch(`${simUrl}/healthz`)
+      .then((r) => r.ok)
+      .catch(() => false));
+  ) {
+    if (Date.now() - started > 60_000) throw new Error(`the simulators did not start: see ${simRunDir}/simulators.log`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
   const sources = createSourceClients(
     parseSourceConfig({
       SIMULATOR_URL: simUrl,
@@ -374,7 +393,6 @@ async function main() {
       temporal,
       taskQueue,
       activities: createActivities({ db, sources, bank: sources.bank, medical: sources.medical, policy, calendar }),
-      simulator: simApp.locals.simulator as Simulator,
       medical: sources.medical,
       simUrl,
       beneficiaries: SIZES.beneficiaries,
