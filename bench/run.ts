@@ -265,14 +265,20 @@ async function main() {
     API_PORT: String(apiPort),
     WORKER_METRICS_ADDRESS: `127.0.0.1:${await freePort()}`,
   };
-  const node = (script: string): [string, string[]] => [process.execPath, ['--import', 'tsx', join(ROOT, script)]];
-  const workerProcess = startService('worker', ...node('worker/main.ts'), {
+  // BENCH_CPU_PROF=api,worker: those processes write a V8 CPU profile into the run's folder when they stop.
+  const profiled = new Set((process.env.BENCH_CPU_PROF ?? '').split(',').filter(Boolean));
+  const node = (script: string, name: string): [string, string[]] => [
+    process.execPath,
+    [...(profiled.has(name) ? ['--cpu-prof', `--cpu-prof-dir=${runDir}`] : []), '--import', 'tsx', join(ROOT, script)],
+  ];
+  if (profiled.size) console.log(`CPU profiles of ${[...profiled].join(', ')} in ${runDir}`);
+  const workerProcess = startService('worker', ...node('worker/main.ts', 'worker'), {
     // The plain script of measure 2 uses a pool of the same size in this process.
     env: { ...processEnv, DB_POOL_MAX: String(WORKER_POOL) },
     logFile: join(runDir, 'worker.log'),
   });
   stops.push(() => workerProcess.stop());
-  const apiProcess = startService('api', ...node('api/server.ts'), {
+  const apiProcess = startService('api', ...node('api/server.ts', 'api'), {
     env: processEnv,
     logFile: join(runDir, 'api.log'),
   });
