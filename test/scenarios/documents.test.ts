@@ -97,8 +97,11 @@ describe('Documents supplied for the materials asked for (Art. 14, 84, 85)', () 
     });
     expect(supplied.status, JSON.stringify(supplied.body)).toBe(200);
     expect(supplied.body.stillMissing).toEqual([]);
-    const moved = await s.caseWhen(firstCase, (v) =>
-      v.events.some((e: any) => e.type.startsWith('materials_supplied')),
+    // The case row and its events are read by two statements (GET /cases/:n): a poll between them may see the event
+    // and the status before it, so the wait is for both (CI once caught that moment).
+    const moved = await s.caseWhen(
+      firstCase,
+      (v) => v.events.some((e: any) => e.type.startsWith('materials_supplied')) && v.status !== 'awaiting_materials',
     );
     expect(moved.status).not.toBe('awaiting_materials');
     const [material] = await s.tdb.sql<{ status: string; meta: any }>(
