@@ -6,7 +6,7 @@ import { z } from 'zod';
 import './zod-locale';
 import { LitigationFormSchema, ObjectionFormSchema, comment, reasons } from './objection-forms';
 import { ContributionChangeSchema } from './contribution-correction';
-import { writtenAtLeast } from './written-text';
+import { writtenAtLeast, writtenText } from './written-text';
 
 export { ObjectionFormSchema, LitigationFormSchema, type ObjectionForm, type LitigationForm } from './objection-forms';
 
@@ -107,12 +107,7 @@ export const SurvivorAmountsFormSchema = z
       decision: z.literal('set'),
       funeralGrantFen: fen,
       survivorPensionFen: fen,
-      basis: z
-        .string()
-        .regex(writtenAtLeast(4), { error: '须写明金额所依据的标准', abort: true })
-        .trim()
-        .min(4, '须写明金额所依据的标准')
-        .max(500),
+      basis: writtenText(4, 500, '须写明金额所依据的标准'),
       comment,
     }),
     z.strictObject({ decision: z.literal('reject'), reasons, comment }),
@@ -147,12 +142,7 @@ export const MonitoringVerificationFormSchema = z
     z.strictObject({
       decision: z.literal('confirmed'),
       reasons,
-      rectification: z
-        .string()
-        .regex(writtenAtLeast(2), { error: '须写明整改意见（第八十条）', abort: true })
-        .trim()
-        .min(2, '须写明整改意见（第八十条）')
-        .max(2000),
+      rectification: writtenText(2, 2000, '须写明整改意见（第八十条）'),
       evidence: z
         .array(z.string().regex(writtenAtLeast(1), { error: '不能只填空白', abort: true }).trim().min(1).max(200))
         .max(20)
@@ -190,12 +180,7 @@ export const ContributionReconciliationFormSchema = z
   .discriminatedUnion('decision', [
     z.strictObject({
       decision: z.literal('explained'),
-      comment: z
-        .string()
-        .regex(writtenAtLeast(1), { error: '须说明核实情况', abort: true })
-        .trim()
-        .min(1, '须说明核实情况')
-        .max(1000),
+      comment: writtenText(1, 1000, '须说明核实情况'),
     }),
     z.strictObject({ decision: z.literal('referred'), reasons, comment }),
   ])
@@ -253,12 +238,7 @@ export const RecordCheckFormSchema = z
   .discriminatedUnion('decision', [
     z.strictObject({
       decision: z.literal('corrected'),
-      corrected: z
-        .string()
-        .regex(writtenAtLeast(4), { error: '须写明更正的内容（第三十一条）', abort: true })
-        .trim()
-        .min(4, '须写明更正的内容（第三十一条）')
-        .max(2000),
+      corrected: writtenText(4, 2000, '须写明更正的内容（第三十一条）'),
       /**
        * A contribution month found wrong: the correction of the record it opens (Art. 28: 初审、复核、审批), with the
        * dispute's materials as its evidence. Without it, the outcome is what the checker states.
@@ -268,12 +248,7 @@ export const RecordCheckFormSchema = z
     }),
     z.strictObject({
       decision: z.literal('explained'),
-      explanation: z
-        .string()
-        .regex(writtenAtLeast(4), { error: '须写明对记录的说明（第三十一条）', abort: true })
-        .trim()
-        .min(4, '须写明对记录的说明（第三十一条）')
-        .max(2000),
+      explanation: writtenText(4, 2000, '须写明对记录的说明（第三十一条）'),
       comment,
     }),
   ])

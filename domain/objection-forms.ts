@@ -3,18 +3,11 @@
  * Workflow-safe.
  */
 import { z } from 'zod';
-import { writtenAtLeast } from './written-text';
+import { writtenText } from './written-text';
 
 /** Art. 11 明确告知不通过原因: the reasons of a refusal, each a sentence. Shared by every decision form. */
 export const reasons = z
-  .array(
-    z
-      .string()
-      .regex(writtenAtLeast(2), { error: '须写明存在的问题', abort: true })
-      .trim()
-      .min(2, '须写明存在的问题')
-      .max(200),
-  )
+  .array(writtenText(2, 200, '须写明存在的问题'))
   .min(1, '须至少写明一条原因（第十一条：明确告知不通过原因）')
   .max(20);
 export const comment = z.string().trim().max(1000).optional();
@@ -162,12 +155,7 @@ export const LitigationFormSchema = z
   .discriminatedUnion('decision', [
     z.strictObject({
       decision: z.literal('litigation_filed'),
-      court: z
-        .string()
-        .regex(writtenAtLeast(2), { error: '须写明受理法院', abort: true })
-        .trim()
-        .min(2, '须写明受理法院')
-        .max(100),
+      court: writtenText(2, 100, '须写明受理法院'),
       filedOn: z.iso.date({ message: '须为日期，格式 YYYY-MM-DD' }),
       comment,
     }),

@@ -22,7 +22,7 @@ import type { PolicyStore } from '../../lib/policy-store';
 import { ApiError, ErrorBodySchema, parseOr400, validationError, zodFields, type FieldError } from '../errors';
 import { currentUser, requireRole } from '../auth/middleware';
 import { PolicyFamilySchema } from '../policy/router';
-import { writtenAtLeast } from '../../domain/written-text';
+import { writtenAtLeast, writtenText } from '../../domain/written-text';
 
 const DATE_MESSAGE = '须为存在的日期，格式 YYYY-MM-DD';
 
@@ -47,18 +47,8 @@ export const AddPolicyEntrySchema = z
       example: { monthlyFen: 241000 },
     }),
     source: z.strictObject({
-      document: z
-        .string()
-        .regex(writtenAtLeast(1), { error: '必填：取值依据的文件', abort: true })
-        .trim()
-        .min(1, '必填：取值依据的文件')
-        .max(500),
-      article: z
-        .string()
-        .regex(writtenAtLeast(1), { error: '必填：条款或章节', abort: true })
-        .trim()
-        .min(1, '必填：条款或章节')
-        .max(200),
+      document: writtenText(1, 500, '必填：取值依据的文件'),
+      article: writtenText(1, 200, '必填：条款或章节'),
       url: z.url('须为网址（URL）').max(500).optional(),
     }),
     confirmed: z.boolean({ error: 'must be true or false: whether the value was checked against its source' }),

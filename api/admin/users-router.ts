@@ -15,7 +15,7 @@ import { assertAgencyScope, currentUser, requireRole } from '../auth/middleware'
 import { createUser, hashPassword, issueServiceToken } from '../auth/service';
 import { StaffUserSchema } from '../auth/router';
 import { accountLocks, clearAccount } from '../auth/throttle';
-import { writtenAtLeast } from '../../domain/written-text';
+import { writtenAtLeast, writtenText } from '../../domain/written-text';
 
 const password = z.string().min(12, '至少12个字符').max(256);
 const roles = z.array(z.enum(ROLES)).min(1, '须至少有一个岗位').max(ROLES.length);
@@ -71,35 +71,20 @@ export const UpdateUserSchema = z
     roles: roles.optional(),
     active: z.boolean().optional(),
     password: password.optional(),
-    reason: z
-      .string()
-      .regex(writtenAtLeast(2), { error: '须说明理由', abort: true })
-      .trim()
-      .min(2, '须说明理由')
-      .max(500),
+    reason: writtenText(2, 500, '须说明理由'),
   })
   .meta({ id: 'UpdateUser' });
 
 export const IssueTokenSchema = z
   .strictObject({
     days: z.number().int().min(1).max(730).meta({ description: 'How long the token is valid' }),
-    reason: z
-      .string()
-      .regex(writtenAtLeast(2), { error: '须说明理由', abort: true })
-      .trim()
-      .min(2, '须说明理由')
-      .max(500),
+    reason: writtenText(2, 500, '须说明理由'),
   })
   .meta({ id: 'IssueToken', description: 'A bearer token for a machine client (online channel, kiosk)' });
 
 export const UnlockUserSchema = z
   .strictObject({
-    reason: z
-      .string()
-      .regex(writtenAtLeast(2), { error: '须说明理由', abort: true })
-      .trim()
-      .min(2, '须说明理由')
-      .max(500),
+    reason: writtenText(2, 500, '须说明理由'),
   })
   .meta({ id: 'UnlockUser', description: 'Art. 95: why the account is unlocked (audited)' });
 

@@ -15,11 +15,11 @@ import { FORMAT } from '../formats';
 import { DEVICE_COOKIE, SESSION_COOKIE, readCookie } from './middleware';
 import { login, logout, type AuthPolicy } from './service';
 import type { ThrottleScope } from './throttle';
-import { writtenAtLeast } from '../../domain/written-text';
+import { writtenText } from '../../domain/written-text';
 
 export const LoginRequestSchema = z
   .strictObject({
-    username: z.string().regex(writtenAtLeast(1), { error: '不能为空', abort: true }).trim().min(1, '不能为空').max(64),
+    username: writtenText(1, 64, '不能为空'),
     password: z.string().min(1, '不能为空').max(256),
     mode: z.enum(['cookie', 'bearer']).default('cookie'),
   })

@@ -31,7 +31,7 @@ import { actorOf } from '../tasks/router';
 import { STAFF_ROLES } from '../../domain/access';
 import { ApiError, parseOr400 } from '../errors';
 import { currentUser, requireRole } from '../auth/middleware';
-import { writtenAtLeast } from '../../domain/written-text';
+import { writtenText } from '../../domain/written-text';
 
 // A pattern that admits only existing dates, so the OpenAPI document says what is enforced (issue 21).
 const realDate = z.iso.date({ message: '须为存在的日期，格式 YYYY-MM-DD' });
@@ -41,18 +41,8 @@ export const CalendarYearBodySchema = z
   .strictObject({
     holidays: z.array(realDate).max(60),
     adjustedWorkdays: z.array(realDate).max(20),
-    source: z
-      .string()
-      .regex(writtenAtLeast(4), { error: '须写明国务院办公厅的通知', abort: true })
-      .trim()
-      .min(4, '须写明国务院办公厅的通知')
-      .max(200),
-    reason: z
-      .string()
-      .regex(writtenAtLeast(2), { error: '须说明理由', abort: true })
-      .trim()
-      .min(2, '须说明理由')
-      .max(500),
+    source: writtenText(4, 200, '须写明国务院办公厅的通知'),
+    reason: writtenText(2, 500, '须说明理由'),
   })
   .meta({
     id: 'CalendarYearInput',

@@ -18,7 +18,7 @@ import { correctBankAccount } from '../../contracts/case';
 import { ApiError, parseOr400 } from '../errors';
 import { caseCommands, type CommandOptions } from '../case-commands';
 import { CaseNumberParamSchema, paymentAccount } from '../claims/schema';
-import { writtenAtLeast } from '../../domain/written-text';
+import { writtenText } from '../../domain/written-text';
 
 const isoDate = z.iso.date({ message: '须为日期，格式 YYYY-MM-DD' });
 
@@ -40,12 +40,7 @@ export const ArrearsWaiverSchema = z
   .strictObject({ signed: z.literal(true, { message: '须为 true：已签署《个人放弃补缴失业保险欠费承诺书》' }) })
   .meta({ id: 'ArrearsWaiver' });
 export const BankAccountSchema = paymentAccount({
-  reason: z
-    .string()
-    .regex(writtenAtLeast(2), { error: '须说明理由', abort: true })
-    .trim()
-    .min(2, '须说明理由')
-    .max(500),
+  reason: writtenText(2, 500, '须说明理由'),
 }).meta({ id: 'BankAccountCorrection' });
 export const StopReportSchema = z
   .strictObject({

@@ -28,7 +28,7 @@ import { currentUser, requireRole } from '../auth/middleware';
 import type { OpenApiRouteOptions } from '../calculations/router';
 import { CaseNumberParamSchema } from '../claims/schema';
 import { ApiError, dependencyOutage, ErrorBodySchema, parseOr400 } from '../errors';
-import { writtenAtLeast } from '../../domain/written-text';
+import { writtenText } from '../../domain/written-text';
 
 const isoDateField = z.iso.date({ message: '必须是日期 YYYY-MM-DD' });
 
@@ -37,12 +37,7 @@ export const RevocationRequestSchema = z
     grounds: z.enum(REVOCATION_GROUNDS).meta({
       description: 'objection_upheld (复核认定有误), audit_finding (稽核发现), late_record (后到的记录)',
     }),
-    reference: z
-      .string()
-      .regex(writtenAtLeast(2), { error: '必须注明依据（复核案件号、稽核编号或记录）', abort: true })
-      .trim()
-      .min(2, '必须注明依据（复核案件号、稽核编号或记录）')
-      .max(200),
+    reference: writtenText(2, 200, '必须注明依据（复核案件号、稽核编号或记录）'),
     reasons: z
       .array(
         z

@@ -34,7 +34,7 @@ import { ApiError, ErrorBodySchema, parseOr400, validationError } from '../error
 import { openCase } from '../../lib/case-store';
 import { FORMAT } from '../formats';
 import { MAINLAND_MOBILE_PATTERN } from '../../domain/identity';
-import { writtenAtLeast } from '../../domain/written-text';
+import { writtenText } from '../../domain/written-text';
 import { startCaseOrTakeBack } from '../case-start';
 
 /** Who may ask for a correction; reviewers and approvers then decide (and the requester's role is not enough). */
@@ -48,18 +48,8 @@ export const DataCorrectionRequestSchema = z
     caseNumber: z.string().regex(CASE_NUMBER_PATTERN, '须为案件编号，如 SYJ-2026-210100-7K3M9Q2XHD'),
     field: z.string().min(1).max(32).meta({ description: 'e.g. phone, accountNumber, bankName, name' }),
     oldValue: z.string().max(200).meta({ description: 'The value on record now (checked)' }),
-    newValue: z
-      .string()
-      .regex(writtenAtLeast(1), { error: '不能为空', abort: true })
-      .trim()
-      .min(1, '不能为空')
-      .max(200),
-    reason: z
-      .string()
-      .regex(writtenAtLeast(4), { error: '须说明为何不能通过正常业务流程更正（第九十三条）', abort: true })
-      .trim()
-      .min(4, '须说明为何不能通过正常业务流程更正（第九十三条）')
-      .max(1000),
+    newValue: writtenText(1, 200, '不能为空'),
+    reason: writtenText(4, 1000, '须说明为何不能通过正常业务流程更正（第九十三条）'),
   })
   .meta({
     id: 'DataCorrectionRequest',

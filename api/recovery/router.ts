@@ -49,7 +49,7 @@ import { CaseNumberParamSchema } from '../claims/schema';
 import { missingDecision, objectorsOf, SUBJECT_LABELS } from './objection-rules';
 import { ApiError, dependencyOutage, ErrorBodySchema, parseOr400 } from '../errors';
 import { caseCommands } from '../case-commands';
-import { writtenAtLeast } from '../../domain/written-text';
+import { writtenAtLeast, writtenText } from '../../domain/written-text';
 
 const isoDateField = z.iso.date({ message: '须为日期，格式 YYYY-MM-DD' });
 
@@ -68,12 +68,7 @@ export const ObjectionRequestSchema = z
           'Who objects: the person or employer the decision concerns. Default: the caller (a person signed in, an ' +
           'employer agent); staff filing at the window: the person, or the employer of a job-retention refund',
       }),
-    grounds: z
-      .string()
-      .regex(writtenAtLeast(4), { error: '须说明决定有何错误', abort: true })
-      .trim()
-      .min(4, '须说明决定有何错误')
-      .max(2000),
+    grounds: writtenText(4, 2000, '须说明决定有何错误'),
     evidence: z
       .array(
         z.strictObject({
@@ -103,12 +98,7 @@ export const StartRecoverySchema = z
       )
       .optional()
       .meta({ description: "The period's stop (needed when more than one is in force)" }),
-    reason: z
-      .string()
-      .regex(writtenAtLeast(2), { error: '须说明停发情形是如何发现的', abort: true })
-      .trim()
-      .min(2, '须说明停发情形是如何发现的')
-      .max(500),
+    reason: writtenText(2, 500, '须说明停发情形是如何发现的'),
   })
   .meta({ id: 'StartRecovery' });
 
@@ -166,12 +156,7 @@ export const RepaymentSchema = z
   .strictObject({
     amountFen: z.number().int('须为整数（单位：分）').positive('须大于0'),
     receivedOn: isoDateField,
-    reference: z
-      .string()
-      .regex(writtenAtLeast(1), { error: '须填写银行回单号', abort: true })
-      .trim()
-      .min(1, '须填写银行回单号')
-      .max(64),
+    reference: writtenText(1, 64, '须填写银行回单号'),
   })
   .meta({ id: 'Repayment' });
 

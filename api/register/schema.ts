@@ -21,7 +21,7 @@ import {
 } from '../../domain/register/items';
 import { addBroken, IdTypeSchema, organisationName, personName, usccSchema } from '../claims/schema';
 import { FORMAT, ID_DOCUMENT_VARIANTS } from '../formats';
-import { writtenAtLeast } from '../../domain/written-text';
+import { writtenText } from '../../domain/written-text';
 
 const isoDate = z.iso.date({ message: '须为日期，格式 YYYY-MM-DD' });
 
@@ -74,7 +74,7 @@ export const RegisteredPersonSchema = z
 
 /** Art. 16 (二): the employer's bank account. */
 export const EmployerBankAccountSchema = z.strictObject({
-  bankName: z.string().regex(writtenAtLeast(1), { error: '不能为空', abort: true }).trim().min(1, '不能为空').max(100),
+  bankName: writtenText(1, 100, '不能为空'),
   bankCode: z
     .string()
     .trim()
@@ -102,20 +102,10 @@ export const EmployerRegistrationSchema = z
     industry: z.enum(Object.keys(INDUSTRIES) as [Industry, ...Industry[]], {
       message: '单位行业须为GB/T 4754-2017的门类字母A至T',
     }),
-    registrationAuthority: z
-      .string()
-      .regex(writtenAtLeast(1), { error: '不能为空', abort: true })
-      .trim()
-      .min(1, '不能为空')
-      .max(100),
+    registrationAuthority: writtenText(1, 100, '不能为空'),
     foundedOn: isoDate,
     insuredSince: isoDate,
-    address: z
-      .string()
-      .regex(writtenAtLeast(4), { error: '请填写完整的联系地址', abort: true })
-      .trim()
-      .min(4, '请填写完整的联系地址')
-      .max(200),
+    address: writtenText(4, 200, '请填写完整的联系地址'),
     phone: telephone,
     email: z.email({ pattern: z.regexes.html5Email, message: '电子邮箱格式不正确' }).max(100),
     bankAccount: EmployerBankAccountSchema,
@@ -138,13 +128,7 @@ export type EmployerRegistration = z.infer<typeof EmployerRegistrationSchema>;
  */
 export const EmployerSelfServiceChangeSchema = z
   .object({
-    address: z
-      .string()
-      .regex(writtenAtLeast(4), { error: '请填写完整的联系地址', abort: true })
-      .trim()
-      .min(4, '请填写完整的联系地址')
-      .max(200)
-      .optional(),
+    address: writtenText(4, 200, '请填写完整的联系地址').optional(),
     phone: telephone.optional(),
     email: z.email({ pattern: z.regexes.html5Email, message: '电子邮箱格式不正确' }).max(100).optional(),
     legalRepresentative: RegisteredPersonSchema.optional(),
@@ -238,13 +222,7 @@ export type EmployerReviewedChange = z.infer<typeof EmployerReviewedChangeSchema
 /** Staff's search of the register (Art. 16): by USCC, or by the start of the name (at least 2 characters). */
 export const EmployerSearchSchema = z.strictObject({
   code: usccSchema('统一社会信用代码应为18位，校验位正确（GB 32100）').optional(),
-  name: z
-    .string()
-    .regex(writtenAtLeast(2), { error: '单位名称至少输入2个字', abort: true })
-    .trim()
-    .min(2, '单位名称至少输入2个字')
-    .max(200)
-    .optional(),
+  name: writtenText(2, 200, '单位名称至少输入2个字').optional(),
 });
 /** Art. 16: a search names the USCC or the start of the name (checked by the route: 422 `search_term_required`). */
 export const searchTermGiven = (q: { code?: string; name?: string }) => q.code !== undefined || q.name !== undefined;

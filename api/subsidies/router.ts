@@ -44,7 +44,7 @@ import {
   personName,
   usccSchema,
 } from '../claims/schema';
-import { writtenAtLeast } from '../../domain/written-text';
+import { writtenText } from '../../domain/written-text';
 
 const divisionCode = z.string().regex(/^\d{4}00$/, '须为市级经办机构的6位行政区划代码');
 const uscc = usccSchema('须为统一社会信用代码（GB 32100）');
@@ -93,12 +93,7 @@ export const ScreeningRequestSchema = z
 export const NoticeObjectionSchema = z
   .strictObject({
     itemNo: z.number().int('须为公示条目序号').positive('须为公示条目序号').max(1_000_000, '须为公示条目序号'),
-    reason: z
-      .string()
-      .regex(writtenAtLeast(2), { error: '须说明哪里有误', abort: true })
-      .trim()
-      .min(2, '须说明哪里有误')
-      .max(1000),
+    reason: writtenText(2, 1000, '须说明哪里有误'),
     contact: z.string().trim().max(100).optional(),
   })
   .meta({ id: 'NoticeObjection', description: '公示异议 (Art. 49, 50): an objection to one item during the period' });

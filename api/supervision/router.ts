@@ -31,15 +31,10 @@ import { currentUser, requireRole } from '../auth/middleware';
 import { ApiError, dependencyOutage, parseOr400 } from '../errors';
 import { actorOf } from '../tasks/router';
 import { caseCommands } from '../case-commands';
-import { writtenAtLeast } from '../../domain/written-text';
+import { writtenText } from '../../domain/written-text';
 
 export const WORKFLOW_ID = z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, '须为流程编号（1至64位 A-Z a-z 0-9 _ . : -）');
-const reason = z
-  .string()
-  .regex(writtenAtLeast(4), { error: '须说明理由（至少4个字）', abort: true })
-  .trim()
-  .min(4, '须说明理由（至少4个字）')
-  .max(500);
+const reason = writtenText(4, 500, '须说明理由（至少4个字）');
 
 /** POST /supervision/workflows/{id}/retry and /cancel: the reason, audited. */
 export const WorkflowActionBodySchema = z.strictObject({ reason });

@@ -31,7 +31,7 @@ import { ApiError, parseOr400 } from '../errors';
 import { caseCommands, PENDING } from '../case-commands';
 import { refusalRule } from '../../contracts/refusals';
 import { cursorOf, worklistQuery, type WorklistRow } from './worklist-sql';
-import { writtenAtLeast } from '../../domain/written-text';
+import { writtenAtLeast, writtenText } from '../../domain/written-text';
 
 const isoDate = z.iso.date({ message: '须为日期，格式 YYYY-MM-DD' });
 
@@ -67,24 +67,14 @@ export const CommentBodySchema = z
 export const ReassignBodySchema = z
   .strictObject({
     assigneeId: z.uuid('须为用户编号'),
-    reason: z
-      .string()
-      .regex(writtenAtLeast(2), { error: '须说明理由', abort: true })
-      .trim()
-      .min(2, '须说明理由')
-      .max(500),
+    reason: writtenText(2, 500, '须说明理由'),
   })
   .meta({ id: 'ReassignTask' });
 export const ExtendBodySchema = z
   .strictObject({
     amount: z.number().int().min(1).max(60),
     unit: z.enum(['workdays', 'days']),
-    reason: z
-      .string()
-      .regex(writtenAtLeast(2), { error: '须说明理由', abort: true })
-      .trim()
-      .min(2, '须说明理由')
-      .max(500),
+    reason: writtenText(2, 500, '须说明理由'),
   })
   .meta({ id: 'ExtendTask' });
 
